@@ -1,0 +1,125 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fastifyStatic from '@fastify/static'
+import type { Config } from './config'
+import { databasePlugin, type DatabasePluginOptions } from './db/plugin'
+import { AppError, type ErrorDetail } from './errors'
+import healthRoutes from './modules/health/routes'
+import divisionRoutes from './modules/divisions/routes'
+import enterpriseRoutes from './modules/enterprises/routes'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  database: DatabasePluginOptions
+  logger?: FastifyServerOptions['logger']
+  /** Folder of the built web app; defaults to dist/web beside the repository root. */
+  webRoot?: string
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * Builds the whole service as one Fastify instance: external plugins, then the database,
+ * then the routes. It never listens: main.ts does, tests use `app.inject`.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      // Unknown parameters are errors (not silently dropped), every problem is reported at once.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true },
+    },
+  })
+  app.decorate('config', options.config)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: [] } })
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'riskmap API',
+        description: 'Regional safety-risk map service: risk sources, graded cells and regions, emergency resources, enforcement.',
+        version: '0.1.0',
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  await app.register(databasePlugin, options.database)
+
+  await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(divisionRoutes, { prefix: '/api/divisions' })
+  await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
+
+  await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))
+  return app
+}
+
+/** Serves the built web app at `/`; without a build, `/` says how to make one. */
+async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void> {
+  if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+      reply.code(503).type('text/plain; charset=utf-8').send('The web app is not built: run "npm run build:web" (npm start does it).')
+    })
+    return
+  }
+  await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] })
+}
+
+/** Maps an ajv validation error to the field it names, e.g. `querystring.bbox` → `bbox`. */
+function validationDetails(error: FastifyError): ErrorDetail[] {
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>
+    const pathField = v.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')
+    const field =
+      typeof params.missingProperty === 'string' ? [pathField, params.missingProperty].filter(Boolean).join('.')
+      : typeof params.additionalProperty === 'string' ? [pathField, params.additionalProperty].filter(Boolean).join('.')
+      : pathField || (error.validationContext ?? 'request')
+    const message =
+      typeof params.additionalProperty === 'string' ? `unknown ${error.validationContext === 'querystring' ? 'parameter' : 'property'}`
+      : (v.message ?? 'is invalid')
+    return { field, message, in: error.validationContext }
+  })
+}
+
+const UNAVAILABLE_PG_CODES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'])
+
+/** The one error path: AppError and validation errors keep their text; anything else is hidden. */
+function errorHandler(this: FastifyInstance, error: FastifyError & { code?: string }, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+  if (error instanceof AppError) {
+    reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } })
+    return
+  }
+  if (error.validation) {
+    const details = validationDetails(error)
+    const message = details.map((d) => `${d.field}: ${d.message}`).join('; ')
+    reply.code(400).send({ error: { code: 'invalid_input', message, details } })
+    return
+  }
+  const pgCode = error.code
+  if ((pgCode && (UNAVAILABLE_PG_CODES.has(pgCode) || UNAVAILABLE_NET_CODES.has(pgCode))) || error.name === 'KnexTimeoutError') {
+    request.log.warn({ err: error }, 'database unavailable')
+    reply.code(503).header('retry-after', '5').send({ error: { code: 'unavailable', message: 'The database is unavailable or too slow right now; try again shortly.', details: [] } })
+    return
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : 'bad_request'
+    reply.code(error.statusCode).send({ error: { code, message: error.message, details: [] } })
+    return
+  }
+  request.log.error({ err: error }, 'unhandled error')
+  reply.code(500).send({ error: { code: 'internal', message: 'Internal server error', details: [] } })
+}

@@ -1,0 +1,71 @@
+import path from 'node:path'
+
+/** Typed service configuration, parsed once from the environment by main.ts. */
+export interface Config {
+  /** TCP port the HTTP server listens on. */
+  port: number
+  host: string
+  /** PostgreSQL connection string; null → the embedded PGlite+PostGIS database in `dataDir`. */
+  databaseUrl: string | null
+  /** Folder for the embedded database and caches. */
+  dataDir: string
+  /** H3 analysis resolution (DESIGN §4.2): 8 ≈ 0.74 km² per cell, 9 for a dense city. */
+  h3Res: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Server-side statement timeout for every query, milliseconds. */
+  statementTimeoutMs: number
+  /** Load the demo data set into an empty database at start-up. */
+  loadDemo: boolean
+  /** Scale factor of the demo set (1 = one city, a few thousand enterprises). */
+  demoScale: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function boolean(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase()
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`)
+}
+
+/** Parses and validates the environment; throws ConfigError naming the variable at fault. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${databaseUrl}"`)
+  }
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel']
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`)
+  }
+  const host = env.HOST?.trim() || '127.0.0.1'
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host,
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './.riskmap'),
+    h3Res: integer(env, 'H3_RES', 8, 5, 11),
+    logLevel,
+    statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    loadDemo: boolean(env, 'LOAD_DEMO', databaseUrl === null),
+    demoScale: integer(env, 'DEMO_SCALE', 1, 1, 100),
+  }
+}

@@ -1,0 +1,38 @@
+import knexFactory, { type Knex } from 'knex'
+import knexPostgis from 'knex-postgis'
+
+export interface DatabaseOptions {
+  url: string
+  /** Embedded PGlite is one session: one pooled connection so transactions cannot interleave. */
+  embedded: boolean
+  /** Per-statement timeout, milliseconds (real PostgreSQL only; PGlite has no timer signals). */
+  statementTimeoutMs: number
+  /** Largest pool on a real server. */
+  poolMax?: number
+}
+
+export type KnexPostgis = ReturnType<typeof knexPostgis>
+
+/** Builds the knex instance (with knex-postgis) used by the whole service. */
+export function createKnex(options: DatabaseOptions): Knex {
+  const db = knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: options.url,
+      // Fail fast when the server is unreachable instead of hanging on TCP retries.
+      connectionTimeoutMillis: 5000,
+      application_name: 'riskmap',
+    },
+    pool: {
+      min: 0,
+      max: options.embedded ? 1 : (options.poolMax ?? 10),
+      afterCreate(conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+        if (options.embedded) return done(null, conn)
+        conn.query(`SET statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`, (err) => done(err, conn))
+      },
+    },
+    acquireConnectionTimeout: 10000,
+  })
+  knexPostgis(db)
+  return db
+}

@@ -1,0 +1,48 @@
+import type { Knex } from 'knex'
+import * as m001 from './migrations/001_regions_enterprises'
+import * as m002 from './migrations/002_risk_sources'
+import * as m003 from './migrations/003_resources_enforcement'
+import * as m004 from './migrations/004_grading'
+import * as m005 from './migrations/005_access_publication'
+
+export interface Migration {
+  up(knex: Knex): Promise<void>
+  down(knex: Knex): Promise<void>
+}
+
+/** Every migration in order. Listed explicitly so they load the same under tsx, vitest and a bundle. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_regions_enterprises': m001,
+  '002_risk_sources': m002,
+  '003_resources_enforcement': m003,
+  '004_grading': m004,
+  '005_access_publication': m005,
+}
+
+/** A knex migration source over an in-memory list of migrations. */
+export function migrationSource(migrations: Record<string, Migration> = MIGRATIONS): Knex.MigrationSource<string> {
+  return {
+    getMigrations: async () => Object.keys(migrations),
+    getMigrationName: (name) => name,
+    getMigration: async (name) => migrations[name]!,
+  }
+}
+
+/**
+ * Applies pending migrations. Each runs in its own transaction, so a failing one leaves the
+ * schema as the previous one left it (PostgreSQL DDL is transactional).
+ */
+export async function migrateLatest(db: Knex, migrations?: Record<string, Migration>): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource: migrationSource(migrations) })) as [number, string[]]
+  return applied
+}
+
+export async function migrateDownAll(db: Knex, migrations?: Record<string, Migration>): Promise<void> {
+  await db.migrate.rollback({ migrationSource: migrationSource(migrations) }, true)
+}
+
+/** Names of applied migrations and pending ones: readiness means no pending migration. */
+export async function migrationStatus(db: Knex): Promise<{ applied: string[]; pending: string[] }> {
+  const [applied, pending] = (await db.migrate.list({ migrationSource: migrationSource() })) as [Array<{ name: string } | string>, string[]]
+  return { applied: applied.map((m) => (typeof m === 'string' ? m : m.name)), pending: pending.map(String) }
+}

@@ -1,0 +1,61 @@
+// The only file that touches the process: reads the environment, starts the embedded
+// database when no DATABASE_URL is given, loads the demo data into an empty database,
+// listens, and closes everything cleanly on SIGINT/SIGTERM.
+import { buildApp } from './app'
+import { ConfigError, loadConfig } from './config'
+import { DatabaseSetupError } from './db/check'
+import { startEmbedded, type EmbeddedDatabase } from './db/embedded'
+import { isDatabaseEmpty, loadDemo } from './demo/load'
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  let embedded: EmbeddedDatabase | null = null
+  if (!config.databaseUrl) {
+    console.log(`Starting the embedded PostgreSQL+PostGIS database in ${config.dataDir} …`)
+    embedded = await startEmbedded(config.dataDir)
+  }
+  const app = await buildApp({
+    config,
+    logger: { level: config.logLevel },
+    database: { url: config.databaseUrl ?? embedded!.url, embedded: embedded !== null, statementTimeoutMs: config.statementTimeoutMs },
+  }).catch(async (err) => {
+    await embedded?.stop()
+    throw err
+  })
+
+  if (config.loadDemo && (await isDatabaseEmpty(app.db))) {
+    app.log.info({ scale: config.demoScale }, 'empty database: loading the synthetic demo data set')
+    const counts = await loadDemo(app.db, { scale: config.demoScale })
+    app.log.info({ counts }, 'demo data loaded')
+  }
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    try {
+      await app.close()
+      await embedded?.stop()
+      process.exit(0)
+    } catch (err) {
+      app.log.error({ err }, 'error during shutdown')
+      process.exit(1)
+    }
+  }
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+  await app.listen({ port: config.port, host: config.host })
+  const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
+  console.log(`riskmap is ready at http://${shownHost}:${(app.server.address() as { port: number }).port} (${embedded ? 'embedded database' : 'PostgreSQL'}, API docs at /api/docs)`)
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DatabaseSetupError) {
+    console.error(`riskmap cannot start: ${err.message}`)
+  } else {
+    console.error('riskmap failed to start:', err)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex'
+
+export interface DivisionFilter {
+  rank?: 'city' | 'county' | 'township'
+  parent?: string
+  /** Douglas-Peucker tolerance in metres for smaller responses (0 = exact). */
+  simplifyM: number
+}
+
+export interface DivisionRow {
+  code: string
+  name: string
+  name_en: string | null
+  rank: string
+  parent_code: string | null
+  synthetic: boolean
+  geometry: unknown
+  label: unknown
+}
+
+// Degrees per metre along a meridian: tolerance conversion for ST_SimplifyPreserveTopology (EPSG:4326).
+const DEG_PER_M = 1 / 111_320
+
+export async function listDivisions(db: Knex, filter: DivisionFilter): Promise<DivisionRow[]> {
+  const q = db('division')
+    .select('code', 'name', 'name_en', 'rank', 'parent_code', 'synthetic')
+    .select(
+      db.raw('ST_AsGeoJSON(CASE WHEN ?::float8 > 0 THEN ST_SimplifyPreserveTopology(geom, ?::float8) ELSE geom END, 6)::json AS geometry', [
+        filter.simplifyM,
+        filter.simplifyM * DEG_PER_M,
+      ]),
+      db.raw('ST_AsGeoJSON(label_point, 6)::json AS label'),
+    )
+    .orderBy('code')
+  if (filter.rank) q.where('rank', filter.rank)
+  if (filter.parent) q.where('parent_code', filter.parent)
+  return q
+}
+
+export async function getDivision(db: Knex, code: string): Promise<(DivisionRow & { enterprises: number; children: number }) | undefined> {
+  return db('division as d')
+    .select('d.code', 'd.name', 'd.name_en', 'd.rank', 'd.parent_code', 'd.synthetic')
+    .select(
+      db.raw('ST_AsGeoJSON(d.geom, 6)::json AS geometry'),
+      db.raw('ST_AsGeoJSON(d.label_point, 6)::json AS label'),
+      db.raw("(SELECT count(*)::int FROM enterprise e WHERE e.division_code LIKE d.code || '%') AS enterprises"),
+      db.raw('(SELECT count(*)::int FROM division c WHERE c.parent_code = d.code) AS children'),
+    )
+    .where('d.code', code)
+    .first()
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex'
+import type { BBox } from '../../schemas'
+
+export interface EnterpriseFilter {
+  bbox?: BBox
+  /** Division code or prefix (6-digit county code matches its townships too). */
+  division?: string
+  industry?: string
+  minLevel?: number
+  /** Substring of the name, or a full USCC. */
+  q?: string
+  limit: number
+  offset: number
+}
+
+const LIST_COLUMNS = [
+  'e.id', 'e.uscc', 'e.name', 'e.industry', 'e.high_hazard', 'e.scale', 'e.tier', 'e.division_code',
+  'e.mgmt_grid_id', 'e.credit_status', 'e.level', 'e.synthetic',
+]
+
+function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuilder {
+  if (f.bbox) {
+    q.whereRaw('e.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', [f.bbox.minLon, f.bbox.minLat, f.bbox.maxLon, f.bbox.maxLat])
+  }
+  if (f.division) q.whereLike('e.division_code', `${f.division}%`)
+  if (f.industry) q.where('e.industry', f.industry)
+  if (f.minLevel !== undefined) q.where('e.level', '>=', f.minLevel)
+  if (f.q) {
+    const term = f.q.trim()
+    q.where((w) => w.where('e.uscc', term.toUpperCase()).orWhereRaw("e.name LIKE '%' || ? || '%'", [term]))
+  }
+  return q
+}
+
+export async function listEnterprises(db: Knex, f: EnterpriseFilter) {
+  const [{ count }] = await applyFilter(db('enterprise as e'), f).count<{ count: string }[]>('* as count')
+  const rows = await applyFilter(db('enterprise as e'), f)
+    .select(LIST_COLUMNS)
+    .select(db.raw('ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat'))
+    .orderBy('e.id')
+    .limit(f.limit)
+    .offset(f.offset)
+  return { total: Number(count), rows }
+}
+
+export async function getEnterprise(db: Knex, id: number) {
+  const row = await db('enterprise as e')
+    .leftJoin('division as d', 'd.code', 'e.division_code')
+    .leftJoin('department as dep', 'dep.id', 'e.industry_department_id')
+    .leftJoin('mgmt_grid as g', 'g.id', 'e.mgmt_grid_id')
+    .select(LIST_COLUMNS)
+    .select(
+      'e.affiliation', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address', 'e.responsible_person',
+      'e.responsible_phone', 'e.inherent_level', 'e.level_reason', 'e.last_reported_at', 'e.report_due_at',
+      'd.name as division_name', 'dep.name as industry_department', 'g.name as mgmt_grid_name',
+    )
+    .select(
+      db.raw('ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat'),
+      db.raw('(SELECT count(*)::int FROM major_hazard m WHERE m.enterprise_id = e.id) AS major_hazards'),
+      db.raw('(SELECT count(*)::int FROM safety_risk r WHERE r.enterprise_id = e.id) AS safety_risks'),
+      db.raw("(SELECT count(*)::int FROM hidden_danger h WHERE h.enterprise_id = e.id AND h.status <> 'verified') AS open_hidden_dangers"),
+      db.raw(`(SELECT coalesce(array_agg(sd.name ORDER BY sd.name), '{}') FROM enterprise_specialist_department esd
+               JOIN department sd ON sd.id = esd.department_id WHERE esd.enterprise_id = e.id) AS specialist_departments`),
+    )
+    .where('e.id', id)
+    .first()
+  return row as Record<string, unknown> | undefined
+}

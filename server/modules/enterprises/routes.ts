@@ -1,0 +1,127 @@
+import type { FastifyInstance } from 'fastify'
+import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
+import { notFound } from '../../errors'
+import { getEnterprise, listEnterprises } from './repository'
+
+const summaryProperties = {
+  id: { type: 'integer' },
+  uscc: { type: 'string' },
+  name: { type: 'string' },
+  industry: { type: 'string' },
+  highHazard: { type: 'boolean' },
+  scale: { type: 'string' },
+  tier: { type: ['string', 'null'] },
+  divisionCode: { type: 'string' },
+  mgmtGridId: { type: ['integer', 'null'] },
+  creditStatus: { type: 'string' },
+  level: { type: 'integer', minimum: 0, maximum: 4 },
+  synthetic: { type: 'boolean' },
+} as const
+
+const detailProperties = {
+  ...summaryProperties,
+  affiliation: { type: 'string' },
+  centralVertical: { type: 'boolean' },
+  tierSource: { type: 'string' },
+  tierReason: { type: ['string', 'null'] },
+  address: { type: ['string', 'null'] },
+  responsiblePerson: { type: ['string', 'null'] },
+  responsiblePhone: { type: ['string', 'null'] },
+  inherentLevel: { type: 'integer' },
+  levelReason: { type: ['object', 'null'], additionalProperties: true },
+  lastReportedAt: { type: ['string', 'null'] },
+  reportDueAt: { type: ['string', 'null'] },
+  divisionName: { type: ['string', 'null'] },
+  industryDepartment: { type: ['string', 'null'] },
+  specialistDepartments: { type: 'array', items: { type: 'string' } },
+  mgmtGridName: { type: ['string', 'null'] },
+  majorHazards: { type: 'integer' },
+  safetyRisks: { type: 'integer' },
+  openHiddenDangers: { type: 'integer' },
+} as const
+
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+function toFeature(row: Record<string, unknown>) {
+  const { lon, lat, ...rest } = row
+  const properties: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(rest)) properties[camel(k)] = v instanceof Date ? v.toISOString().slice(0, 10) : v
+  properties.id = Number(properties.id)
+  return { type: 'Feature' as const, id: Number(row.id), geometry: { type: 'Point', coordinates: [Number(lon), Number(lat)] }, properties }
+}
+
+interface ListQuery {
+  bbox?: string
+  division?: string
+  industry?: string
+  minLevel?: number
+  q?: string
+  limit: number
+  offset: number
+}
+
+/** Enterprises (DESIGN §2): the registry every risk record hangs from, as GeoJSON. */
+export default async function enterpriseRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: ListQuery }>(
+    '/',
+    {
+      schema: {
+        tags: ['enterprises'],
+        summary: 'Enterprises as a GeoJSON FeatureCollection, filtered and paginated',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
+            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+            industry: { type: 'string', maxLength: 64 },
+            minLevel: { type: 'integer', minimum: 0, maximum: 4 },
+            q: { type: 'string', minLength: 1, maxLength: 100, description: 'name substring or USCC' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+        response: { 200: featureCollectionSchema(summaryProperties, { offset: { type: 'integer' } }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { bbox, ...rest } = request.query
+      const { total, rows } = await listEnterprises(app.db, { ...rest, bbox: bbox === undefined ? undefined : parseBBox(bbox) })
+      return {
+        type: 'FeatureCollection' as const,
+        numberMatched: total,
+        numberReturned: rows.length,
+        offset: rest.offset,
+        features: rows.map(toFeature),
+      }
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['enterprises'],
+        summary: 'One enterprise with its supervision and risk summary',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              type: { type: 'string' },
+              id: { type: 'integer' },
+              geometry: { type: 'object', additionalProperties: true },
+              properties: { type: 'object', properties: detailProperties },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const row = await getEnterprise(app.db, request.params.id)
+      if (!row) throw notFound('enterprise', request.params.id)
+      return toFeature(row)
+    },
+  )
+}
