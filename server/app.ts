@@ -11,10 +11,15 @@ import { AppError, type ErrorDetail } from './errors'
 import healthRoutes from './modules/health/routes'
 import divisionRoutes from './modules/divisions/routes'
 import enterpriseRoutes from './modules/enterprises/routes'
+import gradingRoutes from './modules/grading/routes'
+import cellRoutes from './modules/cells/routes'
+import { DEFAULT_RULES, type RuleSet } from './domain/rules'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
+    /** Analysis resolution and the rule set every grade is computed with. */
+    grading: { res: number; rules: RuleSet }
   }
 }
 
@@ -42,6 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   })
   app.decorate('config', options.config)
+  app.decorate('grading', { res: options.config.h3Res, rules: DEFAULT_RULES })
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: [] } })
@@ -62,6 +68,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(divisionRoutes, { prefix: '/api/divisions' })
   await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
+  await app.register(gradingRoutes, { prefix: '/api' })
+  await app.register(cellRoutes, { prefix: '/api' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))
   return app

@@ -4,8 +4,9 @@
 import { buildApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { DatabaseSetupError } from './db/check'
-import { startEmbedded, type EmbeddedDatabase } from './db/embedded'
+import { DataDirInUseError, startEmbedded, type EmbeddedDatabase } from './db/embedded'
 import { isDatabaseEmpty, loadDemo } from './demo/load'
+import { fullRegrade } from './grading/engine'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   if (config.loadDemo && (await isDatabaseEmpty(app.db))) {
     app.log.info({ scale: config.demoScale }, 'empty database: loading the synthetic demo data set')
     const counts = await loadDemo(app.db, { scale: config.demoScale })
-    app.log.info({ counts }, 'demo data loaded')
+    app.log.info({ counts }, 'demo data loaded; grading it')
+    const run = await fullRegrade(app.db, app.grading)
+    app.log.info({ seconds: run.seconds, counts: run.counts }, 'demo data graded')
   }
 
   let closing = false
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DatabaseSetupError) {
+  if (err instanceof ConfigError || err instanceof DatabaseSetupError || err instanceof DataDirInUseError) {
     console.error(`riskmap cannot start: ${err.message}`)
   } else {
     console.error('riskmap failed to start:', err)

@@ -20,14 +20,61 @@ export interface EmbeddedDatabase {
 export async function startEmbedded(dataDir: string): Promise<EmbeddedDatabase> {
   const pgdata = path.join(dataDir, 'pgdata')
   await fs.mkdir(pgdata, { recursive: true })
-  const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis } })
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 })
-  await server.start()
-  return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
-    async stop() {
-      await server.stop()
-      await db.close()
-    },
+  const releaseLock = await lockDataDir(dataDir)
+  try {
+    const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis } })
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 })
+    await server.start()
+    return {
+      url: `postgres://postgres@${server.getServerConn()}/postgres`,
+      async stop() {
+        await server.stop()
+        await db.close()
+        await releaseLock()
+      },
+    }
+  } catch (err) {
+    await releaseLock()
+    throw err
+  }
+}
+
+/** Thrown when another live process holds the embedded database. */
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${pid}. Stop that process first, ` +
+        'or work through its API (e.g. POST /api/grading/runs for a regrade).',
+    )
+    this.name = 'DataDirInUseError'
+  }
+}
+
+/**
+ * PGlite files must never be opened by two processes at once: a pid file in the data folder
+ * claims it; a pid file left by a dead process is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, 'riskmap.pid')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(file, String(process.pid), { flag: 'wx' })
+      return () => fs.rm(file, { force: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim())
+      if (pid > 0 && isAlive(pid)) throw new DataDirInUseError(dataDir, pid)
+      await fs.rm(file, { force: true })
+    }
+  }
+  throw new Error(`could not claim ${file}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

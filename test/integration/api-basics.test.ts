@@ -45,7 +45,7 @@ describe('GET /api/enterprises', () => {
     const res = await app.inject(`/api/enterprises?limit=10000&bbox=${bbox.join(',')}`)
     expect(res.statusCode).toBe(200)
     const body = res.json()
-    const expected = await app.db('enterprise').whereRaw('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', bbox).count<{ count: string }[]>('* as count')
+    const expected = await app.db('enterprise').whereRaw('ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', bbox).count<{ count: string }[]>('* as count')
     expect(body.numberMatched).toBe(Number(expected[0]!.count))
     expect(body.numberMatched).toBeGreaterThan(0)
     for (const f of body.features) {
@@ -143,7 +143,8 @@ describe('errors and documentation', () => {
     expect(doc.openapi).toMatch(/^3\./)
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
       for (const [method, op] of Object.entries(methods)) {
-        expect(op.responses['200'], `${method} ${path} documents its 200 response`).toBeDefined()
+        const success = Object.keys(op.responses).filter((code) => /^2\d\d$/.test(code))
+        expect(success, `${method} ${path} documents its success response`).not.toEqual([])
       }
     }
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/enterprises/', '/api/enterprises/{id}']))

@@ -6,11 +6,13 @@ import { createKnex } from '../../server/db/knex'
 import { startEmbedded, type EmbeddedDatabase } from '../../server/db/embedded'
 import { migrateLatest } from '../../server/db/migrate'
 import { loadDemo } from '../../server/demo/load'
+import { fullRegrade } from '../../server/grading/engine'
+import { DEFAULT_RULES } from '../../server/domain/rules'
 import { createScratchDatabase, dropScratchDatabase } from '../helpers/scratch-db'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Connection string of the shared test database (migrated, with the scale-1 demo set). */
+    /** Connection string of the shared test database (migrated, with the scale-1 demo set, graded). */
     databaseUrl: string
     embedded: boolean
     /** Real PostGIS only: a server URL tests may use to create their own scratch databases. */
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject) {
     await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
     await migrateLatest(db)
     await loadDemo(db, { scale: 1 })
+    await fullRegrade(db, { res: 8, rules: DEFAULT_RULES })
   } finally {
     await db.destroy()
   }

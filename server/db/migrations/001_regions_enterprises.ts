@@ -8,7 +8,7 @@ export async function up(knex: Knex): Promise<void> {
     CREATE EXTENSION IF NOT EXISTS postgis;
 
     CREATE TABLE division (
-      code        text PRIMARY KEY CHECK (code ~ '^[0-9]{6}([0-9]{3})?$'),
+      code        text PRIMARY KEY CHECK (code ~ '^([0-9]{6}|[0-9]{9})$'),
       name        text NOT NULL,
       name_en     text,
       rank        text NOT NULL CHECK (rank IN ('province', 'city', 'county', 'township')),

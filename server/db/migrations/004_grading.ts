@@ -47,6 +47,9 @@ export async function up(knex: Knex): Promise<void> {
       h3          text NOT NULL,
       source_kind text NOT NULL CHECK (source_kind IN ('enterprise', 'major_hazard', 'safety_risk', 'hidden_danger', 'area_assessment')),
       source_id   bigint NOT NULL,
+      -- the enterprise a point source belongs to (null for area assessments), so an edit can find
+      -- every cell its enterprise influenced, including those of a source it just deleted
+      enterprise_id bigint,
       level       smallint NOT NULL CHECK (level BETWEEN 1 AND 4),
       distance_m  double precision NOT NULL CHECK (distance_m >= 0),
       radius_m    double precision NOT NULL CHECK (radius_m >= 0),
@@ -54,6 +57,7 @@ export async function up(knex: Knex): Promise<void> {
       PRIMARY KEY (h3, source_kind, source_id)
     );
     CREATE INDEX cell_source_source_idx ON cell_source (source_kind, source_id);
+    CREATE INDEX cell_source_enterprise_idx ON cell_source (enterprise_id) WHERE enterprise_id IS NOT NULL;
 
     CREATE TABLE cell_level_history (
       id         bigserial PRIMARY KEY,

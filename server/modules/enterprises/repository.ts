@@ -20,7 +20,7 @@ const LIST_COLUMNS = [
 
 function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuilder {
   if (f.bbox) {
-    q.whereRaw('e.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', [f.bbox.minLon, f.bbox.minLat, f.bbox.maxLon, f.bbox.maxLat])
+    q.whereRaw('ST_Intersects(e.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', [f.bbox.minLon, f.bbox.minLat, f.bbox.maxLon, f.bbox.maxLat])
   }
   if (f.division) q.whereLike('e.division_code', `${f.division}%`)
   if (f.industry) q.where('e.industry', f.industry)

@@ -1,0 +1,218 @@
+import type { FastifyInstance } from 'fastify'
+import { cellToChildren, cellToLatLng, getResolution, isValidCell } from 'h3-js'
+import type { MultiPolygon, Polygon } from 'geojson'
+import { errorResponses } from '../../schemas'
+import { invalid, notFound } from '../../errors'
+import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
+import type { Level } from '../../domain/levels'
+import { areaZoneCells, cellPolygon } from '../../grading/zones'
+import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, nearestResources, regionGeometry, sourceNames } from './repository'
+
+const sourceSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['enterprise', 'major_hazard', 'safety_risk', 'hidden_danger', 'area_assessment'] },
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    level: { type: 'integer' },
+    distanceM: { type: 'number', description: 'geodesic distance from the source to the cell, metres' },
+    radiusM: { type: 'number', description: 'impact radius, metres (0 for an area)' },
+    stale: { type: 'boolean' },
+    rule: { type: 'string' },
+    ruleText: { type: 'string' },
+    ruleTextZh: { type: 'string' },
+    reportedAt: { type: ['string', 'null'] },
+    enterprise: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+  },
+} as const
+
+const cellResponse = {
+  type: 'object',
+  properties: {
+    h3: { type: 'string' },
+    id: { type: ['integer', 'null'], description: 'tile feature id' },
+    res: { type: 'integer' },
+    level: { type: 'integer' },
+    rule: { type: 'string', enum: ['highest', 'accumulation', 'none'] },
+    stale: { type: 'boolean' },
+    score: { type: 'number' },
+    counts: { type: 'object', additionalProperties: true },
+    explanation: { type: 'string' },
+    explanationZh: { type: 'string' },
+    ruleVersion: { type: 'string' },
+    updatedAt: { type: ['string', 'null'] },
+    centre: { type: 'array', items: { type: 'number' } },
+    geometry: { type: 'object', additionalProperties: true },
+    sources: { type: 'array', items: sourceSchema },
+    enterprises: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    resources: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    history: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const
+
+function parseInstant(raw: string, field: string): Date {
+  const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? new Date(raw) : new Date(Number.NaN)
+  if (Number.isNaN(value.getTime())) throw invalid(field, 'must be an ISO 8601 date (2026-01-31) or date-time (2026-01-31T08:00:00Z)')
+  return value
+}
+
+/** Why a cell or a region has its level, and what changed (DESIGN §4.3–4.6). */
+export default async function cellRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { h3: string } }>(
+    '/cells/:h3',
+    {
+      schema: {
+        tags: ['cells'],
+        summary: 'Why a cell has its level: the rule, every source behind it, enterprises in it, nearest resources, history',
+        params: { type: 'object', properties: { h3: { type: 'string', pattern: '^[0-9a-fA-F]{15}$' } }, required: ['h3'] },
+        response: { 200: cellResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const h3 = request.params.h3.toLowerCase()
+      if (!isValidCell(h3)) throw invalid('h3', 'is not a valid H3 cell index')
+      const res = getResolution(h3)
+      const analysisRes = app.grading.res
+      if (res > analysisRes) throw invalid('h3', `resolution ${res} is finer than the analysis resolution ${analysisRes}`)
+      const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
+      const [row, sources] = await Promise.all([getCell(app.db, res, h3), explainedSources(app.db, analysisCells, 200)])
+      const graded = res === analysisRes
+        ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
+        : null
+      const geometry = row?.geometry ?? cellPolygon(h3)
+      const [lat, lon] = cellToLatLng(h3)
+      const [enterprises, resources, history] = await Promise.all([
+        enterprisesInCell(app.db, geometry, 50),
+        nearestResources(app.db, lon, lat, 5),
+        cellHistory(app.db, res, h3, 20),
+      ])
+      const level = (row?.level ?? 0) as number
+      return {
+        h3,
+        id: row ? Number(row.id) : null,
+        res,
+        level,
+        rule: row?.rule ?? 'none',
+        stale: row?.stale ?? false,
+        score: row?.score ?? 0,
+        counts: row?.counts ?? {},
+        explanation: graded?.explanation ?? (level > 0 ? `Highest level among its ${analysisCells.length} analysis cells` : 'No identified risk source influences this area'),
+        explanationZh: graded?.explanationZh ?? (level > 0 ? `取其 ${analysisCells.length} 个分析网格中的最高等级（就高）` : '该区域无已识别的风险源'),
+        ruleVersion: app.grading.rules.version,
+        updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
+        centre: [lon, lat],
+        geometry,
+        sources,
+        enterprises,
+        resources,
+        history,
+      }
+    },
+  )
+
+  app.get<{ Params: { key: string } }>(
+    '/regions/:key',
+    {
+      schema: {
+        tags: ['regions'],
+        summary: 'A division unit (6/9-digit code) or management grid (its code): level, share of area per level, top sources',
+        params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
+              key: { type: 'string' },
+              code: { type: 'string' },
+              name: { type: 'string' },
+              rank: { type: 'string' },
+              level: { type: 'integer' },
+              stale: { type: 'boolean' },
+              areaKm2: { type: 'number' },
+              shares: { type: 'object', additionalProperties: { type: 'number' }, description: 'share of the area at each level 0..4' },
+              topSources: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              updatedAt: { type: ['string', 'null'] },
+              bbox: { type: 'array', items: { type: 'number' } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const row = await getRegion(app.db, request.params.key)
+      if (!row) throw notFound('region', request.params.key)
+      const top = (row.top_sources ?? []) as Array<{ kind: string; id: number; level: number; cells: number }>
+      const names = await sourceNames(app.db, top)
+      const env = (row.bbox as Polygon).coordinates[0]!
+      return {
+        kind: row.kind,
+        key: row.key,
+        code: (row.code as string | undefined) ?? (row.key as string),
+        name: row.name,
+        rank: row.rank,
+        level: row.level ?? 0,
+        stale: row.stale ?? false,
+        areaKm2: Math.round((row.area_m2 as number) / 1e4) / 100,
+        shares: row.shares ?? { 0: 1 },
+        topSources: top.map((t) => ({ ...t, ...(names.get(`${t.kind}:${t.id}`) ?? { name: `${t.kind} ${t.id}`, enterprise: null }) })),
+        updatedAt: row.updated_at ? (row.updated_at as Date).toISOString() : null,
+        bbox: [env[0]![0]!, env[0]![1]!, env[2]![0]!, env[2]![1]!],
+      }
+    },
+  )
+
+  app.get<{ Querystring: { since: string; until?: string; region?: string; limit: number } }>(
+    '/changes',
+    {
+      schema: {
+        tags: ['cells'],
+        summary: 'Cells whose level changed since a date (optionally within a region), with before/after and cause',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['since'],
+          properties: {
+            since: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time' },
+            until: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time; default now' },
+            region: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$', description: 'division code or management grid code' },
+            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              since: { type: 'string' },
+              until: { type: 'string' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    h3: { type: 'string' }, before: { type: 'integer' }, after: { type: 'integer' }, beforeStale: { type: 'boolean' },
+                    afterStale: { type: 'boolean' }, cause: { type: 'object', additionalProperties: true }, changedAt: { type: 'string' }, changes: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const since = parseInstant(request.query.since, 'since')
+      const until = request.query.until ? parseInstant(request.query.until, 'until') : new Date()
+      if (until.getTime() <= since.getTime()) throw invalid('until', 'must be after since')
+      let h3s: string[] | null = null
+      if (request.query.region) {
+        const geometry = await regionGeometry(app.db, request.query.region)
+        if (!geometry) throw notFound('region', request.query.region)
+        h3s = areaZoneCells(geometry as MultiPolygon, app.grading.res).map((c) => c.h3)
+      }
+      const items = await changes(app.db, app.grading.res, since, until, h3s, request.query.limit)
+      return { since: since.toISOString(), until: until.toISOString(), items }
+    },
+  )
+}
