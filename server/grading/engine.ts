@@ -4,8 +4,7 @@
  * advisory lock so they never overwrite each other.
  */
 import type { Knex } from 'knex'
-import type { MultiPolygon } from 'geojson'
-import { cellsToMultiPolygon, cellToChildren, cellToParent } from 'h3-js'
+import { cellToChildren, cellToParent } from 'h3-js'
 import { cellLevel, parentLevel, type CellSource, type CellSourceKind } from '../domain/cell-level'
 import type { Level } from '../domain/levels'
 import type { RuleSet } from '../domain/rules'
@@ -16,7 +15,7 @@ import {
   loadAreaRecords, loadCells, loadCellSources, loadEnterpriseRecords, lockGrading, startRun, upsertCells,
   writeEnterpriseLevels, type CellSourceRow, type CellState, type HistoryRow,
 } from './repository'
-import { recomputeRegions } from './regions'
+import { mapCellsToRegions, recomputeRegions, regionsOfCells, type RegionRef } from './regions'
 
 export interface GradingOptions {
   /** H3 analysis resolution. */
@@ -96,11 +95,14 @@ function gradeParents(parents: Iterable<string>, childRes: number, child: (h3: s
   return out
 }
 
-/** Writes the states of `h3s` at `res`: upserts the graded ones, deletes the rest; returns history rows for level/stale changes. */
+/**
+ * Writes the states of `h3s` at `res`: upserts the graded ones, deletes the rest. Returns the
+ * history rows of level/stale changes and the ids of newly created cells.
+ */
 async function writeCellStates(
   trx: Knex.Transaction, res: number, h3s: Iterable<string>, before: Map<string, CellState>, after: Map<string, CellState>,
   cause: object, runId: number | null,
-): Promise<HistoryRow[]> {
+): Promise<{ history: HistoryRow[]; created: number[] }> {
   const upserts: Array<CellState & { geometry: ReturnType<typeof cellPolygon> }> = []
   const deletes: string[] = []
   const history: HistoryRow[] = []
@@ -116,9 +118,14 @@ async function writeCellStates(
     const newStale = now && now.level > 0 ? now.stale : false
     if (oldLevel !== newLevel || oldStale !== newStale) history.push({ h3, res, oldLevel, newLevel, oldStale, newStale, cause, runId })
   }
-  await upsertCells(trx, res, upserts)
+  const created = await upsertCells(trx, res, upserts)
   await deleteCells(trx, res, deletes)
-  return history
+  return { history, created }
+}
+
+function uniqueRegions(list: RegionRef[]): RegionRef[] {
+  const seen = new Map(list.map((r) => [`${r.kind}:${r.key}`, r]))
+  return [...seen.values()]
 }
 
 /** Result of an incremental regrade. */
@@ -168,8 +175,12 @@ export async function regradeIncremental(
 
   const before = await loadCells(trx, options.res, affected)
   const after = gradeCells(await loadCellSources(trx, affected), options.rules)
-  const history = await writeCellStates(trx, options.res, affected, before, after, cause, null)
+  const changed = affected.filter((h) => (before.get(h)?.level ?? 0) !== (after.get(h)?.level ?? 0) || (before.get(h)?.stale ?? false) !== (after.get(h)?.stale ?? false))
+  const regions = await regionsOfCells(trx, options.res, changed)
+  const { history, created } = await writeCellStates(trx, options.res, affected, before, after, cause, null)
   await insertHistory(trx, history, now)
+  await mapCellsToRegions(trx, options.res, created)
+  regions.push(...(await regionsOfCells(trx, options.res, changed)))
 
   let children = affected
   let childRes = options.res
@@ -183,8 +194,7 @@ export async function regradeIncremental(
     childRes = res
   }
 
-  const footprint: MultiPolygon = { type: 'MultiPolygon', coordinates: cellsToMultiPolygon(affected, true) as MultiPolygon['coordinates'] }
-  await recomputeRegions(trx, options.res, footprint)
+  await recomputeRegions(trx, options.res, uniqueRegions(regions))
   return { affectedCells: affected.length, changedCells: history.length, dataVersion: await bumpDataVersion(trx) }
 }
 
@@ -265,7 +275,7 @@ export async function fullRegrade(
       const before = await loadCells(trx, options.res)
       const touched = new Set([...before.keys(), ...after.keys()])
       const cause = { kind: 'grading_run', id: runId, action: 'full' }
-      const history = await writeCellStates(trx, options.res, touched, before, after, cause, runId)
+      const { history } = await writeCellStates(trx, options.res, touched, before, after, cause, runId)
       await insertHistory(trx, history, now)
       onProgress({ phase: 'cells', done: 1, total: 1 })
 
@@ -285,6 +295,8 @@ export async function fullRegrade(
       }
 
       onProgress({ phase: 'regions', done: 0, total: 1 })
+      // Regions may have been edited since the last run: remap every cell, then grade every region.
+      await mapCellsToRegions(trx, options.res, null)
       const regions = await recomputeRegions(trx, options.res, null)
       onProgress({ phase: 'regions', done: 1, total: 1 })
       const [{ count: cellSources }] = await trx('cell_source').count<{ count: string }[]>('* as count')

@@ -1,56 +1,109 @@
 import type { Knex } from 'knex'
-import type { MultiPolygon } from 'geojson'
+import { pgArray } from './repository'
+
+type Db = Knex | Knex.Transaction
+
+export interface RegionRef {
+  kind: 'division' | 'mgmt_grid'
+  key: string
+}
 
 /**
- * Recomputes region levels (DESIGN §4.4) for division units and management grids: the highest
- * level of the analysis cells a region contains, the share of its area at each level (geodesic
- * areas of the cell/region intersections), and its top five contributing sources. With `within`,
- * only the regions intersecting that geometry are recomputed (the incremental path).
+ * Maps analysis cells to the regions they intersect (division units and management grids), with
+ * the geodesic area of each intersection. `cellIds` null remaps every cell (after a full regrade,
+ * or when region polygons changed); otherwise only the given, newly created cells are mapped.
  */
-export async function recomputeRegions(db: Knex | Knex.Transaction, res: number, within: MultiPolygon | null): Promise<number> {
-  const filter = within === null ? null : JSON.stringify(within)
+export async function mapCellsToRegions(db: Db, res: number, cellIds: number[] | null): Promise<void> {
+  if (cellIds === null) await db.raw('TRUNCATE region_cell')
+  else if (cellIds.length === 0) return
+  // Subdivided region pieces (≤ 64 vertices) keep the point-in-polygon work small; they partition
+  // each region, so the per-piece areas add up to the cell's area in the region.
+  await db.raw(
+    `WITH cells AS (SELECT id, geom FROM cell WHERE res = ? AND (?::bigint[] IS NULL OR id = ANY(?::bigint[]))),
+     extent AS (SELECT ST_SetSRID(ST_Extent(geom), 4326) AS box FROM cells),
+     regions AS (
+       SELECT 'division'::text AS kind, code AS key, geom FROM division, extent WHERE geom && extent.box
+       UNION ALL SELECT 'mgmt_grid', id::text, geom FROM mgmt_grid, extent WHERE geom && extent.box
+     ),
+     pieces AS (SELECT kind, key, ST_Subdivide(geom, 64) AS geom FROM regions)
+     INSERT INTO region_cell (region_kind, region_key, cell_id, area_m2)
+     SELECT kind, key, id, sum(area) FROM (
+       SELECT p.kind, p.key, c.id,
+         CASE WHEN ST_CoveredBy(c.geom, p.geom) THEN ST_Area(c.geom::geography)
+              ELSE ST_Area(ST_Intersection(c.geom, p.geom)::geography) END AS area
+       FROM pieces p JOIN cells c ON c.geom && p.geom AND ST_Intersects(c.geom, p.geom)
+     ) parts
+     GROUP BY kind, key, id
+     HAVING sum(area) > 1
+     ON CONFLICT DO NOTHING`,
+    [res, cellIds === null ? null : pgArray(cellIds), cellIds === null ? null : pgArray(cellIds)],
+  )
+}
+
+/** Regions that the given analysis cells (by h3) currently lie in. */
+export async function regionsOfCells(db: Db, res: number, h3s: string[]): Promise<RegionRef[]> {
+  if (h3s.length === 0) return []
+  const { rows } = await db.raw<{ rows: Array<{ kind: RegionRef['kind']; key: string }> }>(
+    `SELECT DISTINCT rc.region_kind AS kind, rc.region_key AS key
+     FROM region_cell rc JOIN cell c ON c.id = rc.cell_id WHERE c.res = ? AND c.h3 = ANY(?::text[])`,
+    [res, pgArray(h3s)],
+  )
+  return rows
+}
+
+/**
+ * Recomputes region levels (DESIGN §4.4): the highest level of the analysis cells a region
+ * contains, whether the cells at that level are all stale, and the share of the region's area at
+ * each level (0 = no identified source). `regions` null recomputes every region.
+ */
+export async function recomputeRegions(db: Db, res: number, regions: RegionRef[] | null): Promise<number> {
+  if (regions !== null && regions.length === 0) return 0
+  const filter = regions === null ? null : JSON.stringify(regions)
   const { rowCount } = await db.raw<{ rowCount: number }>(
     `WITH target AS (
-       SELECT 'division'::text AS kind, code AS key, geom, ST_Area(geom::geography) AS total FROM division
-       WHERE ?::text IS NULL OR ST_Intersects(geom, ST_SetSRID(ST_GeomFromGeoJSON(?::text), 4326))
-       UNION ALL
-       SELECT 'mgmt_grid', id::text, geom, ST_Area(geom::geography) FROM mgmt_grid
-       WHERE ?::text IS NULL OR ST_Intersects(geom, ST_SetSRID(ST_GeomFromGeoJSON(?::text), 4326))
+       SELECT 'division'::text AS kind, code AS key, ST_Area(geom::geography) AS total FROM division
+       UNION ALL SELECT 'mgmt_grid', id::text, ST_Area(geom::geography) FROM mgmt_grid
      ),
-     parts AS (
-       SELECT t.kind, t.key, c.h3, c.level, c.stale,
-         CASE WHEN ST_CoveredBy(c.geom, t.geom) THEN ST_Area(c.geom::geography)
-              ELSE ST_Area(ST_Intersection(c.geom, t.geom)::geography) END AS area
-       FROM target t JOIN cell c ON c.res = ? AND c.geom && t.geom AND ST_Intersects(c.geom, t.geom)
+     chosen AS (
+       SELECT t.* FROM target t
+       WHERE ?::jsonb IS NULL OR EXISTS (SELECT 1 FROM jsonb_to_recordset(?::jsonb) AS r(kind text, key text) WHERE r.kind = t.kind AND r.key = t.key)
      ),
      by_level AS (
-       SELECT kind, key, level, bool_and(stale) AS stale, sum(area) AS area FROM parts WHERE area > 1 GROUP BY kind, key, level
-     ),
-     ranked AS (
-       SELECT p.kind, p.key, cs.source_kind, cs.source_id, max(cs.level) AS level, count(*) AS cells,
-         row_number() OVER (PARTITION BY p.kind, p.key ORDER BY max(cs.level) DESC, count(*) DESC, cs.source_kind, cs.source_id) AS rn
-       FROM parts p JOIN cell_source cs ON cs.h3 = p.h3 WHERE p.area > 1
-       GROUP BY p.kind, p.key, cs.source_kind, cs.source_id
-     ),
-     top AS (
-       SELECT kind, key, jsonb_agg(jsonb_build_object('kind', source_kind, 'id', source_id, 'level', level, 'cells', cells) ORDER BY rn) AS top_sources
-       FROM ranked WHERE rn <= 5 GROUP BY kind, key
-     ),
-     agg AS (
-       SELECT t.kind, t.key,
-         coalesce(max(b.level), 0) AS level,
-         coalesce((array_agg(b.stale ORDER BY b.level DESC) FILTER (WHERE b.level IS NOT NULL))[1], false) AS stale,
-         coalesce(jsonb_object_agg(b.level::text, round((b.area / t.total)::numeric, 6)) FILTER (WHERE b.level IS NOT NULL), '{}') AS shares,
-         greatest(0, 1 - coalesce(sum(b.area), 0) / t.total) AS unrated
-       FROM target t LEFT JOIN by_level b ON b.kind = t.kind AND b.key = t.key
-       GROUP BY t.kind, t.key, t.total
+       SELECT rc.region_kind AS kind, rc.region_key AS key, c.level, bool_and(c.stale) AS stale, sum(rc.area_m2) AS area
+       FROM region_cell rc JOIN cell c ON c.id = rc.cell_id AND c.res = ?
+       JOIN chosen ch ON ch.kind = rc.region_kind AND ch.key = rc.region_key
+       GROUP BY rc.region_kind, rc.region_key, c.level
      )
-     INSERT INTO region_level (region_kind, region_key, level, stale, shares, top_sources, updated_at)
-     SELECT a.kind, a.key, a.level, a.stale, a.shares || jsonb_build_object('0', round(a.unrated::numeric, 6)), coalesce(top.top_sources, '[]'), now()
-     FROM agg a LEFT JOIN top ON top.kind = a.kind AND top.key = a.key
+     INSERT INTO region_level (region_kind, region_key, level, stale, shares, updated_at)
+     SELECT ch.kind, ch.key,
+       coalesce(max(b.level), 0),
+       coalesce((array_agg(b.stale ORDER BY b.level DESC) FILTER (WHERE b.level IS NOT NULL))[1], false),
+       coalesce(jsonb_object_agg(b.level::text, round((b.area / ch.total)::numeric, 6)) FILTER (WHERE b.level IS NOT NULL), '{}')
+         || jsonb_build_object('0', round(greatest(0, 1 - coalesce(sum(b.area), 0) / ch.total)::numeric, 6)),
+       now()
+     FROM chosen ch LEFT JOIN by_level b ON b.kind = ch.kind AND b.key = ch.key
+     GROUP BY ch.kind, ch.key, ch.total
      ON CONFLICT (region_kind, region_key) DO UPDATE SET level = excluded.level, stale = excluded.stale,
-       shares = excluded.shares, top_sources = excluded.top_sources, updated_at = excluded.updated_at`,
-    [filter, filter, filter, filter, res],
+       shares = excluded.shares, updated_at = excluded.updated_at`,
+    [filter, filter, res],
   )
   return rowCount
+}
+
+/**
+ * The sources behind a region's level: those influencing the region's cells at its level,
+ * ranked by their own level and by how many of those cells they reach.
+ */
+export async function regionTopSources(db: Db, res: number, region: RegionRef, level: number, limit = 5) {
+  const { rows } = await db.raw<{ rows: Array<{ kind: string; id: string; level: number; cells: number }> }>(
+    `SELECT cs.source_kind AS kind, cs.source_id AS id, max(cs.level) AS level, count(*)::int AS cells
+     FROM region_cell rc JOIN cell c ON c.id = rc.cell_id AND c.res = ? AND c.level = ?
+     JOIN cell_source cs ON cs.h3 = c.h3
+     WHERE rc.region_kind = ? AND rc.region_key = ?
+     GROUP BY cs.source_kind, cs.source_id
+     ORDER BY max(cs.level) DESC, count(*) DESC, cs.source_kind, cs.source_id
+     LIMIT ?`,
+    [res, level, region.kind, region.key, limit],
+  )
+  return rows.map((r) => ({ kind: r.kind, id: Number(r.id), level: r.level, cells: r.cells }))
 }

@@ -183,21 +183,25 @@ export async function loadCells(db: Db, res: number, h3s?: string[]): Promise<Ma
   return new Map(rows.map((r) => [r.h3, r]))
 }
 
-/** Inserts or updates cells (geometry from their H3 boundary), keeping ids stable. */
-export async function upsertCells(db: Db, res: number, cells: Array<CellState & { geometry: Polygon }>): Promise<void> {
+/** Inserts or updates cells (geometry from their H3 boundary), keeping ids stable; returns the ids of new cells. */
+export async function upsertCells(db: Db, res: number, cells: Array<CellState & { geometry: Polygon }>): Promise<number[]> {
+  const inserted: number[] = []
   for (let i = 0; i < cells.length; i += 10_000) {
     const chunk = cells.slice(i, i + 10_000).map((c) => ({
       h3: c.h3, l: c.level, ru: c.rule, s: c.stale, sc: c.score, c: c.counts, g: JSON.stringify(c.geometry),
     }))
-    await db.raw(
+    const { rows } = await db.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
       `INSERT INTO cell (h3, res, level, rule, stale, score, counts, geom, updated_at)
        SELECT h3, ?, l, ru, s, sc, c, ST_SetSRID(ST_GeomFromGeoJSON(g), 4326), now()
        FROM jsonb_to_recordset(?::jsonb) AS x(h3 text, l smallint, ru text, s boolean, sc float8, c jsonb, g text)
        ON CONFLICT (res, h3) DO UPDATE SET level = excluded.level, rule = excluded.rule, stale = excluded.stale,
-         score = excluded.score, counts = excluded.counts, updated_at = excluded.updated_at`,
+         score = excluded.score, counts = excluded.counts, updated_at = excluded.updated_at
+       RETURNING id, (xmax = 0) AS inserted`,
       [res, jsonRows(chunk)],
     )
+    for (const r of rows) if (r.inserted) inserted.push(Number(r.id))
   }
+  return inserted
 }
 
 export async function deleteCells(db: Db, res: number, h3s: string[]): Promise<void> {

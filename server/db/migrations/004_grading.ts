@@ -82,10 +82,20 @@ export async function up(knex: Knex): Promise<void> {
       stale       boolean NOT NULL DEFAULT false,
       -- share of the region's area per level: { "0": 0.6, "1": 0.2, "2": 0.1, "3": 0.07, "4": 0.03 }
       shares      jsonb NOT NULL DEFAULT '{}',
-      top_sources jsonb NOT NULL DEFAULT '[]',
       updated_at  timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (region_kind, region_key)
     );
+
+    -- Which analysis cells lie in which region, with the geodesic area of their intersection (m²):
+    -- computed once per cell, so a region's level and shares are a cheap join after any edit.
+    CREATE TABLE region_cell (
+      region_kind text NOT NULL CHECK (region_kind IN ('division', 'mgmt_grid')),
+      region_key  text NOT NULL,
+      cell_id     bigint NOT NULL REFERENCES cell(id) ON DELETE CASCADE,
+      area_m2     double precision NOT NULL CHECK (area_m2 >= 0),
+      PRIMARY KEY (region_kind, region_key, cell_id)
+    );
+    CREATE INDEX region_cell_cell_idx ON region_cell (cell_id);
 
     -- Bumped by every write and regrade; tile caches and ETags are keyed by it.
     CREATE TABLE data_version (
@@ -99,6 +109,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     DROP TABLE IF EXISTS data_version;
+    DROP TABLE IF EXISTS region_cell;
     DROP TABLE IF EXISTS region_level;
     DROP TABLE IF EXISTS cell_level_history;
     DROP TABLE IF EXISTS cell_source;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { pgArray } from '../../grading/repository'
 import { explainSource, type SourceFacts } from '../../grading/explain'
 import type { Level } from '../../domain/levels'
+import { nearestResources as exactNearestResources } from '../resources/nearest'
 
 /** Every source behind the given analysis cells, named and explained; the nearest occurrence per source. */
 export async function explainedSources(db: Knex, h3s: string[], limit: number) {
@@ -91,20 +92,9 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
   }))
 }
 
-/** The k available emergency resources nearest to a point (KNN pre-filter, spheroid distance). */
+/** The k available emergency resources nearest to a point, exactly by geodesic distance (see resources/nearest). */
 export async function nearestResources(db: Knex, lon: number, lat: number, k: number) {
-  const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
-    `SELECT id, name, kind, capabilities, status, duty_phone,
-       ST_Distance(geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography) AS distance_m
-     FROM (SELECT * FROM resource WHERE status = 'available'
-           ORDER BY geog <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography LIMIT ?) near
-     ORDER BY distance_m`,
-    [lon, lat, lon, lat, k * 3],
-  )
-  return rows.slice(0, k).map((r) => ({
-    id: Number(r.id), name: r.name, kind: r.kind, capabilities: r.capabilities, status: r.status, dutyPhone: r.duty_phone,
-    distanceM: Math.round(r.distance_m as number),
-  }))
+  return exactNearestResources(db, { lon, lat, k, filter: { status: 'available' } })
 }
 
 export async function cellHistory(db: Knex, res: number, h3: string, limit: number) {
@@ -127,7 +117,7 @@ export async function getRegion(db: Knex, key: string) {
     .leftJoin('region_level as l', function () {
       this.on('l.region_key', '=', isDivision ? 'r.code' : db.raw('r.id::text')).andOn('l.region_kind', '=', db.raw('?', [isDivision ? 'division' : 'mgmt_grid']))
     })
-    .select('l.level', 'l.stale', 'l.shares', 'l.top_sources', 'l.updated_at')
+    .select('l.level', 'l.stale', 'l.shares', 'l.updated_at')
     .where('r.code', key)
     .first()
   return row as Record<string, unknown> | undefined

@@ -6,6 +6,7 @@ import { invalid, notFound } from '../../errors'
 import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import type { Level } from '../../domain/levels'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
+import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, nearestResources, regionGeometry, sourceNames } from './repository'
 
 const sourceSchema = {
@@ -115,7 +116,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['regions'],
-        summary: 'A division unit (6/9-digit code) or management grid (its code): level, share of area per level, top sources',
+        summary: 'A division unit (6/9-digit code) or management grid (its code): level, share of area per level, the sources behind its level',
         params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
         response: {
           200: {
@@ -142,7 +143,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const row = await getRegion(app.db, request.params.key)
       if (!row) throw notFound('region', request.params.key)
-      const top = (row.top_sources ?? []) as Array<{ kind: string; id: number; level: number; cells: number }>
+      const top = row.level ? await regionTopSources(app.db, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, row.level as number) : []
       const names = await sourceNames(app.db, top)
       const env = (row.bbox as Polygon).coordinates[0]!
       return {

@@ -1,0 +1,83 @@
+// `npm run bench -- regrade [--database-url URL] [--edits N]`: full regrade of the province-sized
+// set, then N incremental edits (a major hidden danger reported, then verified) timed one by one.
+// Without --database-url it creates riskmap_bench_province on the local server and loads scale 60.
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { createKnex } from '../../server/db/knex'
+import { migrateLatest } from '../../server/db/migrate'
+import { DEFAULT_RULES } from '../../server/domain/rules'
+import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
+import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
+
+const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, edits: { type: 'string', default: '200' } } })
+const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
+const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
+await migrateLatest(db)
+if (await isDatabaseEmpty(db)) {
+  console.error('loading the province-sized demo set (scale 60) …')
+  await loadDemo(db, { scale: 60 })
+}
+const options: GradingOptions = { res: 8, rules: DEFAULT_RULES }
+
+let rssMax = 0
+const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100)
+const full = await fullRegrade(db, options)
+clearInterval(sampler)
+rssMax = Math.max(rssMax, process.memoryUsage().rss)
+
+// Incremental: alternate "report a major hidden danger" and "verify it" on random enterprises.
+const { rows: sample } = await db.raw<{ rows: Array<{ id: string; lon: number; lat: number }> }>(
+  'SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM enterprise ORDER BY md5(id::text) LIMIT ?',
+  [Math.ceil(Number(values.edits) / 2)],
+)
+const times: number[] = []
+for (const e of sample) {
+  const enterpriseId = Number(e.id)
+  let t = performance.now()
+  const hd = await db.transaction(async (trx) => {
+    const [row] = await trx('hidden_danger')
+      .insert({
+        enterprise_id: enterpriseId, description: 'bench', is_major: true, found_at: '2026-11-01', deadline: '2026-12-01', reported_by: 'bench',
+        geom: trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [e.lon, e.lat]),
+      })
+      .returning('id')
+    await regradeIncremental(trx, { enterpriseIds: [enterpriseId] }, { kind: 'hidden_danger', id: Number(row.id), action: 'reported' }, options)
+    return Number(row.id)
+  })
+  times.push(performance.now() - t)
+  t = performance.now()
+  await db.transaction(async (trx) => {
+    await trx('hidden_danger').where({ id: hd }).update({ status: 'verified', rectified_at: trx.fn.now(), verified_at: trx.fn.now(), verified_by: 'bench-verifier' })
+    await regradeIncremental(trx, { enterpriseIds: [enterpriseId] }, { kind: 'hidden_danger', id: hd, action: 'verified' }, options)
+  })
+  times.push(performance.now() - t)
+}
+times.sort((a, b) => a - b)
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!
+const p50 = pct(0.5)
+console.log(JSON.stringify({
+  case: 'regrade',
+  full_s: Math.round(full.seconds * 10) / 10,
+  incremental_ms_p50: Math.round(p50 * 10) / 10,
+  incremental_ms_p99: Math.round(pct(0.99) * 10) / 10,
+  speedup: Math.round((full.seconds * 1000) / p50),
+  rss_mb: Math.round(rssMax / 1048576),
+  enterprises: full.counts.enterprises,
+  cell_sources: full.counts.cellSources,
+  edits: times.length,
+}))
+await db.destroy()
+
+async function localBenchDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' })
+  await admin.connect()
+  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'riskmap_bench_province'")
+  if (exists.rowCount === 0) await admin.query('CREATE DATABASE riskmap_bench_province')
+  await admin.end()
+  const target = 'postgres://postgres@127.0.0.1:5432/riskmap_bench_province'
+  const client = new pg.Client({ connectionString: target })
+  await client.connect()
+  await client.query('CREATE EXTENSION IF NOT EXISTS postgis')
+  await client.end()
+  return target
+}
