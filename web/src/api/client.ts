@@ -1,0 +1,99 @@
+import type { ApiErrorBody, DivisionCollection, DivisionRank, EnterpriseCollection, EnterpriseFeature, Health } from './types'
+
+/**
+ * A failed API call. `code` is the server's machine code (`not_found`, `invalid_input`, …) or, when
+ * no JSON error came back, `network` (no response at all) or `http` (a non-JSON error response).
+ */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly details: ApiErrorBody['error']['details']
+  /** The path that was requested, e.g. `/api/enterprises/12`. */
+  readonly path: string
+
+  constructor(path: string, status: number, code: string, message: string, details: ApiErrorBody['error']['details'] = []) {
+    super(message)
+    this.name = 'ApiError'
+    this.path = path
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+}
+
+/** Query parameters; undefined values are left out. */
+export type Query = Record<string, string | number | boolean | undefined>
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false
+  const error = (body as { error: unknown }).error
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+}
+
+/** The URL of an API path with its query, on this page's origin. */
+export function apiUrl(path: string, query: Query = {}): string {
+  const url = new URL(path, window.location.origin)
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, String(value))
+  }
+  return url.pathname + url.search
+}
+
+/**
+ * GETs JSON from the API. Throws ApiError carrying the server's `{ error }` body on any non-2xx
+ * answer; an abort rejects with the AbortError DOMException untouched, so callers can ignore it.
+ */
+export async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  const url = apiUrl(path, query)
+  let response: Response
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal })
+  } catch (err) {
+    if (isAbortError(err)) throw err
+    throw new ApiError(url, 0, 'network', err instanceof Error ? err.message : String(err))
+  }
+  const body: unknown = await response.json().catch(() => undefined)
+  if (!response.ok) {
+    if (isErrorBody(body)) {
+      throw new ApiError(url, response.status, body.error.code, body.error.message, body.error.details ?? [])
+    }
+    throw new ApiError(url, response.status, 'http', `${response.status} ${response.statusText}`)
+  }
+  if (body === undefined) throw new ApiError(url, response.status, 'http', 'response is not JSON')
+  return body as T
+}
+
+/** True for the rejection of an aborted fetch. */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError'
+}
+
+/** Division units of one rank; `simplifyM` is a Douglas-Peucker tolerance in metres. */
+export function fetchDivisions(rank: DivisionRank, options: { simplifyM?: number; signal?: AbortSignal } = {}): Promise<DivisionCollection> {
+  return getJson<DivisionCollection>('/api/divisions', { rank, simplifyM: options.simplifyM }, options.signal)
+}
+
+/** The largest page the enterprise list serves. */
+export const ENTERPRISE_PAGE_LIMIT = 10_000
+
+/** Every enterprise matching the filter, following pages of ENTERPRISE_PAGE_LIMIT until all are in. */
+export async function fetchAllEnterprises(filter: Query = {}, signal?: AbortSignal): Promise<EnterpriseCollection> {
+  const features: EnterpriseCollection['features'] = []
+  let numberMatched = 0
+  for (let offset = 0; ; offset += ENTERPRISE_PAGE_LIMIT) {
+    const page = await getJson<EnterpriseCollection>('/api/enterprises', { ...filter, limit: ENTERPRISE_PAGE_LIMIT, offset }, signal)
+    features.push(...page.features)
+    numberMatched = page.numberMatched
+    if (page.numberReturned < ENTERPRISE_PAGE_LIMIT || features.length >= numberMatched) break
+  }
+  return { type: 'FeatureCollection', numberMatched, numberReturned: features.length, features }
+}
+
+/** One enterprise with its supervision and risk summary. */
+export function fetchEnterprise(id: number, signal?: AbortSignal): Promise<EnterpriseFeature> {
+  return getJson<EnterpriseFeature>(`/api/enterprises/${encodeURIComponent(String(id))}`, {}, signal)
+}
+
+export function fetchHealth(signal?: AbortSignal): Promise<Health> {
+  return getJson<Health>('/api/health', {}, signal)
+}

@@ -1,0 +1,154 @@
+import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap, StyleSpecification } from 'maplibre-gl'
+import type { FeatureCollection, Point } from 'geojson'
+import type { DivisionCollection, DivisionProperties } from '../api/types'
+import type { Lang } from '../i18n'
+
+// The offline basemap: drawn only from the service's own division polygons, so the page makes no
+// request to a tile, sprite or glyph server. The style has no `glyphs` URL on purpose: MapLibre then
+// draws every label character (CJK, Latin and digits alike) locally with the browser's fonts
+// (TinySDF), and never requests a glyph PBF.
+
+/** Source ids of the basemap; their data is set by `setBasemapData` once it has loaded. */
+export const BASEMAP_SOURCES = {
+  counties: 'basemap-counties',
+  townships: 'basemap-townships',
+  countyLabels: 'basemap-county-labels',
+  townshipLabels: 'basemap-township-labels',
+} as const
+
+/** Layer ids of the basemap, bottom to top. */
+export const BASEMAP_LAYERS = {
+  background: 'background',
+  countyFill: 'county-fill',
+  townshipLine: 'township-line',
+  countyLine: 'county-line',
+  townshipLabel: 'township-label',
+  countyLabel: 'county-label',
+} as const
+
+/** Layers that overlays (risk data) are inserted below, so that place names stay readable on top. */
+export const FIRST_LABEL_LAYER = BASEMAP_LAYERS.townshipLabel
+
+/**
+ * CSS font families for labels, best first. Named fonts cover Chinese on Linux (Noto / Source Han,
+ * WenQuanYi), macOS (PingFang) and Windows (Microsoft YaHei); `sans-serif` is the last resort.
+ */
+export const LABEL_FONT_STACK = ['Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', 'sans-serif']
+
+/** The same families as one CSS `font-family` value, for MapLibre's `localIdeographFontFamily`. */
+export const LABEL_FONT_FAMILY = LABEL_FONT_STACK.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(', ')
+
+const COLORS = {
+  background: '#eef1f4',
+  countyFill: '#fbfbf8',
+  countyLine: '#7d8791',
+  townshipLine: '#aab2ba',
+  labelText: '#3b4650',
+  labelHalo: '#ffffff',
+} as const
+
+const emptyCollection = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] })
+
+/** The label text of a division in a language: the English name where there is one, else the Chinese. */
+export function divisionLabelText(lang: Lang): ExpressionSpecification {
+  return lang === 'en' ? ['coalesce', ['get', 'nameEn'], ['get', 'name']] : ['get', 'name']
+}
+
+/** The offline basemap style, with empty division sources that `setBasemapData` fills. */
+export function createOfflineStyle(lang: Lang): StyleSpecification {
+  return {
+    version: 8,
+    name: 'riskmap offline basemap',
+    sources: {
+      [BASEMAP_SOURCES.counties]: { type: 'geojson', data: emptyCollection() },
+      [BASEMAP_SOURCES.townships]: { type: 'geojson', data: emptyCollection() },
+      [BASEMAP_SOURCES.countyLabels]: { type: 'geojson', data: emptyCollection() },
+      [BASEMAP_SOURCES.townshipLabels]: { type: 'geojson', data: emptyCollection() },
+    },
+    layers: [
+      { id: BASEMAP_LAYERS.background, type: 'background', paint: { 'background-color': COLORS.background } },
+      {
+        id: BASEMAP_LAYERS.countyFill,
+        type: 'fill',
+        source: BASEMAP_SOURCES.counties,
+        paint: { 'fill-color': COLORS.countyFill, 'fill-opacity': 1 },
+      },
+      {
+        id: BASEMAP_LAYERS.townshipLine,
+        type: 'line',
+        source: BASEMAP_SOURCES.townships,
+        minzoom: 8,
+        paint: {
+          'line-color': COLORS.townshipLine,
+          // pixels: hairlines when a whole county is in view, finer than county lines throughout
+          'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 11, 0.8, 14, 1.4],
+          'line-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 9, 0.8],
+          'line-dasharray': [3, 2],
+        },
+      },
+      {
+        id: BASEMAP_LAYERS.countyLine,
+        type: 'line',
+        source: BASEMAP_SOURCES.counties,
+        layout: { 'line-join': 'round' },
+        paint: {
+          'line-color': COLORS.countyLine,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2],
+        },
+      },
+      {
+        id: BASEMAP_LAYERS.townshipLabel,
+        type: 'symbol',
+        source: BASEMAP_SOURCES.townshipLabels,
+        minzoom: 10.5,
+        layout: {
+          'text-field': divisionLabelText(lang),
+          'text-font': LABEL_FONT_STACK,
+          'text-size': 11,
+          // ems: keeps a township name and its "(示例)" demo suffix on one line
+          'text-max-width': 12,
+          'text-padding': 4,
+        },
+        paint: { 'text-color': COLORS.labelText, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.2, 'text-opacity': 0.85 },
+      },
+      {
+        id: BASEMAP_LAYERS.countyLabel,
+        type: 'symbol',
+        source: BASEMAP_SOURCES.countyLabels,
+        layout: {
+          'text-field': divisionLabelText(lang),
+          'text-font': LABEL_FONT_STACK,
+          'text-size': ['interpolate', ['linear'], ['zoom'], 7, 12, 12, 16],
+          'text-max-width': 8,
+          'text-padding': 6,
+        },
+        paint: { 'text-color': COLORS.labelText, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.6 },
+      },
+    ],
+  }
+}
+
+/** The label points of the divisions, carrying their names. */
+export function divisionLabelPoints(divisions: DivisionCollection): FeatureCollection<Point, Omit<DivisionProperties, 'label'>> {
+  const features: FeatureCollection<Point, Omit<DivisionProperties, 'label'>>['features'] = []
+  for (const feature of divisions.features) {
+    const { label, ...properties } = feature.properties
+    if (label) features.push({ type: 'Feature', id: feature.id, geometry: label, properties })
+  }
+  return { type: 'FeatureCollection', features }
+}
+
+/** Puts loaded division polygons into the basemap sources. */
+export function setBasemapData(map: MaplibreMap, data: { counties: DivisionCollection; townships: DivisionCollection }): void {
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.counties)?.setData(data.counties)
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townships)?.setData(data.townships)
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.countyLabels)?.setData(divisionLabelPoints(data.counties))
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townshipLabels)?.setData(divisionLabelPoints(data.townships))
+}
+
+/** Switches the division labels to a language. */
+export function setBasemapLanguage(map: MaplibreMap, lang: Lang): void {
+  for (const id of [BASEMAP_LAYERS.countyLabel, BASEMAP_LAYERS.townshipLabel]) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', divisionLabelText(lang))
+  }
+}

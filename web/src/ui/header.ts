@@ -1,0 +1,71 @@
+import type { Health } from '../api/types'
+import type { Messages } from '../i18n'
+import { requireElement } from './dom'
+
+/** What the header's health indicator shows. */
+export type HealthState = { kind: 'checking' } | { kind: 'ok'; health: Health } | { kind: 'error' }
+
+/** The header: product name, demo-data badge, service health and the language switch. */
+export class Header {
+  private readonly title: HTMLElement
+  private readonly demoBadge: HTMLElement
+  private readonly healthIndicator: HTMLElement
+  private readonly langSwitch: HTMLButtonElement
+  private messages: Messages
+  private healthState: HealthState = { kind: 'checking' }
+
+  constructor(root: HTMLElement, messages: Messages, onSwitchLanguage: () => void) {
+    this.title = requireElement(root, '.app-title')
+    this.demoBadge = requireElement(root, '.demo-badge')
+    this.healthIndicator = requireElement(root, '.health')
+    this.langSwitch = requireElement<HTMLButtonElement>(root, '.lang-switch')
+    this.langSwitch.addEventListener('click', onSwitchLanguage)
+    this.messages = messages
+    this.render()
+  }
+
+  setMessages(messages: Messages): void {
+    this.messages = messages
+    this.render()
+  }
+
+  setHealth(state: HealthState): void {
+    this.healthState = state
+    this.render()
+  }
+
+  /** Shows the "demo data" badge while synthetic records are on the map. */
+  setDemoData(shown: boolean): void {
+    this.demoBadge.hidden = !shown
+  }
+
+  private render(): void {
+    const m = this.messages
+    this.title.textContent = m.productName
+    this.demoBadge.textContent = m.demoData
+    this.demoBadge.title = m.demoDataTitle
+    this.langSwitch.textContent = m.switchLanguage
+    this.langSwitch.title = m.switchLanguageTitle
+    this.langSwitch.lang = m.locale === 'en' ? 'zh-CN' : 'en'
+
+    const state = this.healthState
+    this.healthIndicator.dataset.state = state.kind
+    if (state.kind === 'checking') {
+      this.healthIndicator.textContent = m.health.checking
+      this.healthIndicator.title = ''
+    } else if (state.kind === 'error') {
+      this.healthIndicator.textContent = m.health.unavailable
+      this.healthIndicator.title = ''
+    } else {
+      const { health } = state
+      const database = health.embedded ? m.health.embedded : m.health.postgres
+      this.healthIndicator.textContent = m.health.summary(database, shortVersion(health.postgres), shortVersion(health.postgis))
+      this.healthIndicator.title = `PostgreSQL: ${health.postgres}\nPostGIS: ${health.postgis}`
+    }
+  }
+}
+
+/** The leading version number of a version string: `16.4 (Debian 16.4-1)` → `16.4`, `3.5 USE_GEOS=1…` → `3.5`. */
+export function shortVersion(version: string): string {
+  return /\d+(\.\d+)*/.exec(version)?.[0] ?? version
+}
