@@ -1,0 +1,55 @@
+import type { Knex } from 'knex'
+
+/** What a tile's content and cache key depend on besides the tile itself. */
+export interface DataState {
+  /** `data_version.version`: bumped by every write and regrade. */
+  version: number
+  /** The database's current date, YYYY-MM-DD (overdue records change at midnight without a write). */
+  today: string
+}
+
+/**
+ * Reads the data version for each request, so no tile is ever served from a version older than
+ * the last write committed before the request arrived, without one query per request under load.
+ * A request never reuses a read that started before it arrived (that read may predate a write);
+ * it joins the next read, which starts as soon as the one in flight ends. So at most one read is
+ * in flight and one queued, however many requests wait: a burst of N cache hits costs two tiny
+ * queries, and a lone request costs one.
+ */
+export class DataVersionReader {
+  private inflight: Promise<DataState> | null = null
+  private queued: Promise<DataState> | null = null
+
+  constructor(private readonly db: Knex) {}
+
+  read(): Promise<DataState> {
+    if (this.inflight === null) return this.start()
+    this.queued ??= this.inflight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.queued = null
+        return this.start()
+      })
+    return this.queued
+  }
+
+  private start(): Promise<DataState> {
+    const read = this.fetch().finally(() => {
+      if (this.inflight === read) this.inflight = null
+    })
+    this.inflight = read
+    return read
+  }
+
+  private async fetch(): Promise<DataState> {
+    const { rows } = await this.db.raw<{ rows: Array<{ version: string; today: string }> }>(
+      "SELECT version, to_char(current_date, 'YYYY-MM-DD') AS today FROM data_version",
+    )
+    const row = rows[0]
+    if (!row) throw new Error('data_version has no row: the database is not migrated')
+    return { version: Number(row.version), today: row.today }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The tile HTTP handlers (DESIGN §9): `/{layer}/{z}/{x}/{y}.mvt` and TileJSON `/{layer}.json`.
+ * They validate, ask the TileService, and set the caching headers; nothing here knows SQL.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../errors'
+import { errorResponses } from '../../schemas'
+import { findTileLayer, TILE_LAYERS, type TileLayer } from './layers'
+import type { TileService } from './service'
+import { checkTile, MAX_ZOOM } from './tile'
+
+/** Media type of a Mapbox Vector Tile. */
+export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile'
+
+/** Browser and CDN lifetime of a tile URL without the current `?v=`, seconds. */
+const SHORT_MAX_AGE_S = 60
+/** Lifetime of a versioned tile URL (`?v=` the current token), seconds: its bytes never change. */
+const IMMUTABLE_MAX_AGE_S = 31_536_000
+
+function unknownLayer(id: string): AppError {
+  const known = Object.keys(TILE_LAYERS)
+  return new AppError(404, 'not_found', `No tile layer "${id}"; the layers are ${known.join(', ')}`, [
+    { field: 'layer', message: `unknown layer; one of ${known.join(', ')}`, layers: known },
+  ])
+}
+
+function layerOf(id: string): TileLayer {
+  const layer = findTileLayer(id)
+  if (!layer) throw unknownLayer(id)
+  return layer
+}
+
+/** True when an Accept-Encoding header admits gzip (a q-value of 0 refuses it; `*` stands for it). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (!header) return false
+  let star: boolean | null = null
+  for (const part of (Array.isArray(header) ? header.join(',') : header).split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const ok = q === undefined || Number(q.slice(2)) > 0
+    if (coding.trim() === 'gzip' || coding.trim() === 'x-gzip') return ok
+    if (coding.trim() === '*') star = ok
+  }
+  return star ?? false
+}
+
+/** True when If-None-Match lists this entity tag (weak comparison, RFC 9110 §13.1.2) or is `*`. */
+function matches(ifNoneMatch: string | undefined, etags: string[]): boolean {
+  if (!ifNoneMatch) return false
+  const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''))
+  return tags.includes('*') || tags.some((t) => etags.includes(t))
+}
+
+const tileParams = {
+  type: 'object',
+  properties: {
+    layer: { type: 'string', maxLength: 64, description: `tile layer: ${Object.keys(TILE_LAYERS).join(', ')}` },
+    z: { type: 'integer', minimum: 0, maximum: MAX_ZOOM, description: 'zoom' },
+    x: { type: 'integer', minimum: 0, description: 'column, 0..2^z − 1' },
+    y: { type: 'integer', minimum: 0, description: 'row from the north, 0..2^z − 1' },
+  },
+  required: ['layer', 'z', 'x', 'y'],
+} as const
+
+const versionQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { v: { type: 'string', maxLength: 40, description: 'data version from TileJSON; a current one makes the response immutable' } },
+} as const
+
+const tileJsonSchema = {
+  type: 'object',
+  properties: {
+    tilejson: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    version: { type: 'string' },
+    scheme: { type: 'string' },
+    tiles: { type: 'array', items: { type: 'string' } },
+    minzoom: { type: 'integer' },
+    maxzoom: { type: 'integer' },
+    bounds: { type: 'array', items: { type: 'number' } },
+    center: { type: 'array', items: { type: 'number' } },
+    vector_layers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          description: { type: 'string' },
+          minzoom: { type: 'integer' },
+          maxzoom: { type: 'integer' },
+          fields: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const
+
+/** The whole world in Web Mercator's latitude range, for a layer without rows. */
+const WORLD: [number, number, number, number] = [-180, -85.05112878, 180, 85.05112878]
+
+/** Registers the tile routes; the service is created by the tiles plugin. */
+export default async function tileRoutes(app: FastifyInstance, options: { service: TileService }): Promise<void> {
+  const { service } = options
+
+  app.get<{ Params: { layer: string; z: number; x: number; y: number }; Querystring: { v?: string } }>(
+    '/:layer/:z/:x/:y.mvt',
+    {
+      schema: {
+        tags: ['tiles'],
+        summary: 'A Mapbox Vector Tile of a layer; 204 when empty; ETag, Cache-Control and gzip',
+        params: tileParams,
+        querystring: versionQuery,
+        response: {
+          200: {
+            description: 'Mapbox Vector Tile 2.1, gzip-encoded when the request accepts it',
+            content: { [MVT_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+          },
+          204: { description: 'No feature in this tile', type: 'null' },
+          304: { description: 'Not modified since the ETag given in If-None-Match', type: 'null' },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const layer = layerOf(request.params.layer)
+      const tile = checkTile(request.params.z, request.params.x, request.params.y)
+      const state = await service.state()
+      const token = service.token(layer, state)
+      const gzipped = acceptsGzip(request.headers['accept-encoding'])
+      // One entity tag per content coding (RFC 9110 §8.8.3); If-None-Match accepts either.
+      const etag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}"`
+      const gzipEtag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}-gzip"`
+      reply.header('vary', 'accept-encoding')
+      reply.header(
+        'cache-control',
+        request.query.v === token ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable` : `public, max-age=${SHORT_MAX_AGE_S}`,
+      )
+      if (matches(request.headers['if-none-match'], [etag, gzipEtag])) {
+        return reply.code(304).header('etag', gzipped ? gzipEtag : etag).send()
+      }
+      const encoded = await service.tile(layer, tile, state)
+      if (encoded.raw.length === 0) return reply.code(204).header('etag', etag).send()
+      if (gzipped && encoded.gzip) {
+        return reply.type(MVT_MEDIA_TYPE).header('content-encoding', 'gzip').header('etag', gzipEtag).send(encoded.gzip)
+      }
+      return reply.type(MVT_MEDIA_TYPE).header('etag', etag).send(encoded.raw)
+    },
+  )
+
+  app.get<{ Params: { layer: string } }>(
+    '/:layer.json',
+    {
+      schema: {
+        tags: ['tiles'],
+        summary: 'TileJSON 3.0.0 of a layer: versioned tile URL template, vector layers and their fields, bounds',
+        params: { type: 'object', properties: { layer: { type: 'string', maxLength: 64 } }, required: ['layer'] },
+        response: { 200: tileJsonSchema, 304: { description: 'Not modified', type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request: FastifyRequest<{ Params: { layer: string } }>, reply: FastifyReply) => {
+      const layer = layerOf(request.params.layer)
+      const state = await service.state()
+      const token = service.token(layer, state)
+      const origin = `${request.protocol}://${request.host}`
+      // The document names the current version: clients revalidate it every time (cheap with the ETag).
+      const etag = `"tilejson-${layer.id}-${token}"`
+      reply.header('cache-control', 'no-cache').header('etag', etag)
+      if (matches(request.headers['if-none-match'], [etag])) return reply.code(304).send()
+      const bounds = (await service.bounds(layer, state)) ?? WORLD
+      const centre = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2]
+      const span = Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1e-6)
+      const centreZoom = Math.min(layer.maxzoom, Math.max(layer.minzoom, Math.floor(Math.log2(360 / span))))
+      return {
+        tilejson: '3.0.0',
+        name: layer.id,
+        description: layer.description,
+        version: '1.0.0',
+        scheme: 'xyz',
+        tiles: [`${origin}${app.prefix}/${layer.id}/{z}/{x}/{y}.mvt?v=${token}`],
+        minzoom: layer.minzoom,
+        maxzoom: layer.maxzoom,
+        bounds,
+        center: [centre[0]!, centre[1]!, centreZoom],
+        vector_layers: layer.sources.map((s) => ({
+          id: s.name,
+          description: s.description,
+          minzoom: s.minzoom,
+          maxzoom: layer.maxzoom,
+          fields: Object.fromEntries(s.fields.map((f) => [f.name, f.description])),
+        })),
+      }
+    },
+  )
+}
