@@ -70,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
   await app.register(gradingRoutes, { prefix: '/api' })
   await app.register(cellRoutes, { prefix: '/api' })
+  await app.register(import('./modules/sources/routes'), { prefix: '/api' })
   await app.register(import('./modules/tiles/plugin'), { routePrefix: '/tiles' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))

@@ -1,0 +1,33 @@
+import type { Knex } from 'knex'
+
+/** One audited write (DESIGN §8: who, when, what, before/after). */
+export interface AuditEntry {
+  /** What was done, e.g. `created`, `updated`, `deleted`, `verified`. */
+  action: string
+  /** The kind of record, e.g. `major_hazard`, `hidden_danger`. */
+  entity: string
+  entityId: string | number | null
+  /** The record as it was (null when created); stored as JSON. */
+  before: unknown
+  /** The record as it is now (null when deleted); stored as JSON. */
+  after: unknown
+  /** The signed-in user, once authentication exists; null for now. */
+  username?: string | null
+}
+
+/** Writes an audit_log row in the caller's transaction, so the record and its audit commit together. */
+export async function recordAudit(trx: Knex.Transaction, entry: AuditEntry): Promise<number> {
+  // Stringified explicitly: the pg driver would turn a top-level array into a PostgreSQL array.
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value))
+  const [row] = await trx('audit_log')
+    .insert({
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId === null ? null : String(entry.entityId),
+      before: json(entry.before),
+      after: json(entry.after),
+      username: entry.username ?? null,
+    })
+    .returning('id')
+  return Number((row as { id: string }).id)
+}

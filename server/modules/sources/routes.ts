@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify'
+import { errorResponses } from '../../schemas'
+import { notFound } from '../../errors'
+import { auditUser, changeRecord, idParams, pageProperties, regradeAndAudit, regradeSchema, type Page, type RecordSpec } from './shared'
+import { majorHazards } from './major-hazards'
+import { safetyRisks } from './safety-risks'
+import { hiddenDangerTransitionRoutes, hiddenDangers } from './hidden-dangers'
+import { areaAssessments } from './area-assessments'
+
+/**
+ * The write side of grading (DESIGN §3, §4.6): major hazard installations, reported safety risks,
+ * hidden dangers and public-area assessments. Every write validates, stores, regrades the zones it
+ * touched and writes its audit row in one transaction.
+ */
+export default async function sourceRoutes(app: FastifyInstance): Promise<void> {
+  registerRecordRoutes(app, majorHazards)
+  registerRecordRoutes(app, safetyRisks)
+  registerRecordRoutes(app, hiddenDangers)
+  registerRecordRoutes(app, areaAssessments)
+  await app.register(hiddenDangerTransitionRoutes)
+}
+
+/** POST, GET one, GET list and — when the spec can replace — PUT and DELETE for one kind of record. */
+function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: FastifyInstance, spec: RecordSpec<Body, Rec, Query>): void {
+  const record = { type: 'object', properties: spec.record } as const
+  const written = { type: 'object', properties: { ...spec.record, regrade: regradeSchema } } as const
+  const tags = [spec.tag]
+  const load = async (db: Parameters<typeof spec.load>[0], id: number) => {
+    const row = await spec.load(db, id)
+    if (!row) throw notFound(spec.label, id)
+    return row
+  }
+
+  app.post(
+    spec.path,
+    {
+      schema: {
+        tags,
+        summary: `Record a ${spec.label}: validate, grade, store and regrade its zone`,
+        description: spec.description,
+        body: spec.body,
+        response: { 201: written, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await app.db.transaction(async (trx) => {
+        const id = await spec.insert(trx, request.body as Body, app.grading)
+        const after = await load(trx, id)
+        const regrade = await regradeAndAudit(trx, app.grading, {
+          kind: spec.kind, id, action: 'created', before: null, after, scope: spec.scope(after), username: auditUser(request),
+        })
+        return { ...after, regrade }
+      })
+      reply.code(201).header('location', `${request.url.split('?')[0]}/${result.id}`)
+      return result
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    `${spec.path}/:id`,
+    { schema: { tags, summary: `One ${spec.label}`, params: idParams, response: { 200: record, ...errorResponses } } },
+    async (request) => load(app.db, request.params.id),
+  )
+
+  app.get(
+    spec.path,
+    {
+      schema: {
+        tags,
+        summary: `${spec.label[0]!.toUpperCase()}${spec.label.slice(1)} records, filtered and paginated (ordered by id)`,
+        querystring: { type: 'object', additionalProperties: false, properties: { ...spec.filters, ...pageProperties } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: record } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const query = request.query as Query & Page
+      const { total, items } = await spec.list(app.db, query)
+      return { total, limit: query.limit, offset: query.offset, items }
+    },
+  )
+
+  const replace = spec.replace
+  if (!replace) return
+
+  app.put<{ Params: { id: number } }>(
+    `${spec.path}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Replace a ${spec.label} (full replacement, same validation) and regrade its old and new zones`,
+        description: spec.description,
+        params: idParams,
+        body: spec.body,
+        response: { 200: written, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      return app.db.transaction(async (trx) => {
+        const { after, regrade } = await changeRecord(trx, app.grading, spec, {
+          id,
+          action: 'updated',
+          username: auditUser(request),
+          apply: async () => {
+            await replace(trx, id, request.body as Body, app.grading)
+            return { after: await load(trx, id) }
+          },
+        })
+        return { ...after, regrade }
+      })
+    },
+  )
+
+  app.delete<{ Params: { id: number } }>(
+    `${spec.path}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Delete a ${spec.label} and regrade its zone`,
+        params: idParams,
+        response: {
+          200: { type: 'object', properties: { id: { type: 'integer' }, deleted: { type: 'boolean' }, regrade: regradeSchema } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      return app.db.transaction(async (trx) => {
+        const { regrade } = await changeRecord(trx, app.grading, spec, {
+          id,
+          action: 'deleted',
+          username: auditUser(request),
+          apply: async () => {
+            await trx(spec.kind).where({ id }).del()
+            return { after: null }
+          },
+        })
+        return { id, deleted: true, regrade }
+      })
+    },
+  )
+}

@@ -1,0 +1,348 @@
+/**
+ * What the four grading-source modules share (DESIGN §3, §9): request and response schemas, the
+ * LEC / matrix / stated-level block, date and location checks, and the end of every write —
+ * regrade the touched zones and audit the change, inside the write's transaction.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { Knex } from 'knex'
+import { AppError, invalid, notFound } from '../../errors'
+import { validateLonLat } from '../../domain/geo'
+import { gradeLec } from '../../domain/lec'
+import { gradeMatrix } from '../../domain/matrix'
+import type { Level } from '../../domain/levels'
+import type { RuleSet } from '../../domain/rules'
+import { regradeIncremental, type GradingOptions } from '../../grading/engine'
+import { recordAudit } from '../audit/audit'
+
+export type Db = Knex | Knex.Transaction
+
+/** The grading sources; each is also its table name, its audit entity and its regrade cause kind. */
+export type SourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
+
+/** What a write touched, for the incremental regrade. */
+export interface GradingScope {
+  enterpriseIds?: number[]
+  areaIds?: number[]
+}
+
+/** What the incremental regrade of a write changed. */
+export interface RegradeSummary {
+  /** Analysis cells in the old and new impact zones. */
+  affectedCells: number
+  /** Analysis cells whose level or stale flag changed. */
+  changedCells: number
+}
+
+/**
+ * A kind of stored record with the standard routes (routes.ts): how it is stored, read and listed,
+ * and which zones it grades. Without `replace` it has no PUT and no DELETE.
+ */
+export interface RecordSpec<Body, Rec extends { id: number }, Query> {
+  kind: SourceKind
+  /** Singular English name used in summaries and errors, e.g. `safety risk`. */
+  label: string
+  /** Path under /api, e.g. `/safety-risks`. */
+  path: string
+  tag: string
+  /** JSON schema of the POST (and PUT) body. */
+  body: object
+  /** JSON schema properties of a stored record. */
+  record: Record<string, unknown>
+  /** JSON schema properties of the list filters (limit and offset are added). */
+  filters: Record<string, unknown>
+  /** Extra documentation of the POST and PUT routes. */
+  description?: string
+  /** Validates and stores a new record; returns its id. */
+  insert(trx: Knex.Transaction, body: Body, grading: GradingOptions): Promise<number>
+  /** Validates and stores a full replacement of record `id` (already locked by the caller). */
+  replace?(trx: Knex.Transaction, id: number, body: Body, grading: GradingOptions): Promise<void>
+  load(db: Db, id: number): Promise<Rec | undefined>
+  list(db: Db, query: Query & Page): Promise<{ total: number; items: Rec[] }>
+  scope(record: Rec): GradingScope
+}
+
+export interface Page {
+  limit: number
+  offset: number
+}
+
+// ---------------------------------------------------------------- schemas
+
+export const dateSchema = { type: 'string', format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
+export const optionalDateSchema = { type: ['string', 'null'], format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
+export const nameSchema = { type: 'string', minLength: 1, maxLength: 200 } as const
+export const idSchema = { type: 'integer', minimum: 1 } as const
+export const levelSchema = { type: 'integer', minimum: 1, maximum: 4, description: '1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
+
+export const idParams = { type: 'object', additionalProperties: false, properties: { id: idSchema }, required: ['id'] } as const
+
+export const pageProperties = {
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  offset: { type: 'integer', minimum: 0, default: 0 },
+} as const
+
+/** Optional point of a source; both or neither, defaulting to the enterprise's location. */
+export const locationProperties = {
+  lon: { type: ['number', 'null'], description: 'longitude, WGS 84 degrees; default: the enterprise location' },
+  lat: { type: ['number', 'null'], description: 'latitude, WGS 84 degrees; default: the enterprise location' },
+} as const
+
+export const impactRadiusSchema = {
+  type: ['number', 'null'],
+  exclusiveMinimum: 0,
+  maximum: 50_000,
+  description: 'impact radius, geodesic metres (e.g. from a consequence model); default by level: red 1000, orange 500, yellow 300, blue 100',
+} as const
+
+export const regradeSchema = {
+  type: 'object',
+  properties: {
+    affectedCells: { type: 'integer', description: 'analysis cells in the old and new impact zones' },
+    changedCells: { type: 'integer', description: 'analysis cells whose level or stale flag changed' },
+  },
+  required: ['affectedCells', 'changedCells'],
+} as const
+
+export const timestampsProperties = {
+  ruleVersion: { type: 'string' },
+  createdAt: { type: 'string' },
+  updatedAt: { type: 'string' },
+} as const
+
+/** The assessment method block shared by safety risks and area assessments (DESIGN §3.2). */
+export const methodProperties = {
+  method: { type: 'string', enum: ['lec', 'matrix', 'stated'], description: 'which of lec, matrix or stated the body carries (exactly that one)' },
+  lec: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['L', 'E', 'C'],
+    description: 'LEC: D = L × E × C; values from the rule set\'s value sets',
+    properties: { L: { type: 'number', description: 'likelihood' }, E: { type: 'number', description: 'exposure' }, C: { type: 'number', description: 'consequence' } },
+  },
+  matrix: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['L', 'S'],
+    description: 'risk matrix: R = L × S, integers in the rule set\'s range (1..5)',
+    properties: { L: { type: 'number', description: 'likelihood' }, S: { type: 'number', description: 'severity' } },
+  },
+  stated: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['level', 'method'],
+    description: 'a level stated by the assessor, with the method that produced it',
+    properties: { level: levelSchema, method: nameSchema },
+  },
+} as const
+
+/** The stored method block of a record, with the computed score and level. */
+export const methodResponseProperties = {
+  method: { type: 'string' },
+  lec: { type: ['object', 'null'], properties: { L: { type: 'number' }, E: { type: 'number' }, C: { type: 'number' } } },
+  matrix: { type: ['object', 'null'], properties: { L: { type: 'number' }, S: { type: 'number' } } },
+  stated: { type: ['object', 'null'], properties: { level: { type: 'integer' }, method: { type: 'string' } } },
+  score: { type: ['number', 'null'], description: 'LEC D or matrix R; null for a stated level' },
+  level: levelSchema,
+} as const
+
+// ---------------------------------------------------------------- checks
+
+/**
+ * Re-reads a domain validation error so that its field is named from the request body's root,
+ * e.g. `L` of `gradeLec` becomes `lec.L`.
+ */
+export function withFieldPrefix<T>(prefix: string, grade: () => T): T {
+  try {
+    return grade()
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'invalid_input') throw err
+    const [first] = err.details
+    throw invalid(first?.field ? `${prefix}.${first.field}` : prefix, first?.message ?? err.message)
+  }
+}
+
+/** Throws `invalid(later.field)` unless `later` (when given) is on or after `earlier`; ISO dates compare as strings. */
+export function checkDateOrder(earlier: { field: string; value: string }, later: { field: string; value: string | null | undefined }): void {
+  if (later.value !== null && later.value !== undefined && later.value < earlier.value) {
+    throw invalid(later.field, `${later.value} is before ${earlier.field} ${earlier.value}`)
+  }
+}
+
+/** The location of an enterprise; `invalid('enterpriseId')` when there is none with that id. */
+export async function enterpriseLocation(db: Db, enterpriseId: number): Promise<{ lon: number; lat: number }> {
+  const row = await db('enterprise').where({ id: enterpriseId }).first(db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+  if (!row) throw invalid('enterpriseId', `no enterprise with id ${enterpriseId}`)
+  return { lon: row.lon as number, lat: row.lat as number }
+}
+
+/**
+ * Where a source of an enterprise stands: the given lon/lat (both, checked), or the enterprise's
+ * location when neither is given. Also checks that the enterprise exists.
+ */
+export async function sourceLocation(db: Db, body: { enterpriseId: number; lon?: number | null; lat?: number | null }): Promise<{ lon: number; lat: number }> {
+  const hasLon = body.lon !== undefined && body.lon !== null
+  const hasLat = body.lat !== undefined && body.lat !== null
+  if (hasLon !== hasLat) throw invalid(hasLon ? 'lat' : 'lon', `is required when ${hasLon ? 'lon' : 'lat'} is given`)
+  const enterprise = await enterpriseLocation(db, body.enterpriseId)
+  if (!hasLon) return enterprise
+  validateLonLat(body.lon, body.lat)
+  return { lon: body.lon!, lat: body.lat! }
+}
+
+/** A WGS 84 point (EPSG:4326) for a geometry column, with bound coordinates. */
+export function pointSql(db: Db, lon: number, lat: number): Knex.Raw {
+  return db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
+}
+
+export interface MethodInput {
+  method: 'lec' | 'matrix' | 'stated'
+  lec?: { L: number; E: number; C: number } | null
+  matrix?: { L: number; S: number } | null
+  stated?: { level: number; method: string } | null
+}
+
+/** The stored columns of a method block (`safety_risk` and `area_assessment` share them). */
+export interface MethodColumns {
+  method: MethodInput['method']
+  lec_l: number | null
+  lec_e: number | null
+  lec_c: number | null
+  matrix_l: number | null
+  matrix_s: number | null
+  stated_method: string | null
+  score: number | null
+  level: Level
+}
+
+const METHOD_PARTS = ['lec', 'matrix', 'stated'] as const
+
+/**
+ * Grades a method block with the rule set: LEC, risk matrix or a stated level. The body must carry
+ * exactly the part its method names; errors name `lec`, `lec.L`, `matrix.S`, ….
+ */
+export function gradeByMethod(input: MethodInput, rules: RuleSet): MethodColumns {
+  for (const part of METHOD_PARTS) {
+    const given = input[part] !== undefined && input[part] !== null
+    if (part === input.method && !given) throw invalid(part, `is required when method is ${part}`)
+    if (part !== input.method && given) throw invalid(part, `must be omitted when method is ${input.method}`)
+  }
+  const none = { lec_l: null, lec_e: null, lec_c: null, matrix_l: null, matrix_s: null, stated_method: null }
+  if (input.method === 'lec') {
+    const lec = input.lec!
+    const { D, level } = withFieldPrefix('lec', () => gradeLec(lec, rules))
+    return { ...none, method: 'lec', lec_l: lec.L, lec_e: lec.E, lec_c: lec.C, score: D, level }
+  }
+  if (input.method === 'matrix') {
+    const matrix = input.matrix!
+    const { R, level } = withFieldPrefix('matrix', () => gradeMatrix(matrix, rules))
+    return { ...none, method: 'matrix', matrix_l: matrix.L, matrix_s: matrix.S, score: R, level }
+  }
+  const stated = input.stated!
+  return { ...none, method: 'stated', stated_method: stated.method.trim(), score: null, level: stated.level as Level }
+}
+
+/** SQL select list of a method block, aliased for `methodView`. */
+export const METHOD_COLUMNS = ['method', 'lec_l', 'lec_e', 'lec_c', 'matrix_l', 'matrix_s', 'stated_method', 'score', 'level'] as const
+
+/** A stored method block as the API shows it. */
+export function methodView(row: Record<string, unknown>) {
+  const method = row.method as MethodColumns['method']
+  return {
+    method,
+    lec: method === 'lec' ? { L: row.lec_l as number, E: row.lec_e as number, C: row.lec_c as number } : null,
+    matrix: method === 'matrix' ? { L: row.matrix_l as number, S: row.matrix_s as number } : null,
+    stated: method === 'stated' ? { level: row.level as number, method: row.stated_method as string } : null,
+    score: (row.score as number | null) ?? null,
+    level: row.level as Level,
+  }
+}
+
+/** `YYYY-MM-DD` of a date column, formatted by PostgreSQL so no time zone shifts it. */
+export function dateColumn(db: Db, column: string, alias: string): Knex.Raw {
+  return db.raw(`to_char(??, 'YYYY-MM-DD') AS ??`, [column, alias])
+}
+
+/** ISO 8601 text of a timestamp, or null. */
+export function isoTime(value: unknown): string | null {
+  return value instanceof Date ? value.toISOString() : null
+}
+
+/** The version and time fields every stored source carries. */
+export function recordMeta(row: Record<string, unknown>) {
+  return { ruleVersion: row.rule_version as string, createdAt: isoTime(row.created_at), updatedAt: isoTime(row.updated_at) }
+}
+
+/** One page of a filtered query, with the total count; rows ordered by `idColumn`. */
+export async function listPage<Rec>(
+  filtered: Knex.QueryBuilder,
+  select: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  idColumn: string,
+  page: Page,
+  toRecord: (row: Record<string, unknown>) => Rec,
+): Promise<{ total: number; items: Rec[] }> {
+  const [{ count }] = await filtered.clone().count<{ count: string }[]>('* as count')
+  const rows = (await select(filtered.clone()).orderBy(idColumn).limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>
+  return { total: Number(count), items: rows.map(toRecord) }
+}
+
+// ---------------------------------------------------------------- the end of every write
+
+/** Locks a record for the rest of the transaction; false when there is none. `kind` is its table (an allowlisted name). */
+async function lockRecord(trx: Knex.Transaction, kind: SourceKind, id: number): Promise<boolean> {
+  const row = await trx(kind).where({ id }).forUpdate().first('id')
+  return row !== undefined
+}
+
+/** The user to audit a request as. Until authentication exists (a later issue adds `request.user`), nobody. */
+export function auditUser(_request: FastifyRequest): string | null {
+  return null
+}
+
+/** The union of two grading scopes. */
+export function mergeScopes(a: GradingScope, b: GradingScope): GradingScope {
+  return {
+    enterpriseIds: [...new Set([...(a.enterpriseIds ?? []), ...(b.enterpriseIds ?? [])])],
+    areaIds: [...new Set([...(a.areaIds ?? []), ...(b.areaIds ?? [])])],
+  }
+}
+
+/**
+ * The last steps of every write, in its transaction: regrade the old and new zones with the cause
+ * `{ kind, id, action }`, then write the audit row. A failure in either rolls the write back.
+ */
+export async function regradeAndAudit(
+  trx: Knex.Transaction,
+  grading: GradingOptions,
+  change: { kind: SourceKind; id: number; action: string; before: object | null; after: object | null; scope: GradingScope; username: string | null },
+): Promise<RegradeSummary> {
+  const result = await regradeIncremental(trx, change.scope, { kind: change.kind, id: change.id, action: change.action }, grading)
+  await recordAudit(trx, { action: change.action, entity: change.kind, entityId: change.id, before: change.before, after: change.after, username: change.username })
+  return { affectedCells: result.affectedCells, changedCells: result.changedCells }
+}
+
+/**
+ * Changes a stored record: locks it (`SELECT … FOR UPDATE`, so concurrent changes of one record run
+ * one after the other and each sees the other's result), lets `change` check and write it, then
+ * regrades its old and new zones and audits it. `change` returns the record after (null when deleted)
+ * and an optional note kept in the audit row only.
+ */
+export async function changeRecord<Rec extends { id: number }>(
+  trx: Knex.Transaction,
+  grading: GradingOptions,
+  spec: Pick<RecordSpec<unknown, Rec, unknown>, 'kind' | 'label' | 'load' | 'scope'>,
+  change: { id: number; action: string; username: string | null; apply(before: Rec): Promise<{ after: Rec | null; auditNote?: object }> },
+): Promise<{ after: Rec | null; regrade: RegradeSummary }> {
+  if (!(await lockRecord(trx, spec.kind, change.id))) throw notFound(spec.label, change.id)
+  const before = (await spec.load(trx, change.id))!
+  const { after, auditNote } = await change.apply(before)
+  const regrade = await regradeAndAudit(trx, grading, {
+    kind: spec.kind,
+    id: change.id,
+    action: change.action,
+    before,
+    after: after && { ...after, ...auditNote },
+    scope: after ? mergeScopes(spec.scope(before), spec.scope(after)) : spec.scope(before),
+    username: change.username,
+  })
+  return { after, regrade }
+}
