@@ -32,7 +32,17 @@ export function createKnex(options: DatabaseOptions): Knex {
       },
     },
     acquireConnectionTimeout: 10000,
-  })
+    // Not a knex option: read back by isEmbedded().
+    riskmap: { embedded: options.embedded },
+  } as Knex.Config)
   knexPostgis(db)
   return db
+}
+
+/**
+ * Whether this knex instance talks to the embedded PGlite, whose connections all share one
+ * session (so, e.g., named prepared statements would collide between connections).
+ */
+export function isEmbedded(db: Knex): boolean {
+  return (db.client.config as { riskmap?: { embedded: boolean } }).riskmap?.embedded === true
 }

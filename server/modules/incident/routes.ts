@@ -1,0 +1,174 @@
+import type { FastifyInstance } from 'fastify'
+import { errorResponses } from '../../schemas'
+import { toWgs84, type Crs } from '../../domain/coords'
+import { RESOURCE_KINDS } from '../../domain/resources'
+import { nearestResources } from '../resources/nearest'
+import { nearestItemSchema, pointParams, queryPointSchema } from '../resources/schemas'
+import { areaAssessmentsAround, cellsAround, hiddenDangersAround, majorHazardsAround, sheltersAround } from './repository'
+
+/** Largest radius of an incident context, metres. */
+const MAX_RADIUS_M = 50_000
+/** Nearest available resources listed per kind. */
+const NEAREST_PER_KIND = 3
+
+const placedProperties = {
+  distanceM: { type: 'number', description: 'geodesic distance from the incident, metres' },
+  bearingDeg: { type: 'number', description: 'from the incident, degrees clockwise from north' },
+  lon: { type: 'number' },
+  lat: { type: 'number' },
+} as const
+
+const contextResponse = {
+  type: 'object',
+  properties: {
+    query: { type: 'object', properties: { ...queryPointSchema, radiusM: { type: 'number' } } },
+    riskSources: {
+      type: 'object',
+      properties: {
+        majorHazards: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              name: { type: 'string' },
+              level: { type: 'integer' },
+              grade: { type: 'integer', description: 'major hazard grade 1 (highest) … 4 (GB 18218)' },
+              r: { type: 'number', description: 'R value (GB 18218 / AQ 3036)' },
+              impactRadiusM: { type: ['number', 'null'] },
+              reportedAt: { type: ['string', 'null'] },
+              enterprise: {
+                type: 'object',
+                properties: {
+                  id: { type: 'integer' },
+                  name: { type: 'string' },
+                  address: { type: ['string', 'null'] },
+                  responsiblePerson: { type: ['string', 'null'] },
+                  responsiblePhone: { type: ['string', 'null'] },
+                },
+              },
+              substances: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    cas: { type: ['string', 'null'] },
+                    hazardClass: { type: ['string', 'null'] },
+                    qT: { type: 'number', description: 'design maximum quantity, tonnes' },
+                    criticalQT: { type: 'number', description: 'critical quantity, tonnes' },
+                  },
+                },
+              },
+              ...placedProperties,
+            },
+          },
+        },
+        hiddenDangers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              description: { type: 'string' },
+              status: { type: 'string', enum: ['open', 'rectified'], description: 'rectified = awaiting verification' },
+              foundAt: { type: ['string', 'null'] },
+              deadline: { type: ['string', 'null'] },
+              overdue: { type: 'boolean' },
+              enterprise: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+              ...placedProperties,
+            },
+          },
+        },
+        areaAssessments: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              name: { type: 'string' },
+              areaKind: { type: 'string' },
+              level: { type: 'integer' },
+              method: { type: 'string' },
+              assessor: { type: 'string' },
+              assessedAt: { type: ['string', 'null'] },
+              validUntil: { type: ['string', 'null'] },
+              distanceM: { type: 'number', description: '0 when the incident is inside the area' },
+            },
+          },
+        },
+      },
+    },
+    cells: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          h3: { type: 'string' },
+          level: { type: 'integer' },
+          stale: { type: 'boolean' },
+          rule: { type: 'string' },
+          distanceM: { type: 'number', description: '0 when the incident is inside the cell' },
+        },
+      },
+    },
+    shelters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          capacity: { type: 'integer', description: 'people' },
+          status: { type: 'string' },
+          organisation: { type: ['string', 'null'] },
+          dutyPhone: { type: ['string', 'null'] },
+          ...placedProperties,
+        },
+      },
+    },
+    nearestByKind: {
+      type: 'object',
+      properties: Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind, { type: 'array', items: nearestItemSchema }])),
+    },
+  },
+} as const
+
+/** Around an incident (DESIGN §6): what responders must know before they arrive, and who can help. */
+export default async function incidentRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { lon: number; lat: number; crs: Crs; radiusM: number } }>(
+    '/context',
+    {
+      schema: {
+        tags: ['incident'],
+        summary: 'Risk sources, graded cells and shelters within a radius of an incident, and the nearest available resources of each kind',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['lon', 'lat'],
+          properties: {
+            ...pointParams,
+            radiusM: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RADIUS_M, default: 2000, description: 'metres' },
+          },
+        },
+        response: { 200: contextResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { crs, radiusM } = request.query
+      const [lon, lat] = toWgs84(request.query.lon, request.query.lat, crs)
+      const circle = { lon, lat, radiusM }
+      // Independent reads: on a real server they run side by side on the pool (the embedded one queues them).
+      const [majorHazards, hiddenDangers, areaAssessments, cells, shelters, ...nearest] = await Promise.all([
+        majorHazardsAround(app.db, circle),
+        hiddenDangersAround(app.db, circle),
+        areaAssessmentsAround(app.db, circle),
+        cellsAround(app.db, circle, app.grading.res),
+        sheltersAround(app.db, circle),
+        ...RESOURCE_KINDS.map((kind) => nearestResources(app.db, { lon, lat, k: NEAREST_PER_KIND, filter: { kind, status: 'available' } })),
+      ])
+      const nearestByKind = Object.fromEntries(RESOURCE_KINDS.map((kind, i) => [kind, nearest[i]]))
+      return { query: { lon, lat, crs, radiusM }, riskSources: { majorHazards, hiddenDangers, areaAssessments }, cells, shelters, nearestByKind }
+    },
+  )
+}

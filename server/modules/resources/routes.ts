@@ -1,0 +1,421 @@
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { cellToLatLng } from 'h3-js'
+import { AppError, invalid, notFound } from '../../errors'
+import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
+import { toWgs84, type Crs } from '../../domain/coords'
+import {
+  CAPABILITIES, CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_KINDS, RESOURCE_STATUS_LABELS, RESOURCE_STATUSES,
+  resourceProblems, type Capability, type ResourceInput, type ResourceKind, type ResourceStatus,
+} from '../../domain/resources'
+import { bumpDataVersion } from '../../grading/repository'
+import { MAX_K, nearestResources } from './nearest'
+import { nearestResponders, RESPONSE_MEASURE } from './response'
+import {
+  currentStatus, deleteResource, divisionAt, divisionExists, getResource, insertResource, listResources, replaceResource,
+  riskCells, setResourceStatus, type ResourceWrite,
+} from './repository'
+import {
+  nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema,
+} from './schemas'
+
+type ResourceBody = ResourceInput & { lon: number; lat: number; crs: Crs; divisionCode?: string | null }
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | null))
+
+function toFeature(row: Record<string, unknown>) {
+  return {
+    type: 'Feature' as const,
+    id: Number(row.id),
+    geometry: { type: 'Point' as const, coordinates: [Number(row.lon), Number(row.lat)] },
+    properties: {
+      id: Number(row.id),
+      kind: row.kind,
+      name: row.name,
+      organisation: row.organisation,
+      dutyPhone: row.duty_phone,
+      contact: row.contact,
+      status: row.status,
+      statusUpdatedAt: iso(row.status_updated_at),
+      capabilities: row.capabilities,
+      teamType: row.team_type,
+      headcount: row.headcount,
+      equipmentType: row.equipment_type,
+      quantity: row.quantity,
+      items: row.items,
+      capacity: row.capacity,
+      expertField: row.expert_field,
+      divisionCode: row.division_code,
+      divisionName: row.division_name ?? null,
+      synthetic: row.synthetic,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+    },
+  }
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const
+
+const kindParam = { type: 'string', enum: RESOURCE_KINDS } as const
+const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
+
+/** Emergency resources (DESIGN §6): CRUD, the exact k-nearest query and coverage gaps. */
+export default async function resourceRoutes(app: FastifyInstance): Promise<void> {
+  /** Validates a body beyond its schema, converts its point to WGS 84 and resolves its division. */
+  async function toWrite(body: ResourceBody, status: ResourceStatus): Promise<ResourceWrite> {
+    const problems = resourceProblems(body)
+    if (problems.length > 0) {
+      throw new AppError(400, 'invalid_input', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+    }
+    const [lon, lat] = toWgs84(body.lon, body.lat, body.crs)
+    let divisionCode = body.divisionCode ?? null
+    if (divisionCode === null) divisionCode = await divisionAt(app.db, lon, lat)
+    else if (!(await divisionExists(app.db, divisionCode))) {
+      throw invalid('divisionCode', `no division ${divisionCode}`)
+    }
+    return { ...body, status, lon, lat, divisionCode }
+  }
+
+  /**
+   * Runs a write and bumps the tile data version in the same transaction (a throw rolls both back).
+   * Resources do not grade cells, so nothing is regraded.
+   */
+  async function write<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<{ result: T; dataVersion: number }> {
+    return app.db.transaction(async (trx) => {
+      const result = await work(trx)
+      return { result, dataVersion: await bumpDataVersion(trx) }
+    })
+  }
+
+  async function featureOf(id: number, dataVersion?: number) {
+    const row = await getResource(app.db, id)
+    if (!row) throw notFound('resource', id)
+    return dataVersion === undefined ? toFeature(row) : { ...toFeature(row), dataVersion }
+  }
+
+  app.get(
+    '/vocabulary',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Resource kinds, statuses and the capability vocabulary, with Chinese and English labels',
+        response: {
+          200: {
+            type: 'object',
+            properties: Object.fromEntries(
+              ['kinds', 'statuses', 'capabilities'].map((key) => [
+                key,
+                { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, zh: { type: 'string' }, en: { type: 'string' } } } },
+              ]),
+            ),
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({
+      kinds: RESOURCE_KINDS.map((key) => ({ key, ...RESOURCE_KIND_LABELS[key] })),
+      statuses: RESOURCE_STATUSES.map((key) => ({ key, ...RESOURCE_STATUS_LABELS[key] })),
+      capabilities: CAPABILITIES.map((key) => ({ key, ...CAPABILITY_LABELS[key] })),
+    }),
+  )
+
+  app.get<{
+    Querystring: { kind?: ResourceKind; capability?: Capability; status?: ResourceStatus; bbox?: string; division?: string; limit: number; offset: number }
+  }>(
+    '/',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Emergency resources as a GeoJSON FeatureCollection, filtered and paginated',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            kind: kindParam,
+            capability: capabilityParam,
+            status: { type: 'string', enum: RESOURCE_STATUSES },
+            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
+            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+        response: { 200: featureCollectionSchema(resourcePropertiesSchema, { offset: { type: 'integer' } }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { bbox, ...rest } = request.query
+      const { total, rows } = await listResources(app.db, { ...rest, bbox: bbox === undefined ? undefined : parseBBox(bbox) })
+      return { type: 'FeatureCollection' as const, numberMatched: total, numberReturned: rows.length, offset: rest.offset, features: rows.map(toFeature) }
+    },
+  )
+
+  app.get<{
+    Querystring: { lon: number; lat: number; crs: Crs; k: number; kind?: ResourceKind; capability?: Capability; status: ResourceStatus | 'any'; maxDistanceM?: number }
+  }>(
+    '/nearest',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'The k resources nearest to a point by geodesic distance (exact: KNN pre-filter, spheroid re-ranking)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['lon', 'lat'],
+          properties: {
+            ...pointParams,
+            k: { type: 'integer', minimum: 1, maximum: MAX_K, default: 5 },
+            kind: kindParam,
+            capability: capabilityParam,
+            status: { type: 'string', enum: [...RESOURCE_STATUSES, 'any'], default: 'available' },
+            maxDistanceM: { type: 'number', exclusiveMinimum: 0, maximum: 20_100_000, description: 'metres' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              query: {
+                type: 'object',
+                properties: {
+                  ...queryPointSchema,
+                  k: { type: 'integer' },
+                  kind: { type: 'string' },
+                  capability: { type: 'string' },
+                  status: { type: 'string' },
+                  maxDistanceM: { type: 'number' },
+                },
+              },
+              items: { type: 'array', items: nearestItemSchema },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { crs, k, kind, capability, status, maxDistanceM } = request.query
+      const [lon, lat] = toWgs84(request.query.lon, request.query.lat, crs)
+      const items = await nearestResources(app.db, { lon, lat, k, filter: { kind, capability, status: status === 'any' ? null : status, maxDistanceM } })
+      return { query: { lon, lat, crs, k, kind, capability, status, maxDistanceM }, items }
+    },
+  )
+
+  app.get<{ Querystring: { capability: Capability; thresholdM: number; minLevel: number; format: 'json' | 'geojson' } }>(
+    '/coverage-gaps',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['capability'],
+          properties: {
+            capability: capabilityParam,
+            thresholdM: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 5000, description: 'response distance, metres' },
+            minLevel: { type: 'integer', minimum: 1, maximum: 4, default: 3, description: '3 = orange and red' },
+            format: { type: 'string', enum: ['json', 'geojson'], default: 'json' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            description: 'format=json: { query, cellsChecked, gaps }; format=geojson: a FeatureCollection of the gap cells',
+            properties: {
+              type: { type: 'string', const: 'FeatureCollection' },
+              query: {
+                type: 'object',
+                properties: {
+                  capability: { type: 'string' },
+                  thresholdM: { type: 'number' },
+                  minLevel: { type: 'integer' },
+                  res: { type: 'integer' },
+                  measure: { type: 'string' },
+                  measureDescription: { type: 'string' },
+                },
+              },
+              cellsChecked: { type: 'integer' },
+              numberMatched: { type: 'integer' },
+              gaps: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    h3: { type: 'string' },
+                    level: { type: 'integer' },
+                    stale: { type: 'boolean' },
+                    lon: { type: 'number', description: 'cell centre' },
+                    lat: { type: 'number' },
+                    nearestTeam: {
+                      type: ['object', 'null'],
+                      properties: { id: { type: 'integer' }, name: { type: 'string' }, distanceM: { type: 'number' } },
+                    },
+                  },
+                },
+              },
+              features: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    type: { type: 'string', const: 'Feature' },
+                    id: { type: 'string' },
+                    geometry: { type: 'object', additionalProperties: true },
+                    properties: {
+                      type: 'object',
+                      properties: {
+                        h3: { type: 'string' },
+                        level: { type: 'integer' },
+                        stale: { type: 'boolean' },
+                        lon: { type: 'number' },
+                        lat: { type: 'number' },
+                        nearestTeamId: { type: ['integer', 'null'] },
+                        nearestTeamName: { type: ['string', 'null'] },
+                        nearestTeamDistanceM: { type: ['number', 'null'] },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { capability, thresholdM, minLevel, format } = request.query
+      const res = app.grading.res
+      const cells = await riskCells(app.db, res, minLevel, format === 'geojson')
+      const centres = cells.map((c) => {
+        const [lat, lon] = cellToLatLng(c.h3)
+        return { lon, lat }
+      })
+      const teams = await nearestResponders(app.db, centres, { kind: 'rescue_team', capability, status: 'available' })
+      const gaps = cells
+        .map((cell, i) => ({ cell, centre: centres[i]!, team: teams[i] ?? null }))
+        .filter(({ team }) => team === null || team.distanceM > thresholdM)
+      const query = { capability, thresholdM, minLevel, res, measure: RESPONSE_MEASURE.id, measureDescription: RESPONSE_MEASURE.description }
+      if (format === 'geojson') {
+        return {
+          type: 'FeatureCollection' as const,
+          query,
+          cellsChecked: cells.length,
+          numberMatched: gaps.length,
+          features: gaps.map(({ cell, centre, team }) => ({
+            type: 'Feature' as const,
+            id: cell.h3,
+            geometry: cell.geometry,
+            properties: {
+              h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat,
+              nearestTeamId: team?.id ?? null, nearestTeamName: team?.name ?? null, nearestTeamDistanceM: team?.distanceM ?? null,
+            },
+          })),
+        }
+      }
+      return {
+        query,
+        cellsChecked: cells.length,
+        gaps: gaps.map(({ cell, centre, team }) => ({ h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat, nearestTeam: team })),
+      }
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'One emergency resource',
+        params: idParams,
+        response: { 200: resourceFeatureSchema, ...errorResponses },
+      },
+    },
+    async (request) => featureOf(request.params.id),
+  )
+
+  app.post<{ Body: ResourceBody }>(
+    '/',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Creates a resource; bumps the tile data version (nothing is regraded)',
+        body: resourceBodySchema(true),
+        response: { 201: resourceFeatureSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const w = await toWrite(request.body, request.body.status ?? 'available')
+      const { result: id, dataVersion } = await write((trx) => insertResource(trx, w))
+      reply.code(201).header('location', `/api/resources/${id}`)
+      return featureOf(id, dataVersion)
+    },
+  )
+
+  app.put<{ Params: { id: number }; Body: ResourceBody }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Replaces a resource (an omitted status stays as it is); bumps the tile data version',
+        params: idParams,
+        body: resourceBodySchema(false),
+        response: { 200: resourceFeatureSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      const status = request.body.status ?? (await currentStatus(app.db, id))
+      if (status === undefined) throw notFound('resource', id)
+      const w = await toWrite(request.body, status)
+      const { dataVersion } = await write(async (trx) => {
+        if (!(await replaceResource(trx, id, w))) throw notFound('resource', id)
+      })
+      return featureOf(id, dataVersion)
+    },
+  )
+
+  app.patch<{ Params: { id: number }; Body: { status: ResourceStatus } }>(
+    '/:id/status',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Reports a status (also a confirmation of an unchanged one): sets it and its time; bumps the tile data version',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: RESOURCE_STATUSES } } },
+        response: { 200: resourceFeatureSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      const { dataVersion } = await write(async (trx) => {
+        if (!(await setResourceStatus(trx, id, request.body.status))) throw notFound('resource', id)
+      })
+      return featureOf(id, dataVersion)
+    },
+  )
+
+  app.delete<{ Params: { id: number } }>(
+    '/:id',
+    {
+      schema: {
+        tags: ['resources'],
+        summary: 'Deletes a resource; bumps the tile data version',
+        params: idParams,
+        response: {
+          200: { type: 'object', properties: { id: { type: 'integer' }, deleted: { type: 'boolean' }, dataVersion: { type: 'integer' } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params
+      const { dataVersion } = await write(async (trx) => {
+        if (!(await deleteResource(trx, id))) throw notFound('resource', id)
+      })
+      return { id, deleted: true, dataVersion }
+    },
+  )
+}
