@@ -13,17 +13,17 @@ export interface EmbeddedDatabase {
 
 /**
  * Starts PGlite with PostGIS in `dataDir/pgdata` (kept between runs) and serves it through
- * pglite-socket, so the app uses the same knex/pg code as on a real server (DESIGN §10).
+ * pglite-socket on 127.0.0.1 (`port` 0: a free port chosen by the system), so the app uses the same knex/pg code as on a real server (DESIGN §10).
  * PGlite is one single-user session: the app must use a pool of one connection so that
  * transactions never interleave (see createDatabase).
  */
-export async function startEmbedded(dataDir: string): Promise<EmbeddedDatabase> {
+export async function startEmbedded(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
   const pgdata = path.join(dataDir, 'pgdata')
   await fs.mkdir(pgdata, { recursive: true })
   const releaseLock = await lockDataDir(dataDir)
   try {
     const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis } })
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 })
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 16 })
     await server.start()
     return {
       url: `postgres://postgres@${server.getServerConn()}/postgres`,

@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   statementTimeoutMs: number
   /** Largest pool on a real server. */
   poolMax?: number
+  /** How long a request may wait for a pooled connection before it is refused (503), milliseconds. */
+  acquireTimeoutMs?: number
 }
 
 export type KnexPostgis = ReturnType<typeof knexPostgis>
@@ -31,7 +33,7 @@ export function createKnex(options: DatabaseOptions): Knex {
         conn.query(`SET statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`, (err) => done(err, conn))
       },
     },
-    acquireConnectionTimeout: 10000,
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? 10000,
     // Not a knex option: read back by isEmbedded().
     riskmap: { embedded: options.embedded },
   } as Knex.Config)

@@ -8,6 +8,6 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Fa
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env })
   return buildApp({
     config,
-    database: { url: inject('databaseUrl'), embedded: inject('embedded'), statementTimeoutMs: 30_000 },
+    database: { url: inject('databaseUrl'), embedded: inject('embedded'), statementTimeoutMs: config.statementTimeoutMs },
   })
 }

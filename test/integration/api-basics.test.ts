@@ -24,6 +24,17 @@ describe('GET /api/health', () => {
   })
 })
 
+describe('GET /api/health/live and /api/health/ready', () => {
+  it('answer live without the database and ready with it', async () => {
+    const live = await app.inject('/api/health/live')
+    expect(live.statusCode).toBe(200)
+    expect(live.json()).toMatchObject({ status: 'ok' })
+    const ready = await app.inject('/api/health/ready')
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json()).toMatchObject({ status: 'ok', pendingMigrations: [] })
+  })
+})
+
 describe('GET /api/enterprises', () => {
   it('returns the demo enterprises as GeoJSON with the total', async () => {
     const total = Number((await app.db('enterprise').count<{ count: string }[]>('* as count'))[0]!.count)
