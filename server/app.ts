@@ -74,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(import('./modules/tiles/plugin'), { routePrefix: '/tiles' })
   await app.register(import('./modules/resources/routes'), { prefix: '/api/resources' })
   await app.register(import('./modules/incident/routes'), { prefix: '/api/incident' })
+  await app.register(import('./modules/supervision/routes'), { prefix: '/api' })
+  await app.register(import('./modules/enforcement/routes'), { prefix: '/api' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))
   return app

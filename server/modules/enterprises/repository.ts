@@ -59,6 +59,8 @@ export async function getEnterprise(db: Knex, id: number) {
       db.raw('(SELECT count(*)::int FROM major_hazard m WHERE m.enterprise_id = e.id) AS major_hazards'),
       db.raw('(SELECT count(*)::int FROM safety_risk r WHERE r.enterprise_id = e.id) AS safety_risks'),
       db.raw("(SELECT count(*)::int FROM hidden_danger h WHERE h.enterprise_id = e.id AND h.status <> 'verified') AS open_hidden_dangers"),
+      db.raw(`json_build_object('hiddenDangers', (SELECT count(*) FROM hidden_danger h WHERE h.enterprise_id = e.id AND h.status = 'open' AND h.deadline < current_date),
+                                'violations', (SELECT count(*) FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open' AND v.deadline < current_date)) AS overdue_items`),
       db.raw(`(SELECT coalesce(array_agg(sd.name ORDER BY sd.name), '{}') FROM enterprise_specialist_department esd
                JOIN department sd ON sd.id = esd.department_id WHERE esd.enterprise_id = e.id) AS specialist_departments`),
     )

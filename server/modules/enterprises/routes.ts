@@ -38,6 +38,7 @@ const detailProperties = {
   majorHazards: { type: 'integer' },
   safetyRisks: { type: 'integer' },
   openHiddenDangers: { type: 'integer' },
+  overdueItems: { type: 'object', properties: { hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }, description: 'open past their rectification deadline' },
 } as const
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())

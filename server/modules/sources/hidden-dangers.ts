@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import { conflict, invalid } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
 import type { HiddenDangerStatus } from '../../domain/enterprise-level'
+import { checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STEPS, type RectificationAction } from '../../domain/rectification'
 import {
   auditUser, changeRecord, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, locationProperties,
   nameSchema, pointSql, regradeSchema, sourceLocation, type Db, type RecordSpec,
@@ -171,25 +172,16 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),
 }
 
-/** One step of the closed loop: from which state, to which, and what it stores. */
+/** What a step of the closed loop (domain/rectification.ts) asks for and stores for a hidden danger. */
 interface Transition {
-  from: HiddenDangerStatus
-  to: HiddenDangerStatus
-  /** Audit action and regrade cause action, e.g. `verified`. */
-  action: string
   summary: string
   body: { required: string[]; properties: Record<string, unknown> }
   /** Columns to store; may throw `invalid()`. `auditNote` is kept in the audit row only. */
   apply(body: Record<string, string>, record: HiddenDangerRecord, trx: Knex.Transaction): { columns: Record<string, unknown>; auditNote?: object }
 }
 
-const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase()
-
-const TRANSITIONS: Record<'rectify' | 'verify' | 'reopen', Transition> = {
+const TRANSITIONS: Record<RectificationAction, Transition> = {
   rectify: {
-    from: 'open',
-    to: 'rectified',
-    action: 'rectified',
     summary: 'Record the rectification of an open hidden danger (it stays red until verified)',
     body: { required: ['rectifiedBy', 'rectification'], properties: { rectifiedBy: nameSchema, rectification: { ...textSchema, description: 'what was done' } } },
     apply: (body, _record, trx) => ({
@@ -197,22 +189,14 @@ const TRANSITIONS: Record<'rectify' | 'verify' | 'reopen', Transition> = {
     }),
   },
   verify: {
-    from: 'rectified',
-    to: 'verified',
-    action: 'verified',
     summary: 'Verify a rectified hidden danger (by someone other than its reporter); its red zone is lifted at once',
     body: { required: ['verifiedBy'], properties: { verifiedBy: nameSchema } },
     apply: (body, record, trx) => {
-      if (sameName(body.verifiedBy!, record.reportedBy)) {
-        throw invalid('verifiedBy', `must differ from the reporter (${record.reportedBy}): a hidden danger is verified by someone else`)
-      }
+      checkVerifier('hidden danger', record.reportedBy, body.verifiedBy!)
       return { columns: { verified_at: trx.fn.now(), verified_by: body.verifiedBy!.trim() } }
     },
   },
   reopen: {
-    from: 'rectified',
-    to: 'open',
-    action: 'reopened',
     summary: 'Verification failed: reopen a rectified hidden danger (the failed rectification stays in the audit log)',
     body: { required: ['by', 'reason'], properties: { by: nameSchema, reason: textSchema } },
     apply: (body) => ({
@@ -224,14 +208,15 @@ const TRANSITIONS: Record<'rectify' | 'verify' | 'reopen', Transition> = {
 
 /** `POST /hidden-dangers/:id/{rectify|verify|reopen}`: each locks the row, so two concurrent transitions cannot both succeed. */
 export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promise<void> {
-  for (const [verb, t] of Object.entries(TRANSITIONS)) {
+  for (const [verb, t] of Object.entries(TRANSITIONS) as Array<[RectificationAction, Transition]>) {
+    const step = RECTIFICATION_STEPS[verb]
     app.post<{ Params: { id: number }; Body: Record<string, string> }>(
       `/hidden-dangers/:id/${verb}`,
       {
         schema: {
           tags: ['hidden dangers'],
           summary: t.summary,
-          description: `Allowed only when the hidden danger is ${t.from}; otherwise 409 naming its current status.`,
+          description: `Allowed only when the hidden danger is ${step.from}; otherwise 409 naming its current status.`,
           params: idParams,
           body: { type: 'object', additionalProperties: false, ...t.body },
           response: { 200: { type: 'object', properties: { ...recordProperties, regrade: regradeSchema } }, 409: errorResponse, ...errorResponses },
@@ -242,15 +227,16 @@ export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promis
         return app.db.transaction(async (trx) => {
           const { after, regrade } = await changeRecord(trx, app.grading, hiddenDangers, {
             id,
-            action: t.action,
+            action: step.done,
             username: auditUser(request),
             apply: async (before) => {
-              if (before.status !== t.from) {
-                const message = `hidden danger ${id} is ${before.status}; only ${t.from === 'open' ? 'an' : 'a'} ${t.from} hidden danger can be ${t.action}`
-                throw conflict(message, [{ field: 'status', message, current: before.status }])
+              const outcome = rectificationStep(before.status, verb)
+              if (!outcome.ok) {
+                const message = refusalMessage('hidden danger', id, outcome)
+                throw conflict(message, [{ field: 'status', message, current: outcome.current }])
               }
               const { columns, auditNote } = t.apply(request.body, before, trx)
-              await trx('hidden_danger').where({ id }).update({ ...columns, status: t.to, updated_at: trx.fn.now() })
+              await trx('hidden_danger').where({ id }).update({ ...columns, status: outcome.to, updated_at: trx.fn.now() })
               return { after: (await load(trx, id))!, auditNote }
             },
           })

@@ -1,0 +1,118 @@
+/**
+ * Who supervises an enterprise (DESIGN §5, seed §二(一)(二)): its tier, by rule or by explicit
+ * assignment, and the "全覆盖" coverage rule — an industry department, the specialist departments its
+ * industry needs, a named responsible person and a tier. The specialist table lives here, in one place.
+ */
+import { supervisionTier, type SupervisionTier, type SupervisionTierInput, type SupervisionTierResult } from './tier'
+
+/** A field of specialist supervision (专业监管) and how a specialist department's name shows it. */
+export interface SpecialistField {
+  code: string
+  zh: string
+  en: string
+  /** A specialist department whose name contains one of these supervises this field. */
+  nameKeywords: readonly string[]
+}
+
+export const SPECIALIST_FIELDS: readonly SpecialistField[] = Object.freeze([
+  { code: 'fire', zh: '消防', en: 'fire safety', nameKeywords: ['消防'] },
+  // boilers, pressure vessels and pipelines, lifts, lifting machinery
+  { code: 'special_equipment', zh: '特种设备', en: 'special equipment', nameKeywords: ['特种设备'] },
+])
+
+/**
+ * Specialist fields each industry must be covered by (codes of `rules.industries` → `SPECIALIST_FIELDS`
+ * codes). Industries not listed need none. Storage tanks, pressure vessels and lifting gear make
+ * hazardous chemicals, town gas, fireworks and smelting need both; warehouses and crowded retail
+ * premises need fire supervision.
+ */
+export const SPECIALIST_NEEDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  hazardous_chemicals: ['fire', 'special_equipment'],
+  gas: ['fire', 'special_equipment'],
+  fireworks: ['fire', 'special_equipment'],
+  metal_smelting: ['fire', 'special_equipment'],
+  warehousing: ['fire'],
+  retail: ['fire'],
+})
+
+/** The specialist field a department supervises, from its name; null for an industry department or an unrecognised name. */
+export function specialtyOf(department: { kind: 'industry' | 'specialist'; name: string }): string | null {
+  if (department.kind !== 'specialist') return null
+  return SPECIALIST_FIELDS.find((f) => f.nameKeywords.some((k) => department.name.includes(k)))?.code ?? null
+}
+
+export type CoverageGapKind = 'industry_department' | 'specialist_department' | 'responsible_person' | 'tier'
+
+export interface CoverageGap {
+  kind: CoverageGapKind
+  /** For a missing specialist department: which field. */
+  specialty?: string
+  message: string
+}
+
+export interface CoverageInput {
+  industry: string
+  centralVertical: boolean
+  industryDepartmentId: number | null
+  specialistDepartments: Array<{ kind: 'industry' | 'specialist'; name: string }>
+  responsiblePerson: string | null
+  tier: SupervisionTier | null
+}
+
+/** What an enterprise lacks for full coverage; none for one under central vertical supervision (excluded). */
+export function coverageGaps(e: CoverageInput): CoverageGap[] {
+  if (e.centralVertical) return []
+  const gaps: CoverageGap[] = []
+  if (e.industryDepartmentId === null) gaps.push({ kind: 'industry_department', message: 'no industry supervising department' })
+  const covered = new Set(e.specialistDepartments.map(specialtyOf).filter((s): s is string => s !== null))
+  for (const code of SPECIALIST_NEEDS[e.industry] ?? []) {
+    if (covered.has(code)) continue
+    const field = SPECIALIST_FIELDS.find((f) => f.code === code)!
+    gaps.push({ kind: 'specialist_department', specialty: code, message: `no specialist department for ${field.en} (${field.zh}), which ${e.industry} needs` })
+  }
+  if (e.responsiblePerson === null || e.responsiblePerson.trim() === '') gaps.push({ kind: 'responsible_person', message: 'no named responsible person' })
+  if (e.tier === null) gaps.push({ kind: 'tier', message: 'no supervision tier' })
+  return gaps
+}
+
+export type TierSource = 'rule' | 'explicit'
+
+/** What is stored about an enterprise's tier. */
+export interface StoredTier {
+  tier: SupervisionTier | null
+  source: TierSource
+  reason: string | null
+}
+
+export interface ResolvedTier extends StoredTier {
+  /** What the rule alone gives, shown next to an explicit assignment. */
+  rule: SupervisionTierResult
+  /** True when the stored tier differs from this result and must be written. */
+  changed: boolean
+}
+
+/** The stored reason of an explicit assignment: `explicit: <reason> (by <who>, <YYYY-MM-DD>)`. */
+export function explicitTierReason(reason: string, by: string, on: string): string {
+  return `explicit: ${reason.trim()} (by ${by.trim()}, ${on})`
+}
+
+/**
+ * The tier an enterprise should have: an explicit assignment stays as it is (the rule never overrides
+ * it); otherwise the rule's tier and reason. `delegateOutletsToCounty` is the deployment option of the rule.
+ */
+export function resolveTier(input: SupervisionTierInput, stored: StoredTier): ResolvedTier {
+  const rule = supervisionTier(input)
+  if (stored.source === 'explicit') return { ...stored, rule, changed: false }
+  const changed = stored.tier !== rule.tier || stored.reason !== rule.reason || stored.source !== 'rule'
+  return { tier: rule.tier, source: 'rule', reason: rule.reason, rule, changed }
+}
+
+/**
+ * The division-code prefix a unit's code covers (GB/T 2260): 210000 (a province) → 21,
+ * 210100 (a city) → 2101, a county (210102) or a township (210102001) → itself.
+ */
+export function jurisdictionPrefix(divisionCode: string): string {
+  if (divisionCode.length === 6 && divisionCode.endsWith('0000')) return divisionCode.slice(0, 2)
+  if (divisionCode.length === 6 && divisionCode.endsWith('00')) return divisionCode.slice(0, 4)
+  return divisionCode
+}

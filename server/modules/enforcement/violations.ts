@@ -1,0 +1,271 @@
+/**
+ * Violations found at inspections (违法行为, DESIGN §7) and their rectification loop — the same state
+ * machine as hidden dangers (domain/rectification.ts). Violations do not grade risk, but open ones
+ * past their deadline are on the overdue map layer, so every write bumps the tile data version.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { conflict, invalid, notFound } from '../../errors'
+import { errorResponse, errorResponses } from '../../schemas'
+import {
+  checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STATUSES, RECTIFICATION_STEPS, type RectificationAction, type RectificationStatus,
+} from '../../domain/rectification'
+import { bumpDataVersion } from '../../grading/repository'
+import { recordAudit } from '../audit/audit'
+import { auditUser, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, nameSchema, pageProperties, type Db, type Page } from '../sources/shared'
+import { enterpriseRef, inspectorAccess, lockRow, staffAccess } from './shared'
+
+export interface ViolationBody {
+  enterpriseId: number
+  inspectionId?: number | null
+  description: string
+  legalBasis?: string | null
+  foundAt: string
+  deadline: string
+  reportedBy: string
+}
+
+const textSchema = { type: 'string', minLength: 1, maxLength: 4000 } as const
+
+/** A violation as found at an inspection: the enterprise, inspection, date and reporter come from the inspection. */
+export const foundViolationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'deadline'],
+  properties: {
+    description: textSchema,
+    legalBasis: { type: ['string', 'null'], maxLength: 500, description: 'the provision broken, e.g. 《安全生产法》第九十七条' },
+    deadline: { ...dateSchema, description: 'rectification deadline, on or after the finding (YYYY-MM-DD)' },
+  },
+} as const
+
+const bodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['enterpriseId', 'description', 'foundAt', 'deadline', 'reportedBy'],
+  properties: {
+    enterpriseId: idSchema,
+    inspectionId: { type: ['integer', 'null'], minimum: 1, description: 'the inspection that found it (of the same enterprise)' },
+    ...foundViolationSchema.properties,
+    foundAt: dateSchema,
+    reportedBy: { ...nameSchema, description: 'who found it; the rectification is verified by someone else' },
+  },
+} as const
+
+export const violationProperties = {
+  id: { type: 'integer' },
+  enterpriseId: { type: 'integer' },
+  inspectionId: { type: ['integer', 'null'] },
+  description: { type: 'string' },
+  legalBasis: { type: ['string', 'null'] },
+  foundAt: { type: 'string' },
+  deadline: { type: 'string' },
+  status: { type: 'string', enum: RECTIFICATION_STATUSES },
+  overdue: { type: 'boolean', description: 'open and past its deadline' },
+  reportedBy: { type: 'string' },
+  rectifiedAt: { type: ['string', 'null'] },
+  verifiedAt: { type: ['string', 'null'] },
+  verifiedBy: { type: ['string', 'null'] },
+  createdAt: { type: 'string' },
+} as const
+
+function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
+  return q.select(
+    'v.id', 'v.enterprise_id', 'v.inspection_id', 'v.description', 'v.legal_basis', 'v.status', 'v.reported_by', 'v.rectified_at',
+    'v.verified_at', 'v.verified_by', 'v.created_at',
+    dateColumn(db, 'v.found_at', 'found_at'),
+    dateColumn(db, 'v.deadline', 'deadline'),
+    db.raw("(v.status = 'open' AND v.deadline < current_date) AS overdue"),
+  )
+}
+
+function toRecord(r: Record<string, unknown>) {
+  return {
+    id: Number(r.id),
+    enterpriseId: Number(r.enterprise_id),
+    inspectionId: r.inspection_id === null ? null : Number(r.inspection_id),
+    description: r.description as string,
+    legalBasis: r.legal_basis as string | null,
+    foundAt: r.found_at as string,
+    deadline: r.deadline as string,
+    status: r.status as RectificationStatus,
+    overdue: r.overdue as boolean,
+    reportedBy: r.reported_by as string,
+    rectifiedAt: isoTime(r.rectified_at),
+    verifiedAt: isoTime(r.verified_at),
+    verifiedBy: r.verified_by as string | null,
+    createdAt: isoTime(r.created_at),
+  }
+}
+
+export type ViolationRecord = ReturnType<typeof toRecord>
+
+export async function loadViolation(db: Db, id: number): Promise<ViolationRecord | undefined> {
+  const row = await selectColumns(db, db('violation as v')).where('v.id', id).first()
+  return row ? toRecord(row) : undefined
+}
+
+/** Violations of some enterprises (newest first), for the enforcement history. */
+export async function violationsOf(db: Db, enterpriseId: number, limit: number): Promise<ViolationRecord[]> {
+  const rows = await selectColumns(db, db('violation as v')).where('v.enterprise_id', enterpriseId).orderBy('v.found_at', 'desc').orderBy('v.id', 'desc').limit(limit)
+  return rows.map(toRecord)
+}
+
+/**
+ * Validates and stores a violation, audits it and bumps the tile data version, in the caller's
+ * transaction. `fieldPrefix` names fields inside a larger body (e.g. `violations[0].`).
+ */
+export async function insertViolation(trx: Knex.Transaction, body: ViolationBody, username: string | null, fieldPrefix = ''): Promise<ViolationRecord> {
+  checkDateOrder({ field: `${fieldPrefix}foundAt`, value: body.foundAt }, { field: `${fieldPrefix}deadline`, value: body.deadline })
+  await enterpriseRef(trx, body.enterpriseId)
+  if (body.inspectionId !== undefined && body.inspectionId !== null) {
+    const inspection = await trx('inspection').where({ id: body.inspectionId }).first('enterprise_id')
+    if (!inspection) throw invalid('inspectionId', `no inspection with id ${body.inspectionId}`)
+    if (Number(inspection.enterprise_id) !== body.enterpriseId) {
+      throw invalid('inspectionId', `inspection ${body.inspectionId} is of enterprise ${inspection.enterprise_id}, not ${body.enterpriseId}`)
+    }
+  }
+  const [row] = await trx('violation')
+    .insert({
+      enterprise_id: body.enterpriseId,
+      inspection_id: body.inspectionId ?? null,
+      description: body.description.trim(),
+      legal_basis: body.legalBasis?.trim() || null,
+      found_at: body.foundAt,
+      deadline: body.deadline,
+      status: 'open',
+      reported_by: body.reportedBy.trim(),
+    })
+    .returning('id')
+  const after = (await loadViolation(trx, Number(row.id)))!
+  await recordAudit(trx, { action: 'created', entity: 'violation', entityId: after.id, before: null, after, username })
+  await bumpDataVersion(trx)
+  return after
+}
+
+/** What each step of the loop asks for and stores for a violation (it has no rectifier columns: those go to the audit row). */
+const TRANSITIONS: Record<RectificationAction, { summary: string; body: { required: string[]; properties: Record<string, unknown> }; apply(body: Record<string, string>, record: ViolationRecord, trx: Knex.Transaction): { columns: Record<string, unknown>; auditNote: object } }> = {
+  rectify: {
+    summary: 'Record the rectification of an open violation',
+    body: { required: ['rectifiedBy', 'rectification'], properties: { rectifiedBy: nameSchema, rectification: { ...textSchema, description: 'what was done' } } },
+    apply: (body, _record, trx) => ({ columns: { rectified_at: trx.fn.now() }, auditNote: { rectifiedBy: body.rectifiedBy!.trim(), rectification: body.rectification!.trim() } }),
+  },
+  verify: {
+    summary: 'Verify a rectified violation (by someone other than its reporter)',
+    body: { required: ['verifiedBy'], properties: { verifiedBy: nameSchema } },
+    apply: (body, record, trx) => {
+      checkVerifier('violation', record.reportedBy, body.verifiedBy!)
+      return { columns: { verified_at: trx.fn.now(), verified_by: body.verifiedBy!.trim() }, auditNote: {} }
+    },
+  },
+  reopen: {
+    summary: 'Verification failed: reopen a rectified violation',
+    body: { required: ['by', 'reason'], properties: { by: nameSchema, reason: textSchema } },
+    apply: (body) => ({ columns: { rectified_at: null }, auditNote: { reopenedBy: body.by!.trim(), reopenReason: body.reason!.trim() } }),
+  },
+}
+
+interface Filters extends Page {
+  enterpriseId?: number
+  inspectionId?: number
+  status?: RectificationStatus
+  overdue?: boolean
+}
+
+/** Violation routes (mounted under /api). */
+export async function violationRoutes(app: FastifyInstance): Promise<void> {
+  const tags = ['enforcement']
+  const record = { type: 'object', properties: violationProperties } as const
+
+  app.post<{ Body: ViolationBody }>(
+    '/violations',
+    { config: inspectorAccess, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
+    async (request, reply) => {
+      const created = await app.db.transaction((trx) => insertViolation(trx, request.body, auditUser(request)))
+      reply.code(201).header('location', `/api/violations/${created.id}`)
+      return created
+    },
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/violations/:id',
+    { config: staffAccess, schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } } },
+    async (request) => {
+      const found = await loadViolation(app.db, request.params.id)
+      if (!found) throw notFound('violation', request.params.id)
+      return found
+    },
+  )
+
+  app.get<{ Querystring: Filters }>(
+    '/violations',
+    {
+      config: staffAccess,
+      schema: {
+        tags,
+        summary: 'Violations, filtered and paginated (ordered by id)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enterpriseId: idSchema,
+            inspectionId: idSchema,
+            status: { type: 'string', enum: RECTIFICATION_STATUSES },
+            overdue: { type: 'boolean', description: 'true: open and past the deadline; false: all others' },
+            ...pageProperties,
+          },
+        },
+        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: record } } }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const filtered = app.db('violation as v')
+      if (q.enterpriseId !== undefined) filtered.where('v.enterprise_id', q.enterpriseId)
+      if (q.inspectionId !== undefined) filtered.where('v.inspection_id', q.inspectionId)
+      if (q.status !== undefined) filtered.where('v.status', q.status)
+      if (q.overdue !== undefined) {
+        const overdue = "v.status = 'open' AND v.deadline < current_date"
+        filtered.whereRaw(q.overdue ? overdue : `NOT (${overdue})`)
+      }
+      const { total, items } = await listPage(filtered, (b) => selectColumns(app.db, b), 'v.id', q, toRecord)
+      return { total, limit: q.limit, offset: q.offset, items }
+    },
+  )
+
+  for (const [verb, t] of Object.entries(TRANSITIONS) as Array<[RectificationAction, (typeof TRANSITIONS)[RectificationAction]]>) {
+    const step = RECTIFICATION_STEPS[verb]
+    app.post<{ Params: { id: number }; Body: Record<string, string> }>(
+      `/violations/:id/${verb}`,
+      {
+        config: inspectorAccess,
+        schema: {
+          tags,
+          summary: t.summary,
+          description: `Allowed only when the violation is ${step.from}; otherwise 409 naming its current status.`,
+          params: idParams,
+          body: { type: 'object', additionalProperties: false, ...t.body },
+          response: { 200: record, 409: errorResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { id } = request.params
+        return app.db.transaction(async (trx) => {
+          await lockRow(trx, 'violation', id)
+          const before = (await loadViolation(trx, id))!
+          const outcome = rectificationStep(before.status, verb)
+          if (!outcome.ok) {
+            const message = refusalMessage('violation', id, outcome)
+            throw conflict(message, [{ field: 'status', message, current: outcome.current }])
+          }
+          const { columns, auditNote } = t.apply(request.body, before, trx)
+          await trx('violation').where({ id }).update({ ...columns, status: outcome.to })
+          const after = (await loadViolation(trx, id))!
+          await recordAudit(trx, { action: outcome.done, entity: 'violation', entityId: id, before, after: { ...after, ...auditNote }, username: auditUser(request) })
+          await bumpDataVersion(trx)
+          return after
+        })
+      },
+    )
+  }
+}
