@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'server/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

@@ -1,26 +1,40 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './style.css'
-import type { Map as MaplibreMap, MapLayerMouseEvent } from 'maplibre-gl'
-import { fetchAllEnterprises, fetchDivisions, fetchHealth } from './api/client'
-import type { DivisionCollection } from './api/types'
+import type { Map as MaplibreMap, MapMouseEvent, VectorTileSource } from 'maplibre-gl'
+import { fetchDivisions, fetchEnterprises, fetchHealth } from './api/client'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from './i18n'
-import { collectionBounds } from './map/bounds'
-import { createMap, relabelControls, urlHasView } from './map/create'
-import { ENTERPRISE_LAYERS, addEnterpriseLayers, selectEnterprise, setEnterpriseData } from './map/layers'
-import { setBasemapData, setBasemapLanguage } from './map/style'
-import { EnterprisePanel } from './panels/enterprise'
+import { collectionBounds, type LonLatBox } from './map/bounds'
+import { moveTo, panelPadding, type CameraMove } from './map/camera'
+import { divisionsAt } from './map/contains'
+import { createMap, relabelControls } from './map/create'
+import { isClickableAt, selectionAt } from './map/hit'
+import { addMapImages } from './map/images'
+import { addOverlays, overlaySourceId, setOverlayVisible } from './map/layers'
+import { DEFAULT_OVERLAYS, OVERLAY_IDS, type OverlayId } from './map/overlays'
+import { addSelectionLayers, showHighlight } from './map/selection'
+import { setBasemapData, setBasemapLanguage, type BasemapData } from './map/style'
+import { createPanelView } from './panels/create'
+import { SidePanel, type FocusMode } from './panels/host'
+import type { PanelFocus } from './panels/view'
+import { localResults, type SearchResult } from './search/results'
+import { sameSelection } from './state/selection'
+import { parseUrlHash, withUrlState } from './state/url'
 import { ErrorBanner, type ErrorContext } from './ui/banner'
 import { requireElement } from './ui/dom'
 import { Header } from './ui/header'
-import { Legend, countByLevel } from './ui/legend'
+import { Legend } from './ui/legend'
+import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
+const CITY_SIMPLIFY_M = 100
 const COUNTY_SIMPLIFY_M = 30
 const TOWNSHIP_SIMPLIFY_M = 15
 /** Room around the divisions when fitting them to the window, pixels. */
 const FIT_PADDING_PX = 24
+/** Zoom a coordinate search flies to: analysis cells are drawn from zoom 12. */
+const COORDINATES_ZOOM = 14
 
 function storage(): Storage | null {
   try {
@@ -32,21 +46,45 @@ function storage(): Storage | null {
 
 let lang: Lang = initialLang(window.location, storage())
 let messages = MESSAGES[lang]
+const initialUrl = parseUrlHash(window.location.hash)
+let overlays = new Set<OverlayId>(initialUrl.layers ?? DEFAULT_OVERLAYS)
+let basemap: BasemapData | null = null
+/** The divisions' extent: the map's home view and the area coordinates are expected in. */
+let homeBox: LonLatBox | null = null
 
 const mapContainer = requireElement(document, '#map')
+const panelRoot = requireElement(document, '.panel')
 const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
 const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage)
-const legend = new Legend(requireElement(document, '.legend'), messages)
-const fitToDivisions = !urlHasView(window.location.hash)
 const map = createMap(mapContainer, lang, messages)
 const styleLoaded = map.once('load')
 
-let selectedId: number | null = null
-const panel = new EnterprisePanel(requireElement(document, '.panel'), messages, {
-  onClose: () => {
-    selectedId = selectEnterprise(map, selectedId, null)
+const legend = new Legend(requireElement(document, '.legend'), messages, overlays, {
+  onToggle: (id, visible) => {
+    if (visible) overlays.add(id)
+    else overlays.delete(id)
+    setOverlayVisible(map, id, visible)
+    writeUrl()
   },
-  onError: (err) => showError('loadEnterprise', err),
+})
+
+const panel = new SidePanel(panelRoot, messages, {
+  createView: (selection) =>
+    createPanelView(selection, {
+      navigate: (next) => void panel.open(next, { mode: 'reveal', push: true }),
+      showOnMap: (target) => moveTo(map, target, 'fly', panelPadding(map, panelRoot)),
+      divisionsAt: (lon, lat) => (basemap ? divisionsAt([basemap.counties, basemap.townships], lon, lat) : []),
+      reportError: showError,
+    }),
+  onChange: () => writeUrl(),
+  onFocus: focusMap,
+  onError: showError,
+})
+
+const search = new SearchBox(requireElement(document, '.search'), messages, {
+  localResults: (query) => localResults(query, basemap ? [basemap.city, basemap.counties, basemap.townships] : [], homeBox),
+  onChoose: (result) => void chooseSearchResult(result),
+  onError: (err) => showError('search', err),
 })
 
 applyDocumentLanguage()
@@ -66,31 +104,85 @@ function switchLanguage(): void {
   messages = MESSAGES[lang]
   persistLang(lang, storage())
   applyDocumentLanguage()
-  for (const part of [banner, header, legend, panel]) part.setMessages(messages)
+  for (const part of [banner, header, legend, panel, search]) part.setMessages(messages)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, messages)
 }
 
-/** Loads the county and township polygons into the basemap; returns the counties. */
-async function loadBasemap(signal: AbortSignal): Promise<DivisionCollection> {
-  const [counties, townships] = await Promise.all([
+/** Keeps the overlays and the selection in the URL hash, beside MapLibre's `map=` view. */
+function writeUrl(): void {
+  const hash = withUrlState(window.location.hash, { layers: [...overlays], selection: panel.selection })
+  if (hash === window.location.hash) return
+  const url = new URL(window.location.href)
+  url.hash = hash
+  window.history.replaceState(window.history.state, '', url)
+}
+
+/** Applies a hash edited by hand (or a link followed within the page): overlays and selection. */
+function readUrl(): void {
+  const state = parseUrlHash(window.location.hash)
+  const wanted = new Set(state.layers ?? DEFAULT_OVERLAYS)
+  for (const id of OVERLAY_IDS) {
+    if (wanted.has(id) !== overlays.has(id)) setOverlayVisible(map, id, wanted.has(id))
+  }
+  overlays = wanted
+  legend.setVisible(overlays)
+  if (!sameSelection(state.selection, panel.selection)) {
+    if (state.selection) void panel.open(state.selection, { mode: state.view ? 'none' : 'fly' })
+    else panel.close()
+  }
+}
+
+/** Shows a loaded panel's highlight and, as asked, brings it into view. */
+function focusMap(focus: PanelFocus | null, mode: FocusMode): void {
+  showHighlight(map, focus?.highlight ?? null)
+  if (!focus || mode === 'none') return
+  const move: CameraMove = mode
+  moveTo(map, focus.target, move, panelPadding(map, panelRoot))
+}
+
+async function chooseSearchResult(result: SearchResult): Promise<void> {
+  switch (result.kind) {
+    case 'enterprise':
+      await panel.open({ kind: 'enterprise', id: result.id }, { mode: 'fly' })
+      return
+    case 'division':
+      await panel.open({ kind: 'region', code: result.code }, { mode: 'fly' })
+      return
+    case 'coordinates': {
+      panel.close()
+      const center: [number, number] = [result.lon, result.lat]
+      showHighlight(map, { geometry: { type: 'Point', coordinates: center } })
+      moveTo(map, { center, zoom: Math.max(COORDINATES_ZOOM, map.getZoom()) }, 'fly', panelPadding(map, panelRoot))
+      // Once there, open the cell under the point, if one is drawn.
+      await map.once('moveend')
+      await nextIdle(map)
+      const point = map.project(center)
+      const hit = selectionAt(map, point, { regionOnly: false })
+      if (hit?.kind === 'cell') await panel.open(hit, { mode: 'none' })
+      return
+    }
+  }
+}
+
+/** Loads the city, county and township polygons into the basemap. */
+async function loadBasemap(signal: AbortSignal, fit: boolean): Promise<void> {
+  const [city, counties, townships] = await Promise.all([
+    fetchDivisions('city', { simplifyM: CITY_SIMPLIFY_M, signal }),
     fetchDivisions('county', { simplifyM: COUNTY_SIMPLIFY_M, signal }),
     fetchDivisions('township', { simplifyM: TOWNSHIP_SIMPLIFY_M, signal }),
   ])
+  basemap = { city, counties, townships }
+  homeBox = collectionBounds(counties)
   await styleLoaded
-  setBasemapData(map, { counties, townships })
-  const bounds = collectionBounds(counties)
-  if (bounds && fitToDivisions) map.fitBounds(bounds, { padding: FIT_PADDING_PX, animate: false })
-  return counties
+  setBasemapData(map, basemap)
+  if (homeBox && fit) map.fitBounds(homeBox, { padding: FIT_PADDING_PX, animate: false })
 }
 
-/** Loads every enterprise onto the map and counts them by level for the legend. */
-async function loadEnterprises(signal: AbortSignal): Promise<void> {
-  const enterprises = await fetchAllEnterprises({}, signal)
-  await styleLoaded
-  await setEnterpriseData(map, enterprises)
-  legend.setCounts(countByLevel(enterprises.features.map((f) => f.properties.level)))
-  header.setDemoData(enterprises.features.some((f) => f.properties.synthetic))
+/** Shows the demo-data badge when the enterprises are synthetic (one enterprise is enough to tell). */
+async function loadDemoFlag(signal: AbortSignal): Promise<void> {
+  const page = await fetchEnterprises({ limit: 1 }, signal)
+  header.setDemoData(page.features.some((f) => f.properties.synthetic))
 }
 
 async function loadHealth(signal: AbortSignal): Promise<void> {
@@ -109,24 +201,80 @@ function nextIdle(target: MaplibreMap): Promise<unknown> {
   return idle
 }
 
-function wireInteraction(): void {
-  map.on('style.load', () => addEnterpriseLayers(map))
-  map.on('mouseenter', ENTERPRISE_LAYERS.points, () => {
-    map.getCanvas().style.cursor = 'pointer'
+/**
+ * Resolves when every overlay source has read its TileJSON; rejects when one cannot (the map's
+ * error event has already shown it).
+ */
+function overlaySourcesLoaded(target: MaplibreMap): Promise<void> {
+  const sourceIds = new Set(OVERLAY_IDS.map(overlaySourceId))
+  const hasMetadata = (id: string): boolean => (target.getSource(id) as VectorTileSource | undefined)?.tiles !== undefined
+  return new Promise((resolve, reject) => {
+    const finish = (): void => {
+      target.off('sourcedata', onData)
+      target.off('error', onError)
+    }
+    const onData = (): void => {
+      if (![...sourceIds].every(hasMetadata)) return
+      finish()
+      resolve()
+    }
+    const onError = (event: { error: { message: string }; sourceId?: string }): void => {
+      if (!event.sourceId || !sourceIds.has(event.sourceId) || hasMetadata(event.sourceId)) return
+      finish()
+      reject(new Error(event.error.message))
+    }
+    target.on('sourcedata', onData)
+    target.on('error', onError)
+    onData()
   })
-  map.on('mouseleave', ENTERPRISE_LAYERS.points, () => {
+}
+
+/** The lowest zoom of each overlay's tiles, from the TileJSON MapLibre has read. */
+function overlayMinZooms(target: MaplibreMap): Partial<Record<OverlayId, number>> {
+  const zooms: Partial<Record<OverlayId, number>> = {}
+  for (const id of OVERLAY_IDS) {
+    const source = target.getSource(overlaySourceId(id)) as VectorTileSource | undefined
+    if (source?.tiles) zooms[id] = source.minzoom
+  }
+  return zooms
+}
+
+function onMapClick(event: MapMouseEvent): void {
+  const regionOnly = event.originalEvent.shiftKey
+  let selection = selectionAt(map, event.point, { regionOnly })
+  if (!selection && regionOnly && basemap) {
+    // The regions overlay is off: the basemap's own divisions still say where the click is.
+    const divisions = divisionsAt([basemap.counties, basemap.townships], event.lngLat.lng, event.lngLat.lat)
+    const finest = divisions[divisions.length - 1]
+    if (finest) selection = { kind: 'region', code: finest.code }
+  }
+  if (selection) void panel.open(selection, { mode: 'none' })
+  else panel.close()
+}
+
+function wireInteraction(): void {
+  map.on('style.load', () => {
+    addMapImages(map)
+    addOverlays(map, overlays, window.location.origin)
+    addSelectionLayers(map)
+  })
+  map.on('click', onMapClick)
+  let pointerFrame = 0
+  map.on('mousemove', (event) => {
+    if (pointerFrame) return
+    pointerFrame = requestAnimationFrame(() => {
+      pointerFrame = 0
+      map.getCanvas().style.cursor = isClickableAt(map, event.point) ? 'pointer' : ''
+    })
+  })
+  map.on('mouseout', () => {
     map.getCanvas().style.cursor = ''
   })
-  map.on('click', (event) => {
-    const hit = map.queryRenderedFeatures(event.point, { layers: [ENTERPRISE_LAYERS.points] })[0]
-    if (!hit) panel.close()
+  map.on('zoomend', () => legend.setZoom(map.getZoom(), overlayMinZooms(map)))
+  map.on('sourcedata', (event) => {
+    if (event.sourceDataType === 'metadata') legend.setZoom(map.getZoom(), overlayMinZooms(map))
   })
-  map.on('click', ENTERPRISE_LAYERS.points, (event: MapLayerMouseEvent) => {
-    const id = Number(event.features?.[0]?.properties.id)
-    if (!Number.isSafeInteger(id)) return
-    selectedId = selectEnterprise(map, selectedId, id)
-    void panel.open(id)
-  })
+  window.addEventListener('hashchange', readUrl)
   // MapLibre reports failures (a source that cannot load, a bad expression) as error events.
   map.on('error', (event) => showError('map', event.error))
 }
@@ -135,16 +283,18 @@ async function start(): Promise<void> {
   const loads = new AbortController()
   window.addEventListener('pagehide', () => loads.abort(), { once: true })
   void loadHealth(loads.signal)
-  const basemap = loadBasemap(loads.signal).catch((err: unknown) => {
+  void loadDemoFlag(loads.signal).catch((err: unknown) => showError('loadEnterprises', err))
+  const restore = initialUrl.selection
+  // A link with a view shows that view; one with only a selection goes to the selection; else the whole city.
+  const basemapLoad = loadBasemap(loads.signal, !initialUrl.view && !restore).catch((err: unknown) => {
     showError('loadDivisions', err)
     throw err
   })
-  const enterprises = loadEnterprises(loads.signal).catch((err: unknown) => {
-    legend.setCounts(null)
-    showError('loadEnterprises', err)
-    throw err
-  })
-  await Promise.all([basemap, enterprises])
+  await styleLoaded
+  writeUrl()
+  const restored = restore ? panel.open(restore, { mode: initialUrl.view ? 'none' : 'jump' }) : Promise.resolve()
+  await Promise.all([basemapLoad, overlaySourcesLoaded(map), restored])
+  legend.setZoom(map.getZoom(), overlayMinZooms(map))
   await nextIdle(map)
 }
 

@@ -3,7 +3,10 @@ import type { Map as MaplibreMap } from 'maplibre-gl'
 /** What the page exposes to browser tests as `window.__riskmap`. */
 export interface RiskmapTestHook {
   map: MaplibreMap
-  /** Resolves when the basemap and the enterprises are on the map and it is idle; rejects on a load error. */
+  /**
+   * Resolves when the basemap is drawn, every overlay's TileJSON is read, the panel of a selection in
+   * the URL is shown, and the map is idle; rejects on a load error.
+   */
   ready: Promise<void>
 }
 

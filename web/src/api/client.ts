@@ -1,4 +1,7 @@
-import type { ApiErrorBody, DivisionCollection, DivisionRank, EnterpriseCollection, EnterpriseFeature, Health } from './types'
+import type {
+  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, DivisionCollection, DivisionRank, EnterpriseCollection,
+  EnterpriseFeature, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, SafetyRiskRecord,
+} from './types'
 
 /**
  * A failed API call. `code` is the server's machine code (`not_found`, `invalid_input`, …) or, when
@@ -73,20 +76,9 @@ export function fetchDivisions(rank: DivisionRank, options: { simplifyM?: number
   return getJson<DivisionCollection>('/api/divisions', { rank, simplifyM: options.simplifyM }, options.signal)
 }
 
-/** The largest page the enterprise list serves. */
-export const ENTERPRISE_PAGE_LIMIT = 10_000
-
-/** Every enterprise matching the filter, following pages of ENTERPRISE_PAGE_LIMIT until all are in. */
-export async function fetchAllEnterprises(filter: Query = {}, signal?: AbortSignal): Promise<EnterpriseCollection> {
-  const features: EnterpriseCollection['features'] = []
-  let numberMatched = 0
-  for (let offset = 0; ; offset += ENTERPRISE_PAGE_LIMIT) {
-    const page = await getJson<EnterpriseCollection>('/api/enterprises', { ...filter, limit: ENTERPRISE_PAGE_LIMIT, offset }, signal)
-    features.push(...page.features)
-    numberMatched = page.numberMatched
-    if (page.numberReturned < ENTERPRISE_PAGE_LIMIT || features.length >= numberMatched) break
-  }
-  return { type: 'FeatureCollection', numberMatched, numberReturned: features.length, features }
+/** A page of enterprises matching a filter (name substring or USCC `q`, division, level…). */
+export function fetchEnterprises(filter: Query, signal?: AbortSignal): Promise<EnterpriseCollection> {
+  return getJson<EnterpriseCollection>('/api/enterprises', filter, signal)
 }
 
 /** One enterprise with its supervision and risk summary. */
@@ -96,4 +88,48 @@ export function fetchEnterprise(id: number, signal?: AbortSignal): Promise<Enter
 
 export function fetchHealth(signal?: AbortSignal): Promise<Health> {
   return getJson<Health>('/api/health', {}, signal)
+}
+
+/** Why a cell (an analysis cell or a coarser pyramid cell) has its level, and what lies in and around it. */
+export function fetchCell(h3: string, signal?: AbortSignal): Promise<CellDetail> {
+  return getJson<CellDetail>(`/api/cells/${encodeURIComponent(h3)}`, {}, signal)
+}
+
+/** A division unit (6 or 9-digit code) or a management grid (its code) with its level and shares. */
+export function fetchRegion(code: string, signal?: AbortSignal): Promise<RegionDetail> {
+  return getJson<RegionDetail>(`/api/regions/${encodeURIComponent(code)}`, {}, signal)
+}
+
+/**
+ * Cells of a region whose level changed since the start of a day (YYYY-MM-DD) in the user's time
+ * zone: sent as that instant, because the API reads a bare date as midnight UTC.
+ */
+export function fetchChanges(sinceDate: string, region: string, signal?: AbortSignal): Promise<ChangesResponse> {
+  const [year, month, day] = sinceDate.split('-').map(Number) as [number, number, number]
+  const since = new Date(year, month - 1, day).toISOString()
+  return getJson<ChangesResponse>('/api/changes', { since, region }, signal)
+}
+
+/** The records a panel can show by id, with the API path and response type of each. */
+export interface RecordTypes {
+  major_hazard: MajorHazardRecord
+  hidden_danger: HiddenDangerRecord
+  safety_risk: SafetyRiskRecord
+  area_assessment: AreaAssessmentRecord
+  resource: ResourceFeature
+}
+
+export type RecordKind = keyof RecordTypes
+
+const RECORD_PATHS: Readonly<Record<RecordKind, string>> = {
+  major_hazard: '/api/major-hazards',
+  hidden_danger: '/api/hidden-dangers',
+  safety_risk: '/api/safety-risks',
+  area_assessment: '/api/area-assessments',
+  resource: '/api/resources',
+}
+
+/** One risk record or emergency resource by id. */
+export function fetchRecord<K extends RecordKind>(kind: K, id: number, signal?: AbortSignal): Promise<RecordTypes[K]> {
+  return getJson<RecordTypes[K]>(`${RECORD_PATHS[kind]}/${encodeURIComponent(String(id))}`, {}, signal)
 }

@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
 
 /** A risk level (DESIGN §2): 4 red 重大, 3 orange 较大, 2 yellow 一般, 1 blue 低, 0 none identified. */
 export type Level = 0 | 1 | 2 | 3 | 4
@@ -70,6 +70,277 @@ export type PagedCollection<G extends Point | MultiPolygon | Polygon, P> = Featu
 export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
+
+/** What can lie behind a cell's level (DESIGN §2, §4.3). */
+export type SourceKind = 'enterprise' | 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
+
+/** How a cell got its level: 就高, accumulation (raised one level), or no source. */
+export type CellRule = 'highest' | 'accumulation' | 'none'
+
+/** How a source got its own level. */
+export type SourceRule = 'gb18218' | 'lec' | 'matrix' | 'stated' | 'direct_red' | 'baseline'
+
+/** A record reached by id: the owning enterprise of a source. */
+export interface EnterpriseRef {
+  id: number
+  name: string
+}
+
+/** One source influencing a cell, from `GET /api/cells/{h3}`. */
+export interface CellSource {
+  kind: SourceKind
+  id: number
+  name: string
+  level: Level
+  /** Geodesic distance from the source to the cell, metres (0 when inside it). */
+  distanceM: number
+  /** Impact radius, metres; 0 for an area assessment. */
+  radiusM: number
+  stale: boolean
+  rule: SourceRule | string
+  ruleText: string
+  ruleTextZh: string
+  /** YYYY-MM-DD of the report or assessment, when the source has one. */
+  reportedAt: string | null
+  enterprise: EnterpriseRef | null
+}
+
+export type InspectionResult = 'compliant' | 'violations_found' | 'not_found' | 'closed'
+
+/** An enterprise located in a cell, with its enforcement state. */
+export interface CellEnterprise {
+  id: number
+  name: string
+  uscc: string
+  level: Level
+  industry: string
+  creditStatus: 'good' | 'warned' | 'blacklisted'
+  latestInspection: { id: number; date: string; result: InspectionResult | string | null } | null
+  /** Violations not yet verified as rectified. */
+  openViolations: number
+  /** Violations and hidden dangers open past their deadline. */
+  overdue: number
+}
+
+export type ResourceKind = 'rescue_team' | 'equipment' | 'depot' | 'shelter' | 'expert'
+export type ResourceStatus = 'available' | 'deployed' | 'out_of_service'
+
+/** A depot's stock line; `quantity` is in `unit`. */
+export interface DepotItem {
+  item: string
+  quantity: number
+  unit: string
+}
+
+/** An emergency resource near a point (nearest-resources item). */
+export interface NearbyResource {
+  id: number
+  name: string
+  kind: ResourceKind
+  capabilities: string[]
+  status: ResourceStatus
+  dutyPhone: string | null
+  contact: string | null
+  organisation: string | null
+  /** Geodesic distance from the query point, metres. */
+  distanceM: number
+  /** Initial bearing from the query point, degrees clockwise from north. */
+  bearingDeg: number
+  lon: number
+  lat: number
+  teamType?: string
+  headcount?: number
+  equipmentType?: string
+  quantity?: number
+  capacity?: number
+}
+
+/** What caused a level change (a grading run, an edited record…). */
+export interface ChangeCause {
+  kind: string
+  id: number | string
+  action: string
+}
+
+export interface CellHistoryEntry {
+  changedAt: string
+  oldLevel: Level
+  newLevel: Level
+  oldStale?: boolean
+  newStale?: boolean
+  cause: ChangeCause | null
+}
+
+/** `GET /api/cells/{h3}`: why a cell has its level and what lies in and around it. */
+export interface CellDetail {
+  h3: string
+  res: number
+  level: Level
+  rule: CellRule
+  stale: boolean
+  score: number
+  counts: { byLevel?: Partial<Record<'1' | '2' | '3' | '4', number>>; byKind?: Record<string, number> }
+  explanation: string
+  explanationZh: string
+  ruleVersion?: string
+  updatedAt: string | null
+  /** [lon, lat] of the cell centre, WGS 84. */
+  centre: [number, number]
+  geometry: Polygon | MultiPolygon
+  sources: CellSource[]
+  enterprises: CellEnterprise[]
+  resources: NearbyResource[]
+  history: CellHistoryEntry[]
+}
+
+/** A source among those behind a region's level. */
+export interface RegionTopSource {
+  kind: SourceKind
+  id: number
+  level: Level
+  /** How many of the region's cells at its level this source influences. */
+  cells: number
+  name: string
+  enterprise: EnterpriseRef | null
+}
+
+/** `GET /api/regions/{code}`: a division unit or a management grid. */
+export interface RegionDetail {
+  kind: 'division' | 'mgmt_grid'
+  key: string
+  code: string
+  name: string
+  /** city, county, township, or `grid`. */
+  rank: string
+  level: Level
+  stale: boolean
+  areaKm2: number
+  /** Share (0–1) of the region's area at each level; levels without area may be absent. */
+  shares: Partial<Record<'0' | '1' | '2' | '3' | '4', number>>
+  topSources: RegionTopSource[]
+  updatedAt: string | null
+  /** [minLon, minLat, maxLon, maxLat], WGS 84. */
+  bbox: [number, number, number, number]
+}
+
+/** One cell whose level changed in a window, from `GET /api/changes`. */
+export interface LevelChange {
+  h3: string
+  before: Level
+  after: Level
+  beforeStale: boolean
+  afterStale: boolean
+  cause: ChangeCause | null
+  changedAt: string
+  /** How many changes the cell had in the window. */
+  changes: number
+}
+
+export interface ChangesResponse {
+  since: string
+  until: string
+  items: LevelChange[]
+}
+
+/** LEC / matrix / stated figures of a reported risk or an area assessment. */
+export interface MethodFigures {
+  method: 'lec' | 'matrix' | 'stated' | string
+  lec: { L: number; E: number; C: number } | null
+  matrix: { L: number; S: number } | null
+  stated: { level: number; method: string } | null
+  score: number | null
+  level: Level
+}
+
+/** `GET /api/major-hazards/:id`. */
+export interface MajorHazardRecord {
+  id: number
+  enterpriseId: number
+  name: string
+  population500m: number
+  substances: Array<{ name: string; cas: string | null; class: string | null; q: number; Q: number; beta: number }>
+  S: number
+  R: number
+  alpha: number
+  grade: number
+  level: Level
+  gradeMismatch: string | null
+  impactRadiusM: number | null
+  reportedAt: string
+  validUntil: string | null
+  lon: number
+  lat: number
+}
+
+/** `GET /api/safety-risks/:id`. */
+export interface SafetyRiskRecord extends MethodFigures {
+  id: number
+  enterpriseId: number
+  name: string
+  description: string | null
+  impactRadiusM: number | null
+  assessedAt: string
+  validUntil: string | null
+  lon: number
+  lat: number
+}
+
+/** `GET /api/hidden-dangers/:id`. */
+export interface HiddenDangerRecord {
+  id: number
+  enterpriseId: number
+  description: string
+  isMajor: boolean
+  foundAt: string
+  deadline: string
+  status: 'open' | 'rectified' | 'verified'
+  overdue: boolean
+  reportedBy: string
+  rectifiedAt: string | null
+  verifiedAt: string | null
+  lon: number
+  lat: number
+}
+
+/** `GET /api/area-assessments/:id`. */
+export interface AreaAssessmentRecord extends MethodFigures {
+  id: number
+  name: string
+  kind: 'area' | 'corridor'
+  assessor: string
+  assessedAt: string
+  validUntil: string | null
+  divisionCode: string | null
+  bufferM: number | null
+  areaKm2: number
+  geometry?: Geometry
+  zone?: Polygon | MultiPolygon
+}
+
+/** Properties of `GET /api/resources/:id`. */
+export interface ResourceProperties {
+  id: number
+  kind: ResourceKind
+  name: string
+  organisation: string | null
+  dutyPhone: string | null
+  contact: string | null
+  status: ResourceStatus
+  statusUpdatedAt: string
+  capabilities: string[]
+  teamType: string | null
+  headcount: number | null
+  equipmentType: string | null
+  quantity: number | null
+  items: DepotItem[]
+  capacity: number | null
+  expertField: string | null
+  divisionCode: string | null
+  divisionName: string | null
+  synthetic: boolean
+}
+
+export type ResourceFeature = Feature<Point, ResourceProperties>
 
 /** `GET /api/health`. */
 export interface Health {

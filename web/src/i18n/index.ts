@@ -1,4 +1,5 @@
-import type { Level } from '../api/types'
+import type { CellRule, Level, ResourceKind, ResourceStatus, SourceKind } from '../api/types'
+import type { OverlayId } from '../map/overlays'
 import { en } from './en'
 import { zhCN } from './zh-CN'
 
@@ -19,7 +20,16 @@ export interface Messages {
   demoDataTitle: string
   legendTitle: string
   levelNames: Record<Level, string>
-  enterpriseCount: (shown: number) => string
+  /** The hatched legend class of cells whose records are all out of date (DESIGN §4.3). */
+  stale: string
+  staleTitle: string
+  layersTitle: string
+  /** Overlay names (legend toggles), by overlay id. */
+  layers: Record<OverlayId, string>
+  /** Shown beside an overlay that is on but not drawn at this zoom. */
+  zoomInToSee: string
+  /** How to reach the region panel from the map. */
+  regionHint: string
   loading: string
   /** MapLibre's own control texts (its `locale` option), by MapLibre's key. */
   mapControls: Record<string, string>
@@ -30,8 +40,26 @@ export interface Messages {
     summary: (database: string, postgresVersion: string, postgisVersion: string) => string
     unavailable: string
   }
+  search: {
+    label: string
+    placeholder: string
+    searching: string
+    noResults: string
+    kinds: { enterprise: string; division: string; coordinates: string }
+    /** The result line of a coordinate query, degrees. */
+    coordinates: (lat: string, lon: string) => string
+    /** Said when the query was read as latitude first. */
+    swapped: string
+    clear: string
+  }
+  units: {
+    metres: (n: string) => string
+    kilometres: (n: string) => string
+    squareKilometres: (n: string) => string
+  }
   panel: {
     close: string
+    back: string
     loading: string
     uscc: string
     industry: string
@@ -54,7 +82,119 @@ export interface Messages {
     lastReported: string
     none: string
     yes: string
+    no: string
+    /** Link text that opens an enterprise's panel. */
+    openEnterprise: string
+    showAll: (count: number) => string
   }
+  cell: {
+    loading: string
+    title: string
+    /** The H3 resolution, and whether it is the analysis grid or a coarser summary. */
+    resolution: (res: number, analysis: boolean) => string
+    rule: string
+    rules: Record<CellRule, string>
+    explanation: string
+    score: string
+    staleNote: string
+    region: string
+    sources: (count: number) => string
+    noSources: string
+    /** Where a source is relative to the cell (null: inside it) and how far it reaches (null: an area). */
+    distance: (distance: string | null, radius: string | null) => string
+    reportedAt: (date: string) => string
+    enterprises: (count: number) => string
+    noEnterprises: string
+    latestInspection: (date: string, result: string) => string
+    noInspection: string
+    openViolations: (count: number) => string
+    overdue: (count: number) => string
+    resources: string
+    noResources: string
+    dutyPhone: string
+    history: string
+    noHistory: string
+  }
+  region: {
+    loading: string
+    kinds: Record<'division' | 'mgmt_grid', string>
+    ranks: Record<string, string>
+    area: string
+    updatedAt: string
+    shares: string
+    sharesChart: string
+    topSources: string
+    noTopSources: string
+    sourceCells: (cells: number) => string
+    changes: string
+    since: string
+    changesLoading: string
+    noChanges: string
+    changesSummary: (total: number, raised: number, lowered: number) => string
+    more: (count: number) => string
+    zoomTo: string
+  }
+  records: {
+    loading: string
+    titles: Record<SourceKind | 'resource', string>
+    enterprise: string
+    reportedAt: string
+    validUntil: string
+    location: string
+    grade: string
+    gradeNames: Record<number, string>
+    rValue: string
+    sValue: string
+    alpha: string
+    population500m: string
+    substances: string
+    gradeMismatch: string
+    impactRadius: string
+    defaultRadius: string
+    method: string
+    methods: Record<string, string>
+    score: string
+    assessor: string
+    assessedAt: string
+    areaKind: string
+    areaKinds: Record<'area' | 'corridor', string>
+    area: string
+    bufferWidth: string
+    description: string
+    isMajor: string
+    foundAt: string
+    deadline: string
+    status: string
+    hiddenDangerStatuses: Record<'open' | 'rectified' | 'verified', string>
+    overdue: string
+    reportedBy: string
+    rectifiedAt: string
+    verifiedAt: string
+    resourceKind: string
+    organisation: string
+    contact: string
+    dutyPhone: string
+    capabilities: string
+    headcount: string
+    teamType: string
+    equipment: string
+    quantity: string
+    stock: string
+    capacity: string
+    expertField: string
+    statusUpdatedAt: string
+  }
+  sourceKinds: Record<SourceKind, string>
+  /** Names of change causes (`cause.kind` of the level history), and of their actions. */
+  causes: Record<string, string>
+  causeActions: Record<string, string>
+  inspectionResults: Record<string, string>
+  resourceKinds: Record<ResourceKind, string>
+  resourceStatuses: Record<ResourceStatus, string>
+  /** Capability vocabulary (server/domain/resources.ts); an unknown key is shown as it is. */
+  capabilities: Record<string, string>
+  /** Rescue team types; an unknown key is shown as it is. */
+  teamTypes: Record<string, string>
   /**
    * Names of the industry codes of the default rule set (server/domain/rules.ts); a code missing
    * here (a province's own vocabulary) is shown as it is.
@@ -69,6 +209,11 @@ export interface Messages {
     loadDivisions: string
     loadEnterprises: string
     loadEnterprise: string
+    loadCell: string
+    loadRegion: string
+    loadChanges: string
+    loadRecord: string
+    search: string
     loadHealth: string
     map: string
     /** Explanations of the API's error codes (and the client's `network` / `http`). */

@@ -25,15 +25,15 @@ function eachPosition(geometry: Geometry, visit: (p: Position) => void): void {
   }
 }
 
-/** The box around every coordinate of a collection, or null for an empty one. */
-export function collectionBounds(collection: FeatureCollection): LonLatBox | null {
+/** The box around every coordinate of these geometries, or null when there is none. */
+export function geometriesBounds(geometries: Iterable<Geometry | null>): LonLatBox | null {
   let minLon = Infinity
   let minLat = Infinity
   let maxLon = -Infinity
   let maxLat = -Infinity
-  for (const feature of collection.features) {
-    if (!feature.geometry) continue
-    eachPosition(feature.geometry, ([lon, lat]) => {
+  for (const geometry of geometries) {
+    if (!geometry) continue
+    eachPosition(geometry, ([lon, lat]) => {
       if (lon === undefined || lat === undefined) return
       minLon = Math.min(minLon, lon)
       maxLon = Math.max(maxLon, lon)
@@ -42,4 +42,14 @@ export function collectionBounds(collection: FeatureCollection): LonLatBox | nul
     })
   }
   return minLon <= maxLon ? [minLon, minLat, maxLon, maxLat] : null
+}
+
+/** The box around every coordinate of a collection, or null for an empty one. */
+export function collectionBounds(collection: FeatureCollection): LonLatBox | null {
+  return geometriesBounds(collection.features.map((f) => f.geometry))
+}
+
+/** True when (lon, lat) lies in the box (edges included). */
+export function boxContains([minLon, minLat, maxLon, maxLat]: LonLatBox, lon: number, lat: number): boolean {
+  return lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat
 }

@@ -1,6 +1,7 @@
 import { Map as MaplibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import type { Lang, Messages } from '../i18n'
+import { VIEW_PARAM } from '../state/url'
 import { LABEL_FONT_FAMILY, createOfflineStyle } from './style'
 
 // MapLibre finds its worker next to its own module, which bundling breaks; point it at the copy
@@ -12,11 +13,6 @@ export const INITIAL_CENTER: [number, number] = [123.43, 41.8]
 /** Zoom showing the whole city on a typical screen, until the divisions' bounds are known. */
 export const INITIAL_ZOOM = 8
 
-/** True when the URL hash already holds a map view (`#zoom/lat/lon`), which wins over fitting. */
-export function urlHasView(hash: string): boolean {
-  return /^#\d+(\.\d+)?\/-?\d+(\.\d+)?\/-?\d+(\.\d+)?/.test(hash)
-}
-
 /** Creates the map over the offline basemap, with navigation and scale controls and the view in the URL hash. */
 export function createMap(container: HTMLElement, lang: Lang, messages: Messages): MaplibreMap {
   const map = new MaplibreMap({
@@ -26,10 +22,14 @@ export function createMap(container: HTMLElement, lang: Lang, messages: Messages
     zoom: INITIAL_ZOOM,
     minZoom: 5,
     maxZoom: 18,
-    hash: true,
+    // The view is kept in the URL hash as `map=zoom/lat/lon`, beside the page's own parameters
+    // (`layers=`, `sel=`: see state/url.ts), which MapLibre leaves as they are.
+    hash: VIEW_PARAM,
     // Every character is drawn locally (the style has no glyphs URL); CJK with these fonts.
     localIdeographFontFamily: LABEL_FONT_FAMILY,
     attributionControl: false,
+    // Shift+click selects the region under the click (map/hit.ts); box zoom would swallow it.
+    boxZoom: false,
     locale: messages.mapControls,
   })
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right')

@@ -1,70 +1,278 @@
-import type { CircleLayerSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl'
-import type { EnterpriseCollection } from '../api/types'
+import type { ExpressionSpecification, FilterSpecification, LayerSpecification, Map as MaplibreMap, SourceSpecification } from 'maplibre-gl'
 import { FIRST_LABEL_LAYER } from './style'
-import { LEVEL_OUTLINE_COLOR, levelColorExpression } from './levels'
+import {
+  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, LEVEL_OUTLINE_COLOR, REGION_COLORS, levelColorExpression,
+} from './levels'
+import { IMAGE_NAMES } from './images'
+import { OVERLAY_IDS, type OverlayId } from './overlays'
 
-// Thematic layers drawn over the offline basemap. Today: the enterprises as points coloured by
-// level. Risk cells and regions from vector tiles (`/tiles/{layer}/{z}/{x}/{y}.mvt`) join here.
+// The thematic overlays drawn over the offline basemap from the server's vector tiles
+// (`/tiles/{layer}/{z}/{x}/{y}.mvt`, properties in server/modules/tiles/layers.ts). Each overlay is
+// one tile source and one or more style layers, all inserted below the basemap's place names.
 
-export const ENTERPRISE_SOURCE = 'enterprises'
+/** The MapLibre source id of an overlay's tiles. */
+export function overlaySourceId(id: OverlayId): string {
+  return `tiles-${id}`
+}
 
-/** Layer ids of the enterprise overlay; `ENTERPRISE_LAYERS.points` is the clickable one. */
-export const ENTERPRISE_LAYERS = {
-  points: 'enterprise-points',
-  selected: 'enterprise-selected',
+/**
+ * The overlay's tile source: the TileJSON URL, so that MapLibre takes the versioned tile URL
+ * template (`…/{z}/{x}/{y}.mvt?v=<dataVersion>`) and the zoom range from the server.
+ */
+export function overlaySource(id: OverlayId, origin: string): SourceSpecification {
+  return { type: 'vector', url: new URL(`/tiles/${id}.json`, origin).href }
+}
+
+/** Style layer ids, by what they draw. */
+export const LAYER_IDS = {
+  areaFill: 'area-assessment-fill',
+  cellFill: 'cell-fill',
+  cellHatch: 'cell-stale-hatch',
+  cellOutline: 'cell-outline',
+  areaLine: 'area-assessment-line',
+  regionHit: 'region-hit',
+  gridHit: 'grid-hit',
+  countyLine: 'region-county-line',
+  townshipLine: 'region-township-line',
+  gridLine: 'region-grid-line',
+  enterprises: 'enterprise-points',
+  majorHazards: 'major-hazard-icons',
+  resources: 'resource-icons',
+  overdueHiddenDangers: 'overdue-hidden-danger-icons',
+  overdueViolations: 'overdue-violation-icons',
 } as const
 
-/** The enterprise points: radius in pixels grows with zoom; more severe levels are drawn on top. */
-export function enterpriseLayers(): CircleLayerSpecification[] {
+/** The style layers of each overlay; switching an overlay sets their visibility. */
+export const OVERLAY_LAYERS: Readonly<Record<OverlayId, readonly string[]>> = {
+  cells: [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline],
+  regions: [LAYER_IDS.regionHit, LAYER_IDS.gridHit, LAYER_IDS.countyLine, LAYER_IDS.townshipLine, LAYER_IDS.gridLine],
+  enterprises: [LAYER_IDS.enterprises],
+  major_hazards: [LAYER_IDS.majorHazards],
+  area_assessments: [LAYER_IDS.areaFill, LAYER_IDS.areaLine],
+  resources: [LAYER_IDS.resources],
+  overdue: [LAYER_IDS.overdueHiddenDangers, LAYER_IDS.overdueViolations],
+}
+
+/** Point layers a click opens a record from, topmost first. */
+export const POINT_LAYERS = [
+  LAYER_IDS.overdueHiddenDangers,
+  LAYER_IDS.overdueViolations,
+  LAYER_IDS.resources,
+  LAYER_IDS.majorHazards,
+  LAYER_IDS.enterprises,
+] as const
+
+/** Zoom from which the cells get a thin outline (analysis cells are ≈ 25 px across at zoom 12). */
+const CELL_OUTLINE_MIN_ZOOM = 11
+/** Zoom from which township boundaries replace county boundaries in the regions overlay. */
+export const TOWNSHIP_MIN_ZOOM = 10
+/** Zoom from which management grids are outlined (a grid is ≈ 1–2 km², ≈ 40 px across at zoom 13). */
+export const GRID_MIN_ZOOM = 13
+
+const rankIs = (rank: string): FilterSpecification => ['==', ['get', 'rank'], rank]
+
+/** Line width (pixels) growing with zoom: [zoom, width] stops. */
+function widthByZoom(...stops: Array<[number, number]>): ExpressionSpecification {
+  return ['interpolate', ['linear'], ['zoom'], ...stops.flat()] as ExpressionSpecification
+}
+
+/** A region boundary as a band of its level's colour just inside it (rings are clockwise, so a positive offset is inward). */
+function regionBandColor(): ExpressionSpecification {
+  return ['case', ['>', ['get', 'level'], 0], levelColorExpression(), REGION_COLORS.ungraded]
+}
+
+function iconLayout(image: ExpressionSpecification | string, size: ExpressionSpecification): LayerSpecification['layout'] {
+  return {
+    'icon-image': image,
+    'icon-size': size,
+    // Every marker is drawn and clickable: the tiles are already thinned by level at low zoom.
+    'icon-allow-overlap': true,
+    'icon-ignore-placement': true,
+    // Higher levels are drawn last, on top.
+    'symbol-sort-key': ['coalesce', ['get', 'level'], 0],
+  }
+}
+
+/** Every overlay style layer, bottom to top; all start visible (see `addOverlays`). */
+export function overlayLayers(): LayerSpecification[] {
+  const cells = overlaySourceId('cells')
+  const regions = overlaySourceId('regions')
+  const areas = overlaySourceId('area_assessments')
   return [
     {
-      id: ENTERPRISE_LAYERS.points,
-      type: 'circle',
-      source: ENTERPRISE_SOURCE,
-      layout: { 'circle-sort-key': ['get', 'level'] },
+      id: LAYER_IDS.areaFill,
+      type: 'fill',
+      source: areas,
+      'source-layer': 'area_assessments',
+      paint: { 'fill-color': levelColorExpression(), 'fill-opacity': 0.14 },
+    },
+    {
+      id: LAYER_IDS.cellFill,
+      type: 'fill',
+      source: cells,
+      'source-layer': 'cells',
+      filter: ['>', ['get', 'level'], 0],
       paint: {
-        'circle-color': levelColorExpression(),
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 2.5, 10, 4, 14, 8],
-        'circle-stroke-color': LEVEL_OUTLINE_COLOR,
-        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 7, 0.4, 12, 1],
-        'circle-stroke-opacity': 0.8,
+        'fill-color': levelColorExpression(),
+        'fill-opacity': CELL_FILL_OPACITY,
+        // Antialiased edges of neighbouring translucent hexagons would overlap into seams.
+        'fill-antialias': false,
       },
     },
     {
-      // A ring around the enterprise shown in the side panel (feature-state `selected`).
-      id: ENTERPRISE_LAYERS.selected,
-      type: 'circle',
-      source: ENTERPRISE_SOURCE,
+      // Cells resting on out-of-date records only: hatched over their colour (never silently blue).
+      id: LAYER_IDS.cellHatch,
+      type: 'fill',
+      source: cells,
+      'source-layer': 'cells',
+      filter: ['==', ['get', 'stale'], true],
+      paint: { 'fill-pattern': IMAGE_NAMES.staleHatch, 'fill-antialias': false },
+    },
+    {
+      id: LAYER_IDS.cellOutline,
+      type: 'line',
+      source: cells,
+      'source-layer': 'cells',
+      minzoom: CELL_OUTLINE_MIN_ZOOM,
       paint: {
-        'circle-color': 'rgba(0, 0, 0, 0)',
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 7, 10, 9, 14, 13],
-        'circle-stroke-color': '#111111',
-        'circle-stroke-width': 2.5,
-        'circle-stroke-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
+        'line-color': CELL_OUTLINE_COLOR,
+        'line-width': widthByZoom([CELL_OUTLINE_MIN_ZOOM, 0.4], [14, 1], [17, 1.5]),
+        'line-opacity': ['interpolate', ['linear'], ['zoom'], CELL_OUTLINE_MIN_ZOOM, 0, CELL_OUTLINE_MIN_ZOOM + 0.5, 0.75],
       },
+    },
+    {
+      id: LAYER_IDS.areaLine,
+      type: 'line',
+      source: areas,
+      'source-layer': 'area_assessments',
+      paint: {
+        'line-color': levelColorExpression(),
+        'line-width': widthByZoom([8, 1], [14, 2.5]),
+        'line-dasharray': [3, 1.5],
+      },
+    },
+    {
+      // Invisible fills that make the divisions and grids clickable (see map/hit.ts).
+      id: LAYER_IDS.regionHit,
+      type: 'fill',
+      source: regions,
+      'source-layer': 'divisions',
+      filter: ['!=', ['get', 'rank'], 'city'],
+      paint: { 'fill-color': REGION_COLORS.ungraded, 'fill-opacity': 0 },
+    },
+    {
+      id: LAYER_IDS.gridHit,
+      type: 'fill',
+      source: regions,
+      'source-layer': 'mgmt_grids',
+      minzoom: GRID_MIN_ZOOM,
+      paint: { 'fill-color': REGION_COLORS.grid, 'fill-opacity': 0 },
+    },
+    {
+      id: LAYER_IDS.countyLine,
+      type: 'line',
+      source: regions,
+      'source-layer': 'divisions',
+      filter: rankIs('county'),
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': regionBandColor(),
+        'line-width': widthByZoom([7, 1.6], [10, 2.2], [14, 3]),
+        'line-offset': widthByZoom([7, 0.8], [10, 1.1], [14, 1.5]),
+        'line-opacity': 0.85,
+      },
+    },
+    {
+      id: LAYER_IDS.townshipLine,
+      type: 'line',
+      source: regions,
+      'source-layer': 'divisions',
+      minzoom: TOWNSHIP_MIN_ZOOM,
+      filter: rankIs('township'),
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': regionBandColor(),
+        'line-width': widthByZoom([TOWNSHIP_MIN_ZOOM, 1], [14, 2]),
+        'line-offset': widthByZoom([TOWNSHIP_MIN_ZOOM, 0.5], [14, 1]),
+        'line-opacity': ['interpolate', ['linear'], ['zoom'], TOWNSHIP_MIN_ZOOM, 0, TOWNSHIP_MIN_ZOOM + 0.5, 0.8],
+      },
+    },
+    {
+      id: LAYER_IDS.gridLine,
+      type: 'line',
+      source: regions,
+      'source-layer': 'mgmt_grids',
+      minzoom: GRID_MIN_ZOOM,
+      paint: {
+        'line-color': REGION_COLORS.grid,
+        'line-width': widthByZoom([GRID_MIN_ZOOM, 0.8], [16, 1.5]),
+        'line-dasharray': [4, 2],
+        'line-opacity': 0.9,
+      },
+    },
+    {
+      id: LAYER_IDS.enterprises,
+      type: 'circle',
+      source: overlaySourceId('enterprises'),
+      'source-layer': 'enterprises',
+      layout: { 'circle-sort-key': ['get', 'level'] },
+      paint: {
+        'circle-color': levelColorExpression(),
+        'circle-radius': widthByZoom([10, 3], [13, 4.5], [16, 7]),
+        'circle-stroke-color': LEVEL_OUTLINE_COLOR,
+        'circle-stroke-width': widthByZoom([10, 0.6], [13, 1]),
+        'circle-stroke-opacity': 0.85,
+      },
+    },
+    {
+      id: LAYER_IDS.majorHazards,
+      type: 'symbol',
+      source: overlaySourceId('major_hazards'),
+      'source-layer': 'major_hazards',
+      layout: iconLayout(['concat', 'major-hazard-', ['to-string', ['coalesce', ['get', 'level'], 0]]], widthByZoom([8, 0.7], [12, 0.95], [16, 1.25])),
+    },
+    {
+      id: LAYER_IDS.resources,
+      type: 'symbol',
+      source: overlaySourceId('resources'),
+      'source-layer': 'resources',
+      layout: iconLayout(
+        ['case', ['==', ['get', 'status'], 'available'], IMAGE_NAMES.resourceAvailable, IMAGE_NAMES.resourceUnavailable],
+        widthByZoom([9, 0.6], [13, 0.8], [16, 1.1]),
+      ),
+    },
+    {
+      id: LAYER_IDS.overdueViolations,
+      type: 'symbol',
+      source: overlaySourceId('overdue'),
+      'source-layer': 'overdue_violations',
+      layout: { ...iconLayout(IMAGE_NAMES.overdue, widthByZoom([10, 0.7], [14, 1])), 'icon-offset': [6, -6] },
+    },
+    {
+      id: LAYER_IDS.overdueHiddenDangers,
+      type: 'symbol',
+      source: overlaySourceId('overdue'),
+      'source-layer': 'overdue_hidden_dangers',
+      layout: iconLayout(IMAGE_NAMES.overdue, widthByZoom([10, 0.8], [14, 1.1])),
     },
   ]
 }
 
-/** Adds the enterprise source (empty until `setEnterpriseData`) and layers below the basemap labels. */
-export function addEnterpriseLayers(map: MaplibreMap): void {
-  map.addSource(ENTERPRISE_SOURCE, {
-    type: 'geojson',
-    data: { type: 'FeatureCollection', features: [] },
-    // Feature ids are the enterprises' database ids, so feature-state can mark the selected one.
-    promoteId: 'id',
-  })
-  for (const layer of enterpriseLayers()) map.addLayer(layer, FIRST_LABEL_LAYER)
+/** Adds every overlay source and layer below the basemap labels, showing only the overlays in `visible`. */
+export function addOverlays(map: MaplibreMap, visible: ReadonlySet<OverlayId>, origin: string): void {
+  for (const id of OVERLAY_IDS) {
+    if (!map.getSource(overlaySourceId(id))) map.addSource(overlaySourceId(id), overlaySource(id, origin))
+  }
+  const hidden = new Set(OVERLAY_IDS.filter((id) => !visible.has(id)).flatMap((id) => OVERLAY_LAYERS[id]))
+  for (const layer of overlayLayers()) {
+    if (map.getLayer(layer.id)) continue
+    map.addLayer({ ...layer, layout: { ...layer.layout, visibility: hidden.has(layer.id) ? 'none' : 'visible' } } as LayerSpecification, FIRST_LABEL_LAYER)
+  }
 }
 
-/** Replaces the enterprises drawn on the map; resolves when the worker has taken the data. */
-export async function setEnterpriseData(map: MaplibreMap, enterprises: EnterpriseCollection): Promise<void> {
-  await map.getSource<GeoJSONSource>(ENTERPRISE_SOURCE)?.setData(enterprises)
-}
-
-/** Marks one enterprise as selected (or none with `null`); returns the id now selected. */
-export function selectEnterprise(map: MaplibreMap, previous: number | null, next: number | null): number | null {
-  if (previous !== null) map.setFeatureState({ source: ENTERPRISE_SOURCE, id: previous }, { selected: false })
-  if (next !== null) map.setFeatureState({ source: ENTERPRISE_SOURCE, id: next }, { selected: true })
-  return next
+/** Shows or hides one overlay. */
+export function setOverlayVisible(map: MaplibreMap, id: OverlayId, visible: boolean): void {
+  for (const layer of OVERLAY_LAYERS[id]) {
+    if (map.getLayer(layer)) map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none')
+  }
 }

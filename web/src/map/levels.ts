@@ -1,8 +1,9 @@
 import type { ExpressionSpecification } from 'maplibre-gl'
 import type { Level } from '../api/types'
 
-// The one place the web app defines what each risk level looks like. Legends, the side panel and
-// every map layer read these; their names live in the i18n files (`levelNames`).
+// The one place the web app defines its thematic colours: what each risk level looks like, how
+// stale data is hatched, and the markers of the point layers. Legends, the side panels and every
+// map layer read these; their names live in the i18n files (`levelNames`, `layers`).
 //
 // Red, orange, yellow and blue are the official 红橙黄蓝 scheme, so the hues are fixed; their
 // lightness is spread (red and blue dark, orange mid, yellow light) so that the four stay apart for
@@ -11,6 +12,9 @@ import type { Level } from '../api/types'
 
 /** Levels from the most to the least severe, the order of the legend. */
 export const LEVELS_BY_SEVERITY: readonly Level[] = [4, 3, 2, 1, 0]
+
+/** The four graded levels, most severe first (level 0 is not drawn on the cell map). */
+export const RISK_LEVELS: readonly (1 | 2 | 3 | 4)[] = [4, 3, 2, 1]
 
 /** Fill colour of each level, CSS hex. */
 export const LEVEL_COLORS: Readonly<Record<Level, string>> = {
@@ -33,6 +37,53 @@ export const LEVEL_TEXT_COLORS: Readonly<Record<Level, string>> = {
 /** Outline drawn around level-coloured symbols on the map. */
 export const LEVEL_OUTLINE_COLOR = '#333333'
 
+/**
+ * Opacity of the cell fill, 0–1: the basemap's boundaries and names stay readable through it, and
+ * each level keeps its hue (see `blendOver`).
+ */
+export const CELL_FILL_OPACITY = 0.62
+
+/** Cell outlines, drawn from CELL_OUTLINE_MIN_ZOOM on where a cell is big enough to show its edge. */
+export const CELL_OUTLINE_COLOR = '#ffffff'
+
+/** Diagonal hatch over stale cells ("data stale", DESIGN §4.3): dark stripes on the level colour. */
+export const STALE_HATCH = {
+  stripe: '#2b2b2b',
+  /** Stripe opacity, 0–1. */
+  stripeOpacity: 0.85,
+  /** Legend swatch background under the stripes. */
+  swatchBackground: '#ffffff',
+} as const
+
+/** Outline of the regions (divisions and management grids) that the regions layer draws. */
+export const REGION_COLORS = {
+  /** The outline where a region's level is 0 (nothing identified). */
+  ungraded: '#7d8791',
+  /** Management grid outlines. */
+  grid: '#5b6670',
+} as const
+
+/** The selected cell, region or record on the map. */
+export const SELECTION_COLORS = {
+  line: '#111111',
+  halo: '#ffffff',
+} as const
+
+/** Markers of the point layers that are not level-coloured. */
+export const MARKER_COLORS = {
+  /** Emergency resources: the green of emergency signs (GB 2894), a white cross. */
+  resource: '#0a8a4a',
+  resourceSymbol: '#ffffff',
+  /** Resources that are deployed or out of service are drawn greyed. */
+  resourceUnavailable: '#8d979f',
+  /** Overdue rectifications: a purple ring with an exclamation mark, apart from the four levels. */
+  overdue: '#7b1fa2',
+  overdueSymbol: '#ffffff',
+  /** Outline of every marker. */
+  outline: '#1f2a33',
+  halo: '#ffffff',
+} as const
+
 /** A MapLibre expression giving the fill colour of the feature's numeric `level` property. */
 export function levelColorExpression(property = 'level'): ExpressionSpecification {
   return [
@@ -49,4 +100,17 @@ export function levelColorExpression(property = 'level'): ExpressionSpecificatio
 /** True when `x` is one of the integers 0..4. */
 export function isLevel(x: unknown): x is Level {
   return x === 0 || x === 1 || x === 2 || x === 3 || x === 4
+}
+
+/** `#rrggbb` → [r, g, b], 0–255. */
+export function hexToRgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16)
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
+}
+
+/** The colour seen when `top` is drawn with `opacity` over `bottom` (source-over), 0–255 per channel. */
+export function blendOver(top: string, opacity: number, bottom: string): [number, number, number] {
+  const t = hexToRgb(top)
+  const b = hexToRgb(bottom)
+  return [0, 1, 2].map((i) => Math.round(t[i]! * opacity + b[i]! * (1 - opacity))) as [number, number, number]
 }

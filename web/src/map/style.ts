@@ -14,6 +14,7 @@ export const BASEMAP_SOURCES = {
   townships: 'basemap-townships',
   countyLabels: 'basemap-county-labels',
   townshipLabels: 'basemap-township-labels',
+  cityLabels: 'basemap-city-labels',
 } as const
 
 /** Layer ids of the basemap, bottom to top. */
@@ -24,7 +25,14 @@ export const BASEMAP_LAYERS = {
   countyLine: 'county-line',
   townshipLabel: 'township-label',
   countyLabel: 'county-label',
+  cityLabel: 'city-label',
 } as const
+
+/** The label layers, whose features carry the division's `code` (a click on a name opens its region). */
+export const DIVISION_LABEL_LAYERS = [BASEMAP_LAYERS.cityLabel, BASEMAP_LAYERS.countyLabel, BASEMAP_LAYERS.townshipLabel] as const
+
+/** Zoom below which the city's name stands for the whole map, and above which its counties are named. */
+const CITY_LABEL_MAX_ZOOM = 7
 
 /** Layers that overlays (risk data) are inserted below, so that place names stay readable on top. */
 export const FIRST_LABEL_LAYER = BASEMAP_LAYERS.townshipLabel
@@ -38,7 +46,8 @@ export const LABEL_FONT_STACK = ['Noto Sans CJK SC', 'Source Han Sans SC', 'Ping
 /** The same families as one CSS `font-family` value, for MapLibre's `localIdeographFontFamily`. */
 export const LABEL_FONT_FAMILY = LABEL_FONT_STACK.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(', ')
 
-const COLORS = {
+/** Basemap colours (the thematic colours are in levels.ts). */
+export const BASEMAP_COLORS = {
   background: '#eef1f4',
   countyFill: '#fbfbf8',
   countyLine: '#7d8791',
@@ -64,14 +73,15 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
       [BASEMAP_SOURCES.townships]: { type: 'geojson', data: emptyCollection() },
       [BASEMAP_SOURCES.countyLabels]: { type: 'geojson', data: emptyCollection() },
       [BASEMAP_SOURCES.townshipLabels]: { type: 'geojson', data: emptyCollection() },
+      [BASEMAP_SOURCES.cityLabels]: { type: 'geojson', data: emptyCollection() },
     },
     layers: [
-      { id: BASEMAP_LAYERS.background, type: 'background', paint: { 'background-color': COLORS.background } },
+      { id: BASEMAP_LAYERS.background, type: 'background', paint: { 'background-color': BASEMAP_COLORS.background } },
       {
         id: BASEMAP_LAYERS.countyFill,
         type: 'fill',
         source: BASEMAP_SOURCES.counties,
-        paint: { 'fill-color': COLORS.countyFill, 'fill-opacity': 1 },
+        paint: { 'fill-color': BASEMAP_COLORS.countyFill, 'fill-opacity': 1 },
       },
       {
         id: BASEMAP_LAYERS.townshipLine,
@@ -79,7 +89,7 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
         source: BASEMAP_SOURCES.townships,
         minzoom: 8,
         paint: {
-          'line-color': COLORS.townshipLine,
+          'line-color': BASEMAP_COLORS.townshipLine,
           // pixels: hairlines when a whole county is in view, finer than county lines throughout
           'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 11, 0.8, 14, 1.4],
           'line-opacity': ['interpolate', ['linear'], ['zoom'], 8, 0, 9, 0.8],
@@ -92,7 +102,7 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
         source: BASEMAP_SOURCES.counties,
         layout: { 'line-join': 'round' },
         paint: {
-          'line-color': COLORS.countyLine,
+          'line-color': BASEMAP_COLORS.countyLine,
           'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2],
         },
       },
@@ -109,12 +119,13 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
           'text-max-width': 12,
           'text-padding': 4,
         },
-        paint: { 'text-color': COLORS.labelText, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.2, 'text-opacity': 0.85 },
+        paint: { 'text-color': BASEMAP_COLORS.labelText, 'text-halo-color': BASEMAP_COLORS.labelHalo, 'text-halo-width': 1.2, 'text-opacity': 0.85 },
       },
       {
         id: BASEMAP_LAYERS.countyLabel,
         type: 'symbol',
         source: BASEMAP_SOURCES.countyLabels,
+        minzoom: CITY_LABEL_MAX_ZOOM,
         layout: {
           'text-field': divisionLabelText(lang),
           'text-font': LABEL_FONT_STACK,
@@ -122,7 +133,20 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
           'text-max-width': 8,
           'text-padding': 6,
         },
-        paint: { 'text-color': COLORS.labelText, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.6 },
+        paint: { 'text-color': BASEMAP_COLORS.labelText, 'text-halo-color': BASEMAP_COLORS.labelHalo, 'text-halo-width': 1.6 },
+      },
+      {
+        id: BASEMAP_LAYERS.cityLabel,
+        type: 'symbol',
+        source: BASEMAP_SOURCES.cityLabels,
+        maxzoom: CITY_LABEL_MAX_ZOOM,
+        layout: {
+          'text-field': divisionLabelText(lang),
+          'text-font': LABEL_FONT_STACK,
+          'text-size': 16,
+          'text-max-width': 8,
+        },
+        paint: { 'text-color': BASEMAP_COLORS.labelText, 'text-halo-color': BASEMAP_COLORS.labelHalo, 'text-halo-width': 1.8 },
       },
     ],
   }
@@ -138,8 +162,16 @@ export function divisionLabelPoints(divisions: DivisionCollection): FeatureColle
   return { type: 'FeatureCollection', features }
 }
 
+/** The loaded division polygons of the basemap, by rank. */
+export interface BasemapData {
+  city: DivisionCollection
+  counties: DivisionCollection
+  townships: DivisionCollection
+}
+
 /** Puts loaded division polygons into the basemap sources. */
-export function setBasemapData(map: MaplibreMap, data: { counties: DivisionCollection; townships: DivisionCollection }): void {
+export function setBasemapData(map: MaplibreMap, data: BasemapData): void {
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.cityLabels)?.setData(divisionLabelPoints(data.city))
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.counties)?.setData(data.counties)
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townships)?.setData(data.townships)
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.countyLabels)?.setData(divisionLabelPoints(data.counties))
@@ -148,7 +180,7 @@ export function setBasemapData(map: MaplibreMap, data: { counties: DivisionColle
 
 /** Switches the division labels to a language. */
 export function setBasemapLanguage(map: MaplibreMap, lang: Lang): void {
-  for (const id of [BASEMAP_LAYERS.countyLabel, BASEMAP_LAYERS.townshipLabel]) {
+  for (const id of DIVISION_LABEL_LAYERS) {
     if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', divisionLabelText(lang))
   }
 }

@@ -4,7 +4,17 @@ import { errorCodeText } from '../i18n'
 import { el } from './dom'
 
 /** What the user was doing when an error happened; each has a sentence in the i18n files. */
-export type ErrorContext = 'loadDivisions' | 'loadEnterprises' | 'loadEnterprise' | 'loadHealth' | 'map'
+export type ErrorContext =
+  | 'loadDivisions'
+  | 'loadEnterprises'
+  | 'loadEnterprise'
+  | 'loadCell'
+  | 'loadRegion'
+  | 'loadChanges'
+  | 'loadRecord'
+  | 'search'
+  | 'loadHealth'
+  | 'map'
 
 interface ShownError {
   context: ErrorContext

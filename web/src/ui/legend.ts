@@ -1,17 +1,64 @@
-import type { Level } from '../api/types'
 import type { Messages } from '../i18n'
-import { LEVEL_COLORS, LEVEL_OUTLINE_COLOR, LEVELS_BY_SEVERITY } from '../map/levels'
+import { IMAGE_NAMES, imageDataUrl, majorHazardImage } from '../map/images'
+import { CELL_FILL_OPACITY, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
+import { OVERLAY_IDS, type OverlayId } from '../map/overlays'
+import { BASEMAP_COLORS } from '../map/style'
 import { el } from './dom'
 
-/** The map legend: one row per risk level with its colour, name and how many enterprises have it. */
+export interface LegendOptions {
+  /** The user switched an overlay on or off. */
+  onToggle(id: OverlayId, visible: boolean): void
+}
+
+/** The swatch in front of each overlay's name. */
+function overlaySwatch(id: OverlayId): HTMLElement {
+  const swatch = el('span', `overlay-swatch overlay-swatch-${id}`)
+  swatch.setAttribute('aria-hidden', 'true')
+  switch (id) {
+    case 'cells':
+      swatch.style.background = `linear-gradient(90deg, ${RISK_LEVELS.map((l, i) => `${LEVEL_COLORS[l]} ${i * 25}% ${(i + 1) * 25}%`).join(', ')})`
+      break
+    case 'regions':
+      swatch.style.borderColor = LEVEL_COLORS[4]
+      break
+    case 'enterprises':
+      swatch.style.backgroundColor = LEVEL_COLORS[3]
+      swatch.style.borderColor = LEVEL_OUTLINE_COLOR
+      break
+    case 'major_hazards':
+      swatch.style.backgroundImage = `url(${imageDataUrl(majorHazardImage(4))})`
+      break
+    case 'area_assessments':
+      swatch.style.borderColor = LEVEL_COLORS[2]
+      break
+    case 'resources':
+      swatch.style.backgroundImage = `url(${imageDataUrl(IMAGE_NAMES.resourceAvailable)})`
+      break
+    case 'overdue':
+      swatch.style.backgroundImage = `url(${imageDataUrl(IMAGE_NAMES.overdue)})`
+      break
+  }
+  return swatch
+}
+
+/**
+ * The map legend: the four cell levels and the hatched "data stale" class, then a switch for every
+ * overlay (with a note when an overlay is on but not drawn at this zoom), and how to reach regions.
+ */
 export class Legend {
   private readonly root: HTMLElement
+  private readonly options: LegendOptions
   private messages: Messages
-  private counts: Record<Level, number> | null = null
+  private visible: Set<OverlayId>
+  private zoom = 0
+  /** Lowest zoom each overlay's tiles have data at (TileJSON `minzoom`), once known. */
+  private minZooms: Partial<Record<OverlayId, number>> = {}
 
-  constructor(root: HTMLElement, messages: Messages) {
+  constructor(root: HTMLElement, messages: Messages, visible: Iterable<OverlayId>, options: LegendOptions) {
     this.root = root
     this.messages = messages
+    this.visible = new Set(visible)
+    this.options = options
     this.render()
   }
 
@@ -20,43 +67,68 @@ export class Legend {
     this.render()
   }
 
-  /** Enterprises per level, shown beside each row; `null` while they load. */
-  setCounts(counts: Record<Level, number> | null): void {
-    this.counts = counts
+  setVisible(visible: Iterable<OverlayId>): void {
+    this.visible = new Set(visible)
     this.render()
+  }
+
+  /** The map's zoom and the overlays' minimum zooms, for the "zoom in to see" notes. */
+  setZoom(zoom: number, minZooms: Partial<Record<OverlayId, number>>): void {
+    const changed = OVERLAY_IDS.some((id) => this.hiddenByZoom(id, zoom, minZooms) !== this.hiddenByZoom(id, this.zoom, this.minZooms))
+    this.zoom = zoom
+    this.minZooms = minZooms
+    if (changed) this.render()
+  }
+
+  private hiddenByZoom(id: OverlayId, zoom: number, minZooms: Partial<Record<OverlayId, number>>): boolean {
+    const min = minZooms[id]
+    return min !== undefined && zoom < min
   }
 
   private render(): void {
     const m = this.messages
     const title = el('h2', 'legend-title', m.legendTitle)
     title.id = 'legend-title'
-    const list = el('ul', 'legend-list')
-    for (const level of LEVELS_BY_SEVERITY) {
-      // Level 0 is listed only when some enterprise has it: the legend explains what is drawn.
-      if (level === 0 && !this.counts?.[0]) continue
+    const levels = el('ul', 'legend-list')
+    for (const level of RISK_LEVELS) {
       const item = el('li', 'legend-item')
       item.dataset.level = String(level)
       const swatch = el('span', 'legend-swatch')
-      swatch.style.backgroundColor = LEVEL_COLORS[level]
-      swatch.style.borderColor = LEVEL_OUTLINE_COLOR
+      const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
+      swatch.style.backgroundColor = `rgb(${r}, ${g}, ${b})`
+      swatch.style.borderColor = LEVEL_COLORS[level]
       item.append(swatch, el('span', 'legend-name', m.levelNames[level]))
-      if (this.counts) item.append(el('span', 'legend-count', this.counts[level].toLocaleString(m.locale)))
-      list.append(item)
+      levels.append(item)
     }
-    const children: Node[] = [title, list]
-    if (this.counts) {
-      const total = LEVELS_BY_SEVERITY.reduce<number>((sum, level) => sum + (this.counts?.[level] ?? 0), 0)
-      children.push(el('p', 'legend-total', m.enterpriseCount(total)))
-    } else {
-      children.push(el('p', 'legend-total', m.loading))
-    }
-    this.root.replaceChildren(...children)
-  }
-}
+    const stale = el('li', 'legend-item legend-stale')
+    stale.title = m.staleTitle
+    const hatch = el('span', 'legend-swatch legend-swatch-hatch')
+    hatch.style.backgroundImage = `url(${imageDataUrl(IMAGE_NAMES.staleHatch, STALE_HATCH.swatchBackground)})`
+    stale.append(hatch, el('span', 'legend-name', m.stale))
+    levels.append(stale)
 
-/** Counts features per level. */
-export function countByLevel(levels: Iterable<Level>): Record<Level, number> {
-  const counts: Record<Level, number> = { 0: 0, 1: 0, 2: 0, 3: 0, 4: 0 }
-  for (const level of levels) counts[level] += 1
-  return counts
+    const layersTitle = el('h2', 'legend-title legend-layers-title', m.layersTitle)
+    const overlays = el('ul', 'legend-list legend-overlays')
+    for (const id of OVERLAY_IDS) {
+      const item = el('li', 'legend-overlay')
+      item.dataset.overlay = id
+      const label = el('label')
+      const checkbox = el('input')
+      checkbox.type = 'checkbox'
+      checkbox.name = 'overlay'
+      checkbox.value = id
+      checkbox.checked = this.visible.has(id)
+      checkbox.addEventListener('change', () => {
+        if (checkbox.checked) this.visible.add(id)
+        else this.visible.delete(id)
+        this.options.onToggle(id, checkbox.checked)
+        this.render()
+      })
+      label.append(checkbox, overlaySwatch(id), el('span', 'legend-name', m.layers[id]))
+      if (this.visible.has(id) && this.hiddenByZoom(id, this.zoom, this.minZooms)) label.append(el('span', 'legend-note', m.zoomInToSee))
+      item.append(label)
+      overlays.append(item)
+    }
+    this.root.replaceChildren(title, levels, layersTitle, overlays, el('p', 'legend-hint', m.regionHint))
+  }
 }
