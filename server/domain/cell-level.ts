@@ -19,6 +19,17 @@ export interface CellSource {
   radiusM: number
   /** The record is past its validity (see `isStale`). */
   stale: boolean
+  /** The record's name, for the explanation (optional). */
+  name?: string
+}
+
+/** What each kind of source is called in explanations. */
+export const SOURCE_KIND_LABELS: Readonly<Record<CellSourceKind, { en: string; zh: string }>> = {
+  major_hazard: { en: 'major hazard installation', zh: '重大危险源' },
+  safety_risk: { en: 'reported safety risk', zh: '安全风险' },
+  hidden_danger: { en: 'unrectified major hidden danger', zh: '未销号重大事故隐患' },
+  enterprise: { en: 'enterprise (industry baseline)', zh: '企业（行业基准）' },
+  area_assessment: { en: 'public-area assessment', zh: '公共区域风险评估' },
 }
 
 export type CellRule = 'highest' | 'accumulation' | 'none'
@@ -38,6 +49,8 @@ export interface CellLevelResult {
   explanation: string
   /** Chinese explanation of the rule applied. */
   explanationZh: string
+  /** The source named by the explanation: the nearest of the highest level (absent without sources). */
+  lead?: { kind: CellSourceKind; id: number }
 }
 
 /**
@@ -115,14 +128,19 @@ export function cellLevel(sources: CellSource[], rules: RuleSet = DEFAULT_RULES)
     explanationZh = `叠加：${atTop} 个${LEVEL_LABELS[top].zh}源（不少于 ${n} 个），由${LEVEL_LABELS[top].zh}升为${LEVEL_LABELS[level].zh}`
   } else {
     const why = top === 4 ? 'red is not raised' : `fewer than ${n} at that level`
-    explanation = `Highest source: ${LEVEL_KEYS[top]} from ${lead.kind} #${lead.id} (${atTop} ${LEVEL_KEYS[top]} source${atTop === 1 ? '' : 's'}, ${why})`
-    explanationZh = `就高：${lead.kind} #${lead.id} 为${LEVEL_LABELS[top].zh}（同级源 ${atTop} 个）`
+    const label = SOURCE_KIND_LABELS[lead.kind] ?? { en: lead.kind, zh: lead.kind }
+    const named = lead.name ? `“${lead.name}”` : `#${lead.id}`
+    explanation = `Highest source: ${LEVEL_KEYS[top]} from ${label.en} ${named} (${atTop} ${LEVEL_KEYS[top]} source${atTop === 1 ? '' : 's'}, ${why})`
+    explanationZh = `就高：${label.zh}${lead.name ? `“${lead.name}”` : ` #${lead.id}`}为${LEVEL_LABELS[top].zh}（同级源 ${atTop} 个）`
   }
   if (stale) {
     explanation += `; all ${influencing.length} influencing record${influencing.length === 1 ? ' is' : 's are'} stale (insufficient data)`
     explanationZh += `；全部 ${influencing.length} 条影响记录已过期（数据不足）`
   }
-  return { level, rule: accumulated ? 'accumulation' : 'highest', stale, score: round3(score), counts: { byLevel, byKind }, explanation, explanationZh }
+  return {
+    level, rule: accumulated ? 'accumulation' : 'highest', stale, score: round3(score), counts: { byLevel, byKind }, explanation, explanationZh,
+    lead: { kind: lead.kind, id: lead.id },
+  }
 }
 
 /**

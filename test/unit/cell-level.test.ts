@@ -32,10 +32,10 @@ describe('cellLevel', () => {
   const cases: Array<{ label: string; sources: CellSource[]; level: Level; rule: string; stale: boolean; score: number; explanation: RegExp }> = [
     { label: 'no source → level 0', sources: [], level: 0, rule: 'none', stale: false, score: 0, explanation: /No risk source/ },
     { label: 'only level-0 sources → level 0', sources: [src(0, 1)], level: 0, rule: 'none', stale: false, score: 0, explanation: /No risk source/ },
-    { label: 'one red at its location', sources: [src(4, 1)], level: 4, rule: 'highest', stale: false, score: 100, explanation: /red from major_hazard #1/ },
+    { label: 'one red at its location', sources: [src(4, 1)], level: 4, rule: 'highest', stale: false, score: 100, explanation: /red from major hazard installation #1/ },
     // decay at the zone edge: 1 − 1000 / (2 × 1000) = 0.5
     { label: 'one red at the edge of its zone', sources: [src(4, 1, 1000)], level: 4, rule: 'highest', stale: false, score: 50, explanation: /red/ },
-    { label: 'highest wins (就高)', sources: [src(1, 1), src(3, 2, 250), src(2, 3)], level: 3, rule: 'highest', stale: false, score: 3 + 30 * 0.75 + 10, explanation: /orange from major_hazard #2/ },
+    { label: 'highest wins (就高)', sources: [src(1, 1), src(3, 2, 250), src(2, 3)], level: 3, rule: 'highest', stale: false, score: 3 + 30 * 0.75 + 10, explanation: /orange from major hazard installation #2/ },
     { label: '2 yellow sources stay yellow', sources: [src(2, 1), src(2, 2)], level: 2, rule: 'highest', stale: false, score: 20, explanation: /fewer than 3/ },
     {
       label: '3 yellow sources raise the cell to orange',
@@ -49,7 +49,7 @@ describe('cellLevel', () => {
     {
       label: 'accumulation counts only the top level: 3 yellow + 1 orange stays orange',
       sources: [src(2, 1), src(2, 2), src(2, 3), src(3, 4)],
-      level: 3, rule: 'highest', stale: false, score: 60, explanation: /orange from major_hazard #4/,
+      level: 3, rule: 'highest', stale: false, score: 60, explanation: /orange from major hazard installation #4/,
     },
     {
       label: 'all influencing records stale → stale, level kept',
@@ -69,7 +69,7 @@ describe('cellLevel', () => {
     {
       label: 'area assessment intersecting the cell (distance 0, radius 0) counts fully',
       sources: [{ kind: 'area_assessment', id: 9, level: 2, distanceM: 0, radiusM: 0, stale: false }],
-      level: 2, rule: 'highest', stale: false, score: 10, explanation: /yellow from area_assessment #9/,
+      level: 2, rule: 'highest', stale: false, score: 10, explanation: /yellow from public-area assessment #9/,
     },
   ]
   it.each(cases)('$label', ({ sources, level, rule, stale, score, explanation }) => {
@@ -181,5 +181,17 @@ describe('parentLevel (pyramid)', () => {
   ]
   it.each(cases)('%s', (_label, children, expected) => {
     expect(parentLevel(children)).toEqual(expected)
+  })
+})
+
+describe('cellLevel explanation names the deciding source', () => {
+  it('uses the record name in both languages when given, and reports it as lead', () => {
+    const r = cellLevel([
+      { kind: 'hidden_danger', id: 11, name: '储罐区报警失效', level: 4, distanceM: 120, radiusM: 1000, stale: false },
+      { kind: 'safety_risk', id: 3, name: '有限空间', level: 2, distanceM: 0, radiusM: 300, stale: false },
+    ])
+    expect(r.lead).toEqual({ kind: 'hidden_danger', id: 11 })
+    expect(r.explanation).toContain('unrectified major hidden danger “储罐区报警失效”')
+    expect(r.explanationZh).toBe('就高：未销号重大事故隐患“储罐区报警失效”为重大风险（同级源 1 个）')
   })
 })

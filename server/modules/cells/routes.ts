@@ -40,6 +40,7 @@ const cellResponse = {
     counts: { type: 'object', additionalProperties: true },
     explanation: { type: 'string' },
     explanationZh: { type: 'string' },
+    decidingSource: { ...sourceSchema, type: ['object', 'null'], description: 'the source the explanation names (highest level, nearest)' },
     ruleVersion: { type: 'string' },
     updatedAt: { type: ['string', 'null'] },
     centre: { type: 'array', items: { type: 'number' } },
@@ -78,7 +79,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
       const [row, sources] = await Promise.all([getCell(app.db, res, h3), explainedSources(app.db, analysisCells, 200)])
       const graded = res === analysisRes
-        ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
+        ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, name: s.name, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
         : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
@@ -99,6 +100,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         counts: row?.counts ?? {},
         explanation: graded?.explanation ?? (level > 0 ? `Highest level among its ${analysisCells.length} analysis cells` : 'No identified risk source influences this area'),
         explanationZh: graded?.explanationZh ?? (level > 0 ? `取其 ${analysisCells.length} 个分析网格中的最高等级（就高）` : '该区域无已识别的风险源'),
+        decidingSource: graded?.lead ? sources.find((s) => s.kind === graded.lead!.kind && s.id === graded.lead!.id) ?? null : null,
         ruleVersion: app.grading.rules.version,
         updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
         centre: [lon, lat],
@@ -174,7 +176,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
           additionalProperties: false,
           required: ['since'],
           properties: {
-            since: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time' },
+            since: { type: 'string', maxLength: 40, description: 'ISO 8601 date-time, or a date (read as 00:00 UTC)' },
             until: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time; default now' },
             region: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$', description: 'division code or management grid code' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
