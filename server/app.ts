@@ -13,6 +13,13 @@ import divisionRoutes from './modules/divisions/routes'
 import enterpriseRoutes from './modules/enterprises/routes'
 import gradingRoutes from './modules/grading/routes'
 import cellRoutes from './modules/cells/routes'
+import sourceRoutes from './modules/sources/routes'
+import tilesPlugin from './modules/tiles/plugin'
+import resourceRoutes from './modules/resources/routes'
+import incidentRoutes from './modules/incident/routes'
+import transferRoutes from './modules/transfer/routes'
+import supervisionRoutes from './modules/supervision/routes'
+import enforcementRoutes from './modules/enforcement/routes'
 import { DEFAULT_RULES, type RuleSet } from './domain/rules'
 
 declare module 'fastify' {
@@ -41,6 +48,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // Start-up includes migrations, which may take longer than Fastify's default 10 s.
+    pluginTimeout: 120_000,
     ajv: {
       // Unknown parameters are errors (not silently dropped), every problem is reported at once.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true },
@@ -70,12 +79,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
   await app.register(gradingRoutes, { prefix: '/api' })
   await app.register(cellRoutes, { prefix: '/api' })
-  await app.register(import('./modules/sources/routes'), { prefix: '/api' })
-  await app.register(import('./modules/tiles/plugin'), { routePrefix: '/tiles' })
-  await app.register(import('./modules/resources/routes'), { prefix: '/api/resources' })
-  await app.register(import('./modules/incident/routes'), { prefix: '/api/incident' })
-  await app.register(import('./modules/supervision/routes'), { prefix: '/api' })
-  await app.register(import('./modules/enforcement/routes'), { prefix: '/api' })
+  await app.register(sourceRoutes, { prefix: '/api' })
+  await app.register(resourceRoutes, { prefix: '/api/resources' })
+  await app.register(incidentRoutes, { prefix: '/api/incident' })
+  await app.register(supervisionRoutes, { prefix: '/api' })
+  await app.register(enforcementRoutes, { prefix: '/api' })
+  await app.register(transferRoutes, { prefix: '/api' })
+  await app.register(tilesPlugin, { routePrefix: '/tiles' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))
   return app

@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_risk_sources'
 import * as m003 from './migrations/003_resources_enforcement'
 import * as m004 from './migrations/004_grading'
 import * as m005 from './migrations/005_access_publication'
+import * as m006 from './migrations/006_import_external_ids'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003_resources_enforcement': m003,
   '004_grading': m004,
   '005_access_publication': m005,
+  '006_import_external_ids': m006,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

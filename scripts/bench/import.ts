@@ -1,0 +1,166 @@
+// `npm run bench -- import [--rows N] [--server-url URL] [--keep]`: imports N (default 200 000)
+// enterprise rows from a CSV (UTF-8, Chinese headers) and from an XLSX, each into a scratch
+// database on the local PostGIS that holds only the demo divisions and grids, and prints one JSON
+// line: rows per second for each format (parse, validate, derive grids, write, commit; grading
+// deferred) and the peak RSS of the importing process, plus the full regrade that follows.
+// The rows come from the demo generator (province scale); each import runs in a child process so
+// its peak RSS is its own.
+import { execFile } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+import pg from 'pg'
+import { createKnex } from '../../server/db/knex'
+import { migrateLatest } from '../../server/db/migrate'
+import { generateDemoBatches, type EnterpriseRow, type MgmtGridRow } from '../../server/demo/generate'
+import { toEwkt } from '../../server/demo/load'
+import { DEFAULT_RULES } from '../../server/domain/rules'
+import { fullRegrade } from '../../server/grading/engine'
+import { cellValue } from '../../server/modules/transfer/export'
+import { runImport } from '../../server/modules/transfer/import'
+import { ENTERPRISE_FIELDS } from '../../server/modules/transfer/kind-enterprises'
+import { xlsxStream } from '../../server/modules/transfer/xlsx-writer'
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '200000' },
+    'server-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    keep: { type: 'boolean', default: false },
+    worker: { type: 'string' },
+    file: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+})
+const grading = { res: 8, rules: DEFAULT_RULES }
+
+if (values.worker) {
+  // Child: one import, reporting its own time and peak RSS.
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+  const db = createKnex({ url: values['database-url']!, embedded: false, statementTimeoutMs: 0 })
+  const started = performance.now()
+  const report = await runImport(db, { path: values.file! }, { kind: 'enterprises', grading, regrade: 'defer' })
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampler)
+  peak = Math.max(peak, process.memoryUsage().rss)
+  await db.destroy()
+  console.log(JSON.stringify({ seconds, rows: report.rows, created: report.created, invalid: report.invalid, peakRss: peak, errors: report.errors.slice(0, 3) }))
+  process.exit(0)
+}
+
+const target = Number(values.rows)
+const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'riskmap-bench-import-'))
+const csvFile = path.join(dir, 'enterprises.csv')
+const xlsxFile = path.join(dir, 'enterprises.xlsx')
+
+// ---- the files: demo enterprises at province scale, as a user would upload them (no grid codes).
+const fields = ENTERPRISE_FIELDS.filter((f) => !f.exportOnly && f.key !== 'gridCode' && f.key !== 'explicitTier')
+const regions: { divisions: Array<Record<string, unknown>>; grids: MgmtGridRow[] } = { divisions: [], grids: [] }
+function* enterpriseRows(): Generator<Array<string | number>> {
+  let n = 0
+  for (const batch of generateDemoBatches({ scale: Math.max(1, Math.ceil(target / 3300)) })) {
+    if (batch.table === 'division') regions.divisions = batch.rows as unknown as Array<Record<string, unknown>>
+    if (batch.table === 'mgmt_grid') regions.grids = batch.rows
+    if (batch.table !== 'enterprise') continue
+    for (const e of batch.rows as EnterpriseRow[]) {
+      if (n++ >= target) return
+      const record: Record<string, unknown> = {
+        uscc: e.uscc, name: e.name, industry: e.industry, scale: e.scale, affiliation: e.affiliation, highHazard: e.high_hazard, centralVertical: e.central_vertical,
+        isOutlet: e.is_outlet, divisionCode: e.division_code, address: e.address, responsiblePerson: e.responsible_person, responsiblePhone: e.responsible_phone,
+        creditStatus: e.credit_status, lastReportedAt: e.last_reported_at, reportDueAt: e.report_due_at, impactRadiusM: e.impact_radius_m, synthetic: e.synthetic,
+        lon: e.geom.coordinates[0], lat: e.geom.coordinates[1],
+      }
+      yield fields.map((f) => cellValue(f, record[f.key], 'zh'))
+    }
+  }
+}
+const header = fields.map((f) => f.zh)
+const csvCell = (v: string | number) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))
+console.error(`writing ${target} rows to ${dir} …`)
+await pipeline(Readable.from((function* () {
+  yield `\uFEFF${header.join(',')}\r\n`
+  let lines: string[] = []
+  for (const row of enterpriseRows()) {
+    lines.push(row.map(csvCell).join(','))
+    if (lines.length === 1000) {
+      yield `${lines.join('\r\n')}\r\n`
+      lines = []
+    }
+  }
+  if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`
+})()), fs.createWriteStream(csvFile))
+await pipeline(xlsxStream('enterprises', header, (async function* () { yield* enterpriseRows() })()), fs.createWriteStream(xlsxFile))
+
+// ---- scratch databases with the divisions and grids only.
+async function scratch(label: string): Promise<string> {
+  const name = `riskmap_bench_import_${label}_${crypto.randomBytes(3).toString('hex')}`
+  const admin = new pg.Client({ connectionString: values['server-url'] })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(values['server-url']!)
+  url.pathname = `/${name}`
+  const db = createKnex({ url: url.toString(), embedded: false, statementTimeoutMs: 0 })
+  await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
+  await migrateLatest(db)
+  const divisions = regions.divisions.map((r) => ({ ...r, geom: toEwkt(r.geom as never) }))
+  for (let i = 0; i < divisions.length; i += 50) await db('division').insert(divisions.slice(i, i + 50))
+  const grids = regions.grids.map((r) => ({ ...r, geom: toEwkt(r.geom) }))
+  for (let i = 0; i < grids.length; i += 50) await db('mgmt_grid').insert(grids.slice(i, i + 50))
+  await db.destroy()
+  return url.toString()
+}
+
+async function drop(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: values['server-url'] })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`)
+  await admin.end()
+}
+
+const self = fileURLToPath(import.meta.url)
+async function importInChild(file: string, url: string) {
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, '--database-url', url], { maxBuffer: 1 << 20 })
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; created: number; invalid: number; peakRss: number; errors: unknown[] }
+}
+
+const csvUrl = await scratch('csv')
+const xlsxUrl = await scratch('xlsx')
+try {
+  console.error('importing the CSV …')
+  const csv = await importInChild(csvFile, csvUrl)
+  console.error('importing the XLSX …')
+  const xlsx = await importInChild(xlsxFile, xlsxUrl)
+  if (csv.invalid > 0 || xlsx.invalid > 0) console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors]))
+  console.error('full regrade of the CSV import …')
+  const db = createKnex({ url: csvUrl, embedded: false, statementTimeoutMs: 0 })
+  const regrade = await fullRegrade(db, grading)
+  await db.destroy()
+  const stat = (f: string) => Math.round(fs.statSync(f).size / 1048576)
+  console.log(JSON.stringify({
+    case: 'import',
+    rows: csv.rows,
+    csv_rows_per_s: Math.round(csv.rows / csv.seconds),
+    xlsx_rows_per_s: Math.round(xlsx.rows / xlsx.seconds),
+    peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss) / 1048576),
+    csv_peak_rss_mb: Math.round(csv.peakRss / 1048576),
+    xlsx_peak_rss_mb: Math.round(xlsx.peakRss / 1048576),
+    csv_mb: stat(csvFile),
+    xlsx_mb: stat(xlsxFile),
+    csv_s: Math.round(csv.seconds * 10) / 10,
+    xlsx_s: Math.round(xlsx.seconds * 10) / 10,
+    regrade_after_s: Math.round(regrade.seconds * 10) / 10,
+  }))
+} finally {
+  if (!values.keep) {
+    await drop(csvUrl)
+    await drop(xlsxUrl)
+    await fsp.rm(dir, { recursive: true, force: true })
+  } else console.error(`kept ${dir}, ${csvUrl}, ${xlsxUrl}`)
+}

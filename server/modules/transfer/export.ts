@@ -1,0 +1,323 @@
+/**
+ * Export of the current selection (DESIGN §9): a layer filtered by division prefix, lowest level
+ * and bounding box, as GeoJSON (English property keys, WGS 84), CSV (UTF-8 with BOM, Chinese
+ * headers and labels by default, English with lang=en) or XLSX. Rows are read in keyset pages
+ * (never all at once) and streamed out. Headers and labels are those of the import fields, so an
+ * exported file imports back as it is. Records stored without an external id are exported with
+ * `<prefix>-<id>` (e.g. MH-12), which the import recognises.
+ */
+import { Readable } from 'node:stream'
+import type { Knex } from 'knex'
+import { invalid } from '../../errors'
+import type { RuleSet } from '../../domain/rules'
+import type { BBox } from '../../schemas'
+import type { Field } from './fields'
+import { AREA_ASSESSMENT_FIELDS, DIVISION_FIELDS, MGMT_GRID_FIELDS } from './kind-areas'
+import { ENTERPRISE_FIELDS } from './kind-enterprises'
+import { RESOURCE_FIELDS } from './kind-resources'
+import { HIDDEN_DANGER_FIELDS, MAJOR_HAZARD_FIELDS, SAFETY_RISK_FIELDS } from './kind-sources'
+import { xlsxStream } from './xlsx-writer'
+
+export const EXPORT_LAYERS = [
+  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'cells', 'divisions', 'mgmt_grids',
+] as const
+export type ExportLayerName = (typeof EXPORT_LAYERS)[number]
+export const EXPORT_FORMATS = ['geojson', 'csv', 'xlsx'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export interface ExportFilter {
+  /** Division code or prefix. */
+  division?: string
+  /** Lowest level to include (0–4). */
+  minLevel?: number
+  bbox?: BBox
+  /** CSV/XLSX headers and labels. */
+  lang: 'zh' | 'en'
+  /** Cells only: H3 resolution. */
+  res: number
+  rules: RuleSet
+}
+
+const CELL_FIELDS: readonly Field[] = [
+  { key: 'id', zh: '编号', type: { t: 'integer' } },
+  { key: 'h3', zh: 'H3编号', type: { t: 'text' } },
+  { key: 'res', zh: '分辨率', type: { t: 'integer' } },
+  { key: 'level', zh: '风险等级', type: { t: 'integer' } },
+  { key: 'stale', zh: '数据不足', type: { t: 'boolean' } },
+  { key: 'rule', zh: '判定规则', type: { t: 'enum', values: { highest: ['就高'], accumulation: ['叠加'], none: ['无'] } } },
+  { key: 'score', zh: '分值', type: { t: 'number' } },
+  { key: 'counts', zh: '统计', type: { t: 'json' } },
+  { key: 'geometry', zh: '几何(WKT)', type: { t: 'geometry' } },
+]
+
+interface LayerSpec {
+  fields: readonly Field[]
+  /** FROM clause with joins (identifiers fixed here, never from a request). */
+  from: string
+  /** Keyset column, unique and indexed; `text` keys compare as text. */
+  key: string
+  keyType: 'bigint' | 'text'
+  /** SQL expression of each exported field key (geometry and lon/lat are added by the geometry kind). */
+  columns: Record<string, string>
+  /** The geometry column. */
+  geom: string
+  /** 'point' layers export lon/lat columns; 'area' layers a WKT column. */
+  shape: 'point' | 'area'
+  /** Division-code column for the division filter, or an EXISTS condition taking the prefix. */
+  division: string
+  /** Level column for minLevel, or null when levels do not apply. */
+  level: string | null
+  /** Rows per page (polygons are heavier). */
+  page: number
+}
+
+const ext = (prefix: string, t: string) => `coalesce(${t}.external_id, '${prefix}-' || ${t}.id)`
+const day = (c: string) => `to_char(${c}, 'YYYY-MM-DD')`
+const instant = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+const METHOD_COLUMNS = (t: string) => ({
+  method: `${t}.method`, lecL: `${t}.lec_l`, lecE: `${t}.lec_e`, lecC: `${t}.lec_c`, matrixL: `${t}.matrix_l`, matrixS: `${t}.matrix_s`,
+  statedLevel: `CASE WHEN ${t}.method = 'stated' THEN ${t}.level::text END`, statedMethod: `${t}.stated_method`, score: `${t}.score`, level: `${t}.level`,
+})
+
+const LAYERS: Record<ExportLayerName, LayerSpec> = {
+  enterprises: {
+    fields: ENTERPRISE_FIELDS,
+    from: 'enterprise e LEFT JOIN mgmt_grid g ON g.id = e.mgmt_grid_id',
+    key: 'e.id', keyType: 'bigint', geom: 'e.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
+    columns: {
+      id: 'e.id', uscc: 'e.uscc', name: 'e.name', industry: 'e.industry', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
+      centralVertical: 'e.central_vertical', isOutlet: 'e.is_outlet', explicitTier: "CASE WHEN e.tier_source = 'explicit' THEN e.tier END", tier: 'e.tier',
+      divisionCode: 'e.division_code', gridCode: 'g.code', address: 'e.address', responsiblePerson: 'e.responsible_person', responsiblePhone: 'e.responsible_phone',
+      creditStatus: 'e.credit_status', lastReportedAt: day('e.last_reported_at'), reportDueAt: day('e.report_due_at'), impactRadiusM: 'e.impact_radius_m',
+      level: 'e.level', synthetic: 'e.synthetic',
+    },
+  },
+  major_hazards: {
+    fields: MAJOR_HAZARD_FIELDS,
+    from: 'major_hazard m JOIN enterprise e ON e.id = m.enterprise_id',
+    key: 'm.id', keyType: 'bigint', geom: 'm.geom', shape: 'point', division: 'e.division_code', level: 'm.level', page: 1000,
+    columns: {
+      externalId: ext('MH', 'm'), enterpriseUscc: 'e.uscc', name: 'm.name', population500m: 'm.population_500m', reportedR: 'm.reported_r',
+      reportedGrade: 'm.reported_grade::text', impactRadiusM: 'm.impact_radius_m', reportedAt: day('m.reported_at'), validUntil: day('m.valid_until'),
+      substances: `(SELECT coalesce(json_agg(json_build_object('name', s.name, 'cas', s.cas, 'class', s.hazard_class, 'q', s.q_t, 'Q', s.critical_q_t, 'beta', s.beta) ORDER BY s.id), '[]')
+                    FROM major_hazard_substance s WHERE s.major_hazard_id = m.id)`,
+      S: 'm.s', R: 'm.r', grade: 'm.grade', level: 'm.level',
+    },
+  },
+  safety_risks: {
+    fields: SAFETY_RISK_FIELDS,
+    from: 'safety_risk r JOIN enterprise e ON e.id = r.enterprise_id',
+    key: 'r.id', keyType: 'bigint', geom: 'r.geom', shape: 'point', division: 'e.division_code', level: 'r.level', page: 2000,
+    columns: {
+      externalId: ext('SR', 'r'), enterpriseUscc: 'e.uscc', name: 'r.name', description: 'r.description', ...METHOD_COLUMNS('r'),
+      impactRadiusM: 'r.impact_radius_m', assessedAt: day('r.assessed_at'), validUntil: day('r.valid_until'),
+    },
+  },
+  hidden_dangers: {
+    fields: HIDDEN_DANGER_FIELDS,
+    from: 'hidden_danger h JOIN enterprise e ON e.id = h.enterprise_id',
+    key: 'h.id', keyType: 'bigint', geom: 'h.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
+    columns: {
+      externalId: ext('HD', 'h'), enterpriseUscc: 'e.uscc', description: 'h.description', isMajor: 'h.is_major', foundAt: day('h.found_at'), deadline: day('h.deadline'),
+      status: 'h.status', reportedBy: 'h.reported_by', rectifiedAt: instant('h.rectified_at'), rectifiedBy: 'h.rectified_by', rectification: 'h.rectification',
+      verifiedAt: instant('h.verified_at'), verifiedBy: 'h.verified_by',
+    },
+  },
+  area_assessments: {
+    fields: AREA_ASSESSMENT_FIELDS,
+    from: 'area_assessment a',
+    key: 'a.id', keyType: 'bigint', geom: 'a.geom', shape: 'area', division: 'a.division_code', level: 'a.level', page: 500,
+    columns: {
+      externalId: ext('AA', 'a'), name: 'a.name', areaKind: 'a.area_kind', ...METHOD_COLUMNS('a'), assessor: 'a.assessor', assessedAt: day('a.assessed_at'),
+      validUntil: day('a.valid_until'), divisionCode: 'a.division_code', bufferM: 'a.buffer_m', sourceLine: 'a.source_line',
+    },
+  },
+  resources: {
+    fields: RESOURCE_FIELDS,
+    from: 'resource r',
+    key: 'r.id', keyType: 'bigint', geom: 'r.geom', shape: 'point', division: 'r.division_code', level: null, page: 2000,
+    columns: {
+      externalId: ext('RS', 'r'), kind: 'r.kind', name: 'r.name', organisation: 'r.organisation', dutyPhone: 'r.duty_phone', contact: 'r.contact', status: 'r.status',
+      capabilities: 'r.capabilities', teamType: 'r.team_type', headcount: 'r.headcount', equipmentType: 'r.equipment_type', quantity: 'r.quantity',
+      items: "CASE WHEN jsonb_array_length(r.items) > 0 THEN r.items END", capacity: 'r.capacity', expertField: 'r.expert_field', divisionCode: 'r.division_code',
+      synthetic: 'r.synthetic',
+    },
+  },
+  cells: {
+    fields: CELL_FIELDS,
+    from: 'cell c',
+    key: 'c.id', keyType: 'bigint', geom: 'c.geom', shape: 'area', level: 'c.level', page: 2000,
+    division: "EXISTS (SELECT 1 FROM region_cell rc WHERE rc.cell_id = c.id AND rc.region_kind = 'division' AND rc.region_key LIKE ? || '%')",
+    columns: { id: 'c.id', h3: 'c.h3', res: 'c.res', level: 'c.level', stale: 'c.stale', rule: 'c.rule', score: 'c.score', counts: 'c.counts' },
+  },
+  divisions: {
+    fields: [...DIVISION_FIELDS, { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true }],
+    from: "division d LEFT JOIN region_level rl ON rl.region_kind = 'division' AND rl.region_key = d.code",
+    key: 'd.code', keyType: 'text', geom: 'd.geom', shape: 'area', division: 'd.code', level: 'coalesce(rl.level, 0)', page: 200,
+    columns: { code: 'd.code', name: 'd.name', nameEn: 'd.name_en', rank: 'd.rank', parentCode: 'd.parent_code', synthetic: 'd.synthetic', level: 'rl.level' },
+  },
+  mgmt_grids: {
+    fields: [...MGMT_GRID_FIELDS, { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true }],
+    from: "mgmt_grid g LEFT JOIN region_level rl ON rl.region_kind = 'mgmt_grid' AND rl.region_key = g.id::text",
+    key: 'g.id', keyType: 'bigint', geom: 'g.geom', shape: 'area', division: 'g.division_code', level: 'coalesce(rl.level, 0)', page: 500,
+    columns: { id: 'g.id', code: 'g.code', name: 'g.name', divisionCode: 'g.division_code', level: 'rl.level' },
+  },
+}
+
+/** Fields of a major hazard's substance, written one row per substance in tables. */
+const SUBSTANCE_KEYS = ['substanceName', 'cas', 'hazardClass', 'q', 'criticalQ', 'beta'] as const
+
+/** The columns of a layer in a table (CSV/XLSX), in field order. */
+function tableFields(layer: ExportLayerName, spec: LayerSpec): Field[] {
+  const keys = new Set([...Object.keys(spec.columns), ...(spec.shape === 'point' ? ['lon', 'lat'] : ['geometry'])])
+  if (layer === 'major_hazards') {
+    keys.delete('substances')
+    SUBSTANCE_KEYS.forEach((k) => keys.add(k))
+  }
+  return spec.fields.filter((f) => keys.has(f.key))
+}
+
+/** One page of rows after `after` (keyset), with geometry as GeoJSON (and WKT for tables). */
+async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: string | number | null, wkt: boolean): Promise<Array<Record<string, unknown>>> {
+  const where: string[] = []
+  const bindings: Array<string | number> = []
+  if (after !== null) {
+    where.push(`${spec.key} > ?::${spec.keyType}`)
+    bindings.push(after)
+  }
+  if (filter.division) {
+    if (spec.division.includes('?')) where.push(spec.division)
+    else where.push(`${spec.division} LIKE ? || '%'`)
+    bindings.push(filter.division)
+  }
+  if (filter.minLevel !== undefined && filter.minLevel > 0) {
+    where.push(`${spec.level} >= ?`)
+    bindings.push(filter.minLevel)
+  }
+  if (filter.bbox) {
+    where.push(`${spec.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326) AND ST_Intersects(${spec.geom}, ST_MakeEnvelope(?, ?, ?, ?, 4326))`)
+    const b = filter.bbox
+    bindings.push(b.minLon, b.minLat, b.maxLon, b.maxLat, b.minLon, b.minLat, b.maxLon, b.maxLat)
+  }
+  if (spec === LAYERS.cells) {
+    where.push('c.res = ?')
+    bindings.push(filter.res)
+  }
+  const select = Object.entries(spec.columns).map(([k, sql]) => (k === 'sourceLine' ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"` : `${sql} AS "${k}"`))
+  select.push(`${spec.key} AS "_key"`, `ST_AsGeoJSON(${spec.geom}, 9)::json AS "_geometry"`)
+  if (wkt && spec.shape === 'area') select.push(`ST_AsText(${spec.geom}, 9) AS "geometry"`)
+  if (wkt && 'sourceLine' in spec.columns) select.push(`ST_AsText(${spec.columns.sourceLine}, 9) AS "_sourceLineWkt"`)
+  const sql = `SELECT ${select.join(', ')} FROM ${spec.from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${spec.key} LIMIT ${spec.page}`
+  const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, bindings)
+  return rows
+}
+
+/** Every row of the selection, page by page. The first page is fetched before this returns, so a bad query fails early. */
+async function selection(db: Knex, spec: LayerSpec, filter: ExportFilter, wkt: boolean): Promise<AsyncIterable<Record<string, unknown>>> {
+  const first = await page(db, spec, filter, null, wkt)
+  return (async function* () {
+    let rows = first
+    for (;;) {
+      for (const row of rows) yield row
+      if (rows.length < spec.page) return
+      rows = await page(db, spec, filter, rows[rows.length - 1]!._key as string | number, wkt)
+    }
+  })()
+}
+
+/** A value as a table cell: labels in the chosen language, yes/no, lists joined, JSON, formula guard. */
+export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): string | number {
+  if (value === null || value === undefined) return ''
+  const type = field.type
+  if (type.t === 'boolean') return lang === 'zh' ? (value ? '是' : '否') : value ? 'true' : 'false'
+  if (type.t === 'enum' && lang === 'zh') return type.values[String(value)]?.[0] ?? String(value)
+  if (type.t === 'list' && Array.isArray(value)) {
+    const labels = type.values
+    return (value as string[]).map((v) => (lang === 'zh' && labels ? (labels[v]?.[0] ?? v) : v)).join(lang === 'zh' ? '、' : ',')
+  }
+  if (typeof value === 'number') return value
+  if (typeof value === 'object') return JSON.stringify(value)
+  const text = String(value)
+  // Text that a spreadsheet would run as a formula gets an apostrophe, which import drops again.
+  return /^[=+\-@]/.test(text) ? `'${text}` : text
+}
+
+/** Table rows of one database row: one per substance for major hazards. */
+function* tableRows(layer: ExportLayerName, row: Record<string, unknown>): Generator<Record<string, unknown>> {
+  const geometry = row._geometry as { coordinates?: number[] } | null
+  const base: Record<string, unknown> = { ...row }
+  if (geometry && Array.isArray(geometry.coordinates) && typeof geometry.coordinates[0] === 'number') {
+    base.lon = geometry.coordinates[0]
+    base.lat = geometry.coordinates[1]
+  }
+  if ('_sourceLineWkt' in row) base.sourceLine = row._sourceLineWkt
+  if (layer !== 'major_hazards') {
+    yield base
+    return
+  }
+  const substances = (row.substances as Array<{ name: string; cas: string | null; class: string | null; q: number; Q: number; beta: number }>) ?? []
+  for (const s of substances.length > 0 ? substances : [null]) {
+    yield s === null ? base : { ...base, substanceName: s.name, cas: s.cas, hazardClass: s.class, q: s.q, criticalQ: s.Q, beta: s.beta }
+  }
+}
+
+function csvField(value: string | number): string {
+  const text = String(value)
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+export interface ExportStream {
+  contentType: string
+  stream: Readable
+}
+
+/** Streams a layer in a format. Throws AppError for a filter that does not apply. */
+export async function exportLayer(db: Knex, layer: ExportLayerName, format: ExportFormat, filter: ExportFilter): Promise<ExportStream> {
+  const spec = LAYERS[layer]
+  if (filter.minLevel !== undefined && filter.minLevel > 0 && spec.level === null) throw invalid('minLevel', `does not apply to ${layer}: they have no risk level`)
+  const rows = await selection(db, spec, filter, format !== 'geojson')
+  if (format === 'geojson') {
+    async function* features(): AsyncGenerator<string> {
+      yield '{"type":"FeatureCollection","features":['
+      let first = true
+      for await (const row of rows) {
+        const { _key, _geometry, ...properties } = row
+        if (layer === 'cells') properties.id = Number(properties.id)
+        if (layer === 'enterprises') properties.id = Number(properties.id)
+        const feature = { type: 'Feature', geometry: _geometry, properties }
+        yield `${first ? '' : ','}\n${JSON.stringify(feature)}`
+        first = false
+      }
+      yield '\n]}\n'
+    }
+    return { contentType: 'application/geo+json; charset=utf-8', stream: Readable.from(features(), { objectMode: false }) }
+  }
+  const fields = tableFields(layer, spec)
+  const header = fields.map((f) => (filter.lang === 'zh' ? f.zh : f.key))
+  async function* cells(): AsyncGenerator<Array<string | number>> {
+    for await (const row of rows) {
+      for (const flat of tableRows(layer, row)) {
+        yield fields.map((f) => {
+          const v = flat[f.key]
+          return f.key === 'id' && v !== null && v !== undefined ? Number(v) : cellValue(f, v, filter.lang)
+        })
+      }
+    }
+  }
+  if (format === 'csv') {
+    async function* lines(): AsyncGenerator<string> {
+      yield `\uFEFF${header.map(csvField).join(',')}\r\n`
+      let buffer: string[] = []
+      for await (const line of cells()) {
+        buffer.push(line.map(csvField).join(','))
+        if (buffer.length >= 500) {
+          yield `${buffer.join('\r\n')}\r\n`
+          buffer = []
+        }
+      }
+      if (buffer.length > 0) yield `${buffer.join('\r\n')}\r\n`
+    }
+    return { contentType: 'text/csv; charset=utf-8', stream: Readable.from(lines(), { objectMode: false }) }
+  }
+  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(layer, header, cells()) }
+}

@@ -1,0 +1,675 @@
+/**
+ * Runs one import (DESIGN §9): opens the file (CSV, XLSX, GeoJSON or zipped shapefile), maps its
+ * columns, and streams its rows through the common checks (types, coordinates and their system,
+ * the deployment extent, swapped latitude/longitude, geometry validity, duplicates within the file)
+ * and the kind's own, writing batches inside one transaction. Mode `all` stores nothing when any
+ * row is invalid; mode `valid` stores the valid rows and reports the rest. What was touched is
+ * regraded in the same transaction, or by a full regrade after commit for a very large import.
+ */
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { Geometry } from 'geojson'
+import type { Knex } from 'knex'
+import { AppError } from '../../errors'
+import { fullRegrade, regradeIncremental, type GradingOptions } from '../../grading/engine'
+import { mapCellsToRegions, recomputeRegions } from '../../grading/regions'
+import { bumpDataVersion, lockGrading } from '../../grading/repository'
+import { recordAudit } from '../audit/audit'
+import { emptyFile, fileError, IMPORT_MAX_BYTES, limitBytes, peekHead, spoolToFile, tooLarge } from './bytes'
+import { resolveCrs, type CoordinateSystem } from './crs'
+import { openCsv } from './csv-reader'
+import { extendColumns, fieldLabel, isEmpty, mapColumns, parseValue, ValueProblem, type ColumnMap, type Field } from './fields'
+import { bbox, geometryFromCell, geometryProblem, mapPositions } from './geometry'
+import { openGeoJson } from './geojson-reader'
+import { areaAssessmentsKind, divisionsKind, mgmtGridsKind } from './kind-areas'
+import { enterprisesKind } from './kind-enterprises'
+import { resourcesKind } from './kind-resources'
+import { hiddenDangersKind, majorHazardsKind, safetyRisksKind } from './kind-sources'
+import { point, type Extent, type ImportKindName, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput } from './kinds'
+import { inExtent, loadDivisionCodes, loadExtent } from './lookups'
+import type { ImportFormat, RecordReader, SourceRecord } from './records'
+import { openShapefileZip } from './shapefile-reader'
+import { openXlsx } from './xlsx-reader'
+import { openZip } from './zip'
+
+/** Every import kind; a kind's record type stays inside its own module. */
+export const IMPORT_SPECS = {
+  enterprises: enterprisesKind,
+  major_hazards: majorHazardsKind,
+  safety_risks: safetyRisksKind,
+  hidden_dangers: hiddenDangersKind,
+  area_assessments: areaAssessmentsKind,
+  resources: resourcesKind,
+  divisions: divisionsKind,
+  mgmt_grids: mgmtGridsKind,
+} as unknown as Record<ImportKindName, KindSpec<unknown>>
+
+/** More touched enterprises and areas than this: regrade everything after commit instead (DESIGN §4.6). */
+export const FULL_REGRADE_THRESHOLD = 5_000
+/** Rows per written batch: points, and polygons (heavier statements). */
+const BATCH_ROWS = { point: 2_000, area: 200, none: 2_000 } as const
+/** Row errors listed in a report; the counts stay exact beyond it. */
+const MAX_REPORTED_ERRORS = 1_000
+
+/** Where the file comes from: a path (CLI) or a stream (HTTP body). */
+export interface ImportSource {
+  path?: string
+  stream?: AsyncIterable<Buffer | Uint8Array | string>
+  /** Size in bytes when known before reading (Content-Length, file size). */
+  size?: number | null
+  fileName?: string | null
+}
+
+export interface ImportProgress {
+  rows: number
+  valid: number
+  invalid: number
+  /** Bytes read so far (of the stream; for zip formats, of the spooled upload). */
+  bytes: number
+  totalBytes: number | null
+  phase: 'reading' | 'regrading'
+}
+
+export interface ImportOptions {
+  kind: ImportKindName
+  format?: ImportFormat
+  /** wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid. */
+  crs?: string
+  /** all (default): any invalid row stores nothing; valid: store the valid rows. */
+  mode?: 'all' | 'valid'
+  /** Validate and report without storing. */
+  dryRun?: boolean
+  /** `{"source header": "field key"}`; "" or null ignores a column. */
+  mapping?: Record<string, string | null>
+  /** Largest accepted file, bytes; default IMPORT_MAX_BYTES. */
+  maxBytes?: number
+  grading: GradingOptions
+  /** Full regrade after commit above this many touched enterprises + areas; default FULL_REGRADE_THRESHOLD. */
+  fullRegradeThreshold?: number
+  batchRows?: number
+  /** auto (default): regrade what was touched; defer: do not regrade (the caller runs a full regrade after a batch of imports). */
+  regrade?: 'auto' | 'defer'
+  /** A full regrade after commit: awaited (CLI), or started and left running (HTTP; the report names its run). */
+  fullRegradeAfterCommit?: 'await' | 'background'
+  /** Called when a background full regrade fails. */
+  onBackgroundError?: (err: unknown) => void
+  onProgress?: (progress: ImportProgress) => void
+  username?: string | null
+}
+
+export interface RowError {
+  /** 1-based data row. */
+  row: number
+  /** Text line (CSV, GeoJSON), sheet row (XLSX) or record number (shapefile). */
+  line?: number
+  /** The column as the file names it (or the field's Chinese header when the file lacks it). */
+  column?: string
+  value?: unknown
+  reason: string
+}
+
+export interface RegradeReport {
+  /** incremental: in the import's transaction; full: after commit; regions: region maps redone; none: nothing graded changed; skipped: nothing stored. */
+  mode: 'incremental' | 'full' | 'regions' | 'none' | 'skipped'
+  enterprises?: number
+  areas?: number
+  affectedCells?: number
+  changedCells?: number
+  regions?: number
+  runId?: number
+  seconds?: number
+  note?: string
+}
+
+export interface ImportReport {
+  kind: ImportKindName
+  format: ImportFormat
+  encoding: string | null
+  crs: string
+  mode: 'all' | 'valid'
+  dryRun: boolean
+  /** Data rows read (header and empty rows excluded). */
+  rows: number
+  valid: number
+  invalid: number
+  /** Records created and updated (a dry run: that would be); unchanged: valid records identical to what is stored. */
+  created: number
+  updated: number
+  unchanged: number
+  /** True when the import was refused (mode all with invalid rows): nothing stored. */
+  rejected: boolean
+  /** True when records were committed. */
+  stored: boolean
+  errors: RowError[]
+  errorsTruncated: boolean
+  /** Which field each column of the file feeds. */
+  columns: Record<string, string>
+  /** Columns the import does not use. */
+  ignoredColumns: string[]
+  regrade: RegradeReport
+  seconds: number
+}
+
+/** The format a file name implies, or null (a .zip may be a workbook or a shapefile: its entries decide). */
+export function formatFromName(name: string | null | undefined): ImportFormat | null {
+  const ext = path.extname(name ?? '').toLowerCase()
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return 'csv'
+  if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx'
+  if (ext === '.geojson' || ext === '.json') return 'geojson'
+  if (ext === '.xls') throw fileError('old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
+  if (ext === '.shp') throw fileError('upload a shapefile as one .zip holding the .shp, .dbf and .prj (and .cpg) files')
+  return null
+}
+
+/** What the first bytes say: a zip archive, an old Excel file, JSON, or (by default) CSV text. */
+export function sniffFormat(head: Buffer): 'zip' | 'xls' | 'geojson' | 'csv' {
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip'
+  if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) return 'xls'
+  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart()
+  return text.startsWith('{') ? 'geojson' : 'csv'
+}
+
+async function readHead(file: string, n: number): Promise<Buffer> {
+  const handle = await fsp.open(file, 'r')
+  try {
+    const buf = Buffer.alloc(n)
+    const { bytesRead } = await handle.read(buf, 0, n, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Opens the file as the right reader; zip-based formats from disk (an upload is spooled first). */
+async function openReader(source: ImportSource, format: ImportFormat | undefined, maxBytes: number, counter: { bytes: number }, cleanup: Array<() => Promise<void>>): Promise<RecordReader> {
+  let size = source.size ?? null
+  if (source.path !== undefined) size = (await fsp.stat(source.path)).size
+  if (size !== null && size > maxBytes) throw tooLarge(maxBytes, size)
+  if (size === 0) throw emptyFile()
+  const named = format ?? formatFromName(source.fileName ?? source.path)
+
+  let head: Buffer
+  let stream: AsyncIterable<Buffer> | null = null
+  if (source.path !== undefined) head = await readHead(source.path, 16)
+  else {
+    if (!source.stream) throw new Error('runImport: a path or a stream is required')
+    const peeked = await peekHead(limitBytes(source.stream, maxBytes, counter), 16)
+    head = peeked.head
+    stream = peeked.all
+  }
+  if (head.length === 0) throw emptyFile()
+  const sniffed = sniffFormat(head)
+  if (sniffed === 'xls') throw fileError('old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
+  const chosen: ImportFormat | null = named ?? (sniffed === 'zip' ? null : sniffed)
+  const bytes = () => stream ?? limitBytes(fs.createReadStream(source.path!), maxBytes, counter)
+  if (chosen === 'csv' || chosen === 'geojson') {
+    if (sniffed === 'zip') throw fileError(`the file is a zip archive, not ${chosen === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format xlsx or shapefile`)
+    return chosen === 'csv' ? openCsv(bytes()) : openGeoJson(bytes())
+  }
+  if (sniffed !== 'zip') {
+    throw fileError(chosen === 'xlsx' ? 'not an XLSX workbook (an .xlsx file is a zip archive)' : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files')
+  }
+  let file = source.path
+  if (file === undefined) {
+    const spooled = await spoolToFile(stream!, '.zip')
+    cleanup.push(spooled.remove)
+    file = spooled.file
+  }
+  let zipFormat = chosen
+  if (zipFormat === null) {
+    const zip = await openZip(file)
+    zipFormat = zip.has('xl/workbook.xml') ? 'xlsx' : 'shapefile'
+    zip.close()
+  }
+  return zipFormat === 'xlsx' ? openXlsx(file) : openShapefileZip(file)
+}
+
+/** Error details of a missing-columns file error. */
+function missingColumns(spec: KindSpec<unknown>, columns: ColumnMap, hasGeometry: boolean): Field[] {
+  const missing = new Set<string>()
+  for (const f of spec.fields) if (f.required && !f.exportOnly && !columns.headerOf.has(f.key)) missing.add(f.key)
+  for (const k of spec.requiredColumns?.(hasGeometry) ?? []) if (!columns.headerOf.has(k)) missing.add(k)
+  if (spec.geometry === 'area' && !hasGeometry) missing.add('geometry')
+  if (spec.geometry === 'point' && columns.headerOf.has('lon') !== columns.headerOf.has('lat')) missing.add(columns.headerOf.has('lon') ? 'lat' : 'lon')
+  return spec.fields.filter((f) => missing.has(f.key))
+}
+
+/** SQLSTATE classes that a row's own data causes (data exceptions, constraint violations, PostGIS input errors). */
+function isRowDatabaseError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && /^(22|23|XX000)/.test(code)
+}
+
+interface Entry {
+  prepared: Prepared<unknown>
+  rows: Array<{ row: number; line: number }>
+}
+
+/** Reads, checks and stores one file. Throws AppError for a file-level problem; row problems go in the report. */
+export async function runImport(db: Knex, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
+  const started = Date.now()
+  const spec = IMPORT_SPECS[options.kind]
+  const mode = options.mode ?? 'all'
+  const dryRun = options.dryRun ?? false
+  const maxBytes = options.maxBytes ?? IMPORT_MAX_BYTES
+  const counter = { bytes: 0 }
+  const cleanup: Array<() => Promise<void>> = []
+  let reader: RecordReader | null = null
+  try {
+    reader = await openReader(source, options.format, maxBytes, counter, cleanup)
+    return await importRecords(db, reader, spec, { ...options, mode, dryRun }, counter, source.size ?? null, started, source.fileName ?? (source.path ? path.basename(source.path) : null))
+  } finally {
+    await reader?.close()
+    for (const remove of cleanup) await remove()
+  }
+}
+
+async function importRecords(
+  db: Knex, reader: RecordReader, spec: KindSpec<unknown>, options: ImportOptions & { mode: 'all' | 'valid'; dryRun: boolean },
+  counter: { bytes: number }, totalBytes: number | null, started: number, fileName: string | null,
+): Promise<ImportReport> {
+  const columns = mapColumns(reader.headers, spec.fields, options.mapping, reader.format !== 'geojson')
+  const hasGeometry = reader.format === 'geojson' || reader.format === 'shapefile' || columns.headerOf.has('geometry')
+  const missing = missingColumns(spec, columns, hasGeometry)
+  if (missing.length > 0) {
+    const names = missing.map(fieldLabel).join(', ')
+    throw new AppError(400, 'invalid_file', `missing required column${missing.length > 1 ? 's' : ''} for ${spec.label.en} import: ${names}`,
+      missing.map((f) => ({ field: f.zh, message: 'required column is missing', column: f.zh, key: f.key })))
+  }
+  const crs = resolveCrs(options.crs, reader.declaredCrs)
+  const columnOf = (key: string | undefined): string | undefined => {
+    if (key === undefined) return undefined
+    const header = columns.headerOf.get(key)
+    if (header !== undefined) return header
+    if (key === 'geometry' && (reader.format === 'geojson' || reader.format === 'shapefile')) return 'geometry'
+    const f = spec.fields.find((x) => x.key === key)
+    return f ? f.zh : key
+  }
+
+  const trx = await db.transaction()
+  try {
+    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`riskmap.import.${spec.kind}`])
+    const ctx: KindContext = {
+      rules: options.grading.rules,
+      divisions: await loadDivisionCodes(trx),
+      present: new Set(columns.headerOf.keys()),
+      memo: new Map(),
+      toWgs84: (g) => mapPositions(g, crs.toWgs84),
+    }
+    const extent = spec.noExtentCheck ? null : await loadExtent(trx)
+    await spec.load?.(trx, ctx)
+
+    const errors: RowError[] = []
+    let errorCount = 0
+    const counts = { rows: 0, valid: 0, invalid: 0, created: 0, updated: 0, written: 0 }
+    const enterpriseIds = new Set<number>()
+    const areaIds = new Set<number>()
+    let regionsChanged = false
+    const report = (at: { row: number; line: number }, p: Problem) => {
+      errorCount++
+      if (errors.length >= MAX_REPORTED_ERRORS) return
+      const e: RowError = { row: at.row, line: at.line, reason: p.reason }
+      const column = columnOf(p.field)
+      if (column !== undefined) e.column = column
+      if (p.value !== undefined && p.value !== null) e.value = p.value instanceof Date ? p.value.toISOString() : p.value
+      errors.push(e)
+    }
+
+    const keys = new Map<string, number>()
+    const batchRows = options.batchRows ?? BATCH_ROWS[spec.geometry]
+    let batch: Entry[] = []
+    let open: Entry | null = null
+    let openKey: string | null = null
+
+    const write = async (entries: Entry[]): Promise<void> => {
+      await trx.raw('SAVEPOINT import_batch')
+      try {
+        const r = await spec.write(trx, entries.map((e) => e.prepared), ctx)
+        await trx.raw('RELEASE SAVEPOINT import_batch')
+        counts.created += r.created
+        counts.updated += r.updated
+        counts.written += entries.length
+        r.enterpriseIds.forEach((id) => enterpriseIds.add(id))
+        r.areaIds.forEach((id) => areaIds.add(id))
+        if (r.regionsChanged) regionsChanged = true
+      } catch (err) {
+        await trx.raw('ROLLBACK TO SAVEPOINT import_batch')
+        if (!isRowDatabaseError(err)) throw err
+        // Narrow the failure down to the rows that cause it.
+        if (entries.length === 1) entries[0]!.prepared.problems.push({ reason: `the database refused the row: ${err.message}` })
+        else for (const e of entries) await write([e])
+      }
+    }
+
+    const flush = async (entries: Entry[]): Promise<void> => {
+      if (entries.length === 0) return
+      const clean = () => entries.filter((e) => e.prepared.problems.length === 0)
+      if (spec.geometry === 'area') await checkValidity(trx, clean())
+      if (spec.check) await spec.check(trx, clean().map((e) => e.prepared), ctx)
+      const rejecting = options.mode === 'all' && (counts.invalid > 0 || entries.some((e) => e.prepared.problems.length > 0))
+      if (!rejecting && clean().length > 0) await write(clean())
+      for (const e of entries) {
+        const problems = e.prepared.problems
+        if (problems.length === 0) {
+          counts.valid += e.rows.length
+          continue
+        }
+        counts.invalid += e.rows.length
+        problems.forEach((p) => report(e.rows[0]!, p))
+        for (const other of e.rows.slice(1)) report(other, { reason: `not stored: row ${e.rows[0]!.row} of the same ${spec.label.en} is invalid` })
+      }
+      options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'reading' })
+    }
+
+    const close = async () => {
+      if (open !== null) batch.push(open)
+      open = null
+      openKey = null
+      if (batch.length >= batchRows) {
+        const full = batch
+        batch = []
+        await flush(full)
+      }
+    }
+
+    const seenHeaders = new Set(reader.headers)
+    for await (const record of reader.records) {
+      counts.rows++
+      if (reader.format === 'geojson') {
+        extendColumns(columns, Object.keys(record.values), spec.fields, seenHeaders)
+        for (const key of columns.headerOf.keys()) ctx.present.add(key)
+      }
+      const { input, problems } = readRow(record, columns, spec, crs, extent)
+      let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
+      if (!Array.isArray(prepared)) {
+        const key = spec.key?.(prepared) ?? null
+        if (key !== null) {
+          const k = key.value
+          if (spec.merge && openKey === k && open !== null) {
+            const merged = spec.merge(open.prepared.record, prepared)
+            open.rows.push({ row: record.row, line: record.line })
+            if (Array.isArray(merged) && merged.length > 0) open.prepared.problems.push(...merged)
+            continue
+          }
+          const first = keys.get(k)
+          if (first !== undefined) {
+            const what = key.field === 'uscc' ? 'USCC' : key.field === 'code' ? 'code' : 'external id'
+            const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
+            prepared = [{ field: key.field, value: k, reason: `duplicate ${what} ${k} in the file: also at row ${first}${hint}` }] as Problem[]
+          } else keys.set(k, record.row)
+          if (!Array.isArray(prepared)) {
+            await close()
+            open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }
+            openKey = spec.merge ? k : null
+            if (!spec.merge) await close()
+            continue
+          }
+        }
+      }
+      if (Array.isArray(prepared)) {
+        await close()
+        batch.push({ prepared: { input, record: null, problems: prepared as Problem[] }, rows: [{ row: record.row, line: record.line }] })
+        continue
+      }
+      await close()
+      batch.push({ prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] })
+    }
+    if (open !== null) batch.push(open)
+    await flush(batch)
+    batch = []
+    if (counts.rows === 0) throw fileError('the file has a header but no data rows', 'file', { reason: 'empty' })
+    if (spec.finish && !(options.mode === 'all' && counts.invalid > 0)) {
+      for (const f of await spec.finish(trx, ctx)) {
+        counts.valid--
+        counts.invalid++
+        report(f, f.problem)
+      }
+    }
+
+    const rejected = options.mode === 'all' && counts.invalid > 0
+    let regrade: RegradeReport = { mode: 'skipped', note: options.dryRun ? 'dry run: nothing stored' : rejected ? 'rejected: nothing stored' : undefined }
+    let fullAfterCommit = false
+    const touched = enterpriseIds.size + areaIds.size
+    const base = {
+      kind: spec.kind, format: reader.format, encoding: reader.encoding, crs: crs.name, mode: options.mode, dryRun: options.dryRun,
+      rows: counts.rows, valid: counts.valid, invalid: counts.invalid,
+      created: rejected ? 0 : counts.created, updated: rejected ? 0 : counts.updated, unchanged: rejected ? 0 : counts.written - counts.created - counts.updated,
+      rejected, errors, errorsTruncated: errorCount > errors.length,
+      columns: Object.fromEntries([...columns.fieldOf].map(([h, f]) => [h, f.key])), ignoredColumns: columns.ignored,
+    }
+    if (options.dryRun || rejected || counts.written === 0) {
+      await trx.rollback()
+      if (!options.dryRun && !rejected) regrade = { mode: 'none', note: 'no valid rows' }
+      return { ...base, stored: false, regrade, seconds: (Date.now() - started) / 1000 }
+    }
+    options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'regrading' })
+    if (options.regrade !== 'defer') await refreshStatistics(trx, spec.tables, counts.written)
+    const cause = { kind: 'import', id: spec.kind, action: 'imported' }
+    if (options.regrade === 'defer') {
+      regrade = { mode: 'skipped', enterprises: enterpriseIds.size, areas: areaIds.size, note: 'deferred by the caller: run a full regrade (npm run regrade) when the imports are done' }
+    } else if (regionsChanged) {
+      // Division units or grids changed: every cell is mapped to regions again.
+      await lockGrading(trx)
+      await mapCellsToRegions(trx, options.grading.res, null)
+      const regions = await recomputeRegions(trx, options.grading.res, null)
+      regrade = { mode: 'regions', regions }
+    } else if (touched === 0) regrade = { mode: 'none', note: spec.kind === 'resources' ? 'emergency resources do not grade cells' : 'no record that grades cells changed' }
+    else if (touched > (options.fullRegradeThreshold ?? FULL_REGRADE_THRESHOLD)) fullAfterCommit = true
+    else {
+      const r = await regradeIncremental(trx, { enterpriseIds: [...enterpriseIds], areaIds: [...areaIds] }, cause, options.grading)
+      regrade = { mode: 'incremental', enterprises: enterpriseIds.size, areas: areaIds.size, affectedCells: r.affectedCells, changedCells: r.changedCells }
+    }
+    await bumpDataVersion(trx)
+    await recordAudit(trx, {
+      action: 'imported', entity: spec.kind, entityId: null, before: null,
+      after: { file: fileName, format: reader.format, mode: options.mode, rows: counts.rows, valid: counts.valid, invalid: counts.invalid, created: counts.created, updated: counts.updated },
+      username: options.username ?? null,
+    })
+    await trx.commit()
+    if (fullAfterCommit) {
+      const why = `${touched} records touched (over ${options.fullRegradeThreshold ?? FULL_REGRADE_THRESHOLD})`
+      if (options.fullRegradeAfterCommit === 'background') {
+        const runId = await new Promise<number>((resolve, reject) => {
+          fullRegrade(db, options.grading, { onStart: resolve }).catch((err: unknown) => {
+            options.onBackgroundError?.(err)
+            reject(err)
+          })
+        })
+        regrade = { mode: 'full', enterprises: enterpriseIds.size, areas: areaIds.size, runId, note: `${why}: a full regrade is running after commit, see /api/grading/runs/${runId}` }
+      } else {
+        const r = await fullRegrade(db, options.grading)
+        regrade = {
+          mode: 'full', enterprises: enterpriseIds.size, areas: areaIds.size, runId: r.runId, seconds: r.seconds, changedCells: r.counts.changedCells,
+          note: `${why}: regraded everything after commit`,
+        }
+      }
+    }
+    return { ...base, stored: true, regrade, seconds: (Date.now() - started) / 1000 }
+  } catch (err) {
+    if (!trx.isCompleted()) await trx.rollback().catch(() => undefined)
+    throw err
+  }
+}
+
+/** Parses a record's values by field, and its location or geometry into WGS 84. */
+function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknown>, crs: CoordinateSystem, extent: Extent | null): { input: RowInput; problems: Problem[] } {
+  const values: Record<string, unknown> = {}
+  const problems: Problem[] = []
+  if (record.problem) problems.push({ field: record.problem.column, reason: record.problem.reason })
+  for (const [header, field] of columns.fieldOf) {
+    const raw = record.values[header]
+    if (isEmpty(raw)) {
+      values[field.key] = null
+      if (field.required) problems.push({ field: field.key, reason: 'is required' })
+      continue
+    }
+    try {
+      values[field.key] = parseValue(field, raw)
+    } catch (err) {
+      if (!(err instanceof ValueProblem)) throw err
+      problems.push({ field: field.key, value: raw, reason: err.message })
+    }
+  }
+  const input: RowInput = { row: record.row, line: record.line, values, geometry: null }
+  if (spec.geometry === 'point') {
+    let xy: [number, number] | null = null
+    let field = 'lon'
+    if (record.geometry) {
+      field = 'geometry'
+      const g = record.geometry
+      if (g.type === 'Point' && geometryProblem(g) === null) xy = [g.coordinates[0]!, g.coordinates[1]!]
+      else if (g.type === 'MultiPoint' && g.coordinates.length === 1) xy = [g.coordinates[0]![0]!, g.coordinates[0]![1]!]
+      else problems.push({ field, reason: `must be a Point, not ${g.type}` })
+    } else if (values.lon !== undefined && (values.lon !== null || values.lat !== null)) {
+      if (values.lon === null) problems.push({ field: 'lon', reason: 'is required when 纬度 (lat) is given' })
+      else if (values.lat === null) problems.push({ field: 'lat', reason: 'is required when 经度 (lon) is given' })
+      else if (typeof values.lon === 'number' && typeof values.lat === 'number') xy = [values.lon, values.lat]
+    }
+    if (xy !== null) {
+      const located = locate(xy[0], xy[1], crs, extent, field)
+      if ('reason' in located) problems.push(located)
+      else input.geometry = point(located[0], located[1])
+    }
+  } else if (spec.geometry === 'area') {
+    let g: Geometry | null = record.geometry ?? null
+    if (g === null && values.geometry !== null && values.geometry !== undefined) {
+      try {
+        g = geometryFromCell(values.geometry)
+      } catch (err) {
+        problems.push({ field: 'geometry', reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
+      }
+    }
+    if (g === null) {
+      if (!problems.some((p) => p.field === 'geometry')) problems.push({ field: 'geometry', reason: 'the row has no geometry' })
+    } else {
+      const structural = geometryProblem(g)
+      if (structural !== null) problems.push({ field: 'geometry', reason: structural })
+      else {
+        const placed = place(g, crs, extent)
+        if ('reason' in placed) problems.push(placed)
+        else input.geometry = placed
+      }
+    }
+  }
+  return { input, problems }
+}
+
+function swapHint(crs: CoordinateSystem): string {
+  return crs.geographic ? '' : ` (${crs.name})`
+}
+
+function extentText(e: Extent): string {
+  const r = (x: number) => Math.round(x * 100) / 100
+  return `lon ${r(e.minLon)}–${r(e.maxLon)}, lat ${r(e.minLat)}–${r(e.maxLat)}`
+}
+
+/** Converts a point to WGS 84 and checks it against the extent, recognising swapped lat/lon. */
+function locate(x: number, y: number, crs: CoordinateSystem, extent: Extent | null, field: string): [number, number] | Problem {
+  const convert = (a: number, b: number): [number, number] | null => {
+    try {
+      return crs.toWgs84(a, b)
+    } catch (err) {
+      if (err instanceof AppError) return null
+      throw err
+    }
+  }
+  const p = convert(x, y)
+  if (p !== null && inExtent(extent, p[0], p[1])) return p
+  if (crs.geographic) {
+    const swapped = convert(y, x)
+    if (swapped !== null && (extent !== null ? inExtent(extent, swapped[0], swapped[1]) : p === null)) {
+      return { field, value: `${x}, ${y}`, reason: `looks like latitude and longitude are swapped: 经度 (lon) ${x} reads as a latitude and 纬度 (lat) ${y} as a longitude` }
+    }
+  }
+  if (p === null) return { field, value: `${x}, ${y}`, reason: `(${x}, ${y}) is not a position${swapHint(crs)}: longitude must be within ±180° and latitude within ±90°` }
+  return { field, value: `${x}, ${y}`, reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+}
+
+function round7(x: number): number {
+  return Math.round(x * 1e7) / 1e7
+}
+
+/** Converts a geometry to WGS 84 and checks its bounding box against the extent. */
+function place(g: Geometry, crs: CoordinateSystem, extent: Extent | null): Geometry | Problem {
+  const convert = (fn: (x: number, y: number) => [number, number]): Geometry | null => {
+    try {
+      return mapPositions(g, fn)
+    } catch (err) {
+      if (err instanceof AppError) return null
+      throw err
+    }
+  }
+  const within = (h: Geometry) => {
+    const [a, b, c, d] = bbox(h)
+    return inExtent(extent, a, b) && inExtent(extent, c, d)
+  }
+  const converted = convert(crs.toWgs84)
+  if (converted !== null && within(converted)) return converted
+  if (crs.geographic) {
+    const swapped = convert((x, y) => crs.toWgs84(y, x))
+    if (swapped !== null && (extent !== null ? within(swapped) : converted === null)) {
+      return { field: 'geometry', reason: 'looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment\'s area' }
+    }
+  }
+  if (converted === null) return { field: 'geometry', reason: `has positions that are not longitude/latitude within ±180°/±90°${swapHint(crs)}: is the coordinate system right?` }
+  const [a, b, c, d] = bbox(converted).map(round7)
+  return { field: 'geometry', reason: `spans lon ${a}–${c}, lat ${b}–${d}, outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+}
+
+/** Tables the incremental regrade reads; their statistics matter once imports have filled them. */
+const GRADING_TABLES = ['enterprise', 'major_hazard', 'safety_risk', 'hidden_danger', 'area_assessment', 'cell', 'cell_source', 'region_cell', 'region_level']
+
+/**
+ * Runs ANALYZE on the tables whose planner statistics are missing or stale: never analyzed, changed
+ * by more than a fifth since, or about to receive more than a fifth of their size from this
+ * import. Without it, the regrade right after a large import into young tables plans nested loops
+ * over tables it believes empty (seconds instead of milliseconds). ANALYZE counts this
+ * transaction's own rows. Table names come from the fixed lists above, never from a request.
+ */
+async function refreshStatistics(trx: Knex.Transaction, written: readonly string[], rows: number): Promise<void> {
+  const tables = [...new Set([...written, ...GRADING_TABLES])]
+  const { rows: stats } = await trx.raw<{ rows: Array<{ relname: string; reltuples: number; analyzed: boolean; modified: string | null }> }>(
+    `SELECT c.relname, c.reltuples, (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL) AS analyzed, s.n_mod_since_analyze AS modified
+     FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+     WHERE c.relkind = 'r' AND c.relname = ANY(?::text[]) AND c.relnamespace = 'public'::regnamespace`,
+    [`{${tables.join(',')}}`],
+  )
+  const stale = stats.filter((t) => {
+    const size = Math.max(t.reltuples, 1000)
+    return !t.analyzed || t.reltuples < 0 || Number(t.modified ?? 0) > 0.2 * size || (written.includes(t.relname) && rows > 0.2 * size)
+  })
+  for (const t of stale) await trx.raw('ANALYZE ??', [t.relname])
+}
+
+/** PostGIS validity of every polygon in the batch (ST_IsValidReason), e.g. a self-intersecting ring. */
+async function checkValidity(trx: Knex.Transaction, entries: Entry[]): Promise<void> {
+  const polygons = entries.map((e, i) => ({ i, g: e.prepared.input.geometry })).filter((x) => x.g !== null && (x.g.type === 'Polygon' || x.g.type === 'MultiPolygon'))
+  if (polygons.length === 0) return
+  const { rows } = await trx.raw<{ rows: Array<{ i: number; reason: string }> }>(
+    `SELECT x.i, ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON(x.g::text), 4326)) AS reason
+     FROM jsonb_to_recordset(?::jsonb) AS x(i int, g jsonb)`,
+    [JSON.stringify(polygons)],
+  )
+  for (const r of rows) {
+    if (r.reason === 'Valid Geometry') continue
+    const problem = /self-intersection/i.test(r.reason) ? `self-intersecting polygon: ${r.reason}` : `invalid polygon: ${r.reason}`
+    entries[r.i]!.prepared.problems.push({ field: 'geometry', reason: problem })
+  }
+}
+
+/**
+ * The error of a refused import (mode all with invalid rows): 422, each detail naming a row and
+ * column. The report's counts travel in the message.
+ */
+export function rejection(report: ImportReport): AppError {
+  const message = `${report.invalid} of ${report.rows} rows are invalid, so nothing was stored (mode=all; use mode=valid to store the ${report.valid} valid rows)`
+  return new AppError(422, 'import_rejected', message, report.errors.map((e) => ({
+    field: `row ${e.row}${e.column ? `, column ${e.column}` : ''}`,
+    message: e.reason,
+    row: e.row,
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
+    ...(e.value !== undefined ? { value: e.value } : {}),
+  })))
+}

@@ -1,0 +1,330 @@
+/**
+ * Importing polygons: public-area risk assessments (DESIGN §3.4: an area, or a corridor — a line
+ * buffered geodesically by bufferM metres), division units (GB/T 2260 codes) and management grids.
+ * Polygons arrive as GeoJSON / shapefile geometry or as WKT (or GeoJSON text) in a table cell.
+ */
+import type { Geometry } from 'geojson'
+import type { Knex } from 'knex'
+import { AppError } from '../../errors'
+import type { Field } from './fields'
+import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
+import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod, type MethodRecord } from './kind-sources'
+import { recordsByExternalId } from './lookups'
+import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem, type WriteResult } from './kinds'
+
+export const GEOMETRY_FIELD: Field = {
+  key: 'geometry', zh: '几何(WKT)', aliases: ['wkt', 'geom', '几何', '空间范围', '边界', 'geojson', 'shape'], type: { t: 'geometry' },
+  description: 'WKT (e.g. MULTIPOLYGON(((…)))) or GeoJSON geometry text; GeoJSON and shapefile features carry it as their geometry',
+}
+const DIVISION_CODE_FIELD: Field = { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '所属区划', 'division', 'adcode'], type: { t: 'text', maxLength: 9 } }
+const SYNTHETIC_FIELD: Field = { key: 'synthetic', zh: '示例数据', aliases: ['示例', 'demo'], type: { t: 'boolean' } }
+
+function divisionProblem(code: string | null, ctx: KindContext): Problem[] {
+  if (code === null) return []
+  if (!/^(\d{6}|\d{9})$/.test(code)) return [{ field: 'divisionCode', value: code, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
+  if (!ctx.divisions.has(code)) return [{ field: 'divisionCode', value: code, reason: `division ${code} does not exist: import the divisions first` }]
+  return []
+}
+
+/** SQL: the most detailed division containing a geometry's point on surface. */
+const DIVISION_OF = (geom: string) => `(SELECT d.code FROM division d WHERE ST_Intersects(d.geom, ST_PointOnSurface(${geom}))
+  ORDER BY CASE d.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, d.code LIMIT 1)`
+
+// ------------------------------------------------------------------------------ area assessments
+
+export const AREA_KIND_VALUES = { area: ['区域', '面', '片区'], corridor: ['廊道', '带状', '管线', '线'] } as const
+
+export const AREA_ASSESSMENT_FIELDS: readonly Field[] = [
+  EXTERNAL_ID_FIELD,
+  { key: 'name', zh: '区域名称', aliases: ['名称', '评估区域', '区域'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'areaKind', zh: '区域类型', aliases: ['类型'], type: { t: 'enum', values: AREA_KIND_VALUES } },
+  ...METHOD_FIELDS,
+  { key: 'assessor', zh: '评估人', aliases: ['评估单位', '评估机构'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'assessedAt', zh: '评估日期', aliases: ['评价日期'], type: { t: 'date' }, required: true },
+  { key: 'validUntil', zh: '有效期至', aliases: ['有效期'], type: { t: 'date' } },
+  DIVISION_CODE_FIELD,
+  { key: 'bufferM', zh: '缓冲距离(米)', aliases: ['缓冲距离', '缓冲半径', '半宽'], type: { t: 'number', positive: true, max: 5000 } },
+  { key: 'sourceLine', zh: '中心线(WKT)', aliases: ['中心线', 'sourceline'], type: { t: 'geometry' } },
+  GEOMETRY_FIELD,
+]
+
+interface AreaRecord {
+  externalId: string
+  row: MethodRecord & Record<string, unknown>
+  geometry: Geometry
+  /** The line of a corridor; null for an area. */
+  line: Geometry | null
+  bufferM: number | null
+  divisionCode: string | null
+}
+
+export const areaAssessmentsKind: KindSpec<AreaRecord> = {
+  kind: 'area_assessments',
+  tables: ['area_assessment'],
+  label: { en: 'area assessment', zh: '公共区域风险评估' },
+  fields: AREA_ASSESSMENT_FIELDS,
+  geometry: 'area',
+  prepare(input, ctx) {
+    const v = input.values
+    const graded = gradeMethod(v, ctx.rules)
+    const problems: Problem[] = Array.isArray(graded) ? [...graded] : []
+    const g = input.geometry!
+    const isLine = g.type === 'LineString' || g.type === 'MultiLineString'
+    const areaKind = (v.areaKind as string | null | undefined) ?? (isLine ? 'corridor' : 'area')
+    const bufferM = (v.bufferM as number | null | undefined) ?? null
+    let line: Geometry | null = null
+    if (areaKind === 'corridor') {
+      if (bufferM === null) problems.push({ field: 'bufferM', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
+      if (isLine) line = g
+      else if (v.sourceLine !== null && v.sourceLine !== undefined) {
+        try {
+          const parsed = geometryFromCell(v.sourceLine)
+          const problem = geometryProblem(parsed)
+          if (problem || asMultiLineString(parsed) === null) problems.push({ field: 'sourceLine', reason: problem ?? 'must be a LineString or MultiLineString' })
+          else line = ctx.toWgs84(parsed)
+        } catch (err) {
+          problems.push({ field: 'sourceLine', reason: err instanceof AppError ? err.message : `is not WKT or GeoJSON: ${(err as Error).message}` })
+        }
+      } else problems.push({ field: 'sourceLine', reason: 'a corridor given as a polygon needs its centre line (中心线) too; or give the line itself as the geometry' })
+    } else {
+      if (isLine) problems.push({ field: 'geometry', reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)' })
+      if (bufferM !== null) problems.push({ field: 'bufferM', reason: 'applies to a corridor only' })
+    }
+    if (!isLine && asMultiPolygon(g) === null) problems.push({ field: 'geometry', reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}` })
+    problems.push(...divisionProblem((v.divisionCode as string | null | undefined) ?? null, ctx))
+    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string)) problems.push({ field: 'validUntil', value: v.validUntil, reason: `is before 评估日期 (assessedAt) ${v.assessedAt}` })
+    if (problems.length > 0) return problems
+    return {
+      externalId: String(v.externalId),
+      row: { ...(graded as MethodRecord), name: v.name, area_kind: areaKind, assessor: v.assessor, assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version },
+      geometry: g,
+      line,
+      bufferM: areaKind === 'corridor' ? bufferM : null,
+      divisionCode: (v.divisionCode as string | null | undefined) ?? null,
+    }
+  },
+  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  async write(trx, batch): Promise<WriteResult> {
+    const existing = await recordsByExternalId<{ id: number }>(trx, 'area_assessment', 'AA', batch.map((p) => p.record.externalId), [])
+    const rows = batch.map((p) => {
+      const r = p.record
+      const zoneIsLine = r.geometry.type === 'LineString' || r.geometry.type === 'MultiLineString'
+      return {
+        ...r.row, id: existing.get(r.externalId)?.id ?? null, external_id: r.externalId, division_code: r.divisionCode, buffer_m: r.bufferM,
+        source_line: r.line === null ? null : asMultiLineString(r.line),
+        polygon: zoneIsLine ? null : asMultiPolygon(r.geometry),
+      }
+    })
+    const columns: Array<[string, string]> = [
+      ['name', 'text'], ['area_kind', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'], ['matrix_l', 'smallint'],
+      ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['assessor', 'text'], ['assessed_at', 'date'],
+      ['valid_until', 'date'], ['rule_version', 'text'], ['buffer_m', 'float8'], ['external_id', 'text'],
+    ]
+    const names = columns.map(([c]) => c)
+    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
+      `WITH x AS (
+         SELECT x.*, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.source_line::text), 4326)) AS line,
+                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.polygon::text), 4326)) AS poly
+         FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, division_code text, source_line jsonb, polygon jsonb, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')})
+       ), z AS (
+         SELECT x.*, coalesce(x.poly, ST_Multi(ST_Buffer(x.line::geography, x.buffer_m)::geometry)) AS zone FROM x
+       ), upd AS (
+         UPDATE area_assessment a SET ${names.map((c) => `${c} = z.${c}`).join(', ')}, source_line = z.line, geom = z.zone,
+           division_code = coalesce(z.division_code, ${DIVISION_OF('z.zone')}), updated_at = now()
+         FROM z WHERE z.id IS NOT NULL AND a.id = z.id RETURNING a.id
+       ), ins AS (
+         INSERT INTO area_assessment (${names.join(', ')}, source_line, geom, division_code)
+         SELECT ${names.map((c) => `z.${c}`).join(', ')}, z.line, z.zone, coalesce(z.division_code, ${DIVISION_OF('z.zone')}) FROM z WHERE z.id IS NULL
+         RETURNING id
+       )
+       SELECT id, false AS inserted FROM upd UNION ALL SELECT id, true FROM ins`,
+      [jsonRows(rows)],
+    )
+    const created = out.filter((o) => o.inserted).length
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: out.map((o) => Number(o.id)) }
+  },
+}
+
+// ------------------------------------------------------------------------------ divisions
+
+export const RANK_VALUES = { province: ['省', '省级'], city: ['市', '地级市', '市级'], county: ['县', '区', '县级', '区县', '县级市'], township: ['乡镇', '街道', '乡', '镇', '乡镇级'] } as const
+
+export const DIVISION_FIELDS: readonly Field[] = [
+  { key: 'code', zh: '区划代码', aliases: ['行政区划代码', 'adcode', 'divisioncode', '代码'], type: { t: 'text', maxLength: 9 }, required: true },
+  { key: 'name', zh: '区划名称', aliases: ['名称', '行政区划名称'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'nameEn', zh: '英文名称', aliases: ['name_en', 'englishname'], type: { t: 'text', maxLength: 200 } },
+  { key: 'rank', zh: '级别', aliases: ['层级', '区划级别'], type: { t: 'enum', values: RANK_VALUES } },
+  { key: 'parentCode', zh: '上级区划代码', aliases: ['上级代码', 'parent', 'parent_code'], type: { t: 'text', maxLength: 9 } },
+  SYNTHETIC_FIELD,
+  GEOMETRY_FIELD,
+]
+
+/** The rank a GB/T 2260 code implies: 9 digits township, xx0000 province, xxxx00 city, else county. */
+export function rankOfCode(code: string): 'province' | 'city' | 'county' | 'township' {
+  if (code.length === 9) return 'township'
+  if (code.endsWith('0000')) return 'province'
+  if (code.endsWith('00')) return 'city'
+  return 'county'
+}
+
+/** The parent a code implies (null for a province). */
+export function parentOfCode(code: string): string | null {
+  const rank = rankOfCode(code)
+  if (rank === 'township') return code.slice(0, 6)
+  if (rank === 'county') return `${code.slice(0, 4)}00`
+  if (rank === 'city') return `${code.slice(0, 2)}0000`
+  return null
+}
+
+interface ParentLink {
+  code: string
+  parentCode: string
+  parentDerived: boolean
+  row: number
+  line: number
+}
+
+interface DivisionRecord {
+  code: string
+  name: string
+  nameEn: string | null | undefined
+  rank: string
+  parentCode: string | null
+  /** The parent came from the code, not the file: a missing one is left out silently. */
+  parentDerived: boolean
+  synthetic: boolean | null | undefined
+  geometry: Geometry
+  row: number
+  line: number
+}
+
+export const divisionsKind: KindSpec<DivisionRecord> = {
+  kind: 'divisions',
+  tables: ['division'],
+  label: { en: 'division unit', zh: '行政区划' },
+  fields: DIVISION_FIELDS,
+  geometry: 'area',
+  noExtentCheck: true,
+  prepare(input, ctx) {
+    const v = input.values
+    const code = String(v.code)
+    const problems: Problem[] = []
+    if (!/^(\d{6}|\d{9})$/.test(code)) problems.push({ field: 'code', value: code, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
+    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    const parentGiven = ctx.present.has('parentCode')
+    const parentCode = parentGiven ? ((v.parentCode as string | null) ?? null) : /^(\d{6}|\d{9})$/.test(code) ? parentOfCode(code) : null
+    if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode)) problems.push({ field: 'parentCode', value: parentCode, reason: 'must be a 6- or 9-digit code' })
+    if (problems.length > 0) return problems
+    ctx.divisions.add(code)
+    return {
+      code, name: v.name as string, nameEn: v.nameEn as string | null | undefined, rank: (v.rank as string | null | undefined) ?? rankOfCode(code),
+      parentCode, parentDerived: !parentGiven, synthetic: v.synthetic as boolean | null | undefined, geometry: input.geometry!, row: input.row, line: input.line,
+    }
+  },
+  key: (r) => ({ field: 'code', value: r.code }),
+  async write(trx, batch, ctx) {
+    const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
+    ctx.memo.set('parents', parents)
+    const stored = new Map(
+      ((await trx('division').whereIn('code', batch.map((p) => p.record.code)).select('code', 'name_en', 'synthetic')) as Array<{ code: string; name_en: string | null; synthetic: boolean }>)
+        .map((r) => [r.code, r]),
+    )
+    const rows = batch.map(({ record: r }) => {
+      if (r.parentCode !== null) parents.push({ code: r.code, parentCode: r.parentCode, parentDerived: r.parentDerived, row: r.row, line: r.line })
+      const kept = stored.get(r.code)
+      return {
+        code: r.code, name: r.name, rank: r.rank, geom: asMultiPolygon(r.geometry),
+        name_en: r.nameEn !== undefined ? r.nameEn : (kept?.name_en ?? null),
+        synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false),
+      }
+    })
+    // Parents are set in finish(), once every division of the file exists.
+    const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
+      `INSERT INTO division AS d (code, name, name_en, rank, parent_code, synthetic, geom)
+       SELECT x.code, x.name, x.name_en, x.rank, NULL, x.synthetic, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326))
+       FROM jsonb_to_recordset(?::jsonb) AS x(code text, name text, name_en text, rank text, synthetic boolean, geom jsonb)
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, rank = excluded.rank, synthetic = excluded.synthetic, geom = excluded.geom
+       RETURNING (xmax = 0) AS inserted`,
+      [jsonRows(rows)],
+    )
+    const created = out.filter((o) => o.inserted).length
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true }
+  },
+  async finish(trx, ctx) {
+    const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
+    if (parents.length === 0) return []
+    const existing = new Set(((await trx('division').whereIn('code', [...new Set(parents.map((p) => p.parentCode!))]).select('code')) as Array<{ code: string }>).map((r) => r.code))
+    const problems: Array<{ row: number; line: number; problem: Problem }> = []
+    const updates: Array<{ code: string; parent: string }> = []
+    for (const p of parents) {
+      if (existing.has(p.parentCode!)) updates.push({ code: p.code, parent: p.parentCode! })
+      else if (!p.parentDerived) problems.push({ row: p.row, line: p.line, problem: { field: 'parentCode', value: p.parentCode, reason: `parent division ${p.parentCode} does not exist in the database or the file` } })
+    }
+    await trx.raw(
+      'UPDATE division d SET parent_code = x.parent FROM jsonb_to_recordset(?::jsonb) AS x(code text, parent text) WHERE d.code = x.code',
+      [jsonRows(updates)],
+    )
+    return problems
+  },
+}
+
+// ------------------------------------------------------------------------------ management grids
+
+export const MGMT_GRID_FIELDS: readonly Field[] = [
+  { key: 'code', zh: '网格编码', aliases: ['网格代码', '编码', 'gridcode'], type: { t: 'text', maxLength: 64 }, required: true },
+  { key: 'name', zh: '网格名称', aliases: ['名称'], type: { t: 'text', maxLength: 200 }, required: true },
+  DIVISION_CODE_FIELD,
+  GEOMETRY_FIELD,
+  { key: 'id', zh: '序号', type: { t: 'integer' }, exportOnly: true },
+]
+
+interface GridRecord {
+  code: string
+  name: string
+  divisionCode: string | null
+  geometry: Geometry
+}
+
+export const mgmtGridsKind: KindSpec<GridRecord> = {
+  kind: 'mgmt_grids',
+  tables: ['mgmt_grid'],
+  label: { en: 'management grid', zh: '管理网格' },
+  fields: MGMT_GRID_FIELDS,
+  geometry: 'area',
+  prepare(input, ctx) {
+    const v = input.values
+    const divisionCode = (v.divisionCode as string | null | undefined) ?? null
+    const problems = divisionProblem(divisionCode, ctx)
+    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    if (problems.length > 0) return problems
+    return { code: String(v.code), name: v.name as string, divisionCode, geometry: input.geometry! }
+  },
+  key: (r) => ({ field: 'code', value: r.code }),
+  async check(trx: Knex.Transaction, batch: Array<Prepared<GridRecord>>) {
+    const need = batch.filter((p) => p.record.divisionCode === null)
+    if (need.length === 0) return
+    const { rows } = await trx.raw<{ rows: Array<{ i: number; code: string | null }> }>(
+      `SELECT x.i, ${DIVISION_OF('ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326)')} AS code FROM jsonb_to_recordset(?::jsonb) AS x(i int, geom jsonb)`,
+      [jsonRows(need.map((p, i) => ({ i, geom: p.record.geometry })))],
+    )
+    for (const r of rows) {
+      const p = need[r.i]!
+      if (r.code === null) p.problems.push({ field: 'divisionCode', reason: 'the grid lies in no division: give 行政区划代码 (divisionCode)' })
+      else p.record.divisionCode = r.code
+    }
+  },
+  async write(trx, batch) {
+    const rows = batch.map((p) => ({ code: p.record.code, name: p.record.name, division_code: p.record.divisionCode, geom: asMultiPolygon(p.record.geometry) }))
+    const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
+      `INSERT INTO mgmt_grid AS g (code, name, division_code, geom)
+       SELECT x.code, x.name, x.division_code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326))
+       FROM jsonb_to_recordset(?::jsonb) AS x(code text, name text, division_code text, geom jsonb)
+       ON CONFLICT (code) DO UPDATE SET name = excluded.name, division_code = excluded.division_code, geom = excluded.geom
+       RETURNING (xmax = 0) AS inserted`,
+      [jsonRows(rows)],
+    )
+    const created = out.filter((o) => o.inserted).length
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true }
+  },
+}
+

@@ -1,0 +1,244 @@
+/**
+ * Importing enterprises (the registry every risk record hangs from): keyed by USCC, checked with
+ * the GB 32100-2015 check character, placed in a division (given, or the one containing the point)
+ * and a management grid, and given a supervision tier by rule (DESIGN §5) unless one is assigned.
+ */
+import type { Knex } from 'knex'
+import { DEFAULT_RULES } from '../../domain/rules'
+import { highHazardIndustry, supervisionTier, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
+import { checkUscc, normaliseUscc } from '../../domain/uscc'
+import type { Field } from './fields'
+import { divisionsAt, gridsAt, loadGridCodes } from './lookups'
+import { jsonRows, pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
+
+export const SCALE_VALUES = { large: ['大型', '大'], medium: ['中型', '中'], small: ['小型', '小'], micro: ['微型', '微'] } as const
+export const AFFILIATION_VALUES = {
+  central: ['中央', '央企', '中直', '部属'],
+  province: ['省级', '省', '省属'],
+  city: ['市级', '市', '市属'],
+  county: ['县级', '县', '区', '县区', '区县', '县属', '区属'],
+  township: ['乡镇', '乡镇级', '街道', '乡', '镇'],
+} as const
+export const TIER_VALUES = { city: ['市级', '市'], county: ['县级', '县', '区县'], township: ['乡镇级', '乡镇', '街道'] } as const
+export const CREDIT_VALUES = { good: ['良好', '正常'], warned: ['警示', '重点关注'], blacklisted: ['黑名单', '失信'] } as const
+
+/** Industry codes with their Chinese and English labels as accepted values. */
+export function industryValues(rules = DEFAULT_RULES): Record<string, readonly string[]> {
+  return Object.fromEntries(rules.industries.map((i) => [i.code, [i.zh, i.en]]))
+}
+
+export const LON_FIELD: Field = { key: 'lon', zh: '经度', aliases: ['lng', 'longitude', 'long', 'x', '东经', '经度坐标', 'x坐标'], type: { t: 'number' } }
+export const LAT_FIELD: Field = { key: 'lat', zh: '纬度', aliases: ['latitude', 'y', '北纬', '纬度坐标', 'y坐标'], type: { t: 'number' } }
+
+export const ENTERPRISE_FIELDS: readonly Field[] = [
+  { key: 'uscc', zh: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'], type: { t: 'text', maxLength: 40 }, required: true },
+  { key: 'name', zh: '企业名称', aliases: ['单位名称', '名称', '企业', 'enterprisename', 'company', '公司名称'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', 'industrycode', '行业类型'], type: { t: 'enum', values: industryValues() }, required: true },
+  { key: 'scale', zh: '规模', aliases: ['企业规模', '规模类型'], type: { t: 'enum', values: SCALE_VALUES }, required: true },
+  { key: 'affiliation', zh: '隶属关系', aliases: ['隶属', '隶属层级', '行政隶属'], type: { t: 'enum', values: AFFILIATION_VALUES }, required: true },
+  { key: 'highHazard', zh: '高危', aliases: ['高危企业', '是否高危', '高危行业企业'], type: { t: 'boolean' } },
+  { key: 'centralVertical', zh: '中央垂直管理', aliases: ['垂直管理', '中央垂管'], type: { t: 'boolean' } },
+  { key: 'isOutlet', zh: '经营网点', aliases: ['是否经营网点', '网点'], type: { t: 'boolean' } },
+  { key: 'explicitTier', zh: '指定监管层级', aliases: ['指定层级'], type: { t: 'enum', values: TIER_VALUES } },
+  { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '行政区划', '所属区划', '区划', 'division', 'adcode', '所属乡镇代码'], type: { t: 'text', maxLength: 9 } },
+  { key: 'gridCode', zh: '网格编码', aliases: ['网格', '网格代码', '所属网格', 'mgmtgrid', 'grid'], type: { t: 'text', maxLength: 64 } },
+  { key: 'address', zh: '地址', aliases: ['详细地址', '注册地址', '经营地址', '企业地址'], type: { t: 'text', maxLength: 500 } },
+  { key: 'responsiblePerson', zh: '安全生产责任人', aliases: ['责任人', '主要负责人', '负责人', '安全负责人'], type: { t: 'text', maxLength: 100 } },
+  { key: 'responsiblePhone', zh: '联系电话', aliases: ['电话', '联系方式', '手机', '负责人电话', 'phone', '责任人电话'], type: { t: 'text', maxLength: 50 } },
+  { key: 'creditStatus', zh: '信用状态', aliases: ['信用'], type: { t: 'enum', values: CREDIT_VALUES } },
+  { key: 'lastReportedAt', zh: '最近报告日期', aliases: ['报告日期', '最近上报日期'], type: { t: 'date' } },
+  { key: 'reportDueAt', zh: '报告截止日期', aliases: ['下次报告日期', '报告到期日'], type: { t: 'date' } },
+  { key: 'impactRadiusM', zh: '影响半径(米)', aliases: ['影响半径', 'impactradius'], type: { t: 'number', positive: true, max: 50_000 } },
+  { key: 'synthetic', zh: '示例数据', aliases: ['示例', 'demo'], type: { t: 'boolean' } },
+  LON_FIELD,
+  LAT_FIELD,
+  { key: 'tier', zh: '监管层级', type: { t: 'enum', values: TIER_VALUES }, exportOnly: true },
+  { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true },
+  { key: 'id', zh: '编号', aliases: ['序号'], type: { t: 'integer' }, exportOnly: true },
+]
+
+export interface EnterpriseRecord {
+  uscc: string
+  name: string
+  industry: string
+  scale: EnterpriseScale
+  affiliation: Affiliation
+  /** undefined: the file has no such column (keep what is stored); null: empty cell. */
+  highHazard?: boolean | null
+  centralVertical?: boolean | null
+  isOutlet?: boolean | null
+  explicitTier?: SupervisionTier | null
+  divisionCode: string | null
+  gridCode?: string | null
+  address?: string | null
+  responsiblePerson?: string | null
+  responsiblePhone?: string | null
+  creditStatus?: string | null
+  lastReportedAt?: string | null
+  reportDueAt?: string | null
+  impactRadiusM?: number | null
+  synthetic?: boolean | null
+  lon: number
+  lat: number
+  /** Filled by the batch checks. */
+  gridId?: number | null
+}
+
+const OPTIONAL_KEYS = [
+  'highHazard', 'centralVertical', 'isOutlet', 'explicitTier', 'gridCode', 'address', 'responsiblePerson', 'responsiblePhone',
+  'creditStatus', 'lastReportedAt', 'reportDueAt', 'impactRadiusM', 'synthetic',
+] as const
+
+function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[] {
+  const v = input.values
+  const problems: Problem[] = []
+  const uscc = normaliseUscc(String(v.uscc ?? ''))
+  if (v.uscc !== null && v.uscc !== undefined) {
+    const check = checkUscc(uscc)
+    if (!check.valid) problems.push({ field: 'uscc', value: v.uscc, reason: `invalid unified social credit code: ${check.reason}` })
+  }
+  const divisionCode = (v.divisionCode as string | null | undefined) ?? null
+  if (divisionCode !== null) {
+    if (!/^(\d{6}|\d{9})$/.test(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
+    else if (!ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point` })
+  }
+  const lonLat = pointOf(input.geometry)
+  if (lonLat === null) problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
+  if (problems.length > 0) return problems
+  const record: EnterpriseRecord = {
+    uscc,
+    name: v.name as string,
+    industry: v.industry as string,
+    scale: v.scale as EnterpriseScale,
+    affiliation: v.affiliation as Affiliation,
+    divisionCode,
+    lon: lonLat![0],
+    lat: lonLat![1],
+  }
+  for (const key of OPTIONAL_KEYS) if (ctx.present.has(key)) (record as unknown as Record<string, unknown>)[key] = v[key] ?? null
+  if (record.lastReportedAt && record.reportDueAt && record.reportDueAt < record.lastReportedAt) {
+    return [{ field: 'reportDueAt', value: record.reportDueAt, reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}` }]
+  }
+  return record
+}
+
+async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<void> {
+  const gridCodes = ctx.memo.get('gridCodes') as Map<string, number>
+  const needDivision = batch.map((p, i) => ({ p, i })).filter(({ p }) => p.record.divisionCode === null)
+  const found = await divisionsAt(trx, needDivision.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))
+  for (const { p, i } of needDivision) {
+    const code = found.get(i)
+    if (code === undefined) p.problems.push({ field: 'divisionCode', reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)` })
+    else p.record.divisionCode = code
+  }
+  const needGrid = batch.map((p, i) => ({ p, i })).filter(({ p }) => !p.record.gridCode)
+  const grids = await gridsAt(trx, needGrid.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))
+  for (const { p, i } of needGrid) p.record.gridId = grids.get(i) ?? null
+  for (const p of batch) {
+    if (!p.record.gridCode) continue
+    const id = gridCodes.get(p.record.gridCode)
+    if (id === undefined) p.problems.push({ field: 'gridCode', value: p.record.gridCode, reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty` })
+    else p.record.gridId = id
+  }
+}
+
+interface StoredEnterprise {
+  uscc: string
+  high_hazard: boolean
+  central_vertical: boolean
+  is_outlet: boolean
+  tier: SupervisionTier | null
+  tier_source: 'rule' | 'explicit'
+  address: string | null
+  responsible_person: string | null
+  responsible_phone: string | null
+  credit_status: string
+  last_reported_at: string | null
+  report_due_at: string | null
+  impact_radius_m: number | null
+  synthetic: boolean
+}
+
+const COLUMNS: Array<[string, string]> = [
+  ['uscc', 'text'], ['name', 'text'], ['industry', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
+  ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
+  ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
+  ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
+]
+
+/** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
+function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): Record<string, unknown> {
+  const pick = <T,>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
+  const highHazard = pick(r.highHazard, stored?.high_hazard, highHazardIndustry(r.industry, rules))
+  const centralVertical = pick(r.centralVertical, stored?.central_vertical, false)
+  const isOutlet = pick(r.isOutlet, stored?.is_outlet, false)
+  const rule = supervisionTier({ affiliation: r.affiliation, scale: r.scale, highHazard: highHazard || highHazardIndustry(r.industry, rules), centralVertical, isOutlet, delegateOutletsToCounty: true })
+  // An assigned tier overrides the rule (DESIGN §5); a file without that column keeps an assignment.
+  const explicit = r.explicitTier !== undefined ? r.explicitTier : stored?.tier_source === 'explicit' ? stored.tier : null
+  return {
+    uscc: r.uscc,
+    name: r.name,
+    industry: r.industry,
+    high_hazard: highHazard,
+    scale: r.scale,
+    affiliation: r.affiliation,
+    central_vertical: centralVertical,
+    is_outlet: isOutlet,
+    tier: explicit ?? rule.tier,
+    tier_source: explicit ? 'explicit' : 'rule',
+    tier_reason: explicit ? `assigned explicitly (${explicit})` : rule.reason,
+    division_code: r.divisionCode,
+    mgmt_grid_id: r.gridId ?? null,
+    address: pick(r.address, stored?.address, null),
+    responsible_person: pick(r.responsiblePerson, stored?.responsible_person, null),
+    responsible_phone: pick(r.responsiblePhone, stored?.responsible_phone, null),
+    credit_status: pick(r.creditStatus, stored?.credit_status, 'good'),
+    last_reported_at: pick(r.lastReportedAt, stored?.last_reported_at, null),
+    report_due_at: pick(r.reportDueAt, stored?.report_due_at, null),
+    impact_radius_m: pick(r.impactRadiusM, stored?.impact_radius_m, null),
+    synthetic: pick(r.synthetic, stored?.synthetic, false),
+    lon: r.lon,
+    lat: r.lat,
+  }
+}
+
+async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
+  const usccs = batch.map((p) => p.record.uscc)
+  const stored = (await trx('enterprise')
+    .whereIn('uscc', usccs)
+    .select(
+      'uscc', 'high_hazard', 'central_vertical', 'is_outlet', 'tier', 'tier_source', 'address', 'responsible_person', 'responsible_phone',
+      'credit_status', 'impact_radius_m', 'synthetic',
+      trx.raw("to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at, to_char(report_due_at, 'YYYY-MM-DD') AS report_due_at"),
+    )) as StoredEnterprise[]
+  const byUscc = new Map(stored.map((s) => [s.uscc, s]))
+  const rows = batch.map((p) => merged(p.record, byUscc.get(p.record.uscc)))
+  const names = COLUMNS.map(([c]) => c)
+  const { rows: written } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
+    `INSERT INTO enterprise AS e (${names.join(', ')}, geom)
+     SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
+     FROM jsonb_to_recordset(?::jsonb) AS x(${COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}, lon float8, lat float8)
+     ON CONFLICT (uscc) DO UPDATE SET ${names.filter((c) => c !== 'uscc').map((c) => `${c} = excluded.${c}`).join(', ')}, geom = excluded.geom, updated_at = now()
+     WHERE (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `excluded.${c}`).join(', ')}, ST_AsEWKB(excluded.geom))
+     RETURNING e.id, (xmax = 0) AS inserted`,
+    [jsonRows(rows)],
+  )
+  const created = written.filter((w) => w.inserted).length
+  return { created, updated: written.length - created, enterpriseIds: written.map((w) => Number(w.id)), areaIds: [] }
+}
+
+export const enterprisesKind: KindSpec<EnterpriseRecord> = {
+  kind: 'enterprises',
+  tables: ['enterprise'],
+  label: { en: 'enterprise', zh: '企业' },
+  fields: ENTERPRISE_FIELDS,
+  geometry: 'point',
+  requiredColumns: (hasGeometry) => (hasGeometry ? [] : ['lon', 'lat']),
+  prepare,
+  key: (r) => ({ field: 'uscc', value: r.uscc }),
+  async load(trx, ctx) {
+    ctx.memo.set('gridCodes', await loadGridCodes(trx))
+  },
+  check,
+  write,
+}

@@ -1,0 +1,469 @@
+/**
+ * Importing the grading sources an enterprise reports (DESIGN §3): major hazard installations with
+ * their substances (GB 18218-2018), reported safety risks (LEC, risk matrix or a stated level) and
+ * major accident hidden dangers. Each is keyed by its external id (编号) and hangs from an
+ * enterprise named by USCC; without a location it stands at the enterprise's.
+ */
+import type { Knex } from 'knex'
+import { AppError } from '../../errors'
+import { gradeLec } from '../../domain/lec'
+import type { Level } from '../../domain/levels'
+import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
+import { gradeMatrix } from '../../domain/matrix'
+import type { RuleSet } from '../../domain/rules'
+import { normaliseUscc } from '../../domain/uscc'
+import type { Field } from './fields'
+import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
+import { enterprisesByUscc, recordsByExternalId, type EnterpriseRef } from './lookups'
+import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput } from './kinds'
+
+export const EXTERNAL_ID_FIELD: Field = {
+  key: 'externalId', zh: '编号', aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'], type: { t: 'text', maxLength: 100 }, required: true,
+}
+const ENTERPRISE_USCC_FIELD: Field = {
+  key: 'enterpriseUscc', zh: '企业统一社会信用代码', aliases: ['统一社会信用代码', '企业信用代码', '信用代码', 'uscc', '所属企业信用代码'], type: { t: 'text', maxLength: 40 }, required: true,
+}
+const OPTIONAL_LON: Field = { ...LON_FIELD }
+const OPTIONAL_LAT: Field = { ...LAT_FIELD }
+const IMPACT_RADIUS: Field = { key: 'impactRadiusM', zh: '影响半径(米)', aliases: ['影响半径'], type: { t: 'number', positive: true, max: 50_000 } }
+const VALID_UNTIL: Field = { key: 'validUntil', zh: '有效期至', aliases: ['有效期', '有效截止日期'], type: { t: 'date' } }
+
+export const LEVEL_VALUES = {
+  '4': ['重大风险', '重大', '红', '红色', 'red'],
+  '3': ['较大风险', '较大', '橙', '橙色', 'orange'],
+  '2': ['一般风险', '一般', '黄', '黄色', 'yellow'],
+  '1': ['低风险', '低', '蓝', '蓝色', 'blue'],
+} as const
+export const METHOD_VALUES = {
+  lec: ['LEC', '作业条件危险性评价法', 'LEC法'],
+  matrix: ['风险矩阵', '风险矩阵法', '矩阵', 'LS'],
+  stated: ['直接定级', '定级', '指定等级'],
+} as const
+
+/** The assessment-method columns shared by safety risks and area assessments (DESIGN §3.2). */
+export const METHOD_FIELDS: readonly Field[] = [
+  { key: 'method', zh: '评估方法', aliases: ['方法', '评价方法'], type: { t: 'enum', values: METHOD_VALUES } },
+  { key: 'lecL', zh: 'LEC可能性L', aliases: ['L', 'lec_l', '可能性L'], type: { t: 'number' } },
+  { key: 'lecE', zh: 'LEC暴露频率E', aliases: ['E', 'lec_e', '暴露频率E'], type: { t: 'number' } },
+  { key: 'lecC', zh: 'LEC后果C', aliases: ['C', 'lec_c', '后果C'], type: { t: 'number' } },
+  { key: 'matrixL', zh: '矩阵可能性L', aliases: ['matrix_l', '可能性'], type: { t: 'integer' } },
+  { key: 'matrixS', zh: '矩阵严重性S', aliases: ['matrix_s', 'S', '严重性'], type: { t: 'integer' } },
+  { key: 'statedLevel', zh: '指定等级', aliases: ['定级等级', '风险等级(指定)'], type: { t: 'enum', values: LEVEL_VALUES } },
+  { key: 'statedMethod', zh: '定级方法', aliases: ['定级依据'], type: { t: 'text', maxLength: 200 } },
+  { key: 'score', zh: '风险值', type: { t: 'number' }, exportOnly: true },
+  { key: 'level', zh: '风险等级', aliases: ['等级'], type: { t: 'integer' }, exportOnly: true },
+]
+
+export interface MethodRecord {
+  method: 'lec' | 'matrix' | 'stated'
+  lec_l: number | null
+  lec_e: number | null
+  lec_c: number | null
+  matrix_l: number | null
+  matrix_s: number | null
+  stated_method: string | null
+  score: number | null
+  level: Level
+}
+
+/** Grades the method columns of a row; the method is inferred from the values when no column names it. */
+export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodRecord | Problem[] {
+  const has = (k: string) => v[k] !== null && v[k] !== undefined
+  const method = (v.method as MethodRecord['method'] | null | undefined) ??
+    (has('lecL') || has('lecE') || has('lecC') ? 'lec' : has('matrixL') || has('matrixS') ? 'matrix' : has('statedLevel') ? 'stated' : null)
+  if (method === null) return [{ field: 'method', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
+  const none = { lec_l: null, lec_e: null, lec_c: null, matrix_l: null, matrix_s: null, stated_method: null }
+  const fieldOf: Record<string, string> = method === 'lec' ? { L: 'lecL', E: 'lecE', C: 'lecC' } : { L: 'matrixL', S: 'matrixS' }
+  const missing = (keys: string[]) => keys.filter((k) => !has(k)).map((k) => ({ field: k, reason: `is required when the method is ${method}` }))
+  try {
+    if (method === 'lec') {
+      const m = missing(['lecL', 'lecE', 'lecC'])
+      if (m.length > 0) return m
+      const input = { L: v.lecL as number, E: v.lecE as number, C: v.lecC as number }
+      const { D, level } = gradeLec(input, rules)
+      return { ...none, method, lec_l: input.L, lec_e: input.E, lec_c: input.C, score: D, level }
+    }
+    if (method === 'matrix') {
+      const m = missing(['matrixL', 'matrixS'])
+      if (m.length > 0) return m
+      const input = { L: v.matrixL as number, S: v.matrixS as number }
+      const { R, level } = gradeMatrix(input, rules)
+      return { ...none, method, matrix_l: input.L, matrix_s: input.S, score: R, level }
+    }
+    const m = missing(['statedLevel'])
+    if (m.length > 0) return m
+    return { ...none, method, stated_method: (v.statedMethod as string | null) ?? '指定', score: null, level: Number(v.statedLevel) as Level }
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_input') {
+      const detail = err.details[0]
+      return [{ field: fieldOf[detail?.field ?? ''] ?? 'method', value: v[fieldOf[detail?.field ?? ''] ?? 'method'], reason: detail?.message ?? err.message }]
+    }
+    throw err
+  }
+}
+
+/** A source row's enterprise and location: the given point, or the enterprise's. */
+interface SourceBase {
+  externalId: string
+  enterpriseUscc: string
+  lon: number | null
+  lat: number | null
+  /** Filled by the batch checks. */
+  enterpriseId?: number
+}
+
+function sourceBase(input: RowInput): SourceBase {
+  const p = pointOf(input.geometry)
+  return { externalId: String(input.values.externalId), enterpriseUscc: normaliseUscc(String(input.values.enterpriseUscc)), lon: p?.[0] ?? null, lat: p?.[1] ?? null }
+}
+
+function dateOrder(v: Record<string, unknown>, from: string, to: string, fromLabel: string): Problem[] {
+  const a = v[from] as string | null | undefined
+  const b = v[to] as string | null | undefined
+  return a && b && b < a ? [{ field: to, value: b, reason: `is before ${fromLabel} ${a}` }] : []
+}
+
+/** Finds each row's enterprise by USCC and fills a missing location from it. */
+async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, batch: Array<Prepared<R>>): Promise<Map<string, EnterpriseRef>> {
+  const found = await enterprisesByUscc(trx, batch.map((p) => p.record.enterpriseUscc))
+  for (const p of batch) {
+    const e = found.get(p.record.enterpriseUscc)
+    if (!e) {
+      p.problems.push({ field: 'enterpriseUscc', value: p.record.enterpriseUscc, reason: `no enterprise with USCC ${p.record.enterpriseUscc}: import the enterprises first` })
+      continue
+    }
+    p.record.enterpriseId = e.id
+    if (p.record.lon === null) {
+      p.record.lon = e.lon
+      p.record.lat = e.lat
+    }
+  }
+  return found
+}
+
+interface Existing {
+  id: number
+  enterprise_id: string
+}
+
+/**
+ * Inserts new records and updates those whose external id is known, in two statements; returns
+ * the ids by external id and the enterprises to regrade (old and new owners). With `skipUnchanged`
+ * a record identical to what is stored is left alone (not updated, not regraded).
+ */
+async function upsertByExternalId(
+  trx: Knex.Transaction, table: string, prefix: string, rows: Array<Record<string, unknown> & { external_id: string }>,
+  columns: Array<[string, string]>, geometrySql: string, skipUnchanged = true,
+): Promise<{ created: number; updated: number; ids: Map<string, number>; enterpriseIds: number[] }> {
+  const existing = await recordsByExternalId<Existing>(trx, table, prefix, rows.map((r) => r.external_id), ['enterprise_id'])
+  const inserts = rows.filter((r) => !existing.has(r.external_id))
+  const updates = rows.filter((r) => existing.has(r.external_id)).map((r) => ({ ...r, id: existing.get(r.external_id)!.id }))
+  const names = columns.map(([c]) => c)
+  const recordset = (extra: string) => `jsonb_to_recordset(?::jsonb) AS x(${[...columns.map(([c, t]) => `${c} ${t}`), extra].filter(Boolean).join(', ')})`
+  const ids = new Map<string, number>()
+  const enterpriseIds = new Set<number>()
+  if (inserts.length > 0) {
+    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; external_id: string; enterprise_id: string }> }>(
+      `INSERT INTO ${table} (external_id, ${names.join(', ')}, geom)
+       SELECT x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ${geometrySql} FROM ${recordset('external_id text, lon float8, lat float8')}
+       RETURNING id, external_id, enterprise_id`,
+      [jsonRows(inserts)],
+    )
+    for (const r of out) {
+      ids.set(r.external_id, Number(r.id))
+      enterpriseIds.add(Number(r.enterprise_id))
+    }
+  }
+  let updated = 0
+  if (updates.length > 0) {
+    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; external_id: string; enterprise_id: string }> }>(
+      `UPDATE ${table} t SET external_id = x.external_id, ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ${geometrySql}, updated_at = now()
+       FROM ${recordset('id bigint, external_id text, lon float8, lat float8')}
+       WHERE t.id = x.id${skipUnchanged
+         ? ` AND (t.external_id, ${names.map((c) => `t.${c}`).join(', ')}, ST_AsEWKB(t.geom)) IS DISTINCT FROM (x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(${geometrySql}))`
+         : ''}
+       RETURNING t.id, t.external_id, t.enterprise_id`,
+      [jsonRows(updates)],
+    )
+    updated = out.length
+    for (const u of updates) ids.set(u.external_id, u.id)
+    for (const r of out) {
+      enterpriseIds.add(Number(r.enterprise_id))
+      enterpriseIds.add(Number(existing.get(r.external_id)?.enterprise_id ?? r.enterprise_id))
+    }
+  }
+  return { created: inserts.length, updated, ids, enterpriseIds: [...enterpriseIds] }
+}
+
+const POINT_SQL = 'ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)'
+
+// ------------------------------------------------------------------------------ safety risks
+
+export const SAFETY_RISK_FIELDS: readonly Field[] = [
+  EXTERNAL_ID_FIELD,
+  ENTERPRISE_USCC_FIELD,
+  { key: 'name', zh: '风险名称', aliases: ['风险点名称', '名称', '风险点'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'description', zh: '风险描述', aliases: ['描述', '风险说明'], type: { t: 'text', maxLength: 2000 } },
+  ...METHOD_FIELDS,
+  IMPACT_RADIUS,
+  { key: 'assessedAt', zh: '评估日期', aliases: ['评价日期', '辨识日期'], type: { t: 'date' }, required: true },
+  VALID_UNTIL,
+  OPTIONAL_LON,
+  OPTIONAL_LAT,
+]
+
+interface SafetyRiskRecord extends SourceBase {
+  row: Record<string, unknown>
+}
+
+export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
+  kind: 'safety_risks',
+  tables: ['safety_risk'],
+  label: { en: 'safety risk', zh: '安全风险' },
+  fields: SAFETY_RISK_FIELDS,
+  geometry: 'point',
+  pointOptional: true,
+  prepare(input, ctx) {
+    const v = input.values
+    const graded = gradeMethod(v, ctx.rules)
+    const problems = [...(Array.isArray(graded) ? graded : []), ...dateOrder(v, 'assessedAt', 'validUntil', '评估日期 (assessedAt)')]
+    if (problems.length > 0) return problems
+    const base = sourceBase(input)
+    return {
+      ...base,
+      row: {
+        name: v.name, description: v.description ?? null, ...(graded as MethodRecord), impact_radius_m: v.impactRadiusM ?? null,
+        assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version,
+      },
+    }
+  },
+  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  async check(trx, batch) {
+    await resolveEnterprises(trx, batch)
+  },
+  async write(trx, batch) {
+    const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
+    const r = await upsertByExternalId(trx, 'safety_risk', 'SR', rows, [
+      ['enterprise_id', 'bigint'], ['name', 'text'], ['description', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'],
+      ['matrix_l', 'smallint'], ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['impact_radius_m', 'float8'],
+      ['assessed_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
+    ], POINT_SQL)
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+  },
+}
+
+// ------------------------------------------------------------------------------ hidden dangers
+
+export const HIDDEN_DANGER_STATUS_VALUES = {
+  open: ['未整改', '待整改', '整改中'],
+  rectified: ['已整改', '整改完成', '待验收', '已整改待验收'],
+  verified: ['已验收', '已销号', '验收通过', '已闭环'],
+} as const
+
+export const HIDDEN_DANGER_FIELDS: readonly Field[] = [
+  EXTERNAL_ID_FIELD,
+  ENTERPRISE_USCC_FIELD,
+  { key: 'description', zh: '隐患描述', aliases: ['隐患内容', '描述', '隐患名称'], type: { t: 'text', maxLength: 2000 }, required: true },
+  { key: 'isMajor', zh: '重大隐患', aliases: ['是否重大隐患', '是否重大'], type: { t: 'boolean' } },
+  { key: 'foundAt', zh: '发现日期', aliases: ['排查日期', '检查日期'], type: { t: 'date' }, required: true },
+  { key: 'deadline', zh: '整改期限', aliases: ['整改截止日期', '整改时限'], type: { t: 'date' }, required: true },
+  { key: 'status', zh: '整改状态', aliases: ['状态'], type: { t: 'enum', values: HIDDEN_DANGER_STATUS_VALUES } },
+  { key: 'reportedBy', zh: '报告人', aliases: ['上报人', '发现人', '检查人'], type: { t: 'text', maxLength: 100 }, required: true },
+  { key: 'rectifiedAt', zh: '整改完成时间', aliases: ['整改完成日期'], type: { t: 'timestamp' } },
+  { key: 'rectifiedBy', zh: '整改人', aliases: ['整改负责人'], type: { t: 'text', maxLength: 100 } },
+  { key: 'rectification', zh: '整改措施', aliases: ['整改情况'], type: { t: 'text', maxLength: 2000 } },
+  { key: 'verifiedAt', zh: '验收时间', aliases: ['验收日期', '销号日期'], type: { t: 'timestamp' } },
+  { key: 'verifiedBy', zh: '验收人', aliases: ['销号人'], type: { t: 'text', maxLength: 100 } },
+  OPTIONAL_LON,
+  OPTIONAL_LAT,
+]
+
+interface HiddenDangerRecord extends SourceBase {
+  row: Record<string, unknown>
+}
+
+export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
+  kind: 'hidden_dangers',
+  tables: ['hidden_danger'],
+  label: { en: 'hidden danger', zh: '事故隐患' },
+  fields: HIDDEN_DANGER_FIELDS,
+  geometry: 'point',
+  pointOptional: true,
+  prepare(input) {
+    const v = input.values
+    const status = (v.status as string | null | undefined) ?? 'open'
+    const problems = dateOrder(v, 'foundAt', 'deadline', '发现日期 (foundAt)')
+    if (status !== 'open' && !v.rectifiedAt) problems.push({ field: 'rectifiedAt', reason: `is required when the status is ${status}` })
+    if (status === 'verified' && !v.verifiedAt) problems.push({ field: 'verifiedAt', reason: 'is required when the status is verified' })
+    if (status === 'verified' && !v.verifiedBy) problems.push({ field: 'verifiedBy', reason: 'is required when the status is verified' })
+    if (v.verifiedBy && v.verifiedBy === v.reportedBy) problems.push({ field: 'verifiedBy', value: v.verifiedBy, reason: 'must differ from the person who reported the hidden danger' })
+    if (problems.length > 0) return problems
+    return {
+      ...sourceBase(input),
+      row: {
+        description: v.description, is_major: v.isMajor ?? true, found_at: v.foundAt, deadline: v.deadline, status, reported_by: v.reportedBy,
+        rectified_at: v.rectifiedAt ?? null, rectified_by: v.rectifiedBy ?? null, rectification: v.rectification ?? null,
+        verified_at: v.verifiedAt ?? null, verified_by: v.verifiedBy ?? null,
+      },
+    }
+  },
+  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  async check(trx, batch) {
+    await resolveEnterprises(trx, batch)
+  },
+  async write(trx, batch) {
+    const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
+    const r = await upsertByExternalId(trx, 'hidden_danger', 'HD', rows, [
+      ['enterprise_id', 'bigint'], ['description', 'text'], ['is_major', 'boolean'], ['found_at', 'date'], ['deadline', 'date'], ['status', 'text'],
+      ['reported_by', 'text'], ['rectified_at', 'timestamptz'], ['rectified_by', 'text'], ['rectification', 'text'], ['verified_at', 'timestamptz'], ['verified_by', 'text'],
+    ], POINT_SQL)
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+  },
+}
+
+// ------------------------------------------------------------------------------ major hazards
+
+export const GRADE_VALUES = { '1': ['一级'], '2': ['二级'], '3': ['三级'], '4': ['四级'] } as const
+
+export const MAJOR_HAZARD_FIELDS: readonly Field[] = [
+  EXTERNAL_ID_FIELD,
+  ENTERPRISE_USCC_FIELD,
+  { key: 'name', zh: '危险源名称', aliases: ['重大危险源名称', '名称', '单元名称'], type: { t: 'text', maxLength: 200 }, required: true },
+  { key: 'population500m', zh: '500米内人口', aliases: ['周边500米人口', '500米范围内人数', '人口'], type: { t: 'integer', min: 0 }, required: true },
+  { key: 'reportedR', zh: '上报R值', aliases: ['上报r', 'reported_r'], type: { t: 'number', min: 0 } },
+  { key: 'reportedGrade', zh: '上报等级', aliases: ['危险源等级', '级别'], type: { t: 'enum', values: GRADE_VALUES } },
+  IMPACT_RADIUS,
+  { key: 'reportedAt', zh: '备案日期', aliases: ['报告日期', '填报日期', '备案时间'], type: { t: 'date' }, required: true },
+  VALID_UNTIL,
+  { key: 'substances', zh: '物质清单', aliases: ['物质(json)'], type: { t: 'json' }, description: 'JSON array of { name, cas, class, q, Q, beta }' },
+  { key: 'substanceName', zh: '物质名称', aliases: ['危险化学品名称', '物质'], type: { t: 'text', maxLength: 200 } },
+  { key: 'cas', zh: 'CAS号', aliases: ['cas', 'cas编号'], type: { t: 'text', maxLength: 20 } },
+  { key: 'hazardClass', zh: '危险性类别', aliases: ['类别', 'class'], type: { t: 'text', maxLength: 20 } },
+  { key: 'q', zh: '设计最大量(吨)', aliases: ['最大存在量', '设计最大量', '实际存在量', 'q(t)'], type: { t: 'number', positive: true } },
+  { key: 'criticalQ', zh: '临界量(吨)', aliases: ['临界量', 'Q(t)', 'criticalq'], type: { t: 'number', positive: true } },
+  { key: 'beta', zh: '校正系数β', aliases: ['β', '校正系数'], type: { t: 'number', positive: true } },
+  OPTIONAL_LON,
+  OPTIONAL_LAT,
+  { key: 'S', zh: 'S值', type: { t: 'number' }, exportOnly: true },
+  { key: 'R', zh: 'R值(计算)', type: { t: 'number' }, exportOnly: true },
+  { key: 'grade', zh: '分级', type: { t: 'integer' }, exportOnly: true },
+  { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true },
+]
+
+interface Substance {
+  name: string
+  cas: string | null
+  class: string | null
+  q: number
+  Q: number
+  beta: number | null
+}
+
+interface MajorHazardRecord extends SourceBase {
+  firstRow: number
+  fields: { name: string; population_500m: number; reported_r: number | null; reported_grade: number | null; impact_radius_m: number | null; reported_at: string; valid_until: string | null }
+  substances: Substance[]
+  graded?: Record<string, unknown>
+  betas?: number[]
+}
+
+function substancesOf(v: Record<string, unknown>): Substance[] | Problem[] {
+  const out: Substance[] = []
+  if (Array.isArray(v.substances)) {
+    for (const [i, s] of (v.substances as Array<Record<string, unknown>>).entries()) {
+      const q = Number(s.q)
+      const Q = Number(s.Q ?? s.criticalQ)
+      if (typeof s.name !== 'string' || !(q > 0) || !(Q > 0)) return [{ field: 'substances', reason: `substance ${i + 1} needs a name, q > 0 and Q > 0 (tonnes)` }]
+      out.push({ name: s.name, cas: (s.cas as string) ?? null, class: (s.class as string) ?? null, q, Q, beta: s.beta === undefined || s.beta === null ? null : Number(s.beta) })
+    }
+  } else if (v.substances !== null && v.substances !== undefined) return [{ field: 'substances', reason: 'must be a JSON array of { name, cas, class, q, Q, beta }' }]
+  if (v.substanceName !== null && v.substanceName !== undefined) {
+    const missing = ['q', 'criticalQ'].filter((k) => v[k] === null || v[k] === undefined)
+    if (missing.length > 0) return missing.map((k) => ({ field: k, reason: `is required with 物质名称 (substanceName)` }))
+    out.push({ name: v.substanceName as string, cas: (v.cas as string | null) ?? null, class: (v.hazardClass as string | null) ?? null, q: v.q as number, Q: v.criticalQ as number, beta: (v.beta as number | null) ?? null })
+  }
+  return out
+}
+
+export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
+  kind: 'major_hazards',
+  tables: ['major_hazard', 'major_hazard_substance'],
+  label: { en: 'major hazard installation', zh: '重大危险源' },
+  fields: MAJOR_HAZARD_FIELDS,
+  geometry: 'point',
+  pointOptional: true,
+  prepare(input) {
+    const v = input.values
+    const substances = substancesOf(v)
+    const problems = dateOrder(v, 'reportedAt', 'validUntil', '备案日期 (reportedAt)')
+    if (substances.length > 0 && 'reason' in substances[0]!) problems.push(...(substances as Problem[]))
+    if (problems.length > 0) return problems
+    return {
+      ...sourceBase(input),
+      firstRow: input.row,
+      fields: {
+        name: v.name as string, population_500m: v.population500m as number, reported_r: (v.reportedR as number | null) ?? null,
+        reported_grade: v.reportedGrade === null || v.reportedGrade === undefined ? null : Number(v.reportedGrade),
+        impact_radius_m: (v.impactRadiusM as number | null) ?? null, reported_at: v.reportedAt as string, valid_until: (v.validUntil as string | null) ?? null,
+      },
+      substances: substances as Substance[],
+    }
+  },
+  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  merge(into, next) {
+    into.substances.push(...next.substances)
+  },
+  async check(trx, batch, ctx) {
+    for (const p of batch) {
+      if (p.record.substances.length === 0) {
+        p.problems.push({ field: 'substanceName', reason: 'an installation needs at least one substance (物质名称, 设计最大量, 临界量) or a 物质清单 JSON' })
+        continue
+      }
+      try {
+        const graded = identifyAndGradeMajorHazard(
+          { population500m: p.record.fields.population_500m, substances: p.record.substances.map((s) => ({ name: s.name, cas: s.cas ?? undefined, class: s.class ?? undefined, q: s.q, Q: s.Q, beta: s.beta ?? undefined })) },
+          ctx.rules,
+        )
+        if (!graded.identified) {
+          p.problems.push({ field: 'q', reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}` })
+          continue
+        }
+        p.record.betas = graded.betas
+        p.record.graded = {
+          s: graded.S, r: graded.R, alpha: graded.alpha, grade: graded.grade, level: graded.level,
+          grade_mismatch: compareReportedGrade({ R: p.record.fields.reported_r, grade: p.record.fields.reported_grade }, graded, ctx.rules),
+        }
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err
+        const field = err.details[0]?.field ?? ''
+        p.problems.push({ field: /class/.test(field) ? 'hazardClass' : /beta/.test(field) ? 'beta' : /\.Q$/.test(field) ? 'criticalQ' : /\.q$/.test(field) ? 'q' : 'substances', reason: err.message })
+      }
+    }
+    await resolveEnterprises(trx, batch.filter((p) => p.problems.length === 0))
+  },
+  async write(trx, batch, ctx) {
+    const rows = batch.map((p) => ({
+      ...p.record.fields, ...p.record.graded, rule_version: ctx.rules.version,
+      enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat,
+    }))
+    const r = await upsertByExternalId(trx, 'major_hazard', 'MH', rows, [
+      ['enterprise_id', 'bigint'], ['name', 'text'], ['population_500m', 'integer'], ['reported_r', 'float8'], ['reported_grade', 'smallint'],
+      ['s', 'float8'], ['r', 'float8'], ['alpha', 'float8'], ['grade', 'smallint'], ['level', 'smallint'], ['grade_mismatch', 'text'],
+      ['impact_radius_m', 'float8'], ['reported_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
+    ], POINT_SQL, false)
+    const ids = [...r.ids.values()]
+    await trx.raw('DELETE FROM major_hazard_substance WHERE major_hazard_id = ANY(?::bigint[])', [`{${ids.join(',')}}`])
+    const substances = batch.flatMap((p) =>
+      p.record.substances.map((s, i) => ({
+        major_hazard_id: r.ids.get(p.record.externalId), name: s.name, cas: s.cas, hazard_class: s.class ? (canonicalHazardClass(s.class, ctx.rules) ?? null) : null,
+        q_t: s.q, critical_q_t: s.Q, beta: p.record.betas![i],
+      })),
+    )
+    await trx.raw(
+      `INSERT INTO major_hazard_substance (major_hazard_id, name, cas, hazard_class, q_t, critical_q_t, beta)
+       SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(major_hazard_id bigint, name text, cas text, hazard_class text, q_t float8, critical_q_t float8, beta float8)`,
+      [jsonRows(substances)],
+    )
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+  },
+}

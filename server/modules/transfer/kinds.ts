@@ -1,0 +1,118 @@
+/**
+ * What an import kind is: its fields, where its geometry comes from, how one row becomes a record
+ * (pure checks), which checks need the database (per batch), and how a batch is written. The
+ * orchestration (reading, batching, the transaction, the report, the regrade) is in import.ts.
+ */
+import type { Geometry, Point } from 'geojson'
+import type { Knex } from 'knex'
+import type { RuleSet } from '../../domain/rules'
+import type { Field } from './fields'
+
+export const IMPORT_KINDS = [
+  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids',
+] as const
+export type ImportKindName = (typeof IMPORT_KINDS)[number]
+
+/** A problem with one row; `field` is a field key (reported as the file's header) or omitted. */
+export interface Problem {
+  field?: string
+  reason: string
+  value?: unknown
+}
+
+/** Longitude/latitude box of the deployment (the divisions), WGS 84 degrees, margin included. */
+export interface Extent {
+  minLon: number
+  minLat: number
+  maxLon: number
+  maxLat: number
+}
+
+/** A row after the common steps: values parsed by field key, geometry in WGS 84. */
+export interface RowInput {
+  row: number
+  line: number
+  /** Parsed values by field key: null when empty, undefined when the file has no such column. */
+  values: Record<string, unknown>
+  /** Point kinds: the location (absent when the row gives none); area kinds: the geometry. */
+  geometry: Geometry | null
+}
+
+/** What every kind may read while preparing and checking rows. */
+export interface KindContext {
+  rules: RuleSet
+  /** Division codes in the database (and, for a divisions import, those already read from the file). */
+  divisions: Set<string>
+  /** Field keys whose columns the file has. */
+  present: Set<string>
+  /** Converts a geometry from the file's coordinate system to WGS 84 (throws `invalid('lon'|'lat')`). */
+  toWgs84(geometry: Geometry): Geometry
+  /** What a kind's `load` keeps for its checks during one import (e.g. grid codes). */
+  memo: Map<string, unknown>
+}
+
+/** A prepared row on its way to the database. */
+export interface Prepared<R> {
+  input: RowInput
+  record: R
+  /** Problems found by the batch checks; the row is not written when any. */
+  problems: Problem[]
+}
+
+export interface WriteResult {
+  created: number
+  updated: number
+  /** Enterprises whose grading sources changed (for the regrade). */
+  enterpriseIds: number[]
+  /** Area assessments that changed. */
+  areaIds: number[]
+  /** Division units or management grids changed: cells must be mapped to regions again. */
+  regionsChanged?: boolean
+}
+
+export interface KindSpec<R> {
+  kind: ImportKindName
+  /** Singular English and Chinese names, for messages. */
+  label: { en: string; zh: string }
+  fields: readonly Field[]
+  /** Tables the kind writes (for planner statistics after a large import). */
+  tables: readonly string[]
+  /** Where the geometry comes from: lon/lat or a Point; a polygon (or line); none. */
+  geometry: 'point' | 'area' | 'none'
+  /** A point kind whose location may be omitted (it defaults to its enterprise's). */
+  pointOptional?: boolean
+  /** Skips the deployment-extent check (divisions define that extent). */
+  noExtentCheck?: boolean
+  /** Field keys required as columns beyond `required` fields, given whether the file has geometry. */
+  requiredColumns?(hasGeometry: boolean): string[]
+  /** Pure checks of one row; returns the record or the row's problems. */
+  prepare(input: RowInput, ctx: KindContext): R | Problem[]
+  /** The record's key within the file (USCC, code, external id) for duplicate detection, and its field. */
+  key?(record: R): { field: string; value: string } | null
+  /** Consecutive rows with the same key make one record (an installation and its substances). */
+  merge?(into: R, next: R): Problem[] | void
+  /** Loads what the batch checks need, once per import. */
+  load?(trx: Knex.Transaction, ctx: KindContext): Promise<void>
+  /** Checks that need the database; adds problems to the rows. */
+  check?(trx: Knex.Transaction, batch: Array<Prepared<R>>, ctx: KindContext): Promise<void>
+  /** Writes valid rows; inside a savepoint, so a failure can be narrowed down to a row. */
+  write(trx: Knex.Transaction, batch: Array<Prepared<R>>, ctx: KindContext): Promise<WriteResult>
+  /** Last steps after every batch (e.g. division parents); problems name rows. */
+  finish?(trx: Knex.Transaction, ctx: KindContext): Promise<Array<{ row: number; line: number; problem: Problem }>>
+}
+
+/** The coordinates of a point geometry (a Point, or a MultiPoint of one). */
+export function pointOf(geometry: Geometry | null): [number, number] | null {
+  if (geometry === null) return null
+  if (geometry.type === 'Point') return [geometry.coordinates[0]!, geometry.coordinates[1]!]
+  return null
+}
+
+export function point(lon: number, lat: number): Point {
+  return { type: 'Point', coordinates: [lon, lat] }
+}
+
+/** Serialises rows for `jsonb_to_recordset(?::jsonb)`: every value bound in one parameter. */
+export function jsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows)
+}

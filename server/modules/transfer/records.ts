@@ -1,0 +1,37 @@
+/**
+ * What every file reader yields: the file's column headers, then one record per data row with its
+ * values by header and, for spatial formats, its geometry in the file's own coordinates.
+ */
+import type { Geometry } from 'geojson'
+
+export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile'] as const
+export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+
+export interface SourceRecord {
+  /** 1-based data row: the header and empty rows are not counted. */
+  row: number
+  /**
+   * Where the row is in the file: the text line where it starts (CSV, GeoJSON), the sheet row
+   * number (XLSX) or the record number (shapefile).
+   */
+  line: number
+  /** Cell values by column header, as the file gives them (strings, numbers, booleans, dates, JSON). */
+  values: Record<string, unknown>
+  /** The feature's geometry (GeoJSON, shapefile), in the file's coordinate system; absent for tables. */
+  geometry?: Geometry | null
+  /** A problem the reader found with the row itself (e.g. more fields than the header). */
+  problem?: { column?: string; reason: string }
+}
+
+/** A file opened for import: its headers are known, its records are read on demand. */
+export interface RecordReader {
+  format: ImportFormat
+  /** Text encoding of the file (CSV, GeoJSON) or of its attribute table (shapefile); null for XLSX. */
+  readonly encoding: string | null
+  headers: string[]
+  /** A coordinate system the file declares itself (shapefile .prj WKT, GeoJSON `crs` member). */
+  declaredCrs: { wkt?: string; name?: string } | null
+  records: AsyncIterable<SourceRecord>
+  /** Releases temporary files and open handles; safe to call twice. */
+  close(): Promise<void>
+}

@@ -1,0 +1,219 @@
+/**
+ * Import and export over HTTP (DESIGN §9). Uploads arrive as the raw request body or as multipart
+ * (`file`, optional `mapping`), are never buffered in memory, and may be as large as the import
+ * limit (not the app's 1 MB body limit). Exports stream rows page by page.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import multipart from '@fastify/multipart'
+import { invalid } from '../../errors'
+import { errorResponses, parseBBox } from '../../schemas'
+import { IMPORT_MAX_BYTES, spoolToFile, limitBytes } from './bytes'
+import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayerName } from './export'
+import { rejection, runImport, type ImportOptions, type ImportReport, type ImportSource } from './import'
+import { IMPORT_KINDS, type ImportKindName } from './kinds'
+import { IMPORT_FORMATS, type ImportFormat } from './records'
+
+interface ImportQuery {
+  format?: ImportFormat
+  crs?: string
+  mode: 'all' | 'valid'
+  dryRun: boolean
+  mapping?: string
+}
+
+const rowErrorSchema = {
+  type: 'object',
+  properties: {
+    row: { type: 'integer', description: '1-based data row (header and empty rows not counted)' },
+    line: { type: 'integer', description: 'text line (CSV, GeoJSON), sheet row (XLSX) or record number (shapefile)' },
+    column: { type: 'string', description: 'the column as the file names it' },
+    value: {},
+    reason: { type: 'string' },
+  },
+  required: ['row', 'reason'],
+} as const
+
+const reportSchema = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string' },
+    format: { type: 'string' },
+    encoding: { type: ['string', 'null'], description: 'utf-8 or gbk for text files and shapefile attributes; null for XLSX' },
+    crs: { type: 'string', description: 'the coordinate system the file was read in' },
+    mode: { type: 'string' },
+    dryRun: { type: 'boolean' },
+    rows: { type: 'integer' },
+    valid: { type: 'integer' },
+    invalid: { type: 'integer' },
+    created: { type: 'integer' },
+    updated: { type: 'integer' },
+    unchanged: { type: 'integer' },
+    rejected: { type: 'boolean', description: 'mode all with invalid rows: nothing stored (a real import answers 422 instead)' },
+    stored: { type: 'boolean' },
+    errors: { type: 'array', items: rowErrorSchema },
+    errorsTruncated: { type: 'boolean' },
+    columns: { type: 'object', additionalProperties: { type: 'string' }, description: 'field fed by each column of the file' },
+    ignoredColumns: { type: 'array', items: { type: 'string' } },
+    regrade: { type: 'object', additionalProperties: true },
+    seconds: { type: 'number' },
+  },
+} as const
+
+/** The import size limit: `config.importMaxBytes` when the configuration has one, else IMPORT_MAX_BYTES. */
+function importLimit(app: FastifyInstance): number {
+  return (app.config as unknown as { importMaxBytes?: number }).importMaxBytes ?? IMPORT_MAX_BYTES
+}
+
+function parseMapping(raw: string | undefined, field: string): Record<string, string | null> | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw invalid(field, 'must be a JSON object {"source header": "field"}')
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => v !== null && typeof v !== 'string')) {
+    throw invalid(field, 'must be a JSON object {"source header": "field"} (a field name, or "" to ignore the column)')
+  }
+  return parsed as Record<string, string | null>
+}
+
+export default async function transferRoutes(app: FastifyInstance): Promise<void> {
+  const maxBytes = importLimit(app)
+  // Uploads of any type reach the handler unread: it streams them itself.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null))
+  await app.register(multipart, { limits: { fileSize: maxBytes + 1, files: 1, fields: 10, parts: 11 } })
+
+  app.post<{ Params: { kind: ImportKindName }; Querystring: ImportQuery }>(
+    '/import/:kind',
+    {
+      bodyLimit: maxBytes,
+      schema: {
+        tags: ['import/export'],
+        summary: 'Import a file of records (CSV UTF-8/GBK, XLSX, GeoJSON, zipped shapefile)',
+        description:
+          'The file is the raw request body (application/octet-stream, text/csv, …; read as it arrives) or the `file` field of a ' +
+          'multipart form with an optional `mapping` field (spooled to a temporary file). Column headers in Chinese or English map automatically; `mapping` ' +
+          '(JSON {"source header": "field"}) overrides. mode=all stores nothing when any row is invalid (422 with every row ' +
+          'named); mode=valid stores the valid rows and reports the rest. dryRun=true validates and reports without storing.',
+        params: { type: 'object', properties: { kind: { type: 'string', enum: [...IMPORT_KINDS] } }, required: ['kind'] },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            format: { type: 'string', enum: [...IMPORT_FORMATS], description: 'default: from the file name or its first bytes' },
+            crs: { type: 'string', maxLength: 20, description: 'wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid; a shapefile .prj is honoured' },
+            mode: { type: 'string', enum: ['all', 'valid'], default: 'all' },
+            dryRun: { type: 'boolean', default: false },
+            mapping: { type: 'string', maxLength: 10_000, description: 'JSON {"source header": "field"}' },
+          },
+        },
+        response: { 200: reportSchema, 413: errorResponses[400], 422: errorResponses[400], ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const base: Omit<ImportOptions, 'mapping'> = {
+        kind: request.params.kind,
+        format: q.format,
+        crs: q.crs,
+        mode: q.mode,
+        dryRun: q.dryRun,
+        maxBytes,
+        grading: app.grading,
+        fullRegradeAfterCommit: 'background',
+        onBackgroundError: (err) => app.log.error({ err }, 'full regrade after import failed'),
+        // Until authentication exists (a later issue adds `request.user`), imports are audited without a user.
+        username: null,
+      }
+      const report = request.isMultipart()
+        ? await importMultipart(request, base, parseMapping(q.mapping, 'mapping'), maxBytes)
+        : await runImport(app.db, rawSource(request), { ...base, mapping: parseMapping(q.mapping, 'mapping') })
+      if (report.rejected && !report.dryRun) throw rejection(report)
+      return report
+    },
+  )
+
+  function rawSource(request: FastifyRequest): ImportSource {
+    const length = request.headers['content-length']
+    const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(request.headers['content-disposition'] ?? '')?.[1]
+    return {
+      stream: request.raw,
+      size: length === undefined ? null : Number(length),
+      fileName: name === undefined ? null : decodeURIComponent(name),
+    }
+  }
+
+  /** A multipart upload: the file is spooled to disk (never memory), so the `mapping` field may come before or after it. */
+  async function importMultipart(request: FastifyRequest, base: Omit<ImportOptions, 'mapping'>, queryMapping: Record<string, string | null> | undefined, limit: number): Promise<ImportReport> {
+    let mapping = queryMapping
+    let spooled: { file: string; remove: () => Promise<void>; fileName: string } | null = null
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname !== 'mapping') throw invalid(part.fieldname, 'unknown form field: send `file` and optionally `mapping`')
+          mapping = parseMapping(String(part.value), 'mapping')
+          continue
+        }
+        if (part.fieldname !== 'file') throw invalid(part.fieldname, 'the upload must be the form field `file`')
+        if (spooled !== null) throw invalid('file', 'send one file per import')
+        const s = await spoolToFile(limitBytes(part.file, limit, { bytes: 0 }), '.upload')
+        spooled = { ...s, fileName: part.filename }
+      }
+      if (spooled === null) throw invalid('file', 'the multipart form has no `file` field')
+      return await runImport(app.db, { path: spooled.file, fileName: spooled.fileName }, { ...base, mapping })
+    } finally {
+      await spooled?.remove()
+    }
+  }
+
+  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: { division?: string; minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number } }>(
+    '/export/:layer.:format',
+    {
+      schema: {
+        tags: ['import/export'],
+        summary: 'Export a layer of the current selection as GeoJSON, CSV (UTF-8 with BOM) or XLSX, streamed',
+        params: {
+          type: 'object',
+          properties: { layer: { type: 'string', enum: [...EXPORT_LAYERS] }, format: { type: 'string', enum: [...EXPORT_FORMATS] } },
+          required: ['layer', 'format'],
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+            minLevel: { type: 'integer', minimum: 0, maximum: 4, description: 'lowest risk level to include' },
+            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
+            lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'CSV/XLSX headers and labels: Chinese (default) or English' },
+            res: { type: 'integer', minimum: 0, maximum: 15, description: 'cells only: H3 resolution (default: the analysis resolution)' },
+          },
+        },
+        response: {
+          200: { description: 'The file (GeoJSON, CSV or XLSX), streamed as attachment', type: 'string', format: 'binary' },
+          400: errorResponses[400], 500: errorResponses[500], 503: errorResponses[503],
+        },
+      },
+    },
+    async (request, reply) => {
+      const { layer, format } = request.params
+      const q = request.query
+      const out = await exportLayer(app.db, layer, format, {
+        division: q.division,
+        minLevel: q.minLevel,
+        bbox: q.bbox === undefined ? undefined : parseBBox(q.bbox),
+        lang: q.lang,
+        res: q.res ?? app.grading.res,
+        rules: app.grading.rules,
+      })
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
+      reply
+        .header('content-type', out.contentType)
+        .header('content-disposition', `attachment; filename="${layer}-${stamp}.${format}"`)
+        .header('cache-control', 'no-store')
+      return reply.send(out.stream)
+    },
+  )
+}
+

@@ -1,0 +1,248 @@
+/**
+ * XLSX (Office Open XML) read as a stream: the shared-string table is loaded (Excel's design puts
+ * every distinct text there), then the first worksheet is parsed row by row with a SAX parser.
+ * Cells come out as strings, numbers, booleans or, for date-formatted cells, Date objects (UTC).
+ */
+import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import { emptyFile, fileError } from './bytes'
+import type { RecordReader, SourceRecord } from './records'
+import { openZip, type ZipArchive } from './zip'
+
+/** Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK ones). */
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+/** Days from 1899-12-30 (Excel's day 0, after its 1900 leap-year bug) to 1970-01-01. */
+const EXCEL_EPOCH_DAYS = 25569
+const MS_PER_DAY = 86_400_000
+
+/** A Date (UTC) from an Excel serial day number. */
+export function excelSerialToDate(serial: number): Date {
+  return new Date(Math.round((serial - EXCEL_EPOCH_DAYS) * MS_PER_DAY))
+}
+
+/** Zero-based column index of a cell reference such as `AB12`. */
+export function columnIndex(ref: string): number {
+  let n = 0
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i)
+    if (c < 65 || c > 90) break
+    n = n * 26 + (c - 64)
+  }
+  return n - 1
+}
+
+function isDateFormatCode(code: string): boolean {
+  const stripped = code.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '')
+  return /[ymdhs]/i.test(stripped) && !/^(general|@)$/i.test(stripped.trim())
+}
+
+async function parseXml(zip: ZipArchive, name: string, handlers: (parser: SaxesParser) => void): Promise<void> {
+  const parser = new SaxesParser()
+  handlers(parser)
+  const stream = await zip.open(name)
+  stream.setEncoding('utf8')
+  for await (const chunk of stream) parser.write(chunk as string)
+  parser.close()
+}
+
+async function firstSheetPath(zip: ZipArchive): Promise<string> {
+  const workbook = await zip.text('xl/workbook.xml')
+  const sheet = /<(?:\w+:)?sheet\b[^>]*\br:id="([^"]+)"/.exec(workbook) ?? /<(?:\w+:)?sheet\b[^>]*\bid="([^"]+)"/.exec(workbook)
+  if (sheet && zip.has('xl/_rels/workbook.xml.rels')) {
+    const rels = await zip.text('xl/_rels/workbook.xml.rels')
+    for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+      const id = /\bId="([^"]+)"/.exec(m[0])?.[1]
+      const target = /\bTarget="([^"]+)"/.exec(m[0])?.[1]
+      if (id === sheet[1] && target) return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`
+    }
+  }
+  const fallback = zip.names.filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n)).sort()[0]
+  if (!fallback) throw fileError('the workbook has no worksheet')
+  return fallback
+}
+
+async function sharedStrings(zip: ZipArchive): Promise<string[]> {
+  const strings: string[] = []
+  if (!zip.has('xl/sharedStrings.xml')) return strings
+  let current: string[] | null = null
+  let text: string | null = null
+  let phonetic = 0
+  await parseXml(zip, 'xl/sharedStrings.xml', (p) => {
+    p.on('opentag', (tag) => {
+      const name = tag.name.replace(/^\w+:/, '')
+      if (name === 'si') current = []
+      else if (name === 'rPh') phonetic++
+      else if (name === 't' && phonetic === 0) text = ''
+    })
+    p.on('text', (t) => {
+      if (text !== null) text += t
+    })
+    p.on('closetag', (tag) => {
+      const name = tag.name.replace(/^\w+:/, '')
+      if (name === 't' && text !== null) {
+        current?.push(text)
+        text = null
+      } else if (name === 'rPh') phonetic--
+      else if (name === 'si') {
+        strings.push((current ?? []).join(''))
+        current = null
+      }
+    })
+  })
+  return strings
+}
+
+/** Indexes of cell styles (`s` attribute) that format numbers as dates. */
+async function dateStyles(zip: ZipArchive): Promise<Set<number>> {
+  const styles = new Set<number>()
+  if (!zip.has('xl/styles.xml')) return styles
+  const xml = await zip.text('xl/styles.xml')
+  const custom = new Map<number, string>()
+  for (const m of xml.matchAll(/<(?:\w+:)?numFmt\b[^>]*>/g)) {
+    const id = /numFmtId="(\d+)"/.exec(m[0])?.[1]
+    const code = /formatCode="([^"]*)"/.exec(m[0])?.[1]
+    if (id !== undefined && code !== undefined) custom.set(Number(id), code.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))
+  }
+  const cellXfs = /<(?:\w+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:\w+:)?cellXfs>/.exec(xml)?.[1] ?? ''
+  let index = 0
+  for (const m of cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*?(?:\/>|>)/g)) {
+    const id = Number(/numFmtId="(\d+)"/.exec(m[0])?.[1] ?? 0)
+    const code = custom.get(id)
+    if (code !== undefined ? isDateFormatCode(code) : BUILTIN_DATE_FORMATS.has(id)) styles.add(index)
+    index++
+  }
+  return styles
+}
+
+/** Opens an XLSX file on disk and reads the first worksheet; its first non-empty row is the header. */
+export async function openXlsx(file: string): Promise<RecordReader> {
+  const zip = await openZip(file)
+  try {
+    if (!zip.has('xl/workbook.xml')) throw fileError('not an XLSX workbook (no xl/workbook.xml in the archive)')
+    const sheetPath = await firstSheetPath(zip)
+    const strings = await sharedStrings(zip)
+    const dates = await dateStyles(zip)
+    const rows = sheetRows(zip, sheetPath, strings, dates)[Symbol.asyncIterator]()
+    const first = await rows.next()
+    if (first.done) throw emptyFile()
+    const headerCells = first.value.cells
+    const headers: string[] = []
+    const columns: Array<{ index: number; header: string }> = []
+    const seen = new Map<string, number>()
+    headerCells.forEach((cell, index) => {
+      const header = cell === null || cell === undefined ? '' : String(cell instanceof Date ? cell.toISOString().slice(0, 10) : cell).trim()
+      if (header === '') return
+      if (seen.has(header)) throw fileError(`column "${header}" appears twice in the header row`, header)
+      seen.set(header, index)
+      headers.push(header)
+      columns.push({ index, header })
+    })
+    if (headers.length === 0) throw emptyFile()
+    async function* read(): AsyncGenerator<SourceRecord> {
+      let row = 0
+      for (;;) {
+        const next = await rows.next()
+        if (next.done) return
+        row++
+        const values: Record<string, unknown> = {}
+        for (const { index, header } of columns) values[header] = next.value.cells[index] ?? ''
+        yield { row, line: next.value.number, values }
+      }
+    }
+    return { format: 'xlsx', encoding: null, headers, declaredCrs: null, records: read(), close: async () => zip.close() }
+  } catch (err) {
+    zip.close()
+    throw err
+  }
+}
+
+type Cell = string | number | boolean | Date | null
+
+/** Non-empty rows of a worksheet, streamed: the sheet number of each row and its cells by column. */
+async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[], dates: Set<number>): AsyncGenerator<{ number: number; cells: Cell[] }> {
+  const parser = new SaxesParser()
+  const ready: Array<{ number: number; cells: Cell[] }> = []
+  let rowNumber = 0
+  let cells: Cell[] | null = null
+  let nextColumn = 0
+  let cellType = ''
+  let cellStyle = -1
+  let cellColumn = 0
+  let text: string | null = null
+  let value: string | null = null
+  let inInline = false
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    const name = tag.name.replace(/^\w+:/, '')
+    if (name === 'row') {
+      const r = Number(tag.attributes.r)
+      rowNumber = Number.isFinite(r) && r > 0 ? r : rowNumber + 1
+      cells = []
+      nextColumn = 0
+    } else if (name === 'c') {
+      const ref = tag.attributes.r as string | undefined
+      cellColumn = ref ? columnIndex(ref) : nextColumn
+      nextColumn = cellColumn + 1
+      cellType = (tag.attributes.t as string | undefined) ?? 'n'
+      cellStyle = tag.attributes.s === undefined ? -1 : Number(tag.attributes.s)
+      value = null
+    } else if (name === 'v') text = ''
+    else if (name === 'is') {
+      inInline = true
+      value = ''
+    } else if (name === 't' && inInline) text = ''
+  })
+  parser.on('text', (t) => {
+    if (text !== null) text += t
+  })
+  parser.on('closetag', (tag) => {
+    const name = tag.name.replace(/^\w+:/, '')
+    if (name === 'v') {
+      value = text
+      text = null
+    } else if (name === 't' && inInline) {
+      value = (value ?? '') + (text ?? '')
+      text = null
+    } else if (name === 'is') inInline = false
+    else if (name === 'c' && cells !== null) {
+      let cell: Cell = null
+      if (value !== null) {
+        switch (cellType) {
+          case 's':
+            cell = strings[Number(value)] ?? null
+            break
+          case 'inlineStr':
+          case 'str':
+          case 'e':
+            cell = value
+            break
+          case 'b':
+            cell = value === '1' || value === 'true'
+            break
+          case 'd':
+            cell = new Date(value)
+            break
+          default: {
+            const n = Number(value)
+            cell = Number.isFinite(n) ? (dates.has(cellStyle) ? excelSerialToDate(n) : n) : value
+          }
+        }
+      }
+      cells[cellColumn] = cell
+    } else if (name === 'row' && cells !== null) {
+      if (cells.some((c) => c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === ''))) ready.push({ number: rowNumber, cells })
+      cells = null
+    }
+  })
+  const stream = await zip.open(sheetPath)
+  stream.setEncoding('utf8')
+  try {
+    for await (const chunk of stream) {
+      parser.write(chunk as string)
+      if (ready.length > 0) yield* ready.splice(0)
+    }
+    parser.close()
+    if (ready.length > 0) yield* ready.splice(0)
+  } catch (err) {
+    if (err instanceof Error && /^\d+:\d+: /.test(err.message)) throw fileError(`the worksheet XML is damaged: ${err.message}`)
+    throw err
+  }
+}
