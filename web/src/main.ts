@@ -25,6 +25,10 @@ import { Header } from './ui/header'
 import { Legend } from './ui/legend'
 import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
+import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
+import { renderDispatchSheet } from './incident/sheet'
+import { addIncidentLayers, showIncident } from './map/incident'
+import { parseIncidentParam, withIncidentParam } from './state/incident'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
@@ -47,6 +51,8 @@ function storage(): Storage | null {
 let lang: Lang = initialLang(window.location, storage())
 let messages = MESSAGES[lang]
 const initialUrl = parseUrlHash(window.location.hash)
+/** The incident of a link (incident mode), WGS 84. */
+const initialIncident = parseIncidentParam(window.location.hash)
 let overlays = new Set<OverlayId>(initialUrl.layers ?? DEFAULT_OVERLAYS)
 let basemap: BasemapData | null = null
 /** The divisions' extent: the map's home view and the area coordinates are expected in. */
@@ -55,7 +61,7 @@ let homeBox: LonLatBox | null = null
 const mapContainer = requireElement(document, '#map')
 const panelRoot = requireElement(document, '.panel')
 const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
-const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage)
+const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
 const map = createMap(mapContainer, lang, messages)
 const styleLoaded = map.once('load')
 
@@ -78,6 +84,27 @@ const panel = new SidePanel(panelRoot, messages, {
     }),
   onChange: () => writeUrl(),
   onFocus: focusMap,
+  onError: showError,
+})
+
+const incidentRoot = requireElement(document, '.incident-panel')
+const sheetRoot = requireElement(document, '.dispatch-sheet')
+const incident = new IncidentPanel(incidentRoot, messages, {
+  area: () => homeBox,
+  onIncident: (point, resources) => {
+    showIncident(map, point, resources)
+    if (point) {
+      // Bring the incident and its resources into view.
+      const lons = [point[0], ...resources.map((r) => r.lon)]
+      const lats = [point[1], ...resources.map((r) => r.lat)]
+      // At least the 1 km ring (≈ 0.009° of latitude) around the incident.
+      const [dLon, dLat] = [0.009 / Math.cos((point[1] * Math.PI) / 180), 0.009]
+      const box: LonLatBox = [Math.min(...lons, point[0] - dLon), Math.min(...lats, point[1] - dLat), Math.max(...lons, point[0] + dLon), Math.max(...lats, point[1] + dLat)]
+      moveTo(map, { bbox: box }, 'fly', panelPadding(map, incidentRoot))
+    }
+    writeUrl()
+  },
+  onPrint: (snapshot) => void printDispatchSheet(snapshot),
   onError: showError,
 })
 
@@ -104,14 +131,16 @@ function switchLanguage(): void {
   messages = MESSAGES[lang]
   persistLang(lang, storage())
   applyDocumentLanguage()
-  for (const part of [banner, header, legend, panel, search]) part.setMessages(messages)
+  for (const part of [banner, header, legend, panel, search, incident]) part.setMessages(messages)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, messages)
 }
 
 /** Keeps the overlays and the selection in the URL hash, beside MapLibre's `map=` view. */
 function writeUrl(): void {
-  const hash = withUrlState(window.location.hash, { layers: [...overlays], selection: panel.selection })
+  // While an incident from the URL loads, the URL keeps it.
+  const point = incident.point ?? (incident.isActive ? parseIncidentParam(window.location.hash) : null)
+  const hash = withIncidentParam(withUrlState(window.location.hash, { layers: [...overlays], selection: panel.selection }), point)
   if (hash === window.location.hash) return
   const url = new URL(window.location.href)
   url.hash = hash
@@ -127,6 +156,13 @@ function readUrl(): void {
   }
   overlays = wanted
   legend.setVisible(overlays)
+  const wantedIncident = parseIncidentParam(window.location.hash)
+  const current = incident.point
+  if (wantedIncident && (!current || wantedIncident[0] !== Number(current[0].toFixed(6)) || wantedIncident[1] !== Number(current[1].toFixed(6)))) {
+    setIncidentMode(true)
+    void incident.place({ lon: wantedIncident[0], lat: wantedIncident[1], crs: 'wgs84' })
+    return
+  }
   if (!sameSelection(state.selection, panel.selection)) {
     if (state.selection) void panel.open(state.selection, { mode: state.view ? 'none' : 'fly' })
     else panel.close()
@@ -141,7 +177,50 @@ function focusMap(focus: PanelFocus | null, mode: FocusMode): void {
   moveTo(map, focus.target, move, panelPadding(map, panelRoot))
 }
 
+/** Switches incident mode on (closing the side panel it replaces) or off (clearing the incident). */
+function setIncidentMode(on: boolean): void {
+  if (on) {
+    panel.close()
+    incident.open()
+  } else {
+    incident.close()
+  }
+  header.setIncidentActive(incident.isActive)
+}
+
+function toggleIncident(): void {
+  setIncidentMode(!incident.isActive)
+}
+
+/**
+ * A copy of the map as drawn, as a PNG data: URL. The map keeps no drawing buffer between frames,
+ * so the copy is taken inside the `render` event of a fresh frame, while the frame is still there.
+ */
+function captureMap(): Promise<string> {
+  return new Promise((resolve) => {
+    map.once('render', () => resolve(map.getCanvas().toDataURL('image/png')))
+    map.triggerRepaint()
+  })
+}
+
+/** Fills the dispatch sheet with the incident, a picture of the map and the lists, then prints. */
+async function printDispatchSheet(snapshot: IncidentSnapshot): Promise<void> {
+  const image = await captureMap()
+  renderDispatchSheet(sheetRoot, messages, snapshot, image, new Date(), () => {
+    sheetRoot.hidden = true
+  })
+  window.print()
+}
+
 async function chooseSearchResult(result: SearchResult): Promise<void> {
+  if (incident.isActive) {
+    // In incident mode typed coordinates place the incident; anything else leaves the mode.
+    if (result.kind === 'coordinates') {
+      await incident.place({ lon: result.lon, lat: result.lat, crs: 'wgs84' })
+      return
+    }
+    setIncidentMode(false)
+  }
   switch (result.kind) {
     case 'enterprise':
       await panel.open({ kind: 'enterprise', id: result.id }, { mode: 'fly' })
@@ -240,6 +319,10 @@ function overlayMinZooms(target: MaplibreMap): Partial<Record<OverlayId, number>
 }
 
 function onMapClick(event: MapMouseEvent): void {
+  if (incident.isActive) {
+    void incident.place({ lon: event.lngLat.lng, lat: event.lngLat.lat, crs: 'wgs84' })
+    return
+  }
   const regionOnly = event.originalEvent.shiftKey
   let selection = selectionAt(map, event.point, { regionOnly })
   if (!selection && regionOnly && basemap) {
@@ -257,6 +340,7 @@ function wireInteraction(): void {
     addMapImages(map)
     addOverlays(map, overlays, window.location.origin)
     addSelectionLayers(map)
+    addIncidentLayers(map)
   })
   map.on('click', onMapClick)
   let pointerFrame = 0
@@ -292,7 +376,13 @@ async function start(): Promise<void> {
   })
   await styleLoaded
   writeUrl()
-  const restored = restore ? panel.open(restore, { mode: initialUrl.view ? 'none' : 'jump' }) : Promise.resolve()
+  let restored: Promise<void>
+  if (initialIncident) {
+    setIncidentMode(true)
+    restored = incident.place({ lon: initialIncident[0], lat: initialIncident[1], crs: 'wgs84' })
+  } else {
+    restored = restore ? panel.open(restore, { mode: initialUrl.view ? 'none' : 'jump' }) : Promise.resolve()
+  }
   await Promise.all([basemapLoad, overlaySourcesLoaded(map), restored])
   legend.setZoom(map.getZoom(), overlayMinZooms(map))
   await nextIdle(map)

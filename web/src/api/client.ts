@@ -1,6 +1,7 @@
 import type {
-  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, DivisionCollection, DivisionRank, EnterpriseCollection,
-  EnterpriseFeature, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, SafetyRiskRecord,
+  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, Crs, DivisionCollection, DivisionRank, EnterpriseCollection,
+  EnterpriseFeature, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature,
+  ResourceKind, ResourceVocabulary, SafetyRiskRecord,
 } from './types'
 
 /**
@@ -132,4 +133,30 @@ const RECORD_PATHS: Readonly<Record<RecordKind, string>> = {
 /** One risk record or emergency resource by id. */
 export function fetchRecord<K extends RecordKind>(kind: K, id: number, signal?: AbortSignal): Promise<RecordTypes[K]> {
   return getJson<RecordTypes[K]>(`${RECORD_PATHS[kind]}/${encodeURIComponent(String(id))}`, {}, signal)
+}
+
+/** Resource kinds, statuses and capabilities with their labels. */
+export function fetchResourceVocabulary(signal?: AbortSignal): Promise<ResourceVocabulary> {
+  return getJson<ResourceVocabulary>('/api/resources/vocabulary', {}, signal)
+}
+
+/** A point as the user gave it, in `crs` (the server converts it to WGS 84). */
+export interface CrsPoint {
+  lon: number
+  lat: number
+  crs: Crs
+}
+
+/** The `k` available resources nearest to a point by geodesic distance, optionally of one kind or capability. */
+export function fetchNearestResources(
+  point: CrsPoint,
+  filter: { k: number; kind?: ResourceKind; capability?: string },
+  signal?: AbortSignal,
+): Promise<NearestResponse> {
+  return getJson<NearestResponse>('/api/resources/nearest', { ...point, ...filter, status: 'available' }, signal)
+}
+
+/** Risk sources, cells and shelters within `radiusM` of an incident, and the nearest resources of each kind. */
+export function fetchIncidentContext(point: CrsPoint, radiusM: number, signal?: AbortSignal): Promise<IncidentContext> {
+  return getJson<IncidentContext>('/api/incident/context', { ...point, radiusM }, signal)
 }

@@ -359,3 +359,106 @@ export interface ApiErrorBody {
     details: Array<{ field?: string; message: string; [extra: string]: unknown }>
   }
 }
+
+/** Coordinate systems a point can be given in: WGS 84 (GPS), GCJ-02 (高德/腾讯), BD-09 (百度). */
+export type Crs = 'wgs84' | 'gcj02' | 'bd09'
+
+/** An item of `/api/resources/nearest`: a nearby resource with its depot stock, if any. */
+export interface NearestResource extends NearbyResource {
+  items?: DepotItem[]
+  expertField?: string
+}
+
+/** `/api/resources/nearest`: the query point converted to WGS 84, and the nearest resources. */
+export interface NearestResponse {
+  query: { lon: number; lat: number; crs: Crs; k: number; kind?: string; capability?: string; status?: string }
+  items: NearestResource[]
+}
+
+/** One entry of the resource vocabulary, with its Chinese and English labels. */
+export interface VocabularyEntry {
+  key: string
+  zh: string
+  en: string
+}
+
+/** `/api/resources/vocabulary`. */
+export interface ResourceVocabulary {
+  kinds: VocabularyEntry[]
+  statuses: VocabularyEntry[]
+  capabilities: VocabularyEntry[]
+}
+
+/** Where a thing lies from the incident. */
+export interface Placed {
+  distanceM: number
+  bearingDeg: number
+  lon: number
+  lat: number
+}
+
+export interface IncidentSubstance {
+  name: string
+  cas: string | null
+  hazardClass: string | null
+  /** Design maximum quantity, tonnes. */
+  qT: number
+  /** Critical quantity, tonnes. */
+  criticalQT: number
+}
+
+export interface IncidentMajorHazard extends Placed {
+  id: number
+  name: string
+  level: Level
+  grade: number
+  r: number
+  impactRadiusM: number | null
+  enterprise: { id: number; name: string; address: string | null; responsiblePerson: string | null; responsiblePhone: string | null }
+  substances: IncidentSubstance[]
+}
+
+export interface IncidentHiddenDanger extends Placed {
+  id: number
+  description: string
+  status: 'open' | 'rectified'
+  foundAt: string | null
+  deadline: string | null
+  overdue: boolean
+  enterprise: { id: number; name: string }
+}
+
+export interface IncidentAreaAssessment {
+  id: number
+  name: string
+  areaKind: string
+  level: Level
+  method: string
+  assessor: string
+  assessedAt: string | null
+  validUntil: string | null
+  /** 0 when the incident is inside the area. */
+  distanceM: number
+}
+
+export interface IncidentShelter extends Placed {
+  id: number
+  name: string
+  capacity: number
+  status: string
+  organisation: string | null
+  dutyPhone: string | null
+}
+
+/** `/api/incident/context`: what lies around an incident. */
+export interface IncidentContext {
+  query: { lon: number; lat: number; crs: Crs; radiusM: number }
+  riskSources: {
+    majorHazards: IncidentMajorHazard[]
+    hiddenDangers: IncidentHiddenDanger[]
+    areaAssessments: IncidentAreaAssessment[]
+  }
+  cells: Array<{ h3: string; level: Level; stale: boolean; rule: string; distanceM: number }>
+  shelters: IncidentShelter[]
+  nearestByKind: Partial<Record<ResourceKind, NearestResource[]>>
+}

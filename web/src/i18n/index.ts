@@ -203,6 +203,61 @@ export interface Messages {
   tiers: Record<'city' | 'county' | 'township', string>
   scales: Record<'large' | 'medium' | 'small' | 'micro', string>
   creditStatuses: Record<'good' | 'warned' | 'blacklisted', string>
+  /** The commander view (incident mode): the nearest resources, the risks around and the dispatch sheet. */
+  incident: {
+    /** The header button that switches incident mode on and off. */
+    toggle: string
+    toggleTitle: string
+    title: string
+    /** How to place the incident. */
+    hint: string
+    coordinates: string
+    coordinatesPlaceholder: string
+    crs: string
+    crsNames: Record<'wgs84' | 'gcj02' | 'bd09', string>
+    place: string
+    /** The typed text is not a coordinate pair. */
+    badCoordinates: string
+    /** The incident point, WGS 84. */
+    point: (lon: string, lat: string) => string
+    kind: string
+    capability: string
+    any: string
+    radius: string
+    nearest: (count: number) => string
+    noResources: string
+    /** Distance and direction from the incident: "1.2 公里 东北". */
+    where: (distance: string, direction: string) => string
+    compass: Record<'N' | 'NE' | 'E' | 'SE' | 'S' | 'SW' | 'W' | 'NW', string>
+    dutyPhone: string
+    contact: string
+    status: string
+    majorHazards: (count: number) => string
+    noMajorHazards: string
+    grade: (grade: number) => string
+    substance: (name: string, qT: string, criticalQT: string) => string
+    hiddenDangers: (count: number) => string
+    noHiddenDangers: string
+    overdue: string
+    hiddenDangerStatuses: Record<'open' | 'rectified', string>
+    areaAssessments: (count: number) => string
+    noAreaAssessments: string
+    inside: string
+    shelters: (count: number) => string
+    noShelters: string
+    capacity: (people: string) => string
+    print: string
+    printTitle: string
+    /** The dispatch sheet. */
+    sheetTitle: string
+    sheetTime: string
+    sheetMap: string
+    sheetResources: string
+    sheetHazards: string
+    sheetShelters: string
+    closeSheet: string
+    columns: { name: string; kind: string; distance: string; direction: string; phone: string; contact: string; capabilities: string; substances: string; level: string; capacity: string }
+  }
   errors: {
     title: string
     dismiss: string
@@ -216,6 +271,7 @@ export interface Messages {
     search: string
     loadHealth: string
     map: string
+    loadIncident: string
     /** Explanations of the API's error codes (and the client's `network` / `http`). */
     codes: Record<string, string>
   }

@@ -114,3 +114,16 @@ export function blendOver(top: string, opacity: number, bottom: string): [number
   const b = hexToRgb(bottom)
   return [0, 1, 2].map((i) => Math.round(t[i]! * opacity + b[i]! * (1 - opacity))) as [number, number, number]
 }
+
+/** The commander view (incident mode): the incident, lines to the nearest resources, distance rings. */
+export const INCIDENT_COLORS = {
+  /** The incident marker: a red-black target, apart from the level reds by its black ring. */
+  incident: '#e0001b',
+  incidentOutline: '#111111',
+  /** Lines from the incident to each resource, and the resources' circles: emergency green. */
+  line: '#0a8a4a',
+  resource: '#0a8a4a',
+  /** Distance rings (1, 3, 5 km). */
+  ring: '#1f2a33',
+  halo: '#ffffff',
+} as const

@@ -15,6 +15,7 @@ export type ErrorContext =
   | 'search'
   | 'loadHealth'
   | 'map'
+  | 'loadIncident'
 
 interface ShownError {
   context: ErrorContext

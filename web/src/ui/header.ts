@@ -11,15 +11,18 @@ export class Header {
   private readonly demoBadge: HTMLElement
   private readonly healthIndicator: HTMLElement
   private readonly langSwitch: HTMLButtonElement
+  private readonly incidentToggle: HTMLButtonElement
   private messages: Messages
   private healthState: HealthState = { kind: 'checking' }
 
-  constructor(root: HTMLElement, messages: Messages, onSwitchLanguage: () => void) {
+  constructor(root: HTMLElement, messages: Messages, onSwitchLanguage: () => void, onToggleIncident: () => void) {
     this.title = requireElement(root, '.app-title')
     this.demoBadge = requireElement(root, '.demo-badge')
     this.healthIndicator = requireElement(root, '.health')
     this.langSwitch = requireElement<HTMLButtonElement>(root, '.lang-switch')
     this.langSwitch.addEventListener('click', onSwitchLanguage)
+    this.incidentToggle = requireElement<HTMLButtonElement>(root, '.incident-toggle')
+    this.incidentToggle.addEventListener('click', onToggleIncident)
     this.messages = messages
     this.render()
   }
@@ -32,6 +35,11 @@ export class Header {
   setHealth(state: HealthState): void {
     this.healthState = state
     this.render()
+  }
+
+  /** Marks the incident-mode button as on or off. */
+  setIncidentActive(active: boolean): void {
+    this.incidentToggle.setAttribute('aria-pressed', String(active))
   }
 
   /** Shows the "demo data" badge while synthetic records are on the map. */
@@ -47,6 +55,8 @@ export class Header {
     this.langSwitch.textContent = m.switchLanguage
     this.langSwitch.title = m.switchLanguageTitle
     this.langSwitch.lang = m.locale === 'en' ? 'zh-CN' : 'en'
+    this.incidentToggle.textContent = m.incident.toggle
+    this.incidentToggle.title = m.incident.toggleTitle
 
     const state = this.healthState
     this.healthIndicator.dataset.state = state.kind
