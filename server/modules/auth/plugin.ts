@@ -1,0 +1,121 @@
+import crypto from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import type { Knex } from 'knex'
+import { AppError } from '../../errors'
+import { checkAccess, type Access, type Role, type SessionUser } from './access'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route; see auth/access.ts. */
+    access?: Access
+  }
+  interface FastifyRequest {
+    user: SessionUser | null
+    /** The session's CSRF token, required in X-CSRF-Token on state-changing requests. */
+    csrfToken: string | null
+  }
+  interface FastifyInstance {
+    /** Every guarded route with its declared access, for the authorization matrix. */
+    accessRules: Array<{ method: string; url: string; access: Access | undefined }>
+  }
+}
+
+export const SESSION_COOKIE = 'riskmap_session'
+/** Session lifetime: a working day, seconds. */
+export const SESSION_TTL_S = 8 * 60 * 60
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Routes under access control: the API and the tiles, not the static web app or the API docs. */
+export function isGuarded(url: string | undefined): boolean {
+  return url !== undefined && (url.startsWith('/api/') || url.startsWith('/tiles/')) && !url.startsWith('/api/docs')
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex')
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return null
+}
+
+interface SessionRow {
+  csrf_token: string
+  id: number
+  username: string
+  display_name: string | null
+  role: Role
+  department_id: number | null
+  division_prefix: string | null
+  mgmt_grid_id: number | null
+}
+
+/** The live session of a token, with its user (not disabled, not expired). */
+export async function loadSession(db: Knex, token: string): Promise<{ user: SessionUser; csrfToken: string } | null> {
+  const row = (await db('user_session as s')
+    .join('app_user as u', 'u.id', 's.user_id')
+    .where('s.token_hash', hashToken(token))
+    .andWhere('s.expires_at', '>', db.fn.now())
+    .andWhere('u.disabled', false)
+    .first('s.csrf_token', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id')) as SessionRow | undefined
+  if (!row) return null
+  return {
+    csrfToken: row.csrf_token,
+    user: {
+      id: row.id, username: row.username, displayName: row.display_name, role: row.role,
+      departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+    },
+  }
+}
+
+/** Authenticates each guarded request from its session cookie and enforces the route's access rule and CSRF. */
+export const authPlugin = fp(
+  async (app) => {
+    app.decorate('accessRules', [])
+    app.decorateRequest('user', null)
+    app.decorateRequest('csrfToken', null)
+    app.addHook('onRoute', (route) => {
+      if (!isGuarded(route.url)) return
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      for (const method of methods) if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access })
+    })
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const url = request.routeOptions.url
+      if (!isGuarded(url)) return
+      const token = readCookie(request.headers.cookie, SESSION_COOKIE)
+      if (token) {
+        const session = await loadSession(app.db, token)
+        if (session) {
+          request.user = session.user
+          request.csrfToken = session.csrfToken
+        }
+      }
+      const access = request.routeOptions.config.access
+      const verdict = checkAccess(access, request.user)
+      if (verdict === 'unauthenticated') throw new AppError(401, 'unauthenticated', 'Sign in first: this needs a staff account', [])
+      if (verdict === 'forbidden') {
+        const message = access === undefined ? 'This route has no access rule and is closed' : `The role ${request.user?.role} may not do this`
+        throw new AppError(403, 'forbidden', message, [])
+      }
+      // A signed-in browser must prove the request comes from our page (SameSite=Strict is the first line).
+      if (request.user && !SAFE_METHODS.has(request.method)) {
+        const sent = request.headers['x-csrf-token']
+        if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
+          throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header', [{ field: 'x-csrf-token', message: 'must equal the csrfToken of your session' }])
+        }
+      }
+    })
+  },
+  { name: 'riskmap-auth', dependencies: ['riskmap-db'] },
+)
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && crypto.timingSafeEqual(x, y)
+}
