@@ -11,6 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts'],
           testTimeout: 20_000,
         },
@@ -18,6 +19,8 @@ export default defineConfig({
       {
         test: {
           name: 'db',
+          // after the unit tests: the two projects use different worker counts
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/global-db.ts'],
           testTimeout: 60_000,
