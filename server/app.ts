@@ -9,6 +9,7 @@ import type { Config } from './config'
 import { databasePlugin, type DatabasePluginOptions } from './db/plugin'
 import { AppError, type ErrorDetail } from './errors'
 import healthRoutes from './modules/health/routes'
+import metricsPlugin from './modules/metrics/plugin'
 import divisionRoutes from './modules/divisions/routes'
 import enterpriseRoutes from './modules/enterprises/routes'
 import gradingRoutes from './modules/grading/routes'
@@ -50,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Start-up includes migrations, which may take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,
+    return503OnClosing: false, // on close, finish the requests already received instead of answering them 503
     ajv: {
       // Unknown parameters are errors (not silently dropped), every problem is reported at once.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true },
@@ -74,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   await app.register(databasePlugin, options.database)
 
+  await app.register(metricsPlugin)
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(divisionRoutes, { prefix: '/api/divisions' })
   await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
