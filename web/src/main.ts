@@ -10,7 +10,8 @@ import { createMap, relabelControls } from './map/create'
 import { isClickableAt, selectionAt } from './map/hit'
 import { addMapImages } from './map/images'
 import { addOverlays, overlaySourceId, setOverlayVisible } from './map/layers'
-import { DEFAULT_OVERLAYS, OVERLAY_IDS, type OverlayId } from './map/overlays'
+import { DEFAULT_OVERLAYS, OVERLAY_IDS, TILE_OVERLAY_IDS, type OverlayId } from './map/overlays'
+import { CoverageGaps } from './map/gaps'
 import { addSelectionLayers, showHighlight } from './map/selection'
 import { setBasemapData, setBasemapLanguage, type BasemapData } from './map/style'
 import { createPanelView } from './panels/create'
@@ -29,6 +30,8 @@ import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
 import { renderDispatchSheet } from './incident/sheet'
 import { addIncidentLayers, showIncident } from './map/incident'
 import { parseIncidentParam, withIncidentParam } from './state/incident'
+import { ImportView } from './transfer/view'
+import { refreshOverlayTiles } from './transfer/refresh'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
@@ -64,14 +67,17 @@ const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
 const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
 const map = createMap(mapContainer, lang, messages)
 const styleLoaded = map.once('load')
+const gaps = new CoverageGaps(map, messages, { onError: (context, err) => showError(context, err) })
 
 const legend = new Legend(requireElement(document, '.legend'), messages, overlays, {
   onToggle: (id, visible) => {
     if (visible) overlays.add(id)
     else overlays.delete(id)
     setOverlayVisible(map, id, visible)
+    if (id === 'coverage_gaps') void gaps.setVisible(visible)
     writeUrl()
   },
+  overlayControls: (id) => (id === 'coverage_gaps' ? gaps.controls : null),
 })
 
 const panel = new SidePanel(panelRoot, messages, {
@@ -114,6 +120,10 @@ const search = new SearchBox(requireElement(document, '.search'), messages, {
   onError: (err) => showError('search', err),
 })
 
+const importView = new ImportView(requireElement(document, '.app-header'), requireElement(document, '.app-main'), messages, {
+  onImported: () => refreshOverlayTiles(map),
+})
+
 applyDocumentLanguage()
 
 function showError(context: ErrorContext, error: unknown): void {
@@ -131,7 +141,8 @@ function switchLanguage(): void {
   messages = MESSAGES[lang]
   persistLang(lang, storage())
   applyDocumentLanguage()
-  for (const part of [banner, header, legend, panel, search, incident]) part.setMessages(messages)
+  for (const part of [banner, header, gaps, legend, panel, search, incident]) part.setMessages(messages)
+  importView.setMessages(messages)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, messages)
 }
@@ -154,6 +165,7 @@ function readUrl(): void {
   for (const id of OVERLAY_IDS) {
     if (wanted.has(id) !== overlays.has(id)) setOverlayVisible(map, id, wanted.has(id))
   }
+  if (wanted.has('coverage_gaps') !== overlays.has('coverage_gaps')) void gaps.setVisible(wanted.has('coverage_gaps'))
   overlays = wanted
   legend.setVisible(overlays)
   const wantedIncident = parseIncidentParam(window.location.hash)
@@ -285,7 +297,7 @@ function nextIdle(target: MaplibreMap): Promise<unknown> {
  * error event has already shown it).
  */
 function overlaySourcesLoaded(target: MaplibreMap): Promise<void> {
-  const sourceIds = new Set(OVERLAY_IDS.map(overlaySourceId))
+  const sourceIds = new Set(TILE_OVERLAY_IDS.map(overlaySourceId))
   const hasMetadata = (id: string): boolean => (target.getSource(id) as VectorTileSource | undefined)?.tiles !== undefined
   return new Promise((resolve, reject) => {
     const finish = (): void => {
@@ -311,7 +323,7 @@ function overlaySourcesLoaded(target: MaplibreMap): Promise<void> {
 /** The lowest zoom of each overlay's tiles, from the TileJSON MapLibre has read. */
 function overlayMinZooms(target: MaplibreMap): Partial<Record<OverlayId, number>> {
   const zooms: Partial<Record<OverlayId, number>> = {}
-  for (const id of OVERLAY_IDS) {
+  for (const id of TILE_OVERLAY_IDS) {
     const source = target.getSource(overlaySourceId(id)) as VectorTileSource | undefined
     if (source?.tiles) zooms[id] = source.minzoom
   }
@@ -324,6 +336,8 @@ function onMapClick(event: MapMouseEvent): void {
     return
   }
   const regionOnly = event.originalEvent.shiftKey
+  // A coverage-gap cell names its nearest team in a popup; the cell's panel opens as well.
+  if (!regionOnly) gaps.showPopupAt(event.point, [event.lngLat.lng, event.lngLat.lat])
   let selection = selectionAt(map, event.point, { regionOnly })
   if (!selection && regionOnly && basemap) {
     // The regions overlay is off: the basemap's own divisions still say where the click is.
@@ -383,7 +397,8 @@ async function start(): Promise<void> {
   } else {
     restored = restore ? panel.open(restore, { mode: initialUrl.view ? 'none' : 'jump' }) : Promise.resolve()
   }
-  await Promise.all([basemapLoad, overlaySourcesLoaded(map), restored])
+  const gapsLoad = overlays.has('coverage_gaps') ? gaps.setVisible(true) : Promise.resolve()
+  await Promise.all([basemapLoad, overlaySourcesLoaded(map), restored, gapsLoad])
   legend.setZoom(map.getZoom(), overlayMinZooms(map))
   await nextIdle(map)
 }

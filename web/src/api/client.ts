@@ -1,6 +1,6 @@
 import type {
-  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, Crs, DivisionCollection, DivisionRank, EnterpriseCollection,
-  EnterpriseFeature, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature,
+  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, DivisionCollection, DivisionRank,
+  EnforcementHistory, EnterpriseCollection, EnterpriseFeature, EnterpriseSupervision, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature,
   ResourceKind, ResourceVocabulary, SafetyRiskRecord,
 } from './types'
 
@@ -159,4 +159,19 @@ export function fetchNearestResources(
 /** Risk sources, cells and shelters within `radiusM` of an incident, and the nearest resources of each kind. */
 export function fetchIncidentContext(point: CrsPoint, radiusM: number, signal?: AbortSignal): Promise<IncidentContext> {
   return getJson<IncidentContext>('/api/incident/context', { ...point, radiusM }, signal)
+}
+
+/** An enterprise's enforcement history: inspections, violations, hidden dangers, penalties, credit, what is overdue. */
+export function fetchEnforcement(id: number, limit: number, signal?: AbortSignal): Promise<EnforcementHistory> {
+  return getJson<EnforcementHistory>(`/api/enterprises/${encodeURIComponent(String(id))}/enforcement`, { limit }, signal)
+}
+
+/** An enterprise's supervision: tier (rule or explicit), departments, responsible person, coverage gaps. */
+export function fetchSupervision(id: number, signal?: AbortSignal): Promise<EnterpriseSupervision> {
+  return getJson<EnterpriseSupervision>(`/api/enterprises/${encodeURIComponent(String(id))}/supervision`, {}, signal)
+}
+
+/** Risk cells (level ≥ minLevel) with no available rescue team of a capability within `thresholdM`, as GeoJSON. */
+export function fetchCoverageGaps(query: { capability: string; thresholdM: number; minLevel: number }, signal?: AbortSignal): Promise<CoverageGapCollection> {
+  return getJson<CoverageGapCollection>('/api/resources/coverage-gaps', { ...query, format: 'geojson' }, signal)
 }

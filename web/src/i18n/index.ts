@@ -2,6 +2,7 @@ import type { CellRule, Level, ResourceKind, ResourceStatus, SourceKind } from '
 import type { OverlayId } from '../map/overlays'
 import { en } from './en'
 import { zhCN } from './zh-CN'
+import type { ImportMessages } from '../transfer/messages'
 
 // All UI text lives in one file per language (zh-CN.ts, en.ts); this module picks one and
 // remembers the choice in localStorage and in the page URL (`?lang=en`).
@@ -258,6 +259,51 @@ export interface Messages {
     closeSheet: string
     columns: { name: string; kind: string; distance: string; direction: string; phone: string; contact: string; capabilities: string; substances: string; level: string; capacity: string }
   }
+  /** The import view (upload page). */
+  importer: ImportMessages
+  /** The enterprise panel's supervision and enforcement sections. */
+  enforcement: {
+    supervision: string
+    tierSource: { rule: string; explicit: string }
+    tierReason: string
+    gaps: string
+    gapKinds: Record<string, string>
+    noGaps: string
+    title: string
+    credit: string
+    overdue: (count: number, oldestDeadline: string | null) => string
+    noOverdue: string
+    open: (hiddenDangers: number, violations: number) => string
+    nextInspection: (date: string) => string
+    inspections: string
+    noInspections: string
+    planned: string
+    inspectionLine: (date: string, result: string) => string
+    violations: string
+    noViolations: string
+    hiddenDangers: string
+    noHiddenDangers: string
+    deadline: (date: string) => string
+    overdueTag: string
+    major: string
+    penalties: string
+    noPenalties: string
+    amount: (yuan: string) => string
+    published: string
+    unpublished: string
+    unavailable: string
+  }
+  /** The coverage-gap overlay: its controls and the popup of a gap cell. */
+  coverageGaps: {
+    capability: string
+    threshold: string
+    km: (n: number) => string
+    count: (n: number) => string
+    loading: string
+    nearestTeam: (name: string, distance: string) => string
+    noTeam: string
+    popupTitle: string
+  }
   errors: {
     title: string
     dismiss: string
@@ -272,6 +318,7 @@ export interface Messages {
     loadHealth: string
     map: string
     loadIncident: string
+    loadGaps: string
     /** Explanations of the API's error codes (and the client's `network` / `http`). */
     codes: Record<string, string>
   }

@@ -1,25 +1,28 @@
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, Map as MaplibreMap, SourceSpecification } from 'maplibre-gl'
 import { FIRST_LABEL_LAYER } from './style'
 import {
-  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, LEVEL_OUTLINE_COLOR, REGION_COLORS, levelColorExpression,
+  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, COVERAGE_GAP_COLORS, LEVEL_OUTLINE_COLOR, REGION_COLORS, levelColorExpression,
 } from './levels'
 import { IMAGE_NAMES } from './images'
-import { OVERLAY_IDS, type OverlayId } from './overlays'
+import { OVERLAY_IDS, TILE_OVERLAY_IDS, type OverlayId, type TileOverlayId } from './overlays'
 
 // The thematic overlays drawn over the offline basemap from the server's vector tiles
 // (`/tiles/{layer}/{z}/{x}/{y}.mvt`, properties in server/modules/tiles/layers.ts). Each overlay is
 // one tile source and one or more style layers, all inserted below the basemap's place names.
 
 /** The MapLibre source id of an overlay's tiles. */
-export function overlaySourceId(id: OverlayId): string {
+export function overlaySourceId(id: TileOverlayId): string {
   return `tiles-${id}`
 }
+
+/** The GeoJSON source of the coverage-gap overlay (filled by map/gaps.ts). */
+export const COVERAGE_GAP_SOURCE = 'coverage-gaps'
 
 /**
  * The overlay's tile source: the TileJSON URL, so that MapLibre takes the versioned tile URL
  * template (`…/{z}/{x}/{y}.mvt?v=<dataVersion>`) and the zoom range from the server.
  */
-export function overlaySource(id: OverlayId, origin: string): SourceSpecification {
+export function overlaySource(id: TileOverlayId, origin: string): SourceSpecification {
   return { type: 'vector', url: new URL(`/tiles/${id}.json`, origin).href }
 }
 
@@ -40,6 +43,9 @@ export const LAYER_IDS = {
   resources: 'resource-icons',
   overdueHiddenDangers: 'overdue-hidden-danger-icons',
   overdueViolations: 'overdue-violation-icons',
+  coverageGapFill: 'coverage-gap-fill',
+  coverageGapHalo: 'coverage-gap-halo',
+  coverageGapLine: 'coverage-gap-line',
 } as const
 
 /** The style layers of each overlay; switching an overlay sets their visibility. */
@@ -51,6 +57,7 @@ export const OVERLAY_LAYERS: Readonly<Record<OverlayId, readonly string[]>> = {
   area_assessments: [LAYER_IDS.areaFill, LAYER_IDS.areaLine],
   resources: [LAYER_IDS.resources],
   overdue: [LAYER_IDS.overdueHiddenDangers, LAYER_IDS.overdueViolations],
+  coverage_gaps: [LAYER_IDS.coverageGapFill, LAYER_IDS.coverageGapHalo, LAYER_IDS.coverageGapLine],
 }
 
 /** Point layers a click opens a record from, topmost first. */
@@ -211,6 +218,27 @@ export function overlayLayers(): LayerSpecification[] {
       },
     },
     {
+      // Coverage gaps: a light wash and a bold outline (on a white halo) above the cells.
+      id: LAYER_IDS.coverageGapFill,
+      type: 'fill',
+      source: COVERAGE_GAP_SOURCE,
+      paint: { 'fill-color': COVERAGE_GAP_COLORS.fill, 'fill-opacity': COVERAGE_GAP_COLORS.fillOpacity },
+    },
+    {
+      id: LAYER_IDS.coverageGapHalo,
+      type: 'line',
+      source: COVERAGE_GAP_SOURCE,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': COVERAGE_GAP_COLORS.halo, 'line-width': widthByZoom([8, 2.5], [14, 5]), 'line-opacity': 0.8 },
+    },
+    {
+      id: LAYER_IDS.coverageGapLine,
+      type: 'line',
+      source: COVERAGE_GAP_SOURCE,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': COVERAGE_GAP_COLORS.line, 'line-width': widthByZoom([8, 1.5], [14, 3]) },
+    },
+    {
       id: LAYER_IDS.enterprises,
       type: 'circle',
       source: overlaySourceId('enterprises'),
@@ -260,9 +288,11 @@ export function overlayLayers(): LayerSpecification[] {
 
 /** Adds every overlay source and layer below the basemap labels, showing only the overlays in `visible`. */
 export function addOverlays(map: MaplibreMap, visible: ReadonlySet<OverlayId>, origin: string): void {
-  for (const id of OVERLAY_IDS) {
+  for (const id of TILE_OVERLAY_IDS) {
     if (!map.getSource(overlaySourceId(id))) map.addSource(overlaySourceId(id), overlaySource(id, origin))
   }
+  // Empty until the overlay is first switched on (map/gaps.ts fetches it).
+  if (!map.getSource(COVERAGE_GAP_SOURCE)) map.addSource(COVERAGE_GAP_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
   const hidden = new Set(OVERLAY_IDS.filter((id) => !visible.has(id)).flatMap((id) => OVERLAY_LAYERS[id]))
   for (const layer of overlayLayers()) {
     if (map.getLayer(layer.id)) continue

@@ -84,6 +84,18 @@ export const MARKER_COLORS = {
   halo: '#ffffff',
 } as const
 
+/**
+ * Cells out of reach of a rescue team (the coverage-gap overlay): a bold cyan outline over a light
+ * cyan wash, apart from the four levels, the emergency green and the overdue purple.
+ */
+export const COVERAGE_GAP_COLORS = {
+  line: '#00a0c8',
+  fill: '#00a0c8',
+  /** Fill opacity, 0–1: the cell's level colour stays readable under it. */
+  fillOpacity: 0.18,
+  halo: '#ffffff',
+} as const
+
 /** A MapLibre expression giving the fill colour of the feature's numeric `level` property. */
 export function levelColorExpression(property = 'level'): ExpressionSpecification {
   return [

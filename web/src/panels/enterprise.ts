@@ -1,22 +1,41 @@
-import { fetchEnterprise } from '../api/client'
-import type { EnterpriseFeature } from '../api/types'
+import { fetchEnforcement, fetchEnterprise, fetchSupervision, isAbortError } from '../api/client'
+import type { EnforcementHistory, EnterpriseFeature, EnterpriseSupervision } from '../api/types'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { code, detailsList, levelChip, subtitle } from './parts'
+import { enforcementSection, supervisionSection } from './enforcement'
 import type { PanelFocus, PanelView } from './view'
 
 /** Zoom the map flies to for one enterprise: every enterprise is drawn from zoom 14. */
 export const ENTERPRISE_ZOOM = 15
+/** Latest items per enforcement list asked of the API. */
+const ENFORCEMENT_LIMIT = 20
 
 /** One enterprise, from `/api/enterprises/:id`: registration, supervision and risk summary. */
 export class EnterpriseView implements PanelView {
   readonly errorContext = 'loadEnterprise' as const
   private feature: EnterpriseFeature | null = null
+  /** Null when it could not be loaded (the panel still shows the enterprise). */
+  private enforcement: EnforcementHistory | null = null
+  private supervision: EnterpriseSupervision | null = null
 
   constructor(readonly id: number) {}
 
   async load(signal: AbortSignal): Promise<void> {
-    this.feature = await fetchEnterprise(this.id, signal)
+    const optional = <T>(load: Promise<T>): Promise<T | null> =>
+      load.catch((err: unknown) => {
+        if (isAbortError(err)) throw err
+        console.warn('riskmap: enterprise enforcement or supervision failed', err)
+        return null
+      })
+    const [feature, enforcement, supervision] = await Promise.all([
+      fetchEnterprise(this.id, signal),
+      optional(fetchEnforcement(this.id, ENFORCEMENT_LIMIT, signal)),
+      optional(fetchSupervision(this.id, signal)),
+    ])
+    this.feature = feature
+    this.enforcement = enforcement
+    this.supervision = supervision
   }
 
   kindLabel(m: Messages): string {
@@ -66,6 +85,6 @@ export class EnterpriseView implements PanelView {
       item.append(el('strong', 'panel-count-value', String(value ?? 0)), el('span', 'panel-count-label', term))
       counts.append(item)
     }
-    return [badges, list, subtitle(m.panel.counts), counts]
+    return [badges, list, subtitle(m.panel.counts), counts, ...supervisionSection(m, this.supervision), ...enforcementSection(m, this.enforcement)]
   }
 }

@@ -16,6 +16,7 @@ export type ErrorContext =
   | 'loadHealth'
   | 'map'
   | 'loadIncident'
+  | 'loadGaps'
 
 interface ShownError {
   context: ErrorContext

@@ -1,6 +1,6 @@
 import type { Messages } from '../i18n'
 import { IMAGE_NAMES, imageDataUrl, majorHazardImage } from '../map/images'
-import { CELL_FILL_OPACITY, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
+import { CELL_FILL_OPACITY, COVERAGE_GAP_COLORS, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
 import { OVERLAY_IDS, type OverlayId } from '../map/overlays'
 import { BASEMAP_COLORS } from '../map/style'
 import { el } from './dom'
@@ -8,6 +8,8 @@ import { el } from './dom'
 export interface LegendOptions {
   /** The user switched an overlay on or off. */
   onToggle(id: OverlayId, visible: boolean): void
+  /** Controls shown under an overlay's switch while it is on (the coverage gaps' capability and distance). */
+  overlayControls?(id: OverlayId): HTMLElement | null
 }
 
 /** The swatch in front of each overlay's name. */
@@ -36,6 +38,10 @@ function overlaySwatch(id: OverlayId): HTMLElement {
       break
     case 'overdue':
       swatch.style.backgroundImage = `url(${imageDataUrl(IMAGE_NAMES.overdue)})`
+      break
+    case 'coverage_gaps':
+      swatch.style.borderColor = COVERAGE_GAP_COLORS.line
+      swatch.style.borderWidth = '2px'
       break
   }
   return swatch
@@ -127,6 +133,8 @@ export class Legend {
       label.append(checkbox, overlaySwatch(id), el('span', 'legend-name', m.layers[id]))
       if (this.visible.has(id) && this.hiddenByZoom(id, this.zoom, this.minZooms)) label.append(el('span', 'legend-note', m.zoomInToSee))
       item.append(label)
+      const controls = this.visible.has(id) ? this.options.overlayControls?.(id) : null
+      if (controls) item.append(controls)
       overlays.append(item)
     }
     this.root.replaceChildren(title, levels, layersTitle, overlays, el('p', 'legend-hint', m.regionHint))
