@@ -10,13 +10,14 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { fullRegrade } from '../../server/grading/engine'
 import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
 import { tileAt } from '../../server/modules/tiles/tile'
+import pg from 'pg'
+import { localBenchDatabase } from '../lib/database'
 
 /** The slice of autocannon's programmatic API used here (the package ships no typings). */
 interface AutocannonResult {
@@ -190,17 +191,3 @@ console.log(JSON.stringify({
   rss_mb_first_10s: mean(rss.slice(0, 10)),
   rss_mb_last_10s: mean(rss.slice(-10)),
 }))
-
-async function localBenchDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' })
-  await admin.connect()
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'riskmap_bench_province'")
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE riskmap_bench_province')
-  await admin.end()
-  const target = 'postgres://postgres@127.0.0.1:5432/riskmap_bench_province'
-  const c = new pg.Client({ connectionString: target })
-  await c.connect()
-  await c.query('CREATE EXTENSION IF NOT EXISTS postgis')
-  await c.end()
-  return target
-}

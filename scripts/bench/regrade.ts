@@ -2,12 +2,12 @@
 // set, then N incremental edits (a major hidden danger reported, then verified) timed one by one.
 // Without --database-url it creates riskmap_bench_province on the local server and loads scale 60.
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
 import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
+import { localBenchDatabase } from '../lib/database'
 
 const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, edits: { type: 'string', default: '200' } } })
 const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
@@ -67,17 +67,3 @@ console.log(JSON.stringify({
   edits: times.length,
 }))
 await db.destroy()
-
-async function localBenchDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' })
-  await admin.connect()
-  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'riskmap_bench_province'")
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE riskmap_bench_province')
-  await admin.end()
-  const target = 'postgres://postgres@127.0.0.1:5432/riskmap_bench_province'
-  const client = new pg.Client({ connectionString: target })
-  await client.connect()
-  await client.query('CREATE EXTENSION IF NOT EXISTS postgis')
-  await client.end()
-  return target
-}

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import type { Knex } from 'knex'
 import type { Config } from '../../server/config'
 import { createKnex } from '../../server/db/knex'
@@ -48,4 +49,26 @@ export function progressBar(label: string): (done: number, total: number, phase?
     if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(100)}`)
     else process.stderr.write(`${line}\n`)
   }
+}
+
+/** The province-sized benchmark database on the local server (created with PostGIS if missing). */
+export async function localBenchDatabase(name = 'riskmap_bench_province'): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`)
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' })
+  await admin.connect()
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const target = `postgres://postgres@127.0.0.1:5432/${name}`
+  const client = new pg.Client({ connectionString: target })
+  await client.connect()
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis')
+  } finally {
+    await client.end()
+  }
+  return target
 }
