@@ -1,11 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { buildTestApp } from '../helpers/app'
-import { launchChromium, openGuardedPage, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { COVERAGE_GAP_SOURCE, LAYER_IDS, OVERLAY_LAYERS } from '../../web/src/map/layers'
 import { zhCN } from '../../web/src/i18n/zh-CN'
 import type { CoverageGapCollection, EnforcementHistory, ResourceVocabulary } from '../../web/src/api/types'
@@ -13,8 +9,6 @@ import type { CoverageGapCollection, EnforcementHistory, ResourceVocabulary } fr
 // The enterprise panel's supervision and enforcement sections (issue 6) and the rescue-team
 // coverage-gap overlay (issue 5), in a real Chromium against the graded demo database.
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const webIndex = path.join(repoRoot, 'dist', 'web', 'index.html')
 
 let app: FastifyInstance
 let baseUrl: string
@@ -29,18 +23,10 @@ async function open(page: Page, hash: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(webIndex)) throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build".`)
-  app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  browser = await launchChromium()
-  session = await openGuardedPage(browser)
+  ;({ app, baseUrl, browser, session } = await startWebSession())
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-})
+afterAll(() => stopWebSession({ app, browser }))
 
 describe('enforcement history and coverage gaps', () => {
   it('shows an enterprise’s overdue count, its penalty’s decision number and its supervision tier', async () => {

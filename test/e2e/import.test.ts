@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { buildUscc } from '../../server/domain/uscc'
-import { buildTestApp } from '../helpers/app'
-import { launchChromium, openGuardedPage, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { en } from '../../web/src/i18n/en'
 import { zhCN } from '../../web/src/i18n/zh-CN'
 
@@ -16,7 +15,6 @@ import { zhCN } from '../../web/src/i18n/zh-CN'
 // nothing) is refused with nothing stored.
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const webIndex = path.join(repoRoot, 'dist', 'web', 'index.html')
 const resultsDir = path.join(repoRoot, 'test-results')
 
 let app: FastifyInstance
@@ -70,24 +68,14 @@ async function errorRows(page: Page) {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(webIndex)) {
-    throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
-  }
-  app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  browser = await launchChromium()
-  session = await openGuardedPage(browser)
+  ;({ app, baseUrl, browser, session } = await startWebSession())
   const { page } = session
   await page.goto(`${baseUrl}/`)
   await waitUntilReady(page)
   await waitForMapIdle(page)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-})
+afterAll(() => stopWebSession({ app, browser }))
 
 describe('the upload page', () => {
   it('opens from the header button with the kinds, coordinate systems and modes', async () => {

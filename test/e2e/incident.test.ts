@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { buildTestApp } from '../helpers/app'
-import { launchChromium, openGuardedPage, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { INCIDENT_LAYERS, INCIDENT_SOURCE } from '../../web/src/map/incident'
 
 // The commander view (incident mode) in a real Chromium against the graded demo database: the
@@ -15,7 +14,6 @@ import { INCIDENT_LAYERS, INCIDENT_SOURCE } from '../../web/src/map/incident'
 // team's contacts and a picture of the map, and the URL reproducing the incident.
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const webIndex = path.join(repoRoot, 'dist', 'web', 'index.html')
 const resultsDir = path.join(repoRoot, 'test-results')
 
 let app: FastifyInstance
@@ -67,20 +65,10 @@ async function waitForIncident(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(webIndex)) {
-    throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
-  }
-  app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  browser = await launchChromium()
-  session = await openGuardedPage(browser)
+  ;({ app, baseUrl, browser, session } = await startWebSession())
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-})
+afterAll(() => stopWebSession({ app, browser }))
 
 describe('incident mode', () => {
   it('lists and draws the nearest rescue team, the hazards around, and prints a dispatch sheet', async () => {

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { buildTestApp } from '../helpers/app'
-import { launchChromium, openGuardedPage, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { openGuardedPage, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { LEVEL_COLORS, hexToRgb } from '../../web/src/map/levels'
 import { LAYER_IDS } from '../../web/src/map/layers'
 import { SELECTION_LAYERS } from '../../web/src/map/selection'
@@ -19,7 +18,6 @@ import { zhCN } from '../../web/src/i18n/zh-CN'
 // map itself (cells, regions, search, URL) is tested in risk-map.test.ts.
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const webIndex = path.join(repoRoot, 'dist', 'web', 'index.html')
 const screenshotPath = path.join(repoRoot, 'test-results', 'first-page.png')
 
 /** The demo city's extent (WGS 84 degrees), with a margin: Shenyang ≈ 122.4–123.8 E, 41.2–43.0 N. */
@@ -66,22 +64,12 @@ const CITY_CENTRE: [number, number] = [123.43, 41.8]
 const ALL_ENTERPRISES_ZOOM = 14
 
 beforeAll(async () => {
-  if (!fs.existsSync(webIndex)) {
-    throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
-  }
-  app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  browser = await launchChromium()
-  session = await openGuardedPage(browser)
+  ;({ app, baseUrl, browser, session } = await startWebSession())
   await session.page.goto(`${baseUrl}/`)
   await waitUntilReady(session.page)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-})
+afterAll(() => stopWebSession({ app, browser }))
 
 describe('the first page', () => {
   it('fits the map to the Shenyang divisions and draws them as the basemap', async () => {

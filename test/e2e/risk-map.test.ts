@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { cellToLatLng } from 'h3-js'
-import { buildTestApp } from '../helpers/app'
-import { launchChromium, openGuardedPage, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { openGuardedPage, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, STALE_HATCH, blendOver } from '../../web/src/map/levels'
 import { LAYER_IDS, OVERLAY_LAYERS } from '../../web/src/map/layers'
 import { OVERLAY_IDS, type OverlayId } from '../../web/src/map/overlays'
@@ -22,7 +21,6 @@ import type { CellDetail, ChangesResponse, RegionDetail } from '../../web/src/ap
 // switches, the language switch, the search, and the URL reproducing the view and the panel.
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const webIndex = path.join(repoRoot, 'dist', 'web', 'index.html')
 const resultsDir = path.join(repoRoot, 'test-results')
 
 /** The city centre (WGS 84 lon, lat): the cells used below are the graded ones nearest to it. */
@@ -128,20 +126,10 @@ async function pageDaysAgo(page: Page, days: number): Promise<{ date: string; si
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(webIndex)) {
-    throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
-  }
-  app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  browser = await launchChromium()
-  session = await openGuardedPage(browser)
+  ;({ app, baseUrl, browser, session } = await startWebSession())
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await app?.close()
-})
+afterAll(() => stopWebSession({ app, browser }))
 
 describe('the risk map', () => {
   it('opens on the whole city with the cells drawn and the legend of the four levels and stale data', async () => {

@@ -231,3 +231,32 @@ export async function readCanvas(
     { colors: options.colors, tolerance: options.tolerance ?? 8, probes: options.probes ?? [], darkBelow: options.darkBelow ?? 0 },
   )
 }
+
+/** The service over the shared test database, listening on a free port, with Chromium and one guarded page. */
+export interface WebSession {
+  app: import('fastify').FastifyInstance
+  baseUrl: string
+  browser: Browser
+  session: GuardedPage
+}
+
+/** Starts a WebSession; fails with a clear message when the web app has not been built. */
+export async function startWebSession(): Promise<WebSession> {
+  const { default: fs } = await import('node:fs')
+  const { default: path } = await import('node:path')
+  const { buildTestApp } = await import('./app')
+  const webIndex = path.resolve(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html')
+  if (!fs.existsSync(webIndex)) {
+    throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
+  }
+  const app = await buildTestApp()
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const browser = await launchChromium()
+  return { app, baseUrl, browser, session: await openGuardedPage(browser) }
+}
+
+export async function stopWebSession(web: Partial<WebSession>): Promise<void> {
+  await web.browser?.close()
+  await web.app?.close()
+}
