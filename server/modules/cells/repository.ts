@@ -2,7 +2,6 @@ import type { Knex } from 'knex'
 import { pgArray } from '../../grading/repository'
 import { explainSource, type SourceFacts } from '../../grading/explain'
 import type { Level } from '../../domain/levels'
-import { nearestResources as exactNearestResources } from '../resources/nearest'
 
 /** Every source behind the given analysis cells, named and explained; the nearest occurrence per source. */
 export async function explainedSources(db: Knex, h3s: string[], limit: number) {
@@ -93,10 +92,6 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
 }
 
 /** The k available emergency resources nearest to a point, exactly by geodesic distance (see resources/nearest). */
-export async function nearestResources(db: Knex, lon: number, lat: number, k: number) {
-  return exactNearestResources(db, { lon, lat, k, filter: { status: 'available' } })
-}
-
 export async function cellHistory(db: Knex, res: number, h3: string, limit: number) {
   const rows = await db('cell_level_history').where({ res, h3 }).orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit)
   return rows.map((r: Record<string, unknown>) => ({

@@ -7,7 +7,8 @@ import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import type { Level } from '../../domain/levels'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
-import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, nearestResources, regionGeometry, sourceNames } from './repository'
+import { nearestResources } from '../resources/nearest'
+import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
 
 const sourceSchema = {
   type: 'object',
@@ -85,7 +86,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const [lat, lon] = cellToLatLng(h3)
       const [enterprises, resources, history] = await Promise.all([
         enterprisesInCell(app.db, geometry, 50),
-        nearestResources(app.db, lon, lat, 5),
+        nearestResources(app.db, { lon, lat, k: 5, filter: { status: 'available' } }),
         cellHistory(app.db, res, h3, 20),
       ])
       const level = (row?.level ?? 0) as number
