@@ -18,6 +18,16 @@ export interface Config {
   loadDemo: boolean
   /** Scale factor of the demo set (1 = one city, a few thousand enterprises). */
   demoScale: number
+  /** A streaming replica for reads (tiles, cells, regions); null → reads go to `databaseUrl`. */
+  readDatabaseUrl: string | null
+  /** Finest H3 resolution a publication (and so the public map) shows; coarser hides single sites. */
+  publicMaxRes: number
+  /** Mark the session cookie Secure (only sent over HTTPS); on behind a TLS-terminating proxy. */
+  cookieSecure: boolean
+  /** Days staff have to handle a public report before it shows as overdue. */
+  reportDeadlineDays: number
+  /** Create one demo account per role (passwords in DATA_DIR/demo-accounts.txt) when the demo loads. */
+  demoAccounts: boolean
 }
 
 export class ConfigError extends Error {
@@ -46,12 +56,15 @@ function boolean(env: Record<string, string | undefined>, name: string, fallback
   throw new ConfigError(name, `must be true or false, got "${env[name]}"`)
 }
 
+function postgresUrl(env: Record<string, string | undefined>, name: string): string | null {
+  const url = env[name]?.trim() || null
+  if (url !== null && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(name, `must start with postgres:// or postgresql://, got "${url}"`)
+  return url
+}
+
 /** Parses and validates the environment; throws ConfigError naming the variable at fault. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const databaseUrl = env.DATABASE_URL?.trim() || null
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${databaseUrl}"`)
-  }
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL')
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel']
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`)
@@ -67,5 +80,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
     loadDemo: boolean(env, 'LOAD_DEMO', databaseUrl === null),
     demoScale: integer(env, 'DEMO_SCALE', 1, 1, 100),
+    readDatabaseUrl: postgresUrl(env, 'READ_DATABASE_URL'),
+    publicMaxRes: integer(env, 'PUBLIC_MAX_RES', 7, 4, 8),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', false),
+    reportDeadlineDays: integer(env, 'REPORT_DEADLINE_DAYS', 15, 1, 365),
+    demoAccounts: boolean(env, 'DEMO_ACCOUNTS', databaseUrl === null),
   }
 }

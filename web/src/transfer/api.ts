@@ -1,4 +1,4 @@
-import { ApiError, apiUrl, isAbortError } from '../api/client'
+import { ApiError, apiUrl, csrfHeaders, isAbortError } from '../api/client'
 
 export const IMPORT_KINDS = ['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
@@ -78,7 +78,7 @@ interface ErrorDetail { field?: string; message?: string; row?: number; line?: n
 /** Sends the file as the raw body. Throws ApiError for any failure other than a refused import. */
 export async function sendImport(request: ImportRequest, signal?: AbortSignal): Promise<ImportOutcome> {
   const url = importUrl(request)
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json' }
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json', ...csrfHeaders() }
   if (request.file.name) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(request.file.name)}`
   let response: Response
   try {

@@ -1,0 +1,82 @@
+import { ApiError, csrfHeaders, getJson, setCsrfToken } from '../api/client'
+
+/** The signed-in staff member, as GET /api/auth/me returns it. */
+export interface CurrentUser {
+  id: number
+  username: string
+  displayName: string | null
+  role: 'admin' | 'planner' | 'commander' | 'inspector' | 'grid_worker'
+  departmentId: number | null
+  divisionPrefix: string | null
+  mgmtGridId: number | null
+}
+
+export interface SessionInfo {
+  user: CurrentUser | null
+  /** Sent back in X-CSRF-Token on every state-changing request. */
+  csrfToken: string | null
+}
+
+/** Where an anonymous visitor to a staff page is sent: the public portal, with its sign-in form open. */
+export const PUBLIC_PAGE = '/public.html'
+
+let session: SessionInfo = { user: null, csrfToken: null }
+let loading: Promise<SessionInfo> | null = null
+
+/** Reads (once per page) who is signed in. */
+export function loadSession(): Promise<SessionInfo> {
+  loading ??= getJson<SessionInfo>('/api/auth/me').then((info) => {
+    remember(info)
+    return info
+  })
+  return loading
+}
+
+/** The session last read; `user` is null before loadSession resolves or when nobody is signed in. */
+export function currentSession(): SessionInfo {
+  return session
+}
+
+/** The public portal's URL that signs in and comes back to `next` (a path on this site). */
+export function signInUrl(next: string): string {
+  return `${PUBLIC_PAGE}#login=${encodeURIComponent(next)}`
+}
+
+/**
+ * For staff pages: resolves with the signed-in user, or sends the browser to the sign-in form
+ * (and never resolves) when nobody is signed in.
+ */
+export async function requireStaff(): Promise<CurrentUser> {
+  const { user } = await loadSession()
+  if (user) return user
+  window.location.assign(signInUrl(window.location.pathname + window.location.search + window.location.hash))
+  return new Promise<never>(() => undefined)
+}
+
+/** Signs in; throws ApiError (401 wrong credentials, 429 too many attempts) on failure. */
+export async function signIn(username: string, password: string): Promise<SessionInfo> {
+  const response = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const body = (await response.json().catch(() => undefined)) as (SessionInfo & { error?: { code: string; message: string } }) | undefined
+  if (!response.ok || !body || body.error) {
+    throw new ApiError('/api/auth/login', response.status, body?.error?.code ?? 'http', body?.error?.message ?? `${response.status} ${response.statusText}`)
+  }
+  remember({ user: body.user, csrfToken: body.csrfToken })
+  loading = Promise.resolve(session)
+  return session
+}
+
+/** Signs out (ends the session on the server) and forgets it here. */
+export async function signOut(): Promise<void> {
+  await fetch('/api/auth/logout', { method: 'POST', headers: { accept: 'application/json', ...csrfHeaders() } })
+  remember({ user: null, csrfToken: null })
+  loading = Promise.resolve(session)
+}
+
+function remember(info: SessionInfo): void {
+  session = info
+  setCsrfToken(info.csrfToken)
+}
