@@ -240,8 +240,19 @@ export interface WebSession {
   session: GuardedPage
 }
 
-/** Starts a WebSession; fails with a clear message when the web app has not been built. */
-export async function startWebSession(): Promise<WebSession> {
+/** Signs a browser context in as a role's test account: the session cookie a sign-in would have set. */
+export async function signInContext(app: import('fastify').FastifyInstance, context: BrowserContext, baseUrl: string, role: import('../../server/modules/auth/access').Role = 'admin'): Promise<void> {
+  const { signIn } = await import('./auth')
+  const { SESSION_COOKIE } = await import('../../server/modules/auth/plugin')
+  const { token } = await signIn(app, role)
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: baseUrl, httpOnly: true, sameSite: 'Strict' }])
+}
+
+/**
+ * Starts a WebSession; fails with a clear message when the web app has not been built. The page is
+ * signed in as `options.as` (default admin; null for an anonymous visitor).
+ */
+export async function startWebSession(options: { as?: import('../../server/modules/auth/access').Role | null } = {}): Promise<WebSession> {
   const { default: fs } = await import('node:fs')
   const { default: path } = await import('node:path')
   const { buildTestApp } = await import('./app')
@@ -249,11 +260,14 @@ export async function startWebSession(): Promise<WebSession> {
   if (!fs.existsSync(webIndex)) {
     throw new Error(`The web app is not built (${webIndex} is missing): run "npx vite build" (npm test does it in pretest).`)
   }
-  const app = await buildTestApp()
+  const role = options.as === undefined ? 'admin' : options.as
+  const app = await buildTestApp({}, { as: role })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   const browser = await launchChromium()
-  return { app, baseUrl, browser, session: await openGuardedPage(browser) }
+  const session = await openGuardedPage(browser)
+  if (role) await signInContext(app, session.context, baseUrl, role)
+  return { app, baseUrl, browser, session }
 }
 
 export async function stopWebSession(web: Partial<WebSession>): Promise<void> {

@@ -140,7 +140,7 @@ describe('major hazard installations', () => {
 
     const trail = await auditTrail('major_hazard', hazard.id)
     expect(trail.map((a) => a.action)).toEqual(['created', 'updated', 'deleted'])
-    expect(trail[0]).toMatchObject({ before: null, after: { R: 80, level: 3 }, username: null })
+    expect(trail[0]).toMatchObject({ before: null, after: { R: 80, level: 3 }, username: 'test_admin' })
     expect(trail[1]).toMatchObject({ before: { R: 80 }, after: { R: 112, level: 4 } })
     expect(trail[2]).toMatchObject({ before: { R: 112 }, after: null })
   })

@@ -11,7 +11,7 @@ export interface AuditEntry {
   before: unknown
   /** The record as it is now (null when deleted); stored as JSON. */
   after: unknown
-  /** The signed-in user, once authentication exists; null for now. */
+  /** The signed-in user's username; null for the system (CLI, demo load) or a public request. */
   username?: string | null
 }
 
@@ -27,6 +27,7 @@ export async function recordAudit(trx: Knex.Transaction, entry: AuditEntry): Pro
       before: json(entry.before),
       after: json(entry.after),
       username: entry.username ?? null,
+      user_id: entry.username ? trx.raw('(SELECT id FROM app_user WHERE username = ?)', [entry.username]) : null,
     })
     .returning('id')
   return Number((row as { id: string }).id)

@@ -4,11 +4,16 @@ import type { FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import { checkAccess, type Access, type Role, type SessionUser } from './access'
+import { enforceScope, type Scope } from './jurisdiction'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route; see auth/access.ts. */
     access?: Access
+    /** false only for sign-in, which has no session yet to take a CSRF token from. */
+    csrf?: boolean
+    /** What the route touches, checked against an inspector's jurisdiction; see auth/jurisdiction.ts. */
+    scope?: Scope | readonly Scope[]
   }
   interface FastifyRequest {
     user: SessionUser | null
@@ -103,12 +108,18 @@ export const authPlugin = fp(
         throw new AppError(403, 'forbidden', message, [])
       }
       // A signed-in browser must prove the request comes from our page (SameSite=Strict is the first line).
-      if (request.user && !SAFE_METHODS.has(request.method)) {
+      if (request.user && !SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
         const sent = request.headers['x-csrf-token']
         if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
           throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header', [{ field: 'x-csrf-token', message: 'must equal the csrfToken of your session' }])
         }
       }
+    })
+    // After validation, so ids and query values are parsed.
+    app.addHook('preHandler', async (request: FastifyRequest) => {
+      const scope = request.routeOptions.config?.scope
+      if (!scope || !request.user) return
+      await enforceScope(app.db, request, Array.isArray(scope) ? scope : [scope as Scope])
     })
   },
   { name: 'riskmap-auth', dependencies: ['riskmap-db'] },

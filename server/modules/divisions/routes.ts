@@ -35,6 +35,7 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
   app.get<{ Querystring: { rank?: DivisionFilter['rank']; parent?: string; simplifyM: number } }>(
     '/',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['divisions'],
         summary: 'Division units as a GeoJSON FeatureCollection',
@@ -59,6 +60,7 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
   app.get<{ Params: { code: string } }>(
     '/:code',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['divisions'],
         summary: 'One division unit with its geometry and counts',

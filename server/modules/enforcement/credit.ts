@@ -131,7 +131,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: CreditEventBody }>(
     '/enterprises/:id/credit-events',
     {
-      config: inspectorAccess,
+      config: { ...inspectorAccess, scope: { enterprise: 'params.id' } },
       schema: {
         tags,
         summary: "Record a credit event (warned, blacklisted, or good again) and bring the enterprise's credit status up to date",
@@ -168,7 +168,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: number } }>(
     '/enterprises/:id/credit-events',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { enterprise: 'params.id' } },
       schema: {
         tags,
         summary: "An enterprise's credit status and its credit events, latest first",

@@ -65,7 +65,7 @@ export async function historyRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: OverdueQuery }>(
     '/enforcement/overdue',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { list: true } },
       schema: {
         tags,
         summary: 'Overdue rectifications: hidden dangers and violations still open after their deadline, most overdue first',
@@ -142,7 +142,7 @@ export async function historyRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: number }; Querystring: { limit: number } }>(
     '/enterprises/:id/enforcement',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { enterprise: 'params.id' } },
       schema: {
         tags,
         summary: "An enterprise's enforcement history: inspections, violations, hidden dangers, penalties, credit events and what is overdue",

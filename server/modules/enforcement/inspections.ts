@@ -12,8 +12,9 @@ import { hiddenDangers, type HiddenDangerRecord } from '../sources/hidden-danger
 import { recordAudit } from '../audit/audit'
 import {
   auditUser, dateSchema, idParams, idSchema, isoTime, locationProperties, pageProperties, regradeAndAudit, regradeSchema, type Db, type Page,
-  type RegradeSummary,
+  type RegradeSummary, divisionFilterSchema,
 } from '../sources/shared'
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import { databaseToday } from '../supervision/tiers'
 import { checkInspectors, enterpriseRef, inspectorAccess, lockRow, staffAccess } from './shared'
 import { foundViolationSchema, insertViolation, violationProperties, type ViolationRecord } from './violations'
@@ -218,6 +219,7 @@ async function recordFound(
 
 interface ListQuery extends Page {
   enterpriseId?: number
+  division?: string
   planId?: number
   status?: 'planned' | 'recorded'
 }
@@ -244,7 +246,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: InspectionBody }>(
     '/inspections',
     {
-      config: inspectorAccess,
+      config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } },
       schema: {
         tags,
         summary: 'Record an inspection with what it found (violations, hidden dangers), in one transaction',
@@ -285,7 +287,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: InspectionOutcome }>(
     '/inspections/:id/result',
     {
-      config: inspectorAccess,
+      config: { ...inspectorAccess, scope: { record: 'inspection' } },
       schema: {
         tags,
         summary: 'Record the result of a planned inspection (its drawn inspectors stay), with what it found',
@@ -318,21 +320,21 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/inspections/:id',
-    { config: staffAccess, schema: { tags, summary: 'One inspection with its inspectors', params: idParams, response: { 200: record, ...errorResponses } } },
+    { config: { ...staffAccess, scope: { record: 'inspection' } }, schema: { tags, summary: 'One inspection with its inspectors', params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => load(app.db, request.params.id),
   )
 
   app.get<{ Querystring: ListQuery }>(
     '/inspections',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { list: true } },
       schema: {
         tags,
         summary: 'Inspections, filtered and paginated (latest first)',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { enterpriseId: idSchema, planId: idSchema, status: { type: 'string', enum: ['planned', 'recorded'] }, ...pageProperties },
+          properties: { enterpriseId: idSchema, division: divisionFilterSchema, planId: idSchema, status: { type: 'string', enum: ['planned', 'recorded'] }, ...pageProperties },
         },
         response: { 200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: record } } }, ...errorResponses },
       },
@@ -341,6 +343,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
       const q = request.query
       const filtered = app.db('inspection as i')
       if (q.enterpriseId !== undefined) filtered.where('i.enterprise_id', q.enterpriseId)
+      whereEnterpriseIn(filtered, 'i.enterprise_id', q.division)
       if (q.planId !== undefined) filtered.where('i.plan_id', q.planId)
       if (q.status === 'planned') filtered.whereNull('i.inspected_at')
       if (q.status === 'recorded') filtered.whereNotNull('i.inspected_at')

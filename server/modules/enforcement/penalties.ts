@@ -93,7 +93,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: PenaltyBody }>(
     '/penalties',
     {
-      config: inspectorAccess,
+      config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } },
       schema: { tags, summary: 'Record a penalty decision', description: 'A decision number already used is refused with 409 naming decisionNo.', body: bodySchema, response: { 201: record, 409: errorResponse, ...errorResponses } },
     },
     async (request, reply) => {
@@ -133,7 +133,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number } }>(
     '/penalties/:id/publish',
     {
-      config: inspectorAccess,
+      config: { ...inspectorAccess, scope: { record: 'penalty' } },
       schema: { tags, summary: 'Publish a penalty decision (公开)', description: '409 when it is already published.', params: idParams, response: { 200: record, 409: errorResponse, ...errorResponses } },
     },
     async (request) => {
@@ -155,7 +155,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/penalties/:id',
-    { config: staffAccess, schema: { tags, summary: 'One penalty decision', params: idParams, response: { 200: record, ...errorResponses } } },
+    { config: { ...staffAccess, scope: { record: 'penalty' } }, schema: { tags, summary: 'One penalty decision', params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => {
       const found = await loadPenalty(app.db, request.params.id)
       if (!found) throw notFound('penalty', request.params.id)
@@ -166,7 +166,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Filters }>(
     '/penalties',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { list: true } },
       schema: {
         tags,
         summary: 'Penalty decisions, filtered and paginated (ordered by id)',

@@ -12,7 +12,8 @@ import {
 } from '../../domain/rectification'
 import { bumpDataVersion } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
-import { auditUser, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, nameSchema, pageProperties, type Db, type Page } from '../sources/shared'
+import { auditUser, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, nameSchema, pageProperties, divisionFilterSchema, type Db, type Page } from '../sources/shared'
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import { enterpriseRef, inspectorAccess, lockRow, staffAccess } from './shared'
 
 export interface ViolationBody {
@@ -167,6 +168,7 @@ const TRANSITIONS: Record<RectificationAction, { summary: string; body: { requir
 
 interface Filters extends Page {
   enterpriseId?: number
+  division?: string
   inspectionId?: number
   status?: RectificationStatus
   overdue?: boolean
@@ -179,7 +181,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: ViolationBody }>(
     '/violations',
-    { config: inspectorAccess, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
+    { config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } }, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
     async (request, reply) => {
       const created = await app.db.transaction((trx) => insertViolation(trx, request.body, auditUser(request)))
       reply.code(201).header('location', `/api/violations/${created.id}`)
@@ -189,7 +191,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/violations/:id',
-    { config: staffAccess, schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } } },
+    { config: { ...staffAccess, scope: { record: 'violation' } }, schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => {
       const found = await loadViolation(app.db, request.params.id)
       if (!found) throw notFound('violation', request.params.id)
@@ -200,7 +202,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Filters }>(
     '/violations',
     {
-      config: staffAccess,
+      config: { ...staffAccess, scope: { list: true } },
       schema: {
         tags,
         summary: 'Violations, filtered and paginated (ordered by id)',
@@ -208,6 +210,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           properties: {
+            division: divisionFilterSchema,
             enterpriseId: idSchema,
             inspectionId: idSchema,
             status: { type: 'string', enum: RECTIFICATION_STATUSES },
@@ -222,6 +225,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
       const q = request.query
       const filtered = app.db('violation as v')
       if (q.enterpriseId !== undefined) filtered.where('v.enterprise_id', q.enterpriseId)
+      whereEnterpriseIn(filtered, 'v.enterprise_id', q.division)
       if (q.inspectionId !== undefined) filtered.where('v.inspection_id', q.inspectionId)
       if (q.status !== undefined) filtered.where('v.status', q.status)
       if (q.overdue !== undefined) {
@@ -238,7 +242,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
     app.post<{ Params: { id: number }; Body: Record<string, string> }>(
       `/violations/:id/${verb}`,
       {
-        config: inspectorAccess,
+        config: { ...inspectorAccess, scope: { record: 'violation' } },
         schema: {
           tags,
           summary: t.summary,

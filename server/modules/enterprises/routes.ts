@@ -66,6 +66,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
   app.get<{ Querystring: ListQuery }>(
     '/',
     {
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['enterprises'],
         summary: 'Enterprises as a GeoJSON FeatureCollection, filtered and paginated',
@@ -101,6 +102,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
   app.get<{ Params: { id: number } }>(
     '/:id',
     {
+      config: { access: 'staff', scope: { enterprise: 'params.id' } },
       schema: {
         tags: ['enterprises'],
         summary: 'One enterprise with its supervision and risk summary',

@@ -45,6 +45,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Body: { population500m: number; substances: Array<{ name?: string; class?: string; cas?: string; q: number; Q: number; beta?: number }> } }>(
     '/grading/major-hazard',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'GB 18218-2018: identify (S = Σq/Q ≥ 1) and grade (R = α·Σβq/Q) a hazard installation',
@@ -98,6 +99,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Body: { L: number; E: number; C: number } }>(
     '/grading/lec',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'LEC: D = L × E × C with the standard value sets',
@@ -116,6 +118,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Body: { L: number; S: number } }>(
     '/grading/matrix',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Risk matrix: R = L × S with L, S in 1..5',
@@ -134,6 +137,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Params: { code: string } }>(
     '/uscc/:code',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Check a unified social credit code (GB 32100-2015)',
@@ -151,6 +155,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.post(
     '/grading/runs',
     {
+      config: { access: ['planner'] },
       schema: {
         tags: ['grading'],
         summary: 'Start a full regrade job (202); 409 while one is running',
@@ -189,6 +194,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.get<{ Params: { id: number } }>(
     '/grading/runs/:id',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Status of a grading run',
@@ -206,6 +212,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
   app.get(
     '/grading/runs',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'The 50 most recent grading runs',

@@ -139,6 +139,7 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
   app.get<{ Querystring: { lon: number; lat: number; crs: Crs; radiusM: number } }>(
     '/context',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['incident'],
         summary: 'Risk sources, graded cells and shelters within a radius of an incident, and the nearest available resources of each kind',

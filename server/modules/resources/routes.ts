@@ -96,6 +96,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.get(
     '/vocabulary',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'Resource kinds, statuses and the capability vocabulary, with Chinese and English labels',
@@ -125,6 +126,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   }>(
     '/',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'Emergency resources as a GeoJSON FeatureCollection, filtered and paginated',
@@ -156,6 +158,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   }>(
     '/nearest',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'The k resources nearest to a point by geodesic distance (exact: KNN pre-filter, spheroid re-ranking)',
@@ -205,6 +208,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.get<{ Querystring: { capability: Capability; thresholdM: number; minLevel: number; format: 'json' | 'geojson' } }>(
     '/coverage-gaps',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance',
@@ -326,6 +330,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.get<{ Params: { id: number } }>(
     '/:id',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'One emergency resource',
@@ -339,6 +344,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.post<{ Body: ResourceBody }>(
     '/',
     {
+      config: { access: ['commander'] },
       schema: {
         tags: ['resources'],
         summary: 'Creates a resource; bumps the tile data version (nothing is regraded)',
@@ -357,6 +363,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.put<{ Params: { id: number }; Body: ResourceBody }>(
     '/:id',
     {
+      config: { access: ['commander'] },
       schema: {
         tags: ['resources'],
         summary: 'Replaces a resource (an omitted status stays as it is); bumps the tile data version',
@@ -380,6 +387,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.patch<{ Params: { id: number }; Body: { status: ResourceStatus } }>(
     '/:id/status',
     {
+      config: { access: ['commander'] },
       schema: {
         tags: ['resources'],
         summary: 'Reports a status (also a confirmation of an unchanged one): sets it and its time; bumps the tile data version',
@@ -400,6 +408,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   app.delete<{ Params: { id: number } }>(
     '/:id',
     {
+      config: { access: ['commander'] },
       schema: {
         tags: ['resources'],
         summary: 'Deletes a resource; bumps the tile data version',

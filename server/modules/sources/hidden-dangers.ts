@@ -3,6 +3,7 @@
  * open → rectified → verified, or rectified → open again when verification fails. An unverified
  * major hidden danger makes its enterprise red, so every transition regrades at once.
  */
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid } from '../../errors'
@@ -11,8 +12,7 @@ import type { HiddenDangerStatus } from '../../domain/enterprise-level'
 import { checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STEPS, type RectificationAction } from '../../domain/rectification'
 import {
   auditUser, changeRecord, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, locationProperties,
-  nameSchema, pointSql, regradeSchema, sourceLocation, type Db, type RecordSpec,
-} from './shared'
+  nameSchema, pointSql, regradeSchema, sourceLocation, type Db, type RecordSpec, divisionFilterSchema } from './shared'
 
 export interface HiddenDangerBody {
   enterpriseId: number
@@ -118,6 +118,7 @@ interface Filters {
   enterpriseId?: number
   status?: HiddenDangerStatus
   overdue?: boolean
+  division?: string
 }
 
 async function load(db: Db, id: number): Promise<HiddenDangerRecord | undefined> {
@@ -137,6 +138,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
     enterpriseId: idSchema,
     status: { type: 'string', enum: STATUSES },
     overdue: { type: 'boolean', description: 'true: open and past the deadline; false: all others' },
+    division: divisionFilterSchema,
   },
   description: 'Reported open. A major one makes its enterprise red (a 1000 m red zone by default) until its rectification is verified.',
   async insert(trx, body) {
@@ -163,6 +165,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
     const filtered = db('hidden_danger as h')
     if (query.enterpriseId !== undefined) filtered.where('h.enterprise_id', query.enterpriseId)
     if (query.status !== undefined) filtered.where('h.status', query.status)
+    whereEnterpriseIn(filtered, 'h.enterprise_id', query.division)
     if (query.overdue !== undefined) {
       const overdue = "h.status = 'open' AND h.deadline < current_date"
       filtered.whereRaw(query.overdue ? overdue : `NOT (${overdue})`)
@@ -213,6 +216,7 @@ export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promis
     app.post<{ Params: { id: number }; Body: Record<string, string> }>(
       `/hidden-dangers/:id/${verb}`,
       {
+        config: { access: ['inspector'], scope: { record: 'hidden_danger' } },
         schema: {
           tags: ['hidden dangers'],
           summary: t.summary,

@@ -3,14 +3,14 @@
  * from their substances, stored with the figures, the substances and any mismatch with what the
  * enterprise reported. Quantities are tonnes.
  */
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { invalid } from '../../errors'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
 import {
   checkDateOrder, dateColumn, dateSchema, idSchema, impactRadiusSchema, levelSchema, listPage, locationProperties, nameSchema,
-  optionalDateSchema, pointSql, recordMeta, sourceLocation, timestampsProperties, type Db, type RecordSpec,
-} from './shared'
+  optionalDateSchema, pointSql, recordMeta, sourceLocation, timestampsProperties, type Db, type RecordSpec, divisionFilterSchema } from './shared'
 
 export interface SubstanceInput {
   name: string
@@ -191,6 +191,7 @@ function toRecord(r: Record<string, unknown>) {
 interface Filters {
   enterpriseId?: number
   level?: number
+  division?: string
 }
 
 export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filters> = {
@@ -200,7 +201,7 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
   tag: 'major hazards',
   body: bodySchema,
   record: recordProperties,
-  filters: { enterpriseId: idSchema, level: levelSchema },
+  filters: { enterpriseId: idSchema, level: levelSchema, division: divisionFilterSchema },
   description:
     'GB 18218-2018: S = Σq/Q must reach 1 (else 400 naming `substances`); R = α·Σβq/Q gives the grade and level. ' +
     'A reported R or grade that differs from the computed one is stored and flagged in `gradeMismatch`, never silently chosen.',
@@ -224,6 +225,7 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
     const filtered = db('major_hazard as m')
     if (query.enterpriseId !== undefined) filtered.where('m.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('m.level', query.level)
+    whereEnterpriseIn(filtered, 'm.enterprise_id', query.division)
     return listPage(filtered, (q) => selectColumns(db, q), 'm.id', query, toRecord)
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),

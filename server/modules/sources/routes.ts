@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
+import type { Scope } from '../auth/jurisdiction'
 import { notFound } from '../../errors'
 import { auditUser, changeRecord, idParams, pageProperties, regradeAndAudit, regradeSchema, type Page, type RecordSpec } from './shared'
 import { majorHazards } from './major-hazards'
@@ -20,11 +21,18 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
   await app.register(hiddenDangerTransitionRoutes)
 }
 
+/** Who records risk sources for enterprises: inspectors (in their jurisdiction) and planners. */
+const SOURCE_WRITERS = ['inspector', 'planner'] as const
+/** Public-area assessments are the planners' (they are not tied to an enterprise's jurisdiction). */
+const AREA_WRITERS = ['planner'] as const
+
 /** POST, GET one, GET list and — when the spec can replace — PUT and DELETE for one kind of record. */
 function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: FastifyInstance, spec: RecordSpec<Body, Rec, Query>): void {
   const record = { type: 'object', properties: spec.record } as const
   const written = { type: 'object', properties: { ...spec.record, regrade: regradeSchema } } as const
   const tags = [spec.tag]
+  const writers = spec.kind === 'area_assessment' ? AREA_WRITERS : SOURCE_WRITERS
+  const recordScope: Scope = spec.kind === 'area_assessment' ? { divisionRecord: 'area_assessment' } : { record: spec.kind }
   const load = async (db: Parameters<typeof spec.load>[0], id: number) => {
     const row = await spec.load(db, id)
     if (!row) throw notFound(spec.label, id)
@@ -34,6 +42,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
   app.post(
     spec.path,
     {
+      config: { access: writers, scope: { enterprise: 'body.enterpriseId' } },
       schema: {
         tags,
         summary: `Record a ${spec.label}: validate, grade, store and regrade its zone`,
@@ -58,13 +67,14 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
 
   app.get<{ Params: { id: number } }>(
     `${spec.path}/:id`,
-    { schema: { tags, summary: `One ${spec.label}`, params: idParams, response: { 200: record, ...errorResponses } } },
+    { config: { access: 'staff', scope: recordScope }, schema: { tags, summary: `One ${spec.label}`, params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => load(app.db, request.params.id),
   )
 
   app.get(
     spec.path,
     {
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags,
         summary: `${spec.label[0]!.toUpperCase()}${spec.label.slice(1)} records, filtered and paginated (ordered by id)`,
@@ -91,6 +101,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
   app.put<{ Params: { id: number } }>(
     `${spec.path}/:id`,
     {
+      config: { access: writers, scope: [recordScope, { enterprise: 'body.enterpriseId' }] },
       schema: {
         tags,
         summary: `Replace a ${spec.label} (full replacement, same validation) and regrade its old and new zones`,
@@ -120,6 +131,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
   app.delete<{ Params: { id: number } }>(
     `${spec.path}/:id`,
     {
+      config: { access: writers, scope: [recordScope, { enterprise: 'body.enterpriseId' }] },
       schema: {
         tags,
         summary: `Delete a ${spec.label} and regrade its zone`,

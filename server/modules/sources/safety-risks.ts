@@ -2,13 +2,13 @@
  * Reported safety risks (重大安全风险, DESIGN §3.2): graded by LEC, the risk matrix or a stated
  * level, at a point of the enterprise.
  */
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import type { RuleSet } from '../../domain/rules'
 import {
   checkDateOrder, dateColumn, dateSchema, gradeByMethod, idSchema, impactRadiusSchema, levelSchema, listPage, locationProperties,
   METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, nameSchema, optionalDateSchema, pointSql, recordMeta,
-  sourceLocation, timestampsProperties, type Db, type MethodInput, type RecordSpec,
-} from './shared'
+  sourceLocation, timestampsProperties, type Db, type MethodInput, type RecordSpec, divisionFilterSchema } from './shared'
 
 export interface SafetyRiskBody extends MethodInput {
   enterpriseId: number
@@ -101,6 +101,7 @@ interface Filters {
   enterpriseId?: number
   level?: number
   method?: MethodInput['method']
+  division?: string
 }
 
 export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> = {
@@ -110,7 +111,7 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
   tag: 'safety risks',
   body: bodySchema,
   record: recordProperties,
-  filters: { enterpriseId: idSchema, level: levelSchema, method: methodProperties.method },
+  filters: { enterpriseId: idSchema, level: levelSchema, method: methodProperties.method, division: divisionFilterSchema },
   description:
     'The level comes from LEC (D = L × E × C), the risk matrix (R = L × S) or a stated level; the body carries exactly ' +
     'the block its `method` names. Values outside the rule set\'s value sets are rejected with 400 naming e.g. `lec.L`.',
@@ -130,6 +131,7 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
     if (query.enterpriseId !== undefined) filtered.where('r.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('r.level', query.level)
     if (query.method !== undefined) filtered.where('r.method', query.method)
+    whereEnterpriseIn(filtered, 'r.enterprise_id', query.division)
     return listPage(filtered, (q) => selectColumns(db, q), 'r.id', query, toRecord)
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),

@@ -72,6 +72,8 @@ export const dateSchema = { type: 'string', format: 'date', description: 'ISO 86
 export const optionalDateSchema = { type: ['string', 'null'], format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
 export const nameSchema = { type: 'string', minLength: 1, maxLength: 200 } as const
 export const idSchema = { type: 'integer', minimum: 1 } as const
+/** A list filter: records of enterprises whose division code starts with this. */
+export const divisionFilterSchema = { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' } as const
 export const levelSchema = { type: 'integer', minimum: 1, maximum: 4, description: '1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
 
 export const idParams = { type: 'object', additionalProperties: false, properties: { id: idSchema }, required: ['id'] } as const
@@ -293,9 +295,9 @@ async function lockRecord(trx: Knex.Transaction, kind: SourceKind, id: number): 
   return row !== undefined
 }
 
-/** The user to audit a request as. Until authentication exists (a later issue adds `request.user`), nobody. */
-export function auditUser(_request: FastifyRequest): string | null {
-  return null
+/** The user to audit a request as: the signed-in staff member, or null for a public request. */
+export function auditUser(request: FastifyRequest): string | null {
+  return request.user?.username ?? null
 }
 
 /** The union of two grading scopes. */

@@ -88,6 +88,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   app.post<{ Params: { kind: ImportKindName }; Querystring: ImportQuery }>(
     '/import/:kind',
     {
+      config: { access: ['planner'] },
       bodyLimit: maxBytes,
       schema: {
         tags: ['import/export'],
@@ -171,6 +172,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: { division?: string; minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number } }>(
     '/export/:layer.:format',
     {
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['import/export'],
         summary: 'Export a layer of the current selection as GeoJSON, CSV (UTF-8 with BOM) or XLSX, streamed',

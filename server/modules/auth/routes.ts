@@ -1,0 +1,197 @@
+/**
+ * Sign-in, sign-out, the current session, and the users admin (DESIGN §8). The session lives in a
+ * random token in an HttpOnly, SameSite=Strict cookie; the database keeps only its hash.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { AppError } from '../../errors'
+import { errorResponse, errorResponses } from '../../schemas'
+import { idParams } from '../sources/shared'
+import { ROLES, type SessionUser } from './access'
+import { hashPassword, verifyPassword } from './password'
+import { readCookie, SESSION_COOKIE, SESSION_TTL_S } from './plugin'
+import { RateLimiter } from './rate-limit'
+import { createSession, endSession, endUserSessions } from './sessions'
+import { createUser, getUser, listUsers, MIN_PASSWORD_LENGTH, updateUser } from './users'
+
+/** Sign-in attempts per client and username in a window, and per client over all usernames. */
+const ATTEMPTS_PER_ACCOUNT = 10
+const ATTEMPTS_PER_CLIENT = 50
+const ATTEMPT_WINDOW_MS = 15 * 60 * 1000
+
+const tags = ['auth']
+
+const userProperties = {
+  id: { type: 'integer' },
+  username: { type: 'string' },
+  displayName: { type: ['string', 'null'] },
+  role: { type: 'string', enum: ROLES },
+  departmentId: { type: ['integer', 'null'] },
+  divisionPrefix: { type: ['string', 'null'], description: 'jurisdiction of an inspector: a division-code prefix' },
+  mgmtGridId: { type: ['integer', 'null'], description: "a grid worker's management grid" },
+} as const
+
+const userSchema = { type: 'object', properties: userProperties } as const
+const userRecord = { type: 'object', properties: { ...userProperties, disabled: { type: 'boolean' }, createdAt: { type: 'string' } } } as const
+
+const sessionInfo = {
+  type: 'object',
+  properties: {
+    user: { anyOf: [userSchema, { type: 'null' }] },
+    csrfToken: { type: ['string', 'null'], description: 'send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE' },
+  },
+} as const
+
+const username = { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,64}$', description: '3–64 letters, digits, _ . -' } as const
+const password = { type: 'string', minLength: 1, maxLength: 256 } as const
+const newPassword = { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: 256 } as const
+const scoping = {
+  displayName: { type: ['string', 'null'], maxLength: 100 },
+  role: { type: 'string', enum: ROLES },
+  departmentId: { type: ['integer', 'null'], minimum: 1 },
+  divisionPrefix: { type: ['string', 'null'], pattern: '^[0-9]{2,9}$' },
+  mgmtGridId: { type: ['integer', 'null'], minimum: 1 },
+} as const
+
+function cookie(app: FastifyInstance, token: string, maxAgeS: number): string {
+  const parts = [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Strict']
+  if (app.config.cookieSecure) parts.push('Secure')
+  return parts.join('; ')
+}
+
+function clearCookie(app: FastifyInstance, reply: FastifyReply): void {
+  reply.header('set-cookie', cookie(app, '', 0))
+}
+
+export default async function authRoutes(app: FastifyInstance): Promise<void> {
+  const perAccount = new RateLimiter(ATTEMPTS_PER_ACCOUNT, ATTEMPT_WINDOW_MS)
+  const perClient = new RateLimiter(ATTEMPTS_PER_CLIENT, ATTEMPT_WINDOW_MS)
+  // Unknown usernames are checked against this hash too, so the time taken does not tell which exist.
+  const dummyHash = hashPassword('not a password of anyone')
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/auth/login',
+    {
+      config: { access: 'public', csrf: false },
+      schema: {
+        tags, summary: 'Sign in; sets the session cookie',
+        body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password } },
+        response: { 200: sessionInfo, 401: errorResponse, 429: errorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { username: name, password: given } = request.body
+      const accountKey = `${request.ip}\n${name.toLowerCase()}`
+      const wait = Math.max(perAccount.hit(accountKey), perClient.hit(request.ip))
+      if (wait > 0) {
+        reply.header('retry-after', String(wait))
+        throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60)} min`, [{ field: 'username', message: 'too many attempts from this client' }])
+      }
+      const row = await app.db('app_user').whereRaw('lower(username) = lower(?)', [name]).first('id', 'password_hash', 'disabled')
+      const matches = await verifyPassword(given, row?.password_hash ?? (await dummyHash))
+      if (!row || !matches || row.disabled) {
+        request.log.info({ username: name }, 'failed sign-in')
+        throw new AppError(401, 'bad_credentials', 'Wrong username or password', [{ field: 'password', message: 'wrong username or password' }])
+      }
+      perAccount.reset(accountKey)
+      // A token the browser already had is ended, never reused (session fixation).
+      const previous = readCookie(request.headers.cookie, SESSION_COOKIE)
+      if (previous) await endSession(app.db, previous)
+      const session = await createSession(app.db, row.id)
+      reply.header('set-cookie', cookie(app, session.token, SESSION_TTL_S))
+      const user = await getUser(app.db, row.id)
+      return { user: sessionUser(user), csrfToken: session.csrfToken }
+    },
+  )
+
+  app.post('/auth/logout', { config: { access: 'public' }, schema: { tags, summary: 'Sign out: ends the session and clears the cookie', response: { 204: { type: 'null' }, ...errorResponses } } }, async (request, reply) => {
+    const token = readCookie(request.headers.cookie, SESSION_COOKIE)
+    if (token) await endSession(app.db, token)
+    clearCookie(app, reply)
+    reply.code(204).send()
+  })
+
+  app.get('/auth/me', { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in (user null when nobody)', response: { 200: sessionInfo } } }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return { user: request.user, csrfToken: request.csrfToken }
+  })
+
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/auth/password',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags, summary: 'Change your own password; your other sessions end',
+        body: { type: 'object', additionalProperties: false, required: ['currentPassword', 'newPassword'], properties: { currentPassword: password, newPassword } },
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = request.user as SessionUser
+      const row = await app.db('app_user').where('id', user.id).first('password_hash')
+      if (!(await verifyPassword(request.body.currentPassword, row.password_hash))) {
+        throw new AppError(400, 'invalid_input', 'currentPassword: wrong password', [{ field: 'currentPassword', message: 'wrong password' }])
+      }
+      await app.db.transaction(async (trx) => {
+        await updateUser(trx, user.id, { password: request.body.newPassword }, user)
+      })
+      // updateUser ended every session of the account; this one goes on with a fresh token.
+      const session = await createSession(app.db, user.id)
+      reply.header('set-cookie', cookie(app, session.token, SESSION_TTL_S))
+      reply.code(204).send()
+    },
+  )
+
+  const admins = { access: ['admin'] } as const
+
+  app.get('/users', { config: admins, schema: { tags, summary: 'Every staff account', response: { 200: { type: 'array', items: userRecord }, ...errorResponses } } }, async () => listUsers(app.db))
+
+  app.get<{ Params: { id: number } }>('/users/:id', { config: admins, schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userRecord, ...errorResponses } } }, async (request) =>
+    getUser(app.db, request.params.id),
+  )
+
+  app.post<{ Body: { username: string; password?: string } & Record<string, never> }>(
+    '/users',
+    {
+      config: admins,
+      schema: {
+        tags, summary: 'Create a staff account; without a password one is generated and returned once',
+        body: { type: 'object', additionalProperties: false, required: ['username', 'role'], properties: { username, password: newPassword, ...scoping } },
+        response: { 201: { type: 'object', properties: { user: userRecord, password: { type: ['string', 'null'] } } }, 409: errorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const created = await app.db.transaction((trx) => createUser(trx, request.body as never, request.user?.username ?? null))
+      reply.code(201)
+      return created
+    },
+  )
+
+  app.patch<{ Params: { id: number }; Body: Record<string, unknown> }>(
+    '/users/:id',
+    {
+      config: admins,
+      schema: {
+        tags, summary: "Change an account's role, scope, name or password, or disable it (its sessions end)",
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...scoping, password: newPassword, disabled: { type: 'boolean' } } },
+        response: { 200: userRecord, 409: errorResponse, ...errorResponses },
+      },
+    },
+    async (request) => app.db.transaction((trx) => updateUser(trx, request.params.id, request.body, request.user)),
+  )
+
+  app.delete<{ Params: { id: number } }>(
+    '/users/:id/sessions',
+    { config: admins, schema: { tags, summary: "Sign an account out everywhere", params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    async (request, reply) => {
+      await getUser(app.db, request.params.id)
+      await endUserSessions(app.db, request.params.id)
+      reply.code(204).send()
+    },
+  )
+}
+
+function sessionUser(user: SessionUser): SessionUser {
+  const { id, username: name, displayName, role, departmentId, divisionPrefix, mgmtGridId } = user
+  return { id, username: name, displayName, role, departmentId, divisionPrefix, mgmtGridId }
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import type { Role, SessionUser } from '../../server/modules/auth/access'
+import { hashPassword } from '../../server/modules/auth/password'
+import { SESSION_COOKIE } from '../../server/modules/auth/plugin'
+import { createSession } from '../../server/modules/auth/sessions'
+
+/** The password of every test account (`test_<role>`), for tests that sign in through the form or the API. */
+export const TEST_PASSWORD = 'test-password-2026'
+
+let passwordHash: Promise<string> | null = null
+
+/**
+ * The test account of a role, created on first use in the given database: the inspector works in
+ * the county with the most enterprises (its jurisdiction) for a department there, the grid worker in
+ * the first management grid.
+ */
+export async function testUser(db: Knex, role: Role): Promise<SessionUser> {
+  const username = `test_${role}`
+  passwordHash ??= hashPassword(TEST_PASSWORD)
+  const scope: Record<string, unknown> = {}
+  if (role === 'inspector') {
+    const { rows } = await db.raw<{ rows: Array<{ prefix: string }> }>(
+      'SELECT substr(division_code, 1, 6) AS prefix FROM enterprise GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1',
+    )
+    const prefix = rows[0]?.prefix
+    if (!prefix) throw new Error('The test inspector needs enterprises in the database (load the demo first)')
+    const department = await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${prefix}%`]).first('id')
+    if (!department) throw new Error('The test inspector needs a department in the database (load the demo first)')
+    Object.assign(scope, { division_prefix: prefix, department_id: department.id })
+  }
+  if (role === 'grid_worker') {
+    const grid = await db('mgmt_grid').orderBy('id').first('id')
+    if (!grid) throw new Error('The test grid worker needs a management grid in the database (load the demo first)')
+    scope.mgmt_grid_id = grid.id
+  }
+  await db('app_user')
+    .insert({ username, display_name: `Test ${role}`, role, password_hash: await passwordHash, ...scope })
+    .onConflict('username')
+    .ignore()
+  const row = await db('app_user').where({ username }).first()
+  return {
+    id: row.id, username, displayName: row.display_name, role,
+    departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+  }
+}
+
+export interface TestSession {
+  user: SessionUser
+  token: string
+  csrfToken: string
+  /** `cookie` and `x-csrf-token` headers for app.inject or fetch. */
+  headers: { cookie: string; 'x-csrf-token': string }
+}
+
+/** Signs a role's test account in (a real session in the database) and returns what a client would hold. */
+export async function signIn(app: FastifyInstance, role: Role = 'admin'): Promise<TestSession> {
+  const user = await testUser(app.db, role)
+  const { token, csrfToken } = await createSession(app.db, user.id)
+  return { user, token, csrfToken, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrfToken } }
+}
+
+/** Makes every `app.inject` carry these headers unless the call sets them itself. */
+export function injectAs(app: FastifyInstance, headers: Record<string, string>): void {
+  const inject = app.inject.bind(app) as (...args: unknown[]) => unknown
+  app.inject = ((...args: unknown[]) => {
+    const [options, ...rest] = args
+    if (options === undefined) return inject()
+    const opts: { headers?: Record<string, unknown> } = typeof options === 'string' ? { url: options } as never : (options as never)
+    return inject({ ...opts, headers: { ...headers, ...opts.headers } }, ...rest)
+  }) as FastifyInstance['inject']
+}
