@@ -22,7 +22,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Every guarded route with its declared access, for the authorization matrix. */
-    accessRules: Array<{ method: string; url: string; access: Access | undefined }>
+    accessRules: Array<{ method: string; url: string; access: Access | undefined; csrf: boolean }>
   }
 }
 
@@ -87,7 +87,7 @@ export const authPlugin = fp(
     app.addHook('onRoute', (route) => {
       if (!isGuarded(route.url)) return
       const methods = Array.isArray(route.method) ? route.method : [route.method]
-      for (const method of methods) if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access })
+      for (const method of methods) if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access, csrf: route.config?.csrf !== false })
     })
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const url = request.routeOptions.url

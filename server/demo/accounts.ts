@@ -1,0 +1,64 @@
+/**
+ * Demo accounts (DESIGN §8): on the embedded demo, one account per role so every view can be tried.
+ * Their random passwords are shown once at first start and kept in DATA_DIR/demo-accounts.txt
+ * (readable by its owner only). A real deployment (DATABASE_URL set) creates none: use
+ * `npm run create-admin` there.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Knex } from 'knex'
+import { ROLES, type Role } from '../modules/auth/access'
+import { createUser } from '../modules/auth/users'
+
+export interface DemoAccount {
+  username: string
+  role: Role
+  password: string
+  scope: string
+}
+
+export const DEMO_ACCOUNTS_FILE = 'demo-accounts.txt'
+
+/** Creates the demo accounts when there are no accounts at all; returns them (empty when accounts exist). */
+export async function createDemoAccounts(db: Knex, dataDir: string): Promise<DemoAccount[]> {
+  if (await db('app_user').first('id')) return []
+  const { rows } = await db.raw<{ rows: Array<{ prefix: string; name: string | null }> }>(
+    `SELECT substr(e.division_code, 1, 6) AS prefix, max(d.name) AS name
+       FROM enterprise e LEFT JOIN division d ON d.code = substr(e.division_code, 1, 6)
+      GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+  )
+  const county = rows[0]
+  const department = county ? await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${county.prefix}%`]).first('id', 'name') : undefined
+  const grid = await db('mgmt_grid').orderBy('id').first('id', 'name')
+  const accounts: DemoAccount[] = []
+  await db.transaction(async (trx) => {
+    for (const role of ROLES) {
+      if (role === 'inspector' && !(county && department)) continue
+      if (role === 'grid_worker' && !grid) continue
+      const username = role === 'grid_worker' ? 'gridworker' : role
+      const { password } = await createUser(trx, {
+        username,
+        displayName: `演示${ROLE_NAMES[role]}`,
+        role,
+        departmentId: role === 'inspector' ? department!.id : null,
+        divisionPrefix: role === 'inspector' ? county!.prefix : null,
+        mgmtGridId: role === 'grid_worker' ? grid!.id : null,
+      }, null)
+      const scope =
+        role === 'inspector' ? `${department!.name}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
+        : role === 'grid_worker' ? `grid ${grid!.name}` : 'everything'
+      accounts.push({ username, role, password: password!, scope })
+    }
+  })
+  const lines = [
+    '# riskmap demo accounts (synthetic demo data only). Sign in at /public.html#login=/',
+    '# username\trole\tpassword\tscope',
+    ...accounts.map((a) => [a.username, a.role, a.password, a.scope].join('\t')),
+    '',
+  ]
+  await fs.mkdir(dataDir, { recursive: true })
+  await fs.writeFile(path.join(dataDir, DEMO_ACCOUNTS_FILE), lines.join('\n'), { mode: 0o600 })
+  return accounts
+}
+
+const ROLE_NAMES: Record<Role, string> = { admin: '管理员', planner: '规划人员', commander: '应急指挥', inspector: '执法检查员', grid_worker: '网格员' }
