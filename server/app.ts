@@ -6,6 +6,10 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyStatic from '@fastify/static'
 import type { Config } from './config'
+import { authPlugin } from './modules/auth/plugin'
+import authRoutes from './modules/auth/routes'
+import auditRoutes from './modules/audit/routes'
+import regionReportRoutes from './modules/region-report/routes'
 import { databasePlugin, type DatabasePluginOptions } from './db/plugin'
 import { AppError, type ErrorDetail } from './errors'
 import healthRoutes from './modules/health/routes'
@@ -76,12 +80,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   await app.register(databasePlugin, options.database)
 
+  // Access control first: its onRoute hook sees every route registered after it.
+  await app.register(authPlugin)
   await app.register(metricsPlugin)
+  await app.register(authRoutes, { prefix: '/api' })
+  await app.register(auditRoutes, { prefix: '/api' })
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(divisionRoutes, { prefix: '/api/divisions' })
   await app.register(enterpriseRoutes, { prefix: '/api/enterprises' })
   await app.register(gradingRoutes, { prefix: '/api' })
   await app.register(cellRoutes, { prefix: '/api' })
+  await app.register(regionReportRoutes, { prefix: '/api' })
   await app.register(sourceRoutes, { prefix: '/api' })
   await app.register(resourceRoutes, { prefix: '/api/resources' })
   await app.register(incidentRoutes, { prefix: '/api/incident' })

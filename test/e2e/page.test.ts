@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { openGuardedPage, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { openGuardedPage, signInContext, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { LEVEL_COLORS, hexToRgb } from '../../web/src/map/levels'
 import { LAYER_IDS } from '../../web/src/map/layers'
 import { SELECTION_LAYERS } from '../../web/src/map/selection'
@@ -255,6 +255,7 @@ describe('the first page', () => {
 describe('an API error', () => {
   it('is shown to the user in a banner, in their language', async () => {
     const { context, page, guard } = await openGuardedPage(browser)
+    await signInContext(app, context, baseUrl)
     try {
       await context.route(
         (url) => url.pathname === '/api/divisions',

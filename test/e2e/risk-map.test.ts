@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { cellToLatLng } from 'h3-js'
-import { openGuardedPage, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { openGuardedPage, signInContext, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, STALE_HATCH, blendOver } from '../../web/src/map/levels'
 import { LAYER_IDS, OVERLAY_LAYERS } from '../../web/src/map/layers'
 import { OVERLAY_IDS, type OverlayId } from '../../web/src/map/overlays'
@@ -462,6 +462,7 @@ describe('the risk map', () => {
     await check(page)
 
     const fresh = await openGuardedPage(browser)
+    await signInContext(app, fresh.context, baseUrl)
     try {
       await fresh.page.goto(url)
       await check(fresh.page)

@@ -26,12 +26,15 @@ import { Header } from './ui/header'
 import { Legend } from './ui/legend'
 import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
+import { requireStaff } from './auth/session'
+import { StaffNav } from './ui/staff-nav'
 import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
 import { renderDispatchSheet } from './incident/sheet'
 import { addIncidentLayers, showIncident } from './map/incident'
 import { parseIncidentParam, withIncidentParam } from './state/incident'
 import { ImportView } from './transfer/view'
 import { refreshOverlayTiles } from './transfer/refresh'
+import { MapExportControl } from './export/control'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
@@ -51,6 +54,8 @@ function storage(): Storage | null {
   }
 }
 
+// Staff only: an anonymous visitor is sent to the public portal's sign-in form.
+const user = await requireStaff()
 let lang: Lang = initialLang(window.location, storage())
 let messages = MESSAGES[lang]
 const initialUrl = parseUrlHash(window.location.hash)
@@ -64,8 +69,10 @@ let homeBox: LonLatBox | null = null
 const mapContainer = requireElement(document, '#map')
 const panelRoot = requireElement(document, '.panel')
 const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
+const staffNav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
 const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
 const map = createMap(mapContainer, lang, messages)
+map.addControl(new MapExportControl({ placesAt: (lon, lat) => (basemap ? divisionsAt([basemap.city, basemap.counties, basemap.townships], lon, lat) : []) }), 'top-right')
 const styleLoaded = map.once('load')
 const gaps = new CoverageGaps(map, messages, { onError: (context, err) => showError(context, err) })
 
@@ -123,6 +130,8 @@ const search = new SearchBox(requireElement(document, '.search'), messages, {
 const importView = new ImportView(requireElement(document, '.app-header'), requireElement(document, '.app-main'), messages, {
   onImported: () => refreshOverlayTiles(map),
 })
+// Importing is the planners' (the API refuses others with 403).
+requireElement(document, '.import-toggle').hidden = !(user.role === 'admin' || user.role === 'planner')
 
 applyDocumentLanguage()
 
@@ -143,6 +152,7 @@ function switchLanguage(): void {
   applyDocumentLanguage()
   for (const part of [banner, header, gaps, legend, panel, search, incident]) part.setMessages(messages)
   importView.setMessages(messages)
+  staffNav.setLang(lang)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, messages)
 }

@@ -4,6 +4,7 @@ import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { daysBefore, formatAreaKm2, formatInstant, localDate } from '../ui/format'
 import { shareChart } from '../ui/share-chart'
+import { REPORT_MESSAGES } from '../report/messages'
 import { sourceSelection } from './cell'
 import { causeText } from './cause'
 import { code, detailsList, emptyNote, levelChip, levelDot, levelTag, linkButton, meta, staleBadge, subtitle } from './parts'
@@ -72,7 +73,13 @@ export class RegionView implements PanelView {
       [m.region.area, formatAreaKm2(m, region.areaKm2)],
       [m.region.updatedAt, region.updatedAt ? formatInstant(region.updatedAt) : null],
     ])
-    const nodes: Node[] = [badges, facts, zoom, subtitle(m.region.shares), shareChart(m, region.shares)]
+    // The printable report opens in a new tab: the map keeps its state.
+    const report = el('a', 'panel-link panel-report', REPORT_MESSAGES[m.locale].print)
+    report.href = `/report.html?region=${encodeURIComponent(region.code)}`
+    report.target = '_blank'
+    report.rel = 'noopener'
+    report.style.cssText = 'margin-left: 14px; font-size: 12px'
+    const nodes: Node[] = [badges, facts, zoom, report, subtitle(m.region.shares), shareChart(m, region.shares)]
 
     nodes.push(subtitle(m.region.topSources))
     if (region.topSources.length) {

@@ -1,0 +1,66 @@
+import type { MultiPolygon, Polygon, Position } from 'geojson'
+import { getJson } from '../api/client'
+import type { Level, ResourceKind, SourceKind } from '../api/types'
+
+type PerLevel = Record<'0' | '1' | '2' | '3' | '4', number>
+
+/** `GET /api/regions/{code}/report` (server/modules/region-report/routes.ts). */
+export interface RegionReport {
+  generatedAt: string
+  /** The database's date, YYYY-MM-DD. */
+  today: string
+  dataVersion: number
+  /** Start (YYYY-MM-DD) of the window of changes, inspections and penalties. */
+  since: string
+  region: {
+    kind: 'division' | 'mgmt_grid'
+    key: string
+    code: string
+    name: string
+    rank: string
+    level: Level
+    stale: boolean
+    areaKm2: number
+    shares: Partial<PerLevel>
+    cells: PerLevel
+    staleCells: number
+    updatedAt: string | null
+    bbox: [number, number, number, number]
+  }
+  topSources: Array<{ kind: SourceKind; id: number; level: Level; cells: number; name: string; enterprise: { id: number; name: string } | null }>
+  changes: {
+    raised: number
+    lowered: number
+    staleOnly: number
+    months: Array<{ month: string; raised: number; lowered: number }>
+    recent: Array<{ h3: string; before: Level; after: Level; beforeStale: boolean; afterStale: boolean; changedAt: string }>
+  }
+  resources: {
+    nearM: number
+    byKind: Array<{ kind: ResourceKind; inside: number; near: number }>
+    nearestTeams: Array<{
+      id: number
+      name: string
+      teamType: string | null
+      headcount: number | null
+      capabilities: string[]
+      status: string
+      dutyPhone: string | null
+      distanceM: number
+      centreDistanceM: number
+    }>
+  }
+  enforcement: {
+    enterprises: number
+    blacklisted: number
+    inspections: { done: number; withViolations: number; pending: number; lastDate: string | null }
+    hiddenDangers: { open: number; overdue: number; majorOpen: number; awaitingVerification: number }
+    violations: { open: number; overdue: number }
+    penalties: { count: number; amountYuan: number; published: number }
+  }
+  map: { res: number; outline: Polygon | MultiPolygon; cells: Array<{ level: Level; stale: boolean; ring: Position[] }> }
+}
+
+export function fetchRegionReport(code: string, signal?: AbortSignal): Promise<RegionReport> {
+  return getJson<RegionReport>(`/api/regions/${encodeURIComponent(code)}/report`, {}, signal)
+}
