@@ -1,10 +1,12 @@
 // The only file that touches the process: reads the environment, starts the embedded
 // database when no DATABASE_URL is given, loads the demo data into an empty database,
 // listens, and closes everything cleanly on SIGINT/SIGTERM.
+import path from 'node:path'
 import { buildApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { DatabaseSetupError } from './db/check'
 import { DataDirInUseError, startEmbedded, type EmbeddedDatabase } from './db/embedded'
+import { createDemoAccounts, DEMO_ACCOUNTS_FILE } from './demo/accounts'
 import { isDatabaseEmpty, loadDemo } from './demo/load'
 import { fullRegrade } from './grading/engine'
 
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     logger: { level: config.logLevel },
-    database: { url: config.databaseUrl ?? embedded!.url, embedded: embedded !== null, statementTimeoutMs: config.statementTimeoutMs },
+    database: { url: config.databaseUrl ?? embedded!.url, embedded: embedded !== null, statementTimeoutMs: config.statementTimeoutMs, readUrl: config.readDatabaseUrl },
   }).catch(async (err) => {
     await embedded?.stop()
     throw err
@@ -30,6 +32,13 @@ async function main(): Promise<void> {
     app.log.info({ counts }, 'demo data loaded; grading it')
     const run = await fullRegrade(app.db, app.grading)
     app.log.info({ seconds: run.seconds, counts: run.counts }, 'demo data graded')
+  }
+  if (config.loadDemo && config.demoAccounts) {
+    const accounts = await createDemoAccounts(app.db, config.dataDir)
+    if (accounts.length > 0) {
+      console.log(`Demo accounts (shown once; also in ${path.join(config.dataDir, DEMO_ACCOUNTS_FILE)}):`)
+      for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.password}  (${a.scope})`)
+    }
   }
 
   let closing = false

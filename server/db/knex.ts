@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   poolMax?: number
   /** How long a request may wait for a pooled connection before it is refused (503), milliseconds. */
   acquireTimeoutMs?: number
+  /** `application_name` of the connections, as pg_stat_activity shows them (default `riskmap`). */
+  applicationName?: string
 }
 
 export type KnexPostgis = ReturnType<typeof knexPostgis>
@@ -23,7 +25,7 @@ export function createKnex(options: DatabaseOptions): Knex {
       connectionString: options.url,
       // Fail fast when the server is unreachable instead of hanging on TCP retries.
       connectionTimeoutMillis: 5000,
-      application_name: 'riskmap',
+      application_name: options.applicationName ?? 'riskmap',
     },
     pool: {
       min: 0,

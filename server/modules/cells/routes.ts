@@ -64,6 +64,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { h3: string } }>(
     '/cells/:h3',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['cells'],
         summary: 'Why a cell has its level: the rule, every source behind it, enterprises in it, nearest resources, history',
@@ -78,16 +79,16 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const analysisRes = app.grading.res
       if (res > analysisRes) throw invalid('h3', `resolution ${res} is finer than the analysis resolution ${analysisRes}`)
       const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
-      const [row, sources] = await Promise.all([getCell(app.db, res, h3), explainedSources(app.db, analysisCells, 200)])
+      const [row, sources] = await Promise.all([getCell(app.readDb, res, h3), explainedSources(app.readDb, analysisCells, 200)])
       const graded = res === analysisRes
         ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, name: s.name, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
         : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
       const [enterprises, resources, history] = await Promise.all([
-        enterprisesInCell(app.db, geometry, 50),
-        nearestResources(app.db, { lon, lat, k: 5, filter: { status: 'available' } }),
-        cellHistory(app.db, res, h3, 20),
+        enterprisesInCell(app.readDb, geometry, 50),
+        nearestResources(app.readDb, { lon, lat, k: 5, filter: { status: 'available' } }),
+        cellHistory(app.readDb, res, h3, 20),
       ])
       const level = (row?.level ?? 0) as number
       return {
@@ -117,6 +118,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { key: string } }>(
     '/regions/:key',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['regions'],
         summary: 'A division unit (6/9-digit code) or management grid (its code): level, share of area per level, the sources behind its level',
@@ -144,10 +146,10 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const row = await getRegion(app.db, request.params.key)
+      const row = await getRegion(app.readDb, request.params.key)
       if (!row) throw notFound('region', request.params.key)
-      const top = row.level ? await regionTopSources(app.db, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, row.level as number) : []
-      const names = await sourceNames(app.db, top)
+      const top = row.level ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, row.level as number) : []
+      const names = await sourceNames(app.readDb, top)
       const env = (row.bbox as Polygon).coordinates[0]!
       return {
         kind: row.kind,
@@ -169,6 +171,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { since: string; until?: string; region?: string; limit: number } }>(
     '/changes',
     {
+      config: { access: 'staff' },
       schema: {
         tags: ['cells'],
         summary: 'Cells whose level changed since a date (optionally within a region), with before/after and cause',
@@ -211,11 +214,11 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       if (until.getTime() <= since.getTime()) throw invalid('until', 'must be after since')
       let h3s: string[] | null = null
       if (request.query.region) {
-        const geometry = await regionGeometry(app.db, request.query.region)
+        const geometry = await regionGeometry(app.readDb, request.query.region)
         if (!geometry) throw notFound('region', request.query.region)
         h3s = areaZoneCells(geometry as MultiPolygon, app.grading.res).map((c) => c.h3)
       }
-      const items = await changes(app.db, app.grading.res, since, until, h3s, request.query.limit)
+      const items = await changes(app.readDb, app.grading.res, since, until, h3s, request.query.limit)
       return { since: since.toISOString(), until: until.toISOString(), items }
     },
   )

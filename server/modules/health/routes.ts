@@ -11,25 +11,55 @@ const versionsSchema = {
     postgis: { type: 'string' },
     embedded: { type: 'boolean' },
     pendingMigrations: { type: 'array', items: { type: 'string' } },
+    replica: {
+      type: ['object', 'null'],
+      description: 'the streaming replica that lag-tolerant reads go to (READ_DATABASE_URL); null when reads go to the primary',
+      properties: {
+        postgres: { type: 'string' },
+        postgis: { type: 'string' },
+        inRecovery: { type: 'boolean', description: 'true on a streaming replica (hot standby)' },
+        lagBytes: { type: ['number', 'null'], description: 'WAL bytes the replica has still to replay; null when it is not in recovery' },
+      },
+    },
   },
   required: ['status', 'postgres', 'postgis', 'embedded'],
 } as const
 
 /**
  * Health: `/health/live` answers while the process runs (a load balancer restarts it otherwise);
- * `/health/ready` and `/health` answer 200 only when the database answers and every migration is
- * applied (a load balancer sends traffic only then).
+ * `/health/ready` and `/health` answer 200 only when the database (and the read replica, when one
+ * is configured) answers and every migration is applied (a load balancer sends traffic only then).
  */
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  /** The replica's state: how far its replay is behind the primary's current WAL position. */
+  const replicaState = async () => {
+    const replica = app.dbInfo.replica
+    if (!replica) return null
+    const { rows: current } = await app.db.raw<{ rows: Array<{ lsn: string }> }>('SELECT pg_current_wal_lsn()::text AS lsn')
+    try {
+      const { rows } = await app.readDb.raw<{ rows: Array<{ in_recovery: boolean; lag_bytes: string | null }> }>(
+        'SELECT pg_is_in_recovery() AS in_recovery, pg_wal_lsn_diff(?::pg_lsn, pg_last_wal_replay_lsn())::text AS lag_bytes',
+        [current[0]!.lsn],
+      )
+      const { in_recovery: inRecovery, lag_bytes: lag } = rows[0]!
+      // The replica may already be past the position read a moment before on the primary: never below 0.
+      return { ...replica, inRecovery, lagBytes: lag === null ? null : Math.max(0, Number(lag)) }
+    } catch (err) {
+      throw unavailable(`the read replica does not answer: ${(err as Error).message}`)
+    }
+  }
+
   const ready = async () => {
     const { pending } = await migrationStatus(app.db)
     if (pending.length > 0) throw unavailable(`migrations pending: ${pending.join(', ')}`)
-    return { status: 'ok' as const, ...app.dbInfo, pendingMigrations: pending }
+    const { replica: _, ...primary } = app.dbInfo
+    return { status: 'ok' as const, ...primary, pendingMigrations: pending, replica: await replicaState() }
   }
 
   app.get(
     '/health',
     {
+      config: { access: 'public' },
       schema: { tags: ['health'], summary: 'Service health: database and PostGIS versions, embedded or not', response: { 200: versionsSchema, ...errorResponses } },
     },
     ready,
@@ -38,6 +68,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
   app.get(
     '/health/ready',
     {
+      config: { access: 'public' },
       schema: { tags: ['health'], summary: 'Readiness: the database answers and the schema is current (503 otherwise)', response: { 200: versionsSchema, ...errorResponses } },
     },
     ready,
@@ -46,6 +77,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
   app.get(
     '/health/live',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up (no database call)',
