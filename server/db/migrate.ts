@@ -5,6 +5,7 @@ import * as m003 from './migrations/003_resources_enforcement'
 import * as m004 from './migrations/004_grading'
 import * as m005 from './migrations/005_access_publication'
 import * as m006 from './migrations/006_import_external_ids'
+import * as m007 from './migrations/007_department_specialty'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004_grading': m004,
   '005_access_publication': m005,
   '006_import_external_ids': m006,
+  '007_department_specialty': m007,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

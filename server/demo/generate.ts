@@ -20,6 +20,7 @@ import { compareReportedGrade, identifyAndGradeMajorHazard } from '../domain/maj
 import { gradeMatrix } from '../domain/matrix'
 import { DEFAULT_RULES } from '../domain/rules'
 import { highHazardIndustry, supervisionTier, type Affiliation, type EnterpriseScale } from '../domain/tier'
+import type { Specialty } from '../domain/supervision'
 import { buildUscc } from '../domain/uscc'
 import { Random } from './random'
 
@@ -88,6 +89,8 @@ export interface DepartmentRow {
   kind: 'industry' | 'specialist'
   division_code: string
   industries: string[]
+  /** A specialist department's field (domain/supervision.ts SPECIALTIES); null for an industry one. */
+  specialty: Specialty | null
 }
 
 export interface InspectorRow {
@@ -1225,15 +1228,16 @@ interface DepartmentSpec {
   badge: string
   decision: string
   industries: readonly string[]
+  specialty: Specialty | null
 }
 
 const DEPARTMENT_SPECS: readonly DepartmentSpec[] = [
-  { key: 'emergency', kind: 'industry', cityName: '应急管理局', countyName: '应急管理局', badge: 'YJ', decision: '应急', industries: ['hazardous_chemicals', 'mining', 'fireworks', 'metal_smelting', 'manufacturing', 'other'] },
-  { key: 'housing', kind: 'industry', cityName: '住房和城乡建设局', countyName: '住房和城乡建设局', badge: 'ZJ', decision: '建', industries: ['construction', 'gas'] },
-  { key: 'transport', kind: 'industry', cityName: '交通运输局', countyName: '交通运输局', badge: 'JT', decision: '交', industries: ['transport', 'warehousing'] },
-  { key: 'commerce', kind: 'industry', cityName: '商务局', countyName: '商务局', badge: 'SW', decision: '商', industries: ['retail'] },
-  { key: 'fire', kind: 'specialist', cityName: '消防救援支队', countyName: '消防救援大队', badge: 'XF', decision: '消', industries: [] },
-  { key: 'market', kind: 'specialist', cityName: '市场监督管理局（特种设备）', countyName: '市场监督管理局（特种设备）', badge: 'SJ', decision: '市监', industries: [] },
+  { key: 'emergency', kind: 'industry', cityName: '应急管理局', countyName: '应急管理局', badge: 'YJ', decision: '应急', industries: ['hazardous_chemicals', 'mining', 'fireworks', 'metal_smelting', 'manufacturing', 'other'], specialty: null },
+  { key: 'housing', kind: 'industry', cityName: '住房和城乡建设局', countyName: '住房和城乡建设局', badge: 'ZJ', decision: '建', industries: ['construction', 'gas'], specialty: null },
+  { key: 'transport', kind: 'industry', cityName: '交通运输局', countyName: '交通运输局', badge: 'JT', decision: '交', industries: ['transport', 'warehousing'], specialty: null },
+  { key: 'commerce', kind: 'industry', cityName: '商务局', countyName: '商务局', badge: 'SW', decision: '商', industries: ['retail'], specialty: null },
+  { key: 'fire', kind: 'specialist', cityName: '消防救援支队', countyName: '消防救援大队', badge: 'XF', decision: '消', industries: [], specialty: 'fire' },
+  { key: 'market', kind: 'specialist', cityName: '市场监督管理局（特种设备）', countyName: '市场监督管理局（特种设备）', badge: 'SJ', decision: '市监', industries: [], specialty: 'special_equipment' },
 ]
 
 interface SubstanceSpec {
@@ -1455,6 +1459,7 @@ function departmentRows(ctx: Context): DepartmentRow[] {
         kind: spec.kind,
         division_code: unit.code,
         industries: [...spec.industries],
+        specialty: spec.specialty,
       }
       rows.push(row)
       ctx.departments.set(`${unit.code}:${spec.key}`, row)

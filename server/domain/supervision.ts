@@ -1,16 +1,22 @@
 /**
  * Who supervises an enterprise (DESIGN §5, seed §二(一)(二)): its tier, by rule or by explicit
  * assignment, and the "全覆盖" coverage rule — an industry department, the specialist departments its
- * industry needs, a named responsible person and a tier. The specialist table lives here, in one place.
+ * industry needs, a named responsible person and a tier. The specialist table lives here, in one place;
+ * the database keeps each specialist department's field in `department.specialty` (migration 007).
  */
 import { supervisionTier, type SupervisionTier, type SupervisionTierInput, type SupervisionTierResult } from './tier'
 
-/** A field of specialist supervision (专业监管) and how a specialist department's name shows it. */
+/** The fields of specialist supervision; `department.specialty` takes only these (migration 007's CHECK). */
+export const SPECIALTIES = ['fire', 'special_equipment'] as const
+
+export type Specialty = (typeof SPECIALTIES)[number]
+
+/** A field of specialist supervision (专业监管) and how a specialist department's name usually shows it. */
 export interface SpecialistField {
-  code: string
+  code: Specialty
   zh: string
   en: string
-  /** A specialist department whose name contains one of these supervises this field. */
+  /** A specialist department whose name contains one of these is taken to supervise this field when none is given. */
   nameKeywords: readonly string[]
 }
 
@@ -26,7 +32,7 @@ export const SPECIALIST_FIELDS: readonly SpecialistField[] = Object.freeze([
  * hazardous chemicals, town gas, fireworks and smelting need both; warehouses and crowded retail
  * premises need fire supervision.
  */
-export const SPECIALIST_NEEDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+export const SPECIALIST_NEEDS: Readonly<Record<string, readonly Specialty[]>> = Object.freeze({
   hazardous_chemicals: ['fire', 'special_equipment'],
   gas: ['fire', 'special_equipment'],
   fireworks: ['fire', 'special_equipment'],
@@ -35,8 +41,11 @@ export const SPECIALIST_NEEDS: Readonly<Record<string, readonly string[]>> = Obj
   retail: ['fire'],
 })
 
-/** The specialist field a department supervises, from its name; null for an industry department or an unrecognised name. */
-export function specialtyOf(department: { kind: 'industry' | 'specialist'; name: string }): string | null {
+/**
+ * The specialist field a department's name shows; null for an industry department or a name that shows
+ * none. Only a default for a department written without its field (the stored `specialty` is what counts).
+ */
+export function specialtyOf(department: { kind: 'industry' | 'specialist'; name: string }): Specialty | null {
   if (department.kind !== 'specialist') return null
   return SPECIALIST_FIELDS.find((f) => f.nameKeywords.some((k) => department.name.includes(k)))?.code ?? null
 }
@@ -46,7 +55,7 @@ export type CoverageGapKind = 'industry_department' | 'specialist_department' | 
 export interface CoverageGap {
   kind: CoverageGapKind
   /** For a missing specialist department: which field. */
-  specialty?: string
+  specialty?: Specialty
   message: string
 }
 
@@ -54,7 +63,8 @@ export interface CoverageInput {
   industry: string
   centralVertical: boolean
   industryDepartmentId: number | null
-  specialistDepartments: Array<{ kind: 'industry' | 'specialist'; name: string }>
+  /** The enterprise's specialist departments with their stored field (null: none stated, covers nothing). */
+  specialistDepartments: Array<{ specialty: string | null }>
   responsiblePerson: string | null
   tier: SupervisionTier | null
 }
@@ -64,7 +74,7 @@ export function coverageGaps(e: CoverageInput): CoverageGap[] {
   if (e.centralVertical) return []
   const gaps: CoverageGap[] = []
   if (e.industryDepartmentId === null) gaps.push({ kind: 'industry_department', message: 'no industry supervising department' })
-  const covered = new Set(e.specialistDepartments.map(specialtyOf).filter((s): s is string => s !== null))
+  const covered = new Set(e.specialistDepartments.map((d) => d.specialty))
   for (const code of SPECIALIST_NEEDS[e.industry] ?? []) {
     if (covered.has(code)) continue
     const field = SPECIALIST_FIELDS.find((f) => f.code === code)!

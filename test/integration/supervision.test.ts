@@ -99,7 +99,7 @@ describe('departments and rosters', () => {
     expectInvalid(await send('POST', '/api/departments', { name: `x${run}`, kind: 'agency', divisionCode: COUNTY }), 'kind', /allowed values/)
 
     await createEnterprise({ industry: 'construction', industry_department_id: dept.id })
-    const change = await send('PUT', `/api/departments/${dept.id}`, { name: `测试住建局${run}`, kind: 'specialist', divisionCode: COUNTY })
+    const change = await send('PUT', `/api/departments/${dept.id}`, { name: `测试住建局${run}`, kind: 'specialist', divisionCode: COUNTY, specialty: 'fire' })
     expectConflict(change, 'kind', /is the industry department of 1 enterprise/, 'industry')
     expect((await send('GET', `/api/departments/${dept.id}`)).json()).toMatchObject({ kind: 'industry', enterprises: 1 })
     expect((await send('GET', '/api/departments/999999999')).statusCode).toBe(404)

@@ -37,15 +37,15 @@ describe('resolveTier: the rule unless an explicit assignment stands', () => {
 })
 
 describe('coverageGaps', () => {
-  const fire = { kind: 'specialist' as const, name: '和平区消防救援大队' }
-  const equipment = { kind: 'specialist' as const, name: '和平区市场监督管理局（特种设备）' }
+  const fire = { specialty: 'fire' }
+  const equipment = { specialty: 'special_equipment' }
   const covered: CoverageInput = { industry: 'hazardous_chemicals', centralVertical: false, industryDepartmentId: 7, specialistDepartments: [fire, equipment], responsiblePerson: '李四', tier: 'county' }
   const cases: Array<[string, Partial<CoverageInput>, Array<{ kind: string; specialty?: string }>]> = [
     ['fully covered', {}, []],
     ['no industry department', { industryDepartmentId: null }, [{ kind: 'industry_department' }]],
     ['chemicals without special equipment', { specialistDepartments: [fire] }, [{ kind: 'specialist_department', specialty: 'special_equipment' }]],
     ['gas without any specialist', { industry: 'gas', specialistDepartments: [] }, [{ kind: 'specialist_department', specialty: 'fire' }, { kind: 'specialist_department', specialty: 'special_equipment' }]],
-    ['fireworks with an unrecognised specialist', { industry: 'fireworks', specialistDepartments: [{ kind: 'specialist', name: '某专业监管部门' }, fire] }, [{ kind: 'specialist_department', specialty: 'special_equipment' }]],
+    ['fireworks with a specialist of no stated field', { industry: 'fireworks', specialistDepartments: [{ specialty: null }, fire] }, [{ kind: 'specialist_department', specialty: 'special_equipment' }]],
     ['retail needs fire only', { industry: 'retail', specialistDepartments: [fire] }, []],
     ['manufacturing needs no specialist', { industry: 'manufacturing', specialistDepartments: [] }, []],
     ['blank responsible person', { responsiblePerson: '  ' }, [{ kind: 'responsible_person' }]],

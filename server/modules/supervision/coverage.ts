@@ -45,7 +45,7 @@ export async function coverageReport(db: Knex, division: string | undefined) {
     .orderBy('e.id')
     .select(
       'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier',
-      db.raw(`coalesce((SELECT json_agg(json_build_object('kind', d.kind, 'name', d.name)) FROM enterprise_specialist_department s
+      db.raw(`coalesce((SELECT json_agg(json_build_object('specialty', d.specialty)) FROM enterprise_specialist_department s
                 JOIN department d ON d.id = s.department_id WHERE s.enterprise_id = e.id), '[]'::json) AS specialists`),
     )) as Array<Record<string, unknown>>
   const counties = new Map<string, string>(
@@ -71,7 +71,7 @@ export async function coverageReport(db: Knex, division: string | undefined) {
       industry: r.industry as string,
       centralVertical: false,
       industryDepartmentId: r.industry_department_id === null ? null : Number(r.industry_department_id),
-      specialistDepartments: r.specialists as Array<{ kind: 'industry' | 'specialist'; name: string }>,
+      specialistDepartments: r.specialists as Array<{ specialty: string | null }>,
       responsiblePerson: r.responsible_person as string | null,
       tier: r.tier as SupervisionTier | null,
     })

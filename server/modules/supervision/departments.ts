@@ -1,14 +1,14 @@
 /**
  * Supervising departments (行业监管 / 专业监管部门, seed §二(二)) and their inspector rosters: list,
- * create and update. A specialist department's field (消防, 特种设备, …) is read from its name by the
- * table in domain/supervision.ts.
+ * create and update. A specialist department's field (消防, 特种设备) is stored in `specialty`; when a
+ * request leaves it out, it is read from the name by the table in domain/supervision.ts.
  */
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
 import { industryByCode } from '../../domain/rules'
-import { specialtyOf, SPECIALIST_FIELDS } from '../../domain/supervision'
+import { specialtyOf, SPECIALIST_FIELDS, SPECIALTIES, type Specialty } from '../../domain/supervision'
 import { recordAudit } from '../audit/audit'
 import { uniqueConflict } from '../enforcement/shared'
 import { auditUser, idParams, idSchema, nameSchema, type Db } from '../sources/shared'
@@ -20,6 +20,7 @@ export interface DepartmentBody {
   kind: DepartmentKind
   divisionCode: string
   industries: string[]
+  specialty?: Specialty | null
 }
 
 export interface InspectorBody {
@@ -35,10 +36,16 @@ const departmentBody = {
   additionalProperties: false,
   required: ['name', 'kind', 'divisionCode'],
   properties: {
-    name: { ...nameSchema, description: `unique within its division; a specialist department's name shows its field (${SPECIALIST_FIELDS.map((f) => f.zh).join(', ')})` },
+    name: { ...nameSchema, description: 'unique within its division' },
     kind: { type: 'string', enum: ['industry', 'specialist'] },
     divisionCode: divisionCodeSchema,
     industries: { type: 'array', uniqueItems: true, maxItems: 50, default: [], items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'industry codes it supervises (an industry department)' },
+    specialty: {
+      type: ['string', 'null'],
+      enum: [...SPECIALTIES, null],
+      description: `the field a specialist department supervises (${SPECIALIST_FIELDS.map((f) => `${f.code} ${f.zh}`).join(', ')}); required for a specialist department ` +
+        'unless its name shows it (then it defaults to that), null or absent for an industry department',
+    },
   },
 } as const
 
@@ -49,7 +56,7 @@ export const departmentProperties = {
   divisionCode: { type: 'string' },
   divisionName: { type: ['string', 'null'] },
   industries: { type: 'array', items: { type: 'string' } },
-  specialty: { type: ['string', 'null'], description: 'specialist field read from the name (fire, special_equipment); null for an industry department' },
+  specialty: { type: ['string', 'null'], enum: [...SPECIALTIES, null], description: 'the field a specialist department supervises; null for an industry department' },
   inspectors: { type: 'integer', description: 'inspectors on the roster' },
   activeInspectors: { type: 'integer' },
   enterprises: { type: 'integer', description: 'enterprises it supervises as industry or specialist department' },
@@ -81,7 +88,7 @@ function selectDepartments(db: Db): Knex.QueryBuilder {
   return db('department as d')
     .leftJoin('division as v', 'v.code', 'd.division_code')
     .select(
-      'd.id', 'd.name', 'd.kind', 'd.division_code', 'd.industries', 'v.name as division_name',
+      'd.id', 'd.name', 'd.kind', 'd.division_code', 'd.industries', 'd.specialty', 'v.name as division_name',
       db.raw('(SELECT count(*)::int FROM inspector i WHERE i.department_id = d.id) AS inspectors'),
       db.raw('(SELECT count(*)::int FROM inspector i WHERE i.department_id = d.id AND i.active) AS active_inspectors'),
       db.raw(`(SELECT count(*)::int FROM (SELECT e.id FROM enterprise e WHERE e.industry_department_id = d.id
@@ -90,16 +97,14 @@ function selectDepartments(db: Db): Knex.QueryBuilder {
 }
 
 function toDepartment(r: Record<string, unknown>) {
-  const kind = r.kind as DepartmentKind
-  const name = r.name as string
   return {
     id: Number(r.id),
-    name,
-    kind,
+    name: r.name as string,
+    kind: r.kind as DepartmentKind,
     divisionCode: r.division_code as string,
     divisionName: (r.division_name as string | null) ?? null,
     industries: r.industries as string[],
-    specialty: specialtyOf({ kind, name }),
+    specialty: r.specialty as Specialty | null,
     inspectors: Number(r.inspectors),
     activeInspectors: Number(r.active_inspectors),
     enterprises: Number(r.enterprises),
@@ -124,18 +129,37 @@ async function loadInspector(db: Db, id: number): Promise<InspectorView | undefi
   return row ? toInspector(row) : undefined
 }
 
-/** Checks a department body against the stored divisions, the industry vocabulary and the other departments. */
-async function checkDepartment(trx: Knex.Transaction, body: DepartmentBody, rules: Parameters<typeof industryByCode>[1], selfId: number | null): Promise<void> {
+/**
+ * The field to store for a department body: none for an industry department; for a specialist one the
+ * given field or, when the body leaves it out, the one its name shows — and a 400 naming `specialty` when there is none.
+ */
+export function departmentSpecialty(body: Pick<DepartmentBody, 'kind' | 'name' | 'specialty'>): Specialty | null {
+  if (body.kind === 'industry') {
+    if (body.specialty != null) throw invalid('specialty', 'an industry department supervises industries, not a specialist field: leave specialty out')
+    return null
+  }
+  const specialty = body.specialty === undefined ? specialtyOf({ kind: 'specialist', name: body.name }) : body.specialty
+  if (specialty === null) {
+    const fields = SPECIALIST_FIELDS.map((f) => `${f.code} (${f.zh})`).join(', ')
+    throw invalid('specialty', `a specialist department needs the field it supervises, one of ${fields}${body.specialty === undefined ? `; its name "${body.name.trim()}" shows none` : ''}`)
+  }
+  return specialty
+}
+
+/** Checks a department body against the stored divisions, the industry vocabulary and the other departments; returns its specialty. */
+async function checkDepartment(trx: Knex.Transaction, body: DepartmentBody, rules: Parameters<typeof industryByCode>[1], selfId: number | null): Promise<Specialty | null> {
   if (!(await trx('division').where({ code: body.divisionCode }).first('code'))) throw invalid('divisionCode', `no division ${body.divisionCode}`)
   body.industries.forEach((code, i) => {
     if (!industryByCode(code, rules)) throw invalid(`industries[${i}]`, `unknown industry "${code}"`)
   })
   if (body.kind === 'specialist' && body.industries.length > 0) throw invalid('industries', 'a specialist department supervises a field, not industries: leave industries empty')
+  const specialty = departmentSpecialty(body)
   const twin = await trx('department').where({ division_code: body.divisionCode, name: body.name.trim() }).whereNot('id', selfId ?? 0).first('id')
   if (twin) {
     const message = `division ${body.divisionCode} already has a department named "${body.name.trim()}" (id ${twin.id})`
     throw conflict(message, [{ field: 'name', message, existingId: Number(twin.id) }])
   }
+  return specialty
 }
 
 async function checkBadge(trx: Knex.Transaction, badgeNo: string, selfId: number | null): Promise<void> {
@@ -152,7 +176,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
   const department = { type: 'object', properties: departmentProperties } as const
   const inspector = { type: 'object', properties: inspectorProperties } as const
 
-  app.get<{ Querystring: { kind?: DepartmentKind; division?: string; industry?: string } }>(
+  app.get<{ Querystring: { kind?: DepartmentKind; division?: string; industry?: string; specialty?: Specialty } }>(
     '/departments',
     {
       config: staff,
@@ -166,6 +190,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
             kind: { type: 'string', enum: ['industry', 'specialist'] },
             division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the department' },
             industry: { type: 'string', maxLength: 64, description: 'industry departments that supervise this industry' },
+            specialty: { type: 'string', enum: SPECIALTIES, description: 'specialist departments of this field' },
           },
         },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: department } } }, ...errorResponses },
@@ -176,6 +201,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
       if (request.query.kind) q.where('d.kind', request.query.kind)
       if (request.query.division) q.whereLike('d.division_code', `${request.query.division}%`)
       if (request.query.industry) q.whereRaw('? = ANY(d.industries)', [request.query.industry])
+      if (request.query.specialty) q.where('d.specialty', request.query.specialty)
       return { items: (await q).map(toDepartment) }
     },
   )
@@ -196,9 +222,9 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body
       const created = await app.db.transaction(async (trx) => {
-        await checkDepartment(trx, body, app.grading.rules, null)
+        const specialty = await checkDepartment(trx, body, app.grading.rules, null)
         const [row] = await trx('department')
-          .insert({ name: body.name.trim(), kind: body.kind, division_code: body.divisionCode, industries: body.industries })
+          .insert({ name: body.name.trim(), kind: body.kind, division_code: body.divisionCode, industries: body.industries, specialty })
           .returning('id')
           .catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
         const after = (await loadDepartment(trx, Number(row.id)))!
@@ -229,7 +255,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
       return app.db.transaction(async (trx) => {
         if (!(await trx('department').where({ id }).forUpdate().first('id'))) throw notFound('department', id)
         const before = (await loadDepartment(trx, id))!
-        await checkDepartment(trx, body, app.grading.rules, id)
+        const specialty = await checkDepartment(trx, body, app.grading.rules, id)
         if (before.kind !== body.kind) {
           const used = body.kind === 'specialist'
             ? await trx('enterprise').where({ industry_department_id: id }).count<{ n: string }[]>('* as n')
@@ -242,7 +268,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
         }
         await trx('department')
           .where({ id })
-          .update({ name: body.name.trim(), kind: body.kind, division_code: body.divisionCode, industries: body.industries })
+          .update({ name: body.name.trim(), kind: body.kind, division_code: body.divisionCode, industries: body.industries, specialty })
           .catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
         const after = (await loadDepartment(trx, id))!
         await recordAudit(trx, { action: 'updated', entity: 'department', entityId: id, before, after, username: auditUser(request) })

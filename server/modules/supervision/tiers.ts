@@ -8,7 +8,7 @@ import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
 import { highHazardIndustry, type Affiliation, type EnterpriseScale, type SupervisionTier, type SupervisionTierInput } from '../../domain/tier'
-import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, specialtyOf, type TierSource } from '../../domain/supervision'
+import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, type TierSource } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental } from '../../grading/engine'
 import { lockGrading } from '../../grading/repository'
@@ -139,7 +139,7 @@ export async function loadSupervision(db: Db, id: number, rules: RuleSet) {
     .join('department as d', 'd.id', 's.department_id')
     .where('s.enterprise_id', id)
     .orderBy('d.id')
-    .select('d.id', 'd.name', 'd.kind')) as Array<{ id: number; name: string; kind: 'industry' | 'specialist' }>
+    .select('d.id', 'd.name', 'd.specialty')) as Array<{ id: number; name: string; specialty: string | null }>
   const rule = resolveTier(tierInput(row, rules), { tier: row.tier, source: row.tier_source, reason: row.tier_reason }).rule
   return {
     id: Number(row.id),
@@ -158,7 +158,7 @@ export async function loadSupervision(db: Db, id: number, rules: RuleSet) {
     ruleTier: rule.tier,
     ruleTierReason: rule.reason,
     industryDepartment: row.industry_department_id === null ? null : { id: row.industry_department_id, name: row.industry_department_name!, specialty: null },
-    specialistDepartments: specialists.map((d) => ({ id: d.id, name: d.name, specialty: specialtyOf(d) })),
+    specialistDepartments: specialists.map((d) => ({ id: d.id, name: d.name, specialty: d.specialty })),
     responsiblePerson: row.responsible_person,
     responsiblePhone: row.responsible_phone,
     gaps: coverageGaps({
@@ -273,7 +273,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/enterprises/:id/supervision',
-    { config: staff, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: view, ...errorResponses } } },
+    { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: view, ...errorResponses } } },
     async (request) => load(app.db, request.params.id),
   )
 

@@ -1,0 +1,109 @@
+import { requireStaff } from '../auth/session'
+import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
+import { requireElement } from '../ui/dom'
+import { COVERAGE_GAP_KINDS, type CoverageGapKind } from './api'
+import { CoverageView, type CoverageFilter } from './coverage'
+import { SUPERVISION_MESSAGES } from './messages'
+import { PlansView } from './plans'
+import './supervision.css'
+
+// The supervision page (staff only): the coverage (全覆盖) report and the double-random plans, as
+// two tabs of one page — both are the supervising departments' work, share the header and the
+// language, and the plans are drawn from the departments the report is about. The hash keeps the
+// tab and the coverage filter: `#tab=plans`, `#division=210106&gap=tier&offset=50`.
+
+type Tab = 'coverage' | 'plans'
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}
+
+function readHash(): { tab: Tab; filter: CoverageFilter } {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
+  const division = params.get('division') ?? ''
+  const gap = params.get('gap') ?? ''
+  const offset = Number(params.get('offset') ?? 0)
+  return {
+    tab: params.get('tab') === 'plans' ? 'plans' : 'coverage',
+    filter: {
+      division: /^[0-9]{2,9}$/.test(division) ? division : '',
+      gap: (COVERAGE_GAP_KINDS as readonly string[]).includes(gap) ? (gap as CoverageGapKind) : '',
+      offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0,
+    },
+  }
+}
+
+function writeHash(tab: Tab, filter: CoverageFilter): void {
+  const params = new URLSearchParams()
+  if (tab !== 'coverage') params.set('tab', tab)
+  if (filter.division) params.set('division', filter.division)
+  if (filter.gap) params.set('gap', filter.gap)
+  if (filter.offset > 0) params.set('offset', String(filter.offset))
+  const url = new URL(window.location.href)
+  url.hash = params.toString()
+  window.history.replaceState(window.history.state, '', url)
+}
+
+async function start(): Promise<void> {
+  await requireStaff()
+  let lang: Lang = initialLang(window.location, storage())
+  const initial = readHash()
+  let tab = initial.tab
+  let filter = initial.filter
+
+  const header = requireElement(document, '.sv-header')
+  const title = requireElement(header, '.sv-title')
+  const home = requireElement<HTMLAnchorElement>(header, '.sv-home')
+  const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
+  const tabs = [...header.querySelectorAll<HTMLButtonElement>('.sv-tab')]
+  const coverage = new CoverageView(requireElement(document, '#coverage'), SUPERVISION_MESSAGES[lang], MESSAGES[lang], filter, (f) => {
+    filter = f
+    writeHash(tab, filter)
+  })
+  const plans = new PlansView(requireElement(document, '#plans'), SUPERVISION_MESSAGES[lang], MESSAGES[lang])
+  let plansLoaded = false
+
+  const renderTexts = () => {
+    const m = SUPERVISION_MESSAGES[lang]
+    const common = MESSAGES[lang]
+    document.documentElement.lang = common.locale
+    document.title = m.pageTitle
+    title.textContent = m.pageTitle
+    home.textContent = m.mapLink
+    langSwitch.textContent = common.switchLanguage
+    langSwitch.title = common.switchLanguageTitle
+    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
+    for (const button of tabs) button.textContent = m.tabs[button.dataset.tab as Tab]
+  }
+
+  const showTab = (next: Tab) => {
+    tab = next
+    for (const button of tabs) button.setAttribute('aria-selected', String(button.dataset.tab === tab))
+    requireElement(document, '#coverage').hidden = tab !== 'coverage'
+    requireElement(document, '#plans').hidden = tab !== 'plans'
+    writeHash(tab, filter)
+    if (tab === 'plans' && !plansLoaded) {
+      plansLoaded = true
+      void plans.load()
+    }
+  }
+
+  langSwitch.addEventListener('click', () => {
+    lang = otherLang(lang)
+    persistLang(lang, storage())
+    renderTexts()
+    coverage.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
+    plans.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
+  })
+  for (const button of tabs) button.addEventListener('click', () => showTab(button.dataset.tab as Tab))
+
+  renderTexts()
+  showTab(tab)
+  await coverage.load()
+}
+
+void start()
