@@ -25,6 +25,9 @@ import incidentRoutes from './modules/incident/routes'
 import transferRoutes from './modules/transfer/routes'
 import supervisionRoutes from './modules/supervision/routes'
 import enforcementRoutes from './modules/enforcement/routes'
+import reportRoutes from './modules/reports/routes'
+import publicationRoutes from './modules/publication/routes'
+import publicRoutes from './modules/public/routes'
 import { DEFAULT_RULES, type RuleSet } from './domain/rules'
 
 declare module 'fastify' {
@@ -97,6 +100,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(supervisionRoutes, { prefix: '/api' })
   await app.register(enforcementRoutes, { prefix: '/api' })
   await app.register(transferRoutes, { prefix: '/api' })
+  await app.register(reportRoutes, { prefix: '/api' })
+  await app.register(publicationRoutes, { prefix: '/api' })
+  await app.register(publicRoutes, { prefix: '/api/public' })
   await app.register(tilesPlugin, { routePrefix: '/tiles' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))

@@ -6,6 +6,8 @@ import * as m004 from './migrations/004_grading'
 import * as m005 from './migrations/005_access_publication'
 import * as m006 from './migrations/006_import_external_ids'
 import * as m007 from './migrations/007_department_specialty'
+import * as m008 from './migrations/008_publication_immutable'
+import * as m009 from './migrations/009_public_reports'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -21,6 +23,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005_access_publication': m005,
   '006_import_external_ids': m006,
   '007_department_specialty': m007,
+  '008_publication_immutable': m008,
+  '009_public_reports': m009,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

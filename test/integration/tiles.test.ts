@@ -396,7 +396,7 @@ describe('HTTP', () => {
     expect(res.statusCode).toBe(204)
     expect(res.rawPayload.length).toBe(0)
     expect(res.headers.etag).toBeTruthy()
-    expect(res.headers['cache-control']).toBe('public, max-age=60')
+    expect(res.headers['cache-control']).toBe('private, max-age=60')
     expect((await fetchTile('cells', t, { 'if-none-match': res.headers.etag as string })).statusCode).toBe(304)
   })
 
@@ -417,9 +417,9 @@ describe('HTTP', () => {
   it('Cache-Control: 60 s, or a year and immutable when the URL carries the current ?v=', async () => {
     const t = centreTile(11)
     const { version } = await app.tiles.state()
-    expect((await app.inject(tileUrl('cells', t))).headers['cache-control']).toBe('public, max-age=60')
-    expect((await app.inject(tileUrl('cells', t, `?v=${version}`))).headers['cache-control']).toBe('public, max-age=31536000, immutable')
-    expect((await app.inject(tileUrl('cells', t, `?v=${version - 1}`))).headers['cache-control']).toBe('public, max-age=60')
+    expect((await app.inject(tileUrl('cells', t))).headers['cache-control']).toBe('private, max-age=60')
+    expect((await app.inject(tileUrl('cells', t, `?v=${version}`))).headers['cache-control']).toBe('private, max-age=31536000, immutable')
+    expect((await app.inject(tileUrl('cells', t, `?v=${version - 1}`))).headers['cache-control']).toBe('private, max-age=60')
   })
 
   it('gzip when Accept-Encoding allows it: the same tile, compressed', async () => {

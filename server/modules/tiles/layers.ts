@@ -20,6 +20,8 @@ export interface SelectionContext {
   cellRes: number
   /** The database's current date, YYYY-MM-DD, for layers that depend on it (overdue). */
   today: string
+  /** Public layers only: the publication served (the latest) and its finest H3 resolution. */
+  publication?: { id: number; res: number }
 }
 
 /** TileJSON `fields` types. */
@@ -342,3 +344,52 @@ export const TILE_LAYERS: Readonly<Record<string, TileLayer>> = Object.freeze({
 export function findTileLayer(id: string): TileLayer | undefined {
   return Object.hasOwn(TILE_LAYERS, id) ? TILE_LAYERS[id] : undefined
 }
+
+// ------------------------------------------------------------------ public layers (DESIGN §8)
+// Served under /tiles/public from the latest publication only, never from live tables. Their
+// fields are levels alone: nothing here can name an enterprise, a substance or a record.
+
+/** The publication a public selection reads; a public layer is never built without one. */
+function publicationOf(ctx: SelectionContext): { id: number; res: number } {
+  if (!ctx.publication) throw new Error('a public tile layer needs the publication in its selection context')
+  return ctx.publication
+}
+
+const publicCells: SourceLayer = {
+  name: 'cells',
+  description: 'Published H3 cell levels at the resolution chosen for the zoom, never finer than the published resolution',
+  geometry: 'polygon',
+  from: 'publication_cell t',
+  id: 't.id',
+  geom3857: 't.geom_3857',
+  geom4326: 't.geom',
+  fields: [
+    { name: 'h3', sql: 't.h3', type: 'String', description: 'String: H3 index' },
+    { name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION },
+    { name: 'stale', sql: 't.stale', type: 'Boolean', description: 'Boolean: the level rests on out-of-date records only (draw hatched)' },
+  ],
+  minzoom: 0,
+  where: (ctx) => {
+    const p = publicationOf(ctx)
+    return { sql: 't.publication_id = ? AND t.res = ? AND (t.level > 0 OR t.stale)', bindings: [p.id, Math.min(ctx.cellRes, p.res)] }
+  },
+}
+
+const publicAreas: SourceLayer = {
+  name: 'areas',
+  description: 'Published public-area risk zones (areas and corridors), by level',
+  geometry: 'polygon',
+  from: 'publication_area t',
+  id: 't.area_id',
+  geom3857: 't.geom_3857',
+  geom4326: 't.geom',
+  fields: [{ name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION }],
+  minzoom: 0,
+  where: (ctx) => ({ sql: 't.publication_id = ?', bindings: [publicationOf(ctx).id] }),
+}
+
+/** The public tile layers by id: the allowlist of `/tiles/public/{layer}`. */
+export const PUBLIC_TILE_LAYERS: Readonly<Record<string, TileLayer>> = Object.freeze({
+  cells: layer('cells', 'Risk level of H3 cells in the latest publication (pyramid, capped at the public resolution)', [publicCells]),
+  areas: layer('areas', 'Public-area risk zones in the latest publication', [publicAreas]),
+})

@@ -5,7 +5,8 @@
  *  - encode.ts  the Node encoder (vt-pbf) for a PostGIS without protobuf;
  *  - service.ts caching and rendering, apart from HTTP; cache.ts the byte-bounded LRU;
  *  - data-version.ts  the per-request data version read;
- *  - routes.ts  the HTTP handlers: validation, ETag/304, Cache-Control, gzip.
+ *  - routes.ts  the HTTP handlers: validation, ETag/304, Cache-Control, gzip;
+ *  - public.ts  the public tiles (`/tiles/public/…`): the latest publication, keyed by its id.
  * Caching: tiles are keyed by `data_version` (plus the date for the overdue layer), layer and z/x/y,
  * and the version is read for every request (coalesced, see DataVersionReader), so a tile is never
  * served from before the last committed write. ETags are `"<token>-<layer>-<z>-<x>-<y>"` (`-gzip`
@@ -17,12 +18,15 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Knex } from 'knex'
 import tileRoutes from './routes'
 import { TileService, type Encoder } from './service'
-import type { ZoomResolution } from './layers'
+import { PUBLIC_TILE_LAYERS, type ZoomResolution } from './layers'
+import { PublicTileService } from './public'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Vector tiles: the encoder in use, the tile cache, and uncached rendering with either encoder. */
     tiles: TileService
+    /** Public tiles (`/tiles/public/…`): the latest publication, cached by its id. */
+    publicTiles: PublicTileService
   }
 }
 
@@ -61,18 +65,30 @@ export async function detectEncoder(db: Knex, embedded: boolean, log: FastifyBas
  */
 export default fp<TilesPluginOptions>(
   async (app, options) => {
-    const encoder = !options.encoder || options.encoder === 'auto' ? await detectEncoder(app.db, app.dbInfo.embedded, app.log) : options.encoder
-    const service = new TileService(app.db, {
+    const encoder = !options.encoder || options.encoder === 'auto' ? await detectEncoder(app.readDb, app.dbInfo.embedded, app.log) : options.encoder
+    // Tiles and the data version they are keyed by both come from the read handle (the replica when
+    // configured), so a token never names data the tile's own database has not replayed yet.
+    const service = new TileService(app.readDb, {
       encoder,
       analysisRes: app.grading.res,
       cacheBytes: options.cacheBytes ?? DEFAULT_TILE_CACHE_BYTES,
       ...(options.cellResolutions ? { cellResolutions: options.cellResolutions } : {}),
     })
+    const publicService = new PublicTileService(app.readDb, {
+      encoder,
+      analysisRes: app.grading.res,
+      cacheBytes: Math.floor((options.cacheBytes ?? DEFAULT_TILE_CACHE_BYTES) / 4),
+      ...(options.cellResolutions ? { cellResolutions: options.cellResolutions } : {}),
+    })
     app.decorate('tiles', service)
+    app.decorate('publicTiles', publicService)
     app.addHook('onClose', async () => {
       service.cache.clear()
+      publicService.cache.clear()
     })
-    await app.register(tileRoutes, { prefix: options.routePrefix ?? '/tiles', service })
+    const prefix = options.routePrefix ?? '/tiles'
+    await app.register(tileRoutes, { prefix, service })
+    await app.register(tileRoutes, { prefix: `${prefix}/public`, service: publicService, layers: PUBLIC_TILE_LAYERS, access: 'public' })
   },
   { name: 'riskmap-tiles', fastify: '5.x', dependencies: ['riskmap-db'] },
 )

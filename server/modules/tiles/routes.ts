@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
 import { errorResponses } from '../../schemas'
-import { findTileLayer, TILE_LAYERS, type TileLayer } from './layers'
+import type { Access } from '../auth/access'
+import { TILE_LAYERS, type TileLayer } from './layers'
 import type { TileService } from './service'
 import { checkTile, MAX_ZOOM } from './tile'
 
@@ -17,16 +18,17 @@ const SHORT_MAX_AGE_S = 60
 /** Lifetime of a versioned tile URL (`?v=` the current token), seconds: its bytes never change. */
 const IMMUTABLE_MAX_AGE_S = 31_536_000
 
-function unknownLayer(id: string): AppError {
-  const known = Object.keys(TILE_LAYERS)
+function unknownLayer(id: string, layers: Readonly<Record<string, TileLayer>>): AppError {
+  const known = Object.keys(layers)
   return new AppError(404, 'not_found', `No tile layer "${id}"; the layers are ${known.join(', ')}`, [
     { field: 'layer', message: `unknown layer; one of ${known.join(', ')}`, layers: known },
   ])
 }
 
-function layerOf(id: string): TileLayer {
-  const layer = findTileLayer(id)
-  if (!layer) throw unknownLayer(id)
+/** The layer with this id in a registry, never a prototype property such as `constructor`. */
+function layerOf(id: string, layers: Readonly<Record<string, TileLayer>>): TileLayer {
+  const layer = Object.hasOwn(layers, id) ? layers[id] : undefined
+  if (!layer) throw unknownLayer(id, layers)
   return layer
 }
 
@@ -51,16 +53,16 @@ function matches(ifNoneMatch: string | undefined, etags: string[]): boolean {
   return tags.includes('*') || tags.some((t) => etags.includes(t))
 }
 
-const tileParams = {
+const tileParams = (layers: Readonly<Record<string, TileLayer>>) => ({
   type: 'object',
   properties: {
-    layer: { type: 'string', maxLength: 64, description: `tile layer: ${Object.keys(TILE_LAYERS).join(', ')}` },
+    layer: { type: 'string', maxLength: 64, description: `tile layer: ${Object.keys(layers).join(', ')}` },
     z: { type: 'integer', minimum: 0, maximum: MAX_ZOOM, description: 'zoom' },
     x: { type: 'integer', minimum: 0, description: 'column, 0..2^z − 1' },
     y: { type: 'integer', minimum: 0, description: 'row from the north, 0..2^z − 1' },
   },
   required: ['layer', 'z', 'x', 'y'],
-} as const
+}) as const
 
 const versionQuery = {
   type: 'object',
@@ -100,17 +102,28 @@ const tileJsonSchema = {
 /** The whole world in Web Mercator's latitude range, for a layer without rows. */
 const WORLD: [number, number, number, number] = [-180, -85.05112878, 180, 85.05112878]
 
-/** Registers the tile routes; the service is created by the tiles plugin. */
-export default async function tileRoutes(app: FastifyInstance, options: { service: TileService }): Promise<void> {
+export interface TileRoutesOptions {
+  service: TileService
+  /** The layer registry served (default: the live layers, TILE_LAYERS). */
+  layers?: Readonly<Record<string, TileLayer>>
+  /** Who may fetch them (default 'staff': live data needs a session; the public layers are 'public'). */
+  access?: Access
+}
+
+/** Registers the tile routes of one layer registry; the service is created by the tiles plugin. */
+export default async function tileRoutes(app: FastifyInstance, options: TileRoutesOptions): Promise<void> {
   const { service } = options
+  const layers = options.layers ?? TILE_LAYERS
+  const access = options.access ?? 'staff'
 
   app.get<{ Params: { layer: string; z: number; x: number; y: number }; Querystring: { v?: string } }>(
     '/:layer/:z/:x/:y.mvt',
     {
+      config: { access },
       schema: {
         tags: ['tiles'],
         summary: 'A Mapbox Vector Tile of a layer; 204 when empty; ETag, Cache-Control and gzip',
-        params: tileParams,
+        params: tileParams(layers),
         querystring: versionQuery,
         response: {
           200: {
@@ -124,7 +137,7 @@ export default async function tileRoutes(app: FastifyInstance, options: { servic
       },
     },
     async (request, reply) => {
-      const layer = layerOf(request.params.layer)
+      const layer = layerOf(request.params.layer, layers)
       const tile = checkTile(request.params.z, request.params.x, request.params.y)
       const state = await service.state()
       const token = service.token(layer, state)
@@ -135,7 +148,9 @@ export default async function tileRoutes(app: FastifyInstance, options: { servic
       reply.header('vary', 'accept-encoding')
       reply.header(
         'cache-control',
-        request.query.v === token ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable` : `public, max-age=${SHORT_MAX_AGE_S}`,
+        // Staff tiles may sit in the browser's cache but never in a shared one (a CDN would serve
+        // them without a session); the published public tiles are cacheable by anyone.
+        `${access === 'public' ? 'public' : 'private'}, max-age=${request.query.v === token ? `${IMMUTABLE_MAX_AGE_S}, immutable` : SHORT_MAX_AGE_S}`,
       )
       if (matches(request.headers['if-none-match'], [etag, gzipEtag])) {
         return reply.code(304).header('etag', gzipped ? gzipEtag : etag).send()
@@ -152,6 +167,7 @@ export default async function tileRoutes(app: FastifyInstance, options: { servic
   app.get<{ Params: { layer: string } }>(
     '/:layer.json',
     {
+      config: { access },
       schema: {
         tags: ['tiles'],
         summary: 'TileJSON 3.0.0 of a layer: versioned tile URL template, vector layers and their fields, bounds',
@@ -160,7 +176,7 @@ export default async function tileRoutes(app: FastifyInstance, options: { servic
       },
     },
     async (request: FastifyRequest<{ Params: { layer: string } }>, reply: FastifyReply) => {
-      const layer = layerOf(request.params.layer)
+      const layer = layerOf(request.params.layer, layers)
       const state = await service.state()
       const token = service.token(layer, state)
       const origin = `${request.protocol}://${request.host}`

@@ -1,0 +1,108 @@
+/**
+ * What the public portal reads (DESIGN §8). Levels and shapes come from the latest publication
+ * only, never from the live grading tables; shelters and published penalties are read live, and
+ * every query selects its columns by name so that no enterprise name, USCC, substance, quantity or
+ * record text can reach a response.
+ */
+import type { Knex } from 'knex'
+
+/** The id of the latest publication, or null when nothing has been published. */
+export async function latestPublicationId(db: Knex): Promise<number | null> {
+  const row = (await db('publication').max('id as id').first()) as { id: number | null } | undefined
+  return row?.id == null ? null : Number(row.id)
+}
+
+export interface PublicRegionRow {
+  kind: 'division' | 'mgmt_grid'
+  key: string
+  name: string
+  level: number
+  shares: Record<string, number>
+  /** Division rank (city, county, township); null for management grids. */
+  rank: string | null
+  /** The enclosing division: parent code of a division unit, division code of a grid. */
+  parentCode: string | null
+}
+
+/** Region levels and shares of a publication, divisions first (by code), then grids. */
+export async function publishedRegions(db: Knex, publicationId: number, kind?: PublicRegionRow['kind']): Promise<PublicRegionRow[]> {
+  const q = db('publication_region as r')
+    .leftJoin('division as d', function () {
+      this.on('d.code', '=', 'r.region_key').andOnVal('r.region_kind', '=', 'division')
+    })
+    .leftJoin('mgmt_grid as g', function () {
+      this.on('r.region_key', '=', db.raw('g.id::text')).andOnVal('r.region_kind', '=', 'mgmt_grid')
+    })
+    .select('r.region_kind as kind', 'r.region_key as key', 'r.name', 'r.level', 'r.shares', 'd.rank')
+    .select(db.raw('coalesce(d.parent_code, g.division_code) AS "parentCode"'))
+    .where('r.publication_id', publicationId)
+    .orderBy([{ column: 'r.region_kind' }, { column: 'r.region_key' }])
+  if (kind) q.andWhere('r.region_kind', kind)
+  const rows = (await q) as Array<Omit<PublicRegionRow, 'level'> & { level: number | string }>
+  return rows.map((r) => ({ ...r, level: Number(r.level) }))
+}
+
+export interface ShelterRow {
+  id: number
+  name: string
+  capacity: number | null
+  /** County and township names of the shelter's division, e.g. 铁西区 兴华街道. */
+  address: string | null
+  status: string
+  geometry: { type: 'Point'; coordinates: [number, number] }
+}
+
+/** Emergency shelters (避难场所) with their capacity: public information by nature. */
+export async function shelters(db: Knex): Promise<ShelterRow[]> {
+  const rows = (await db('resource as r')
+    .leftJoin('division as t', 't.code', 'r.division_code')
+    .leftJoin('division as c', 'c.code', 't.parent_code')
+    .select('r.id', 'r.name', 'r.capacity', 'r.status')
+    .select(
+      db.raw(`nullif(concat_ws(' ', CASE WHEN t.rank = 'township' THEN c.name END, t.name), '') AS address`),
+      db.raw('ST_AsGeoJSON(r.geom, 6)::json AS geometry'),
+    )
+    .where('r.kind', 'shelter')
+    .orderBy('r.id')) as Array<ShelterRow & { id: string | number }>
+  return rows.map((r) => ({ ...r, id: Number(r.id) }))
+}
+
+export interface PublicPenaltyRow {
+  decisionNo: string
+  decidedAt: string
+  amountYuan: number
+  /** The county (or city) the penalised enterprise lies in. */
+  divisionName: string | null
+  /** The legal provision the violation falls under (its category), e.g. 《安全生产法》第九十七条. */
+  violationCategory: string | null
+}
+
+/**
+ * Published penalties, newest first. Only the decision's own facts and the county are selected:
+ * the enterprise is joined for its division code alone.
+ */
+export async function publishedPenalties(db: Knex, page: { limit: number; offset: number }): Promise<{ total: number; items: PublicPenaltyRow[] }> {
+  const [{ n }] = (await db('penalty').where('published', true).count('* as n')) as [{ n: string }]
+  const rows = (await db('penalty as p')
+    .join('enterprise as e', 'e.id', 'p.enterprise_id')
+    .leftJoin('division as d', function () {
+      this.on('d.code', '=', db.raw('left(e.division_code, 6)'))
+    })
+    .leftJoin('violation as v', 'v.id', 'p.violation_id')
+    .select('p.decision_no', 'p.amount_yuan', 'd.name as division_name', 'v.legal_basis')
+    .select(db.raw(`to_char(p.decided_at, 'YYYY-MM-DD') AS decided_at`))
+    .where('p.published', true)
+    .orderBy([{ column: 'p.decided_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
+    .limit(page.limit)
+    .offset(page.offset)) as Array<{ decision_no: string; amount_yuan: string; division_name: string | null; legal_basis: string | null; decided_at: string }>
+  return {
+    total: Number(n),
+    items: rows.map((r) => ({
+      decisionNo: r.decision_no,
+      decidedAt: r.decided_at,
+      amountYuan: Number(r.amount_yuan),
+      divisionName: r.division_name,
+      violationCategory: r.legal_basis,
+    })),
+  }
+}

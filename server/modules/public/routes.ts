@@ -1,0 +1,207 @@
+import type { FastifyInstance } from 'fastify'
+import { errorResponses, featureCollectionSchema } from '../../schemas'
+import { listDivisions } from '../divisions/repository'
+import { getPublication } from '../publication/repository'
+import { latestPublicationId, publishedPenalties, publishedRegions, shelters } from './repository'
+
+/**
+ * The public portal's API (DESIGN §8), under /api/public, open to anyone. Risk levels and shapes
+ * come from the latest publication only; shelters and published penalties are read live. Every
+ * response schema lists its fields, so nothing else can be serialised; none of them has a field for
+ * an enterprise, a substance, a quantity or an inspection record. Reads go to the read handle, like
+ * the public tiles, so the page and its tiles agree on which publication is the latest.
+ */
+
+const pub = { access: 'public' } as const
+
+const countsSchema = {
+  type: 'object',
+  properties: { 0: { type: 'integer' }, 1: { type: 'integer' }, 2: { type: 'integer' }, 3: { type: 'integer' }, 4: { type: 'integer' } },
+} as const
+
+const publicationSchema = {
+  type: 'object',
+  properties: {
+    publication: {
+      type: ['object', 'null'],
+      description: 'the latest publication; null while nothing has been published',
+      properties: {
+        id: { type: 'integer' },
+        publishedAt: { type: 'string', description: 'ISO 8601' },
+        note: { type: ['string', 'null'] },
+        resolution: { type: 'integer', description: 'finest H3 resolution shown' },
+        minResolution: { type: 'integer' },
+        counts: { type: 'object', properties: { cells: countsSchema, regions: countsSchema, areas: countsSchema } },
+      },
+    },
+  },
+  required: ['publication'],
+} as const
+
+const levelSchema = { type: 'integer', minimum: 0, maximum: 4, description: '0 none, 1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
+
+const regionsSchema = {
+  type: 'object',
+  properties: {
+    publicationId: { type: ['integer', 'null'] },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
+          key: { type: 'string', description: 'division code, or management grid id' },
+          name: { type: 'string' },
+          rank: { type: ['string', 'null'], description: 'city, county or township; null for a management grid' },
+          parentCode: { type: ['string', 'null'] },
+          level: levelSchema,
+          shares: { type: 'object', description: 'share of the area per level, 0–1', properties: { 0: { type: 'number' }, 1: { type: 'number' }, 2: { type: 'number' }, 3: { type: 'number' }, 4: { type: 'number' } } },
+        },
+      },
+    },
+  },
+} as const
+
+const shelterProperties = {
+  name: { type: 'string' },
+  capacity: { type: ['integer', 'null'], description: 'people' },
+  address: { type: ['string', 'null'], description: 'county and township' },
+  status: { type: 'string', description: 'available, deployed or out_of_service' },
+} as const
+
+const penaltiesSchema = {
+  type: 'object',
+  properties: {
+    total: { type: 'integer' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          decisionNo: { type: 'string', description: '处罚决定书文号' },
+          decidedAt: { type: 'string', description: 'YYYY-MM-DD' },
+          amountYuan: { type: 'number' },
+          divisionName: { type: ['string', 'null'], description: 'the county (or city) the penalised enterprise lies in' },
+          violationCategory: { type: ['string', 'null'], description: 'the legal provision violated' },
+        },
+      },
+    },
+  },
+} as const
+
+const divisionProperties = {
+  code: { type: 'string' },
+  name: { type: 'string' },
+  nameEn: { type: ['string', 'null'] },
+  rank: { type: 'string' },
+  parentCode: { type: ['string', 'null'] },
+  label: { type: ['object', 'null'], additionalProperties: true },
+} as const
+
+export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/publication',
+    {
+      config: pub,
+      schema: { tags: ['public'], summary: 'The latest publication (null while nothing has been published)', response: { 200: publicationSchema, ...errorResponses } },
+    },
+    async () => {
+      const id = await latestPublicationId(app.readDb)
+      const p = id === null ? undefined : await getPublication(app.readDb, id)
+      if (!p) return { publication: null }
+      return { publication: { id: p.id, publishedAt: p.createdAt, note: p.note, resolution: p.resolution, minResolution: p.minResolution, counts: p.counts } }
+    },
+  )
+
+  app.get<{ Querystring: { kind?: 'division' | 'mgmt_grid' } }>(
+    '/regions',
+    {
+      config: pub,
+      schema: {
+        tags: ['public'],
+        summary: 'Region levels and area shares of the latest publication',
+        querystring: { type: 'object', additionalProperties: false, properties: { kind: { type: 'string', enum: ['division', 'mgmt_grid'] } } },
+        response: { 200: regionsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const id = await latestPublicationId(app.readDb)
+      return { publicationId: id, items: id === null ? [] : await publishedRegions(app.readDb, id, request.query.kind) }
+    },
+  )
+
+  app.get(
+    '/shelters',
+    {
+      config: pub,
+      schema: { tags: ['public'], summary: 'Emergency shelters (name, address, capacity) as GeoJSON', response: { 200: featureCollectionSchema(shelterProperties), ...errorResponses } },
+    },
+    async () => {
+      const rows = await shelters(app.readDb)
+      return {
+        type: 'FeatureCollection' as const,
+        numberMatched: rows.length,
+        numberReturned: rows.length,
+        features: rows.map((r) => ({
+          type: 'Feature' as const,
+          id: r.id,
+          geometry: r.geometry,
+          properties: { name: r.name, capacity: r.capacity, address: r.address, status: r.status },
+        })),
+      }
+    },
+  )
+
+  app.get<{ Querystring: { limit: number; offset: number } }>(
+    '/penalties',
+    {
+      config: pub,
+      schema: {
+        tags: ['public'],
+        summary: 'Published administrative penalties, newest first: decision number, date, amount, county, provision violated',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 } },
+        },
+        response: { 200: penaltiesSchema, ...errorResponses },
+      },
+    },
+    async (request) => publishedPenalties(app.readDb, request.query),
+  )
+
+  app.get<{ Querystring: { rank: 'city' | 'county' | 'township'; simplifyM: number } }>(
+    '/divisions',
+    {
+      config: pub,
+      schema: {
+        tags: ['public'],
+        summary: 'Division boundaries and names for the offline basemap',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rank'],
+          properties: {
+            rank: { type: 'string', enum: ['city', 'county', 'township'] },
+            simplifyM: { type: 'number', minimum: 0, maximum: 5000, default: 0, description: 'simplification tolerance, metres' },
+          },
+        },
+        response: { 200: featureCollectionSchema(divisionProperties), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const rows = await listDivisions(app.readDb, { rank: request.query.rank, simplifyM: request.query.simplifyM })
+      return {
+        type: 'FeatureCollection' as const,
+        numberMatched: rows.length,
+        numberReturned: rows.length,
+        features: rows.map((r) => ({
+          type: 'Feature' as const,
+          id: r.code,
+          geometry: r.geometry,
+          properties: { code: r.code, name: r.name, nameEn: r.name_en, rank: r.rank, parentCode: r.parent_code, label: r.label },
+        })),
+      }
+    },
+  )
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import type { Page } from 'playwright-core'
+import { readCanvas, startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type WebSession } from '../helpers/browser'
+import { signIn, TEST_PASSWORD } from '../helpers/auth'
+import { CELL_FILL_OPACITY, LEVEL_COLORS, blendOver } from '../../web/src/map/levels'
+import { BASEMAP_COLORS } from '../../web/src/map/style'
+import { PUBLIC_MESSAGES } from '../../web/src/public/messages'
+
+// The public portal in a real Chromium, anonymous: the latest publication drawn in the level
+// colours, a new publication shown after a reload, and the staff sign-in form (wrong password, then
+// the way on to the page it was opened for).
+
+let web: WebSession
+let app: FastifyInstance
+let plannerHeaders: Record<string, string>
+const zh = PUBLIC_MESSAGES['zh-CN']
+const resultsDir = fileURLToPath(new URL('../../test-results', import.meta.url))
+
+function screenshotPath(name: string): string {
+  fs.mkdirSync(resultsDir, { recursive: true })
+  return path.join(resultsDir, name)
+}
+
+async function publish(note: string): Promise<{ id: number; createdAt: string }> {
+  const res = await app.inject({ method: 'POST', url: '/api/publications', payload: { note }, headers: plannerHeaders })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json()
+}
+
+async function openPortal(page: Page, hash = ''): Promise<void> {
+  await page.goto('about:blank')
+  await page.goto(`${web.baseUrl}/public.html${hash}`)
+  await waitUntilReady(page)
+  await waitForMapIdle(page)
+}
+
+beforeAll(async () => {
+  web = await startWebSession({ as: null })
+  app = web.app
+  plannerHeaders = (await signIn(app, 'planner')).headers
+})
+afterAll(async () => {
+  await stopWebSession(web ?? {})
+})
+
+describe('the public portal', () => {
+  it('shows the latest publication: its date, the cells in their level colours, regions and penalties', async () => {
+    const published = await publish('门户测试发布（一）')
+    const { page, guard } = web.session
+    await openPortal(page)
+    const date = page.locator('.app-header .publication-date')
+    expect(await date.getAttribute('data-publication')).toBe(String(published.id))
+    expect(await date.textContent()).toContain(published.createdAt.slice(0, 4))
+
+    // Which levels the drawn resolution has: the page shows the whole city (zoom ≤ 9: res ≤ 6).
+    const levels = (await app.db('publication_cell').where({ publication_id: published.id }).andWhere('level', '>', 0).distinct('level')).map((r) => Number(r.level))
+    expect(levels.length).toBeGreaterThan(1)
+    const colors = Object.fromEntries([1, 2, 3, 4].map((l) => [`level${l}`, blendOver(LEVEL_COLORS[l as 1 | 2 | 3 | 4], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)]))
+    const reading = await readCanvas(page, { colors, tolerance: 6 })
+    const drawn = Object.entries(reading.byColor).filter(([, n]) => n > 200).map(([k]) => k)
+    expect(drawn.length, JSON.stringify(reading.byColor)).toBeGreaterThanOrEqual(2)
+
+    // only public tiles and the public API were asked for
+    const api = guard.requests.filter((u) => u.includes('/api/') || u.includes('/tiles/'))
+    expect(api.filter((u) => !u.includes('/api/public/') && !u.includes('/tiles/public/'))).toEqual([])
+    expect(api.some((u) => u.includes(`/tiles/public/cells/`) && u.includes(`v=p${published.id}`))).toBe(true)
+
+    expect(await page.locator('.public-regions .public-region').count()).toBeGreaterThan(5)
+    expect(await page.locator('.public-penalties .public-penalty').count()).toBeGreaterThan(0)
+    expect(await page.locator('.public-panel .public-reports').count()).toBe(1)
+    await page.screenshot({ path: screenshotPath('public-portal.png') })
+    guard.assertClean()
+  })
+
+  it('shows a new publication after a reload', async () => {
+    const { page, guard } = web.session
+    const second = await publish('门户测试发布（二）')
+    await page.reload()
+    await waitUntilReady(page)
+    await waitForMapIdle(page)
+    expect(await page.locator('.app-header .publication-date').getAttribute('data-publication')).toBe(String(second.id))
+    expect(await page.locator('.public-publication-note').textContent()).toContain('门户测试发布（二）')
+    expect(guard.requests.some((u) => u.includes('/tiles/public/cells/') && u.includes(`v=p${second.id}`))).toBe(true)
+    guard.assertClean()
+  })
+
+  it('opens the staff sign-in form from #login=, refuses a wrong password, and goes on to the next page once signed in', async () => {
+    const { page, guard } = web.session
+    await openPortal(page, `#login=${encodeURIComponent('/publications.html')}`)
+    const form = page.locator('.sign-in')
+    expect(await form.isVisible()).toBe(true)
+    await form.locator('input[name=username]').fill('test_planner')
+    await form.locator('input[name=password]').fill('not-the-password')
+    await form.locator('button[type=submit]').click()
+    const error = form.locator('.sign-in-error')
+    await error.waitFor({ state: 'visible' })
+    expect(await error.textContent()).toBe(zh.signIn.wrong)
+    expect(page.url()).toContain('/public.html')
+
+    await form.locator('input[name=password]').fill(TEST_PASSWORD)
+    await Promise.all([page.waitForURL(`${web.baseUrl}/publications.html`), form.locator('button[type=submit]').click()])
+    await waitUntilReady(page)
+    // the staff page: publications listed, and a planner may publish
+    await page.locator('.publications-item').first().waitFor()
+    const latest = await app.db('publication').max('id as id').first()
+    expect(await page.locator(`.publications-item[data-publication="${latest!.id}"]`).count()).toBe(1)
+    await page.locator('.publications-note').fill('界面发布测试')
+    await page.locator('.publications-publish').click()
+    await page.locator('.publications-status', { hasText: zh.publications.published(latest!.id + 1) }).waitFor()
+    await page.locator(`.publications-item[data-publication="${latest!.id + 1}"] input`).check()
+    await page.locator(`.publications-item[data-publication="${latest!.id}"] input`).check()
+    await page.locator('.publications-compare').click()
+    await page.locator('.publications-summary').waitFor()
+    await page.screenshot({ path: screenshotPath('publications-diff.png') })
+
+    // The one refused sign-in is the only request that failed.
+    const problems = guard.problems.filter((p) => !p.includes('401'))
+    expect(problems).toEqual([])
+  })
+})

@@ -1,0 +1,58 @@
+import type { FeatureCollection, Point } from 'geojson'
+import { getJson } from '../api/client'
+import type { DivisionCollection, DivisionRank, Level } from '../api/types'
+
+// The public API (/api/public/…, no sign-in): the latest publication, its regions, shelters and
+// published penalties, and the division boundaries of the offline basemap.
+
+export type LevelCounts = Record<'0' | '1' | '2' | '3' | '4', number>
+
+export interface PublicPublication {
+  id: number
+  publishedAt: string
+  note: string | null
+  resolution: number
+  minResolution: number
+  counts: { cells: LevelCounts; regions: LevelCounts; areas: LevelCounts }
+}
+
+export interface PublicRegion {
+  kind: 'division' | 'mgmt_grid'
+  key: string
+  name: string
+  rank: string | null
+  parentCode: string | null
+  level: Level
+  shares: Partial<Record<'0' | '1' | '2' | '3' | '4', number>>
+}
+
+export interface PublicPenalty {
+  decisionNo: string
+  decidedAt: string
+  amountYuan: number
+  divisionName: string | null
+  violationCategory: string | null
+}
+
+export type ShelterCollection = FeatureCollection<Point, { name: string; capacity: number | null; address: string | null; status: string }>
+
+/** The latest publication; null while nothing has been published. */
+export async function fetchPublication(signal?: AbortSignal): Promise<PublicPublication | null> {
+  return (await getJson<{ publication: PublicPublication | null }>('/api/public/publication', {}, signal)).publication
+}
+
+export async function fetchPublicRegions(signal?: AbortSignal): Promise<PublicRegion[]> {
+  return (await getJson<{ items: PublicRegion[] }>('/api/public/regions', { kind: 'division' }, signal)).items
+}
+
+export function fetchShelters(signal?: AbortSignal): Promise<ShelterCollection> {
+  return getJson<ShelterCollection>('/api/public/shelters', {}, signal)
+}
+
+export function fetchPublicPenalties(limit: number, signal?: AbortSignal): Promise<{ total: number; items: PublicPenalty[] }> {
+  return getJson('/api/public/penalties', { limit }, signal)
+}
+
+export function fetchPublicDivisions(rank: DivisionRank, simplifyM: number, signal?: AbortSignal): Promise<DivisionCollection> {
+  return getJson<DivisionCollection>('/api/public/divisions', { rank, simplifyM }, signal)
+}

@@ -1,0 +1,163 @@
+import type { Lang } from '../i18n'
+
+/** Texts of the public portal and the staff publications page, per language. */
+export interface PublicMessages {
+  portalTitle: string
+  portalSubtitle: string
+  publishedAt: (date: string, id: number) => string
+  notPublished: string
+  note: string
+  legendTitle: string
+  areasLegend: string
+  sheltersLegend: string
+  regionsTitle: string
+  townshipsTitle: string
+  regionHeaders: { name: string; level: string; share: string }
+  /** Share of the region's area at orange or red. */
+  highShare: (percent: string) => string
+  penaltiesTitle: string
+  penaltiesEmpty: string
+  penaltyAmount: (yuan: string) => string
+  sheltersTitle: string
+  shelterCapacity: (people: string) => string
+  reportsTitle: string
+  signIn: {
+    open: string
+    title: string
+    username: string
+    password: string
+    submit: string
+    cancel: string
+    wrong: string
+    tooMany: string
+    failed: string
+  }
+  loadFailed: string
+  publications: {
+    title: string
+    back: string
+    publish: string
+    notePlaceholder: string
+    publishing: string
+    published: (id: number) => string
+    listTitle: string
+    empty: string
+    compare: string
+    compareHint: string
+    cells: string
+    regions: string
+    raised: string
+    lowered: string
+    summary: (cells: number, raised: number, lowered: number, regions: number) => string
+    regionChange: (name: string, before: string, after: string) => string
+    approver: string
+    readOnly: string
+  }
+}
+
+export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
+  'zh-CN': {
+    portalTitle: '安全风险公示',
+    portalSubtitle: '区域安全风险等级（公开版）',
+    publishedAt: (date, id) => `发布时间：${date}（第 ${id} 期）`,
+    notPublished: '尚未发布风险地图。',
+    note: '说明',
+    legendTitle: '风险等级',
+    areasLegend: '公共区域风险',
+    sheltersLegend: '应急避难场所',
+    regionsTitle: '各区县风险等级',
+    townshipsTitle: '街道（乡镇）',
+    regionHeaders: { name: '区域', level: '等级', share: '较大及以上面积' },
+    highShare: (percent) => `${percent}%`,
+    penaltiesTitle: '行政处罚公示',
+    penaltiesEmpty: '暂无公开的行政处罚。',
+    penaltyAmount: (yuan) => `罚款 ${yuan} 元`,
+    sheltersTitle: '应急避难场所',
+    shelterCapacity: (people) => `可容纳 ${people} 人`,
+    reportsTitle: '举报与查询',
+    signIn: {
+      open: '工作人员登录',
+      title: '工作人员登录',
+      username: '用户名',
+      password: '密码',
+      submit: '登录',
+      cancel: '取消',
+      wrong: '用户名或密码错误。',
+      tooMany: '登录尝试次数过多，请稍后再试。',
+      failed: '登录失败：',
+    },
+    loadFailed: '加载失败：',
+    publications: {
+      title: '风险地图发布',
+      back: '返回地图',
+      publish: '发布',
+      notePlaceholder: '发布说明（可选）',
+      publishing: '正在发布…',
+      published: (id) => `已发布第 ${id} 期。`,
+      listTitle: '历次发布',
+      empty: '尚无发布记录。',
+      compare: '比较',
+      compareHint: '勾选两期发布进行比较：地图显示等级变化的网格。',
+      cells: '网格',
+      regions: '区域',
+      raised: '等级升高',
+      lowered: '等级降低',
+      summary: (cells, raised, lowered, regions) => `${cells} 个网格等级变化（升高 ${raised}，降低 ${lowered}），${regions} 个区域等级变化`,
+      regionChange: (name, before, after) => `${name}：${before} → ${after}`,
+      approver: '审批人',
+      readOnly: '仅规划人员和管理员可以发布。',
+    },
+  },
+  en: {
+    portalTitle: 'Safety risk notice',
+    portalSubtitle: 'Regional safety risk levels (public edition)',
+    publishedAt: (date, id) => `Published ${date} (no. ${id})`,
+    notPublished: 'No risk map has been published yet.',
+    note: 'Note',
+    legendTitle: 'Risk level',
+    areasLegend: 'Public-area risk',
+    sheltersLegend: 'Emergency shelters',
+    regionsTitle: 'Risk level by district',
+    townshipsTitle: 'Subdistricts and towns',
+    regionHeaders: { name: 'Region', level: 'Level', share: 'Area orange or red' },
+    highShare: (percent) => `${percent}%`,
+    penaltiesTitle: 'Published penalties',
+    penaltiesEmpty: 'No published penalty.',
+    penaltyAmount: (yuan) => `Fine ¥${yuan}`,
+    sheltersTitle: 'Emergency shelters',
+    shelterCapacity: (people) => `for ${people} people`,
+    reportsTitle: 'Report a hazard',
+    signIn: {
+      open: 'Staff sign-in',
+      title: 'Staff sign-in',
+      username: 'User name',
+      password: 'Password',
+      submit: 'Sign in',
+      cancel: 'Cancel',
+      wrong: 'Wrong user name or password.',
+      tooMany: 'Too many sign-in attempts; try again later.',
+      failed: 'Sign-in failed: ',
+    },
+    loadFailed: 'Could not load: ',
+    publications: {
+      title: 'Risk map publications',
+      back: 'Back to the map',
+      publish: 'Publish',
+      notePlaceholder: 'Note (optional)',
+      publishing: 'Publishing…',
+      published: (id) => `Publication ${id} is out.`,
+      listTitle: 'Publications',
+      empty: 'Nothing has been published yet.',
+      compare: 'Compare',
+      compareHint: 'Tick two publications to compare them: the map shows the cells whose level changed.',
+      cells: 'Cells',
+      regions: 'Regions',
+      raised: 'Raised',
+      lowered: 'Lowered',
+      summary: (cells, raised, lowered, regions) => `${cells} cells changed level (${raised} up, ${lowered} down), ${regions} regions changed level`,
+      regionChange: (name, before, after) => `${name}: ${before} → ${after}`,
+      approver: 'Approved by',
+      readOnly: 'Only planners and administrators can publish.',
+    },
+  },
+}
