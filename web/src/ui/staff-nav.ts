@@ -1,3 +1,4 @@
+import './staff-nav.css'
 import type { CurrentUser } from '../auth/session'
 import { signInUrl, signOut } from '../auth/session'
 import type { Lang } from '../i18n'
