@@ -18,9 +18,8 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Te
     database: { url: inject('databaseUrl'), embedded: inject('embedded'), statementTimeoutMs: config.statementTimeoutMs },
   })
   const role = options.as === undefined ? 'admin' : options.as
-  if (role) {
-    await app.ready()
-    injectAs(app, (await signIn(app, role)).headers)
-  }
+  // The database plugin has loaded (buildApp awaits it), so the session can be made before ready:
+  // tests may still add routes.
+  if (role) injectAs(app, (await signIn(app, role)).headers)
   return app
 }

@@ -70,3 +70,27 @@ export function injectAs(app: FastifyInstance, headers: Record<string, string>):
     return inject({ ...opts, headers: { ...headers, ...opts.headers } }, ...rest)
   }) as FastifyInstance['inject']
 }
+
+/** Signs `app.inject` in as a role (for apps a test builds itself with buildApp); returns the session. */
+export async function injectSignedIn(app: FastifyInstance, role: Role = 'admin'): Promise<TestSession> {
+  const session = await signIn(app, role)
+  injectAs(app, session.headers)
+  return session
+}
+
+/**
+ * Signs in to a running service started on the embedded demo, with the admin password it wrote to
+ * DATA_DIR/demo-accounts.txt at first start; returns the Cookie header value.
+ */
+export async function signInWithDemoAccount(baseUrl: string, dataDir: string, username = 'admin'): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const { join } = await import('node:path')
+  const { DEMO_ACCOUNTS_FILE } = await import('../../server/demo/accounts')
+  const text = await readFile(join(dataDir, DEMO_ACCOUNTS_FILE), 'utf8')
+  const line = text.split('\n').find((l) => l.split('\t')[0] === username)
+  if (!line) throw new Error(`No demo account ${username} in ${join(dataDir, DEMO_ACCOUNTS_FILE)}`)
+  const password = line.split('\t')[2]!
+  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  if (res.status !== 200) throw new Error(`Demo sign-in as ${username} failed: ${res.status} ${await res.text()}`)
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}

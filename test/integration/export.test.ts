@@ -12,6 +12,7 @@ import { loadDemo } from '../../server/demo/load'
 import { fullRegrade } from '../../server/grading/engine'
 import { openXlsx } from '../../server/modules/transfer/xlsx-reader'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { injectSignedIn } from '../helpers/auth'
 
 // The source is a scratch database of its own with a small graded demo set (so that no other test
 // file's writes can race the comparison); the round trip imports its exports into an empty one.
@@ -37,7 +38,9 @@ async function migrateScratch(db: ScratchDatabase): Promise<void> {
 }
 
 async function open(db: ScratchDatabase): Promise<FastifyInstance> {
-  return buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), database: { url: db.url, embedded: db.embedded, statementTimeoutMs: 120_000 } })
+  const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), database: { url: db.url, embedded: db.embedded, statementTimeoutMs: 120_000 } })
+  await injectSignedIn(app)
+  return app
 }
 
 async function count(db: Knex, sql: string, bindings: Array<string | number> = []): Promise<number> {

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** A test-only route that holds a database connection for `ms` milliseconds. */
 function addSleepRoute(app: FastifyInstance): void {
-  app.get<{ Querystring: { ms: number } }>('/api/test/sleep', { schema: { querystring: { type: 'object', properties: { ms: { type: 'integer' } } } } }, async (request) => {
+  app.get<{ Querystring: { ms: number } }>('/api/test/sleep', { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { ms: { type: 'integer' } } } } }, async (request) => {
     await app.db.raw('SELECT pg_sleep(?)', [request.query.ms / 1000])
     return { slept: request.query.ms }
   })

@@ -19,6 +19,7 @@ import { AppError } from '../../server/errors'
 import { runImport } from '../../server/modules/transfer/import'
 import { FIXTURES, GBK_ENTERPRISES, GCJ_ENTERPRISES, GK_AREAS, USCC } from '../fixtures/make-fixtures'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { injectSignedIn } from '../helpers/auth'
 
 // Imports write, so they run against a scratch database holding only the demo divisions and
 // management grids (the deployment's extent), never the shared demo database.
@@ -78,10 +79,12 @@ async function seedRegions(knex: Knex): Promise<void> {
 }
 
 async function buildScratchApp(extra: Partial<Config> & { importMaxBytes?: number } = {}): Promise<FastifyInstance> {
-  return buildApp({
+  const app = await buildApp({
     config: { ...loadConfig({ LOG_LEVEL: 'silent' }), ...extra } as Config,
     database: { url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 },
   })
+  await injectSignedIn(app)
+  return app
 }
 
 beforeAll(async () => {

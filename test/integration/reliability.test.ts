@@ -12,6 +12,7 @@ import { DEFAULT_RULES } from '../../server/domain/rules'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
 import { openScratch } from '../helpers/scratch-db'
 import { buildTestApp } from '../helpers/app'
+import { signInWithDemoAccount } from '../helpers/auth'
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -160,12 +161,12 @@ interface Outcome {
 }
 
 /** One GET on its own connection (no keep-alive), reading the whole body; `sent` resolves once the request is flushed. */
-function get(url: string): { done: Promise<Outcome>; sent: Promise<void> } {
+function get(url: string, headers: Record<string, string> = {}): { done: Promise<Outcome>; sent: Promise<void> } {
   let markSent: () => void = () => {}
   const sent = new Promise<void>((r) => (markSent = r))
   const done = new Promise<Outcome>((resolve) => {
     let partial = false
-    const req = http.get(url, { agent: false }, (res) => {
+    const req = http.get(url, { agent: false, headers }, (res) => {
       partial = true
       let bytes = 0
       res.on('data', (d: Buffer) => (bytes += d.length))
@@ -183,8 +184,8 @@ function get(url: string): { done: Promise<Outcome>; sent: Promise<void> } {
   return { done, sent }
 }
 
-async function enterpriseCount(url: string): Promise<number> {
-  const body = (await (await fetch(`${url}/api/enterprises?limit=1`)).json()) as { numberMatched: number }
+async function enterpriseCount(url: string, cookie: string): Promise<number> {
+  const body = (await (await fetch(`${url}/api/enterprises?limit=1`, { headers: { cookie } })).json()) as { numberMatched: number }
   return body.numberMatched
 }
 
@@ -193,12 +194,13 @@ describe('SIGTERM during load', () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'riskmap-sigterm-'))
     dirs.push(dataDir)
     const server = await startServer({ DATA_DIR: dataDir })
-    const before = await enterpriseCount(server.url)
+    const cookie = await signInWithDemoAccount(server.url, dataDir)
+    const before = await enterpriseCount(server.url, cookie)
     expect(before).toBeGreaterThan(1000)
 
     // Shenyang (123.43 E, 41.80 N): zoom 10 x 862–863, y 380–381; zoom 11 x 1726, y 761.
     const paths = ['/api/health', '/api/enterprises?limit=50', '/tiles/cells/10/862/380.mvt', '/tiles/cells/10/863/380.mvt', '/tiles/cells/10/863/381.mvt', '/tiles/cells/11/1726/761.mvt']
-    const inFlight = Array.from({ length: 200 }, (_, i) => get(`${server.url}${paths[i % paths.length]}`))
+    const inFlight = Array.from({ length: 200 }, (_, i) => get(`${server.url}${paths[i % paths.length]}`, { cookie }))
     // Every request is on the wire; a probe answered without the database then shows the server has
     // read them all (they were readable before it), so all 200 are in flight when SIGTERM arrives.
     await Promise.all(inFlight.map((r) => r.sent))
@@ -232,7 +234,7 @@ describe('SIGTERM during load', () => {
 
     const second = await startServer({ DATA_DIR: dataDir })
     try {
-      expect(await enterpriseCount(second.url)).toBe(before)
+      expect(await enterpriseCount(second.url, cookie)).toBe(before)
       expect((await fetch(`${second.url}/api/health/ready`)).status).toBe(200)
     } finally {
       const again = await second.stop()

@@ -8,6 +8,7 @@ import { bearingDeg } from '../../server/domain/geo'
 import { CAPABILITIES, RESOURCE_KINDS, RESOURCE_STATUSES } from '../../server/domain/resources'
 import { buildTestApp } from '../helpers/app'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { injectSignedIn } from '../helpers/auth'
 
 // Two worlds: the shared graded demo database (read-only here: validation, coverage gaps), and a
 // scratch database with 2 000 random resources around Shenyang for the exactness of the nearest
@@ -78,6 +79,7 @@ beforeAll(async () => {
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     database: { url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 },
   })
+  await injectSignedIn(app)
   db = app.db
   // Two division units for the derived division code: a county over the west half, a township in it.
   await db('division').insert({ code: '210106', name: '铁西区', rank: 'county', geom: db.raw('ST_Multi(ST_MakeEnvelope(123.0, 41.5, 123.4, 42.2, 4326))') })

@@ -5,6 +5,9 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { ROLES } from '../../server/modules/auth/access'
+import { DEMO_ACCOUNTS_FILE } from '../../server/demo/accounts'
+import { signInWithDemoAccount } from '../helpers/auth'
 
 interface Run {
   code: number | null
@@ -86,15 +89,26 @@ describe('start-up', () => {
     const first = await runMain({ DATA_DIR: dataDir }, { untilReady: true, timeoutMs: 300_000 })
     const health = await (await fetch(`${first.url}/api/health`)).json()
     expect(health).toMatchObject({ status: 'ok', embedded: true })
-    const before = await (await fetch(`${first.url}/api/enterprises?limit=1`)).json()
+    expect((await fetch(`${first.url}/api/enterprises?limit=1`)).status).toBe(401)
+    // The demo accounts: one per role, their passwords in a file only its owner can read.
+    const accounts = await fs.readFile(path.join(dataDir, DEMO_ACCOUNTS_FILE), 'utf8')
+    for (const role of ROLES) expect(accounts).toMatch(new RegExp(`\t${role}\t[A-Za-z0-9]{16}\t`))
+    expect((await fs.stat(path.join(dataDir, DEMO_ACCOUNTS_FILE))).mode & 0o077).toBe(0)
+    const cookie = await signInWithDemoAccount(first.url!, dataDir)
+    const before = await (await fetch(`${first.url}/api/enterprises?limit=1`, { headers: { cookie } })).json()
     expect(before.numberMatched).toBeGreaterThan(1000)
     const stopped = await first.stop!()
     expect(stopped.code).toBe(0)
+    const adminPassword = accounts.split('\n').find((l) => l.startsWith('admin\t'))!.split('\t')[2]!
+    expect(stopped.stdout).toContain(adminPassword)
 
     const second = await runMain({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { untilReady: true, timeoutMs: 300_000 })
-    const after = await (await fetch(`${second.url}/api/enterprises?limit=1`)).json()
+    // Sessions live in the database: the first run's cookie still works after the restart.
+    const after = await (await fetch(`${second.url}/api/enterprises?limit=1`, { headers: { cookie } })).json()
     expect(after.numberMatched).toBe(before.numberMatched)
     const secondRun = await second.stop!()
     expect(secondRun.stdout).not.toContain('loading the synthetic demo data set')
+    // The passwords are shown once, at the first start only.
+    expect(secondRun.stdout).not.toContain(adminPassword)
   }, 600_000)
 })
