@@ -18,6 +18,9 @@ import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
 import { tileAt } from '../../server/modules/tiles/tile'
 import pg from 'pg'
 import { localBenchDatabase } from '../lib/database'
+import { SESSION_COOKIE } from '../../server/modules/auth/plugin'
+import { createSession } from '../../server/modules/auth/sessions'
+import { createUser } from '../../server/modules/auth/users'
 
 /** The slice of autocannon's programmatic API used here (the package ships no typings). */
 interface AutocannonResult {
@@ -63,6 +66,19 @@ const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBe
   }
   await db.destroy()
 }
+
+// --- a session: the API needs a signed-in staff member (a planner records and verifies) ---
+const auth = await (async () => {
+  const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
+  try {
+    let user = await db('app_user').where({ username: 'bench_load' }).first('id')
+    if (!user) user = (await db.transaction((trx) => createUser(trx, { username: 'bench_load', role: 'planner' }, null))).user
+    const session = await createSession(db, user.id)
+    return { cookie: `${SESSION_COOKIE}=${session.token}`, 'x-csrf-token': session.csrfToken }
+  } finally {
+    await db.destroy()
+  }
+})()
 
 // --- samples ---
 const client = new pg.Client({ connectionString: url })
@@ -128,20 +144,20 @@ const sampler = setInterval(() => {
 // --- the load: each connection cycles through this list; the last three steps are the write chain,
 // run on WRITE_SHARE of the cycles (a read otherwise). ---
 interface Ctx { write?: boolean; dangerId?: number }
-const json = { 'content-type': 'application/json' }
-const read = { setupRequest: (req: Record<string, unknown>) => ({ ...req, method: 'GET', path: readPath() }) }
+const json = { ...auth, 'content-type': 'application/json' }
+const read = { setupRequest: (req: Record<string, unknown>) => ({ ...req, method: 'GET', path: readPath(), headers: auth }) }
 const requests = [
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       ctx.write = Math.random() < WRITE_SHARE
       ctx.dangerId = undefined
-      return { ...req, method: 'GET', path: readPath() }
+      return { ...req, method: 'GET', path: readPath(), headers: auth }
     },
   },
   read, read, read, read, read, read,
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
-      if (!ctx.write) return { ...req, method: 'GET', path: readPath() }
+      if (!ctx.write) return { ...req, method: 'GET', path: readPath(), headers: auth }
       const body = { enterpriseId: pick(enterprises), description: '压测隐患', isMajor: true, foundAt: '2026-11-01', deadline: '2026-12-31', reportedBy: '压测员' }
       return { ...req, method: 'POST', path: '/api/hidden-dangers', headers: json, body: JSON.stringify(body) }
     },
@@ -151,13 +167,13 @@ const requests = [
   },
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
-      if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath() }
+      if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
       return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/rectify`, headers: json, body: JSON.stringify({ rectifiedBy: '整改员', rectification: '已更换报警器' }) }
     },
   },
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
-      if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath() }
+      if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
       return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/verify`, headers: json, body: JSON.stringify({ verifiedBy: '复查员' }) }
     },
   },
@@ -169,6 +185,7 @@ const instance = autocannon({
   connections: CONNECTIONS,
   duration: DURATION_S,
   timeout: 30,
+  headers: auth,
   requests,
 })
 instance.on('response', (_client: unknown, statusCode: number) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1))
