@@ -56,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    trustProxy: options.config.trustProxy,
     // Start-up includes migrations, which may take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,
     return503OnClosing: false, // on close, finish the requests already received instead of answering them 503

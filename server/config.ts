@@ -26,6 +26,11 @@ export interface Config {
   cookieSecure: boolean
   /** Days staff have to handle a public report before it shows as overdue. */
   reportDeadlineDays: number
+  /**
+   * Trust X-Forwarded-For from a load balancer in front (Fastify's trustProxy), so the client
+   * address that rate limits count by is the visitor's, not the balancer's.
+   */
+  trustProxy: boolean
   /** Create one demo account per role (passwords in DATA_DIR/demo-accounts.txt) when the demo loads. */
   demoAccounts: boolean
 }
@@ -85,5 +90,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cookieSecure: boolean(env, 'COOKIE_SECURE', false),
     reportDeadlineDays: integer(env, 'REPORT_DEADLINE_DAYS', 15, 1, 365),
     demoAccounts: boolean(env, 'DEMO_ACCOUNTS', databaseUrl === null),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
   }
 }

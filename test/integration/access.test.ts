@@ -242,6 +242,23 @@ describe('sign-in, sessions and CSRF', () => {
   })
 })
 
+describe('behind a load balancer (TRUST_PROXY)', () => {
+  it('limits sign-in per visitor address from X-Forwarded-For, not per balancer', async () => {
+    const proxied = await buildTestApp({ TRUST_PROXY: 'true' }, { as: null })
+    try {
+      const user = await testUser(proxied.db, 'commander')
+      const attempt = (forwardedFor: string, password: string) =>
+        proxied.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor }, payload: { username: user.username, password } })
+      for (let i = 0; i < 10; i++) expect((await attempt('198.51.100.1', `wrong-${i}-guess`)).statusCode).toBe(401)
+      expect((await attempt('198.51.100.1', TEST_PASSWORD)).statusCode).toBe(429)
+      // Another visitor behind the same balancer is not locked out.
+      expect((await attempt('198.51.100.2', TEST_PASSWORD)).statusCode).toBe(200)
+    } finally {
+      await proxied.close()
+    }
+  })
+})
+
 describe('users admin and the audit log', () => {
   it('creates, scopes, disables accounts; validation names the field; only admins may', async () => {
     const admin = headersOf('admin')

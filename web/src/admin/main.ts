@@ -5,6 +5,7 @@ import { StaffNav } from '../ui/staff-nav'
 import { AuditView } from './audit'
 import { ADMIN_MESSAGES } from './messages'
 import { UsersView } from './users'
+import '../ui/page.css'
 import './admin.css'
 
 // The admin page (admins only): staff accounts and the audit log. Other signed-in users see a

@@ -5,6 +5,7 @@ import { COVERAGE_GAP_KINDS, type CoverageGapKind } from './api'
 import { CoverageView, type CoverageFilter } from './coverage'
 import { SUPERVISION_MESSAGES } from './messages'
 import { PlansView } from './plans'
+import '../ui/page.css'
 import './supervision.css'
 
 // The supervision page (staff only): the coverage (全覆盖) report and the double-random plans, as
