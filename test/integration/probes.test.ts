@@ -8,6 +8,7 @@ let app: FastifyInstance
 
 beforeAll(async () => {
   app = await buildTestApp()
+  await app.ready() // app.swagger() reads the finished route table
 })
 afterAll(async () => {
   await app.close()
