@@ -22,6 +22,12 @@ export interface SelectionContext {
   today: string
   /** Public layers only: the publication served (the latest) and its finest H3 resolution. */
   publication?: { id: number; res: number }
+  /**
+   * The viewer's jurisdiction (an inspector's division-code prefix, DESIGN §8): source layers with
+   * an `enterpriseDivision` keep only the rows of enterprises whose division code starts with it.
+   * Absent or null: no limit.
+   */
+  divisionPrefix?: string | null
 }
 
 /** TileJSON `fields` types. */
@@ -57,6 +63,12 @@ export interface SourceLayer {
   minzoom: number
   /** Extra row filter; bound values only. */
   where?: (ctx: SelectionContext) => SqlFragment
+  /**
+   * For rows that name an enterprise or its records: SQL expression of that enterprise's division
+   * code over the FROM clause. The rows are then limited to the viewer's jurisdiction
+   * (`ctx.divisionPrefix`), and the layer's tiles are cached per jurisdiction.
+   */
+  enterpriseDivision?: string
 }
 
 /** A layer of the URL space `/tiles/{id}/…`: one or more MVT layers encoded into one tile. */
@@ -69,6 +81,8 @@ export interface TileLayer {
   maxzoom: number
   /** The content changes with the date even when no data is written (deadlines pass at midnight). */
   dependsOnDate: boolean
+  /** Some source layer names enterprises: an inspector's tiles hold their jurisdiction only (see SourceLayer.enterpriseDivision). */
+  dependsOnJurisdiction: boolean
 }
 
 /** A zoom band of the cells layer: tiles at zoom ≤ maxZoom show cells of H3 resolution `res`. */
@@ -213,9 +227,12 @@ const mgmtGrids: SourceLayer = {
   minzoom: 9,
 }
 
+/** How the layers that name enterprises say that they are limited to an inspector's jurisdiction. */
+const IN_JURISDICTION = " An inspector's tiles hold only the enterprises of their jurisdiction (division-code prefix) and their records."
+
 const enterprises: SourceLayer = {
   name: 'enterprises',
-  description: `Enterprises; ${describeBands(MIN_LEVEL_BY_ZOOM.enterprises)}`,
+  description: `Enterprises; ${describeBands(MIN_LEVEL_BY_ZOOM.enterprises)}.${IN_JURISDICTION}`,
   geometry: 'point',
   from: 'enterprise t',
   id: 't.id',
@@ -229,11 +246,12 @@ const enterprises: SourceLayer = {
   ],
   minzoom: 10,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.enterprises),
+  enterpriseDivision: 't.division_code',
 }
 
 const majorHazards: SourceLayer = {
   name: 'major_hazards',
-  description: `Major hazard installations (GB 18218-2018); ${describeBands(MIN_LEVEL_BY_ZOOM.major_hazards)}`,
+  description: `Major hazard installations (GB 18218-2018); ${describeBands(MIN_LEVEL_BY_ZOOM.major_hazards)}.${IN_JURISDICTION}`,
   geometry: 'point',
   from: 'major_hazard t',
   id: 't.id',
@@ -248,6 +266,8 @@ const majorHazards: SourceLayer = {
   ],
   minzoom: 8,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.major_hazards),
+  // A subquery, so that tiles without a jurisdiction do not pay for the join.
+  enterpriseDivision: '(SELECT e.division_code FROM enterprise e WHERE e.id = t.enterprise_id)',
 }
 
 const areaAssessments: SourceLayer = {
@@ -288,7 +308,7 @@ const resources: SourceLayer = {
 
 const overdueHiddenDangers: SourceLayer = {
   name: 'overdue_hidden_dangers',
-  description: 'Hidden dangers still open after their rectification deadline',
+  description: `Hidden dangers still open after their rectification deadline.${IN_JURISDICTION}`,
   geometry: 'point',
   from: 'hidden_danger t JOIN enterprise e ON e.id = t.enterprise_id',
   id: 't.id',
@@ -304,11 +324,12 @@ const overdueHiddenDangers: SourceLayer = {
   ],
   minzoom: 10,
   where: (ctx) => ({ sql: "t.status = 'open' AND t.deadline < ?::date", bindings: [ctx.today] }),
+  enterpriseDivision: 'e.division_code',
 }
 
 const overdueViolations: SourceLayer = {
   name: 'overdue_violations',
-  description: "Violations still open after their rectification deadline, at their enterprise's location",
+  description: `Violations still open after their rectification deadline, at their enterprise's location.${IN_JURISDICTION}`,
   geometry: 'point',
   from: 'violation t JOIN enterprise e ON e.id = t.enterprise_id',
   id: 't.id',
@@ -323,10 +344,20 @@ const overdueViolations: SourceLayer = {
   ],
   minzoom: 10,
   where: (ctx) => ({ sql: "t.status = 'open' AND t.deadline < ?::date", bindings: [ctx.today] }),
+  enterpriseDivision: 'e.division_code',
 }
 
 function layer(id: string, description: string, sources: SourceLayer[], options: { dependsOnDate?: boolean } = {}): TileLayer {
-  return { id, description, sources, minzoom: Math.min(...sources.map((s) => s.minzoom)), maxzoom: 14, dependsOnDate: options.dependsOnDate ?? false }
+  const dependsOnJurisdiction = sources.some((s) => s.enterpriseDivision !== undefined)
+  return {
+    id,
+    description: dependsOnJurisdiction ? `${description}.${IN_JURISDICTION}` : description,
+    sources,
+    minzoom: Math.min(...sources.map((s) => s.minzoom)),
+    maxzoom: 14,
+    dependsOnDate: options.dependsOnDate ?? false,
+    dependsOnJurisdiction,
+  }
 }
 
 /** Every tile layer by id: the allowlist a request's `{layer}` is looked up in. */

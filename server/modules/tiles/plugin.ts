@@ -12,6 +12,10 @@
  * served from before the last committed write. ETags are `"<token>-<layer>-<z>-<x>-<y>"` (`-gzip`
  * for the gzipped representation); a URL carrying the current `?v=<token>` (as TileJSON gives it)
  * is immutable for a year, any other for 60 s.
+ * Jurisdiction (DESIGN §8): the layers that name enterprises (enterprises, major_hazards, overdue)
+ * give an inspector only the enterprises of their division-code prefix and their records; for those
+ * tiles the prefix is part of the cache key and the ETag (`…-<y>-j<prefix>`) and responses vary by
+ * cookie. Every other tile is the same for all viewers and cached once.
  */
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger } from 'fastify'

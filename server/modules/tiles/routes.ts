@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
 import { errorResponses } from '../../schemas'
-import type { Access } from '../auth/access'
+import { jurisdiction, type Access } from '../auth/access'
 import { TILE_LAYERS, type TileLayer } from './layers'
 import type { TileService } from './service'
 import { checkTile, MAX_ZOOM } from './tile'
@@ -142,10 +142,13 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       const state = await service.state()
       const token = service.token(layer, state)
       const gzipped = acceptsGzip(request.headers['accept-encoding'])
+      // An inspector's tiles of the layers naming enterprises hold their jurisdiction only.
+      const scope = service.jurisdictionOf(layer, jurisdiction(request.user))
       // One entity tag per content coding (RFC 9110 §8.8.3); If-None-Match accepts either.
-      const etag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}"`
-      const gzipEtag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}-gzip"`
-      reply.header('vary', 'accept-encoding')
+      const etag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}${scope === null ? '' : `-j${scope}`}"`
+      const gzipEtag = `${etag.slice(0, -1)}-gzip"`
+      // Such a tile differs by session: a browser must not reuse one after another user signs in.
+      reply.header('vary', layer.dependsOnJurisdiction ? 'accept-encoding, cookie' : 'accept-encoding')
       reply.header(
         'cache-control',
         // Staff tiles may sit in the browser's cache but never in a shared one (a CDN would serve
@@ -155,7 +158,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       if (matches(request.headers['if-none-match'], [etag, gzipEtag])) {
         return reply.code(304).header('etag', gzipped ? gzipEtag : etag).send()
       }
-      const encoded = await service.tile(layer, tile, state)
+      const encoded = await service.tile(layer, tile, state, scope)
       if (encoded.raw.length === 0) return reply.code(204).header('etag', etag).send()
       if (gzipped && encoded.gzip) {
         return reply.type(MVT_MEDIA_TYPE).header('content-encoding', 'gzip').header('etag', gzipEtag).send(encoded.gzip)

@@ -110,16 +110,29 @@ export class TileService {
     return { z, cellRes: cellResolution(z, this.options.analysisRes, this.options.cellResolutions ?? CELL_RESOLUTION_BY_ZOOM), today: state.today }
   }
 
-  /** A tile from the cache, or encoded (once, however many requests ask for it at the same time) and cached. */
-  async tile(layer: TileLayer, tile: TileCoord, state: DataState): Promise<EncodedTile> {
+  /**
+   * The jurisdiction a layer's tiles are built for: the viewer's division-code prefix when the layer
+   * names enterprises (TileLayer.dependsOnJurisdiction), otherwise null, so that every viewer shares
+   * one tile. Part of the cache key and the ETag.
+   */
+  jurisdictionOf(layer: TileLayer, divisionPrefix: string | null | undefined): string | null {
+    return layer.dependsOnJurisdiction && divisionPrefix ? divisionPrefix : null
+  }
+
+  /**
+   * A tile from the cache, or encoded (once, however many requests ask for it at the same time) and
+   * cached; `divisionPrefix` is the viewer's jurisdiction (null: none).
+   */
+  async tile(layer: TileLayer, tile: TileCoord, state: DataState, divisionPrefix: string | null = null): Promise<EncodedTile> {
     const token = this.token(layer, state)
-    const key = `${token}/${layer.id}/${tile.z}/${tile.x}/${tile.y}`
+    const scope = this.jurisdictionOf(layer, divisionPrefix)
+    const key = `${token}/${layer.id}/${tile.z}/${tile.x}/${tile.y}${scope === null ? '' : `/j${scope}`}`
     const cached = this.cache.maxBytes > 0 ? this.cache.get(key) : undefined
     if (cached) return cached
     let pending = this.pending.get(key)
     if (!pending) {
       pending = (async () => {
-        const raw = await this.render(layer, tile, state)
+        const raw = await this.render(layer, tile, state, this.encoder, scope)
         const encoded: EncodedTile = { raw, gzip: raw.length ? await gzip(raw) : null, token }
         if (this.cache.maxBytes > 0) this.cache.set(key, encoded, raw.length + (encoded.gzip?.length ?? 0) + ENTRY_OVERHEAD_BYTES)
         return encoded
@@ -129,11 +142,14 @@ export class TileService {
     return pending
   }
 
-  /** Encodes one tile straight from the database, uncached, with this service's encoder or the one given. */
-  async render(layer: TileLayer, tile: TileCoord, state: DataState, encoder: Encoder = this.encoder): Promise<Buffer> {
+  /**
+   * Encodes one tile straight from the database, uncached, with this service's encoder or the one
+   * given, for a viewer with this jurisdiction (null: none).
+   */
+  async render(layer: TileLayer, tile: TileCoord, state: DataState, encoder: Encoder = this.encoder, divisionPrefix: string | null = null): Promise<Buffer> {
     if (sourcesAt(layer, tile.z).length === 0) return Buffer.alloc(0)
     try {
-      return await this.encode(layer, tile, state, encoder)
+      return await this.encode(layer, tile, state, encoder, this.jurisdictionOf(layer, divisionPrefix))
     } catch (err) {
       // Pool exhaustion is reported as is: the error handler answers 503 for it.
       if ((err as Error).name === 'KnexTimeoutError') throw err
@@ -141,8 +157,8 @@ export class TileService {
     }
   }
 
-  private async encode(layer: TileLayer, tile: TileCoord, state: DataState, encoder: Encoder): Promise<Buffer> {
-    const ctx = this.context(tile.z, state)
+  private async encode(layer: TileLayer, tile: TileCoord, state: DataState, encoder: Encoder, divisionPrefix: string | null): Promise<Buffer> {
+    const ctx: SelectionContext = { ...this.context(tile.z, state), divisionPrefix }
     if (encoder === 'postgis') {
       const q = mvtQuery(layer, tile, ctx)
       const { rows } = await this.db.raw<{ rows: Array<{ tile: Buffer | null }> }>(q.sql, q.bindings as Knex.RawBinding[])

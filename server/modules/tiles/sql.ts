@@ -14,7 +14,8 @@ export const TILE_BUFFER = 64
 
 /**
  * Rows of one source layer in a tile: `id`, the fields, and `geom` computed by `geom` from the
- * layer's 3857 column. `tileSpace` adds the `tile` CTE (scale factors) to the FROM clause.
+ * layer's 3857 column, limited to the viewer's jurisdiction when the layer names enterprises.
+ * `tileSpace` adds the `tile` CTE (scale factors) to the FROM clause.
  */
 function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, geom: SqlFragment, tileSpace = false): SqlFragment {
   const bindings: unknown[] = []
@@ -28,6 +29,11 @@ function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, 
     const extra = source.where(ctx)
     where += ` AND (${extra.sql})`
     bindings.push(...extra.bindings)
+  }
+  if (source.enterpriseDivision && ctx.divisionPrefix) {
+    // LIKE 'prefix%' with the prefix escaped: the same test as the API's jurisdiction checks.
+    where += ` AND ${source.enterpriseDivision} LIKE ?`
+    bindings.push(`${ctx.divisionPrefix.replace(/[\\%_]/g, '\\$&')}%`)
   }
   return {
     sql: `SELECT ${source.id} AS id, ${columns.join(', ')}, ${geom.sql} AS geom FROM ${tileSpace ? 'tile, ' : ''}${source.from} WHERE ${where}`,
