@@ -67,12 +67,12 @@ const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBe
   await db.destroy()
 }
 
-// --- a session: the API needs a signed-in staff member (a planner records and verifies) ---
+// --- a session: the API needs a signed-in staff member (an admin: the write chain records, rectifies and verifies) ---
 const auth = await (async () => {
   const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
   try {
-    let user = await db('app_user').where({ username: 'bench_load' }).first('id')
-    if (!user) user = (await db.transaction((trx) => createUser(trx, { username: 'bench_load', role: 'planner' }, null))).user
+    let user = await db('app_user').where({ username: 'bench_admin' }).first('id')
+    if (!user) user = (await db.transaction((trx) => createUser(trx, { username: 'bench_admin', role: 'admin' }, null))).user
     const session = await createSession(db, user.id)
     return { cookie: `${SESSION_COOKIE}=${session.token}`, 'x-csrf-token': session.csrfToken }
   } finally {
