@@ -8,6 +8,7 @@ import { DatabaseSetupError } from './db/check'
 import { DataDirInUseError, startEmbedded, type EmbeddedDatabase } from './db/embedded'
 import { createDemoAccounts, DEMO_ACCOUNTS_FILE } from './demo/accounts'
 import { isDatabaseEmpty, loadDemo } from './demo/load'
+import { publishDemo } from './demo/publication'
 import { fullRegrade } from './grading/engine'
 
 async function main(): Promise<void> {
@@ -38,6 +39,12 @@ async function main(): Promise<void> {
     if (accounts.length > 0) {
       console.log(`Demo accounts (shown once; also in ${path.join(config.dataDir, DEMO_ACCOUNTS_FILE)}):`)
       for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.password}  (${a.scope})`)
+      const admin = accounts.find((a) => a.role === 'admin')
+      if (admin) {
+        const resolution = Math.min(config.publicMaxRes, config.h3Res)
+        const id = await publishDemo(app.db, { approverUsername: admin.username, resolution, ruleVersion: app.grading.rules.version })
+        if (id !== null) app.log.info({ publication: id }, 'demo data published for the public portal')
+      }
     }
   }
 

@@ -94,6 +94,9 @@ describe('start-up', () => {
     const accounts = await fs.readFile(path.join(dataDir, DEMO_ACCOUNTS_FILE), 'utf8')
     for (const role of ROLES) expect(accounts).toMatch(new RegExp(`\t${role}\t[A-Za-z0-9]{16}\t`))
     expect((await fs.stat(path.join(dataDir, DEMO_ACCOUNTS_FILE))).mode & 0o077).toBe(0)
+    // The public portal has a first publication to show, approved by the demo admin.
+    const published = await (await fetch(`${first.url}/api/public/publication`)).json()
+    expect(published.publication).toMatchObject({ id: expect.any(Number), resolution: 7 })
     const cookie = await signInWithDemoAccount(first.url!, dataDir)
     const before = await (await fetch(`${first.url}/api/enterprises?limit=1`, { headers: { cookie } })).json()
     expect(before.numberMatched).toBeGreaterThan(1000)
