@@ -19,33 +19,43 @@ export interface DemoAccount {
 
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts.txt'
 
-/** Creates the demo accounts when there are no accounts at all; returns them (empty when accounts exist). */
-export async function createDemoAccounts(db: Knex, dataDir: string): Promise<DemoAccount[]> {
-  if (await db('app_user').first('id')) return []
+/**
+ * Where a demo (or test) inspector works: the county with the most enterprises, and a department
+ * there (else the first one); null without enterprises or departments.
+ */
+export async function busiestCounty(db: Knex): Promise<{ prefix: string; name: string | null; departmentId: number; departmentName: string } | null> {
   const { rows } = await db.raw<{ rows: Array<{ prefix: string; name: string | null }> }>(
     `SELECT substr(e.division_code, 1, 6) AS prefix, max(d.name) AS name
        FROM enterprise e LEFT JOIN division d ON d.code = substr(e.division_code, 1, 6)
       GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
   )
   const county = rows[0]
-  const department = county ? await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${county.prefix}%`]).first('id', 'name') : undefined
+  if (!county) return null
+  const department = await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${county.prefix}%`]).first('id', 'name')
+  return department ? { ...county, departmentId: department.id, departmentName: department.name } : null
+}
+
+/** Creates the demo accounts when there are no accounts at all; returns them (empty when accounts exist). */
+export async function createDemoAccounts(db: Knex, dataDir: string): Promise<DemoAccount[]> {
+  if (await db('app_user').first('id')) return []
+  const county = await busiestCounty(db)
   const grid = await db('mgmt_grid').orderBy('id').first('id', 'name')
   const accounts: DemoAccount[] = []
   await db.transaction(async (trx) => {
     for (const role of ROLES) {
-      if (role === 'inspector' && !(county && department)) continue
+      if (role === 'inspector' && !county) continue
       if (role === 'grid_worker' && !grid) continue
       const username = role === 'grid_worker' ? 'gridworker' : role
       const { password } = await createUser(trx, {
         username,
         displayName: `演示${ROLE_NAMES[role]}`,
         role,
-        departmentId: role === 'inspector' ? department!.id : null,
+        departmentId: role === 'inspector' ? county!.departmentId : null,
         divisionPrefix: role === 'inspector' ? county!.prefix : null,
         mgmtGridId: role === 'grid_worker' ? grid!.id : null,
       }, null)
       const scope =
-        role === 'inspector' ? `${department!.name}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
+        role === 'inspector' ? `${county!.departmentName}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
         : role === 'grid_worker' ? `grid ${grid!.name}` : 'everything'
       accounts.push({ username, role, password: password!, scope })
     }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import type { Role, SessionUser } from '../../server/modules/auth/access'
+import { busiestCounty } from '../../server/demo/accounts'
 import { hashPassword } from '../../server/modules/auth/password'
 import { SESSION_COOKIE } from '../../server/modules/auth/plugin'
 import { createSession } from '../../server/modules/auth/sessions'
@@ -11,23 +12,17 @@ export const TEST_PASSWORD = 'test-password-2026'
 let passwordHash: Promise<string> | null = null
 
 /**
- * The test account of a role, created on first use in the given database: the inspector works in
- * the county with the most enterprises (its jurisdiction) for a department there, the grid worker in
- * the first management grid.
+ * The test account of a role, created on first use in the given database: the inspector works where
+ * the demo inspector does (busiestCounty), the grid worker in the first management grid.
  */
 export async function testUser(db: Knex, role: Role): Promise<SessionUser> {
   const username = `test_${role}`
   passwordHash ??= hashPassword(TEST_PASSWORD)
   const scope: Record<string, unknown> = {}
   if (role === 'inspector') {
-    const { rows } = await db.raw<{ rows: Array<{ prefix: string }> }>(
-      'SELECT substr(division_code, 1, 6) AS prefix FROM enterprise GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1',
-    )
-    const prefix = rows[0]?.prefix
-    if (!prefix) throw new Error('The test inspector needs enterprises in the database (load the demo first)')
-    const department = await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${prefix}%`]).first('id')
-    if (!department) throw new Error('The test inspector needs a department in the database (load the demo first)')
-    Object.assign(scope, { division_prefix: prefix, department_id: department.id })
+    const county = await busiestCounty(db)
+    if (!county) throw new Error('The test inspector needs enterprises and a department in the database (load the demo first)')
+    Object.assign(scope, { division_prefix: county.prefix, department_id: county.departmentId })
   }
   if (role === 'grid_worker') {
     const grid = await db('mgmt_grid').orderBy('id').first('id')

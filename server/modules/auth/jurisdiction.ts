@@ -22,7 +22,8 @@ export type Scope =
   /** A list whose `division` query filter is narrowed to the jurisdiction. */
   | { list: true }
 
-function outside(what: string, code: string | null, prefix: string): AppError {
+/** The 403 for something that lies outside the user's jurisdiction `prefix`. */
+export function outsideJurisdiction(what: string, code: string | null, prefix: string): AppError {
   return new AppError(403, 'out_of_jurisdiction', `${what} lies in division ${code ?? '(none)'}, outside your jurisdiction ${prefix}`, [
     { field: 'division', message: `your jurisdiction is the division-code prefix ${prefix}` },
   ])
@@ -36,7 +37,7 @@ export async function enforceScope(db: Knex, request: FastifyRequest, scopes: re
     if ('list' in scope) {
       const query = request.query as { division?: string }
       if (query.division === undefined || prefix.startsWith(query.division)) query.division = prefix
-      else if (!query.division.startsWith(prefix)) throw outside('The division asked for', query.division, prefix)
+      else if (!query.division.startsWith(prefix)) throw outsideJurisdiction('The division asked for', query.division, prefix)
       continue
     }
     const params = request.params as { id?: number }
@@ -44,7 +45,7 @@ export async function enforceScope(db: Knex, request: FastifyRequest, scopes: re
       const id = scope.enterprise === 'params.id' ? params.id : (request.body as { enterpriseId?: number } | undefined)?.enterpriseId
       if (id === undefined || id === null) continue
       const row = await db('enterprise').where('id', id).first('division_code')
-      if (row && !String(row.division_code).startsWith(prefix)) throw outside(`Enterprise ${id}`, row.division_code, prefix)
+      if (row && !String(row.division_code).startsWith(prefix)) throw outsideJurisdiction(`Enterprise ${id}`, row.division_code, prefix)
       continue
     }
     if (params.id === undefined) continue
@@ -53,7 +54,7 @@ export async function enforceScope(db: Knex, request: FastifyRequest, scopes: re
         ? await db(`${scope.record} as r`).join('enterprise as e', 'e.id', 'r.enterprise_id').where('r.id', params.id).first('e.division_code')
         : await db(scope.divisionRecord).where('id', params.id).first('division_code')
     // A missing row is the handler's 404 to give.
-    if (row && !String(row.division_code ?? '').startsWith(prefix)) throw outside(`Record ${params.id}`, row.division_code, prefix)
+    if (row && !String(row.division_code ?? '').startsWith(prefix)) throw outsideJurisdiction(`Record ${params.id}`, row.division_code, prefix)
   }
 }
 

@@ -152,12 +152,6 @@ export async function getPublication(db: Db, id: number): Promise<PublicationSum
   return (await summarize(db, rows))[0]
 }
 
-/** The latest publication, or undefined when nothing has been published yet. */
-export async function latestPublication(db: Db): Promise<PublicationSummary | undefined> {
-  const rows = (await publicationQuery(db).orderBy('p.id', 'desc').limit(1)) as PublicationRow[]
-  return (await summarize(db, rows))[0]
-}
-
 export interface CellChange {
   h3: string
   res: number

@@ -192,10 +192,3 @@ export async function enforcementSummary(db: Knex, region: RegionScope, since: s
     penalties: { count: n('penalties'), amountYuan: Math.round(n('penalty_yuan') * 100) / 100, published: n('penalties_published') },
   }
 }
-
-/** The data version (bumped by every write and regrade) and the database's current date. */
-export async function dataState(db: Knex): Promise<{ version: number; today: string }> {
-  const [row] = await rowsOf(db, "SELECT version, to_char(current_date, 'YYYY-MM-DD') AS today FROM data_version", [])
-  if (!row) throw new Error('data_version has no row: the database is not migrated')
-  return { version: Number(row.version), today: row.today as string }
-}

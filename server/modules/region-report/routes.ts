@@ -7,9 +7,10 @@ import { areaZoneCells } from '../../grading/zones'
 import { RESOURCE_KINDS } from '../../domain/resources'
 import { changes, getRegion, sourceNames } from '../cells/repository'
 import {
-  dataState, enforcementSummary, gradedCells, mapCells, monthlyChanges, nearestTeams, regionCellIds, regionShape, resourceCounts, type RegionScope,
+  enforcementSummary, gradedCells, mapCells, monthlyChanges, nearestTeams, regionCellIds, regionShape, resourceCounts, type RegionScope,
 } from './repository'
 import { cellsPerLevel, changeTotals, daysBefore, lastMonths, mapResolution } from './summary'
+import { readDataState } from '../tiles/data-version'
 
 /** The report looks back this many days for changes, inspections and penalties. */
 const WINDOW_DAYS = 365
@@ -155,7 +156,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
       if (!row) throw notFound('region', request.params.key)
       const region: RegionScope = { kind: row.kind as RegionScope['kind'], key: row.key as string, code: request.params.key }
       const level = (row.level as number | null) ?? 0
-      const state = await dataState(db)
+      const state = await readDataState(db)
       const since = daysBefore(state.today, WINDOW_DAYS)
       const chartMonths = lastMonths(state.today, CHART_MONTHS)
 

@@ -17,6 +17,7 @@ import {
   checkTransition, parseTrackingCode, reportCategory, type ReportSource, type ReportStatus,
 } from '../../domain/reports'
 import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
+import { outsideJurisdiction } from '../auth/jurisdiction'
 import { RateLimiter } from '../auth/rate-limit'
 import { recordAudit } from '../audit/audit'
 import { databaseToday } from '../supervision/tiers'
@@ -222,12 +223,6 @@ function checkVisible(user: SessionUser | null, report: StaffReport): void {
   if (!inJurisdiction(user, report.divisionCode ?? '')) {
     throw outsideJurisdiction(`Report ${report.id}`, report.divisionCode, jurisdiction(user)!)
   }
-}
-
-function outsideJurisdiction(what: string, divisionCode: string | null, prefix: string): AppError {
-  return new AppError(403, 'out_of_jurisdiction', `${what} lies in division ${divisionCode ?? '(none)'}, outside your jurisdiction ${prefix}`, [
-    { field: 'division', message: `your jurisdiction is the division-code prefix ${prefix}` },
-  ])
 }
 
 /** Where a report goes: the division and grid of its point, and its department; 400 naming `location` outside the service area. */

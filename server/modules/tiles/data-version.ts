@@ -44,12 +44,17 @@ export class DataVersionReader {
     return read
   }
 
-  private async fetch(): Promise<DataState> {
-    const { rows } = await this.db.raw<{ rows: Array<{ version: string; today: string }> }>(
-      "SELECT version, to_char(current_date, 'YYYY-MM-DD') AS today FROM data_version",
-    )
-    const row = rows[0]
-    if (!row) throw new Error('data_version has no row: the database is not migrated')
-    return { version: Number(row.version), today: row.today }
+  private fetch(): Promise<DataState> {
+    return readDataState(this.db)
   }
+}
+
+/** The data version and the database's date, read once (DataVersionReader coalesces these reads). */
+export async function readDataState(db: Knex): Promise<DataState> {
+  const { rows } = await db.raw<{ rows: Array<{ version: string; today: string }> }>(
+    "SELECT version, to_char(current_date, 'YYYY-MM-DD') AS today FROM data_version",
+  )
+  const row = rows[0]
+  if (!row) throw new Error('data_version has no row: the database is not migrated')
+  return { version: Number(row.version), today: row.today }
 }
