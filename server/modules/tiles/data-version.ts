@@ -9,20 +9,21 @@ export interface DataState {
 }
 
 /**
- * Reads the data version for each request, so no tile is ever served from a version older than
+ * Reads the data version (or any state shaped like it: the public tiles read the latest
+ * publication) for each request, so no tile is ever served from a version older than
  * the last write committed before the request arrived, without one query per request under load.
  * A request never reuses a read that started before it arrived (that read may predate a write);
  * it joins the next read, which starts as soon as the one in flight ends. So at most one read is
  * in flight and one queued, however many requests wait: a burst of N cache hits costs two tiny
  * queries, and a lone request costs one.
  */
-export class DataVersionReader {
-  private inflight: Promise<DataState> | null = null
-  private queued: Promise<DataState> | null = null
+export class DataVersionReader<State extends DataState = DataState> {
+  private inflight: Promise<State> | null = null
+  private queued: Promise<State> | null = null
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly fetch: () => Promise<State>) {}
 
-  read(): Promise<DataState> {
+  read(): Promise<State> {
     if (this.inflight === null) return this.start()
     this.queued ??= this.inflight
       .then(
@@ -36,16 +37,12 @@ export class DataVersionReader {
     return this.queued
   }
 
-  private start(): Promise<DataState> {
+  private start(): Promise<State> {
     const read = this.fetch().finally(() => {
       if (this.inflight === read) this.inflight = null
     })
     this.inflight = read
     return read
-  }
-
-  private fetch(): Promise<DataState> {
-    return readDataState(this.db)
   }
 }
 

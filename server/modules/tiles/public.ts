@@ -23,8 +23,8 @@ export class PublicTileService extends TileService {
     super(publicationDb, options)
   }
 
-  /** The latest publication, read for every request (one indexed max), and today's date. */
-  override async state(): Promise<PublicationState> {
+  /** The latest publication (one indexed max) and today's date; coalesced across requests like the data version. */
+  protected override async readState(): Promise<PublicationState> {
     const { rows } = await this.publicationDb.raw<{ rows: Array<{ id: number | null; res: number | null; today: string }> }>(
       `SELECT p.id, p.h3_res AS res, to_char(current_date, 'YYYY-MM-DD') AS today
        FROM (SELECT 1) one LEFT JOIN (SELECT id, h3_res FROM publication ORDER BY id DESC LIMIT 1) p ON true`,

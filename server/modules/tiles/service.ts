@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { Knex } from 'knex'
 import { ByteLruCache } from './cache'
-import { DataVersionReader, type DataState } from './data-version'
+import { DataVersionReader, readDataState, type DataState } from './data-version'
 import { encodeTile, type TileSpaceRow } from './encode'
 import { cellResolution, CELL_RESOLUTION_BY_ZOOM, type SelectionContext, type TileLayer, type ZoomResolution } from './layers'
 import { boundsQuery, mvtQuery, sourcesAt, tileSpaceQuery } from './sql'
@@ -86,7 +86,12 @@ export class TileService {
   ) {
     this.encoder = options.encoder
     this.cache = new ByteLruCache(options.cacheBytes)
-    this.versions = new DataVersionReader(db)
+    this.versions = new DataVersionReader(() => this.readState())
+  }
+
+  /** What the tiles depend on, read from the database: the data version (public tiles: the publication). */
+  protected readState(): Promise<DataState> {
+    return readDataState(this.db)
   }
 
   /** The current data state (see DataVersionReader for why this is safe to call per request). */

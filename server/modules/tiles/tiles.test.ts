@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { ByteLruCache } from './cache'
-import { DataVersionReader } from './data-version'
+import { DataVersionReader, readDataState } from './data-version'
 import { encodeTile, orientPolygon, ringArea } from './encode'
 import { cellResolution, findTileLayer } from './layers'
 import { acceptsGzip } from './routes'
@@ -119,7 +119,7 @@ describe('DataVersionReader', () => {
 
   it('never answers a request with a read that started before it arrived, and coalesces the rest', async () => {
     const { db, waiting } = controlledDb()
-    const reader = new DataVersionReader(db)
+    const reader = new DataVersionReader(() => readDataState(db))
     const first = reader.read() // starts read #1
     const second = reader.read() // arrived during #1: waits for #2
     const third = reader.read() // joins #2 too
