@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static'
 import type { Config } from './config'
 import { authPlugin } from './modules/auth/plugin'
 import authRoutes from './modules/auth/routes'
+import tokenRoutes from './modules/auth/token-routes'
 import auditRoutes from './modules/audit/routes'
 import regionReportRoutes from './modules/region-report/routes'
 import { databasePlugin, type DatabasePluginOptions } from './db/plugin'
@@ -88,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin)
   await app.register(metricsPlugin)
   await app.register(authRoutes, { prefix: '/api' })
+  await app.register(tokenRoutes, { prefix: '/api' })
   await app.register(auditRoutes, { prefix: '/api' })
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(divisionRoutes, { prefix: '/api/divisions' })

@@ -8,6 +8,7 @@ import * as m006 from './migrations/006_import_external_ids'
 import * as m007 from './migrations/007_department_specialty'
 import * as m008 from './migrations/008_publication_immutable'
 import * as m009 from './migrations/009_public_reports'
+import * as m010 from './migrations/010_api_tokens'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007_department_specialty': m007,
   '008_publication_immutable': m008,
   '009_public_reports': m009,
+  '010_api_tokens': m010,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

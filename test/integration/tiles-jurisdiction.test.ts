@@ -140,7 +140,7 @@ describe('inspector jurisdiction in the live tiles', () => {
     }
     expect(inspector.headers.etag).not.toBe(admin.headers.etag)
     expect(inspector.headers.etag).toContain(`-j${prefix}`)
-    expect(inspector.headers.vary).toBe('accept-encoding, cookie')
+    expect(inspector.headers.vary).toBe('accept-encoding, cookie, authorization')
   })
 
   it('keeps one cache entry per jurisdiction: neither user is ever served the other one\'s tile', async () => {

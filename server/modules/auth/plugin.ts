@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import { checkAccess, type Access, type Role, type SessionUser } from './access'
 import { enforceScope, type Scope } from './jurisdiction'
+import { authenticateToken, bearerSecret, type RequestToken } from './tokens'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,6 +20,8 @@ declare module 'fastify' {
     user: SessionUser | null
     /** The session's CSRF token, required in X-CSRF-Token on state-changing requests. */
     csrfToken: string | null
+    /** Set when the request authenticated with a personal API token instead of a session (auth/tokens.ts). */
+    apiToken: RequestToken | null
   }
   interface FastifyInstance {
     /** Every guarded route with its declared access, for the authorization matrix. */
@@ -31,9 +34,9 @@ export const SESSION_COOKIE = 'riskmap_session'
 export const SESSION_TTL_S = 8 * 60 * 60
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** Routes under access control: the API and the tiles, not the static web app or the API docs. */
+/** Routes under access control: the API, the tiles and OGC API – Features, not the static web app or the API docs. */
 export function isGuarded(url: string | undefined): boolean {
-  return url !== undefined && (url.startsWith('/api/') || url.startsWith('/tiles/')) && !url.startsWith('/api/docs')
+  return url !== undefined && (url.startsWith('/api/') || url.startsWith('/tiles/') || url === '/ogc' || url.startsWith('/ogc/')) && !url.startsWith('/api/docs')
 }
 
 export function hashToken(token: string): string {
@@ -84,6 +87,7 @@ export const authPlugin = fp(
     app.decorate('accessRules', [])
     app.decorateRequest('user', null)
     app.decorateRequest('csrfToken', null)
+    app.decorateRequest('apiToken', null)
     app.addHook('onRoute', (route) => {
       if (!isGuarded(route.url)) return
       const methods = Array.isArray(route.method) ? route.method : [route.method]
@@ -92,7 +96,14 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const url = request.routeOptions.url
       if (!isGuarded(url)) return
-      const token = readCookie(request.headers.cookie, SESSION_COOKIE)
+      // A bearer token, when sent, is the credential (a desktop client's); the cookie is then ignored.
+      const bearer = bearerSecret(request.headers.authorization)
+      if (bearer !== null) {
+        const auth = await authenticateToken(app.db, bearer)
+        request.user = auth.user
+        request.apiToken = auth.token
+      }
+      const token = bearer === null ? readCookie(request.headers.cookie, SESSION_COOKIE) : null
       if (token) {
         const session = await loadSession(app.db, token)
         if (session) {
@@ -102,13 +113,17 @@ export const authPlugin = fp(
       }
       const access = request.routeOptions.config.access
       const verdict = checkAccess(access, request.user)
-      if (verdict === 'unauthenticated') throw new AppError(401, 'unauthenticated', 'Sign in first: this needs a staff account', [])
+      if (verdict === 'unauthenticated') throw new AppError(401, 'unauthenticated', 'Sign in first (or send an API token as Authorization: Bearer …): this needs a staff account', [])
       if (verdict === 'forbidden') {
         const message = access === undefined ? 'This route has no access rule and is closed' : `The role ${request.user?.role} may not do this`
         throw new AppError(403, 'forbidden', message, [])
       }
+      // A browser never sends a bearer header by itself, so a token needs no CSRF proof; only its scope counts.
+      if (request.apiToken && !SAFE_METHODS.has(request.method) && request.apiToken.scope !== 'write') {
+        throw new AppError(403, 'token_read_only', 'This API token is read-only: create a write-scoped token to change data', [{ field: 'authorization', message: 'read-only token' }])
+      }
       // A signed-in browser must prove the request comes from our page (SameSite=Strict is the first line).
-      if (request.user && !SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
+      if (request.user && !request.apiToken && !SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
         const sent = request.headers['x-csrf-token']
         if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
           throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header', [{ field: 'x-csrf-token', message: 'must equal the csrfToken of your session' }])

@@ -148,7 +148,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       const etag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}${scope === null ? '' : `-j${scope}`}"`
       const gzipEtag = `${etag.slice(0, -1)}-gzip"`
       // Such a tile differs by session: a browser must not reuse one after another user signs in.
-      reply.header('vary', layer.dependsOnJurisdiction ? 'accept-encoding, cookie' : 'accept-encoding')
+      reply.header('vary', layer.dependsOnJurisdiction ? 'accept-encoding, cookie, authorization' : 'accept-encoding')
       reply.header(
         'cache-control',
         // Staff tiles may sit in the browser's cache but never in a shared one (a CDN would serve
