@@ -43,7 +43,7 @@ describe('creating and listing tokens', () => {
     expect(days).toBeGreaterThan(29.9)
     expect(days).toBeLessThan(30.1)
 
-    const row = await app.db('api_token').where('id', token.id).first()
+    const row = await app.db('api_token').where('id', Number(token.id)).first()
     expect(row.token_hash).toBe(hashToken(secret))
     expect(JSON.stringify(row)).not.toContain(secret)
 
