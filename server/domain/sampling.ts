@@ -3,7 +3,7 @@
  * inspects in a period, how often by risk level, and which two inspectors go. Pure and seeded: the
  * same inputs and seed give the same draw on every run, so a stored plan can be reproduced.
  */
-import { Random } from '../demo/random'
+import { Random } from './random'
 import { isLevel, type Level, type RiskLevel } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 
