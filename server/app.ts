@@ -21,6 +21,7 @@ import gradingRoutes from './modules/grading/routes'
 import cellRoutes from './modules/cells/routes'
 import sourceRoutes from './modules/sources/routes'
 import tilesPlugin from './modules/tiles/plugin'
+import ogcRoutes from './modules/ogc/routes'
 import resourceRoutes from './modules/resources/routes'
 import incidentRoutes from './modules/incident/routes'
 import transferRoutes from './modules/transfer/routes'
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(publicationRoutes, { prefix: '/api' })
   await app.register(publicRoutes, { prefix: '/api/public' })
   await app.register(tilesPlugin, { routePrefix: '/tiles' })
+  await app.register(ogcRoutes, { prefix: '/ogc' })
 
   await registerWeb(app, options.webRoot ?? path.join(repoRoot, 'dist', 'web'))
   return app

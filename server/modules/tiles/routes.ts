@@ -83,6 +83,7 @@ const tileJsonSchema = {
     maxzoom: { type: 'integer' },
     bounds: { type: 'array', items: { type: 'number' } },
     center: { type: 'array', items: { type: 'number' } },
+    attribution: { type: 'string' },
     vector_layers: {
       type: 'array',
       items: {
@@ -92,12 +93,20 @@ const tileJsonSchema = {
           description: { type: 'string' },
           minzoom: { type: 'integer' },
           maxzoom: { type: 'integer' },
-          fields: { type: 'object', additionalProperties: { type: 'string' } },
+          fields: { type: 'object', additionalProperties: { type: 'string', enum: ['Number', 'String', 'Boolean'] }, description: 'field name → type name (Number, String, Boolean), as GDAL and QGIS read them' },
         },
       },
     },
   },
 } as const
+
+/** Credit shown by map clients under the layer. */
+export const TILE_ATTRIBUTION = 'riskmap; demo data synthetic (示例)'
+
+/** A source layer's description with what each of its fields means (TileJSON `fields` holds type names only). */
+function describeFields(source: TileLayer['sources'][number]): string {
+  return `${source.description}. Fields: ${source.fields.map((f) => `${f.name} — ${f.description.replace(/^(Number|String|Boolean): /, '')}`).join('; ')}`
+}
 
 /** The whole world in Web Mercator's latitude range, for a layer without rows. */
 const WORLD: [number, number, number, number] = [-180, -85.05112878, 180, 85.05112878]
@@ -187,10 +196,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       const etag = `"tilejson-${layer.id}-${token}"`
       reply.header('cache-control', 'no-cache').header('etag', etag)
       if (matches(request.headers['if-none-match'], [etag])) return reply.code(304).send()
-      const bounds = (await service.bounds(layer, state)) ?? WORLD
-      const centre = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2]
-      const span = Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1e-6)
-      const centreZoom = Math.min(layer.maxzoom, Math.max(layer.minzoom, Math.floor(Math.log2(360 / span))))
+      const { bounds, center } = await extentOf(layer, state)
       return {
         tilejson: '3.0.0',
         name: layer.id,
@@ -201,15 +207,72 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
         minzoom: layer.minzoom,
         maxzoom: layer.maxzoom,
         bounds,
-        center: [centre[0]!, centre[1]!, centreZoom],
-        vector_layers: layer.sources.map((s) => ({
-          id: s.name,
-          description: s.description,
-          minzoom: s.minzoom,
-          maxzoom: layer.maxzoom,
-          fields: Object.fromEntries(s.fields.map((f) => [f.name, f.description])),
-        })),
+        center,
+        attribution: TILE_ATTRIBUTION,
+        vector_layers: vectorLayers(layer),
       }
     },
   )
+
+  async function extentOf(layer: TileLayer, state: Awaited<ReturnType<TileService['state']>>) {
+    const bounds = (await service.bounds(layer, state)) ?? WORLD
+    const centre = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2]
+    const span = Math.max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1e-6)
+    const centreZoom = Math.min(layer.maxzoom, Math.max(layer.minzoom, Math.floor(Math.log2(360 / span))))
+    return { bounds, center: [centre[0]!, centre[1]!, centreZoom] }
+  }
+
+  // The tileset metadata in the MBTiles / tippecanoe `metadata.json` form, beside the `{z}` folders:
+  // what GDAL's MVT driver reads when it opens one zoom level of the tileset
+  // (`ogrinfo MVT:/vsicurl/http://host/tiles/cells/12 -oo TILE_EXTENSION=mvt`), to type the fields.
+  app.get<{ Params: { layer: string } }>(
+    '/:layer/metadata.json',
+    {
+      config: { access },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Tileset metadata in the MBTiles metadata.json form (for GDAL: strings, with the vector layers as a JSON string in `json`)',
+        params: { type: 'object', properties: { layer: { type: 'string', maxLength: 64 } }, required: ['layer'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' }, description: { type: 'string' }, format: { type: 'string' }, type: { type: 'string' }, attribution: { type: 'string' },
+              minzoom: { type: 'string' }, maxzoom: { type: 'string' }, bounds: { type: 'string' }, center: { type: 'string' },
+              json: { type: 'string', description: '{"vector_layers": […]} as text' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const layer = layerOf(request.params.layer, layers)
+      const { bounds, center } = await extentOf(layer, await service.state())
+      reply.header('cache-control', 'no-cache')
+      return {
+        name: layer.id,
+        description: layer.description,
+        format: 'pbf',
+        type: 'overlay',
+        attribution: TILE_ATTRIBUTION,
+        minzoom: String(layer.minzoom),
+        maxzoom: String(layer.maxzoom),
+        bounds: bounds.join(','),
+        center: center.join(','),
+        json: JSON.stringify({ vector_layers: vectorLayers(layer) }),
+      }
+    },
+  )
+}
+
+/** TileJSON `vector_layers`: one per MVT layer, its fields typed with the names clients read. */
+function vectorLayers(layer: TileLayer) {
+  return layer.sources.map((s) => ({
+    id: s.name,
+    description: describeFields(s),
+    minzoom: s.minzoom,
+    maxzoom: layer.maxzoom,
+    fields: Object.fromEntries(s.fields.map((f) => [f.name, f.type])),
+  }))
 }
