@@ -10,6 +10,7 @@ import { createDemoAccounts, DEMO_ACCOUNTS_FILE } from './demo/accounts'
 import { isDatabaseEmpty, loadDemo } from './demo/load'
 import { publishDemo } from './demo/publication'
 import { fullRegrade } from './grading/engine'
+import { refreshRegionGrades } from './grading/regions'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     const run = await fullRegrade(app.db, app.grading)
     app.log.info({ seconds: run.seconds, counts: run.counts }, 'demo data graded')
   }
+  const regraded = await refreshRegionGrades(app.db, app.grading)
+  if (regraded > 0) app.log.info({ regions: regraded, ruleVersion: app.grading.rules.version }, 'regions graded under an older rule version were regraded')
   if (config.loadDemo && config.demoAccounts) {
     const accounts = await createDemoAccounts(app.db, config.dataDir)
     if (accounts.length > 0) {

@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_department_specialty'
 import * as m008 from './migrations/008_publication_immutable'
 import * as m009 from './migrations/009_public_reports'
 import * as m010 from './migrations/010_api_tokens'
+import * as m011 from './migrations/011_region_grade'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_publication_immutable': m008,
   '009_public_reports': m009,
   '010_api_tokens': m010,
+  '011_region_grade': m011,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

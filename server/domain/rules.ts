@@ -102,6 +102,19 @@ export interface RuleSet {
     /** At least this many sources at the cell's level raise it one level (below red only). */
     n: number
   }
+  /** How a region (division unit, management grid) gets its level from its cells (docs/region-grading.md). */
+  region: {
+    /**
+     * 'shares': the highest level L whose share of the region's area at L or above reaches
+     * `minShare[L]`; 'highest' (rule version 2026.1): the highest cell level (就高).
+     */
+    method: 'shares' | 'highest'
+    /**
+     * Share of the region's area (0–1, level-0 area included in the whole) at this level or above
+     * that gives the level; 0 means "any area at that level or above" (the blue default).
+     */
+    minShare: Record<RiskLevel, number>
+  }
   staleness: {
     /** A report without its own validity goes stale this many calendar months after it was reported. */
     months: number
@@ -158,9 +171,12 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
-/** The defaults of DESIGN §3–§5 (rule version 2026.1). Frozen: copy with `structuredClone` to vary it. */
+/**
+ * The defaults of docs/domain.md §3–§5 (rule version 2026.2: regions graded from the shares of their
+ * area, docs/region-grading.md). Frozen: copy with `structuredClone` to vary it.
+ */
 export const DEFAULT_RULES: RuleSet = deepFreeze<RuleSet>({
-  version: '2026.1',
+  version: '2026.2',
   majorHazard: {
     identificationThreshold: 1,
     alphaBands: [
@@ -238,6 +254,10 @@ export const DEFAULT_RULES: RuleSet = deepFreeze<RuleSet>({
   grid: { h3Resolution: 8 },
   impactRadiusM: { 4: 1000, 3: 500, 2: 300, 1: 100 },
   accumulation: { n: 3 },
+  region: {
+    method: 'shares',
+    minShare: { 4: 0.05, 3: 0.15, 2: 0.3, 1: 0 },
+  },
   staleness: { months: 12 },
   score: {
     weights: { 4: 100, 3: 30, 2: 10, 1: 3 },
@@ -248,6 +268,16 @@ export const DEFAULT_RULES: RuleSet = deepFreeze<RuleSet>({
     blacklistRaise: 1,
   },
   publicReport: { deadlineDays: 15 },
+})
+
+/**
+ * Rule version 2026.1, the first: identical to 2026.2 except that a region took its highest cell
+ * level (就高). Kept so that what publications made under it meant stays stated in code.
+ */
+export const RULES_2026_1: RuleSet = deepFreeze<RuleSet>({
+  ...structuredClone(DEFAULT_RULES),
+  version: '2026.1',
+  region: { method: 'highest', minShare: { ...DEFAULT_RULES.region.minShare } },
 })
 
 /** The industry of a code, or undefined when the code is not in the vocabulary. */

@@ -194,7 +194,7 @@ export async function regradeIncremental(
     childRes = res
   }
 
-  await recomputeRegions(trx, options.res, uniqueRegions(regions))
+  await recomputeRegions(trx, options.res, uniqueRegions(regions), options.rules)
   return { affectedCells: affected.length, changedCells: history.length, dataVersion: await bumpDataVersion(trx) }
 }
 
@@ -297,7 +297,7 @@ export async function fullRegrade(
       onProgress({ phase: 'regions', done: 0, total: 1 })
       // Regions may have been edited since the last run: remap every cell, then grade every region.
       await mapCellsToRegions(trx, options.res, null)
-      const regions = await recomputeRegions(trx, options.res, null)
+      const regions = await recomputeRegions(trx, options.res, null, options.rules)
       onProgress({ phase: 'regions', done: 1, total: 1 })
       const [{ count: cellSources }] = await trx('cell_source').count<{ count: string }[]>('* as count')
       return {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
-import { pgArray } from './repository'
+import { regionLevel } from '../domain/region-level'
+import type { RuleSet } from '../domain/rules'
+import { bumpDataVersion, jsonRows, lockGrading, pgArray } from './repository'
 
 type Db = Knex | Knex.Transaction
 
@@ -52,14 +54,15 @@ export async function regionsOfCells(db: Db, res: number, h3s: string[]): Promis
 }
 
 /**
- * Recomputes region levels (DESIGN §4.4): the highest level of the analysis cells a region
- * contains, whether the cells at that level are all stale, and the share of the region's area at
- * each level (0 = no identified source). `regions` null recomputes every region.
+ * Recomputes region levels (docs/domain.md §4.4): the share of each region's area at each level
+ * (0 = no identified source), its grade from those shares by `regionLevel` under `rules`, its
+ * highest cell level (就高), and whether the cells at or above its grade are all stale.
+ * `regions` null recomputes every region.
  */
-export async function recomputeRegions(db: Db, res: number, regions: RegionRef[] | null): Promise<number> {
+export async function recomputeRegions(db: Db, res: number, regions: RegionRef[] | null, rules: RuleSet): Promise<number> {
   if (regions !== null && regions.length === 0) return 0
   const filter = regions === null ? null : JSON.stringify(regions)
-  const { rowCount } = await db.raw<{ rowCount: number }>(
+  const { rows } = await db.raw<{ rows: Array<{ kind: RegionRef['kind']; key: string; total: number; levels: Record<string, [number, boolean]> }> }>(
     `WITH target AS (
        SELECT 'division'::text AS kind, code AS key, ST_Area(geom::geography) AS total FROM division
        UNION ALL SELECT 'mgmt_grid', id::text, ST_Area(geom::geography) FROM mgmt_grid
@@ -74,21 +77,40 @@ export async function recomputeRegions(db: Db, res: number, regions: RegionRef[]
        JOIN chosen ch ON ch.kind = rc.region_kind AND ch.key = rc.region_key
        GROUP BY rc.region_kind, rc.region_key, c.level
      )
-     INSERT INTO region_level (region_kind, region_key, level, stale, shares, updated_at)
-     SELECT ch.kind, ch.key,
-       coalesce(max(b.level), 0),
-       coalesce((array_agg(b.stale ORDER BY b.level DESC) FILTER (WHERE b.level IS NOT NULL))[1], false),
-       coalesce(jsonb_object_agg(b.level::text, round((b.area / ch.total)::numeric, 6)) FILTER (WHERE b.level IS NOT NULL), '{}')
-         || jsonb_build_object('0', round(greatest(0, 1 - coalesce(sum(b.area), 0) / ch.total)::numeric, 6)),
-       now()
+     SELECT ch.kind, ch.key, ch.total,
+       coalesce(jsonb_object_agg(b.level::text, jsonb_build_array(b.area, b.stale)) FILTER (WHERE b.level IS NOT NULL), '{}') AS levels
      FROM chosen ch LEFT JOIN by_level b ON b.kind = ch.kind AND b.key = ch.key
-     GROUP BY ch.kind, ch.key, ch.total
-     ON CONFLICT (region_kind, region_key) DO UPDATE SET level = excluded.level, stale = excluded.stale,
-       shares = excluded.shares, updated_at = excluded.updated_at`,
+     GROUP BY ch.kind, ch.key, ch.total`,
     [filter, filter, res],
   )
-  return rowCount
+  const graded = rows.map((r) => {
+    const total = Number(r.total)
+    const shares: Record<string, number> = {}
+    let covered = 0
+    for (const [level, [area]] of Object.entries(r.levels)) {
+      shares[level] = round6(total > 0 ? Math.min(1, area / total) : 0)
+      covered += area
+    }
+    shares['0'] = round6(total > 0 ? Math.max(0, 1 - covered / total) : 1)
+    const grade = regionLevel(shares, rules)
+    // Stale when every cell at or above the grade rests on out-of-date records only.
+    const above = Object.entries(r.levels).filter(([level, [area]]) => Number(level) >= grade.level && area > 0)
+    const stale = grade.level > 0 && above.length > 0 && above.every(([, [, s]]) => s)
+    return { k: r.kind, y: r.key, l: grade.level, m: grade.highestLevel, s: stale, sh: shares }
+  })
+  for (let i = 0; i < graded.length; i += 5_000) {
+    await db.raw(
+      `INSERT INTO region_level (region_kind, region_key, level, max_level, stale, shares, rule_version, updated_at)
+       SELECT k, y, l, m, s, sh, ?, now() FROM jsonb_to_recordset(?::jsonb) AS x(k text, y text, l smallint, m smallint, s boolean, sh jsonb)
+       ON CONFLICT (region_kind, region_key) DO UPDATE SET level = excluded.level, max_level = excluded.max_level, stale = excluded.stale,
+         shares = excluded.shares, rule_version = excluded.rule_version, updated_at = excluded.updated_at`,
+      [rules.version, jsonRows(graded.slice(i, i + 5_000))],
+    )
+  }
+  return graded.length
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 /**
  * The sources behind a region's level: those influencing the region's cells at its level,
@@ -106,4 +128,20 @@ export async function regionTopSources(db: Db, res: number, region: RegionRef, l
     [res, level, region.kind, region.key, limit],
   )
   return rows.map((r) => ({ kind: r.kind, id: Number(r.id), level: r.level, cells: r.cells }))
+}
+
+/**
+ * Regrades every region whose grade was set under another rule version (e.g. after an upgrade that
+ * changed the region rule), so a running service never mixes two region rules. Cells are untouched.
+ * Returns the number of regions regraded (0 when all are current).
+ */
+export async function refreshRegionGrades(db: Knex, options: { res: number; rules: RuleSet }): Promise<number> {
+  const outdated = await db('region_level').whereRaw('rule_version IS DISTINCT FROM ?', [options.rules.version]).first('region_key')
+  if (!outdated) return 0
+  return db.transaction(async (trx) => {
+    await lockGrading(trx)
+    const n = await recomputeRegions(trx, options.res, null, options.rules)
+    await bumpDataVersion(trx)
+    return n
+  })
 }

@@ -70,6 +70,16 @@ describe('the public portal', () => {
     expect(api.some((u) => u.includes(`/tiles/public/cells/`) && u.includes(`v=p${published.id}`))).toBe(true)
 
     expect(await page.locator('.public-regions .public-region').count()).toBeGreaterThan(5)
+    // Each district's grade (from its area shares) with its highest cell level (就高) beside it.
+    const publishedRegions = (await app.inject('/api/public/regions?kind=division')).json() as { items: Array<{ key: string; rank: string; level: number; highestLevel: number | null }> }
+    const counties = publishedRegions.items.filter((r) => r.rank === 'county')
+    expect(counties.length).toBeGreaterThan(5)
+    for (const county of counties) {
+      const row = page.locator(`.public-regions .public-region[data-key="${county.key}"]`).first()
+      expect(await row.locator('td:nth-child(2) .level-chip').getAttribute('data-level'), county.key).toBe(String(county.level))
+      expect(await row.locator('.public-region-highest .level-chip').getAttribute('data-level'), county.key).toBe(String(county.highestLevel))
+      expect(county.level).toBeLessThanOrEqual(county.highestLevel!)
+    }
     expect(await page.locator('.public-penalties .public-penalty').count()).toBeGreaterThan(0)
     expect(await page.locator('.public-panel .public-reports').count()).toBe(1)
     await page.screenshot({ path: screenshotPath('public-portal.png') })

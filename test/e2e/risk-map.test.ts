@@ -304,6 +304,9 @@ describe('the risk map', () => {
     const region = (await app.inject(`/api/regions/${code}`)).json() as RegionDetail
     expect(await panel.locator('.panel-title').textContent()).toBe(region.name)
     expect(await panel.locator('.level-chip').getAttribute('data-level')).toBe(String(region.level))
+    // the highest cell level (就高) beside the grade, and the threshold that set the grade
+    expect(await panel.locator('.region-highest .level-tag').getAttribute('data-level')).toBe(String(region.highestLevel))
+    expect(await panel.locator('.region-rule').textContent()).toBe(region.explanationZh)
 
     // The chart: a bar per level, each as long as its share, labelled with the percentage.
     const bars = await panel.locator('svg.share-chart g[data-level]').evaluateAll((groups) =>

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { gridDisk, latLngToCell } from 'h3-js'
 import { buildUscc } from '../../server/domain/uscc'
+import { DEFAULT_RULES } from '../../server/domain/rules'
 import { buildTestApp } from '../helpers/app'
 
 // Enforcement on the shared graded demo database: inspections and what they find, the rectification
@@ -406,7 +407,7 @@ describe('double-random inspection plans', () => {
     const res = await propose({ seed: `plan-${run}` })
     expect(res.statusCode, res.body).toBe(201)
     const plan = res.json()
-    expect(plan).toMatchObject({ departmentId: planDept.id, divisionPrefix: township, ...quarter, seed: `plan-${run}`, ruleVersion: '2026.1', status: 'draft', publishedAt: null })
+    expect(plan).toMatchObject({ departmentId: planDept.id, divisionPrefix: township, ...quarter, seed: `plan-${run}`, ruleVersion: DEFAULT_RULES.version, status: 'draft', publishedAt: null })
     const byEnterprise = new Map<number, Array<{ plannedFor: string; inspectedAt: null; inspectors: Inspector[] }>>()
     for (const i of plan.inspections) byEnterprise.set(i.enterpriseId, [...(byEnterprise.get(i.enterpriseId) ?? []), i])
     // Red 4/yr over a quarter: exactly one each; a blacklisted orange is sampled as red.
@@ -432,7 +433,7 @@ describe('double-random inspection plans', () => {
     expect(stored).toHaveLength(plan.inspections.length)
     expect(stored.every((s) => s.inspected_at === null)).toBe(true)
     const [audit] = await auditTrail('inspection_plan', plan.id)
-    expect(audit).toMatchObject({ action: 'created', after: { seed: `plan-${run}`, draw: { rules: { version: '2026.1', inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } } })
+    expect(audit).toMatchObject({ action: 'created', after: { seed: `plan-${run}`, draw: { rules: { version: DEFAULT_RULES.version, inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } } })
     expect(audit.after.draw.inputs.enterprises.map((e: { id: number }) => e.id)).toEqual([...red, orange, blacklistedOrange, ...blue].sort((a, b) => a - b))
 
     // A second plan sees the first one's planned inspections as the previous ones: no inspector twice running.
@@ -448,7 +449,7 @@ describe('double-random inspection plans', () => {
     const plan = (await propose()).json()
     expect(plan.seed).toMatch(/^[0-9a-f]{24}$/) // generated and stored when not given
     const check = async () => (await send('GET', `/api/inspection-plans/${plan.id}/reproduce`)).json()
-    expect(await check()).toMatchObject({ planId: plan.id, seed: plan.seed, ruleVersion: '2026.1', matches: true, storedInspections: plan.inspections.length, redrawnInspections: plan.inspections.length, differences: [] })
+    expect(await check()).toMatchObject({ planId: plan.id, seed: plan.seed, ruleVersion: DEFAULT_RULES.version, matches: true, storedInspections: plan.inspections.length, redrawnInspections: plan.inspections.length, differences: [] })
 
     const first = plan.inspections[0]
     await db('inspection').where({ id: first.id }).update({ planned_for: '2027-03-31' === first.plannedFor ? '2027-03-30' : '2027-03-31' })

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { latLngToCell } from 'h3-js'
 import { createKnex } from '../../server/db/knex'
 import { buildTestApp } from '../helpers/app'
+import { regionLevel } from '../../server/domain/region-level'
+import { DEFAULT_RULES } from '../../server/domain/rules'
 
 // The grading calculators, the explanation of cells and regions, the change feed and full runs,
 // on the shared graded demo database.
@@ -144,7 +146,7 @@ describe('explanations', () => {
     }
   })
 
-  it('GET /api/regions/210106: level, area shares summing to 1, named top sources at its level', async () => {
+  it('GET /api/regions/210106: grade from its area shares, highest cell level, shares summing to 1, named top sources at its highest level', async () => {
     const res = await get('/api/regions/210106')
     expect(res.statusCode).toBe(200)
     const region = res.json()
@@ -152,15 +154,20 @@ describe('explanations', () => {
     const shares = region.shares as Record<string, number>
     expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3)
     const highest = Math.max(...Object.entries(shares).filter(([, share]) => share > 0).map(([level]) => Number(level)))
-    expect(region.level).toBe(highest)
+    // the grade comes from the shares (rule 2026.2); the highest cell level is reported beside it
+    expect(region.highestLevel).toBe(highest)
+    expect(region.level).toBe(regionLevel(shares, DEFAULT_RULES).level)
     expect(region.level).toBeGreaterThan(0)
+    expect(region.level).toBeLessThanOrEqual(region.highestLevel)
+    expect(region.ruleVersion).toBe(DEFAULT_RULES.version)
+    expect(region.explanation).toMatch(/of the area is/)
     expect(region.topSources.length).toBeGreaterThan(0)
     for (const s of region.topSources) {
       expect(s.name).toEqual(expect.any(String))
       expect(s.name.length).toBeGreaterThan(0)
     }
     // the sources behind the region's highest cells: at that level, or one below when those cells rose by accumulation
-    expect([region.level, region.level - 1]).toContain(region.topSources[0].level)
+    expect([region.highestLevel, region.highestLevel - 1]).toContain(region.topSources[0].level)
     expect((await get('/api/regions/219999')).statusCode).toBe(404)
   })
 })

@@ -9,6 +9,7 @@ import { gradeLec } from '../../server/domain/lec'
 import { buildUscc } from '../../server/domain/uscc'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
 import { regionTopSources } from '../../server/grading/regions'
+import { regionLevel } from '../../server/domain/region-level'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 
 // The engine on its own small world: a 6 km square division around (123.40, 41.80) in a scratch
@@ -170,10 +171,12 @@ describe('golden cases', () => {
       expect((await db('cell').where({ res }).max('level as m'))[0].m).toBe(maxLevel)
     }
     const region = await db('region_level').where({ region_kind: 'division', region_key: '210102' }).first()
-    expect(region.level).toBe(maxLevel)
+    expect(region.max_level).toBe(maxLevel)
+    expect(region.level).toBe(regionLevel(region.shares, DEFAULT_RULES).level)
+    expect(region.rule_version).toBe(DEFAULT_RULES.version)
     const shareSum = Object.values(region.shares as Record<string, number>).reduce((a, b) => a + b, 0)
     expect(shareSum).toBeCloseTo(1, 3)
-    const top = await regionTopSources(db, 8, { kind: 'division', key: '210102' }, region.level)
+    const top = await regionTopSources(db, 8, { kind: 'division', key: '210102' }, region.max_level)
     expect(top[0]!.level).toBe(4)
     expect(top.every((t) => t.cells > 0)).toBe(true)
   })

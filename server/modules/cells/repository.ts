@@ -112,7 +112,7 @@ export async function getRegion(db: Knex, key: string) {
     .leftJoin('region_level as l', function () {
       this.on('l.region_key', '=', isDivision ? 'r.code' : db.raw('r.id::text')).andOn('l.region_kind', '=', db.raw('?', [isDivision ? 'division' : 'mgmt_grid']))
     })
-    .select('l.level', 'l.stale', 'l.shares', 'l.updated_at')
+    .select('l.level', 'l.max_level', 'l.rule_version', 'l.stale', 'l.shares', 'l.updated_at')
     .where('r.code', key)
     .first()
   return row as Record<string, unknown> | undefined

@@ -5,6 +5,8 @@ import { errorResponses } from '../../schemas'
 import { invalid, notFound } from '../../errors'
 import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import type { Level } from '../../domain/levels'
+import { regionLevel, type LevelShares } from '../../domain/region-level'
+import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { nearestResources } from '../resources/nearest'
@@ -121,7 +123,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'staff' },
       schema: {
         tags: ['regions'],
-        summary: 'A division unit (6/9-digit code) or management grid (its code): level, share of area per level, the sources behind its level',
+        summary: 'A division unit (6/9-digit code) or management grid (its code): grade from its area shares, highest cell level, share of area per level, the sources behind its highest cells',
         params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
         response: {
           200: {
@@ -132,7 +134,11 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
               code: { type: 'string' },
               name: { type: 'string' },
               rank: { type: 'string' },
-              level: { type: 'integer' },
+              level: { type: 'integer', description: "the region's grade from the shares of its area (docs/region-grading.md)" },
+              highestLevel: { type: 'integer', description: 'the highest cell level in the region (就高)' },
+              explanation: { type: 'string', description: 'which share threshold set the grade' },
+              explanationZh: { type: 'string' },
+              ruleVersion: { type: ['string', 'null'], description: 'the rule set version that graded the region' },
               stale: { type: 'boolean' },
               areaKm2: { type: 'number' },
               shares: { type: 'object', additionalProperties: { type: 'number' }, description: 'share of the area at each level 0..4' },
@@ -148,7 +154,11 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const row = await getRegion(app.readDb, request.params.key)
       if (!row) throw notFound('region', request.params.key)
-      const top = row.level ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, row.level as number) : []
+      const highestLevel = (row.max_level as number | null) ?? 0
+      // The sources behind the region's highest cells: the spots a planner would act on first.
+      const top = highestLevel ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, highestLevel) : []
+      const ruleVersion = (row.rule_version as string | null) ?? null
+      const grade = regionLevel((row.shares as LevelShares | null) ?? { 0: 1 }, ruleVersion === RULES_2026_1.version ? RULES_2026_1 : app.grading.rules)
       const names = await sourceNames(app.readDb, top)
       const env = (row.bbox as Polygon).coordinates[0]!
       return {
@@ -158,6 +168,10 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         name: row.name,
         rank: row.rank,
         level: row.level ?? 0,
+        highestLevel,
+        explanation: grade.explanation,
+        explanationZh: grade.explanationZh,
+        ruleVersion,
         stale: row.stale ?? false,
         areaKm2: Math.round((row.area_m2 as number) / 1e4) / 100,
         shares: row.shares ?? { 0: 1 },

@@ -17,6 +17,11 @@ export interface PublicRegionRow {
   key: string
   name: string
   level: number
+  /**
+   * The highest cell level in the region (就高), shown beside its grade; null when the snapshot did
+   * not record it. Under rule version 2026.1 the grade was the highest cell level itself.
+   */
+  highestLevel: number | null
   shares: Record<string, number>
   /** Division rank (city, county, township); null for management grids. */
   rank: string | null
@@ -33,13 +38,15 @@ export async function publishedRegions(db: Knex, publicationId: number, kind?: P
     .leftJoin('mgmt_grid as g', function () {
       this.on('r.region_key', '=', db.raw('g.id::text')).andOnVal('r.region_kind', '=', 'mgmt_grid')
     })
+    .join('publication as p', 'p.id', 'r.publication_id')
     .select('r.region_kind as kind', 'r.region_key as key', 'r.name', 'r.level', 'r.shares', 'd.rank')
     .select(db.raw('coalesce(d.parent_code, g.division_code) AS "parentCode"'))
+    .select(db.raw(`coalesce(r.max_level, CASE WHEN p.rule_version = '2026.1' THEN r.level END) AS "highestLevel"`))
     .where('r.publication_id', publicationId)
     .orderBy([{ column: 'r.region_kind' }, { column: 'r.region_key' }])
   if (kind) q.andWhere('r.region_kind', kind)
-  const rows = (await q) as Array<Omit<PublicRegionRow, 'level'> & { level: number | string }>
-  return rows.map((r) => ({ ...r, level: Number(r.level) }))
+  const rows = (await q) as Array<Omit<PublicRegionRow, 'level' | 'highestLevel'> & { level: number | string; highestLevel: number | string | null }>
+  return rows.map((r) => ({ ...r, level: Number(r.level), highestLevel: r.highestLevel === null ? null : Number(r.highestLevel) }))
 }
 
 export interface ShelterRow {

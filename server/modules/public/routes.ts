@@ -31,6 +31,7 @@ const publicationSchema = {
         note: { type: ['string', 'null'] },
         resolution: { type: 'integer', description: 'finest H3 resolution shown' },
         minResolution: { type: 'integer' },
+        ruleVersion: { type: 'string', description: 'the rule set version the publication was graded under' },
         counts: { type: 'object', properties: { cells: countsSchema, regions: countsSchema, areas: countsSchema } },
       },
     },
@@ -54,7 +55,8 @@ const regionsSchema = {
           name: { type: 'string' },
           rank: { type: ['string', 'null'], description: 'city, county or township; null for a management grid' },
           parentCode: { type: ['string', 'null'] },
-          level: levelSchema,
+          level: { ...levelSchema, description: `the region's grade from the shares of its area (rule 2026.2; under 2026.1 its highest cell level): ${levelSchema.description}` },
+          highestLevel: { type: ['integer', 'null'], minimum: 0, maximum: 4, description: 'the highest cell level in the region (就高); null if the publication did not record it' },
           shares: { type: 'object', description: 'share of the area per level, 0–1', properties: { 0: { type: 'number' }, 1: { type: 'number' }, 2: { type: 'number' }, 3: { type: 'number' }, 4: { type: 'number' } } },
         },
       },
@@ -109,7 +111,7 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       const id = await latestPublicationId(app.readDb)
       const p = id === null ? undefined : await getPublication(app.readDb, id)
       if (!p) return { publication: null }
-      return { publication: { id: p.id, publishedAt: p.createdAt, note: p.note, resolution: p.resolution, minResolution: p.minResolution, counts: p.counts } }
+      return { publication: { id: p.id, publishedAt: p.createdAt, note: p.note, resolution: p.resolution, minResolution: p.minResolution, ruleVersion: p.ruleVersion, counts: p.counts } }
     },
   )
 

@@ -81,8 +81,8 @@ export async function insertPublication(trx: Knex.Transaction, input: CreatePubl
     [id, minResolution(input.resolution), input.resolution],
   )
   await trx.raw(
-    `INSERT INTO publication_region (publication_id, region_kind, region_key, name, level, shares)
-     SELECT ?, l.region_kind, l.region_key, coalesce(d.name, g.name), l.level, l.shares
+    `INSERT INTO publication_region (publication_id, region_kind, region_key, name, level, max_level, shares)
+     SELECT ?, l.region_kind, l.region_key, coalesce(d.name, g.name), l.level, l.max_level, l.shares
      FROM region_level l
      LEFT JOIN division d ON l.region_kind = 'division' AND d.code = l.region_key
      LEFT JOIN mgmt_grid g ON l.region_kind = 'mgmt_grid' AND g.id::text = l.region_key

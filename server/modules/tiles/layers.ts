@@ -192,7 +192,7 @@ const cells: SourceLayer = {
 
 const divisions: SourceLayer = {
   name: 'divisions',
-  description: 'Division units (city, county, township) with the level of the highest cell they contain',
+  description: 'Division units (city, county, township) with their grade from the shares of their area and their highest cell level',
   geometry: 'polygon',
   from: "division t LEFT JOIN region_level l ON l.region_kind = 'division' AND l.region_key = t.code",
   id: 't.code::bigint',
@@ -203,7 +203,8 @@ const divisions: SourceLayer = {
     { name: 'name', sql: 't.name', type: 'String', description: 'String: name' },
     { name: 'rank', sql: 't.rank', type: 'String', description: 'String: province, city, county or township' },
     { name: 'parentCode', sql: 't.parent_code', type: 'String', description: 'String: code of the enclosing division' },
-    { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: LEVEL_DESCRIPTION },
+    { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: `${LEVEL_DESCRIPTION} (the grade from the shares of the area)` },
+    { name: 'highestLevel', sql: 'coalesce(l.max_level, 0::smallint)', type: 'Number', description: 'Number: the highest cell level in the region (就高), 0..4' },
     { name: 'stale', sql: 'coalesce(l.stale, false)', type: 'Boolean', description: 'Boolean: the level rests on out-of-date records only' },
   ],
   minzoom: 0,
@@ -211,7 +212,7 @@ const divisions: SourceLayer = {
 
 const mgmtGrids: SourceLayer = {
   name: 'mgmt_grids',
-  description: 'Management grids with the level of the highest cell they contain',
+  description: 'Management grids with their grade from the shares of their area and their highest cell level',
   geometry: 'polygon',
   from: "mgmt_grid t LEFT JOIN region_level l ON l.region_kind = 'mgmt_grid' AND l.region_key = t.id::text",
   id: 't.id',
@@ -221,7 +222,8 @@ const mgmtGrids: SourceLayer = {
     { name: 'code', sql: 't.code', type: 'String', description: 'String: grid code (GET /api/regions/{code})' },
     { name: 'name', sql: 't.name', type: 'String', description: 'String: name' },
     { name: 'divisionCode', sql: 't.division_code', type: 'String', description: 'String: the division the grid belongs to' },
-    { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: LEVEL_DESCRIPTION },
+    { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: `${LEVEL_DESCRIPTION} (the grade from the shares of the area)` },
+    { name: 'highestLevel', sql: 'coalesce(l.max_level, 0::smallint)', type: 'Number', description: 'Number: the highest cell level in the region (就高), 0..4' },
     { name: 'stale', sql: 'coalesce(l.stale, false)', type: 'Boolean', description: 'Boolean: the level rests on out-of-date records only' },
   ],
   minzoom: 9,

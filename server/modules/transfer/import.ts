@@ -452,7 +452,7 @@ async function importRecords(
       // Division units or grids changed: every cell is mapped to regions again.
       await lockGrading(trx)
       await mapCellsToRegions(trx, options.grading.res, null)
-      const regions = await recomputeRegions(trx, options.grading.res, null)
+      const regions = await recomputeRegions(trx, options.grading.res, null, options.grading.rules)
       regrade = { mode: 'regions', regions }
     } else if (touched === 0) regrade = { mode: 'none', note: spec.kind === 'resources' ? 'emergency resources do not grade cells' : 'no record that grades cells changed' }
     else if (touched > (options.fullRegradeThreshold ?? FULL_REGRADE_THRESHOLD)) fullAfterCommit = true

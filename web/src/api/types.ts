@@ -212,7 +212,14 @@ export interface RegionDetail {
   name: string
   /** city, county, township, or `grid`. */
   rank: string
+  /** The grade from the shares of the region's area. */
   level: Level
+  /** The highest cell level in the region (就高). */
+  highestLevel: Level
+  /** Which share threshold set the grade. */
+  explanation: string
+  explanationZh: string
+  ruleVersion: string | null
   stale: boolean
   areaKm2: number
   /** Share (0–1) of the region's area at each level; levels without area may be absent. */

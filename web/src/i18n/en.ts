@@ -121,7 +121,7 @@ export const en: Messages = {
     updatedAt: 'Graded',
     shares: 'Share of area per level',
     sharesChart: 'Share of the area at each risk level',
-    topSources: 'Sources behind its level',
+    topSources: 'Sources behind its highest cells',
     noTopSources: 'No source sets this region’s level',
     sourceCells: (cells) => `reaches ${cells} cell${cells === 1 ? '' : 's'}`,
     changes: 'Level changes',
@@ -131,6 +131,7 @@ export const en: Messages = {
     changesSummary: (total, raised, lowered) => `${total} cell${total === 1 ? '' : 's'} changed: ${raised} up, ${lowered} down`,
     more: (count) => `${count} more not listed`,
     zoomTo: 'Zoom to the region',
+    highestLevel: 'Highest cell',
   },
   records: {
     loading: 'Loading the record…',

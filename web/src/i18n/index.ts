@@ -134,6 +134,8 @@ export interface Messages {
     changesSummary: (total: number, raised: number, lowered: number) => string
     more: (count: number) => string
     zoomTo: string
+    /** Label of the highest cell level, shown beside the region's grade. */
+    highestLevel: string
   }
   records: {
     loading: string

@@ -117,7 +117,7 @@ export const zhCN: Messages = {
     updatedAt: '评估时间',
     shares: '各等级面积占比',
     sharesChart: '各风险等级所占面积比例',
-    topSources: '决定区域等级的主要风险源',
+    topSources: '区域内最高等级网格的主要风险源',
     noTopSources: '没有决定区域等级的风险源',
     sourceCells: (cells) => `影响 ${cells} 个网格`,
     changes: '等级变化',
@@ -127,6 +127,7 @@ export const zhCN: Messages = {
     changesSummary: (total, raised, lowered) => `${total} 个网格等级变化：上升 ${raised}，下降 ${lowered}`,
     more: (count) => `另有 ${count} 个网格未列出`,
     zoomTo: '缩放到该区域',
+    highestLevel: '最高网格等级',
   },
   records: {
     loading: '正在加载记录…',

@@ -65,6 +65,10 @@ export class RegionView implements PanelView {
     const region = this.region!
     const badges = el('div', 'panel-badges')
     badges.append(levelChip(m, region.level))
+    // The grade comes from the area shares; the highest cell level (就高) stands beside it.
+    const highest = el('span', 'region-highest')
+    highest.append(`${m.region.highestLevel}: `, levelTag(m, region.highestLevel))
+    badges.append(highest)
     if (region.stale) badges.append(staleBadge(m))
     badges.append(code(region.code))
     const zoom = linkButton(m.region.zoomTo, () => this.deps.showOnMap({ bbox: region.bbox }), 'panel-link panel-zoom')
@@ -79,7 +83,8 @@ export class RegionView implements PanelView {
     report.target = '_blank'
     report.rel = 'noopener'
     report.style.cssText = 'margin-left: 14px; font-size: 12px'
-    const nodes: Node[] = [badges, facts, zoom, report, subtitle(m.region.shares), shareChart(m, region.shares)]
+    const rule = el('p', 'region-rule', m.locale === 'zh-CN' ? region.explanationZh : region.explanation)
+    const nodes: Node[] = [badges, rule, facts, zoom, report, subtitle(m.region.shares), shareChart(m, region.shares)]
 
     nodes.push(subtitle(m.region.topSources))
     if (region.topSources.length) {

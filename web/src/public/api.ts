@@ -22,7 +22,10 @@ export interface PublicRegion {
   name: string
   rank: string | null
   parentCode: string | null
+  /** The grade from the shares of the region's area. */
   level: Level
+  /** The highest cell level in the region (就高); null when the publication did not record it. */
+  highestLevel: Level | null
   shares: Partial<Record<'0' | '1' | '2' | '3' | '4', number>>
 }
 

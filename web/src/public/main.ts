@@ -133,7 +133,7 @@ function renderLegend(): void {
 function regionTable(items: PublicRegion[]): HTMLTableElement {
   const table = el('table', 'public-regions-table')
   const head = el('tr')
-  head.append(el('th', undefined, m.regionHeaders.name), el('th', undefined, m.regionHeaders.level), el('th', undefined, m.regionHeaders.share))
+  head.append(el('th', undefined, m.regionHeaders.name), el('th', undefined, m.regionHeaders.level), el('th', undefined, m.regionHeaders.highest), el('th', undefined, m.regionHeaders.share))
   table.append(head)
   for (const region of items) {
     const row = el('tr', 'public-region')
@@ -141,7 +141,11 @@ function regionTable(items: PublicRegion[]): HTMLTableElement {
     const high = ((region.shares['3'] ?? 0) + (region.shares['4'] ?? 0)) * 100
     const level = el('td')
     level.append(levelChip(region.level))
-    row.append(el('td', 'public-region-name', region.name), level, el('td', 'public-region-share', m.highShare(high.toFixed(1))))
+    // The grade comes from the area shares; the highest cell level (就高) stands beside it.
+    const highest = el('td', 'public-region-highest')
+    if (region.highestLevel !== null) highest.append(levelChip(region.highestLevel))
+    else highest.textContent = '—'
+    row.append(el('td', 'public-region-name', region.name), level, highest, el('td', 'public-region-share', m.highShare(high.toFixed(1))))
     table.append(row)
   }
   return table

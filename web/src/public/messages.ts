@@ -12,7 +12,7 @@ export interface PublicMessages {
   sheltersLegend: string
   regionsTitle: string
   townshipsTitle: string
-  regionHeaders: { name: string; level: string; share: string }
+  regionHeaders: { name: string; level: string; highest: string; share: string }
   /** Share of the region's area at orange or red. */
   highShare: (percent: string) => string
   penaltiesTitle: string
@@ -67,7 +67,7 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
     sheltersLegend: '应急避难场所',
     regionsTitle: '各区县风险等级',
     townshipsTitle: '街道（乡镇）',
-    regionHeaders: { name: '区域', level: '等级', share: '较大及以上面积' },
+    regionHeaders: { name: '区域', level: '等级', highest: '最高网格等级', share: '较大及以上面积' },
     highShare: (percent) => `${percent}%`,
     penaltiesTitle: '行政处罚公示',
     penaltiesEmpty: '暂无公开的行政处罚。',
@@ -119,7 +119,7 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
     sheltersLegend: 'Emergency shelters',
     regionsTitle: 'Risk level by district',
     townshipsTitle: 'Subdistricts and towns',
-    regionHeaders: { name: 'Region', level: 'Level', share: 'Area orange or red' },
+    regionHeaders: { name: 'Region', level: 'Level', highest: 'Highest cell', share: 'Area orange or red' },
     highShare: (percent) => `${percent}%`,
     penaltiesTitle: 'Published penalties',
     penaltiesEmpty: 'No published penalty.',
