@@ -8,7 +8,9 @@ import { readCanvas, startWebSession, stopWebSession, waitForMapIdle, waitUntilR
 import { signIn, TEST_PASSWORD } from '../helpers/auth'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, blendOver } from '../../web/src/map/levels'
 import { BASEMAP_COLORS } from '../../web/src/map/style'
+import { MESSAGES } from '../../web/src/i18n'
 import { PUBLIC_MESSAGES } from '../../web/src/public/messages'
+import { cellToLatLng } from 'h3-js'
 
 // The public portal in a real Chromium, anonymous: the latest publication drawn in the level
 // colours, a new publication shown after a reload, and the staff sign-in form (wrong password, then
@@ -18,6 +20,7 @@ let web: WebSession
 let app: FastifyInstance
 let plannerHeaders: Record<string, string>
 const zh = PUBLIC_MESSAGES['zh-CN']
+const zhMessages = MESSAGES['zh-CN']
 const resultsDir = fileURLToPath(new URL('../../test-results', import.meta.url))
 
 function screenshotPath(name: string): string {
@@ -47,10 +50,90 @@ afterAll(async () => {
   await stopWebSession(web ?? {})
 })
 
+/** The latest publication's most severe cell at its finest resolution, and its centre. */
+async function severeCell(): Promise<{ h3: string; level: number; lon: number; lat: number }> {
+  const { id, h3_res: res } = (await app.db('publication').orderBy('id', 'desc').first('id', 'h3_res')) as { id: number; h3_res: number }
+  const cell = (await app.db('publication_cell').where({ publication_id: id, res }).orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }]).first('h3', 'level')) as { h3: string; level: number }
+  const [lat, lon] = cellToLatLng(cell.h3)
+  return { h3: cell.h3, level: Number(cell.level), lon, lat }
+}
+
+describe('the public portal first', () => {
+  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    it(`at ${viewport.width} px: an anonymous visitor to / reaches the map without any dialog and reads the level of a clicked place`, async () => {
+      await publish('门户测试发布（点选）')
+      const target = await severeCell()
+      const { page, guard } = web.session
+      await page.setViewportSize(viewport)
+      await page.goto('about:blank')
+      await page.goto(`${web.baseUrl}/`)
+      await page.waitForURL(`${web.baseUrl}/public.html`)
+      await waitUntilReady(page)
+      await waitForMapIdle(page)
+      // no dialog, and the page is no wider than the screen
+      expect(await page.locator('[role=dialog]:visible, [aria-modal=true]:visible').count()).toBe(0)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width)
+      for (const selector of ['.public-report-open', '.sign-in-open', '.lang-switch']) {
+        const box = (await page.locator(selector).boundingBox())!
+        expect(box.x + box.width, selector).toBeLessThanOrEqual(viewport.width)
+      }
+      // the panel leaves most of the map free
+      const mapBox = (await page.locator('#map').boundingBox())!
+      const panelBox = (await page.locator('.public-panel').boundingBox())!
+      expect(panelBox.width * panelBox.height).toBeLessThan(0.5 * mapBox.width * mapBox.height)
+
+      // Centre the severe cell in the part of the map above the panel and click it.
+      const free = viewport.width < 640 ? { x: mapBox.width / 2, y: (panelBox.y - mapBox.y) / 2 } : { x: (panelBox.x - mapBox.x) / 2, y: mapBox.height / 2 }
+      const point = await page.evaluate(({ lon, lat, free }) => {
+        const map = window.__riskmap!.map
+        map.jumpTo({ center: [lon, lat], zoom: 12 })
+        const centre = map.project([lon, lat])
+        map.panBy([centre.x - free.x, centre.y - free.y], { animate: false })
+        const p = map.project([lon, lat])
+        return { x: p.x, y: p.y }
+      }, { lon: target.lon, lat: target.lat, free })
+      await waitForMapIdle(page)
+      await page.locator('.maplibregl-canvas').click({ position: point })
+      const level = page.locator('.public-pane-place .place-level')
+      await level.waitFor({ state: 'visible' })
+      expect(await level.getAttribute('data-level')).toBe(String(target.level))
+      expect(await level.locator('.place-level-chip').textContent()).toBe(zhMessages.levelNames[target.level as 1 | 2 | 3 | 4])
+      expect(await page.locator('.public-pane-place .place-region').count()).toBe(2)
+      expect(await page.locator('.public-pane-place .place-shelter').count()).toBe(3)
+      expect(await page.locator('.place-marker').count()).toBe(1)
+      await page.screenshot({ path: screenshotPath(`public-place-${viewport.width}.png`) })
+
+      // "report a hazard here" opens the form with the place filled in
+      await page.locator('.place-report').click()
+      await page.locator('.rp-form').waitFor({ state: 'visible' })
+      expect(Number(await page.locator('.rp-lon').inputValue())).toBeCloseTo(target.lon, 2)
+      guard.assertClean()
+    })
+  }
+
+  it('lists the published penalties in their own tab, a page at a time', async () => {
+    const { page, guard } = web.session
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await openPortal(page)
+    const total = Number(((await app.db('penalty').where('published', true).count('* as n')) as Array<{ n: string }>)[0]!.n)
+    expect(total).toBeGreaterThan(10)
+    await page.locator('.public-tab[data-tab=penalties]').click()
+    const items = page.locator('.public-pane-penalties .public-penalty')
+    expect(await items.count()).toBe(10)
+    const first = await items.first().locator('.item-head').textContent()
+    await page.locator('.public-pager-next').click()
+    await page.locator('.public-pager-status', { hasText: zh.pager.page(2, Math.ceil(total / 10), total) }).waitFor()
+    expect(await items.first().locator('.item-head').textContent()).not.toBe(first)
+    expect(await page.locator('.public-pager-previous').isEnabled()).toBe(true)
+    guard.assertClean()
+  })
+})
+
 describe('the public portal', () => {
   it('shows the latest publication: its date, the cells in their level colours, regions and penalties', async () => {
     const published = await publish('门户测试发布（一）')
     const { page, guard } = web.session
+    const seen = guard.requests.length
     await openPortal(page)
     const date = page.locator('.app-header .publication-date')
     expect(await date.getAttribute('data-publication')).toBe(String(published.id))
@@ -65,7 +148,7 @@ describe('the public portal', () => {
     expect(drawn.length, JSON.stringify(reading.byColor)).toBeGreaterThanOrEqual(2)
 
     // only public tiles and the public API were asked for
-    const api = guard.requests.filter((u) => u.includes('/api/') || u.includes('/tiles/'))
+    const api = guard.requests.slice(seen).filter((u) => u.includes('/api/') || u.includes('/tiles/'))
     expect(api.filter((u) => !u.includes('/api/public/') && !u.includes('/tiles/public/'))).toEqual([])
     expect(api.some((u) => u.includes(`/tiles/public/cells/`) && u.includes(`v=p${published.id}`))).toBe(true)
 

@@ -32,6 +32,9 @@ describe('public reports in the browser', () => {
     await waitUntilReady(page)
     await waitForMapIdle(page)
     await page.locator('.rp-category option[value="fire_hazard"]').waitFor({ state: 'attached' })
+    // The header's one report button opens the form.
+    await page.locator('.public-report-open').click()
+    await page.locator('.rp-form').waitFor({ state: 'visible' })
 
     // Pick the place: a click in the middle of the map (the city centre).
     const canvas = page.locator('.maplibregl-canvas')

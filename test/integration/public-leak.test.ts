@@ -5,6 +5,7 @@ import { PbfReader } from 'pbf'
 import { buildTestApp } from '../helpers/app'
 import { PUBLIC_TILE_LAYERS } from '../../server/modules/tiles/layers'
 import { tileAt } from '../../server/modules/tiles/tile'
+import { cellToLatLng } from 'h3-js'
 
 // The leak test of issue 7: publish, then crawl every public endpoint (the routes whose access is
 // 'public' under /api/public, found from the route table, so a new one is crawled without being
@@ -40,6 +41,7 @@ afterAll(async () => {
 const QUERY_VARIANTS: Record<string, string[]> = {
   '/api/public/divisions': ['?rank=city', '?rank=county', '?rank=township'],
   '/api/public/regions': ['', '?kind=division', '?kind=mgmt_grid'],
+  '/api/public/place': ['?lon=123.43&lat=41.8', '?lon=123.35&lat=41.75'],
 }
 
 /** Values for path parameters of public routes; a route with any other parameter fails the test. */
@@ -167,5 +169,37 @@ describe('the public API and public tiles', () => {
       expect(res.statusCode, url).toBe(401)
     }
     expect((await anonymous.inject({ method: 'POST', url: '/api/publications', payload: {} })).statusCode).toBe(401)
+  })
+
+  it('tell a visitor what the latest publication says about a place: its cell\'s level, its township and county, the nearest shelters', async () => {
+    const { id, h3_res: res } = (await planner.db('publication').orderBy('id', 'desc').first('id', 'h3_res')) as { id: number; h3_res: number }
+    const cell = (await planner.db('publication_cell').where({ publication_id: id, res }).orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }]).first('h3', 'level')) as { h3: string; level: number }
+    expect(cell.level).toBeGreaterThan(0)
+    const [lat, lon] = cellToLatLng(cell.h3)
+    const res1 = await anonymous.inject({ method: 'GET', url: `/api/public/place?lon=${lon}&lat=${lat}` })
+    expect(res1.statusCode, res1.body).toBe(200)
+    const place = res1.json()
+    expect(place).toMatchObject({ publicationId: id, h3: cell.h3, level: Number(cell.level) })
+    // the township first, then its county, each with the published level
+    const { rows: around } = await planner.db.raw(
+      `SELECT d.code, d.rank, r.level FROM division d JOIN publication_region r ON r.region_kind = 'division' AND r.region_key = d.code AND r.publication_id = ?
+       WHERE d.rank IN ('county', 'township') AND ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) ORDER BY length(d.code) DESC`,
+      [id, lon, lat],
+    )
+    expect(place.regions.map((r: { key: string; rank: string; level: number }) => [r.key, r.rank, r.level])).toEqual(around.map((r: { code: string; rank: string; level: number }) => [r.code, r.rank, Number(r.level)]))
+    expect(place.regions[0].rank).toBe('township')
+    // the nearest shelters, nearest first, at their distance on the spheroid
+    const { rows: nearest } = await planner.db.raw(
+      `SELECT name, round(ST_Distance(geog, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography))::int AS d FROM resource WHERE kind = 'shelter' ORDER BY 2, id LIMIT 3`,
+      [lon, lat],
+    )
+    expect(place.shelters.map((s: { distanceM: number }) => s.distanceM)).toEqual(nearest.map((r: { d: number }) => r.d))
+
+    // outside every division: level 0 and no region; a missing coordinate is named
+    const away = (await anonymous.inject({ method: 'GET', url: '/api/public/place?lon=10&lat=10' })).json()
+    expect(away).toMatchObject({ level: 0, regions: [] })
+    const bad = await anonymous.inject({ method: 'GET', url: '/api/public/place?lon=123.4' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('lat')
   })
 })

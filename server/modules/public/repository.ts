@@ -113,3 +113,81 @@ export async function publishedPenalties(db: Knex, page: { limit: number; offset
     })),
   }
 }
+
+export interface PlaceRegion {
+  key: string
+  name: string
+  nameEn: string | null
+  rank: string
+  level: number
+  shares: Record<string, number>
+}
+
+export interface NearbyShelter {
+  name: string
+  address: string | null
+  capacity: number | null
+  distanceM: number
+  geometry: { type: 'Point'; coordinates: [number, number] }
+}
+
+export interface PlaceReading {
+  /** The published level of the cell at the point (0: no recorded risk there). */
+  level: number
+  stale: boolean
+  /** Highest published public-area zone level covering the point, 0 when none. */
+  areaLevel: number
+  /** The township and county the point lies in, with their published level and shares (finest first). */
+  regions: PlaceRegion[]
+  shelters: NearbyShelter[]
+}
+
+/** Shelters listed beside a place, nearest first. */
+export const NEARBY_SHELTERS = 3
+
+/**
+ * What a publication says about one point (docs/domain.md §8): the level of the published cell
+ * `h3` (the point's cell at the publication's finest resolution), the public-area zones over the
+ * point, the divisions around it with their published level and shares, and the nearest shelters.
+ */
+export async function placeReading(db: Knex, publicationId: number, point: { lon: number; lat: number; h3: string; res: number }): Promise<PlaceReading> {
+  const cell = (await db('publication_cell')
+    .select('level', 'stale')
+    .where({ publication_id: publicationId, res: point.res, h3: point.h3 })
+    .first()) as { level: number | string; stale: boolean } | undefined
+  const pt = db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat])
+  const area = (await db('publication_area')
+    .max('level as level')
+    .where('publication_id', publicationId)
+    .andWhere(db.raw('ST_Intersects(geom, ?)', [pt]))
+    .first()) as { level: number | string | null } | undefined
+  const regions = (await db('division as d')
+    .join('publication_region as r', function () {
+      this.on('r.region_key', '=', 'd.code').andOnVal('r.region_kind', '=', 'division').andOnVal('r.publication_id', '=', publicationId)
+    })
+    .select('d.code as key', 'r.name', 'd.name_en as nameEn', 'd.rank', 'r.level', 'r.shares')
+    .whereIn('d.rank', ['county', 'township'])
+    .andWhere(db.raw('ST_Intersects(d.geom, ?)', [pt]))
+    .orderBy(db.raw('length(d.code)'), 'desc')) as Array<Omit<PlaceRegion, 'level'> & { level: number | string }>
+  const near = (await db('resource as r')
+    .leftJoin('division as t', 't.code', 'r.division_code')
+    .leftJoin('division as c', 'c.code', 't.parent_code')
+    .select('r.name', 'r.capacity')
+    .select(
+      db.raw(`nullif(concat_ws(' ', CASE WHEN t.rank = 'township' THEN c.name END, t.name), '') AS address`),
+      db.raw('ST_AsGeoJSON(r.geom, 6)::json AS geometry'),
+      db.raw('ST_Distance(r.geog, ?::geography) AS distance_m', [pt]),
+    )
+    .where('r.kind', 'shelter')
+    .orderByRaw('r.geog <-> ?::geography', [pt])
+    .limit(NEARBY_SHELTERS)) as Array<{ name: string; capacity: number | null; address: string | null; geometry: NearbyShelter['geometry']; distance_m: string | number }>
+  return {
+    level: cell ? Number(cell.level) : 0,
+    stale: cell?.stale ?? false,
+    areaLevel: area?.level == null ? 0 : Number(area.level),
+    regions: regions.map((r) => ({ ...r, level: Number(r.level) })),
+    shelters: near
+      .map((s) => ({ name: s.name, capacity: s.capacity, address: s.address, geometry: s.geometry, distanceM: Math.round(Number(s.distance_m)) }))
+      .sort((a, b) => a.distanceM - b.distanceM),
+  }
+}

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { errorResponses, featureCollectionSchema } from '../../schemas'
 import { listDivisions } from '../divisions/repository'
 import { getPublication } from '../publication/repository'
-import { latestPublicationId, publishedPenalties, publishedRegions, shelters } from './repository'
+import { latLngToCell } from 'h3-js'
+import { NEARBY_SHELTERS, latestPublicationId, placeReading, publishedPenalties, publishedRegions, shelters } from './repository'
 
 /**
  * The public portal's API (DESIGN §8), under /api/public, open to anyone. Risk levels and shapes
@@ -100,7 +101,71 @@ const divisionProperties = {
   label: { type: ['object', 'null'], additionalProperties: true },
 } as const
 
+const sharesSchema = { type: 'object', description: 'share of the area per level, 0–1', properties: { 0: { type: 'number' }, 1: { type: 'number' }, 2: { type: 'number' }, 3: { type: 'number' }, 4: { type: 'number' } } } as const
+
+const placeSchema = {
+  type: 'object',
+  properties: {
+    publicationId: { type: ['integer', 'null'], description: 'null while nothing has been published (then the reading is empty)' },
+    lon: { type: 'number' },
+    lat: { type: 'number' },
+    h3: { type: ['string', 'null'], description: "the point's cell at the publication's finest resolution" },
+    level: { ...levelSchema, description: 'published level of the cell at the point; 0 when no risk is recorded there' },
+    stale: { type: 'boolean' },
+    areaLevel: { ...levelSchema, description: 'highest published public-area zone over the point; 0 when none' },
+    regions: {
+      type: 'array',
+      description: 'the township and the county the point lies in, finest first',
+      items: {
+        type: 'object',
+        properties: { key: { type: 'string' }, name: { type: 'string' }, nameEn: { type: ['string', 'null'] }, rank: { type: 'string' }, level: levelSchema, shares: sharesSchema },
+      },
+    },
+    shelters: {
+      type: 'array',
+      description: `the ${NEARBY_SHELTERS} nearest emergency shelters`,
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          address: { type: ['string', 'null'] },
+          capacity: { type: ['integer', 'null'] },
+          distanceM: { type: 'integer', description: 'metres, on the spheroid' },
+          geometry: { type: 'object', additionalProperties: true },
+        },
+      },
+    },
+  },
+} as const
+
 export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { lon: number; lat: number } }>(
+    '/place',
+    {
+      config: pub,
+      schema: {
+        tags: ['public'],
+        summary: 'What the latest publication says about one point: its level, its township and county (level, shares) and the nearest shelters',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['lon', 'lat'],
+          properties: { lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS 84' }, lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS 84' } },
+        },
+        response: { 200: placeSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { lon, lat } = request.query
+      const id = await latestPublicationId(app.readDb)
+      const row = id === null ? undefined : ((await app.readDb('publication').select('h3_res').where('id', id).first()) as { h3_res: number } | undefined)
+      if (id === null || !row) return { publicationId: null, lon, lat, h3: null, level: 0, stale: false, areaLevel: 0, regions: [], shelters: [] }
+      const res = Number(row.h3_res)
+      const h3 = latLngToCell(lat, lon, res)
+      return { publicationId: id, lon, lat, h3, ...(await placeReading(app.readDb, id, { lon, lat, h3, res })) }
+    },
+  )
+
   app.get(
     '/publication',
     {

@@ -42,14 +42,19 @@ export function signInUrl(next: string): string {
   return `${PUBLIC_PAGE}#login=${encodeURIComponent(next)}`
 }
 
+/** Paths of the site's front page: an anonymous visitor there wants the public map, not a sign-in form. */
+const FRONT_PAGES = new Set(['/', '/index.html'])
+
 /**
- * For staff pages: resolves with the signed-in user, or sends the browser to the sign-in form
- * (and never resolves) when nobody is signed in.
+ * For staff pages: resolves with the signed-in user, or (and never resolves) sends an anonymous
+ * visitor on: from the front page to the public portal as it is, from any other staff page to the
+ * portal's sign-in form, which comes back to that page.
  */
 export async function requireStaff(): Promise<CurrentUser> {
   const { user } = await loadSession()
   if (user) return user
-  window.location.assign(signInUrl(window.location.pathname + window.location.search + window.location.hash))
+  const here = window.location.pathname + window.location.search + window.location.hash
+  window.location.replace(FRONT_PAGES.has(window.location.pathname) && !window.location.hash ? PUBLIC_PAGE : signInUrl(here))
   return new Promise<never>(() => undefined)
 }
 

@@ -59,3 +59,24 @@ export function fetchPublicPenalties(limit: number, signal?: AbortSignal): Promi
 export function fetchPublicDivisions(rank: DivisionRank, simplifyM: number, signal?: AbortSignal): Promise<DivisionCollection> {
   return getJson<DivisionCollection>('/api/public/divisions', { rank, simplifyM }, signal)
 }
+
+export interface PlaceReading {
+  publicationId: number | null
+  lon: number
+  lat: number
+  h3: string | null
+  level: Level
+  stale: boolean
+  areaLevel: Level
+  regions: Array<{ key: string; name: string; nameEn: string | null; rank: string; level: Level; shares: PublicRegion['shares'] }>
+  shelters: Array<{ name: string; address: string | null; capacity: number | null; distanceM: number; geometry: Point }>
+}
+
+/** What the latest publication says about one point (level, township and county, nearest shelters). */
+export function fetchPlace(lon: number, lat: number, signal?: AbortSignal): Promise<PlaceReading> {
+  return getJson<PlaceReading>('/api/public/place', { lon, lat }, signal)
+}
+
+export function fetchPenaltyPage(limit: number, offset: number, signal?: AbortSignal): Promise<{ total: number; items: PublicPenalty[] }> {
+  return getJson('/api/public/penalties', { limit, offset }, signal)
+}

@@ -33,6 +33,28 @@ export interface PublicMessages {
     failed: string
   }
   loadFailed: string
+  /** The portal's tabs. */
+  tabs: { place: string; regions: string; penalties: string; report: string }
+  /** The header's one obvious button to the report form. */
+  reportHazard: string
+  place: {
+    prompt: string
+    locate: string
+    locating: string
+    locateFailed: string
+    loading: string
+    levelHere: string
+    noRisk: string
+    staleNote: string
+    areaZone: (level: string) => string
+    regionShares: string
+    sheltersNear: string
+    noShelters: string
+    distance: (metres: number) => string
+    reportHere: string
+    outside: string
+  }
+  pager: { previous: string; next: string; page: (page: number, pages: number, total: number) => string }
   publications: {
     title: string
     back: string
@@ -87,6 +109,26 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       failed: '登录失败：',
     },
     loadFailed: '加载失败：',
+    tabs: { place: '此处风险', regions: '各区风险', penalties: '处罚公示', report: '隐患举报' },
+    reportHazard: '我要举报隐患',
+    place: {
+      prompt: '点击地图上的任一地点，或使用“我的位置”，查看该处公布的风险等级、所在区域的风险构成和附近的应急避难场所。',
+      locate: '我的位置',
+      locating: '正在定位…',
+      locateFailed: '无法获取您的位置，请点击地图选择地点。',
+      loading: '正在查询…',
+      levelHere: '此处风险等级',
+      noRisk: '此处没有登记的风险源',
+      staleNote: '该处风险记录已过有效期，等级仅供参考。',
+      areaZone: (level) => `位于公共区域风险范围内（${level}）`,
+      regionShares: '所在区域各等级面积占比',
+      sheltersNear: '附近的应急避难场所',
+      noShelters: '附近没有登记的应急避难场所。',
+      distance: (metres) => (metres >= 1000 ? `${(metres / 1000).toFixed(1)} 公里` : `${metres} 米`),
+      reportHere: '在此处举报隐患',
+      outside: '此处不在本次公布的范围内。',
+    },
+    pager: { previous: '上一页', next: '下一页', page: (page, pages, total) => `第 ${page} / ${pages} 页，共 ${total} 条` },
     publications: {
       title: '风险地图发布',
       back: '返回地图',
@@ -139,6 +181,26 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       failed: 'Sign-in failed: ',
     },
     loadFailed: 'Could not load: ',
+    tabs: { place: 'Level here', regions: 'Districts', penalties: 'Penalties', report: 'Report' },
+    reportHazard: 'Report a hazard',
+    place: {
+      prompt: 'Click any place on the map, or use “My location”, to see its published risk level, the levels of its area and the nearest emergency shelters.',
+      locate: 'My location',
+      locating: 'Locating…',
+      locateFailed: 'Your location is not available; click the map to choose a place.',
+      loading: 'Looking up…',
+      levelHere: 'Risk level here',
+      noRisk: 'No recorded risk source here',
+      staleNote: 'The records here are out of date; the level is indicative only.',
+      areaZone: (level) => `Inside a public-area risk zone (${level})`,
+      regionShares: 'Share of the area at each level',
+      sheltersNear: 'Nearest emergency shelters',
+      noShelters: 'No emergency shelter on record nearby.',
+      distance: (metres) => (metres >= 1000 ? `${(metres / 1000).toFixed(1)} km` : `${metres} m`),
+      reportHere: 'Report a hazard here',
+      outside: 'This place is outside the published map.',
+    },
+    pager: { previous: 'Previous', next: 'Next', page: (page, pages, total) => `Page ${page} of ${pages}, ${total} in all` },
     publications: {
       title: 'Risk map publications',
       back: 'Back to the map',
