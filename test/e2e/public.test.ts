@@ -213,5 +213,5 @@ describe('the public portal', () => {
     // The one refused sign-in is the only request that failed.
     const problems = guard.problems.filter((p) => !p.includes('401'))
     expect(problems).toEqual([])
-  })
+  }, 120_000) // two page loads, a publication and a diff: over a minute on a loaded machine
 })
