@@ -5,7 +5,8 @@
 // 6–14 over Shenyang (a fixed block = cache hits, random tiles = mostly misses), `/api/cells/{h3}`
 // for cells sampled from the table, `/api/resources/nearest` at random points, and a trickle of
 // writes (report a hidden danger, rectify it, verify it). Samples the server's RSS every second.
-// Prints one JSON line; progress goes to stderr.
+// Prints one JSON line; progress goes to stderr. --quick: a scratch database with the small demo set,
+// 5 connections for 3 s (seconds).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -17,10 +18,8 @@ import { fullRegrade } from '../../server/grading/engine'
 import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
 import { tileAt } from '../../server/modules/tiles/tile'
 import pg from 'pg'
+import { benchAuth, quickDatabase } from '../lib/bench'
 import { localBenchDatabase } from '../lib/database'
-import { SESSION_COOKIE } from '../../server/modules/auth/plugin'
-import { createSession } from '../../server/modules/auth/sessions'
-import { createUser } from '../../server/modules/auth/users'
 
 /** The slice of autocannon's programmatic API used here (the package ships no typings). */
 interface AutocannonResult {
@@ -37,12 +36,14 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Rec
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string' },
-    duration: { type: 'string', default: '60' },
-    connections: { type: 'string', default: '100' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 })
-const DURATION_S = Number(values.duration)
-const CONNECTIONS = Number(values.connections)
+const quick = values.quick ? await quickDatabase('load') : null
+const DURATION_S = Number(values.duration ?? (quick ? 3 : 60))
+const CONNECTIONS = Number(values.connections ?? (quick ? 5 : 100))
 /** Share of request cycles (per connection) that also run the write chain. */
 const WRITE_SHARE = 0.02
 /** Shenyang: centre and the box random points and tiles are drawn from. */
@@ -50,7 +51,7 @@ const CENTRE = { lon: 123.43, lat: 41.8 }
 const BOX = { west: 122.9, south: 41.55, east: 123.9, north: 42.15 }
 
 const log = (message: string) => process.stderr.write(`[bench load] ${message}\n`)
-const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
+const url = quick?.url ?? values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
 
 // --- the data set: load and grade it when empty ---
 {
@@ -68,17 +69,7 @@ const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBe
 }
 
 // --- a session: the API needs a signed-in staff member (an admin: the write chain records, rectifies and verifies) ---
-const auth = await (async () => {
-  const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
-  try {
-    let user = await db('app_user').where({ username: 'bench_admin' }).first('id')
-    if (!user) user = (await db.transaction((trx) => createUser(trx, { username: 'bench_admin', role: 'admin' }, null))).user
-    const session = await createSession(db, user.id)
-    return { cookie: `${SESSION_COOKIE}=${session.token}`, 'x-csrf-token': session.csrfToken }
-  } finally {
-    await db.destroy()
-  }
-})()
+const auth = await benchAuth(url)
 
 // --- samples ---
 const client = new pg.Client({ connectionString: url })
@@ -207,4 +198,8 @@ console.log(JSON.stringify({
   rss_mb_max: Math.round(Math.max(...rss)),
   rss_mb_first_10s: mean(rss.slice(0, 10)),
   rss_mb_last_10s: mean(rss.slice(-10)),
+  ...(quick ? { quick: true } : {}),
 }))
+await quick?.drop()
+// A quick run checks that the bench still works: any error fails it.
+if (quick && bad + result.errors + result.timeouts > 0) process.exit(1)

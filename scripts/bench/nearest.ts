@@ -9,7 +9,11 @@
  * prepared statement, so raw_sql_prepared_p50_ms is also given). Prints one JSON line; progress
  * goes to stderr.
  *
- * Options: --rows N (default 1 000 000), --requests N (default 2 000), --k N (default 5), --keep.
+ * The route needs a session: the bench signs in as `bench_admin` (scripts/lib/bench.ts).
+ *
+ * Options: --rows N (default 1 000 000), --requests N (default 2 000), --k N (default 5), --keep;
+ * --quick: 2 000 resources, 50 requests after 20 of warm-up (seconds). Without DATABASE_URL the
+ * scratch database is made on the local server (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import http from 'node:http'
 import os from 'node:os'
@@ -23,20 +27,22 @@ import { migrateLatest } from '../../server/db/migrate'
 import { CAPABILITIES, RESOURCE_KINDS } from '../../server/domain/resources'
 import { nearestStatement, type NearestQuery } from '../../server/modules/resources/nearest'
 import { createScratchDatabase, dropScratchDatabase } from '../../test/helpers/scratch-db'
+import { BENCH_SERVER_URL, benchAuth } from '../lib/bench'
 
 const { values: args } = parseArgs({
   options: {
-    rows: { type: 'string', default: '1000000' },
-    requests: { type: 'string', default: '2000' },
+    rows: { type: 'string' },
+    requests: { type: 'string' },
     k: { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   },
 })
-const ROWS = Number(args.rows)
-const REQUESTS = Number(args.requests)
+const ROWS = Number(args.rows ?? (args.quick ? 2000 : 1_000_000))
+const REQUESTS = Number(args.requests ?? (args.quick ? 50 : 2000))
 const K = Number(args.k)
 /** Requests of each kind made before timing starts (connections, plan caches, shared buffers). */
-const WARM_UP = 300
+const WARM_UP = args.quick ? 20 : 300
 /** Random resources and query points lie in this box, WGS 84 degrees: north-east China. */
 const REGION = { minLon: 118, minLat: 38, maxLon: 135, maxLat: 53.5 }
 /** Share of resources carrying each capability. */
@@ -67,10 +73,10 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   return result
 }
 
-/** One GET over the keep-alive agent; resolves with the parsed body. */
-function get(agent: http.Agent, port: number, path: string): Promise<{ items: Array<{ id: number }> }> {
+/** One GET over the keep-alive agent, signed in; resolves with the parsed body. */
+function get(agent: http.Agent, port: number, path: string, headers: Record<string, string>): Promise<{ items: Array<{ id: number }> }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
@@ -85,11 +91,7 @@ function get(agent: http.Agent, port: number, path: string): Promise<{ items: Ar
 }
 
 const config = loadConfig(process.env)
-if (!config.databaseUrl) {
-  log('set DATABASE_URL to a PostgreSQL server with PostGIS (e.g. postgres://postgres@127.0.0.1:5432/postgres); a scratch database is made there')
-  process.exit(2)
-}
-const serverUrl = config.databaseUrl
+const serverUrl = BENCH_SERVER_URL
 const url = await createScratchDatabase(serverUrl, 'riskmap_bench_nearest')
 log(`scratch database ${new URL(url).pathname.slice(1)}; ${ROWS} resources, ${REQUESTS} requests, k=${K}`)
 const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
@@ -133,6 +135,7 @@ try {
     }),
   )
   await timed('analyze', () => db.raw('VACUUM ANALYZE resource'))
+  const auth = await benchAuth(url)
 
   app = await buildApp({
     config: { ...config, databaseUrl: url, logLevel: 'silent' },
@@ -164,7 +167,7 @@ try {
   for (const [i, q] of points.entries()) {
     const stmt = statements[i]!
     const runApi = async () => {
-      const body = await get(agent, port, pathOf(q))
+      const body = await get(agent, port, pathOf(q), auth)
       return body.items.map((it) => it.id)
     }
     const runSql = async () => (await raw.query(stmt.sql, stmt.bindings as unknown[])).rows.map((r: { id: string }) => Number(r.id))
@@ -211,6 +214,7 @@ try {
       k: K,
       transport: 'real HTTP server on loopback, one keep-alive connection, sequential requests',
       cpus: os.availableParallelism(),
+      ...(args.quick ? { quick: true } : {}),
     }),
   )
 } finally {

@@ -1,16 +1,20 @@
 // `npm run bench -- regrade [--database-url URL] [--edits N]`: full regrade of the province-sized
 // set, then N incremental edits (a major hidden danger reported, then verified) timed one by one.
 // Without --database-url it creates riskmap_bench_province on the local server and loads scale 60.
+// --quick: a scratch database with the small demo set and 10 edits, dropped afterwards (seconds).
 import { parseArgs } from 'node:util'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
 import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
+import { quickDatabase } from '../lib/bench'
 import { localBenchDatabase } from '../lib/database'
 
-const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, edits: { type: 'string', default: '200' } } })
-const url = values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
+const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, edits: { type: 'string' }, quick: { type: 'boolean', default: false } } })
+const quick = values.quick ? await quickDatabase('regrade', { graded: false }) : null
+const url = quick?.url ?? values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
+const edits = Number(values.edits ?? (quick ? 10 : 200))
 const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
 await migrateLatest(db)
 if (await isDatabaseEmpty(db)) {
@@ -28,7 +32,7 @@ rssMax = Math.max(rssMax, process.memoryUsage().rss)
 // Incremental: alternate "report a major hidden danger" and "verify it" on random enterprises.
 const { rows: sample } = await db.raw<{ rows: Array<{ id: string; lon: number; lat: number }> }>(
   'SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM enterprise ORDER BY md5(id::text) LIMIT ?',
-  [Math.ceil(Number(values.edits) / 2)],
+  [Math.ceil(edits / 2)],
 )
 const times: number[] = []
 for (const e of sample) {
@@ -65,5 +69,7 @@ console.log(JSON.stringify({
   enterprises: full.counts.enterprises,
   cell_sources: full.counts.cellSources,
   edits: times.length,
+  ...(quick ? { quick: true } : {}),
 }))
 await db.destroy()
+await quick?.drop()

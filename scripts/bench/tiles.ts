@@ -14,8 +14,12 @@
  *  - the largest cells tile per zoom 0–14: the densest tiles (by cells per tile) rendered.
  * Prints one JSON line; progress goes to stderr.
  *
+ * The staff tile routes need a session: the bench signs in as `bench_admin` (scripts/lib/bench.ts)
+ * and sends its cookie with every request, as the browser does.
+ *
  * Options: --database-url URL, --duration S (autocannon seconds per round, default 5),
- * --connections N (default 50), --max-miss-tiles N (default 400).
+ * --connections N (default 50), --max-miss-tiles N (default 400); --quick: a scratch database with
+ * the small demo set, 20 miss tiles, one pass, 1-second rounds of 4 connections (seconds).
  */
 import { execFile } from 'node:child_process'
 import http from 'node:http'
@@ -31,25 +35,28 @@ import { cellResolution, TILE_LAYERS, type SourceLayer, type TileLayer } from '.
 import { MVT_MEDIA_TYPE } from '../../server/modules/tiles/routes'
 import { mvtQuery, sourcesAt, tileSpaceQuery } from '../../server/modules/tiles/sql'
 import { tileAt, type TileCoord } from '../../server/modules/tiles/tile'
+import { benchAuth, quickDatabase } from '../lib/bench'
 
 const { values: args } = parseArgs({
   options: {
     'database-url': { type: 'string' },
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
-    'max-miss-tiles': { type: 'string', default: '400' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    'max-miss-tiles': { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 })
-const DATABASE_URL = args['database-url'] ?? process.env.DATABASE_URL
-const DURATION_S = Number(args.duration)
-const CONNECTIONS = Number(args.connections)
-const MAX_MISS_TILES = Number(args['max-miss-tiles'])
+const quick = args.quick ? await quickDatabase('tiles') : null
+const DATABASE_URL = quick?.url ?? args['database-url'] ?? process.env.DATABASE_URL
+const DURATION_S = Number(args.duration ?? (quick ? 1 : 5))
+const CONNECTIONS = Number(args.connections ?? (quick ? 4 : 50))
+const MAX_MISS_TILES = Number(args['max-miss-tiles'] ?? (quick ? 20 : 400))
 /** Zooms of the miss sample: city to street level. */
 const MISS_ZOOMS = [8, 9, 10, 11, 12, 13, 14]
 /** Tiles around the centre per zoom and layer: a (2·R+1)² block. */
 const BLOCK_RADIUS = 1
 /** Passes over the miss sample (the cache is cleared before each app request). */
-const MISS_PASSES = 3
+const MISS_PASSES = quick ? 1 : 3
 /** Tile size limit of the cells layer (DESIGN §4.5), bytes. */
 const TILE_LIMIT_BYTES = 500 * 1024
 
@@ -66,10 +73,10 @@ function percentile(sortedMs: number[], p: number): number {
 }
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits
 
-/** One GET over the keep-alive agent; resolves with the status and body length. */
+/** One GET over the keep-alive agent, signed in; resolves with the status and body length. */
 function get(agent: http.Agent, port: number, path: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { 'accept-encoding': 'gzip', ...auth } }, (res) => {
       let bytes = 0
       res.on('data', (c: Buffer) => (bytes += c.length))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }))
@@ -112,6 +119,7 @@ const app = await buildApp({
   config: loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL }),
   database: { url: DATABASE_URL, embedded: false, statementTimeoutMs: 120_000 },
 })
+const auth = await benchAuth(DATABASE_URL)
 const raw = new pg.Client({ connectionString: DATABASE_URL })
 await raw.connect()
 try {
@@ -189,7 +197,7 @@ try {
   // --- hits: autocannon on a cached tile vs a bare route returning the same bytes ---
   const hitTile = tileAt(centre.lon, centre.lat, 12)
   const hitPath = `/tiles/cells/${hitTile.z}/${hitTile.x}/${hitTile.y}.mvt?v=${app.tiles.token(TILE_LAYERS.cells!, state)}`
-  const first = await app.inject({ url: hitPath, headers: { 'accept-encoding': 'gzip' } })
+  const first = await app.inject({ url: hitPath, headers: { 'accept-encoding': 'gzip', ...auth } })
   if (first.statusCode !== 200) throw new Error(`the hit tile ${hitPath} answered ${first.statusCode}`)
   const bare = Fastify({ logger: false })
   const sameHeaders = {
@@ -203,7 +211,7 @@ try {
   await bare.listen({ port: 0, host: '127.0.0.1' })
   const barePort = (bare.server.address() as { port: number }).port
   log(`hits: ${hitPath} (${first.rawPayload.length} bytes gzipped), ${CONNECTIONS} connections, ${DURATION_S} s per round`)
-  const gzipHeader = { 'accept-encoding': 'gzip' }
+  const gzipHeader = { 'accept-encoding': 'gzip', ...auth }
   await autocannon(`http://127.0.0.1:${port}${hitPath}`, gzipHeader) // warm-up round, not counted
   const hitRps: number[] = []
   const bareRps: number[] = []
@@ -261,9 +269,11 @@ try {
       hit_via: `autocannon -c ${CONNECTIONS} -d ${DURATION_S}, gzip`,
       encoder: app.tiles.encoder,
       other_layers_max_tile_kb: otherLayers,
+      ...(quick ? { quick: true } : {}),
     }),
   )
 } finally {
   await raw.end()
   await app.close()
+  await quick?.drop()
 }
