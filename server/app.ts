@@ -24,6 +24,7 @@ import tilesPlugin from './modules/tiles/plugin'
 import ogcRoutes from './modules/ogc/routes'
 import resourceRoutes from './modules/resources/routes'
 import incidentRoutes from './modules/incident/routes'
+import { routingPlugin } from './modules/roads/plugin'
 import transferRoutes from './modules/transfer/routes'
 import supervisionRoutes from './modules/supervision/routes'
 import enforcementRoutes from './modules/enforcement/routes'
@@ -85,6 +86,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   await app.register(databasePlugin, options.database)
+  await app.register(routingPlugin, {
+    engine: options.config.routingEngine,
+    maxSnapM: options.config.routingMaxSnapM,
+    offRoadKmh: options.config.routingOffRoadKmh,
+  })
 
   // Access control first: its onRoute hook sees every route registered after it.
   await app.register(authPlugin)

@@ -33,6 +33,16 @@ export interface Config {
   trustProxy: boolean
   /** Create one demo account per role (passwords in DATA_DIR/demo-accounts.txt) when the demo loads. */
   demoAccounts: boolean
+  /**
+   * Travel-time routing (docs/domain.md §6): `auto` = pgRouting on a real server when it has the
+   * extension (routing answers 503 when not), the in-process engine on the embedded database;
+   * `pgrouting` = refuse to start without it; `in-process` = the in-process engine everywhere.
+   */
+  routingEngine: 'auto' | 'pgrouting' | 'in-process'
+  /** A point farther than this from every road is off the network, metres. */
+  routingMaxSnapM: number
+  /** Speed of the off-road leg between a point and its nearest road, km/h. */
+  routingOffRoadKmh: number
 }
 
 export class ConfigError extends Error {
@@ -67,6 +77,16 @@ function postgresUrl(env: Record<string, string | undefined>, name: string): str
   return url
 }
 
+const ROUTING_ENGINES = ['auto', 'pgrouting', 'in-process'] as const
+
+function routingEngine(env: Record<string, string | undefined>): Config['routingEngine'] {
+  const raw = env.ROUTING_ENGINE?.trim() || 'auto'
+  if (!(ROUTING_ENGINES as readonly string[]).includes(raw)) {
+    throw new ConfigError('ROUTING_ENGINE', `must be one of ${ROUTING_ENGINES.join(', ')}, got "${raw}"`)
+  }
+  return raw as Config['routingEngine']
+}
+
 /** Parses and validates the environment; throws ConfigError naming the variable at fault. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const databaseUrl = postgresUrl(env, 'DATABASE_URL')
@@ -91,5 +111,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reportDeadlineDays: integer(env, 'REPORT_DEADLINE_DAYS', 15, 1, 365),
     demoAccounts: boolean(env, 'DEMO_ACCOUNTS', databaseUrl === null),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    routingEngine: routingEngine(env),
+    routingMaxSnapM: integer(env, 'ROUTING_MAX_SNAP_M', 500, 10, 50_000),
+    routingOffRoadKmh: integer(env, 'ROUTING_OFFROAD_KMH', 10, 1, 60),
   }
 }

@@ -10,6 +10,7 @@ import * as m008 from './migrations/008_publication_immutable'
 import * as m009 from './migrations/009_public_reports'
 import * as m010 from './migrations/010_api_tokens'
 import * as m011 from './migrations/011_region_grade'
+import * as m012 from './migrations/012_road_network'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009_public_reports': m009,
   '010_api_tokens': m010,
   '011_region_grade': m011,
+  '012_road_network': m012,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

@@ -11,6 +11,8 @@ import {
 import { bumpDataVersion } from '../../grading/repository'
 import { MAX_K, nearestResources } from './nearest'
 import { nearestResponders, RESPONSE_MEASURE } from './response'
+import { nearestByTime } from '../roads/nearest-time'
+import { routingInfoSchema, timedItemSchema, unreachableSchema } from '../roads/schemas'
 import {
   currentStatus, deleteResource, divisionAt, divisionExists, getResource, insertResource, listResources, replaceResource,
   riskCells, setResourceStatus, type ResourceWrite,
@@ -154,7 +156,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   )
 
   app.get<{
-    Querystring: { lon: number; lat: number; crs: Crs; k: number; kind?: ResourceKind; capability?: Capability; status: ResourceStatus | 'any'; maxDistanceM?: number }
+    Querystring: { lon: number; lat: number; crs: Crs; k: number; kind?: ResourceKind; capability?: Capability; status: ResourceStatus | 'any'; maxDistanceM?: number; by: 'distance' | 'time' }
   }>(
     '/nearest',
     {
@@ -173,6 +175,12 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
             capability: capabilityParam,
             status: { type: 'string', enum: [...RESOURCE_STATUSES, 'any'], default: 'available' },
             maxDistanceM: { type: 'number', exclusiveMinimum: 0, maximum: 20_100_000, description: 'metres' },
+            by: {
+              type: 'string',
+              enum: ['distance', 'time'],
+              default: 'distance',
+              description: 'distance: straight line; time: estimated driving time over the road network (items then carry etaS, roadDistanceM, route)',
+            },
           },
         },
         response: {
@@ -188,9 +196,12 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                   capability: { type: 'string' },
                   status: { type: 'string' },
                   maxDistanceM: { type: 'number' },
+                  by: { type: 'string' },
                 },
               },
-              items: { type: 'array', items: nearestItemSchema },
+              items: { type: 'array', items: timedItemSchema },
+              unreachable: { type: 'array', items: unreachableSchema, description: 'by=time: matching resources no route reaches (see reason)' },
+              routing: routingInfoSchema,
             },
           },
           ...errorResponses,
@@ -198,10 +209,15 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { crs, k, kind, capability, status, maxDistanceM } = request.query
+      const { crs, k, kind, capability, status, maxDistanceM, by } = request.query
       const [lon, lat] = toWgs84(request.query.lon, request.query.lat, crs)
-      const items = await nearestResources(app.db, { lon, lat, k, filter: { kind, capability, status: status === 'any' ? null : status, maxDistanceM } })
-      return { query: { lon, lat, crs, k, kind, capability, status, maxDistanceM }, items }
+      const filter = { kind, capability, status: status === 'any' ? null : status, maxDistanceM }
+      if (by === 'time') {
+        const { items, unreachable, ...routing } = await nearestByTime(app.db, app.roads, { lon, lat, k, filter })
+        return { query: { lon, lat, crs, k, kind, capability, status, maxDistanceM, by }, items, unreachable, routing }
+      }
+      const items = await nearestResources(app.db, { lon, lat, k, filter })
+      return { query: { lon, lat, crs, k, kind, capability, status, maxDistanceM, by }, items }
     },
   )
 

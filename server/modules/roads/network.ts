@@ -1,0 +1,196 @@
+/**
+ * The road network in the database (docs/domain.md §6): writing edges with their topology and
+ * travel times, the network version engines and caches key on, and snapping points to the network.
+ */
+import type { Knex } from 'knex'
+import type { RoadClass } from '../../domain/roads'
+
+/** One road edge to store: a line between two junctions (or dead ends), WGS 84 degrees. */
+export interface RoadWrite {
+  roadClass: RoadClass
+  name?: string | null
+  /** Posted limit, km/h; null → the class default. */
+  maxspeedKmh?: number | null
+  /** Traffic runs only in the direction of `coordinates`. */
+  oneway?: boolean
+  coordinates: Array<[number, number]>
+  osmWayId?: number | null
+  synthetic?: boolean
+}
+
+/** Vertex key: the coordinates rounded to 1e-7° (≈ 1 cm), so end points that coincide join. */
+export function vertexKey([lon, lat]: [number, number]): string {
+  return `${Math.round(lon * 1e7)},${Math.round(lat * 1e7)}`
+}
+
+/** Rows per INSERT statement (keeps the bound JSON parameter a few megabytes at most). */
+const CHUNK = 5000
+
+/**
+ * Stores edges with their topology (end points become vertices, shared with existing ones when
+ * they coincide) and travel times from their class. Run it in the caller's transaction, then
+ * `bumpNetworkVersion`. Returns the number of edges stored.
+ */
+export async function insertRoads(trx: Knex | Knex.Transaction, roads: readonly RoadWrite[]): Promise<number> {
+  let stored = 0
+  for (let at = 0; at < roads.length; at += CHUNK) {
+    const rows = roads.slice(at, at + CHUNK).map((r) => {
+      const first = r.coordinates[0]!
+      const last = r.coordinates[r.coordinates.length - 1]!
+      return {
+        cls: r.roadClass,
+        name: r.name ?? null,
+        maxspeed: r.maxspeedKmh ?? null,
+        oneway: r.oneway ?? false,
+        osm: r.osmWayId ?? null,
+        synthetic: r.synthetic ?? false,
+        geom: JSON.stringify({ type: 'LineString', coordinates: r.coordinates }),
+        skey: vertexKey(first), slon: first[0], slat: first[1],
+        tkey: vertexKey(last), tlon: last[0], tlat: last[1],
+      }
+    })
+    const json = JSON.stringify(rows)
+    await trx.raw(
+      `INSERT INTO road_vertex (key, geom)
+       SELECT DISTINCT ON (key) key, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+       FROM (SELECT r.skey AS key, r.slon AS lon, r.slat AS lat FROM jsonb_to_recordset(?::jsonb) AS r(skey text, slon float8, slat float8)
+             UNION ALL
+             SELECT r.tkey, r.tlon, r.tlat FROM jsonb_to_recordset(?::jsonb) AS r(tkey text, tlon float8, tlat float8)) p
+       ON CONFLICT (key) DO NOTHING`,
+      [json, json],
+    )
+    const result = await trx.raw(
+      `INSERT INTO road_edge (source, target, road_class, name, maxspeed_kmh, oneway, length_m, speed_kmh, cost_s, reverse_cost_s, osm_way_id, synthetic, geom)
+       SELECT vs.id, vt.id, r.cls, r.name, r.maxspeed, r.oneway, e.length_m, e.speed, e.length_m / (e.speed / 3.6),
+              CASE WHEN r.oneway THEN -1 ELSE e.length_m / (e.speed / 3.6) END, r.osm, r.synthetic, e.geom
+       FROM jsonb_to_recordset(?::jsonb) AS r(cls text, name text, maxspeed real, oneway boolean, osm bigint, synthetic boolean, geom text, skey text, tkey text)
+       JOIN road_class c ON c.class = r.cls
+       JOIN road_vertex vs ON vs.key = r.skey
+       JOIN road_vertex vt ON vt.key = r.tkey
+       CROSS JOIN LATERAL (SELECT g AS geom, ST_Length(g::geography) AS length_m, (coalesce(r.maxspeed, c.default_speed_kmh) * c.emergency_factor)::float8 AS speed
+                           FROM ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326) AS g) e`,
+      [json],
+    )
+    stored += (result as { rowCount: number }).rowCount
+  }
+  return stored
+}
+
+/** Recomputes every edge's speed and travel times from its class (after a class's speeds change). */
+export async function recomputeTravelTimes(trx: Knex | Knex.Transaction): Promise<void> {
+  await trx.raw(
+    `UPDATE road_edge e SET speed_kmh = s.speed, cost_s = e.length_m / (s.speed / 3.6),
+            reverse_cost_s = CASE WHEN e.oneway THEN -1 ELSE e.length_m / (s.speed / 3.6) END
+     FROM road_class c, LATERAL (SELECT (coalesce(e.maxspeed_kmh, c.default_speed_kmh) * c.emergency_factor)::float8 AS speed) s
+     WHERE c.class = e.road_class`,
+  )
+}
+
+/** Removes every edge and vertex (before replacing the whole network). */
+export async function clearNetwork(trx: Knex | Knex.Transaction): Promise<void> {
+  await trx.raw('DELETE FROM road_edge')
+  await trx.raw('DELETE FROM road_vertex')
+}
+
+/** Marks the network changed: engines reload their graph and cached isochrones are dropped. */
+export async function bumpNetworkVersion(trx: Knex | Knex.Transaction): Promise<number> {
+  const { rows } = await trx.raw<{ rows: Array<{ version: string }> }>(
+    'UPDATE road_network SET version = version + 1, updated_at = now() WHERE id = 1 RETURNING version',
+  )
+  return Number(rows[0]!.version)
+}
+
+export async function networkVersion(db: Knex): Promise<number> {
+  const { rows } = await db.raw<{ rows: Array<{ version: string }> }>('SELECT version FROM road_network WHERE id = 1')
+  return Number(rows[0]?.version ?? 0)
+}
+
+export interface NetworkSummary {
+  version: number
+  edges: number
+  vertices: number
+  /** Highest emergency speed on any edge, km/h (0 without edges): the bound of the search radius. */
+  maxSpeedKmh: number
+  /** [minLon, minLat, maxLon, maxLat], or null without edges. */
+  bbox: [number, number, number, number] | null
+  /** Sum of the edges' lengths, metres. */
+  totalLengthM: number
+}
+
+export async function networkSummary(db: Knex): Promise<NetworkSummary> {
+  const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+    `SELECT (SELECT version FROM road_network WHERE id = 1) AS version, count(*) AS edges,
+            (SELECT count(*) FROM road_vertex) AS vertices, coalesce(max(speed_kmh), 0) AS max_speed,
+            ST_XMin(ST_Extent(geom)) AS x0, ST_YMin(ST_Extent(geom)) AS y0, ST_XMax(ST_Extent(geom)) AS x1, ST_YMax(ST_Extent(geom)) AS y1,
+            coalesce(sum(length_m), 0) AS total_m
+     FROM road_edge`,
+  )
+  const r = rows[0]!
+  return {
+    version: Number(r.version),
+    edges: Number(r.edges),
+    vertices: Number(r.vertices),
+    maxSpeedKmh: Number(r.max_speed),
+    bbox: r.x0 === null ? null : [Number(r.x0), Number(r.y0), Number(r.x1), Number(r.y1)],
+    totalLengthM: Number(r.total_m),
+  }
+}
+
+/**
+ * A point placed on the network: its nearest edge, where along it (`fraction` of the way from
+ * `source` to `target`), and the straight off-road leg between the point and that place.
+ */
+export interface Snap {
+  edge: number
+  source: number
+  target: number
+  /** 0 at `source`, 1 at `target`. */
+  fraction: number
+  /** Seconds from `source` to `target` along the whole edge, and back (-1: one-way). */
+  costS: number
+  reverseCostS: number
+  lengthM: number
+  /** Straight distance from the point to its place on the edge, metres. */
+  offRoadM: number
+  /** The place on the edge, WGS 84 degrees. */
+  lon: number
+  lat: number
+}
+
+/**
+ * Snaps each point to its nearest edge (by geodesic distance among the 4 nearest by the index),
+ * or null when the network is empty. One statement for all points.
+ */
+export async function snapPoints(db: Knex, points: ReadonlyArray<{ lon: number; lat: number }>): Promise<Array<Snap | null>> {
+  if (points.length === 0) return []
+  const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+    `SELECT p.i, s.*
+     FROM (SELECT j.i, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS pt
+           FROM jsonb_to_recordset(?::jsonb) AS j(i integer, lon float8, lat float8)) p
+     CROSS JOIN LATERAL (
+       SELECT c.id, c.source, c.target, c.cost_s, c.reverse_cost_s, c.length_m, c.fraction,
+              ST_X(c.at) AS lon, ST_Y(c.at) AS lat, ST_Distance(p.pt::geography, c.at::geography) AS off_m
+       FROM (SELECT e.id, e.source, e.target, e.cost_s, e.reverse_cost_s, e.length_m, l.fraction, ST_LineInterpolatePoint(e.geom, l.fraction) AS at
+             FROM (SELECT * FROM road_edge ORDER BY geom <-> p.pt LIMIT 4) e
+             CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(e.geom, p.pt) AS fraction) l) c
+       ORDER BY off_m, c.id LIMIT 1) s
+     ORDER BY p.i`,
+    [JSON.stringify(points.map((p, i) => ({ i, lon: p.lon, lat: p.lat })))],
+  )
+  const out: Array<Snap | null> = points.map(() => null)
+  for (const r of rows) {
+    out[Number(r.i)] = {
+      edge: Number(r.id),
+      source: Number(r.source),
+      target: Number(r.target),
+      fraction: Number(r.fraction),
+      costS: Number(r.cost_s),
+      reverseCostS: Number(r.reverse_cost_s),
+      lengthM: Number(r.length_m),
+      offRoadM: Number(r.off_m),
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+    }
+  }
+  return out
+}

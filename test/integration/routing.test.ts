@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { buildApp } from '../../server/app'
+import { loadConfig } from '../../server/config'
+import type { RoadClass } from '../../server/domain/roads'
+import { createInProcessEngine } from '../../server/modules/roads/in-process'
+import { bumpNetworkVersion, insertRoads, snapPoints } from '../../server/modules/roads/network'
+import { createPgRoutingEngine } from '../../server/modules/roads/pgrouting'
+import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { injectSignedIn } from '../helpers/auth'
+
+// A hand-built town on a river (metres east/north of an origin in Shenyang): a road along each
+// bank, ONE bridge 2 km east, streets up and down from the bank roads, a one-way street, a street
+// on an island with no bridge, and a resource 4 km from any road. Every expected time below is
+// computed by hand from the lengths and speeds (emergency speed = limit × class factor).
+
+const ORIGIN = { lon: 123.4, lat: 41.8 }
+const RAD = Math.PI / 180
+/** Metres per degree at the origin's latitude (series for the WGS 84 ellipsoid). */
+const M_PER_DEG_LAT = 111132.954 - 559.822 * Math.cos(2 * ORIGIN.lat * RAD) + 1.175 * Math.cos(4 * ORIGIN.lat * RAD)
+const M_PER_DEG_LON = 111412.84 * Math.cos(ORIGIN.lat * RAD) - 93.5 * Math.cos(3 * ORIGIN.lat * RAD)
+const at = (x: number, y: number): [number, number] => [ORIGIN.lon + x / M_PER_DEG_LON, ORIGIN.lat + y / M_PER_DEG_LAT]
+
+/** Emergency speeds, m/s: bank roads primary 50 km/h × 1.1, bridge secondary 40 × 1.1, streets residential 30 × 1.2. */
+const BANK = (50 * 1.1) / 3.6
+const BRIDGE = (40 * 1.1) / 3.6
+const STREET = (30 * 1.2) / 3.6
+
+type Line = { cls: RoadClass; maxspeed?: number; oneway?: boolean; from: [number, number]; to: [number, number] }
+const ROADS: Line[] = [
+  // north bank road y = 200, split at every junction
+  ...[[-3000, -2500], [-2500, 0], [0, 1000], [1000, 2000], [2000, 3000]].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, 200] as [number, number], to: [b!, 200] as [number, number] })),
+  // south bank road y = -200
+  ...[[-3000, 0], [0, 2000], [2000, 3000]].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, -200] as [number, number], to: [b!, -200] as [number, number] })),
+  { cls: 'secondary', maxspeed: 40, from: [2000, -200], to: [2000, 200] }, // the bridge
+  { cls: 'residential', from: [0, 200], to: [0, 600] }, // the incident's street
+  { cls: 'residential', from: [0, -200], to: [0, -600] }, // A's street, south bank
+  { cls: 'residential', from: [-2500, 200], to: [-2500, 1000] }, // B's street
+  { cls: 'residential', oneway: true, from: [1000, 200], to: [1000, 1000] }, // C's street: one-way northbound
+  { cls: 'residential', from: [1000, 1000], to: [-2500, 1000] }, // the back street
+  { cls: 'residential', from: [-1000, -400], to: [-1000, -800] }, // island: joins nothing
+]
+
+const INCIDENT = at(0, 400)
+/** Hand-computed arrival times, seconds. */
+const EXPECTED = {
+  // A (0,-400): 200 m street, 2000 m south bank, 400 m bridge, 2000 m north bank, 200 m street
+  A: 200 / STREET + 2000 / BANK + 400 / BRIDGE + 2000 / BANK + 200 / STREET,
+  // B (-2500,600): 400 m down its street, 2500 m along the north bank, 200 m up
+  B: 400 / STREET + 2500 / BANK + 200 / STREET,
+  // C (1000,600): may not drive south; 400 m north, 3500 m back street, 800 m down B's street, 2500 m bank, 200 m up
+  C: 400 / STREET + 3500 / STREET + 800 / STREET + 2500 / BANK + 200 / STREET,
+}
+const RESOURCES = {
+  A: at(0, -400), // 800 m from the incident in a straight line, across the river
+  B: at(-2500, 600),
+  C: at(1000, 600),
+  D: at(-1000, -600), // on the island
+  E: at(0, 5000), // 4.4 km from the nearest road
+}
+
+let scratch: ScratchDatabase
+let app: FastifyInstance
+let db: Knex
+const ids: Record<string, number> = {}
+
+beforeAll(async () => {
+  scratch = await openScratch(inject('serverUrl'), 'riskmap_route')
+  app = await buildApp({
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    database: { url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 },
+  })
+  await injectSignedIn(app)
+  db = app.db
+  await db.transaction(async (trx) => {
+    await insertRoads(trx, ROADS.map((r) => ({ roadClass: r.cls, maxspeedKmh: r.maxspeed ?? null, oneway: r.oneway ?? false, coordinates: [at(...r.from), at(...r.to)] })))
+    await bumpNetworkVersion(trx)
+  })
+  for (const [name, [lon, lat]] of Object.entries(RESOURCES)) {
+    const { rows } = await db.raw<{ rows: Array<{ id: string }> }>(
+      `INSERT INTO resource (name, kind, status, capabilities, team_type, headcount, geom)
+       VALUES (?, 'rescue_team', 'available', ARRAY['fire'], '消防', 20, ST_SetSRID(ST_MakePoint(?, ?), 4326)) RETURNING id`,
+      [`队伍${name}`, lon, lat],
+    )
+    ids[name] = Number(rows[0]!.id)
+  }
+}, 180_000)
+
+afterAll(async () => {
+  await app?.close()
+  await scratch?.drop()
+})
+
+interface TimedItem { id: number; etaS: number; distanceM: number; roadDistanceM: number; route: { type: string; coordinates: number[][] } | null; snap: { offRoadM: number } }
+interface TimedBody {
+  items: TimedItem[]
+  unreachable: Array<{ id: number; reason: string; offRoadM: number | null }>
+  routing: { engine: string; incident: { offRoadM: number; fraction: number }; search: { maxDrivingS: number | null } }
+}
+
+async function nearest(query: string, expectStatus = 200) {
+  const res = await app.inject(`/api/resources/nearest?lon=${INCIDENT[0]}&lat=${INCIDENT[1]}&capability=fire&${query}`)
+  expect(res.statusCode, res.body).toBe(expectStatus)
+  return res.json()
+}
+
+describe('nearest by travel time on a river town with one bridge', () => {
+  it('ranks by time differently from the straight line, with hand-computed times within 1 %', async () => {
+    const byDistance = (await nearest('k=3')) as { items: Array<{ id: number }> }
+    expect(byDistance.items.map((i) => i.id)).toEqual([ids.A, ids.C, ids.D])
+    const body = (await nearest('k=5&by=time')) as TimedBody
+    expect(body.routing.engine).toBe(scratch.embedded ? 'in-process' : 'pgrouting')
+    expect(body.routing.incident.offRoadM).toBeLessThan(0.5)
+    // B is 2.5 km away but on this bank: first. A is 800 m away across the river: second. C is
+    // 1 km away but its one-way street sends it round the back: last.
+    expect(body.items.map((i) => i.id)).toEqual([ids.B, ids.A, ids.C])
+    for (const item of body.items) {
+      const name = Object.keys(ids).find((n) => ids[n] === item.id) as 'A' | 'B' | 'C'
+      expect(Math.abs(item.etaS - EXPECTED[name]) / EXPECTED[name], `${name}: ${item.etaS} s vs ${EXPECTED[name]} s`).toBeLessThan(0.01)
+      expect(item.snap.offRoadM).toBeLessThan(0.5)
+      expect(item.route?.type).toMatch(/LineString/)
+    }
+    const a = body.items.find((i) => i.id === ids.A)!
+    expect(Math.abs(a.roadDistanceM - 4800) / 4800).toBeLessThan(0.01)
+    expect(a.distanceM).toBeLessThan(810)
+    // A's route crosses the bridge at x = 2000 m
+    const coords = a.route!.type === 'LineString' ? a.route!.coordinates : (a.route!.coordinates as unknown as number[][][]).flat()
+    expect(Math.max(...coords.map((c) => c[0]!))).toBeCloseTo(at(2000, 0)[0], 5)
+  })
+
+  it('reports the island resource as unreachable and the far one as off the network, not hidden', async () => {
+    const body = (await nearest('k=5&by=time')) as TimedBody
+    expect(body.items.map((i) => i.id)).not.toContain(ids.D)
+    const d = body.unreachable.find((u) => u.id === ids.D)
+    expect(d?.reason).toBe('no_route')
+    const e = body.unreachable.find((u) => u.id === ids.E)
+    expect(e?.reason).toBe('off_network')
+    expect(e!.offRoadM!).toBeGreaterThan(3900)
+  })
+
+  it('refuses an incident outside the network, and k out of range, naming the parameter; by=distance still answers there', async () => {
+    const far = at(0, 8000)
+    const res = await app.inject(`/api/resources/nearest?lon=${far[0]}&lat=${far[1]}&by=time`)
+    expect(res.statusCode).toBe(422)
+    expect(res.json().error.code).toBe('outside_network')
+    expect(res.json().error.message).toMatch(/from the nearest road/)
+    expect((await app.inject(`/api/resources/nearest?lon=${far[0]}&lat=${far[1]}`)).statusCode).toBe(200)
+    const bad = await app.inject(`/api/resources/nearest?lon=${INCIDENT[0]}&lat=${INCIDENT[1]}&by=time&k=0`)
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().error.details[0].field).toBe('k')
+    const badBy = await app.inject(`/api/resources/nearest?lon=${INCIDENT[0]}&lat=${INCIDENT[1]}&by=fastest`)
+    expect(badBy.statusCode).toBe(400)
+    expect(badBy.json().error.details[0].field).toBe('by')
+  })
+
+  it('gives the same times on both engines (pgRouting only on a real server)', async () => {
+    const [incident] = await snapPoints(db, [{ lon: INCIDENT[0], lat: INCIDENT[1] }])
+    const origins = (await snapPoints(db, [RESOURCES.A, RESOURCES.B, RESOURCES.C, RESOURCES.D].map(([lon, lat]) => ({ lon, lat })))).map((s) => s!)
+    const engines = [createInProcessEngine(db)]
+    if (!scratch.embedded) engines.push(createPgRoutingEngine(db, async () => (55 / 3.6)))
+    const results = await Promise.all(engines.map((e) => e.routesTo(incident!, origins, Infinity)))
+    for (const routes of results) {
+      expect(routes[3]).toBeNull() // the island
+      ;(['A', 'B', 'C'] as const).forEach((name, i) => {
+        expect(Math.abs(routes[i]!.graphTimeS - EXPECTED[name]) / EXPECTED[name]).toBeLessThan(0.01)
+      })
+    }
+    if (results.length === 2) {
+      results[0]!.forEach((r, i) => {
+        expect(results[1]![i] === null).toBe(r === null)
+        if (r) expect(Math.abs(results[1]![i]!.graphTimeS - r.graphTimeS)).toBeLessThan(1e-6)
+        if (r) expect(results[1]![i]!.pieces.map((p) => p.edge)).toEqual(r.pieces.map((p) => p.edge))
+      })
+      // a bounded search finds only what arrives within the bound, on both engines alike
+      const bounded = await Promise.all(engines.map((e) => e.routesTo(incident!, origins, EXPECTED.A - 1)))
+      expect(bounded[0]!.map((r) => r !== null)).toEqual([false, true, false, false])
+      expect(bounded[1]!.map((r) => r !== null)).toEqual([false, true, false, false])
+    }
+  })
+
+  it('reloads the in-process graph when the network changes: a second bridge next to the incident makes A first', async () => {
+    await db.transaction(async (trx) => {
+      await insertRoads(trx, [{ roadClass: 'secondary', maxspeedKmh: 40, coordinates: [at(0, -200), at(0, 200)] }])
+      await bumpNetworkVersion(trx)
+    })
+    try {
+      const body = (await nearest('k=2&by=time')) as TimedBody
+      expect(body.items.map((i) => i.id)).toEqual([ids.A, ids.B])
+      const eta = 200 / STREET + 400 / BRIDGE + 200 / STREET
+      expect(Math.abs(body.items[0]!.etaS - eta) / eta).toBeLessThan(0.01)
+    } finally {
+      await db.transaction(async (trx) => {
+        await trx.raw("DELETE FROM road_edge WHERE road_class = 'secondary' AND id = (SELECT max(id) FROM road_edge)")
+        await bumpNetworkVersion(trx)
+      })
+    }
+  })
+})
