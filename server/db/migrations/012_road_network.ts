@@ -38,6 +38,7 @@ export async function up(knex: Knex): Promise<void> {
       geom           geometry(LineString, 4326) NOT NULL
     );
     CREATE INDEX road_edge_geom_idx ON road_edge USING gist (geom);
+    CREATE INDEX road_vertex_geom_idx ON road_vertex USING gist (geom);
     CREATE INDEX road_edge_source_idx ON road_edge (source);
     CREATE INDEX road_edge_target_idx ON road_edge (target);
     CREATE TABLE road_network (
