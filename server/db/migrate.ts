@@ -11,6 +11,7 @@ import * as m009 from './migrations/009_public_reports'
 import * as m010 from './migrations/010_api_tokens'
 import * as m011 from './migrations/011_region_grade'
 import * as m012 from './migrations/012_road_network'
+import * as m013 from './migrations/013_register_unknowns'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010_api_tokens': m010,
   '011_region_grade': m011,
   '012_road_network': m012,
+  '013_register_unknowns': m013,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

@@ -10,8 +10,8 @@ import { highHazardIndustry } from './tier'
 export type HiddenDangerStatus = 'open' | 'rectified' | 'verified'
 
 export interface EnterpriseLevelInput {
-  /** Industry code from `rules.industries`. */
-  industry: string
+  /** Industry code from `rules.industries`; null when the register did not give a known one. */
+  industry: string | null
   /** High-hazard by explicit flag; an industry in `rules.enterprise.highHazardIndustries` is high-hazard too. */
   highHazard: boolean
   majorHazards: Array<{ id: number; level: Level }>
@@ -66,7 +66,7 @@ function checkLevels(list: Array<{ id: number; level: Level }>, field: string): 
  * Throws `invalid()` for an unknown industry, a level outside 0..4 or an unknown hidden-danger status.
  */
 export function enterpriseLevel(input: EnterpriseLevelInput, rules: RuleSet = DEFAULT_RULES): EnterpriseLevelResult {
-  if (industryByCode(input.industry, rules) === undefined) {
+  if (input.industry !== null && industryByCode(input.industry, rules) === undefined) {
     throw invalid('industry', `unknown industry code "${input.industry}"; expected one of ${rules.industries.map((i) => i.code).join(', ')}`)
   }
   checkLevels(input.majorHazards, 'majorHazards')
@@ -123,11 +123,12 @@ export function enterpriseLevel(input: EnterpriseLevelInput, rules: RuleSet = DE
     }
   }
 
-  const byIndustry = highHazardIndustry(input.industry, rules)
+  const byIndustry = input.industry !== null && highHazardIndustry(input.industry, rules)
   const isHigh = input.highHazard || byIndustry
   const level: Level = isHigh ? rules.enterprise.baselineHighHazard : rules.enterprise.baselineOther
-  const why = isHigh ? (byIndustry ? `high-hazard industry ${input.industry}` : 'flagged high-hazard') : 'not high-hazard'
-  const whyZh = isHigh ? (byIndustry ? `高危行业（${industryByCode(input.industry, rules)?.zh}）` : '标记为高危企业') : '非高危行业'
+  // An unknown industry that is not flagged counts as not high-hazard for the baseline, and says so.
+  const why = isHigh ? (byIndustry ? `high-hazard industry ${input.industry}` : 'flagged high-hazard') : input.industry === null ? 'industry unknown, not flagged high-hazard' : 'not high-hazard'
+  const whyZh = isHigh ? (byIndustry ? `高危行业（${industryByCode(input.industry!, rules)?.zh}）` : '标记为高危企业') : input.industry === null ? '行业未知且未标记高危' : '非高危行业'
   return {
     level,
     inherentLevel,

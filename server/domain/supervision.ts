@@ -4,7 +4,7 @@
  * industry needs, a named responsible person and a tier. The specialist table lives here, in one place;
  * the database keeps each specialist department's field in `department.specialty` (migration 007).
  */
-import { supervisionTier, type SupervisionTier, type SupervisionTierInput, type SupervisionTierResult } from './tier'
+import { tierWithUnknowns, type PartialTierInput, type PartialTierResult, type SupervisionTier } from './tier'
 
 /** The fields of specialist supervision; `department.specialty` takes only these (migration 007's CHECK). */
 export const SPECIALTIES = ['fire', 'special_equipment'] as const
@@ -60,13 +60,16 @@ export interface CoverageGap {
 }
 
 export interface CoverageInput {
-  industry: string
+  /** null: the register did not say (or said something the classification does not know). */
+  industry: string | null
   centralVertical: boolean
   industryDepartmentId: number | null
   /** The enterprise's specialist departments with their stored field (null: none stated, covers nothing). */
   specialistDepartments: Array<{ specialty: string | null }>
   responsiblePerson: string | null
   tier: SupervisionTier | null
+  /** The stored tier reason; an undetermined tier's reason names the unknown attributes. */
+  tierReason?: string | null
 }
 
 /** What an enterprise lacks for full coverage; none for one under central vertical supervision (excluded). */
@@ -75,13 +78,14 @@ export function coverageGaps(e: CoverageInput): CoverageGap[] {
   const gaps: CoverageGap[] = []
   if (e.industryDepartmentId === null) gaps.push({ kind: 'industry_department', message: 'no industry supervising department' })
   const covered = new Set(e.specialistDepartments.map((d) => d.specialty))
-  for (const code of SPECIALIST_NEEDS[e.industry] ?? []) {
+  for (const code of (e.industry === null ? undefined : SPECIALIST_NEEDS[e.industry]) ?? []) {
     if (covered.has(code)) continue
     const field = SPECIALIST_FIELDS.find((f) => f.code === code)!
     gaps.push({ kind: 'specialist_department', specialty: code, message: `no specialist department for ${field.en} (${field.zh}), which ${e.industry} needs` })
   }
   if (e.responsiblePerson === null || e.responsiblePerson.trim() === '') gaps.push({ kind: 'responsible_person', message: 'no named responsible person' })
-  if (e.tier === null) gaps.push({ kind: 'tier', message: 'no supervision tier' })
+  // An undetermined tier (attributes the register left unknown) is a gap like a missing one.
+  if (e.tier === null) gaps.push({ kind: 'tier', message: e.tierReason?.startsWith('undetermined') ? `supervision tier ${e.tierReason}` : 'no supervision tier' })
   return gaps
 }
 
@@ -95,8 +99,8 @@ export interface StoredTier {
 }
 
 export interface ResolvedTier extends StoredTier {
-  /** What the rule alone gives, shown next to an explicit assignment. */
-  rule: SupervisionTierResult
+  /** What the rule alone gives, shown next to an explicit assignment (undetermined when attributes are unknown). */
+  rule: PartialTierResult
   /** True when the stored tier differs from this result and must be written. */
   changed: boolean
 }
@@ -110,8 +114,8 @@ export function explicitTierReason(reason: string, by: string, on: string): stri
  * The tier an enterprise should have: an explicit assignment stays as it is (the rule never overrides
  * it); otherwise the rule's tier and reason. `delegateOutletsToCounty` is the deployment option of the rule.
  */
-export function resolveTier(input: SupervisionTierInput, stored: StoredTier): ResolvedTier {
-  const rule = supervisionTier(input)
+export function resolveTier(input: PartialTierInput, stored: StoredTier): ResolvedTier {
+  const rule = tierWithUnknowns(input)
   if (stored.source === 'explicit') return { ...stored, rule, changed: false }
   const changed = stored.tier !== rule.tier || stored.reason !== rule.reason || stored.source !== 'rule'
   return { tier: rule.tier, source: 'rule', reason: rule.reason, rule, changed }

@@ -30,8 +30,21 @@ export interface SupervisionTierResult {
   reason: string
 }
 
-const AFFILIATIONS: readonly Affiliation[] = ['central', 'province', 'city', 'county', 'township']
-const SCALES: readonly EnterpriseScale[] = ['large', 'medium', 'small', 'micro']
+/** What a register may leave unknown: affiliation, scale and whether the enterprise is high-hazard. */
+export interface PartialTierInput extends Omit<SupervisionTierInput, 'affiliation' | 'scale' | 'highHazard'> {
+  affiliation: Affiliation | null
+  scale: EnterpriseScale | null
+  /** null: neither flagged nor known from the industry. */
+  highHazard: boolean | null
+}
+
+export interface PartialTierResult extends SupervisionTierResult {
+  /** True when the unknown attributes decide the tier: `tier` is then null and `reason` names them. */
+  undetermined: boolean
+}
+
+export const AFFILIATIONS: readonly Affiliation[] = ['central', 'province', 'city', 'county', 'township']
+export const SCALES: readonly EnterpriseScale[] = ['large', 'medium', 'small', 'micro']
 
 /** True when the industry code is high-hazard under the rule set (hazardous chemicals, mining, fireworks, metal smelting). */
 export function highHazardIndustry(industry: string, rules: RuleSet = DEFAULT_RULES): boolean {
@@ -71,4 +84,33 @@ export function supervisionTier(input: SupervisionTierInput): SupervisionTierRes
     return { tier: 'county', excluded: false, reason: 'affiliated to the county level' }
   }
   return { tier: 'township', excluded: false, reason: `${input.scale} enterprise, not high-hazard, affiliated to the ${input.affiliation} level` }
+}
+
+/**
+ * The tier when a register leaves attributes unknown (docs/domain.md §5): the rule is applied for
+ * every value the unknown attributes could take; when all give the same tier, that is the tier
+ * (e.g. a city-affiliated enterprise is city-tier whatever its scale), otherwise the tier is
+ * undetermined and the reason names what is missing. Nothing unknown is guessed.
+ */
+export function tierWithUnknowns(input: PartialTierInput): PartialTierResult {
+  const unknown: string[] = []
+  if (input.affiliation === null) unknown.push('affiliation')
+  if (input.scale === null) unknown.push('scale')
+  if (input.highHazard === null) unknown.push('high-hazard (industry unknown)')
+  const outcomes = new Map<string, SupervisionTierResult>()
+  for (const affiliation of input.affiliation === null ? AFFILIATIONS : [input.affiliation]) {
+    for (const scale of input.scale === null ? SCALES : [input.scale]) {
+      for (const highHazard of input.highHazard === null ? [false, true] : [input.highHazard]) {
+        const r = supervisionTier({ ...input, affiliation, scale, highHazard })
+        outcomes.set(r.excluded ? 'excluded' : r.tier!, r)
+      }
+    }
+  }
+  if (outcomes.size === 1) {
+    const only = [...outcomes.values()][0]!
+    if (unknown.length === 0) return { ...only, undetermined: false }
+    return { tier: only.tier, excluded: only.excluded, undetermined: false, reason: `${only.reason} (whatever the unknown ${unknown.join(', ')})` }
+  }
+  const possible = [...outcomes.keys()].sort()
+  return { tier: null, excluded: false, undetermined: true, reason: `undetermined: ${unknown.join(', ')} unknown (the rule gives ${possible.join(' or ')} depending on them)` }
 }

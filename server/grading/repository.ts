@@ -32,7 +32,7 @@ export async function lockGrading(trx: Knex.Transaction): Promise<void> {
 
 interface EnterpriseRow {
   id: string
-  industry: string
+  industry: string | null
   high_hazard: boolean
   report_due_at: string | null
   impact_radius_m: number | null

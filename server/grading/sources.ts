@@ -13,7 +13,7 @@ export type PointSourceKind = 'enterprise' | 'major_hazard' | 'safety_risk' | 'h
 /** An enterprise and every record that grades it, as loaded from the database. */
 export interface EnterpriseRecords {
   id: number
-  industry: string
+  industry: string | null
   highHazard: boolean
   /** When the enterprise's next risk report is due; past it the enterprise is overdue (its data stale). */
   reportDueAt: Date | null

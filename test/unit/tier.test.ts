@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../server/errors'
-import { highHazardIndustry, supervisionTier, type SupervisionTierInput } from '../../server/domain/tier'
+import { highHazardIndustry, supervisionTier, tierWithUnknowns, type SupervisionTierInput } from '../../server/domain/tier'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -57,5 +57,32 @@ describe('highHazardIndustry', () => {
   ]
   it.each(cases)('%s → %s', (industry, expected) => {
     expect(highHazardIndustry(industry)).toBe(expected)
+  })
+})
+
+describe('tier with unknown attributes (a register as it is)', () => {
+  const base = { centralVertical: false, isOutlet: false, delegateOutletsToCounty: true }
+  it('is determined when every possible value gives the same tier', () => {
+    const r = tierWithUnknowns({ ...base, affiliation: 'city', scale: null, highHazard: null })
+    expect(r).toMatchObject({ tier: 'city', undetermined: false, excluded: false })
+    expect(r.reason).toMatch(/whatever the unknown scale, high-hazard/)
+    expect(tierWithUnknowns({ ...base, affiliation: 'county', scale: 'large', highHazard: false })).toMatchObject({ tier: 'county', undetermined: false })
+    expect(tierWithUnknowns({ ...base, centralVertical: true, affiliation: null, scale: null, highHazard: null })).toMatchObject({ tier: null, excluded: true, undetermined: false })
+  })
+  it('is undetermined, naming what is missing and what it could be, when the unknowns decide', () => {
+    const r = tierWithUnknowns({ ...base, affiliation: null, scale: null, highHazard: true })
+    expect(r).toMatchObject({ tier: null, excluded: false, undetermined: true })
+    expect(r.reason).toBe('undetermined: affiliation, scale unknown (the rule gives city or county depending on them)')
+    expect(tierWithUnknowns({ ...base, affiliation: 'township', scale: null, highHazard: false }).reason).toMatch(/^undetermined: scale unknown \(the rule gives county or township/)
+  })
+  it('agrees with the rule when nothing is unknown', () => {
+    for (const affiliation of ['central', 'province', 'city', 'county', 'township'] as const) {
+      for (const scale of ['large', 'medium', 'small', 'micro'] as const) {
+        for (const highHazard of [false, true]) {
+          const full = supervisionTier({ ...base, affiliation, scale, highHazard })
+          expect(tierWithUnknowns({ ...base, affiliation, scale, highHazard })).toEqual({ ...full, undetermined: false })
+        }
+      }
+    }
   })
 })

@@ -50,7 +50,7 @@ export async function getEnterprise(db: Knex, id: number) {
     .leftJoin('mgmt_grid as g', 'g.id', 'e.mgmt_grid_id')
     .select(LIST_COLUMNS)
     .select(
-      'e.affiliation', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address', 'e.responsible_person',
+      'e.affiliation', 'e.industry_source', 'e.industry_class', 'e.located_by', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address', 'e.responsible_person',
       'e.responsible_phone', 'e.inherent_level', 'e.level_reason', 'e.last_reported_at', 'e.report_due_at',
       'd.name as division_name', 'dep.name as industry_department', 'g.name as mgmt_grid_name',
     )

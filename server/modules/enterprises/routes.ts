@@ -7,9 +7,9 @@ const summaryProperties = {
   id: { type: 'integer' },
   uscc: { type: 'string' },
   name: { type: 'string' },
-  industry: { type: 'string' },
+  industry: { type: ['string', 'null'], description: 'null: unknown (the register gave none the GB/T 4754 table knows)' },
   highHazard: { type: 'boolean' },
-  scale: { type: 'string' },
+  scale: { type: ['string', 'null'] },
   tier: { type: ['string', 'null'] },
   divisionCode: { type: 'string' },
   mgmtGridId: { type: ['integer', 'null'] },
@@ -20,7 +20,10 @@ const summaryProperties = {
 
 const detailProperties = {
   ...summaryProperties,
-  affiliation: { type: 'string' },
+  affiliation: { type: ['string', 'null'] },
+  industrySource: { type: ['string', 'null'], description: 'the industry as the register wrote it' },
+  industryClass: { type: ['string', 'null'], description: 'the GB/T 4754 code it resolved to, e.g. C26' },
+  locatedBy: { type: 'string', enum: ['point', 'division'], description: 'division: placed at the division its address names, an approximate location' },
   centralVertical: { type: 'boolean' },
   tierSource: { type: 'string' },
   tierReason: { type: ['string', 'null'] },

@@ -29,7 +29,7 @@ export interface CoverageItem {
   uscc: string
   divisionCode: string
   countyCode: string
-  industry: string
+  industry: string | null
   tier: SupervisionTier | null
   gaps: CoverageGap[]
 }
@@ -44,7 +44,7 @@ export async function coverageReport(db: Knex, division: string | undefined) {
     })
     .orderBy('e.id')
     .select(
-      'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier',
+      'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier', 'e.tier_reason',
       db.raw(`coalesce((SELECT json_agg(json_build_object('specialty', d.specialty)) FROM enterprise_specialist_department s
                 JOIN department d ON d.id = s.department_id WHERE s.enterprise_id = e.id), '[]'::json) AS specialists`),
     )) as Array<Record<string, unknown>>
@@ -68,12 +68,13 @@ export async function coverageReport(db: Knex, division: string | undefined) {
     if (!county) byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
     county.enterprises += 1
     const gaps = coverageGaps({
-      industry: r.industry as string,
+      industry: r.industry as string | null,
       centralVertical: false,
       industryDepartmentId: r.industry_department_id === null ? null : Number(r.industry_department_id),
       specialistDepartments: r.specialists as Array<{ specialty: string | null }>,
       responsiblePerson: r.responsible_person as string | null,
       tier: r.tier as SupervisionTier | null,
+      tierReason: r.tier_reason as string | null,
     })
     if (gaps.length === 0) continue
     county.withGaps += 1
@@ -83,7 +84,7 @@ export async function coverageReport(db: Knex, division: string | undefined) {
       byGap[kind] += 1
     }
     items.push({
-      id: Number(r.id), name: r.name as string, uscc: r.uscc as string, divisionCode, countyCode, industry: r.industry as string,
+      id: Number(r.id), name: r.name as string, uscc: r.uscc as string, divisionCode, countyCode, industry: r.industry as string | null,
       tier: r.tier as SupervisionTier | null, gaps,
     })
   }
@@ -142,7 +143,7 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
                   type: 'object',
                   properties: {
                     id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: 'string' }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
-                    industry: { type: 'string' }, tier: { type: ['string', 'null'] }, gaps: { type: 'array', items: gapSchema },
+                    industry: { type: ['string', 'null'] }, tier: { type: ['string', 'null'] }, gaps: { type: 'array', items: gapSchema },
                   },
                 },
               },

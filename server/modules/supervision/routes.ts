@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { coverageRoutes } from './coverage'
+import { dataQualityRoutes } from './data-quality'
 import { departmentRoutes } from './departments'
 import { tierRoutes } from './tiers'
 
@@ -12,4 +13,5 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   await departmentRoutes(app)
   await tierRoutes(app)
   await coverageRoutes(app)
+  await dataQualityRoutes(app)
 }

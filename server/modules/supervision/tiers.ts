@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
-import { highHazardIndustry, type Affiliation, type EnterpriseScale, type SupervisionTier, type SupervisionTierInput } from '../../domain/tier'
+import { highHazardIndustry, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
 import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, type TierSource } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental } from '../../grading/engine'
@@ -37,9 +37,9 @@ interface EnterpriseSupervisionRow {
   id: string | number
   name: string
   division_code: string
-  industry: string
-  affiliation: Affiliation
-  scale: EnterpriseScale
+  industry: string | null
+  affiliation: Affiliation | null
+  scale: EnterpriseScale | null
   high_hazard: boolean
   central_vertical: boolean
   is_outlet: boolean
@@ -86,9 +86,9 @@ export const supervisionProperties = {
   id: { type: 'integer' },
   name: { type: 'string' },
   divisionCode: { type: 'string' },
-  industry: { type: 'string' },
-  affiliation: { type: 'string' },
-  scale: { type: 'string' },
+  industry: { type: ['string', 'null'], description: 'null: unknown (see the data-quality report)' },
+  affiliation: { type: ['string', 'null'] },
+  scale: { type: ['string', 'null'] },
   highHazard: { type: 'boolean', description: 'the stored flag' },
   highHazardIndustry: { type: 'boolean', description: 'the industry is high-hazard under the rule set' },
   centralVertical: { type: 'boolean' },
@@ -108,12 +108,15 @@ export const supervisionProperties = {
 const staff = { access: 'staff' } as const
 const planners = { access: ['planner'] } as const
 
-/** The tier rule's input for a stored enterprise: high-hazard is the flag or the industry. */
-export function tierInput(row: Pick<EnterpriseSupervisionRow, 'affiliation' | 'scale' | 'high_hazard' | 'industry' | 'central_vertical' | 'is_outlet'>, rules: RuleSet): SupervisionTierInput {
+/**
+ * The tier rule's input for a stored enterprise: high-hazard is the flag or the industry; unknown
+ * (null) when neither flagged nor the industry known. Unknown attributes stay null (see tierWithUnknowns).
+ */
+export function tierInput(row: Pick<EnterpriseSupervisionRow, 'affiliation' | 'scale' | 'high_hazard' | 'industry' | 'central_vertical' | 'is_outlet'>, rules: RuleSet): PartialTierInput {
   return {
     affiliation: row.affiliation,
     scale: row.scale,
-    highHazard: row.high_hazard || highHazardIndustry(row.industry, rules),
+    highHazard: row.high_hazard ? true : row.industry === null ? null : highHazardIndustry(row.industry, rules),
     centralVertical: row.central_vertical,
     isOutlet: row.is_outlet,
     delegateOutletsToCounty: DELEGATE_OUTLETS_TO_COUNTY,
@@ -149,7 +152,7 @@ export async function loadSupervision(db: Db, id: number, rules: RuleSet) {
     affiliation: row.affiliation,
     scale: row.scale,
     highHazard: row.high_hazard,
-    highHazardIndustry: highHazardIndustry(row.industry, rules),
+    highHazardIndustry: row.industry !== null && highHazardIndustry(row.industry, rules),
     centralVertical: row.central_vertical,
     isOutlet: row.is_outlet,
     tier: row.tier,
@@ -168,6 +171,7 @@ export async function loadSupervision(db: Db, id: number, rules: RuleSet) {
       specialistDepartments: specialists,
       responsiblePerson: row.responsible_person,
       tier: row.tier,
+      tierReason: row.tier_reason,
     }),
   }
 }
@@ -181,7 +185,7 @@ async function lockEnterprise(trx: Knex.Transaction, id: number): Promise<Enterp
 }
 
 /** A department given for an enterprise must exist, be of the right kind and cover the enterprise's division. */
-async function checkDepartment(trx: Knex.Transaction, field: string, departmentId: number, kind: 'industry' | 'specialist', enterprise: { division_code: string; industry: string }): Promise<void> {
+async function checkDepartment(trx: Knex.Transaction, field: string, departmentId: number, kind: 'industry' | 'specialist', enterprise: { division_code: string; industry: string | null }): Promise<void> {
   const dept = await trx('department').where({ id: departmentId }).first('id', 'name', 'kind', 'division_code', 'industries')
   if (!dept) throw invalid(field, `no department with id ${departmentId}`)
   if (dept.kind !== kind) throw invalid(field, `department ${departmentId} (${dept.name}) is ${dept.kind === 'industry' ? 'an industry' : 'a specialist'} department, not ${kind === 'industry' ? 'an industry' : 'a specialist'} one`)
@@ -190,7 +194,7 @@ async function checkDepartment(trx: Knex.Transaction, field: string, departmentI
     throw invalid(field, `department ${departmentId} (${dept.name}) covers division ${dept.division_code}, not the enterprise's division ${enterprise.division_code}`)
   }
   const industries = dept.industries as string[]
-  if (kind === 'industry' && industries.length > 0 && !industries.includes(enterprise.industry)) {
+  if (kind === 'industry' && industries.length > 0 && enterprise.industry !== null && !industries.includes(enterprise.industry)) {
     throw invalid(field, `department ${departmentId} (${dept.name}) supervises ${industries.join(', ')}, not ${enterprise.industry}`)
   }
 }

@@ -85,7 +85,7 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
     from: 'enterprise e LEFT JOIN mgmt_grid g ON g.id = e.mgmt_grid_id',
     key: 'e.id', keyType: 'bigint', geom: 'e.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
     columns: {
-      id: 'e.id', uscc: 'e.uscc', name: 'e.name', industry: 'e.industry', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
+      id: 'e.id', uscc: 'e.uscc', name: 'e.name', industry: 'coalesce(e.industry, e.industry_source)', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
       centralVertical: 'e.central_vertical', isOutlet: 'e.is_outlet', explicitTier: "CASE WHEN e.tier_source = 'explicit' THEN e.tier END", tier: 'e.tier',
       divisionCode: 'e.division_code', gridCode: 'g.code', address: 'e.address', responsiblePerson: 'e.responsible_person', responsiblePhone: 'e.responsible_phone',
       creditStatus: 'e.credit_status', lastReportedAt: day('e.last_reported_at'), reportDueAt: day('e.report_due_at'), impactRadiusM: 'e.impact_radius_m',
@@ -231,6 +231,7 @@ export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): stri
   const type = field.type
   if (type.t === 'boolean') return lang === 'zh' ? (value ? '是' : '否') : value ? 'true' : 'false'
   if (type.t === 'enum' && lang === 'zh') return type.values[String(value)]?.[0] ?? String(value)
+  if (field.exportLabels && lang === 'zh') return field.exportLabels[String(value)]?.[0] ?? String(value)
   if (type.t === 'list' && Array.isArray(value)) {
     const labels = type.values
     return (value as string[]).map((v) => (lang === 'zh' && labels ? (labels[v]?.[0] ?? v) : v)).join(lang === 'zh' ? '、' : ',')

@@ -36,6 +36,8 @@ export interface Field {
   exportOnly?: boolean
   /** Shown in the field list of the API documentation. */
   description?: string
+  /** A text field whose stored codes export under labels (code → labels, Chinese first), e.g. industries. */
+  exportLabels?: Record<string, readonly string[]>
 }
 
 /** The form in which headers are compared. */

@@ -1,12 +1,20 @@
 /**
  * Importing enterprises (the registry every risk record hangs from): keyed by USCC, checked with
  * the GB 32100-2015 check character, placed in a division (given, or the one containing the point)
- * and a management grid, and given a supervision tier by rule (DESIGN §5) unless one is assigned.
+ * and a management grid, and given a supervision tier by rule (docs/domain.md §5) unless one is assigned.
+ * A register as it is needs only a name, a USCC and a location: an industry (a GB/T 4754 code or
+ * name, see domain/industry-classification.ts), scale and affiliation left out or not recognised are
+ * stored as unknown (NULL, the text as written kept), the tier is then undetermined unless the rule
+ * gives the same one whatever they are, and the data-quality report lists what is missing.
+ * Enterprises without departments get them from their industry (supervision/assign.ts).
  */
 import type { Knex } from 'knex'
 import { DEFAULT_RULES } from '../../domain/rules'
-import { highHazardIndustry, supervisionTier, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
+import { GBT4754_TABLE, industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
+import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
+import { assignDepartments } from '../supervision/assign'
+import { DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision/tiers'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadGridCodes } from './lookups'
 import { jsonRows, pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
@@ -33,16 +41,21 @@ export const LAT_FIELD: Field = { key: 'lat', zh: '纬度', aliases: ['latitude'
 export const ENTERPRISE_FIELDS: readonly Field[] = [
   { key: 'uscc', zh: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'], type: { t: 'text', maxLength: 40 }, required: true },
   { key: 'name', zh: '企业名称', aliases: ['单位名称', '名称', '企业', 'enterprisename', 'company', '公司名称'], type: { t: 'text', maxLength: 200 }, required: true },
-  { key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', 'industrycode', '行业类型'], type: { t: 'enum', values: industryValues() }, required: true },
-  { key: 'scale', zh: '规模', aliases: ['企业规模', '规模类型'], type: { t: 'enum', values: SCALE_VALUES }, required: true },
-  { key: 'affiliation', zh: '隶属关系', aliases: ['隶属', '隶属层级', '行政隶属'], type: { t: 'enum', values: AFFILIATION_VALUES }, required: true },
+  {
+    key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', '行业类型', '行业名称', '国民经济行业', '国民经济行业分类', '行业门类'],
+    type: { t: 'text', maxLength: 200 }, exportLabels: industryValues(),
+    description: 'a GB/T 4754-2017 code or name (C26, 2614, 化学原料和化学制品制造业, 零售业) or one of the service\'s industries; unknown text is kept and reported as a data-quality gap',
+  },
+  { key: 'industryCode', zh: '行业代码', aliases: ['industrycode', '国民经济行业代码', '行业分类代码', '行业编码'], type: { t: 'text', maxLength: 20 }, description: 'a GB/T 4754 code, taken before 行业 when both are given' },
+  { key: 'scale', zh: '规模', aliases: ['企业规模', '规模类型'], type: { t: 'enum', values: SCALE_VALUES } },
+  { key: 'affiliation', zh: '隶属关系', aliases: ['隶属', '隶属层级', '行政隶属'], type: { t: 'enum', values: AFFILIATION_VALUES } },
   { key: 'highHazard', zh: '高危', aliases: ['高危企业', '是否高危', '高危行业企业'], type: { t: 'boolean' } },
   { key: 'centralVertical', zh: '中央垂直管理', aliases: ['垂直管理', '中央垂管'], type: { t: 'boolean' } },
   { key: 'isOutlet', zh: '经营网点', aliases: ['是否经营网点', '网点'], type: { t: 'boolean' } },
   { key: 'explicitTier', zh: '指定监管层级', aliases: ['指定层级'], type: { t: 'enum', values: TIER_VALUES } },
   { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '行政区划', '所属区划', '区划', 'division', 'adcode', '所属乡镇代码'], type: { t: 'text', maxLength: 9 } },
   { key: 'gridCode', zh: '网格编码', aliases: ['网格', '网格代码', '所属网格', 'mgmtgrid', 'grid'], type: { t: 'text', maxLength: 64 } },
-  { key: 'address', zh: '地址', aliases: ['详细地址', '注册地址', '经营地址', '企业地址'], type: { t: 'text', maxLength: 500 } },
+  { key: 'address', zh: '地址', aliases: ['详细地址', '注册地址', '经营地址', '企业地址', '所在地', '住所', '经营场所', '生产经营地址'], type: { t: 'text', maxLength: 500 } },
   { key: 'responsiblePerson', zh: '安全生产责任人', aliases: ['责任人', '主要负责人', '负责人', '安全负责人'], type: { t: 'text', maxLength: 100 } },
   { key: 'responsiblePhone', zh: '联系电话', aliases: ['电话', '联系方式', '手机', '负责人电话', 'phone', '责任人电话'], type: { t: 'text', maxLength: 50 } },
   { key: 'creditStatus', zh: '信用状态', aliases: ['信用'], type: { t: 'enum', values: CREDIT_VALUES } },
@@ -60,9 +73,16 @@ export const ENTERPRISE_FIELDS: readonly Field[] = [
 export interface EnterpriseRecord {
   uscc: string
   name: string
-  industry: string
-  scale: EnterpriseScale
-  affiliation: Affiliation
+  /** The service's industry; null when the register gives none or one the classification does not know. */
+  industry: string | null
+  /** The industry as the register wrote it. */
+  industrySource: string | null
+  /** The GB/T 4754 code it resolved to (C26). */
+  industryClass: string | null
+  /** The classification's high-hazard flag for the industry (false when unknown). */
+  industryHighHazard: boolean
+  scale: EnterpriseScale | null
+  affiliation: Affiliation | null
   /** undefined: the file has no such column (keep what is stored); null: empty cell. */
   highHazard?: boolean | null
   centralVertical?: boolean | null
@@ -105,12 +125,18 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   const lonLat = pointOf(input.geometry)
   if (lonLat === null) problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
   if (problems.length > 0) return problems
+  const industrySource = (v.industryCode as string | null | undefined) ?? (v.industry as string | null | undefined) ?? null
+  const classifier = ctx.memo.get('industries') as IndustryClassifier
+  const match = industrySource === null ? null : (classifier.resolve(industrySource) ?? (v.industryCode ? classifier.resolve(String(v.industry ?? '')) : null))
   const record: EnterpriseRecord = {
     uscc,
     name: v.name as string,
-    industry: v.industry as string,
-    scale: v.scale as EnterpriseScale,
-    affiliation: v.affiliation as Affiliation,
+    industry: match?.industry ?? null,
+    industrySource,
+    industryClass: match?.classCode ?? null,
+    industryHighHazard: match?.highHazard ?? false,
+    scale: (v.scale as EnterpriseScale | null | undefined) ?? null,
+    affiliation: (v.affiliation as Affiliation | null | undefined) ?? null,
     divisionCode,
     lon: lonLat![0],
     lat: lonLat![1],
@@ -160,7 +186,7 @@ interface StoredEnterprise {
 }
 
 const COLUMNS: Array<[string, string]> = [
-  ['uscc', 'text'], ['name', 'text'], ['industry', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
+  ['uscc', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
   ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
   ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
   ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
@@ -169,16 +195,22 @@ const COLUMNS: Array<[string, string]> = [
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
 function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): Record<string, unknown> {
   const pick = <T,>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
-  const highHazard = pick(r.highHazard, stored?.high_hazard, highHazardIndustry(r.industry, rules))
+  const highHazard = pick(r.highHazard, stored?.high_hazard, r.industryHighHazard)
   const centralVertical = pick(r.centralVertical, stored?.central_vertical, false)
   const isOutlet = pick(r.isOutlet, stored?.is_outlet, false)
-  const rule = supervisionTier({ affiliation: r.affiliation, scale: r.scale, highHazard: highHazard || highHazardIndustry(r.industry, rules), centralVertical, isOutlet, delegateOutletsToCounty: true })
+  // Unknown scale, affiliation or industry: the tier only when the rule gives the same one whatever they are.
+  const rule = tierWithUnknowns({
+    ...tierInput({ affiliation: r.affiliation, scale: r.scale, high_hazard: highHazard || r.industryHighHazard, industry: r.industry, central_vertical: centralVertical, is_outlet: isOutlet }, rules),
+    delegateOutletsToCounty: DELEGATE_OUTLETS_TO_COUNTY,
+  })
   // An assigned tier overrides the rule (DESIGN §5); a file without that column keeps an assignment.
   const explicit = r.explicitTier !== undefined ? r.explicitTier : stored?.tier_source === 'explicit' ? stored.tier : null
   return {
     uscc: r.uscc,
     name: r.name,
     industry: r.industry,
+    industry_source: r.industrySource,
+    industry_class: r.industryClass,
     high_hazard: highHazard,
     scale: r.scale,
     affiliation: r.affiliation,
@@ -224,7 +256,9 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
     [jsonRows(rows)],
   )
   const created = written.filter((w) => w.inserted).length
-  return { created, updated: written.length - created, enterpriseIds: written.map((w) => Number(w.id)), areaIds: [] }
+  const ids = written.map((w) => Number(w.id))
+  await assignDepartments(trx, ids)
+  return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [] }
 }
 
 export const enterprisesKind: KindSpec<EnterpriseRecord> = {
@@ -238,6 +272,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   key: (r) => ({ field: 'uscc', value: r.uscc }),
   async load(trx, ctx) {
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
+    ctx.memo.set('industries', industryClassifier(GBT4754_TABLE, industryValues(ctx.rules)))
   },
   check,
   write,

@@ -12,6 +12,7 @@ import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type Exp
 import { rejection, runImport, type ImportOptions, type ImportReport, type ImportSource } from './import'
 import { IMPORT_KINDS, type ImportKindName } from './kinds'
 import { IMPORT_FORMATS, type ImportFormat } from './records'
+import { templateRoutes } from './templates'
 
 interface ImportQuery {
   format?: ImportFormat
@@ -84,6 +85,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
   await app.register(multipart, { limits: { fileSize: maxBytes + 1, files: 1, fields: 10, parts: 11 } })
+  await templateRoutes(app)
 
   app.post<{ Params: { kind: ImportKindName }; Querystring: ImportQuery }>(
     '/import/:kind',

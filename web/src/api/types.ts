@@ -27,9 +27,10 @@ export interface EnterpriseSummary {
   /** Unified social credit code (GB 32100-2015), 18 characters. */
   uscc: string
   name: string
-  industry: string
+  /** null: unknown (the register gave none the GB/T 4754 table knows). */
+  industry: string | null
   highHazard: boolean
-  scale: 'large' | 'medium' | 'small' | 'micro'
+  scale: 'large' | 'medium' | 'small' | 'micro' | null
   tier: 'city' | 'county' | 'township' | null
   divisionCode: string
   mgmtGridId: number | null
@@ -40,7 +41,12 @@ export interface EnterpriseSummary {
 
 /** Properties of one enterprise from `GET /api/enterprises/:id`. */
 export interface EnterpriseDetail extends EnterpriseSummary {
-  affiliation: 'central' | 'province' | 'city' | 'county' | 'township'
+  affiliation: 'central' | 'province' | 'city' | 'county' | 'township' | null
+  /** The industry as the register wrote it, and the GB/T 4754 code it resolved to. */
+  industrySource?: string | null
+  industryClass?: string | null
+  /** division: placed at the division its address names (an approximate location). */
+  locatedBy?: 'point' | 'division'
   centralVertical: boolean
   tierSource: 'rule' | 'explicit'
   tierReason: string | null

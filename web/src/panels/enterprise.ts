@@ -55,7 +55,8 @@ export class EnterpriseView implements PanelView {
   body(m: Messages): Node[] {
     const e = this.feature!.properties
     const none = m.panel.none
-    const industry = m.industries[e.industry] ?? e.industry
+    // An industry the register wrote but the classification does not know shows as written.
+    const industry = e.industry === null ? (e.industrySource ? `${e.industrySource} (?)` : none) : (m.industries[e.industry] ?? e.industry)
     const badges = el('div', 'panel-badges')
     badges.append(levelChip(m, e.level))
     if (e.synthetic) badges.append(el('span', 'demo-badge', m.demoData))
@@ -70,7 +71,7 @@ export class EnterpriseView implements PanelView {
       [m.panel.specialistDepartments, e.specialistDepartments?.length ? e.specialistDepartments.join('、') : none],
       [m.panel.responsiblePerson, [e.responsiblePerson, e.responsiblePhone].filter(Boolean).join(' · ') || none],
       [m.panel.address, e.address ?? none],
-      [m.panel.scale, m.scales[e.scale] ?? e.scale],
+      [m.panel.scale, e.scale === null ? none : (m.scales[e.scale] ?? e.scale)],
       [m.panel.credit, m.creditStatuses[e.creditStatus] ?? e.creditStatus],
       [m.panel.lastReported, e.lastReportedAt ?? none],
     ])

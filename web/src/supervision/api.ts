@@ -31,7 +31,7 @@ export interface CoverageItem {
   uscc: string
   divisionCode: string
   countyCode: string
-  industry: string
+  industry: string | null
   tier: Tier | null
   gaps: CoverageGap[]
 }

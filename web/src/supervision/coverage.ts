@@ -6,6 +6,7 @@ import { el } from '../ui/dom'
 import { COVERAGE_GAP_KINDS, fetchCoverage, type CoverageDivision, type CoverageGap, type CoverageGapKind, type CoverageItem, type CoverageReport } from './api'
 import type { SupervisionMessages } from './messages'
 import { nextSort, sortDivisions, type DivisionColumn, type DivisionSort } from './sort'
+import { QUALITY_TEXTS } from './quality'
 
 /** Enterprises with gaps per page of the list. */
 export const COVERAGE_PAGE_SIZE = 50
@@ -89,7 +90,10 @@ export class CoverageView {
 
   private render(): void {
     const m = this.messages.coverage
-    this.root.replaceChildren(el('h2', 'sv-heading', m.title), el('p', 'sv-intro', m.intro), this.renderFilters())
+    // Undetermined tiers and unknown industries come from incomplete register entries: link their report.
+    const quality = el('a', 'coverage-quality-link', QUALITY_TEXTS[this.common.locale === 'en' ? 'en' : 'zh'].link)
+    quality.href = '#tab=quality'
+    this.root.replaceChildren(el('h2', 'sv-heading', m.title), el('p', 'sv-intro', m.intro), quality, this.renderFilters())
     if (this.error !== null) {
       const alert = el('p', 'sv-load-error', this.messages.loadFailed(m.title, this.error))
       alert.setAttribute('role', 'alert')
@@ -223,7 +227,7 @@ export class CoverageView {
     tr.append(
       name,
       el('td', undefined, item.divisionCode),
-      el('td', undefined, this.common.industries[item.industry] ?? item.industry),
+      el('td', undefined, item.industry === null ? '' : (this.common.industries[item.industry] ?? item.industry)),
       el('td', undefined, item.tier ? this.common.tiers[item.tier] : m.noTier),
       gapCell,
     )

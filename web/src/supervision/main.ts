@@ -5,6 +5,7 @@ import { COVERAGE_GAP_KINDS, type CoverageGapKind } from './api'
 import { CoverageView, type CoverageFilter } from './coverage'
 import { SUPERVISION_MESSAGES } from './messages'
 import { PlansView } from './plans'
+import { QUALITY_TEXTS, QualityView } from './quality'
 import '../ui/page.css'
 import './supervision.css'
 
@@ -13,7 +14,7 @@ import './supervision.css'
 // language, and the plans are drawn from the departments the report is about. The hash keeps the
 // tab and the coverage filter: `#tab=plans`, `#division=210106&gap=tier&offset=50`.
 
-type Tab = 'coverage' | 'plans'
+type Tab = 'coverage' | 'plans' | 'quality'
 
 function storage(): Storage | null {
   try {
@@ -29,7 +30,7 @@ function readHash(): { tab: Tab; filter: CoverageFilter } {
   const gap = params.get('gap') ?? ''
   const offset = Number(params.get('offset') ?? 0)
   return {
-    tab: params.get('tab') === 'plans' ? 'plans' : 'coverage',
+    tab: params.get('tab') === 'plans' ? 'plans' : params.get('tab') === 'quality' ? 'quality' : 'coverage',
     filter: {
       division: /^[0-9]{2,9}$/.test(division) ? division : '',
       gap: (COVERAGE_GAP_KINDS as readonly string[]).includes(gap) ? (gap as CoverageGapKind) : '',
@@ -67,6 +68,8 @@ async function start(): Promise<void> {
   })
   const plans = new PlansView(requireElement(document, '#plans'), SUPERVISION_MESSAGES[lang], MESSAGES[lang])
   let plansLoaded = false
+  const quality = new QualityView(requireElement(document, '#quality'), QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'], SUPERVISION_MESSAGES[lang], MESSAGES[lang].locale)
+  let qualityLoaded = false
 
   const renderTexts = () => {
     const m = SUPERVISION_MESSAGES[lang]
@@ -86,7 +89,12 @@ async function start(): Promise<void> {
     for (const button of tabs) button.setAttribute('aria-selected', String(button.dataset.tab === tab))
     requireElement(document, '#coverage').hidden = tab !== 'coverage'
     requireElement(document, '#plans').hidden = tab !== 'plans'
+    requireElement(document, '#quality').hidden = tab !== 'quality'
     writeHash(tab, filter)
+    if (tab === 'quality' && !qualityLoaded) {
+      qualityLoaded = true
+      void quality.load()
+    }
     if (tab === 'plans' && !plansLoaded) {
       plansLoaded = true
       void plans.load()
@@ -99,6 +107,12 @@ async function start(): Promise<void> {
     renderTexts()
     coverage.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
     plans.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
+    quality.setTexts(QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'], SUPERVISION_MESSAGES[lang], MESSAGES[lang].locale)
+  })
+  // The coverage report links to the data-quality tab (#tab=quality).
+  window.addEventListener('hashchange', () => {
+    const next = readHash().tab
+    if (next !== tab) showTab(next)
   })
   for (const button of tabs) button.addEventListener('click', () => showTab(button.dataset.tab as Tab))
 

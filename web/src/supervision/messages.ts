@@ -5,7 +5,7 @@ import type { CoverageGapKind, PlanStatus, Specialty } from './api'
 export interface SupervisionMessages {
   pageTitle: string
   mapLink: string
-  tabs: { coverage: string; plans: string }
+  tabs: { coverage: string; plans: string; quality: string }
   loading: string
   /** A failed load: what failed and the server's message. */
   loadFailed: (what: string, message: string) => string
@@ -74,7 +74,7 @@ export interface SupervisionMessages {
 const zhCN: SupervisionMessages = {
   pageTitle: '监管覆盖与双随机抽查',
   mapLink: '风险地图',
-  tabs: { coverage: '全覆盖报告', plans: '双随机抽查计划' },
+  tabs: { coverage: '全覆盖报告', plans: '双随机抽查计划', quality: '数据质量' },
   loading: '加载中…',
   loadFailed: (what, message) => `${what}加载失败：${message}`,
   previous: '上一页',
@@ -137,7 +137,7 @@ const zhCN: SupervisionMessages = {
 const en: SupervisionMessages = {
   pageTitle: 'Supervision coverage and double-random inspections',
   mapLink: 'Risk map',
-  tabs: { coverage: 'Coverage report', plans: 'Double-random plans' },
+  tabs: { coverage: 'Coverage report', plans: 'Double-random plans', quality: 'Data quality' },
   loading: 'Loading…',
   loadFailed: (what, message) => `Could not load ${what}: ${message}`,
   previous: 'Previous',

@@ -6,6 +6,7 @@ import {
   IMPORT_CRS, IMPORT_FORMATS, IMPORT_KINDS, formatFromName, sendImport,
   type ImportCrs, type ImportFormat, type ImportKind, type ImportMode, type ImportReport, type ImportRequest, type ImportRowError,
 } from './api'
+import { ColumnsPanel } from './columns'
 
 /** Row errors listed in the view; the rest are counted. */
 export const MAX_SHOWN_ERRORS = 200
@@ -49,6 +50,7 @@ export class ImportView {
     kind: el('span'), file: el('span'), format: el('span'), crs: el('span'), mode: el('span'),
   }
   private readonly reportEl = el('div', 'import-report')
+  private readonly columnsPanel = new ColumnsPanel()
 
   constructor(header: HTMLElement, container: HTMLElement, messages: Messages, options: ImportViewOptions) {
     this.messages = messages
@@ -87,7 +89,7 @@ export class ImportView {
     const actions = el('div', 'import-actions')
     actions.append(this.checkButton, this.confirmButton)
     const card = el('div', 'import-card')
-    card.append(heading, form, actions, this.reportEl)
+    card.append(heading, form, this.columnsPanel.element, actions, this.reportEl)
     this.root.append(card)
     container.append(this.root)
     document.addEventListener('keydown', (event) => {
@@ -189,6 +191,7 @@ export class ImportView {
     const file = this.fileInput.files?.[0]
     const detected = file ? formatFromName(file.name) : undefined
     fillSelect(this.kindSelect, IMPORT_KINDS.map((k) => [k, m.kinds[k]]))
+    this.columnsPanel.show(this.kindSelect.value as ImportKind, this.messages.locale)
     fillSelect(this.formatSelect, [['', detected ? `${m.formatAuto} (${m.formats[detected]})` : m.formatAuto], ...IMPORT_FORMATS.map((f): [string, string] => [f, m.formats[f]])])
     fillSelect(this.crsSelect, IMPORT_CRS.map((c) => [c, m.crsNames[c]]))
     fillSelect(this.modeSelect, (['all', 'valid'] as const).map((k) => [k, m.modes[k]]))

@@ -1,0 +1,202 @@
+/**
+ * The data-quality report (docs/domain.md §5): what each enterprise's register entry still lacks —
+ * an industry the classification knows, scale, affiliation, a determined tier, a precise location,
+ * a named responsible person — with counts per county and per gap, a paged list and the whole list
+ * as CSV. Registers are imported as they are (server/modules/transfer/kind-enterprises.ts); this is
+ * where what they left unknown shows, instead of being guessed.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { errorResponses } from '../../schemas'
+
+export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
+export type DataGapKind = (typeof DATA_GAP_KINDS)[number]
+
+export interface DataGap {
+  kind: DataGapKind
+  message: string
+}
+
+type GapCounts = Record<DataGapKind, number>
+
+const zeroCounts = (): GapCounts => ({ industry: 0, scale: 0, affiliation: 0, tier: 0, location: 0, responsible_person: 0 })
+
+interface Row {
+  id: string
+  name: string
+  uscc: string
+  division_code: string
+  industry: string | null
+  industry_source: string | null
+  scale: string | null
+  affiliation: string | null
+  central_vertical: boolean
+  tier: string | null
+  tier_reason: string | null
+  located_by: string
+  responsible_person: string | null
+}
+
+/** What one enterprise's entry lacks (pure). */
+export function dataGaps(r: Row): DataGap[] {
+  const gaps: DataGap[] = []
+  if (r.industry === null) {
+    gaps.push({ kind: 'industry', message: r.industry_source ? `industry "${r.industry_source}" is neither a GB/T 4754 code or name nor a service industry` : 'industry not given' })
+  }
+  if (r.scale === null) gaps.push({ kind: 'scale', message: 'scale (规模) not given' })
+  if (r.affiliation === null) gaps.push({ kind: 'affiliation', message: 'affiliation (隶属关系) not given' })
+  if (r.tier === null && !r.central_vertical) gaps.push({ kind: 'tier', message: r.tier_reason ?? 'no supervision tier' })
+  if (r.located_by === 'division') gaps.push({ kind: 'location', message: `located approximately, at division ${r.division_code} named in its address: give 经度/纬度` })
+  if (r.responsible_person === null || r.responsible_person.trim() === '') gaps.push({ kind: 'responsible_person', message: 'no named responsible person' })
+  return gaps
+}
+
+export interface DataQualityItem {
+  id: number
+  name: string
+  uscc: string
+  divisionCode: string
+  countyCode: string
+  industrySource: string | null
+  gaps: DataGap[]
+}
+
+/** Every enterprise under a division prefix with what its entry lacks, and the counts per county. */
+export async function dataQualityReport(db: Knex, division: string | undefined) {
+  const rows = (await db('enterprise as e')
+    .modify((q) => {
+      if (division) q.whereLike('e.division_code', `${division}%`)
+    })
+    .orderBy('e.id')
+    .select(
+      'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.industry_source', 'e.scale', 'e.affiliation', 'e.central_vertical',
+      'e.tier', 'e.tier_reason', 'e.located_by', 'e.responsible_person',
+    )) as Row[]
+  const counties = new Map<string, string>(
+    ((await db('division').where({ rank: 'county' }).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]),
+  )
+  const byDivision = new Map<string, { code: string; name: string | null; enterprises: number; withGaps: number; gaps: GapCounts }>()
+  const byGap = zeroCounts()
+  const items: DataQualityItem[] = []
+  for (const r of rows) {
+    const countyCode = r.division_code.slice(0, 6)
+    let county = byDivision.get(countyCode)
+    if (!county) byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
+    county.enterprises += 1
+    const gaps = dataGaps(r)
+    if (gaps.length === 0) continue
+    county.withGaps += 1
+    for (const g of gaps) {
+      county.gaps[g.kind] += 1
+      byGap[g.kind] += 1
+    }
+    items.push({ id: Number(r.id), name: r.name, uscc: r.uscc.trim(), divisionCode: r.division_code, countyCode, industrySource: r.industry_source, gaps })
+  }
+  return { enterprises: rows.length, withGaps: items.length, byGap, byDivision: [...byDivision.values()].sort((a, b) => a.code.localeCompare(b.code)), items }
+}
+
+const GAP_ZH: Record<DataGapKind, string> = { industry: '行业', scale: '规模', affiliation: '隶属关系', tier: '监管层级', location: '精确位置', responsible_person: '责任人' }
+
+/** The list as CSV (UTF-8 with BOM, so spreadsheets read the Chinese), one row per enterprise. */
+export function dataQualityCsv(items: readonly DataQualityItem[]): string {
+  const quote = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v)
+  const lines = [['编号', '企业名称', '统一社会信用代码', '行政区划代码', '行业(原文)', ...DATA_GAP_KINDS.map((k) => `缺${GAP_ZH[k]}`), '说明'].join(',')]
+  for (const i of items) {
+    const has = new Set(i.gaps.map((g) => g.kind))
+    lines.push([String(i.id), i.name, i.uscc, i.divisionCode, i.industrySource ?? '', ...DATA_GAP_KINDS.map((k) => (has.has(k) ? '是' : '')), i.gaps.map((g) => g.message).join('; ')].map(quote).join(','))
+  }
+  return `\ufeff${lines.join('\r\n')}\r\n`
+}
+
+const gapCountsSchema = { type: 'object', properties: Object.fromEntries(DATA_GAP_KINDS.map((k) => [k, { type: 'integer' }])) } as const
+
+const query = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprises' },
+    gap: { type: 'string', enum: DATA_GAP_KINDS, description: 'only items with this gap' },
+    limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+} as const
+
+interface DataQualityQuery {
+  division?: string
+  gap?: DataGapKind
+  limit: number
+  offset: number
+}
+
+/** `GET /supervision/data-quality` and its CSV download (mounted under /api). */
+export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
+  const tags = ['supervision']
+  app.get<{ Querystring: DataQualityQuery }>(
+    '/supervision/data-quality',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags,
+        summary: 'Data quality of the enterprise register: per enterprise, the industry, scale, affiliation, tier, precise location or responsible person it lacks',
+        description: 'Counts per county (6-digit division) and per gap; items paginated, ordered by id. The whole list: /api/supervision/data-quality.csv.',
+        querystring: query,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              division: { type: ['string', 'null'] },
+              enterprises: { type: 'integer' },
+              withGaps: { type: 'integer' },
+              byGap: gapCountsSchema,
+              byDivision: {
+                type: 'array',
+                items: { type: 'object', properties: { code: { type: 'string' }, name: { type: ['string', 'null'] }, enterprises: { type: 'integer' }, withGaps: { type: 'integer' }, gaps: gapCountsSchema } },
+              },
+              total: { type: 'integer' },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: 'string' }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
+                    industrySource: { type: ['string', 'null'] },
+                    gaps: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: DATA_GAP_KINDS }, message: { type: 'string' } } } },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { division, gap, limit, offset } = request.query
+      const report = await dataQualityReport(app.db, division)
+      const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
+      return { ...report, division: division ?? null, total: matching.length, limit, offset, items: matching.slice(offset, offset + limit) }
+    },
+  )
+
+  app.get<{ Querystring: Omit<DataQualityQuery, 'limit' | 'offset'> }>(
+    '/supervision/data-quality.csv',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags,
+        summary: 'The data-quality list as CSV (UTF-8 with BOM): one row per enterprise with a gap, a 是 in each gap column',
+        querystring: { ...query, properties: { division: query.properties.division, gap: query.properties.gap } },
+        response: { 200: { type: 'string' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { division, gap } = request.query
+      const report = await dataQualityReport(app.db, division)
+      const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="data-quality${division ? `-${division}` : ''}.csv"`)
+      return dataQualityCsv(matching)
+    },
+  )
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import iconv from 'iconv-lite'
+import type { FastifyInstance } from 'fastify'
+import type { Knex } from 'knex'
+import { buildApp } from '../../server/app'
+import { loadConfig, type Config } from '../../server/config'
+import { createKnex } from '../../server/db/knex'
+import { migrateLatest } from '../../server/db/migrate'
+import { generateDemoBatches } from '../../server/demo/generate'
+import { toEwkt } from '../../server/demo/load'
+import { wgs84ToGcj02 } from '../../server/domain/coords'
+import { geodesicDistanceM } from '../../server/domain/geo'
+import { buildUscc } from '../../server/domain/uscc'
+import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { injectSignedIn } from '../helpers/auth'
+
+// A market-regulation register as a city safety office holds it: GBK, only 企业名称, 统一社会信用代码,
+// 行业 (GB/T 4754 names and codes), 经度/纬度 in GCJ-02 and 所在地. Everything else is unknown and must
+// stay so: stored as NULL, the tier undetermined unless the rule gives one anyway, the gaps listed.
+
+let scratch: ScratchDatabase
+let app: FastifyInstance
+let db: Knex
+
+const uscc = (n: number) => buildUscc(`91210102MA0R${String(n).padStart(5, '0')}`)
+
+/** The register's rows: true WGS 84 positions (the file holds GCJ-02). */
+const REGISTER = [
+  { name: '沈阳示例化工有限公司（登记册）', uscc: uscc(1), industry: '化学原料和化学制品制造业', lon: 123.41192, lat: 41.79034, at: '辽宁省沈阳市和平区示例路1号' },
+  { name: '沈阳示例百货商店（登记册）', uscc: uscc(2), industry: 'F52', lon: 123.46696, lat: 41.79271, at: '沈阳市沈河区示例路2号' },
+  { name: '沈阳示例仓储有限公司（登记册）', uscc: uscc(3), industry: '装卸搬运和仓储业', lon: 123.48164, lat: 41.81162, at: '沈阳市大东区示例路3号' },
+  { name: '沈阳示例冶炼厂（登记册）', uscc: uscc(4), industry: 'C3120', lon: 123.32568, lat: 41.65797, at: '沈阳市于洪区示例路4号' },
+  { name: '沈阳示例科技有限公司（登记册）', uscc: uscc(5), industry: '高新技术', lon: 123.42, lat: 41.8, at: '沈阳市和平区示例路5号' },
+]
+
+function registerCsv(): Buffer {
+  const lines = ['企业名称,统一社会信用代码,行业,经度,纬度,所在地']
+  for (const e of REGISTER) {
+    const [lon, lat] = wgs84ToGcj02(e.lon, e.lat)
+    lines.push([e.name, e.uscc, e.industry, lon.toFixed(7), lat.toFixed(7), e.at].join(','))
+  }
+  return iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk')
+}
+
+beforeAll(async () => {
+  scratch = await openScratch(inject('serverUrl'), 'riskmap_register')
+  const knex = createKnex({ url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 0 })
+  try {
+    await knex.raw('CREATE EXTENSION IF NOT EXISTS postgis')
+    await migrateLatest(knex)
+    // The demo's divisions, grids and departments: the deployment's area and who supervises in it.
+    for (const batch of generateDemoBatches({ scale: 1 })) {
+      if (!['division', 'mgmt_grid', 'department'].includes(batch.table)) break
+      const rows = (batch.rows as unknown as Array<Record<string, unknown>>).map((r) => ('geom' in r ? { ...r, geom: toEwkt(r.geom as never) } : r))
+      for (let i = 0; i < rows.length; i += 50) await knex(batch.table).insert(rows.slice(i, i + 50))
+    }
+  } finally {
+    await knex.destroy()
+  }
+  app = await buildApp({
+    config: { ...loadConfig({ LOG_LEVEL: 'silent' }) } as Config,
+    database: { url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 },
+  })
+  await injectSignedIn(app)
+  db = app.db
+})
+
+afterAll(async () => {
+  await app?.close()
+  await scratch?.drop()
+})
+
+describe('a register as it is', () => {
+  it('imports a GBK register with only name, USCC, GB/T 4754 industry, GCJ-02 coordinates and 所在地; nothing unknown is guessed', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?crs=gcj02', headers: { 'content-type': 'text/csv' }, payload: registerCsv() })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ encoding: 'gbk', crs: 'GCJ-02', rows: 5, valid: 5, invalid: 0, created: 5, stored: true })
+    expect(res.json().columns).toMatchObject({ 行业: 'industry', 所在地: 'address' })
+
+    const rows = await db('enterprise').whereIn('uscc', REGISTER.map((e) => e.uscc))
+      .select('id', 'uscc', 'industry', 'industry_source', 'industry_class', 'high_hazard', 'scale', 'affiliation', 'tier', 'tier_reason', 'address', 'industry_department_id', 'located_by',
+        db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    const by = new Map(rows.map((r) => [r.uscc, r]))
+    for (const e of REGISTER) {
+      const r = by.get(e.uscc)
+      expect(geodesicDistanceM(r.lon, r.lat, e.lon, e.lat), e.name).toBeLessThan(1)
+      expect(r).toMatchObject({ scale: null, affiliation: null, address: e.at, located_by: 'point', industry_source: e.industry })
+    }
+    expect(by.get(uscc(1))).toMatchObject({ industry: 'hazardous_chemicals', industry_class: 'C26', high_hazard: true })
+    expect(by.get(uscc(2))).toMatchObject({ industry: 'retail', industry_class: 'F52', high_hazard: false })
+    expect(by.get(uscc(3))).toMatchObject({ industry: 'warehousing', industry_class: 'G59' })
+    expect(by.get(uscc(4))).toMatchObject({ industry: 'metal_smelting', industry_class: 'C31', high_hazard: true })
+    // Text the classification does not know: stored as written, the industry unknown.
+    expect(by.get(uscc(5))).toMatchObject({ industry: null, industry_class: null, industry_source: '高新技术', high_hazard: false })
+    // Scale and affiliation unknown: a high-hazard enterprise is city- or county-tier depending on them.
+    expect(by.get(uscc(1))).toMatchObject({ tier: null, tier_reason: 'undetermined: affiliation, scale unknown (the rule gives city or county depending on them)' })
+    expect(by.get(uscc(5)).tier_reason).toMatch(/^undetermined: affiliation, scale, high-hazard \(industry unknown\) unknown/)
+
+    // Departments from the industry: the chemical plant's industry department and both specialist fields it needs.
+    for (const u of [1, 2, 3, 4]) expect(by.get(uscc(u)).industry_department_id, `enterprise ${u}`).not.toBeNull()
+    expect(by.get(uscc(5)).industry_department_id).toBeNull()
+    const specialties = await db('enterprise_specialist_department as s').join('department as d', 'd.id', 's.department_id')
+      .where('s.enterprise_id', by.get(uscc(1)).id).orderBy('d.specialty').pluck('d.specialty')
+    expect(specialties).toEqual(['fire', 'special_equipment'])
+    const chemDept = await db('department').where({ id: by.get(uscc(1)).industry_department_id }).first('division_code', 'industries')
+    expect(chemDept.industries).toContain('hazardous_chemicals')
+    expect('210102001'.startsWith(chemDept.division_code.replace(/0+$/, ''))).toBe(true)
+  })
+
+  it('lists each enterprise in the data-quality report as lacking scale and affiliation, and the coverage report counts the undetermined tiers', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/supervision/data-quality?limit=100' })
+    expect(res.statusCode, res.body).toBe(200)
+    const report = res.json()
+    expect(report).toMatchObject({ enterprises: 5, withGaps: 5, byGap: { scale: 5, affiliation: 5, industry: 1, tier: 5, location: 0, responsible_person: 5 } })
+    for (const item of report.items) expect(item.gaps.map((g: { kind: string }) => g.kind)).toEqual(expect.arrayContaining(['scale', 'affiliation']))
+    const unknown = report.items.find((i: { uscc: string }) => i.uscc === uscc(5))
+    expect(unknown.gaps.find((g: { kind: string }) => g.kind === 'industry').message).toMatch(/"高新技术" is neither a GB\/T 4754 code or name/)
+    expect(report.byDivision.reduce((n: number, d: { enterprises: number }) => n + d.enterprises, 0)).toBe(5)
+    const hp = report.byDivision.find((d: { code: string }) => d.code === '210102')
+    expect(hp).toMatchObject({ enterprises: 2, gaps: { scale: 2, industry: 1 } })
+
+    const only = await app.inject({ method: 'GET', url: '/api/supervision/data-quality?gap=industry' })
+    expect(only.json()).toMatchObject({ total: 1, items: [{ uscc: uscc(5), industrySource: '高新技术' }] })
+
+    const csv = await app.inject({ method: 'GET', url: '/api/supervision/data-quality.csv?division=210102' })
+    expect(csv.statusCode, csv.body).toBe(200)
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/)
+    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n')
+    expect(lines[0]).toBe('编号,企业名称,统一社会信用代码,行政区划代码,行业(原文),缺行业,缺规模,缺隶属关系,缺监管层级,缺精确位置,缺责任人,说明')
+    expect(lines).toHaveLength(3)
+    expect(lines.find((l) => l.includes(uscc(5)))).toMatch(/高新技术,是,是,是,是,,是,/)
+
+    const coverage = (await app.inject({ method: 'GET', url: '/api/supervision/coverage' })).json()
+    expect(coverage.byGap.tier).toBe(5)
+    const gap = coverage.items.find((i: { uscc: string }) => i.uscc === uscc(1)).gaps.find((g: { kind: string }) => g.kind === 'tier')
+    expect(gap.message).toMatch(/^supervision tier undetermined: affiliation, scale unknown/)
+  })
+
+  it('determines the tier once the register gives what decides it, keeping the departments', async () => {
+    const csv = `企业名称,统一社会信用代码,行业,经度,纬度,规模,隶属关系\n${REGISTER[0]!.name},${uscc(1)},C26,${REGISTER[0]!.lon},${REGISTER[0]!.lat},中型,县级\n`
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' }, payload: csv })
+    expect(res.statusCode, res.body).toBe(200)
+    const row = await db('enterprise').where({ uscc: uscc(1) }).first('tier', 'tier_reason', 'scale', 'industry_department_id')
+    expect(row).toMatchObject({ tier: 'city', tier_reason: 'medium high-hazard enterprise', scale: 'medium' })
+    expect(row.industry_department_id).not.toBeNull()
+    const supervision = (await app.inject({ method: 'GET', url: `/api/enterprises/${(await db('enterprise').where({ uscc: uscc(2) }).first('id')).id}/supervision` })).json()
+    expect(supervision).toMatchObject({ affiliation: null, scale: null, tier: null, ruleTier: null })
+    expect(supervision.ruleTierReason).toMatch(/^undetermined/)
+  })
+})
+
+describe('what the upload page offers', () => {
+  it('lists the accepted columns, required first, with the industry table named', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/import/enterprises/columns' })
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json()
+    expect(body.industryTable).toMatch(/^GB\/T 4754-2017/)
+    const required = body.columns.filter((c: { required: boolean }) => c.required).map((c: { zh: string }) => c.zh)
+    expect(required).toEqual(['统一社会信用代码', '企业名称', '经度', '纬度'])
+    const scale = body.columns.find((c: { key: string }) => c.key === 'scale')
+    expect(scale).toMatchObject({ zh: '规模', required: false, values: ['大型', '中型', '小型', '微型'] })
+    expect(body.columns.find((c: { key: string }) => c.key === 'address').aliases).toContain('所在地')
+  })
+
+  it('offers CSV and XLSX templates with the Chinese headers that import again', async () => {
+    const csv = await app.inject({ method: 'GET', url: '/api/import/enterprises/template.csv' })
+    expect(csv.statusCode).toBe(200)
+    const header = csv.body.replace(/^\ufeff/, '').trim()
+    expect(header.startsWith('统一社会信用代码,企业名称,经度,纬度,行业,行业代码,规模,隶属关系')).toBe(true)
+    const xlsx = await app.inject({ method: 'GET', url: '/api/import/enterprises/template.xlsx' })
+    expect(xlsx.statusCode).toBe(200)
+    expect(xlsx.rawPayload.readUInt32LE(0)).toBe(0x04034b50)
+    // The template header with one row filled in imports with no column left over.
+    const row = `${header}\r\n${uscc(9)},模板测试企业（登记册）,123.42,41.79,零售业${',' .repeat(header.split(',').length - 5)}\r\n`
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?dryRun=true', headers: { 'content-type': 'text/csv' }, payload: `\ufeff${row}` })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ rows: 1, valid: 1, ignoredColumns: [] })
+  })
+})

@@ -1,0 +1,187 @@
+import { apiUrl, getJson, isAbortError } from '../api/client'
+import { el } from '../ui/dom'
+import { enterpriseMapUrl, labelled, pager, COVERAGE_PAGE_SIZE } from './coverage'
+import type { SupervisionMessages } from './messages'
+
+// The data-quality tab (server/modules/supervision/data-quality.ts): what each enterprise's register
+// entry lacks — industry, scale, affiliation, a determined tier, a precise location, a responsible
+// person — counted per county and per gap, the paged list, and the whole list as CSV.
+
+export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
+export type DataGapKind = (typeof DATA_GAP_KINDS)[number]
+
+interface DataGap {
+  kind: DataGapKind
+  message: string
+}
+
+interface QualityReport {
+  enterprises: number
+  withGaps: number
+  byGap: Record<DataGapKind, number>
+  byDivision: Array<{ code: string; name: string | null; enterprises: number; withGaps: number; gaps: Record<DataGapKind, number> }>
+  total: number
+  offset: number
+  items: Array<{ id: number; name: string; uscc: string; divisionCode: string; industrySource: string | null; gaps: DataGap[] }>
+}
+
+export const QUALITY_TEXTS = {
+  zh: {
+    tab: '数据质量',
+    title: '企业登记数据质量',
+    intro: '按企业列出登记信息中仍缺少的内容：缺失的属性记为“未知”，不做猜测；监管层级因此无法确定的企业也计入全覆盖报告的“监管层级”缺口。',
+    summary: (n: number, gaps: number) => `共 ${n} 家企业，其中 ${gaps} 家信息不全。`,
+    gapNames: { industry: '行业未知', scale: '缺规模', affiliation: '缺隶属关系', tier: '监管层级未定', location: '位置为近似', responsible_person: '缺责任人' } as Record<DataGapKind, string>,
+    allGaps: '全部缺项', gap: '缺项', download: '下载清单（CSV）', county: '区县', code: '代码', enterprises: '企业数', withGaps: '信息不全', total: '合计',
+    enterprise: '企业', division: '区划', industrySource: '行业（原文）', gaps: '缺项', none: '没有信息不全的企业。', link: '数据质量报告：登记信息缺失情况 →',
+  },
+  en: {
+    tab: 'Data quality',
+    title: 'Enterprise register data quality',
+    intro: "What each enterprise's register entry still lacks: missing attributes are stored as unknown, never guessed; enterprises whose tier therefore cannot be determined also count as tier gaps in the coverage report.",
+    summary: (n: number, gaps: number) => `${n} enterprises, ${gaps} with incomplete entries.`,
+    gapNames: { industry: 'industry unknown', scale: 'no scale', affiliation: 'no affiliation', tier: 'tier undetermined', location: 'approximate location', responsible_person: 'no responsible person' } as Record<DataGapKind, string>,
+    allGaps: 'all gaps', gap: 'Gap', download: 'Download the list (CSV)', county: 'County', code: 'Code', enterprises: 'Enterprises', withGaps: 'Incomplete', total: 'Total',
+    enterprise: 'Enterprise', division: 'Division', industrySource: 'Industry (as written)', gaps: 'Gaps', none: 'No enterprise has an incomplete entry.', link: 'Data-quality report: what the register entries lack →',
+  },
+}
+
+export type QualityTexts = (typeof QUALITY_TEXTS)['zh'] | (typeof QUALITY_TEXTS)['en']
+
+export class QualityView {
+  private report: QualityReport | null = null
+  private error: string | null = null
+  private loading: AbortController | null = null
+  private gap: DataGapKind | '' = ''
+  private offset = 0
+
+  constructor(private readonly root: HTMLElement, private texts: QualityTexts, private messages: SupervisionMessages, private locale: string) {}
+
+  setTexts(texts: QualityTexts, messages: SupervisionMessages, locale: string): void {
+    this.texts = texts
+    this.messages = messages
+    this.locale = locale
+    this.render()
+  }
+
+  async load(): Promise<void> {
+    this.loading?.abort()
+    const controller = new AbortController()
+    this.loading = controller
+    this.root.dataset.state = 'loading'
+    this.render()
+    try {
+      this.report = await getJson<QualityReport>('/api/supervision/data-quality', { gap: this.gap || undefined, limit: COVERAGE_PAGE_SIZE, offset: this.offset }, controller.signal)
+      this.error = null
+      this.root.dataset.state = 'ready'
+    } catch (err) {
+      if (isAbortError(err)) return
+      this.error = err instanceof Error ? err.message : String(err)
+      this.root.dataset.state = 'error'
+    }
+    this.render()
+  }
+
+  private render(): void {
+    const t = this.texts
+    const gap = el('select', 'quality-gap')
+    gap.append(new Option(t.allGaps, ''))
+    for (const kind of DATA_GAP_KINDS) gap.append(new Option(t.gapNames[kind], kind))
+    gap.value = this.gap
+    gap.addEventListener('change', () => {
+      this.gap = gap.value as DataGapKind | ''
+      this.offset = 0
+      void this.load()
+    })
+    const download = el('a', 'quality-download', t.download)
+    download.href = apiUrl('/api/supervision/data-quality.csv', { gap: this.gap || undefined })
+    download.setAttribute('download', 'data-quality.csv')
+    const bar = el('div', 'sv-filters')
+    bar.append(labelled(t.gap, gap), download)
+    this.root.replaceChildren(el('h2', 'sv-heading', t.title), el('p', 'sv-intro', t.intro), bar)
+    if (this.error !== null) {
+      const alert = el('p', 'sv-load-error', this.messages.loadFailed(t.title, this.error))
+      alert.setAttribute('role', 'alert')
+      this.root.append(alert)
+      return
+    }
+    const r = this.report
+    if (!r) {
+      this.root.append(el('p', 'sv-loading', this.messages.loading))
+      return
+    }
+    const summary = el('p', 'sv-summary', t.summary(r.enterprises, r.withGaps))
+    Object.assign(summary.dataset, { enterprises: String(r.enterprises), withGaps: String(r.withGaps) })
+    this.root.append(summary, this.divisionTable(r), this.items(r))
+  }
+
+  private divisionTable(r: QualityReport): HTMLElement {
+    const t = this.texts
+    const table = el('table', 'sv-table quality-divisions')
+    const head = el('tr')
+    for (const text of [t.code, t.county, t.enterprises, t.withGaps, ...DATA_GAP_KINDS.map((k) => t.gapNames[k])]) head.append(el('th', undefined, text))
+    table.createTHead().append(head)
+    const body = table.createTBody()
+    const n = (v: number) => v.toLocaleString(this.locale)
+    for (const d of r.byDivision) {
+      const tr = el('tr')
+      tr.dataset.code = d.code
+      tr.append(el('td', undefined, d.code), el('td', undefined, d.name ?? ''), el('td', undefined, n(d.enterprises)), el('td', undefined, n(d.withGaps)))
+      for (const k of DATA_GAP_KINDS) {
+        const td = el('td', undefined, n(d.gaps[k]))
+        td.dataset.gap = k
+        td.dataset.value = String(d.gaps[k])
+        tr.append(td)
+      }
+      body.append(tr)
+    }
+    const total = el('tr', 'sv-total')
+    total.append(el('td', undefined, t.total), el('td'), el('td', undefined, n(r.enterprises)), el('td', undefined, n(r.withGaps)))
+    for (const k of DATA_GAP_KINDS) {
+      const td = el('td', undefined, n(r.byGap[k]))
+      td.dataset.gap = k
+      td.dataset.value = String(r.byGap[k])
+      total.append(td)
+    }
+    table.createTFoot().append(total)
+    return table
+  }
+
+  private items(r: QualityReport): HTMLElement {
+    const t = this.texts
+    const wrap = el('div', 'quality-items')
+    if (r.total === 0) {
+      wrap.append(el('p', 'sv-empty', t.none))
+      return wrap
+    }
+    const table = el('table', 'sv-table quality-list')
+    const head = el('tr')
+    for (const text of [t.enterprise, t.division, t.industrySource, t.gaps]) head.append(el('th', undefined, text))
+    table.createTHead().append(head)
+    const body = table.createTBody()
+    for (const item of r.items) {
+      const tr = el('tr')
+      tr.dataset.enterpriseId = String(item.id)
+      const name = el('td')
+      const link = el('a', 'sv-map-link', item.name)
+      link.href = enterpriseMapUrl(item.id)
+      name.append(link, el('div', 'sv-code', item.uscc))
+      const gaps = el('ul', 'sv-gaps')
+      for (const g of item.gaps) {
+        const chip = el('li', 'sv-gap', t.gapNames[g.kind])
+        chip.dataset.kind = g.kind
+        chip.title = g.message
+        gaps.append(chip)
+      }
+      const gapCell = el('td')
+      gapCell.append(gaps)
+      tr.append(name, el('td', undefined, item.divisionCode), el('td', undefined, item.industrySource ?? ''), gapCell)
+      body.append(tr)
+    }
+    wrap.append(table, pager(this.messages, r.offset, r.items.length, r.total, (offset) => {
+      this.offset = offset
+      void this.load()
+    }))
+    return wrap
+  }
+}
