@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_api_tokens'
 import * as m011 from './migrations/011_region_grade'
 import * as m012 from './migrations/012_road_network'
 import * as m013 from './migrations/013_register_unknowns'
+import * as m014 from './migrations/014_region_mapping'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '011_region_grade': m011,
   '012_road_network': m012,
   '013_register_unknowns': m013,
+  '014_region_mapping': m014,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

@@ -11,11 +11,11 @@ import type { RuleSet } from '../domain/rules'
 import { areaZoneCells, cellPolygon, pointZoneCells } from './zones'
 import { areaSource, enterpriseSources, type AreaSource, type PointSource } from './sources'
 import {
-  bumpDataVersion, cellsOfSources, deleteCells, deleteSourcesOf, finishRun, insertCellSources, insertHistory,
+  bumpDataVersion, cellsOfSources, copyCellSources, deleteCells, emptyCellSourcesForReload, deleteSourcesOf, finishRun, insertCellSources, insertHistory,
   loadAreaRecords, loadCells, loadCellSources, loadEnterpriseRecords, lockGrading, startRun, upsertCells,
   writeEnterpriseLevels, type CellSourceRow, type CellState, type HistoryRow,
 } from './repository'
-import { mapCellsToRegions, recomputeRegions, regionsOfCells, type RegionRef } from './regions'
+import { mapCellsToRegions, recomputeRegions, refreshCellRegions, regionsOfCells, type RegionRef } from './regions'
 
 export interface GradingOptions {
   /** H3 analysis resolution. */
@@ -232,14 +232,20 @@ export async function fullRegrade(
       const [{ count: enterpriseTotal }] = await trx('enterprise').count<{ count: string }[]>('* as count')
       const [{ count: areaTotal }] = await trx('area_assessment').count<{ count: string }[]>('* as count')
       const total = Number(enterpriseTotal) + Number(areaTotal)
-      await trx.raw('TRUNCATE cell_source')
+      const rebuildIndexes = await emptyCellSourcesForReload(trx)
 
+      // Overlapped: Node computes the zones of one page while PostgreSQL stores the previous
+      // page; one statement at a time on the transaction's connection.
       const rows: CellSourceRow[] = []
+      let storing: Promise<void> = Promise.resolve()
+      const store = async (levels: Array<{ id: number; level: Level; inherent: Level; reason: object }>, pageRows: CellSourceRow[]) => {
+        await writeEnterpriseLevels(trx, levels)
+        await copyCellSources(trx, pageRows)
+      }
       let sources = 0
       let enterprises = 0
-      for (let afterId = 0; ; ) {
-        const page = await loadEnterpriseRecords(trx, { afterId, limit: PAGE })
-        if (page.length === 0) break
+      let page = await loadEnterpriseRecords(trx, { afterId: 0, limit: PAGE })
+      while (page.length > 0) {
         const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
         const points: PointSource[] = []
         for (const e of page) {
@@ -247,27 +253,31 @@ export async function fullRegrade(
           levels.push({ id: e.id, level: grade.level, inherent: grade.inherentLevel, reason: grade.reason })
           points.push(...s)
         }
-        await writeEnterpriseLevels(trx, levels)
         const pageRows = zoneRows(points, [], options.res)
-        await insertCellSources(trx, pageRows)
         for (const r of pageRows) rows.push(r)
         sources += points.length
         enterprises += page.length
-        afterId = page[page.length - 1]!.id
+        await storing
+        const next = await loadEnterpriseRecords(trx, { afterId: page[page.length - 1]!.id, limit: PAGE })
+        storing = store(levels, pageRows)
+        storing.catch(() => undefined) // awaited before the next statement
+        page = next
         onProgress({ phase: 'sources', done: enterprises, total })
       }
+      await storing
       let areaCount = 0
       for (let afterId = 0; ; ) {
-        const page = await loadAreaRecords(trx, { afterId, limit: PAGE })
-        if (page.length === 0) break
-        const pageRows = zoneRows([], page.map((a) => areaSource(a, now, options.rules)), options.res)
-        await insertCellSources(trx, pageRows)
+        const areas = await loadAreaRecords(trx, { afterId, limit: PAGE })
+        if (areas.length === 0) break
+        const pageRows = zoneRows([], areas.map((a) => areaSource(a, now, options.rules)), options.res)
+        await copyCellSources(trx, pageRows)
         for (const r of pageRows) rows.push(r)
-        sources += page.length
-        areaCount += page.length
-        afterId = page[page.length - 1]!.id
+        sources += areas.length
+        areaCount += areas.length
+        afterId = areas[areas.length - 1]!.id
         onProgress({ phase: 'sources', done: enterprises + areaCount, total })
       }
+      await rebuildIndexes()
 
       onProgress({ phase: 'cells', done: 0, total: 1 })
       const after = gradeCells(rows, options.rules)
@@ -295,8 +305,8 @@ export async function fullRegrade(
       }
 
       onProgress({ phase: 'regions', done: 0, total: 1 })
-      // Regions may have been edited since the last run: remap every cell, then grade every region.
-      await mapCellsToRegions(trx, options.res, null)
+      // Map the cells this run created (every cell when region polygons changed), then grade every region.
+      await refreshCellRegions(trx, options.res)
       const regions = await recomputeRegions(trx, options.res, null, options.rules)
       onProgress({ phase: 'regions', done: 1, total: 1 })
       const [{ count: cellSources }] = await trx('cell_source').count<{ count: string }[]>('* as count')

@@ -16,8 +16,14 @@ export interface RegionRef {
  * or when region polygons changed); otherwise only the given, newly created cells are mapped.
  */
 export async function mapCellsToRegions(db: Db, res: number, cellIds: number[] | null): Promise<void> {
-  if (cellIds === null) await db.raw('TRUNCATE region_cell')
-  else if (cellIds.length === 0) return
+  if (cellIds === null) {
+    await db.raw('TRUNCATE region_cell')
+    await db.raw(
+      `INSERT INTO region_mapping (res, fingerprint) VALUES (?, (${REGION_FINGERPRINT_SQL}))
+       ON CONFLICT (singleton) DO UPDATE SET res = excluded.res, fingerprint = excluded.fingerprint, mapped_at = now()`,
+      [res],
+    )
+  } else if (cellIds.length === 0) return
   // Subdivided region pieces (≤ 64 vertices) keep the point-in-polygon work small; they partition
   // each region, so the per-piece areas add up to the cell's area in the region.
   await db.raw(
@@ -40,6 +46,34 @@ export async function mapCellsToRegions(db: Db, res: number, cellIds: number[] |
      ON CONFLICT DO NOTHING`,
     [res, cellIds === null ? null : pgArray(cellIds), cellIds === null ? null : pgArray(cellIds)],
   )
+}
+
+/** A digest of every region polygon: equal digests mean the cell → region mapping still holds. */
+const REGION_FINGERPRINT_SQL = `SELECT md5(coalesce(string_agg(k, ',' ORDER BY k), '')) FROM (
+    SELECT 'division:' || code || ':' || md5(ST_AsEWKB(geom)) AS k FROM division
+    UNION ALL SELECT 'mgmt_grid:' || id || ':' || md5(ST_AsEWKB(geom)) FROM mgmt_grid) regions`
+
+/**
+ * Brings the cell → region mapping up to date after a full regrade: when the region polygons and
+ * the resolution are those the mapping was made from, only cells without a mapping (the ones the
+ * run created, and cells outside every region) are mapped; otherwise every cell is mapped again.
+ * Returns whether it remapped everything.
+ */
+export async function refreshCellRegions(db: Db, res: number): Promise<boolean> {
+  const { rows } = await db.raw<{ rows: Array<{ current: boolean }> }>(
+    `SELECT EXISTS (SELECT 1 FROM region_mapping WHERE res = ? AND fingerprint = (${REGION_FINGERPRINT_SQL})) AS current`,
+    [res],
+  )
+  if (!rows[0]!.current) {
+    await mapCellsToRegions(db, res, null)
+    return true
+  }
+  const { rows: unmapped } = await db.raw<{ rows: Array<{ id: string }> }>(
+    'SELECT c.id FROM cell c WHERE c.res = ? AND NOT EXISTS (SELECT 1 FROM region_cell rc WHERE rc.cell_id = c.id)',
+    [res],
+  )
+  await mapCellsToRegions(db, res, unmapped.map((r) => Number(r.id)))
+  return false
 }
 
 /** Regions that the given analysis cells (by h3) currently lie in. */

@@ -42,9 +42,27 @@ function distanceToSegment(a: [number, number], b: [number, number]): number {
   return Math.hypot(a[0] + t * dx, a[1] + t * dy)
 }
 
+/**
+ * Cell boundaries ([lon, lat] vertices) already computed. A full regrade asks for the same few
+ * thousand cells hundreds of thousands of times (neighbouring sources share cells), and the
+ * boundary is the costly part of a distance; the cache is cleared when it grows past its bound.
+ */
+const boundaries = new Map<string, number[][]>()
+const BOUNDARY_CACHE_MAX = 250_000
+
+function cellBoundary(h3: string): number[][] {
+  let ring = boundaries.get(h3)
+  if (!ring) {
+    if (boundaries.size >= BOUNDARY_CACHE_MAX) boundaries.clear()
+    ring = cellToBoundary(h3, true)
+    boundaries.set(h3, ring)
+  }
+  return ring
+}
+
 /** Geodesic distance from a point to an H3 cell: 0 inside, else to its nearest edge, metres. */
 export function distanceToCellM(lon: number, lat: number, h3: string): number {
-  const ring = cellToBoundary(h3, true).map(([x, y]) => toLocal(lon, lat, x!, y!))
+  const ring = cellBoundary(h3).map(([x, y]) => toLocal(lon, lat, x!, y!))
   let inside = false
   let best = Infinity
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
