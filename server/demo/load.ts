@@ -6,12 +6,15 @@
 import type { Geometry, Position } from 'geojson'
 import type { Knex } from 'knex'
 import { DEMO_TABLES, generateDemoBatches, type DemoOptions, type DemoTable } from './generate'
+import { loadDemoRoads } from './roads'
 
 export interface LoadDemoOptions extends DemoOptions {
   /** Most rows per INSERT; a statement is further capped at MAX_PARAMETERS bound values. Default 500. */
   batchRows?: number
   /** Called after each INSERT with the table and the rows loaded into it so far. */
   onProgress?: (table: DemoTable, loaded: number) => void
+  /** Also load the synthetic road network (server/demo/roads.ts); default true. */
+  roads?: boolean
 }
 
 export type DemoCounts = Record<DemoTable, number>
@@ -119,6 +122,7 @@ export async function loadDemo(db: Knex, options: LoadDemoOptions = {}): Promise
     for (const table of SEQUENCE_TABLES) {
       await trx.raw('SELECT setval(pg_get_serial_sequence(?, ?), (SELECT coalesce(max(id), 0) + 1 FROM ??), false)', [table, 'id', table])
     }
+    if (options.roads !== false) await loadDemoRoads(trx)
   })
   return counts
 }

@@ -8,6 +8,8 @@ import { createInProcessEngine } from '../../server/modules/roads/in-process'
 import { bumpNetworkVersion, insertRoads, snapPoints } from '../../server/modules/roads/network'
 import { createPgRoutingEngine } from '../../server/modules/roads/pgrouting'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import { buildTestApp } from '../helpers/app'
+import { riverYKm } from '../../server/demo/roads'
 import { injectSignedIn } from '../helpers/auth'
 
 // A hand-built town on a river (metres east/north of an origin in Shenyang): a road along each
@@ -194,6 +196,31 @@ describe('nearest by travel time on a river town with one bridge', () => {
         await trx.raw("DELETE FROM road_edge WHERE road_class = 'secondary' AND id = (SELECT max(id) FROM road_edge)")
         await bumpNetworkVersion(trx)
       })
+    }
+  })
+})
+
+describe('the demo network', () => {
+  it('is loaded with the demo, and makes travel time rank differently from the straight line beside its river', async () => {
+    const demo = await buildTestApp({}, { as: 'commander' })
+    try {
+      const summary = await demo.roads.summary()
+      expect(summary.edges).toBeGreaterThan(2000)
+      // Points 600 m north of the river, every 3 km along it: some have their straight-line nearest fire team across it.
+      let differ = 0
+      for (let x = -18; x <= 18; x += 3) {
+        const lon = 123.43 + x / (111.32 * Math.cos((41.8 * Math.PI) / 180))
+        const lat = 41.8 + (riverYKm(x) + 0.6) / 111.05
+        const q = `lon=${lon}&lat=${lat}&capability=fire&k=3`
+        const byDistance = await demo.inject(`/api/resources/nearest?${q}`)
+        const byTime = await demo.inject(`/api/resources/nearest?${q}&by=time`)
+        expect(byDistance.statusCode, byDistance.body).toBe(200)
+        expect(byTime.statusCode, byTime.body).toBe(200)
+        if (byDistance.json().items[0]?.id !== byTime.json().items[0]?.id) differ++
+      }
+      expect(differ).toBeGreaterThan(0)
+    } finally {
+      await demo.close()
     }
   })
 })
