@@ -2,6 +2,13 @@
 // set, then N incremental edits (a major hidden danger reported, then verified) timed one by one.
 // Without --database-url it creates riskmap_bench_province on the local server and loads scale 60.
 // --quick: a scratch database with the small demo set and 10 edits, dropped afterwards (seconds).
+// --compare REF: also times the full regrade of git revision REF (e.g. the commit before a change
+// to the engine) on the same database in the same run, and prints the ratio.
+// The figures include where the full regrade spends its time (seconds per phase).
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
@@ -11,7 +18,9 @@ import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
 import { quickDatabase } from '../lib/bench'
 import { localBenchDatabase } from '../lib/database'
 
-const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, edits: { type: 'string' }, quick: { type: 'boolean', default: false } } })
+const { values } = parseArgs({
+  options: { 'database-url': { type: 'string' }, edits: { type: 'string' }, quick: { type: 'boolean', default: false }, compare: { type: 'string' } },
+})
 const quick = values.quick ? await quickDatabase('regrade', { graded: false }) : null
 const url = quick?.url ?? values['database-url'] ?? process.env.DATABASE_URL ?? (await localBenchDatabase())
 const edits = Number(values.edits ?? (quick ? 10 : 200))
@@ -23,9 +32,51 @@ if (await isDatabaseEmpty(db)) {
 }
 const options: GradingOptions = { res: 8, rules: DEFAULT_RULES }
 
+/**
+ * Seconds of a full regrade by the engine of git revision `ref`, run in a temporary checkout of it
+ * (sharing this checkout's node_modules) on the same database.
+ */
+function timeRevision(ref: string): number {
+  const root = path.resolve(import.meta.dirname, '..', '..')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskmap-bench-compare-'))
+  execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', dir, ref], { stdio: 'ignore' })
+  try {
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'))
+    const script = path.join(dir, 'bench-compare.ts')
+    fs.writeFileSync(
+      script,
+      `import { createKnex } from './server/db/knex'
+import { DEFAULT_RULES } from './server/domain/rules'
+import { fullRegrade } from './server/grading/engine'
+const db = createKnex({ url: process.env.BENCH_URL!, embedded: false, statementTimeoutMs: 0 })
+const result = await fullRegrade(db, { res: 8, rules: DEFAULT_RULES })
+console.log(result.seconds)
+await db.destroy()
+`,
+    )
+    const out = execFileSync(process.execPath, [...process.execArgv, script], { cwd: dir, env: { ...process.env, BENCH_URL: url }, encoding: 'utf8' })
+    return Number(out.trim().split('\n').pop())
+  } finally {
+    execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' })
+  }
+}
+
+const previousS = values.compare ? timeRevision(values.compare) : null
+
 let rssMax = 0
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100)
-const full = await fullRegrade(db, options)
+const phases: Record<string, number> = {}
+let phase = ''
+let phaseStarted = performance.now()
+const full = await fullRegrade(db, options, {
+  onProgress(p) {
+    if (p.phase === phase) return
+    const now = performance.now()
+    if (phase) phases[phase] = Math.round((now - phaseStarted) / 100) / 10
+    phase = p.phase
+    phaseStarted = now
+  },
+})
 clearInterval(sampler)
 rssMax = Math.max(rssMax, process.memoryUsage().rss)
 
@@ -62,6 +113,8 @@ const p50 = pct(0.5)
 console.log(JSON.stringify({
   case: 'regrade',
   full_s: Math.round(full.seconds * 10) / 10,
+  full_phases_s: phases,
+  ...(previousS === null ? {} : { previous_full_s: Math.round(previousS * 10) / 10, previous_ref: values.compare, speedup_vs_previous: Math.round((previousS / full.seconds) * 100) / 100 }),
   incremental_ms_p50: Math.round(p50 * 10) / 10,
   incremental_ms_p99: Math.round(pct(0.99) * 10) / 10,
   speedup: Math.round((full.seconds * 1000) / p50),
