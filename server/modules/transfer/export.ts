@@ -16,13 +16,14 @@ import { AREA_ASSESSMENT_FIELDS, DIVISION_FIELDS, MGMT_GRID_FIELDS } from './kin
 import { ENTERPRISE_FIELDS } from './kind-enterprises'
 import { RESOURCE_FIELDS } from './kind-resources'
 import { HIDDEN_DANGER_FIELDS, MAJOR_HAZARD_FIELDS, SAFETY_RISK_FIELDS } from './kind-sources'
+import { writeGeoPackage, type GpkgColumnType } from './gpkg-writer'
 import { xlsxStream } from './xlsx-writer'
 
 export const EXPORT_LAYERS = [
   'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'cells', 'divisions', 'mgmt_grids',
 ] as const
 export type ExportLayerName = (typeof EXPORT_LAYERS)[number]
-export const EXPORT_FORMATS = ['geojson', 'csv', 'xlsx'] as const
+export const EXPORT_FORMATS = ['geojson', 'csv', 'xlsx', 'gpkg'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export interface ExportFilter {
@@ -35,6 +36,8 @@ export interface ExportFilter {
   lang: 'zh' | 'en'
   /** Cells only: H3 resolution. */
   res: number
+  /** CSV/XLSX: a first column `WKT` with the geometry (EPSG:4326), which GDAL and QGIS read as the geometry without options. */
+  wkt?: boolean
   rules: RuleSet
 }
 
@@ -178,7 +181,7 @@ function tableFields(layer: ExportLayerName, spec: LayerSpec): Field[] {
 }
 
 /** One page of rows after `after` (keyset), with geometry as GeoJSON (and WKT for tables). */
-async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: string | number | null, wkt: boolean): Promise<Array<Record<string, unknown>>> {
+async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: string | number | null, wkt: boolean, wkb = false): Promise<Array<Record<string, unknown>>> {
   const where: string[] = []
   const bindings: Array<string | number> = []
   if (after !== null) {
@@ -206,6 +209,7 @@ async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: stri
   const select = Object.entries(spec.columns).map(([k, sql]) => (k === 'sourceLine' ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"` : `${sql} AS "${k}"`))
   select.push(`${spec.key} AS "_key"`, `ST_AsGeoJSON(${spec.geom}, 9)::json AS "_geometry"`)
   if (wkt && spec.shape === 'area') select.push(`ST_AsText(${spec.geom}, 9) AS "geometry"`)
+  if (wkb) select.push(`ST_AsBinary(${spec.geom}, 'NDR') AS "_wkb"`)
   if (wkt && 'sourceLine' in spec.columns) select.push(`ST_AsText(${spec.columns.sourceLine}, 9) AS "_sourceLineWkt"`)
   const sql = `SELECT ${select.join(', ')} FROM ${spec.from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${spec.key} LIMIT ${spec.page}`
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, bindings)
@@ -213,14 +217,14 @@ async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: stri
 }
 
 /** Every row of the selection, page by page. The first page is fetched before this returns, so a bad query fails early. */
-async function selection(db: Knex, spec: LayerSpec, filter: ExportFilter, wkt: boolean): Promise<AsyncIterable<Record<string, unknown>>> {
-  const first = await page(db, spec, filter, null, wkt)
+async function selection(db: Knex, spec: LayerSpec, filter: ExportFilter, wkt: boolean, wkb = false): Promise<AsyncIterable<Record<string, unknown>>> {
+  const first = await page(db, spec, filter, null, wkt, wkb)
   return (async function* () {
     let rows = first
     for (;;) {
       for (const row of rows) yield row
       if (rows.length < spec.page) return
-      rows = await page(db, spec, filter, rows[rows.length - 1]!._key as string | number, wkt)
+      rows = await page(db, spec, filter, rows[rows.length - 1]!._key as string | number, wkt, wkb)
     }
   })()
 }
@@ -276,6 +280,7 @@ export interface ExportStream {
 export async function exportLayer(db: Knex, layer: ExportLayerName, format: ExportFormat, filter: ExportFilter): Promise<ExportStream> {
   const spec = LAYERS[layer]
   if (filter.minLevel !== undefined && filter.minLevel > 0 && spec.level === null) throw invalid('minLevel', `does not apply to ${layer}: they have no risk level`)
+  if (format === 'gpkg') return geoPackage(db, layer, spec, filter)
   const rows = await selection(db, spec, filter, format !== 'geojson')
   if (format === 'geojson') {
     async function* features(): AsyncGenerator<string> {
@@ -294,14 +299,16 @@ export async function exportLayer(db: Knex, layer: ExportLayerName, format: Expo
     return { contentType: 'application/geo+json; charset=utf-8', stream: Readable.from(features(), { objectMode: false }) }
   }
   const fields = tableFields(layer, spec)
-  const header = fields.map((f) => (filter.lang === 'zh' ? f.zh : f.key))
+  const header = [...(filter.wkt ? ['WKT'] : []), ...fields.map((f) => (filter.lang === 'zh' ? f.zh : f.key))]
   async function* cells(): AsyncGenerator<Array<string | number>> {
     for await (const row of rows) {
       for (const flat of tableRows(layer, row)) {
-        yield fields.map((f) => {
+        const values = fields.map((f) => {
           const v = flat[f.key]
           return f.key === 'id' && v !== null && v !== undefined ? Number(v) : cellValue(f, v, filter.lang)
         })
+        if (filter.wkt) values.unshift(spec.shape === 'point' ? `POINT (${flat.lon} ${flat.lat})` : String(flat.geometry ?? ''))
+        yield values
       }
     }
   }
@@ -321,4 +328,38 @@ export async function exportLayer(db: Knex, layer: ExportLayerName, format: Expo
     return { contentType: 'text/csv; charset=utf-8', stream: Readable.from(lines(), { objectMode: false }) }
   }
   return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(layer, header, cells()) }
+}
+
+/** GeoPackage column type of an export field. */
+function gpkgType(field: Field | undefined): GpkgColumnType {
+  switch (field?.type.t) {
+    case 'integer': return 'INTEGER'
+    case 'number': return 'REAL'
+    case 'boolean': return 'BOOLEAN'
+    case 'date': return 'DATE'
+    case 'timestamp': return 'DATETIME'
+    default: return 'TEXT'
+  }
+}
+
+/**
+ * A layer as a GeoPackage (EPSG:4326): one feature table named after the layer, with the GeoJSON
+ * export's English property keys as columns and their values (not the Chinese labels).
+ */
+async function geoPackage(db: Knex, layer: ExportLayerName, spec: LayerSpec, filter: ExportFilter): Promise<ExportStream> {
+  const rows = await selection(db, spec, filter, false, true)
+  const keys = Object.keys(spec.columns)
+  const columns = keys.map((key) => ({ name: key, type: key === 'id' ? ('INTEGER' as const) : gpkgType(spec.fields.find((f) => f.key === key)) }))
+  const bytes = await writeGeoPackage(
+    {
+      table: layer,
+      description: `riskmap ${layer}, exported ${new Date().toISOString().slice(0, 10)}`,
+      geometryType: layer === 'cells' ? 'POLYGON' : spec.shape === 'point' ? 'POINT' : 'MULTIPOLYGON',
+      columns,
+    },
+    (async function* () {
+      for await (const row of rows) yield { wkb: row._wkb as Uint8Array | null, values: keys.map((k) => row[k]) }
+    })(),
+  )
+  return { contentType: 'application/geopackage+sqlite3', stream: Readable.from([Buffer.from(bytes)]) }
 }

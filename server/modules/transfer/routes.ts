@@ -171,13 +171,13 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     }
   }
 
-  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: { division?: string; minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number } }>(
+  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: { division?: string; minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean } }>(
     '/export/:layer.:format',
     {
       config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['import/export'],
-        summary: 'Export a layer of the current selection as GeoJSON, CSV (UTF-8 with BOM) or XLSX, streamed',
+        summary: 'Export a layer of the current selection as GeoJSON, CSV (UTF-8 with BOM), XLSX or GeoPackage (EPSG:4326)',
         params: {
           type: 'object',
           properties: { layer: { type: 'string', enum: [...EXPORT_LAYERS] }, format: { type: 'string', enum: [...EXPORT_FORMATS] } },
@@ -192,6 +192,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
             bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
             lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'CSV/XLSX headers and labels: Chinese (default) or English' },
             res: { type: 'integer', minimum: 0, maximum: 15, description: 'cells only: H3 resolution (default: the analysis resolution)' },
+            wkt: { type: 'boolean', default: false, description: 'CSV/XLSX: add a first column WKT with the geometry (EPSG:4326), read by GDAL and QGIS as the geometry' },
           },
         },
         response: {
@@ -210,6 +211,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         lang: q.lang,
         res: q.res ?? app.grading.res,
         rules: app.grading.rules,
+        wkt: q.wkt,
       })
       const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
       reply
