@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { serveWire } from './embedded-wire'
 
 /** A running embedded database: PGlite+PostGIS served over the PostgreSQL wire protocol. */
 export interface EmbeddedDatabase {
@@ -12,10 +12,11 @@ export interface EmbeddedDatabase {
 }
 
 /**
- * Starts PGlite with PostGIS in `dataDir/pgdata` (kept between runs) and serves it through
- * pglite-socket on 127.0.0.1 (`port` 0: a free port chosen by the system), so the app uses the same knex/pg code as on a real server (DESIGN §10).
- * PGlite is one single-user session: the app must use a pool of one connection so that
- * transactions never interleave (see createDatabase).
+ * Starts PGlite with PostGIS in `dataDir/pgdata` (kept between runs) and serves it over the wire
+ * protocol on 127.0.0.1 (`port` 0: a free port chosen by the system), so the app, the scripts and
+ * the tests in other processes all use the same knex/pg code as on a real server
+ * (docs/architecture.md). PGlite is one single-user session: the server (embedded-wire.ts) runs one
+ * connection's transaction at a time, and the app uses a pool of one connection (see createKnex).
  */
 export async function startEmbedded(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
   const pgdata = path.join(dataDir, 'pgdata')
@@ -23,12 +24,14 @@ export async function startEmbedded(dataDir: string, port = 0): Promise<Embedded
   const releaseLock = await lockDataDir(dataDir)
   try {
     const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis } })
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 16 })
-    await server.start()
+    const server = await serveWire(db, '127.0.0.1', port).catch(async (err: unknown) => {
+      await db.close()
+      throw err
+    })
     return {
-      url: `postgres://postgres@${server.getServerConn()}/postgres`,
+      url: `postgres://postgres@${server.address}/postgres`,
       async stop() {
-        await server.stop()
+        await server.close()
         await db.close()
         await releaseLock()
       },
