@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { Knex } from 'knex'
 import { createKnex } from '../../server/db/knex'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+import * as statements from '../helpers/statements'
+import { BAD_INTEGER, CHECK, echo, IMMUTABLE, IN_FAILED_TX, run, SYNTAX, UNIQUE, type Outcome, type Step } from '../helpers/statements'
 
 // After a failing statement, the next ones must get exactly their own answers. The embedded
 // database once answered an extended-protocol error with a premature ReadyForQuery, so node-postgres
@@ -10,54 +12,11 @@ import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 // whose expected outcome is what PostgreSQL answers; with a real PostGIS server at hand the sequence
 // also runs on a fresh embedded database and the two are compared row by row.
 
-/** One statement and what PostgreSQL answers to it: its rows, or the SQLSTATE of its error. */
-interface Step {
-  sql: string
-  bindings: Knex.RawBinding[]
-  expected: Outcome
-}
-type Outcome = { rows: Array<Record<string, unknown>> } | { error: string }
-
-const UNIQUE = '23505'
-const CHECK = '23514'
-const SYNTAX = '42601'
-const BAD_INTEGER = '22P02'
-/** `publication_immutable()` of migration 008 raises restrict_violation. */
-const IMMUTABLE = '23001'
-const IN_FAILED_TX = '25P02'
-
 const probe = `error_framing_probe_${process.pid}`
-
-/** A table with a unique key, a check constraint and the publication immutability trigger. */
-async function createProbe(db: Knex): Promise<void> {
-  await db.raw(`CREATE TABLE ${probe} (id integer PRIMARY KEY, score integer NOT NULL CHECK (score > 0), note text)`)
-  await db.raw(`CREATE TABLE ${probe}_frozen (id integer PRIMARY KEY, note text)`)
-  await db.raw(`INSERT INTO ${probe}_frozen VALUES (1, 'frozen')`)
-  await db.raw(`CREATE TRIGGER ${probe}_immutable BEFORE UPDATE OR DELETE ON ${probe}_frozen FOR EACH ROW EXECUTE FUNCTION publication_immutable()`)
-  await db.raw(`INSERT INTO ${probe} VALUES (1, 10, 'one'), (2, 20, 'two')`)
-}
-
-async function dropProbe(db: Knex): Promise<void> {
-  await db.raw(`DROP TABLE IF EXISTS ${probe}, ${probe}_frozen`)
-}
-
-const echo = (n: number): Step => ({
-  sql: 'SELECT ?::integer AS n, ?::text AS label',
-  bindings: [n, `step ${n}`],
-  expected: { rows: [{ n, label: `step ${n}` }] },
-})
-const read = (id: number, score: number, note: string): Step => ({
-  sql: `SELECT id, score, note FROM ${probe} WHERE id = ?`,
-  bindings: [id],
-  expected: { rows: [{ id, score, note }] },
-})
-const failing = {
-  duplicate: (id: number): Step => ({ sql: `INSERT INTO ${probe} (id, score) VALUES (?, ?) RETURNING id`, bindings: [id, 5], expected: { error: UNIQUE } }),
-  check: (id: number): Step => ({ sql: `INSERT INTO ${probe} (id, score) VALUES (?, ?) RETURNING id`, bindings: [id, -1], expected: { error: CHECK } }),
-  syntax: (): Step => ({ sql: 'SELEC ?::integer AS n', bindings: [1], expected: { error: SYNTAX } }),
-  badInteger: (): Step => ({ sql: 'SELECT ?::integer AS n', bindings: ['not a number'], expected: { error: BAD_INTEGER } }),
-  trigger: (): Step => ({ sql: `UPDATE ${probe}_frozen SET note = ? WHERE id = ?`, bindings: ['changed', 1], expected: { error: IMMUTABLE } }),
-}
+const failing = statements.failing(probe)
+const read = (id: number, score: number, note: string) => statements.read(probe, id, score, note)
+const createProbe = (db: Knex) => statements.createProbe(db, probe)
+const dropProbe = (db: Knex) => statements.dropProbe(db, probe)
 
 /**
  * Steps whose answers do not depend on their order (they read the probe's fixed rows, echo their
@@ -70,16 +29,6 @@ function independentSteps(): Step[] {
     failing.syntax(), echo(6), read(1, 10, 'one'), failing.badInteger(), failing.duplicate(1), echo(7), echo(8),
   ]
 }
-
-async function outcome(run: Promise<{ rows: Array<Record<string, unknown>> }>): Promise<Outcome> {
-  try {
-    return { rows: (await run).rows }
-  } catch (err) {
-    return { error: String((err as { code?: string }).code ?? (err as Error).message) }
-  }
-}
-
-const run = (db: Knex | Knex.Transaction, step: Step) => outcome(db.raw(step.sql, step.bindings) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>)
 
 /** The order-dependent sequence: writes, failures and reads of what was written, one after another. */
 async function sequential(db: Knex): Promise<Outcome[]> {
