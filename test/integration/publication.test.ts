@@ -114,17 +114,15 @@ describe('publications', () => {
   it('are immutable in the database: UPDATE, DELETE and TRUNCATE are refused on all four tables', async () => {
     const db = planner.db
     const refused = /publications are immutable/
-    // The id inlined (a number from our own API), not bound: without bindings pg uses the simple
-    // query protocol, whose error reply the embedded database's socket server frames reliably.
-    const id = Number(first.id)
-    await expect(db.raw(`UPDATE publication SET note = 'changed' WHERE id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`DELETE FROM publication WHERE id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`UPDATE publication_cell SET level = 4 WHERE publication_id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`DELETE FROM publication_cell WHERE publication_id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`UPDATE publication_region SET level = 0 WHERE publication_id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`DELETE FROM publication_region WHERE publication_id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`UPDATE publication_area SET name = 'x' WHERE publication_id = ${id}`)).rejects.toThrow(refused)
-    await expect(db.raw(`DELETE FROM publication_area WHERE publication_id = ${id}`)).rejects.toThrow(refused)
+    const id = first.id
+    await expect(db.raw("UPDATE publication SET note = 'changed' WHERE id = ?", [id])).rejects.toThrow(refused)
+    await expect(db.raw('DELETE FROM publication WHERE id = ?', [id])).rejects.toThrow(refused)
+    await expect(db.raw('UPDATE publication_cell SET level = 4 WHERE publication_id = ?', [id])).rejects.toThrow(refused)
+    await expect(db.raw('DELETE FROM publication_cell WHERE publication_id = ?', [id])).rejects.toThrow(refused)
+    await expect(db.raw('UPDATE publication_region SET level = 0 WHERE publication_id = ?', [id])).rejects.toThrow(refused)
+    await expect(db.raw('DELETE FROM publication_region WHERE publication_id = ?', [id])).rejects.toThrow(refused)
+    await expect(db.raw("UPDATE publication_area SET name = 'x' WHERE publication_id = ?", [id])).rejects.toThrow(refused)
+    await expect(db.raw('DELETE FROM publication_area WHERE publication_id = ?', [id])).rejects.toThrow(refused)
     await expect(db.raw('TRUNCATE publication_cell')).rejects.toThrow(refused)
     expect(await snapshotCells(first.id)).toEqual(liveAtFirst)
     expect((await db('publication').where({ id: first.id }).first('note')).note).toBe('第一次发布（测试）')

@@ -437,10 +437,7 @@ describe('bad input is refused with the field named, and nothing is written', ()
 describe('atomicity', () => {
   // The audit row is the last step of every write, after the record, its substances and the whole
   // regrade. A CHECK constraint that refuses this one request's audit row makes that step fail for
-  // real (SQLSTATE 23514); everything before it must be rolled back. The failing request goes through
-  // an app of its own, closed at once: on the embedded database an SQL error in a parameterised
-  // statement leaves that connection's replies one message out of step (pglite-socket 0.2.11), so
-  // nothing else may use it afterwards.
+  // real (SQLSTATE 23514); everything before it must be rolled back, and the same app goes on.
   const probe = `原子性探针-${process.pid}`
   const constraint = `sources_write_probe_${process.pid}`
 
@@ -459,13 +456,11 @@ describe('atomicity', () => {
     })
     const before = await snapshot()
     await db.raw(`ALTER TABLE audit_log ADD CONSTRAINT ${constraint} CHECK (after->>'name' IS DISTINCT FROM '${probe}') NOT VALID`)
-    const probeApp = await buildTestApp()
     try {
-      const res = await probeApp.inject({ method: 'POST', url: '/api/major-hazards', payload: body })
+      const res = await send('POST', '/api/major-hazards', body)
       expect(res.statusCode).toBe(500)
       expect(res.json().error).toEqual({ code: 'internal', message: 'Internal server error', details: [] })
     } finally {
-      await probeApp.close()
       await db.raw(`ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS ${constraint}`)
     }
     expect(await snapshot()).toEqual(before)
