@@ -216,8 +216,12 @@ class Connection {
     if (!this.shared.startupReply) {
       await this.session.acquire(this)
       try {
-        const reply = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(packet)))
-        this.shared.startupReply ??= Buffer.from(reply)
+        // streamed, like every unit: PGlite keeps the last stream's callback for a later execProtocolRaw
+        const chunks: Buffer[] = []
+        await this.db.runExclusive(() =>
+          this.db.execProtocolRawStream(new Uint8Array(packet), { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) }),
+        )
+        this.shared.startupReply ??= Buffer.concat(chunks)
       } finally {
         this.session.release(this, false)
       }
