@@ -38,6 +38,7 @@ interface EnterpriseRow {
   id: string
   industry: string | null
   high_hazard: boolean
+  located_by: 'point' | 'division'
   report_due_at: string | null
   impact_radius_m: number | null
   lon: number
@@ -50,7 +51,7 @@ interface EnterpriseRow {
 /** Loads enterprises with every record that grades them: by ids, or a page of all ordered by id. */
 export async function loadEnterpriseRecords(db: Db, scope: { ids: number[] } | { afterId: number; limit: number }): Promise<EnterpriseRecords[]> {
   const q = db('enterprise as e')
-    .select('e.id', 'e.industry', 'e.high_hazard', 'e.impact_radius_m')
+    .select('e.id', 'e.industry', 'e.high_hazard', 'e.impact_radius_m', 'e.located_by')
     .select(db.raw("to_char(e.report_due_at, 'YYYY-MM-DD') AS report_due_at, ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat"))
     .select(
       db.raw(`coalesce((SELECT json_agg(json_build_object('id', m.id, 'level', m.level, 'r', m.impact_radius_m,
@@ -73,6 +74,7 @@ export async function loadEnterpriseRecords(db: Db, scope: { ids: number[] } | {
     id: Number(r.id),
     industry: r.industry,
     highHazard: r.high_hazard,
+    approximate: r.located_by === 'division',
     reportDueAt: day(r.report_due_at),
     impactRadiusM: r.impact_radius_m,
     lon: r.lon,

@@ -21,6 +21,8 @@ export interface EnterpriseRecords {
   impactRadiusM: number | null
   lon: number
   lat: number
+  /** The point is only the label point of the division the enterprise's address names (located_by division). */
+  approximate?: boolean
   majorHazards: Array<{ id: number; level: Level; impactRadiusM: number | null; reportedAt: Date; validUntil: Date | null; lon: number; lat: number }>
   safetyRisks: Array<{ id: number; level: Level; impactRadiusM: number | null; assessedAt: Date; validUntil: Date | null; lon: number; lat: number }>
   hiddenDangers: Array<{ id: number; isMajor: boolean; status: HiddenDangerStatus; lon: number; lat: number }>
@@ -96,6 +98,10 @@ export function enterpriseSources(e: EnterpriseRecords, now: Date, rules: RuleSe
       stale: overdue,
     })
   }
+  // An approximately located enterprise (docs/domain.md §4): its point stands for a whole division, so
+  // nothing placed there grades a cell as if it were precise — neither its baseline nor a record that
+  // took the enterprise's position. Its own level is still graded; records with their own position count.
+  if (e.approximate) return { grade, sources: sources.filter((s) => s.lon !== e.lon || s.lat !== e.lat) }
   return { grade, sources }
 }
 

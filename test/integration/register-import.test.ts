@@ -149,6 +149,50 @@ describe('a register as it is', () => {
   })
 })
 
+describe('rows without coordinates', () => {
+  it('locates an address-only row at the most specific division its address names, flagged approximate, grading no cell from there', async () => {
+    const township = await db('division').where({ rank: 'township' }).whereLike('code', '210102%').orderBy('code').first('code', 'name', db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
+    const county = await db('division').where({ code: '210104' }).first('code', 'name', db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
+    const bare = (name: string) => name.replace(/[（(][^）)]*[）)]$/, '')
+    const rows = [
+      `沈阳示例五金商店（登记册）,${uscc(11)},零售业,,,沈阳市和平区${bare(township.name)}某路11号`,
+      `沈阳示例加油站（登记册）,${uscc(12)},5265,,,辽宁省沈阳市${bare(county.name)}某路12号`,
+    ]
+    const csv = iconv.encode(`企业名称,统一社会信用代码,行业,经度,纬度,所在地\r\n${rows.join('\r\n')}\r\n`, 'gbk')
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?crs=gcj02', headers: { 'content-type': 'text/csv' }, payload: csv })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ rows: 2, valid: 2, created: 2 })
+    const stored = await db('enterprise').whereIn('uscc', [uscc(11), uscc(12)]).orderBy('uscc')
+      .select('id', 'uscc', 'division_code', 'located_by', 'mgmt_grid_id', 'level', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    expect(stored[0]).toMatchObject({ division_code: township.code, located_by: 'division', mgmt_grid_id: null })
+    expect(stored[1]).toMatchObject({ division_code: '210104', located_by: 'division' })
+    // At the division's label point (not shifted as if it were GCJ-02).
+    expect(geodesicDistanceM(stored[0].lon, stored[0].lat, township.lon, township.lat)).toBeLessThan(0.01)
+    expect(geodesicDistanceM(stored[1].lon, stored[1].lat, county.lon, county.lat)).toBeLessThan(0.01)
+    // The fuel station is high-hazard (yellow baseline) but puts no source on any cell from its approximate point.
+    expect(stored[1].level).toBe(2)
+    const sources = await db('cell_source').whereIn('enterprise_id', stored.map((r) => r.id)).count<{ count: string }[]>('* as count')
+    expect(Number(sources[0]!.count)).toBe(0)
+    const detail = (await app.inject({ method: 'GET', url: `/api/enterprises/${stored[0].id}` })).json()
+    expect(detail.properties ?? detail).toMatchObject({ locatedBy: 'division' })
+    const quality = (await app.inject({ method: 'GET', url: '/api/supervision/data-quality?gap=location' })).json()
+    expect(quality.items.map((i: { uscc: string }) => i.uscc).sort()).toEqual([uscc(11), uscc(12)])
+  })
+
+  it('refuses a row whose address names no division or several, naming the row, and stores nothing', async () => {
+    const csv = `企业名称,统一社会信用代码,行业,经度,纬度,所在地\n无名企业（登记册）,${uscc(13)},零售业,,,北京市朝阳区某路1号\n无址企业（登记册）,${uscc(14)},零售业,,,\n`
+    const before = await db('enterprise').count<{ count: string }[]>('* as count')
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' }, payload: csv })
+    expect(res.statusCode, res.body).toBe(422)
+    const details = res.json().error.details
+    expect(details[0]).toMatchObject({ row: 1, column: '所在地', value: '北京市朝阳区某路1号' })
+    expect(details[0].message).toMatch(/names no division of this deployment/)
+    expect(details[1]).toMatchObject({ row: 2 })
+    expect(details[1].message).toMatch(/the location is required/)
+    expect(await db('enterprise').count<{ count: string }[]>('* as count')).toEqual(before)
+  })
+})
+
 describe('what the upload page offers', () => {
   it('lists the accepted columns, required first, with the industry table named', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/import/enterprises/columns' })

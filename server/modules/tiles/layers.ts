@@ -245,6 +245,7 @@ const enterprises: SourceLayer = {
     { name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION },
     { name: 'industry', sql: 't.industry', type: 'String', description: 'String: industry code' },
     { name: 'highHazard', sql: 't.high_hazard', type: 'Boolean', description: 'Boolean: high-hazard industry (hazardous chemicals, mines, fireworks, …)' },
+    { name: 'approximate', sql: "(t.located_by = 'division')", type: 'Boolean', description: 'Boolean: located only at the division its address names (draw as approximate)' },
   ],
   minzoom: 10,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.enterprises),

@@ -10,6 +10,7 @@
  */
 import type { Knex } from 'knex'
 import { DEFAULT_RULES } from '../../domain/rules'
+import { addressMatcher, type AddressMatch, type NamedDivision } from '../../domain/address-division'
 import { GBT4754_TABLE, industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
 import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
@@ -100,6 +101,8 @@ export interface EnterpriseRecord {
   synthetic?: boolean | null
   lon: number
   lat: number
+  /** point: the row's own coordinates; division: the label point of the division its address (or code) names. */
+  locatedBy: 'point' | 'division'
   /** Filled by the batch checks. */
   gridId?: number | null
 }
@@ -122,8 +125,24 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
     if (!/^(\d{6}|\d{9})$/.test(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
     else if (!ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point` })
   }
-  const lonLat = pointOf(input.geometry)
-  if (lonLat === null) problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
+  let lonLat = pointOf(input.geometry)
+  let located: string | null = null
+  if (lonLat === null && problems.length === 0) {
+    // No coordinates: the division the row names by code, else the one its address names (approximate).
+    const places = ctx.memo.get('divisionPlaces') as DivisionPlaces
+    const address = (v.address as string | null | undefined) ?? null
+    const match: AddressMatch = divisionCode !== null ? { kind: 'found', code: divisionCode, name: divisionCode, rank: 'county' } : address !== null ? places.match(address) : { kind: 'none' }
+    if (match.kind === 'found' && places.labels.has(match.code)) {
+      located = match.code
+      lonLat = places.labels.get(match.code)!
+    } else if (match.kind === 'ambiguous') {
+      problems.push({ field: 'address', value: address, reason: `names several divisions (${match.candidates.map((c) => `${c.name} ${c.code}`).join(', ')}): give 经度/纬度 or 行政区划代码` })
+    } else if (address !== null) {
+      problems.push({ field: 'address', value: address, reason: "names no division of this deployment, and the row has no coordinates: give 经度 and 纬度 (lon, lat) or 行政区划代码" })
+    } else {
+      problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat), or an address (地址/所在地) naming a division' })
+    }
+  }
   if (problems.length > 0) return problems
   const industrySource = (v.industryCode as string | null | undefined) ?? (v.industry as string | null | undefined) ?? null
   const classifier = ctx.memo.get('industries') as IndustryClassifier
@@ -137,15 +156,32 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
     industryHighHazard: match?.highHazard ?? false,
     scale: (v.scale as EnterpriseScale | null | undefined) ?? null,
     affiliation: (v.affiliation as Affiliation | null | undefined) ?? null,
-    divisionCode,
+    divisionCode: divisionCode ?? located,
     lon: lonLat![0],
     lat: lonLat![1],
+    locatedBy: located !== null ? 'division' : 'point',
   }
   for (const key of OPTIONAL_KEYS) if (ctx.present.has(key)) (record as unknown as Record<string, unknown>)[key] = v[key] ?? null
   if (record.lastReportedAt && record.reportDueAt && record.reportDueAt < record.lastReportedAt) {
     return [{ field: 'reportDueAt', value: record.reportDueAt, reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}` }]
   }
   return record
+}
+
+interface DivisionPlaces {
+  match(address: string): AddressMatch
+  /** Label point (on the surface) of each division. */
+  labels: Map<string, [number, number]>
+}
+
+async function loadDivisionPlaces(trx: Knex.Transaction): Promise<DivisionPlaces> {
+  const rows = (await trx('division').select('code', 'name', 'rank', 'parent_code', trx.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))) as Array<{
+    code: string; name: string; rank: NamedDivision['rank']; parent_code: string | null; lon: number; lat: number
+  }>
+  return {
+    match: addressMatcher(rows.map((r) => ({ code: r.code, name: r.name, rank: r.rank, parentCode: r.parent_code }))),
+    labels: new Map(rows.map((r) => [r.code, [r.lon, r.lat]])),
+  }
 }
 
 async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<void> {
@@ -157,7 +193,8 @@ async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
     if (code === undefined) p.problems.push({ field: 'divisionCode', reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)` })
     else p.record.divisionCode = code
   }
-  const needGrid = batch.map((p, i) => ({ p, i })).filter(({ p }) => !p.record.gridCode)
+  // An approximate location (a division's label point) says nothing about the management grid.
+  const needGrid = batch.map((p, i) => ({ p, i })).filter(({ p }) => !p.record.gridCode && p.record.locatedBy === 'point')
   const grids = await gridsAt(trx, needGrid.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))
   for (const { p, i } of needGrid) p.record.gridId = grids.get(i) ?? null
   for (const p of batch) {
@@ -190,6 +227,7 @@ const COLUMNS: Array<[string, string]> = [
   ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
   ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
   ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
+  ['located_by', 'text'],
 ]
 
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
@@ -229,6 +267,7 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
     report_due_at: pick(r.reportDueAt, stored?.report_due_at, null),
     impact_radius_m: pick(r.impactRadiusM, stored?.impact_radius_m, null),
     synthetic: pick(r.synthetic, stored?.synthetic, false),
+    located_by: r.locatedBy,
     lon: r.lon,
     lat: r.lat,
   }
@@ -273,6 +312,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   async load(trx, ctx) {
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(GBT4754_TABLE, industryValues(ctx.rules)))
+    ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))
   },
   check,
   write,

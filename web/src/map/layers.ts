@@ -244,11 +244,14 @@ export function overlayLayers(): LayerSpecification[] {
       source: overlaySourceId('enterprises'),
       'source-layer': 'enterprises',
       layout: { 'circle-sort-key': ['get', 'level'] },
+      // An approximately located enterprise (placed at the division its address names) is a ring:
+      // white inside, its level's colour as a thick outline, so it never reads as a precise point.
       paint: {
-        'circle-color': levelColorExpression(),
+        'circle-color': ['case', ['to-boolean', ['get', 'approximate']], '#ffffff', levelColorExpression()],
         'circle-radius': widthByZoom([10, 3], [13, 4.5], [16, 7]),
-        'circle-stroke-color': LEVEL_OUTLINE_COLOR,
-        'circle-stroke-width': widthByZoom([10, 0.6], [13, 1]),
+        'circle-stroke-color': ['case', ['to-boolean', ['get', 'approximate']], levelColorExpression(), LEVEL_OUTLINE_COLOR],
+        // A zoom curve must be the outermost expression: the case goes inside each stop.
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, ['case', ['to-boolean', ['get', 'approximate']], 2, 0.6], 13, ['case', ['to-boolean', ['get', 'approximate']], 2.5, 1]],
         'circle-stroke-opacity': 0.85,
       },
     },

@@ -86,6 +86,14 @@ export class EnterpriseView implements PanelView {
       item.append(el('strong', 'panel-count-value', String(value ?? 0)), el('span', 'panel-count-label', term))
       counts.append(item)
     }
-    return [badges, list, subtitle(m.panel.counts), counts, ...supervisionSection(m, this.supervision), ...enforcementSection(m, this.enforcement)]
+    // Located only at the division its address names: say so, and that it grades no cell from there.
+    const approximate: HTMLElement[] = e.locatedBy === 'division' ? [el('p', 'panel-approximate', APPROXIMATE_NOTE[m.locale === 'en' ? 'en' : 'zh'](e.divisionName ?? e.divisionCode))] : []
+    for (const note of approximate) note.style.cssText = 'border-left: 3px solid #fdae61; padding: 4px 8px; background: #fff8ec; font-size: 0.85em'
+    return [badges, ...approximate, list, subtitle(m.panel.counts), counts, ...supervisionSection(m, this.supervision), ...enforcementSection(m, this.enforcement)]
   }
+}
+
+const APPROXIMATE_NOTE = {
+  zh: (division: string) => `位置为近似：登记册未给经纬度，按地址定位到「${division}」的代表点（地图上为空心圆）。该点不参与网格风险分级，请补充经纬度。`,
+  en: (division: string) => `Approximate location: the register gave no coordinates, so the enterprise is placed at a representative point of ${division}, named in its address (a hollow ring on the map). This point grades no cell: add its coordinates.`,
 }
