@@ -170,16 +170,16 @@ describe('layers', () => {
     expect(Object.keys(decode((await fetchTile('regions', centreTile(8))).rawPayload))).toEqual(['divisions'])
   })
 
-  it('enterprises: points with id, name, level, industry, highHazard as stored; fewer levels at low zoom', async () => {
+  it('enterprises: points with id, name, level, industry, highHazard, approximate as stored; fewer levels at low zoom', async () => {
     const t = centreTile(14)
     const features = decode((await fetchTile('enterprises', t)).rawPayload).enterprises!
     expect(features.length).toBeGreaterThan(0)
-    const rows = await app.db('enterprise').whereIn('id', features.map((f) => f.id!)).select('id', 'name', 'level', 'industry', 'high_hazard')
+    const rows = await app.db('enterprise').whereIn('id', features.map((f) => f.id!)).select('id', 'name', 'level', 'industry', 'high_hazard', 'located_by')
     const byId = new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), r]))
     for (const f of features) {
       const r = byId.get(f.id!)!
       expect(f.type).toBe(1)
-      expect(f.properties).toEqual({ name: r.name, level: r.level, industry: r.industry, highHazard: r.high_hazard })
+      expect(f.properties).toEqual({ name: r.name, level: r.level, industry: r.industry, highHazard: r.high_hazard, approximate: r.located_by === 'division' })
     }
     expect(sortedIds(features)).toEqual(await idsIntersecting('SELECT id, geom_3857 AS g FROM enterprise', t))
     for (const z of [10, 12, 13]) {
