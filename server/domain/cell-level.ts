@@ -2,7 +2,7 @@
  * Cell level from the sources that influence a grid cell (DESIGN §4.1, §4.3, §4.5).
  * Distances and radii are geodesic metres.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import { isLevel, LEVEL_KEYS, LEVEL_LABELS, type Level, type RiskLevel } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 

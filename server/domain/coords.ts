@@ -6,7 +6,7 @@
  *   only inside China's bounding box (outside it GCJ-02 = WGS 84);
  * - BD-09 (Baidu): a further rotation and scaling of GCJ-02.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import { validateLonLat } from './geo'
 
 export type LonLat = [lon: number, lat: number]
@@ -18,7 +18,7 @@ export const CRS_VALUES: readonly Crs[] = ['wgs84', 'cgcs2000', 'gcj02', 'bd09']
 /** Krasovsky 1940 semi-major axis used by GCJ-02, metres. */
 const KRASOVSKY_A = 6378245.0
 /** Krasovsky 1940 first eccentricity squared. */
-const KRASOVSKY_EE = 0.00669342162296594323
+const KRASOVSKY_EE = 0.006693421622965943
 /** BD-09 rotation constant, radians per degree × 3000. */
 const X_PI = (Math.PI * 3000.0) / 180.0
 /** Inverse iteration stops when the forward image is this close to the target, degrees (≈ 1 mm). */

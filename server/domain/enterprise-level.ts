@@ -2,7 +2,7 @@
  * Enterprise level (DESIGN §3.3): direct red for an unverified major hidden danger, else the highest
  * source, else the industry baseline. Every result carries the rule and record that produced it.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import { isLevel, LEVEL_LABELS, LEVEL_KEYS, type Level } from './levels'
 import { DEFAULT_RULES, industryByCode, type RuleSet } from './rules'
 import { highHazardIndustry } from './tier'

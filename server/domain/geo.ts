@@ -2,7 +2,7 @@
  * Geodesic helpers on the WGS 84 ellipsoid (EPSG:4326; CGCS2000 differs by < 0.1 mm here).
  * Longitudes and latitudes in decimal degrees, distances in metres, bearings in degrees clockwise from north.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 
 /** WGS 84 semi-major axis, metres. */
 export const WGS84_A = 6378137

@@ -1,7 +1,7 @@
 /**
  * LEC job-hazard grading (作业条件危险性评价法, DESIGN §3.2): D = L × E × C, all dimensionless.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import type { Level } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 

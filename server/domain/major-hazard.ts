@@ -2,7 +2,7 @@
  * Major hazard installation identification and grading, GB 18218-2018 (DESIGN §3.1).
  * Quantities q and Q are in tonnes; S, R, α and β are dimensionless.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import type { Level } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 

@@ -1,7 +1,7 @@
 /**
  * Risk-matrix grading (风险矩阵法, DESIGN §3.2): R = L × S, with likelihood L and severity S integers 1..5.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import type { Level } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 

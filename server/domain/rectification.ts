@@ -3,7 +3,7 @@
  * violations: open → rectified → verified, or rectified → open again when verification fails.
  * Pure: callers lock the record, ask for the step and store the result.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 
 export type RectificationStatus = 'open' | 'rectified' | 'verified'
 export type RectificationAction = 'rectify' | 'verify' | 'reopen'

@@ -2,7 +2,7 @@
  * Level of a region (division unit, management grid) from the shares of its area at each cell
  * level (docs/domain.md §4.4, docs/region-grading.md). Pure: the caller measures the shares.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import { LEVEL_KEYS, LEVEL_LABELS, type Level, type RiskLevel } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 

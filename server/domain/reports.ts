@@ -3,7 +3,7 @@
  * the status machine staff triage a report through, tracking codes and the overdue rule.
  * Pure: no Fastify, no knex.
  */
-import { conflict, invalid } from '../errors'
+import { conflict, invalid } from './errors'
 
 export const REPORT_STATUSES = ['received', 'triaged', 'assigned', 'closed', 'rejected'] as const
 export type ReportStatus = (typeof REPORT_STATUSES)[number]

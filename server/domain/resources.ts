@@ -3,7 +3,7 @@
  * capability vocabulary (with Chinese and English labels for the map and the panels), and which
  * fields each kind carries. Pure TypeScript: no Fastify, no SQL.
  */
-import type { ErrorDetail } from '../errors'
+import type { ErrorDetail } from './errors'
 
 export const RESOURCE_KINDS = ['rescue_team', 'equipment', 'depot', 'shelter', 'expert'] as const
 export type ResourceKind = (typeof RESOURCE_KINDS)[number]

@@ -2,7 +2,7 @@
  * Supervision tier of an enterprise (DESIGN §5, seed §二(一)): which level of government supervises it.
  * An explicit assignment overrides this rule; that is recorded by the caller, not here.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 
 export type Affiliation = 'central' | 'province' | 'city' | 'county' | 'township'

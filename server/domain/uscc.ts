@@ -4,7 +4,7 @@
  * Input is trimmed and upper-cased before checking, so ` 91110108mA01...` is accepted as its
  * upper-case form; use `normaliseUscc` to store that form.
  */
-import { invalid } from '../errors'
+import { invalid } from './errors'
 
 /** The code alphabet in value order: digits, then letters without I, O, S, V, Z (value 0..30). */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
