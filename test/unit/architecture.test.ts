@@ -53,9 +53,15 @@ const ALLOWED = new Set([
   'reports/routes.ts -> auth/rate-limit.ts',
   'reports/routes.ts -> sources/shared.ts',
   'reports/routes.ts -> supervision/tiers.ts',
+  'resources/routes.ts -> roads/nearest-time.ts',
+  'resources/routes.ts -> roads/schemas.ts',
+  'roads/nearest-time.ts -> resources/nearest.ts',
+  'roads/schemas.ts -> resources/schemas.ts',
   'supervision/departments.ts -> enforcement/shared.ts',
   'supervision/departments.ts -> sources/shared.ts',
   'supervision/tiers.ts -> sources/shared.ts',
+  'transfer/kind-enterprises.ts -> supervision/assign.ts',
+  'transfer/kind-enterprises.ts -> supervision/tiers.ts',
 ])
 
 function tsFiles(dir: string): string[] {
