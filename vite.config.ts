@@ -26,6 +26,7 @@ export default defineConfig({
     proxy: {
       '/api': apiServer,
       '/tiles': apiServer,
+      '/ogc': apiServer,
       '/glyphs': apiServer,
     },
   },

@@ -16,6 +16,7 @@ const PAGES: NavPage[] = [
   { path: '/reports.html', label: { 'zh-CN': '群众举报', en: 'Public reports' } },
   { path: '/publications.html', label: { 'zh-CN': '发布', en: 'Publications' } },
   { path: '/admin.html', label: { 'zh-CN': '用户与审计', en: 'Users & audit' }, roles: ['admin'] },
+  { path: '/tokens.html', label: { 'zh-CN': 'API 令牌', en: 'API tokens' } },
   { path: '/public.html', label: { 'zh-CN': '公众版', en: 'Public view' } },
 ]
 
