@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { serveWire } from '../../server/db/embedded-wire'
 import { ROLES } from '../../server/modules/auth/access'
 import { DEMO_ACCOUNTS_FILE } from '../../server/demo/accounts'
 import { signInWithDemoAccount } from '../helpers/auth'
@@ -71,15 +71,14 @@ describe('start-up', () => {
   it('refuses a PostgreSQL server without PostGIS, saying how to fix it', async () => {
     // A real server without PostGIS: PGlite started without the extension.
     const bare = await PGlite.create()
-    const server = new PGLiteSocketServer({ db: bare, host: '127.0.0.1', port: 0 })
-    await server.start()
+    const server = await serveWire(bare, '127.0.0.1', 0)
     try {
-      const run = await runMain({ DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres` })
+      const run = await runMain({ DATABASE_URL: `postgres://postgres@${server.address}/postgres` })
       expect(run.code).toBe(1)
       expect(run.stderr).toMatch(/PostGIS is not installed on the PostgreSQL \S+ server\. Install it/)
       expect(run.stderr).not.toMatch(/\n\s+at /)
     } finally {
-      await server.stop()
+      await server.close()
       await bare.close()
     }
   })
