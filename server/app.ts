@@ -25,6 +25,7 @@ import ogcRoutes from './modules/ogc/routes'
 import resourceRoutes from './modules/resources/routes'
 import incidentRoutes from './modules/incident/routes'
 import { routingPlugin } from './modules/roads/plugin'
+import roadRoutes from './modules/roads/routes'
 import transferRoutes from './modules/transfer/routes'
 import supervisionRoutes from './modules/supervision/routes'
 import enforcementRoutes from './modules/enforcement/routes'
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sourceRoutes, { prefix: '/api' })
   await app.register(resourceRoutes, { prefix: '/api/resources' })
   await app.register(incidentRoutes, { prefix: '/api/incident' })
+  await app.register(roadRoutes, { prefix: '/api/roads' })
   await app.register(supervisionRoutes, { prefix: '/api' })
   await app.register(enforcementRoutes, { prefix: '/api' })
   await app.register(transferRoutes, { prefix: '/api' })

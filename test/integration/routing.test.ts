@@ -200,6 +200,40 @@ describe('nearest by travel time on a river town with one bridge', () => {
   })
 })
 
+describe('isochrones', () => {
+  const contains = async (geometry: unknown, [lon, lat]: [number, number]) => {
+    const { rows } = await db.raw<{ rows: Array<{ inside: boolean }> }>(
+      'SELECT ST_Contains(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ST_SetSRID(ST_MakePoint(?, ?), 4326)) AS inside',
+      [JSON.stringify(geometry), lon, lat],
+    )
+    return rows[0]!.inside
+  }
+
+  it('draws what A reaches in 5 and 10 minutes: the incident across the river only in 10; cached until the network changes', async () => {
+    const res = await app.inject(`/api/roads/isochrones?resourceId=${ids.A}&minutes=10,5`)
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json() as { cached: boolean; features: Array<{ geometry: unknown; properties: { minutes: number; vertices: number } }> }
+    expect(body.features.map((f) => f.properties.minutes)).toEqual([5, 10])
+    expect(body.cached).toBe(false)
+    // A needs 334 s to the incident: outside the 5-minute area, inside the 10-minute one
+    expect(await contains(body.features[0]!.geometry, INCIDENT)).toBe(false)
+    expect(await contains(body.features[1]!.geometry, INCIDENT)).toBe(true)
+    expect(await contains(body.features[0]!.geometry, at(1500, -200))).toBe(true)
+    expect((await app.inject(`/api/roads/isochrones?resourceId=${ids.A}&minutes=5,10`)).json().cached).toBe(true)
+    await db.transaction((trx) => bumpNetworkVersion(trx))
+    expect((await app.inject(`/api/roads/isochrones?resourceId=${ids.A}&minutes=5,10`)).json().cached).toBe(false)
+  })
+
+  it('refuses minutes out of range and a resource off the network, naming the parameter', async () => {
+    const zero = await app.inject(`/api/roads/isochrones?resourceId=${ids.A}&minutes=0`)
+    expect(zero.statusCode).toBe(400)
+    expect(zero.json().error.details[0].field).toBe('minutes')
+    const off = await app.inject(`/api/roads/isochrones?resourceId=${ids.E}`)
+    expect(off.statusCode).toBe(422)
+    expect(off.json().error.details[0].field).toBe('resourceId')
+  })
+})
+
 describe('the demo network', () => {
   it('is loaded with the demo, and makes travel time rank differently from the straight line beside its river', async () => {
     const demo = await buildTestApp({}, { as: 'commander' })

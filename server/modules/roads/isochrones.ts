@@ -1,0 +1,88 @@
+/**
+ * Isochrones (docs/domain.md §6): the area a resource reaches within N minutes, as the concave
+ * hull of the network vertices its search reaches in time. Cached per resource, keyed by the network
+ * version and the resource's place and last update, so a network or resource change invalidates it.
+ */
+import type { Knex } from 'knex'
+import { AppError, notFound } from '../../errors'
+import { outsideNetwork } from './nearest-time'
+import { snapPoints } from './network'
+import type { Routing } from './plugin'
+
+/** Minutes a request may ask for, and the largest. */
+export const DEFAULT_MINUTES = [5, 10, 15, 30] as const
+export const MAX_MINUTES = 60
+/** Concave hull target (PostGIS ST_ConcaveHull param_pct): 0.3 follows the river banks without spikes. */
+const HULL_TARGET = 0.3
+/** Cached isochrone sets kept, least recently used dropped first. */
+const CACHE_SIZE = 200
+
+export interface Isochrone {
+  minutes: number
+  /** GeoJSON Polygon or MultiPolygon (WGS 84), null when nothing is reached in time. */
+  geometry: { type: string; coordinates: unknown } | null
+  /** Network vertices reached within the time. */
+  vertices: number
+}
+
+export interface IsochroneSet {
+  resourceId: number
+  engine: string
+  networkVersion: number
+  offRoadM: number
+  isochrones: Isochrone[]
+  cached: boolean
+}
+
+const cache = new WeakMap<Routing, Map<string, Omit<IsochroneSet, 'cached'>>>()
+
+/** The isochrones of one resource for the given minutes (ascending, unique). */
+export async function resourceIsochrones(db: Knex, routing: Routing, resourceId: number, minutes: readonly number[]): Promise<IsochroneSet> {
+  const engine = routing.require()
+  const { rows } = await db.raw<{ rows: Array<{ lon: number; lat: number; updated_at: Date }> }>(
+    'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, updated_at FROM resource WHERE id = ?',
+    [resourceId],
+  )
+  const resource = rows[0]
+  if (!resource) throw notFound('resource', resourceId)
+  const summary = await routing.summary()
+  if (summary.edges === 0) throw outsideNetwork(null, routing.settings.maxSnapM)
+  const key = `${summary.version}:${resourceId}:${resource.lon},${resource.lat}:${resource.updated_at.toISOString()}:${minutes.join(',')}`
+  let entries = cache.get(routing)
+  if (!entries) cache.set(routing, (entries = new Map()))
+  const hit = entries.get(key)
+  if (hit) {
+    entries.delete(key)
+    entries.set(key, hit)
+    return { ...hit, cached: true }
+  }
+  const [snap] = await snapPoints(db, [resource])
+  if (!snap || snap.offRoadM > routing.settings.maxSnapM) {
+    throw new AppError(422, 'outside_network', `resource ${resourceId} is ${Math.round(snap?.offRoadM ?? 0)} m from the nearest road, beyond the ${routing.settings.maxSnapM} m limit`, [
+      { field: 'resourceId', message: 'the resource is outside the road network' },
+    ])
+  }
+  const startS = snap.offRoadM / (routing.settings.offRoadKmh / 3.6)
+  const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60)
+  const times = [...reached].map(([id, s]) => ({ id, s }))
+  const { rows: hulls } = await db.raw<{ rows: Array<{ minutes: number; geometry: string | null; vertices: number }> }>(
+    `SELECT m.minutes, count(v.id)::int AS vertices,
+            ST_AsGeoJSON(CASE WHEN count(v.id) >= 3 THEN ST_ConcaveHull(ST_Collect(v.geom), ${HULL_TARGET})
+                              WHEN count(v.id) > 0 THEN ST_Buffer(ST_Collect(v.geom)::geography, 50)::geometry END, 6) AS geometry
+     FROM unnest(?::int[]) AS m(minutes)
+     LEFT JOIN (SELECT t.s, rv.id, rv.geom FROM jsonb_to_recordset(?::jsonb) AS t(id bigint, s float8) JOIN road_vertex rv ON rv.id = t.id) v
+       ON v.s <= m.minutes * 60
+     GROUP BY m.minutes ORDER BY m.minutes`,
+    [[...minutes], JSON.stringify(times)],
+  )
+  const set = {
+    resourceId,
+    engine: engine.name,
+    networkVersion: summary.version,
+    offRoadM: Math.round(snap.offRoadM * 100) / 100,
+    isochrones: hulls.map((h) => ({ minutes: h.minutes, vertices: h.vertices, geometry: h.geometry ? JSON.parse(h.geometry) : null })),
+  }
+  entries.set(key, set)
+  if (entries.size > CACHE_SIZE) entries.delete(entries.keys().next().value!)
+  return { ...set, cached: false }
+}
