@@ -87,7 +87,7 @@ beforeAll(async () => {
     )
     ids[name] = Number(rows[0]!.id)
   }
-}, 180_000)
+}, 300_000)
 
 afterAll(async () => {
   await app?.close()
