@@ -1,7 +1,8 @@
 // Import a file from the command line:
 //   npm run import -- --kind enterprises [--format csv|xlsx|geojson|shapefile] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:4550]
-//                     [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] file
+//                     [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] file
 // --no-regrade leaves grading to a later `npm run regrade` (for a batch of imports).
+// --repair repairs invalid polygons (ST_MakeValid) unless the area changes by more than IMPORT_REPAIR_MAX_AREA_CHANGE.
 // Uses DATABASE_URL, or the embedded database in DATA_DIR. Prints a progress line on stderr and the
 // report (JSON) on stdout; exits 1 when the import is rejected or the file cannot be read.
 import fs from 'node:fs/promises'
@@ -14,7 +15,7 @@ import { IMPORT_KINDS, type ImportKindName } from '../server/modules/transfer/ki
 import { IMPORT_FORMATS, type ImportFormat } from '../server/modules/transfer/records'
 import { openDatabase } from './lib/database'
 
-const usage = `usage: npm run import -- --kind <${IMPORT_KINDS.join('|')}> [--format <${IMPORT_FORMATS.join('|')}>] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:<code>] [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] <file>`
+const usage = `usage: npm run import -- --kind <${IMPORT_KINDS.join('|')}> [--format <${IMPORT_FORMATS.join('|')}>] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:<code>] [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] <file>`
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
     mapping: { type: 'string' },
     'no-regrade': { type: 'boolean', default: false },
+    repair: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 })
@@ -72,6 +74,8 @@ try {
     crs: values.crs,
     mode: values.mode,
     dryRun: values['dry-run'],
+    repair: values.repair,
+    repairMaxAreaChange: config.importRepairMaxAreaChange,
     mapping,
     grading: { res: config.h3Res, rules: DEFAULT_RULES },
     fullRegradeAfterCommit: 'await',
@@ -84,7 +88,15 @@ try {
     ? `dry run: ${report.rejected ? 'would be rejected' : `would create ${report.created} and update ${report.updated}`}`
     : report.rejected ? 'rejected: nothing stored' : `stored: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`
   console.error(`${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${verdict}; regrade: ${report.regrade.mode}${report.regrade.note ? ` (${report.regrade.note})` : ''}`)
-  for (const e of report.errors.slice(0, 20)) console.error(`  row ${e.row}${e.line !== undefined ? ` (line ${e.line})` : ''}${e.column ? `, ${e.column}` : ''}: ${e.reason}`)
+  // A GeoJSON row is a feature, numbered from 1 (its text line says little in a one-line file).
+  const rowName = report.format === 'geojson' ? 'feature' : 'row'
+  for (const r of report.repairs) {
+    console.error(`  repaired ${rowName} ${r.row}: ${r.reason}${r.location ? ` at (${r.location[0]}, ${r.location[1]})` : ''}, area changed by ${r.areaChangePct} %`)
+  }
+  for (const e of report.errors.slice(0, 20)) {
+    const where = report.format === 'geojson' ? '' : e.line !== undefined ? ` (line ${e.line})` : ''
+    console.error(`  ${rowName} ${e.row}${where}${e.column ? `, ${e.column}` : ''}: ${e.reason}`)
+  }
   if (report.errors.length > 20) console.error(`  … ${report.invalid - 20} more, see the report`)
   if (report.rejected) process.exitCode = 1
 } catch (err) {

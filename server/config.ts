@@ -33,6 +33,8 @@ export interface Config {
   trustProxy: boolean
   /** Create one demo account per role (passwords in DATA_DIR/demo-accounts.txt) when the demo loads. */
   demoAccounts: boolean
+  /** Largest change of area (a share, 0.01 = 1 %) an import's polygon repair may make; more is refused for that row. */
+  importRepairMaxAreaChange: number
   /**
    * Travel-time routing (docs/domain.md §6): `auto` = pgRouting on a real server when it has the
    * extension (routing answers 503 when not), the in-process engine on the embedded database;
@@ -60,6 +62,16 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
   const value = Number(raw)
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+/** A share written as a percentage (`1%`, `0.5 %`) or a fraction (`0.01`), 0–100 %. */
+function percentShare(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return fallback
+  const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(raw)
+  const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN
+  if (!(value >= 0 && value <= 1)) throw new ConfigError(name, `must be a share such as 1% or 0.01 (0–100 %), got "${raw}"`)
   return value
 }
 
@@ -111,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reportDeadlineDays: integer(env, 'REPORT_DEADLINE_DAYS', 15, 1, 365),
     demoAccounts: boolean(env, 'DEMO_ACCOUNTS', databaseUrl === null),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    importRepairMaxAreaChange: percentShare(env, 'IMPORT_REPAIR_MAX_AREA_CHANGE', 0.01),
     routingEngine: routingEngine(env),
     routingMaxSnapM: integer(env, 'ROUTING_MAX_SNAP_M', 500, 10, 50_000),
     routingOffRoadKmh: integer(env, 'ROUTING_OFFROAD_KMH', 10, 1, 60),

@@ -96,6 +96,25 @@ export interface ImportOptions {
   onBackgroundError?: (err: unknown) => void
   onProgress?: (progress: ImportProgress) => void
   username?: string | null
+  /** Repair invalid polygons (ST_MakeValid, keeping the polygonal parts) instead of refusing them. */
+  repair?: boolean
+  /** A repair that changes a polygon's area by more than this share is refused for that row; default REPAIR_MAX_AREA_CHANGE. */
+  repairMaxAreaChange?: number
+}
+
+/** Default largest change of area a polygon repair may make (1 %). */
+export const REPAIR_MAX_AREA_CHANGE = 0.01
+
+/** A polygon the import repaired: where it was invalid, why, and how much its area changed. */
+export interface RepairReport {
+  row: number
+  line?: number
+  /** PostGIS's reason (ST_IsValidDetail), e.g. "Self-intersection". */
+  reason: string
+  /** [lon, lat] of the fault, WGS 84. */
+  location: [number, number] | null
+  /** Change of area by the repair, percent of the original (planar, signed rings as drawn). */
+  areaChangePct: number
 }
 
 export interface RowError {
@@ -143,6 +162,8 @@ export interface ImportReport {
   stored: boolean
   errors: RowError[]
   errorsTruncated: boolean
+  /** Polygons repaired (with repair on): each row, its fault and the change of area. */
+  repairs: RepairReport[]
   /** Which field each column of the file feeds. */
   columns: Record<string, string>
   /** Columns the import does not use. */
@@ -301,6 +322,7 @@ async function importRecords(
     await spec.load?.(trx, ctx)
 
     const errors: RowError[] = []
+    const repairs: RepairReport[] = []
     let errorCount = 0
     const counts = { rows: 0, valid: 0, invalid: 0, created: 0, updated: 0, written: 0 }
     const enterpriseIds = new Set<number>()
@@ -345,7 +367,10 @@ async function importRecords(
     const flush = async (entries: Entry[]): Promise<void> => {
       if (entries.length === 0) return
       const clean = () => entries.filter((e) => e.prepared.problems.length === 0)
-      if (spec.geometry === 'area') await checkValidity(trx, clean())
+      if (spec.geometry === 'area') {
+        const repaired = await checkValidity(trx, clean(), options.repair === true, options.repairMaxAreaChange ?? REPAIR_MAX_AREA_CHANGE)
+        for (const r of repaired) repairs.push({ ...r.repair, row: r.entry.rows[0]!.row, line: r.entry.rows[0]!.line })
+      }
       if (spec.check) await spec.check(trx, clean().map((e) => e.prepared), ctx)
       const rejecting = options.mode === 'all' && (counts.invalid > 0 || entries.some((e) => e.prepared.problems.length > 0))
       if (!rejecting && clean().length > 0) await write(clean())
@@ -435,7 +460,7 @@ async function importRecords(
       kind: spec.kind, format: reader.format, encoding: reader.encoding, crs: crs.name, mode: options.mode, dryRun: options.dryRun,
       rows: counts.rows, valid: counts.valid, invalid: counts.invalid,
       created: rejected ? 0 : counts.created, updated: rejected ? 0 : counts.updated, unchanged: rejected ? 0 : counts.written - counts.created - counts.updated,
-      rejected, errors, errorsTruncated: errorCount > errors.length,
+      rejected, errors, errorsTruncated: errorCount > errors.length, repairs,
       columns: Object.fromEntries([...columns.fieldOf].map(([h, f]) => [h, f.key])), ignoredColumns: columns.ignored,
     }
     if (options.dryRun || rejected || counts.written === 0) {
@@ -642,20 +667,59 @@ async function refreshStatistics(trx: Knex.Transaction, written: readonly string
   for (const t of stale) await trx.raw('ANALYZE ??', [t.relname])
 }
 
-/** PostGIS validity of every polygon in the batch (ST_IsValidReason), e.g. a self-intersecting ring. */
-async function checkValidity(trx: Knex.Transaction, entries: Entry[]): Promise<void> {
+/**
+ * PostGIS validity of every polygon in the batch (ST_IsValidDetail): an invalid one is a row
+ * problem naming the fault and where it is, with the hint to repair. With `repair`, it is replaced by
+ * ST_MakeValid's polygonal parts (ST_CollectionExtract type 3) unless that changes its area by more
+ * than `maxChange` (a share): then the row is refused with the change named. Both databases run the
+ * same SQL (PostGIS on a server, PostGIS in PGlite).
+ */
+async function checkValidity(
+  trx: Knex.Transaction, entries: Entry[], repair: boolean, maxChange: number,
+): Promise<Array<{ entry: Entry; repair: Omit<RepairReport, 'row' | 'line'> }>> {
   const polygons = entries.map((e, i) => ({ i, g: e.prepared.input.geometry })).filter((x) => x.g !== null && (x.g.type === 'Polygon' || x.g.type === 'MultiPolygon'))
-  if (polygons.length === 0) return
-  const { rows } = await trx.raw<{ rows: Array<{ i: number; reason: string }> }>(
-    `SELECT x.i, ST_IsValidReason(ST_SetSRID(ST_GeomFromGeoJSON(x.g::text), 4326)) AS reason
-     FROM jsonb_to_recordset(?::jsonb) AS x(i int, g jsonb)`,
-    [JSON.stringify(polygons)],
+  if (polygons.length === 0) return []
+  const { rows } = await trx.raw<{ rows: Array<{ i: number; valid: boolean; reason: string | null; lon: number | null; lat: number | null; fixed: string | null; before: number | null; after: number | null }> }>(
+    `SELECT v.i, (v.d).valid, (v.d).reason, ST_X((v.d).location) AS lon, ST_Y((v.d).location) AS lat,
+            CASE WHEN ? AND NOT (v.d).valid THEN ST_AsGeoJSON(f.g, 15) END AS fixed,
+            CASE WHEN ? AND NOT (v.d).valid THEN abs(ST_Area(v.g)) END AS before,
+            CASE WHEN ? AND NOT (v.d).valid THEN ST_Area(f.g) END AS after
+     FROM (SELECT x.i, g.g, ST_IsValidDetail(g.g) AS d
+           FROM jsonb_to_recordset(?::jsonb) AS x(i int, g jsonb), LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(x.g::text), 4326) AS g) g) v
+     LEFT JOIN LATERAL (SELECT CASE WHEN ? AND NOT (v.d).valid THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(v.g), 3)) END AS g) f ON true`,
+    [repair, repair, repair, JSON.stringify(polygons), repair],
   )
+  const out: Array<{ entry: Entry; repair: Omit<RepairReport, 'row' | 'line'> }> = []
+  const round = (x: number) => Math.round(x * 1e7) / 1e7
   for (const r of rows) {
-    if (r.reason === 'Valid Geometry') continue
-    const problem = /self-intersection/i.test(r.reason) ? `self-intersecting polygon: ${r.reason}` : `invalid polygon: ${r.reason}`
-    entries[r.i]!.prepared.problems.push({ field: 'geometry', reason: problem })
+    if (r.valid) continue
+    const entry = entries[r.i]!
+    const reason = r.reason ?? 'invalid geometry'
+    const where = r.lon !== null && r.lat !== null ? ` at (${round(r.lon)}, ${round(r.lat)})` : ''
+    if (!repair) {
+      const kind = /self-intersection/i.test(reason) ? 'self-intersecting polygon' : 'invalid polygon'
+      entry.prepared.problems.push({ field: 'geometry', reason: `${kind}: ${reason}${where}; import with repair (--repair, or tick 修复无效多边形) to repair it with ST_MakeValid, or fix it in a GIS` })
+      continue
+    }
+    const fixed = r.fixed === null ? null : (JSON.parse(r.fixed) as Geometry)
+    const before = Number(r.before ?? 0)
+    const after = Number(r.after ?? 0)
+    const change = before > 0 ? Math.abs(after - before) / before : Infinity
+    const pct = Math.round(change * 1e4) / 1e2
+    if (fixed === null || after <= 0 || (fixed.type === 'MultiPolygon' && fixed.coordinates.length === 0)) {
+      entry.prepared.problems.push({ field: 'geometry', reason: `invalid polygon: ${reason}${where}; the repair leaves no area: fix it in a GIS` })
+    } else if (change > maxChange) {
+      entry.prepared.problems.push({
+        field: 'geometry',
+        reason: `invalid polygon: ${reason}${where}; repairing it would change its area by ${Number.isFinite(pct) ? `${pct} %` : 'more than 100 %'}, more than the ${Math.round(maxChange * 1e4) / 1e2} % allowed: fix it in a GIS`,
+      })
+    } else {
+      // In place: the kind's prepared record holds the same geometry object.
+      Object.assign(entry.prepared.input.geometry as object, fixed)
+      out.push({ entry, repair: { reason, location: r.lon !== null && r.lat !== null ? [round(r.lon), round(r.lat)] : null, areaChangePct: pct } })
+    }
   }
+  return out
 }
 
 /**

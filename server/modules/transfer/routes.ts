@@ -20,6 +20,7 @@ interface ImportQuery {
   mode: 'all' | 'valid'
   dryRun: boolean
   mapping?: string
+  repair: boolean
 }
 
 const rowErrorSchema = {
@@ -53,6 +54,14 @@ const reportSchema = {
     stored: { type: 'boolean' },
     errors: { type: 'array', items: rowErrorSchema },
     errorsTruncated: { type: 'boolean' },
+    repairs: {
+      type: 'array',
+      description: 'polygons repaired (repair=true): row, PostGIS reason, [lon, lat] of the fault, area change in %',
+      items: {
+        type: 'object',
+        properties: { row: { type: 'integer' }, line: { type: 'integer' }, reason: { type: 'string' }, location: { type: ['array', 'null'], items: { type: 'number' } }, areaChangePct: { type: 'number' } },
+      },
+    },
     columns: { type: 'object', additionalProperties: { type: 'string' }, description: 'field fed by each column of the file' },
     ignoredColumns: { type: 'array', items: { type: 'string' } },
     regrade: { type: 'object', additionalProperties: true },
@@ -110,6 +119,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
             mode: { type: 'string', enum: ['all', 'valid'], default: 'all' },
             dryRun: { type: 'boolean', default: false },
             mapping: { type: 'string', maxLength: 10_000, description: 'JSON {"source header": "field"}' },
+            repair: { type: 'boolean', default: false, description: 'repair invalid polygons (ST_MakeValid, polygonal parts); a repair changing the area by more than IMPORT_REPAIR_MAX_AREA_CHANGE is refused for its row' },
           },
         },
         response: { 200: reportSchema, 413: errorResponses[400], 422: errorResponses[400], ...errorResponses },
@@ -123,6 +133,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         crs: q.crs,
         mode: q.mode,
         dryRun: q.dryRun,
+        repair: q.repair,
+        repairMaxAreaChange: app.config.importRepairMaxAreaChange,
         maxBytes,
         grading: app.grading,
         fullRegradeAfterCommit: 'background',

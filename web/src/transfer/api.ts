@@ -36,6 +36,8 @@ export interface ImportReport {
   errors: ImportRowError[]
   errorsTruncated: boolean
   regrade?: { mode: string; enterprises?: number; areas?: number; changedCells?: number; note?: string }
+  /** Polygons repaired: row, PostGIS reason, [lon, lat] of the fault, change of area in %. */
+  repairs?: Array<{ row: number; reason: string; location: [number, number] | null; areaChangePct: number }>
 }
 
 export interface ImportRequest {
@@ -46,6 +48,8 @@ export interface ImportRequest {
   crs: ImportCrs
   mode: ImportMode
   dryRun: boolean
+  /** Repair invalid polygons (ST_MakeValid) instead of refusing them. */
+  repair?: boolean
 }
 
 /** What an import answered: a report, or a refusal (mode all with invalid rows: 422 import_rejected). */
@@ -70,6 +74,7 @@ export function importUrl(request: Omit<ImportRequest, 'file'>): string {
     crs: request.crs,
     mode: request.mode,
     dryRun: request.dryRun ? true : undefined,
+    repair: request.repair ? true : undefined,
   })
 }
 

@@ -51,6 +51,8 @@ export class ImportView {
   }
   private readonly reportEl = el('div', 'import-report')
   private readonly columnsPanel = new ColumnsPanel()
+  private readonly repairBox = el('input', 'import-repair')
+  private readonly repairLabel = el('span')
 
   constructor(header: HTMLElement, container: HTMLElement, messages: Messages, options: ImportViewOptions) {
     this.messages = messages
@@ -72,6 +74,10 @@ export class ImportView {
     this.fileInput.accept = '.csv,.txt,.xlsx,.geojson,.json,.zip'
     this.fileInput.addEventListener('change', () => this.formChanged())
     for (const select of [this.kindSelect, this.formatSelect, this.crsSelect, this.modeSelect]) select.addEventListener('change', () => this.formChanged())
+    this.repairBox.type = 'checkbox'
+    this.repairBox.addEventListener('change', () => this.formChanged())
+    const repairField = el('label', 'import-field import-field-repair')
+    repairField.append(this.repairBox, this.repairLabel)
     this.checkButton.type = 'button'
     this.checkButton.addEventListener('click', () => void this.run(true))
     this.confirmButton.type = 'button'
@@ -85,7 +91,7 @@ export class ImportView {
     const heading = el('div', 'import-heading')
     heading.append(this.titleEl, this.closeButton)
     const form = el('div', 'import-form')
-    form.append(field('kind', this.kindSelect), field('file', this.fileInput), field('format', this.formatSelect), field('crs', this.crsSelect), field('mode', this.modeSelect))
+    form.append(field('kind', this.kindSelect), field('file', this.fileInput), field('format', this.formatSelect), field('crs', this.crsSelect), field('mode', this.modeSelect), repairField)
     const actions = el('div', 'import-actions')
     actions.append(this.checkButton, this.confirmButton)
     const card = el('div', 'import-card')
@@ -129,6 +135,7 @@ export class ImportView {
       crs: this.crsSelect.value as ImportCrs,
       mode: this.modeSelect.value as ImportMode,
       dryRun,
+      repair: this.repairBox.checked,
     }
   }
 
@@ -188,6 +195,8 @@ export class ImportView {
     this.labels.format.textContent = m.format
     this.labels.crs.textContent = m.crs
     this.labels.mode.textContent = m.mode
+    this.repairLabel.textContent = REPAIR_TEXTS[this.lang()].label
+    this.repairLabel.title = REPAIR_TEXTS[this.lang()].title
     const file = this.fileInput.files?.[0]
     const detected = file ? formatFromName(file.name) : undefined
     fillSelect(this.kindSelect, IMPORT_KINDS.map((k) => [k, m.kinds[k]]))
@@ -245,10 +254,30 @@ export class ImportView {
         if (dry) out.push(el('p', 'import-note', m.nothingStored))
         if (dry && r.mode === 'all' && r.invalid > 0) out.push(el('p', 'import-warning', m.willBeRejected))
         if (!dry && r.stored) out.push(el('p', 'import-note', m.mapRefreshed))
+        if (r.repairs && r.repairs.length > 0) out.push(this.repairList(r.repairs))
         out.push(...this.errorTable(r.errors))
         return out
       }
     }
+  }
+
+  private lang(): 'zh' | 'en' {
+    return this.messages.locale === 'en' ? 'en' : 'zh'
+  }
+
+  /** The polygons repaired: row, fault and where, change of area. */
+  private repairList(repairs: NonNullable<ImportReport['repairs']>): HTMLElement {
+    const t = REPAIR_TEXTS[this.lang()]
+    const list = el('ul', 'import-repairs')
+    for (const r of repairs) {
+      const item = el('li', 'import-repair-item', t.item(r.row, r.reason, r.location, r.areaChangePct))
+      item.dataset.row = String(r.row)
+      item.dataset.areaChangePct = String(r.areaChangePct)
+      list.append(item)
+    }
+    const wrap = el('div', 'import-repairs-wrap')
+    wrap.append(el('h4', undefined, t.heading(repairs.length)), list)
+    return wrap
   }
 
   /** The first MAX_SHOWN_ERRORS row errors as a table, and how many more there are. */
@@ -283,4 +312,19 @@ function fillSelect(select: HTMLSelectElement, options: ReadonlyArray<readonly [
     return option
   }))
   if (options.some(([v]) => v === value)) select.value = value
+}
+
+const REPAIR_TEXTS = {
+  zh: {
+    label: '修复无效多边形',
+    title: '自相交、蝴蝶结等无效边界用 ST_MakeValid 修复（保留面部分）；面积变化超过允许比例（默认 1%）的行仍被拒绝',
+    heading: (n: number) => `已修复 ${n} 个多边形`,
+    item: (row: number, reason: string, at: [number, number] | null, pct: number) => `第 ${row} 行：${reason}${at ? `（${at[0]}, ${at[1]}）` : ''}，面积变化 ${pct}%`,
+  },
+  en: {
+    label: 'Repair invalid polygons',
+    title: 'Self-intersecting rings, bow-ties and the like are repaired with ST_MakeValid (polygonal parts kept); a row whose area would change by more than the allowed share (1 % by default) is still refused',
+    heading: (n: number) => `${n} polygon(s) repaired`,
+    item: (row: number, reason: string, at: [number, number] | null, pct: number) => `row ${row}: ${reason}${at ? ` at (${at[0]}, ${at[1]})` : ''}, area changed by ${pct} %`,
+  },
 }
