@@ -282,7 +282,12 @@ describe('generateDemo at scale 1', () => {
   it('contains the problems the service must surface', () => {
     const overdueDangers = demo.hidden_danger.filter((h) => h.status === 'open' && h.deadline < TODAY_ISO)
     expect(overdueDangers.length).toBeGreaterThan(0)
-    expect(demo.hidden_danger.filter((h) => h.is_major).length / demo.hidden_danger.length).toBeGreaterThan(0.7)
+    // Major accident hidden dangers (重大事故隐患) are the exception among hidden dangers, but some are
+    // still unrectified: each turns its surroundings red (docs/region-grading.md, "The demo city").
+    const major = demo.hidden_danger.filter((h) => h.is_major)
+    expect(major.length / demo.hidden_danger.length).toBeGreaterThan(0.05)
+    expect(major.length / demo.hidden_danger.length).toBeLessThan(0.3)
+    expect(major.filter((h) => h.status !== 'verified').length).toBeGreaterThanOrEqual(3)
     const gaps = demo.enterprise.filter((e) => !e.central_vertical && (e.industry_department_id === null || e.responsible_person === null))
     expect(gaps.length / demo.enterprise.length).toBeGreaterThan(0.015)
     expect(gaps.length / demo.enterprise.length).toBeLessThan(0.05)

@@ -207,7 +207,8 @@ export function hiddenDangerRows(
   const roster = linked ? ctx.roster.get(linked.dept.id)! : ctx.roster.get((industryDept ?? ctx.departments.get(`${deptDivision}:emergency`)!).id)!
   const reportedBy = linked ? linked.inspectors[0]!.name : rng.pick([`企业自查上报${DEMO_NOTE}`, `网格员上报${DEMO_NOTE}`, `12350举报核实${DEMO_NOTE}`])
   const hazardId = takeId(ctx, 'hidden_danger')
-  const isMajor = rng.chance(0.85)
+  // Most hidden dangers are general (一般隐患); a major one (重大事故隐患) is the exception (docs/region-grading.md, "The demo city").
+  const isMajor = rng.chance(0.12)
   out.hidden_danger.push({
     id: hazardId,
     enterprise_id: enterprise.id,

@@ -171,7 +171,8 @@ export interface PlannedHazard {
 export function planMajorHazard(rng: Random, pool: (typeof HAZARD_POOLS)[string], urban: boolean): PlannedHazard {
   let fallback: PlannedHazard | undefined
   for (let attempt = 0; attempt < 60; attempt++) {
-    const target = rng.weighted([1, 2, 3, 4] as const, [0.12, 0.2, 0.38, 0.3])
+    // 一级 installations are rare; most are 三级 and 四级.
+    const target = rng.weighted([1, 2, 3, 4] as const, [0.03, 0.15, 0.4, 0.42])
     const count = rng.int(1, Math.min(pool.maxSubstances, pool.substances.length))
     const specs = rng.sample(pool.substances, count).map((key) => SUBSTANCES[key]!)
     const population = populationBand(rng, urban)
@@ -371,7 +372,8 @@ export function generateChunk(ctx: Context, rng: Random, count: number): ChunkRo
       const k = rng.int(1, industry.safetyRisk.max)
       const names = rng.sample(RISK_NAMES[industry.code] ?? RISK_NAMES.other!, k)
       for (const riskName of names) {
-        const columns = assessmentColumns(rng, highHazard ? 1.5 : 1)
+        // 重大 and 较大 reported risks concentrate in the high-hazard industries.
+        const columns = assessmentColumns(rng, highHazard ? 0.5 : 0.05)
         const assessedAt = lastReported - rng.int(0, 30)
         const riskId = takeId(ctx, 'safety_risk')
         out.safety_risk.push({
