@@ -49,7 +49,8 @@ const reportResponse = {
         code: { type: 'string' },
         name: { type: 'string' },
         rank: { type: 'string' },
-        level: { type: 'integer' },
+        level: { type: 'integer', description: 'grade from the shares of the area (docs/region-grading.md)' },
+        highestLevel: { type: 'integer', description: 'the highest cell level in the region (就高)' },
         stale: { type: 'boolean' },
         areaKm2: { type: 'number' },
         shares: { ...levelCounts, description: 'share (0–1) of the area at each level' },
@@ -67,7 +68,7 @@ const reportResponse = {
           kind: { type: 'string' },
           id: count,
           level: count,
-          cells: { ...count, description: "the region's cells at its level that the source influences" },
+          cells: { ...count, description: "the region's cells at its highest level that the source influences" },
           name: { type: 'string' },
           enterprise: { type: ['object', 'null'], properties: { id: count, name: { type: 'string' } } },
         },
@@ -156,6 +157,8 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
       if (!row) throw notFound('region', request.params.key)
       const region: RegionScope = { kind: row.kind as RegionScope['kind'], key: row.key as string, code: request.params.key }
       const level = (row.level as number | null) ?? 0
+      // The sources behind the region's highest cells, as the region endpoint lists them.
+      const highestLevel = (row.max_level as number | null) ?? 0
       const state = await readDataState(db)
       const since = daysBefore(state.today, WINDOW_DAYS)
       const chartMonths = lastMonths(state.today, CHART_MONTHS)
@@ -168,7 +171,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
         resourceCounts(db, region, NEAR_M),
         nearestTeams(db, region, NEAREST_TEAMS),
         enforcementSummary(db, region, since),
-        level > 0 ? regionTopSources(db, res, { kind: region.kind, key: region.key }, level, TOP_SOURCES) : Promise.resolve([]),
+        highestLevel > 0 ? regionTopSources(db, res, { kind: region.kind, key: region.key }, highestLevel, TOP_SOURCES) : Promise.resolve([]),
       ])
       if (!shape) throw notFound('region', request.params.key)
       const mapRes = mapResolution(res, graded.total, MAX_MAP_CELLS, MIN_PYRAMID_RES)
@@ -190,6 +193,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
           name: row.name,
           rank: row.rank,
           level,
+          highestLevel,
           stale: row.stale ?? false,
           areaKm2: Math.round((row.area_m2 as number) / 1e4) / 100,
           shares: row.shares ?? { 0: 1 },

@@ -18,7 +18,10 @@ export interface RegionReport {
     code: string
     name: string
     rank: string
+    /** Grade from the shares of the area. */
     level: Level
+    /** The highest cell level in the region (就高). */
+    highestLevel: Level
     stale: boolean
     areaKm2: number
     shares: Partial<PerLevel>

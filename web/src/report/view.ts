@@ -91,7 +91,7 @@ function levelsSection(m: Messages, t: ReportMessages, report: RegionReport): HT
     ['updated', t.updatedAt, region.updatedAt ? formatInstant(region.updatedAt) : t.none],
   ])
   const level = el('p', 'report-overall')
-  level.append(el('span', 'report-overall-label', t.level), levelChip(m, region.level))
+  level.append(el('span', 'report-overall-label', t.level), levelChip(m, region.level), ' ', el('span', 'report-overall-label', m.region.highestLevel), levelChip(m, region.highestLevel))
   const totalCells = Object.values(region.cells).reduce((a, b) => a + b, 0)
   const rows: Cell[][] = LEVELS_BY_SEVERITY.map((l) => {
     const cells = region.cells[String(l) as keyof typeof region.cells]
