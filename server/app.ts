@@ -32,6 +32,7 @@ import enforcementRoutes from './modules/enforcement/routes'
 import reportRoutes from './modules/reports/routes'
 import publicationRoutes from './modules/publication/routes'
 import publicRoutes from './modules/public/routes'
+import historyRoutes from './modules/history/routes'
 import { DEFAULT_RULES, type RuleSet } from './domain/rules'
 
 declare module 'fastify' {
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes, { prefix: '/api' })
   await app.register(publicationRoutes, { prefix: '/api' })
   await app.register(publicRoutes, { prefix: '/api/public' })
+  await app.register(historyRoutes, { prefix: '/api' })
   await app.register(tilesPlugin, { routePrefix: '/tiles' })
   await app.register(ogcRoutes, { prefix: '/ogc' })
 

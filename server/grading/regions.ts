@@ -118,19 +118,8 @@ export async function recomputeRegions(db: Db, res: number, regions: RegionRef[]
     [filter, filter, res],
   )
   const graded = rows.map((r) => {
-    const total = Number(r.total)
-    const shares: Record<string, number> = {}
-    let covered = 0
-    for (const [level, [area]] of Object.entries(r.levels)) {
-      shares[level] = round6(total > 0 ? Math.min(1, area / total) : 0)
-      covered += area
-    }
-    shares['0'] = round6(total > 0 ? Math.max(0, 1 - covered / total) : 1)
-    const grade = regionLevel(shares, rules)
-    // Stale when every cell at or above the grade rests on out-of-date records only.
-    const above = Object.entries(r.levels).filter(([level, [area]]) => Number(level) >= grade.level && area > 0)
-    const stale = grade.level > 0 && above.length > 0 && above.every(([, [, s]]) => s)
-    return { k: r.kind, y: r.key, l: grade.level, m: grade.highestLevel, s: stale, sh: shares }
+    const g = gradeRegionAreas(Number(r.total), r.levels, rules)
+    return { k: r.kind, y: r.key, l: g.level, m: g.highestLevel, s: g.stale, sh: g.shares }
   })
   for (let i = 0; i < graded.length; i += 5_000) {
     await db.raw(
@@ -145,6 +134,26 @@ export async function recomputeRegions(db: Db, res: number, regions: RegionRef[]
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6
+
+/**
+ * A region's shares, grade, highest cell level and stale flag from its total area and the area
+ * (m²) and all-stale flag of its cells at each level ≥ 1. Shares are rounded to 6 decimals, and
+ * the grade is taken from the rounded shares, so the stored shares explain the stored grade.
+ */
+export function gradeRegionAreas(totalM2: number, levels: Record<string, [number, boolean]>, rules: RuleSet) {
+  const shares: Record<string, number> = {}
+  let covered = 0
+  for (const [level, [area]] of Object.entries(levels)) {
+    shares[level] = round6(totalM2 > 0 ? Math.min(1, area / totalM2) : 0)
+    covered += area
+  }
+  shares['0'] = round6(totalM2 > 0 ? Math.max(0, 1 - covered / totalM2) : 1)
+  const grade = regionLevel(shares, rules)
+  // Stale when every cell at or above the grade rests on out-of-date records only.
+  const above = Object.entries(levels).filter(([level, [area]]) => Number(level) >= grade.level && area > 0)
+  const stale = grade.level > 0 && above.length > 0 && above.every(([, [, s]]) => s)
+  return { level: grade.level, highestLevel: grade.highestLevel, stale, shares }
+}
 
 /**
  * The sources behind a region's level: those influencing the region's cells at its level,
