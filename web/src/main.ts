@@ -23,6 +23,7 @@ import { parseUrlHash, withUrlState } from './state/url'
 import { ErrorBanner, type ErrorContext } from './ui/banner'
 import { requireElement } from './ui/dom'
 import { Header } from './ui/header'
+import { TimeControl } from './history/time-control'
 import { Legend } from './ui/legend'
 import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
@@ -73,6 +74,7 @@ const staffNav = new StaffNav(requireElement(document, '.staff-nav'), user, lang
 const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
 const map = createMap(mapContainer, lang, messages)
 map.addControl(new MapExportControl({ placesAt: (lon, lat) => (basemap ? divisionsAt([basemap.city, basemap.counties, basemap.townships], lon, lat) : []) }), 'top-right')
+map.addControl(new TimeControl(), 'top-right')
 const styleLoaded = map.once('load')
 const gaps = new CoverageGaps(map, messages, { onError: (context, err) => showError(context, err) })
 

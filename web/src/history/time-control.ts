@@ -1,0 +1,245 @@
+import type { FeatureCollection, Polygon } from 'geojson'
+import type { GeoJSONSource, IControl, Map as MaplibreMap } from 'maplibre-gl'
+import { ApiError, getJson, isAbortError } from '../api/client'
+import { parseLang, type Lang } from '../i18n'
+import { CELL_FILL_OPACITY, LEVEL_COLORS, levelColorExpression } from '../map/levels'
+import { LAYER_IDS } from '../map/layers'
+import { el } from '../ui/dom'
+import { localDate } from '../ui/format'
+import './time.css'
+
+/** Style ids of the as-of cells and of the outlines of what changed. */
+export const HISTORY_SOURCE = 'history-cells'
+export const HISTORY_FILL = 'history-cells-fill'
+export const DIFF_SOURCE = 'history-diff'
+export const DIFF_LINE = 'history-diff-line'
+/** Colours of a change: apart from the four level colours, so a change is not read as a level. */
+const RAISED = '#7b1fa2'
+const LOWERED = '#00897b'
+/** The live cell layers the as-of map stands in for. */
+const LIVE_CELL_LAYERS = [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline]
+
+interface CellsAsOf extends FeatureCollection<Polygon, { h3: string; level: number; stale: boolean }> {
+  at: string
+  firstGradedAt: string
+}
+interface RegionsAsOf {
+  items: Array<{ code: string; name: string; rank: string; level: number; highestLevel: number }>
+}
+interface Diff {
+  summary: { raised: number; lowered: number }
+  cells: FeatureCollection<Polygon, { h3: string; before: number; after: number }>
+  regions: Array<{ code: string; name: string; rank: string; before: number; after: number }>
+}
+
+const TEXTS = {
+  'zh-CN': {
+    title: '历史',
+    asOf: '查看日期',
+    compare: '对比起始日期',
+    clear: '回到当前',
+    loading: '正在加载…',
+    shown: (date: string, n: number) => `${date} 的风险地图：${n} 个网格有等级`,
+    changed: (up: number, down: number) => `期间 ${up} 个网格等级上升，${down} 个下降`,
+    regionsChanged: '区县等级变化',
+    districts: '区县等级（面积占比规则）',
+    levels: ['无', '低', '一般', '较大', '重大'],
+  },
+  en: {
+    title: 'History',
+    asOf: 'Map as of',
+    compare: 'Changes since',
+    clear: 'Back to today',
+    loading: 'Loading…',
+    shown: (date: string, n: number) => `The map as of ${date}: ${n} cells with a level`,
+    changed: (up: number, down: number) => `${up} cells rose and ${down} fell in between`,
+    regionsChanged: 'Districts whose grade changed',
+    districts: 'District grades (area-share rule)',
+    levels: ['none', 'blue', 'yellow', 'orange', 'red'],
+  },
+} as const
+
+/** The end of a local calendar day as an instant: "as of 15 March" includes what happened that day. */
+export function endOfLocalDay(date: string, now: Date = new Date()): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const end = new Date(y, m - 1, d, 23, 59, 59, 999)
+  return (end.getTime() > now.getTime() ? now : end).toISOString()
+}
+
+/**
+ * A map control (top right) that shows the cells and district grades as they were at the end of a
+ * past day, replayed from the level history, and outlines the cells that changed since a second
+ * date (purple rose, green fell). "Back to today" restores the live map.
+ */
+export class TimeControl implements IControl {
+  private map: MaplibreMap | null = null
+  private readonly root = el('div', 'maplibregl-ctrl maplibregl-ctrl-group history-control')
+  private readonly toggle = el('button', 'history-toggle')
+  private readonly body = el('div', 'history-body')
+  private readonly asOf = el('input', 'history-as-of')
+  private readonly since = el('input', 'history-since')
+  private readonly clear = el('button', 'history-clear')
+  private readonly status = el('div', 'history-status')
+  private readonly result = el('div', 'history-result')
+  private load: AbortController | null = null
+  private readonly labels: HTMLElement[] = []
+
+  constructor() {
+    this.toggle.type = 'button'
+    this.toggle.addEventListener('click', () => this.root.classList.toggle('history-open'))
+    for (const input of [this.asOf, this.since]) {
+      input.type = 'date'
+      input.max = localDate(new Date())
+      input.addEventListener('change', () => void this.refresh())
+    }
+    this.clear.type = 'button'
+    this.clear.addEventListener('click', () => {
+      this.asOf.value = ''
+      this.since.value = ''
+      void this.refresh()
+    })
+    const asOfLabel = el('label', 'history-label')
+    const sinceLabel = el('label', 'history-label')
+    this.labels.push(asOfLabel, sinceLabel)
+    asOfLabel.append(el('span'), this.asOf)
+    sinceLabel.append(el('span'), this.since)
+    this.body.append(asOfLabel, sinceLabel, this.clear, this.status, this.result)
+    this.root.append(this.toggle, this.body)
+    this.relabel()
+  }
+
+  private get lang(): Lang {
+    return parseLang(document.documentElement.lang) ?? 'zh-CN'
+  }
+
+  private relabel(): void {
+    const t = TEXTS[this.lang]
+    this.toggle.textContent = t.title
+    this.labels[0]!.firstElementChild!.textContent = t.asOf
+    this.labels[1]!.firstElementChild!.textContent = t.compare
+    this.clear.textContent = t.clear
+  }
+
+  onAdd(map: MaplibreMap): HTMLElement {
+    this.map = map
+    new MutationObserver(() => this.relabel()).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] })
+    return this.root
+  }
+
+  onRemove(): void {
+    this.root.remove()
+    this.map = null
+  }
+
+  /** The state shown, for tests and links: the as-of date and the compare date ('' when unset). */
+  get state(): { asOf: string; since: string } {
+    return { asOf: this.asOf.value, since: this.since.value }
+  }
+
+  /** Sets the dates (as the inputs would) and redraws. */
+  async show(asOf: string, since = ''): Promise<void> {
+    this.root.classList.add('history-open')
+    this.asOf.value = asOf
+    this.since.value = since
+    await this.refresh()
+  }
+
+  private ensureLayers(map: MaplibreMap): void {
+    if (!map.getSource(HISTORY_SOURCE)) {
+      map.addSource(HISTORY_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
+      map.addLayer({ id: HISTORY_FILL, type: 'fill', source: HISTORY_SOURCE, paint: { 'fill-color': levelColorExpression(), 'fill-opacity': CELL_FILL_OPACITY, 'fill-antialias': false } }, map.getLayer(LAYER_IDS.cellOutline) ? LAYER_IDS.cellOutline : undefined)
+    }
+    if (!map.getSource(DIFF_SOURCE)) {
+      map.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
+      map.addLayer({
+        id: DIFF_LINE,
+        type: 'line',
+        source: DIFF_SOURCE,
+        paint: { 'line-color': ['case', ['>', ['get', 'after'], ['get', 'before']], RAISED, LOWERED], 'line-width': 2.5 },
+      })
+    }
+  }
+
+  /** Live cell layers hidden while a past map is shown (the legend's cells switch still rules them afterwards). */
+  private liveVisible(map: MaplibreMap, visible: boolean): void {
+    for (const id of LIVE_CELL_LAYERS) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none')
+  }
+
+  private async refresh(): Promise<void> {
+    const map = this.map
+    if (!map) return
+    this.load?.abort()
+    const controller = new AbortController()
+    this.load = controller
+    const t = TEXTS[this.lang]
+    this.ensureLayers(map)
+    const empty = { type: 'FeatureCollection' as const, features: [] }
+    this.root.dataset.state = 'loading'
+    this.status.textContent = t.loading
+    this.result.replaceChildren()
+    try {
+      if (!this.asOf.value && !this.since.value) {
+        map.getSource<GeoJSONSource>(HISTORY_SOURCE)!.setData(empty)
+        map.getSource<GeoJSONSource>(DIFF_SOURCE)!.setData(empty)
+        this.liveVisible(map, true)
+        this.status.textContent = ''
+        this.root.dataset.state = 'live'
+        delete this.root.dataset.cells
+        delete this.root.dataset.changed
+        return
+      }
+      const at = this.asOf.value ? endOfLocalDay(this.asOf.value) : new Date().toISOString()
+      if (this.asOf.value) {
+        const [cells, regions] = [
+          await getJson<CellsAsOf>('/api/history/cells', { at }, controller.signal),
+          await getJson<RegionsAsOf>('/api/history/regions', { at, kind: 'division' }, controller.signal),
+        ]
+        if (controller.signal.aborted) return
+        map.getSource<GeoJSONSource>(HISTORY_SOURCE)!.setData(cells)
+        this.liveVisible(map, false)
+        this.root.dataset.cells = String(cells.features.length)
+        this.status.textContent = t.shown(this.asOf.value, cells.features.length)
+        const list = el('ul', 'history-regions')
+        for (const r of regions.items.filter((r) => r.rank === 'county')) {
+          const item = el('li', 'history-region')
+          item.dataset.code = r.code
+          item.dataset.level = String(r.level)
+          const chip = el('span', 'history-chip', t.levels[r.level] ?? String(r.level))
+          chip.style.backgroundColor = LEVEL_COLORS[r.level as 0] ?? '#bfbfbf'
+          item.append(chip, ' ', r.name)
+          list.append(item)
+        }
+        this.result.append(el('p', 'history-subtitle', t.districts), list)
+      } else {
+        map.getSource<GeoJSONSource>(HISTORY_SOURCE)!.setData(empty)
+        this.liveVisible(map, true)
+        delete this.root.dataset.cells
+      }
+      if (this.since.value) {
+        const from = endOfLocalDay(this.since.value)
+        const diff = await getJson<Diff>('/api/history/diff', { from, to: at }, controller.signal)
+        if (controller.signal.aborted) return
+        map.getSource<GeoJSONSource>(DIFF_SOURCE)!.setData(diff.cells)
+        this.root.dataset.changed = String(diff.cells.features.length)
+        this.result.prepend(el('p', 'history-changed', t.changed(diff.summary.raised, diff.summary.lowered)))
+        const counties = diff.regions.filter((r) => r.rank === 'county')
+        if (counties.length) {
+          const list = el('ul', 'history-region-changes')
+          for (const r of counties) list.append(el('li', undefined, `${r.name}: ${t.levels[r.before]} → ${t.levels[r.after]}`))
+          this.result.append(el('p', 'history-subtitle', t.regionsChanged), list)
+        }
+      } else {
+        map.getSource<GeoJSONSource>(DIFF_SOURCE)!.setData(empty)
+        delete this.root.dataset.changed
+      }
+      this.root.dataset.state = 'shown'
+    } catch (err) {
+      if (isAbortError(err) || controller.signal.aborted) return
+      this.root.dataset.state = 'failed'
+      // The API names what is wrong, e.g. a date before the first grading.
+      this.status.textContent = err instanceof ApiError ? (err.details?.[0]?.message ?? err.message) : String(err)
+    } finally {
+      if (this.load === controller) this.load = null
+    }
+  }
+}
