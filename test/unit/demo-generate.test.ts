@@ -58,9 +58,10 @@ describe('Random', () => {
 describe('generateDemo at scale 1', () => {
   let demo: DemoTables
 
+  // One generation at scale 1 takes a few seconds; the timeout leaves room for a busy CI machine.
   beforeAll(() => {
     demo = generateDemo({ seed: 'unit-test', scale: 1, today: TODAY })
-  })
+  }, 120_000)
 
   it('is deterministic for a seed and changes with the seed', () => {
     const again = generateDemo({ seed: 'unit-test', scale: 1, today: TODAY })
