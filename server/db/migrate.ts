@@ -13,6 +13,7 @@ import * as m011 from './migrations/011_region_grade'
 import * as m012 from './migrations/012_road_network'
 import * as m013 from './migrations/013_register_unknowns'
 import * as m014 from './migrations/014_region_mapping'
+import * as m015 from './migrations/015_publication_draft'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '012_road_network': m012,
   '013_register_unknowns': m013,
   '014_region_mapping': m014,
+  '015_publication_draft': m015,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

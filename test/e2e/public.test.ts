@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
-import { readCanvas, startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type WebSession } from '../helpers/browser'
-import { signIn, TEST_PASSWORD } from '../helpers/auth'
+import { readCanvas, signInContext, startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type WebSession } from '../helpers/browser'
+import { TEST_PASSWORD } from '../helpers/auth'
+import { publishViaDraft } from '../helpers/publish'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, blendOver } from '../../web/src/map/levels'
 import { BASEMAP_COLORS } from '../../web/src/map/style'
 import { MESSAGES } from '../../web/src/i18n'
@@ -18,7 +19,6 @@ import { cellToLatLng } from 'h3-js'
 
 let web: WebSession
 let app: FastifyInstance
-let plannerHeaders: Record<string, string>
 const zh = PUBLIC_MESSAGES['zh-CN']
 const zhMessages = MESSAGES['zh-CN']
 const resultsDir = fileURLToPath(new URL('../../test-results', import.meta.url))
@@ -29,9 +29,7 @@ function screenshotPath(name: string): string {
 }
 
 async function publish(note: string): Promise<{ id: number; createdAt: string }> {
-  const res = await app.inject({ method: 'POST', url: '/api/publications', payload: { note }, headers: plannerHeaders })
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json()
+  return publishViaDraft(app, note)
 }
 
 async function openPortal(page: Page, hash = ''): Promise<void> {
@@ -44,7 +42,6 @@ async function openPortal(page: Page, hash = ''): Promise<void> {
 beforeAll(async () => {
   web = await startWebSession({ as: null })
   app = web.app
-  plannerHeaders = (await signIn(app, 'planner')).headers
 })
 afterAll(async () => {
   await stopWebSession(web ?? {})
@@ -197,13 +194,31 @@ describe('the public portal', () => {
     await form.locator('input[name=password]').fill(TEST_PASSWORD)
     await Promise.all([page.waitForURL(`${web.baseUrl}/publications.html`), form.locator('button[type=submit]').click()])
     await waitUntilReady(page)
-    // the staff page: publications listed, and a planner may publish
+    // the staff page: publications listed; the planner prepares a draft and sees its preview, but
+    // may not approve it
     await page.locator('.publications-item').first().waitFor()
     const latest = await app.db('publication').max('id as id').first()
     expect(await page.locator(`.publications-item[data-publication="${latest!.id}"]`).count()).toBe(1)
-    await page.locator('.publications-note').fill('界面发布测试')
-    await page.locator('.publications-publish').click()
-    await page.locator('.publications-status', { hasText: zh.publications.published(latest!.id + 1) }).waitFor()
+    await page.locator('.publications-form .publications-note').fill('界面发布测试')
+    await page.locator('.publications-prepare').click()
+    const preview = page.locator('.publications-preview-section')
+    await preview.locator('.publications-summary').waitFor()
+    const draftId = Number(await preview.getAttribute('data-draft'))
+    expect(await preview.locator('.publications-against').textContent()).toBe(zh.publications.againstCurrent(latest!.id))
+    expect(await preview.locator('.publications-own').count()).toBe(1)
+    expect(await preview.locator('.publications-approve').count()).toBe(0)
+
+    // another person (the admin) approves it with a note
+    await signInContext(app, web.session.context, web.baseUrl, 'admin')
+    await page.reload()
+    await waitUntilReady(page)
+    await page.locator(`.publications-draft[data-draft="${draftId}"] .publications-preview`).click()
+    await preview.locator('.publications-approve').waitFor()
+    await preview.locator('.publications-decision-note').fill('已核对变化')
+    await preview.locator('.publications-approve').click()
+    await page.locator('.publications-status', { hasText: zh.publications.approved(draftId, latest!.id + 1) }).waitFor()
+    const decided = await app.db('publication_draft').where({ id: draftId }).first('status', 'decision_note', 'publication_id')
+    expect(decided).toMatchObject({ status: 'approved', decision_note: '已核对变化', publication_id: latest!.id + 1 })
     await page.locator(`.publications-item[data-publication="${latest!.id + 1}"] input`).check()
     await page.locator(`.publications-item[data-publication="${latest!.id}"] input`).check()
     await page.locator('.publications-compare').click()

@@ -4,6 +4,7 @@ import { buildTestApp } from '../helpers/app'
 import { signIn, type TestSession } from '../helpers/auth'
 import { COLLECTIONS } from '../../server/modules/ogc/collections'
 import { CONFORMANCE } from '../../server/modules/ogc/routes'
+import { publishViaDraft } from '../helpers/publish'
 
 // OGC API – Features over the graded demo database: the documents a client walks (landing page,
 // conformance, OpenAPI, collections), the items with every parameter, and access: public
@@ -161,9 +162,7 @@ describe('items', () => {
   })
 
   it('serves the latest publication anonymously, never enterprise names', async () => {
-    const planner = await signIn(app, 'planner')
-    const published = await app.inject({ method: 'POST', url: '/api/publications', headers: planner.headers, payload: { note: 'OGC API test' } })
-    expect(published.statusCode, published.body).toBe(201)
+    await publishViaDraft(app, 'OGC API test')
     const cells = await get('/ogc/collections/public_cells/items?limit=50')
     expect(cells.statusCode).toBe(200)
     const body = json(cells)

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { buildTestApp } from '../helpers/app'
+import { publishViaDraft } from '../helpers/publish'
 import { PUBLIC_TILE_LAYERS } from '../../server/modules/tiles/layers'
 import { tileAt } from '../../server/modules/tiles/tile'
 import { cellToLatLng } from 'h3-js'
@@ -29,8 +30,7 @@ beforeAll(async () => {
     ...enterprises.map((e) => ({ kind: 'USCC', value: e.uscc.trim() })),
     ...substances.map((s) => ({ kind: 'substance', value: s.name })),
   ]
-  const published = await planner.inject({ method: 'POST', url: '/api/publications', payload: { note: '泄露测试发布' } })
-  expect(published.statusCode, published.body).toBe(201)
+  await publishViaDraft(planner, '泄露测试发布')
 })
 afterAll(async () => {
   await anonymous?.close()
@@ -168,7 +168,7 @@ describe('the public API and public tiles', () => {
       const res = await anonymous.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(401)
     }
-    expect((await anonymous.inject({ method: 'POST', url: '/api/publications', payload: {} })).statusCode).toBe(401)
+    expect((await anonymous.inject({ method: 'POST', url: '/api/publications/drafts', payload: {} })).statusCode).toBe(401)
   })
 
   it('tell a visitor what the latest publication says about a place: its cell\'s level, its township and county, the nearest shelters', async () => {

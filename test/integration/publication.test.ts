@@ -4,6 +4,8 @@ import { getResolution } from 'h3-js'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { buildTestApp } from '../helpers/app'
+import { signIn } from '../helpers/auth'
+import { publishViaDraft } from '../helpers/publish'
 import { MIN_PYRAMID_RES } from '../../server/grading/engine'
 import { tileAt } from '../../server/modules/tiles/tile'
 
@@ -47,10 +49,9 @@ async function snapshotCells(id: number): Promise<Map<string, CellLevel>> {
   return new Map(rows.map((r) => [key(r), { h3: r.h3, res: Number(r.res), level: Number(r.level), stale: r.stale }]))
 }
 
-async function publish(note: string, app = planner) {
-  const res = await app.inject({ method: 'POST', url: '/api/publications', payload: { note } })
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json() as { id: number; createdAt: string; resolution: number; minResolution: number; approvedBy: number; counts: { cells: Record<string, number>; regions: Record<string, number> } }
+/** Published in two steps: the test planner's draft, approved by the test admin. */
+function publish(note: string, app = planner) {
+  return publishViaDraft(app, note)
 }
 
 describe('publications', () => {
@@ -88,11 +89,14 @@ describe('publications', () => {
 
   it('record the approver and audit the creation', async () => {
     const row = await planner.db('publication as p').join('app_user as u', 'u.id', 'p.approved_by').where('p.id', first.id).first('u.username', 'p.rule_version', 'p.data_version')
-    expect(row.username).toBe('test_planner')
+    expect(row.username).toBe('test_admin')
     expect(row.rule_version).toEqual(expect.any(String))
     const audit = await planner.db('audit_log').where({ entity: 'publication', entity_id: String(first.id) }).first()
-    expect(audit).toMatchObject({ action: 'created', username: 'test_planner', before: null })
+    expect(audit).toMatchObject({ action: 'created', username: 'test_admin', before: null })
     expect(audit.after).toMatchObject({ id: first.id, note: '第一次发布（测试）' })
+    const draft = await planner.db('publication_draft').where({ publication_id: first.id }).first('id')
+    const steps = await planner.db('audit_log').where({ entity: 'publication_draft', entity_id: String(draft.id) }).orderBy('id').select('action', 'username')
+    expect(steps).toEqual([{ action: 'created', username: 'test_planner' }, { action: 'approved', username: 'test_admin' }])
   })
 
   it('are listed newest first and read one by one; only planners and admins publish', async () => {
@@ -104,8 +108,10 @@ describe('publications', () => {
     const one = await inspector.inject({ method: 'GET', url: `/api/publications/${first.id}` })
     expect(one.json()).toMatchObject({ id: first.id, resolution: PUBLIC_MAX_RES, approverName: 'test_planner' })
     expect((await inspector.inject({ method: 'GET', url: '/api/publications/999999' })).statusCode).toBe(404)
-    expect((await inspector.inject({ method: 'POST', url: '/api/publications', payload: { note: 'x' } })).statusCode).toBe(403)
-    expect((await planner.inject({ method: 'POST', url: '/api/publications', payload: { note: 'x'.repeat(501) } })).statusCode).toBe(400)
+    expect((await inspector.inject({ method: 'POST', url: '/api/publications/drafts', payload: { note: 'x' } })).statusCode).toBe(403)
+    expect((await planner.inject({ method: 'POST', url: '/api/publications/drafts', payload: { note: 'x'.repeat(501) } })).statusCode).toBe(400)
+    // there is no one-step publishing
+    expect((await planner.inject({ method: 'POST', url: '/api/publications', payload: { note: 'x' } })).statusCode).toBe(404)
     // no route changes or removes one
     expect((await planner.inject({ method: 'DELETE', url: `/api/publications/${first.id}` })).statusCode).toBe(404)
     expect((await planner.inject({ method: 'PUT', url: `/api/publications/${first.id}`, payload: {} })).statusCode).toBe(404)
@@ -184,9 +190,12 @@ describe('publications', () => {
       const levelOf = (rs: Array<{ region_kind: string; region_key: string; level: number }>) => new Map(rs.map((r) => [`${r.region_kind}/${r.region_key}`, Number(r.level)]))
       const [rb, ra] = [levelOf(regionsBefore), levelOf(regionsNow)]
       const expectedRegions = [...ra.keys()].filter((k) => (rb.get(k) ?? 0) !== ra.get(k)).sort()
-      const gotRegions = body.regions.map((r: { kind: string; key: string }) => `${r.kind}/${r.key}`).sort()
+      const levelChanges = body.regions.filter((r: { change: string }) => r.change !== 'shares')
+      const gotRegions = levelChanges.map((r: { kind: string; key: string }) => `${r.kind}/${r.key}`).sort()
       expect(gotRegions).toEqual(expectedRegions)
-      for (const r of body.regions) expect(r).toMatchObject({ before: rb.get(`${r.kind}/${r.key}`) ?? 0, after: ra.get(`${r.kind}/${r.key}`), name: expect.any(String) })
+      for (const r of body.regions) expect(r).toMatchObject({ before: rb.get(`${r.kind}/${r.key}`) ?? 0, after: ra.get(`${r.kind}/${r.key}`) ?? 0, name: expect.any(String) })
+      // the red area is why: its cells are named with their cause
+      expect(body.causes).toContainEqual(expect.objectContaining({ cause: { kind: 'area_assessment', id: areaId, action: 'created' }, raised: expect.any(Number) }))
       expect(body.summary.regionsChanged).toBe(expectedRegions.length)
 
       // the reverse diff swaps before and after
@@ -204,7 +213,7 @@ describe('publications', () => {
   it('cap the public tiles at the published resolution at every zoom', async () => {
     const coarse = await buildTestApp({ PUBLIC_MAX_RES: '5' }, { as: null })
     try {
-      const res = await coarse.inject({ method: 'POST', url: '/api/publications', payload: { note: 'coarse' } })
+      const res = await coarse.inject({ method: 'POST', url: '/api/publications/drafts', payload: { note: 'coarse' } })
       expect(res.statusCode).toBe(401) // anonymous cannot publish
       const coarseAdmin = await buildTestApp({ PUBLIC_MAX_RES: '5' })
       const published = await publish('粗分辨率发布（测试）', coarseAdmin)
@@ -227,5 +236,113 @@ describe('publications', () => {
     } finally {
       await coarse.close()
     }
+  })
+})
+
+describe('publishing in two steps', () => {
+  const draft = async (app: FastifyInstance, headers: Record<string, string>, note: string) => {
+    const res = await app.inject({ method: 'POST', url: '/api/publications/drafts', headers, payload: { note } })
+    expect(res.statusCode, res.body).toBe(201)
+    return res.json() as { id: number; status: string; preparedBy: number; dataVersion: number; basePublicationId: number | null }
+  }
+
+  it('a planner prepares a draft with a preview; the author may not approve it, another planner or admin approves or rejects it with a note', async () => {
+    const [author, other, inspectorSession] = [await signIn(planner, 'planner'), await signIn(planner, 'admin'), await signIn(planner, 'inspector')]
+    const latest = (await planner.db('publication').max('id as id').first()) as { id: number | null }
+    const d = await draft(planner, author.headers, '两步发布测试')
+    expect(d).toMatchObject({ status: 'pending', preparedBy: author.user.id, basePublicationId: latest.id })
+
+    const preview = await planner.inject({ method: 'GET', url: `/api/publications/drafts/${d.id}/preview`, headers: inspectorSession.headers })
+    expect(preview.statusCode, preview.body).toBe(200)
+    expect(preview.json()).toMatchObject({ draft: { id: d.id }, current: { id: latest.id }, outdated: false, summary: { cellsChanged: expect.any(Number) } })
+
+    // the author's own approval (and rejection) is refused, by the API and by the database
+    const own = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: author.headers, payload: {} })
+    expect(own.statusCode).toBe(403)
+    expect(own.json().error.code).toBe('own_draft')
+    expect((await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/reject`, headers: author.headers, payload: { note: '自己驳回' } })).statusCode).toBe(403)
+    await expect(planner.db.raw(`UPDATE publication_draft SET status = 'rejected', decided_by = prepared_by, decided_at = now() WHERE id = ${Number(d.id)}`)).rejects.toThrow(/publication_draft_four_eyes/)
+    // an inspector may look, not decide
+    expect((await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: inspectorSession.headers, payload: {} })).statusCode).toBe(403)
+    expect((await planner.db('publication').max('id as id').first())!.id).toBe(latest.id)
+
+    const approved = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: other.headers, payload: { note: '已核对' } })
+    expect(approved.statusCode, approved.body).toBe(201)
+    const published = approved.json()
+    expect(published).toMatchObject({ id: expect.any(Number), note: '两步发布测试', approverName: 'test_admin' })
+    const row = await planner.db('publication_draft').where({ id: d.id }).first('status', 'decided_by', 'decision_note', 'publication_id')
+    expect(row).toMatchObject({ status: 'approved', decided_by: other.user.id, decision_note: '已核对', publication_id: published.id })
+    // decided once: a second approval, by anyone, is refused
+    for (const headers of [other.headers, author.headers]) {
+      const again = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers, payload: {} })
+      expect([403, 409]).toContain(again.statusCode)
+    }
+
+    // a rejection needs a note and publishes nothing
+    const r = await draft(planner, author.headers, '待驳回的草稿')
+    const noNote = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${r.id}/reject`, headers: other.headers, payload: {} })
+    expect(noNote.statusCode).toBe(400)
+    expect(noNote.body).toContain('note')
+    const rejected = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${r.id}/reject`, headers: other.headers, payload: { note: '数据尚未核实' } })
+    expect(rejected.statusCode, rejected.body).toBe(200)
+    expect(rejected.json()).toMatchObject({ status: 'rejected', decisionNote: '数据尚未核实', publicationId: null })
+    expect((await planner.db('publication').max('id as id').first())!.id).toBe(published.id)
+    const audit = await planner.db('audit_log').where({ entity: 'publication_draft', entity_id: String(r.id) }).orderBy('id').select('action', 'username')
+    expect(audit).toEqual([{ action: 'created', username: 'test_planner' }, { action: 'rejected', username: 'test_admin' }])
+    const pending = (await planner.inject({ method: 'GET', url: '/api/publications/drafts?status=pending', headers: inspectorSession.headers })).json()
+    expect(pending.items.map((x: { id: number }) => x.id)).not.toContain(r.id)
+  })
+
+  it('show what a verified rectification changed (it lowers cells), and refuse a draft whose data moved after its preview', async () => {
+    const [author, other] = [await signIn(admin, 'planner'), await signIn(admin, 'admin')]
+    // An enterprise in a yellow-or-lower analysis cell: a major hidden danger turns its zone red.
+    const { rows } = await admin.db.raw<{ rows: Array<{ id: number }> }>(
+      `SELECT e.id FROM enterprise e JOIN cell c ON c.res = ? AND ST_Intersects(c.geom, e.geom)
+       WHERE c.level BETWEEN 1 AND 2 ORDER BY e.id LIMIT 1`,
+      [admin.grading.res],
+    )
+    const enterpriseId = Number(rows[0]!.id)
+    const today = new Date().toISOString().slice(0, 10)
+    const reported = await admin.inject({
+      method: 'POST', url: '/api/hidden-dangers',
+      payload: { enterpriseId, description: '发布差异测试：储罐区可燃气体报警失效', foundAt: today, deadline: today, reportedBy: '张三' },
+    })
+    expect(reported.statusCode, reported.body).toBe(201)
+    const dangerId = reported.json().id as number
+    const before = await publishViaDraft(admin, '整改前（测试）')
+
+    // a draft prepared now, then the rectification verified: the draft is outdated
+    const stale = await draft(admin, author.headers, '过期草稿（测试）')
+    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/rectify`, payload: { rectifiedBy: '企业安全员', rectification: '更换探头' } })).statusCode).toBe(200)
+    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/verify`, payload: { verifiedBy: '李四' } })).statusCode).toBe(200)
+    const outdated = (await admin.inject({ method: 'GET', url: `/api/publications/drafts/${stale.id}/preview` })).json()
+    expect(outdated.outdated).toBe(true)
+    const refused = await admin.inject({ method: 'POST', url: `/api/publications/drafts/${stale.id}/approve`, headers: other.headers, payload: {} })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json().error.message).toMatch(/data changed/)
+
+    // a fresh draft's preview names the change and its cause; so does the diff once published
+    const verifiedCause = { kind: 'hidden_danger', id: dangerId, action: 'verified' }
+    const lowered = (causes: Array<{ cause: object; lowered: number }>) => causes.find((c) => JSON.stringify(c.cause) === JSON.stringify(verifiedCause))?.lowered ?? 0
+    let preview: { current: { id: number }; causes: Array<{ cause: object; lowered: number }>; summary: { analysisCellsChanged: number }; cells: { features: unknown[] } }
+    let approved
+    // (a test file editing the shared database meanwhile outdates the draft: prepare it again)
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fresh = await draft(admin, author.headers, '整改后（测试）')
+      preview = (await admin.inject({ method: 'GET', url: `/api/publications/drafts/${fresh.id}/preview` })).json()
+      approved = await admin.inject({ method: 'POST', url: `/api/publications/drafts/${fresh.id}/approve`, headers: other.headers, payload: {} })
+      if (approved.statusCode !== 409) break
+    }
+    expect(preview!.current.id).toBe(before.id)
+    expect(lowered(preview!.causes)).toBeGreaterThan(0)
+    expect(preview!.summary.analysisCellsChanged).toBeGreaterThan(0)
+    expect(approved!.statusCode, approved!.body).toBe(201)
+    const after = approved!.json() as { id: number }
+    const diff = (await inspector.inject({ method: 'GET', url: `/api/publications/${after.id}/diff?against=${before.id}` })).json()
+    expect(lowered(diff.causes)).toBe(lowered(preview!.causes))
+    const s = diff.summary
+    // the diff of the two publications is not empty: cells, region levels or region shares moved
+    expect(s.cellsChanged + s.regionsChanged + s.regionsReshared).toBeGreaterThan(0)
+    expect(diff.cells.features.length).toBe(preview!.cells.features.length)
   })
 })

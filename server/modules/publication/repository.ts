@@ -167,42 +167,130 @@ export interface RegionChange {
   name: string
   before: number
   after: number
+  /** The share of area per level moved (by more than SHARE_TOLERANCE for some level). */
+  sharesChanged: boolean
+}
+
+/** Why cells changed: the analysis-resolution level history between two moments, per cause. */
+export interface ChangeCause {
+  cause: { kind: string; id?: number; action?: string; run?: number }
+  raised: number
+  lowered: number
+  /** Cells whose level stayed but whose records went out of date (or back in). */
+  staleOnly: number
 }
 
 export interface PublicationDiff {
-  /** Cells compared at this resolution: the finer of the two snapshots' common resolutions. */
+  /** Cells compared at this resolution: the finer of the two sides' common resolutions. */
   resolution: number
   cells: CellChange[]
+  /** Regions whose level or share of levels changed. */
   regions: RegionChange[]
+  /** What changed the analysis cells in between, most cells first. */
+  causes: ChangeCause[]
+}
+
+/** One side of a comparison: a publication, or the live levels (what a draft would publish). */
+export type DiffSide = { publication: PublicationSummary } | { live: true }
+
+/** A share of area (0–1) that moved by less than this is the same share (0.05 percentage points). */
+export const SHARE_TOLERANCE = 0.0005
+
+/** Causes listed in a diff, most cells first. */
+const CAUSES_LISTED = 50
+
+function cellsOf(side: DiffSide | null, res: number): { sql: string; bindings: number[] } {
+  if (side === null) return { sql: 'SELECT NULL::text AS h3, 0 AS level, NULL::geometry AS geom WHERE false', bindings: [] }
+  if ('live' in side) return { sql: 'SELECT h3, level, geom FROM cell WHERE res = ?', bindings: [res] }
+  return { sql: 'SELECT h3, level, geom FROM publication_cell WHERE publication_id = ? AND res = ?', bindings: [side.publication.id, res] }
+}
+
+type RegionRow = { kind: RegionChange['kind']; key: string; name: string; level: number; shares: Record<string, number> }
+
+async function regionsOf(db: Db, side: DiffSide | null): Promise<Map<string, RegionRow>> {
+  if (side === null) return new Map()
+  const { rows } = 'live' in side
+    ? await db.raw<{ rows: RegionRow[] }>(
+        `SELECT l.region_kind AS kind, l.region_key AS key, coalesce(d.name, g.name) AS name, l.level, l.shares
+         FROM region_level l
+         LEFT JOIN division d ON l.region_kind = 'division' AND d.code = l.region_key
+         LEFT JOIN mgmt_grid g ON l.region_kind = 'mgmt_grid' AND g.id::text = l.region_key
+         WHERE coalesce(d.name, g.name) IS NOT NULL`,
+      )
+    : await db.raw<{ rows: RegionRow[] }>(
+        'SELECT region_kind AS kind, region_key AS key, name, level, shares FROM publication_region WHERE publication_id = ?',
+        [side.publication.id],
+      )
+  return new Map(rows.map((r) => [`${r.kind}/${r.key}`, { ...r, level: Number(r.level) }]))
+}
+
+function sharesMoved(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
+  for (const level of ['0', '1', '2', '3', '4']) {
+    if (Math.abs(Number(a?.[level] ?? 0) - Number(b?.[level] ?? 0)) > SHARE_TOLERANCE) return true
+  }
+  return false
 }
 
 /**
- * Cells and regions whose level differs between publication `before` and publication `after`.
- * A cell or region missing from one side counts as level 0 there (it had no source then).
+ * What changed from side `before` (null: nothing published yet) to side `after`: the cells at the
+ * common resolution whose level differs, the regions whose level or shares differ, and the causes
+ * of the analysis cells' level changes between the two moments (`since` … `until`, null: now), read
+ * from the level history at `analysisRes`. A cell or region missing from one side counts as level
+ * 0 there (it had no source then).
  */
-export async function diffPublications(db: Db, before: PublicationSummary, after: PublicationSummary): Promise<PublicationDiff> {
-  const resolution = Math.min(before.resolution, after.resolution)
+export async function diffStates(
+  db: Db,
+  before: DiffSide | null,
+  after: DiffSide,
+  options: { resolution: number; analysisRes: number; since: string | null; until: string | null },
+): Promise<PublicationDiff> {
+  const { resolution } = options
+  const a = cellsOf(before, resolution)
+  const b = cellsOf(after, resolution)
   const { rows: cells } = await db.raw<{ rows: Array<{ h3: string; before: number; after: number; geometry: CellChange['geometry'] }> }>(
     `SELECT coalesce(a.h3, b.h3) AS h3, coalesce(a.level, 0) AS before, coalesce(b.level, 0) AS after,
             ST_AsGeoJSON(coalesce(b.geom, a.geom), 6)::json AS geometry
-     FROM (SELECT h3, level, geom FROM publication_cell WHERE publication_id = ? AND res = ?) a
-     FULL OUTER JOIN (SELECT h3, level, geom FROM publication_cell WHERE publication_id = ? AND res = ?) b ON b.h3 = a.h3
+     FROM (${a.sql}) a
+     FULL OUTER JOIN (${b.sql}) b ON b.h3 = a.h3
      WHERE coalesce(a.level, 0) <> coalesce(b.level, 0)
      ORDER BY 1`,
-    [before.id, resolution, after.id, resolution],
+    [...a.bindings, ...b.bindings],
   )
-  const { rows: regions } = await db.raw<{ rows: Array<{ kind: RegionChange['kind']; key: string; name: string; before: number; after: number }> }>(
-    `SELECT coalesce(a.region_kind, b.region_kind) AS kind, coalesce(a.region_key, b.region_key) AS key, coalesce(b.name, a.name) AS name,
-            coalesce(a.level, 0) AS before, coalesce(b.level, 0) AS after
-     FROM (SELECT * FROM publication_region WHERE publication_id = ?) a
-     FULL OUTER JOIN (SELECT * FROM publication_region WHERE publication_id = ?) b ON b.region_kind = a.region_kind AND b.region_key = a.region_key
-     WHERE coalesce(a.level, 0) <> coalesce(b.level, 0)
-     ORDER BY 1, 2`,
-    [before.id, after.id],
+  const [ra, rb] = [await regionsOf(db, before), await regionsOf(db, after)]
+  const regions: RegionChange[] = []
+  for (const k of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
+    const x = ra.get(k)
+    const y = rb.get(k)
+    const levelBefore = x?.level ?? 0
+    const levelAfter = y?.level ?? 0
+    const sharesChanged = sharesMoved(x?.shares, y?.shares)
+    if (levelBefore === levelAfter && !sharesChanged) continue
+    const base = (y ?? x)!
+    regions.push({ kind: base.kind, key: base.key, name: base.name, before: levelBefore, after: levelAfter, sharesChanged })
+  }
+  const { rows: causes } = await db.raw<{ rows: Array<{ cause: ChangeCause['cause']; raised: string; lowered: string; stale_only: string }> }>(
+    `SELECT cause, count(*) FILTER (WHERE new_level > old_level) AS raised, count(*) FILTER (WHERE new_level < old_level) AS lowered,
+            count(*) FILTER (WHERE new_level = old_level) AS stale_only
+     FROM cell_level_history
+     WHERE res = ? AND (?::timestamptz IS NULL OR changed_at > ?::timestamptz) AND (?::timestamptz IS NULL OR changed_at <= ?::timestamptz)
+     GROUP BY cause ORDER BY count(*) DESC, cause::text LIMIT ${CAUSES_LISTED}`,
+    [options.analysisRes, options.since, options.since, options.until, options.until],
   )
   return {
     resolution,
     cells: cells.map((c) => ({ h3: c.h3, res: resolution, before: Number(c.before), after: Number(c.after), geometry: c.geometry })),
-    regions: regions.map((r) => ({ ...r, before: Number(r.before), after: Number(r.after) })),
+    regions,
+    causes: causes.map((c) => ({ cause: c.cause, raised: Number(c.raised), lowered: Number(c.lowered), staleOnly: Number(c.stale_only) })),
   }
+}
+
+/** The diff between two publications (`before` the older side). */
+export async function diffPublications(db: Db, before: PublicationSummary, after: PublicationSummary, analysisRes: number): Promise<PublicationDiff> {
+  const [older, newer] = before.createdAt <= after.createdAt ? [before, after] : [after, before]
+  return diffStates(db, { publication: before }, { publication: after }, {
+    resolution: Math.min(before.resolution, after.resolution),
+    analysisRes,
+    since: older.createdAt,
+    until: newer.createdAt,
+  })
 }

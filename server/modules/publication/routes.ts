@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AppError, invalid, notFound } from '../../errors'
+import { AppError, conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
 import { recordAudit } from '../audit/audit'
+import { latestPublicationId } from '../public/repository'
 import { auditUser, idParams, idSchema, pageProperties } from '../sources/shared'
-import { diffPublications, getPublication, insertPublication, listPublications, type PublicationSummary } from './repository'
+import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts, type Draft, type DraftStatus } from './drafts'
+import {
+  diffPublications, diffStates, getPublication, insertPublication, listPublications, type PublicationDiff, type PublicationSummary,
+} from './repository'
 
 const countsSchema = {
   type: 'object',
@@ -48,9 +52,24 @@ const diffSchema = {
         cellsChanged: { type: 'integer' },
         cellsRaised: { type: 'integer' },
         cellsLowered: { type: 'integer' },
-        regionsChanged: { type: 'integer' },
+        regionsChanged: { type: 'integer', description: 'regions whose level changed' },
         regionsRaised: { type: 'integer' },
         regionsLowered: { type: 'integer' },
+        regionsReshared: { type: 'integer', description: 'regions whose level stayed but whose share of area per level moved' },
+        analysisCellsChanged: { type: 'integer', description: 'analysis-resolution cells whose level or stale flag changed in between (from the level history)' },
+      },
+    },
+    causes: {
+      type: 'array',
+      description: 'why: the causes of the analysis cells\' changes in between, most cells first',
+      items: {
+        type: 'object',
+        properties: {
+          cause: { type: 'object', additionalProperties: true, description: '{ kind, id, action } of an edit, or { run } of a full regrade' },
+          raised: { type: 'integer' },
+          lowered: { type: 'integer' },
+          staleOnly: { type: 'integer' },
+        },
       },
     },
     cells: {
@@ -84,21 +103,99 @@ const diffSchema = {
           name: { type: 'string' },
           before: levelSchema,
           after: levelSchema,
-          change: { type: 'string', enum: ['raised', 'lowered'] },
+          sharesChanged: { type: 'boolean' },
+          change: { type: 'string', enum: ['raised', 'lowered', 'shares'], description: "'shares': the level stayed, the share of area per level moved" },
         },
       },
     },
   },
 } as const
 
-/** The approver: publishing needs a signed-in planner or admin (the access rule makes sure of it). */
-function approverId(request: FastifyRequest): number {
+const draftSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
+    note: { type: ['string', 'null'] },
+    preparedBy: { type: 'integer' },
+    preparedByName: { type: ['string', 'null'] },
+    preparedAt: { type: 'string' },
+    dataVersion: { type: 'integer', description: 'the data version the draft was prepared at; approval needs it unchanged' },
+    basePublicationId: { type: ['integer', 'null'], description: 'the latest publication when the draft was prepared' },
+    decidedBy: { type: ['integer', 'null'] },
+    decidedByName: { type: ['string', 'null'] },
+    decidedAt: { type: ['string', 'null'] },
+    decisionNote: { type: ['string', 'null'] },
+    publicationId: { type: ['integer', 'null'], description: 'the publication an approval made' },
+  },
+} as const
+
+const previewSchema = {
+  type: 'object',
+  properties: {
+    draft: draftSchema,
+    current: { anyOf: [publicationSchema, { type: 'null' }], description: 'the latest publication, compared with (null: nothing published yet)' },
+    outdated: { type: 'boolean', description: 'the data changed since the draft was prepared: it can no longer be approved' },
+    ...diffSchema.properties,
+  },
+} as const
+
+const noteBody = (required: boolean) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    ...(required ? { required: ['note'] } : {}),
+    properties: { note: { type: ['string', 'null'], maxLength: 500, ...(required ? { minLength: 1 } : {}), description: 'the decision\'s note (kept with the draft and in the audit log)' } },
+  }) as const
+
+/** The signed-in planner or admin (the access rule makes sure of it). */
+function userId(request: FastifyRequest): number {
   const id = request.user?.id
   if (id === undefined) throw new AppError(401, 'unauthenticated', 'Sign in first: publishing needs a planner account', [])
   return id
 }
 
-const change = (before: number, after: number) => (after > before ? ('raised' as const) : ('lowered' as const))
+const change = (before: number, after: number) => (after > before ? ('raised' as const) : after < before ? ('lowered' as const) : ('shares' as const))
+
+/** The response form of a diff: GeoJSON cells, each change named, and the counts. */
+function diffBody(diff: PublicationDiff) {
+  const cells = diff.cells.map((c) => ({ ...c, change: change(c.before, c.after) }))
+  const regions = diff.regions.map((r) => ({ ...r, change: change(r.before, r.after) }))
+  const levelChanged = regions.filter((r) => r.change !== 'shares')
+  return {
+    resolution: diff.resolution,
+    summary: {
+      cellsChanged: cells.length,
+      cellsRaised: cells.filter((c) => c.change === 'raised').length,
+      cellsLowered: cells.filter((c) => c.change === 'lowered').length,
+      regionsChanged: levelChanged.length,
+      regionsRaised: levelChanged.filter((r) => r.change === 'raised').length,
+      regionsLowered: levelChanged.filter((r) => r.change === 'lowered').length,
+      regionsReshared: regions.length - levelChanged.length,
+      analysisCellsChanged: diff.causes.reduce((n, c) => n + c.raised + c.lowered + c.staleOnly, 0),
+    },
+    cells: {
+      type: 'FeatureCollection' as const,
+      features: cells.map(({ geometry, ...properties }) => ({ type: 'Feature' as const, geometry, properties })),
+    },
+    regions,
+    causes: diff.causes,
+  }
+}
+
+async function draftOrNotFound(app: FastifyInstance, id: number, db: Parameters<typeof getDraft>[0] = app.db, forUpdate = false): Promise<Draft> {
+  const draft = await getDraft(db, id, { forUpdate })
+  if (!draft) throw notFound('publication draft', id)
+  return draft
+}
+
+/** A decision needs a pending draft and a decider who is not its author. */
+function checkDecision(draft: Draft, deciderId: number): void {
+  if (draft.status !== 'pending') throw conflict(`Draft ${draft.id} was already ${draft.status}`, [{ field: 'id', message: `already ${draft.status}` }])
+  if (draft.preparedBy === deciderId) {
+    throw new AppError(403, 'own_draft', 'A draft is approved or rejected by someone other than its author', [{ field: 'id', message: 'you prepared this draft' }])
+  }
+}
 
 async function loadOrNotFound(app: FastifyInstance, id: number, field = 'id'): Promise<PublicationSummary> {
   const publication = await getPublication(app.db, id)
@@ -107,37 +204,146 @@ async function loadOrNotFound(app: FastifyInstance, id: number, field = 'id'): P
 }
 
 /**
- * Publications (DESIGN §8): a planner approves a snapshot of the live levels for the public; the
- * snapshots are listed and compared. There is no route that changes or removes one.
+ * Publications (docs/domain.md §8), in two steps: a planner prepares a draft and previews what it
+ * changes; another planner or admin approves it (the snapshot of the live levels is taken then) or
+ * rejects it. The snapshots are listed and compared; no route changes or removes one.
  */
 export default async function publicationRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { note?: string | null } }>(
-    '/publications',
+    '/publications/drafts',
     {
       config: { access: ['planner'] },
       schema: {
         tags: ['publications'],
-        summary: 'Publish: snapshot the current cell levels (pyramid up to PUBLIC_MAX_RES), region levels and public-area zones',
+        summary: 'Prepare a publication draft: another planner or admin approves or rejects it after its preview',
         body: {
           type: 'object',
           additionalProperties: false,
           properties: { note: { type: ['string', 'null'], maxLength: 500, description: 'what this publication is for; shown to the public' } },
         },
-        response: { 201: publicationSchema, 401: errorResponse, 403: errorResponse, ...errorResponses },
+        response: { 201: draftSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const approvedBy = approverId(request)
+      const preparedBy = userId(request)
       const note = request.body?.note?.trim() || null
+      const id = await app.db.transaction(async (trx) => {
+        const id = await insertDraft(trx, { preparedBy, note, basePublicationId: await latestPublicationId(trx) })
+        await recordAudit(trx, { action: 'created', entity: 'publication_draft', entityId: id, before: null, after: await getDraft(trx, id), username: auditUser(request) })
+        return id
+      })
+      reply.code(201)
+      return draftOrNotFound(app, id)
+    },
+  )
+
+  app.get<{ Querystring: { limit: number; offset: number; status?: DraftStatus } }>(
+    '/publications/drafts',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['publications'],
+        summary: 'Publication drafts, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pageProperties, status: { type: 'string', enum: ['pending', 'approved', 'rejected'] } },
+        },
+        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: draftSchema } } }, ...errorResponses },
+      },
+    },
+    async (request) => listDrafts(app.db, request.query),
+  )
+
+  app.get<{ Params: { id: number } }>(
+    '/publications/drafts/:id/preview',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['publications'],
+        summary: "A draft's preview: the live levels against the latest publication (cells and regions that change, and why)",
+        params: idParams,
+        response: { 200: previewSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const draft = await draftOrNotFound(app, request.params.id)
+      const latest = await latestPublicationId(app.db)
+      const current = latest === null ? null : ((await getPublication(app.db, latest)) ?? null)
+      const resolution = Math.min(app.config.publicMaxRes, app.grading.res)
+      const diff = await diffStates(app.db, current ? { publication: current } : null, { live: true }, {
+        resolution: current ? Math.min(current.resolution, resolution) : resolution,
+        analysisRes: app.grading.res,
+        since: current?.createdAt ?? null,
+        until: null,
+      })
+      const outdated = draft.status === 'pending' && (await currentDataVersion(app.db)) !== draft.dataVersion
+      return { draft, current, outdated, ...diffBody(diff) }
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: { note?: string | null } }>(
+    '/publications/drafts/:id/approve',
+    {
+      config: { access: ['planner'] },
+      schema: {
+        tags: ['publications'],
+        summary: 'Approve a draft (not your own): the live levels become the new publication, if the data is still what the preview showed',
+        params: idParams,
+        body: noteBody(false),
+        response: { 201: publicationSchema, 409: errorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const approvedBy = userId(request)
+      const decisionNote = request.body?.note?.trim() || null
       const resolution = Math.min(app.config.publicMaxRes, app.grading.res)
       const id = await app.db.transaction(async (trx) => {
-        const id = await insertPublication(trx, { approvedBy, note, resolution, ruleVersion: app.grading.rules.version })
-        const created = await getPublication(trx, id)
-        await recordAudit(trx, { action: 'created', entity: 'publication', entityId: id, before: null, after: created, username: auditUser(request) })
+        const draft = await draftOrNotFound(app, request.params.id, trx, true)
+        checkDecision(draft, approvedBy)
+        const id = await insertPublication(trx, { approvedBy, note: draft.note, resolution, ruleVersion: app.grading.rules.version })
+        // insertPublication took the grading lock: no edit can slip in between this check and the snapshot.
+        const version = await currentDataVersion(trx)
+        if (version !== draft.dataVersion) {
+          throw conflict(`The data changed since draft ${draft.id} was prepared (version ${draft.dataVersion}, now ${version}): prepare a new draft and check its preview`, [
+            { field: 'id', message: 'outdated draft' },
+          ])
+        }
+        await decideDraft(trx, draft.id, { status: 'approved', decidedBy: approvedBy, note: decisionNote, publicationId: id })
+        const after = await getDraft(trx, draft.id)
+        await recordAudit(trx, { action: 'approved', entity: 'publication_draft', entityId: draft.id, before: draft, after, username: auditUser(request) })
+        await recordAudit(trx, { action: 'created', entity: 'publication', entityId: id, before: null, after: await getPublication(trx, id), username: auditUser(request) })
         return id
       })
       reply.code(201)
       return loadOrNotFound(app, id)
+    },
+  )
+
+  app.post<{ Params: { id: number }; Body: { note: string } }>(
+    '/publications/drafts/:id/reject',
+    {
+      config: { access: ['planner'] },
+      schema: {
+        tags: ['publications'],
+        summary: 'Reject a draft (not your own) with a note saying why',
+        params: idParams,
+        body: noteBody(true),
+        response: { 200: draftSchema, 409: errorResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const decidedBy = userId(request)
+      const note = request.body.note.trim()
+      if (!note) throw invalid('note', 'say why the draft is rejected')
+      return app.db.transaction(async (trx) => {
+        const draft = await draftOrNotFound(app, request.params.id, trx, true)
+        checkDecision(draft, decidedBy)
+        await decideDraft(trx, draft.id, { status: 'rejected', decidedBy, note, publicationId: null })
+        const after = (await getDraft(trx, draft.id))!
+        await recordAudit(trx, { action: 'rejected', entity: 'publication_draft', entityId: draft.id, before: draft, after, username: auditUser(request) })
+        return after
+      })
     },
   )
 
@@ -187,27 +393,8 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     async (request) => {
       const after = await loadOrNotFound(app, request.params.id)
       const before = await loadOrNotFound(app, request.query.against, 'against')
-      const diff = await diffPublications(app.db, before, after)
-      const cells = diff.cells.map((c) => ({ ...c, change: change(c.before, c.after) }))
-      const regions = diff.regions.map((r) => ({ ...r, change: change(r.before, r.after) }))
-      return {
-        publication: after,
-        against: before,
-        resolution: diff.resolution,
-        summary: {
-          cellsChanged: cells.length,
-          cellsRaised: cells.filter((c) => c.change === 'raised').length,
-          cellsLowered: cells.filter((c) => c.change === 'lowered').length,
-          regionsChanged: regions.length,
-          regionsRaised: regions.filter((r) => r.change === 'raised').length,
-          regionsLowered: regions.filter((r) => r.change === 'lowered').length,
-        },
-        cells: {
-          type: 'FeatureCollection' as const,
-          features: cells.map(({ geometry, ...properties }) => ({ type: 'Feature' as const, geometry, properties })),
-        },
-        regions,
-      }
+      const diff = await diffPublications(app.db, before, after, app.grading.res)
+      return { publication: after, against: before, ...diffBody(diff) }
     },
   )
 }

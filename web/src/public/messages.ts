@@ -74,6 +74,34 @@ export interface PublicMessages {
     regionChange: (name: string, before: string, after: string) => string
     approver: string
     readOnly: string
+    /** The two-step workflow: a draft, its preview, an approval or rejection by someone else. */
+    prepare: string
+    preparing: string
+    prepared: (id: number) => string
+    draftsTitle: string
+    draftsEmpty: string
+    draftHead: (id: number, date: string) => string
+    preparedBy: (name: string) => string
+    preview: string
+    previewTitle: (id: number) => string
+    againstCurrent: (id: number) => string
+    againstNothing: string
+    ownDraft: string
+    outdated: string
+    decisionNote: string
+    approve: string
+    reject: string
+    rejectNeedsNote: string
+    approved: (draft: number, publication: number) => string
+    rejected: (draft: number) => string
+    decided: (status: string, name: string, note: string | null) => string
+    statuses: { pending: string; approved: string; rejected: string }
+    sharesOnly: (regions: number) => string
+    analysisCells: (cells: number) => string
+    causesTitle: string
+    causeLine: (cause: string, raised: number, lowered: number, staleOnly: number) => string
+    regionShares: (name: string, level: string) => string
+    noChange: string
   }
 }
 
@@ -148,6 +176,33 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       regionChange: (name, before, after) => `${name}：${before} → ${after}`,
       approver: '审批人',
       readOnly: '仅规划人员和管理员可以发布。',
+      prepare: '准备发布草稿',
+      preparing: '正在准备草稿…',
+      prepared: (id) => `已准备第 ${id} 号草稿，请由另一位规划人员或管理员审批。`,
+      draftsTitle: '待审批的发布草稿',
+      draftsEmpty: '没有待审批的草稿。',
+      draftHead: (id, date) => `草稿 ${id} · ${date}`,
+      preparedBy: (name) => `准备人：${name}`,
+      preview: '预览',
+      previewTitle: (id) => `草稿 ${id} 的预览`,
+      againstCurrent: (id) => `与当前公布的第 ${id} 期相比：`,
+      againstNothing: '尚无发布：以下为首次发布的内容。',
+      ownDraft: '这是您准备的草稿，须由另一位规划人员或管理员审批。',
+      outdated: '草稿准备后数据已有变化，不能再审批，请重新准备草稿并查看预览。',
+      decisionNote: '审批意见（驳回时必填）',
+      approve: '批准发布',
+      reject: '驳回',
+      rejectNeedsNote: '驳回时请填写理由。',
+      approved: (draft, publication) => `草稿 ${draft} 已批准，发布为第 ${publication} 期。`,
+      rejected: (draft) => `草稿 ${draft} 已驳回。`,
+      decided: (status, name, note) => `${status}（${name}）${note ? `：${note}` : ''}`,
+      statuses: { pending: '待审批', approved: '已批准', rejected: '已驳回' },
+      sharesOnly: (regions) => `${regions} 个区域等级未变，但各等级面积占比有变化`,
+      analysisCells: (cells) => `其间 ${cells} 个分析网格的等级或时效发生变化`,
+      causesTitle: '变化原因',
+      causeLine: (cause, raised, lowered, staleOnly) => [`${cause}：`, raised ? `升高 ${raised}` : '', lowered ? `降低 ${lowered}` : '', staleOnly ? `时效变化 ${staleOnly}` : ''].filter(Boolean).join(' ').replace('： ', '：'),
+      regionShares: (name, level) => `${name}：${level}（面积占比变化）`,
+      noChange: '与当前发布相比没有变化。',
     },
   },
   en: {
@@ -220,6 +275,33 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       regionChange: (name, before, after) => `${name}: ${before} → ${after}`,
       approver: 'Approved by',
       readOnly: 'Only planners and administrators can publish.',
+      prepare: 'Prepare a draft',
+      preparing: 'Preparing the draft…',
+      prepared: (id) => `Draft ${id} is ready: another planner or administrator approves it.`,
+      draftsTitle: 'Drafts awaiting approval',
+      draftsEmpty: 'No draft awaits approval.',
+      draftHead: (id, date) => `Draft ${id} · ${date}`,
+      preparedBy: (name) => `Prepared by ${name}`,
+      preview: 'Preview',
+      previewTitle: (id) => `Preview of draft ${id}`,
+      againstCurrent: (id) => `Compared with the current publication no. ${id}:`,
+      againstNothing: 'Nothing is published yet: this is the first publication.',
+      ownDraft: 'You prepared this draft: another planner or administrator approves it.',
+      outdated: 'The data changed since this draft was prepared: it can no longer be approved. Prepare a new draft and check its preview.',
+      decisionNote: 'Note (required to reject)',
+      approve: 'Approve and publish',
+      reject: 'Reject',
+      rejectNeedsNote: 'Say why the draft is rejected.',
+      approved: (draft, publication) => `Draft ${draft} approved: publication no. ${publication} is out.`,
+      rejected: (draft) => `Draft ${draft} rejected.`,
+      decided: (status, name, note) => `${status} by ${name}${note ? `: ${note}` : ''}`,
+      statuses: { pending: 'Awaiting approval', approved: 'Approved', rejected: 'Rejected' },
+      sharesOnly: (regions) => `${regions} regions kept their level but their share of levels moved`,
+      analysisCells: (cells) => `${cells} analysis cells changed level or freshness in between`,
+      causesTitle: 'Why',
+      causeLine: (cause, raised, lowered, staleOnly) => `${cause}: ${[raised ? `${raised} up` : '', lowered ? `${lowered} down` : '', staleOnly ? `${staleOnly} freshness` : ''].filter(Boolean).join(', ')}`,
+      regionShares: (name, level) => `${name}: ${level} (shares moved)`,
+      noChange: 'No change from the current publication.',
     },
   },
 }

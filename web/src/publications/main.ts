@@ -13,11 +13,15 @@ import { FIRST_LABEL_LAYER, setBasemapData, setBasemapLanguage } from '../map/st
 import { exposeTestHook } from '../test-hook'
 import { el, requireElement } from '../ui/dom'
 import { formatInstant } from '../ui/format'
+import type { ChangeCause } from '../api/types'
+import { causeText } from '../panels/cause'
 import type { LevelCounts } from '../public/api'
 import { PUBLIC_MESSAGES } from '../public/messages'
 
-// Publications map mode for staff (DESIGN §8): the list of publications, "publish" for planners
-// and administrators, and the diff of two publications on the map (cells whose level rose or fell).
+// Publications for staff (docs/domain.md §8), in two steps: a planner prepares a draft, whose
+// preview shows on the map and in numbers what would change against the current publication and
+// why; another planner or administrator approves it (it becomes the new publication) or rejects it
+// with a note. The list of publications and the diff of any two stay beside it.
 
 interface Publication {
   id: number
@@ -37,13 +41,35 @@ interface DiffCell {
 }
 
 interface PublicationDiff {
-  summary: { cellsChanged: number; cellsRaised: number; cellsLowered: number; regionsChanged: number; regionsRaised: number; regionsLowered: number }
+  summary: {
+    cellsChanged: number; cellsRaised: number; cellsLowered: number; regionsChanged: number; regionsRaised: number; regionsLowered: number
+    regionsReshared: number; analysisCellsChanged: number
+  }
   cells: FeatureCollection<Polygon, DiffCell>
-  regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' }>
+  regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' | 'shares' }>
+  causes: Array<{ cause: ChangeCause; raised: number; lowered: number; staleOnly: number }>
+}
+
+interface Draft {
+  id: number
+  status: 'pending' | 'approved' | 'rejected'
+  note: string | null
+  preparedBy: number
+  preparedByName: string | null
+  preparedAt: string
+  decidedByName: string | null
+  decisionNote: string | null
+  publicationId: number | null
+}
+
+interface DraftPreview extends PublicationDiff {
+  draft: Draft
+  current: Publication | null
+  outdated: boolean
 }
 
 /** Colours of the diff: apart from the four level colours, so a change is not read as a level. */
-export const DIFF_COLORS = { raised: '#c2185b', lowered: '#00897b' } as const
+export const DIFF_COLORS = { raised: '#c2185b', lowered: '#00897b', shares: '#5b6670' } as const
 
 const DIFF_SOURCE = 'publication-diff'
 const DIFF_FILL = 'publication-diff-fill'
@@ -66,6 +92,8 @@ let user: CurrentUser | null = null
 let publications: Publication[] = []
 const chosen = new Set<number>()
 let diff: PublicationDiff | null = null
+let drafts: Draft[] = []
+let preview: DraftPreview | null = null
 let status = ''
 
 const header = requireElement(document, '.app-header')
@@ -79,6 +107,9 @@ const styleLoaded = map.once('load')
 const noteInput = el('textarea', 'publications-note')
 noteInput.maxLength = 500
 noteInput.rows = 2
+const decisionInput = el('textarea', 'publications-note publications-decision-note')
+decisionInput.maxLength = 500
+decisionInput.rows = 2
 
 langSwitch.addEventListener('click', () => {
   lang = otherLang(lang)
@@ -115,15 +146,36 @@ function render(): void {
   const publish = el('section', 'publications-form')
   if (user && PUBLISHERS.includes(user.role)) {
     noteInput.placeholder = p.notePlaceholder
-    const button = el('button', 'publications-publish', p.publish)
+    const button = el('button', 'publications-prepare', p.prepare)
     button.type = 'button'
-    button.addEventListener('click', () => void publishNow(button))
+    button.addEventListener('click', () => void prepareDraft(button))
     publish.append(noteInput, button)
   } else {
     publish.append(el('p', 'panel-note', p.readOnly))
   }
   if (status) publish.append(el('p', 'publications-status', status))
   sections.push(publish)
+
+  const draftSection = el('section', 'publications-drafts')
+  draftSection.append(el('h3', 'panel-subtitle', p.draftsTitle))
+  if (drafts.length === 0) draftSection.append(el('p', 'panel-empty', p.draftsEmpty))
+  const draftList = el('ul', 'panel-list')
+  for (const d of drafts) {
+    const item = el('li', 'publications-draft')
+    item.dataset.draft = String(d.id)
+    const open = el('button', 'publications-preview', p.preview)
+    open.type = 'button'
+    open.addEventListener('click', () => void showPreview(d.id))
+    item.append(
+      el('div', 'item-head', p.draftHead(d.id, formatInstant(d.preparedAt))),
+      el('div', 'publications-meta', [p.preparedBy(d.preparedByName ?? '—'), d.note].filter(Boolean).join(' · ')),
+      open,
+    )
+    draftList.append(item)
+  }
+  draftSection.append(draftList)
+  sections.push(draftSection)
+  if (preview) sections.push(previewSection(preview))
 
   const listSection = el('section', 'publications-list')
   listSection.append(el('h3', 'panel-subtitle', p.listTitle))
@@ -166,19 +218,124 @@ function render(): void {
 
   if (diff) {
     const d = el('section', 'publications-diff')
-    const s = diff.summary
-    d.append(el('p', 'publications-summary', p.summary(s.cellsChanged, s.cellsRaised, s.cellsLowered, s.regionsChanged)))
-    const regions = el('ul', 'panel-list')
-    for (const r of diff.regions.filter((r) => r.kind === 'division')) {
-      const item = el('li', `publications-region publications-region-${r.change}`, p.regionChange(r.name, levelName(r.before), levelName(r.after)))
-      item.style.borderLeft = `4px solid ${DIFF_COLORS[r.change]}`
-      item.style.paddingLeft = '6px'
-      regions.append(item)
-    }
-    d.append(regions)
+    d.append(...diffParts(diff))
     sections.push(d)
   }
   panel.replaceChildren(...sections)
+}
+
+/** A diff in words: the counts, the regions that change (level, or only shares) and why. */
+function diffParts(d: PublicationDiff): HTMLElement[] {
+  const p = m.publications
+  const s = d.summary
+  const parts: HTMLElement[] = [el('p', 'publications-summary', p.summary(s.cellsChanged, s.cellsRaised, s.cellsLowered, s.regionsChanged))]
+  if (s.regionsReshared > 0) parts.push(el('p', 'publications-reshared', p.sharesOnly(s.regionsReshared)))
+  if (s.analysisCellsChanged > 0) parts.push(el('p', 'publications-analysis', p.analysisCells(s.analysisCellsChanged)))
+  if (s.cellsChanged === 0 && s.regionsChanged === 0 && s.regionsReshared === 0 && s.analysisCellsChanged === 0) parts.push(el('p', 'panel-empty', p.noChange))
+  const regions = el('ul', 'panel-list')
+  for (const r of d.regions.filter((r) => r.kind === 'division')) {
+    const text = r.change === 'shares' ? p.regionShares(r.name, levelName(r.after)) : p.regionChange(r.name, levelName(r.before), levelName(r.after))
+    regions.append(el('li', `publications-region publications-region-${r.change}`, text))
+  }
+  parts.push(regions)
+  if (d.causes.length > 0) {
+    const why = el('ul', 'panel-list publications-causes')
+    for (const c of d.causes) why.append(el('li', 'publications-cause', p.causeLine(causeText(MESSAGES[lang], c.cause), c.raised, c.lowered, c.staleOnly)))
+    parts.push(el('h4', 'panel-subtitle', p.causesTitle), why)
+  }
+  return parts
+}
+
+function previewSection(v: DraftPreview): HTMLElement {
+  const p = m.publications
+  const section = el('section', 'publications-preview-section')
+  section.dataset.draft = String(v.draft.id)
+  section.append(el('h3', 'panel-subtitle', p.previewTitle(v.draft.id)))
+  section.append(el('p', 'publications-meta', [p.preparedBy(v.draft.preparedByName ?? '—'), v.draft.note].filter(Boolean).join(' · ')))
+  section.append(el('p', 'publications-against', v.current ? p.againstCurrent(v.current.id) : p.againstNothing))
+  section.append(...diffParts(v))
+  if (v.draft.status !== 'pending') {
+    section.append(el('p', 'publications-decided', p.decided(p.statuses[v.draft.status], v.draft.decidedByName ?? '—', v.draft.decisionNote)))
+  } else if (v.outdated) {
+    section.append(el('p', 'publications-outdated public-error', p.outdated))
+  } else if (user && v.draft.preparedBy === user.id) {
+    section.append(el('p', 'publications-own panel-note', p.ownDraft))
+  } else if (user && PUBLISHERS.includes(user.role)) {
+    decisionInput.placeholder = p.decisionNote
+    const approve = el('button', 'publications-approve', p.approve)
+    const reject = el('button', 'publications-reject', p.reject)
+    approve.type = reject.type = 'button'
+    approve.addEventListener('click', () => void decide(v.draft.id, 'approve'))
+    reject.addEventListener('click', () => void decide(v.draft.id, 'reject'))
+    const buttons = el('div', 'publications-decision')
+    buttons.append(approve, reject)
+    section.append(decisionInput, buttons)
+  }
+  return section
+}
+
+async function loadDrafts(): Promise<void> {
+  drafts = (await getJson<{ items: Draft[] }>('/api/publications/drafts', { status: 'pending', limit: 50 })).items
+}
+
+function showOnMap(d: PublicationDiff): void {
+  map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData(d.cells)
+  const box = geometriesBounds(d.cells.features.map((f) => f.geometry))
+  if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, maxZoom: 12 })
+}
+
+async function showPreview(id: number): Promise<void> {
+  try {
+    preview = await getJson<DraftPreview>(`/api/publications/drafts/${id}/preview`)
+  } catch (err) {
+    showError(err)
+    return
+  }
+  diff = null
+  chosen.clear()
+  showOnMap(preview)
+  render()
+}
+
+async function prepareDraft(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true
+  status = m.publications.preparing
+  render()
+  try {
+    const created = await sendJson<Draft>('POST', '/api/publications/drafts', { note: noteInput.value.trim() || null })
+    noteInput.value = ''
+    status = m.publications.prepared(created.id)
+    await loadDrafts()
+    await showPreview(created.id)
+  } catch (err) {
+    showError(err)
+  }
+}
+
+async function decide(id: number, decision: 'approve' | 'reject'): Promise<void> {
+  const note = decisionInput.value.trim()
+  if (decision === 'reject' && !note) {
+    status = m.publications.rejectNeedsNote
+    render()
+    return
+  }
+  try {
+    if (decision === 'approve') {
+      const published = await sendJson<Publication>('POST', `/api/publications/drafts/${id}/approve`, { note: note || null })
+      status = m.publications.approved(id, published.id)
+    } else {
+      await sendJson<Draft>('POST', `/api/publications/drafts/${id}/reject`, { note })
+      status = m.publications.rejected(id)
+    }
+    decisionInput.value = ''
+    preview = null
+    map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData({ type: 'FeatureCollection', features: [] })
+    await Promise.all([loadDrafts(), loadPublications()])
+  } catch (err) {
+    showError(err)
+    return
+  }
+  render()
 }
 
 function showError(err: unknown): void {
@@ -190,21 +347,6 @@ async function loadPublications(): Promise<void> {
   publications = (await getJson<{ items: Publication[] }>('/api/publications', { limit: 100 })).items
 }
 
-async function publishNow(button: HTMLButtonElement): Promise<void> {
-  button.disabled = true
-  status = m.publications.publishing
-  try {
-    const created = await sendJson<Publication>('POST', '/api/publications', { note: noteInput.value.trim() || null })
-    noteInput.value = ''
-    status = m.publications.published(created.id)
-    await loadPublications()
-  } catch (err) {
-    showError(err)
-    return
-  }
-  render()
-}
-
 async function compareChosen(): Promise<void> {
   if (chosen.size !== 2) return
   const [older, newer] = [...chosen].sort((a, b) => a - b) as [number, number]
@@ -214,15 +356,14 @@ async function compareChosen(): Promise<void> {
     showError(err)
     return
   }
-  map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData(diff.cells)
-  const box = geometriesBounds(diff.cells.features.map((f) => f.geometry))
-  if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, maxZoom: 12 })
+  preview = null
+  showOnMap(diff)
   render()
 }
 
 function addDiffLayers(target: MaplibreMap): void {
   target.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-  const color: ExpressionSpecification = ['match', ['get', 'change'], 'raised', DIFF_COLORS.raised, DIFF_COLORS.lowered]
+  const color: ExpressionSpecification = ['match', ['get', 'change'], 'raised', DIFF_COLORS.raised, 'lowered', DIFF_COLORS.lowered, DIFF_COLORS.shares]
   const before = target.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
   target.addLayer({ id: DIFF_FILL, type: 'fill', source: DIFF_SOURCE, paint: { 'fill-color': color, 'fill-opacity': 0.55 } }, before)
   target.addLayer({ id: DIFF_LINE, type: 'line', source: DIFF_SOURCE, paint: { 'line-color': color, 'line-width': 1.2 } }, before)
@@ -244,7 +385,7 @@ async function start(): Promise<void> {
   user = await requireStaff()
   map.on('style.load', () => addDiffLayers(map))
   render()
-  await Promise.all([loadBasemap(), loadPublications().catch(showError)])
+  await Promise.all([loadBasemap(), loadPublications().catch(showError), loadDrafts().catch(showError)])
   render()
   await styleLoaded
   const idle = map.once('idle')
