@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyStatic from '@fastify/static'
 import type { Config } from './config'
-import { authPlugin } from './modules/auth/plugin'
+import { authPlugin, SESSION_COOKIE } from './modules/auth/plugin'
 import authRoutes from './modules/auth/routes'
 import tokenRoutes from './modules/auth/token-routes'
 import auditRoutes from './modules/audit/routes'
@@ -34,6 +34,7 @@ import publicationRoutes from './modules/publication/routes'
 import publicRoutes from './modules/public/routes'
 import historyRoutes from './modules/history/routes'
 import { DEFAULT_RULES, type RuleSet } from './domain/rules'
+import { ACCESS_DESCRIPTION, securitySchemes } from './modules/auth/openapi'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Start-up includes migrations, which may take longer than Fastify's default 10 s.
     pluginTimeout: 120_000,
     return503OnClosing: false, // on close, finish the requests already received instead of answering them 503
+    // One line per request, at debug level (below): the default info lines would drown everything else.
+    disableRequestLogging: true,
     ajv: {
       // Unknown parameters are errors (not silently dropped), every problem is reported at once.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true },
@@ -73,6 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', options.config)
   app.decorate('grading', { res: options.config.h3Res, rules: DEFAULT_RULES })
   app.setErrorHandler(errorHandler)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
+  })
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}`, details: [] } })
   })
@@ -81,9 +87,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     openapi: {
       info: {
         title: 'riskmap API',
-        description: 'Regional safety-risk map service: risk sources, graded cells and regions, emergency resources, enforcement.',
+        description: ACCESS_DESCRIPTION,
         version: '0.1.0',
       },
+      components: { securitySchemes: securitySchemes(SESSION_COOKIE) },
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })

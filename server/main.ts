@@ -2,15 +2,26 @@
 // database when no DATABASE_URL is given, loads the demo data into an empty database,
 // listens, and closes everything cleanly on SIGINT/SIGTERM.
 import path from 'node:path'
+import type { FastifyServerOptions } from 'fastify'
 import { buildApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { DatabaseSetupError } from './db/check'
 import { DataDirInUseError, startEmbedded, type EmbeddedDatabase } from './db/embedded'
-import { createDemoAccounts, DEMO_ACCOUNTS_FILE } from './demo/accounts'
+import { createDemoAccounts, demoAccountTable, DEMO_ACCOUNTS_FILE } from './demo/accounts'
 import { isDatabaseEmpty, loadDemo } from './demo/load'
 import { publishDemo } from './demo/publication'
 import { fullRegrade } from './grading/engine'
 import { refreshRegionGrades } from './grading/regions'
+
+/**
+ * Log lines for whoever reads them: readable, coloured lines (pino-pretty) on a terminal, one JSON
+ * object per line when the output goes to a file or a log collector, or when NODE_ENV=production.
+ */
+async function loggerOptions(level: string): Promise<FastifyServerOptions['logger']> {
+  if (!process.stdout.isTTY || process.env.NODE_ENV === 'production') return { level }
+  const { default: pretty } = await import('pino-pretty')
+  return { level, stream: pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId', singleLine: true }) }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
@@ -21,7 +32,7 @@ async function main(): Promise<void> {
   }
   const app = await buildApp({
     config,
-    logger: { level: config.logLevel },
+    logger: await loggerOptions(config.logLevel),
     database: { url: config.databaseUrl ?? embedded!.url, embedded: embedded !== null, statementTimeoutMs: config.statementTimeoutMs, readUrl: config.readDatabaseUrl },
   }).catch(async (err) => {
     await embedded?.stop()
@@ -40,8 +51,8 @@ async function main(): Promise<void> {
   if (config.loadDemo && config.demoAccounts) {
     const accounts = await createDemoAccounts(app.db, config.dataDir)
     if (accounts.length > 0) {
-      console.log(`Demo accounts (shown once; also in ${path.join(config.dataDir, DEMO_ACCOUNTS_FILE)}):`)
-      for (const a of accounts) console.log(`  ${a.username.padEnd(12)} ${a.role.padEnd(12)} ${a.password}  (${a.scope})`)
+      console.log(`Demo accounts, one per role (passwords shown once; also in ${path.join(config.dataDir, DEMO_ACCOUNTS_FILE)}):`)
+      for (const line of demoAccountTable(accounts)) console.log(`  ${line}`)
       const admin = accounts.find((a) => a.role === 'admin')
       if (admin) {
         const resolution = Math.min(config.publicMaxRes, config.h3Res)

@@ -14,6 +14,7 @@ export interface DemoAccount {
   username: string
   role: Role
   password: string
+  /** The data the account sees (its jurisdiction), not what it may do (its role). */
   scope: string
 }
 
@@ -54,15 +55,16 @@ export async function createDemoAccounts(db: Knex, dataDir: string): Promise<Dem
         divisionPrefix: role === 'inspector' ? county!.prefix : null,
         mgmtGridId: role === 'grid_worker' ? grid!.id : null,
       }, null)
+      // The data the account sees (not what it may do: that is its role).
       const scope =
         role === 'inspector' ? `${county!.departmentName}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
-        : role === 'grid_worker' ? `grid ${grid!.name}` : 'everything'
+        : role === 'grid_worker' ? `grid ${grid!.name}` : 'all divisions'
       accounts.push({ username, role, password: password!, scope })
     }
   })
   const lines = [
     '# riskmap demo accounts (synthetic demo data only). Sign in at /public.html#login=/',
-    '# username\trole\tpassword\tscope',
+    '# username\trole\tpassword\tdata seen (jurisdiction)',
     ...accounts.map((a) => [a.username, a.role, a.password, a.scope].join('\t')),
     '',
   ]
@@ -72,3 +74,12 @@ export async function createDemoAccounts(db: Knex, dataDir: string): Promise<Dem
 }
 
 const ROLE_NAMES: Record<Role, string> = { admin: '管理员', planner: '规划人员', commander: '应急指挥', inspector: '执法检查员', grid_worker: '网格员' }
+
+/** The demo accounts as an aligned table with a header row, for the console at first start. */
+export function demoAccountTable(accounts: readonly DemoAccount[]): string[] {
+  const header = { username: 'user name', role: 'role', password: 'password', scope: 'data seen (jurisdiction)' }
+  const rows = [header, ...accounts]
+  const width = (key: 'username' | 'role' | 'password') => Math.max(...rows.map((r) => r[key].length))
+  const [u, r, p] = [width('username'), width('role'), width('password')]
+  return rows.map((a) => `${a.username.padEnd(u)}  ${a.role.padEnd(r)}  ${a.password.padEnd(p)}  ${a.scope}`.trimEnd())
+}

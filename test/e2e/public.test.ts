@@ -105,7 +105,7 @@ describe('the public portal first', () => {
       await page.locator('.rp-form').waitFor({ state: 'visible' })
       expect(Number(await page.locator('.rp-lon').inputValue())).toBeCloseTo(target.lon, 2)
       guard.assertClean()
-    })
+    }, 120_000) // a publication, the first page load of the file and a zoomed map: over a minute on a loaded machine
   }
 
   it('lists the published penalties in their own tab, a page at a time', async () => {

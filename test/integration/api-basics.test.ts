@@ -163,4 +163,25 @@ describe('errors and documentation', () => {
     expect(ui.statusCode).toBe(200)
     expect(ui.headers['content-type']).toMatch(/html/)
   })
+
+  it('documents sign-in and CSRF, and who may call each route with its 401 and 403, from the route table', async () => {
+    const doc = (await app.inject('/api/docs/json')).json()
+    expect(doc.info.description).toMatch(/POST \/api\/auth\/login/)
+    expect(doc.info.description).toMatch(/X-CSRF-Token/)
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'csrf', 'session'])
+    const toPath = (url: string) => url.replace(/:([A-Za-z]+)/g, '{$1}')
+    let guarded = 0
+    for (const rule of app.accessRules) {
+      const op = doc.paths[toPath(rule.url)]?.[rule.method.toLowerCase()]
+      if (!op) continue // hidden from the docs
+      const where = `${rule.method} ${rule.url}`
+      expect(op.description, where).toMatch(/\*\*Access:\*\*/)
+      if (rule.access === 'public') continue
+      guarded++
+      expect(op.responses['401'], where).toBeDefined()
+      expect(op.security, where).toContainEqual({ bearer: [] })
+      if (rule.access !== 'staff' || rule.method !== 'GET') expect(op.responses['403'], where).toBeDefined()
+    }
+    expect(guarded).toBeGreaterThan(50)
+  })
 })

@@ -6,6 +6,7 @@ import { AppError } from '../../errors'
 import { checkAccess, type Access, type Role, type SessionUser } from './access'
 import { enforceScope, type Scope } from './jurisdiction'
 import { authenticateToken, bearerSecret, type RequestToken } from './tokens'
+import { documentAccess } from './openapi'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,6 +93,8 @@ export const authPlugin = fp(
       if (!isGuarded(route.url)) return
       const methods = Array.isArray(route.method) ? route.method : [route.method]
       for (const method of methods) if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access, csrf: route.config?.csrf !== false })
+      // The API docs: who may call it, its security schemes, 401 and 403, from the access rule.
+      if (route.schema && !route.schema.hide) documentAccess(route.schema as never, methods[0]!, route.config?.access, { csrf: route.config?.csrf !== false, scoped: route.config?.scope !== undefined })
     })
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const url = request.routeOptions.url
