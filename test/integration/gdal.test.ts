@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp } from '../helpers/app'
 import { signIn } from '../helpers/auth'
+import { publishViaDraft } from '../helpers/publish'
 
 // A desktop-GIS client against the running service: GDAL's own tools (ogrinfo, ogr2ogr; Debian's
 // gdal-bin, installed by .ci/run) over HTTP on a free port, anonymously and with an API token
@@ -29,10 +30,8 @@ beforeAll(async () => {
   const res = await app.inject({ method: 'POST', url: '/api/tokens', headers: inspector.headers, payload: { name: 'GDAL test' } })
   expect(res.statusCode, res.body).toBe(201)
   token = res.json().secret
-  const planner = await signIn(app, 'planner')
   // The public collections serve the latest publication: make sure there is one.
-  const published = await app.inject({ method: 'POST', url: '/api/publications', headers: planner.headers, payload: { note: 'GDAL test' } })
-  expect(published.statusCode, published.body).toBe(201)
+  await publishViaDraft(app, 'GDAL test')
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'riskmap-gdal-'))
 })
 afterAll(async () => {
