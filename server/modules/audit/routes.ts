@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
 import { invalid } from '../../errors'
+import { offsetParam } from '../../bounds'
 
 interface AuditQuery {
   entity?: string
@@ -47,7 +48,7 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
             from: { type: 'string', format: 'date-time', description: 'from this time (inclusive), ISO 8601' },
             to: { type: 'string', format: 'date-time', description: 'before this time, ISO 8601' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: offsetParam,
           },
         },
         response: { 200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: entry } } }, ...errorResponses },

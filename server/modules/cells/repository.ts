@@ -160,9 +160,9 @@ export async function changes(db: Knex, res: number, since: Date, until: Date, h
   }))
 }
 
-/** A region's polygon as GeoJSON, or undefined. */
-export async function regionGeometry(db: Knex, key: string): Promise<object | undefined> {
+/** A region's polygon as GeoJSON and its area, or undefined. */
+export async function regionGeometry(db: Knex, key: string): Promise<{ geometry: object; areaM2: number } | undefined> {
   const isDivision = /^[0-9]{6}([0-9]{3})?$/.test(key)
-  const row = await db(isDivision ? 'division' : 'mgmt_grid').where('code', key).first(db.raw('ST_AsGeoJSON(geom)::json AS geometry'))
-  return row?.geometry
+  const row = await db(isDivision ? 'division' : 'mgmt_grid').where('code', key).first(db.raw('ST_AsGeoJSON(geom)::json AS geometry'), db.raw('ST_Area(geom::geography) AS area_m2'))
+  return row ? { geometry: row.geometry, areaM2: Number(row.area_m2) } : undefined
 }

@@ -10,6 +10,8 @@ import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { nearestResources } from '../resources/nearest'
+import { MIN_PYRAMID_RES } from '../../grading/engine'
+import { assertAreaCells, MAX_CHANGES_DAYS, MAX_EXPLAINED_CELLS } from '../../bounds'
 import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
 
 const sourceSchema = {
@@ -80,6 +82,10 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const res = getResolution(h3)
       const analysisRes = app.grading.res
       if (res > analysisRes) throw invalid('h3', `resolution ${res} is finer than the analysis resolution ${analysisRes}`)
+      // A coarse cell is a pyramid cell: its level is stored; its sources are those of its analysis
+      // cells, and how many those are is bounded before any is listed.
+      const coarsest = Math.max(MIN_PYRAMID_RES, analysisRes - Math.round(Math.log(MAX_EXPLAINED_CELLS) / Math.log(7)))
+      if (res < coarsest) throw invalid('h3', `resolution ${res} is coarser than ${coarsest}, the coarsest map (pyramid) resolution a cell is explained at`)
       const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
       const [row, sources] = await Promise.all([getCell(app.readDb, res, h3), explainedSources(app.readDb, analysisCells, 200)])
       const graded = res === analysisRes
@@ -226,11 +232,13 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const since = parseInstant(request.query.since, 'since')
       const until = request.query.until ? parseInstant(request.query.until, 'until') : new Date()
       if (until.getTime() <= since.getTime()) throw invalid('until', 'must be after since')
+      if (until.getTime() - since.getTime() > MAX_CHANGES_DAYS * 86_400_000) throw invalid('since', `the window from since to until may be at most ${MAX_CHANGES_DAYS} days`)
       let h3s: string[] | null = null
       if (request.query.region) {
-        const geometry = await regionGeometry(app.readDb, request.query.region)
-        if (!geometry) throw notFound('region', request.query.region)
-        h3s = areaZoneCells(geometry as MultiPolygon, app.grading.res).map((c) => c.h3)
+        const region = await regionGeometry(app.readDb, request.query.region)
+        if (!region) throw notFound('region', request.query.region)
+        assertAreaCells(region.areaM2, app.grading.res, 'region')
+        h3s = areaZoneCells(region.geometry as MultiPolygon, app.grading.res).map((c) => c.h3)
       }
       const items = await changes(app.readDb, app.grading.res, since, until, h3s, request.query.limit)
       return { since: since.toISOString(), until: until.toISOString(), items }

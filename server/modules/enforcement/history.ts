@@ -13,6 +13,7 @@ import { inspectionProperties, inspectionsOf } from './inspections'
 import { penaltiesOf, penaltyProperties } from './penalties'
 import { staffAccess } from './shared'
 import { violationProperties, violationsOf } from './violations'
+import { MAX_ID, offsetParam } from '../../bounds'
 
 type OverdueKind = 'hidden_danger' | 'violation'
 
@@ -75,9 +76,9 @@ export async function historyRoutes(app: FastifyInstance): Promise<void> {
           properties: {
             division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' },
             kind: { type: 'string', enum: ['hidden_danger', 'violation'] },
-            enterpriseId: { type: 'integer', minimum: 1 },
+            enterpriseId: { type: 'integer', minimum: 1, maximum: MAX_ID },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: offsetParam,
           },
         },
         response: {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
 import { notFound } from '../../errors'
 import { getEnterprise, listEnterprises } from './repository'
+import { MAX_ID, offsetParam } from '../../bounds'
 
 const summaryProperties = {
   id: { type: 'integer' },
@@ -83,7 +84,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
             minLevel: { type: 'integer', minimum: 0, maximum: 4 },
             q: { type: 'string', minLength: 1, maxLength: 100, description: 'name substring or USCC' },
             limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: offsetParam,
           },
         },
         response: { 200: featureCollectionSchema(summaryProperties, { offset: { type: 'integer' } }), ...errorResponses },
@@ -109,7 +110,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
       schema: {
         tags: ['enterprises'],
         summary: 'One enterprise with its supervision and risk summary',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] },
         response: {
           200: {
             type: 'object',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { MAX_ID } from '../../bounds'
 import { errorResponse, errorResponses } from '../../schemas'
 import { conflict, notFound } from '../../errors'
 import { identifyAndGradeMajorHazard } from '../../domain/major-hazard'
@@ -198,7 +199,7 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['grading'],
         summary: 'Status of a grading run',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] },
         response: { 200: runSchema, ...errorResponses },
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
+import { assertAreaCells } from '../../bounds'
 import { toWgs84, type Crs } from '../../domain/coords'
 import { RESOURCE_KINDS } from '../../domain/resources'
 import { nearestResources } from '../resources/nearest'
@@ -157,6 +158,7 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
     },
     async (request) => {
       const { crs, radiusM } = request.query
+      assertAreaCells(Math.PI * radiusM * radiusM, app.grading.res, 'radiusM')
       const [lon, lat] = toWgs84(request.query.lon, request.query.lat, crs)
       const circle = { lon, lat, radiusM }
       // Independent reads: on a real server they run side by side on the pool (the embedded one queues them).

@@ -4,6 +4,7 @@ import { listDivisions } from '../divisions/repository'
 import { getPublication } from '../publication/repository'
 import { latLngToCell } from 'h3-js'
 import { NEARBY_SHELTERS, latestPublicationId, placeReading, publishedPenalties, publishedRegions, shelters } from './repository'
+import { offsetParam } from '../../bounds'
 
 /**
  * The public portal's API (DESIGN §8), under /api/public, open to anyone. Risk levels and shapes
@@ -229,7 +230,7 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 } },
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: offsetParam },
         },
         response: { 200: penaltiesSchema, ...errorResponses },
       },

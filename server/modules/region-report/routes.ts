@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
 import { notFound } from '../../errors'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
+import { assertAreaCells } from '../../bounds'
 import { regionTopSources } from '../../grading/regions'
 import { areaZoneCells } from '../../grading/zones'
 import { RESOURCE_KINDS } from '../../domain/resources'
@@ -155,6 +156,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
       const res = app.grading.res
       const row = await getRegion(db, request.params.key)
       if (!row) throw notFound('region', request.params.key)
+      assertAreaCells(Number(row.area_m2), res, 'key')
       const region: RegionScope = { kind: row.kind as RegionScope['kind'], key: row.key as string, code: request.params.key }
       const level = (row.level as number | null) ?? 0
       // The sources behind the region's highest cells, as the region endpoint lists them.

@@ -20,6 +20,7 @@ import {
 import {
   nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema,
 } from './schemas'
+import { MAX_ID, offsetParam } from '../../bounds'
 
 type ResourceBody = ResourceInput & { lon: number; lat: number; crs: Crs; divisionCode?: string | null }
 
@@ -56,7 +57,7 @@ function toFeature(row: Record<string, unknown>) {
   }
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] } as const
 
 const kindParam = { type: 'string', enum: RESOURCE_KINDS } as const
 const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
@@ -142,7 +143,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
             bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
             division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
             limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: offsetParam,
           },
         },
         response: { 200: featureCollectionSchema(resourcePropertiesSchema, { offset: { type: 'integer' } }), ...errorResponses },

@@ -13,6 +13,7 @@ import type { Level } from '../../domain/levels'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { recordAudit } from '../audit/audit'
+import { MAX_ID, offsetParam } from '../../bounds'
 
 export type Db = Knex | Knex.Transaction
 
@@ -71,7 +72,8 @@ export interface Page {
 export const dateSchema = { type: 'string', format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
 export const optionalDateSchema = { type: ['string', 'null'], format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
 export const nameSchema = { type: 'string', minLength: 1, maxLength: 200 } as const
-export const idSchema = { type: 'integer', minimum: 1 } as const
+/** A row id: beyond the integer range no row exists, and the database would refuse the comparison. */
+export const idSchema = { type: 'integer', minimum: 1, maximum: MAX_ID } as const
 /** A list filter: records of enterprises whose division code starts with this. */
 export const divisionFilterSchema = { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' } as const
 export const levelSchema = { type: 'integer', minimum: 1, maximum: 4, description: '1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
@@ -80,7 +82,7 @@ export const idParams = { type: 'object', additionalProperties: false, propertie
 
 export const pageProperties = {
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: offsetParam,
 } as const
 
 /** Optional point of a source; both or neither, defaulting to the enterprise's location. */

@@ -9,6 +9,7 @@ import { errorResponses } from '../../schemas'
 import { coverageGaps, type CoverageGap, type CoverageGapKind } from '../../domain/supervision'
 import type { SupervisionTier } from '../../domain/tier'
 import { gapSchema } from './tiers'
+import { offsetParam } from '../../bounds'
 
 const GAP_KINDS: readonly CoverageGapKind[] = ['industry_department', 'specialist_department', 'responsible_person', 'tier']
 
@@ -115,7 +116,7 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
             division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprises' },
             gap: { type: 'string', enum: GAP_KINDS, description: 'only items with this kind of gap' },
             limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            offset: offsetParam,
           },
         },
         response: {
