@@ -46,6 +46,7 @@ try {
   const minLevel = values['min-level'] === undefined ? undefined : Number(values['min-level'])
   const out = await exportLayer(db, layer, format, {
     division: values.division,
+    contacts: true, // the command line runs with the database owner's rights
     minLevel,
     bbox: values.bbox === undefined ? undefined : parseBBox(values.bbox),
     lang: values.lang,

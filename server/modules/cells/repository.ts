@@ -2,14 +2,24 @@ import type { Knex } from 'knex'
 import { pgArray } from '../../grading/repository'
 import { explainSource, type SourceFacts } from '../../grading/explain'
 import type { Level } from '../../domain/levels'
+import type { ReadScope } from '../auth/access'
+import { scopeSql } from '../auth/jurisdiction'
 
-/** Every source behind the given analysis cells, named and explained; the nearest occurrence per source. */
-export async function explainedSources(db: Knex, h3s: string[], limit: number) {
+/** What stands for the name of a source or enterprise outside the reader's scope. */
+export const REDACTED_NAME = '辖区外 (outside your scope)'
+
+/**
+ * Every source behind the given analysis cells, named and explained; the nearest occurrence per
+ * source. A source of an enterprise outside the reader's `scope` keeps its level and rule but not
+ * its name or enterprise (REDACTED_NAME).
+ */
+export async function explainedSources(db: Knex, h3s: string[], limit: number, scope: ReadScope) {
+  const visible = scopeSql(scope, 'e')
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
     `SELECT DISTINCT ON (cs.source_kind, cs.source_id)
        cs.source_kind AS kind, cs.source_id AS id, cs.level, cs.distance_m, cs.radius_m, cs.stale, cs.h3,
-       coalesce(m.name, r.name, h.description, a.name, e.name) AS name,
-       e.id AS enterprise_id, e.name AS enterprise_name, e.level_reason,
+       CASE WHEN e.id IS NULL OR ${visible.sql} THEN coalesce(m.name, r.name, h.description, a.name, e.name) ELSE ? END AS name,
+       CASE WHEN e.id IS NULL OR ${visible.sql} THEN e.id END AS enterprise_id, e.name AS enterprise_name, e.level_reason,
        m.r, m.alpha, m.grade, m.grade_mismatch,
        coalesce(r.method, a.method) AS method, coalesce(r.score, a.score) AS score,
        coalesce(r.lec_l, a.lec_l) AS lec_l, coalesce(r.lec_e, a.lec_e) AS lec_e, coalesce(r.lec_c, a.lec_c) AS lec_c,
@@ -25,7 +35,7 @@ export async function explainedSources(db: Knex, h3s: string[], limit: number) {
      LEFT JOIN enterprise e ON e.id = cs.enterprise_id
      WHERE cs.h3 = ANY(?::text[])
      ORDER BY cs.source_kind, cs.source_id, cs.distance_m`,
-    [pgArray(h3s)],
+    [...visible.bindings, REDACTED_NAME, ...visible.bindings, pgArray(h3s)],
   )
   return rows
     .map((r) => {
@@ -71,8 +81,9 @@ export async function getCell(db: Knex, res: number, h3: string) {
     .first('id', 'h3', 'res', 'level', 'rule', 'stale', 'score', 'counts', 'updated_at', db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
 }
 
-/** Enterprises located in a cell, with their latest inspection and open / overdue violations. */
-export async function enterprisesInCell(db: Knex, geometry: object, limit: number) {
+/** Enterprises located in a cell within the reader's scope, with their latest inspection and open / overdue violations. */
+export async function enterprisesInCell(db: Knex, geometry: object, limit: number, scope: ReadScope) {
+  const visible = scopeSql(scope, 'e')
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
     `SELECT e.id, e.name, e.uscc, e.level, e.industry, e.credit_status,
        (SELECT json_build_object('id', i.id, 'date', to_char(i.inspected_at, 'YYYY-MM-DD'), 'result', i.result)
@@ -81,9 +92,9 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
        (SELECT count(*)::int FROM violation v WHERE v.enterprise_id = e.id AND v.status = 'open' AND v.deadline < current_date)
          + (SELECT count(*)::int FROM hidden_danger h WHERE h.enterprise_id = e.id AND h.status = 'open' AND h.deadline < current_date) AS overdue
      FROM enterprise e
-     WHERE ST_Intersects(e.geom, ST_SetSRID(ST_GeomFromGeoJSON(?::text), 4326))
+     WHERE ST_Intersects(e.geom, ST_SetSRID(ST_GeomFromGeoJSON(?::text), 4326)) AND ${visible.sql}
      ORDER BY e.level DESC, e.id LIMIT ?`,
-    [JSON.stringify(geometry), limit],
+    [JSON.stringify(geometry), ...visible.bindings, limit],
   )
   return rows.map((r) => ({
     id: Number(r.id), name: r.name, uscc: r.uscc, level: r.level, industry: r.industry, creditStatus: r.credit_status,
@@ -118,8 +129,8 @@ export async function getRegion(db: Knex, key: string) {
   return row as Record<string, unknown> | undefined
 }
 
-/** Names of sources referenced by kind and id. */
-export async function sourceNames(db: Knex, refs: Array<{ kind: string; id: number }>) {
+/** Names of sources referenced by kind and id; those of enterprises outside the reader's `scope` are REDACTED_NAME. */
+export async function sourceNames(db: Knex, refs: Array<{ kind: string; id: number }>, scope: ReadScope) {
   const out = new Map<string, { name: string; enterprise: { id: number; name: string } | null }>()
   const tables: Record<string, string> = { major_hazard: 'major_hazard', safety_risk: 'safety_risk', hidden_danger: 'hidden_danger', area_assessment: 'area_assessment', enterprise: 'enterprise' }
   for (const [kind, table] of Object.entries(tables)) {
@@ -128,8 +139,11 @@ export async function sourceNames(db: Knex, refs: Array<{ kind: string; id: numb
     const nameCol = kind === 'hidden_danger' ? 't.description' : 't.name'
     const q = db(`${table} as t`).select('t.id', db.raw(`${nameCol} AS name`)).whereRaw('t.id = ANY(?::bigint[])', [pgArray(ids)])
     if (kind !== 'area_assessment' && kind !== 'enterprise') q.leftJoin('enterprise as e', 'e.id', 't.enterprise_id').select('e.id as eid', 'e.name as ename')
+    const visible = scopeSql(scope, kind === 'enterprise' ? 't' : 'e')
+    if (kind !== 'area_assessment') q.select(db.raw(`${visible.sql} AS visible`, visible.bindings))
     for (const r of (await q) as Array<Record<string, unknown>>) {
-      out.set(`${kind}:${r.id}`, { name: r.name as string, enterprise: r.eid ? { id: Number(r.eid), name: r.ename as string } : null })
+      const shown = kind === 'area_assessment' || r.visible === true
+      out.set(`${kind}:${r.id}`, shown ? { name: r.name as string, enterprise: r.eid ? { id: Number(r.eid), name: r.ename as string } : null } : { name: REDACTED_NAME, enterprise: null })
     }
   }
   return out

@@ -10,6 +10,7 @@ import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { nearestResources } from '../resources/nearest'
+import { readScope } from '../auth/access'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
 import { assertAreaCells, MAX_CHANGES_DAYS, MAX_EXPLAINED_CELLS } from '../../bounds'
 import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
@@ -77,6 +78,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
+      const scope = readScope(request.user)
       const h3 = request.params.h3.toLowerCase()
       if (!isValidCell(h3)) throw invalid('h3', 'is not a valid H3 cell index')
       const res = getResolution(h3)
@@ -87,14 +89,14 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const coarsest = Math.max(MIN_PYRAMID_RES, analysisRes - Math.round(Math.log(MAX_EXPLAINED_CELLS) / Math.log(7)))
       if (res < coarsest) throw invalid('h3', `resolution ${res} is coarser than ${coarsest}, the coarsest map (pyramid) resolution a cell is explained at`)
       const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
-      const [row, sources] = await Promise.all([getCell(app.readDb, res, h3), explainedSources(app.readDb, analysisCells, 200)])
+      const [row, sources] = await Promise.all([getCell(app.readDb, res, h3), explainedSources(app.readDb, analysisCells, 200, scope)])
       const graded = res === analysisRes
         ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, name: s.name, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
         : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
       const [enterprises, resources, history] = await Promise.all([
-        enterprisesInCell(app.readDb, geometry, 50),
+        enterprisesInCell(app.readDb, geometry, 50, scope),
         nearestResources(app.readDb, { lon, lat, k: 5, filter: { status: 'available' } }),
         cellHistory(app.readDb, res, h3, 20),
       ])
@@ -165,7 +167,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const top = highestLevel ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, highestLevel) : []
       const ruleVersion = (row.rule_version as string | null) ?? null
       const grade = regionLevel((row.shares as LevelShares | null) ?? { 0: 1 }, ruleVersion === RULES_2026_1.version ? RULES_2026_1 : app.grading.rules)
-      const names = await sourceNames(app.readDb, top)
+      const names = await sourceNames(app.readDb, top, readScope(request.user))
       const env = (row.bbox as Polygon).coordinates[0]!
       return {
         kind: row.kind,

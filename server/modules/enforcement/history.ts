@@ -19,6 +19,8 @@ type OverdueKind = 'hidden_danger' | 'violation'
 
 interface OverdueQuery {
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
   kind?: OverdueKind
   enterpriseId?: number
   limit: number
@@ -43,21 +45,21 @@ const overdueItemProperties = {
 } as const
 
 /**
- * Both kinds of open-past-deadline findings as one relation; `?` binds the division prefix pattern
- * twice (kind and enterprise filters are added by the caller on the outer query).
+ * Both kinds of open-past-deadline findings as one relation; binds the division prefix pattern and
+ * a grid worker's grid (twice), twice (kind and enterprise filters are added by the caller on the outer query).
  */
 const OVERDUE_SQL = `
   SELECT 'hidden_danger' AS kind, h.id, h.enterprise_id, e.name AS enterprise_name, e.division_code, h.description, h.is_major,
          h.inspection_id, to_char(h.found_at, 'YYYY-MM-DD') AS found_at, to_char(h.deadline, 'YYYY-MM-DD') AS deadline,
          (current_date - h.deadline) AS days_overdue, h.reported_by, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
     FROM hidden_danger h JOIN enterprise e ON e.id = h.enterprise_id
-   WHERE h.status = 'open' AND h.deadline < current_date AND e.division_code LIKE ?
+   WHERE h.status = 'open' AND h.deadline < current_date AND e.division_code LIKE ? AND (?::int IS NULL OR e.mgmt_grid_id = ?::int)
   UNION ALL
   SELECT 'violation', v.id, v.enterprise_id, e.name, e.division_code, v.description, false,
          v.inspection_id, to_char(v.found_at, 'YYYY-MM-DD'), to_char(v.deadline, 'YYYY-MM-DD'),
          (current_date - v.deadline), v.reported_by, ST_X(e.geom), ST_Y(e.geom)
     FROM violation v JOIN enterprise e ON e.id = v.enterprise_id
-   WHERE v.status = 'open' AND v.deadline < current_date AND e.division_code LIKE ?`
+   WHERE v.status = 'open' AND v.deadline < current_date AND e.division_code LIKE ? AND (?::int IS NULL OR e.mgmt_grid_id = ?::int)`
 
 /** Overdue list and enterprise enforcement history (mounted under /api). */
 export async function historyRoutes(app: FastifyInstance): Promise<void> {
@@ -99,11 +101,12 @@ export async function historyRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { division, kind, enterpriseId, limit, offset } = request.query
+      const { division, scopeGridId, kind, enterpriseId, limit, offset } = request.query
       const pattern = `${division ?? ''}%`
+      const grid = scopeGridId ?? null
       const db = app.db
       const base = () => {
-        const q = db.from(db.raw(`(${OVERDUE_SQL}) AS o`, [pattern, pattern]))
+        const q = db.from(db.raw(`(${OVERDUE_SQL}) AS o`, [pattern, grid, grid, pattern, grid, grid]))
         if (enterpriseId !== undefined) q.where('o.enterprise_id', enterpriseId)
         return q
       }

@@ -220,6 +220,8 @@ async function recordFound(
 interface ListQuery extends Page {
   enterpriseId?: number
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
   planId?: number
   status?: 'planned' | 'recorded'
 }
@@ -343,7 +345,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
       const q = request.query
       const filtered = app.db('inspection as i')
       if (q.enterpriseId !== undefined) filtered.where('i.enterprise_id', q.enterpriseId)
-      whereEnterpriseIn(filtered, 'i.enterprise_id', q.division)
+      whereEnterpriseIn(filtered, 'i.enterprise_id', q.division, q.scopeGridId)
       if (q.planId !== undefined) filtered.where('i.plan_id', q.planId)
       if (q.status === 'planned') filtered.whereNull('i.inspected_at')
       if (q.status === 'recorded') filtered.whereNotNull('i.inspected_at')

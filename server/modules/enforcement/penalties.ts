@@ -3,6 +3,7 @@
  * and whether the decision is published (公开) — the public sees published penalties only.
  */
 import type { FastifyInstance } from 'fastify'
+import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
@@ -83,6 +84,8 @@ interface Filters extends Page {
   enterpriseId?: number
   published?: boolean
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
 }
 
 /** Penalty routes (mounted under /api). */
@@ -188,7 +191,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
       const filtered = app.db('penalty as p')
       if (q.enterpriseId !== undefined) filtered.where('p.enterprise_id', q.enterpriseId)
       if (q.published !== undefined) filtered.where('p.published', q.published)
-      if (q.division !== undefined) filtered.whereExists((w) => w.select(app.db.raw('1')).from('enterprise as e').whereRaw('e.id = p.enterprise_id').whereLike('e.division_code', `${q.division}%`))
+      whereEnterpriseIn(filtered, 'p.enterprise_id', q.division, q.scopeGridId)
       const { total, items } = await listPage(filtered, (b) => selectColumns(app.db, b), 'p.id', q, toRecord)
       return { total, limit: q.limit, offset: q.offset, items }
     },

@@ -8,13 +8,14 @@
 import crypto from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
-import { conflict, invalid, notFound } from '../../errors'
+import { AppError, conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
 import type { Level } from '../../domain/levels'
 import type { RuleSet } from '../../domain/rules'
 import { drawInspectionPlan, type PlannedInspection, type SamplingEnterprise, type SamplingInput } from '../../domain/sampling'
 import { jurisdictionPrefix } from '../../domain/supervision'
 import { recordAudit } from '../audit/audit'
+import { readScope, type SessionUser } from '../auth/access'
 import { auditUser, dateSchema, idParams, idSchema, isoTime, nameSchema, pageProperties, type Db, type Page } from '../sources/shared'
 import { INSPECTION_RESULTS } from './inspections'
 import { inspectorAccess, lockRow, staffAccess } from './shared'
@@ -84,6 +85,29 @@ export const planProperties = {
     },
   },
 } as const
+
+/** Who reads plans: planners oversee them, inspectors carry them out (admin always); not commanders or grid workers. */
+const planReaders = { access: ['planner', 'inspector'] } as const
+
+/**
+ * The plans a user may read, as a condition on `inspection_plan p`: an inspector those of their own
+ * department drawn within their jurisdiction (auth/access readScope); everyone else allowed in, all.
+ */
+export function wherePlanReadable(query: Knex.QueryBuilder, user: SessionUser | null): Knex.QueryBuilder {
+  if (user?.role !== 'inspector') return query
+  return query.where('p.department_id', user.departmentId ?? 0).whereLike('p.division_prefix', `${readScope(user).divisionPrefix ?? ''}%`)
+}
+
+/** 403 unless the user may read plan `id` (a missing plan is the handler's 404). */
+async function assertPlanReadable(db: Db, user: SessionUser | null, id: number): Promise<void> {
+  const exists = await db('inspection_plan as p').where('p.id', id).first('p.id', 'p.department_id', 'p.division_prefix')
+  if (!exists) return
+  if (!(await wherePlanReadable(db('inspection_plan as p').where('p.id', id), user).first('p.id'))) {
+    throw new AppError(403, 'out_of_jurisdiction', `Inspection plan ${id} belongs to another department or lies outside your jurisdiction`, [
+      { field: 'id', message: `plan ${id} is of department ${exists.department_id}, division ${exists.division_prefix}` },
+    ])
+  }
+}
 
 function selectPlans(db: Db): Knex.QueryBuilder {
   return db('inspection_plan as p')
@@ -295,7 +319,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: ListQuery }>(
     '/inspection-plans',
     {
-      config: staffAccess,
+      config: planReaders,
       schema: {
         tags,
         summary: 'Inspection plans, newest first',
@@ -309,7 +333,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const q = request.query
-      const filtered = app.db('inspection_plan as p')
+      const filtered = wherePlanReadable(app.db('inspection_plan as p'), request.user)
       if (q.departmentId !== undefined) filtered.where('p.department_id', q.departmentId)
       if (q.status === 'draft') filtered.whereNull('p.published_at')
       if (q.status === 'published') filtered.whereNotNull('p.published_at').whereNull('p.results_published_at')
@@ -323,14 +347,17 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/inspection-plans/:id',
-    { config: staffAccess, schema: { tags, summary: 'One inspection plan with its planned inspections', params: idParams, response: { 200: planWithInspections, ...errorResponses } } },
-    async (request) => full(app.db, request.params.id),
+    { config: planReaders, schema: { tags, summary: 'One inspection plan with its planned inspections', params: idParams, response: { 200: planWithInspections, ...errorResponses } } },
+    async (request) => {
+      await assertPlanReadable(app.db, request.user, request.params.id)
+      return full(app.db, request.params.id)
+    },
   )
 
   app.get<{ Params: { id: number } }>(
     '/inspection-plans/:id/reproduce',
     {
-      config: staffAccess,
+      config: planReaders,
       schema: {
         tags,
         summary: "Re-run a plan's draw from its stored seed and inputs and report whether it gives the stored planned inspections",
@@ -364,6 +391,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { id } = request.params
+      await assertPlanReadable(app.db, request.user, id)
       const stored = await loadPlan(app.db, id)
       const audit = await app.db('audit_log').where({ entity: 'inspection_plan', entity_id: String(id), action: 'created' }).orderBy('id').first('after')
       const draw = (audit?.after as { draw?: StoredDraw } | null | undefined)?.draw

@@ -169,6 +169,8 @@ const TRANSITIONS: Record<RectificationAction, { summary: string; body: { requir
 interface Filters extends Page {
   enterpriseId?: number
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
   inspectionId?: number
   status?: RectificationStatus
   overdue?: boolean
@@ -225,7 +227,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
       const q = request.query
       const filtered = app.db('violation as v')
       if (q.enterpriseId !== undefined) filtered.where('v.enterprise_id', q.enterpriseId)
-      whereEnterpriseIn(filtered, 'v.enterprise_id', q.division)
+      whereEnterpriseIn(filtered, 'v.enterprise_id', q.division, q.scopeGridId)
       if (q.inspectionId !== undefined) filtered.where('v.inspection_id', q.inspectionId)
       if (q.status !== undefined) filtered.where('v.status', q.status)
       if (q.overdue !== undefined) {

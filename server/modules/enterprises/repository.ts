@@ -5,6 +5,8 @@ export interface EnterpriseFilter {
   bbox?: BBox
   /** Division code or prefix (6-digit county code matches its townships too). */
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
   industry?: string
   minLevel?: number
   /** Substring of the name, or a full USCC. */
@@ -23,6 +25,7 @@ function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuild
     q.whereRaw('ST_Intersects(e.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', [f.bbox.minLon, f.bbox.minLat, f.bbox.maxLon, f.bbox.maxLat])
   }
   if (f.division) q.whereLike('e.division_code', `${f.division}%`)
+  if (f.scopeGridId !== undefined) q.where('e.mgmt_grid_id', f.scopeGridId)
   if (f.industry) q.where('e.industry', f.industry)
   if (f.minLevel !== undefined) q.where('e.level', '>=', f.minLevel)
   if (f.q) {
@@ -43,15 +46,17 @@ export async function listEnterprises(db: Knex, f: EnterpriseFilter) {
   return { total: Number(count), rows }
 }
 
-export async function getEnterprise(db: Knex, id: number) {
+/** One enterprise; its responsible person and phone only when `contacts` (the reader's scope allows them). */
+export async function getEnterprise(db: Knex, id: number, contacts: boolean) {
   const row = await db('enterprise as e')
     .leftJoin('division as d', 'd.code', 'e.division_code')
     .leftJoin('department as dep', 'dep.id', 'e.industry_department_id')
     .leftJoin('mgmt_grid as g', 'g.id', 'e.mgmt_grid_id')
     .select(LIST_COLUMNS)
     .select(
-      'e.affiliation', 'e.industry_source', 'e.industry_class', 'e.located_by', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address', 'e.responsible_person',
-      'e.responsible_phone', 'e.inherent_level', 'e.level_reason', 'e.last_reported_at', 'e.report_due_at',
+      'e.affiliation', 'e.industry_source', 'e.industry_class', 'e.located_by', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address',
+      db.raw(contacts ? 'e.responsible_person, e.responsible_phone' : 'NULL::text AS responsible_person, NULL::text AS responsible_phone'),
+      'e.inherent_level', 'e.level_reason', 'e.last_reported_at', 'e.report_due_at',
       'd.name as division_name', 'dep.name as industry_department', 'g.name as mgmt_grid_name',
     )
     .select(

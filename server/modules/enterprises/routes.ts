@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { readScope } from '../auth/access'
 import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
 import { notFound } from '../../errors'
 import { getEnterprise, listEnterprises } from './repository'
@@ -126,7 +127,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request) => {
-      const row = await getEnterprise(app.db, request.params.id)
+      const row = await getEnterprise(app.db, request.params.id, readScope(request.user).contacts)
       if (!row) throw notFound('enterprise', request.params.id)
       return toFeature(row)
     },

@@ -5,6 +5,9 @@
  */
 import type { Knex } from 'knex'
 import { bearingDeg } from '../../domain/geo'
+import type { ReadScope } from '../auth/access'
+import { scopeSql } from '../auth/jurisdiction'
+import { REDACTED_NAME } from '../cells/repository'
 
 /** Metres per degree of latitude, at least (on the equator), WGS 84. */
 const MIN_METRES_PER_DEG_LAT = 110_574
@@ -47,11 +50,19 @@ const BOX = 'ST_MakeEnvelope(?, ?, ?, ?, 4326)'
 
 const day = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
-/** Major hazard installations within the circle, nearest first, with their enterprise and substances. */
-export async function majorHazardsAround(db: Knex, c: Circle) {
+/**
+ * Major hazard installations within the circle, nearest first, with their enterprise and substances.
+ * One of an enterprise outside the reader's `scope` keeps its place, level and substances (what a
+ * responder must know) but not its name, enterprise or contacts; contacts only when the scope has them.
+ */
+export async function majorHazardsAround(db: Knex, c: Circle, scope: ReadScope) {
+  const visible = scopeSql(scope, 'e')
+  const ifVisible = (column: string, otherwise = 'NULL') => `CASE WHEN ${visible.sql} THEN ${column} ELSE ${otherwise} END`
+  const contact = (column: string) => (scope.contacts ? ifVisible(column) : 'NULL::text')
   const { rows } = await db.raw<Rows>(
-    `SELECT m.id, m.name, m.level, m.grade, m.r, m.impact_radius_m, to_char(m.reported_at, 'YYYY-MM-DD') AS reported_at,
-       e.id AS enterprise_id, e.name AS enterprise_name, e.address, e.responsible_person, e.responsible_phone,
+    `SELECT m.id, ${ifVisible('m.name', '?')} AS name, m.level, m.grade, m.r, m.impact_radius_m, to_char(m.reported_at, 'YYYY-MM-DD') AS reported_at,
+       ${ifVisible('e.id')} AS enterprise_id, ${ifVisible('e.name', '?')} AS enterprise_name, ${ifVisible('e.address')} AS address,
+       ${contact('e.responsible_person')} AS responsible_person, ${contact('e.responsible_phone')} AS responsible_phone,
        ST_X(m.geom) AS lon, ST_Y(m.geom) AS lat, ST_Distance(m.geom::geography, p.pt, true) AS distance_m,
        coalesce((SELECT json_agg(json_build_object('name', s.name, 'cas', s.cas, 'hazardClass', s.hazard_class,
                    'qT', s.q_t, 'criticalQT', s.critical_q_t) ORDER BY s.q_t / s.critical_q_t DESC, s.id)
@@ -60,7 +71,10 @@ export async function majorHazardsAround(db: Knex, c: Circle) {
      JOIN enterprise e ON e.id = m.enterprise_id
      WHERE m.geom && ${BOX} AND ST_DWithin(m.geom::geography, p.pt, ?, true)
      ORDER BY distance_m, m.id`,
-    [c.lon, c.lat, ...boxAround(c), c.radiusM],
+    [
+      ...visible.bindings, REDACTED_NAME, ...visible.bindings, ...visible.bindings, REDACTED_NAME, ...visible.bindings,
+      ...(scope.contacts ? [...visible.bindings, ...visible.bindings] : []), c.lon, c.lat, ...boxAround(c), c.radiusM,
+    ],
   )
   return rows.map((r) => ({
     id: Number(r.id),
@@ -71,7 +85,7 @@ export async function majorHazardsAround(db: Knex, c: Circle) {
     impactRadiusM: (r.impact_radius_m as number | null) ?? null,
     reportedAt: day(r.reported_at),
     enterprise: {
-      id: Number(r.enterprise_id),
+      id: r.enterprise_id === null ? null : Number(r.enterprise_id),
       name: r.enterprise_name as string,
       address: (r.address as string | null) ?? null,
       responsiblePerson: (r.responsible_person as string | null) ?? null,
@@ -82,19 +96,20 @@ export async function majorHazardsAround(db: Knex, c: Circle) {
   }))
 }
 
-/** Major hidden dangers not yet verified as rectified, within the circle, nearest first. */
-export async function hiddenDangersAround(db: Knex, c: Circle) {
+/** Major hidden dangers not yet verified as rectified, within the circle, nearest first (named only within `scope`). */
+export async function hiddenDangersAround(db: Knex, c: Circle, scope: ReadScope) {
+  const visible = scopeSql(scope, 'e')
   const { rows } = await db.raw<Rows>(
-    `SELECT h.id, h.description, h.status, to_char(h.found_at, 'YYYY-MM-DD') AS found_at, to_char(h.deadline, 'YYYY-MM-DD') AS deadline,
+    `SELECT h.id, CASE WHEN ${visible.sql} THEN h.description ELSE ? END AS description, h.status, to_char(h.found_at, 'YYYY-MM-DD') AS found_at, to_char(h.deadline, 'YYYY-MM-DD') AS deadline,
        h.status = 'open' AND h.deadline < current_date AS overdue,
-       e.id AS enterprise_id, e.name AS enterprise_name,
+       CASE WHEN ${visible.sql} THEN e.id END AS enterprise_id, CASE WHEN ${visible.sql} THEN e.name ELSE ? END AS enterprise_name,
        ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat, ST_Distance(h.geom::geography, p.pt, true) AS distance_m
      FROM (SELECT ${POINT} AS pt) p, hidden_danger h
      JOIN enterprise e ON e.id = h.enterprise_id
      WHERE h.is_major AND h.status <> 'verified'
        AND h.geom_3857 && ST_Transform(${BOX}, 3857) AND ST_DWithin(h.geom::geography, p.pt, ?, true)
      ORDER BY distance_m, h.id`,
-    [c.lon, c.lat, ...mercatorSafe(boxAround(c)), c.radiusM],
+    [...visible.bindings, REDACTED_NAME, ...visible.bindings, ...visible.bindings, REDACTED_NAME, c.lon, c.lat, ...mercatorSafe(boxAround(c)), c.radiusM],
   )
   return rows.map((r) => ({
     id: Number(r.id),
@@ -103,7 +118,7 @@ export async function hiddenDangersAround(db: Knex, c: Circle) {
     foundAt: day(r.found_at),
     deadline: day(r.deadline),
     overdue: r.overdue as boolean,
-    enterprise: { id: Number(r.enterprise_id), name: r.enterprise_name as string },
+    enterprise: { id: r.enterprise_id === null ? null : Number(r.enterprise_id), name: r.enterprise_name as string },
     ...placed(r, c),
   }))
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
 import { assertAreaCells } from '../../bounds'
+import { readScope } from '../auth/access'
 import { toWgs84, type Crs } from '../../domain/coords'
 import { RESOURCE_KINDS } from '../../domain/resources'
 import { nearestResources } from '../resources/nearest'
@@ -41,7 +42,7 @@ const contextResponse = {
               enterprise: {
                 type: 'object',
                 properties: {
-                  id: { type: 'integer' },
+                  id: { type: ['integer', 'null'], description: 'null outside your scope' },
                   name: { type: 'string' },
                   address: { type: ['string', 'null'] },
                   responsiblePerson: { type: ['string', 'null'] },
@@ -76,7 +77,7 @@ const contextResponse = {
               foundAt: { type: ['string', 'null'] },
               deadline: { type: ['string', 'null'] },
               overdue: { type: 'boolean' },
-              enterprise: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+              enterprise: { type: 'object', properties: { id: { type: ['integer', 'null'] }, name: { type: 'string' } } },
               ...placedProperties,
             },
           },
@@ -161,10 +162,11 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
       assertAreaCells(Math.PI * radiusM * radiusM, app.grading.res, 'radiusM')
       const [lon, lat] = toWgs84(request.query.lon, request.query.lat, crs)
       const circle = { lon, lat, radiusM }
+      const scope = readScope(request.user)
       // Independent reads: on a real server they run side by side on the pool (the embedded one queues them).
       const [majorHazards, hiddenDangers, areaAssessments, cells, shelters, ...nearest] = await Promise.all([
-        majorHazardsAround(app.db, circle),
-        hiddenDangersAround(app.db, circle),
+        majorHazardsAround(app.db, circle, scope),
+        hiddenDangersAround(app.db, circle, scope),
         areaAssessmentsAround(app.db, circle),
         cellsAround(app.db, circle, app.grading.res),
         sheltersAround(app.db, circle),

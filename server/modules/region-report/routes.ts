@@ -3,6 +3,7 @@ import { errorResponses } from '../../schemas'
 import { notFound } from '../../errors'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
 import { assertAreaCells } from '../../bounds'
+import { readScope } from '../auth/access'
 import { regionTopSources } from '../../grading/regions'
 import { areaZoneCells } from '../../grading/zones'
 import { RESOURCE_KINDS } from '../../domain/resources'
@@ -178,7 +179,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
       if (!shape) throw notFound('region', request.params.key)
       const mapRes = mapResolution(res, graded.total, MAX_MAP_CELLS, MIN_PYRAMID_RES)
       const [names, cellChanges, cells] = await Promise.all([
-        sourceNames(db, top),
+        sourceNames(db, top, readScope(request.user)),
         h3s.length ? changes(db, res, new Date(`${since}T00:00:00Z`), new Date(), h3s, 5000) : Promise.resolve([]),
         mapCells(db, mapRes, region, MAX_MAP_CELLS * 2),
       ])

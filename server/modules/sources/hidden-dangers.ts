@@ -119,6 +119,8 @@ interface Filters {
   status?: HiddenDangerStatus
   overdue?: boolean
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
 }
 
 async function load(db: Db, id: number): Promise<HiddenDangerRecord | undefined> {
@@ -165,7 +167,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
     const filtered = db('hidden_danger as h')
     if (query.enterpriseId !== undefined) filtered.where('h.enterprise_id', query.enterpriseId)
     if (query.status !== undefined) filtered.where('h.status', query.status)
-    whereEnterpriseIn(filtered, 'h.enterprise_id', query.division)
+    whereEnterpriseIn(filtered, 'h.enterprise_id', query.division, query.scopeGridId)
     if (query.overdue !== undefined) {
       const overdue = "h.status = 'open' AND h.deadline < current_date"
       filtered.whereRaw(query.overdue ? overdue : `NOT (${overdue})`)

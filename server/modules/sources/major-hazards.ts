@@ -192,6 +192,8 @@ interface Filters {
   enterpriseId?: number
   level?: number
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
 }
 
 export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filters> = {
@@ -225,7 +227,7 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
     const filtered = db('major_hazard as m')
     if (query.enterpriseId !== undefined) filtered.where('m.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('m.level', query.level)
-    whereEnterpriseIn(filtered, 'm.enterprise_id', query.division)
+    whereEnterpriseIn(filtered, 'm.enterprise_id', query.division, query.scopeGridId)
     return listPage(filtered, (q) => selectColumns(db, q), 'm.id', query, toRecord)
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),

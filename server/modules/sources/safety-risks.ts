@@ -102,6 +102,8 @@ interface Filters {
   level?: number
   method?: MethodInput['method']
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
 }
 
 export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> = {
@@ -131,7 +133,7 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
     if (query.enterpriseId !== undefined) filtered.where('r.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('r.level', query.level)
     if (query.method !== undefined) filtered.where('r.method', query.method)
-    whereEnterpriseIn(filtered, 'r.enterprise_id', query.division)
+    whereEnterpriseIn(filtered, 'r.enterprise_id', query.division, query.scopeGridId)
     return listPage(filtered, (q) => selectColumns(db, q), 'r.id', query, toRecord)
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),

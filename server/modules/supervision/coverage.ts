@@ -19,6 +19,8 @@ const gapCountsSchema = { type: 'object', properties: Object.fromEntries(GAP_KIN
 
 interface CoverageQuery {
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
   gap?: CoverageGapKind
   limit: number
   offset: number
@@ -37,11 +39,12 @@ export interface CoverageItem {
 
 const zeroCounts = (): GapCounts => ({ industry_department: 0, specialist_department: 0, responsible_person: 0, tier: 0 })
 
-/** Every enterprise under a division prefix with its coverage gaps, and the counts per county. */
-export async function coverageReport(db: Knex, division: string | undefined) {
+/** Every enterprise under a division prefix (and in a grid worker's grid) with its coverage gaps, and the counts per county. */
+export async function coverageReport(db: Knex, division: string | undefined, gridId?: number) {
   const rows = (await db('enterprise as e')
     .modify((q) => {
       if (division) q.whereLike('e.division_code', `${division}%`)
+      if (gridId !== undefined) q.where('e.mgmt_grid_id', gridId)
     })
     .orderBy('e.id')
     .select(
@@ -104,7 +107,7 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: CoverageQuery }>(
     '/supervision/coverage',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['supervision'],
         summary: 'Coverage (全覆盖) gaps: enterprises lacking an industry department, a needed specialist department, a responsible person or a tier',
@@ -155,8 +158,8 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { division, gap, limit, offset } = request.query
-      const report = await coverageReport(app.db, division)
+      const { division, scopeGridId, gap, limit, offset } = request.query
+      const report = await coverageReport(app.db, division, scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       return { ...report, division: division ?? null, total: matching.length, limit, offset, items: matching.slice(offset, offset + limit) }
     },

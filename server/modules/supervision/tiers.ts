@@ -4,6 +4,7 @@
  * assignment that the rule never overrides until it is removed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { readScope } from '../auth/access'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses } from '../../schemas'
@@ -278,7 +279,11 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: number } }>(
     '/enterprises/:id/supervision',
     { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: view, ...errorResponses } } },
-    async (request) => load(app.db, request.params.id),
+    async (request) => {
+      const view = await load(app.db, request.params.id)
+      // Contact data only for readers whose scope has it (auth/access readScope).
+      return readScope(request.user).contacts ? view : { ...view, responsiblePerson: null, responsiblePhone: null }
+    },
   )
 
   app.put<{ Params: { id: number }; Body: SupervisionBody }>(

@@ -28,6 +28,8 @@ export interface SelectionContext {
    * Absent or null: no limit.
    */
   divisionPrefix?: string | null
+  /** A grid worker's management grid: the same layers keep only the rows of the grid's enterprises. */
+  gridId?: number | null
 }
 
 /** TileJSON `fields` types. */
@@ -69,6 +71,8 @@ export interface SourceLayer {
    * (`ctx.divisionPrefix`), and the layer's tiles are cached per jurisdiction.
    */
   enterpriseDivision?: string
+  /** With `enterpriseDivision`: that enterprise's management grid, for a grid worker's tiles (`ctx.gridId`). */
+  enterpriseGrid?: string
 }
 
 /** A layer of the URL space `/tiles/{id}/…`: one or more MVT layers encoded into one tile. */
@@ -250,6 +254,7 @@ const enterprises: SourceLayer = {
   minzoom: 10,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.enterprises),
   enterpriseDivision: 't.division_code',
+  enterpriseGrid: 't.mgmt_grid_id',
 }
 
 const majorHazards: SourceLayer = {
@@ -271,6 +276,7 @@ const majorHazards: SourceLayer = {
   where: levelFilter(MIN_LEVEL_BY_ZOOM.major_hazards),
   // A subquery, so that tiles without a jurisdiction do not pay for the join.
   enterpriseDivision: '(SELECT e.division_code FROM enterprise e WHERE e.id = t.enterprise_id)',
+  enterpriseGrid: '(SELECT e.mgmt_grid_id FROM enterprise e WHERE e.id = t.enterprise_id)',
 }
 
 const areaAssessments: SourceLayer = {
@@ -328,6 +334,7 @@ const overdueHiddenDangers: SourceLayer = {
   minzoom: 10,
   where: (ctx) => ({ sql: "t.status = 'open' AND t.deadline < ?::date", bindings: [ctx.today] }),
   enterpriseDivision: 'e.division_code',
+  enterpriseGrid: 'e.mgmt_grid_id',
 }
 
 const overdueViolations: SourceLayer = {
@@ -348,6 +355,7 @@ const overdueViolations: SourceLayer = {
   minzoom: 10,
   where: (ctx) => ({ sql: "t.status = 'open' AND t.deadline < ?::date", bindings: [ctx.today] }),
   enterpriseDivision: 'e.division_code',
+  enterpriseGrid: 'e.mgmt_grid_id',
 }
 
 function layer(id: string, description: string, sources: SourceLayer[], options: { dependsOnDate?: boolean } = {}): TileLayer {

@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
 import { errorResponses } from '../../schemas'
-import { jurisdiction, type Access } from '../auth/access'
+import { readScope, type Access } from '../auth/access'
 import { TILE_LAYERS, type TileLayer } from './layers'
-import type { TileService } from './service'
+import { tileScopeKey, type TileService } from './service'
 import { checkTile, MAX_ZOOM } from './tile'
 
 /** Media type of a Mapbox Vector Tile. */
@@ -152,7 +152,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       const token = service.token(layer, state)
       const gzipped = acceptsGzip(request.headers['accept-encoding'])
       // An inspector's tiles of the layers naming enterprises hold their jurisdiction only.
-      const scope = service.jurisdictionOf(layer, jurisdiction(request.user))
+      const scope = service.jurisdictionOf(layer, tileScopeKey(readScope(request.user)))
       // One entity tag per content coding (RFC 9110 §8.8.3); If-None-Match accepts either.
       const etag = `"${token}-${layer.id}-${tile.z}-${tile.x}-${tile.y}${scope === null ? '' : `-j${scope}`}"`
       const gzipEtag = `${etag.slice(0, -1)}-gzip"`

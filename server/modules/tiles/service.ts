@@ -3,6 +3,7 @@
  * gzipped bytes in a byte-bounded LRU keyed by the data state, and answers TileJSON's bounds.
  */
 import { promisify } from 'node:util'
+import type { ReadScope } from '../auth/access'
 import zlib from 'node:zlib'
 import type { Knex } from 'knex'
 import { ByteLruCache } from './cache'
@@ -121,6 +122,7 @@ export class TileService {
    * one tile. Part of the cache key and the ETag.
    */
   jurisdictionOf(layer: TileLayer, divisionPrefix: string | null | undefined): string | null {
+    // `divisionPrefix` is a tile scope key (tileScopeKey): a division prefix, or `g<id>` for a grid.
     return layer.dependsOnJurisdiction && divisionPrefix ? divisionPrefix : null
   }
 
@@ -163,7 +165,7 @@ export class TileService {
   }
 
   private async encode(layer: TileLayer, tile: TileCoord, state: DataState, encoder: Encoder, divisionPrefix: string | null): Promise<Buffer> {
-    const ctx: SelectionContext = { ...this.context(tile.z, state), divisionPrefix }
+    const ctx: SelectionContext = { ...this.context(tile.z, state), ...scopeOfKey(divisionPrefix) }
     if (encoder === 'postgis') {
       const q = mvtQuery(layer, tile, ctx)
       const { rows } = await this.db.raw<{ rows: Array<{ tile: Buffer | null }> }>(q.sql, q.bindings as Knex.RawBinding[])
@@ -193,4 +195,19 @@ export class TileService {
     this.boundsCache.set(layer.id, { token, bounds })
     return bounds
   }
+}
+
+/**
+ * The key a viewer's tiles are selected and cached by (auth/access readScope): null for no limit,
+ * an inspector's division-code prefix, or `g<id>` for a grid worker's management grid.
+ */
+export function tileScopeKey(scope: ReadScope): string | null {
+  if (scope.all) return null
+  if (scope.mgmtGridId !== null) return `g${scope.mgmtGridId}`
+  return scope.divisionPrefix
+}
+
+function scopeOfKey(key: string | null): Pick<SelectionContext, 'divisionPrefix' | 'gridId'> {
+  if (key === null) return { divisionPrefix: null }
+  return key.startsWith('g') ? { divisionPrefix: null, gridId: Number(key.slice(1)) } : { divisionPrefix: key }
 }

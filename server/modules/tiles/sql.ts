@@ -35,6 +35,10 @@ function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, 
     where += ` AND ${source.enterpriseDivision} LIKE ?`
     bindings.push(`${ctx.divisionPrefix.replace(/[\\%_]/g, '\\$&')}%`)
   }
+  if (source.enterpriseDivision && ctx.gridId !== undefined && ctx.gridId !== null) {
+    where += ` AND ${source.enterpriseGrid ?? 'NULL'} IS NOT DISTINCT FROM ?::int`
+    bindings.push(ctx.gridId)
+  }
   return {
     sql: `SELECT ${source.id} AS id, ${columns.join(', ')}, ${geom.sql} AS geom FROM ${tileSpace ? 'tile, ' : ''}${source.from} WHERE ${where}`,
     bindings,

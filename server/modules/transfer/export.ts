@@ -29,6 +29,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export interface ExportFilter {
   /** Division code or prefix. */
   division?: string
+  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
+  scopeGridId?: number
+  /** Whether the reader may see enterprise contacts (auth/access readScope); false exports them empty. */
+  contacts: boolean
   /** Lowest level to include (0–4). */
   minLevel?: number
   bbox?: BBox
@@ -180,6 +184,11 @@ function tableFields(layer: ExportLayerName, spec: LayerSpec): Field[] {
   return spec.fields.filter((f) => keys.has(f.key))
 }
 
+/** Layers whose rows belong to an enterprise, aliased `e` in their FROM clause. */
+const ENTERPRISE_JOINED = /\benterprise e\b/
+/** An enterprise's contact data, exported only to readers whose scope includes contacts. */
+const CONTACT_KEYS = new Set(['responsiblePerson', 'responsiblePhone'])
+
 /** One page of rows after `after` (keyset), with geometry as GeoJSON (and WKT for tables). */
 async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: string | number | null, wkt: boolean, wkb = false): Promise<Array<Record<string, unknown>>> {
   const where: string[] = []
@@ -192,6 +201,11 @@ async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: stri
     if (spec.division.includes('?')) where.push(spec.division)
     else where.push(`${spec.division} LIKE ? || '%'`)
     bindings.push(filter.division)
+  }
+  // The read scope (auth/access readScope): a grid worker exports the enterprise data of the grid only.
+  if (filter.scopeGridId !== undefined && ENTERPRISE_JOINED.test(spec.from)) {
+    where.push('e.mgmt_grid_id = ?')
+    bindings.push(filter.scopeGridId)
   }
   if (filter.minLevel !== undefined && filter.minLevel > 0) {
     where.push(`${spec.level} >= ?`)
@@ -206,7 +220,7 @@ async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: stri
     where.push('c.res = ?')
     bindings.push(filter.res)
   }
-  const select = Object.entries(spec.columns).map(([k, sql]) => (k === 'sourceLine' ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"` : `${sql} AS "${k}"`))
+  const select = Object.entries(spec.columns).map(([k, sql]) => (!filter.contacts && CONTACT_KEYS.has(k) ? `NULL::text AS "${k}"` : k === 'sourceLine' ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"` : `${sql} AS "${k}"`))
   select.push(`${spec.key} AS "_key"`, `ST_AsGeoJSON(${spec.geom}, 9)::json AS "_geometry"`)
   if (wkt && spec.shape === 'area') select.push(`ST_AsText(${spec.geom}, 9) AS "geometry"`)
   if (wkb) select.push(`ST_AsBinary(${spec.geom}, 'NDR') AS "_wkb"`)

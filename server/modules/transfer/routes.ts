@@ -4,6 +4,8 @@
  * limit (not the app's 1 MB body limit). Exports stream rows page by page.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { readScope } from '../auth/access'
+import type { ScopedListQuery } from '../auth/jurisdiction'
 import multipart from '@fastify/multipart'
 import { invalid } from '../../errors'
 import { errorResponses, parseBBox } from '../../schemas'
@@ -183,7 +185,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     }
   }
 
-  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: { division?: string; minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean } }>(
+  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: ScopedListQuery & { minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean } }>(
     '/export/:layer.:format',
     {
       config: { access: 'staff', scope: { list: true } },
@@ -218,6 +220,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
       const q = request.query
       const out = await exportLayer(app.db, layer, format, {
         division: q.division,
+        scopeGridId: q.scopeGridId,
+        contacts: readScope(request.user).contacts,
         minLevel: q.minLevel,
         bbox: q.bbox === undefined ? undefined : parseBBox(q.bbox),
         lang: q.lang,
