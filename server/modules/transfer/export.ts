@@ -243,6 +243,9 @@ async function selection(db: Knex, spec: LayerSpec, filter: ExportFilter, wkt: b
   })()
 }
 
+/** A cell a spreadsheet would read as a formula: = + - @ after any leading tab, CR, LF or space. */
+export const FORMULA_START = /^[\t\r\n ]*[=+\-@]/
+
 /** A value as a table cell: labels in the chosen language, yes/no, lists joined, JSON, formula guard. */
 export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): string | number {
   if (value === null || value === undefined) return ''
@@ -257,8 +260,9 @@ export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): stri
   if (typeof value === 'number') return value
   if (typeof value === 'object') return JSON.stringify(value)
   const text = String(value)
-  // Text that a spreadsheet would run as a formula gets an apostrophe, which import drops again.
-  return /^[=+\-@]/.test(text) ? `'${text}` : text
+  // Text that a spreadsheet would run as a formula gets an apostrophe, which import drops again;
+  // spreadsheets skip leading tabs, line breaks and spaces before the formula sign (OWASP CSV injection).
+  return FORMULA_START.test(text) ? `'${text}` : text
 }
 
 /** Table rows of one database row: one per substance for major hazards. */
