@@ -6,6 +6,8 @@
  * where what they left unknown shows, instead of being guessed.
  */
 import type { FastifyInstance } from 'fastify'
+import { offsetParam } from '../../bounds'
+import type { ScopedListQuery } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { errorResponses } from '../../schemas'
 
@@ -62,10 +64,11 @@ export interface DataQualityItem {
 }
 
 /** Every enterprise under a division prefix with what its entry lacks, and the counts per county. */
-export async function dataQualityReport(db: Knex, division: string | undefined) {
+export async function dataQualityReport(db: Knex, division: string | undefined, gridId?: number) {
   const rows = (await db('enterprise as e')
     .modify((q) => {
       if (division) q.whereLike('e.division_code', `${division}%`)
+      if (gridId !== undefined) q.where('e.mgmt_grid_id', gridId)
     })
     .orderBy('e.id')
     .select(
@@ -117,7 +120,7 @@ const query = {
     division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprises' },
     gap: { type: 'string', enum: DATA_GAP_KINDS, description: 'only items with this gap' },
     limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    offset: offsetParam,
   },
 } as const
 
@@ -134,7 +137,7 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: DataQualityQuery }>(
     '/supervision/data-quality',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags,
         summary: 'Data quality of the enterprise register: per enterprise, the industry, scale, affiliation, tier, precise location or responsible person it lacks',
@@ -174,7 +177,7 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { division, gap, limit, offset } = request.query
-      const report = await dataQualityReport(app.db, division)
+      const report = await dataQualityReport(app.db, division, (request.query as ScopedListQuery).scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       return { ...report, division: division ?? null, total: matching.length, limit, offset, items: matching.slice(offset, offset + limit) }
     },
@@ -183,7 +186,7 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Omit<DataQualityQuery, 'limit' | 'offset'> }>(
     '/supervision/data-quality.csv',
     {
-      config: { access: 'staff' },
+      config: { access: 'staff', scope: { list: true } },
       schema: {
         tags,
         summary: 'The data-quality list as CSV (UTF-8 with BOM): one row per enterprise with a gap, a 是 in each gap column',
@@ -193,7 +196,7 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { division, gap } = request.query
-      const report = await dataQualityReport(app.db, division)
+      const report = await dataQualityReport(app.db, division, (request.query as ScopedListQuery).scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="data-quality${division ? `-${division}` : ''}.csv"`)
       return dataQualityCsv(matching)
