@@ -9,7 +9,7 @@ export interface Config {
   databaseUrl: string | null
   /** Folder for the embedded database and caches. */
   dataDir: string
-  /** H3 analysis resolution (DESIGN §4.2): 8 ≈ 0.74 km² per cell, 9 for a dense city. */
+  /** H3 analysis resolution (docs/domain.md §4.2): 8 ≈ 0.74 km² per cell, 9 for a dense city. */
   h3Res: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Server-side statement timeout for every query, milliseconds. */

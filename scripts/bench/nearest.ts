@@ -1,5 +1,5 @@
 /**
- * Benchmark of GET /api/resources/nearest (DESIGN §6): `npm run bench -- nearest [options]`.
+ * Benchmark of GET /api/resources/nearest (docs/domain.md §6): `npm run bench -- nearest [options]`.
  *
  * Needs DATABASE_URL: a PostgreSQL server with PostGIS. It creates a scratch database, fills it
  * with random resources over north-east China in one `INSERT … SELECT generate_series` (indexes

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the vector tiles (DESIGN §9): `npm run bench -- tiles [options]`.
+ * Benchmark of the vector tiles (docs/architecture.md §9): `npm run bench -- tiles [options]`.
  *
  * Needs a PostgreSQL/PostGIS database holding a graded demo set (--database-url or DATABASE_URL),
  * ideally the province-sized one (`tsx scripts/generate-demo.ts --scale 60` then `npm run regrade`).
@@ -57,7 +57,7 @@ const MISS_ZOOMS = [8, 9, 10, 11, 12, 13, 14]
 const BLOCK_RADIUS = 1
 /** Passes over the miss sample (the cache is cleared before each app request). */
 const MISS_PASSES = quick ? 1 : 3
-/** Tile size limit of the cells layer (DESIGN §4.5), bytes. */
+/** Tile size limit of the cells layer (docs/domain.md §4.5), bytes. */
 const TILE_LIMIT_BYTES = 500 * 1024
 
 const log = (message: string) => process.stderr.write(`[bench tiles] ${message}\n`)

@@ -1,5 +1,5 @@
 /**
- * Demo accounts (DESIGN §8): on the embedded demo, one account per role so every view can be tried.
+ * Demo accounts (docs/domain.md §8): on the embedded demo, one account per role so every view can be tried.
  * Their random passwords are shown once at first start and kept in DATA_DIR/demo-accounts.txt
  * (readable by its owner only). A real deployment (DATABASE_URL set) creates none: use
  * `npm run create-admin` there.

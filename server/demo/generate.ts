@@ -1,5 +1,5 @@
 /**
- * Synthetic demo data over the real layout of Shenyang (DESIGN §11). Division codes, names and
+ * Synthetic demo data over the real layout of Shenyang (docs/domain.md §11). Division codes, names and
  * centres are real (data/shenyang.json); every boundary, enterprise, record and person is generated
  * from a seed, flagged `synthetic` where the schema has the column and labelled （示例） in names.
  * An enterprise's `division_code` is the 9-digit (synthetic) township that contains its point.

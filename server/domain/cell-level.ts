@@ -1,5 +1,5 @@
 /**
- * Cell level from the sources that influence a grid cell (DESIGN §4.1, §4.3, §4.5).
+ * Cell level from the sources that influence a grid cell (docs/domain.md §4.1, §4.3, §4.5).
  * Distances and radii are geodesic metres.
  */
 import { invalid } from './errors'
@@ -194,7 +194,7 @@ export interface PyramidCell {
 }
 
 /**
- * Level of a coarser pyramid cell from its children (DESIGN §4.5): the highest child level, scores
+ * Level of a coarser pyramid cell from its children (docs/domain.md §4.5): the highest child level, scores
  * summed, and stale only when every child with a level ≥ 1 is stale (children of level 0 carry no data).
  */
 export function parentLevel(children: PyramidCell[]): PyramidCell {

@@ -1,5 +1,5 @@
 /**
- * Conversions between the coordinate systems that Chinese data arrives in (DESIGN §9), all as
+ * Conversions between the coordinate systems that Chinese data arrives in (docs/architecture.md §9), all as
  * `[lon, lat]` in decimal degrees:
  * - WGS 84 (EPSG:4326) and CGCS2000 (EPSG:4490, treated as WGS 84: they differ by centimetres);
  * - GCJ-02 (国测局, Amap/Tencent): WGS 84 with an obfuscating offset of a few hundred metres, applied

@@ -1,5 +1,5 @@
 /**
- * Enterprise level (DESIGN §3.3): direct red for an unverified major hidden danger, else the highest
+ * Enterprise level (docs/domain.md §3.3): direct red for an unverified major hidden danger, else the highest
  * source, else the industry baseline. Every result carries the rule and record that produced it.
  */
 import { invalid } from './errors'

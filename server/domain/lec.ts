@@ -1,5 +1,5 @@
 /**
- * LEC job-hazard grading (作业条件危险性评价法, DESIGN §3.2): D = L × E × C, all dimensionless.
+ * LEC job-hazard grading (作业条件危险性评价法, docs/domain.md §3.2): D = L × E × C, all dimensionless.
  */
 import { invalid } from './errors'
 import type { Level } from './levels'

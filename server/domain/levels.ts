@@ -1,7 +1,7 @@
 /**
  * Risk levels shared by every grading rule, the aggregation model and the map.
  * 0 = none identified (never drawn as blue), 1 blue 低风险, 2 yellow 一般风险, 3 orange 较大风险,
- * 4 red 重大风险 (DESIGN §2).
+ * 4 red 重大风险 (docs/domain.md §2).
  */
 export type Level = 0 | 1 | 2 | 3 | 4
 

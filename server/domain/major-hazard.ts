@@ -1,5 +1,5 @@
 /**
- * Major hazard installation identification and grading, GB 18218-2018 (DESIGN §3.1).
+ * Major hazard installation identification and grading, GB 18218-2018 (docs/domain.md §3.1).
  * Quantities q and Q are in tonnes; S, R, α and β are dimensionless.
  */
 import { invalid } from './errors'

@@ -1,5 +1,5 @@
 /**
- * Risk-matrix grading (风险矩阵法, DESIGN §3.2): R = L × S, with likelihood L and severity S integers 1..5.
+ * Risk-matrix grading (风险矩阵法, docs/domain.md §3.2): R = L × S, with likelihood L and severity S integers 1..5.
  */
 import { invalid } from './errors'
 import type { Level } from './levels'

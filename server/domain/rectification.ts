@@ -1,5 +1,5 @@
 /**
- * The closed loop of rectification (整改闭环, seed §二(五), DESIGN §7), shared by hidden dangers and
+ * The closed loop of rectification (整改闭环, docs/domain.md Policy 二(五), docs/domain.md §7), shared by hidden dangers and
  * violations: open → rectified → verified, or rectified → open again when verification fails.
  * Pure: callers lock the record, ask for the step and store the result.
  */

@@ -1,5 +1,5 @@
 /**
- * Public (12350-style) and grid-worker reports (DESIGN §8, seed §二(十)): the category vocabulary,
+ * Public (12350-style) and grid-worker reports (docs/domain.md §8, docs/domain.md Policy 二(十)): the category vocabulary,
  * the status machine staff triage a report through, tracking codes and the overdue rule.
  * Pure: no Fastify, no knex.
  */

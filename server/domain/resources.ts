@@ -1,5 +1,5 @@
 /**
- * Emergency resources (DESIGN §6): the one place that defines their kinds, statuses and the
+ * Emergency resources (docs/domain.md §6): the one place that defines their kinds, statuses and the
  * capability vocabulary (with Chinese and English labels for the map and the panels), and which
  * fields each kind carries. Pure TypeScript: no Fastify, no SQL.
  */

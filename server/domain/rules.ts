@@ -1,5 +1,5 @@
 /**
- * The one versioned rule table: every configurable default of DESIGN §3–§5. A grading run records
+ * The one versioned rule table: every configurable default of docs/domain.md §3–§5. A grading run records
  * `version`, so a province that changes a value must also change the version. Every domain function
  * takes a `RuleSet` as its last argument, defaulting to `DEFAULT_RULES`.
  */

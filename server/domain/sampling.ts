@@ -1,5 +1,5 @@
 /**
- * Double-random inspection sampling (双随机, seed §二(五), DESIGN §5): which enterprises a department
+ * Double-random inspection sampling (双随机, docs/domain.md Policy 二(五), docs/domain.md §5): which enterprises a department
  * inspects in a period, how often by risk level, and which two inspectors go. Pure and seeded: the
  * same inputs and seed give the same draw on every run, so a stored plan can be reproduced.
  */

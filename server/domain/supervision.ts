@@ -1,5 +1,5 @@
 /**
- * Who supervises an enterprise (DESIGN §5, seed §二(一)(二)): its tier, by rule or by explicit
+ * Who supervises an enterprise (docs/domain.md §5, docs/domain.md Policy 二(一)(二)): its tier, by rule or by explicit
  * assignment, and the "全覆盖" coverage rule — an industry department, the specialist departments its
  * industry needs, a named responsible person and a tier. The specialist table lives here, in one place;
  * the database keeps each specialist department's field in `department.specialty` (migration 007).

@@ -1,5 +1,5 @@
 /**
- * Supervision tier of an enterprise (DESIGN §5, seed §二(一)): which level of government supervises it.
+ * Supervision tier of an enterprise (docs/domain.md §5, docs/domain.md Policy 二(一)): which level of government supervises it.
  * An explicit assignment overrides this rule; that is recorded by the caller, not here.
  */
 import { invalid } from './errors'

@@ -1,5 +1,5 @@
 /**
- * The grading engine (DESIGN §4): from sources to analysis cells, the coarser pyramid, regions and
+ * The grading engine (docs/domain.md §4): from sources to analysis cells, the coarser pyramid, regions and
  * level history. The full regrade and the incremental path share every rule; both run under one
  * advisory lock so they never overwrite each other.
  */
@@ -35,7 +35,7 @@ export interface Cause {
 /** The coarsest resolution kept for low zooms (H3 res 4 ≈ 1 770 km² per cell). */
 export const MIN_PYRAMID_RES = 4
 
-/** Pyramid resolutions coarser than the analysis resolution, finest first (DESIGN §4.5). */
+/** Pyramid resolutions coarser than the analysis resolution, finest first (docs/domain.md §4.5). */
 export function pyramidResolutions(res: number): number[] {
   const list: number[] = []
   for (let r = res - 1; r >= MIN_PYRAMID_RES; r--) list.push(r)
@@ -60,7 +60,7 @@ export function zoneRows(points: PointSource[], areas: AreaSource[], res: number
   return rows
 }
 
-/** Grades every cell that has explanation rows (DESIGN §4.3). */
+/** Grades every cell that has explanation rows (docs/domain.md §4.3). */
 export function gradeCells(rows: CellSourceRow[], rules: RuleSet): Map<string, CellState> {
   const byCell = new Map<string, CellSource[]>()
   for (const r of rows) {
@@ -138,7 +138,7 @@ export interface IncrementalResult {
 }
 
 /**
- * Regrades only what an edit touched (DESIGN §4.6): the enterprises and area assessments named,
+ * Regrades only what an edit touched (docs/domain.md §4.6): the enterprises and area assessments named,
  * the analysis cells in their old and new impact zones, their pyramid parents and the regions
  * around them. Call inside the edit's transaction so that a failure stores nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Grading sources (DESIGN §3–§4.1): from an enterprise's records to its level and the point sources
+ * Grading sources (docs/domain.md §3–§4.1): from an enterprise's records to its level and the point sources
  * it puts on the map, and from an area assessment to an area source. Pure functions.
  */
 import type { MultiPolygon, Polygon } from 'geojson'
@@ -51,7 +51,7 @@ export interface AreaSource {
 
 /**
  * The enterprise's level and its point sources: every major hazard and safety risk, every major
- * hidden danger not yet verified (direct red, DESIGN §3.3), or — when it reports nothing — one
+ * hidden danger not yet verified (direct red, docs/domain.md §3.3), or — when it reports nothing — one
  * baseline source at the enterprise itself. An enterprise overdue on reporting makes all its
  * reported sources stale.
  */

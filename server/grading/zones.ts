@@ -1,5 +1,5 @@
 /**
- * Impact zones on the H3 grid (DESIGN §4.1–4.2): which analysis cells a source influences, and
+ * Impact zones on the H3 grid (docs/domain.md §4.1–4.2): which analysis cells a source influences, and
  * how far each cell is from it. Pure functions over h3-js; distances in geodesic metres.
  */
 import { cellToBoundary, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js'

@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../server/modules/auth/plugin'
 import { buildTestApp } from '../helpers/app'
 import { signIn, TEST_PASSWORD, testUser, type TestSession } from '../helpers/auth'
 
-// DESIGN §8: who may call what. The anonymous app carries no session; each test passes its headers.
+// docs/domain.md §8: who may call what. The anonymous app carries no session; each test passes its headers.
 let app: FastifyInstance
 const sessions = new Map<Role, TestSession>()
 

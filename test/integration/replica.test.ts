@@ -22,7 +22,7 @@ import { DEFAULT_RULES } from '../../server/domain/rules'
 import { tileAt } from '../../server/modules/tiles/tile'
 import { signIn } from '../helpers/auth'
 
-// Reads on a real PostgreSQL streaming replica (DESIGN §10): a throw-away primary cluster and a
+// Reads on a real PostgreSQL streaming replica (docs/architecture.md §10): a throw-away primary cluster and a
 // hot standby made from it with pg_basebackup -R, both on free loopback ports. The app writes to
 // the primary and serves tiles and cell explanations from the standby; pausing the standby's WAL
 // replay shows that those reads really come from it (they lag), and resuming it that they catch up.

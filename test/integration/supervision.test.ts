@@ -178,7 +178,7 @@ describe("an enterprise's supervision", () => {
     const hazardous = await put({ highHazard: true })
     expect(hazardous).toMatchObject({ tier: 'city', tierReason: 'large high-hazard enterprise', highHazard: true, regrade: { affectedCells: expect.any(Number) } })
     expect(hazardous.regrade.affectedCells).toBeGreaterThan(0)
-    // Baseline of a high-hazard enterprise with nothing reported: yellow (DESIGN §3.3).
+    // Baseline of a high-hazard enterprise with nothing reported: yellow (docs/domain.md §3.3).
     expect((await db('enterprise').where({ id }).first('level')).level).toBe(2)
     expect(await put({ isOutlet: true })).toMatchObject({ tier: 'county', tierReason: /delegated to the county/ })
     expect(await put({ centralVertical: true })).toMatchObject({ tier: null, gaps: [] })

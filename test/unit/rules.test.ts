@@ -46,7 +46,7 @@ describe('DEFAULT_RULES', () => {
     expect(industryByCode('bakery')).toBeUndefined()
   })
 
-  it('defaults of DESIGN §4–§5', () => {
+  it('defaults of docs/domain.md §4–§5', () => {
     expect(DEFAULT_RULES.impactRadiusM).toEqual({ 4: 1000, 3: 500, 2: 300, 1: 100 })
     expect(DEFAULT_RULES.score.weights).toEqual({ 4: 100, 3: 30, 2: 10, 1: 3 })
     expect(DEFAULT_RULES.inspection.perYear).toEqual({ 4: 4, 3: 2, 2: 1, 1: 0.5 })

@@ -63,7 +63,7 @@ export async function up(knex: Knex): Promise<void> {
       responsible_person     text,
       responsible_phone      text,
       credit_status          text NOT NULL DEFAULT 'good' CHECK (credit_status IN ('good', 'warned', 'blacklisted')),
-      -- last risk report filed by the enterprise and when the next one is due (DESIGN §4.3 staleness)
+      -- last risk report filed by the enterprise and when the next one is due (docs/domain.md §4.3 staleness)
       last_reported_at       date,
       report_due_at          date,
       level                  smallint NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 4),

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// What enterprises report and what public-area assessments find (DESIGN §3): the grading sources.
+// What enterprises report and what public-area assessments find (docs/domain.md §3): the grading sources.
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -9,7 +9,7 @@ export async function up(knex: Knex): Promise<void> {
       enterprise_id   bigint NOT NULL REFERENCES enterprise(id) ON DELETE CASCADE,
       name            text NOT NULL,
       population_500m integer NOT NULL CHECK (population_500m >= 0),
-      -- what the enterprise reported, kept next to what we computed (DESIGN §3.1: flag mismatches)
+      -- what the enterprise reported, kept next to what we computed (docs/domain.md §3.1: flag mismatches)
       reported_r      double precision CHECK (reported_r >= 0),
       reported_grade  smallint CHECK (reported_grade BETWEEN 1 AND 4),
       s               double precision NOT NULL CHECK (s >= 0),

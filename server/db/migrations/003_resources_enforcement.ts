@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Emergency resources (DESIGN §6) and supervision/enforcement records (DESIGN §5, §7).
+// Emergency resources (docs/domain.md §6) and supervision/enforcement records (docs/domain.md §5, §7).
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Aggregation state (DESIGN §4): H3 cells per resolution, their explanation, level history,
+// Aggregation state (docs/domain.md §4): H3 cells per resolution, their explanation, level history,
 // region levels, grading runs and the data version that tile caches are keyed by.
 
 export async function up(knex: Knex): Promise<void> {

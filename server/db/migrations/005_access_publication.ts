@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Users, sessions and audit (DESIGN §8), publications (immutable snapshots) and public reports.
+// Users, sessions and audit (docs/domain.md §8), publications (immutable snapshots) and public reports.
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Identifiers that records carry in the files they were imported from (DESIGN §9): re-importing
+// Identifiers that records carry in the files they were imported from (docs/architecture.md §9): re-importing
 // the same file updates these records instead of duplicating them. Enterprises are keyed by their
 // USCC, divisions and management grids by their codes, so they need no such column.
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Publications are immutable (DESIGN §8): once approved, a snapshot is what the public was shown,
+// Publications are immutable (docs/domain.md §8): once approved, a snapshot is what the public was shown,
 // so no row of it may change or disappear. Triggers refuse UPDATE, DELETE and TRUNCATE on the four
 // publication tables for every client, not only for the API (which has no such route anyway).
 

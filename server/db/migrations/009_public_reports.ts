@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-// Public and grid-worker reports (DESIGN §8): the division the point lies in (jurisdiction and
+// Public and grid-worker reports (docs/domain.md §8): the division the point lies in (jurisdiction and
 // routing also for points outside every management grid), an address as typed, a staff-only
 // note, a hashed client address (to spot floods; never shown publicly) and when it was closed.
 

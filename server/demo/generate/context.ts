@@ -11,7 +11,7 @@ import { type CreditEventRow, type DemoTable, type DepartmentRow, type Enterpris
 export const ENTERPRISE_CHUNK = 2000
 
 /**
- * Counts at scale 1 (the city) and at scale 60 (a province-sized benchmark, DESIGN §11); other
+ * Counts at scale 1 (the city) and at scale 60 (a province-sized benchmark, docs/domain.md §11); other
  * scales interpolate log-linearly: count(s) = c1 · s^p with p = ln(c60 / c1) / ln 60.
  * `enforcement` is inspections + violations + penalties + hidden dangers + credit events.
  */

@@ -85,7 +85,7 @@ export interface InspectionDone {
 }
 
 /**
- * Inspections over the last two years, more often for higher risk (DESIGN §5), with the
+ * Inspections over the last two years, more often for higher risk (docs/domain.md §5), with the
  * violations they found and the penalties decided on them; plus now and then a planned one.
  */
 export function inspectionRows(
@@ -231,7 +231,7 @@ export function hiddenDangerRows(
   return dangers
 }
 
-/** Credit: some penalised enterprises are warned or blacklisted (seed §二(八)); sets `credit_status`. */
+/** Credit: some penalised enterprises are warned or blacklisted (docs/domain.md Policy 二(八)); sets `credit_status`. */
 export function creditRows(ctx: Context, rng: Random, out: ChunkRows, enterprise: EnterpriseRow): void {
   const { today } = ctx
   const penalties = out.penalty.filter((p) => p.enterprise_id === enterprise.id)

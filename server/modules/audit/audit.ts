@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 
-/** One audited write (DESIGN §8: who, when, what, before/after). */
+/** One audited write (docs/domain.md §8: who, when, what, before/after). */
 export interface AuditEntry {
   /** What was done, e.g. `created`, `updated`, `deleted`, `verified`. */
   action: string

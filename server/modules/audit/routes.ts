@@ -1,4 +1,4 @@
-/** The audit log for admins (DESIGN §8): who changed what, when, with the values before and after. */
+/** The audit log for admins (docs/domain.md §8): who changed what, when, with the values before and after. */
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../schemas'
 import { invalid } from '../../errors'

@@ -1,5 +1,5 @@
 /**
- * Who may call a route (DESIGN §8). Every /api and /tiles route declares `config.access`; a route
+ * Who may call a route (docs/domain.md §8). Every /api and /tiles route declares `config.access`; a route
  * without one is refused to everybody (fail closed) and the authorization test names it.
  */
 export const ROLES = ['admin', 'planner', 'commander', 'inspector', 'grid_worker'] as const

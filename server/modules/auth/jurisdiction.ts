@@ -1,5 +1,5 @@
 /**
- * Jurisdiction (DESIGN §8): an inspector works within a division-code prefix. Routes declare what
+ * Jurisdiction (docs/domain.md §8): an inspector works within a division-code prefix. Routes declare what
  * they touch in `config.scope`; the auth plugin checks it against the database before the handler
  * runs, and list routes narrow their `division` filter to the prefix. Others have no limit.
  */

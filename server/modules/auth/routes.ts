@@ -1,5 +1,5 @@
 /**
- * Sign-in, sign-out, the current session, and the users admin (DESIGN §8). The session lives in a
+ * Sign-in, sign-out, the current session, and the users admin (docs/domain.md §8). The session lives in a
  * random token in an HttpOnly, SameSite=Strict cookie; the database keeps only its hash.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'

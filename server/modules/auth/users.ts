@@ -1,5 +1,5 @@
 /**
- * Staff accounts (DESIGN §8): the queries behind the users admin, the create-admin CLI and the demo
+ * Staff accounts (docs/domain.md §8): the queries behind the users admin, the create-admin CLI and the demo
  * accounts. Passwords are only ever stored as scrypt hashes; a generated password is returned once.
  */
 import type { Knex } from 'knex'

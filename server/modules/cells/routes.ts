@@ -64,7 +64,7 @@ function parseInstant(raw: string, field: string): Date {
   return value
 }
 
-/** Why a cell or a region has its level, and what changed (DESIGN §4.3–4.6). */
+/** Why a cell or a region has its level, and what changed (docs/domain.md §4.3–4.6). */
 export default async function cellRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { h3: string } }>(
     '/cells/:h3',

@@ -1,5 +1,5 @@
 /**
- * Credit status (安全生产诚信, seed §二(八), DESIGN §7): good / warned / blacklisted, kept as a history of
+ * Credit status (安全生产诚信, docs/domain.md Policy 二(八), docs/domain.md §7): good / warned / blacklisted, kept as a history of
  * credit events with reason and dates. `enterprise.credit_status` is always what the events say for
  * today; events start and end with time, so a daily refresh brings the column up to date.
  */

@@ -1,5 +1,5 @@
 /**
- * Overdue rectifications as a first-class list (DESIGN §7; the map layer is /tiles/overdue) and the
+ * Overdue rectifications as a first-class list (docs/domain.md §7; the map layer is /tiles/overdue) and the
  * enforcement history behind an enterprise, for the map's panels.
  */
 import type { FastifyInstance } from 'fastify'

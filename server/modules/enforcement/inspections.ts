@@ -1,5 +1,5 @@
 /**
- * Inspections (监督检查, DESIGN §7, seed §二(五)): who inspected which enterprise when, under which plan,
+ * Inspections (监督检查, docs/domain.md §7, docs/domain.md Policy 二(五)): who inspected which enterprise when, under which plan,
  * what was found and the result. Violations and hidden dangers found are recorded with the inspection
  * in its transaction; hidden dangers through the hidden-dangers module, so a major one makes the
  * enterprise red at once and its verified rectification lifts that at once.

@@ -1,5 +1,5 @@
 /**
- * Administrative penalties (行政处罚, DESIGN §7, seed §二(八)): decision number (unique), amount, date,
+ * Administrative penalties (行政处罚, docs/domain.md §7, docs/domain.md Policy 二(八)): decision number (unique), amount, date,
  * and whether the decision is published (公开) — the public sees published penalties only.
  */
 import type { FastifyInstance } from 'fastify'

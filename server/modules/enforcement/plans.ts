@@ -1,5 +1,5 @@
 /**
- * Double-random inspection plans (双随机、一公开, seed §二(五), DESIGN §5): for a department, a division
+ * Double-random inspection plans (双随机、一公开, docs/domain.md Policy 二(五), docs/domain.md §5): for a department, a division
  * and a period, draw the enterprises to inspect (more often the higher their risk) and two inspectors
  * for each, store the plan with its planned inspections, publish it and then its results. The draw is
  * domain/sampling.ts; its seed and inputs are stored (the inputs in the plan's creation audit row) so
@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit'
 import { readScope, type SessionUser } from '../auth/access'
 import { auditUser, dateSchema, idParams, idSchema, isoTime, nameSchema, pageProperties, type Db, type Page } from '../sources/shared'
 import { INSPECTION_RESULTS } from './inspections'
-import { inspectorAccess, lockRow, staffAccess } from './shared'
+import { inspectorAccess, lockRow } from './shared'
 
 export interface PlanBody {
   departmentId: number

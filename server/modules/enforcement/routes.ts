@@ -7,7 +7,7 @@ import { planRoutes } from './plans'
 import { violationRoutes } from './violations'
 
 /**
- * Enforcement (DESIGN §5, §7, seed §二(五)(八)): double-random plans, inspections, violations and their
+ * Enforcement (docs/domain.md §5, §7, docs/domain.md Policy 二(五)(八)): double-random plans, inspections, violations and their
  * rectification, penalties, credit status, overdue rectifications and each enterprise's history.
  * Every write is one transaction with its audit rows.
  */

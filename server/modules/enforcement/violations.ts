@@ -1,5 +1,5 @@
 /**
- * Violations found at inspections (违法行为, DESIGN §7) and their rectification loop — the same state
+ * Violations found at inspections (违法行为, docs/domain.md §7) and their rectification loop — the same state
  * machine as hidden dangers (domain/rectification.ts). Violations do not grade risk, but open ones
  * past their deadline are on the overdue map layer, so every write bumps the tile data version.
  */

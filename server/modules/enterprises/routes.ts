@@ -66,7 +66,7 @@ interface ListQuery {
   offset: number
 }
 
-/** Enterprises (DESIGN §2): the registry every risk record hangs from, as GeoJSON. */
+/** Enterprises (docs/domain.md §2): the registry every risk record hangs from, as GeoJSON. */
 export default async function enterpriseRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: ListQuery }>(
     '/',

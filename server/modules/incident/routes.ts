@@ -136,7 +136,7 @@ const contextResponse = {
   },
 } as const
 
-/** Around an incident (DESIGN §6): what responders must know before they arrive, and who can help. */
+/** Around an incident (docs/domain.md §6): what responders must know before they arrive, and who can help. */
 export default async function incidentRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { lon: number; lat: number; crs: Crs; radiusM: number } }>(
     '/context',

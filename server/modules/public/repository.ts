@@ -1,5 +1,5 @@
 /**
- * What the public portal reads (DESIGN §8). Levels and shapes come from the latest publication
+ * What the public portal reads (docs/domain.md §8). Levels and shapes come from the latest publication
  * only, never from the live grading tables; shelters and published penalties are read live, and
  * every query selects its columns by name so that no enterprise name, USCC, substance, quantity or
  * record text can reach a response.

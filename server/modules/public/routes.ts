@@ -7,7 +7,7 @@ import { NEARBY_SHELTERS, latestPublicationId, placeReading, publishedPenalties,
 import { offsetParam } from '../../bounds'
 
 /**
- * The public portal's API (DESIGN §8), under /api/public, open to anyone. Risk levels and shapes
+ * The public portal's API (docs/domain.md §8), under /api/public, open to anyone. Risk levels and shapes
  * come from the latest publication only; shelters and published penalties are read live. Every
  * response schema lists its fields, so nothing else can be serialised; none of them has a field for
  * an enterprise, a substance, a quantity or an inspection record. Reads go to the read handle, like

@@ -1,5 +1,5 @@
 /**
- * Publications (DESIGN §8): an approved, immutable snapshot of the cell levels (from the coarsest
+ * Publications (docs/domain.md §8): an approved, immutable snapshot of the cell levels (from the coarsest
  * pyramid resolution up to the public resolution, never finer), the region levels and shares, and
  * the public-area zones. Written once in one transaction; the tables refuse any later change
  * (migration 008), so every read here is of a frozen state.

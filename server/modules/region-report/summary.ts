@@ -8,7 +8,7 @@ const H3_APERTURE = 7
 
 /**
  * The H3 resolution the report's small map draws cells at: the analysis resolution when the region
- * has at most `maxCells` cells there, else the first coarser pyramid level (DESIGN §4.5) expected
+ * has at most `maxCells` cells there, else the first coarser pyramid level (docs/domain.md §4.5) expected
  * to stay under it, never below `minRes`.
  */
 export function mapResolution(analysisRes: number, analysisCells: number, maxCells: number, minRes = 0): number {

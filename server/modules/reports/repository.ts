@@ -1,5 +1,5 @@
 /**
- * SQL of public and grid-worker reports (DESIGN §8): where a point lies, which department a report
+ * SQL of public and grid-worker reports (docs/domain.md §8): where a point lies, which department a report
  * goes to, the stored report as staff and as the public see it, filtered lists.
  */
 import crypto from 'node:crypto'

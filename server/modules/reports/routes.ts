@@ -1,5 +1,5 @@
 /**
- * Public reports (12350-style) and grid-worker reports (DESIGN §8, seed §二(十)).
+ * Public reports (12350-style) and grid-worker reports (docs/domain.md §8, docs/domain.md Policy 二(十)).
  *
  * The public file a report anonymously (rate-limited per client) and follow it by tracking code;
  * grid workers file reports from their own grid. Each report is routed to a department (see

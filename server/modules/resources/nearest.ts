@@ -1,6 +1,6 @@
 /**
  * The k nearest emergency resources to a point, exactly by geodesic distance on the WGS 84
- * spheroid (DESIGN §6).
+ * spheroid (docs/domain.md §6).
  *
  * The GiST KNN operator on geography (`geog <-> point`) orders by distance on the mean sphere, which
  * differs from the spheroid by up to ≈ 0.5 %, so its k nearest are not always the true k nearest.

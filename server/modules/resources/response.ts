@@ -1,7 +1,7 @@
 /**
  * The response measure: how far help is from a place. Every "is there a capable team close
  * enough" question (coverage gaps today) goes through `nearestResponders`, so that road-network
- * travel time (pgRouting, DESIGN §6) can replace the straight line here and nowhere else.
+ * travel time (pgRouting, docs/domain.md §6) can replace the straight line here and nowhere else.
  */
 import type { Knex } from 'knex'
 import { nearestSubquery, type NearestFilter } from './nearest'

@@ -62,7 +62,7 @@ const idParams = { type: 'object', properties: { id: { type: 'integer', minimum:
 const kindParam = { type: 'string', enum: RESOURCE_KINDS } as const
 const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
 
-/** Emergency resources (DESIGN §6): CRUD, the exact k-nearest query and coverage gaps. */
+/** Emergency resources (docs/domain.md §6): CRUD, the exact k-nearest query and coverage gaps. */
 export default async function resourceRoutes(app: FastifyInstance): Promise<void> {
   /** Validates a body beyond its schema, converts its point to WGS 84 and resolves its division. */
   async function toWrite(body: ResourceBody, status: ResourceStatus): Promise<ResourceWrite> {

@@ -1,5 +1,5 @@
 /**
- * Public-area risk assessments (公共区域风险评估, DESIGN §3.4): a polygon, or a line buffered into a
+ * Public-area risk assessments (公共区域风险评估, docs/domain.md §3.4): a polygon, or a line buffered into a
  * corridor (a pipeline, a river bank), graded by LEC, the risk matrix or a stated level. Geometry is
  * GeoJSON in WGS 84 (EPSG:4326), checked by PostGIS: invalid polygons are rejected, never repaired.
  */

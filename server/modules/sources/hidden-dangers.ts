@@ -1,5 +1,5 @@
 /**
- * Major accident hidden dangers (重大事故隐患, DESIGN §3.3, §7) and their closed loop:
+ * Major accident hidden dangers (重大事故隐患, docs/domain.md §3.3, §7) and their closed loop:
  * open → rectified → verified, or rectified → open again when verification fails. An unverified
  * major hidden danger makes its enterprise red, so every transition regrades at once.
  */

@@ -1,5 +1,5 @@
 /**
- * Major hazard installations (重大危险源, DESIGN §3.1): identified and graded per GB 18218-2018
+ * Major hazard installations (重大危险源, docs/domain.md §3.1): identified and graded per GB 18218-2018
  * from their substances, stored with the figures, the substances and any mismatch with what the
  * enterprise reported. Quantities are tonnes.
  */

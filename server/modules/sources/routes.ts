@@ -9,7 +9,7 @@ import { hiddenDangerTransitionRoutes, hiddenDangers } from './hidden-dangers'
 import { areaAssessments } from './area-assessments'
 
 /**
- * The write side of grading (DESIGN §3, §4.6): major hazard installations, reported safety risks,
+ * The write side of grading (docs/domain.md §3, §4.6): major hazard installations, reported safety risks,
  * hidden dangers and public-area assessments. Every write validates, stores, regrades the zones it
  * touched and writes its audit row in one transaction.
  */

@@ -1,5 +1,5 @@
 /**
- * Reported safety risks (重大安全风险, DESIGN §3.2): graded by LEC, the risk matrix or a stated
+ * Reported safety risks (重大安全风险, docs/domain.md §3.2): graded by LEC, the risk matrix or a stated
  * level, at a point of the enterprise.
  */
 import { whereEnterpriseIn } from '../auth/jurisdiction'

@@ -1,5 +1,5 @@
 /**
- * What the four grading-source modules share (DESIGN §3, §9): request and response schemas, the
+ * What the four grading-source modules share (docs/domain.md §3, §9): request and response schemas, the
  * LEC / matrix / stated-level block, date and location checks, and the end of every write —
  * regrade the touched zones and audit the change, inside the write's transaction.
  */
@@ -113,7 +113,7 @@ export const timestampsProperties = {
   updatedAt: { type: 'string' },
 } as const
 
-/** The assessment method block shared by safety risks and area assessments (DESIGN §3.2). */
+/** The assessment method block shared by safety risks and area assessments (docs/domain.md §3.2). */
 export const methodProperties = {
   method: { type: 'string', enum: ['lec', 'matrix', 'stated'], description: 'which of lec, matrix or stated the body carries (exactly that one)' },
   lec: {

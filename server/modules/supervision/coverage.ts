@@ -1,5 +1,5 @@
 /**
- * The "全覆盖" coverage report (seed §二(二)(三), DESIGN §5): every enterprise, outside central vertical
+ * The "全覆盖" coverage report (docs/domain.md Policy 二(二)(三), docs/domain.md §5): every enterprise, outside central vertical
  * supervision, that lacks an industry department, a specialist department its industry needs, a named
  * responsible person or a tier — with its gaps named, and counts per county.
  */

@@ -1,5 +1,5 @@
 /**
- * Supervising departments (行业监管 / 专业监管部门, seed §二(二)) and their inspector rosters: list,
+ * Supervising departments (行业监管 / 专业监管部门, docs/domain.md Policy 二(二)) and their inspector rosters: list,
  * create and update. A specialist department's field (消防, 特种设备) is stored in `specialty`; when a
  * request leaves it out, it is read from the name by the table in domain/supervision.ts.
  */

@@ -5,7 +5,7 @@ import { departmentRoutes } from './departments'
 import { tierRoutes } from './tiers'
 
 /**
- * Supervision (DESIGN §5, seed §二(一)(二)): supervising departments and their rosters, each
+ * Supervision (docs/domain.md §5, docs/domain.md Policy 二(一)(二)): supervising departments and their rosters, each
  * enterprise's tier, departments and responsible person, and the coverage report. Every write
  * is one transaction with its audit row.
  */

@@ -1,5 +1,5 @@
 /**
- * An enterprise's supervision (DESIGN §5, seed §二(一)(二)): the attributes its tier follows from, its
+ * An enterprise's supervision (docs/domain.md §5, docs/domain.md Policy 二(一)(二)): the attributes its tier follows from, its
  * industry and specialist departments, its responsible person, and its tier — by rule, or by an explicit
  * assignment that the rule never overrides until it is removed.
  */
@@ -17,7 +17,7 @@ import { recordAudit } from '../audit/audit'
 import { auditUser, idParams, idSchema, nameSchema, regradeSchema, type Db } from '../sources/shared'
 
 /**
- * Outlets (经营网点) of city-tier high-hazard enterprises are delegated to the county (seed §二(一)
+ * Outlets (经营网点) of city-tier high-hazard enterprises are delegated to the county (docs/domain.md Policy 二(一)
  * "可委托县级"). A deployment option of the rule; the demo generator and the importer assume it too.
  */
 export const DELEGATE_OUTLETS_TO_COUNTY = true
@@ -330,7 +330,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
           }
         }
         await applyRuleTier(trx, (await loadRow(trx, Number(row.id)))!, app.grading.rules)
-        // The high-hazard flag sets the enterprise's baseline level (DESIGN §3.3): regrade its zone now.
+        // The high-hazard flag sets the enterprise's baseline level (docs/domain.md §3.3): regrade its zone now.
         if (body.highHazard !== undefined && body.highHazard !== row.high_hazard) {
           const result = await regradeIncremental(trx, { enterpriseIds: [Number(row.id)] }, { kind: 'enterprise', id: Number(row.id), action: 'supervision_updated' }, app.grading)
           return { regrade: { affectedCells: result.affectedCells, changedCells: result.changedCells } }

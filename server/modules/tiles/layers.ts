@@ -1,5 +1,5 @@
 /**
- * The tile layer registry (DESIGN §9): what each `/tiles/{layer}` serves and how its rows are chosen.
+ * The tile layer registry (docs/architecture.md §9): what each `/tiles/{layer}` serves and how its rows are chosen.
  * Every SQL fragment here is static text written in this file; a request only ever picks a layer by
  * looking its id up in TILE_LAYERS, and every value (zoom, resolution, date) reaches SQL as a bound
  * parameter. The property names are the contract with the web app's styles.
@@ -23,7 +23,7 @@ export interface SelectionContext {
   /** Public layers only: the publication served (the latest) and its finest H3 resolution. */
   publication?: { id: number; res: number }
   /**
-   * The viewer's jurisdiction (an inspector's division-code prefix, DESIGN §8): source layers with
+   * The viewer's jurisdiction (an inspector's division-code prefix, docs/domain.md §8): source layers with
    * an `enterpriseDivision` keep only the rows of enterprises whose division code starts with it.
    * Absent or null: no limit.
    */
@@ -96,7 +96,7 @@ export interface ZoomResolution {
 }
 
 /**
- * Zoom → H3 resolution of the cells layer (DESIGN §4.5), the one place it is configured. A band's
+ * Zoom → H3 resolution of the cells layer (docs/domain.md §4.5), the one place it is configured. A band's
  * cells are a few pixels to a few dozen pixels across, so a tile holds at most a few hundred cells
  * (< 500 KB at every zoom); from zoom 12 on the analysis resolution itself is drawn.
  * H3 average cell area: res 4 ≈ 1 770 km², 5 ≈ 253 km², 6 ≈ 36 km², 7 ≈ 5.2 km², 8 ≈ 0.74 km².
@@ -387,7 +387,7 @@ export function findTileLayer(id: string): TileLayer | undefined {
   return Object.hasOwn(TILE_LAYERS, id) ? TILE_LAYERS[id] : undefined
 }
 
-// ------------------------------------------------------------------ public layers (DESIGN §8)
+// ------------------------------------------------------------------ public layers (docs/domain.md §8)
 // Served under /tiles/public from the latest publication only, never from live tables. Their
 // fields are levels alone: nothing here can name an enterprise, a substance or a record.
 

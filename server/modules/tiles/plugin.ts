@@ -1,5 +1,5 @@
 /**
- * Vector tiles (DESIGN §9). How the pieces fit:
+ * Vector tiles (docs/architecture.md §9). How the pieces fit:
  *  - layers.ts  the registry: every layer, its MVT layers, fields and zoom rules (static SQL only);
  *  - sql.ts     one statement per tile for each encoder, every value bound;
  *  - encode.ts  the Node encoder (vt-pbf) for a PostGIS without protobuf;
@@ -12,7 +12,7 @@
  * served from before the last committed write. ETags are `"<token>-<layer>-<z>-<x>-<y>"` (`-gzip`
  * for the gzipped representation); a URL carrying the current `?v=<token>` (as TileJSON gives it)
  * is immutable for a year, any other for 60 s.
- * Jurisdiction (DESIGN §8): the layers that name enterprises (enterprises, major_hazards, overdue)
+ * Jurisdiction (docs/domain.md §8): the layers that name enterprises (enterprises, major_hazards, overdue)
  * give an inspector only the enterprises of their division-code prefix and their records; for those
  * tiles the prefix is part of the cache key and the ETag (`…-<y>-j<prefix>`) and responses vary by
  * cookie. Every other tile is the same for all viewers and cached once.
@@ -50,7 +50,7 @@ export const DEFAULT_TILE_CACHE_BYTES = 64 * 1024 * 1024
 
 /**
  * Whether the database can encode tiles: PGlite's PostGIS is built without protobuf, so ST_AsMVT
- * raises there (DESIGN §10); a real PostGIS normally has it. Tried once at start-up.
+ * raises there (docs/architecture.md §10); a real PostGIS normally has it. Tried once at start-up.
  */
 export async function detectEncoder(db: Knex, embedded: boolean, log: FastifyBaseLogger): Promise<Encoder> {
   if (embedded) return 'node'

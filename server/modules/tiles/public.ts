@@ -1,5 +1,5 @@
 /**
- * Public tiles (DESIGN §8): the same rendering and caching as the live tiles, keyed by the latest
+ * Public tiles (docs/domain.md §8): the same rendering and caching as the live tiles, keyed by the latest
  * publication instead of the data version. A publication never changes (migration 008), so its id
  * names the tile content exactly: a live edit does not touch the public cache, a new publication
  * starts a new one.

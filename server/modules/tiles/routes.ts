@@ -1,5 +1,5 @@
 /**
- * The tile HTTP handlers (DESIGN §9): `/{layer}/{z}/{x}/{y}.mvt` and TileJSON `/{layer}.json`.
+ * The tile HTTP handlers (docs/architecture.md §9): `/{layer}/{z}/{x}/{y}.mvt` and TileJSON `/{layer}.json`.
  * They validate, ask the TileService, and set the caching headers; nothing here knows SQL.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'

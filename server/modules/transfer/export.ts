@@ -1,5 +1,5 @@
 /**
- * Export of the current selection (DESIGN §9): a layer filtered by division prefix, lowest level
+ * Export of the current selection (docs/architecture.md §9): a layer filtered by division prefix, lowest level
  * and bounding box, as GeoJSON (English property keys, WGS 84), CSV (UTF-8 with BOM, Chinese
  * headers and labels by default, English with lang=en) or XLSX. Rows are read in keyset pages
  * (never all at once) and streamed out. Headers and labels are those of the import fields, so an

@@ -1,5 +1,5 @@
 /**
- * Runs one import (DESIGN §9): opens the file (CSV, XLSX, GeoJSON or zipped shapefile), maps its
+ * Runs one import (docs/architecture.md §9): opens the file (CSV, XLSX, GeoJSON or zipped shapefile), maps its
  * columns, and streams its rows through the common checks (types, coordinates and their system,
  * the deployment extent, swapped latitude/longitude, geometry validity, duplicates within the file)
  * and the kind's own, writing batches inside one transaction. Mode `all` stores nothing when any
@@ -45,7 +45,7 @@ export const IMPORT_SPECS = {
   mgmt_grids: mgmtGridsKind,
 } as unknown as Record<ImportKindName, KindSpec<unknown>>
 
-/** More touched enterprises and areas than this: regrade everything after commit instead (DESIGN §4.6). */
+/** More touched enterprises and areas than this: regrade everything after commit instead (docs/domain.md §4.6). */
 export const FULL_REGRADE_THRESHOLD = 5_000
 /** Rows per written batch: points, and polygons (heavier statements). */
 const BATCH_ROWS = { point: 2_000, area: 200, none: 2_000 } as const

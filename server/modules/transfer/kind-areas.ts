@@ -1,5 +1,5 @@
 /**
- * Importing polygons: public-area risk assessments (DESIGN §3.4: an area, or a corridor — a line
+ * Importing polygons: public-area risk assessments (docs/domain.md §3.4: an area, or a corridor — a line
  * buffered geodesically by bufferM metres), division units (GB/T 2260 codes) and management grids.
  * Polygons arrive as GeoJSON / shapefile geometry or as WKT (or GeoJSON text) in a table cell.
  */

@@ -241,7 +241,7 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
     ...tierInput({ affiliation: r.affiliation, scale: r.scale, high_hazard: highHazard || r.industryHighHazard, industry: r.industry, central_vertical: centralVertical, is_outlet: isOutlet }, rules),
     delegateOutletsToCounty: DELEGATE_OUTLETS_TO_COUNTY,
   })
-  // An assigned tier overrides the rule (DESIGN §5); a file without that column keeps an assignment.
+  // An assigned tier overrides the rule (docs/domain.md §5); a file without that column keeps an assignment.
   const explicit = r.explicitTier !== undefined ? r.explicitTier : stored?.tier_source === 'explicit' ? stored.tier : null
   return {
     uscc: r.uscc,

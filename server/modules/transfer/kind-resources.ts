@@ -1,5 +1,5 @@
 /**
- * Importing emergency resources (DESIGN §6): rescue teams, equipment, depots, shelters and experts,
+ * Importing emergency resources (docs/domain.md §6): rescue teams, equipment, depots, shelters and experts,
  * keyed by external id, with the kind-specific rules of domain/resources.ts. Depot stock is a JSON
  * list or text such as `沙袋:5000:个; 帐篷:200:顶`.
  */

@@ -1,5 +1,5 @@
 /**
- * Importing the grading sources an enterprise reports (DESIGN §3): major hazard installations with
+ * Importing the grading sources an enterprise reports (docs/domain.md §3): major hazard installations with
  * their substances (GB 18218-2018), reported safety risks (LEC, risk matrix or a stated level) and
  * major accident hidden dangers. Each is keyed by its external id (编号) and hangs from an
  * enterprise named by USCC; without a location it stands at the enterprise's.
@@ -40,7 +40,7 @@ export const METHOD_VALUES = {
   stated: ['直接定级', '定级', '指定等级'],
 } as const
 
-/** The assessment-method columns shared by safety risks and area assessments (DESIGN §3.2). */
+/** The assessment-method columns shared by safety risks and area assessments (docs/domain.md §3.2). */
 export const METHOD_FIELDS: readonly Field[] = [
   { key: 'method', zh: '评估方法', aliases: ['方法', '评价方法'], type: { t: 'enum', values: METHOD_VALUES } },
   { key: 'lecL', zh: 'LEC可能性L', aliases: ['L', 'lec_l', '可能性L'], type: { t: 'number' } },

@@ -1,5 +1,5 @@
 /**
- * Import and export over HTTP (DESIGN §9). Uploads arrive as the raw request body or as multipart
+ * Import and export over HTTP (docs/architecture.md §9). Uploads arrive as the raw request body or as multipart
  * (`file`, optional `mapping`), are never buffered in memory, and may be as large as the import
  * limit (not the app's 1 MB body limit). Exports stream rows page by page.
  */

@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
 
-/** A risk level (DESIGN §2): 4 red 重大, 3 orange 较大, 2 yellow 一般, 1 blue 低, 0 none identified. */
+/** A risk level (docs/domain.md §2): 4 red 重大, 3 orange 较大, 2 yellow 一般, 1 blue 低, 0 none identified. */
 export type Level = 0 | 1 | 2 | 3 | 4
 
 export type DivisionRank = 'city' | 'county' | 'township'
@@ -77,7 +77,7 @@ export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
 
-/** What can lie behind a cell's level (DESIGN §2, §4.3). */
+/** What can lie behind a cell's level (docs/domain.md §2, §4.3). */
 export type SourceKind = 'enterprise' | 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
 
 /** How a cell got its level: 就高, accumulation (raised one level), or no source. */
@@ -364,7 +364,7 @@ export interface Health {
   pendingMigrations?: string[]
 }
 
-/** The body of every API error response (DESIGN §9). */
+/** The body of every API error response (docs/architecture.md §9). */
 export interface ApiErrorBody {
   error: {
     code: string

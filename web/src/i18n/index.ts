@@ -21,7 +21,7 @@ export interface Messages {
   demoDataTitle: string
   legendTitle: string
   levelNames: Record<Level, string>
-  /** The hatched legend class of cells whose records are all out of date (DESIGN §4.3). */
+  /** The hatched legend class of cells whose records are all out of date (docs/domain.md §4.3). */
   stale: string
   staleTitle: string
   layersTitle: string

@@ -12,7 +12,7 @@ import { el } from '../ui/dom'
 import { formatDegrees, formatDistance, formatNumber } from '../ui/format'
 import { compassPoint } from './geodesic'
 
-// The commander view (DESIGN §6, issue 5): the incident placed by a click or typed coordinates,
+// The commander view (docs/domain.md §6, issue 5): the incident placed by a click or typed coordinates,
 // the k nearest available resources of a kind or capability, the risk sources, area assessments
 // and shelters within a radius, and the printable dispatch sheet. Its own panel, shown instead of
 // the side panel while incident mode is on.

@@ -46,7 +46,7 @@ export const CELL_FILL_OPACITY = 0.62
 /** Cell outlines, drawn from CELL_OUTLINE_MIN_ZOOM on where a cell is big enough to show its edge. */
 export const CELL_OUTLINE_COLOR = '#ffffff'
 
-/** Diagonal hatch over stale cells ("data stale", DESIGN §4.3): dark stripes on the level colour. */
+/** Diagonal hatch over stale cells ("data stale", docs/domain.md §4.3): dark stripes on the level colour. */
 export const STALE_HATCH = {
   stripe: '#2b2b2b',
   /** Stripe opacity, 0–1. */

@@ -10,7 +10,7 @@ import {
 } from './parts'
 import type { PanelDeps, PanelFocus, PanelView } from './view'
 
-/** The H3 analysis resolution of the service (DESIGN §4.2); coarser cells summarise it. */
+/** The H3 analysis resolution of the service (docs/domain.md §4.2); coarser cells summarise it. */
 export const ANALYSIS_RES = 8
 /** Zoom the map flies to for a cell: analysis cells are drawn from zoom 12. */
 const CELL_ZOOM = 13

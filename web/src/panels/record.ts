@@ -146,7 +146,7 @@ export class RecordView<K extends RecordKind> implements PanelView {
   }
 
   private hiddenDanger(m: Messages, r: HiddenDangerRecord): Node[] {
-    // An unverified major hidden danger makes its enterprise red (DESIGN §3.3); other ones carry no level.
+    // An unverified major hidden danger makes its enterprise red (docs/domain.md §3.3); other ones carry no level.
     const badges = r.isMajor && r.status !== 'verified' ? this.badges(m, 4) : el('div', 'panel-badges')
     if (r.overdue) badges.append(el('span', 'overdue-badge', m.records.overdue))
     return [
