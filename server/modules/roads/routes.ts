@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { MAX_ID } from '../../bounds'
 import { invalid } from '../../errors'
 import { errorResponses } from '../../schemas'
 import { DEFAULT_MINUTES, MAX_MINUTES, resourceIsochrones } from './isochrones'
@@ -52,7 +53,7 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
           additionalProperties: false,
           required: ['resourceId'],
           properties: {
-            resourceId: { type: 'integer', minimum: 1 },
+            resourceId: { type: 'integer', minimum: 1, maximum: MAX_ID },
             minutes: { type: 'string', pattern: '^[0-9]{1,2}(,[0-9]{1,2}){0,5}$', description: `comma-separated minutes, 1–${MAX_MINUTES} (default ${DEFAULT_MINUTES.join(',')})` },
           },
         },
