@@ -34,7 +34,7 @@ let session: GuardedPage
  */
 async function findClickableEnterprise(page: Page) {
   return page.evaluate(
-    ({ layer, labels }) => {
+    ({ layer, labels, icons }) => {
       const map = window.__riskmap!.map
       const canvas = map.getCanvas()
       const rect = canvas.getBoundingClientRect()
@@ -50,11 +50,18 @@ async function findClickableEnterprise(page: Page) {
         const near = map.queryRenderedFeatures(box, { layers: [layer] })
         if (near.length !== 1 || near[0]!.id !== feature.id) continue
         if (map.queryRenderedFeatures(box, { layers: labels }).length > 0) continue
+        // No icon of another layer (installations, resources, overdue records) drawn over it.
+        const iconBox: [[number, number], [number, number]] = [[point.x - 14, point.y - 14], [point.x + 14, point.y + 14]]
+        if (map.queryRenderedFeatures(iconBox, { layers: icons.filter((id) => map.getLayer(id)) }).length > 0) continue
         return { id: Number(feature.id), name: String(feature.properties.name), level: Number(feature.properties.level), x, y }
       }
       return null
     },
-    { layer: LAYER_IDS.enterprises, labels: [BASEMAP_LAYERS.countyLabel, BASEMAP_LAYERS.townshipLabel, BASEMAP_LAYERS.cityLabel] },
+    {
+      layer: LAYER_IDS.enterprises,
+      labels: [BASEMAP_LAYERS.countyLabel, BASEMAP_LAYERS.townshipLabel, BASEMAP_LAYERS.cityLabel],
+      icons: [LAYER_IDS.majorHazards, LAYER_IDS.resources, LAYER_IDS.overdueHiddenDangers, LAYER_IDS.overdueViolations] as string[],
+    },
   )
 }
 
@@ -147,7 +154,8 @@ describe('the first page', () => {
     await page.locator('.legend-overlay[data-overlay="cells"] input').uncheck()
     await waitForMapIdle(page)
     const riskLevels = rendered.levels.filter((level) => level >= 1 && level <= 4) as Array<1 | 2 | 3 | 4>
-    expect(riskLevels.length).toBeGreaterThanOrEqual(3)
+    // The recalibrated demo city has few orange and red enterprises in its centre: two levels at least.
+    expect(riskLevels.length).toBeGreaterThanOrEqual(2)
     const colors = Object.fromEntries(riskLevels.map((level) => [`level${level}`, hexToRgb(LEVEL_COLORS[level])]))
     const pixels = await readCanvas(page, { colors })
     expect(pixels.width).toBeGreaterThan(0)
