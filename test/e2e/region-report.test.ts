@@ -52,7 +52,10 @@ describe('the region report page', () => {
     expect(await report.title()).toContain(api.region.name)
     expect(await report.locator('.report-data-version').textContent()).toBe(t.dataVersion(api.dataVersion))
     expect(await report.locator('.report-demo').textContent()).toBe(t.demoData)
-    expect(await report.locator('.report-overall .report-level').textContent()).toBe(zhCN.levelNames[api.region.level])
+    // The grade first, then the highest cell level beside it (rule set 2026.2).
+    const overall = report.locator('.report-overall .report-level')
+    expect(await overall.nth(0).textContent()).toBe(zhCN.levelNames[api.region.level])
+    expect(await overall.nth(1).textContent()).toBe(zhCN.levelNames[api.region.highestLevel])
 
     // Levels: cells per level, row by row.
     for (const level of ['4', '3', '2', '1', '0'] as const) {
