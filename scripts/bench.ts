@@ -20,6 +20,7 @@ const CASES = {
   nearest: 'GET /api/resources/nearest against its raw SQL over 1 000 000 resources',
   import: 'CSV and XLSX import of 200 000 enterprises',
   load: 'the service under a mixed read/write load',
+  scenario: 'what-if scenarios of 10 changes computed in memory, against a full regrade of the province set',
   routing: 'GET /api/resources/nearest?by=time against its raw pgRouting call, and isochrones, on 200 000 road edges',
 } as const satisfies Record<string, string>
 

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../server/config'
 import { DEFAULT_RULES } from '../server/domain/rules'
 import { AppError } from '../server/errors'
-import { parseBBox } from '../server/schemas'
+import { parseBBox } from '../server/http/schemas'
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayerName } from '../server/modules/transfer/export'
 import { openDatabase } from './lib/database'
 

@@ -1,8 +1,11 @@
 // Import a file from the command line:
 //   npm run import -- --kind enterprises [--format csv|xlsx|geojson|shapefile] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:4550]
-//                     [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] file
+//                     [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] [--as username] file
 // --no-regrade leaves grading to a later `npm run regrade` (for a batch of imports).
+// --kind roads replaces the road network, from lines (GeoJSON, shapefile, CSV with WKT) or an OpenStreetMap .osm.pbf extract.
 // --repair repairs invalid polygons (ST_MakeValid) unless the area changes by more than IMPORT_REPAIR_MAX_AREA_CHANGE.
+// --as names the account the import is done for: the audit rows (the import and every record it
+// changes) carry it, as an upload's carry the signed-in account. It must be an active admin or planner.
 // Uses DATABASE_URL, or the embedded database in DATA_DIR. Prints a progress line on stderr and the
 // report (JSON) on stdout; exits 1 when the import is rejected or the file cannot be read.
 import fs from 'node:fs/promises'
@@ -10,12 +13,14 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../server/config'
 import { DEFAULT_RULES } from '../server/domain/rules'
 import { AppError } from '../server/errors'
+import { applyClassSpeeds } from '../server/modules/roads/network'
 import { runImport, type ImportProgress } from '../server/modules/transfer/import'
-import { IMPORT_KINDS, type ImportKindName } from '../server/modules/transfer/kinds'
+import { accountAllowedTo } from '../server/modules/auth/users'
+import { IMPORT_ACCESS, IMPORT_KINDS, type ImportKindName } from '../server/modules/transfer/kinds'
 import { IMPORT_FORMATS, type ImportFormat } from '../server/modules/transfer/records'
 import { openDatabase } from './lib/database'
 
-const usage = `usage: npm run import -- --kind <${IMPORT_KINDS.join('|')}> [--format <${IMPORT_FORMATS.join('|')}>] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:<code>] [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] <file>`
+const usage = `usage: npm run import -- --kind <${IMPORT_KINDS.join('|')}> [--format <${IMPORT_FORMATS.join('|')}>] [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:<code>] [--mode all|valid] [--dry-run] [--mapping map.json] [--no-regrade] [--repair] [--as <username>] <file>`
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -27,6 +32,7 @@ const { values, positionals } = parseArgs({
     mapping: { type: 'string' },
     'no-regrade': { type: 'boolean', default: false },
     repair: { type: 'boolean', default: false },
+    as: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -67,7 +73,11 @@ const progress = (p: ImportProgress) => {
   else process.stderr.write(`${line}\n`)
 }
 try {
+  const username = values.as === undefined ? null : (await accountAllowedTo(db, values.as, IMPORT_ACCESS, '--as')).username
+  if (username === null) console.error('import: no --as <username> given; the audit rows will name no account')
   const stat = await fs.stat(file)
+  // Road travel times come from the class speeds in force (ROAD_CLASS_SPEEDS), as the service applies them at start-up.
+  if (values.kind === 'roads') await applyClassSpeeds(db, config.roadClassSpeeds)
   const report = await runImport(db, { path: file, size: stat.size }, {
     kind: values.kind as ImportKindName,
     format: values.format as ImportFormat | undefined,
@@ -81,6 +91,7 @@ try {
     fullRegradeAfterCommit: 'await',
     regrade: values['no-regrade'] ? 'defer' : 'auto',
     onProgress: progress,
+    username,
   })
   if (process.stderr.isTTY) process.stderr.write('\n')
   console.log(JSON.stringify(report, null, 2))
@@ -88,8 +99,9 @@ try {
     ? `dry run: ${report.rejected ? 'would be rejected' : `would create ${report.created} and update ${report.updated}`}`
     : report.rejected ? 'rejected: nothing stored' : `stored: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`
   console.error(`${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${verdict}; regrade: ${report.regrade.mode}${report.regrade.note ? ` (${report.regrade.note})` : ''}`)
+  if (report.note) console.error(`  ${report.note}`)
   // A GeoJSON row is a feature, numbered from 1 (its text line says little in a one-line file).
-  const rowName = report.format === 'geojson' ? 'feature' : 'row'
+  const rowName = report.format === 'geojson' ? 'feature' : report.format === 'osm-pbf' ? 'road way' : 'row'
   for (const r of report.repairs) {
     console.error(`  repaired ${rowName} ${r.row}: ${r.reason}${r.location ? ` at (${r.location[0]}, ${r.location[1]})` : ''}, area changed by ${r.areaChangePct} %`)
   }

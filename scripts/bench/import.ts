@@ -2,7 +2,10 @@
 // enterprise rows from a CSV (UTF-8, Chinese headers) and from an XLSX, each into a scratch
 // database on the local PostGIS that holds only the demo divisions and grids, and prints one JSON
 // line: rows per second for each format (parse, validate, derive grids, write, commit; grading
-// deferred) and the peak RSS of the importing process, plus the full regrade that follows.
+// deferred) and the peak RSS of the importing process, plus the full regrade that follows. The anchor
+// runs in the same run: GDAL's ogr2ogr loads the same CSV into a scratch table of the same database
+// (PG_USE_COPY, points from the 经度/纬度 columns, no validation), and the line prints its rate and our
+// ratio to it.
 // The rows come from the demo generator (province scale); each import runs in a child process so
 // its peak RSS is its own. --quick: 500 rows (seconds).
 import { execFile } from 'node:child_process'
@@ -125,6 +128,24 @@ async function drop(url: string): Promise<void> {
   await admin.end()
 }
 
+/** Loads the CSV with ogr2ogr into a scratch table of `url`; rows per second. */
+async function ogr2ogrRate(file: string, url: string, rows: number): Promise<number> {
+  const u = new URL(url)
+  const pgSource = `PG:host=${u.hostname} port=${u.port || 5432} user=${decodeURIComponent(u.username) || 'postgres'} dbname=${u.pathname.slice(1)}`
+  const started = performance.now()
+  await promisify(execFile)('ogr2ogr', [
+    '-f', 'PostgreSQL', pgSource, file, '-nln', 'ogr2ogr_anchor', '-overwrite', '-a_srs', 'EPSG:4326', '-lco', 'GEOMETRY_NAME=geom',
+    '-oo', 'X_POSSIBLE_NAMES=经度', '-oo', 'Y_POSSIBLE_NAMES=纬度', '-oo', 'AUTODETECT_TYPE=YES', '--config', 'PG_USE_COPY', 'YES',
+  ], { maxBuffer: 1 << 20 })
+  const seconds = (performance.now() - started) / 1000
+  const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
+  const loaded = Number((await db('ogr2ogr_anchor').count<Array<{ count: string }>>('* as count'))[0]!.count)
+  await db.schema.dropTable('ogr2ogr_anchor')
+  await db.destroy()
+  if (loaded !== rows) throw new Error(`ogr2ogr loaded ${loaded} rows of ${rows}`)
+  return rows / seconds
+}
+
 const self = fileURLToPath(import.meta.url)
 async function importInChild(file: string, url: string) {
   const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, '--database-url', url], { maxBuffer: 1 << 20 })
@@ -138,6 +159,8 @@ try {
   const csv = await importInChild(csvFile, csvUrl)
   console.error('importing the XLSX …')
   const xlsx = await importInChild(xlsxFile, xlsxUrl)
+  console.error('the anchor: ogr2ogr on the same CSV …')
+  const ogr = await ogr2ogrRate(csvFile, csvUrl, csv.rows)
   if (csv.invalid > 0 || xlsx.invalid > 0) console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors]))
   console.error('full regrade of the CSV import …')
   const db = createKnex({ url: csvUrl, embedded: false, statementTimeoutMs: 0 })
@@ -149,6 +172,8 @@ try {
     rows: csv.rows,
     csv_rows_per_s: Math.round(csv.rows / csv.seconds),
     xlsx_rows_per_s: Math.round(xlsx.rows / xlsx.seconds),
+    ogr2ogr_rows_per_s: Math.round(ogr),
+    ratio_vs_ogr2ogr: Math.round((csv.rows / csv.seconds / ogr) * 100) / 100,
     peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss) / 1048576),
     csv_peak_rss_mb: Math.round(csv.peakRss / 1048576),
     xlsx_peak_rss_mb: Math.round(xlsx.peakRss / 1048576),

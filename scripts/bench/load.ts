@@ -68,8 +68,10 @@ const url = quick?.url ?? values['database-url'] ?? process.env.DATABASE_URL ?? 
   await db.destroy()
 }
 
-// --- a session: the API needs a signed-in staff member (an admin: the write chain records, rectifies and verifies) ---
+// --- sessions: the API needs a signed-in staff member (an admin records and rectifies; a second admin
+// verifies, since one account may not verify what it reported: docs/security.md "Duties") ---
 const auth = await benchAuth(url)
+const verifierAuth = await benchAuth(url, 'bench_verifier')
 
 // --- samples ---
 const client = new pg.Client({ connectionString: url })
@@ -149,7 +151,7 @@ const requests = [
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.write) return { ...req, method: 'GET', path: readPath(), headers: auth }
-      const body = { enterpriseId: pick(enterprises), description: '压测隐患', isMajor: true, foundAt: '2026-11-01', deadline: '2026-12-31', reportedBy: '压测员' }
+      const body = { enterpriseId: pick(enterprises), description: '压测隐患', isMajor: true, foundAt: '2026-11-01', deadline: '2026-12-31' }
       return { ...req, method: 'POST', path: '/api/hidden-dangers', headers: json, body: JSON.stringify(body) }
     },
     onResponse: (status: number, body: string, ctx: Ctx) => {
@@ -159,13 +161,13 @@ const requests = [
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
-      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/rectify`, headers: json, body: JSON.stringify({ rectifiedBy: '整改员', rectification: '已更换报警器' }) }
+      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/rectify`, headers: json, body: JSON.stringify({ rectification: '已更换报警器' }) }
     },
   },
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
-      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/verify`, headers: json, body: JSON.stringify({ verifiedBy: '复查员' }) }
+      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/verify`, headers: { ...verifierAuth, 'content-type': 'application/json' }, body: '{}' }
     },
   },
 ]

@@ -63,20 +63,45 @@ await db.destroy()
 
 const previousS = values.compare ? timeRevision(values.compare) : null
 
+// CPU seconds of this process and of the database backend that runs the regrade (read from /proc
+// when the server is local): on a busy machine they say more than wall-clock time.
+const [{ pid: backendPid }] = (await db.raw<{ rows: Array<{ pid: number }> }>('SELECT pg_backend_pid() AS pid')).rows
+function backendCpuS(): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${backendPid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null
+  }
+}
+const cpuNow = () => ({ node: process.cpuUsage(), db: backendCpuS() })
+const round1 = (x: number) => Math.round(x * 10) / 10
+
 let rssMax = 0
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100)
 const phases: Record<string, number> = {}
+const phasesCpu: Record<string, { node: number; db: number | null }> = {}
 let phase = ''
 let phaseStarted = performance.now()
+let phaseCpu = cpuNow()
+const fullCpu = cpuNow()
 const full = await fullRegrade(db, options, {
   onProgress(p) {
     if (p.phase === phase) return
     const now = performance.now()
-    if (phase) phases[phase] = Math.round((now - phaseStarted) / 100) / 10
+    const cpu = cpuNow()
+    if (phase) {
+      phases[phase] = round1((now - phaseStarted) / 1000)
+      const node = process.cpuUsage(phaseCpu.node)
+      phasesCpu[phase] = { node: round1((node.user + node.system) / 1e6), db: cpu.db === null || phaseCpu.db === null ? null : round1(cpu.db - phaseCpu.db) }
+    }
     phase = p.phase
     phaseStarted = now
+    phaseCpu = cpu
   },
 })
+const fullNode = process.cpuUsage(fullCpu.node)
+const fullDb = backendCpuS()
 clearInterval(sampler)
 rssMax = Math.max(rssMax, process.memoryUsage().rss)
 
@@ -114,6 +139,8 @@ console.log(JSON.stringify({
   case: 'regrade',
   full_s: Math.round(full.seconds * 10) / 10,
   full_phases_s: phases,
+  full_cpu_s: { node: round1((fullNode.user + fullNode.system) / 1e6), db: fullDb === null || fullCpu.db === null ? null : round1(fullDb - fullCpu.db) },
+  full_phases_cpu_s: phasesCpu,
   ...(previousS === null ? {} : { previous_full_s: Math.round(previousS * 10) / 10, previous_ref: values.compare, speedup_vs_previous: Math.round((previousS / full.seconds) * 100) / 100 }),
   incremental_ms_p50: Math.round(p50 * 10) / 10,
   incremental_ms_p99: Math.round(pct(0.99) * 10) / 10,

@@ -22,11 +22,11 @@ export const QUICK_SCALE = 0.05
  * Headers of a signed-in admin (created on first use as `bench_admin`): the session cookie and its
  * CSRF token, the way a browser sends them. Staff routes (tiles, cells, nearest, writes) need them.
  */
-export async function benchAuth(url: string): Promise<{ cookie: string; 'x-csrf-token': string }> {
+export async function benchAuth(url: string, username = 'bench_admin'): Promise<{ cookie: string; 'x-csrf-token': string }> {
   const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
   try {
-    let user = await db('app_user').where({ username: 'bench_admin' }).first('id')
-    if (!user) user = (await db.transaction((trx) => createUser(trx, { username: 'bench_admin', role: 'admin' }, null))).user
+    let user = await db('app_user').where({ username }).first('id')
+    if (!user) user = (await db.transaction((trx) => createUser(trx, { username, role: 'admin' }, null))).user
     const session = await createSession(db, user.id)
     return { cookie: `${SESSION_COOKIE}=${session.token}`, 'x-csrf-token': session.csrfToken }
   } finally {

@@ -14,6 +14,8 @@ import * as m012 from './migrations/012_road_network'
 import * as m013 from './migrations/013_register_unknowns'
 import * as m014 from './migrations/014_region_mapping'
 import * as m015 from './migrations/015_publication_draft'
+import * as m016 from './migrations/016_accountable_duties'
+import * as m017 from './migrations/017_scenario'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -37,6 +39,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '013_register_unknowns': m013,
   '014_region_mapping': m014,
   '015_publication_draft': m015,
+  '016_accountable_duties': m016,
+  '017_scenario': m017,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

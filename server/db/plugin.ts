@@ -7,7 +7,7 @@ import { migrateLatest } from './migrate'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The knex instance (with knex-postgis) over the pooled `pg` driver: every write, and reads that must see them. */
+    /** The knex instance over the pooled `pg` driver: every write, and reads that must see them. */
     db: Knex
     /**
      * The handle for lag-tolerant reads (tiles, cell and region explanations): a second pool on the

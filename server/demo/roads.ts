@@ -5,7 +5,7 @@
  * two in the city. A few local streets are missing or one-way. Straight-line and travel-time
  * rankings differ wherever the nearest team is on the other bank. Deterministic (its own seed).
  */
-import type { Knex } from 'knex'
+import type { Db } from '../db/db'
 import { Random } from '../domain/random'
 import type { RoadClass } from '../domain/roads'
 import { bumpNetworkVersion, insertRoads, type RoadWrite } from '../modules/roads/network'
@@ -83,7 +83,7 @@ export function demoRoads(): RoadWrite[] {
 }
 
 /** Stores the demo network (in the caller's transaction) and bumps the network version. */
-export async function loadDemoRoads(trx: Knex | Knex.Transaction): Promise<number> {
+export async function loadDemoRoads(trx: Db): Promise<number> {
   const stored = await insertRoads(trx, demoRoads())
   await bumpNetworkVersion(trx)
   return stored

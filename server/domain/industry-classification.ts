@@ -8,8 +8,8 @@
  * The table lists every section (门类 A–T) and every division (大类 01–97) of the standard, as the
  * standard lists them, plus the groups and classes (中类/小类) whose mapping differs from their
  * division's (fireworks, fuel retail, dangerous-goods storage). A code is looked up by its longest
- * listed prefix, so `C2614`, `2614`, `C26` and `26` all find 化学原料和化学制品制造业. A deployment can
- * replace the table (INDUSTRY_TABLE, see server/modules/transfer/industry-table.ts).
+ * listed prefix, so `C2614`, `2614`, `C26` and `26` all find 化学原料和化学制品制造业. The table is not
+ * configurable at run time: to change a mapping, edit the rows below and the table's `version`.
  */
 
 /** One row of the classification table. */

@@ -3,7 +3,7 @@
  * violations: open → rectified → verified, or rectified → open again when verification fails.
  * Pure: callers lock the record, ask for the step and store the result.
  */
-import { invalid } from './errors'
+import { AppError, invalid } from './errors'
 
 export type RectificationStatus = 'open' | 'rectified' | 'verified'
 export type RectificationAction = 'rectify' | 'verify' | 'reopen'
@@ -54,15 +54,36 @@ export function refusalMessage(noun: string, id: number | string, refusal: { cur
   return `${noun} ${id} is ${refusal.current}; only ${article} ${refusal.required} ${noun} can be ${refusal.done}`
 }
 
-/** Names compared for "a different person": trimmed and case-insensitive. */
+/** Names compared for "a different person" on rows from before accounts (no user id): trimmed and case-insensitive. */
 export function samePerson(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase()
 }
 
-/** A rectification is verified by someone other than whoever reported the finding; `invalid('verifiedBy')` otherwise. */
-export function checkVerifier(noun: string, reportedBy: string, verifiedBy: string): void {
-  if (samePerson(reportedBy, verifiedBy)) {
-    throw invalid('verifiedBy', `must differ from the reporter (${reportedBy}): a ${noun} is verified by someone else`)
+/** An account as the separation of duties sees it: its user id and its display name. */
+export interface Actor {
+  id: number
+  name: string
+}
+
+/** Who reported and who rectified a finding: accounts (null on rows from before accounts, which keep the name only). */
+export interface FindingDuties {
+  reportedBy: string
+  reportedByUserId: number | null
+  rectifiedByUserId: number | null
+}
+
+/**
+ * Separation of duties (docs/security.md "Duties"): a rectification is verified by an account other
+ * than the one that reported the finding and the one that recorded its rectification, compared by
+ * user id. A row reported before accounts were recorded has only the reporter's name: it is compared
+ * with the verifier's name. Refused with 403 `separation_of_duties`.
+ */
+export function checkVerifier(noun: string, finding: FindingDuties, verifier: Actor): void {
+  const reporter = finding.reportedByUserId !== null ? finding.reportedByUserId === verifier.id : samePerson(finding.reportedBy, verifier.name)
+  const duty = reporter ? 'reported' : finding.rectifiedByUserId !== null && finding.rectifiedByUserId === verifier.id ? 'rectified' : null
+  if (duty) {
+    const message = `you ${duty} this ${noun}: it is verified by another account`
+    throw new AppError(403, 'separation_of_duties', message, [{ field: 'verifiedBy', message, userId: verifier.id }])
   }
 }
 

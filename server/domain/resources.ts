@@ -111,42 +111,49 @@ export interface ResourceInput {
   expertField?: string | null
 }
 
+/** A kind-specific problem: the field, the English message, and a stable code and its values for a page. */
+export interface ResourceProblem extends ErrorDetail {
+  field: string
+  code: string
+  params?: Record<string, string | number | string[]>
+}
+
 /**
  * Kind-specific rules the JSON schema cannot say clearly: required fields per kind, fields that do
  * not apply to the kind, a rescue team's capabilities, an expert's contact, duplicate capabilities
  * or depot items. Returns every problem, each naming its field (`capabilities[2]`, `items[1].item`).
  */
-export function resourceProblems(input: ResourceInput): ErrorDetail[] {
-  const problems: ErrorDetail[] = []
+export function resourceProblems(input: ResourceInput): ResourceProblem[] {
+  const problems: ResourceProblem[] = []
   const kind = input.kind
   const required = KIND_REQUIRED_FIELDS[kind]
   for (const field of KIND_SPECIFIC_FIELDS) {
     const value = input[field]
     const present = value !== undefined && value !== null
     if (required.includes(field) && !present) {
-      problems.push({ field, message: `is required for a ${kind}` })
+      problems.push({ field, message: `is required for a ${kind}`, code: 'resource_field_required', params: { kind } })
     } else if (!required.includes(field) && present) {
       const owner = RESOURCE_KINDS.filter((k) => KIND_REQUIRED_FIELDS[k].includes(field))
-      problems.push({ field, message: `applies only to ${owner.join(', ')}, not to a ${kind}` })
+      problems.push({ field, message: `applies only to ${owner.join(', ')}, not to a ${kind}`, code: 'resource_field_not_applicable', params: { kind, owners: owner } })
     }
   }
   const capabilities = input.capabilities ?? []
   capabilities.forEach((c, i) => {
-    if (!isCapability(c)) problems.push({ field: `capabilities[${i}]`, message: `unknown capability "${c}"; one of ${CAPABILITIES.join(', ')}` })
-    else if (capabilities.indexOf(c) !== i) problems.push({ field: `capabilities[${i}]`, message: `repeats "${c}"` })
+    if (!isCapability(c)) problems.push({ field: `capabilities[${i}]`, message: `unknown capability "${c}"; one of ${CAPABILITIES.join(', ')}`, code: 'capability_unknown', params: { text: c } })
+    else if (capabilities.indexOf(c) !== i) problems.push({ field: `capabilities[${i}]`, message: `repeats "${c}"`, code: 'capability_repeated', params: { text: c } })
   })
   if (kind === 'rescue_team' && capabilities.length === 0) {
-    problems.push({ field: 'capabilities', message: 'a rescue team needs at least one capability' })
+    problems.push({ field: 'capabilities', message: 'a rescue team needs at least one capability', code: 'team_needs_capability' })
   }
   if (kind === 'expert' && !input.contact && !input.dutyPhone) {
-    problems.push({ field: 'contact', message: 'an expert needs a contact or a duty phone' })
+    problems.push({ field: 'contact', message: 'an expert needs a contact or a duty phone', code: 'expert_needs_contact' })
   }
   if (kind === 'depot' && input.items) {
-    if (input.items.length === 0) problems.push({ field: 'items', message: 'a depot needs at least one stock item' })
+    if (input.items.length === 0) problems.push({ field: 'items', message: 'a depot needs at least one stock item', code: 'depot_needs_items' })
     const seen = new Set<string>()
     input.items.forEach((it, i) => {
       const key = `${it.item.trim()}\u0000${it.unit.trim()}`
-      if (seen.has(key)) problems.push({ field: `items[${i}].item`, message: `repeats "${it.item}" in ${it.unit}` })
+      if (seen.has(key)) problems.push({ field: `items[${i}].item`, message: `repeats "${it.item}" in ${it.unit}`, code: 'depot_item_repeated', params: { item: it.item, unit: it.unit } })
       seen.add(key)
     })
   }

@@ -138,6 +138,39 @@ export interface RuleSet {
     /** Days after which an unanswered public report shows as overdue, calendar days. */
     deadlineDays: number
   }
+  /** Priority of areas for safety projects (docs/ranking.md, added in rule version 2026.3). */
+  ranking: RankingRules
+}
+
+/** The parts of an area's priority score, in the order they are shown (docs/ranking.md). */
+export const PRIORITY_PARTS = ['riskLevel', 'riskScore', 'exposure', 'coverageGap', 'responseDistance', 'overdue', 'openHiddenDangers'] as const
+export type PriorityPart = (typeof PRIORITY_PARTS)[number]
+
+/** How the priority score of an area is computed from its inputs (docs/ranking.md). */
+export interface RankingRules {
+  /** Points a part gives at its full input; the default weights add up to 100. */
+  weights: Record<PriorityPart, number>
+  /** The input at which a part is full (its points stop growing there). */
+  full: {
+    /** Cell score points (docs/domain.md §4.3): 300 = three red sources at full weight. */
+    riskScore: number
+    /** Residents within 500 m of the area's major hazard installations, persons. */
+    population: number
+    /** Mean distance from the area's risk cells to the nearest capable team, metres. */
+    responseM: number
+    /** Overdue rectifications (hidden dangers and violations open past their deadline). */
+    overdue: number
+    /** Open hidden dangers (not yet rectified). */
+    openHiddenDangers: number
+  }
+  coverage: {
+    /** The capability a team must have to count (docs/domain.md §6). */
+    capability: string
+    /** Cells at this level or above are the risk area whose coverage counts (3 = orange and red). */
+    minLevel: RiskLevel
+    /** A risk cell whose nearest capable team is farther than this is a coverage gap, metres. */
+    thresholdM: number
+  }
 }
 
 /** Every hazard class of GB 18218-2018 table 4 (J = acute toxicity, W = other physical/health hazards). */
@@ -172,11 +205,12 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The defaults of docs/domain.md §3–§5 (rule version 2026.2: regions graded from the shares of their
- * area, docs/region-grading.md). Frozen: copy with `structuredClone` to vary it.
+ * The defaults of docs/domain.md §3–§5 (rule version 2026.3: regions graded from the shares of their
+ * area, docs/region-grading.md, since 2026.2; the priority ranking of areas, docs/ranking.md, since
+ * 2026.3). Frozen: copy with `structuredClone` to vary it.
  */
 export const DEFAULT_RULES: RuleSet = deepFreeze<RuleSet>({
-  version: '2026.2',
+  version: '2026.3',
   majorHazard: {
     identificationThreshold: 1,
     alphaBands: [
@@ -268,11 +302,17 @@ export const DEFAULT_RULES: RuleSet = deepFreeze<RuleSet>({
     blacklistRaise: 1,
   },
   publicReport: { deadlineDays: 15 },
+  ranking: {
+    weights: { riskLevel: 25, riskScore: 15, exposure: 15, coverageGap: 10, responseDistance: 10, overdue: 15, openHiddenDangers: 10 },
+    full: { riskScore: 300, population: 5000, responseM: 15000, overdue: 5, openHiddenDangers: 10 },
+    coverage: { capability: 'hazmat', minLevel: 3, thresholdM: 5000 },
+  },
 })
 
 /**
- * Rule version 2026.1, the first: identical to 2026.2 except that a region took its highest cell
- * level (就高). Kept so that what publications made under it meant stays stated in code.
+ * Rule version 2026.1, the first: identical to 2026.2 (today's rules without the ranking of 2026.3)
+ * except that a region took its highest cell level (就高). Kept so that what publications made under
+ * it meant stays stated in code.
  */
 export const RULES_2026_1: RuleSet = deepFreeze<RuleSet>({
   ...structuredClone(DEFAULT_RULES),

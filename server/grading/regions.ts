@@ -1,9 +1,9 @@
 import type { Knex } from 'knex'
+import type { Db } from '../db/db'
 import { regionLevel } from '../domain/region-level'
 import type { RuleSet } from '../domain/rules'
 import { bumpDataVersion, jsonRows, lockGrading, pgArray } from './repository'
 
-type Db = Knex | Knex.Transaction
 
 export interface RegionRef {
   kind: 'division' | 'mgmt_grid'

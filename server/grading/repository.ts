@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Knex } from 'knex'
+import type { Db } from '../db/db'
 import type { MultiPolygon, Polygon } from 'geojson'
 import { from as copyFrom } from 'pg-copy-streams'
 import { isEmbedded } from '../db/knex'
@@ -13,7 +14,6 @@ import type { Level } from '../domain/levels'
 import type { RuleSet } from '../domain/rules'
 import type { EnterpriseRecords } from './sources'
 
-type Db = Knex | Knex.Transaction
 
 /** A PostgreSQL array literal of ids or H3 strings (digits and hex letters only, so nothing to quote). */
 export function pgArray(values: Iterable<string | number>): string {

@@ -2,7 +2,7 @@
  * Impact zones on the H3 grid (docs/domain.md §4.1–4.2): which analysis cells a source influences, and
  * how far each cell is from it. Pure functions over h3-js; distances in geodesic metres.
  */
-import { cellToBoundary, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js'
+import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js'
 import type { MultiPolygon, Polygon } from 'geojson'
 import { WGS84_A, WGS84_F } from '../domain/geo'
 
@@ -42,27 +42,50 @@ function distanceToSegment(a: [number, number], b: [number, number]): number {
   return Math.hypot(a[0] + t * dx, a[1] + t * dy)
 }
 
-/**
- * Cell boundaries ([lon, lat] vertices) already computed. A full regrade asks for the same few
- * thousand cells hundreds of thousands of times (neighbouring sources share cells), and the
- * boundary is the costly part of a distance; the cache is cleared when it grows past its bound.
- */
-const boundaries = new Map<string, number[][]>()
-const BOUNDARY_CACHE_MAX = 250_000
-
-function cellBoundary(h3: string): number[][] {
-  let ring = boundaries.get(h3)
-  if (!ring) {
-    if (boundaries.size >= BOUNDARY_CACHE_MAX) boundaries.clear()
-    ring = cellToBoundary(h3, true)
-    boundaries.set(h3, ring)
-  }
-  return ring
+/** A cell, its boundary ([lon, lat] vertices), its centre, and its farthest vertex from the centre, metres. */
+interface CellShape {
+  h3: string
+  ring: number[][]
+  lon: number
+  lat: number
+  circumradiusM: number
 }
 
-/** Geodesic distance from a point to an H3 cell: 0 inside, else to its nearest edge, metres. */
-export function distanceToCellM(lon: number, lat: number, h3: string): number {
-  const ring = cellBoundary(h3).map(([x, y]) => toLocal(lon, lat, x!, y!))
+/**
+ * Cell shapes and grid disks (by origin cell and ring count) already computed. A full regrade asks
+ * for the same cells and disks hundreds of thousands of times (the sources of one enterprise,
+ * neighbouring enterprises); both caches are cleared when they grow past their bound.
+ */
+const shapes = new Map<string, CellShape>()
+const disks = new Map<string, CellShape[]>()
+const CACHE_MAX = 250_000
+
+function cellShape(h3: string): CellShape {
+  let shape = shapes.get(h3)
+  if (!shape) {
+    if (shapes.size >= CACHE_MAX) shapes.clear()
+    const ring = cellToBoundary(h3, true)
+    const [lat, lon] = cellToLatLng(h3)
+    const circumradiusM = Math.max(...ring.map(([x, y]) => Math.hypot(...toLocal(lon, lat, x!, y!))))
+    shape = { h3, ring, lon, lat, circumradiusM }
+    shapes.set(h3, shape)
+  }
+  return shape
+}
+
+function diskShapes(origin: string, k: number): CellShape[] {
+  const key = `${origin}/${k}`
+  let disk = disks.get(key)
+  if (!disk) {
+    if (disks.size >= CACHE_MAX / 10) disks.clear()
+    disk = gridDisk(origin, k).map(cellShape)
+    disks.set(key, disk)
+  }
+  return disk
+}
+
+function distanceToShapeM(lon: number, lat: number, shape: CellShape): number {
+  const ring = shape.ring.map(([x, y]) => toLocal(lon, lat, x!, y!))
   let inside = false
   let best = Infinity
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -74,15 +97,33 @@ export function distanceToCellM(lon: number, lat: number, h3: string): number {
   return inside ? 0 : best
 }
 
+/** Geodesic distance from a point to an H3 cell: 0 inside, else to its nearest edge, metres. */
+export function distanceToCellM(lon: number, lat: number, h3: string): number {
+  return distanceToShapeM(lon, lat, cellShape(h3))
+}
+
 /** Analysis cells whose nearest point lies within `radiusM` of the point source, with their distances. */
 export function pointZoneCells(lon: number, lat: number, radiusM: number, res: number): CellDistance[] {
   const origin = latLngToCell(lat, lon, res)
   // Hexagon inradius is ≈ 0.866·edge; one ring more than the radius needs guards against distortion.
   const k = Math.ceil(radiusM / (getHexagonEdgeLengthAvg(res, 'm') * 0.8)) + 1
+  // Most cells of the disk lie certainly beyond the radius: their centre is farther than the radius
+  // plus the cell's circumradius (triangle inequality). That one distance, in the source's local
+  // scale with a margin of 1 % and 1 m for the two projections, skips the exact one.
+  const { mPerRadLat, mPerRadLonAtEquatorOfCos } = localScale(lat)
+  const kx = RAD * mPerRadLonAtEquatorOfCos * Math.cos(lat * RAD)
+  const ky = RAD * mPerRadLat
   const cells: CellDistance[] = []
-  for (const h3 of gridDisk(origin, k)) {
-    const distanceM = h3 === origin ? 0 : distanceToCellM(lon, lat, h3)
-    if (distanceM <= radiusM) cells.push({ h3, distanceM })
+  for (const shape of diskShapes(origin, k)) {
+    if (shape.h3 === origin) {
+      cells.push({ h3: origin, distanceM: 0 })
+      continue
+    }
+    const dx = (shape.lon - lon) * kx
+    const dy = (shape.lat - lat) * ky
+    if (Math.sqrt(dx * dx + dy * dy) - shape.circumradiusM * 1.01 - 1 > radiusM) continue
+    const distanceM = distanceToShapeM(lon, lat, shape)
+    if (distanceM <= radiusM) cells.push({ h3: shape.h3, distanceM })
   }
   return cells
 }

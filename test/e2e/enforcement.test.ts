@@ -59,6 +59,12 @@ describe('enforcement history and coverage gaps', () => {
     const tier = panel.locator('.supervision-tier')
     expect(await tier.getAttribute('data-tier')).toBe(target!.tier)
     expect(await tier.textContent()).toContain(zhCN.tiers[target!.tier])
+    // The supervision block is shown once: its terms are not repeated in the registration list above it.
+    const terms = await panel.locator('dt').allTextContents()
+    for (const term of [zhCN.panel.tier, zhCN.panel.industryDepartment, zhCN.panel.specialistDepartments, zhCN.panel.responsiblePerson]) {
+      expect(terms.filter((t) => t === term), term).toHaveLength(1)
+    }
+    expect(await panel.locator('.supervision-section').count()).toBe(1)
     // Overdue findings are highlighted, with their deadlines.
     expect(await panel.locator('.finding-overdue').count()).toBeGreaterThan(0)
     expect(await panel.locator('.credit-badge').getAttribute('data-status')).toBe(history.creditStatus)

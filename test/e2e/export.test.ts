@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
-import { CELL_FILL_OPACITY, LEVEL_COLORS, RISK_LEVELS, blendOver } from '../../web/src/map/levels'
+import { CELL_FILL_OPACITY, LEVEL_COLORS, MARKER_COLORS, RISK_LEVELS, blendOver, hexToRgb } from '../../web/src/map/levels'
 import { BASEMAP_COLORS } from '../../web/src/map/style'
 import { HEADER_HEIGHT } from '../../web/src/export/layout'
 import { localDate } from '../../web/src/ui/format'
@@ -34,7 +34,7 @@ interface PictureReading {
 }
 
 /** Decodes a PNG in the page and counts colours in its bands (rows given in CSS pixels × ratio). */
-async function readPicture(page: Page, png: Buffer, bands: { headerEnd: number; mapEnd: number }): Promise<PictureReading> {
+async function readPicture(page: Page, png: Buffer, bands: { headerEnd: number; mapEnd: number }, colors: Record<string, [number, number, number]> = LEVEL_RGB): Promise<PictureReading> {
   return page.evaluate(
     async ({ base64, colors, demo, headerEnd, mapEnd }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
@@ -63,7 +63,7 @@ async function readPicture(page: Page, png: Buffer, bands: { headerEnd: number; 
       }
       return { width: canvas.width, height: canvas.height, legend, map, demo: demoPixels }
     },
-    { base64: png.toString('base64'), colors: LEVEL_RGB, demo: DEMO_RGB, ...bands },
+    { base64: png.toString('base64'), colors, demo: DEMO_RGB, ...bands },
   )
 }
 
@@ -130,6 +130,33 @@ describe('the map export control', () => {
     // The map is back at its own pixel ratio, and nothing went wrong on the page.
     expect(await page.evaluate(() => window.__riskmap!.map.getPixelRatio())).toBe(mapSize.pixelRatio)
     expect(await page.locator('.map-export').getAttribute('data-state')).toBe('done')
+    guard.assertClean()
+  })
+
+  it('puts the point symbols drawn in the view into the legend (resources, overdue rectifications)', async () => {
+    const { page, guard } = session
+    // The city centre at zoom 13 with every point layer on: enterprises, major hazards, resources, overdue.
+    const [lon, lat] = [123.43, 41.8]
+    await page.goto('about:blank')
+    await page.goto(`${baseUrl}/#map=13/${lat}/${lon}&layers=cells,regions,enterprises,major_hazards,resources,overdue`)
+    await waitUntilReady(page)
+    await waitForMapIdle(page)
+    const drawn = await page.evaluate(() => {
+      const map = window.__riskmap!.map
+      const count = (layers: string[]) => map.queryRenderedFeatures({ layers }).length
+      return { hazards: count(['major-hazard-icons']), resources: count(['resource-icons']), overdue: count(['overdue-hidden-danger-icons', 'overdue-violation-icons']) }
+    })
+    const height = await page.evaluate(() => window.__riskmap!.map.getContainer().clientHeight)
+    const picture = await exportPicture(page, 1)
+    const symbols = {
+      resource: hexToRgb(MARKER_COLORS.resource),
+      overdue: hexToRgb(MARKER_COLORS.overdue),
+    }
+    const reading = await readPicture(page, picture.png, { headerEnd: HEADER_HEIGHT, mapEnd: HEADER_HEIGHT + height }, symbols)
+    // Each symbol drawn on the map has its marker in the legend (a 16–18 px marker: dozens of pixels of its colour).
+    if (drawn.resources > 0) expect(reading.legend.resource, 'resource marker in the legend').toBeGreaterThan(30)
+    if (drawn.overdue > 0) expect(reading.legend.overdue, 'overdue marker in the legend').toBeGreaterThan(30)
+    expect(drawn.resources + drawn.overdue, 'resource or overdue symbols in the view').toBeGreaterThan(0)
     guard.assertClean()
   })
 })

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
+import iconv from 'iconv-lite'
+import { wgs84ToGcj02 } from '../../server/domain/coords'
+import { geodesicDistanceM } from '../../server/domain/geo'
 import { buildUscc } from '../../server/domain/uscc'
 import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
 import { en } from '../../web/src/i18n/en'
@@ -88,8 +91,8 @@ describe('the upload page', () => {
     await page.locator('.import-view').waitFor({ state: 'visible' })
     expect(await page.locator('.import-title').textContent()).toBe(zhCN.importer.title)
     const options = (select: string) => page.locator(`.import-view ${select} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
-    expect(await options('.import-kind')).toEqual(['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids'])
-    expect(await options('.import-format')).toEqual(['', 'csv', 'xlsx', 'geojson', 'shapefile'])
+    expect(await options('.import-kind')).toEqual(['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads'])
+    expect(await options('.import-format')).toEqual(['', 'csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'])
     expect(await options('.import-crs')).toEqual(['wgs84', 'cgcs2000', 'gcj02', 'bd09'])
     expect(await options('.import-mode')).toEqual(['all', 'valid'])
     expect(await page.locator('.import-mode').inputValue()).toBe('all')
@@ -134,6 +137,7 @@ describe('the upload page', () => {
     expect(await stat(page, 'created')).toBe('2')
     expect(await stat(page, 'updated')).toBe('0')
     expect(await stat(page, 'regrade')).toMatch(/企业 2 家/)
+    expect(await stat(page, 'regrade')).not.toMatch(/[A-Za-z]/) // the regrade's mode in Chinese too
     // After a real import the map reads its TileJSON again (the new data version).
     await tileJson
     expect(await page.locator('.import-confirm').isDisabled()).toBe(true)
@@ -149,6 +153,46 @@ describe('the upload page', () => {
     }
     await waitForMapIdle(page)
     await page.screenshot({ path: (fs.mkdirSync(resultsDir, { recursive: true }), path.join(resultsDir, 'import-done.png')) })
+  })
+
+  // A market-regulation register as a city safety office holds it (issue 19): GBK, only 企业名称,
+  // 统一社会信用代码, 行业 (GB/T 4754 name or code), 经度/纬度 in GCJ-02 and 所在地.
+  it('imports a GBK register with six columns, GCJ-02 coordinates and GB/T 4754 industries, each enterprise with its departments', async () => {
+    const { page } = session
+    const register = [
+      { name: `登记册化工${stamp}`, uscc: usccOf(6), industry: '化学原料和化学制品制造业', lon: 123.4301, lat: 41.8003, at: '沈阳市和平区示例路6号', expected: 'hazardous_chemicals' },
+      { name: `登记册百货${stamp}`, uscc: usccOf(7), industry: 'F52', lon: 123.4322, lat: 41.7991, at: '沈阳市和平区示例路7号', expected: 'retail' },
+    ]
+    const lines = ['企业名称,统一社会信用代码,行业,经度,纬度,所在地']
+    for (const e of register) {
+      const [lon, lat] = wgs84ToGcj02(e.lon, e.lat)
+      lines.push([e.name, e.uscc, e.industry, lon.toFixed(7), lat.toFixed(7), e.at].join(','))
+    }
+    const gbk = iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk')
+    await page.locator('.import-kind').selectOption('enterprises')
+    await page.locator('.import-crs').selectOption('gcj02')
+    await page.locator('.import-file').setInputFiles({ name: '市场主体登记.csv', mimeType: 'text/csv', buffer: gbk })
+    await page.locator('.import-check').click()
+    await page.locator('.import-report[data-state="checked"]').waitFor()
+    expect(await stat(page, 'encoding')).toBe('gbk')
+    expect(await stat(page, 'rows')).toBe('2')
+    expect(await stat(page, 'valid')).toBe('2')
+    expect(await errorRows(page)).toEqual([])
+    await page.locator('.import-confirm').click()
+    await page.locator('.import-report[data-state="done"]').waitFor()
+    expect(await stat(page, 'created')).toBe('2')
+
+    const rows = await app.db('enterprise').whereIn('uscc', register.map((e) => e.uscc))
+      .select('uscc', 'name', 'industry', 'scale', 'affiliation', 'address', 'industry_department_id', app.db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    expect(rows).toHaveLength(2)
+    for (const e of register) {
+      const row = rows.find((r) => r.uscc === e.uscc)
+      // The name read from GBK, the industry mapped, the unknown left unknown, the position back in WGS 84.
+      expect(row).toMatchObject({ name: e.name, industry: e.expected, scale: null, affiliation: null, address: e.at })
+      expect(row.industry_department_id, `${e.name} has its industry department`).not.toBeNull()
+      expect(geodesicDistanceM(Number(row.lon), Number(row.lat), e.lon, e.lat), e.name).toBeLessThan(1)
+    }
+    await page.locator('.import-crs').selectOption('wgs84') // as the next case expects
   })
 
   it('lists the invalid rows of a bad CSV by row and column, and refuses to import it (all or nothing)', async () => {
@@ -168,11 +212,11 @@ describe('the upload page', () => {
       const errors = await errorRows(page)
       const uscc = errors.find((e) => e.row === '1')
       expect(uscc).toMatchObject({ row: '1', line: '2', column: '统一社会信用代码', value: BAD_USCC })
-      expect(uscc!.reason).toMatch(/unified social credit code/)
+      expect(uscc!.reason).toMatch(/^统一社会信用代码无效：校验码应为 [0-9A-Z]，实为 [0-9A-Z]$/)
       const swapped = errors.find((e) => e.row === '2')
       expect(swapped).toMatchObject({ row: '2', line: '3' })
       expect(['经度', '纬度']).toContain(swapped!.column)
-      expect(swapped!.reason).toMatch(/swapped/)
+      expect(swapped!.reason).toMatch(/^经纬度似乎填反了/)
       expect(errors.filter((e) => e.row === '3')).toEqual([])
       return errors
     }
@@ -182,7 +226,7 @@ describe('the upload page', () => {
     await page.locator('.import-confirm').click()
     await page.locator('.import-report[data-state="rejected"]').waitFor()
     expect(await page.locator('.import-report-title').textContent()).toBe(zhCN.importer.rejectedTitle)
-    expect(await page.locator('.import-message').textContent()).toMatch(/2 of 3 rows are invalid/)
+    expect(await page.locator('.import-message').textContent()).toBe(zhCN.importer.rejectedMessage)
     await checkErrors()
     expect(await storedCount([BAD_USCC, SWAPPED_USCC, BAD_VALID.uscc])).toBe(0)
     await page.screenshot({ path: path.join(resultsDir, 'import-rejected.png') })
@@ -195,6 +239,10 @@ describe('the upload page', () => {
     expect(await page.locator('.import-title').textContent()).toBe(en.importer.title)
     expect(await page.locator('.import-report-title').textContent()).toBe(en.importer.rejectedTitle)
     expect(await page.locator('.import-errors th').allTextContents()).toEqual(['Row', 'Line', 'Column', 'Value', 'Reason'])
+    // The reasons too, worded again from their codes.
+    const reasons = (await errorRows(page)).map((e) => e.reason)
+    expect(reasons[0]).toMatch(/^invalid unified social credit code: check character expected [0-9A-Z], got [0-9A-Z]$/)
+    expect(reasons[1]).toMatch(/^looks like latitude and longitude are swapped/)
     await page.locator('.import-close').click()
     expect(await page.locator('.import-view').isVisible()).toBe(false)
   })

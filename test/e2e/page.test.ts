@@ -111,7 +111,7 @@ describe('the first page', () => {
     expect(view.east).toBeGreaterThan(123.6)
     expect(view.east - view.west).toBeLessThan(6)
 
-    const countyCount = (await app.inject('/api/divisions?rank=county')).json().features.length as number
+    const countyCount = (await app.inject('/api/divisions?rank=county&boundary=true')).json().features.length as number
     expect(countyCount).toBeGreaterThan(0)
     expect(view.counties).toBe(countyCount)
     // Labels are placed (drawn with local fonts: see the no-glyph-request test below).

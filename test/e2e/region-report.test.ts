@@ -71,6 +71,9 @@ describe('the region report page', () => {
 
     // Changes, resources and enforcement figures.
     expect(Number(await stat(report, 'raised'))).toBe(api.changes.raised)
+    // The demo's first grading is reported as such, not as raised levels.
+    expect(Number(await stat(report, 'firstGraded'))).toBe(api.changes.firstGraded)
+    expect(api.changes.firstGraded).toBeGreaterThan(0)
     expect(await report.locator('.report-changes tbody tr').count()).toBe(api.changes.recent.length)
     for (const kind of api.resources.byKind) {
       const cells = await report.locator(`.report-resources tbody tr[data-kind="${kind.kind}"] td`).allTextContents()

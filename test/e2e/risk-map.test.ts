@@ -14,6 +14,7 @@ import { BASEMAP_COLORS, DIVISION_LABEL_LAYERS } from '../../web/src/map/style'
 import { en } from '../../web/src/i18n/en'
 import { zhCN } from '../../web/src/i18n/zh-CN'
 import type { CellDetail, ChangesResponse, RegionDetail } from '../../web/src/api/types'
+import { shortCellRef } from '../../web/src/panels/cell'
 
 // The 红橙黄蓝 risk map in a real Chromium against the real app and the graded demo database: the
 // cells in their level colours where the data puts them, the hatched stale class, a click on a red
@@ -246,7 +247,14 @@ describe('the risk map', () => {
     const panel = page.locator(`.panel[data-selection="cell:${h3}"][data-state="shown"]`)
     await panel.waitFor()
 
-    expect(await panel.locator('.panel-title').textContent()).toBe(h3)
+    // A human title: the township (or county) the cell lies in and a short reference, the full H3
+    // index below it, never translated.
+    const place = cell.place.township ?? cell.place.county
+    expect(place, `${h3} lies in a division`).not.toBeNull()
+    expect(await panel.locator('.panel-title').textContent()).toBe(`${zhCN.cell.placeTitle(place!.name)}${shortCellRef(h3)}`)
+    expect(await panel.locator('.panel-title .cell-ref').getAttribute('translate')).toBe('no')
+    expect(await panel.locator('.cell-h3').textContent()).toBe(h3)
+    expect(await panel.locator('.cell-h3').getAttribute('translate')).toBe('no')
     expect(await panel.locator('.panel-kind').textContent()).toBe(zhCN.cell.title)
     expect(await panel.locator('.level-chip').getAttribute('data-level')).toBe('4')
     expect(await panel.locator('.cell-explanation').textContent()).toBe(cell.explanationZh)

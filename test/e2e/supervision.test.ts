@@ -181,13 +181,14 @@ describe('the double-random plans tab', () => {
     expect(await page.inputValue('#plan-divisionPrefix')).toBe(county)
     await page.fill('#plan-periodStart', '2026-01-01')
     await page.fill('#plan-periodEnd', '2026-11-30')
-    await page.fill('#plan-seed', `e2e-${run}`)
+    // No seed: the service draws one from a cryptographic source (a seed is only an admin's replay of a recorded one).
     await page.click('.plan-form .sv-submit')
     await page.waitForSelector('.plan-detail[data-plan-id]:not([hidden])')
 
     const planId = Number(await page.getAttribute('.plan-detail', 'data-plan-id'))
     const stored = (await app.inject(`/api/inspection-plans/${planId}`)).json() as PlanWithInspections
-    expect(stored).toMatchObject({ departmentId: staffed.id, divisionPrefix: county, periodStart: '2026-01-01', periodEnd: '2026-11-30', seed: `e2e-${run}` })
+    expect(stored).toMatchObject({ departmentId: staffed.id, divisionPrefix: county, periodStart: '2026-01-01', periodEnd: '2026-11-30', seedSource: 'generated' })
+    expect(stored.seed).toMatch(/^[0-9a-f]{24}$/)
     expect(stored.inspections.length).toBeGreaterThan(0)
     const shown = await page.$$eval('.plan-inspections tbody tr', (trs) =>
       trs.map((tr) => ({
@@ -212,7 +213,7 @@ describe('the double-random plans tab', () => {
   it("shows the API's refusals next to the field they name, and stores nothing", async () => {
     const { page, guard } = session
     await openPlans(page)
-    const body = { departmentId: understaffed.id, divisionPrefix: county, periodStart: '2026-01-01', periodEnd: '2026-11-30', seed: `e2e-small-${run}` }
+    const body = { departmentId: understaffed.id, divisionPrefix: county, periodStart: '2026-01-01', periodEnd: '2026-11-30' }
     const refusal = await app.inject({ method: 'POST', url: '/api/inspection-plans', payload: body })
     expect(refusal.statusCode, refusal.body).toBe(409)
     const expected = refusal.json().error.details[0] as { field: string; message: string }
@@ -222,7 +223,6 @@ describe('the double-random plans tab', () => {
     expect(await page.inputValue('#plan-divisionPrefix')).toBe(county)
     await page.fill('#plan-periodStart', body.periodStart)
     await page.fill('#plan-periodEnd', body.periodEnd)
-    await page.fill('#plan-seed', body.seed)
     await page.click('.plan-form .sv-submit')
     const error = page.locator('.sv-field-error[data-field="departmentId"]')
     await error.waitFor({ state: 'visible' })

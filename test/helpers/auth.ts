@@ -40,6 +40,33 @@ export async function testUser(db: Knex, role: Role): Promise<SessionUser> {
   }
 }
 
+/**
+ * Another account than the role's test account (for separation of duties): `username` with `role`
+ * and, for an inspector or grid worker, the scope given (created on first use).
+ */
+export async function otherUser(db: Knex, username: string, role: Role, scope: { departmentId?: number; divisionPrefix?: string; mgmtGridId?: number } = {}): Promise<SessionUser> {
+  passwordHash ??= hashPassword(TEST_PASSWORD)
+  await db('app_user')
+    .insert({
+      username, display_name: `Test ${username}`, role, password_hash: await passwordHash,
+      department_id: scope.departmentId ?? null, division_prefix: scope.divisionPrefix ?? null, mgmt_grid_id: scope.mgmtGridId ?? null,
+    })
+    .onConflict('username')
+    .ignore()
+  const row = await db('app_user').where({ username }).first()
+  return {
+    id: row.id, username, displayName: row.display_name, role,
+    departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+  }
+}
+
+/** Signs `otherUser(...)` in; the session's headers go on single `app.inject` calls. */
+export async function signInOther(app: FastifyInstance, username: string, role: Role, scope: Parameters<typeof otherUser>[3] = {}): Promise<TestSession> {
+  const user = await otherUser(app.db, username, role, scope)
+  const { token, csrfToken } = await createSession(app.db, user.id)
+  return { user, token, csrfToken, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrfToken } }
+}
+
 export interface TestSession {
   user: SessionUser
   token: string

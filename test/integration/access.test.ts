@@ -141,7 +141,7 @@ describe('jurisdiction', () => {
     const headers = headersOf('inspector')
     const before = Number((await app.db('hidden_danger').count<{ count: string }[]>('* as count'))[0]!.count)
     const body = (enterpriseId: number) => ({
-      enterpriseId, description: '消防通道堵塞 (access test)', isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01', reportedBy: '检查员',
+      enterpriseId, description: '消防通道堵塞 (access test)', isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01',
     })
     const denied = await app.inject({ method: 'POST', url: '/api/hidden-dangers', headers, payload: body(outside.id) })
     expect(denied.statusCode).toBe(403)
@@ -158,7 +158,7 @@ describe('jurisdiction', () => {
       .first('id')
     if (outsideDanger) {
       expect((await app.inject({ url: `/api/hidden-dangers/${outsideDanger.id}`, headers })).statusCode).toBe(403)
-      const verify = await app.inject({ method: 'POST', url: `/api/hidden-dangers/${outsideDanger.id}/rectify`, headers, payload: { rectifiedBy: '整改人', rectification: '已清理通道' } })
+      const verify = await app.inject({ method: 'POST', url: `/api/hidden-dangers/${outsideDanger.id}/rectify`, headers, payload: { rectification: '已清理通道' } })
       expect(verify.statusCode).toBe(403)
     }
   })
@@ -242,9 +242,26 @@ describe('sign-in, sessions and CSRF', () => {
   })
 })
 
-describe('behind a load balancer (TRUST_PROXY)', () => {
+describe('behind a load balancer (TRUST_PROXY hops)', () => {
+  it('takes the address the trusted hops appended, never one a client put at the left of X-Forwarded-For', async () => {
+    const one = await buildTestApp({ TRUST_PROXY: '1' }, { as: null })
+    const two = await buildTestApp({ TRUST_PROXY: '2' }, { as: null })
+    const none = await buildTestApp({}, { as: null })
+    try {
+      for (const app of [one, two, none]) app.get('/api/test-ip', { config: { access: 'public' } }, async (request) => ({ ip: request.ip }))
+      const ip = async (app: typeof one, xff: string) => (await app.inject({ url: '/api/test-ip', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': xff } })).json().ip
+      // The client forged 1.2.3.4; the balancer appended the address it saw (198.51.100.7).
+      expect(await ip(one, '1.2.3.4, 198.51.100.7')).toBe('198.51.100.7')
+      // Two proxies: the outer one appended the visitor, the inner one the outer proxy.
+      expect(await ip(two, '1.2.3.4, 198.51.100.7, 10.0.0.2')).toBe('198.51.100.7')
+      expect(await ip(none, '1.2.3.4, 198.51.100.7')).toBe('10.0.0.1')
+    } finally {
+      await Promise.all([one.close(), two.close(), none.close()])
+    }
+  })
+
   it('limits sign-in per visitor address from X-Forwarded-For, not per balancer', async () => {
-    const proxied = await buildTestApp({ TRUST_PROXY: 'true' }, { as: null })
+    const proxied = await buildTestApp({ TRUST_PROXY: '1' }, { as: null })
     try {
       const user = await testUser(proxied.db, 'commander')
       const attempt = (forwardedFor: string, password: string) =>

@@ -125,7 +125,42 @@ describe('GET /api/divisions', () => {
     const body = res.json()
     const codes = body.features.map((f: { properties: { code: string } }) => f.properties.code)
     expect(codes).toEqual(expect.arrayContaining(['210102', '210106', '210112', '210181']))
-    expect(body.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'MultiPolygon')).toBe(true)
+    // REGION_CODE defaults to 210100: only Shenyang's county-level units, all with a boundary.
+    expect(codes.every((c: string) => c.startsWith('2101'))).toBe(true)
+    expect(body.features.every((f: { geometry: { type: string }; properties: { boundary: boolean } }) => f.geometry.type === 'MultiPolygon' && f.properties.boundary)).toBe(true)
+  })
+
+  it('lists every county-level unit of Liaoning with REGION_CODE=210000, those without a boundary as such', async () => {
+    const liaoning = await buildTestApp({ REGION_CODE: '210000' })
+    try {
+      const body = (await liaoning.inject('/api/divisions?rank=county')).json()
+      type F = { geometry: { type: string } | null; properties: { code: string; name: string; boundary: boolean; parentCode: string } }
+      const features = body.features as F[]
+      // GB/T 2260 (data/gbt2260-21.json): Liaoning has 100 county-level units in 14 cities.
+      expect(features).toHaveLength(100)
+      expect(new Set(features.map((f) => f.properties.parentCode)).size).toBe(14)
+      const stored = (await liaoning.db('division').where('rank', 'county').pluck('code')) as string[]
+      for (const f of features) {
+        expect(f.properties.boundary).toBe(stored.includes(f.properties.code))
+        if (!f.properties.boundary) expect(f.geometry).toBeNull()
+      }
+      const dalian = features.find((f) => f.properties.code === '210202')!
+      expect(dalian.properties).toMatchObject({ name: '中山区', boundary: false, parentCode: '210200' })
+      const without = (await liaoning.inject('/api/divisions?rank=county&boundary=false')).json().features as F[]
+      expect(without.length).toBe(100 - stored.filter((c) => c.startsWith('21')).length)
+      expect(without.every((f) => !f.properties.boundary)).toBe(true)
+      const withOnly = (await liaoning.inject('/api/divisions?rank=county&boundary=true')).json().features as F[]
+      expect(withOnly.map((f) => f.properties.code).sort()).toEqual([...stored].sort())
+      const one = await liaoning.inject('/api/divisions/210202')
+      expect(one.statusCode).toBe(200)
+      expect(one.json().properties).toMatchObject({ name: '中山区', boundary: false, enterprises: 0 })
+      expect(one.json().properties.children).toBeGreaterThan(0)
+      const cities = (await liaoning.inject('/api/divisions?rank=city')).json().features as F[]
+      expect(cities.map((f) => f.properties.name)).toContain('葫芦岛市')
+      expect(cities).toHaveLength(14)
+    } finally {
+      await liaoning.close()
+    }
   })
 
   it('returns one division with counts, 404 for an unknown code, 400 for a malformed one', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { cellToParent, getResolution } from 'h3-js'
 import { buildTestApp } from '../helpers/app'
-import { MAX_OFFSET } from '../../server/bounds'
+import { MAX_OFFSET } from '../../server/http/bounds'
 import { MAX_K } from '../../server/modules/resources/nearest'
 import { MIN_PYRAMID_RES } from '../../server/grading/engine'
 

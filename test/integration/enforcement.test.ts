@@ -5,6 +5,7 @@ import { gridDisk, latLngToCell } from 'h3-js'
 import { buildUscc } from '../../server/domain/uscc'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { buildTestApp } from '../helpers/app'
+import { signInOther, testUser, type TestSession } from '../helpers/auth'
 
 // Enforcement on the shared graded demo database: inspections and what they find, the rectification
 // loop of violations, penalties, credit status, overdue rectifications, double-random plans and an
@@ -30,6 +31,9 @@ let r: Inspector[]
 let inactive: Inspector
 let otherDept: { id: number; name: string }
 let other: Inspector[]
+/** `app.inject` acts as the test admin; its user id, and a second account (an inspector of 康平县 in `dept`) that verifies what the admin reported. */
+let adminId: number
+let verifier: TestSession
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>
@@ -64,6 +68,8 @@ beforeAll(async () => {
   ;[inactive] = await addInspectors(dept.id, ['执法六'], false)
   otherDept = await createDepartment('执法测试住建局', ['construction'])
   other = await addInspectors(otherDept.id, ['住建一', '住建二'])
+  adminId = (await testUser(db, 'admin')).id
+  verifier = await signInOther(app, `test_verifier_${run}`, 'inspector', { departmentId: dept.id, divisionPrefix: COUNTY })
 })
 afterAll(async () => {
   await app?.close()
@@ -115,6 +121,13 @@ function expectInvalid(res: Response, field: string, message: RegExp) {
   expect(detail.message).toMatch(message)
 }
 
+function expectSeparation(res: Response, field: string, message: RegExp) {
+  expect(res.statusCode, res.body).toBe(403)
+  const { error } = res.json()
+  expect(error.code).toBe('separation_of_duties')
+  expect(error.details[0]).toMatchObject({ field, message: expect.stringMatching(message) })
+}
+
 function expectConflict(res: Response, message: RegExp, detail: Record<string, unknown>) {
   expect(res.statusCode, res.body).toBe(409)
   const { error } = res.json()
@@ -127,7 +140,7 @@ const inspect = (enterpriseId: number, extra: Record<string, unknown> = {}) =>
   send('POST', '/api/inspections', { enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', ...extra })
 
 async function violation(enterpriseId: number, extra: Record<string, unknown> = {}) {
-  const res = await send('POST', '/api/violations', { enterpriseId, description: '未按规定对从业人员进行安全生产教育和培训', foundAt: today, deadline: inAMonth, reportedBy: r[0]!.name, ...extra })
+  const res = await send('POST', '/api/violations', { enterpriseId, description: '未按规定对从业人员进行安全生产教育和培训', foundAt: today, deadline: inAMonth, ...extra })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
@@ -147,17 +160,18 @@ describe('inspections', () => {
       enterpriseId: id, inspectedAt: today, status: 'recorded', result: 'violations_found', planId: null, violations: 1, hiddenDangers: 1,
       inspectors: [{ id: r[0]!.id, name: '执法一', departmentId: dept.id }, { id: r[1]!.id, name: '执法二' }],
     })
-    expect(violations).toEqual([expect.objectContaining({ inspectionId: inspection.id, status: 'open', foundAt: today, deadline: inAMonth, reportedBy: '执法一', overdue: false })])
-    expect(hiddenDangers).toEqual([expect.objectContaining({ inspectionId: inspection.id, isMajor: true, status: 'open', reportedBy: '执法一', lon: spot.lon, lat: spot.lat })])
+    // The account that recorded the inspection reported what it found (not a name from the body).
+    expect(violations).toEqual([expect.objectContaining({ inspectionId: inspection.id, status: 'open', foundAt: today, deadline: inAMonth, reportedBy: 'Test admin', reportedByUserId: adminId, overdue: false })])
+    expect(hiddenDangers).toEqual([expect.objectContaining({ inspectionId: inspection.id, isMajor: true, status: 'open', reportedBy: 'Test admin', reportedByUserId: adminId, lon: spot.lon, lat: spot.lat })])
     expect(regrade.changedCells).toBeGreaterThan(0)
     expect(await enterpriseLevel(id)).toBe(4)
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
 
     const dangerId = hiddenDangers[0].id
-    expect((await send('POST', `/api/hidden-dangers/${dangerId}/rectify`, { rectifiedBy: '企业安全员', rectification: '加装报警装置并联网' })).statusCode).toBe(200)
+    expect((await send('POST', `/api/hidden-dangers/${dangerId}/rectify`, { rectification: '加装报警装置并联网' })).statusCode).toBe(200)
     expect(await enterpriseLevel(id)).toBe(4)
-    expectInvalid(await send('POST', `/api/hidden-dangers/${dangerId}/verify`, { verifiedBy: '执法一' }), 'verifiedBy', /must differ from the reporter/)
-    const verified = await send('POST', `/api/hidden-dangers/${dangerId}/verify`, { verifiedBy: '执法二' })
+    expectSeparation(await send('POST', `/api/hidden-dangers/${dangerId}/verify`, {}), 'verifiedBy', /you reported this hidden danger/)
+    const verified = await app.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/verify`, payload: {}, headers: verifier.headers })
     expect(verified.statusCode, verified.body).toBe(200)
     expect(await enterpriseLevel(id)).toBe(1) // manufacturing, nothing else reported: blue
     expect(await levelAt(spot.lon, spot.lat)).toBe(1)
@@ -191,9 +205,10 @@ describe('inspections', () => {
 
 describe('violations: open → rectified → verified', () => {
   const transition = (id: number, verb: string, payload: object) => send('POST', `/api/violations/${id}/${verb}`, payload)
-  const rectify = (id: number) => transition(id, 'rectify', { rectifiedBy: '企业安全员', rectification: '补充培训并建立档案' })
-  const verify = (id: number, verifiedBy = '执法二') => transition(id, 'verify', { verifiedBy })
-  const reopen = (id: number) => transition(id, 'reopen', { by: '执法二', reason: '培训档案不全' })
+  const rectify = (id: number, as?: TestSession) => app.inject({ method: 'POST', url: `/api/violations/${id}/rectify`, payload: { rectification: '补充培训并建立档案' }, ...(as ? { headers: as.headers } : {}) })
+  /** Verified by the second account unless `as` is null (the test admin, who reported it). */
+  const verify = (id: number, as: TestSession | null = verifier) => app.inject({ method: 'POST', url: `/api/violations/${id}/verify`, payload: {}, ...(as ? { headers: as.headers } : {}) })
+  const reopen = (id: number) => transition(id, 'reopen', { reason: '培训档案不全' })
   const refused = (res: Response, id: number, current: string, message: string) =>
     expectConflict(res, new RegExp(`^violation ${id} is ${current}; ${message}$`), { field: 'status', current })
 
@@ -210,9 +225,9 @@ describe('violations: open → rectified → verified', () => {
 
     expect((await reopen(id)).json()).toMatchObject({ status: 'open', rectifiedAt: null })
     expect((await rectify(id)).statusCode).toBe(200)
-    expectInvalid(await verify(id, ' 执法一 '), 'verifiedBy', /must differ from the reporter \(执法一\): a violation is verified by someone else/)
+    expectSeparation(await verify(id, null), 'verifiedBy', /you reported this violation: it is verified by another account/)
     expect((await send('GET', `/api/violations/${id}`)).json().status).toBe('rectified')
-    expect((await verify(id)).json()).toMatchObject({ status: 'verified', verifiedBy: '执法二', verifiedAt: expect.any(String) })
+    expect((await verify(id)).json()).toMatchObject({ status: 'verified', verifiedBy: `Test test_verifier_${run}`, verifiedByUserId: verifier.user.id, verifiedAt: expect.any(String) })
 
     refused(await rectify(id), id, 'verified', 'only an open violation can be rectified')
     refused(await verify(id), id, 'verified', 'only a rectified violation can be verified')
@@ -221,8 +236,26 @@ describe('violations: open → rectified → verified', () => {
 
     const trail = await auditTrail('violation', id)
     expect(trail.map((a) => a.action)).toEqual(['created', 'rectified', 'reopened', 'rectified', 'verified'])
-    expect(trail[1]).toMatchObject({ before: { status: 'open' }, after: { status: 'rectified', rectifiedBy: '企业安全员', rectification: '补充培训并建立档案' } })
-    expect(trail[2]).toMatchObject({ before: { status: 'rectified' }, after: { status: 'open', reopenedBy: '执法二', reopenReason: '培训档案不全' } })
+    expect(trail[1]).toMatchObject({ before: { status: 'open' }, after: { status: 'rectified', rectifiedBy: 'Test admin', rectifiedByUserId: adminId, rectification: '补充培训并建立档案' } })
+    expect(trail[2]).toMatchObject({ before: { status: 'rectified' }, after: { status: 'open', reopenedBy: 'Test admin', reopenedByUserId: adminId, reopenReason: '培训档案不全' } })
+  })
+
+  it('separates duties by account, not by name: neither the reporter nor the rectifier verifies; body names are refused; the database refuses it too', async () => {
+    const { id } = await violation(await createEnterprise())
+    expectInvalid(await transition(id, 'rectify', { rectification: 'x', rectifiedBy: '别人' }), 'rectifiedBy', /unknown property/)
+    expect((await rectify(id, verifier)).statusCode).toBe(200) // the second account records the rectification
+    expectSeparation(await verify(id, verifier), 'verifiedBy', /you rectified this violation/)
+    expectSeparation(await verify(id, null), 'verifiedBy', /you reported this violation/)
+    expectInvalid(await transition(id, 'verify', { verifiedBy: '执法二' }), 'verifiedBy', /unknown property/)
+    const third = await signInOther(app, `test_third_${run}`, 'admin')
+    expect((await verify(id, third)).json()).toMatchObject({ status: 'verified', reportedByUserId: adminId, rectifiedByUserId: verifier.user.id, verifiedByUserId: third.user.id })
+
+    // The same rule as a CHECK: no write path can store a verifier who reported or rectified.
+    const [row] = await db('violation').insert({ enterprise_id: (await violation(await createEnterprise())).enterpriseId, description: 'x', found_at: today, deadline: inAMonth, status: 'open', reported_by: 'x', reported_by_user_id: adminId }).returning('id')
+    await expect(db('violation').where({ id: row.id }).update({ status: 'verified', rectified_at: db.fn.now(), verified_at: db.fn.now(), verified_by: 'x', verified_by_user_id: adminId })).rejects.toThrow(/violation_verifier_differs/)
+    const danger = await send('POST', '/api/hidden-dangers', { enterpriseId: await createEnterprise(), description: '检查表', isMajor: false, foundAt: today, deadline: inAMonth })
+    expect(danger.json()).toMatchObject({ reportedByUserId: adminId })
+    await expect(db('hidden_danger').where({ id: danger.json().id }).update({ verified_by_user_id: adminId })).rejects.toThrow(/hidden_danger_verifier_differs/)
   })
 
   it('lets only one of two concurrent transitions succeed (row lock)', async () => {
@@ -306,7 +339,7 @@ describe('overdue rectifications', () => {
     const id = await createEnterprise()
     const late = await violation(id, { foundAt: '2024-01-02', deadline: '2024-02-01' })
     await violation(id)
-    const danger = await send('POST', '/api/hidden-dangers', { enterpriseId: id, description: '消防设施损坏未修复', isMajor: false, foundAt: '2024-03-01', deadline: '2024-03-31', reportedBy: '执法一' })
+    const danger = await send('POST', '/api/hidden-dangers', { enterpriseId: id, description: '消防设施损坏未修复', isMajor: false, foundAt: '2024-03-01', deadline: '2024-03-31' })
     expect(danger.statusCode).toBe(201)
 
     const res = await send('GET', `/api/enforcement/overdue?division=${township}&limit=5000`)
@@ -335,7 +368,7 @@ describe('overdue rectifications', () => {
     const history = (await send('GET', `/api/enterprises/${id}/enforcement`)).json()
     expect(history).toMatchObject({ enterpriseId: id, overdue: { hiddenDangers: 1, violations: 1, oldestDeadline: '2024-02-01' }, open: { hiddenDangers: 1, violations: 2 } })
 
-    await send('POST', `/api/violations/${late.id}/rectify`, { rectifiedBy: '企业', rectification: '已整改' })
+    await send('POST', `/api/violations/${late.id}/rectify`, { rectification: '已整改' })
     expect((await send('GET', `/api/enterprises/${id}`)).json().properties.overdueItems).toEqual({ hiddenDangers: 1, violations: 0 })
     expectInvalid(await send('GET', '/api/enforcement/overdue?kind=penalty'), 'kind', /allowed values/)
   })
@@ -404,10 +437,14 @@ describe('double-random inspection plans', () => {
   })
 
   it('draws by level, two inspectors from the active roster, never those of the previous inspection, and stores the plan', async () => {
-    const res = await propose({ seed: `plan-${run}` })
+    const res = await propose()
     expect(res.statusCode, res.body).toBe(201)
     const plan = res.json()
-    expect(plan).toMatchObject({ departmentId: planDept.id, divisionPrefix: township, ...quarter, seed: `plan-${run}`, ruleVersion: DEFAULT_RULES.version, status: 'draft', publishedAt: null })
+    expect(plan).toMatchObject({
+      departmentId: planDept.id, divisionPrefix: township, ...quarter, ruleVersion: DEFAULT_RULES.version, status: 'draft', publishedAt: null,
+      createdBy: 'Test admin', createdByUserId: adminId, seedSource: 'generated',
+    })
+    expect(plan.seed).toMatch(/^[0-9a-f]{24}$/)
     const byEnterprise = new Map<number, Array<{ plannedFor: string; inspectedAt: null; inspectors: Inspector[] }>>()
     for (const i of plan.inspections) byEnterprise.set(i.enterpriseId, [...(byEnterprise.get(i.enterpriseId) ?? []), i])
     // Red 4/yr over a quarter: exactly one each; a blacklisted orange is sampled as red.
@@ -433,11 +470,13 @@ describe('double-random inspection plans', () => {
     expect(stored).toHaveLength(plan.inspections.length)
     expect(stored.every((s) => s.inspected_at === null)).toBe(true)
     const [audit] = await auditTrail('inspection_plan', plan.id)
-    expect(audit).toMatchObject({ action: 'created', after: { seed: `plan-${run}`, draw: { rules: { version: DEFAULT_RULES.version, inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } } })
+    expect(audit).toMatchObject({ action: 'created', after: { seed: plan.seed, draw: { rules: { version: DEFAULT_RULES.version, inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } } })
     expect(audit.after.draw.inputs.enterprises.map((e: { id: number }) => e.id)).toEqual([...red, orange, blacklistedOrange, ...blue].sort((a, b) => a - b))
 
     // A second plan sees the first one's planned inspections as the previous ones: no inspector twice running.
-    const next = (await propose({ seed: `plan-${run}` })).json()
+    // (The admin replays the first plan's recorded seed.)
+    const next = (await propose({ seed: plan.seed })).json()
+    expect(next).toMatchObject({ seed: plan.seed, seedSource: 'replayed' })
     for (const i of next.inspections) {
       const before = byEnterprise.get(i.enterpriseId)?.at(-1)
       if (!before) continue
@@ -486,12 +525,15 @@ describe('double-random inspection plans', () => {
   it('publishes a plan, then its results once every planned inspection is recorded — each step refused (409) out of order', async () => {
     const plan = (await propose({ periodStart: '2027-04-01', periodEnd: '2027-06-30' })).json()
     expect(plan.inspections.length).toBeGreaterThan(0)
-    const publish = () => send('POST', `/api/inspection-plans/${plan.id}/publish`)
+    // The test admin drew it; another account publishes it.
+    const approver = await signInOther(app, `test_plan_approver_${run}`, 'admin')
+    const publish = (as: TestSession | null = approver) => app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, ...(as ? { headers: as.headers } : {}) })
     const publishResults = () => send('POST', `/api/inspection-plans/${plan.id}/publish-results`)
 
     expectConflict(await publishResults(), /is a draft; publish the plan before its results/, { field: 'status', current: 'draft' })
+    expectSeparation(await publish(null), 'id', new RegExp(`you drew inspection plan ${plan.id}: it is published by another account`))
     const published = await publish()
-    expect(published.json()).toMatchObject({ status: 'published', publishedAt: expect.any(String), resultsPublishedAt: null })
+    expect(published.json()).toMatchObject({ status: 'published', publishedAt: expect.any(String), resultsPublishedAt: null, createdByUserId: adminId, publishedByUserId: approver.user.id })
     expectConflict(await publish(), /is already published/, { current: 'published' })
     expectConflict(await publishResults(), new RegExp(`has ${plan.inspections.length} planned inspection\\(s\\) without a recorded result`), { current: 'published' })
 
@@ -505,8 +547,8 @@ describe('double-random inspection plans', () => {
     }
     const first = plan.inspections[0]
     expectConflict(await send('POST', `/api/inspections/${first.id}/result`, { inspectedAt: today, result: 'compliant' }), /is already recorded/, { field: 'status', current: 'recorded' })
-    // The first inspector of the draw reported the violation.
-    expect((await db('violation').where({ inspection_id: first.id }).first('reported_by')).reported_by).toBe(first.inspectors[0].name)
+    // The account that recorded the result reported the violation.
+    expect(await db('violation').where({ inspection_id: first.id }).first('reported_by', 'reported_by_user_id')).toEqual({ reported_by: 'Test admin', reported_by_user_id: adminId })
 
     const results = await publishResults()
     expect(results.statusCode, results.body).toBe(200)
@@ -514,6 +556,35 @@ describe('double-random inspection plans', () => {
     expectConflict(await publishResults(), /results are already published/, { current: 'results_published' })
     expect((await auditTrail('inspection_plan', plan.id)).map((a) => a.action)).toEqual(['created', 'published', 'results_published'])
     expect((await send('GET', `/api/inspection-plans?departmentId=${planDept.id}&status=results_published`)).json().items.map((p: { id: number }) => p.id)).toEqual([plan.id])
+  })
+
+  it("keeps an inspector to their own department and jurisdiction, takes no seed from them, and lets another account publish what they drew", async () => {
+    const inspector = await signInOther(app, `test_plan_inspector_${run}`, 'inspector', { departmentId: planDept.id, divisionPrefix: COUNTY })
+    const draw = (body: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/inspection-plans', payload: { departmentId: planDept.id, divisionPrefix: township, periodStart: '2027-07-01', periodEnd: '2027-09-30', ...body }, headers: inspector.headers })
+    const plans = async () => Number((await db('inspection_plan').where({ department_id: planDept.id }).count<{ n: string }[]>('* as n'))[0]!.n)
+    const before = await plans()
+    const refused = (res: Response, code: string, field: string, message: RegExp) => {
+      expect(res.statusCode, res.body).toBe(403)
+      expect(res.json().error).toMatchObject({ code, details: [{ field, message: expect.stringMatching(message) }] })
+    }
+    refused(await draw({ departmentId: otherDept.id }), 'out_of_jurisdiction', 'departmentId', new RegExp(`your own department \\(${planDept.id}\\), not department ${otherDept.id}`))
+    refused(await draw({ divisionPrefix: '210102' }), 'out_of_jurisdiction', 'divisionPrefix', /210102 is outside your jurisdiction \(210123\)/)
+    refused(await draw({ seed: 'chosen-by-me' }), 'forbidden', 'seed', /only an admin may replay a recorded seed/)
+    expect(await plans()).toBe(before)
+
+    const drawn = await draw({})
+    expect(drawn.statusCode, drawn.body).toBe(201)
+    const plan = drawn.json()
+    expect(plan).toMatchObject({ createdBy: `Test test_plan_inspector_${run}`, createdByUserId: inspector.user.id, seedSource: 'generated' })
+    const own = await app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, headers: inspector.headers })
+    expectSeparation(own, 'id', /you drew inspection plan/)
+    expect(await db('inspection_plan').where({ id: plan.id }).first('published_at')).toEqual({ published_at: null })
+    // An inspector of another department cannot publish it either; the admin can.
+    const stranger = await signInOther(app, `test_plan_stranger_${run}`, 'inspector', { departmentId: otherDept.id, divisionPrefix: COUNTY })
+    expect((await app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, headers: stranger.headers })).json().error.code).toBe('out_of_jurisdiction')
+    expect((await send('POST', `/api/inspection-plans/${plan.id}/publish`)).json()).toMatchObject({ status: 'published', publishedByUserId: adminId })
+    await expect(db('inspection_plan').where({ id: plan.id }).update({ published_by_user_id: inspector.user.id })).rejects.toThrow(/inspection_plan_four_eyes/)
   })
 
   it.each([
@@ -526,6 +597,8 @@ describe('double-random inspection plans', () => {
     ['a division where it supervises nothing', () => ({ divisionPrefix: `${COUNTY}999` }), 'divisionPrefix', /supervises no enterprise under/],
     ['a malformed division prefix', () => ({ divisionPrefix: '2101x' }), 'divisionPrefix', /pattern/],
     ['an unknown property', () => ({ frequency: 2 }), 'frequency', /unknown property/],
+    ['an author in the body (the author is the session)', () => ({ createdBy: '张三' }), 'createdBy', /unknown property/],
+    ['a seed no plan has (an admin only replays a recorded one)', () => ({ seed: `never-drawn-${run}` }), 'seed', /not the seed of a recorded plan/],
   ])('refuses %s (400 naming the field) and stores nothing', async (_name, change, field, message) => {
     const plans = async () => Number((await db('inspection_plan').where({ department_id: planDept.id }).count<{ n: string }[]>('* as n'))[0]!.n)
     const before = await plans()
@@ -573,8 +646,8 @@ describe('bad input → 400 naming the field, nothing written', () => {
     ['an unknown result', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'fine' }), 'result', /allowed values/],
     ['an unknown plan', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', planId: 999_999_999 }), 'planId', /no inspection plan/],
     ['an unknown enterprise', '/api/inspections', () => ({ enterpriseId: 999_999_999, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant' }), 'enterpriseId', /no enterprise with id 999999999/],
-    ['a violation deadline before the finding', '/api/violations', () => ({ enterpriseId, description: 'x', foundAt: '2026-05-02', deadline: '2026-05-01', reportedBy: '执法一' }), 'deadline', /2026-05-01 is before foundAt 2026-05-02/],
-    ['a violation of another enterprise\'s inspection', '/api/violations', () => ({ enterpriseId: otherEnterprise, inspectionId: 999_999_999, description: 'x', foundAt: today, deadline: inAMonth, reportedBy: '执法一' }), 'inspectionId', /no inspection/],
+    ['a violation deadline before the finding', '/api/violations', () => ({ enterpriseId, description: 'x', foundAt: '2026-05-02', deadline: '2026-05-01' }), 'deadline', /2026-05-01 is before foundAt 2026-05-02/],
+    ['a violation of another enterprise\'s inspection', '/api/violations', () => ({ enterpriseId: otherEnterprise, inspectionId: 999_999_999, description: 'x', foundAt: today, deadline: inAMonth }), 'inspectionId', /no inspection/],
     ['a negative penalty', '/api/penalties', () => ({ enterpriseId, decisionNo: `负数-${run}`, amountYuan: -100, decidedAt: today }), 'amountYuan', />= 0/],
     ['a penalty for another enterprise\'s violation', '/api/penalties', () => ({ enterpriseId, violationId: otherViolation, decisionNo: `他人-${run}`, amountYuan: 100, decidedAt: today }), 'violationId', /is of enterprise/],
     ['a penalty decided before the violation was found', '/api/penalties', () => ({ enterpriseId: otherEnterprise, violationId: otherViolation, decisionNo: `早于-${run}`, amountYuan: 100, decidedAt: '2020-01-01' }), 'decidedAt', /before violation \d+ was found/],

@@ -11,6 +11,7 @@ import { migrateLatest } from '../../server/db/migrate'
 import { loadDemo } from '../../server/demo/load'
 import { fullRegrade } from '../../server/grading/engine'
 import { openXlsx } from '../../server/modules/transfer/xlsx-reader'
+import { openZip } from '../../server/modules/transfer/zip'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 import { injectSignedIn } from '../helpers/auth'
 
@@ -136,6 +137,52 @@ describe('export', () => {
     } finally {
       await reader.close()
     }
+  })
+})
+
+describe('formulas and the audit', () => {
+  it('guards a formula in CSV with an apostrophe, and writes it to XLSX as a typed string that reads back exactly', async () => {
+    const formula = '\t=HYPERLINK("http://example.invalid","点击")'
+    const [row] = await src.db('enterprise').orderBy('id').limit(1).select('id', 'name', 'uscc')
+    await src.db('enterprise').where({ id: row.id }).update({ name: formula })
+    try {
+      const csv = await src.inject(`/api/export/enterprises.csv?lang=en`)
+      const line = csvRecords(csv.body).find((l) => l.startsWith(`${row.uscc},`))!
+      expect(line.split(',').slice(1, 2).join()).toBe(`"'\t=HYPERLINK(""http://example.invalid""`)
+
+      const res = await src.inject('/api/export/enterprises.xlsx?lang=en')
+      const file = path.join(tmp, 'formula.xlsx')
+      await fs.writeFile(file, res.rawPayload)
+      const zip = await openZip(file)
+      const sheet = await zip.text('xl/worksheets/sheet1.xml')
+      zip.close()
+      expect(sheet).not.toMatch(/<f[ >]/) // no cell is a formula
+      expect(sheet).toContain(`t="inlineStr"><is><t xml:space="preserve">\t=HYPERLINK(&quot;http://example.invalid&quot;,&quot;点击&quot;)</t>`)
+      const reader = await openXlsx(file)
+      try {
+        let name: unknown
+        for await (const record of reader.records) if (record.values.uscc === row.uscc) name = record.values.name
+        expect(name).toBe(formula) // the text itself, no apostrophe shown as data
+      } finally {
+        await reader.close()
+      }
+    } finally {
+      await src.db('enterprise').where({ id: row.id }).update({ name: row.name })
+    }
+  })
+
+  it('audits every export with the account, the file, its filters and the rows sent', async () => {
+    const last = Number((await src.db('audit_log').max('id as id').first())?.id ?? 0)
+    const res = await src.inject('/api/export/resources.csv?lang=en&minLevel=0')
+    expect(res.statusCode).toBe(200)
+    const sent = csvRecords(res.body).length
+    let audit: { action: string; entity: string; username: string; after: Record<string, unknown> } | undefined
+    for (let i = 0; i < 50 && !audit; i++) {
+      audit = await src.db('audit_log').where({ action: 'exported', entity: 'resources' }).where('id', '>', last).orderBy('id', 'desc').first('action', 'entity', 'username', 'after')
+      if (!audit) await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(audit).toMatchObject({ username: 'test_admin', after: { layer: 'resources', format: 'csv', rows: sent, outcome: 'sent', filters: { minLevel: 0, lang: 'en' } } })
+    expect(audit!.after.file).toMatch(/^resources-\d{8}\.csv$/)
   })
 })
 

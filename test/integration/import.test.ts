@@ -16,6 +16,7 @@ import { geodesicDistanceM } from '../../server/domain/geo'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { buildUscc } from '../../server/domain/uscc'
 import { AppError } from '../../server/errors'
+import { createUser } from '../../server/modules/auth/users'
 import { runImport } from '../../server/modules/transfer/import'
 import { FIXTURES, GBK_ENTERPRISES, GCJ_ENTERPRISES, GK_AREAS, USCC } from '../fixtures/make-fixtures'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
@@ -35,6 +36,16 @@ async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   for (const t of TABLES) out[t] = Number((await db(t).count<{ count: string }[]>('* as count'))[0]!.count)
   return out
+}
+
+/**
+ * Nothing stored but the import's own audit row (docs/security.md "Imports and exports"): every table as
+ * before, and one audit row more saying who, which kind and file, and the outcome.
+ */
+async function expectOnlyAudited(before: Record<string, number>, after: Record<string, unknown>): Promise<void> {
+  expect(await counts()).toEqual({ ...before, audit_log: before.audit_log! + 1 })
+  const audit = await db('audit_log').orderBy('id', 'desc').first('action', 'username', 'after')
+  expect(audit).toMatchObject({ action: 'import_not_stored', after })
 }
 
 function post(url: string, payload: Buffer | string, contentType = 'application/octet-stream') {
@@ -135,6 +146,22 @@ describe('importing enterprises', () => {
     expect(after.enterprise).toBe(before.enterprise)
   })
 
+  it('audits every existing enterprise it renames or moves with its before and after, and the import itself with the account', async () => {
+    const uscc = buildUscc('91210102MA0T00021')
+    const header = '企业名称,统一社会信用代码,经度,纬度,行业,规模,隶属关系'
+    expect((await post('/api/import/enterprises', `${header}\n原名企业（测试）,${uscc},123.42,41.79,其他,小型,乡镇\n`)).json()).toMatchObject({ created: 1 })
+    const old = await db('enterprise').where({ uscc }).first('id', 'name', db.raw('ST_X(geom) AS lon'))
+    const res = await post('/api/import/enterprises', `${header}\n改名企业（测试）,${uscc},123.45,41.81,其他,小型,乡镇\n`)
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ rows: 1, updated: 1, stored: true })
+    const [change, summary] = await db('audit_log').orderBy('id', 'desc').limit(2).select('action', 'entity', 'entity_id', 'username', 'before', 'after').then((r) => r.reverse())
+    expect(change).toMatchObject({
+      action: 'updated_by_import', entity: 'enterprise', entity_id: String(old.id), username: 'test_admin',
+      before: { id: Number(old.id), name: old.name, lon: old.lon }, after: { id: Number(old.id), name: '改名企业（测试）', lon: 123.45, lat: 41.81 },
+    })
+    expect(summary).toMatchObject({ action: 'imported', entity: 'enterprises', username: 'test_admin', after: { outcome: 'stored', rows: 1, updated: 1, created: 0 } })
+  })
+
   it('reads an XLSX with Chinese headers, shared strings and date cells, through multipart with a mapping', async () => {
     const form = multipart([
       { name: 'mapping', value: fixture('enterprises-xlsx-mapping.json') },
@@ -170,7 +197,8 @@ describe('importing enterprises', () => {
     const res = await post('/api/import/enterprises?dryRun=true', csv)
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ dryRun: true, stored: false, rows: 1, valid: 1, created: 1 })
-    expect(await counts()).toEqual(before)
+    await expectOnlyAudited(before, { kind: 'enterprises', dryRun: true, outcome: 'dry_run', rows: 1, valid: 1, invalid: 0, created: 0 })
+    expect((await db('audit_log').orderBy('id', 'desc').first('username')).username).toBe('test_admin')
   })
 })
 
@@ -188,7 +216,7 @@ describe('regrading what an import touched', () => {
     expect((await db('enterprise').whereIn('uscc', [buildUscc('91210102MA0T00011')]).first('level')).level).toBe(1)
     expect((await counts()).audit_log).toBe(audits + 1)
     const audit = await db('audit_log').orderBy('id', 'desc').first('action', 'entity', 'after')
-    expect(audit).toMatchObject({ action: 'imported', entity: 'enterprises', after: { rows: 3, created: 3, format: 'csv' } })
+    expect(audit).toMatchObject({ action: 'imported', entity: 'enterprises', after: { kind: 'enterprises', outcome: 'stored', rows: 3, created: 3, format: 'csv' } })
   })
 })
 
@@ -232,7 +260,7 @@ describe('bad input: a clear report and nothing stored', () => {
     const before = await counts()
     const res = await post(url, body)
     expect(res.statusCode, res.body).toBe(status)
-    expect(await counts()).toEqual(before)
+    await expectOnlyAudited(before, { kind: url.split('/api/import/')[1]!.split('?')[0], outcome: status === 422 ? 'rejected' : 'failed' })
     return res.json().error as { code: string; message: string; details: Array<Record<string, unknown>> }
   }
 
@@ -240,7 +268,7 @@ describe('bad input: a clear report and nothing stored', () => {
     const error = await refused('/api/import/enterprises', fixture('bad-encoding.csv'), 400)
     expect(error.code).toBe('invalid_file')
     expect(error.message).toMatch(/neither UTF-8 nor GBK/)
-    expect(error.details[0]).toMatchObject({ field: 'file', reason: 'encoding' })
+    expect(error.details[0]).toMatchObject({ field: 'file', reason: 'encoding', code: 'encoding_unknown', params: {} })
   })
 
   it('binary garbage', async () => {
@@ -251,7 +279,7 @@ describe('bad input: a clear report and nothing stored', () => {
   it('a missing required column', async () => {
     const error = await refused('/api/import/enterprises', fixture('bad-missing-column.csv'), 400)
     expect(error.message).toMatch(/missing required column.*统一社会信用代码 \(uscc\)/)
-    expect(error.details).toEqual([expect.objectContaining({ field: '统一社会信用代码', column: '统一社会信用代码', message: 'required column is missing' })])
+    expect(error.details).toEqual([expect.objectContaining({ field: '统一社会信用代码', column: '统一社会信用代码', message: 'required column is missing', code: 'column_missing', params: { column: '统一社会信用代码' } })])
   })
 
   it('non-numeric and swapped coordinates, an invalid USCC and a duplicate USCC, each named by row and column', async () => {
@@ -267,6 +295,14 @@ describe('bad input: a clear report and nothing stored', () => {
     expect(byRow.get(5)).toMatchObject({ column: '统一社会信用代码' })
     expect(byRow.get(5)!.message).toMatch(/duplicate USCC .* also at row 1/)
     expect(byRow.has(1)).toBe(false)
+    // Each reason also by its code and what it names, for a page to word in its language.
+    expect(byRow.get(2)).toMatchObject({ code: 'not_a_number', params: { text: 'abc' } })
+    expect(byRow.get(3)).toMatchObject({ code: 'lat_lon_swapped', params: { lon: expect.any(Number), lat: expect.any(Number) } })
+    expect(byRow.get(4)).toMatchObject({ code: 'uscc_check_character', params: { expected: expect.any(String), got: expect.any(String) } })
+    expect(byRow.get(5)).toMatchObject({ code: 'duplicate_key', params: { row: 1 } })
+    // The same in the dry run's report (its schema keeps them).
+    const dry = await post('/api/import/enterprises?dryRun=true', fixture('bad-rows.csv'))
+    expect((dry.json() as { errors: unknown[] }).errors).toEqual(expect.arrayContaining([expect.objectContaining({ row: 2, code: 'not_a_number', params: { text: 'abc' } })]))
   })
 
   it('stores only the valid rows in mode=valid and reports the rest', async () => {
@@ -302,7 +338,7 @@ describe('bad input: a clear report and nothing stored', () => {
     const error = await runImport(db, { stream, size: null }, { kind: 'enterprises', maxBytes: 2048, grading: { res: 8, rules: DEFAULT_RULES } }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AppError)
     expect(error).toMatchObject({ statusCode: 413, code: 'payload_too_large' })
-    expect(await counts()).toEqual(before)
+    await expectOnlyAudited(before, { kind: 'enterprises', outcome: 'failed', error: { code: 'payload_too_large' } })
   })
 
   it('a file over the configured limit is refused before parsing (413)', async () => {
@@ -332,6 +368,40 @@ describe('the command line', () => {
     expect((bad as { code: number }).code).toBe(1)
     expect((bad as { stderr: string }).stderr).toMatch(/row 3 \(line 4\), 经度: looks like latitude and longitude are swapped/)
   })
+
+  // --as: the account the import is audited under, as an upload is under the signed-in one; only an
+  // active admin or planner, named case-insensitively; a refused --as stores and audits nothing.
+  it.skipIf(scratchIsEmbedded())('audits the import under the account named by --as, which must be an active planner or admin', async () => {
+    const run = promisify(execFile)
+    const env = { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' }
+    await db.transaction(async (trx) => {
+      await createUser(trx, { username: 'cli_planner', role: 'planner' }, null)
+      await createUser(trx, { username: 'cli_commander', role: 'commander' }, null)
+      await createUser(trx, { username: 'cli_gone', role: 'planner' }, null)
+    })
+    await db('app_user').where({ username: 'cli_gone' }).update({ disabled: true })
+    const file = path.join(FIXTURES, 'enterprises-gbk.csv')
+    const refused: Array<[string, RegExp]> = [
+      ['nobody', /import failed: --as: no account is named "nobody"/],
+      ['cli_commander', /import failed: --as: the account "cli_commander" \(role commander\) may not do this: it needs the role admin or planner/],
+      ['cli_gone', /import failed: --as: the account "cli_gone" is disabled/],
+    ]
+    for (const [as, message] of refused) {
+      const before = await counts()
+      const failed = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--as', as, file], { env }).catch((e: { code: number; stderr: string }) => e)
+      expect((failed as { code: number }).code).toBe(1)
+      expect((failed as { stderr: string }).stderr).toMatch(message)
+      expect(await counts()).toEqual(before)
+    }
+    const before = await counts()
+    const ok = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', '--as', 'CLI_Planner', file], { env })
+    expect(ok.stderr).not.toMatch(/no --as/)
+    await expectOnlyAudited(before, { kind: 'enterprises', outcome: 'dry_run' })
+    expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: 'cli_planner' })
+    const anonymous = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', file], { env })
+    expect(anonymous.stderr).toMatch(/no --as <username> given; the audit rows will name no account/)
+    expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: null })
+  }, 300_000)
 })
 
 function scratchIsEmbedded(): boolean {

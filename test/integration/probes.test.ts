@@ -94,7 +94,7 @@ describe('path traversal', () => {
 describe('oversized bodies', () => {
   it('a JSON body over the limit → 413 in the error shape, nothing stored', async () => {
     const before = await counts()
-    const huge = { enterpriseId: 1, description: 'x'.repeat(1_100_000), isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01', reportedBy: 'x' }
+    const huge = { enterpriseId: 1, description: 'x'.repeat(1_100_000), isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01' }
     const res = await app.inject({ method: 'POST', url: '/api/hidden-dangers', payload: huge })
     expect(res.statusCode).toBe(413)
     expect(res.json().error.code).toMatch(/too_large|FST_ERR_CTP_BODY_TOO_LARGE/)

@@ -159,7 +159,11 @@ describe('the public API and public tiles', () => {
   it('finds a leak when there is one (the check itself works)', () => {
     const name = secrets.find((s) => s.kind === 'enterprise name')!.value
     const uscc = secrets.find((s) => s.kind === 'USCC')!.value
-    expect(findLeaks([{ url: '/x', text: `{"a":"${name}","b":"${uscc}"}` }])).toHaveLength(2)
+    // other tests share this database: a shorter secret (a name inside this name) may be found too
+    expect(findLeaks([{ url: '/x', text: `{"a":"${name}","b":"${uscc}"}` }])).toEqual(
+      expect.arrayContaining([`/x: enterprise name "${name}"`, `/x: USCC "${uscc}"`]),
+    )
+    expect(findLeaks([{ url: '/x', text: '{"level":"red"}' }])).toEqual([])
   })
 
   it('live data needs a session: anonymous requests to staff tiles and APIs answer 401', async () => {

@@ -4,7 +4,7 @@ import { getResolution } from 'h3-js'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { buildTestApp } from '../helpers/app'
-import { signIn } from '../helpers/auth'
+import { signIn, signInOther } from '../helpers/auth'
 import { publishViaDraft } from '../helpers/publish'
 import { MIN_PYRAMID_RES } from '../../server/grading/engine'
 import { tileAt } from '../../server/modules/tiles/tile'
@@ -305,7 +305,7 @@ describe('publishing in two steps', () => {
     const today = new Date().toISOString().slice(0, 10)
     const reported = await admin.inject({
       method: 'POST', url: '/api/hidden-dangers',
-      payload: { enterpriseId, description: '发布差异测试：储罐区可燃气体报警失效', foundAt: today, deadline: today, reportedBy: '张三' },
+      payload: { enterpriseId, description: '发布差异测试：储罐区可燃气体报警失效', foundAt: today, deadline: today },
     })
     expect(reported.statusCode, reported.body).toBe(201)
     const dangerId = reported.json().id as number
@@ -313,8 +313,10 @@ describe('publishing in two steps', () => {
 
     // a draft prepared now, then the rectification verified: the draft is outdated
     const stale = await draft(admin, author.headers, '过期草稿（测试）')
-    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/rectify`, payload: { rectifiedBy: '企业安全员', rectification: '更换探头' } })).statusCode).toBe(200)
-    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/verify`, payload: { verifiedBy: '李四' } })).statusCode).toBe(200)
+    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/rectify`, payload: { rectification: '更换探头' } })).statusCode).toBe(200)
+    // verified by another account than the admin who reported it (separation of duties)
+    const verifier = await signInOther(admin, 'test_verifier_publication', 'admin')
+    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/verify`, payload: {}, headers: verifier.headers })).statusCode).toBe(200)
     const outdated = (await admin.inject({ method: 'GET', url: `/api/publications/drafts/${stale.id}/preview` })).json()
     expect(outdated.outdated).toBe(true)
     const refused = await admin.inject({ method: 'POST', url: `/api/publications/drafts/${stale.id}/approve`, headers: other.headers, payload: {} })

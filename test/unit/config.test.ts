@@ -7,6 +7,13 @@ describe('loadConfig', () => {
     const config = loadConfig({})
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: null, h3Res: 8, logLevel: 'info', loadDemo: true })
     expect(config.dataDir).toBe(path.resolve('./.riskmap'))
+    expect(config).toMatchObject({ trustProxy: 0, publicUrl: null, metricsToken: null })
+  })
+
+  it('reads TRUST_PROXY as a hop count and PUBLIC_URL without its trailing slash', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ PUBLIC_URL: 'https://risk.example.gov.cn/map/' }).publicUrl).toBe('https://risk.example.gov.cn/map')
   })
 
   it('reads every variable', () => {
@@ -20,6 +27,21 @@ describe('loadConfig', () => {
     })
   })
 
+  it('names the region with REGION_CODE (default Shenyang) and its register divisions', () => {
+    const shenyang = loadConfig({})
+    expect(shenyang.regionCode).toBe('210100')
+    expect(shenyang.regionDivisions.filter((d) => d.rank === 'county')).toHaveLength(13)
+    expect(shenyang.regionDivisions.map((d) => d.code)).toContain('210000') // its province stays known
+    expect(shenyang.regionDivisions.some((d) => d.code.startsWith('2102'))).toBe(false)
+    const liaoning = loadConfig({ REGION_CODE: '210000' })
+    expect(liaoning.regionDivisions.filter((d) => d.rank === 'county')).toHaveLength(100)
+    expect(liaoning.regionDivisions.filter((d) => d.rank === 'township').length).toBeGreaterThan(1000)
+    // The demo is Shenyang: it loads by default only where the region covers it.
+    expect(liaoning.loadDemo).toBe(true)
+    expect(loadConfig({ REGION_CODE: '210200' }).loadDemo).toBe(false)
+    expect(() => loadConfig({ REGION_CODE: '210200', LOAD_DEMO: 'true' })).toThrow(/LOAD_DEMO the demo data set is Shenyang \(210100\)/)
+  })
+
   it.each([
     ['PORT', 'abc', /PORT must be a whole number/],
     ['PORT', '70000', /PORT must be between 0 and 65535/],
@@ -28,6 +50,16 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must start with postgres/],
     ['LOAD_DEMO', 'maybe', /LOAD_DEMO must be true or false/],
+    ['REGION_CODE', 'Shenyang', /REGION_CODE must be a 6-digit GB\/T 2260 code/],
+    ['REGION_CODE', '2101001', /REGION_CODE must be a 6-digit GB\/T 2260 code/],
+    ['REGION_CODE', '219999', /REGION_CODE 219999 is not a division code of the shipped register/],
+    ['REGION_CODE', '110000', /REGION_CODE 110000 is not a division code/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY must be the number of proxies in front of the service .*lets a client choose its address/],
+    ['TRUST_PROXY', '11', /TRUST_PROXY must be between 0 and 10/],
+    ['TRUST_PROXY', '10.0.0.1', /TRUST_PROXY must be a whole number/],
+    ['METRICS_TOKEN', 'short', /METRICS_TOKEN must be a secret of 24 to 200/],
+    ['PUBLIC_URL', 'risk.example.gov.cn', /PUBLIC_URL must be an http\(s\) origin/],
+    ['PUBLIC_URL', 'https://evil.example/"><script>', /PUBLIC_URL must be an http\(s\) origin/],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(message)

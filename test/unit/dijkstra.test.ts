@@ -62,7 +62,7 @@ describe('road attributes', () => {
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 60 })).toEqual([])
     expect(roadProblems({ roadClass: undefined })[0]!.field).toBe('class')
     expect(roadProblems({ roadClass: 'motorcar' })[0]!.message).toMatch(/unknown road class "motorcar"/)
-    expect(roadProblems({ roadClass: 'primary', maxspeedKmh: -30 })).toEqual([{ field: 'maxspeed', message: 'must be positive, got -30' }])
+    expect(roadProblems({ roadClass: 'primary', maxspeedKmh: -30 })).toEqual([{ field: 'maxspeed', code: 'road_speed_not_positive', params: { number: -30 }, message: 'must be positive, got -30' }])
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 400 })[0]!.field).toBe('maxspeed')
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 'fast' })[0]!.field).toBe('maxspeed')
   })

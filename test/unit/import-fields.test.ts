@@ -108,6 +108,6 @@ describe('values', () => {
   it('read depot stock as JSON or item:quantity:unit text', () => {
     expect(parseItems('沙袋:5000:个; 帐篷：200：顶')).toEqual([{ item: '沙袋', quantity: 5000, unit: '个' }, { item: '帐篷', quantity: 200, unit: '顶' }])
     expect(parseItems('[{"item":"水","quantity":10,"unit":"t"}]')).toEqual([{ item: '水', quantity: 10, unit: 't' }])
-    expect(parseItems('沙袋 many')).toMatch(/is not item:quantity:unit/)
+    expect(parseItems('沙袋 many')).toMatchObject({ code: 'item_not_triple', params: { text: '沙袋 many' }, reason: expect.stringMatching(/is not item:quantity:unit/) })
   })
 })

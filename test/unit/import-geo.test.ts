@@ -87,9 +87,9 @@ describe('geometry', () => {
   })
 
   it('describes structurally broken geometry', () => {
-    expect(geometryProblem({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] })).toMatch(/closed/)
-    expect(geometryProblem({ type: 'Point', coordinates: ['a', 1] })).toMatch(/numbers/)
-    expect(geometryProblem({ type: 'Circle', coordinates: [] })).toMatch(/unsupported geometry type/)
+    expect(geometryProblem({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] })).toEqual({ code: 'geometry_malformed', params: { type: 'Polygon' }, reason: expect.stringMatching(/closed/) })
+    expect(geometryProblem({ type: 'Point', coordinates: ['a', 1] })).toEqual({ code: 'geometry_malformed', params: { type: 'Point' }, reason: expect.stringMatching(/numbers/) })
+    expect(geometryProblem({ type: 'Circle', coordinates: [] })).toEqual({ code: 'geometry_type_unsupported', params: { type: 'Circle' }, reason: expect.stringMatching(/unsupported geometry type/) })
   })
 
   it('sorts shapefile rings into shells (clockwise) and holes, written with RFC 7946 winding', () => {

@@ -52,22 +52,29 @@ describe('refusalMessage', () => {
   })
 })
 
-describe('checkVerifier', () => {
+describe('checkVerifier: separation of duties by account', () => {
+  const finding = (reportedByUserId: number | null, rectifiedByUserId: number | null, reportedBy = '张三') => ({ reportedBy, reportedByUserId, rectifiedByUserId })
   it.each([
-    ['张三', '李四', true],
-    ['张三', ' 张三 ', false],
-    ['Inspector A', 'inspector a', false],
-  ])('reporter %j, verifier %j → allowed %s', (reportedBy, verifiedBy, allowed) => {
-    const check = () => checkVerifier('violation', reportedBy, verifiedBy)
-    if (allowed) expect(check).not.toThrow()
-    else {
-      try {
-        check()
-        throw new Error('expected a refusal')
-      } catch (err) {
-        expect(err).toBeInstanceOf(AppError)
-        expect((err as AppError).details[0]).toMatchObject({ field: 'verifiedBy', message: expect.stringMatching(/must differ from the reporter .*a violation is verified by someone else/) })
-      }
+    ['another account', finding(1, 2), { id: 3, name: '王五' }, null],
+    ['the reporting account, under another name', finding(1, 2), { id: 1, name: '李四' }, /you reported this violation/],
+    ['the rectifying account', finding(1, 2), { id: 2, name: '李四' }, /you rectified this violation/],
+    ['an account named like the reporter of a row without accounts', finding(null, null, '张三'), { id: 5, name: ' 张三 ' }, /you reported/],
+    ['an account named like the reporter of a row with accounts', finding(1, null, '张三'), { id: 5, name: '张三' }, null],
+    ['another name on a row without accounts', finding(null, null, 'Inspector A'), { id: 5, name: 'inspector b' }, null],
+  ])('%s', (_name, record, verifier, refusal) => {
+    const check = () => checkVerifier('violation', record, verifier)
+    if (!refusal) {
+      expect(check).not.toThrow()
+      return
+    }
+    try {
+      check()
+      throw new Error('expected a refusal')
+    } catch (err) {
+      expect(err).toBeInstanceOf(AppError)
+      expect((err as AppError).statusCode).toBe(403)
+      expect((err as AppError).code).toBe('separation_of_duties')
+      expect((err as AppError).details[0]).toMatchObject({ field: 'verifiedBy', message: expect.stringMatching(refusal) })
     }
   })
 })

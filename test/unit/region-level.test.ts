@@ -5,7 +5,7 @@ import type { Level } from '../../server/domain/levels'
 
 describe('regionLevel (rule version 2026.2: area shares)', () => {
   it('uses the documented default thresholds', () => {
-    expect(DEFAULT_RULES.version).toBe('2026.2')
+    expect(DEFAULT_RULES.version).toBe('2026.3')
     expect(DEFAULT_RULES.region).toEqual({ method: 'shares', minShare: { 4: 0.05, 3: 0.15, 2: 0.3, 1: 0 } })
   })
 

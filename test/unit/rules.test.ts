@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES, industryByCode, KNOWN_HAZARD_CLASSES } from '../../server/domain/rules'
 
 describe('DEFAULT_RULES', () => {
-  it('is version 2026.2 and frozen', () => {
-    expect(DEFAULT_RULES.version).toBe('2026.2')
+  it('is version 2026.3 and frozen', () => {
+    expect(DEFAULT_RULES.version).toBe('2026.3')
     expect(Object.isFrozen(DEFAULT_RULES)).toBe(true)
     expect(Object.isFrozen(DEFAULT_RULES.majorHazard.alphaBands[0])).toBe(true)
   })

@@ -31,7 +31,7 @@ import { requireStaff } from './auth/session'
 import { StaffNav } from './ui/staff-nav'
 import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
 import { renderDispatchSheet } from './incident/sheet'
-import { addIncidentLayers, showIncident } from './map/incident'
+import { addIncidentLayers, showIncident, showIsochrones } from './map/incident'
 import { parseIncidentParam, withIncidentParam } from './state/incident'
 import { ImportView } from './transfer/view'
 import { refreshOverlayTiles } from './transfer/refresh'
@@ -119,6 +119,7 @@ const incident = new IncidentPanel(incidentRoot, messages, {
     }
     writeUrl()
   },
+  onIsochrones: (isochrones) => showIsochrones(map, isochrones),
   onPrint: (snapshot) => void printDispatchSheet(snapshot),
   onError: showError,
 })

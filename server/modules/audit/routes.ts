@@ -1,8 +1,8 @@
 /** The audit log for admins (docs/domain.md §8): who changed what, when, with the values before and after. */
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { invalid } from '../../errors'
-import { offsetParam } from '../../bounds'
+import { offsetParam } from '../../http/bounds'
 
 interface AuditQuery {
   entity?: string

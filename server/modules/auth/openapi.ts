@@ -1,4 +1,4 @@
-import { errorResponse } from '../../schemas'
+import { errorResponse } from '../../http/schemas'
 import type { Access } from './access'
 
 /**

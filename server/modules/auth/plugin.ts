@@ -16,6 +16,8 @@ declare module 'fastify' {
     csrf?: boolean
     /** What the route touches, checked against an inspector's jurisdiction; see auth/jurisdiction.ts. */
     scope?: Scope | readonly Scope[]
+    /** A route a metrics scraper may also call with `Authorization: Bearer <METRICS_TOKEN>` (docs/security.md). */
+    scrape?: boolean
   }
   interface FastifyRequest {
     user: SessionUser | null
@@ -101,6 +103,9 @@ export const authPlugin = fp(
       if (!isGuarded(url)) return
       // A bearer token, when sent, is the credential (a desktop client's); the cookie is then ignored.
       const bearer = bearerSecret(request.headers.authorization)
+      // A metrics scraper's shared secret opens the scrape routes only (not an account, nothing else).
+      const metricsToken = app.config.metricsToken
+      if (bearer !== null && request.routeOptions.config.scrape && metricsToken !== null && safeEqual(bearer, metricsToken)) return
       if (bearer !== null) {
         const auth = await authenticateToken(app.db, bearer)
         request.user = auth.user

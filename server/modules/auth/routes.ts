@@ -4,14 +4,15 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
-import { idParams } from '../sources/shared'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { ROLES, type SessionUser } from './access'
 import { hashPassword, verifyPassword } from './password'
 import { readCookie, SESSION_COOKIE, SESSION_TTL_S } from './plugin'
 import { RateLimiter } from './rate-limit'
 import { createSession, endSession, endUserSessions } from './sessions'
 import { createUser, getUser, listUsers, MIN_PASSWORD_LENGTH, updateUser } from './users'
+import { idParams } from '../../http/params'
+import { auditUser } from '../../http/actor'
 
 /** Sign-in attempts per client and username in a window, and per client over all usernames. */
 const ATTEMPTS_PER_ACCOUNT = 10
@@ -160,7 +161,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const created = await app.db.transaction((trx) => createUser(trx, request.body as never, request.user?.username ?? null))
+      const created = await app.db.transaction((trx) => createUser(trx, request.body as never, auditUser(request)))
       reply.code(201)
       return created
     },

@@ -4,10 +4,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
-import { idParams } from '../sources/shared'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import type { SessionUser } from './access'
 import { createToken, listTokens, MAX_TOKEN_DAYS, revokeToken, type NewToken } from './tokens'
+import { idParams } from '../../http/params'
 
 const tags = ['auth']
 

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto'
 import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 import { AppError, conflict, invalid, notFound } from '../../errors'
 import { recordAudit } from '../audit/audit'
 import type { Role, SessionUser } from './access'
@@ -43,7 +44,6 @@ export interface RequestToken {
   scope: TokenScope
 }
 
-type Db = Knex | Knex.Transaction
 
 const COLUMNS = ['t.id', 't.user_id', 'u.username', 't.name', 't.prefix', 't.scope', 't.created_at', 't.expires_at', 't.last_used_at', 't.revoked_at', 't.revoked_by'] as const
 

@@ -3,9 +3,10 @@
  * accounts. Passwords are only ever stored as scrypt hashes; a generated password is returned once.
  */
 import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 import { conflict, invalid, notFound } from '../../errors'
 import { recordAudit } from '../audit/audit'
-import type { Role, SessionUser } from './access'
+import { checkAccess, type Access, type Role, type SessionUser } from './access'
 import { generatePassword, hashPassword } from './password'
 import { endUserSessions } from './sessions'
 
@@ -30,7 +31,6 @@ export type UserChange = Partial<Omit<NewUser, 'username'>> & { disabled?: boole
 /** Shortest password a person may choose; generated ones are 16 characters. */
 export const MIN_PASSWORD_LENGTH = 10
 
-type Db = Knex | Knex.Transaction
 
 const COLUMNS = ['id', 'username', 'display_name', 'role', 'department_id', 'division_prefix', 'mgmt_grid_id', 'disabled', 'created_at'] as const
 
@@ -56,6 +56,19 @@ export async function getUser(db: Db, id: number): Promise<UserRecord> {
   const row = await db('app_user').where('id', id).first(COLUMNS)
   if (!row) throw notFound('user', id)
   return toRecord(row)
+}
+
+/**
+ * The active account named `username` that may do what `access` allows, for a command-line tool
+ * acting on someone's behalf (`npm run import -- --as`); `field` names the option in the errors.
+ */
+export async function accountAllowedTo(db: Db, username: string, access: Access, field: string): Promise<UserRecord> {
+  const row = await db('app_user').whereRaw('lower(username) = lower(?)', [username]).first(COLUMNS)
+  if (!row) throw invalid(field, `no account is named "${username}"`)
+  const user = toRecord(row)
+  if (user.disabled) throw invalid(field, `the account "${username}" is disabled`)
+  if (checkAccess(access, user) !== 'ok') throw invalid(field, `the account "${username}" (role ${user.role}) may not do this: it needs the role ${access === 'public' || access === 'staff' ? access : ['admin', ...access].join(' or ')}`)
+  return user
 }
 
 /** The scoping fields a role needs, checked before the database's CHECKs so the message names the field. */

@@ -81,6 +81,37 @@ export async function getCell(db: Knex, res: number, h3: string) {
     .first('id', 'h3', 'res', 'level', 'rule', 'stale', 'score', 'counts', 'updated_at', db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
 }
 
+/** A division a cell lies in, as a cell's title names it. */
+export interface PlaceRef {
+  code: string
+  name: string
+  nameEn: string | null
+}
+
+/**
+ * The county and the township a cell lies in, for a human title: the division of each rank that
+ * holds the cell's centre, or, for a cell whose centre falls just outside every one (along the
+ * outline, or in a gap between townships), the nearest within its own extent; null when none is near.
+ */
+export async function cellPlace(db: Knex, geometry: object, lon: number, lat: number): Promise<{ county: PlaceRef | null; township: PlaceRef | null }> {
+  const { rows } = await db.raw<{ rows: Array<{ rank: string; code: string; name: string; name_en: string | null }> }>(
+    `WITH c AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?::text), 4326) AS cell, ST_SetSRID(ST_MakePoint(?, ?), 4326) AS pt)
+     SELECT r.rank, d.code, d.name, d.name_en
+     FROM c, (VALUES ('county'), ('township')) r(rank)
+     CROSS JOIN LATERAL (
+       SELECT code, name, name_en FROM division
+       WHERE rank = r.rank AND geom && c.cell AND ST_Intersects(geom, c.cell)
+       ORDER BY ST_Distance(geom, c.pt), code LIMIT 1
+     ) d`,
+    [JSON.stringify(geometry), lon, lat],
+  )
+  const ref = (rank: string): PlaceRef | null => {
+    const r = rows.find((x) => x.rank === rank)
+    return r ? { code: r.code, name: r.name, nameEn: r.name_en } : null
+  }
+  return { county: ref('county'), township: ref('township') }
+}
+
 /** Enterprises located in a cell within the reader's scope, with their latest inspection and open / overdue violations. */
 export async function enterprisesInCell(db: Knex, geometry: object, limit: number, scope: ReadScope) {
   const visible = scopeSql(scope, 'e')
@@ -116,8 +147,8 @@ export type RegionKind = 'division' | 'mgmt_grid'
 export async function getRegion(db: Knex, key: string) {
   const isDivision = /^[0-9]{6}([0-9]{3})?$/.test(key)
   const base = isDivision
-    ? db('division as r').select('r.code as key', 'r.name', 'r.rank', db.raw("'division' AS kind"))
-    : db('mgmt_grid as r').select(db.raw('r.id::text AS key'), 'r.name', db.raw("'grid' AS rank"), db.raw("'mgmt_grid' AS kind"), 'r.code')
+    ? db('division as r').select('r.code as key', 'r.name', 'r.name_en', 'r.rank', db.raw("'division' AS kind"))
+    : db('mgmt_grid as r').select(db.raw('r.id::text AS key'), 'r.name', db.raw('NULL::text AS name_en'), db.raw("'grid' AS rank"), db.raw("'mgmt_grid' AS kind"), 'r.code')
   const row = await base
     .select(db.raw('ST_Area(r.geom::geography) AS area_m2'), db.raw('ST_AsGeoJSON(ST_Envelope(r.geom))::json AS bbox'))
     .leftJoin('region_level as l', function () {
@@ -164,13 +195,18 @@ export async function changes(db: Knex, res: number, since: Date, until: Date, h
        WHERE res = ? AND changed_at > ? AND changed_at <= ? AND (?::text[] IS NULL OR h3 = ANY(?::text[]))
        GROUP BY h3
      )
-     SELECT * FROM per_cell WHERE before <> after OR before_stale <> after_stale
+     -- A cell with no history up to the window's start was graded for the first time in it: that is
+     -- a first grading, not a raised level (docs/domain.md §4.3).
+     SELECT per_cell.*, NOT EXISTS (
+         SELECT 1 FROM cell_level_history e WHERE e.h3 = per_cell.h3 AND e.res = ? AND e.changed_at <= ?
+       ) AS first_graded
+       FROM per_cell WHERE before <> after OR before_stale <> after_stale
      ORDER BY changed_at DESC, h3 LIMIT ?`,
-    [res, since.toISOString(), until.toISOString(), h3s === null ? null : pgArray(h3s), h3s === null ? null : pgArray(h3s), limit],
+    [res, since.toISOString(), until.toISOString(), h3s === null ? null : pgArray(h3s), h3s === null ? null : pgArray(h3s), res, since.toISOString(), limit],
   )
   return rows.map((r) => ({
     h3: r.h3 as string, before: r.before as number, after: r.after as number, beforeStale: r.before_stale as boolean,
-    afterStale: r.after_stale as boolean, cause: r.cause, changedAt: (r.changed_at as Date).toISOString(), changes: r.changes as number,
+    afterStale: r.after_stale as boolean, firstGraded: r.first_graded as boolean, cause: r.cause, changedAt: (r.changed_at as Date).toISOString(), changes: r.changes as number,
   }))
 }
 

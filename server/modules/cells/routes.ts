@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { cellToChildren, cellToLatLng, getResolution, isValidCell } from 'h3-js'
 import type { MultiPolygon, Polygon } from 'geojson'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
 import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import type { Level } from '../../domain/levels'
@@ -12,8 +12,8 @@ import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { nearestResources } from '../resources/nearest'
 import { readScope } from '../auth/access'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
-import { assertAreaCells, MAX_CHANGES_DAYS, MAX_EXPLAINED_CELLS } from '../../bounds'
-import { changes, cellHistory, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
+import { assertAreaCells, MAX_CHANGES_DAYS, MAX_EXPLAINED_CELLS } from '../../http/bounds'
+import { changes, cellHistory, cellPlace, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
 
 const sourceSchema = {
   type: 'object',
@@ -33,6 +33,12 @@ const sourceSchema = {
   },
 } as const
 
+const placeSchema = {
+  type: ['object', 'null'],
+  properties: { code: { type: 'string' }, name: { type: 'string' }, nameEn: { type: ['string', 'null'] } },
+  required: ['code', 'name', 'nameEn'],
+} as const
+
 const cellResponse = {
   type: 'object',
   properties: {
@@ -50,6 +56,12 @@ const cellResponse = {
     ruleVersion: { type: 'string' },
     updatedAt: { type: ['string', 'null'] },
     centre: { type: 'array', items: { type: 'number' } },
+    place: {
+      type: 'object',
+      description: 'the county and the township the cell lies in (its centre, or the nearest one it touches), for a human title; null where none',
+      properties: { county: placeSchema, township: placeSchema },
+      required: ['county', 'township'],
+    },
     geometry: { type: 'object', additionalProperties: true },
     sources: { type: 'array', items: sourceSchema },
     enterprises: { type: 'array', items: { type: 'object', additionalProperties: true } },
@@ -95,10 +107,11 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
-      const [enterprises, resources, history] = await Promise.all([
+      const [enterprises, resources, history, place] = await Promise.all([
         enterprisesInCell(app.readDb, geometry, 50, scope),
         nearestResources(app.readDb, { lon, lat, k: 5, filter: { status: 'available' } }),
         cellHistory(app.readDb, res, h3, 20),
+        cellPlace(app.readDb, geometry, lon, lat),
       ])
       const level = (row?.level ?? 0) as number
       return {
@@ -116,6 +129,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         ruleVersion: app.grading.rules.version,
         updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
         centre: [lon, lat],
+        place,
         geometry,
         sources,
         enterprises,
@@ -141,6 +155,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
               key: { type: 'string' },
               code: { type: 'string' },
               name: { type: 'string' },
+              nameEn: { type: ['string', 'null'], description: 'the English name, where the division data has one' },
               rank: { type: 'string' },
               level: { type: 'integer', description: "the region's grade from the shares of its area (docs/region-grading.md)" },
               highestLevel: { type: 'integer', description: 'the highest cell level in the region (就高)' },
@@ -174,6 +189,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         key: row.key,
         code: (row.code as string | undefined) ?? (row.key as string),
         name: row.name,
+        nameEn: row.name_en ?? null,
         rank: row.rank,
         level: row.level ?? 0,
         highestLevel,
@@ -221,6 +237,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
                   properties: {
                     h3: { type: 'string' }, before: { type: 'integer' }, after: { type: 'integer' }, beforeStale: { type: 'boolean' },
                     afterStale: { type: 'boolean' }, cause: { type: 'object', additionalProperties: true }, changedAt: { type: 'string' }, changes: { type: 'integer' },
+                    firstGraded: { type: 'boolean', description: 'the cell had no level history before the window: its first grading, not a change' },
                   },
                 },
               },

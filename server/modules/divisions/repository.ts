@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 
 export interface DivisionFilter {
-  rank?: 'city' | 'county' | 'township'
+  rank?: 'province' | 'city' | 'county' | 'township'
   parent?: string
   /** Douglas-Peucker tolerance in metres for smaller responses (0 = exact). */
   simplifyM: number

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema, geometrySchema } from '../../schemas'
+import { errorResponses, featureCollectionSchema, nullableGeometrySchema } from '../../http/schemas'
 import { notFound } from '../../errors'
+import type { RegisterDivision } from '../../domain/division-register'
 import { getDivision, listDivisions, type DivisionFilter, type DivisionRow } from './repository'
 
 const divisionProperties = {
@@ -10,6 +11,7 @@ const divisionProperties = {
   rank: { type: 'string' },
   parentCode: { type: ['string', 'null'] },
   synthetic: { type: 'boolean' },
+  boundary: { type: 'boolean', description: 'false: a GB/T 2260 division of the region (REGION_CODE) whose boundary is not imported yet (geometry null)' },
   label: { type: ['object', 'null'], additionalProperties: true },
 } as const
 
@@ -25,14 +27,32 @@ function toFeature(row: DivisionRow) {
       rank: row.rank,
       parentCode: row.parent_code,
       synthetic: row.synthetic,
+      boundary: row.geometry !== null,
       label: row.label,
     },
   }
 }
 
-/** Administrative division units (GB/T 2260 codes) as GeoJSON: the map's offline basemap and region list. */
+/** A register division (data/gbt2260-21.json) with no boundary in the database yet. */
+function registerRow(d: RegisterDivision): DivisionRow {
+  return { code: d.code, name: d.name, name_en: null, rank: d.rank, parent_code: d.parentCode, synthetic: false, geometry: null, label: null }
+}
+
+/** The stored divisions plus the region's register divisions that have no boundary yet, by code. */
+function withRegister(rows: DivisionRow[], register: readonly RegisterDivision[], filter: Pick<DivisionFilter, 'rank' | 'parent'>): DivisionRow[] {
+  const stored = new Set(rows.map((r) => r.code))
+  const missing = register.filter((d) => !stored.has(d.code) && (!filter.rank || d.rank === filter.rank) && (!filter.parent || d.parentCode === filter.parent))
+  if (missing.length === 0) return rows
+  return [...rows, ...missing.map(registerRow)].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+}
+
+/**
+ * Administrative division units (GB/T 2260 codes) as GeoJSON: the map's offline basemap and region
+ * list. Every division of the deployment's region (REGION_CODE) is listed; one whose boundary is not
+ * imported yet has `boundary: false` and a null geometry.
+ */
 export default async function divisionRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { rank?: DivisionFilter['rank']; parent?: string; simplifyM: number } }>(
+  app.get<{ Querystring: { rank?: DivisionFilter['rank']; parent?: string; boundary?: boolean; simplifyM: number } }>(
     '/',
     {
       config: { access: 'public' },
@@ -43,16 +63,19 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
           type: 'object',
           additionalProperties: false,
           properties: {
-            rank: { type: 'string', enum: ['city', 'county', 'township'] },
+            rank: { type: 'string', enum: ['province', 'city', 'county', 'township'] },
             parent: { type: 'string', pattern: '^[0-9]{6}([0-9]{3})?$' },
             simplifyM: { type: 'number', minimum: 0, maximum: 5000, default: 0, description: 'simplification tolerance, metres' },
+            boundary: { type: 'boolean', description: 'true: only divisions with a boundary; false: only those without; absent: all' },
           },
         },
-        response: { 200: featureCollectionSchema(divisionProperties), ...errorResponses },
+        response: { 200: featureCollectionSchema(divisionProperties, {}, nullableGeometrySchema), ...errorResponses },
       },
     },
     async (request) => {
-      const rows = await listDivisions(app.db, request.query)
+      const { boundary } = request.query
+      const stored = await listDivisions(app.db, request.query)
+      const rows = boundary === true ? stored : withRegister(stored, app.config.regionDivisions, request.query).filter((r) => boundary === undefined || r.geometry === null)
       return { type: 'FeatureCollection' as const, numberMatched: rows.length, numberReturned: rows.length, features: rows.map(toFeature) }
     },
   )
@@ -71,7 +94,7 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
             properties: {
               type: { type: 'string' },
               id: { type: 'string' },
-              geometry: geometrySchema,
+              geometry: nullableGeometrySchema,
               properties: {
                 type: 'object',
                 properties: { ...divisionProperties, enterprises: { type: 'integer' }, children: { type: 'integer' } },
@@ -84,7 +107,13 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
     },
     async (request) => {
       const row = await getDivision(app.db, request.params.code)
-      if (!row) throw notFound('division', request.params.code)
+      if (!row) {
+        const listed = app.config.regionDivisions.find((d) => d.code === request.params.code)
+        if (!listed) throw notFound('division', request.params.code)
+        const feature = toFeature(registerRow(listed))
+        const children = app.config.regionDivisions.filter((d) => d.parentCode === listed.code).length
+        return { ...feature, properties: { ...feature.properties, enterprises: 0, children } }
+      }
       const feature = toFeature(row)
       return { ...feature, properties: { ...feature.properties, enterprises: row.enterprises, children: row.children } }
     },

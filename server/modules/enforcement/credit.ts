@@ -6,12 +6,14 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { notFound } from '../../errors'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { lockGrading } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
-import { auditUser, checkDateOrder, dateColumn, dateSchema, idParams, isoTime, optionalDateSchema, type Db } from '../sources/shared'
-import { databaseToday } from '../supervision/tiers'
-import { inspectorAccess, lockRow, staffAccess } from './shared'
+import { inspectorAccess, staffAccess } from './shared'
+import { auditUser } from '../../http/actor'
+import { dateColumn, isoTime, type Db, databaseToday, lockRow } from '../../db/db'
+import { dateSchema, idParams, optionalDateSchema } from '../../http/params'
+import { checkDateOrder } from '../../http/validation'
 
 export const CREDIT_STATUSES = ['good', 'warned', 'blacklisted'] as const
 export type CreditStatus = (typeof CREDIT_STATUSES)[number]

@@ -4,16 +4,16 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors'
-import { errorResponses } from '../../schemas'
-import { hiddenDangers } from '../sources/hidden-dangers'
-import { idParams } from '../sources/shared'
-import { databaseToday } from '../supervision/tiers'
+import { errorResponses } from '../../http/schemas'
+import { hiddenDangers } from '../sources'
 import { creditEventProperties, creditEventsOf } from './credit'
 import { inspectionProperties, inspectionsOf } from './inspections'
 import { penaltiesOf, penaltyProperties } from './penalties'
 import { staffAccess } from './shared'
 import { violationProperties, violationsOf } from './violations'
-import { MAX_ID, offsetParam } from '../../bounds'
+import { MAX_ID, offsetParam } from '../../http/bounds'
+import { idParams } from '../../http/params'
+import { databaseToday } from '../../db/db'
 
 type OverdueKind = 'hidden_danger' | 'violation'
 

@@ -7,17 +7,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { AppError, conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
-import { hiddenDangers, type HiddenDangerRecord } from '../sources/hidden-dangers'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
-import {
-  auditUser, dateSchema, idParams, idSchema, isoTime, locationProperties, pageProperties, regradeAndAudit, regradeSchema, type Db, type Page,
-  type RegradeSummary, divisionFilterSchema,
-} from '../sources/shared'
+import { hiddenDangers, locationProperties, regradeAndAudit, regradeSchema, type HiddenDangerRecord, type RegradeSummary } from '../sources'
 import { whereEnterpriseIn } from '../auth/jurisdiction'
-import { databaseToday } from '../supervision/tiers'
-import { checkInspectors, enterpriseRef, inspectorAccess, lockRow, staffAccess } from './shared'
+import { checkInspectors, enterpriseRef, inspectorAccess, staffAccess } from './shared'
 import { foundViolationSchema, insertViolation, violationProperties, type ViolationRecord } from './violations'
+import { auditUser, sessionActor, type SessionActor } from '../../http/actor'
+import { dateSchema, idParams, idSchema, pageProperties, type Page, divisionFilterSchema } from '../../http/params'
+import { isoTime, type Db, databaseToday, lockRow } from '../../db/db'
 
 export const INSPECTION_RESULTS = ['compliant', 'violations_found', 'not_found', 'closed'] as const
 export type InspectionResult = (typeof INSPECTION_RESULTS)[number]
@@ -182,25 +180,26 @@ function checkOutcome(outcome: InspectionOutcome, today: string): void {
 
 /**
  * Stores what an inspection found, in its transaction: hidden dangers (stored, regraded and audited
- * by the hidden-dangers module) and violations (audited). The first inspector is the reporter.
+ * by the hidden-dangers module) and violations (audited). The account recording the inspection is
+ * their reporter (docs/security.md "Duties").
  */
 async function recordFound(
   trx: Knex.Transaction,
   app: FastifyInstance,
-  inspection: { id: number; enterpriseId: number; inspectedAt: string; reportedBy: string },
+  inspection: { id: number; enterpriseId: number; inspectedAt: string },
   outcome: InspectionOutcome,
-  username: string | null,
+  actor: SessionActor,
 ): Promise<{ violations: ViolationRecord[]; hiddenDangers: HiddenDangerRecord[]; regrade: RegradeSummary | null }> {
   const dangers: HiddenDangerRecord[] = []
   const regrade: RegradeSummary = { affectedCells: 0, changedCells: 0 }
   for (const [i, h] of (outcome.hiddenDangers ?? []).entries()) {
     const id = await withPrefix(`hiddenDangers[${i}]`, () => hiddenDangers.insert(trx, {
       enterpriseId: inspection.enterpriseId, inspectionId: inspection.id, description: h.description, isMajor: h.isMajor,
-      foundAt: inspection.inspectedAt, deadline: h.deadline, reportedBy: inspection.reportedBy, lon: h.lon ?? null, lat: h.lat ?? null,
-    }, app.grading))
+      foundAt: inspection.inspectedAt, deadline: h.deadline, lon: h.lon ?? null, lat: h.lat ?? null,
+    }, app.grading, actor))
     const after = (await hiddenDangers.load(trx, id))!
     const summary = await regradeAndAudit(trx, app.grading, {
-      kind: 'hidden_danger', id, action: 'created', before: null, after, scope: hiddenDangers.scope(after), username,
+      kind: 'hidden_danger', id, action: 'created', before: null, after, scope: hiddenDangers.scope(after), username: actor.username,
     })
     regrade.affectedCells += summary.affectedCells
     regrade.changedCells += summary.changedCells
@@ -211,8 +210,8 @@ async function recordFound(
   for (const [i, v] of (outcome.violations ?? []).entries()) {
     violations.push(await withPrefix(`violations[${i}]`, () => insertViolation(trx, {
       enterpriseId: inspection.enterpriseId, inspectionId: inspection.id, description: v.description, legalBasis: v.legalBasis ?? null,
-      foundAt: inspection.inspectedAt, deadline: v.deadline, reportedBy: inspection.reportedBy,
-    }, username)))
+      foundAt: inspection.inspectedAt, deadline: v.deadline,
+    }, actor)))
   }
   return { violations, hiddenDangers: dangers, regrade: dangers.length > 0 ? regrade : null }
 }
@@ -278,7 +277,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
         const id = Number(row.id)
         await trx('inspection_inspector').insert(inspectors.map((p) => ({ inspection_id: id, inspector_id: p.id })))
         await recordAudit(trx, { action: 'created', entity: 'inspection', entityId: id, before: null, after: await load(trx, id), username })
-        const found = await recordFound(trx, app, { id, enterpriseId: enterprise.id, inspectedAt: body.inspectedAt, reportedBy: inspectors[0]!.name }, body, username)
+        const found = await recordFound(trx, app, { id, enterpriseId: enterprise.id, inspectedAt: body.inspectedAt }, body, sessionActor(request))
         return { inspection: await load(trx, id), ...found }
       })
       reply.code(201).header('location', `/api/inspections/${result.inspection.id}`)
@@ -314,7 +313,7 @@ export async function inspectionRoutes(app: FastifyInstance): Promise<void> {
         if (before.inspectors.length === 0) throw conflict(`inspection ${id} has no inspectors to record it`, [{ field: 'inspectorIds', message: 'none assigned' }])
         await trx('inspection').where({ id }).update({ inspected_at: body.inspectedAt, findings: body.findings?.trim() || null, result: body.result })
         await recordAudit(trx, { action: 'recorded', entity: 'inspection', entityId: id, before, after: await load(trx, id), username })
-        const found = await recordFound(trx, app, { id, enterpriseId: before.enterpriseId, inspectedAt: body.inspectedAt, reportedBy: before.inspectors[0]!.name }, body, username)
+        const found = await recordFound(trx, app, { id, enterpriseId: before.enterpriseId, inspectedAt: body.inspectedAt }, body, sessionActor(request))
         return { inspection: await load(trx, id), ...found }
       })
     },

@@ -6,10 +6,12 @@ import type { FastifyInstance } from 'fastify'
 import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
-import { auditUser, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, pageProperties, type Db, type Page } from '../sources/shared'
-import { enterpriseRef, inspectorAccess, lockRow, staffAccess, uniqueConflict } from './shared'
+import { enterpriseRef, inspectorAccess, staffAccess } from './shared'
+import { auditUser } from '../../http/actor'
+import { dateColumn, isoTime, listPage, type Db, lockRow, uniqueConflict } from '../../db/db'
+import { dateSchema, idParams, idSchema, pageProperties, type Page } from '../../http/params'
 
 export interface PenaltyBody {
   enterpriseId: number

@@ -1,27 +1,9 @@
 /**
- * What the enforcement modules share: row locks, the enterprise and inspector checks, and the
+ * What the enforcement modules share: the enterprise and inspector checks, and the
  * access of their routes.
  */
-import type { Knex } from 'knex'
-import { conflict, invalid, notFound } from '../../errors'
-import type { Db } from '../sources/shared'
-
-/** Tables whose rows enforcement writes lock; the allowlist `lockRow` takes its table name from. */
-export type EnforcementTable = 'violation' | 'penalty' | 'inspection' | 'inspection_plan' | 'enterprise'
-
-const LABELS: Record<EnforcementTable, string> = {
-  violation: 'violation',
-  penalty: 'penalty',
-  inspection: 'inspection',
-  inspection_plan: 'inspection plan',
-  enterprise: 'enterprise',
-}
-
-/** Locks a row for the rest of the transaction (concurrent changes of one record run one after the other); 404 when missing. */
-export async function lockRow(trx: Knex.Transaction, table: EnforcementTable, id: number): Promise<void> {
-  const row = await trx(table).where({ id }).forUpdate().first('id')
-  if (!row) throw notFound(LABELS[table], id)
-}
+import { invalid } from '../../errors'
+import type { Db } from '../../db/db'
 
 export interface EnterpriseRef {
   id: number
@@ -66,12 +48,6 @@ export async function checkInspectors(db: Db, inspectorIds: number[], department
     }
     return { id, name: r.name as string, departmentId: Number(r.department_id) }
   })
-}
-
-/** Maps a unique-key violation of PostgreSQL (23505) to a 409 naming the field; rethrows anything else. */
-export function uniqueConflict(err: unknown, field: string, message: string): never {
-  if ((err as { code?: string }).code === '23505') throw conflict(message, [{ field, message }])
-  throw err
 }
 
 /** Who may call enforcement routes (auth/access.ts): reads for staff, writes for inspectors (and admins). */

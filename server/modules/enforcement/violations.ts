@@ -6,15 +6,18 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import {
   checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STATUSES, RECTIFICATION_STEPS, type RectificationAction, type RectificationStatus,
 } from '../../domain/rectification'
 import { bumpDataVersion } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
-import { auditUser, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, nameSchema, pageProperties, divisionFilterSchema, type Db, type Page } from '../sources/shared'
 import { whereEnterpriseIn } from '../auth/jurisdiction'
-import { enterpriseRef, inspectorAccess, lockRow, staffAccess } from './shared'
+import { enterpriseRef, inspectorAccess, staffAccess } from './shared'
+import { dateColumn, isoTime, listPage, userId, type Db, lockRow } from '../../db/db'
+import { dateSchema, idParams, idSchema, pageProperties, divisionFilterSchema, type Page } from '../../http/params'
+import { sessionActor, type SessionActor } from '../../http/actor'
+import { checkDateOrder } from '../../http/validation'
 
 export interface ViolationBody {
   enterpriseId: number
@@ -23,7 +26,6 @@ export interface ViolationBody {
   legalBasis?: string | null
   foundAt: string
   deadline: string
-  reportedBy: string
 }
 
 const textSchema = { type: 'string', minLength: 1, maxLength: 4000 } as const
@@ -43,13 +45,12 @@ export const foundViolationSchema = {
 const bodySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['enterpriseId', 'description', 'foundAt', 'deadline', 'reportedBy'],
+  required: ['enterpriseId', 'description', 'foundAt', 'deadline'],
   properties: {
     enterpriseId: idSchema,
     inspectionId: { type: ['integer', 'null'], minimum: 1, description: 'the inspection that found it (of the same enterprise)' },
     ...foundViolationSchema.properties,
     foundAt: dateSchema,
-    reportedBy: { ...nameSchema, description: 'who found it; the rectification is verified by someone else' },
   },
 } as const
 
@@ -63,17 +64,20 @@ export const violationProperties = {
   deadline: { type: 'string' },
   status: { type: 'string', enum: RECTIFICATION_STATUSES },
   overdue: { type: 'boolean', description: 'open and past its deadline' },
-  reportedBy: { type: 'string' },
+  reportedBy: { type: 'string', description: 'display name of the reporting account (of the reporter, on records from before accounts)' },
+  reportedByUserId: { type: ['integer', 'null'], description: 'the reporting account; null on records from before accounts' },
   rectifiedAt: { type: ['string', 'null'] },
+  rectifiedByUserId: { type: ['integer', 'null'], description: 'the account that recorded the rectification (its name is in the audit row)' },
   verifiedAt: { type: ['string', 'null'] },
-  verifiedBy: { type: ['string', 'null'] },
+  verifiedBy: { type: ['string', 'null'], description: 'display name of the verifying account' },
+  verifiedByUserId: { type: ['integer', 'null'] },
   createdAt: { type: 'string' },
 } as const
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
     'v.id', 'v.enterprise_id', 'v.inspection_id', 'v.description', 'v.legal_basis', 'v.status', 'v.reported_by', 'v.rectified_at',
-    'v.verified_at', 'v.verified_by', 'v.created_at',
+    'v.verified_at', 'v.verified_by', 'v.created_at', 'v.reported_by_user_id', 'v.rectified_by_user_id', 'v.verified_by_user_id',
     dateColumn(db, 'v.found_at', 'found_at'),
     dateColumn(db, 'v.deadline', 'deadline'),
     db.raw("(v.status = 'open' AND v.deadline < current_date) AS overdue"),
@@ -92,9 +96,12 @@ function toRecord(r: Record<string, unknown>) {
     status: r.status as RectificationStatus,
     overdue: r.overdue as boolean,
     reportedBy: r.reported_by as string,
+    reportedByUserId: userId(r.reported_by_user_id),
     rectifiedAt: isoTime(r.rectified_at),
+    rectifiedByUserId: userId(r.rectified_by_user_id),
     verifiedAt: isoTime(r.verified_at),
     verifiedBy: r.verified_by as string | null,
+    verifiedByUserId: userId(r.verified_by_user_id),
     createdAt: isoTime(r.created_at),
   }
 }
@@ -114,9 +121,10 @@ export async function violationsOf(db: Db, enterpriseId: number, limit: number):
 
 /**
  * Validates and stores a violation, audits it and bumps the tile data version, in the caller's
- * transaction. `fieldPrefix` names fields inside a larger body (e.g. `violations[0].`).
+ * transaction; `actor` (the session's account) is its reporter. `fieldPrefix` names fields inside a larger
+ * body (e.g. `violations[0].`).
  */
-export async function insertViolation(trx: Knex.Transaction, body: ViolationBody, username: string | null, fieldPrefix = ''): Promise<ViolationRecord> {
+export async function insertViolation(trx: Knex.Transaction, body: ViolationBody, actor: SessionActor, fieldPrefix = ''): Promise<ViolationRecord> {
   checkDateOrder({ field: `${fieldPrefix}foundAt`, value: body.foundAt }, { field: `${fieldPrefix}deadline`, value: body.deadline })
   await enterpriseRef(trx, body.enterpriseId)
   if (body.inspectionId !== undefined && body.inspectionId !== null) {
@@ -135,34 +143,42 @@ export async function insertViolation(trx: Knex.Transaction, body: ViolationBody
       found_at: body.foundAt,
       deadline: body.deadline,
       status: 'open',
-      reported_by: body.reportedBy.trim(),
+      reported_by: actor.name,
+      reported_by_user_id: actor.id,
     })
     .returning('id')
   const after = (await loadViolation(trx, Number(row.id)))!
-  await recordAudit(trx, { action: 'created', entity: 'violation', entityId: after.id, before: null, after, username })
+  await recordAudit(trx, { action: 'created', entity: 'violation', entityId: after.id, before: null, after, username: actor.username })
   await bumpDataVersion(trx)
   return after
 }
 
 /** What each step of the loop asks for and stores for a violation (it has no rectifier columns: those go to the audit row). */
-const TRANSITIONS: Record<RectificationAction, { summary: string; body: { required: string[]; properties: Record<string, unknown> }; apply(body: Record<string, string>, record: ViolationRecord, trx: Knex.Transaction): { columns: Record<string, unknown>; auditNote: object } }> = {
+type Apply = (body: Record<string, string>, record: ViolationRecord, trx: Knex.Transaction, actor: SessionActor) => { columns: Record<string, unknown>; auditNote: object }
+const TRANSITIONS: Record<RectificationAction, { summary: string; body: { required: string[]; properties: Record<string, unknown> }; apply: Apply }> = {
   rectify: {
-    summary: 'Record the rectification of an open violation',
-    body: { required: ['rectifiedBy', 'rectification'], properties: { rectifiedBy: nameSchema, rectification: { ...textSchema, description: 'what was done' } } },
-    apply: (body, _record, trx) => ({ columns: { rectified_at: trx.fn.now() }, auditNote: { rectifiedBy: body.rectifiedBy!.trim(), rectification: body.rectification!.trim() } }),
+    summary: 'Record the rectification of an open violation; the signed-in account is its rectifier',
+    body: { required: ['rectification'], properties: { rectification: { ...textSchema, description: 'what was done' } } },
+    apply: (body, _record, trx, actor) => ({
+      columns: { rectified_at: trx.fn.now(), rectified_by_user_id: actor.id },
+      auditNote: { rectifiedBy: actor.name, rectification: body.rectification!.trim() },
+    }),
   },
   verify: {
-    summary: 'Verify a rectified violation (by someone other than its reporter)',
-    body: { required: ['verifiedBy'], properties: { verifiedBy: nameSchema } },
-    apply: (body, record, trx) => {
-      checkVerifier('violation', record.reportedBy, body.verifiedBy!)
-      return { columns: { verified_at: trx.fn.now(), verified_by: body.verifiedBy!.trim() }, auditNote: {} }
+    summary: 'Verify a rectified violation: the signed-in account, not the one that reported it or recorded its rectification (403 separation_of_duties)',
+    body: { required: [], properties: {} },
+    apply: (_body, record, trx, actor) => {
+      checkVerifier('violation', record, actor)
+      return { columns: { verified_at: trx.fn.now(), verified_by: actor.name, verified_by_user_id: actor.id }, auditNote: {} }
     },
   },
   reopen: {
     summary: 'Verification failed: reopen a rectified violation',
-    body: { required: ['by', 'reason'], properties: { by: nameSchema, reason: textSchema } },
-    apply: (body) => ({ columns: { rectified_at: null }, auditNote: { reopenedBy: body.by!.trim(), reopenReason: body.reason!.trim() } }),
+    body: { required: ['reason'], properties: { reason: textSchema } },
+    apply: (body, _record, _trx, actor) => ({
+      columns: { rectified_at: null, rectified_by_user_id: null },
+      auditNote: { reopenedBy: actor.name, reopenedByUserId: actor.id, reopenReason: body.reason!.trim() },
+    }),
   },
 }
 
@@ -185,7 +201,8 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
     '/violations',
     { config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } }, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
     async (request, reply) => {
-      const created = await app.db.transaction((trx) => insertViolation(trx, request.body, auditUser(request)))
+      const actor = sessionActor(request)
+      const created = await app.db.transaction((trx) => insertViolation(trx, request.body, actor))
       reply.code(201).header('location', `/api/violations/${created.id}`)
       return created
     },
@@ -256,6 +273,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
       },
       async (request) => {
         const { id } = request.params
+        const actor = sessionActor(request)
         return app.db.transaction(async (trx) => {
           await lockRow(trx, 'violation', id)
           const before = (await loadViolation(trx, id))!
@@ -264,10 +282,10 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
             const message = refusalMessage('violation', id, outcome)
             throw conflict(message, [{ field: 'status', message, current: outcome.current }])
           }
-          const { columns, auditNote } = t.apply(request.body, before, trx)
+          const { columns, auditNote } = t.apply(request.body ?? {}, before, trx, actor)
           await trx('violation').where({ id }).update({ ...columns, status: outcome.to })
           const after = (await loadViolation(trx, id))!
-          await recordAudit(trx, { action: outcome.done, entity: 'violation', entityId: id, before, after: { ...after, ...auditNote }, username: auditUser(request) })
+          await recordAudit(trx, { action: outcome.done, entity: 'violation', entityId: id, before, after: { ...after, ...auditNote }, username: actor.username })
           await bumpDataVersion(trx)
           return after
         })

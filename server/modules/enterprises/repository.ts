@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { BBox } from '../../schemas'
+import type { BBox } from '../../http/schemas'
 
 export interface EnterpriseFilter {
   bbox?: BBox

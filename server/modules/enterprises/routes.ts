@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { readScope } from '../auth/access'
-import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
+import { errorResponses, featureCollectionSchema, parseBBox } from '../../http/schemas'
 import { notFound } from '../../errors'
 import { getEnterprise, listEnterprises } from './repository'
-import { MAX_ID, offsetParam } from '../../bounds'
+import { MAX_ID, offsetParam } from '../../http/bounds'
 
 const summaryProperties = {
   id: { type: 'integer' },

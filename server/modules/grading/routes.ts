@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { MAX_ID } from '../../bounds'
-import { errorResponse, errorResponses } from '../../schemas'
+import { MAX_ID } from '../../http/bounds'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { conflict, notFound } from '../../errors'
 import { identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import { gradeLec } from '../../domain/lec'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { unavailable } from '../../errors'
 import { migrationStatus } from '../../db/migrate'
 

@@ -2,7 +2,7 @@
  * The map as it was (docs/domain.md §4.6): cell levels at a past instant replayed from the kept
  * level history, the region grades those cells gave, and what changed between two instants.
  */
-import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 import { cellArea, cellToLatLng } from 'h3-js'
 import { invalid } from '../../errors'
 import type { Level } from '../../domain/levels'
@@ -10,7 +10,6 @@ import type { RuleSet } from '../../domain/rules'
 import { gradeRegionAreas } from '../../grading/regions'
 import { jsonRows } from '../../grading/repository'
 
-type Db = Knex | Knex.Transaction
 
 export interface CellAsOf {
   h3: string

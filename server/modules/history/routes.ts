@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema } from '../../schemas'
+import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { invalid } from '../../errors'
 import { cellPolygon } from '../../grading/zones'
 import { cellsAsOf, checkRecorded, diffCells, regionsFromCells, type RegionAsOf } from './repository'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../schemas'
-import { assertAreaCells } from '../../bounds'
+import { errorResponses } from '../../http/schemas'
+import { assertAreaCells } from '../../http/bounds'
 import { readScope } from '../auth/access'
 import { toWgs84, type Crs } from '../../domain/coords'
 import { RESOURCE_KINDS } from '../../domain/resources'

@@ -83,8 +83,13 @@ async function metrics(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/metrics',
     {
-      config: { access: 'public', disableMetrics: true },
-      schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] },
+      // Closed by default (docs/security.md): an admin (session or API token), or a scraper sending METRICS_TOKEN.
+      config: { access: ['admin'], scrape: true, disableMetrics: true },
+      schema: {
+        tags: ['health'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'],
+        description: 'For an admin (session or API token), or a scraper sending `Authorization: Bearer <METRICS_TOKEN>` when the deployment sets METRICS_TOKEN.',
+        response: { 200: { description: 'The metrics, in the Prometheus text exposition format', type: 'string' } },
+      },
       logLevel: 'warn',
     },
     async (_request, reply) => {

@@ -5,9 +5,10 @@
  * COLLECTIONS and a property by its name in the collection's list, and every value reaches SQL as a
  * bound parameter (sql.ts).
  *
- * Access (docs/domain.md §8): staff collections are live data with the API's rules, including an
- * inspector's jurisdiction (the rows of enterprises, their records and assessed areas whose division
- * code starts with the prefix, the same `jurisdiction()` the API and the tiles apply); the public
+ * Access (docs/domain.md §8, docs/security.md): staff collections are live data with the API's rules,
+ * including the caller's read scope (`readScope()`, as the API and the tiles apply it): an inspector
+ * reads the enterprises, their records and assessed areas of the jurisdiction, a grid worker the
+ * enterprises of the grid and their records; the public
  * collections are the latest publication's levels and shapes, plus shelters, and never name an
  * enterprise or a record.
  */
@@ -61,15 +62,21 @@ export interface Collection {
   /** Extra row filter (bound values only). */
   where?: (ctx: SelectionContext) => SqlFragment
   /**
-   * Division code of the row for an inspector's jurisdiction (the enterprise's for its records):
-   * rows outside the prefix are never selected for such a user.
+   * Alias of the enterprise row (the record's own, or its enterprise's): the caller's read scope
+   * (readScope: an inspector's jurisdiction, a grid worker's grid; docs/security.md) limits the rows
+   * through it, so a row outside the scope is never selected.
+   */
+  scopeEnterprise?: string
+  /**
+   * Division code of a row that belongs to no enterprise (an area assessment): only a jurisdiction
+   * limits it, as the REST API does.
    */
   jurisdictionDivision?: string
 }
 
 const LEVEL = 'risk level 0–4 (0 none, 1 blue 低风险, 2 yellow 一般风险, 3 orange 较大风险, 4 red 重大风险)'
 const day = (c: string) => `to_char(${c}, 'YYYY-MM-DD')`
-const IN_JURISDICTION = " An inspector reads only the rows of their jurisdiction (division-code prefix)."
+const IN_JURISDICTION = " An inspector reads only the rows of their jurisdiction (division-code prefix), a grid worker those of the grid's enterprises."
 
 const staff: Collection[] = [
   {
@@ -94,7 +101,7 @@ const staff: Collection[] = [
       { name: 'synthetic', sql: 't.synthetic', type: 'boolean', description: 'demo data (示例)' },
     ],
     datetime: { sql: 't.last_reported_at', description: 'the date the enterprise last reported' },
-    jurisdictionDivision: 't.division_code',
+    scopeEnterprise: 't',
   },
   {
     id: 'major_hazards',
@@ -117,7 +124,7 @@ const staff: Collection[] = [
       { name: 'validUntil', sql: day('t.valid_until'), type: 'date', description: 'report valid until' },
     ],
     datetime: { sql: 't.reported_at', description: 'the report date' },
-    jurisdictionDivision: 'e.division_code',
+    scopeEnterprise: 'e',
   },
   {
     id: 'safety_risks',
@@ -138,7 +145,7 @@ const staff: Collection[] = [
       { name: 'validUntil', sql: day('t.valid_until'), type: 'date', description: 'valid until' },
     ],
     datetime: { sql: 't.assessed_at', description: 'the assessment date' },
-    jurisdictionDivision: 'e.division_code',
+    scopeEnterprise: 'e',
   },
   {
     id: 'hidden_dangers',
@@ -158,7 +165,7 @@ const staff: Collection[] = [
       { name: 'deadline', sql: day('t.deadline'), type: 'date', description: 'rectification deadline' },
     ],
     datetime: { sql: 't.found_at', description: 'the date the hidden danger was found' },
-    jurisdictionDivision: 'e.division_code',
+    scopeEnterprise: 'e',
   },
   {
     id: 'area_assessments',
@@ -272,7 +279,7 @@ const staff: Collection[] = [
     ],
     datetime: { sql: 't.deadline', description: 'the rectification deadline' },
     where: () => ({ sql: "t.status = 'open' AND t.deadline < current_date", bindings: [] }),
-    jurisdictionDivision: 'e.division_code',
+    scopeEnterprise: 'e',
   },
 ]
 

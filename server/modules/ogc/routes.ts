@@ -11,7 +11,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
-import { checkAccess, jurisdiction } from '../auth/access'
+import { publicOrigin } from '../../http/origin'
+import { checkAccess, readScope } from '../auth/access'
 import { latestPublicationId } from '../public/repository'
 import { COLLECTIONS, findCollection, type Collection, type SelectionContext } from './collections'
 import { CRS84, parseCrs, SUPPORTED_CRS } from './crs'
@@ -43,7 +44,7 @@ interface Link {
 }
 
 function baseUrl(request: FastifyRequest, prefix: string): string {
-  return `${request.protocol}://${request.host}${prefix}`
+  return `${publicOrigin(request, request.server.config)}${prefix}`
 }
 
 /** The collection a caller asked for, if they may read it: 404 unknown, 401/403 like the API. */
@@ -103,7 +104,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       links: [
         { href: `${base}`, rel: 'self', type: 'application/json', title: 'this document' },
         { href: `${base}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'the API definition (OpenAPI 3.0)' },
-        { href: `${request.protocol}://${request.host}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
+        { href: `${publicOrigin(request, app.config)}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
         { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'conformance classes' },
         { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'the collections' },
       ] satisfies Link[],
@@ -183,7 +184,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
         bbox: q.bbox === undefined ? undefined : parseBbox(q.bbox, q['bbox-crs']),
         datetime: q.datetime === undefined ? undefined : parseDatetime(q.datetime, collection),
         properties: parsePropertyFilters(q, collection),
-        divisionPrefix: jurisdiction(request.user),
+        scope: readScope(request.user),
       }
       const { features, numberMatched } = await selectItems(db, collection, await context(), filter, { limit: q.limit, offset: q.offset }, crs)
       const base = baseUrl(request, app.prefix)
@@ -224,8 +225,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       const collection = readable(request, request.params.collectionId)
       const crs = parseCrs(request.query.crs, 'crs')
       const { featureId } = request.params
-      // Outside an inspector's jurisdiction a feature is "not found", as if it did not exist for them.
-      const feature = await selectItem(db, collection, await context(), jurisdiction(request.user), featureId, crs)
+      // Outside the caller's read scope a feature is "not found", as if it did not exist for them.
+      const feature = await selectItem(db, collection, await context(), readScope(request.user), featureId, crs)
       if (!feature) throw new AppError(404, 'not_found', `No feature ${featureId} in collection ${collection.id}`, [{ field: 'featureId', message: 'no such feature (or not yours to read)' }])
       const base = baseUrl(request, app.prefix)
       sendGeoJson(reply, crs, collection)

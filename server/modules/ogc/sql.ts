@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex'
 import { invalid } from '../../errors'
+import type { ReadScope } from '../auth/access'
+import { scopeSql } from '../auth/jurisdiction'
 import type { Collection, CollectionProperty, SelectionContext, SqlFragment } from './collections'
 import { latitudeFirst } from './crs'
 
@@ -32,8 +34,8 @@ export interface ItemsFilter {
   datetime?: DatetimeFilter
   /** Equality filters on properties marked `filter`, values already typed. */
   properties: Array<{ property: CollectionProperty; value: string | number | boolean }>
-  /** An inspector's division-code prefix (jurisdiction()), applied when the collection has one. */
-  divisionPrefix: string | null
+  /** The caller's read scope (readScope), applied through the collection's enterprise or division. */
+  scope: ReadScope
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
@@ -47,7 +49,8 @@ function conditions(c: Collection, ctx: SelectionContext, f: ItemsFilter): SqlFr
     bindings.push(...frag.bindings)
   }
   if (c.where) add(c.where(ctx))
-  if (c.jurisdictionDivision && f.divisionPrefix !== null) add({ sql: `${c.jurisdictionDivision} LIKE ? || '%'`, bindings: [f.divisionPrefix] })
+  if (c.scopeEnterprise && !f.scope.all) add(scopeSql(f.scope, c.scopeEnterprise))
+  else if (c.jurisdictionDivision && f.scope.divisionPrefix !== null) add({ sql: `${c.jurisdictionDivision} LIKE ? || '%'`, bindings: [f.scope.divisionPrefix] })
   if (f.bbox) {
     const b = f.bbox
     add({ sql: `${c.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326) AND ST_Intersects(${c.geom}, ST_MakeEnvelope(?, ?, ?, ?, 4326))`, bindings: [b.minLon, b.minLat, b.maxLon, b.maxLat, b.minLon, b.minLat, b.maxLon, b.maxLat] })
@@ -103,9 +106,9 @@ export async function selectItems(
 }
 
 /** One feature by id within what the caller may read, or undefined. */
-export async function selectItem(db: Knex, c: Collection, ctx: SelectionContext, divisionPrefix: string | null, id: string, crs: string): Promise<FeatureRow | undefined> {
+export async function selectItem(db: Knex, c: Collection, ctx: SelectionContext, scope: ReadScope, id: string, crs: string): Promise<FeatureRow | undefined> {
   if (c.idType === 'integer' && !/^\d{1,18}$/.test(id)) throw invalid('featureId', `must be a whole number in collection ${c.id}`)
-  const where = conditions(c, ctx, { properties: [], divisionPrefix })
+  const where = conditions(c, ctx, { properties: [], scope })
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
     `SELECT ${selectList(c, crs)} FROM ${c.from} WHERE ${where.sql} AND ${c.featureId} = ? LIMIT 1`,
     [...where.bindings, id] as Knex.RawBinding[],

@@ -5,6 +5,7 @@
  * record text can reach a response.
  */
 import type { Knex } from 'knex'
+import { pointSql } from '../../db/db'
 
 /** The id of the latest publication, or null when nothing has been published. */
 export async function latestPublicationId(db: Knex): Promise<number | null> {
@@ -155,7 +156,7 @@ export async function placeReading(db: Knex, publicationId: number, point: { lon
     .select('level', 'stale')
     .where({ publication_id: publicationId, res: point.res, h3: point.h3 })
     .first()) as { level: number | string; stale: boolean } | undefined
-  const pt = db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat])
+  const pt = pointSql(db, point.lon, point.lat)
   const area = (await db('publication_area')
     .max('level as level')
     .where('publication_id', publicationId)

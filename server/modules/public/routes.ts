@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema } from '../../schemas'
+import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { listDivisions } from '../divisions/repository'
 import { getPublication } from '../publication/repository'
 import { latLngToCell } from 'h3-js'
 import { NEARBY_SHELTERS, latestPublicationId, placeReading, publishedPenalties, publishedRegions, shelters } from './repository'
-import { offsetParam } from '../../bounds'
+import { offsetParam } from '../../http/bounds'
 
 /**
  * The public portal's API (docs/domain.md §8), under /api/public, open to anyone. Risk levels and shapes

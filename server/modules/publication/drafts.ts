@@ -6,8 +6,8 @@
  * refuses a decision by the draft's author (a CHECK), so no client can bypass the rule.
  */
 import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 
-type Db = Knex | Knex.Transaction
 
 export type DraftStatus = 'pending' | 'approved' | 'rejected'
 

@@ -5,10 +5,10 @@
  * (migration 008), so every read here is of a frozen state.
  */
 import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 import { lockGrading, pgArray } from '../../grading/repository'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
 
-type Db = Knex | Knex.Transaction
 
 /** Counts of a level 0..4, keyed by the level as text. */
 export type LevelCounts = Record<'0' | '1' | '2' | '3' | '4', number>

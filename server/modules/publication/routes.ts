@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
 import { latestPublicationId } from '../public/repository'
-import { auditUser, idParams, idSchema, pageProperties } from '../sources/shared'
 import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts, type Draft, type DraftStatus } from './drafts'
 import {
   diffPublications, diffStates, getPublication, insertPublication, listPublications, type PublicationDiff, type PublicationSummary,
 } from './repository'
+import { auditUser } from '../../http/actor'
+import { idParams, idSchema, pageProperties } from '../../http/params'
 
 const countsSchema = {
   type: 'object',

@@ -89,15 +89,22 @@ export async function monthlyChanges(db: Knex, res: number, region: RegionScope,
   const rows = await rowsOf(
     db,
     `SELECT to_char(date_trunc('month', h.changed_at), 'YYYY-MM') AS month,
-       count(*) FILTER (WHERE h.new_level > h.old_level)::int AS raised,
-       count(*) FILTER (WHERE h.new_level < h.old_level)::int AS lowered
+       count(*) FILTER (WHERE h.new_level <> h.old_level AND h.first)::int AS first_graded,
+       count(*) FILTER (WHERE h.new_level > h.old_level AND NOT h.first)::int AS raised,
+       count(*) FILTER (WHERE h.new_level < h.old_level AND NOT h.first)::int AS lowered
      FROM region_cell rc JOIN cell c ON c.id = rc.cell_id AND c.res = ?
-     JOIN cell_level_history h ON h.h3 = c.h3 AND h.res = c.res
-     WHERE rc.region_kind = ? AND rc.region_key = ? AND h.changed_at >= ?::date
+     CROSS JOIN LATERAL (
+       -- A cell's first history row is its first grading, not a raised level.
+       SELECT h.*, NOT EXISTS (
+           SELECT 1 FROM cell_level_history e WHERE e.h3 = h.h3 AND e.res = h.res AND (e.changed_at, e.id) < (h.changed_at, h.id)
+         ) AS first
+         FROM cell_level_history h WHERE h.h3 = c.h3 AND h.res = c.res AND h.changed_at >= ?::date
+     ) h
+     WHERE rc.region_kind = ? AND rc.region_key = ?
      GROUP BY 1 ORDER BY 1`,
-    [res, region.kind, region.key, since],
+    [res, since, region.kind, region.key],
   )
-  return new Map(rows.map((r) => [r.month as string, { raised: Number(r.raised), lowered: Number(r.lowered) }]))
+  return new Map(rows.map((r) => [r.month as string, { firstGraded: Number(r.first_graded), raised: Number(r.raised), lowered: Number(r.lowered) }]))
 }
 
 /**

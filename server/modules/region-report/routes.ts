@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { notFound } from '../../errors'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
-import { assertAreaCells } from '../../bounds'
+import { assertAreaCells } from '../../http/bounds'
 import { readScope } from '../auth/access'
 import { regionTopSources } from '../../grading/regions'
 import { areaZoneCells } from '../../grading/zones'
@@ -50,6 +50,7 @@ const reportResponse = {
         key: { type: 'string' },
         code: { type: 'string' },
         name: { type: 'string' },
+        nameEn: { type: ['string', 'null'], description: 'the English name, where the division data has one' },
         rank: { type: 'string' },
         level: { type: 'integer', description: 'grade from the shares of the area (docs/region-grading.md)' },
         highestLevel: { type: 'integer', description: 'the highest cell level in the region (就高)' },
@@ -79,16 +80,17 @@ const reportResponse = {
     changes: {
       type: 'object',
       properties: {
+        firstGraded: { ...count, description: 'cells graded for the first time in the window (no history before it), not counted as raised' },
         raised: count,
         lowered: count,
         staleOnly: count,
-        months: { type: 'array', items: { type: 'object', properties: { month: { type: 'string' }, raised: count, lowered: count } } },
+        months: { type: 'array', items: { type: 'object', properties: { month: { type: 'string' }, firstGraded: count, raised: count, lowered: count } } },
         recent: {
           type: 'array',
           items: {
             type: 'object',
             properties: {
-              h3: { type: 'string' }, before: count, after: count, beforeStale: { type: 'boolean' }, afterStale: { type: 'boolean' },
+              h3: { type: 'string' }, before: count, after: count, beforeStale: { type: 'boolean' }, afterStale: { type: 'boolean' }, firstGraded: { type: 'boolean' },
               changedAt: { type: 'string' }, cause: { type: 'object', additionalProperties: true },
             },
           },
@@ -194,6 +196,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
           key: region.key,
           code: region.code,
           name: row.name,
+          nameEn: row.name_en ?? null,
           rank: row.rank,
           level,
           highestLevel,
@@ -208,7 +211,7 @@ export default async function regionReportRoutes(app: FastifyInstance): Promise<
         topSources: top.map((t) => ({ ...t, ...(names.get(`${t.kind}:${t.id}`) ?? { name: `${t.kind} ${t.id}`, enterprise: null }) })),
         changes: {
           ...changeTotals(cellChanges),
-          months: chartMonths.map((month) => ({ month, ...(months.get(month) ?? { raised: 0, lowered: 0 }) })),
+          months: chartMonths.map((month) => ({ month, ...(months.get(month) ?? { firstGraded: 0, raised: 0, lowered: 0 }) })),
           recent: cellChanges.slice(0, RECENT_CHANGES),
         },
         resources: {

@@ -24,11 +24,16 @@ describe('changeTotals', () => {
   const change = (before: number, after: number, beforeStale = false, afterStale = false) => ({ before, after, beforeStale, afterStale })
 
   it('counts raised, lowered and stale-only changes', () => {
-    expect(changeTotals([change(0, 3), change(2, 4), change(4, 1), change(2, 2, false, true), change(1, 1)])).toEqual({ raised: 2, lowered: 1, staleOnly: 1 })
+    expect(changeTotals([change(0, 3), change(2, 4), change(4, 1), change(2, 2, false, true), change(1, 1)])).toEqual({ firstGraded: 0, raised: 2, lowered: 1, staleOnly: 1 })
+  })
+
+  it('counts a first grading apart from the raised levels', () => {
+    const first = { ...change(0, 3), firstGraded: true }
+    expect(changeTotals([first, first, change(0, 3), change(3, 1)])).toEqual({ firstGraded: 2, raised: 1, lowered: 1, staleOnly: 0 })
   })
 
   it('is all zero without changes', () => {
-    expect(changeTotals([])).toEqual({ raised: 0, lowered: 0, staleOnly: 0 })
+    expect(changeTotals([])).toEqual({ firstGraded: 0, raised: 0, lowered: 0, staleOnly: 0 })
   })
 })
 

@@ -22,10 +22,14 @@ export interface CellChange {
   after: number
   beforeStale: boolean
   afterStale: boolean
+  /** The cell had no level history before the window: its first grading, not a raise. */
+  firstGraded?: boolean
 }
 
 export interface ChangeTotals {
-  /** Cells whose level went up (first state to last state of the window). */
+  /** Cells graded for the first time in the window (no history before it): not counted as raised. */
+  firstGraded: number
+  /** Cells whose level went up (first state to last state of the window), first gradings excepted. */
   raised: number
   lowered: number
   /** Cells whose level is the same but whose "data stale" flag changed. */
@@ -34,9 +38,10 @@ export interface ChangeTotals {
 
 /** Adds up per-cell changes (first to last state in a window, as GET /api/changes gives them). */
 export function changeTotals(changes: readonly CellChange[]): ChangeTotals {
-  const totals: ChangeTotals = { raised: 0, lowered: 0, staleOnly: 0 }
+  const totals: ChangeTotals = { firstGraded: 0, raised: 0, lowered: 0, staleOnly: 0 }
   for (const c of changes) {
-    if (c.after > c.before) totals.raised++
+    if (c.firstGraded && c.after !== c.before) totals.firstGraded++
+    else if (c.after > c.before) totals.raised++
     else if (c.after < c.before) totals.lowered++
     else if (c.afterStale !== c.beforeStale) totals.staleOnly++
   }

@@ -6,7 +6,8 @@ import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import { newTrackingCode, type ReportCategory, type ReportSource, type ReportStatus } from '../../domain/reports'
-import { isoTime, pointSql, type Db, type Page } from '../sources/shared'
+import { isoTime, pointSql, type Db } from '../../db/db'
+import type { Page } from '../../http/params'
 
 /** Where a point lies: the deepest division covering it (township, else county, else city) and its management grid. */
 export interface PointPlace {

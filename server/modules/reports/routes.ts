@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import {
   GRID_WORKER_CATEGORIES, GRID_WORKER_CATEGORY_CODES, INSPECTABLE_STATUSES, PUBLIC_CATEGORIES, PUBLIC_CATEGORY_CODES, REPORT_SOURCES, REPORT_STATUSES,
   checkTransition, parseTrackingCode, reportCategory, type ReportSource, type ReportStatus,
@@ -20,12 +20,13 @@ import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
 import { RateLimiter } from '../auth/rate-limit'
 import { recordAudit } from '../audit/audit'
-import { databaseToday } from '../supervision/tiers'
-import { auditUser, dateSchema, idParams, idSchema, pageProperties, type Page } from '../sources/shared'
 import {
   clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertPlannedInspection, insertReport, listReports, loadReport, lockReport,
   placeOfPoint, routeDepartment, updateReport, type ReportFilter, type ReportScope, type StaffReport,
 } from './repository'
+import { databaseToday } from '../../db/db'
+import { auditUser } from '../../http/actor'
+import { dateSchema, idParams, idSchema, pageProperties, type Page } from '../../http/params'
 
 /** Reports one client may file per window: enough for a neighbourhood's worth of honest reports, too few to flood triage. */
 export const PUBLIC_REPORTS_PER_WINDOW = 5

@@ -33,6 +33,8 @@ export interface NearestFilter {
   status: ResourceStatus | null
   /** Only resources within this geodesic distance, metres. */
   maxDistanceM?: number
+  /** Leave these resources out (a what-if scenario moves or withdraws them, docs/scenarios.md). */
+  excludeIds?: readonly number[]
 }
 
 export interface SqlPiece {
@@ -65,6 +67,10 @@ function conditions(alias: 'r' | 'c', filter: NearestFilter, point: string): Sql
   if (filter.maxDistanceM !== undefined) {
     parts.push(`ST_DWithin(${alias}.geog, ${point}, ?::float8, true)`)
     bindings.push(filter.maxDistanceM)
+  }
+  if (filter.excludeIds && filter.excludeIds.length > 0) {
+    parts.push(`NOT (${alias}.id = ANY(?::bigint[]))`)
+    bindings.push(`{${filter.excludeIds.map((id) => String(Math.trunc(id))).join(',')}}`)
   }
   return { sql: parts.length ? parts.join(' AND ') : 'TRUE', bindings }
 }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex'
-import type { BBox } from '../../schemas'
+import { pointSql, type Db } from '../../db/db'
+import type { BBox } from '../../http/schemas'
 import type { Capability, DepotItem, ResourceInput, ResourceKind, ResourceStatus } from '../../domain/resources'
 
-type Db = Knex | Knex.Transaction
 
 export interface ResourceFilter {
   kind?: ResourceKind
@@ -90,7 +90,7 @@ function columnsOf(w: ResourceWrite, db: Db) {
     capacity: w.capacity ?? null,
     expert_field: w.expertField ?? null,
     division_code: w.divisionCode,
-    geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [w.lon, w.lat]),
+    geom: pointSql(db, w.lon, w.lat),
   }
 }
 

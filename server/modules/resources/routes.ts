@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { cellToLatLng } from 'h3-js'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponses, featureCollectionSchema, parseBBox } from '../../schemas'
+import { errorResponses, featureCollectionSchema, parseBBox } from '../../http/schemas'
 import { toWgs84, type Crs } from '../../domain/coords'
 import {
   CAPABILITIES, CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_KINDS, RESOURCE_STATUS_LABELS, RESOURCE_STATUSES,
@@ -12,6 +12,7 @@ import { bumpDataVersion } from '../../grading/repository'
 import { MAX_K, nearestResources } from './nearest'
 import { nearestResponders, RESPONSE_MEASURE } from './response'
 import { nearestByTime } from '../roads/nearest-time'
+import { coverageByTime } from '../roads'
 import { routingInfoSchema, timedItemSchema, unreachableSchema } from '../roads/schemas'
 import {
   currentStatus, deleteResource, divisionAt, divisionExists, getResource, insertResource, listResources, replaceResource,
@@ -20,7 +21,8 @@ import {
 import {
   nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema,
 } from './schemas'
-import { MAX_ID, offsetParam } from '../../bounds'
+import { offsetParam } from '../../http/bounds'
+import { idParams } from '../../http/params'
 
 type ResourceBody = ResourceInput & { lon: number; lat: number; crs: Crs; divisionCode?: string | null }
 
@@ -57,10 +59,11 @@ function toFeature(row: Record<string, unknown>) {
   }
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] } as const
-
 const kindParam = { type: 'string', enum: RESOURCE_KINDS } as const
 const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
+
+/** Largest response time a coverage report may ask for, minutes. */
+const MAX_COVERAGE_MINUTES = 120
 
 /** Emergency resources (docs/domain.md §6): CRUD, the exact k-nearest query and coverage gaps. */
 export default async function resourceRoutes(app: FastifyInstance): Promise<void> {
@@ -222,20 +225,21 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{ Querystring: { capability: Capability; thresholdM: number; minLevel: number; format: 'json' | 'geojson' } }>(
+  app.get<{ Querystring: { capability: Capability; thresholdM: number; minutes?: number; minLevel: number; format: 'json' | 'geojson' } }>(
     '/coverage-gaps',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['resources'],
-        summary: 'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance',
+        summary: 'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance, or within N minutes by road (minutes=N)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           required: ['capability'],
           properties: {
             capability: capabilityParam,
-            thresholdM: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 5000, description: 'response distance, metres' },
+            thresholdM: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 5000, description: 'response distance, metres (ignored with minutes)' },
+            minutes: { type: 'integer', minimum: 1, maximum: MAX_COVERAGE_MINUTES, description: 'response time by road, minutes: a cell is a gap when no team reaches it in time over the road network (or it lies off the network)' },
             minLevel: { type: 'integer', minimum: 1, maximum: 4, default: 3, description: '3 = orange and red' },
             format: { type: 'string', enum: ['json', 'geojson'], default: 'json' },
           },
@@ -250,7 +254,11 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                 type: 'object',
                 properties: {
                   capability: { type: 'string' },
-                  thresholdM: { type: 'number' },
+                  thresholdM: { type: ['number', 'null'] },
+                  minutes: { type: ['integer', 'null'] },
+                  engine: { type: 'string' },
+                  teams: { type: 'integer', description: 'available teams of the capability (minutes)' },
+                  teamsOffNetwork: { type: 'integer', description: 'of which too far from any road to drive (minutes)' },
                   minLevel: { type: 'integer' },
                   res: { type: 'integer' },
                   measure: { type: 'string' },
@@ -273,6 +281,8 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                       type: ['object', 'null'],
                       properties: { id: { type: 'integer' }, name: { type: 'string' }, distanceM: { type: 'number' } },
                     },
+                    bestTimeS: { type: ['number', 'null'], description: 'minutes: the fastest arrival of any team by road, seconds; null when none reaches it' },
+                    offNetwork: { type: 'boolean', description: 'minutes: the cell centre is off the road network (no time claimed)' },
                   },
                 },
               },
@@ -295,6 +305,8 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                         nearestTeamId: { type: ['integer', 'null'] },
                         nearestTeamName: { type: ['string', 'null'] },
                         nearestTeamDistanceM: { type: ['number', 'null'] },
+                        bestTimeS: { type: ['number', 'null'] },
+                        offNetwork: { type: 'boolean' },
                       },
                     },
                   },
@@ -307,7 +319,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { capability, thresholdM, minLevel, format } = request.query
+      const { capability, thresholdM, minutes, minLevel, format } = request.query
       const res = app.grading.res
       const cells = await riskCells(app.db, res, minLevel, format === 'geojson')
       const centres = cells.map((c) => {
@@ -315,23 +327,30 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         return { lon, lat }
       })
       const teams = await nearestResponders(app.db, centres, { kind: 'rescue_team', capability, status: 'available' })
+      const timed = minutes === undefined ? null : await coverageByTime(app.db, app.roads, centres, capability)
       const gaps = cells
-        .map((cell, i) => ({ cell, centre: centres[i]!, team: teams[i] ?? null }))
-        .filter(({ team }) => team === null || team.distanceM > thresholdM)
-      const query = { capability, thresholdM, minLevel, res, measure: RESPONSE_MEASURE.id, measureDescription: RESPONSE_MEASURE.description }
+        .map((cell, i) => ({ cell, centre: centres[i]!, team: teams[i] ?? null, time: timed?.points[i] ?? null }))
+        .filter(({ team, time }) => (time === null ? team === null || team.distanceM > thresholdM : time.bestS === null || time.bestS > minutes! * 60))
+      const query = timed === null
+        ? { capability, thresholdM, minutes: null, minLevel, res, measure: RESPONSE_MEASURE.id, measureDescription: RESPONSE_MEASURE.description }
+        : {
+            capability, thresholdM: null, minutes, minLevel, res, measure: 'road_time', engine: timed.engine, teams: timed.teams, teamsOffNetwork: timed.teamsOffNetwork,
+            measureDescription: `emergency driving time over the road network from the nearest available team, off-road legs at ${app.roads.settings.offRoadKmh} km/h included; cells off the network count as gaps`,
+          }
+      const timeOf = (time: { bestS: number | null; offNetwork: boolean } | null) => (time === null ? {} : { bestTimeS: time.bestS, offNetwork: time.offNetwork })
       if (format === 'geojson') {
         return {
           type: 'FeatureCollection' as const,
           query,
           cellsChecked: cells.length,
           numberMatched: gaps.length,
-          features: gaps.map(({ cell, centre, team }) => ({
+          features: gaps.map(({ cell, centre, team, time }) => ({
             type: 'Feature' as const,
             id: cell.h3,
             geometry: cell.geometry,
             properties: {
               h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat,
-              nearestTeamId: team?.id ?? null, nearestTeamName: team?.name ?? null, nearestTeamDistanceM: team?.distanceM ?? null,
+              nearestTeamId: team?.id ?? null, nearestTeamName: team?.name ?? null, nearestTeamDistanceM: team?.distanceM ?? null, ...timeOf(time),
             },
           })),
         }
@@ -339,7 +358,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       return {
         query,
         cellsChecked: cells.length,
-        gaps: gaps.map(({ cell, centre, team }) => ({ h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat, nearestTeam: team })),
+        gaps: gaps.map(({ cell, centre, team, time }) => ({ h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat, nearestTeam: team, ...timeOf(time) })),
       }
     },
   )

@@ -2,7 +2,9 @@
  * Isochrones (docs/domain.md §6): the area a resource reaches within N minutes, as the concave
  * hull of the network vertices its search reaches in time. Cached per resource, keyed by the network
  * version and the resource's place and last update, so a network or resource change invalidates it.
+ * The isochrones of a capability are the union of those of its available resources.
  */
+import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError, notFound } from '../../errors'
 import { outsideNetwork } from './nearest-time'
@@ -21,7 +23,7 @@ export interface Isochrone {
   minutes: number
   /** GeoJSON Polygon or MultiPolygon (WGS 84), null when nothing is reached in time. */
   geometry: { type: string; coordinates: unknown } | null
-  /** Network vertices reached within the time. */
+  /** Network vertices reached within the time (a capability's: summed over its resources). */
   vertices: number
 }
 
@@ -81,6 +83,93 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
     networkVersion: summary.version,
     offRoadM: Math.round(snap.offRoadM * 100) / 100,
     isochrones: hulls.map((h) => ({ minutes: h.minutes, vertices: h.vertices, geometry: h.geometry ? JSON.parse(h.geometry) : null })),
+  }
+  entries.set(key, set)
+  if (entries.size > CACHE_SIZE) entries.delete(entries.keys().next().value!)
+  return { ...set, cached: false }
+}
+
+/** Resources a capability's isochrones may join (each needs its own search the first time). */
+export const MAX_CAPABILITY_RESOURCES = 300
+
+export interface CapabilityIsochroneSet {
+  capability: string
+  engine: string
+  networkVersion: number
+  /** Available resources with the capability, those joined, and those too far from any road. */
+  resources: number
+  resourceIds: number[]
+  offNetworkIds: number[]
+  isochrones: Array<Isochrone & { resources: number }>
+  cached: boolean
+}
+
+const unionCache = new WeakMap<Routing, Map<string, Omit<CapabilityIsochroneSet, 'cached'>>>()
+
+/**
+ * The area the available resources of one capability reach within N minutes: the union of their
+ * own isochrones (each from `resourceIsochrones`, so each is cached on its own). The union is cached
+ * under the network version and the set's ids, places and last updates, so a network change, a
+ * resource that moves, changes status or gains or loses the capability invalidates it, while the
+ * resources that did not change keep their cached isochrones. A resource too far from every road is
+ * left out and listed.
+ */
+export async function capabilityIsochrones(db: Knex, routing: Routing, capability: string, minutes: readonly number[]): Promise<CapabilityIsochroneSet> {
+  const engine = routing.require()
+  const summary = await routing.summary()
+  if (summary.edges === 0) throw outsideNetwork(null, routing.settings.maxSnapM)
+  const { rows } = await db.raw<{ rows: Array<{ id: string; lon: number; lat: number; updated_at: Date }> }>(
+    `SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat, updated_at FROM resource
+     WHERE status = 'available' AND ? = ANY(capabilities) ORDER BY id LIMIT ?`,
+    [capability, MAX_CAPABILITY_RESOURCES + 1],
+  )
+  if (rows.length > MAX_CAPABILITY_RESOURCES) {
+    throw new AppError(422, 'too_many_resources', `more than ${MAX_CAPABILITY_RESOURCES} available resources have the capability ${capability}: their isochrones are not joined (ask per resource)`, [
+      { field: 'capability', message: `more than ${MAX_CAPABILITY_RESOURCES} available resources` },
+    ])
+  }
+  const fingerprint = createHash('sha256')
+    .update(rows.map((r) => `${r.id}:${r.lon},${r.lat}:${r.updated_at.toISOString()}`).join(';'))
+    .digest('hex')
+  const key = `${summary.version}:${capability}:${minutes.join(',')}:${fingerprint}`
+  let entries = unionCache.get(routing)
+  if (!entries) unionCache.set(routing, (entries = new Map()))
+  const hit = entries.get(key)
+  if (hit) {
+    entries.delete(key)
+    entries.set(key, hit)
+    return { ...hit, cached: true }
+  }
+  const parts: Array<{ id: number; minutes: number; vertices: number; geometry: string }> = []
+  const resourceIds: number[] = []
+  const offNetworkIds: number[] = []
+  for (const r of rows) {
+    const id = Number(r.id)
+    try {
+      const set = await resourceIsochrones(db, routing, id, minutes)
+      resourceIds.push(id)
+      for (const i of set.isochrones) if (i.geometry) parts.push({ id, minutes: i.minutes, vertices: i.vertices, geometry: JSON.stringify(i.geometry) })
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'outside_network') offNetworkIds.push(id)
+      else throw err
+    }
+  }
+  const { rows: unions } = await db.raw<{ rows: Array<{ minutes: number; geometry: string | null; resources: number; vertices: number }> }>(
+    `SELECT m.minutes, count(p.id)::int AS resources, coalesce(sum(p.vertices), 0)::int AS vertices,
+            ST_AsGeoJSON(ST_Union(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326))), 6) AS geometry
+     FROM unnest(?::int[]) AS m(minutes)
+     LEFT JOIN jsonb_to_recordset(?::jsonb) AS p(id bigint, minutes int, vertices int, geometry text) ON p.minutes = m.minutes
+     GROUP BY m.minutes ORDER BY m.minutes`,
+    [[...minutes], JSON.stringify(parts)],
+  )
+  const set = {
+    capability,
+    engine: engine.name,
+    networkVersion: summary.version,
+    resources: rows.length,
+    resourceIds,
+    offNetworkIds,
+    isochrones: unions.map((u) => ({ minutes: u.minutes, resources: u.resources, vertices: u.vertices, geometry: u.geometry ? JSON.parse(u.geometry) : null })),
   }
   entries.set(key, set)
   if (entries.size > CACHE_SIZE) entries.delete(entries.keys().next().value!)

@@ -3,7 +3,8 @@
  * travel times, the network version engines and caches key on, and snapping points to the network.
  */
 import type { Knex } from 'knex'
-import type { RoadClass } from '../../domain/roads'
+import type { Db } from '../../db/db'
+import { classSpeeds, roadVertexKey, type ClassSpeedOverrides, type RoadClass } from '../../domain/roads'
 
 /** One road edge to store: a line between two junctions (or dead ends), WGS 84 degrees. */
 export interface RoadWrite {
@@ -19,9 +20,7 @@ export interface RoadWrite {
 }
 
 /** Vertex key: the coordinates rounded to 1e-7° (≈ 1 cm), so end points that coincide join. */
-export function vertexKey([lon, lat]: [number, number]): string {
-  return `${Math.round(lon * 1e7)},${Math.round(lat * 1e7)}`
-}
+export const vertexKey = roadVertexKey
 
 /** Rows per INSERT statement (keeps the bound JSON parameter a few megabytes at most). */
 const CHUNK = 5000
@@ -31,7 +30,7 @@ const CHUNK = 5000
  * they coincide) and travel times from their class. Run it in the caller's transaction, then
  * `bumpNetworkVersion`. Returns the number of edges stored.
  */
-export async function insertRoads(trx: Knex | Knex.Transaction, roads: readonly RoadWrite[]): Promise<number> {
+export async function insertRoads(trx: Db, roads: readonly RoadWrite[]): Promise<number> {
   let stored = 0
   for (let at = 0; at < roads.length; at += CHUNK) {
     const rows = roads.slice(at, at + CHUNK).map((r) => {
@@ -77,23 +76,48 @@ export async function insertRoads(trx: Knex | Knex.Transaction, roads: readonly 
 }
 
 /** Recomputes every edge's speed and travel times from its class (after a class's speeds change). */
-export async function recomputeTravelTimes(trx: Knex | Knex.Transaction): Promise<void> {
+export async function recomputeTravelTimes(trx: Db): Promise<void> {
   await trx.raw(
+    // (the UPDATE's target cannot be referenced from a LATERAL in its FROM: the speed is computed per class and edge limit first)
     `UPDATE road_edge e SET speed_kmh = s.speed, cost_s = e.length_m / (s.speed / 3.6),
             reverse_cost_s = CASE WHEN e.oneway THEN -1 ELSE e.length_m / (s.speed / 3.6) END
-     FROM road_class c, LATERAL (SELECT (coalesce(e.maxspeed_kmh, c.default_speed_kmh) * c.emergency_factor)::float8 AS speed) s
-     WHERE c.class = e.road_class`,
+     FROM (SELECT e2.id, (coalesce(e2.maxspeed_kmh, c.default_speed_kmh) * c.emergency_factor)::float8 AS speed
+           FROM road_edge e2 JOIN road_class c ON c.class = e2.road_class) s
+     WHERE s.id = e.id`,
   )
 }
 
+/**
+ * Makes the `road_class` table hold the class speeds in force (the defaults with ROAD_CLASS_SPEEDS
+ * applied); when any changed, every edge's travel times are recomputed and the network version rises
+ * (engines reload, cached isochrones drop). Returns the classes changed. One transaction.
+ */
+export async function applyClassSpeeds(db: Knex, overrides: ClassSpeedOverrides): Promise<string[]> {
+  const wanted = Object.entries(classSpeeds(overrides)).map(([cls, s]) => ({ cls, speed: s.defaultSpeedKmh, factor: s.emergencyFactor }))
+  return db.transaction(async (trx) => {
+    const { rows } = await trx.raw<{ rows: Array<{ class: string }> }>(
+      `UPDATE road_class c SET default_speed_kmh = w.speed, emergency_factor = w.factor
+       FROM jsonb_to_recordset(?::jsonb) AS w(cls text, speed real, factor real)
+       WHERE c.class = w.cls AND (c.default_speed_kmh IS DISTINCT FROM w.speed OR c.emergency_factor IS DISTINCT FROM w.factor)
+       RETURNING c.class`,
+      [JSON.stringify(wanted)],
+    )
+    if (rows.length > 0) {
+      await recomputeTravelTimes(trx)
+      await bumpNetworkVersion(trx)
+    }
+    return rows.map((r) => r.class).sort()
+  })
+}
+
 /** Removes every edge and vertex (before replacing the whole network). */
-export async function clearNetwork(trx: Knex | Knex.Transaction): Promise<void> {
+export async function clearNetwork(trx: Db): Promise<void> {
   await trx.raw('DELETE FROM road_edge')
   await trx.raw('DELETE FROM road_vertex')
 }
 
 /** Marks the network changed: engines reload their graph and cached isochrones are dropped. */
-export async function bumpNetworkVersion(trx: Knex | Knex.Transaction): Promise<number> {
+export async function bumpNetworkVersion(trx: Db): Promise<number> {
   const { rows } = await trx.raw<{ rows: Array<{ version: string }> }>(
     'UPDATE road_network SET version = version + 1, updated_at = now() WHERE id = 1 RETURNING version',
   )

@@ -4,7 +4,8 @@ import { AppError } from '../../errors'
 import { DatabaseSetupError } from '../../db/check'
 import type { RoutingEngine } from './engine'
 import { createInProcessEngine } from './in-process'
-import { networkSummary, networkVersion, type NetworkSummary } from './network'
+import type { ClassSpeedOverrides } from '../../domain/roads'
+import { applyClassSpeeds, networkSummary, networkVersion, type NetworkSummary } from './network'
 import { createPgRoutingEngine } from './pgrouting'
 
 declare module 'fastify' {
@@ -58,6 +59,8 @@ export async function checkPgRouting(db: Knex): Promise<{ version: string } | { 
 
 export interface RoutingPluginOptions extends RoutingSettings {
   engine: 'auto' | 'pgrouting' | 'in-process'
+  /** ROAD_CLASS_SPEEDS: class speeds replacing the defaults, applied at start-up. */
+  classSpeeds?: ClassSpeedOverrides
 }
 
 /**
@@ -76,6 +79,8 @@ export const routingPlugin = fp<RoutingPluginOptions>(
       return summaryCache.summary
     }
     const maxSpeedMps = async () => Math.max((await summary()).maxSpeedKmh, options.offRoadKmh) / 3.6
+    const changed = await applyClassSpeeds(app.db, options.classSpeeds ?? {})
+    if (changed.length > 0) app.log.info({ classes: changed }, 'road class speeds changed (ROAD_CLASS_SPEEDS): travel times recomputed')
 
     if (app.dbInfo.embedded || options.engine === 'in-process') {
       engine = createInProcessEngine(app.db)

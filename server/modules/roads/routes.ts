@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { MAX_ID } from '../../bounds'
+import { MAX_ID } from '../../http/bounds'
 import { invalid } from '../../errors'
-import { errorResponses } from '../../schemas'
-import { DEFAULT_MINUTES, MAX_MINUTES, resourceIsochrones } from './isochrones'
+import { errorResponses } from '../../http/schemas'
+import { CAPABILITIES } from '../../domain/resources'
+import { capabilityIsochrones, DEFAULT_MINUTES, MAX_CAPABILITY_RESOURCES, MAX_MINUTES, resourceIsochrones } from './isochrones'
 
 /** The road network and travel-time areas (docs/domain.md §6). */
 export default async function roadRoutes(app: FastifyInstance): Promise<void> {
@@ -41,19 +42,19 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
     }),
   )
 
-  app.get<{ Querystring: { resourceId: number; minutes?: string } }>(
+  app.get<{ Querystring: { resourceId?: number; capability?: string; minutes?: string } }>(
     '/isochrones',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['roads'],
-        summary: 'The areas a resource reaches within N minutes over the road network, as polygons (cached until the network or the resource changes)',
+        summary: 'The areas a resource (resourceId), or the available resources of a capability together (capability: the union of theirs), reach within N minutes over the road network, as polygons (cached until the network or a resource changes)',
         querystring: {
           type: 'object',
           additionalProperties: false,
-          required: ['resourceId'],
           properties: {
-            resourceId: { type: 'integer', minimum: 1, maximum: MAX_ID },
+            resourceId: { type: 'integer', minimum: 1, maximum: MAX_ID, description: 'one resource (give this or capability)' },
+            capability: { type: 'string', enum: CAPABILITIES, description: `the available resources with this capability, at most ${MAX_CAPABILITY_RESOURCES} (give this or resourceId)` },
             minutes: { type: 'string', pattern: '^[0-9]{1,2}(,[0-9]{1,2}){0,5}$', description: `comma-separated minutes, 1–${MAX_MINUTES} (default ${DEFAULT_MINUTES.join(',')})` },
           },
         },
@@ -63,6 +64,10 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
             properties: {
               type: { type: 'string', const: 'FeatureCollection' },
               resourceId: { type: 'integer' },
+              capability: { type: 'string' },
+              resources: { type: 'integer', description: 'capability: available resources with it' },
+              resourceIds: { type: 'array', items: { type: 'integer' }, description: 'capability: the resources whose isochrones are joined' },
+              offNetworkIds: { type: 'array', items: { type: 'integer' }, description: 'capability: resources left out, too far from every road' },
               engine: { type: 'string' },
               networkVersion: { type: 'integer' },
               offRoadM: { type: 'number', description: 'the resource\'s straight leg to its nearest road, metres' },
@@ -74,7 +79,7 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
                   properties: {
                     type: { type: 'string', const: 'Feature' },
                     geometry: { type: ['object', 'null'], additionalProperties: true },
-                    properties: { type: 'object', properties: { minutes: { type: 'integer' }, vertices: { type: 'integer' } } },
+                    properties: { type: 'object', properties: { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } } },
                   },
                 },
               },
@@ -88,7 +93,25 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
       const minutes = request.query.minutes === undefined ? [...DEFAULT_MINUTES] : [...new Set(request.query.minutes.split(',').map(Number))].sort((a, b) => a - b)
       const bad = minutes.find((m) => m < 1 || m > MAX_MINUTES)
       if (bad !== undefined) throw invalid('minutes', `each must be 1–${MAX_MINUTES}, got ${bad}`)
-      const set = await resourceIsochrones(app.db, app.roads, request.query.resourceId, minutes)
+      const { resourceId, capability } = request.query
+      if ((resourceId === undefined) === (capability === undefined)) {
+        throw invalid(capability === undefined ? 'resourceId' : 'capability', 'give either resourceId (one resource) or capability (its available resources), not both')
+      }
+      if (capability !== undefined) {
+        const set = await capabilityIsochrones(app.db, app.roads, capability, minutes)
+        return {
+          type: 'FeatureCollection' as const,
+          capability: set.capability,
+          resources: set.resources,
+          resourceIds: set.resourceIds,
+          offNetworkIds: set.offNetworkIds,
+          engine: set.engine,
+          networkVersion: set.networkVersion,
+          cached: set.cached,
+          features: set.isochrones.map((i) => ({ type: 'Feature' as const, geometry: i.geometry, properties: { minutes: i.minutes, vertices: i.vertices, resources: i.resources } })),
+        }
+      }
+      const set = await resourceIsochrones(app.db, app.roads, resourceId!, minutes)
       return {
         type: 'FeatureCollection' as const,
         resourceId: set.resourceId,

@@ -7,10 +7,10 @@ import type { Knex } from 'knex'
 import type { Geometry } from 'geojson'
 import { invalid } from '../../errors'
 import type { RuleSet } from '../../domain/rules'
-import {
-  checkDateOrder, dateColumn, dateSchema, gradeByMethod, levelSchema, listPage, METHOD_COLUMNS, methodProperties, methodResponseProperties,
-  methodView, nameSchema, optionalDateSchema, recordMeta, timestampsProperties, type Db, type MethodInput, type RecordSpec,
-} from './shared'
+import { gradeByMethod, METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, recordMeta, timestampsProperties, type MethodInput, type RecordSpec } from './shared'
+import { dateColumn, listPage, type Db } from '../../db/db'
+import { dateSchema, levelSchema, nameSchema, optionalDateSchema } from '../../http/params'
+import { checkDateOrder } from '../../http/validation'
 
 type AreaKind = 'area' | 'corridor'
 

@@ -7,12 +7,14 @@ import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import type { HiddenDangerStatus } from '../../domain/enterprise-level'
 import { checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STEPS, type RectificationAction } from '../../domain/rectification'
-import {
-  auditUser, changeRecord, checkDateOrder, dateColumn, dateSchema, idParams, idSchema, isoTime, listPage, locationProperties,
-  nameSchema, pointSql, regradeSchema, sourceLocation, type Db, type RecordSpec, divisionFilterSchema } from './shared'
+import { changeRecord, locationProperties, regradeSchema, sourceLocation, type RecordSpec } from './shared'
+import { auditUser, sessionActor, type SessionActor } from '../../http/actor'
+import { dateColumn, isoTime, listPage, pointSql, userId, type Db } from '../../db/db'
+import { dateSchema, idParams, idSchema, divisionFilterSchema } from '../../http/params'
+import { checkDateOrder } from '../../http/validation'
 
 export interface HiddenDangerBody {
   enterpriseId: number
@@ -20,7 +22,6 @@ export interface HiddenDangerBody {
   isMajor: boolean
   foundAt: string
   deadline: string
-  reportedBy: string
   inspectionId?: number | null
   lon?: number | null
   lat?: number | null
@@ -31,14 +32,13 @@ const textSchema = { type: 'string', minLength: 1, maxLength: 4000 } as const
 const bodySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['enterpriseId', 'description', 'foundAt', 'deadline', 'reportedBy'],
+  required: ['enterpriseId', 'description', 'foundAt', 'deadline'],
   properties: {
     enterpriseId: idSchema,
     description: textSchema,
     isMajor: { type: 'boolean', default: true, description: 'a major hidden danger makes the enterprise red until verified' },
     foundAt: dateSchema,
     deadline: { ...dateSchema, description: 'rectification deadline, on or after foundAt (YYYY-MM-DD)' },
-    reportedBy: nameSchema,
     inspectionId: { type: ['integer', 'null'], minimum: 1, description: 'the inspection of this enterprise that found it' },
     ...locationProperties,
   },
@@ -56,12 +56,15 @@ const recordProperties = {
   deadline: { type: 'string' },
   status: { type: 'string', enum: STATUSES },
   overdue: { type: 'boolean', description: 'open and past its deadline' },
-  reportedBy: { type: 'string' },
+  reportedBy: { type: 'string', description: 'display name of the reporting account (of the reporter, on records from before accounts)' },
+  reportedByUserId: { type: ['integer', 'null'], description: 'the reporting account; null on records from before accounts' },
   rectifiedAt: { type: ['string', 'null'] },
-  rectifiedBy: { type: ['string', 'null'] },
+  rectifiedBy: { type: ['string', 'null'], description: 'display name of the account that recorded the rectification' },
+  rectifiedByUserId: { type: ['integer', 'null'] },
   rectification: { type: ['string', 'null'] },
   verifiedAt: { type: ['string', 'null'] },
-  verifiedBy: { type: ['string', 'null'] },
+  verifiedBy: { type: ['string', 'null'], description: 'display name of the verifying account' },
+  verifiedByUserId: { type: ['integer', 'null'] },
   lon: { type: 'number' },
   lat: { type: 'number' },
   createdAt: { type: 'string' },
@@ -83,6 +86,7 @@ function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
     'h.id', 'h.enterprise_id', 'h.inspection_id', 'h.description', 'h.is_major', 'h.status', 'h.reported_by', 'h.rectified_at',
     'h.rectified_by', 'h.rectification', 'h.verified_at', 'h.verified_by', 'h.created_at', 'h.updated_at',
+    'h.reported_by_user_id', 'h.rectified_by_user_id', 'h.verified_by_user_id',
     dateColumn(db, 'h.found_at', 'found_at'),
     dateColumn(db, 'h.deadline', 'deadline'),
     db.raw("(h.status = 'open' AND h.deadline < current_date) AS overdue"),
@@ -102,11 +106,14 @@ function toRecord(r: Record<string, unknown>) {
     status: r.status as HiddenDangerStatus,
     overdue: r.overdue as boolean,
     reportedBy: r.reported_by as string,
+    reportedByUserId: userId(r.reported_by_user_id),
     rectifiedAt: isoTime(r.rectified_at),
     rectifiedBy: r.rectified_by as string | null,
+    rectifiedByUserId: userId(r.rectified_by_user_id),
     rectification: r.rectification as string | null,
     verifiedAt: isoTime(r.verified_at),
     verifiedBy: r.verified_by as string | null,
+    verifiedByUserId: userId(r.verified_by_user_id),
     lon: r.lon as number,
     lat: r.lat as number,
     createdAt: isoTime(r.created_at),
@@ -143,7 +150,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
     division: divisionFilterSchema,
   },
   description: 'Reported open. A major one makes its enterprise red (a 1000 m red zone by default) until its rectification is verified.',
-  async insert(trx, body) {
+  async insert(trx, body, _grading, actor) {
     checkDateOrder({ field: 'foundAt', value: body.foundAt }, { field: 'deadline', value: body.deadline })
     const { lon, lat } = await sourceLocation(trx, body)
     if (body.inspectionId !== undefined && body.inspectionId !== null) await checkInspection(trx, body.inspectionId, body.enterpriseId)
@@ -156,7 +163,8 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
         found_at: body.foundAt,
         deadline: body.deadline,
         status: 'open',
-        reported_by: body.reportedBy.trim(),
+        reported_by: actor.name,
+        reported_by_user_id: actor.id,
         geom: pointSql(trx, lon, lat),
       })
       .returning('id')
@@ -182,31 +190,31 @@ interface Transition {
   summary: string
   body: { required: string[]; properties: Record<string, unknown> }
   /** Columns to store; may throw `invalid()`. `auditNote` is kept in the audit row only. */
-  apply(body: Record<string, string>, record: HiddenDangerRecord, trx: Knex.Transaction): { columns: Record<string, unknown>; auditNote?: object }
+  apply(body: Record<string, string>, record: HiddenDangerRecord, trx: Knex.Transaction, actor: SessionActor): { columns: Record<string, unknown>; auditNote?: object }
 }
 
 const TRANSITIONS: Record<RectificationAction, Transition> = {
   rectify: {
-    summary: 'Record the rectification of an open hidden danger (it stays red until verified)',
-    body: { required: ['rectifiedBy', 'rectification'], properties: { rectifiedBy: nameSchema, rectification: { ...textSchema, description: 'what was done' } } },
-    apply: (body, _record, trx) => ({
-      columns: { rectified_at: trx.fn.now(), rectified_by: body.rectifiedBy!.trim(), rectification: body.rectification!.trim() },
+    summary: 'Record the rectification of an open hidden danger (it stays red until verified); the signed-in account is its rectifier',
+    body: { required: ['rectification'], properties: { rectification: { ...textSchema, description: 'what was done' } } },
+    apply: (body, _record, trx, actor) => ({
+      columns: { rectified_at: trx.fn.now(), rectified_by: actor.name, rectified_by_user_id: actor.id, rectification: body.rectification!.trim() },
     }),
   },
   verify: {
-    summary: 'Verify a rectified hidden danger (by someone other than its reporter); its red zone is lifted at once',
-    body: { required: ['verifiedBy'], properties: { verifiedBy: nameSchema } },
-    apply: (body, record, trx) => {
-      checkVerifier('hidden danger', record.reportedBy, body.verifiedBy!)
-      return { columns: { verified_at: trx.fn.now(), verified_by: body.verifiedBy!.trim() } }
+    summary: 'Verify a rectified hidden danger; its red zone is lifted at once. The signed-in account verifies: not the one that reported it or recorded its rectification (403 separation_of_duties)',
+    body: { required: [], properties: {} },
+    apply: (_body, record, trx, actor) => {
+      checkVerifier('hidden danger', record, actor)
+      return { columns: { verified_at: trx.fn.now(), verified_by: actor.name, verified_by_user_id: actor.id } }
     },
   },
   reopen: {
     summary: 'Verification failed: reopen a rectified hidden danger (the failed rectification stays in the audit log)',
-    body: { required: ['by', 'reason'], properties: { by: nameSchema, reason: textSchema } },
-    apply: (body) => ({
-      columns: { rectified_at: null, rectified_by: null, rectification: null },
-      auditNote: { reopenedBy: body.by!.trim(), reopenReason: body.reason!.trim() },
+    body: { required: ['reason'], properties: { reason: textSchema } },
+    apply: (body, _record, _trx, actor) => ({
+      columns: { rectified_at: null, rectified_by: null, rectified_by_user_id: null, rectification: null },
+      auditNote: { reopenedBy: actor.name, reopenedByUserId: actor.id, reopenReason: body.reason!.trim() },
     }),
   },
 }
@@ -230,6 +238,7 @@ export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promis
       },
       async (request) => {
         const { id } = request.params
+        const actor = sessionActor(request)
         return app.db.transaction(async (trx) => {
           const { after, regrade } = await changeRecord(trx, app.grading, hiddenDangers, {
             id,
@@ -241,7 +250,7 @@ export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promis
                 const message = refusalMessage('hidden danger', id, outcome)
                 throw conflict(message, [{ field: 'status', message, current: outcome.current }])
               }
-              const { columns, auditNote } = t.apply(request.body, before, trx)
+              const { columns, auditNote } = t.apply(request.body ?? {}, before, trx, actor)
               await trx('hidden_danger').where({ id }).update({ ...columns, status: outcome.to, updated_at: trx.fn.now() })
               return { after: (await load(trx, id))!, auditNote }
             },

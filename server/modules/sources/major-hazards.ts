@@ -8,9 +8,10 @@ import type { Knex } from 'knex'
 import { invalid } from '../../errors'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
-import {
-  checkDateOrder, dateColumn, dateSchema, idSchema, impactRadiusSchema, levelSchema, listPage, locationProperties, nameSchema,
-  optionalDateSchema, pointSql, recordMeta, sourceLocation, timestampsProperties, type Db, type RecordSpec, divisionFilterSchema } from './shared'
+import { impactRadiusSchema, locationProperties, recordMeta, sourceLocation, timestampsProperties, type RecordSpec } from './shared'
+import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
+import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
+import { checkDateOrder } from '../../http/validation'
 
 export interface SubstanceInput {
   name: string

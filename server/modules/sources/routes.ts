@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import type { Scope } from '../auth/jurisdiction'
 import { notFound } from '../../errors'
-import { auditUser, changeRecord, idParams, pageProperties, regradeAndAudit, regradeSchema, type Page, type RecordSpec } from './shared'
+import { changeRecord, regradeAndAudit, regradeSchema, type RecordSpec } from './shared'
 import { majorHazards } from './major-hazards'
 import { safetyRisks } from './safety-risks'
 import { hiddenDangerTransitionRoutes, hiddenDangers } from './hidden-dangers'
 import { areaAssessments } from './area-assessments'
+import { auditUser, sessionActor } from '../../http/actor'
+import { idParams, pageProperties, type Page } from '../../http/params'
 
 /**
  * The write side of grading (docs/domain.md §3, §4.6): major hazard installations, reported safety risks,
@@ -53,7 +55,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
     },
     async (request, reply) => {
       const result = await app.db.transaction(async (trx) => {
-        const id = await spec.insert(trx, request.body as Body, app.grading)
+        const id = await spec.insert(trx, request.body as Body, app.grading, sessionActor(request))
         const after = await load(trx, id)
         const regrade = await regradeAndAudit(trx, app.grading, {
           kind: spec.kind, id, action: 'created', before: null, after, scope: spec.scope(after), username: auditUser(request),

@@ -5,10 +5,10 @@
 import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import type { RuleSet } from '../../domain/rules'
-import {
-  checkDateOrder, dateColumn, dateSchema, gradeByMethod, idSchema, impactRadiusSchema, levelSchema, listPage, locationProperties,
-  METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, nameSchema, optionalDateSchema, pointSql, recordMeta,
-  sourceLocation, timestampsProperties, type Db, type MethodInput, type RecordSpec, divisionFilterSchema } from './shared'
+import { gradeByMethod, impactRadiusSchema, locationProperties, METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, recordMeta, sourceLocation, timestampsProperties, type MethodInput, type RecordSpec } from './shared'
+import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
+import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
+import { checkDateOrder } from '../../http/validation'
 
 export interface SafetyRiskBody extends MethodInput {
   enterpriseId: number

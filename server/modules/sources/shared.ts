@@ -1,11 +1,10 @@
 /**
  * What the four grading-source modules share (docs/domain.md §3, §9): request and response schemas, the
- * LEC / matrix / stated-level block, date and location checks, and the end of every write —
+ * LEC / matrix / stated-level block, location checks, and the end of every write —
  * regrade the touched zones and audit the change, inside the write's transaction.
  */
-import type { FastifyRequest } from 'fastify'
 import type { Knex } from 'knex'
-import { AppError, invalid, notFound } from '../../errors'
+import { invalid } from '../../errors'
 import { validateLonLat } from '../../domain/geo'
 import { gradeLec } from '../../domain/lec'
 import { gradeMatrix } from '../../domain/matrix'
@@ -13,9 +12,10 @@ import type { Level } from '../../domain/levels'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { recordAudit } from '../audit/audit'
-import { MAX_ID, offsetParam } from '../../bounds'
-
-export type Db = Knex | Knex.Transaction
+import { isoTime, lockRow, type Db } from '../../db/db'
+import { levelSchema, nameSchema, type Page } from '../../http/params'
+import type { SessionActor } from '../../http/actor'
+import { withFieldPrefix } from '../../http/validation'
 
 /** The grading sources; each is also its table name, its audit entity and its regrade cause kind. */
 export type SourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
@@ -53,8 +53,8 @@ export interface RecordSpec<Body, Rec extends { id: number }, Query> {
   filters: Record<string, unknown>
   /** Extra documentation of the POST and PUT routes. */
   description?: string
-  /** Validates and stores a new record; returns its id. */
-  insert(trx: Knex.Transaction, body: Body, grading: GradingOptions): Promise<number>
+  /** Validates and stores a new record written by `actor` (the session's account); returns its id. */
+  insert(trx: Knex.Transaction, body: Body, grading: GradingOptions, actor: SessionActor): Promise<number>
   /** Validates and stores a full replacement of record `id` (already locked by the caller). */
   replace?(trx: Knex.Transaction, id: number, body: Body, grading: GradingOptions): Promise<void>
   load(db: Db, id: number): Promise<Rec | undefined>
@@ -62,28 +62,7 @@ export interface RecordSpec<Body, Rec extends { id: number }, Query> {
   scope(record: Rec): GradingScope
 }
 
-export interface Page {
-  limit: number
-  offset: number
-}
-
 // ---------------------------------------------------------------- schemas
-
-export const dateSchema = { type: 'string', format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
-export const optionalDateSchema = { type: ['string', 'null'], format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
-export const nameSchema = { type: 'string', minLength: 1, maxLength: 200 } as const
-/** A row id: beyond the integer range no row exists, and the database would refuse the comparison. */
-export const idSchema = { type: 'integer', minimum: 1, maximum: MAX_ID } as const
-/** A list filter: records of enterprises whose division code starts with this. */
-export const divisionFilterSchema = { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' } as const
-export const levelSchema = { type: 'integer', minimum: 1, maximum: 4, description: '1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
-
-export const idParams = { type: 'object', additionalProperties: false, properties: { id: idSchema }, required: ['id'] } as const
-
-export const pageProperties = {
-  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-  offset: offsetParam,
-} as const
 
 /** Optional point of a source; both or neither, defaulting to the enterprise's location. */
 export const locationProperties = {
@@ -151,27 +130,6 @@ export const methodResponseProperties = {
 
 // ---------------------------------------------------------------- checks
 
-/**
- * Re-reads a domain validation error so that its field is named from the request body's root,
- * e.g. `L` of `gradeLec` becomes `lec.L`.
- */
-export function withFieldPrefix<T>(prefix: string, grade: () => T): T {
-  try {
-    return grade()
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'invalid_input') throw err
-    const [first] = err.details
-    throw invalid(first?.field ? `${prefix}.${first.field}` : prefix, first?.message ?? err.message)
-  }
-}
-
-/** Throws `invalid(later.field)` unless `later` (when given) is on or after `earlier`; ISO dates compare as strings. */
-export function checkDateOrder(earlier: { field: string; value: string }, later: { field: string; value: string | null | undefined }): void {
-  if (later.value !== null && later.value !== undefined && later.value < earlier.value) {
-    throw invalid(later.field, `${later.value} is before ${earlier.field} ${earlier.value}`)
-  }
-}
-
 /** The location of an enterprise; `invalid('enterpriseId')` when there is none with that id. */
 export async function enterpriseLocation(db: Db, enterpriseId: number): Promise<{ lon: number; lat: number }> {
   const row = await db('enterprise').where({ id: enterpriseId }).first(db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
@@ -191,11 +149,6 @@ export async function sourceLocation(db: Db, body: { enterpriseId: number; lon?:
   if (!hasLon) return enterprise
   validateLonLat(body.lon, body.lat)
   return { lon: body.lon!, lat: body.lat! }
-}
-
-/** A WGS 84 point (EPSG:4326) for a geometry column, with bound coordinates. */
-export function pointSql(db: Db, lon: number, lat: number): Knex.Raw {
-  return db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
 }
 
 export interface MethodInput {
@@ -261,46 +214,12 @@ export function methodView(row: Record<string, unknown>) {
   }
 }
 
-/** `YYYY-MM-DD` of a date column, formatted by PostgreSQL so no time zone shifts it. */
-export function dateColumn(db: Db, column: string, alias: string): Knex.Raw {
-  return db.raw(`to_char(??, 'YYYY-MM-DD') AS ??`, [column, alias])
-}
-
-/** ISO 8601 text of a timestamp, or null. */
-export function isoTime(value: unknown): string | null {
-  return value instanceof Date ? value.toISOString() : null
-}
-
 /** The version and time fields every stored source carries. */
 export function recordMeta(row: Record<string, unknown>) {
   return { ruleVersion: row.rule_version as string, createdAt: isoTime(row.created_at), updatedAt: isoTime(row.updated_at) }
 }
 
-/** One page of a filtered query, with the total count; rows ordered by `idColumn`. */
-export async function listPage<Rec>(
-  filtered: Knex.QueryBuilder,
-  select: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
-  idColumn: string,
-  page: Page,
-  toRecord: (row: Record<string, unknown>) => Rec,
-): Promise<{ total: number; items: Rec[] }> {
-  const [{ count }] = await filtered.clone().count<{ count: string }[]>('* as count')
-  const rows = (await select(filtered.clone()).orderBy(idColumn).limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>
-  return { total: Number(count), items: rows.map(toRecord) }
-}
-
 // ---------------------------------------------------------------- the end of every write
-
-/** Locks a record for the rest of the transaction; false when there is none. `kind` is its table (an allowlisted name). */
-async function lockRecord(trx: Knex.Transaction, kind: SourceKind, id: number): Promise<boolean> {
-  const row = await trx(kind).where({ id }).forUpdate().first('id')
-  return row !== undefined
-}
-
-/** The user to audit a request as: the signed-in staff member, or null for a public request. */
-export function auditUser(request: FastifyRequest): string | null {
-  return request.user?.username ?? null
-}
 
 /** The union of two grading scopes. */
 export function mergeScopes(a: GradingScope, b: GradingScope): GradingScope {
@@ -336,7 +255,7 @@ export async function changeRecord<Rec extends { id: number }>(
   spec: Pick<RecordSpec<unknown, Rec, unknown>, 'kind' | 'label' | 'load' | 'scope'>,
   change: { id: number; action: string; username: string | null; apply(before: Rec): Promise<{ after: Rec | null; auditNote?: object }> },
 ): Promise<{ after: Rec | null; regrade: RegradeSummary }> {
-  if (!(await lockRecord(trx, spec.kind, change.id))) throw notFound(spec.label, change.id)
+  await lockRow(trx, spec.kind, change.id, spec.label)
   const before = (await spec.load(trx, change.id))!
   const { after, auditNote } = await change.apply(before)
   const regrade = await regradeAndAudit(trx, grading, {

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { coverageGaps, type CoverageGap, type CoverageGapKind } from '../../domain/supervision'
 import type { SupervisionTier } from '../../domain/tier'
 import { gapSchema } from './tiers'
-import { offsetParam } from '../../bounds'
+import { offsetParam } from '../../http/bounds'
 
 const GAP_KINDS: readonly CoverageGapKind[] = ['industry_department', 'specialist_department', 'responsible_person', 'tier']
 

@@ -6,10 +6,10 @@
  * where what they left unknown shows, instead of being guessed.
  */
 import type { FastifyInstance } from 'fastify'
-import { offsetParam } from '../../bounds'
+import { offsetParam } from '../../http/bounds'
 import type { ScopedListQuery } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 
 export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
 export type DataGapKind = (typeof DATA_GAP_KINDS)[number]

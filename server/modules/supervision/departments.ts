@@ -6,12 +6,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { industryByCode } from '../../domain/rules'
 import { specialtyOf, SPECIALIST_FIELDS, SPECIALTIES, type Specialty } from '../../domain/supervision'
 import { recordAudit } from '../audit/audit'
-import { uniqueConflict } from '../enforcement/shared'
-import { auditUser, idParams, idSchema, nameSchema, type Db } from '../sources/shared'
+import { lockRow, uniqueConflict, type Db } from '../../db/db'
+import { auditUser } from '../../http/actor'
+import { idParams, idSchema, nameSchema } from '../../http/params'
 
 export type DepartmentKind = 'industry' | 'specialist'
 
@@ -253,7 +254,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params
       const body = request.body
       return app.db.transaction(async (trx) => {
-        if (!(await trx('department').where({ id }).forUpdate().first('id'))) throw notFound('department', id)
+        await lockRow(trx, 'department', id)
         const before = (await loadDepartment(trx, id))!
         const specialty = await checkDepartment(trx, body, app.grading.rules, id)
         if (before.kind !== body.kind) {
@@ -339,7 +340,7 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
       const { id } = request.params
       const body = request.body
       return app.db.transaction(async (trx) => {
-        if (!(await trx('inspector').where({ id }).forUpdate().first('id'))) throw notFound('inspector', id)
+        await lockRow(trx, 'inspector', id)
         const before = (await loadInspector(trx, id))!
         const departmentId = body.departmentId ?? before.departmentId
         if (!(await trx('department').where({ id: departmentId }).first('id'))) throw invalid('departmentId', `no department with id ${departmentId}`)

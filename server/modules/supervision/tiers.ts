@@ -7,14 +7,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { readScope } from '../auth/access'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../schemas'
+import { errorResponse, errorResponses } from '../../http/schemas'
 import { highHazardIndustry, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
 import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, type TierSource } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental } from '../../grading/engine'
 import { lockGrading } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
-import { auditUser, idParams, idSchema, nameSchema, regradeSchema, type Db } from '../sources/shared'
+import { regradeSchema } from '../sources'
+import { auditUser, sessionActor } from '../../http/actor'
+import { idParams, idSchema } from '../../http/params'
+import { databaseToday, lockRow, type Db } from '../../db/db'
 
 /**
  * Outlets (经营网点) of city-tier high-hazard enterprises are delegated to the county (docs/domain.md Policy 二(一)
@@ -181,7 +184,7 @@ export type SupervisionView = NonNullable<Awaited<ReturnType<typeof loadSupervis
 
 /** Locks the enterprise row for the rest of the transaction; 404 when there is none. */
 async function lockEnterprise(trx: Knex.Transaction, id: number): Promise<EnterpriseSupervisionRow> {
-  if (!(await trx('enterprise').where({ id }).forUpdate().first('id'))) throw notFound('enterprise', id)
+  await lockRow(trx, 'enterprise', id)
   return (await loadRow(trx, id))!
 }
 
@@ -206,12 +209,6 @@ async function applyRuleTier(trx: Knex.Transaction, row: EnterpriseSupervisionRo
   if (!resolved.changed) return false
   await trx('enterprise').where({ id: row.id }).update({ tier: resolved.tier, tier_source: resolved.source, tier_reason: resolved.reason, updated_at: trx.fn.now() })
   return true
-}
-
-/** The database's current date, YYYY-MM-DD (the same clock as `current_date` in overdue queries). */
-export async function databaseToday(db: Db): Promise<string> {
-  const { rows } = await db.raw<{ rows: Array<{ today: string }> }>("SELECT to_char(current_date, 'YYYY-MM-DD') AS today")
-  return rows[0]!.today
 }
 
 export interface RecomputeSummary {
@@ -340,26 +337,27 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.put<{ Params: { id: number }; Body: { tier: SupervisionTier; reason: string; by: string } }>(
+  app.put<{ Params: { id: number }; Body: { tier: SupervisionTier; reason: string } }>(
     '/enterprises/:id/tier',
     {
       config: planners,
       schema: {
         tags,
         summary: "Assign an enterprise's tier explicitly, overriding the rule until the assignment is removed",
-        description: 'Recorded as tier_source "explicit" with the reason "explicit: <reason> (by <who>, <date>)". 409 for a centrally supervised enterprise.',
+        description: 'Recorded as tier_source "explicit" with the reason "explicit: <reason> (by <who>, <date>)", <who> being the signed-in account. 409 for a centrally supervised enterprise.',
         params: idParams,
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['tier', 'reason', 'by'],
-          properties: { tier: { type: 'string', enum: TIERS }, reason: { type: 'string', minLength: 1, maxLength: 500 }, by: nameSchema },
+          required: ['tier', 'reason'],
+          properties: { tier: { type: 'string', enum: TIERS }, reason: { type: 'string', minLength: 1, maxLength: 500 } },
         },
         response: { 200: view, 409: errorResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const { tier, reason, by } = request.body
+      const { tier, reason } = request.body
+      const by = sessionActor(request).name
       return change(request, request.params.id, 'tier_assigned', async (trx, row) => {
         if (row.central_vertical) {
           const message = `enterprise ${row.id} is under central vertical supervision and has no local tier`

@@ -73,6 +73,12 @@ export interface SourceLayer {
   enterpriseDivision?: string
   /** With `enterpriseDivision`: that enterprise's management grid, for a grid worker's tiles (`ctx.gridId`). */
   enterpriseGrid?: string
+  /**
+   * Polygons are drawn only within the deployment's outline (the union of the top-level divisions,
+   * those without a parent): a cell that crosses it is cut along it, one wholly outside is left out.
+   * Without any division, nothing is cut.
+   */
+  clipToOutline?: boolean
 }
 
 /** A layer of the URL space `/tiles/{id}/…`: one or more MVT layers encoded into one tile. */
@@ -176,7 +182,7 @@ export const ALL_RESOURCES_FROM_ZOOM = 12
 
 const cells: SourceLayer = {
   name: 'cells',
-  description: 'Graded H3 cells at the resolution chosen for the zoom (pyramid); cells without a level are left out unless stale',
+  description: 'Graded H3 cells at the resolution chosen for the zoom (pyramid); cells without a level are left out unless stale; cut along the deployment outline (the top-level divisions)',
   geometry: 'polygon',
   from: 'cell t',
   id: 't.id',
@@ -192,6 +198,7 @@ const cells: SourceLayer = {
   ],
   minzoom: 0,
   where: (ctx) => ({ sql: 't.res = ? AND (t.level > 0 OR t.stale)', bindings: [ctx.cellRes] }),
+  clipToOutline: true,
 }
 
 const divisions: SourceLayer = {
@@ -399,7 +406,7 @@ function publicationOf(ctx: SelectionContext): { id: number; res: number } {
 
 const publicCells: SourceLayer = {
   name: 'cells',
-  description: 'Published H3 cell levels at the resolution chosen for the zoom, never finer than the published resolution',
+  description: 'Published H3 cell levels at the resolution chosen for the zoom, never finer than the published resolution; cut along the deployment outline (the top-level divisions)',
   geometry: 'polygon',
   from: 'publication_cell t',
   id: 't.id',
@@ -415,6 +422,7 @@ const publicCells: SourceLayer = {
     const p = publicationOf(ctx)
     return { sql: 't.publication_id = ? AND t.res = ? AND (t.level > 0 OR t.stale)', bindings: [p.id, Math.min(ctx.cellRes, p.res)] }
   },
+  clipToOutline: true,
 }
 
 const publicAreas: SourceLayer = {

@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
+import { publicOrigin } from '../../http/origin'
 import { readScope, type Access } from '../auth/access'
 import { TILE_LAYERS, type TileLayer } from './layers'
 import { tileScopeKey, type TileService } from './service'
@@ -191,7 +192,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       const layer = layerOf(request.params.layer, layers)
       const state = await service.state()
       const token = service.token(layer, state)
-      const origin = `${request.protocol}://${request.host}`
+      const origin = publicOrigin(request, app.config)
       // The document names the current version: clients revalidate it every time (cheap with the ETag).
       const etag = `"tilejson-${layer.id}-${token}"`
       reply.header('cache-control', 'no-cache').header('etag', etag)

@@ -13,18 +13,58 @@ export const TILE_EXTENT = 4096
 export const TILE_BUFFER = 64
 
 /**
- * Rows of one source layer in a tile: `id`, the fields, and `geom` computed by `geom` from the
- * layer's 3857 column, limited to the viewer's jurisdiction when the layer names enterprises.
- * `tileSpace` adds the `tile` CTE (scale factors) to the FROM clause.
+ * The deployment's outline within the buffered tile, as a FROM item `outline(clip, g)`: `clip` says
+ * whether there is any top-level division (none: nothing is cut), `g` is the union of the top-level
+ * divisions cut to the tile grown by its buffer (NULL when none reaches the tile). Cut to the tile
+ * first, so that each cell is tested against a few dozen vertices rather than the whole outline;
+ * computed once per tile and source layer.
  */
-function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, geom: SqlFragment, tileSpace = false): SqlFragment {
+function outlineItem(tile: TileCoord): SqlFragment {
+  const envelope = 'ST_TileEnvelope(?, ?, ?, margin => ?)'
+  const env = [tile.z, tile.x, tile.y, TILE_BUFFER / TILE_EXTENT]
+  return {
+    sql:
+      '(SELECT EXISTS (SELECT 1 FROM division WHERE parent_code IS NULL) AS clip, ' +
+      `(SELECT ST_Union(ST_Intersection(d.geom_3857, ${envelope})) FROM division d WHERE d.parent_code IS NULL AND d.geom_3857 && ${envelope}) AS g) outline`,
+    bindings: [...env, ...env],
+  }
+}
+
+/**
+ * The geometry a source layer draws, as an SQL expression over its FROM clause (and `outline` when
+ * the layer is cut to the outline): the stored 3857 geometry, or for clipToOutline layers the part
+ * of it inside the outline. Cells wholly inside (nearly all) are passed through untouched; only
+ * those that cross the outline pay for the intersection.
+ */
+function drawnGeometry(source: SourceLayer): string {
+  const g = source.geom3857
+  if (!source.clipToOutline) return g
+  return `(CASE WHEN NOT outline.clip OR ST_CoveredBy(${g}, outline.g) THEN ${g} ELSE ST_CollectionExtract(ST_Intersection(${g}, outline.g), 3) END)`
+}
+
+/**
+ * Rows of one source layer in a tile: `id`, the fields, and `geom` computed by `geom` from the
+ * layer's drawn geometry (drawnGeometry), limited to the viewer's jurisdiction when the layer names
+ * enterprises and to the deployment's outline when it is cut to it. `tileSpace` adds the `tile` CTE
+ * (scale factors) to the FROM clause.
+ */
+function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, geomOf: (drawn: string) => SqlFragment, tileSpace = false): SqlFragment {
   const bindings: unknown[] = []
   const columns = source.fields.map((f) => {
     if (f.bind) bindings.push(...f.bind(ctx))
     return `${f.sql} AS "${f.name}"`
   })
-  bindings.push(...geom.bindings, tile.z, tile.x, tile.y, TILE_BUFFER / TILE_EXTENT)
+  const geom = geomOf(drawnGeometry(source))
+  bindings.push(...geom.bindings)
+  let from = `${tileSpace ? 'tile, ' : ''}${source.from}`
+  if (source.clipToOutline) {
+    const outline = outlineItem(tile)
+    from += `, ${outline.sql}`
+    bindings.push(...outline.bindings)
+  }
+  bindings.push(tile.z, tile.x, tile.y, TILE_BUFFER / TILE_EXTENT)
   let where = `${source.geom3857} && ST_TileEnvelope(?, ?, ?, margin => ?)`
+  if (source.clipToOutline) where += ` AND (NOT outline.clip OR (outline.g IS NOT NULL AND ST_Intersects(${source.geom3857}, outline.g)))`
   if (source.where) {
     const extra = source.where(ctx)
     where += ` AND (${extra.sql})`
@@ -40,7 +80,7 @@ function selection(source: SourceLayer, tile: TileCoord, ctx: SelectionContext, 
     bindings.push(ctx.gridId)
   }
   return {
-    sql: `SELECT ${source.id} AS id, ${columns.join(', ')}, ${geom.sql} AS geom FROM ${tileSpace ? 'tile, ' : ''}${source.from} WHERE ${where}`,
+    sql: `SELECT ${source.id} AS id, ${columns.join(', ')}, ${geom.sql} AS geom FROM ${from} WHERE ${where}`,
     bindings,
   }
 }
@@ -59,10 +99,10 @@ export function mvtQuery(layer: TileLayer, tile: TileCoord, ctx: SelectionContex
   const parts: string[] = []
   const bindings: unknown[] = []
   for (const source of sourcesAt(layer, tile.z)) {
-    const rows = selection(source, tile, ctx, {
-      sql: `ST_AsMVTGeom(${source.geom3857}, ST_TileEnvelope(?, ?, ?), ?::int, ?::int, true)`,
+    const rows = selection(source, tile, ctx, (drawn) => ({
+      sql: `ST_AsMVTGeom(${drawn}, ST_TileEnvelope(?, ?, ?), ?::int, ?::int, true)`,
       bindings: [tile.z, tile.x, tile.y, TILE_EXTENT, TILE_BUFFER],
-    })
+    }))
     parts.push(`(SELECT ST_AsMVT(q, ?::text, ?::int, 'geom', 'id') FROM (${rows.sql}) q)`)
     bindings.push(source.name, TILE_EXTENT, ...rows.bindings)
   }
@@ -85,14 +125,15 @@ export function tileSpaceQuery(layer: TileLayer, tile: TileCoord, ctx: Selection
   const box = 'ST_MakeEnvelope(?::float8, ?::float8, ?::float8, ?::float8)'
   const boxBindings = [-TILE_BUFFER, -TILE_BUFFER, TILE_EXTENT + TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
   sources.forEach((source, i) => {
-    const toTile = `ST_SnapToGrid(ST_Affine(${source.geom3857}, tile.fx, 0, 0, tile.fy, tile.xoff, tile.yoff), 1)`
-    const geom: SqlFragment =
-      source.geometry === 'point'
+    const geom = (drawn: string): SqlFragment => {
+      const toTile = `ST_SnapToGrid(ST_Affine(${drawn}, tile.fx, 0, 0, tile.fy, tile.xoff, tile.yoff), 1)`
+      return source.geometry === 'point'
         ? { sql: toTile, bindings: [] }
         : {
             sql: `ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(ST_ClipByBox2D(ST_Simplify(${toTile}, 0), ${box}), 1)), 3)`,
             bindings: boxBindings,
           }
+    }
     const rows = selection(source, tile, ctx, geom, true)
     const keys = ['id', ...source.fields.map((f) => `"${f.name}"`)].join(', ')
     parts.push(

@@ -10,13 +10,17 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { AppError } from '../../errors'
+import type { FileProblemCode, ProblemParams } from './problems'
 
 /** Largest file an import accepts, bytes (100 MB). The one place this default lives. */
 export const IMPORT_MAX_BYTES = 100 * 1024 * 1024
 
-/** A problem with the file as a whole (encoding, structure, columns): nothing is imported. */
-export function fileError(message: string, field = 'file', extra: Record<string, unknown> = {}): AppError {
-  return new AppError(400, 'invalid_file', message, [{ field, message, ...extra }])
+/**
+ * A problem with the file as a whole (encoding, structure, columns): nothing is imported. The detail
+ * carries the problem's code and what it names (problems.ts), for a page to word in its language.
+ */
+export function fileError(code: FileProblemCode, params: ProblemParams, message: string, field = 'file', extra: Record<string, unknown> = {}): AppError {
+  return new AppError(400, 'invalid_file', message, [{ field, message, code, params, ...extra }])
 }
 
 function megabytes(bytes: number): string {
@@ -29,11 +33,13 @@ export function tooLarge(maxBytes: number, size?: number): AppError {
   const message = size === undefined
     ? `the file is larger than the import limit of ${megabytes(maxBytes)}`
     : `the file is ${megabytes(size)}, over the import limit of ${megabytes(maxBytes)}`
-  return new AppError(413, 'payload_too_large', message, [{ field: 'file', message, limitBytes: maxBytes }])
+  const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10
+  const params: ProblemParams = size === undefined ? { limitMb: mb(maxBytes) } : { limitMb: mb(maxBytes), sizeMb: mb(size) }
+  return new AppError(413, 'payload_too_large', message, [{ field: 'file', message, limitBytes: maxBytes, code: 'file_too_large', params }])
 }
 
 export function emptyFile(): AppError {
-  return fileError('the file is empty')
+  return fileError('file_empty', {}, 'the file is empty')
 }
 
 /** Counts bytes as they pass and fails as soon as the limit is exceeded. */

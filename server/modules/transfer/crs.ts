@@ -53,7 +53,7 @@ function projected(name: string, definition: string, then: Crs): CoordinateSyste
   try {
     converter = proj4(definition, 'EPSG:4326')
   } catch (err) {
-    throw fileError(`cannot use the coordinate system ${name}: ${(err as Error).message}`, 'crs')
+    throw fileError('crs_unusable', { crs: name, detail: (err as Error).message }, `cannot use the coordinate system ${name}: ${(err as Error).message}`, 'crs')
   }
   return {
     name: then === 'wgs84' || then === 'cgcs2000' ? name : `${name} then ${GEOGRAPHIC_NAMES[then]}`,
@@ -72,10 +72,10 @@ const WGS84_LIKE_EPSG = new Set([4326, 4490, 4479, 4480])
 function fromEpsg(code: number, then: Crs, label = `EPSG:${code}`): CoordinateSystem {
   if (WGS84_LIKE_EPSG.has(code)) return geographicCrs(code === 4326 ? then : then === 'wgs84' ? 'cgcs2000' : then)
   if (code === 4214 || code === 4610) {
-    throw fileError(`${label} (${code === 4214 ? 'Beijing 1954' : 'Xian 1980'}) needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
+    throw fileError('crs_needs_datum', { crs: label }, `${label} (${code === 4214 ? 'Beijing 1954' : 'Xian 1980'}) needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
   }
   const definition = projectedDefinition(code)
-  if (definition === null) throw fileError(`unsupported coordinate system ${label}: use WGS 84 / CGCS2000 (or GCJ-02, BD-09), a CGCS2000 Gauss-Kruger zone or UTM`, 'crs')
+  if (definition === null) throw fileError('crs_unsupported', { crs: label }, `unsupported coordinate system ${label}: use WGS 84 / CGCS2000 (or GCJ-02, BD-09), a CGCS2000 Gauss-Kruger zone or UTM`, 'crs')
   return projected(label, definition, then)
 }
 
@@ -85,14 +85,14 @@ export function parseCrsParam(value: string): CoordinateSystem {
   if ((CRS_VALUES as readonly string[]).includes(v)) return geographicCrs(v as Crs)
   const epsg = /^epsg:?(\d{4,5})$/.exec(v)
   if (epsg) return fromEpsg(Number(epsg[1]), 'wgs84')
-  throw fileError(`crs must be one of ${CRS_VALUES.join(', ')} or EPSG:<code>, got "${value}"`, 'crs')
+  throw fileError('crs_value', { text: String(value) }, `crs must be one of ${CRS_VALUES.join(', ')} or EPSG:<code>, got "${value}"`, 'crs')
 }
 
 /** The coordinate system of a .prj (ESRI or OGC WKT 1); `then` applies to the geographic result. */
 export function fromWkt(wkt: string, then: Crs): CoordinateSystem {
   const name = /^\s*(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\s*\[\s*"([^"]*)"/i.exec(wkt)?.[1] ?? 'the .prj coordinate system'
   if (/(beijing|xian|xi'an)[ _]?19(54|80)|beijing54|xian80/i.test(wkt)) {
-    throw fileError(`the .prj says ${name} (Beijing 1954 / Xian 1980), which needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
+    throw fileError('crs_needs_datum', { crs: name }, `the .prj says ${name} (Beijing 1954 / Xian 1980), which needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
   }
   if (/^\s*GEOG(CS|CRS)\b/i.test(wkt)) return geographicCrs(then === 'wgs84' && /2000/.test(wkt) ? 'cgcs2000' : then)
   const epsg = /AUTHORITY\s*\[\s*"EPSG"\s*,\s*"?(\d+)"?\s*\]\s*\]\s*$/i.exec(wkt)
@@ -104,7 +104,7 @@ export function fromWkt(wkt: string, then: Crs): CoordinateSystem {
 export function fromCrsName(name: string, then: Crs): CoordinateSystem {
   if (/CRS84$/i.test(name)) return geographicCrs(then)
   const code = /EPSG:{1,2}(?:[\d.]*:)?(\d{4,5})$/i.exec(name)?.[1]
-  if (!code) throw fileError(`unsupported GeoJSON crs "${name}": use WGS 84 (RFC 7946) or state crs=`, 'crs')
+  if (!code) throw fileError('crs_unsupported', { crs: name }, `unsupported GeoJSON crs "${name}": use WGS 84 (RFC 7946) or state crs=`, 'crs')
   return fromEpsg(Number(code), then)
 }
 

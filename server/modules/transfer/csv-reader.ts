@@ -66,7 +66,7 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
       try {
         next = await records.next()
       } catch (err) {
-        if (err instanceof CsvError) throw fileError(`CSV syntax error near line ${line}: ${err.message}`, 'file', { line })
+        if (err instanceof CsvError) throw fileError('csv_syntax', { line }, `CSV syntax error near line ${line}: ${err.message}`, 'file', { line })
         throw err
       }
       if (next.done) return null
@@ -84,7 +84,7 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
   const seen = new Map<string, number>()
   headers.forEach((h, i) => {
     if (h === '') return
-    if (seen.has(h)) throw fileError(`column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${i + 1})`, h)
+    if (seen.has(h)) throw fileError('header_duplicate', { column: h }, `column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${i + 1})`, h)
     seen.set(h, i)
   })
 
@@ -101,7 +101,7 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
       }
       const record: SourceRecord = { row, line: rec.line, values }
       if (rec.values.length > headers.length && rec.values.slice(headers.length).some((v) => v.trim() !== '')) {
-        record.problem = { reason: `has ${rec.values.length} fields but the header has ${headers.length}: is a delimiter or quote misplaced?` }
+        record.problem = { code: 'field_count', params: { fields: rec.values.length, header: headers.length }, reason: `has ${rec.values.length} fields but the header has ${headers.length}: is a delimiter or quote misplaced?` }
       }
       yield record
     }

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream'
 import type { Knex } from 'knex'
 import { invalid } from '../../errors'
 import type { RuleSet } from '../../domain/rules'
-import type { BBox } from '../../schemas'
+import type { BBox } from '../../http/schemas'
 import type { Field } from './fields'
 import { AREA_ASSESSMENT_FIELDS, DIVISION_FIELDS, MGMT_GRID_FIELDS } from './kind-areas'
 import { ENTERPRISE_FIELDS } from './kind-enterprises'
@@ -43,6 +43,26 @@ export interface ExportFilter {
   /** CSV/XLSX: a first column `WKT` with the geometry (EPSG:4326), which GDAL and QGIS read as the geometry without options. */
   wkt?: boolean
   rules: RuleSet
+  /** Called once when the selection has been read to its end (rows: records read) or failed, e.g. to audit the export. */
+  onDone?: (outcome: { rows: number; error?: unknown }) => void
+}
+
+/** The selection's records, counted; `onDone` hears the count at the end or the error. */
+function counted(rows: AsyncIterable<Record<string, unknown>>, onDone: ExportFilter['onDone']): AsyncIterable<Record<string, unknown>> {
+  if (!onDone) return rows
+  return (async function* () {
+    let n = 0
+    try {
+      for await (const row of rows) {
+        n += 1
+        yield row
+      }
+    } catch (error) {
+      onDone({ rows: n, error })
+      throw error
+    }
+    onDone({ rows: n })
+  })()
 }
 
 const CELL_FIELDS: readonly Field[] = [
@@ -246,7 +266,7 @@ async function selection(db: Knex, spec: LayerSpec, filter: ExportFilter, wkt: b
 /** A cell a spreadsheet would read as a formula: = + - @ after any leading tab, CR, LF or space. */
 export const FORMULA_START = /^[\t\r\n ]*[=+\-@]/
 
-/** A value as a table cell: labels in the chosen language, yes/no, lists joined, JSON, formula guard. */
+/** A value as a table cell: labels in the chosen language, yes/no, lists joined, JSON (the CSV formula guard is csvField). */
 export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): string | number {
   if (value === null || value === undefined) return ''
   const type = field.type
@@ -259,10 +279,7 @@ export function cellValue(field: Field, value: unknown, lang: 'zh' | 'en'): stri
   }
   if (typeof value === 'number') return value
   if (typeof value === 'object') return JSON.stringify(value)
-  const text = String(value)
-  // Text that a spreadsheet would run as a formula gets an apostrophe, which import drops again;
-  // spreadsheets skip leading tabs, line breaks and spaces before the formula sign (OWASP CSV injection).
-  return FORMULA_START.test(text) ? `'${text}` : text
+  return String(value)
 }
 
 /** Table rows of one database row: one per substance for major hazards. */
@@ -284,8 +301,14 @@ function* tableRows(layer: ExportLayerName, row: Record<string, unknown>): Gener
   }
 }
 
-function csvField(value: string | number): string {
-  const text = String(value)
+/**
+ * One CSV field. Text that a spreadsheet would run as a formula gets an apostrophe, which import drops
+ * again; spreadsheets skip leading tabs, line breaks and spaces before the formula sign (OWASP CSV
+ * injection). XLSX needs no guard: its cells are typed strings (inlineStr), never formulas, and an
+ * apostrophe there would show as data.
+ */
+export function csvField(value: string | number): string {
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
@@ -299,7 +322,7 @@ export async function exportLayer(db: Knex, layer: ExportLayerName, format: Expo
   const spec = LAYERS[layer]
   if (filter.minLevel !== undefined && filter.minLevel > 0 && spec.level === null) throw invalid('minLevel', `does not apply to ${layer}: they have no risk level`)
   if (format === 'gpkg') return geoPackage(db, layer, spec, filter)
-  const rows = await selection(db, spec, filter, format !== 'geojson')
+  const rows = counted(await selection(db, spec, filter, format !== 'geojson'), filter.onDone)
   if (format === 'geojson') {
     async function* features(): AsyncGenerator<string> {
       yield '{"type":"FeatureCollection","features":['
@@ -330,11 +353,20 @@ export async function exportLayer(db: Knex, layer: ExportLayerName, format: Expo
       }
     }
   }
+  return tableStream(layer, format, header, cells())
+}
+
+/**
+ * Rows of a table as CSV (UTF-8 with BOM, CRLF, quoted where needed) or XLSX (one sheet named
+ * `sheetName`), streamed as they come. Values should already be table cells (see `cellValue`: the
+ * formula guard is applied there).
+ */
+export function tableStream(sheetName: string, format: 'csv' | 'xlsx', header: readonly string[], rows: AsyncIterable<Array<string | number>>): ExportStream {
   if (format === 'csv') {
     async function* lines(): AsyncGenerator<string> {
       yield `\uFEFF${header.map(csvField).join(',')}\r\n`
       let buffer: string[] = []
-      for await (const line of cells()) {
+      for await (const line of rows) {
         buffer.push(line.map(csvField).join(','))
         if (buffer.length >= 500) {
           yield `${buffer.join('\r\n')}\r\n`
@@ -345,7 +377,7 @@ export async function exportLayer(db: Knex, layer: ExportLayerName, format: Expo
     }
     return { contentType: 'text/csv; charset=utf-8', stream: Readable.from(lines(), { objectMode: false }) }
   }
-  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(layer, header, cells()) }
+  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(sheetName, [...header], rows) }
 }
 
 /** GeoPackage column type of an export field. */
@@ -365,7 +397,7 @@ function gpkgType(field: Field | undefined): GpkgColumnType {
  * export's English property keys as columns and their values (not the Chinese labels).
  */
 async function geoPackage(db: Knex, layer: ExportLayerName, spec: LayerSpec, filter: ExportFilter): Promise<ExportStream> {
-  const rows = await selection(db, spec, filter, false, true)
+  const rows = counted(await selection(db, spec, filter, false, true), filter.onDone)
   const keys = Object.keys(spec.columns)
   const columns = keys.map((key) => ({ name: key, type: key === 'id' ? ('INTEGER' as const) : gpkgType(spec.fields.find((f) => f.key === key)) }))
   const bytes = await writeGeoPackage(

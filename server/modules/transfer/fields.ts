@@ -5,6 +5,7 @@
  * `企业 名称`, `Enterprise_Name` and `enterprisename` all match; a unit in brackets may be left out.
  */
 import { fileError } from './bytes'
+import type { ProblemCode, ProblemParams } from './problems'
 
 export type FieldType =
   | { t: 'text'; maxLength?: number }
@@ -36,6 +37,8 @@ export interface Field {
   exportOnly?: boolean
   /** Shown in the field list of the API documentation. */
   description?: string
+  /** The description in Chinese, for the upload page in zh-CN (docs/import.md). */
+  descriptionZh?: string
   /** A text field whose stored codes export under labels (code → labels, Chinese first), e.g. industries. */
   exportLabels?: Record<string, readonly string[]>
 }
@@ -104,7 +107,7 @@ export function mapColumns(headers: readonly string[], fields: readonly Field[],
   const explicit = new Map<string, Field | null>()
   for (const [source, target] of Object.entries(mapping ?? {})) {
     if (strict && !headers.includes(source)) {
-      throw fileError(`the mapping names column "${source}", which the file does not have (columns: ${headers.join(', ')})`, `mapping.${source}`)
+      throw fileError('mapping_column_unknown', { column: source }, `the mapping names column "${source}", which the file does not have (columns: ${headers.join(', ')})`, `mapping.${source}`)
     }
     if (target === null || target === '') {
       explicit.set(source, null)
@@ -112,7 +115,7 @@ export function mapColumns(headers: readonly string[], fields: readonly Field[],
     }
     const field = importable.find((f) => f.key === target) ?? fieldForHeader(target, importable)
     if (!field) {
-      throw fileError(`the mapping sends column "${source}" to unknown field "${target}"; fields: ${importable.map((f) => f.key).join(', ')}`, `mapping.${source}`)
+      throw fileError('mapping_field_unknown', { column: source, field: String(target) }, `the mapping sends column "${source}" to unknown field "${target}"; fields: ${importable.map((f) => f.key).join(', ')}`, `mapping.${source}`)
     }
     explicit.set(source, field)
   }
@@ -129,7 +132,7 @@ export function mapColumns(headers: readonly string[], fields: readonly Field[],
   for (const [header, field] of fieldOf) {
     const other = headerOf.get(field.key)
     if (other !== undefined) {
-      throw fileError(`columns "${other}" and "${header}" both map to the field ${field.key} (${field.zh}): drop one or map it to "" in the mapping`, header)
+      throw fileError('mapping_same_field', { columns: [other, header], field: field.zh }, `columns "${other}" and "${header}" both map to the field ${field.key} (${field.zh}): drop one or map it to "" in the mapping`, header)
     }
     headerOf.set(field.key, header)
   }
@@ -159,8 +162,16 @@ export function fieldLabel(field: Field): string {
 
 // ------------------------------------------------------------------------------ values
 
-/** A cell that cannot be read as its field's type; the message is the reason. */
-export class ValueProblem extends Error {}
+/** A cell that cannot be read as its field's type; the message is the reason, `code` and `params` name it for a page. */
+export class ValueProblem extends Error {
+  readonly code: ProblemCode
+  readonly params: ProblemParams
+  constructor(code: ProblemCode, params: ProblemParams, message: string) {
+    super(message)
+    this.code = code
+    this.params = params
+  }
+}
 
 const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1', '是', '有', '√', '✓', '对'])
 const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0', '否', '无', '×', '✗', '错', ''])
@@ -179,30 +190,30 @@ function text(value: unknown): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   if (typeof value === 'object' && value !== null) return JSON.stringify(value)
   if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
-    throw new ValueProblem('is a number too long for a spreadsheet to keep every digit: format the column as text and enter it again')
+    throw new ValueProblem('number_too_long', {}, 'is a number too long for a spreadsheet to keep every digit: format the column as text and enter it again')
   }
   return unguardFormula(String(value).trim())
 }
 
 function numberOf(value: unknown): number {
   if (typeof value === 'number') return value
-  if (typeof value === 'boolean' || value instanceof Date || typeof value === 'object') throw new ValueProblem('is not a number')
+  if (typeof value === 'boolean' || value instanceof Date || typeof value === 'object') throw new ValueProblem('not_a_number', {}, 'is not a number')
   const t = String(value).trim().replace(/[\s\u3000]/g, '').normalize('NFKC')
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) throw new ValueProblem(`is not a number: "${String(value).trim()}"`)
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) throw new ValueProblem('not_a_number', { text: String(value).trim() }, `is not a number: "${String(value).trim()}"`)
   return Number(t)
 }
 
 function isoDate(y: number, m: number, d: number): string {
   const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new ValueProblem(`is not a real date: ${y}-${m}-${d}`)
-  if (y < 1900 || y > 2200) throw new ValueProblem(`year ${y} is out of range`)
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new ValueProblem('not_a_real_date', { date: `${y}-${m}-${d}` }, `is not a real date: ${y}-${m}-${d}`)
+  if (y < 1900 || y > 2200) throw new ValueProblem('year_out_of_range', { year: y }, `year ${y} is out of range`)
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
 
 /** A date as `YYYY-MM-DD` from a Date, an Excel serial day, or text in the usual Chinese and ISO forms. */
 export function parseDate(value: unknown): string {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ValueProblem('is not a valid date')
+    if (Number.isNaN(value.getTime())) throw new ValueProblem('not_a_date', {}, 'is not a valid date')
     return value.toISOString().slice(0, 10)
   }
   if (typeof value === 'number') {
@@ -212,14 +223,14 @@ export function parseDate(value: unknown): string {
     }
     const t = String(value)
     if (/^\d{8}$/.test(t)) return isoDate(Number(t.slice(0, 4)), Number(t.slice(4, 6)), Number(t.slice(6, 8)))
-    throw new ValueProblem(`is not a date: ${value}`)
+    throw new ValueProblem('not_a_date', { text: String(value) }, `is not a date: ${value}`)
   }
   const t = String(value).trim().normalize('NFKC')
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T\s].*)?$/.exec(t)
   if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]))
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(t)
   if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]))
-  throw new ValueProblem(`is not a date: "${t}" (expected YYYY-MM-DD)`)
+  throw new ValueProblem('not_a_date', { text: t }, `is not a date: "${t}" (expected YYYY-MM-DD)`)
 }
 
 function enumLookup(values: Record<string, readonly string[]>): Map<string, string> {
@@ -239,7 +250,9 @@ function enumValue(values: Record<string, readonly string[]>, raw: string): stri
   const code = map.get(normaliseHeader(raw))
   if (code === undefined) {
     const allowed = Object.entries(values).map(([c, labels]) => (labels[0] ? `${labels[0]}/${c}` : c))
-    throw new ValueProblem(`"${raw}" is not one of ${allowed.join(', ')}`)
+    // For a page: the Chinese label of each value (else its code), and the codes.
+    const labels = Object.entries(values).map(([c, l]) => l[0] ?? c)
+    throw new ValueProblem('not_one_of', { text: raw, allowed: labels, codes: Object.keys(values) }, `"${raw}" is not one of ${allowed.join(', ')}`)
   }
   return code
 }
@@ -250,22 +263,22 @@ export function parseValue(field: Field, value: unknown): unknown {
   switch (type.t) {
     case 'text': {
       const t = text(value)
-      if (type.maxLength !== undefined && t.length > type.maxLength) throw new ValueProblem(`is ${t.length} characters long, at most ${type.maxLength} allowed`)
+      if (type.maxLength !== undefined && t.length > type.maxLength) throw new ValueProblem('too_long', { length: t.length, max: type.maxLength }, `is ${t.length} characters long, at most ${type.maxLength} allowed`)
       return t
     }
     case 'integer': {
       const n = numberOf(value)
-      if (!Number.isInteger(n)) throw new ValueProblem(`must be a whole number, got ${n}`)
-      if (type.min !== undefined && n < type.min) throw new ValueProblem(`must be at least ${type.min}, got ${n}`)
-      if (type.max !== undefined && n > type.max) throw new ValueProblem(`must be at most ${type.max}, got ${n}`)
+      if (!Number.isInteger(n)) throw new ValueProblem('not_whole', { number: n }, `must be a whole number, got ${n}`)
+      if (type.min !== undefined && n < type.min) throw new ValueProblem('below_min', { number: n, min: type.min }, `must be at least ${type.min}, got ${n}`)
+      if (type.max !== undefined && n > type.max) throw new ValueProblem('above_max', { number: n, max: type.max }, `must be at most ${type.max}, got ${n}`)
       return n
     }
     case 'number': {
       const n = numberOf(value)
-      if (!Number.isFinite(n)) throw new ValueProblem('is not a finite number')
-      if (type.positive && n <= 0) throw new ValueProblem(`must be greater than 0, got ${n}`)
-      if (type.min !== undefined && n < type.min) throw new ValueProblem(`must be at least ${type.min}, got ${n}`)
-      if (type.max !== undefined && n > type.max) throw new ValueProblem(`must be at most ${type.max}, got ${n}`)
+      if (!Number.isFinite(n)) throw new ValueProblem('not_a_number', {}, 'is not a finite number')
+      if (type.positive && n <= 0) throw new ValueProblem('not_positive', { number: n }, `must be greater than 0, got ${n}`)
+      if (type.min !== undefined && n < type.min) throw new ValueProblem('below_min', { number: n, min: type.min }, `must be at least ${type.min}, got ${n}`)
+      if (type.max !== undefined && n > type.max) throw new ValueProblem('above_max', { number: n, max: type.max }, `must be at most ${type.max}, got ${n}`)
       return n
     }
     case 'boolean': {
@@ -274,7 +287,7 @@ export function parseValue(field: Field, value: unknown): unknown {
       const t = String(value).trim().toLowerCase().normalize('NFKC')
       if (TRUE_WORDS.has(t)) return true
       if (FALSE_WORDS.has(t)) return false
-      throw new ValueProblem(`"${String(value).trim()}" is not yes/no (是/否, true/false, 1/0)`)
+      throw new ValueProblem('not_yes_no', { text: String(value).trim() }, `"${String(value).trim()}" is not yes/no (是/否, true/false, 1/0)`)
     }
     case 'date':
       return parseDate(value)
@@ -285,7 +298,7 @@ export function parseValue(field: Field, value: unknown): unknown {
         // Without a zone, a time in a Chinese file is Beijing time (UTC+8).
         const iso = t.replace(' ', 'T')
         const d = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}+08:00`)
-        if (Number.isNaN(d.getTime())) throw new ValueProblem(`is not a valid time: "${t}"`)
+        if (Number.isNaN(d.getTime())) throw new ValueProblem('not_a_time', { text: t }, `is not a valid time: "${t}"`)
         return d.toISOString()
       }
       return `${parseDate(value)}T00:00:00.000Z`
@@ -302,7 +315,7 @@ export function parseValue(field: Field, value: unknown): unknown {
       try {
         return JSON.parse(text(value))
       } catch {
-        throw new ValueProblem('is not valid JSON')
+        throw new ValueProblem('not_json', {}, 'is not valid JSON')
       }
     }
     case 'geometry':

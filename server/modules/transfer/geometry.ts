@@ -3,6 +3,7 @@
  * promotion to the stored Multi* types, and reading a geometry from a table cell (GeoJSON text or
  * WKT, e.g. `POLYGON((123.1 41.7, …))`).
  */
+import type { ProblemCode, ProblemParams } from './problems'
 import type { Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson'
 
 /** A copy of `geometry` with every position passed through `fn` (x, y → lon, lat). */
@@ -55,31 +56,39 @@ export function bbox(geometry: Geometry): [number, number, number, number] {
   return box
 }
 
-/** Structural check of a GeoJSON geometry's coordinates; returns a reason or null. */
-export function geometryProblem(geometry: unknown): string | null {
+/** What is wrong with a geometry's structure: the English reason, and its code and numbers for a page. */
+export interface GeometryFault {
+  reason: string
+  code: ProblemCode
+  params?: ProblemParams
+}
+
+/** Structural check of a GeoJSON geometry's coordinates; returns the fault or null. */
+export function geometryProblem(geometry: unknown): GeometryFault | null {
   const g = geometry as { type?: unknown; coordinates?: unknown; geometries?: unknown }
-  if (g === null || typeof g !== 'object') return 'is not a geometry object'
+  if (g === null || typeof g !== 'object') return { code: 'geometry_not_object', reason: 'is not a geometry object' }
   const isPos = (p: unknown) => Array.isArray(p) && p.length >= 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v))
   const isLine = (l: unknown, min: number) => Array.isArray(l) && l.length >= min && l.every(isPos)
   const isRing = (r: unknown) => isLine(r, 4) && JSON.stringify((r as unknown[])[0]) === JSON.stringify((r as unknown[])[(r as unknown[]).length - 1])
   const c = g.coordinates
+  const fault = (type: string, reason: string): GeometryFault => ({ code: 'geometry_malformed', params: { type }, reason })
   switch (g.type) {
     case 'Point':
-      return isPos(c) ? null : 'Point coordinates must be [x, y] numbers'
+      return isPos(c) ? null : fault('Point', 'Point coordinates must be [x, y] numbers')
     case 'MultiPoint':
-      return isLine(c, 1) ? null : 'MultiPoint coordinates must be a list of [x, y]'
+      return isLine(c, 1) ? null : fault('MultiPoint', 'MultiPoint coordinates must be a list of [x, y]')
     case 'LineString':
-      return isLine(c, 2) ? null : 'a LineString needs at least 2 positions'
+      return isLine(c, 2) ? null : fault('LineString', 'a LineString needs at least 2 positions')
     case 'MultiLineString':
-      return Array.isArray(c) && c.length > 0 && c.every((l) => isLine(l, 2)) ? null : 'every line of a MultiLineString needs at least 2 positions'
+      return Array.isArray(c) && c.length > 0 && c.every((l) => isLine(l, 2)) ? null : fault('MultiLineString', 'every line of a MultiLineString needs at least 2 positions')
     case 'Polygon':
-      return Array.isArray(c) && c.length > 0 && c.every(isRing) ? null : 'every Polygon ring needs at least 4 positions and must be closed (first = last)'
+      return Array.isArray(c) && c.length > 0 && c.every(isRing) ? null : fault('Polygon', 'every Polygon ring needs at least 4 positions and must be closed (first = last)')
     case 'MultiPolygon':
       return Array.isArray(c) && c.length > 0 && c.every((poly) => Array.isArray(poly) && poly.length > 0 && poly.every(isRing))
         ? null
-        : 'every MultiPolygon ring needs at least 4 positions and must be closed (first = last)'
+        : fault('MultiPolygon', 'every MultiPolygon ring needs at least 4 positions and must be closed (first = last)')
     default:
-      return `unsupported geometry type ${JSON.stringify(g.type ?? null)}`
+      return { code: 'geometry_type_unsupported', params: { type: String(g.type ?? null) }, reason: `unsupported geometry type ${JSON.stringify(g.type ?? null)}` }
   }
 }
 

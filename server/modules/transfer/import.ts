@@ -25,10 +25,13 @@ import { openGeoJson } from './geojson-reader'
 import { areaAssessmentsKind, divisionsKind, mgmtGridsKind } from './kind-areas'
 import { enterprisesKind } from './kind-enterprises'
 import { resourcesKind } from './kind-resources'
+import { roadsKind } from './kind-roads'
 import { hiddenDangersKind, majorHazardsKind, safetyRisksKind } from './kind-sources'
 import { point, type Extent, type ImportKindName, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput } from './kinds'
 import { inExtent, loadDivisionCodes, loadExtent } from './lookups'
-import type { ImportFormat, RecordReader, SourceRecord } from './records'
+import type { ImportFormat, ImportNote, RecordReader, SourceRecord } from './records'
+import type { FileProblemCode, ProblemCode, ProblemParams } from './problems'
+import { looksLikeOsmPbf, openOsmPbf } from './osm-pbf-reader'
 import { openShapefileZip } from './shapefile-reader'
 import { openXlsx } from './xlsx-reader'
 import { openZip } from './zip'
@@ -43,6 +46,7 @@ export const IMPORT_SPECS = {
   resources: resourcesKind,
   divisions: divisionsKind,
   mgmt_grids: mgmtGridsKind,
+  roads: roadsKind,
 } as unknown as Record<ImportKindName, KindSpec<unknown>>
 
 /** More touched enterprises and areas than this: regrade everything after commit instead (docs/domain.md §4.6). */
@@ -125,7 +129,11 @@ export interface RowError {
   /** The column as the file names it (or the field's Chinese header when the file lacks it). */
   column?: string
   value?: unknown
+  /** In English. */
   reason: string
+  /** The reason's stable code and its parameters (problems.ts), for a page to word in its language. */
+  code: ProblemCode
+  params?: ProblemParams
 }
 
 export interface RegradeReport {
@@ -168,6 +176,10 @@ export interface ImportReport {
   columns: Record<string, string>
   /** Columns the import does not use. */
   ignoredColumns: string[]
+  /** What the reader or the kind adds (e.g. the edges a road import made, ways cut at an extract's border), in English. */
+  note?: string
+  /** The same notes by code and numbers, for a page to word in its language. */
+  notes?: Array<Pick<ImportNote, 'code' | 'params'>>
   regrade: RegradeReport
   seconds: number
 }
@@ -178,14 +190,17 @@ export function formatFromName(name: string | null | undefined): ImportFormat | 
   if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return 'csv'
   if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx'
   if (ext === '.geojson' || ext === '.json') return 'geojson'
-  if (ext === '.xls') throw fileError('old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
-  if (ext === '.shp') throw fileError('upload a shapefile as one .zip holding the .shp, .dbf and .prj (and .cpg) files')
+  if (ext === '.pbf') return 'osm-pbf'
+  if (ext === '.osm' || /\.osm\.(bz2|gz)$/i.test(name ?? '')) throw fileError('osm_xml', {}, 'OpenStreetMap XML is not supported: convert it to PBF (osmium cat in.osm -o out.osm.pbf) or download the .osm.pbf extract')
+  if (ext === '.xls') throw fileError('xls_old', {}, 'old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
+  if (ext === '.shp') throw fileError('shp_not_zipped', {}, 'upload a shapefile as one .zip holding the .shp, .dbf and .prj (and .cpg) files')
   return null
 }
 
-/** What the first bytes say: a zip archive, an old Excel file, JSON, or (by default) CSV text. */
-export function sniffFormat(head: Buffer): 'zip' | 'xls' | 'geojson' | 'csv' {
+/** What the first bytes say: a zip archive, an old Excel file, an OSM PBF extract, JSON, or (by default) CSV text. */
+export function sniffFormat(head: Buffer): 'zip' | 'xls' | 'osm-pbf' | 'geojson' | 'csv' {
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip'
+  if (looksLikeOsmPbf(head)) return 'osm-pbf'
   if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) return 'xls'
   const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart()
   return text.startsWith('{') ? 'geojson' : 'csv'
@@ -221,15 +236,29 @@ async function openReader(source: ImportSource, format: ImportFormat | undefined
   }
   if (head.length === 0) throw emptyFile()
   const sniffed = sniffFormat(head)
-  if (sniffed === 'xls') throw fileError('old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
+  if (sniffed === 'xls') throw fileError('xls_old', {}, 'old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
   const chosen: ImportFormat | null = named ?? (sniffed === 'zip' ? null : sniffed)
   const bytes = () => stream ?? limitBytes(fs.createReadStream(source.path!), maxBytes, counter)
+  if (chosen === 'osm-pbf' || sniffed === 'osm-pbf') {
+    if (sniffed !== 'osm-pbf') {
+      const what = sniffed === 'zip' ? 'a zip archive' : head.toString('latin1').trimStart().startsWith('<') ? 'XML (OpenStreetMap XML is not supported: convert it with osmium cat in.osm -o out.osm.pbf)' : `${sniffed === 'geojson' ? 'JSON' : 'text'}`
+      throw fileError('not_osm_pbf', { found: sniffed === 'zip' ? 'zip' : head.toString('latin1').trimStart().startsWith('<') ? 'xml' : sniffed === 'geojson' ? 'json' : 'text' }, `not an OpenStreetMap PBF file: it is ${what}`)
+    }
+    if (chosen !== null && chosen !== 'osm-pbf') throw fileError('is_osm_pbf', { format: chosen }, `the file is an OpenStreetMap PBF extract, not ${chosen}: choose format osm-pbf`)
+    let file = source.path
+    if (file === undefined) {
+      const spooled = await spoolToFile(stream!, '.osm.pbf')
+      cleanup.push(spooled.remove)
+      file = spooled.file
+    }
+    return openOsmPbf(file, counter)
+  }
   if (chosen === 'csv' || chosen === 'geojson') {
-    if (sniffed === 'zip') throw fileError(`the file is a zip archive, not ${chosen === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format xlsx or shapefile`)
+    if (sniffed === 'zip') throw fileError('is_zip', { format: chosen }, `the file is a zip archive, not ${chosen === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format xlsx or shapefile`)
     return chosen === 'csv' ? openCsv(bytes()) : openGeoJson(bytes())
   }
   if (sniffed !== 'zip') {
-    throw fileError(chosen === 'xlsx' ? 'not an XLSX workbook (an .xlsx file is a zip archive)' : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files')
+    throw fileError('not_zip', { format: chosen ?? 'shapefile' }, chosen === 'xlsx' ? 'not an XLSX workbook (an .xlsx file is a zip archive)' : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files')
   }
   let file = source.path
   if (file === undefined) {
@@ -276,14 +305,39 @@ export async function runImport(db: Knex, source: ImportSource, options: ImportO
   const maxBytes = options.maxBytes ?? IMPORT_MAX_BYTES
   const counter = { bytes: 0 }
   const cleanup: Array<() => Promise<void>> = []
+  const fileName = source.fileName ?? (source.path ? path.basename(source.path) : null)
   let reader: RecordReader | null = null
   try {
     reader = await openReader(source, options.format, maxBytes, counter, cleanup)
-    return await importRecords(db, reader, spec, { ...options, mode, dryRun }, counter, source.size ?? null, started, source.fileName ?? (source.path ? path.basename(source.path) : null))
+    if (reader.format === 'osm-pbf' && spec.kind !== 'roads') throw fileError('osm_not_roads_kind', { kind: spec.kind }, `an OpenStreetMap PBF extract holds roads: import it as kind roads, not ${spec.kind}`)
+    const report = await importRecords(db, reader, spec, { ...options, mode, dryRun }, counter, source.size ?? null, started, fileName)
+    // A stored import is audited in its own transaction (importRecords); the others here, after the rollback.
+    if (!report.stored) await auditImport(db, options, fileName, report.dryRun ? 'dry_run' : report.rejected ? 'rejected' : 'nothing_stored', report)
+    return report
+  } catch (err) {
+    await auditImport(db, options, fileName, 'failed', null, err).catch(() => undefined)
+    throw err
   } finally {
     await reader?.close()
     for (const remove of cleanup) await remove()
   }
+}
+
+/**
+ * The audit row of an import that stored nothing (docs/security.md "Imports and exports"): who, which
+ * kind and file, the row counts and the outcome — a dry run, a file rejected as a whole (mode=all), no
+ * valid row, or a failure (an unreadable file, a missing column) with its error code and message.
+ */
+async function auditImport(
+  db: Knex, options: ImportOptions, fileName: string | null, outcome: 'dry_run' | 'rejected' | 'nothing_stored' | 'failed', report: ImportReport | null, err?: unknown,
+): Promise<void> {
+  const counts = report ? { format: report.format, rows: report.rows, valid: report.valid, invalid: report.invalid, created: 0, updated: 0 } : {}
+  const error = err instanceof AppError ? { code: err.code, message: err.message } : err ? { code: 'internal', message: 'the import failed' } : undefined
+  await db.transaction((trx) => recordAudit(trx, {
+    action: 'import_not_stored', entity: options.kind, entityId: null, before: null,
+    after: { file: fileName, kind: options.kind, mode: options.mode ?? 'all', dryRun: options.dryRun ?? false, outcome, ...counts, ...(error ? { error } : {}) },
+    username: options.username ?? null,
+  }))
 }
 
 async function importRecords(
@@ -296,7 +350,7 @@ async function importRecords(
   if (missing.length > 0) {
     const names = missing.map(fieldLabel).join(', ')
     throw new AppError(400, 'invalid_file', `missing required column${missing.length > 1 ? 's' : ''} for ${spec.label.en} import: ${names}`,
-      missing.map((f) => ({ field: f.zh, message: 'required column is missing', column: f.zh, key: f.key })))
+      missing.map((f) => ({ field: f.zh, message: 'required column is missing', column: f.zh, key: f.key, code: 'column_missing' satisfies FileProblemCode, params: { column: f.zh } })))
   }
   const crs = resolveCrs(options.crs, reader.declaredCrs)
   const columnOf = (key: string | undefined): string | undefined => {
@@ -331,7 +385,7 @@ async function importRecords(
     const report = (at: { row: number; line: number }, p: Problem) => {
       errorCount++
       if (errors.length >= MAX_REPORTED_ERRORS) return
-      const e: RowError = { row: at.row, line: at.line, reason: p.reason }
+      const e: RowError = { row: at.row, line: at.line, reason: p.reason, code: p.code, ...(p.params ? { params: p.params } : {}) }
       const column = columnOf(p.field)
       if (column !== undefined) e.column = column
       if (p.value !== undefined && p.value !== null) e.value = p.value instanceof Date ? p.value.toISOString() : p.value
@@ -352,6 +406,8 @@ async function importRecords(
         counts.created += r.created
         counts.updated += r.updated
         counts.written += entries.length
+        // An existing record changed by the file (renamed, moved…) is audited with its before/after, as an API write is.
+        for (const c of r.changes ?? []) await recordAudit(trx, { action: 'updated_by_import', entity: c.entity, entityId: c.id, before: c.before, after: c.after, username: options.username ?? null })
         r.enterpriseIds.forEach((id) => enterpriseIds.add(id))
         r.areaIds.forEach((id) => areaIds.add(id))
         if (r.regionsChanged) regionsChanged = true
@@ -359,7 +415,7 @@ async function importRecords(
         await trx.raw('ROLLBACK TO SAVEPOINT import_batch')
         if (!isRowDatabaseError(err)) throw err
         // Narrow the failure down to the rows that cause it.
-        if (entries.length === 1) entries[0]!.prepared.problems.push({ reason: `the database refused the row: ${err.message}` })
+        if (entries.length === 1) entries[0]!.prepared.problems.push({ code: 'database_refused', params: { detail: err.message }, reason: `the database refused the row: ${err.message}` })
         else for (const e of entries) await write([e])
       }
     }
@@ -382,7 +438,7 @@ async function importRecords(
         }
         counts.invalid += e.rows.length
         problems.forEach((p) => report(e.rows[0]!, p))
-        for (const other of e.rows.slice(1)) report(other, { reason: `not stored: row ${e.rows[0]!.row} of the same ${spec.label.en} is invalid` })
+        for (const other of e.rows.slice(1)) report(other, { code: 'same_record_invalid', params: { row: e.rows[0]!.row, kind: spec.kind }, reason: `not stored: row ${e.rows[0]!.row} of the same ${spec.label.en} is invalid` })
       }
       options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'reading' })
     }
@@ -421,7 +477,7 @@ async function importRecords(
           if (first !== undefined) {
             const what = key.field === 'uscc' ? 'USCC' : key.field === 'code' ? 'code' : 'external id'
             const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
-            prepared = [{ field: key.field, value: k, reason: `duplicate ${what} ${k} in the file: also at row ${first}${hint}` }] as Problem[]
+            prepared = [{ field: key.field, value: k, code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key', params: { key: k, row: first }, reason: `duplicate ${what} ${k} in the file: also at row ${first}${hint}` }] satisfies Problem[]
           } else keys.set(k, record.row)
           if (!Array.isArray(prepared)) {
             await close()
@@ -443,7 +499,7 @@ async function importRecords(
     if (open !== null) batch.push(open)
     await flush(batch)
     batch = []
-    if (counts.rows === 0) throw fileError('the file has a header but no data rows', 'file', { reason: 'empty' })
+    if (counts.rows === 0) throw fileError('no_data_rows', {}, 'the file has a header but no data rows', 'file', { reason: 'empty' })
     if (spec.finish && !(options.mode === 'all' && counts.invalid > 0)) {
       for (const f of await spec.finish(trx, ctx)) {
         counts.valid--
@@ -453,6 +509,7 @@ async function importRecords(
     }
 
     const rejected = options.mode === 'all' && counts.invalid > 0
+    const notes = [...(reader.notes ?? []), ...(rejected ? [] : [spec.outcome?.(ctx)].filter((n): n is ImportNote => !!n))]
     let regrade: RegradeReport = { mode: 'skipped', note: options.dryRun ? 'dry run: nothing stored' : rejected ? 'rejected: nothing stored' : undefined }
     let fullAfterCommit = false
     const touched = enterpriseIds.size + areaIds.size
@@ -462,6 +519,7 @@ async function importRecords(
       created: rejected ? 0 : counts.created, updated: rejected ? 0 : counts.updated, unchanged: rejected ? 0 : counts.written - counts.created - counts.updated,
       rejected, errors, errorsTruncated: errorCount > errors.length, repairs,
       columns: Object.fromEntries([...columns.fieldOf].map(([h, f]) => [h, f.key])), ignoredColumns: columns.ignored,
+      ...(notes.length > 0 ? { note: notes.map((n) => n.text).join('; '), notes: notes.map(({ code, params }) => ({ code, params })) } : {}),
     }
     if (options.dryRun || rejected || counts.written === 0) {
       await trx.rollback()
@@ -479,7 +537,7 @@ async function importRecords(
       await mapCellsToRegions(trx, options.grading.res, null)
       const regions = await recomputeRegions(trx, options.grading.res, null, options.grading.rules)
       regrade = { mode: 'regions', regions }
-    } else if (touched === 0) regrade = { mode: 'none', note: spec.kind === 'resources' ? 'emergency resources do not grade cells' : 'no record that grades cells changed' }
+    } else if (touched === 0) regrade = { mode: 'none', note: spec.kind === 'resources' ? 'emergency resources do not grade cells' : spec.kind === 'roads' ? 'roads do not grade cells' : 'no record that grades cells changed' }
     else if (touched > (options.fullRegradeThreshold ?? FULL_REGRADE_THRESHOLD)) fullAfterCommit = true
     else {
       const r = await regradeIncremental(trx, { enterpriseIds: [...enterpriseIds], areaIds: [...areaIds] }, cause, options.grading)
@@ -488,7 +546,10 @@ async function importRecords(
     await bumpDataVersion(trx)
     await recordAudit(trx, {
       action: 'imported', entity: spec.kind, entityId: null, before: null,
-      after: { file: fileName, format: reader.format, mode: options.mode, rows: counts.rows, valid: counts.valid, invalid: counts.invalid, created: counts.created, updated: counts.updated },
+      after: {
+        file: fileName, kind: spec.kind, format: reader.format, mode: options.mode, dryRun: false, outcome: 'stored',
+        rows: counts.rows, valid: counts.valid, invalid: counts.invalid, created: counts.created, updated: counts.updated,
+      },
       username: options.username ?? null,
     })
     await trx.commit()
@@ -521,19 +582,19 @@ async function importRecords(
 function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknown>, crs: CoordinateSystem, extent: Extent | null): { input: RowInput; problems: Problem[] } {
   const values: Record<string, unknown> = {}
   const problems: Problem[] = []
-  if (record.problem) problems.push({ field: record.problem.column, reason: record.problem.reason })
+  if (record.problem) problems.push({ field: record.problem.column, reason: record.problem.reason, code: record.problem.code, ...(record.problem.params ? { params: record.problem.params } : {}) })
   for (const [header, field] of columns.fieldOf) {
     const raw = record.values[header]
     if (isEmpty(raw)) {
       values[field.key] = null
-      if (field.required) problems.push({ field: field.key, reason: 'is required' })
+      if (field.required) problems.push({ field: field.key, code: 'required', reason: 'is required' })
       continue
     }
     try {
       values[field.key] = parseValue(field, raw)
     } catch (err) {
       if (!(err instanceof ValueProblem)) throw err
-      problems.push({ field: field.key, value: raw, reason: err.message })
+      problems.push({ field: field.key, value: raw, reason: err.message, code: err.code, params: err.params })
     }
   }
   const input: RowInput = { row: record.row, line: record.line, values, geometry: null }
@@ -545,10 +606,10 @@ function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknow
       const g = record.geometry
       if (g.type === 'Point' && geometryProblem(g) === null) xy = [g.coordinates[0]!, g.coordinates[1]!]
       else if (g.type === 'MultiPoint' && g.coordinates.length === 1) xy = [g.coordinates[0]![0]!, g.coordinates[0]![1]!]
-      else problems.push({ field, reason: `must be a Point, not ${g.type}` })
+      else problems.push({ field, code: 'geometry_not_point', params: { type: g.type }, reason: `must be a Point, not ${g.type}` })
     } else if (values.lon !== undefined && (values.lon !== null || values.lat !== null)) {
-      if (values.lon === null) problems.push({ field: 'lon', reason: 'is required when 纬度 (lat) is given' })
-      else if (values.lat === null) problems.push({ field: 'lat', reason: 'is required when 经度 (lon) is given' })
+      if (values.lon === null) problems.push({ field: 'lon', code: 'lon_required_with_lat', reason: 'is required when 纬度 (lat) is given' })
+      else if (values.lat === null) problems.push({ field: 'lat', code: 'lat_required_with_lon', reason: 'is required when 经度 (lon) is given' })
       else if (typeof values.lon === 'number' && typeof values.lat === 'number') xy = [values.lon, values.lat]
     }
     if (xy !== null) {
@@ -562,14 +623,14 @@ function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknow
       try {
         g = geometryFromCell(values.geometry)
       } catch (err) {
-        problems.push({ field: 'geometry', reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
+        problems.push({ field: 'geometry', code: 'geometry_unreadable', params: { detail: (err as Error).message }, reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
       }
     }
     if (g === null) {
-      if (!problems.some((p) => p.field === 'geometry')) problems.push({ field: 'geometry', reason: 'the row has no geometry' })
+      if (!problems.some((p) => p.field === 'geometry')) problems.push({ field: 'geometry', code: 'geometry_missing', reason: 'the row has no geometry' })
     } else {
       const structural = geometryProblem(g)
-      if (structural !== null) problems.push({ field: 'geometry', reason: structural })
+      if (structural !== null) problems.push({ field: 'geometry', ...structural })
       else {
         const placed = place(g, crs, extent)
         if ('reason' in placed) problems.push(placed)
@@ -582,6 +643,17 @@ function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknow
 
 function swapHint(crs: CoordinateSystem): string {
   return crs.geographic ? '' : ` (${crs.name})`
+}
+
+/** The coordinate system's name when it is projected (the reasons name it), for a page. */
+function crsParam(crs: CoordinateSystem): ProblemParams {
+  return crs.geographic ? {} : { crs: crs.name }
+}
+
+/** The deployment's area, rounded as the reasons give it, for a page. */
+function extentParams(e: Extent): ProblemParams {
+  const r = (x: number) => Math.round(x * 100) / 100
+  return { areaMinLon: r(e.minLon), areaMaxLon: r(e.maxLon), areaMinLat: r(e.minLat), areaMaxLat: r(e.maxLat) }
 }
 
 function extentText(e: Extent): string {
@@ -604,11 +676,11 @@ function locate(x: number, y: number, crs: CoordinateSystem, extent: Extent | nu
   if (crs.geographic) {
     const swapped = convert(y, x)
     if (swapped !== null && (extent !== null ? inExtent(extent, swapped[0], swapped[1]) : p === null)) {
-      return { field, value: `${x}, ${y}`, reason: `looks like latitude and longitude are swapped: 经度 (lon) ${x} reads as a latitude and 纬度 (lat) ${y} as a longitude` }
+      return { field, value: `${x}, ${y}`, code: 'lat_lon_swapped', params: { lon: x, lat: y }, reason: `looks like latitude and longitude are swapped: 经度 (lon) ${x} reads as a latitude and 纬度 (lat) ${y} as a longitude` }
     }
   }
-  if (p === null) return { field, value: `${x}, ${y}`, reason: `(${x}, ${y}) is not a position${swapHint(crs)}: longitude must be within ±180° and latitude within ±90°` }
-  return { field, value: `${x}, ${y}`, reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+  if (p === null) return { field, value: `${x}, ${y}`, code: 'not_a_position', params: { x, y, ...crsParam(crs) }, reason: `(${x}, ${y}) is not a position${swapHint(crs)}: longitude must be within ±180° and latitude within ±90°` }
+  return { field, value: `${x}, ${y}`, code: 'outside_extent', params: { lon: round7(p[0]), lat: round7(p[1]), ...extentParams(extent!), ...crsParam(crs) }, reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
 }
 
 function round7(x: number): number {
@@ -634,12 +706,12 @@ function place(g: Geometry, crs: CoordinateSystem, extent: Extent | null): Geome
   if (crs.geographic) {
     const swapped = convert((x, y) => crs.toWgs84(y, x))
     if (swapped !== null && (extent !== null ? within(swapped) : converted === null)) {
-      return { field: 'geometry', reason: 'looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment\'s area' }
+      return { field: 'geometry', code: 'geometry_lat_lon_swapped', reason: 'looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment\'s area' }
     }
   }
-  if (converted === null) return { field: 'geometry', reason: `has positions that are not longitude/latitude within ±180°/±90°${swapHint(crs)}: is the coordinate system right?` }
+  if (converted === null) return { field: 'geometry', code: 'geometry_not_lon_lat', params: crsParam(crs), reason: `has positions that are not longitude/latitude within ±180°/±90°${swapHint(crs)}: is the coordinate system right?` }
   const [a, b, c, d] = bbox(converted).map(round7)
-  return { field: 'geometry', reason: `spans lon ${a}–${c}, lat ${b}–${d}, outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+  return { field: 'geometry', code: 'geometry_outside_extent', params: { minLon: a!, minLat: b!, maxLon: c!, maxLat: d!, ...extentParams(extent!), ...crsParam(crs) }, reason: `spans lon ${a}–${c}, lat ${b}–${d}, outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
 }
 
 /** Tables the incremental regrade reads; their statistics matter once imports have filled them. */
@@ -696,9 +768,10 @@ async function checkValidity(
     const entry = entries[r.i]!
     const reason = r.reason ?? 'invalid geometry'
     const where = r.lon !== null && r.lat !== null ? ` at (${round(r.lon)}, ${round(r.lat)})` : ''
+    const at: ProblemParams = r.lon !== null && r.lat !== null ? { lon: round(r.lon), lat: round(r.lat) } : {}
     if (!repair) {
       const kind = /self-intersection/i.test(reason) ? 'self-intersecting polygon' : 'invalid polygon'
-      entry.prepared.problems.push({ field: 'geometry', reason: `${kind}: ${reason}${where}; import with repair (--repair, or tick 修复无效多边形) to repair it with ST_MakeValid, or fix it in a GIS` })
+      entry.prepared.problems.push({ field: 'geometry', code: 'polygon_invalid', params: { fault: reason, ...at }, reason: `${kind}: ${reason}${where}; import with repair (--repair, or tick 修复无效多边形) to repair it with ST_MakeValid, or fix it in a GIS` })
       continue
     }
     const fixed = r.fixed === null ? null : (JSON.parse(r.fixed) as Geometry)
@@ -707,10 +780,12 @@ async function checkValidity(
     const change = before > 0 ? Math.abs(after - before) / before : Infinity
     const pct = Math.round(change * 1e4) / 1e2
     if (fixed === null || after <= 0 || (fixed.type === 'MultiPolygon' && fixed.coordinates.length === 0)) {
-      entry.prepared.problems.push({ field: 'geometry', reason: `invalid polygon: ${reason}${where}; the repair leaves no area: fix it in a GIS` })
+      entry.prepared.problems.push({ field: 'geometry', code: 'polygon_repair_empty', params: { fault: reason, ...at }, reason: `invalid polygon: ${reason}${where}; the repair leaves no area: fix it in a GIS` })
     } else if (change > maxChange) {
       entry.prepared.problems.push({
         field: 'geometry',
+        code: 'polygon_repair_too_large',
+        params: { fault: reason, ...at, ...(Number.isFinite(pct) ? { changePct: pct } : {}), maxPct: Math.round(maxChange * 1e4) / 1e2 },
         reason: `invalid polygon: ${reason}${where}; repairing it would change its area by ${Number.isFinite(pct) ? `${pct} %` : 'more than 100 %'}, more than the ${Math.round(maxChange * 1e4) / 1e2} % allowed: fix it in a GIS`,
       })
     } else {
@@ -731,6 +806,8 @@ export function rejection(report: ImportReport): AppError {
   return new AppError(422, 'import_rejected', message, report.errors.map((e) => ({
     field: `row ${e.row}${e.column ? `, column ${e.column}` : ''}`,
     message: e.reason,
+    code: e.code,
+    ...(e.params ? { params: e.params } : {}),
     row: e.row,
     ...(e.line !== undefined ? { line: e.line } : {}),
     ...(e.column !== undefined ? { column: e.column } : {}),

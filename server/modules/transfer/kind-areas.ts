@@ -15,14 +15,15 @@ import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem,
 export const GEOMETRY_FIELD: Field = {
   key: 'geometry', zh: '几何(WKT)', aliases: ['wkt', 'geom', '几何', '空间范围', '边界', 'geojson', 'shape'], type: { t: 'geometry' },
   description: 'WKT (e.g. MULTIPOLYGON(((…)))) or GeoJSON geometry text; GeoJSON and shapefile features carry it as their geometry',
+  descriptionZh: 'WKT（如 MULTIPOLYGON(((…)))）或 GeoJSON 几何文本；GeoJSON 与 Shapefile 的要素以其几何为准',
 }
 const DIVISION_CODE_FIELD: Field = { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '所属区划', 'division', 'adcode'], type: { t: 'text', maxLength: 9 } }
 const SYNTHETIC_FIELD: Field = { key: 'synthetic', zh: '示例数据', aliases: ['示例', 'demo'], type: { t: 'boolean' } }
 
 function divisionProblem(code: string | null, ctx: KindContext): Problem[] {
   if (code === null) return []
-  if (!/^(\d{6}|\d{9})$/.test(code)) return [{ field: 'divisionCode', value: code, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
-  if (!ctx.divisions.has(code)) return [{ field: 'divisionCode', value: code, reason: `division ${code} does not exist: import the divisions first` }]
+  if (!/^(\d{6}|\d{9})$/.test(code)) return [{ field: 'divisionCode', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
+  if (!ctx.divisions.has(code)) return [{ field: 'divisionCode', value: code, code: 'division_unknown', params: { code }, reason: `division ${code} does not exist: import the divisions first` }]
   return []
 }
 
@@ -74,25 +75,28 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
     const bufferM = (v.bufferM as number | null | undefined) ?? null
     let line: Geometry | null = null
     if (areaKind === 'corridor') {
-      if (bufferM === null) problems.push({ field: 'bufferM', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
+      if (bufferM === null) problems.push({ field: 'bufferM', code: 'corridor_buffer_required', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
       if (isLine) line = g
       else if (v.sourceLine !== null && v.sourceLine !== undefined) {
         try {
           const parsed = geometryFromCell(v.sourceLine)
           const problem = geometryProblem(parsed)
-          if (problem || asMultiLineString(parsed) === null) problems.push({ field: 'sourceLine', reason: problem ?? 'must be a LineString or MultiLineString' })
+          if (problem) problems.push({ field: 'sourceLine', ...problem })
+          else if (asMultiLineString(parsed) === null) problems.push({ field: 'sourceLine', code: 'not_a_line', params: { type: parsed.type }, reason: 'must be a LineString or MultiLineString' })
           else line = ctx.toWgs84(parsed)
         } catch (err) {
-          problems.push({ field: 'sourceLine', reason: err instanceof AppError ? err.message : `is not WKT or GeoJSON: ${(err as Error).message}` })
+          problems.push(err instanceof AppError
+            ? { field: 'sourceLine', code: 'line_not_lon_lat', params: { detail: err.message }, reason: err.message }
+            : { field: 'sourceLine', code: 'geometry_unreadable', params: { detail: (err as Error).message }, reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
         }
-      } else problems.push({ field: 'sourceLine', reason: 'a corridor given as a polygon needs its centre line (中心线) too; or give the line itself as the geometry' })
+      } else problems.push({ field: 'sourceLine', code: 'corridor_line_required', reason: 'a corridor given as a polygon needs its centre line (中心线) too; or give the line itself as the geometry' })
     } else {
-      if (isLine) problems.push({ field: 'geometry', reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)' })
-      if (bufferM !== null) problems.push({ field: 'bufferM', reason: 'applies to a corridor only' })
+      if (isLine) problems.push({ field: 'geometry', code: 'area_not_line', reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)' })
+      if (bufferM !== null) problems.push({ field: 'bufferM', code: 'buffer_corridor_only', reason: 'applies to a corridor only' })
     }
-    if (!isLine && asMultiPolygon(g) === null) problems.push({ field: 'geometry', reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}` })
+    if (!isLine && asMultiPolygon(g) === null) problems.push({ field: 'geometry', code: 'area_geometry_type', params: { type: g.type }, reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}` })
     problems.push(...divisionProblem((v.divisionCode as string | null | undefined) ?? null, ctx))
-    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string)) problems.push({ field: 'validUntil', value: v.validUntil, reason: `is before 评估日期 (assessedAt) ${v.assessedAt}` })
+    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string)) problems.push({ field: 'validUntil', value: v.validUntil, code: 'date_before', params: { other: 'assessedAt', date: String(v.assessedAt) }, reason: `is before 评估日期 (assessedAt) ${v.assessedAt}` })
     if (problems.length > 0) return problems
     return {
       externalId: String(v.externalId),
@@ -209,11 +213,11 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     const v = input.values
     const code = String(v.code)
     const problems: Problem[] = []
-    if (!/^(\d{6}|\d{9})$/.test(code)) problems.push({ field: 'code', value: code, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
-    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    if (!/^(\d{6}|\d{9})$/.test(code)) problems.push({ field: 'code', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
+    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', code: 'polygon_type', params: { type: input.geometry!.type }, reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
     const parentGiven = ctx.present.has('parentCode')
     const parentCode = parentGiven ? ((v.parentCode as string | null) ?? null) : /^(\d{6}|\d{9})$/.test(code) ? parentOfCode(code) : null
-    if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode)) problems.push({ field: 'parentCode', value: parentCode, reason: 'must be a 6- or 9-digit code' })
+    if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode)) problems.push({ field: 'parentCode', value: parentCode, code: 'parent_code_format', reason: 'must be a 6- or 9-digit code' })
     if (problems.length > 0) return problems
     ctx.divisions.add(code)
     return {
@@ -258,7 +262,7 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     const updates: Array<{ code: string; parent: string }> = []
     for (const p of parents) {
       if (existing.has(p.parentCode!)) updates.push({ code: p.code, parent: p.parentCode! })
-      else if (!p.parentDerived) problems.push({ row: p.row, line: p.line, problem: { field: 'parentCode', value: p.parentCode, reason: `parent division ${p.parentCode} does not exist in the database or the file` } })
+      else if (!p.parentDerived) problems.push({ row: p.row, line: p.line, problem: { field: 'parentCode', value: p.parentCode, code: 'parent_unknown', params: { code: p.parentCode! }, reason: `parent division ${p.parentCode} does not exist in the database or the file` } })
     }
     await trx.raw(
       'UPDATE division d SET parent_code = x.parent FROM jsonb_to_recordset(?::jsonb) AS x(code text, parent text) WHERE d.code = x.code',
@@ -295,7 +299,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     const v = input.values
     const divisionCode = (v.divisionCode as string | null | undefined) ?? null
     const problems = divisionProblem(divisionCode, ctx)
-    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', code: 'polygon_type', params: { type: input.geometry!.type }, reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
     if (problems.length > 0) return problems
     return { code: String(v.code), name: v.name as string, divisionCode, geometry: input.geometry! }
   },
@@ -309,7 +313,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     )
     for (const r of rows) {
       const p = need[r.i]!
-      if (r.code === null) p.problems.push({ field: 'divisionCode', reason: 'the grid lies in no division: give 行政区划代码 (divisionCode)' })
+      if (r.code === null) p.problems.push({ field: 'divisionCode', code: 'grid_in_no_division', reason: 'the grid lies in no division: give 行政区划代码 (divisionCode)' })
       else p.record.divisionCode = r.code
     }
   },

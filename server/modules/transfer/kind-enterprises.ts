@@ -46,8 +46,9 @@ export const ENTERPRISE_FIELDS: readonly Field[] = [
     key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', '行业类型', '行业名称', '国民经济行业', '国民经济行业分类', '行业门类'],
     type: { t: 'text', maxLength: 200 }, exportLabels: industryValues(),
     description: 'a GB/T 4754-2017 code or name (C26, 2614, 化学原料和化学制品制造业, 零售业) or one of the service\'s industries; unknown text is kept and reported as a data-quality gap',
+    descriptionZh: 'GB/T 4754-2017 的代码或名称（C26、2614、化学原料和化学制品制造业、零售业）或本系统的行业；未识别的照原文保存并列入数据质量报告',
   },
-  { key: 'industryCode', zh: '行业代码', aliases: ['industrycode', '国民经济行业代码', '行业分类代码', '行业编码'], type: { t: 'text', maxLength: 20 }, description: 'a GB/T 4754 code, taken before 行业 when both are given' },
+  { key: 'industryCode', zh: '行业代码', aliases: ['industrycode', '国民经济行业代码', '行业分类代码', '行业编码'], type: { t: 'text', maxLength: 20 }, description: 'a GB/T 4754 code, taken before 行业 when both are given', descriptionZh: 'GB/T 4754 行业代码；与“行业”同时给出时以代码为准' },
   { key: 'scale', zh: '规模', aliases: ['企业规模', '规模类型'], type: { t: 'enum', values: SCALE_VALUES } },
   { key: 'affiliation', zh: '隶属关系', aliases: ['隶属', '隶属层级', '行政隶属'], type: { t: 'enum', values: AFFILIATION_VALUES } },
   { key: 'highHazard', zh: '高危', aliases: ['高危企业', '是否高危', '高危行业企业'], type: { t: 'boolean' } },
@@ -118,12 +119,12 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   const uscc = normaliseUscc(String(v.uscc ?? ''))
   if (v.uscc !== null && v.uscc !== undefined) {
     const check = checkUscc(uscc)
-    if (!check.valid) problems.push({ field: 'uscc', value: v.uscc, reason: `invalid unified social credit code: ${check.reason}` })
+    if (!check.valid) problems.push({ field: 'uscc', value: v.uscc, code: `uscc_${check.fault}`, params: check.params, reason: `invalid unified social credit code: ${check.reason}` })
   }
   const divisionCode = (v.divisionCode as string | null | undefined) ?? null
   if (divisionCode !== null) {
-    if (!/^(\d{6}|\d{9})$/.test(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
-    else if (!ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point` })
+    if (!/^(\d{6}|\d{9})$/.test(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
+    else if (!ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_unknown_or_empty', params: { code: divisionCode }, reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point` })
   }
   let lonLat = pointOf(input.geometry)
   let located: string | null = null
@@ -136,11 +137,11 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
       located = match.code
       lonLat = places.labels.get(match.code)!
     } else if (match.kind === 'ambiguous') {
-      problems.push({ field: 'address', value: address, reason: `names several divisions (${match.candidates.map((c) => `${c.name} ${c.code}`).join(', ')}): give 经度/纬度 or 行政区划代码` })
+      problems.push({ field: 'address', value: address, code: 'address_ambiguous', params: { candidates: match.candidates.map((c) => `${c.name} ${c.code}`) }, reason: `names several divisions (${match.candidates.map((c) => `${c.name} ${c.code}`).join(', ')}): give 经度/纬度 or 行政区划代码` })
     } else if (address !== null) {
-      problems.push({ field: 'address', value: address, reason: "names no division of this deployment, and the row has no coordinates: give 经度 and 纬度 (lon, lat) or 行政区划代码" })
+      problems.push({ field: 'address', value: address, code: 'address_unknown', reason: "names no division of this deployment, and the row has no coordinates: give 经度 and 纬度 (lon, lat) or 行政区划代码" })
     } else {
-      problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat), or an address (地址/所在地) naming a division' })
+      problems.push({ field: 'lon', code: 'location_or_address_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat), or an address (地址/所在地) naming a division' })
     }
   }
   if (problems.length > 0) return problems
@@ -163,7 +164,7 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   }
   for (const key of OPTIONAL_KEYS) if (ctx.present.has(key)) (record as unknown as Record<string, unknown>)[key] = v[key] ?? null
   if (record.lastReportedAt && record.reportDueAt && record.reportDueAt < record.lastReportedAt) {
-    return [{ field: 'reportDueAt', value: record.reportDueAt, reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}` }]
+    return [{ field: 'reportDueAt', value: record.reportDueAt, code: 'date_before', params: { other: 'lastReportedAt', date: record.lastReportedAt }, reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}` }]
   }
   return record
 }
@@ -190,7 +191,7 @@ async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const found = await divisionsAt(trx, needDivision.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))
   for (const { p, i } of needDivision) {
     const code = found.get(i)
-    if (code === undefined) p.problems.push({ field: 'divisionCode', reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)` })
+    if (code === undefined) p.problems.push({ field: 'divisionCode', code: 'point_in_no_division', params: { lon: p.record.lon, lat: p.record.lat }, reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)` })
     else p.record.divisionCode = code
   }
   // An approximate location (a division's label point) says nothing about the management grid.
@@ -200,7 +201,7 @@ async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   for (const p of batch) {
     if (!p.record.gridCode) continue
     const id = gridCodes.get(p.record.gridCode)
-    if (id === undefined) p.problems.push({ field: 'gridCode', value: p.record.gridCode, reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty` })
+    if (id === undefined) p.problems.push({ field: 'gridCode', value: p.record.gridCode, code: 'grid_unknown', params: { code: p.record.gridCode }, reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty` })
     else p.record.gridId = id
   }
 }
@@ -273,8 +274,18 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
   }
 }
 
+/** An enterprise's imported columns and location, as an audit row keeps it before and after an import changed it. */
+async function snapshots(trx: Knex.Transaction, where: { usccs?: string[]; ids?: number[] }): Promise<Map<number, Record<string, unknown>>> {
+  const q = trx('enterprise').select('id', ...COLUMNS.map(([c]) => c), trx.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+  if (where.usccs) q.whereIn('uscc', where.usccs)
+  if (where.ids) q.whereIn('id', where.ids)
+  const rows = (await q) as Array<Record<string, unknown>>
+  return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]))
+}
+
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
   const usccs = batch.map((p) => p.record.uscc)
+  const beforeImport = await snapshots(trx, { usccs })
   const stored = (await trx('enterprise')
     .whereIn('uscc', usccs)
     .select(
@@ -297,7 +308,11 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const created = written.filter((w) => w.inserted).length
   const ids = written.map((w) => Number(w.id))
   await assignDepartments(trx, ids)
-  return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [] }
+  // Existing enterprises the file renamed, moved or otherwise changed: each audited with before/after.
+  const updatedIds = written.filter((w) => !w.inserted).map((w) => Number(w.id))
+  const afterImport = updatedIds.length === 0 ? new Map<number, Record<string, unknown>>() : await snapshots(trx, { ids: updatedIds })
+  const changes = updatedIds.map((id) => ({ entity: 'enterprise', id, before: beforeImport.get(id) ?? null, after: afterImport.get(id) ?? null }))
+  return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [], changes }
 }
 
 export const enterprisesKind: KindSpec<EnterpriseRecord> = {

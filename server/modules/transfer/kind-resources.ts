@@ -11,6 +11,7 @@ import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { EXTERNAL_ID_FIELD } from './kind-sources'
 import { divisionsAt, recordsByExternalId } from './lookups'
 import { jsonRows, pointOf, type KindSpec, type Problem } from './kinds'
+import type { ProblemCode, ProblemParams } from './problems'
 
 const labelValues = (labels: Record<string, { zh: string; en: string }>) => Object.fromEntries(Object.entries(labels).map(([k, l]) => [k, [l.zh, l.en]]))
 
@@ -30,7 +31,7 @@ export const RESOURCE_FIELDS: readonly Field[] = [
   { key: 'headcount', zh: '人数', aliases: ['队伍人数'], type: { t: 'integer', min: 0 } },
   { key: 'equipmentType', zh: '装备类型', aliases: ['装备名称'], type: { t: 'text', maxLength: 100 } },
   { key: 'quantity', zh: '数量', aliases: ['装备数量'], type: { t: 'integer', min: 0 } },
-  { key: 'items', zh: '储备物资', aliases: ['物资', '物资清单'], type: { t: 'text', maxLength: 20_000 }, description: 'JSON [{ item, quantity, unit }] or "沙袋:5000:个; 帐篷:200:顶"' },
+  { key: 'items', zh: '储备物资', aliases: ['物资', '物资清单'], type: { t: 'text', maxLength: 20_000 }, description: 'JSON [{ item, quantity, unit }] or "沙袋:5000:个; 帐篷:200:顶"', descriptionZh: 'JSON 数组 [{ item, quantity, unit }]，或写作“沙袋:5000:个; 帐篷:200:顶”' },
   { key: 'capacity', zh: '容纳人数', aliases: ['可容纳人数', '容量'], type: { t: 'integer', min: 0 } },
   { key: 'expertField', zh: '专业领域', aliases: ['专家领域', '专业'], type: { t: 'text', maxLength: 200 } },
   { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '所属区划'], type: { t: 'text', maxLength: 9 } },
@@ -40,23 +41,23 @@ export const RESOURCE_FIELDS: readonly Field[] = [
 ]
 
 /** Depot stock from JSON or from `item:quantity:unit` entries separated by ; or newlines. */
-export function parseItems(text: string): DepotItem[] | string {
+export function parseItems(text: string): DepotItem[] | { code: ProblemCode; params?: ProblemParams; reason: string } {
   const t = text.trim()
   if (t.startsWith('[')) {
     try {
       const list = JSON.parse(t) as DepotItem[]
       if (!Array.isArray(list) || list.some((i) => typeof i?.item !== 'string' || typeof i?.quantity !== 'number' || typeof i?.unit !== 'string')) {
-        return 'must be a list of { item, quantity, unit }'
+        return { code: 'items_not_list', reason: 'must be a list of { item, quantity, unit }' }
       }
       return list
     } catch {
-      return 'is not valid JSON'
+      return { code: 'not_json', reason: 'is not valid JSON' }
     }
   }
   const items: DepotItem[] = []
   for (const part of t.split(/[;；\n]+/).map((p) => p.trim()).filter(Boolean)) {
     const m = /^(.+?)[:：]\s*([\d.]+)\s*[:：]?\s*(.*)$/.exec(part)
-    if (!m || !Number.isFinite(Number(m[2]))) return `"${part}" is not item:quantity:unit`
+    if (!m || !Number.isFinite(Number(m[2]))) return { code: 'item_not_triple', params: { text: part }, reason: `"${part}" is not item:quantity:unit` }
     items.push({ item: m[1]!.trim(), quantity: Number(m[2]), unit: m[3]!.trim() || '个' })
   }
   return items
@@ -84,13 +85,13 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
     let items: DepotItem[] | null = null
     if (v.items !== null && v.items !== undefined) {
       const parsed = parseItems(String(v.items))
-      if (typeof parsed === 'string') problems.push({ field: 'items', value: v.items, reason: parsed })
+      if ('reason' in parsed) problems.push({ field: 'items', value: v.items, ...parsed })
       else items = parsed
     }
     const divisionCode = (v.divisionCode as string | null | undefined) ?? null
-    if (divisionCode !== null && !ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, reason: `division ${divisionCode} does not exist: import the divisions first` })
+    if (divisionCode !== null && !ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_unknown', params: { code: divisionCode }, reason: `division ${divisionCode} does not exist: import the divisions first` })
     const lonLat = pointOf(input.geometry)
-    if (lonLat === null) problems.push({ field: 'lon', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
+    if (lonLat === null) problems.push({ field: 'lon', code: 'location_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
     const resource: ResourceInput = {
       kind: v.kind as ResourceKind,
       name: v.name as string,
@@ -109,7 +110,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
     }
     for (const p of resourceProblems(resource)) {
       const key = p.field?.replace(/\[.*$/, '') ?? ''
-      problems.push({ field: FIELD_OF_PROBLEM[key] ?? key, reason: p.message })
+      problems.push({ field: FIELD_OF_PROBLEM[key] ?? key, reason: p.message, code: p.code as ProblemCode, ...(p.params ? { params: p.params } : {}) })
     }
     if (problems.length > 0) return problems
     return { externalId: String(v.externalId), input: resource, divisionCode, synthetic: v.synthetic as boolean | null | undefined, lon: lonLat![0], lat: lonLat![1] }

@@ -16,6 +16,7 @@ import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { enterprisesByUscc, recordsByExternalId, type EnterpriseRef } from './lookups'
 import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput } from './kinds'
+import type { ProblemCode, ProblemParams } from './problems'
 
 export const EXTERNAL_ID_FIELD: Field = {
   key: 'externalId', zh: '编号', aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'], type: { t: 'text', maxLength: 100 }, required: true,
@@ -71,10 +72,10 @@ export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodR
   const has = (k: string) => v[k] !== null && v[k] !== undefined
   const method = (v.method as MethodRecord['method'] | null | undefined) ??
     (has('lecL') || has('lecE') || has('lecC') ? 'lec' : has('matrixL') || has('matrixS') ? 'matrix' : has('statedLevel') ? 'stated' : null)
-  if (method === null) return [{ field: 'method', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
+  if (method === null) return [{ field: 'method', code: 'assessment_missing', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
   const none = { lec_l: null, lec_e: null, lec_c: null, matrix_l: null, matrix_s: null, stated_method: null }
   const fieldOf: Record<string, string> = method === 'lec' ? { L: 'lecL', E: 'lecE', C: 'lecC' } : { L: 'matrixL', S: 'matrixS' }
-  const missing = (keys: string[]) => keys.filter((k) => !has(k)).map((k) => ({ field: k, reason: `is required when the method is ${method}` }))
+  const missing = (keys: string[]): Problem[] => keys.filter((k) => !has(k)).map((k) => ({ field: k, code: 'required_for_method', params: { method }, reason: `is required when the method is ${method}` }))
   try {
     if (method === 'lec') {
       const m = missing(['lecL', 'lecE', 'lecC'])
@@ -96,7 +97,11 @@ export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodR
   } catch (err) {
     if (err instanceof AppError && err.code === 'invalid_input') {
       const detail = err.details[0]
-      return [{ field: fieldOf[detail?.field ?? ''] ?? 'method', value: v[fieldOf[detail?.field ?? ''] ?? 'method'], reason: detail?.message ?? err.message }]
+      // The domain's limits, for a page: LEC's value set, the matrix's range.
+      const numbers = (detail?.message ?? '').match(/-?\d+(\.\d+)?/g)?.map(Number) ?? []
+      const code: ProblemCode = method === 'lec' ? 'lec_not_in_set' : 'matrix_out_of_range'
+      const params: ProblemParams = method === 'lec' ? { allowed: numbers.map(String) } : { min: numbers[0] ?? 0, max: numbers[1] ?? 0 }
+      return [{ field: fieldOf[detail?.field ?? ''] ?? 'method', value: v[fieldOf[detail?.field ?? ''] ?? 'method'], code, params, reason: detail?.message ?? err.message }]
     }
     throw err
   }
@@ -120,7 +125,18 @@ function sourceBase(input: RowInput): SourceBase {
 function dateOrder(v: Record<string, unknown>, from: string, to: string, fromLabel: string): Problem[] {
   const a = v[from] as string | null | undefined
   const b = v[to] as string | null | undefined
-  return a && b && b < a ? [{ field: to, value: b, reason: `is before ${fromLabel} ${a}` }] : []
+  return a && b && b < a ? [{ field: to, value: b, code: 'date_before', params: { other: from, date: a }, reason: `is before ${fromLabel} ${a}` }] : []
+}
+
+/** The code of a rule of the major-hazard grading that a substance breaks (domain/major-hazard.ts names the field). */
+function hazardRuleCode(field: string, message: string): { code: ProblemCode; params?: ProblemParams } {
+  const index = Number(/\[(\d+)\]/.exec(field)?.[1] ?? 0) + 1
+  if (/\.class$/.test(field)) return { code: 'hazard_class_unknown', params: { text: /"(.*)"/.exec(message)?.[1] ?? '', index } }
+  if (/\.beta$/.test(field)) return { code: 'beta_invalid', params: { index } }
+  if (/\.Q$/.test(field)) return { code: 'critical_quantity_invalid', params: { index } }
+  if (/\.q$/.test(field)) return { code: 'quantity_invalid', params: { index } }
+  if (field === 'population500m') return { code: 'population_invalid' }
+  return { code: 'substance_required' }
 }
 
 /** Finds each row's enterprise by USCC and fills a missing location from it. */
@@ -129,7 +145,7 @@ async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, b
   for (const p of batch) {
     const e = found.get(p.record.enterpriseUscc)
     if (!e) {
-      p.problems.push({ field: 'enterpriseUscc', value: p.record.enterpriseUscc, reason: `no enterprise with USCC ${p.record.enterpriseUscc}: import the enterprises first` })
+      p.problems.push({ field: 'enterpriseUscc', value: p.record.enterpriseUscc, code: 'enterprise_unknown', params: { uscc: p.record.enterpriseUscc }, reason: `no enterprise with USCC ${p.record.enterpriseUscc}: import the enterprises first` })
       continue
     }
     p.record.enterpriseId = e.id
@@ -293,10 +309,10 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
     const v = input.values
     const status = (v.status as string | null | undefined) ?? 'open'
     const problems = dateOrder(v, 'foundAt', 'deadline', '发现日期 (foundAt)')
-    if (status !== 'open' && !v.rectifiedAt) problems.push({ field: 'rectifiedAt', reason: `is required when the status is ${status}` })
-    if (status === 'verified' && !v.verifiedAt) problems.push({ field: 'verifiedAt', reason: 'is required when the status is verified' })
-    if (status === 'verified' && !v.verifiedBy) problems.push({ field: 'verifiedBy', reason: 'is required when the status is verified' })
-    if (v.verifiedBy && v.verifiedBy === v.reportedBy) problems.push({ field: 'verifiedBy', value: v.verifiedBy, reason: 'must differ from the person who reported the hidden danger' })
+    if (status !== 'open' && !v.rectifiedAt) problems.push({ field: 'rectifiedAt', code: 'required_for_status', params: { status }, reason: `is required when the status is ${status}` })
+    if (status === 'verified' && !v.verifiedAt) problems.push({ field: 'verifiedAt', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
+    if (status === 'verified' && !v.verifiedBy) problems.push({ field: 'verifiedBy', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
+    if (v.verifiedBy && v.verifiedBy === v.reportedBy) problems.push({ field: 'verifiedBy', value: v.verifiedBy, code: 'verifier_is_reporter', reason: 'must differ from the person who reported the hidden danger' })
     if (problems.length > 0) return problems
     return {
       ...sourceBase(input),
@@ -335,7 +351,7 @@ export const MAJOR_HAZARD_FIELDS: readonly Field[] = [
   IMPACT_RADIUS,
   { key: 'reportedAt', zh: '备案日期', aliases: ['报告日期', '填报日期', '备案时间'], type: { t: 'date' }, required: true },
   VALID_UNTIL,
-  { key: 'substances', zh: '物质清单', aliases: ['物质(json)'], type: { t: 'json' }, description: 'JSON array of { name, cas, class, q, Q, beta }' },
+  { key: 'substances', zh: '物质清单', aliases: ['物质(json)'], type: { t: 'json' }, description: 'JSON array of { name, cas, class, q, Q, beta }', descriptionZh: 'JSON 数组，每项 { name, cas, class, q, Q, beta }' },
   { key: 'substanceName', zh: '物质名称', aliases: ['危险化学品名称', '物质'], type: { t: 'text', maxLength: 200 } },
   { key: 'cas', zh: 'CAS号', aliases: ['cas', 'cas编号'], type: { t: 'text', maxLength: 20 } },
   { key: 'hazardClass', zh: '危险性类别', aliases: ['类别', 'class'], type: { t: 'text', maxLength: 20 } },
@@ -373,13 +389,13 @@ function substancesOf(v: Record<string, unknown>): Substance[] | Problem[] {
     for (const [i, s] of (v.substances as Array<Record<string, unknown>>).entries()) {
       const q = Number(s.q)
       const Q = Number(s.Q ?? s.criticalQ)
-      if (typeof s.name !== 'string' || !(q > 0) || !(Q > 0)) return [{ field: 'substances', reason: `substance ${i + 1} needs a name, q > 0 and Q > 0 (tonnes)` }]
+      if (typeof s.name !== 'string' || !(q > 0) || !(Q > 0)) return [{ field: 'substances', code: 'substance_incomplete', params: { index: i + 1 }, reason: `substance ${i + 1} needs a name, q > 0 and Q > 0 (tonnes)` }]
       out.push({ name: s.name, cas: (s.cas as string) ?? null, class: (s.class as string) ?? null, q, Q, beta: s.beta === undefined || s.beta === null ? null : Number(s.beta) })
     }
-  } else if (v.substances !== null && v.substances !== undefined) return [{ field: 'substances', reason: 'must be a JSON array of { name, cas, class, q, Q, beta }' }]
+  } else if (v.substances !== null && v.substances !== undefined) return [{ field: 'substances', code: 'substances_not_list', reason: 'must be a JSON array of { name, cas, class, q, Q, beta }' }]
   if (v.substanceName !== null && v.substanceName !== undefined) {
     const missing = ['q', 'criticalQ'].filter((k) => v[k] === null || v[k] === undefined)
-    if (missing.length > 0) return missing.map((k) => ({ field: k, reason: `is required with 物质名称 (substanceName)` }))
+    if (missing.length > 0) return missing.map((k): Problem => ({ field: k, code: 'required_with_substance', reason: `is required with 物质名称 (substanceName)` }))
     out.push({ name: v.substanceName as string, cas: (v.cas as string | null) ?? null, class: (v.hazardClass as string | null) ?? null, q: v.q as number, Q: v.criticalQ as number, beta: (v.beta as number | null) ?? null })
   }
   return out
@@ -416,7 +432,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
   async check(trx, batch, ctx) {
     for (const p of batch) {
       if (p.record.substances.length === 0) {
-        p.problems.push({ field: 'substanceName', reason: 'an installation needs at least one substance (物质名称, 设计最大量, 临界量) or a 物质清单 JSON' })
+        p.problems.push({ field: 'substanceName', code: 'installation_needs_substance', reason: 'an installation needs at least one substance (物质名称, 设计最大量, 临界量) or a 物质清单 JSON' })
         continue
       }
       try {
@@ -425,7 +441,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
           ctx.rules,
         )
         if (!graded.identified) {
-          p.problems.push({ field: 'q', reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}` })
+          p.problems.push({ field: 'q', code: 'not_major_hazard', params: { S: graded.S, threshold: ctx.rules.majorHazard.identificationThreshold }, reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}` })
           continue
         }
         p.record.betas = graded.betas
@@ -436,7 +452,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         const field = err.details[0]?.field ?? ''
-        p.problems.push({ field: /class/.test(field) ? 'hazardClass' : /beta/.test(field) ? 'beta' : /\.Q$/.test(field) ? 'criticalQ' : /\.q$/.test(field) ? 'q' : 'substances', reason: err.message })
+        p.problems.push({ field: /class/.test(field) ? 'hazardClass' : /beta/.test(field) ? 'beta' : /\.Q$/.test(field) ? 'criticalQ' : /\.q$/.test(field) ? 'q' : 'substances', reason: err.message, ...hazardRuleCode(field, err.message) })
       }
     }
     await resolveEnterprises(trx, batch.filter((p) => p.problems.length === 0))

@@ -3,20 +3,32 @@
  * (pure checks), which checks need the database (per batch), and how a batch is written. The
  * orchestration (reading, batching, the transaction, the report, the regrade) is in import.ts.
  */
+import type { Access } from '../auth/access'
 import type { Geometry, Point } from 'geojson'
 import type { Knex } from 'knex'
 import type { RuleSet } from '../../domain/rules'
 import type { Field } from './fields'
+import type { ProblemCode, ProblemParams } from './problems'
+import type { ImportNote } from './records'
 
 export const IMPORT_KINDS = [
-  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids',
+  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads',
 ] as const
 export type ImportKindName = (typeof IMPORT_KINDS)[number]
 
-/** A problem with one row; `field` is a field key (reported as the file's header) or omitted. */
+/** Who may import (admins always may): the upload route's rule, and the CLI's rule for `--as`. */
+export const IMPORT_ACCESS: Access = ['planner']
+
+/**
+ * A problem with one row; `field` is a field key (reported as the file's header) or omitted.
+ * `reason` is the English sentence (the CLI and API clients read it); `code` and `params` say the
+ * same for a page to word in its language (problems.ts lists the codes).
+ */
 export interface Problem {
   field?: string
   reason: string
+  code: ProblemCode
+  params?: ProblemParams
   value?: unknown
 }
 
@@ -68,6 +80,8 @@ export interface WriteResult {
   areaIds: number[]
   /** Division units or management grids changed: cells must be mapped to regions again. */
   regionsChanged?: boolean
+  /** Existing records the batch changed, as they were and as they are: audited one by one like an API write. */
+  changes?: Array<{ entity: string; id: number; before: unknown; after: unknown }>
 }
 
 export interface KindSpec<R> {
@@ -97,6 +111,8 @@ export interface KindSpec<R> {
   check?(trx: Knex.Transaction, batch: Array<Prepared<R>>, ctx: KindContext): Promise<void>
   /** Writes valid rows; inside a savepoint, so a failure can be narrowed down to a row. */
   write(trx: Knex.Transaction, batch: Array<Prepared<R>>, ctx: KindContext): Promise<WriteResult>
+  /** One sentence on what was stored beyond the counts (e.g. the edges a road import made), for the report. */
+  outcome?(ctx: KindContext): ImportNote | null
   /** Last steps after every batch (e.g. division parents); problems name rows. */
   finish?(trx: Knex.Transaction, ctx: KindContext): Promise<Array<{ row: number; line: number; problem: Problem }>>
 }

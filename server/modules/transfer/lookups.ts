@@ -3,11 +3,10 @@
  * management grid that contain a point, enterprises by USCC, records by external id. Row sets
  * travel as one JSON parameter, so every value is bound.
  */
-import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 import type { Extent } from './kinds'
 import { jsonRows } from './kinds'
 
-type Db = Knex | Knex.Transaction
 
 /** Margin around the divisions' bounding box within which imported coordinates are accepted, degrees (≈ 5 km). */
 export const EXTENT_MARGIN_DEG = 0.05

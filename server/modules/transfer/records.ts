@@ -3,8 +3,9 @@
  * values by header and, for spatial formats, its geometry in the file's own coordinates.
  */
 import type { Geometry } from 'geojson'
+import type { ProblemCode, ProblemParams } from './problems'
 
-export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile'] as const
+export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
 export interface SourceRecord {
@@ -20,7 +21,7 @@ export interface SourceRecord {
   /** The feature's geometry (GeoJSON, shapefile), in the file's coordinate system; absent for tables. */
   geometry?: Geometry | null
   /** A problem the reader found with the row itself (e.g. more fields than the header). */
-  problem?: { column?: string; reason: string }
+  problem?: { column?: string; reason: string; code: ProblemCode; params?: ProblemParams }
 }
 
 /** A file opened for import: its headers are known, its records are read on demand. */
@@ -32,6 +33,18 @@ export interface RecordReader {
   /** A coordinate system the file declares itself (shapefile .prj WKT, GeoJSON `crs` member). */
   declaredCrs: { wkt?: string; name?: string } | null
   records: AsyncIterable<SourceRecord>
+  /** What the reader left out or changed on its own, known once the records are read (OSM PBF). */
+  notes?: ImportNote[]
   /** Releases temporary files and open handles; safe to call twice. */
   close(): Promise<void>
+}
+
+/**
+ * A note of an import report: a stable code and its numbers, for a page to word in its language,
+ * and the English text (the CLI and API clients read it).
+ */
+export interface ImportNote {
+  code: 'roads_replaced' | 'osm_ways_clipped' | 'osm_ways_dropped'
+  params: Record<string, number>
+  text: string
 }

@@ -8,13 +8,15 @@ import { readScope } from '../auth/access'
 import type { ScopedListQuery } from '../auth/jurisdiction'
 import multipart from '@fastify/multipart'
 import { invalid } from '../../errors'
-import { errorResponses, parseBBox } from '../../schemas'
+import { errorResponses, parseBBox } from '../../http/schemas'
 import { IMPORT_MAX_BYTES, spoolToFile, limitBytes } from './bytes'
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayerName } from './export'
 import { rejection, runImport, type ImportOptions, type ImportReport, type ImportSource } from './import'
-import { IMPORT_KINDS, type ImportKindName } from './kinds'
+import { IMPORT_ACCESS, IMPORT_KINDS, type ImportKindName } from './kinds'
 import { IMPORT_FORMATS, type ImportFormat } from './records'
 import { templateRoutes } from './templates'
+import { recordAudit } from '../audit/audit'
+import { auditUser } from '../../http/actor'
 
 interface ImportQuery {
   format?: ImportFormat
@@ -32,9 +34,15 @@ const rowErrorSchema = {
     line: { type: 'integer', description: 'text line (CSV, GeoJSON), sheet row (XLSX) or record number (shapefile)' },
     column: { type: 'string', description: 'the column as the file names it' },
     value: {},
-    reason: { type: 'string' },
+    reason: { type: 'string', description: 'why the row is refused, in English' },
+    code: { type: 'string', description: 'the reason\'s stable code (server/modules/transfer/problems.ts), for a client to word in its language' },
+    params: {
+      type: 'object',
+      description: 'what the reason names (numbers, limits, values as the file wrote them), by name',
+      additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { type: 'string' } }] },
+    },
   },
-  required: ['row', 'reason'],
+  required: ['row', 'reason', 'code'],
 } as const
 
 const reportSchema = {
@@ -66,6 +74,12 @@ const reportSchema = {
     },
     columns: { type: 'object', additionalProperties: { type: 'string' }, description: 'field fed by each column of the file' },
     ignoredColumns: { type: 'array', items: { type: 'string' } },
+    note: { type: 'string', description: 'what the import adds beyond the counts: the edges a road import made, OSM ways cut at the extract border (English)' },
+    notes: {
+      type: 'array',
+      description: 'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count), for a client to word in its language',
+      items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'number' } } } },
+    },
     regrade: { type: 'object', additionalProperties: true },
     seconds: { type: 'number' },
   },
@@ -101,11 +115,11 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   app.post<{ Params: { kind: ImportKindName }; Querystring: ImportQuery }>(
     '/import/:kind',
     {
-      config: { access: ['planner'] },
+      config: { access: IMPORT_ACCESS },
       bodyLimit: maxBytes,
       schema: {
         tags: ['import/export'],
-        summary: 'Import a file of records (CSV UTF-8/GBK, XLSX, GeoJSON, zipped shapefile)',
+        summary: 'Import a file of records (CSV UTF-8/GBK, XLSX, GeoJSON, zipped shapefile; roads also from an OpenStreetMap PBF extract)',
         description:
           'The file is the raw request body (application/octet-stream, text/csv, …; read as it arrives) or the `file` field of a ' +
           'multipart form with an optional `mapping` field (spooled to a temporary file). Column headers in Chinese or English map automatically; `mapping` ' +
@@ -141,8 +155,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         grading: app.grading,
         fullRegradeAfterCommit: 'background',
         onBackgroundError: (err) => app.log.error({ err }, 'full regrade after import failed'),
-        // Until authentication exists (a later issue adds `request.user`), imports are audited without a user.
-        username: null,
+        // Every import is audited with the account, stored or not (docs/security.md "Imports and exports").
+        username: auditUser(request),
       }
       const report = request.isMultipart()
         ? await importMultipart(request, base, parseMapping(q.mapping, 'mapping'), maxBytes)
@@ -218,6 +232,17 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     async (request, reply) => {
       const { layer, format } = request.params
       const q = request.query
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
+      const file = `${layer}-${stamp}.${format}`
+      const filters = { division: q.division ?? null, minLevel: q.minLevel ?? null, bbox: q.bbox ?? null, res: q.res ?? null, lang: q.lang, wkt: q.wkt }
+      // Every export is audited with the account, the file, its filters and the rows sent (docs/security.md "Imports and exports").
+      const audit = (outcome: 'sent' | 'failed', rows: number | null) =>
+        app.db
+          .transaction((trx) => recordAudit(trx, {
+            action: 'exported', entity: layer, entityId: null, before: null,
+            after: { file, layer, format, filters, rows, outcome }, username: auditUser(request),
+          }))
+          .catch((err: unknown) => request.log.error({ err }, 'export audit failed'))
       const out = await exportLayer(app.db, layer, format, {
         division: q.division,
         scopeGridId: q.scopeGridId,
@@ -228,11 +253,11 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         res: q.res ?? app.grading.res,
         rules: app.grading.rules,
         wkt: q.wkt,
+        onDone: ({ rows, error }) => void audit(error ? 'failed' : 'sent', rows),
       })
-      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
       reply
         .header('content-type', out.contentType)
-        .header('content-disposition', `attachment; filename="${layer}-${stamp}.${format}"`)
+        .header('content-disposition', `attachment; filename="${file}"`)
         .header('cache-control', 'no-store')
       return reply.send(out.stream)
     },

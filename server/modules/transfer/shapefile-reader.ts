@@ -23,7 +23,7 @@ export class ByteReader {
       const next = await this.iterator.next()
       if (next.done) {
         if (this.buf.length === 0) return null
-        throw fileError(`the ${what} is truncated`)
+        throw fileError('shapefile_damaged', {}, `the ${what} is truncated`)
       }
       this.buf = this.buf.length === 0 ? next.value : Buffer.concat([this.buf, next.value])
     }
@@ -112,7 +112,7 @@ export function parseShape(content: Buffer): Geometry | null {
       return polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons }
     }
     default:
-      throw fileError(`unsupported shape type ${type} in the .shp file`)
+      throw fileError('shape_type_unsupported', { type }, `unsupported shape type ${type} in the .shp file`)
   }
 }
 
@@ -147,13 +147,13 @@ function dbfDecoder(cpg: string | null, languageDriver: number): { name: string;
 
 async function readDbfHeader(reader: ByteReader, cpg: string | null): Promise<{ fields: DbfField[]; recordLength: number; count: number; encoding: string; decode: TextDecoderFn }> {
   const head = await reader.read(32, '.dbf header')
-  if (head === null) throw fileError('the .dbf file is empty')
+  if (head === null) throw fileError('shapefile_damaged', {}, 'the .dbf file is empty')
   const count = head.readUInt32LE(4)
   const headerLength = head.readUInt16LE(8)
   const recordLength = head.readUInt16LE(10)
   const { name: encoding, decode } = dbfDecoder(cpg, head[29]!)
   const rest = await reader.read(headerLength - 32, '.dbf header')
-  if (rest === null) throw fileError('the .dbf header is truncated')
+  if (rest === null) throw fileError('shapefile_damaged', {}, 'the .dbf header is truncated')
   const fields: DbfField[] = []
   for (let at = 0; at + 32 <= rest.length && rest[at] !== 0x0d; at += 32) {
     const raw = rest.subarray(at, at + 11)
@@ -199,12 +199,12 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
     const shps = zip.names.filter((n) => n.toLowerCase().endsWith('.shp') && !n.startsWith('__MACOSX/'))
     if (shps.length === 0) {
       const listed = zip.names.slice(0, 10).join(', ') || 'nothing'
-      throw fileError(`the zip holds no .shp file (found: ${listed}); a zipped shapefile needs .shp, .dbf and, for its coordinate system, .prj`)
+      throw fileError('zip_no_shp', {}, `the zip holds no .shp file (found: ${listed}); a zipped shapefile needs .shp, .dbf and, for its coordinate system, .prj`)
     }
-    if (shps.length > 1) throw fileError(`the zip holds ${shps.length} shapefiles (${shps.join(', ')}): import one at a time`)
+    if (shps.length > 1) throw fileError('zip_many_shp', { count: shps.length }, `the zip holds ${shps.length} shapefiles (${shps.join(', ')}): import one at a time`)
     const shp = shps[0]!
     const dbf = findSibling(zip, shp, 'dbf')
-    if (dbf === null) throw fileError(`${shp} has no .dbf attribute table beside it in the zip`)
+    if (dbf === null) throw fileError('shp_no_dbf', { name: shp }, `${shp} has no .dbf attribute table beside it in the zip`)
     const prj = findSibling(zip, shp, 'prj')
     const cpg = findSibling(zip, shp, 'cpg')
     const wkt = prj === null ? null : (await zip.text(prj)).trim()
@@ -213,10 +213,10 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
     const shpReader = new ByteReader(chunksOf(await zip.open(shp)))
     const dbfReader = new ByteReader(chunksOf(await zip.open(dbf)))
     const header = await shpReader.read(100, '.shp header')
-    if (header === null) throw fileError(`${shp} is empty`)
-    if (header.readInt32BE(0) !== 9994) throw fileError(`${shp} is not a shapefile (bad file code)`)
+    if (header === null) throw fileError('shapefile_damaged', {}, `${shp} is empty`)
+    if (header.readInt32BE(0) !== 9994) throw fileError('shapefile_damaged', {}, `${shp} is not a shapefile (bad file code)`)
     const dbfHeader = await readDbfHeader(dbfReader, cpgText)
-    if (dbfHeader.count === 0) throw fileError('the shapefile has no records', 'file', { reason: 'empty' })
+    if (dbfHeader.count === 0) throw fileError('shapefile_no_records', {}, 'the shapefile has no records', 'file', { reason: 'empty' })
     const headers = dbfHeader.fields.map((f) => f.name)
 
     async function* read(): AsyncGenerator<SourceRecord> {
@@ -224,14 +224,14 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
       for (let n = 1; ; n++) {
         const recordHeader = await shpReader.read(8, '.shp file')
         if (recordHeader === null) {
-          if (n <= dbfHeader.count) throw fileError(`the .shp file has ${n - 1} records but the .dbf ${dbfHeader.count}`)
+          if (n <= dbfHeader.count) throw fileError('shapefile_damaged', {}, `the .shp file has ${n - 1} records but the .dbf ${dbfHeader.count}`)
           return
         }
-        if (n > dbfHeader.count) throw fileError(`the .shp file has more records than the .dbf (${dbfHeader.count})`)
+        if (n > dbfHeader.count) throw fileError('shapefile_damaged', {}, `the .shp file has more records than the .dbf (${dbfHeader.count})`)
         const attributes = await dbfReader.read(dbfHeader.recordLength, '.dbf file')
-        if (attributes === null) throw fileError(`the .dbf file ends before record ${n}`)
+        if (attributes === null) throw fileError('shapefile_damaged', {}, `the .dbf file ends before record ${n}`)
         const content = await shpReader.read(recordHeader.readInt32BE(4) * 2, '.shp file')
-        if (content === null) throw fileError('the .shp file is truncated')
+        if (content === null) throw fileError('shapefile_damaged', {}, 'the .shp file is truncated')
         if (attributes[0] === 0x2a) continue // deleted in the .dbf
         row++
         const values: Record<string, unknown> = {}
@@ -244,7 +244,7 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
         try {
           geometry = parseShape(content)
         } catch (err) {
-          yield { row, line: n, values, geometry: null, problem: { column: 'geometry', reason: (err as Error).message } }
+          yield { row, line: n, values, geometry: null, problem: { column: 'geometry', code: 'shape_unreadable', params: { detail: (err as Error).message }, reason: (err as Error).message } }
           continue
         }
         yield { row, line: n, values, geometry }

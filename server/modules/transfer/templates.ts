@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { Readable } from 'node:stream'
-import { errorResponses } from '../../schemas'
+import { errorResponses } from '../../http/schemas'
 import { GBT4754_TABLE } from '../../domain/industry-classification'
 import type { Field } from './fields'
 import { IMPORT_SPECS } from './import'
@@ -21,6 +21,7 @@ export interface AcceptedColumn {
   /** Accepted values of a coded column: their Chinese labels, first of each. */
   values?: string[]
   description?: string
+  descriptionZh?: string
 }
 
 /** The columns an import of `kind` reads, required first. */
@@ -32,6 +33,7 @@ export function acceptedColumns(kind: ImportKindName): AcceptedColumn[] {
     const values = f.type.t === 'enum' ? f.type.values : f.type.t === 'list' ? f.type.values : f.exportLabels
     if (values) column.values = Object.entries(values).map(([code, labels]) => labels[0] ?? code)
     if (f.description) column.description = f.description
+    if (f.descriptionZh) column.descriptionZh = f.descriptionZh
     return column
   })
   return [...columns.filter((c) => c.required), ...columns.filter((c) => !c.required)]
@@ -65,7 +67,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
                   type: 'object',
                   properties: {
                     key: { type: 'string' }, zh: { type: 'string' }, aliases: { type: 'array', items: { type: 'string' } }, required: { type: 'boolean' },
-                    type: { type: 'string' }, values: { type: 'array', items: { type: 'string' } }, description: { type: 'string' },
+                    type: { type: 'string' }, values: { type: 'array', items: { type: 'string' } }, description: { type: 'string' }, descriptionZh: { type: 'string' },
                   },
                 },
               },

@@ -53,11 +53,11 @@ function validGbk(sample: Buffer, final: boolean): boolean {
 export function chooseEncoding(sample: Buffer, final: boolean): TextEncoding {
   if (validUtf8(sample, final)) return 'utf-8'
   if (validGbk(sample, final)) return 'gbk'
-  throw fileError('the file is neither UTF-8 nor GBK text: save it as "CSV UTF-8" or as CSV from a Chinese-language Excel (GBK)', 'file', { reason: 'encoding' })
+  throw fileError('encoding_unknown', {}, 'the file is neither UTF-8 nor GBK text: save it as "CSV UTF-8" or as CSV from a Chinese-language Excel (GBK)', 'file', { reason: 'encoding' })
 }
 
 function binaryError(offset: number) {
-  return fileError(`the file is not text (binary byte at offset ${offset}): expected CSV in UTF-8 or GBK`, 'file', { reason: 'encoding' })
+  return fileError('not_text', { offset }, `the file is not text (binary byte at offset ${offset}): expected CSV in UTF-8 or GBK`, 'file', { reason: 'encoding' })
 }
 
 /** Decoded text of a byte stream, with the encoding it was read in. */
@@ -89,14 +89,14 @@ export function decodeText(bytes: AsyncIterable<Buffer>): DecodedText {
             at += buf.length
             return text
           } catch {
-            throw fileError(`invalid UTF-8 near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
+            throw fileError('encoding_mixed', { at, encoding: 'UTF-8' }, `invalid UTF-8 near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
           }
         }
         flush = () => {
           try {
             return decoder.decode()
           } catch {
-            throw fileError('the file ends in the middle of a UTF-8 character', 'file', { reason: 'encoding' })
+            throw fileError('utf8_truncated', {}, 'the file ends in the middle of a UTF-8 character', 'file', { reason: 'encoding' })
           }
         }
       } else {
@@ -104,7 +104,7 @@ export function decodeText(bytes: AsyncIterable<Buffer>): DecodedText {
         let at = 0
         decode = (buf) => {
           const text = decoder.write(buf)
-          if (text.includes('\uFFFD')) throw fileError(`invalid GBK near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
+          if (text.includes('\uFFFD')) throw fileError('encoding_mixed', { at, encoding: 'GBK' }, `invalid GBK near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
           at += buf.length
           return text
         }
@@ -119,7 +119,7 @@ export function decodeText(bytes: AsyncIterable<Buffer>): DecodedText {
         first = false
         // A lone BOM chunk is rare; a BOM is recognised only at the very start of the file.
         if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-          throw fileError('the file is UTF-16 text ("Unicode text" in Excel): save it as "CSV UTF-8" instead', 'file', { reason: 'encoding' })
+          throw fileError('utf16', {}, 'the file is UTF-16 text ("Unicode text" in Excel): save it as "CSV UTF-8" instead', 'file', { reason: 'encoding' })
         }
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
           state.bom = true

@@ -56,7 +56,7 @@ async function firstSheetPath(zip: ZipArchive): Promise<string> {
     }
   }
   const fallback = zip.names.filter((n) => /^xl\/worksheets\/[^/]+\.xml$/.test(n)).sort()[0]
-  if (!fallback) throw fileError('the workbook has no worksheet')
+  if (!fallback) throw fileError('xlsx_no_sheet', {}, 'the workbook has no worksheet')
   return fallback
 }
 
@@ -117,7 +117,7 @@ async function dateStyles(zip: ZipArchive): Promise<Set<number>> {
 export async function openXlsx(file: string): Promise<RecordReader> {
   const zip = await openZip(file)
   try {
-    if (!zip.has('xl/workbook.xml')) throw fileError('not an XLSX workbook (no xl/workbook.xml in the archive)')
+    if (!zip.has('xl/workbook.xml')) throw fileError('xlsx_not_workbook', {}, 'not an XLSX workbook (no xl/workbook.xml in the archive)')
     const sheetPath = await firstSheetPath(zip)
     const strings = await sharedStrings(zip)
     const dates = await dateStyles(zip)
@@ -131,7 +131,7 @@ export async function openXlsx(file: string): Promise<RecordReader> {
     headerCells.forEach((cell, index) => {
       const header = cell === null || cell === undefined ? '' : String(cell instanceof Date ? cell.toISOString().slice(0, 10) : cell).trim()
       if (header === '') return
-      if (seen.has(header)) throw fileError(`column "${header}" appears twice in the header row`, header)
+      if (seen.has(header)) throw fileError('header_duplicate', { column: header }, `column "${header}" appears twice in the header row`, header)
       seen.set(header, index)
       headers.push(header)
       columns.push({ index, header })
@@ -242,7 +242,7 @@ async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[],
     parser.close()
     if (ready.length > 0) yield* ready.splice(0)
   } catch (err) {
-    if (err instanceof Error && /^\d+:\d+: /.test(err.message)) throw fileError(`the worksheet XML is damaged: ${err.message}`)
+    if (err instanceof Error && /^\d+:\d+: /.test(err.message)) throw fileError('xlsx_damaged', { detail: err.message }, `the worksheet XML is damaged: ${err.message}`)
     throw err
   }
 }

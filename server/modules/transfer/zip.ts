@@ -21,7 +21,7 @@ export interface ZipArchive {
 export async function openZip(file: string): Promise<ZipArchive> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: true, strictFileNames: false }, (err, z) => {
-      if (err || !z) reject(fileError(`not a readable zip archive: ${err?.message ?? 'unknown error'}`))
+      if (err || !z) reject(fileError('zip_unreadable', {}, `not a readable zip archive: ${err?.message ?? 'unknown error'}`))
       else resolve(z)
     })
   })
@@ -32,15 +32,15 @@ export async function openZip(file: string): Promise<ZipArchive> {
       zip.readEntry()
     })
     zip.on('end', () => resolve())
-    zip.on('error', (err: Error) => reject(fileError(`not a readable zip archive: ${err.message}`)))
+    zip.on('error', (err: Error) => reject(fileError('zip_unreadable', {}, `not a readable zip archive: ${err.message}`)))
     zip.readEntry()
   })
   const open = (name: string) =>
     new Promise<Readable>((resolve, reject) => {
       const entry = entries.get(name)
-      if (!entry) return reject(fileError(`the archive has no entry ${name}`))
+      if (!entry) return reject(fileError('zip_entry_missing', { name }, `the archive has no entry ${name}`))
       zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) reject(fileError(`cannot read ${name} from the archive: ${err?.message ?? 'unknown error'}`))
+        if (err || !stream) reject(fileError('zip_entry_missing', { name }, `cannot read ${name} from the archive: ${err?.message ?? 'unknown error'}`))
         else resolve(stream)
       })
     })

@@ -1,5 +1,7 @@
 import { getJson, sendJson } from '../api/client'
 
+export { fetchDepartments, type Department as DepartmentOption } from '../api/departments'
+
 // The admin API (server/modules/auth/routes.ts, server/modules/audit/routes.ts): staff accounts and
 // the audit log. Every call needs an admin session; writes go through sendJson (CSRF header).
 
@@ -35,13 +37,6 @@ export interface NewUser {
 export interface UserChange {
   disabled?: boolean
   password?: string
-}
-
-export interface DepartmentOption {
-  id: number
-  name: string
-  divisionCode: string
-  divisionName: string | null
 }
 
 /** One audited write. `before` is null for a creation, `after` null for a deletion. */
@@ -90,10 +85,6 @@ export async function updateUser(id: number, change: UserChange): Promise<UserRe
 /** Ends every session of an account. */
 export async function signOutEverywhere(id: number): Promise<void> {
   await sendJson('DELETE', `/api/users/${encodeURIComponent(String(id))}/sessions`)
-}
-
-export async function fetchDepartments(signal?: AbortSignal): Promise<DepartmentOption[]> {
-  return (await getJson<{ items: DepartmentOption[] }>('/api/departments', {}, signal)).items
 }
 
 export async function fetchAudit(query: AuditQuery, signal?: AbortSignal): Promise<AuditPage> {

@@ -189,8 +189,9 @@ export class AuditView {
     at.classList.add('ad-nowrap')
     const user = cell('username', entry.username ?? m.system, entry.username)
     if (entry.username === null) user.classList.add('ad-muted')
-    cell('action', m.actions[entry.action] ?? entry.action, entry.action).title = entry.action
-    cell('entity', m.entities[entry.entity] ?? entry.entity, entry.entity).title = entry.entity
+    else user.translate = false // an account name, as its administrator wrote it
+    cell('action', m.actions[entry.action] ?? entry.action, entry.action)
+    cell('entity', m.entities[entry.entity] ?? entry.entity, entry.entity)
     cell('entityId', entry.entityId ?? this.messages.none, entry.entityId)
     cell('changes', '').append(this.changes(entry))
     return tr

@@ -361,7 +361,8 @@ export class UsersView {
       username: user.username + (user.id === this.me.id ? m.users.you : ''),
       displayName: user.displayName ?? m.none,
       role: m.roles[user.role] ?? user.role,
-      departmentId: user.departmentId === null ? m.none : String(user.departmentId),
+      // The department's name (its id only while the list of departments is not there).
+      departmentId: user.departmentId === null ? m.none : department ? department.name : String(user.departmentId),
       divisionPrefix: user.divisionPrefix ?? m.none,
       mgmtGridId: user.mgmtGridId === null ? m.none : String(user.mgmtGridId),
       disabled: user.disabled ? m.yes : m.no,
@@ -371,7 +372,9 @@ export class UsersView {
     for (const column of COLUMNS) {
       const td = el('td', undefined, cells[column])
       td.dataset.column = column
-      if (column === 'departmentId' && department) td.title = department.name
+      if (column === 'departmentId' && user.departmentId !== null) td.dataset.value = String(user.departmentId)
+      // Account and display names are what an administrator wrote.
+      if (column === 'username' || (column === 'displayName' && user.displayName !== null)) td.translate = false
       if (column === 'role') td.dataset.role = user.role
       if (column === 'disabled') td.dataset.value = String(user.disabled)
       if (column === 'actions') td.append(this.actions(user))

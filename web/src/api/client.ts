@@ -1,7 +1,7 @@
 import type {
   ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, DivisionCollection, DivisionRank,
   EnforcementHistory, EnterpriseCollection, EnterpriseFeature, EnterpriseSupervision, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature,
-  ResourceKind, ResourceVocabulary, SafetyRiskRecord,
+  IsochroneCollection, NearestByTimeResponse, ResourceKind, ResourceVocabulary, SafetyRiskRecord,
 } from './types'
 
 /**
@@ -23,6 +23,15 @@ export class ApiError extends Error {
     this.code = code
     this.details = details
   }
+}
+
+/**
+ * The Accept-Language of API calls: the page's language (`<html lang>`, which every page sets from
+ * the language switch), so that the server's error messages come in the language the page shows.
+ */
+export function languageHeaders(): Record<string, string> {
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN'
+  return { 'accept-language': lang }
 }
 
 /** Query parameters; undefined values are left out. */
@@ -51,7 +60,7 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
   const url = apiUrl(path, query)
   let response: Response
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal })
+    response = await fetch(url, { headers: { accept: 'application/json', ...languageHeaders() }, signal })
   } catch (err) {
     if (isAbortError(err)) throw err
     throw new ApiError(url, 0, 'network', err instanceof Error ? err.message : String(err))
@@ -85,7 +94,7 @@ export function csrfHeaders(): Record<string, string> {
  */
 export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const url = apiUrl(path)
-  const headers: Record<string, string> = { accept: 'application/json', ...csrfHeaders() }
+  const headers: Record<string, string> = { accept: 'application/json', ...languageHeaders(), ...csrfHeaders() }
   if (body !== undefined) headers['content-type'] = 'application/json'
   let response: Response
   try {
@@ -108,9 +117,9 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError'
 }
 
-/** Division units of one rank; `simplifyM` is a Douglas-Peucker tolerance in metres. */
+/** Division units of one rank that have a boundary; `simplifyM` is a Douglas-Peucker tolerance in metres. */
 export function fetchDivisions(rank: DivisionRank, options: { simplifyM?: number; signal?: AbortSignal } = {}): Promise<DivisionCollection> {
-  return getJson<DivisionCollection>('/api/divisions', { rank, simplifyM: options.simplifyM }, options.signal)
+  return getJson<DivisionCollection>('/api/divisions', { rank, simplifyM: options.simplifyM, boundary: true }, options.signal)
 }
 
 /** A page of enterprises matching a filter (name substring or USCC `q`, division, level…). */
@@ -192,6 +201,31 @@ export function fetchNearestResources(
   return getJson<NearestResponse>('/api/resources/nearest', { ...point, ...filter, status: 'available' }, signal)
 }
 
+/** Why travel-time ranking is not possible at a point: it is off the network, there is none, or no engine. */
+const NO_ROUTING = new Set(['outside_network', 'no_road_network', 'routing_unavailable'])
+
+/**
+ * The k nearest available resources by travel time over the road network, or `{ straight: reason }`
+ * when the network does not cover the point (the caller falls back to straight-line distance).
+ */
+export async function fetchNearestByTime(
+  point: CrsPoint,
+  filter: { k: number; kind?: ResourceKind; capability?: string },
+  signal?: AbortSignal,
+): Promise<NearestByTimeResponse | { straight: string }> {
+  try {
+    return await getJson<NearestByTimeResponse>('/api/resources/nearest', { ...point, ...filter, status: 'available', by: 'time' }, signal)
+  } catch (err) {
+    if (err instanceof ApiError && NO_ROUTING.has(err.code)) return { straight: err.code }
+    throw err
+  }
+}
+
+/** The areas a resource, or the available resources of a capability together, reach within the given minutes by road. */
+export function fetchIsochrones(of: { resourceId: number } | { capability: string }, minutes: readonly number[], signal?: AbortSignal): Promise<IsochroneCollection> {
+  return getJson<IsochroneCollection>('/api/roads/isochrones', { ...of, minutes: minutes.join(',') }, signal)
+}
+
 /** Risk sources, cells and shelters within `radiusM` of an incident, and the nearest resources of each kind. */
 export function fetchIncidentContext(point: CrsPoint, radiusM: number, signal?: AbortSignal): Promise<IncidentContext> {
   return getJson<IncidentContext>('/api/incident/context', { ...point, radiusM }, signal)
@@ -208,6 +242,6 @@ export function fetchSupervision(id: number, signal?: AbortSignal): Promise<Ente
 }
 
 /** Risk cells (level ≥ minLevel) with no available rescue team of a capability within `thresholdM`, as GeoJSON. */
-export function fetchCoverageGaps(query: { capability: string; thresholdM: number; minLevel: number }, signal?: AbortSignal): Promise<CoverageGapCollection> {
+export function fetchCoverageGaps(query: { capability: string; thresholdM?: number; minutes?: number; minLevel: number }, signal?: AbortSignal): Promise<CoverageGapCollection> {
   return getJson<CoverageGapCollection>('/api/resources/coverage-gaps', { ...query, format: 'geojson' }, signal)
 }

@@ -178,6 +178,13 @@ export interface CellHistoryEntry {
 }
 
 /** `GET /api/cells/{h3}`: why a cell has its level and what lies in and around it. */
+/** A division a cell lies in. */
+export interface PlaceRef {
+  code: string
+  name: string
+  nameEn: string | null
+}
+
 export interface CellDetail {
   h3: string
   res: number
@@ -192,6 +199,8 @@ export interface CellDetail {
   updatedAt: string | null
   /** [lon, lat] of the cell centre, WGS 84. */
   centre: [number, number]
+  /** The county and the township the cell lies in (null where none). */
+  place: { county: PlaceRef | null; township: PlaceRef | null }
   geometry: Polygon | MultiPolygon
   sources: CellSource[]
   enterprises: CellEnterprise[]
@@ -216,6 +225,8 @@ export interface RegionDetail {
   key: string
   code: string
   name: string
+  /** The English name where the division data has one (English mode shows it). */
+  nameEn?: string | null
   /** city, county, township, or `grid`. */
   rank: string
   /** The grade from the shares of the region's area. */
@@ -380,6 +391,34 @@ export type Crs = 'wgs84' | 'gcj02' | 'bd09'
 export interface NearestResource extends NearbyResource {
   items?: DepotItem[]
   expertField?: string
+}
+
+/** A resource ranked by travel time (`by=time`): its ETA, the road distance and the route. */
+export interface TimedResource extends NearestResource {
+  /** Estimated arrival, seconds (off-road legs included). */
+  etaS: number
+  /** Route length along roads, metres. */
+  roadDistanceM: number
+  route: { type: 'LineString' | 'MultiLineString'; coordinates: unknown } | null
+}
+
+/** `/api/resources/nearest?by=time`. */
+export interface NearestByTimeResponse {
+  query: NearestResponse['query']
+  items: TimedResource[]
+  unreachable: Array<{ id: number; name: string; kind: string; distanceM: number; reason: string }>
+  routing: { engine: string }
+}
+
+/** `/api/roads/isochrones`: one polygon per minutes value. */
+export interface IsochroneCollection {
+  type: 'FeatureCollection'
+  /** One resource's isochrones, or (capability) the union of its available resources'. */
+  resourceId?: number
+  capability?: string
+  resourceIds?: number[]
+  offNetworkIds?: number[]
+  features: Array<{ type: 'Feature'; geometry: Geometry | null; properties: { minutes: number; vertices: number; resources?: number } }>
 }
 
 /** `/api/resources/nearest`: the query point converted to WGS 84, and the nearest resources. */
@@ -570,6 +609,10 @@ export interface CoverageGapProperties {
   nearestTeamId: number | null
   nearestTeamName: string | null
   nearestTeamDistanceM: number | null
+  /** Asked in minutes: the fastest arrival of any team by road, seconds (null: none reaches it). */
+  bestTimeS?: number | null
+  /** Asked in minutes: the cell lies off the road network. */
+  offNetwork?: boolean
 }
 
 /** `GET /api/resources/coverage-gaps?format=geojson`. */

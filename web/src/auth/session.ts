@@ -1,4 +1,4 @@
-import { ApiError, csrfHeaders, getJson, setCsrfToken } from '../api/client'
+import { ApiError, csrfHeaders, getJson, languageHeaders, setCsrfToken } from '../api/client'
 
 /** The signed-in staff member, as GET /api/auth/me returns it. */
 export interface CurrentUser {
@@ -62,7 +62,7 @@ export async function requireStaff(): Promise<CurrentUser> {
 export async function signIn(username: string, password: string): Promise<SessionInfo> {
   const response = await fetch('/api/auth/login', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...languageHeaders() },
     body: JSON.stringify({ username, password }),
   })
   const body = (await response.json().catch(() => undefined)) as (SessionInfo & { error?: { code: string; message: string } }) | undefined

@@ -11,6 +11,13 @@ export interface LegendItem {
   stroke: string
   /** Diagonal stripes over the fill (the "data stale" class). */
   hatch?: boolean
+  /**
+   * How the swatch is drawn: a filled box (default), a point marker the map draws (`marker`, at
+   * most the swatch's height, centred), a disc (`circle`, the enterprises) or a boundary line
+   * (`line`: `stroke` over a `fill`-coloured halo).
+   */
+  shape?: 'box' | 'circle' | 'line'
+  marker?: { image: CanvasImageSource; size: number }
 }
 
 /** Everything a picture shows; lengths in CSS pixels. */
@@ -153,6 +160,37 @@ function drawLegend(ctx: CanvasRenderingContext2D, layout: PictureLayout, conten
 }
 
 function drawSwatch(ctx: CanvasRenderingContext2D, x: number, y: number, item: LegendItem): void {
+  if (item.marker) {
+    const side = Math.min(item.marker.size, SWATCH_HEIGHT + 4)
+    ctx.drawImage(item.marker.image, x + (SWATCH_WIDTH - side) / 2, y + (SWATCH_HEIGHT - side) / 2, side, side)
+    return
+  }
+  if (item.shape === 'circle') {
+    ctx.save()
+    ctx.beginPath()
+    ctx.arc(x + SWATCH_WIDTH / 2, y + SWATCH_HEIGHT / 2, SWATCH_HEIGHT / 2 - 2, 0, 2 * Math.PI)
+    ctx.fillStyle = item.fill
+    ctx.fill()
+    ctx.strokeStyle = item.stroke
+    ctx.lineWidth = 1
+    ctx.stroke()
+    ctx.restore()
+    return
+  }
+  if (item.shape === 'line') {
+    ctx.save()
+    ctx.lineCap = 'round'
+    for (const [color, width] of [[item.fill, 5], [item.stroke, 2]] as const) {
+      ctx.beginPath()
+      ctx.moveTo(x + 2, y + SWATCH_HEIGHT / 2)
+      ctx.lineTo(x + SWATCH_WIDTH - 2, y + SWATCH_HEIGHT / 2)
+      ctx.strokeStyle = color
+      ctx.lineWidth = width
+      ctx.stroke()
+    }
+    ctx.restore()
+    return
+  }
   ctx.save()
   ctx.fillStyle = item.fill
   ctx.fillRect(x, y, SWATCH_WIDTH, SWATCH_HEIGHT)

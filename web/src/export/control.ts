@@ -2,7 +2,8 @@ import type { IControl, Map as MaplibreMap, VectorTileSource } from 'maplibre-gl
 import { fetchEnterprises } from '../api/client'
 import { MESSAGES, parseLang, type Lang } from '../i18n'
 import type { DivisionRef } from '../map/contains'
-import { CELL_FILL_OPACITY, LEVEL_COLORS, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
+import { IMAGE_NAMES, imageCanvas, majorHazardImage } from '../map/images'
+import { CELL_FILL_OPACITY, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
 import { LAYER_IDS, overlaySourceId } from '../map/layers'
 import { BASEMAP_COLORS } from '../map/style'
 import { el } from '../ui/dom'
@@ -129,9 +130,10 @@ export class MapExportControl implements IControl {
     const version = cells?.tiles?.[0] ? dataVersionOf(cells.tiles[0]) : null
     const legend: LegendItem[] = RISK_LEVELS.map((level) => {
       const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
-      return { label: messages.levelNames[level], fill: `rgb(${r}, ${g}, ${b})`, stroke: LEVEL_COLORS[level] }
+      return { label: messages.levelNames[level], fill: `rgb(${r}, ${g}, ${b})`, stroke: level === 4 ? RED_CELL_EDGE : LEVEL_COLORS[level] }
     })
-    if (staleCellsShown(map)) legend.push({ label: messages.stale, fill: STALE_HATCH.swatchBackground, stroke: STALE_HATCH.stripe, hatch: true })
+    if (shownInView(map, [LAYER_IDS.cellHatch])) legend.push({ label: messages.stale, fill: STALE_HATCH.swatchBackground, stroke: STALE_HATCH.stripe, hatch: true })
+    legend.push(...symbolLegend(map, messages.layers))
     const centre = map.getCenter()
     const bar = scaleBar(centre.lat, map.getZoom(), SCALE_BAR_MAX_WIDTH)
     return {
@@ -145,10 +147,39 @@ export class MapExportControl implements IControl {
   }
 }
 
-/** Whether hatched (stale) cells are drawn in the view. */
-function staleCellsShown(map: MaplibreMap): boolean {
-  if (!map.getLayer(LAYER_IDS.cellHatch) || map.getLayoutProperty(LAYER_IDS.cellHatch, 'visibility') === 'none') return false
-  return map.queryRenderedFeatures({ layers: [LAYER_IDS.cellHatch] }).length > 0
+/** Whether any of these style layers draws something in the view (hidden layers draw nothing). */
+function shownInView(map: MaplibreMap, layers: readonly string[]): boolean {
+  const drawn = layers.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none')
+  return drawn.length > 0 && map.queryRenderedFeatures({ layers: drawn }).length > 0
+}
+
+/**
+ * Legend entries for what the view shows besides the cells, drawn as the map draws them: the
+ * boundaries, the enterprises (a disc in their level's colour), the major hazard, resource and
+ * overdue markers; only those with something in the view.
+ */
+function symbolLegend(map: MaplibreMap, names: Record<string, string>): LegendItem[] {
+  const marker = (image: string) => {
+    const { canvas, size } = imageCanvas(image)
+    return { image: canvas, size }
+  }
+  const entries: Array<{ layers: string[]; item: () => LegendItem }> = [
+    {
+      layers: [LAYER_IDS.countyLine, LAYER_IDS.townshipLine],
+      item: () => ({ label: names.regions!, fill: REGION_COLORS.halo, stroke: REGION_COLORS.line, shape: 'line' }),
+    },
+    {
+      layers: [LAYER_IDS.enterprises],
+      item: () => ({ label: names.enterprises!, fill: LEVEL_COLORS[3], stroke: LEVEL_OUTLINE_COLOR, shape: 'circle' }),
+    },
+    { layers: [LAYER_IDS.majorHazards], item: () => ({ label: names.major_hazards!, fill: '', stroke: '', marker: marker(majorHazardImage(4)) }) },
+    { layers: [LAYER_IDS.resources], item: () => ({ label: names.resources!, fill: '', stroke: '', marker: marker(IMAGE_NAMES.resourceAvailable) }) },
+    {
+      layers: [LAYER_IDS.overdueHiddenDangers, LAYER_IDS.overdueViolations],
+      item: () => ({ label: names.overdue!, fill: '', stroke: '', marker: marker(IMAGE_NAMES.overdue) }),
+    },
+  ]
+  return entries.filter((e) => shownInView(map, e.layers)).map((e) => e.item())
 }
 
 /** Whether the service runs on synthetic demo data (the header's badge asks the same: one enterprise tells). */

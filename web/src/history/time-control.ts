@@ -66,6 +66,34 @@ export function endOfLocalDay(date: string, now: Date = new Date()): string {
   return (end.getTime() > now.getTime() ? now : end).toISOString()
 }
 
+/** The hash parameters that keep the dates shown in the URL, so a link reproduces the past map. */
+export const AS_OF_PARAM = 'asof'
+export const SINCE_PARAM = 'since'
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** The as-of and compare dates of a location hash ('' when absent or not a date). */
+export function readDateParams(hash: string): { asOf: string; since: string } {
+  const params = new URLSearchParams(hash.replace(/^#/, ''))
+  const date = (name: string) => {
+    const value = params.get(name) ?? ''
+    return DATE.test(value) ? value : ''
+  }
+  return { asOf: date(AS_OF_PARAM), since: date(SINCE_PARAM) }
+}
+
+/** Sets (or removes) the date parameters in the page's hash, keeping every other parameter. */
+function writeDateParams(asOf: string, since: string): void {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
+  if (asOf) params.set(AS_OF_PARAM, asOf)
+  else params.delete(AS_OF_PARAM)
+  if (since) params.set(SINCE_PARAM, since)
+  else params.delete(SINCE_PARAM)
+  const text = [...params.entries()].map(([key, value]) => (value === '' ? key : `${key}=${value}`)).join('&')
+  const url = new URL(window.location.href)
+  url.hash = text
+  window.history.replaceState(window.history.state, '', url)
+}
+
 /**
  * A map control (top right) that shows the cells and district grades as they were at the end of a
  * past day, replayed from the level history, and outlines the cells that changed since a second
@@ -122,6 +150,15 @@ export class TimeControl implements IControl {
 
   onAdd(map: MaplibreMap): HTMLElement {
     this.map = map
+    // A link may carry the dates (`#asof=2026-06-01&since=2026-05-01`): show them once the style is in.
+    const linked = readDateParams(window.location.hash)
+    if (linked.asOf || linked.since) {
+      this.root.classList.add('history-open')
+      this.asOf.value = linked.asOf
+      this.since.value = linked.since
+      if (map.isStyleLoaded()) void this.refresh()
+      else void map.once('load').then(() => this.refresh())
+    }
     new MutationObserver(() => this.relabel()).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] })
     return this.root
   }
@@ -173,6 +210,7 @@ export class TimeControl implements IControl {
     this.load = controller
     const t = TEXTS[this.lang]
     this.ensureLayers(map)
+    writeDateParams(this.asOf.value, this.since.value)
     const empty = { type: 'FeatureCollection' as const, features: [] }
     this.root.dataset.state = 'loading'
     this.status.textContent = t.loading

@@ -91,6 +91,8 @@ export interface Messages {
   cell: {
     loading: string
     title: string
+    /** The panel heading's words before the cell's short reference: the place it lies in (null: none known). */
+    placeTitle: (place: string | null) => string
     /** The H3 resolution, and whether it is the analysis grid or a coarser summary. */
     resolution: (res: number, analysis: boolean) => string
     rule: string
@@ -229,6 +231,18 @@ export interface Messages {
     radius: string
     nearest: (count: number) => string
     noResources: string
+    /** How the resources are ranked: by driving time over the road network, or (labelled) straight-line distance. */
+    rankedByTime: string
+    rankedStraight: (why: 'outside_network' | 'no_road_network' | 'no_route' | 'routing_unavailable' | string) => string
+    /** A resource's ETA and route length: "预计 4 分 05 秒到达 · 道路 3.2 公里". */
+    eta: (time: string, road: string) => string
+    unreachable: (count: number) => string
+    /** The isochrone layer switch: what the fastest resource reaches in 5, 10 and 15 minutes. */
+    isochrones: string
+    /** The isochrones' scope: the first resource, or every available resource of the chosen capability. */
+    isochronesOf: { first: string; capability: (capability: string) => string }
+    isochronesOffNetwork: (n: number) => string
+    isochronesFailed: string
     /** Distance and direction from the incident: "1.2 公里 东北". */
     where: (distance: string, direction: string) => string
     compass: Record<'N' | 'NE' | 'E' | 'SE' | 'S' | 'SW' | 'W' | 'NW', string>
@@ -259,7 +273,7 @@ export interface Messages {
     sheetHazards: string
     sheetShelters: string
     closeSheet: string
-    columns: { name: string; kind: string; distance: string; direction: string; phone: string; contact: string; capabilities: string; substances: string; level: string; capacity: string }
+    columns: { name: string; kind: string; distance: string; direction: string; phone: string; contact: string; capabilities: string; substances: string; level: string; capacity: string; eta: string; roadDistance: string }
   }
   /** The import view (upload page). */
   importer: ImportMessages
@@ -300,10 +314,16 @@ export interface Messages {
     capability: string
     threshold: string
     km: (n: number) => string
+    /** A response time by road, as a threshold option. */
+    minutes: (n: number) => string
     count: (n: number) => string
     loading: string
     nearestTeam: (name: string, distance: string) => string
     noTeam: string
+    /** Asked in minutes: the fastest arrival by road. */
+    bestTime: (time: string) => string
+    noRoute: string
+    offNetwork: string
     popupTitle: string
   }
   errors: {

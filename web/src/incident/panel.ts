@@ -1,6 +1,6 @@
-import { fetchIncidentContext, fetchNearestResources, fetchResourceVocabulary, isAbortError, type CrsPoint } from '../api/client'
+import { fetchIncidentContext, fetchIsochrones, fetchNearestByTime, fetchNearestResources, fetchResourceVocabulary, isAbortError, type CrsPoint } from '../api/client'
 import type {
-  Crs, IncidentAreaAssessment, IncidentContext, IncidentHiddenDanger, IncidentMajorHazard, IncidentShelter, NearestResource, ResourceKind,
+  Crs, IsochroneCollection, TimedResource, IncidentAreaAssessment, IncidentContext, IncidentHiddenDanger, IncidentMajorHazard, IncidentShelter, NearestResource, ResourceKind,
   ResourceVocabulary, VocabularyEntry,
 } from '../api/types'
 import type { Messages } from '../i18n'
@@ -9,12 +9,14 @@ import { emptyNote, levelDot, meta, subtitle } from '../panels/parts'
 import { parseCoordinates } from '../search/coordinates'
 import type { ErrorContext } from '../ui/banner'
 import { el } from '../ui/dom'
-import { formatDegrees, formatDistance, formatNumber } from '../ui/format'
+import { formatDegrees, formatDistance, formatDuration, formatNumber } from '../ui/format'
 import { compassPoint } from './geodesic'
 
 // The commander view (docs/domain.md §6, issue 5): the incident placed by a click or typed coordinates,
-// the k nearest available resources of a kind or capability, the risk sources, area assessments
-// and shelters within a radius, and the printable dispatch sheet. Its own panel, shown instead of
+// the k nearest available resources of a kind or capability — ranked by driving time over the road
+// network with their ETAs and routes, or, where the network does not cover the incident, by
+// straight-line distance, labelled so — the risk sources, area assessments and shelters within a
+// radius, the isochrones of the first resource on demand, and the printable dispatch sheet. Its own panel, shown instead of
 // the side panel while incident mode is on.
 
 /** Resources listed (and joined by lines on the map). */
@@ -24,11 +26,23 @@ export const DEFAULT_RADIUS_M = 2000
 const RADII_M = [1000, 2000, 3000, 5000] as const
 const CRS_CHOICES: readonly Crs[] = ['wgs84', 'gcj02', 'bd09']
 
+/** Minutes of the isochrone layer. */
+export const ISOCHRONE_MINUTES = [5, 10, 15] as const
+
+/** How the resources are ranked: by driving time, or by straight-line distance and why. */
+export type Ranking = { by: 'time'; engine: string; unreachable: number } | { by: 'straight'; reason: string }
+
 /** What the dispatch sheet prints: the incident and what the panel has loaded for it. */
 export interface IncidentSnapshot {
   incident: [number, number]
   resources: NearestResource[]
+  ranking: Ranking
   context: IncidentContext
+}
+
+/** A resource with its ETA when ranked by time. */
+export function isTimed(r: NearestResource): r is TimedResource {
+  return typeof (r as Partial<TimedResource>).etaS === 'number'
 }
 
 export interface IncidentPanelOptions {
@@ -36,12 +50,14 @@ export interface IncidentPanelOptions {
   area(): LonLatBox | null
   /** The incident (WGS 84) and its resources changed; null when it was cleared. */
   onIncident(incident: [number, number] | null, resources: readonly NearestResource[]): void
+  /** The isochrone layer: its polygons, or null to clear it. */
+  onIsochrones(isochrones: IsochroneCollection | null): void
   /** The dispatch sheet button. */
   onPrint(snapshot: IncidentSnapshot): void
   onError(context: ErrorContext, error: unknown): void
 }
 
-type Load = { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; resources: NearestResource[]; context: IncidentContext } | { kind: 'failed' }
+type Load = { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; resources: NearestResource[]; ranking: Ranking; context: IncidentContext } | { kind: 'failed' }
 
 export class IncidentPanel {
   private readonly root: HTMLElement
@@ -59,6 +75,12 @@ export class IncidentPanel {
   private loading: AbortController | null = null
   private formNote: string | null = null
   private results: HTMLElement | null = null
+  /** The isochrone layer: off, loading, shown or failed, for the first resource. */
+  private isochrones: 'off' | 'loading' | 'shown' | 'failed' = 'off'
+  /** Whose isochrones: the first resource's, or (with a capability chosen) its available resources' together. */
+  private isochroneScope: 'first' | 'capability' = 'first'
+  private isochroneOffNetwork = 0
+  private isochroneLoad: AbortController | null = null
 
   constructor(root: HTMLElement, messages: Messages, options: IncidentPanelOptions) {
     this.root = root
@@ -104,6 +126,7 @@ export class IncidentPanel {
     this.active = false
     this.incident = null
     this.load = { kind: 'idle' }
+    this.clearIsochrones()
     this.render()
     this.options.onIncident(null, [])
   }
@@ -122,16 +145,22 @@ export class IncidentPanel {
     this.loading = controller
     const previousContext = this.load.kind === 'shown' ? this.load.context : null
     this.load = { kind: 'loading' }
+    this.clearIsochrones()
     this.renderResults()
     try {
       const filter = { k: NEAREST_K, kind: this.kind || undefined, capability: this.capability || undefined }
-      const [nearest, context] = await Promise.all([
-        fetchNearestResources(point, filter, controller.signal),
+      const [timed, context] = await Promise.all([
+        fetchNearestByTime(point, filter, controller.signal),
         withContext || !previousContext ? fetchIncidentContext(point, this.radiusM, controller.signal) : Promise.resolve(previousContext),
       ])
+      // Off the road network (or without one), or on a piece of it no matching resource can drive to:
+      // straight-line distance, labelled as such.
+      const why = 'straight' in timed ? timed.straight : timed.items.length === 0 && timed.unreachable.length > 0 ? 'no_route' : null
+      const nearest = why !== null || 'straight' in timed ? await fetchNearestResources(point, filter, controller.signal) : timed
+      const ranking: Ranking = why !== null || 'straight' in timed ? { by: 'straight', reason: why ?? 'routing_unavailable' } : { by: 'time', engine: timed.routing.engine, unreachable: timed.unreachable.length }
       if (controller.signal.aborted) return
       this.incident = [nearest.query.lon, nearest.query.lat]
-      this.load = { kind: 'shown', resources: nearest.items, context }
+      this.load = { kind: 'shown', resources: nearest.items, ranking, context }
       this.renderResults()
       this.options.onIncident(this.incident, nearest.items)
     } catch (err) {
@@ -217,6 +246,7 @@ export class IncidentPanel {
       })),
       this.labelled(m.incident.capability, this.select('incident-capability', m.incident.capability, [['', m.incident.any], ...capabilities], this.capability, (value) => {
         this.capability = value
+        if (!value) this.isochroneScope = 'first'
         this.refresh(false)
       })),
       this.labelled(m.incident.radius, this.select('incident-radius', m.incident.radius, RADII_M.map((r) => [String(r), formatDistance(m, r)]), String(this.radiusM), (value) => {
@@ -258,20 +288,26 @@ export class IncidentPanel {
       results.replaceChildren(...(this.load.kind === 'loading' ? [el('p', 'panel-loading', m.loading)] : []))
       return
     }
-    const { resources, context } = this.load
+    const { resources, ranking, context } = this.load
     const [lon, lat] = this.incident
     const point = el('p', 'incident-point', m.incident.point(formatDegrees(lon), formatDegrees(lat)))
     const print = el('button', 'incident-print', m.incident.print)
     print.type = 'button'
     print.title = m.incident.printTitle
-    const snapshot: IncidentSnapshot = { incident: this.incident, resources, context }
+    const snapshot: IncidentSnapshot = { incident: this.incident, resources, ranking, context }
     print.addEventListener('click', () => this.options.onPrint(snapshot))
 
     const nodes: Node[] = [point, print, subtitle(m.incident.nearest(resources.length))]
+    const rankingNote = el('p', `panel-note incident-ranking${ranking.by === 'straight' ? ' panel-alert' : ''}`, ranking.by === 'time' ? m.incident.rankedByTime : m.incident.rankedStraight(ranking.reason))
+    rankingNote.dataset.ranking = ranking.by
+    nodes.push(rankingNote)
     if (resources.length) {
       const list = el('ul', 'panel-list incident-resources')
+      list.dataset.ranking = ranking.by
       for (const r of resources) list.append(resourceItem(m, r))
       nodes.push(list)
+      if (ranking.by === 'time' && ranking.unreachable > 0) nodes.push(el('p', 'panel-note incident-unreachable', m.incident.unreachable(ranking.unreachable)))
+      if (ranking.by === 'time') nodes.push(this.isochroneSwitch(m, resources[0]!.id))
     } else {
       nodes.push(emptyNote(m.incident.noResources))
     }
@@ -281,6 +317,67 @@ export class IncidentPanel {
     nodes.push(...section(m.incident.areaAssessments(areaAssessments.length), 'incident-areas', areaAssessments, m.incident.noAreaAssessments, (a) => areaItem(m, a)))
     nodes.push(...section(m.incident.shelters(context.shelters.length), 'incident-shelters', context.shelters, m.incident.noShelters, (s) => shelterItem(m, s)))
     results.replaceChildren(...nodes)
+  }
+
+  /**
+   * The isochrone layer switch: the first resource's, or, when a capability is chosen, the union of
+   * what its available resources reach (docs/domain.md §6).
+   */
+  private isochroneSwitch(m: Messages, resourceId: number): HTMLElement {
+    const wrap = el('div', 'incident-isochrones')
+    wrap.dataset.state = this.isochrones
+    wrap.dataset.scope = this.isochroneScope
+    const label = el('label', 'incident-isochrones-switch')
+    const box = el('input', 'incident-isochrones-toggle')
+    box.type = 'checkbox'
+    box.checked = this.isochrones !== 'off'
+    const of = () => (this.isochroneScope === 'capability' && this.capability ? { capability: this.capability } : { resourceId })
+    box.addEventListener('change', () => void (box.checked ? this.showIsochrones(of()) : this.clearIsochrones(true)))
+    label.append(box, el('span', undefined, m.incident.isochrones))
+    wrap.append(label)
+    if (this.capability) {
+      const name = this.vocabulary?.capabilities.find((c) => c.key === this.capability)
+      const capabilityName = name ? (m.locale === 'en' ? name.en : name.zh) : m.capabilities[this.capability] ?? this.capability
+      wrap.append(this.select('incident-isochrones-scope', m.incident.isochrones, [['first', m.incident.isochronesOf.first], ['capability', m.incident.isochronesOf.capability(capabilityName)]], this.isochroneScope, (value) => {
+        this.isochroneScope = value === 'capability' ? 'capability' : 'first'
+        if (this.isochrones !== 'off') void this.showIsochrones(of())
+        else this.renderResults()
+      }))
+    }
+    if (this.isochrones === 'shown' && this.isochroneOffNetwork > 0) wrap.append(el('span', 'panel-note incident-isochrones-off', ` ${m.incident.isochronesOffNetwork(this.isochroneOffNetwork)}`))
+    if (this.isochrones === 'failed') wrap.append(el('span', 'panel-alert', ` ${m.incident.isochronesFailed}`))
+    return wrap
+  }
+
+  private async showIsochrones(of: { resourceId: number } | { capability: string }): Promise<void> {
+    this.isochroneLoad?.abort()
+    const controller = new AbortController()
+    this.isochroneLoad = controller
+    this.isochrones = 'loading'
+    this.renderResults()
+    try {
+      const isochrones = await fetchIsochrones(of, ISOCHRONE_MINUTES, controller.signal)
+      if (controller.signal.aborted) return
+      this.isochrones = 'shown'
+      this.isochroneOffNetwork = isochrones.offNetworkIds?.length ?? 0
+      this.options.onIsochrones(isochrones)
+    } catch (err) {
+      if (isAbortError(err) || controller.signal.aborted) return
+      this.isochrones = 'failed'
+      this.options.onError('loadIncident', err)
+    } finally {
+      if (this.isochroneLoad === controller) this.isochroneLoad = null
+      this.renderResults()
+    }
+  }
+
+  /** Removes the isochrone layer (and, with `render`, redraws the switch). */
+  private clearIsochrones(render = false): void {
+    this.isochroneLoad?.abort()
+    this.isochroneLoad = null
+    if (this.isochrones !== 'off') this.options.onIsochrones(null)
+    this.isochrones = 'off'
+    if (render) this.renderResults()
   }
 }
 
@@ -311,6 +408,11 @@ function resourceItem(m: Messages, r: NearestResource): HTMLElement {
   head.append(el('span', 'item-kind', m.resourceKinds[r.kind] ?? r.kind), el('span', 'item-name', r.name))
   head.append(el('span', 'item-distance', whereText(m, r.distanceM, r.bearingDeg)))
   item.append(head)
+  if (isTimed(r)) {
+    item.dataset.etaS = String(r.etaS)
+    item.dataset.roadDistanceM = String(r.roadDistanceM)
+    item.append(el('div', 'item-eta', m.incident.eta(formatDuration(m, r.etaS), formatDistance(m, r.roadDistanceM))))
+  }
   const extra = el('div', 'item-extra')
   if (r.capabilities.length) extra.append(meta(r.capabilities.map((c) => m.capabilities[c] ?? c).join('、')))
   extra.append(meta(`${m.incident.status}: ${m.resourceStatuses[r.status] ?? r.status}`))

@@ -1,13 +1,14 @@
 import type { Messages } from '../i18n'
 import { levelTag } from '../panels/parts'
 import { el } from '../ui/dom'
-import { formatDegrees, formatDistance, formatInstant, formatNumber } from '../ui/format'
+import { formatDegrees, formatDistance, formatDuration, formatInstant, formatNumber } from '../ui/format'
 import { compassPoint } from './geodesic'
-import type { IncidentSnapshot } from './panel'
+import { isTimed, type IncidentSnapshot } from './panel'
 
 // The printable dispatch sheet: a section of the page that covers it on screen and is all that
 // prints (style.css, @media print). The incident, the situation map as an image, the resources
-// to dispatch with their contacts, the major hazards nearby with their substances, the shelters.
+// to dispatch with their ETA and route length (or, off the road network, labelled straight-line
+// distance) and their contacts, the major hazards nearby with their substances, the shelters.
 
 function table(headers: string[], rows: Array<Array<string | Node>>, className: string): HTMLTableElement {
   const tableEl = el('table', `sheet-table ${className}`)
@@ -52,10 +53,12 @@ export function renderDispatchSheet(root: HTMLElement, m: Messages, snapshot: In
   figure.append(image, el('figcaption', undefined, m.incident.sheetMap))
 
   const resources = table(
-    [c.name, c.kind, c.distance, c.direction, c.phone, c.contact, c.capabilities],
+    [c.name, c.kind, c.eta, c.roadDistance, c.distance, c.direction, c.phone, c.contact, c.capabilities],
     snapshot.resources.map((r) => [
       r.name,
       m.resourceKinds[r.kind] ?? r.kind,
+      isTimed(r) ? formatDuration(m, r.etaS) : '—',
+      isTimed(r) ? formatDistance(m, r.roadDistanceM) : '—',
       formatDistance(m, r.distanceM),
       direction(r.bearingDeg),
       r.dutyPhone ?? '',
@@ -89,6 +92,7 @@ export function renderDispatchSheet(root: HTMLElement, m: Messages, snapshot: In
     facts,
     figure,
     sub(m.incident.sheetResources),
+    el('p', 'sheet-ranking', snapshot.ranking.by === 'time' ? m.incident.rankedByTime : m.incident.rankedStraight(snapshot.ranking.reason)),
     resources,
     sub(m.incident.sheetHazards),
     hazards,

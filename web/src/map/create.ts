@@ -2,7 +2,8 @@ import { Map as MaplibreMap, NavigationControl, ScaleControl, setWorkerUrl } fro
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import type { Lang, Messages } from '../i18n'
 import { VIEW_PARAM } from '../state/url'
-import { LABEL_FONT_FAMILY, createOfflineStyle } from './style'
+import { LABEL_FONT_FAMILY, createOfflineStyle, setMapLanguage } from './style'
+import { addStreetBasemap } from './streets'
 
 // MapLibre finds its worker next to its own module, which bundling breaks; point it at the copy
 // that Vite emits with the build (served from this origin like everything else).
@@ -13,7 +14,10 @@ export const INITIAL_CENTER: [number, number] = [123.43, 41.8]
 /** Zoom showing the whole city on a typical screen, until the divisions' bounds are known. */
 export const INITIAL_ZOOM = 8
 
-/** Creates the map over the offline basemap, with navigation and scale controls and the view in the URL hash. */
+/**
+ * Creates the map over the offline basemap, with navigation and scale controls and the view in the
+ * URL hash; the street basemap is added under the risk layers when the service has one (streets.ts).
+ */
 export function createMap(container: HTMLElement, lang: Lang, messages: Messages): MaplibreMap {
   const map = new MaplibreMap({
     container,
@@ -25,7 +29,8 @@ export function createMap(container: HTMLElement, lang: Lang, messages: Messages
     // The view is kept in the URL hash as `map=zoom/lat/lon`, beside the page's own parameters
     // (`layers=`, `sel=`: see state/url.ts), which MapLibre leaves as they are.
     hash: VIEW_PARAM,
-    // Every character is drawn locally (the style has no glyphs URL); CJK with these fonts.
+    // Every character is drawn locally (the style has no glyphs URL, nor has the street basemap's:
+    // see streets.ts); CJK with these fonts.
     localIdeographFontFamily: LABEL_FONT_FAMILY,
     attributionControl: false,
     // Shift+click selects the region under the click (map/hit.ts); box zoom would swallow it.
@@ -34,6 +39,8 @@ export function createMap(container: HTMLElement, lang: Lang, messages: Messages
   })
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right')
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right')
+  setMapLanguage(map, lang)
+  void addStreetBasemap(map, map.once('style.load'))
   return map
 }
 

@@ -4,16 +4,19 @@ import type { CoverageGapCollection, VocabularyEntry } from '../api/types'
 import type { Messages } from '../i18n'
 import type { ErrorContext } from '../ui/banner'
 import { el } from '../ui/dom'
-import { formatDistance } from '../ui/format'
+import { formatDistance, formatDuration } from '../ui/format'
 import { COVERAGE_GAP_SOURCE, LAYER_IDS } from './layers'
 
 // The coverage-gap overlay (issue 5): risk cells of level ≥ 3 with no available rescue team of a
 // capability within a response distance, fetched as GeoJSON from /api/resources/coverage-gaps into
 // the overlay's source, with the capability and distance chosen in the legend, and a popup naming
-// a gap cell's nearest team.
+// a gap cell's nearest team. The reach is a distance, or a driving time over the road network
+// (minutes=N: the cells no team reaches in N minutes by road, each with the best time; docs/domain.md §6).
 
 /** Response distances offered, metres. */
 export const GAP_THRESHOLDS_M = [3000, 5000, 10000] as const
+/** Response times by road offered, minutes. */
+export const GAP_MINUTES = [5, 10, 15] as const
 export const DEFAULT_GAP_CAPABILITY = 'hazmat'
 export const DEFAULT_GAP_THRESHOLD_M = 5000
 /** Cells of this level and above are checked: orange and red. */
@@ -30,6 +33,8 @@ export class CoverageGaps {
   private messages: Messages
   private capability = DEFAULT_GAP_CAPABILITY
   private thresholdM: number = DEFAULT_GAP_THRESHOLD_M
+  /** Set: the reach is a driving time in minutes instead of `thresholdM`. */
+  private minutes: number | null = null
   private vocabulary: VocabularyEntry[] | null = null
   private loading: AbortController | null = null
   /** The parameters of the data in the source, once loaded. */
@@ -68,20 +73,24 @@ export class CoverageGaps {
     const feature: MapGeoJSONFeature | undefined = this.map.queryRenderedFeatures([point.x, point.y] as PointLike, { layers: [LAYER_IDS.coverageGapFill] })[0]
     if (!feature) return false
     const m = this.messages
-    const p = feature.properties as { h3?: string; nearestTeamName?: string | null; nearestTeamDistanceM?: number | null }
+    const p = feature.properties as { h3?: string; nearestTeamName?: string | null; nearestTeamDistanceM?: number | null; bestTimeS?: number | null; offNetwork?: boolean }
     const body = el('div', 'gap-popup')
     body.dataset.h3 = String(p.h3 ?? '')
     body.append(el('strong', 'gap-popup-title', m.coverageGaps.popupTitle))
     const name = p.nearestTeamName
     const distance = typeof p.nearestTeamDistanceM === 'number' ? p.nearestTeamDistanceM : null
     body.append(el('p', 'gap-popup-team', name && distance !== null ? m.coverageGaps.nearestTeam(name, formatDistance(m, distance)) : m.coverageGaps.noTeam))
+    if (this.minutes !== null) {
+      const time = p.offNetwork ? m.coverageGaps.offNetwork : typeof p.bestTimeS === 'number' ? m.coverageGaps.bestTime(formatDuration(m, p.bestTimeS)) : m.coverageGaps.noRoute
+      body.append(el('p', 'gap-popup-time', time))
+    }
     this.popup?.remove()
     this.popup = new Popup({ closeButton: true, closeOnClick: false, maxWidth: '260px' }).setLngLat(lngLat).setDOMContent(body).addTo(this.map)
     return true
   }
 
   private key(): string {
-    return `${this.capability}:${this.thresholdM}`
+    return `${this.capability}:${this.minutes === null ? `${this.thresholdM} m` : `${this.minutes} min`}`
   }
 
   private async load(): Promise<void> {
@@ -95,7 +104,12 @@ export class CoverageGaps {
     try {
       const [vocabulary, gaps] = await Promise.all([
         this.vocabulary ? Promise.resolve(null) : fetchResourceVocabulary(controller.signal),
-        fetchCoverageGaps({ capability: this.capability, thresholdM: this.thresholdM, minLevel: GAP_MIN_LEVEL }, controller.signal),
+        fetchCoverageGaps(
+          this.minutes === null
+            ? { capability: this.capability, thresholdM: this.thresholdM, minLevel: GAP_MIN_LEVEL }
+            : { capability: this.capability, minutes: this.minutes, minLevel: GAP_MIN_LEVEL },
+          controller.signal,
+        ),
       ])
       if (controller.signal.aborted) return
       if (vocabulary) this.vocabulary = vocabulary.capabilities
@@ -142,11 +156,19 @@ export class CoverageGaps {
     for (const metres of GAP_THRESHOLDS_M) {
       const option = el('option', undefined, c.km(metres / 1000))
       option.value = String(metres)
-      option.selected = metres === this.thresholdM
+      option.selected = this.minutes === null && metres === this.thresholdM
+      threshold.append(option)
+    }
+    for (const minutes of GAP_MINUTES) {
+      const option = el('option', undefined, c.minutes(minutes))
+      option.value = `${minutes}min`
+      option.selected = minutes === this.minutes
       threshold.append(option)
     }
     threshold.addEventListener('change', () => {
-      this.thresholdM = Number(threshold.value)
+      const minutes = /^(\d+)min$/.exec(threshold.value)
+      this.minutes = minutes ? Number(minutes[1]) : null
+      if (!minutes) this.thresholdM = Number(threshold.value)
       void this.load()
     })
     const capabilityLabel = el('label', 'gap-field')
@@ -158,7 +180,13 @@ export class CoverageGaps {
       this.controls.dataset.state = 'loaded'
       this.controls.dataset.count = String(this.count)
       this.controls.dataset.capability = this.capability
-      this.controls.dataset.thresholdM = String(this.thresholdM)
+      if (this.minutes === null) {
+        this.controls.dataset.thresholdM = String(this.thresholdM)
+        delete this.controls.dataset.minutes
+      } else {
+        this.controls.dataset.minutes = String(this.minutes)
+        delete this.controls.dataset.thresholdM
+      }
     }
     this.controls.replaceChildren(capabilityLabel, thresholdLabel, status)
   }

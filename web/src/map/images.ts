@@ -145,6 +145,13 @@ export function addMapImages(map: MaplibreMap): void {
   }
 }
 
+/** A canvas with an image drawn at twice its CSS size, for pictures drawn outside the map (the PNG export's legend). */
+export function imageCanvas(name: string): { canvas: HTMLCanvasElement; size: number } {
+  const spec = imageSpecs()[name]
+  if (!spec) throw new Error(`No map image "${name}"`)
+  return { canvas: drawImage(spec, IMAGE_PIXEL_RATIO), size: spec.size }
+}
+
 const dataUrls = new Map<string, string>()
 
 /**

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, Map as MaplibreMap, SourceSpecification } from 'maplibre-gl'
 import { FIRST_LABEL_LAYER } from './style'
 import {
-  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, COVERAGE_GAP_COLORS, LEVEL_OUTLINE_COLOR, REGION_COLORS, levelColorExpression,
+  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, COVERAGE_GAP_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, levelColorExpression,
 } from './levels'
 import { IMAGE_NAMES } from './images'
 import { OVERLAY_IDS, TILE_OVERLAY_IDS, type OverlayId, type TileOverlayId } from './overlays'
@@ -32,10 +32,13 @@ export const LAYER_IDS = {
   cellFill: 'cell-fill',
   cellHatch: 'cell-stale-hatch',
   cellOutline: 'cell-outline',
+  cellRedEdge: 'cell-red-edge',
   areaLine: 'area-assessment-line',
   regionHit: 'region-hit',
   gridHit: 'grid-hit',
+  countyHalo: 'region-county-halo',
   countyLine: 'region-county-line',
+  townshipHalo: 'region-township-halo',
   townshipLine: 'region-township-line',
   gridLine: 'region-grid-line',
   enterprises: 'enterprise-points',
@@ -50,8 +53,8 @@ export const LAYER_IDS = {
 
 /** The style layers of each overlay; switching an overlay sets their visibility. */
 export const OVERLAY_LAYERS: Readonly<Record<OverlayId, readonly string[]>> = {
-  cells: [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline],
-  regions: [LAYER_IDS.regionHit, LAYER_IDS.gridHit, LAYER_IDS.countyLine, LAYER_IDS.townshipLine, LAYER_IDS.gridLine],
+  cells: [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline, LAYER_IDS.cellRedEdge],
+  regions: [LAYER_IDS.regionHit, LAYER_IDS.gridHit, LAYER_IDS.townshipHalo, LAYER_IDS.countyHalo, LAYER_IDS.townshipLine, LAYER_IDS.countyLine, LAYER_IDS.gridLine],
   enterprises: [LAYER_IDS.enterprises],
   major_hazards: [LAYER_IDS.majorHazards],
   area_assessments: [LAYER_IDS.areaFill, LAYER_IDS.areaLine],
@@ -77,15 +80,12 @@ export const TOWNSHIP_MIN_ZOOM = 10
 export const GRID_MIN_ZOOM = 13
 
 const rankIs = (rank: string): FilterSpecification => ['==', ['get', 'rank'], rank]
+/** The city outline and the county boundaries, drawn alike. */
+const cityOrCounty: FilterSpecification = ['in', ['get', 'rank'], ['literal', ['city', 'county']]]
 
 /** Line width (pixels) growing with zoom: [zoom, width] stops. */
 function widthByZoom(...stops: Array<[number, number]>): ExpressionSpecification {
   return ['interpolate', ['linear'], ['zoom'], ...stops.flat()] as ExpressionSpecification
-}
-
-/** A region boundary as a band of its level's colour just inside it (rings are clockwise, so a positive offset is inward). */
-function regionBandColor(): ExpressionSpecification {
-  return ['case', ['>', ['get', 'level'], 0], levelColorExpression(), REGION_COLORS.ungraded]
 }
 
 function iconLayout(image: ExpressionSpecification | string, size: ExpressionSpecification): LayerSpecification['layout'] {
@@ -148,6 +148,20 @@ export function overlayLayers(): LayerSpecification[] {
       },
     },
     {
+      // Red cells carry a dark edge, so that red and orange stay apart without hue (RED_CELL_EDGE).
+      id: LAYER_IDS.cellRedEdge,
+      type: 'line',
+      source: cells,
+      'source-layer': 'cells',
+      filter: ['==', ['get', 'level'], 4],
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': RED_CELL_EDGE,
+        'line-width': widthByZoom([6, 0.6], [10, 1], [14, 1.6]),
+        'line-opacity': 0.9,
+      },
+    },
+    {
       id: LAYER_IDS.areaLine,
       type: 'line',
       source: areas,
@@ -175,18 +189,33 @@ export function overlayLayers(): LayerSpecification[] {
       minzoom: GRID_MIN_ZOOM,
       paint: { 'fill-color': REGION_COLORS.grid, 'fill-opacity': 0 },
     },
+    // Boundaries: a neutral dark line over a light halo (REGION_COLORS), townships first so that a
+    // county boundary is drawn over the township boundary it runs along.
     {
-      id: LAYER_IDS.countyLine,
+      id: LAYER_IDS.townshipHalo,
       type: 'line',
       source: regions,
       'source-layer': 'divisions',
-      filter: rankIs('county'),
+      minzoom: TOWNSHIP_MIN_ZOOM,
+      filter: rankIs('township'),
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': regionBandColor(),
-        'line-width': widthByZoom([7, 1.6], [10, 2.2], [14, 3]),
-        'line-offset': widthByZoom([7, 0.8], [10, 1.1], [14, 1.5]),
-        'line-opacity': 0.85,
+        'line-color': REGION_COLORS.halo,
+        'line-width': widthByZoom([TOWNSHIP_MIN_ZOOM, 2.6], [14, 4]),
+        'line-opacity': ['interpolate', ['linear'], ['zoom'], TOWNSHIP_MIN_ZOOM, 0, TOWNSHIP_MIN_ZOOM + 0.5, 0.8],
+      },
+    },
+    {
+      id: LAYER_IDS.countyHalo,
+      type: 'line',
+      source: regions,
+      'source-layer': 'divisions',
+      filter: cityOrCounty,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': REGION_COLORS.halo,
+        'line-width': widthByZoom([7, 3.6], [10, 4.6], [14, 6]),
+        'line-opacity': 0.9,
       },
     },
     {
@@ -198,10 +227,22 @@ export function overlayLayers(): LayerSpecification[] {
       filter: rankIs('township'),
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': regionBandColor(),
-        'line-width': widthByZoom([TOWNSHIP_MIN_ZOOM, 1], [14, 2]),
-        'line-offset': widthByZoom([TOWNSHIP_MIN_ZOOM, 0.5], [14, 1]),
-        'line-opacity': ['interpolate', ['linear'], ['zoom'], TOWNSHIP_MIN_ZOOM, 0, TOWNSHIP_MIN_ZOOM + 0.5, 0.8],
+        'line-color': REGION_COLORS.line,
+        'line-width': widthByZoom([TOWNSHIP_MIN_ZOOM, 0.8], [14, 1.6]),
+        'line-dasharray': [4, 2],
+        'line-opacity': ['interpolate', ['linear'], ['zoom'], TOWNSHIP_MIN_ZOOM, 0, TOWNSHIP_MIN_ZOOM + 0.5, 0.9],
+      },
+    },
+    {
+      id: LAYER_IDS.countyLine,
+      type: 'line',
+      source: regions,
+      'source-layer': 'divisions',
+      filter: cityOrCounty,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': REGION_COLORS.line,
+        'line-width': widthByZoom([7, 1.4], [10, 2], [14, 2.8]),
       },
     },
     {

@@ -43,6 +43,14 @@ export const LEVEL_OUTLINE_COLOR = '#333333'
  */
 export const CELL_FILL_OPACITY = 0.62
 
+/**
+ * A dark red edge inside every red (level 4) cell, at every zoom: for readers with red-green
+ * colour-vision deficiency the translucent red and orange fills become two olive tones that differ
+ * mostly in lightness (simulated deuteranopia: luminance 154 against 190), easy to confuse when
+ * seen apart; the edge marks red without a fifth colour. The legend's red swatch carries it too.
+ */
+export const RED_CELL_EDGE = '#5c0a0b'
+
 /** Cell outlines, drawn from CELL_OUTLINE_MIN_ZOOM on where a cell is big enough to show its edge. */
 export const CELL_OUTLINE_COLOR = '#ffffff'
 
@@ -55,9 +63,17 @@ export const STALE_HATCH = {
   swatchBackground: '#ffffff',
 } as const
 
-/** Outline of the regions (divisions and management grids) that the regions layer draws. */
+/**
+ * Outline of the regions (divisions and management grids) that the regions layer draws: a neutral
+ * dark line on a light halo, apart from every level colour, so that a boundary reads over red cells
+ * as well as over blue ones (a region's level is in its panel, not in its boundary).
+ */
 export const REGION_COLORS = {
-  /** The outline where a region's level is 0 (nothing identified). */
+  /** County, city and township boundaries. */
+  line: '#263238',
+  /** The light band under the boundary that sets it off from any cell colour. */
+  halo: '#ffffff',
+  /** Invisible fill of the region hit layer. */
   ungraded: '#7d8791',
   /** Management grid outlines. */
   grid: '#5b6670',

@@ -23,6 +23,7 @@ export const BASEMAP_LAYERS = {
   countyFill: 'county-fill',
   townshipLine: 'township-line',
   countyLine: 'county-line',
+  overlaysTop: 'overlays-top',
   townshipLabel: 'township-label',
   countyLabel: 'county-label',
   cityLabel: 'city-label',
@@ -34,8 +35,34 @@ export const DIVISION_LABEL_LAYERS = [BASEMAP_LAYERS.cityLabel, BASEMAP_LAYERS.c
 /** Zoom below which the city's name stands for the whole map, and above which its counties are named. */
 const CITY_LABEL_MAX_ZOOM = 7
 
-/** Layers that overlays (risk data) are inserted below, so that place names stay readable on top. */
-export const FIRST_LABEL_LAYER = BASEMAP_LAYERS.townshipLabel
+/**
+ * The layer that overlays (risk data) are inserted below, so that place names stay readable on top:
+ * an empty marker right under the division names. The street basemap's names (streets.ts) go
+ * between it and the division names, so overlays stay under them in whichever order both arrive.
+ */
+export const FIRST_LABEL_LAYER = BASEMAP_LAYERS.overlaysTop
+
+/** Source id of the street basemap (streets.ts), when the service has one. */
+export const STREET_SOURCE = 'streets'
+
+/** Prefix of the street basemap's layer ids (the Protomaps ids after it, e.g. `street-roads_major`). */
+export const STREET_LAYER_PREFIX = 'street-'
+
+/** Key of a label layer's metadata holding its `text-field` per language (the street basemap's). */
+export const LABEL_TEXT_FIELDS_KEY = 'riskmap:text-field'
+
+/** The language each map's labels are in (set at creation and by each switch). */
+const mapLanguages = new WeakMap<MaplibreMap, Lang>()
+
+/** The language a map's labels are in (Chinese until told otherwise). */
+export function mapLanguage(map: MaplibreMap): Lang {
+  return mapLanguages.get(map) ?? 'zh-CN'
+}
+
+/** Records the language of a map's labels (createMap does; setBasemapLanguage keeps it). */
+export function setMapLanguage(map: MaplibreMap, lang: Lang): void {
+  mapLanguages.set(map, lang)
+}
 
 /**
  * CSS font families for labels, best first. Named fonts cover Chinese on Linux (Noto / Source Han,
@@ -106,6 +133,8 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
           'line-width': ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2],
         },
       },
+      // draws nothing: marks where overlays end and names begin (FIRST_LABEL_LAYER)
+      { id: BASEMAP_LAYERS.overlaysTop, type: 'background', layout: { visibility: 'none' }, paint: { 'background-opacity': 0 } },
       {
         id: BASEMAP_LAYERS.townshipLabel,
         type: 'symbol',
@@ -178,9 +207,14 @@ export function setBasemapData(map: MaplibreMap, data: BasemapData): void {
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townshipLabels)?.setData(divisionLabelPoints(data.townships))
 }
 
-/** Switches the division labels to a language. */
+/** Switches the division labels, and the street basemap's names where it is drawn, to a language. */
 export function setBasemapLanguage(map: MaplibreMap, lang: Lang): void {
+  setMapLanguage(map, lang)
   for (const id of DIVISION_LABEL_LAYERS) {
     if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', divisionLabelText(lang))
+  }
+  for (const id of map.getLayersOrder()) {
+    const fields = (map.getLayer(id)?.metadata as Record<string, Record<Lang, ExpressionSpecification>> | undefined)?.[LABEL_TEXT_FIELDS_KEY]
+    if (fields) map.setLayoutProperty(id, 'text-field', fields[lang])
   }
 }

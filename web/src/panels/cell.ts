@@ -18,6 +18,14 @@ const CELL_ZOOM = 13
 const SOURCES_SHOWN = 12
 const ENTERPRISES_SHOWN = 8
 
+/**
+ * A short reference for a cell: the last four significant characters of its H3 index. The trailing
+ * "f"s of an index are unused digits (every cell of a resolution has the same), so they are dropped.
+ */
+export function shortCellRef(h3: string): string {
+  return h3.replace(/f+$/, '').slice(-4)
+}
+
 /** The selection a source's link opens: the record itself, or the enterprise of a baseline source. */
 export function sourceSelection(source: Pick<CellSource, 'kind' | 'id'>): Selection {
   return source.kind === 'enterprise' ? { kind: 'enterprise', id: source.id } : { kind: source.kind, id: source.id }
@@ -41,8 +49,19 @@ export class CellView implements PanelView {
     return m.cell.title
   }
 
-  title(m: Messages): string {
-    return this.cell ? this.h3 : m.cell.loading
+  /**
+   * The township (or county) the cell lies in and a short reference, e.g. "五三街道 · 网格 a502";
+   * the full H3 index is in the facts below. The reference is a code, marked translate="no".
+   */
+  title(m: Messages): string | Node {
+    if (!this.cell) return m.cell.loading
+    const { township, county } = this.cell.place
+    const place = township ?? county
+    const ref = el('span', 'cell-ref', shortCellRef(this.h3))
+    ref.setAttribute('translate', 'no')
+    const title = document.createDocumentFragment()
+    title.append(m.cell.placeTitle(place ? (m.locale === 'en' && place.nameEn ? place.nameEn : place.name) : null), ref)
+    return title
   }
 
   focus(): PanelFocus | null {
@@ -61,7 +80,7 @@ export class CellView implements PanelView {
       [m.cell.rule, m.cell.rules[cell.rule] ?? cell.rule],
       [m.cell.region, this.regionLinks(m)],
       [m.cell.score, formatNumber(m, cell.score)],
-      ['H3', el('span', undefined, m.cell.resolution(cell.res, cell.res >= ANALYSIS_RES))],
+      ['H3', this.h3Fact(m)],
     ])
     const nodes: Node[] = [badges, el('h3', 'panel-subtitle', m.cell.explanation), explanation]
     if (cell.stale) nodes.push(el('p', 'panel-note', m.cell.staleNote))
@@ -98,6 +117,16 @@ export class CellView implements PanelView {
   }
 
   /** "和平区 › 嘉禾街道", each opening its region. */
+  /** The full H3 index (a code, never translated) and what its resolution means. */
+  private h3Fact(m: Messages): HTMLElement {
+    const index = code(this.h3)
+    index.classList.add('cell-h3')
+    index.setAttribute('translate', 'no')
+    const span = el('span')
+    span.append(index, ' ', m.cell.resolution(this.cell!.res, this.cell!.res >= ANALYSIS_RES))
+    return span
+  }
+
   private regionLinks(m: Messages): HTMLElement | null {
     const [lon, lat] = this.cell!.centre
     const divisions = this.deps.divisionsAt(lon, lat).filter((d) => d.rank !== 'city')

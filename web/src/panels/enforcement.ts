@@ -1,11 +1,15 @@
 import type { EnforcementHistory, EnforcementInspection, EnforcementPenalty, EnforcementViolation, EnterpriseSupervision, HiddenDangerRecord } from '../api/types'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
+import { tierReasonText } from '../ui/tier-reason'
 import { code, detailsList, emptyNote, meta, subtitle } from './parts'
 
 // The enterprise panel's supervision and enforcement sections (issue 6): tier and coverage gaps from
 // /api/enterprises/:id/supervision; credit, what is overdue, inspections, open findings and penalties
 // from /api/enterprises/:id/enforcement.
+
+/** Specialist fields in Chinese (server/domain/supervision.ts SPECIALIST_FIELDS). */
+const SPECIALTIES_ZH: Record<string, string> = { fire: '消防', special_equipment: '特种设备' }
 
 /** Inspections listed (the latest). */
 const INSPECTIONS_SHOWN = 5
@@ -22,7 +26,7 @@ export function supervisionSection(m: Messages, s: EnterpriseSupervision | null)
   section.append(
     detailsList([
       [m.panel.tier, tier],
-      [e.tierReason, s.tierReason ?? s.ruleTierReason],
+      [e.tierReason, tierReasonText(s.tierReason ?? s.ruleTierReason, m.locale)],
       [m.panel.industryDepartment, s.industryDepartment?.name ?? m.panel.none],
       [m.panel.specialistDepartments, s.specialistDepartments.length ? s.specialistDepartments.map((d) => d.name).join('、') : m.panel.none],
       [m.panel.responsiblePerson, [s.responsiblePerson, s.responsiblePhone].filter(Boolean).join(' · ') || m.panel.none],
@@ -34,7 +38,11 @@ export function supervisionSection(m: Messages, s: EnterpriseSupervision | null)
     for (const gap of s.gaps) {
       const item = el('li', 'coverage-gap-warning')
       item.dataset.kind = gap.kind
-      item.append(el('strong', undefined, e.gapKinds[gap.kind] ?? gap.kind), ' ', meta(gap.message))
+      item.append(el('strong', undefined, e.gapKinds[gap.kind] ?? gap.kind))
+      // The server's sentence is English; the kind above says it in Chinese (a missing specialist
+      // department is named by its field).
+      if (m.locale === 'en') item.append(' ', meta(gap.message))
+      else if (gap.specialty) item.append(' ', meta(SPECIALTIES_ZH[gap.specialty] ?? gap.specialty))
       gaps.append(item)
     }
     section.append(el('p', 'coverage-gap-title', e.gaps), gaps)

@@ -66,10 +66,14 @@ export class EnterpriseView implements PanelView {
       [m.panel.inherentLevel, m.levelNames[e.inherentLevel] ?? String(e.inherentLevel)],
       [m.panel.division, e.divisionName ? `${e.divisionName} (${e.divisionCode})` : e.divisionCode],
       [m.panel.grid, e.mgmtGridName ?? none],
-      [m.panel.tier, e.tier ? m.tiers[e.tier] ?? e.tier : none],
-      [m.panel.industryDepartment, e.industryDepartment ?? none],
-      [m.panel.specialistDepartments, e.specialistDepartments?.length ? e.specialistDepartments.join('、') : none],
-      [m.panel.responsiblePerson, [e.responsiblePerson, e.responsiblePhone].filter(Boolean).join(' · ') || none],
+      // Tier, departments and the responsible person belong to the supervision block below; they
+      // are listed here only when that block could not be loaded, so they never show twice.
+      ...(this.supervision ? [] : [
+        [m.panel.tier, e.tier ? m.tiers[e.tier] ?? e.tier : none],
+        [m.panel.industryDepartment, e.industryDepartment ?? none],
+        [m.panel.specialistDepartments, e.specialistDepartments?.length ? e.specialistDepartments.join('、') : none],
+        [m.panel.responsiblePerson, [e.responsiblePerson, e.responsiblePhone].filter(Boolean).join(' · ') || none],
+      ] satisfies Array<[string, string]>),
       [m.panel.address, e.address ?? none],
       [m.panel.scale, e.scale === null ? none : (m.scales[e.scale] ?? e.scale)],
       [m.panel.credit, m.creditStatuses[e.creditStatus] ?? e.creditStatus],

@@ -160,13 +160,17 @@ export class SidePanel {
 
     if (state.kind === 'loading') {
       this.root.setAttribute('aria-busy', 'true')
-      heading.append(el('p', 'panel-loading', state.view.title(m)))
+      const loading = el('p', 'panel-loading')
+      loading.append(state.view.title(m))
+      heading.append(loading)
       header.append(heading, close)
       this.root.replaceChildren(header)
       return
     }
     this.root.removeAttribute('aria-busy')
-    heading.append(el('h2', 'panel-title', state.view.title(m)))
+    const title = el('h2', 'panel-title')
+    title.append(state.view.title(m))
+    heading.append(title)
     header.append(heading, close)
     const body = el('div', 'panel-body')
     body.append(...state.view.body(m))

@@ -53,7 +53,8 @@ export class RegionView implements PanelView {
   }
 
   title(m: Messages): string {
-    return this.region?.name ?? m.region.loading
+    if (!this.region) return m.region.loading
+    return m.locale === 'en' && this.region.nameEn ? this.region.nameEn : this.region.name
   }
 
   focus(): PanelFocus | null {

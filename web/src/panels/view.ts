@@ -37,8 +37,8 @@ export interface PanelView {
   load(signal: AbortSignal): Promise<void>
   /** Small heading above the title: what kind of thing this is. */
   kindLabel(m: Messages): string
-  /** Heading while loading (from the selection alone) and once loaded. */
-  title(m: Messages): string
+  /** Heading while loading (from the selection alone) and once loaded: text, or text with marked parts (codes). */
+  title(m: Messages): string | Node
   /** The panel's content below the header; only called after `load` resolved. */
   body(m: Messages): Node[]
   /** Highlight and target once loaded; null when there is nothing to show on the map. */

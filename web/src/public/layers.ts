@@ -1,6 +1,6 @@
 import type { GeoJSONSource, LayerSpecification, Map as MaplibreMap } from 'maplibre-gl'
 import { IMAGE_NAMES } from '../map/images'
-import { CELL_FILL_OPACITY, MARKER_COLORS, levelColorExpression } from '../map/levels'
+import { CELL_FILL_OPACITY, MARKER_COLORS, RED_CELL_EDGE, levelColorExpression } from '../map/levels'
 import { FIRST_LABEL_LAYER } from '../map/style'
 import type { ShelterCollection } from './api'
 
@@ -19,6 +19,7 @@ export const PUBLIC_LAYER_IDS = {
   areaLine: 'public-area-line',
   cellFill: 'public-cell-fill',
   cellHatch: 'public-cell-hatch',
+  cellRedEdge: 'public-cell-red-edge',
   shelters: 'public-shelters',
 } as const
 
@@ -47,6 +48,16 @@ function layers(): LayerSpecification[] {
       'source-layer': 'cells',
       filter: ['==', ['get', 'stale'], true],
       paint: { 'fill-pattern': IMAGE_NAMES.staleHatch, 'fill-antialias': false },
+    },
+    {
+      // Red cells carry the dark edge they have on the staff map, for colour-blind readers (RED_CELL_EDGE).
+      id: PUBLIC_LAYER_IDS.cellRedEdge,
+      type: 'line',
+      source: PUBLIC_SOURCES.cells,
+      'source-layer': 'cells',
+      filter: ['==', ['get', 'level'], 4],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': RED_CELL_EDGE, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.6, 10, 1, 14, 1.6], 'line-opacity': 0.9 },
     },
     {
       id: PUBLIC_LAYER_IDS.areaLine,

@@ -6,9 +6,10 @@ import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18
 import { collectionBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
 import { IMAGE_NAMES, addMapImages, imageDataUrl } from '../map/images'
-import { CELL_FILL_OPACITY, LEVEL_COLORS, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
-import { BASEMAP_COLORS, setBasemapData, setBasemapLanguage } from '../map/style'
-import { requireElement, el } from '../ui/dom'
+import { RISK_LEVELS, STALE_HATCH } from '../map/levels'
+import { setBasemapData, setBasemapLanguage } from '../map/style'
+import { requireElement, el, userText } from '../ui/dom'
+import { levelSwatch } from '../ui/legend'
 import { formatInstant } from '../ui/format'
 import { exposeTestHook } from '../test-hook'
 import { mountPublicReports } from '../reports/public-form'
@@ -196,11 +197,7 @@ function renderLegend(): void {
   for (const level of RISK_LEVELS) {
     const item = el('li', 'legend-item')
     item.dataset.level = String(level)
-    const swatch = el('span', 'legend-swatch')
-    const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
-    swatch.style.backgroundColor = `rgb(${r}, ${g}, ${b})`
-    swatch.style.borderColor = LEVEL_COLORS[level]
-    item.append(swatch, el('span', 'legend-name', MESSAGES[lang].levelNames[level]))
+    item.append(levelSwatch(level), el('span', 'legend-name', MESSAGES[lang].levelNames[level]))
     list.append(item)
   }
   const stale = el('li', 'legend-item')
@@ -242,7 +239,11 @@ function publicationInfo(): HTMLElement {
   if (publication) {
     info.append(el('p', 'public-publication-date', m.publishedAt(formatDate(publication.publishedAt), publication.id)))
     info.dataset.publication = String(publication.id)
-    if (publication.note) info.append(el('p', 'public-publication-note', `${m.note}：${publication.note}`))
+    if (publication.note) {
+      const note = el('p', 'public-publication-note', `${m.note}：`)
+      note.append(userText(publication.note))
+      info.append(note)
+    }
   } else {
     info.append(el('p', 'public-not-published', m.notPublished))
   }
@@ -367,6 +368,8 @@ function render(): void {
   dateLine.dataset.publication = publication ? String(publication.id) : ''
   langSwitch.textContent = MESSAGES[lang].switchLanguage
   langSwitch.title = MESSAGES[lang].switchLanguageTitle
+  // The switch is written in the other language: say so (screen readers, the one-language test).
+  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   signInLink.textContent = m.signIn.open
   reportButton.textContent = m.reportHazard
   renderLegend()

@@ -11,12 +11,13 @@ import { collectionBounds, geometriesBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
 import { FIRST_LABEL_LAYER, setBasemapData, setBasemapLanguage } from '../map/style'
 import { exposeTestHook } from '../test-hook'
-import { el, requireElement } from '../ui/dom'
+import { el, labelled, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
 import type { ChangeCause } from '../api/types'
 import { causeText } from '../panels/cause'
 import type { LevelCounts } from '../public/api'
 import { PUBLIC_MESSAGES } from '../public/messages'
+import { DIFF_COLORS } from './colors'
 
 // Publications for staff (docs/domain.md §8), in two steps: a planner prepares a draft, whose
 // preview shows on the map and in numbers what would change against the current publication and
@@ -68,8 +69,6 @@ interface DraftPreview extends PublicationDiff {
   outdated: boolean
 }
 
-/** Colours of the diff: apart from the four level colours, so a change is not read as a level. */
-export const DIFF_COLORS = { raised: '#c2185b', lowered: '#00897b', shares: '#5b6670' } as const
 
 const DIFF_SOURCE = 'publication-diff'
 const DIFF_FILL = 'publication-diff-fill'
@@ -130,6 +129,8 @@ function render(): void {
   requireElement(header, '.app-title').textContent = m.publications.title
   back.textContent = m.publications.back
   langSwitch.textContent = MESSAGES[lang].switchLanguage
+  // The switch is written in the other language: say so (screen readers, the one-language test).
+  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   const p = m.publications
 
   const legend = el('ul', 'legend-list')
@@ -168,7 +169,7 @@ function render(): void {
     open.addEventListener('click', () => void showPreview(d.id))
     item.append(
       el('div', 'item-head', p.draftHead(d.id, formatInstant(d.preparedAt))),
-      el('div', 'publications-meta', [p.preparedBy(d.preparedByName ?? '—'), d.note].filter(Boolean).join(' · ')),
+      metaLine('div', 'publications-meta', [labelled(p.preparedBy, d.preparedByName), d.note ? userText(d.note) : null]),
       open,
     )
     draftList.append(item)
@@ -201,7 +202,7 @@ function render(): void {
     const text = el('div')
     text.append(
       el('div', 'item-head', `#${pub.id} ${formatInstant(pub.createdAt)}`),
-      el('div', 'publications-meta', `${p.approver}: ${pub.approverName ?? '—'}${pub.note ? ` · ${pub.note}` : ''}`),
+      metaLine('div', 'publications-meta', [labelled((name) => `${p.approver}: ${name}`, pub.approverName), pub.note ? userText(pub.note) : null]),
       el('div', 'publications-meta', counts),
     )
     label.append(box, text)
@@ -251,7 +252,7 @@ function previewSection(v: DraftPreview): HTMLElement {
   const section = el('section', 'publications-preview-section')
   section.dataset.draft = String(v.draft.id)
   section.append(el('h3', 'panel-subtitle', p.previewTitle(v.draft.id)))
-  section.append(el('p', 'publications-meta', [p.preparedBy(v.draft.preparedByName ?? '—'), v.draft.note].filter(Boolean).join(' · ')))
+  section.append(metaLine('p', 'publications-meta', [labelled(p.preparedBy, v.draft.preparedByName), v.draft.note ? userText(v.draft.note) : null]))
   section.append(el('p', 'publications-against', v.current ? p.againstCurrent(v.current.id) : p.againstNothing))
   section.append(...diffParts(v))
   if (v.draft.status !== 'pending') {

@@ -17,6 +17,8 @@ export interface RegionReport {
     key: string
     code: string
     name: string
+    /** The English name where the division data has one. */
+    nameEn?: string | null
     rank: string
     /** Grade from the shares of the area. */
     level: Level
@@ -32,11 +34,13 @@ export interface RegionReport {
   }
   topSources: Array<{ kind: SourceKind; id: number; level: Level; cells: number; name: string; enterprise: { id: number; name: string } | null }>
   changes: {
+    /** Cells graded for the first time in the window: not level changes. */
+    firstGraded: number
     raised: number
     lowered: number
     staleOnly: number
-    months: Array<{ month: string; raised: number; lowered: number }>
-    recent: Array<{ h3: string; before: Level; after: Level; beforeStale: boolean; afterStale: boolean; changedAt: string }>
+    months: Array<{ month: string; firstGraded: number; raised: number; lowered: number }>
+    recent: Array<{ h3: string; before: Level; after: Level; beforeStale: boolean; afterStale: boolean; firstGraded: boolean; changedAt: string }>
   }
   resources: {
     nearM: number

@@ -55,7 +55,7 @@ async function start(): Promise<void> {
   }
   try {
     const [report, demo] = await Promise.all([fetchRegionReport(code), isDemoData()])
-    document.title = `${report.region.name} · ${t.pageTitle}`
+    document.title = `${m.locale === 'en' && report.region.nameEn ? report.region.nameEn : report.region.name} · ${t.pageTitle}`
     show('ready', ...reportView(m, t, report, demo))
     printButton.disabled = false
   } catch (err) {

@@ -31,6 +31,10 @@ export interface ReportMessages {
   since: (date: string) => string
   /** A heading with the window it covers. */
   withSince: (label: string, since: string) => string
+  /** Cells graded for the first time: reported apart from level changes. */
+  firstGraded: string
+  /** The recent-changes line of a first grading. */
+  firstGrading: string
   raised: string
   lowered: string
   staleOnly: string
@@ -76,7 +80,7 @@ const zhCN: ReportMessages = {
   failed: (message) => `报告加载失败：${message}`,
   generated: (date) => `生成日期：${date}`,
   dataVersion: (version) => `数据版本：${version}`,
-  demoData: '示例数据 / demo data',
+  demoData: '示例数据（非真实数据）',
   code: '编码',
   rank: '类别',
   area: '面积',
@@ -94,6 +98,8 @@ const zhCN: ReportMessages = {
   mapTitle: '区域内风险网格分布图',
   since: (date) => `${date} 以来`,
   withSince: (label, since) => `${label}（${since}）`,
+  firstGraded: '首次定级的网格',
+  firstGrading: '首次定级',
   raised: '等级升高的网格',
   lowered: '等级降低的网格',
   staleOnly: '仅数据时效变化',
@@ -139,7 +145,7 @@ const en: ReportMessages = {
   failed: (message) => `The report could not be loaded: ${message}`,
   generated: (date) => `Generated: ${date}`,
   dataVersion: (version) => `Data version: ${version}`,
-  demoData: '示例数据 / demo data',
+  demoData: 'Demo data (not real)',
   code: 'Code',
   rank: 'Kind',
   area: 'Area',
@@ -157,6 +163,8 @@ const en: ReportMessages = {
   mapTitle: 'Risk cells in the region',
   since: (date) => `since ${date}`,
   withSince: (label, since) => `${label} (${since})`,
+  firstGraded: 'Cells graded for the first time',
+  firstGrading: 'first grading',
   raised: 'Cells raised',
   lowered: 'Cells lowered',
   staleOnly: 'Data age only',

@@ -60,7 +60,7 @@ function section(key: string, title: string, ...content: Node[]): HTMLElement {
 export function reportView(m: Messages, t: ReportMessages, report: RegionReport, demo: boolean): Node[] {
   const { region } = report
   const header = el('header', 'report-header')
-  const title = el('h1', 'report-title', region.name)
+  const title = el('h1', 'report-title', m.locale === 'en' && region.nameEn ? region.nameEn : region.name)
   const subtitle = el('p', 'report-subtitle', t.pageTitle)
   const meta = el('p', 'report-meta')
   meta.append(
@@ -154,7 +154,9 @@ function monthlyChart(t: ReportMessages, months: RegionReport['changes']['months
 
 function changesSection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
   const { changes } = report
+  // A first grading is not a raised level: it is counted apart, and the chart shows changes only.
   const totals = stats([
+    ['firstGraded', t.withSince(t.firstGraded, t.since(report.since)), changes.firstGraded],
     ['raised', t.withSince(t.raised, t.since(report.since)), changes.raised],
     ['lowered', t.withSince(t.lowered, t.since(report.since)), changes.lowered],
     ['staleOnly', t.staleOnly, changes.staleOnly],
@@ -172,7 +174,8 @@ function changesSection(m: Messages, t: ReportMessages, report: RegionReport): H
   else {
     const rows: Cell[][] = changes.recent.map((c) => {
       const change = el('span')
-      change.append(levelChip(m, c.before), ' → ', levelChip(m, c.after))
+      if (c.firstGraded) change.append(t.firstGrading, ' → ', levelChip(m, c.after))
+      else change.append(levelChip(m, c.before), ' → ', levelChip(m, c.after))
       if (c.afterStale) change.append(' ', el('span', 'report-stale', m.stale))
       return [el('code', undefined, c.h3), change, formatInstant(c.changedAt)]
     })

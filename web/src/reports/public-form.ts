@@ -150,7 +150,7 @@ export function mountPublicReports(container: HTMLElement, map: MapLibreMap, lan
       showMarker()
       result.replaceChildren(
         el('p', 'rp-result-title', m.submitted),
-        definition(m.trackingCode, created.trackingCode, 'rp-code'),
+        definition(m.trackingCode, created.trackingCode, 'rp-code', true),
         definition(m.deadline, formatTime(created.deadline, lang)),
         el('p', 'rp-note', m.keepCode),
       )
@@ -230,13 +230,13 @@ export function mountPublicReports(container: HTMLElement, map: MapLibreMap, lan
   function showStatus(status: PublicReportStatus): void {
     const list = el('dl', 'rp-status')
     list.append(
-      ...definitionPair(m.trackingCode, status.trackingCode),
+      ...definitionPair(m.trackingCode, status.trackingCode, undefined, true),
       ...definitionPair(m.category, categoryLabel(categories, status.category, lang)),
       ...definitionPair(m.statusLabel, m.statuses[status.status], `rp-status-value rp-status-${status.status}`),
       ...definitionPair(m.createdAt, formatTime(status.createdAt, lang)),
       ...definitionPair(m.updatedAt, formatTime(status.updatedAt, lang)),
       ...definitionPair(m.deadline, formatTime(status.deadline, lang)),
-      ...(status.resolution ? definitionPair(m.resolution, status.resolution) : []),
+      ...(status.resolution ? definitionPair(m.resolution, status.resolution, undefined, true) : []),
     )
     lookupResult.replaceChildren(list)
   }
@@ -285,12 +285,15 @@ function textInput(className: string, maxLength: number): HTMLInputElement {
   return input
 }
 
-function definition(term: string, value: string, valueClass?: string): HTMLElement {
+function definition(term: string, value: string, valueClass?: string, asWritten = false): HTMLElement {
   const list = el('dl', 'rp-status')
-  list.append(...definitionPair(term, value, valueClass))
+  list.append(...definitionPair(term, value, valueClass, asWritten))
   return list
 }
 
-function definitionPair(term: string, value: string, valueClass?: string): HTMLElement[] {
-  return [el('dt', undefined, term), el('dd', valueClass, value)]
+function definitionPair(term: string, value: string, valueClass?: string, asWritten = false): HTMLElement[] {
+  const dd = el('dd', valueClass, value)
+  // A tracking code or a staff member's resolution is shown as written, not translated.
+  if (asWritten) dd.translate = false
+  return [el('dt', undefined, term), dd]
 }

@@ -1,8 +1,10 @@
 import './reports.css'
 import { ApiError, isAbortError } from '../api/client'
+import { fetchDepartments, type Department } from '../api/departments'
 import { requireStaff, type CurrentUser } from '../auth/session'
 import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
-import { el, requireElement } from '../ui/dom'
+import { el, labelled, requireElement, userText } from '../ui/dom'
+import { ROLE_NAMES } from '../ui/staff-nav'
 import {
   REPORT_STATUSES, REPORT_TRANSITIONS, categoryLabel, changeReport, fetchCategories, fetchReports, fileGridReport, makeInspectionTask,
   type ReportCategories, type ReportListQuery, type ReportSource, type ReportStatus, type StaffReport,
@@ -29,6 +31,8 @@ interface State {
   lang: Lang
   user: CurrentUser
   categories: ReportCategories | null
+  /** The departments a report can be sent to, by name (loaded once for the triage roles). */
+  departments: Department[]
   query: ReportListQuery
   total: number
   items: StaffReport[]
@@ -43,6 +47,7 @@ async function start(): Promise<void> {
     lang: initialLang(window.location, storage()),
     user,
     categories: null,
+    departments: [],
     query: { limit: PAGE_SIZE, offset: 0 },
     total: 0,
     items: [],
@@ -85,9 +90,10 @@ async function start(): Promise<void> {
     document.title = m().pageTitle
     title.textContent = m().pageTitle
     home.textContent = m().mapLink
-    who.textContent = m().signedInAs(user.displayName ?? user.username, user.role)
+    who.replaceChildren(labelled((name) => m().signedInAs(name, ROLE_NAMES[user.role][state.lang]), user.displayName ?? user.username))
     langSwitch.textContent = common.switchLanguage
     langSwitch.title = common.switchLanguageTitle
+    langSwitch.lang = state.lang === 'en' ? 'zh-CN' : 'en'
   }
 
   function renderList(): void {
@@ -137,8 +143,11 @@ async function start(): Promise<void> {
       if (state.selected?.id === report.id) row.classList.add('rp-selected')
       const deadline = el('td', undefined, formatTime(report.deadline, state.lang))
       if (report.overdue) deadline.append(el('span', 'rp-overdue-badge', t.overdue))
+      // The tracking code is a code (ten letters may spell nothing), never a word to translate.
+      const code = el('td', 'rp-cell-code', report.trackingCode)
+      code.translate = false
       row.append(
-        el('td', 'rp-cell-code', report.trackingCode),
+        code,
         el('td', undefined, formatTime(report.createdAt, state.lang)),
         el('td', undefined, label(report.category)),
         el('td', `rp-cell-status rp-status-${report.status}`, t.statuses[report.status]),
@@ -199,23 +208,31 @@ async function start(): Promise<void> {
     const box = el('section', 'rp-detail')
     box.dataset.id = String(report.id)
     const list = el('dl', 'rp-status')
-    const pair = (term: string, value: string | null) => {
-      if (value) list.append(el('dt', undefined, term), el('dd', undefined, value))
+    const dd = (value: string, written: boolean) => {
+      const node = el('dd')
+      node.append(written ? userText(value) : value)
+      return node
     }
-    pair(t.trackingCode, report.trackingCode)
+    const pair = (term: string, value: string | null, written = false) => {
+      if (value) list.append(el('dt', undefined, term), dd(value, written))
+    }
+    // The code and what the citizen or grid worker wrote are shown as written (translate="no").
+    pair(t.trackingCode, report.trackingCode, true)
     pair(t.category, label(report.category))
     pair(t.statusLabel, t.statuses[report.status])
-    pair(t.description, report.description)
+    pair(t.description, report.description, true)
     pair(t.location, `${report.lon.toFixed(5)}, ${report.lat.toFixed(5)}${report.mgmtGridName ? ` · ${report.mgmtGridName}` : ''}`)
-    pair(t.address.replace(/（.*）|\(.*\)/, ''), report.address)
-    pair(t.contact.replace(/（.*）|\(.*\)/, ''), report.contact)
+    pair(t.address.replace(/（.*）|\(.*\)/, ''), report.address, true)
+    pair(t.contact.replace(/（.*）|\(.*\)/, ''), report.contact, true)
     pair(t.filedBy, report.filedBy ?? t.sources[report.source])
     pair(t.columns.department, report.departmentName)
     pair(t.deadline, formatTime(report.deadline, state.lang) + (report.overdue ? ` · ${t.overdue}` : ''))
     pair(t.resolution, report.resolution)
     pair(t.staffNote, report.staffNote)
     if (report.inspectionId !== null) pair(t.inspectionTitle, `#${report.inspectionId}`)
-    box.append(el('h2', undefined, `${t.details} · ${report.trackingCode}`), list)
+    const heading = el('h2', undefined, `${t.details} · `)
+    heading.append(userText(report.trackingCode))
+    box.append(heading, list)
     if (!canTriage) return box
 
     // Status moves the machine allows; a final one needs the resolution typed above the buttons.
@@ -246,13 +263,18 @@ async function start(): Promise<void> {
       const saveNote = el('button', 'rp-save-note', t.saveNote)
       saveNote.type = 'button'
       saveNote.addEventListener('click', () => void act(() => changeReport(report.id, { staffNote: note.value || null }), () => t.saved))
-      const reassign = el('input', 'rp-department')
-      reassign.type = 'number'
-      reassign.min = '1'
-      reassign.placeholder = t.departmentId
+      // Sent to another department, picked by name (with its division where names repeat).
+      const reassign = el('select', 'rp-department')
       reassign.setAttribute('aria-label', t.departmentId)
+      for (const d of state.departments) {
+        const option = el('option', undefined, d.divisionName ? `${d.name}（${d.divisionName}）` : d.name)
+        option.value = String(d.id)
+        option.selected = d.id === report.departmentId
+        reassign.append(option)
+      }
       const reassignButton = el('button', 'rp-reassign', t.reassign)
       reassignButton.type = 'button'
+      reassignButton.disabled = state.departments.length === 0
       reassignButton.addEventListener('click', () => void act(() => changeReport(report.id, { departmentId: Number(reassign.value) }), () => t.saved))
       const reassignRow = el('div', 'rp-actions')
       reassignRow.append(reassign, reassignButton)
@@ -327,7 +349,7 @@ async function start(): Promise<void> {
 
   renderHeader()
   try {
-    state.categories = await fetchCategories()
+    ;[state.categories, state.departments] = await Promise.all([fetchCategories(), canTriage ? fetchDepartments() : Promise.resolve([])])
   } catch (err) {
     state.message = { text: err instanceof ApiError ? err.message : errorText(err), bad: true }
   }

@@ -1,11 +1,13 @@
 import { getJson, sendJson } from '../api/client'
+import type { Specialty } from '../api/departments'
+
+export { fetchDepartments, type Department, type Specialty } from '../api/departments'
 
 // Typed calls of the supervision page: the coverage report (server/modules/supervision/coverage.ts),
 // departments (departments.ts) and double-random plans (server/modules/enforcement/plans.ts).
 
 export const COVERAGE_GAP_KINDS = ['industry_department', 'specialist_department', 'responsible_person', 'tier'] as const
 export type CoverageGapKind = (typeof COVERAGE_GAP_KINDS)[number]
-export type Specialty = 'fire' | 'special_equipment'
 export type PlanStatus = 'draft' | 'published' | 'results_published'
 export type Tier = 'city' | 'county' | 'township'
 
@@ -60,21 +62,6 @@ export function fetchCoverage(query: CoverageQuery, signal?: AbortSignal): Promi
   return getJson<CoverageReport>('/api/supervision/coverage', { ...query }, signal)
 }
 
-export interface Department {
-  id: number
-  name: string
-  kind: 'industry' | 'specialist'
-  divisionCode: string
-  divisionName: string | null
-  specialty: Specialty | null
-  activeInspectors: number
-  enterprises: number
-}
-
-export async function fetchDepartments(signal?: AbortSignal): Promise<Department[]> {
-  return (await getJson<{ items: Department[] }>('/api/departments', {}, signal)).items
-}
-
 export interface Plan {
   id: number
   departmentId: number
@@ -85,6 +72,9 @@ export interface Plan {
   seed: string
   status: PlanStatus
   createdBy: string
+  createdByUserId: number | null
+  publishedByUserId: number | null
+  seedSource: 'generated' | 'replayed'
   counts: { enterprises: number; inspections: number; recorded: number; pending: number }
 }
 

@@ -240,7 +240,7 @@ export class CoverageView {
     const chip = el('li', 'sv-gap', text)
     chip.dataset.kind = gap.kind
     if (gap.specialty) chip.dataset.specialty = gap.specialty
-    chip.title = gap.message
+    if (this.common.locale === 'en') chip.title = gap.message // the server's sentence is English; the chip says it in Chinese
     return chip
   }
 }

@@ -319,7 +319,7 @@ export class PlansView {
       tr.append(
         el('td', undefined, String(plan.id)), el('td', undefined, plan.departmentName), el('td', undefined, plan.divisionPrefix),
         el('td', undefined, `${plan.periodStart} – ${plan.periodEnd}`), el('td', 'plan-status', m.status[plan.status]),
-        el('td', undefined, String(plan.counts.enterprises)), el('td', undefined, String(plan.counts.inspections)), el('td', undefined, plan.createdBy), action,
+        el('td', undefined, String(plan.counts.enterprises)), el('td', undefined, String(plan.counts.inspections)), userCell(plan.createdBy), action,
       )
       tr.querySelector('.plan-status')!.setAttribute('data-status', plan.status)
       body.append(tr)
@@ -376,4 +376,11 @@ export class PlansView {
     }
     this.detailSection.replaceChildren(...children)
   }
+}
+
+/** A cell holding an account name, as its administrator wrote it. */
+function userCell(name: string): HTMLTableCellElement {
+  const td = el('td', undefined, name)
+  td.translate = false
+  return td
 }

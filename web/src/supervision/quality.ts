@@ -170,12 +170,14 @@ export class QualityView {
       for (const g of item.gaps) {
         const chip = el('li', 'sv-gap', t.gapNames[g.kind])
         chip.dataset.kind = g.kind
-        chip.title = g.message
+        if (!this.locale.startsWith('zh')) chip.title = g.message // the server's sentence is English; the chip says it in Chinese
         gaps.append(chip)
       }
       const gapCell = el('td')
       gapCell.append(gaps)
-      tr.append(name, el('td', undefined, item.divisionCode), el('td', undefined, item.industrySource ?? ''), gapCell)
+      const industry = el('td', undefined, item.industrySource ?? '')
+      industry.translate = false // the register's own words
+      tr.append(name, el('td', undefined, item.divisionCode), industry, gapCell)
       body.append(tr)
     }
     wrap.append(table, pager(this.messages, r.offset, r.items.length, r.total, (offset) => {

@@ -121,7 +121,14 @@ class TokensView {
   private renderTexts(): void {
     const m = this.m
     this.intro.textContent = m.intro
-    this.usage.textContent = m.usage(window.location.origin)
+    this.usage.replaceChildren(
+      ...m.usage(window.location.origin).map((part) => {
+        if (typeof part === 'string') return part
+        const code = el('code', undefined, part.code)
+        code.translate = false // a header and addresses, typed as written
+        return code
+      }),
+    )
     this.formTitle.textContent = m.formTitle
     this.nameLabel.textContent = m.name
     this.name.placeholder = m.namePlaceholder
@@ -219,6 +226,8 @@ class TokensView {
       for (const c of columns) {
         const td = el('td', undefined, cells[c])
         td.dataset.column = c
+        // What people wrote or chose: the token's purpose, the account name, the key's prefix.
+        if (c === 'name' || c === 'owner' || c === 'prefix') td.translate = false
         if (c === 'actions' && !t.revokedAt) {
           const revoke = el('button', 'ad-button', m.revoke)
           revoke.type = 'button'
@@ -257,6 +266,7 @@ async function start(): Promise<void> {
     title.textContent = TOKEN_MESSAGES[lang].pageTitle
     langSwitch.textContent = common.switchLanguage
     langSwitch.title = common.switchLanguageTitle
+    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   }
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)

@@ -4,7 +4,8 @@ import type { Lang } from '../i18n'
 export interface TokenMessages {
   pageTitle: string
   intro: string
-  usage: (origin: string) => string
+  /** How to use a token: text, and code (a header, addresses) shown as code, as written. */
+  usage: (origin: string) => Array<string | { code: string }>
   formTitle: string
   name: string
   namePlaceholder: string
@@ -37,7 +38,7 @@ export const TOKEN_MESSAGES: Record<Lang, TokenMessages> = {
   'zh-CN': {
     pageTitle: 'API 令牌',
     intro: '桌面 GIS（QGIS、GDAL）和脚本用个人 API 令牌访问本系统：令牌代表您本人，拥有您的角色和辖区权限，不会更多。令牌只在创建时显示一次，请妥善保存；不再使用时请撤销。',
-    usage: (origin) => `在请求头中发送 Authorization: Bearer <令牌>。OGC API – Features 地址：${origin}/ogc；矢量瓦片：${origin}/tiles/{图层}/{z}/{x}/{y}.mvt。`,
+    usage: (origin) => ['在请求头中发送 ', { code: 'Authorization: Bearer <令牌>' }, '。OGC API 要素服务地址：', { code: `${origin}/ogc` }, '；矢量瓦片：', { code: `${origin}/tiles/{图层}/{z}/{x}/{y}.mvt` }, '。'],
     formTitle: '创建令牌',
     name: '用途',
     namePlaceholder: '例如：我的笔记本上的 QGIS',
@@ -68,7 +69,7 @@ export const TOKEN_MESSAGES: Record<Lang, TokenMessages> = {
   en: {
     pageTitle: 'API tokens',
     intro: 'Desktop GIS (QGIS, GDAL) and scripts reach this service with a personal API token: it acts as you, with your role and jurisdiction, never more. A token is shown once, when it is created: store it safely, and revoke it when it is no longer used.',
-    usage: (origin) => `Send it as the header Authorization: Bearer <token>. OGC API – Features: ${origin}/ogc; vector tiles: ${origin}/tiles/{layer}/{z}/{x}/{y}.mvt.`,
+    usage: (origin) => ['Send it as the header ', { code: 'Authorization: Bearer <token>' }, '. OGC API – Features: ', { code: `${origin}/ogc` }, '; vector tiles: ', { code: `${origin}/tiles/{layer}/{z}/{x}/{y}.mvt` }, '.'],
     formTitle: 'Create a token',
     name: 'What it is for',
     namePlaceholder: 'e.g. QGIS on my laptop',

@@ -1,8 +1,8 @@
-import { ApiError, apiUrl, csrfHeaders, isAbortError } from '../api/client'
+import { ApiError, apiUrl, csrfHeaders, isAbortError, languageHeaders } from '../api/client'
 
-export const IMPORT_KINDS = ['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids'] as const
+export const IMPORT_KINDS = ['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
-export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile'] as const
+export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 export const IMPORT_CRS = ['wgs84', 'cgcs2000', 'gcj02', 'bd09'] as const
 export type ImportCrs = (typeof IMPORT_CRS)[number]
@@ -14,7 +14,10 @@ export interface ImportRowError {
   line?: number
   column?: string
   value?: unknown
+  /** In English; `code` and `params` say the same for the page to word (transfer/problems.ts). */
   reason: string
+  code?: string
+  params?: Record<string, string | number | string[]>
 }
 
 /** The import API's report (server/modules/transfer/import.ts ImportReport). */
@@ -38,6 +41,10 @@ export interface ImportReport {
   regrade?: { mode: string; enterprises?: number; areas?: number; changedCells?: number; note?: string }
   /** Polygons repaired: row, PostGIS reason, [lon, lat] of the fault, change of area in %. */
   repairs?: Array<{ row: number; reason: string; location: [number, number] | null; areaChangePct: number }>
+  /** What the import adds beyond the counts (the edges a road import made), in English. */
+  note?: string
+  /** The same notes by code and numbers, worded by the page in its language. */
+  notes?: Array<{ code: string; params: Record<string, number> }>
 }
 
 export interface ImportRequest {
@@ -64,6 +71,7 @@ export function formatFromName(name: string): ImportFormat | undefined {
   if (ext === 'xlsx' || ext === 'xlsm') return 'xlsx'
   if (ext === 'geojson' || ext === 'json') return 'geojson'
   if (ext === 'zip') return 'shapefile'
+  if (ext === 'pbf') return 'osm-pbf'
   return undefined
 }
 
@@ -78,12 +86,12 @@ export function importUrl(request: Omit<ImportRequest, 'file'>): string {
   })
 }
 
-interface ErrorDetail { field?: string; message?: string; row?: number; line?: number; column?: string; value?: unknown }
+interface ErrorDetail { field?: string; message?: string; row?: number; line?: number; column?: string; value?: unknown; code?: string; params?: Record<string, string | number | string[]> }
 
 /** Sends the file as the raw body. Throws ApiError for any failure other than a refused import. */
 export async function sendImport(request: ImportRequest, signal?: AbortSignal): Promise<ImportOutcome> {
   const url = importUrl(request)
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json', ...csrfHeaders() }
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json', ...languageHeaders(), ...csrfHeaders() }
   if (request.file.name) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(request.file.name)}`
   let response: Response
   try {
@@ -100,7 +108,7 @@ export async function sendImport(request: ImportRequest, signal?: AbortSignal): 
   const error = body?.error
   if (response.status === 422 && error?.code === 'import_rejected') {
     const errors = (error.details ?? []).map((d): ImportRowError => ({
-      row: d.row ?? 0, line: d.line, column: d.column, value: d.value, reason: d.message ?? '',
+      row: d.row ?? 0, line: d.line, column: d.column, value: d.value, reason: d.message ?? '', code: d.code, params: d.params,
     }))
     return { kind: 'rejected', message: error.message, errors }
   }

@@ -13,6 +13,7 @@ export interface AcceptedColumn {
   type: string
   values?: string[]
   description?: string
+  descriptionZh?: string
 }
 
 interface ColumnsResponse {
@@ -93,7 +94,8 @@ export class ColumnsPanel {
       tr.dataset.key = c.key
       if (c.required) tr.dataset.required = 'true'
       tr.append(el('td', undefined, c.zh), el('td', undefined, c.key), el('td', undefined, c.required ? t.yes : t.no), el('td', undefined, c.aliases.join('、')), el('td', undefined, (c.values ?? []).join('、')))
-      if (c.description) tr.title = c.description
+      const description = this.lang === 'zh' ? c.descriptionZh : c.description
+      if (description) tr.title = description
       body.append(tr)
     }
     this.element.append(table)

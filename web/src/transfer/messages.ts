@@ -6,12 +6,12 @@ export interface ImportMessages {
   title: string
   close: string
   kind: string
-  kinds: Record<'enterprises' | 'major_hazards' | 'safety_risks' | 'hidden_dangers' | 'area_assessments' | 'resources' | 'divisions' | 'mgmt_grids', string>
+  kinds: Record<'enterprises' | 'major_hazards' | 'safety_risks' | 'hidden_dangers' | 'area_assessments' | 'resources' | 'divisions' | 'mgmt_grids' | 'roads', string>
   file: string
   format: string
   /** The format option that takes the format from the file's extension. */
   formatAuto: string
-  formats: Record<'csv' | 'xlsx' | 'geojson' | 'shapefile', string>
+  formats: Record<'csv' | 'xlsx' | 'geojson' | 'shapefile' | 'osm-pbf', string>
   crs: string
   crsNames: Record<'wgs84' | 'cgcs2000' | 'gcj02' | 'bd09', string>
   mode: string
@@ -27,6 +27,8 @@ export interface ImportMessages {
   dryRunTitle: string
   resultTitle: string
   rejectedTitle: string
+  /** Under the refusal: nothing was stored because of the rows listed. */
+  rejectedMessage: string
   failedTitle: string
   encoding: string
   encodingNone: string
@@ -49,4 +51,6 @@ export interface ImportMessages {
   moreErrors: (count: number) => string
   columns: { row: string; line: string; column: string; value: string; reason: string }
   mapRefreshed: string
+  /** The import notes by code (the server's `notes`); a code missing here shows the server's English text. */
+  notes: Record<string, (params: Record<string, number>) => string>
 }

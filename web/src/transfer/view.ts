@@ -1,7 +1,8 @@
 import './import.css'
 import { ApiError, isAbortError } from '../api/client'
 import { errorCodeText, type Messages } from '../i18n'
-import { el } from '../ui/dom'
+import { el, userText } from '../ui/dom'
+import { FILE_PROBLEM_WORDING, POLYGON_FAULTS_ZH, problemNodes, type ProblemParams } from './problems'
 import {
   IMPORT_CRS, IMPORT_FORMATS, IMPORT_KINDS, formatFromName, sendImport,
   type ImportCrs, type ImportFormat, type ImportKind, type ImportMode, type ImportReport, type ImportRequest, type ImportRowError,
@@ -17,7 +18,8 @@ type State =
   | { kind: 'checked'; report: ImportReport }
   | { kind: 'done'; report: ImportReport }
   | { kind: 'rejected'; message: string; errors: ImportRowError[] }
-  | { kind: 'failed'; message: string }
+  /** `problems`: the refused file's problems by code, worded when shown (in the page's language then). */
+  | { kind: 'failed'; message: string; problems?: Array<{ code?: string; params?: ProblemParams }> }
 
 export interface ImportViewOptions {
   /** Records were stored: refresh what shows them. */
@@ -71,7 +73,7 @@ export class ImportView {
     this.closeButton.type = 'button'
     this.closeButton.addEventListener('click', () => this.close())
     this.fileInput.type = 'file'
-    this.fileInput.accept = '.csv,.txt,.xlsx,.geojson,.json,.zip'
+    this.fileInput.accept = '.csv,.txt,.xlsx,.geojson,.json,.zip,.pbf'
     this.fileInput.addEventListener('change', () => this.formChanged())
     for (const select of [this.kindSelect, this.formatSelect, this.crsSelect, this.modeSelect]) select.addEventListener('change', () => this.formChanged())
     this.repairBox.type = 'checkbox'
@@ -176,7 +178,8 @@ export class ImportView {
       if (isAbortError(err) || controller.signal.aborted) return
       const text = err instanceof ApiError ? errorCodeText(this.messages, err.code) : undefined
       const message = err instanceof Error ? err.message : String(err)
-      this.state = { kind: 'failed', message: text ? `${text}: ${message}` : message }
+      const problems = err instanceof ApiError ? err.details.map((d) => ({ code: d.code as string | undefined, params: d.params as ProblemParams | undefined })) : []
+      this.state = { kind: 'failed', message: text ? `${text}: ${message}` : message, problems }
     } finally {
       if (this.loading === controller) this.loading = null
     }
@@ -222,10 +225,19 @@ export class ImportView {
         return []
       case 'busy':
         return [el('p', 'import-status', state.dryRun ? m.checking : m.importing)]
-      case 'failed':
-        return [el('h3', 'import-report-title', m.failedTitle), el('p', 'import-message', state.message)]
+      case 'failed': {
+        // A refused file in the page's language by its problems' codes (each missing column, say); else the server's message.
+        const message = el('p', 'import-message')
+        const worded = (state.problems ?? []).map((p) => problemNodes(this.lang(), p.code, p.params, FILE_PROBLEM_WORDING))
+        if (worded.length > 0 && worded.every((w) => w !== null)) {
+          worded.forEach((w, i) => message.append(...(i > 0 ? [this.lang() === 'zh' ? '；' : '; '] : []), ...w!))
+          message.dataset.code = state.problems!.map((p) => p.code).join(' ')
+        } else message.textContent = state.message
+        return [el('h3', 'import-report-title', m.failedTitle), message]
+      }
       case 'rejected':
-        return [el('h3', 'import-report-title', m.rejectedTitle), el('p', 'import-message', state.message), ...this.errorTable(state.errors)]
+        // The page's own sentence: the server's names the rows in English words (row, column).
+        return [el('h3', 'import-report-title', m.rejectedTitle), el('p', 'import-message', m.rejectedMessage), ...this.errorTable(state.errors)]
       case 'checked':
       case 'done': {
         const r = state.report
@@ -254,6 +266,10 @@ export class ImportView {
         if (dry) out.push(el('p', 'import-note', m.nothingStored))
         if (dry && r.mode === 'all' && r.invalid > 0) out.push(el('p', 'import-warning', m.willBeRejected))
         if (!dry && r.stored) out.push(el('p', 'import-note', m.mapRefreshed))
+        // The notes in the page's language by their code; the server's English text for a code the page does not know.
+        const notes = r.notes?.map((n) => m.notes[n.code]?.(n.params) ?? null)
+        if (notes && notes.every((n) => n !== null)) for (const n of notes) out.push(el('p', 'import-note import-outcome', n))
+        else if (r.note) out.push(el('p', 'import-note import-outcome', r.note))
         if (r.repairs && r.repairs.length > 0) out.push(this.repairList(r.repairs))
         out.push(...this.errorTable(r.errors))
         return out
@@ -270,7 +286,7 @@ export class ImportView {
     const t = REPAIR_TEXTS[this.lang()]
     const list = el('ul', 'import-repairs')
     for (const r of repairs) {
-      const item = el('li', 'import-repair-item', t.item(r.row, r.reason, r.location, r.areaChangePct))
+      const item = el('li', 'import-repair-item', t.item(r.row, this.lang() === 'zh' ? (POLYGON_FAULTS_ZH[r.reason] ?? r.reason) : r.reason, r.location, r.areaChangePct))
       item.dataset.row = String(r.row)
       item.dataset.areaChangePct = String(r.areaChangePct)
       list.append(item)
@@ -293,9 +309,19 @@ export class ImportView {
     for (const e of errors.slice(0, MAX_SHOWN_ERRORS)) {
       const row = el('tr')
       row.dataset.row = String(e.row)
-      for (const [cls, text] of [['row', e.row], ['line', e.line], ['column', e.column], ['value', e.value], ['reason', e.reason]] as const) {
-        row.append(el('td', `import-error-${cls}`, text === undefined || text === null ? '' : typeof text === 'object' ? JSON.stringify(text) : String(text)))
-      }
+      const shown = (text: unknown) => (text === undefined || text === null ? '' : typeof text === 'object' ? JSON.stringify(text) : String(text))
+      row.append(el('td', 'import-error-row', shown(e.row)), el('td', 'import-error-line', shown(e.line)))
+      // The column and the value as the file wrote them; the reason by its code in the page's language, else the server's text.
+      const column = el('td', 'import-error-column')
+      if (e.column !== undefined) column.append(userText(e.column))
+      const value = el('td', 'import-error-value')
+      if (e.value !== undefined && e.value !== null) value.append(userText(shown(e.value)))
+      const reason = el('td', 'import-error-reason')
+      const worded = problemNodes(this.lang(), e.code, e.params)
+      if (worded) reason.append(...worded)
+      else reason.textContent = e.reason
+      if (e.code) reason.dataset.code = e.code
+      row.append(column, value, reason)
       body.append(row)
     }
     const rest = errors.length - MAX_SHOWN_ERRORS
@@ -317,7 +343,7 @@ function fillSelect(select: HTMLSelectElement, options: ReadonlyArray<readonly [
 const REPAIR_TEXTS = {
   zh: {
     label: '修复无效多边形',
-    title: '自相交、蝴蝶结等无效边界用 ST_MakeValid 修复（保留面部分）；面积变化超过允许比例（默认 1%）的行仍被拒绝',
+    title: '自相交、蝴蝶结等无效边界自动修复（保留面部分）；面积变化超过允许比例（默认 1%）的行仍被拒绝',
     heading: (n: number) => `已修复 ${n} 个多边形`,
     item: (row: number, reason: string, at: [number, number] | null, pct: number) => `第 ${row} 行：${reason}${at ? `（${at[0]}, ${at[1]}）` : ''}，面积变化 ${pct}%`,
   },

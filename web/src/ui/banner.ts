@@ -62,8 +62,9 @@ export class ErrorBanner {
     const m = this.messages
     const what = m.errors[context]
     if (error instanceof ApiError) {
-      const why = errorCodeText(m, error.code)
-      const reason = why && why !== error.message ? `${why} (${error.message})` : error.message
+      // One language: the page's own text of the code where it has one (the browser's text of a failed
+      // fetch is English), else the server's message, which comes in the page's language (api/client.ts).
+      const reason = errorCodeText(m, error.code) ?? error.message
       return error.status ? `${what}: ${reason} [HTTP ${error.status}]` : `${what}: ${reason}`
     }
     return `${what}: ${error instanceof Error ? error.message : String(error)}`

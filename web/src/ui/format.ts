@@ -45,3 +45,12 @@ export function daysBefore(from: Date, days: number): string {
 export function formatDegrees(value: number): string {
   return value.toFixed(5)
 }
+
+/** A driving time: "4 分 05 秒" / "4 min 05 s" under ten minutes, whole minutes above. */
+export function formatDuration(m: Messages, seconds: number): string {
+  const total = Math.max(0, Math.round(seconds))
+  const min = Math.floor(total / 60)
+  const sec = String(total % 60).padStart(2, '0')
+  if (m.locale === 'en') return min >= 10 ? `${Math.round(total / 60)} min` : `${min} min ${sec} s`
+  return min >= 10 ? `${Math.round(total / 60)} 分钟` : `${min} 分 ${sec} 秒`
+}

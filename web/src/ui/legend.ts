@@ -1,6 +1,7 @@
+import type { Level } from '../api/types'
 import type { Messages } from '../i18n'
 import { IMAGE_NAMES, imageDataUrl, majorHazardImage } from '../map/images'
-import { CELL_FILL_OPACITY, COVERAGE_GAP_COLORS, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
+import { CELL_FILL_OPACITY, COVERAGE_GAP_COLORS, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
 import { OVERLAY_IDS, type OverlayId } from '../map/overlays'
 import { BASEMAP_COLORS } from '../map/style'
 import { el } from './dom'
@@ -21,7 +22,7 @@ function overlaySwatch(id: OverlayId): HTMLElement {
       swatch.style.background = `linear-gradient(90deg, ${RISK_LEVELS.map((l, i) => `${LEVEL_COLORS[l]} ${i * 25}% ${(i + 1) * 25}%`).join(', ')})`
       break
     case 'regions':
-      swatch.style.borderColor = LEVEL_COLORS[4]
+      swatch.style.borderColor = REGION_COLORS.line
       break
     case 'enterprises':
       swatch.style.backgroundColor = LEVEL_COLORS[3]
@@ -44,6 +45,18 @@ function overlaySwatch(id: OverlayId): HTMLElement {
       swatch.style.borderWidth = '2px'
       break
   }
+  return swatch
+}
+
+/**
+ * The swatch of a level in a legend (staff map and public portal): the cell fill as drawn over the
+ * county fill, edged in the level colour; red with the dark edge its cells have (RED_CELL_EDGE).
+ */
+export function levelSwatch(level: Level): HTMLSpanElement {
+  const swatch = el('span', 'legend-swatch')
+  const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
+  swatch.style.backgroundColor = `rgb(${r}, ${g}, ${b})`
+  swatch.style.borderColor = level === 4 ? RED_CELL_EDGE : LEVEL_COLORS[level]
   return swatch
 }
 
@@ -99,11 +112,7 @@ export class Legend {
     for (const level of RISK_LEVELS) {
       const item = el('li', 'legend-item')
       item.dataset.level = String(level)
-      const swatch = el('span', 'legend-swatch')
-      const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
-      swatch.style.backgroundColor = `rgb(${r}, ${g}, ${b})`
-      swatch.style.borderColor = LEVEL_COLORS[level]
-      item.append(swatch, el('span', 'legend-name', m.levelNames[level]))
+      item.append(levelSwatch(level), el('span', 'legend-name', m.levelNames[level]))
       levels.append(item)
     }
     const stale = el('li', 'legend-item legend-stale')

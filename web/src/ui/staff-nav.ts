@@ -2,6 +2,7 @@ import './staff-nav.css'
 import type { CurrentUser } from '../auth/session'
 import { signInUrl, signOut } from '../auth/session'
 import type { Lang } from '../i18n'
+import { userText } from './dom'
 
 /** A staff page, as the navigation links it; `roles` limits who sees the link (admin sees all). */
 interface NavPage {
@@ -12,6 +13,8 @@ interface NavPage {
 
 const PAGES: NavPage[] = [
   { path: '/', label: { 'zh-CN': '风险地图', en: 'Risk map' } },
+  { path: '/ranking.html', label: { 'zh-CN': '优先排序', en: 'Priorities' } },
+  { path: '/charts.html', label: { 'zh-CN': '统计图表', en: 'Charts' } },
   { path: '/supervision.html', label: { 'zh-CN': '监管覆盖', en: 'Supervision' } },
   { path: '/reports.html', label: { 'zh-CN': '群众举报', en: 'Public reports' } },
   { path: '/publications.html', label: { 'zh-CN': '发布', en: 'Publications' } },
@@ -20,7 +23,7 @@ const PAGES: NavPage[] = [
   { path: '/public.html', label: { 'zh-CN': '公众版', en: 'Public view' } },
 ]
 
-const ROLE_NAMES: Record<CurrentUser['role'], Record<Lang, string>> = {
+export const ROLE_NAMES: Record<CurrentUser['role'], Record<Lang, string>> = {
   admin: { 'zh-CN': '管理员', en: 'Admin' },
   planner: { 'zh-CN': '规划人员', en: 'Planner' },
   commander: { 'zh-CN': '应急指挥', en: 'Commander' },
@@ -29,6 +32,7 @@ const ROLE_NAMES: Record<CurrentUser['role'], Record<Lang, string>> = {
 }
 
 const SIGN_OUT: Record<Lang, string> = { 'zh-CN': '退出', en: 'Sign out' }
+const NAV_LABEL: Record<Lang, string> = { 'zh-CN': '工作页面', en: 'Staff pages' }
 
 /** The staff pages' navigation: links to the other pages, who is signed in, and sign-out. */
 export class StaffNav {
@@ -57,8 +61,11 @@ export class StaffNav {
     })
     const who = document.createElement('span')
     who.className = 'staff-nav-user'
-    who.textContent = `${this.user.displayName ?? this.user.username} · ${ROLE_NAMES[this.user.role][lang]}`
-    who.title = this.user.username + (this.user.divisionPrefix ? ` (${this.user.divisionPrefix})` : '')
+    // The name is what an administrator wrote (userText); the account name goes in the tooltip of
+    // the name alone, so that the tooltip is user-written too.
+    const name = userText(this.user.displayName ?? this.user.username)
+    name.title = this.user.username + (this.user.divisionPrefix ? ` (${this.user.divisionPrefix})` : '')
+    who.replaceChildren(name, ` · ${ROLE_NAMES[this.user.role][lang]}`)
     const out = document.createElement('button')
     out.type = 'button'
     out.className = 'staff-nav-signout'
@@ -66,6 +73,7 @@ export class StaffNav {
     out.addEventListener('click', () => {
       void signOut().finally(() => window.location.assign(signInUrl('/')))
     })
+    this.root.setAttribute('aria-label', NAV_LABEL[lang])
     this.root.replaceChildren(...links, who, out)
   }
 }

@@ -1,4 +1,4 @@
-import { invalid } from './errors'
+import { invalid } from '../errors'
 
 // Shared JSON schemas and parsers for request validation and OpenAPI documentation.
 
@@ -31,8 +31,15 @@ export const geometrySchema = {
   required: ['type', 'coordinates'],
 } as const
 
+/** A geometry or null (RFC 7946 §3.2: a feature without a location, e.g. a division whose boundary is not imported yet). */
+export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }] } as const
+
 /** A GeoJSON FeatureCollection (RFC 7946) whose features carry the given properties schema. */
-export function featureCollectionSchema(properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+export function featureCollectionSchema(
+  properties: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  geometry: typeof geometrySchema | typeof nullableGeometrySchema = geometrySchema,
+) {
   return {
     type: 'object',
     properties: {
@@ -47,7 +54,7 @@ export function featureCollectionSchema(properties: Record<string, unknown>, ext
           properties: {
             type: { type: 'string', const: 'Feature' },
             id: { type: ['integer', 'string'] },
-            geometry: geometrySchema,
+            geometry,
             properties: { type: 'object', properties },
           },
           required: ['type', 'geometry', 'properties'],

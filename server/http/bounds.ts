@@ -4,7 +4,7 @@
  * that names the parameter. The table test test/integration/bounds.test.ts walks every one.
  */
 import { getHexagonAreaAvg } from 'h3-js'
-import { invalid } from './errors'
+import { invalid } from '../errors'
 
 /** Deepest `offset` of any paged list: deeper pages cost a scan of every row before them. */
 export const MAX_OFFSET = 1_000_000
@@ -31,3 +31,9 @@ export function assertAreaCells(areaM2: number, res: number, field: string): voi
     throw invalid(field, `the region covers about ${cells} cells at resolution ${res}, more than the ${MAX_REGION_CELLS} one request may expand; choose a smaller region`)
   }
 }
+
+/** One priority ranking scores at most this many areas (regions or graded cells, docs/ranking.md). */
+export const MAX_RANKED_AREAS = 50_000
+
+/** Rows of a ranking one request returns (a page); exports take every row up to MAX_RANKED_AREAS. */
+export const MAX_RANKING_PAGE = 5_000

@@ -1,0 +1,43 @@
+/**
+ * The GB/T 2260 division register of a deployment (docs/domain.md §2): every code and name of the
+ * area that REGION_CODE names, whether or not its boundary has been imported yet. Pure functions over
+ * the generated rows (data/gbt2260-21.json, scripts/dev/gen-divisions.ts).
+ */
+
+export type DivisionRank = 'province' | 'city' | 'county' | 'township'
+
+export interface RegisterDivision {
+  code: string
+  name: string
+  rank: DivisionRank
+  parentCode: string | null
+}
+
+/** The rank a GB/T 2260 code implies: 9 digits township, xx0000 province, xxxx00 city, else county. */
+export function rankOfDivisionCode(code: string): DivisionRank {
+  if (code.length === 9) return 'township'
+  if (code.endsWith('0000')) return 'province'
+  if (code.endsWith('00')) return 'city'
+  return 'county'
+}
+
+/** Register rows ([code, name, parent]) as divisions. */
+export function registerDivisions(rows: ReadonlyArray<readonly [string, string, string | null]>): RegisterDivision[] {
+  return rows.map(([code, name, parentCode]) => ({ code, name, parentCode, rank: rankOfDivisionCode(code) }))
+}
+
+/**
+ * The divisions of the area `regionCode` names: the unit itself and everything under it, its
+ * ancestors too (a city deployment still knows its province). Null when the register has no such code.
+ */
+export function regionDivisions(all: readonly RegisterDivision[], regionCode: string): RegisterDivision[] | null {
+  const byCode = new Map(all.map((d) => [d.code, d]))
+  if (!byCode.has(regionCode)) return null
+  const inside = (d: RegisterDivision): boolean => {
+    for (let c: string | null = d.code; c !== null; c = byCode.get(c)?.parentCode ?? null) if (c === regionCode) return true
+    return false
+  }
+  const ancestors = new Set<string>()
+  for (let c = byCode.get(regionCode)!.parentCode; c !== null; c = byCode.get(c)?.parentCode ?? null) ancestors.add(c)
+  return all.filter((d) => ancestors.has(d.code) || inside(d))
+}

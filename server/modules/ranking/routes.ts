@@ -1,0 +1,205 @@
+import type { FastifyInstance } from 'fastify'
+import { errorResponses } from '../../http/schemas'
+import { invalid, notFound } from '../../errors'
+import { MAX_OFFSET, MAX_RANKING_PAGE } from '../../http/bounds'
+import { parseWeights, PRIORITY_PART_LABELS } from '../../domain/ranking'
+import { LEVEL_LABELS } from '../../domain/levels'
+import { PRIORITY_PARTS } from '../../domain/rules'
+import { readScope } from '../auth/access'
+import { outsideJurisdiction } from '../auth/jurisdiction'
+import { cellValue, tableStream } from '../transfer'
+import { divisionExists, type RegionRank } from './repository'
+import { rankAreasFor, type RankedArea } from './service'
+
+interface RankingQuerystring {
+  level: 'region' | 'cell'
+  rank: RegionRank
+  regionCode?: string
+  weights?: string
+  limit: number
+  offset: number
+  lang: 'zh' | 'en'
+}
+
+const queryProperties = {
+  level: { type: 'string', enum: ['region', 'cell'], default: 'region', description: 'rank regions or analysis cells' },
+  rank: { type: 'string', enum: ['county', 'township', 'grid'], default: 'county', description: 'level=region: which regions (divisions of this rank, or management grids)' },
+  regionCode: { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'only the areas within this division (its code as a prefix)' },
+  weights: {
+    type: 'string',
+    maxLength: 400,
+    description: `points of the parts to replace, part:points separated by commas (parts: ${PRIORITY_PARTS.join(', ')}); the rest keep the rule set's`,
+  },
+} as const
+
+const partSchema = {
+  type: 'object',
+  properties: {
+    part: { type: 'string', enum: [...PRIORITY_PARTS] },
+    weight: { type: 'number', description: 'points at a full input' },
+    input: { type: ['number', 'null'] },
+    fill: { type: 'number', description: 'how full the input is, 0–1' },
+    points: { type: 'number', description: 'weight × fill, hundredths of a point; the parts add up to the score' },
+  },
+} as const
+
+const areaSchema = {
+  type: 'object',
+  properties: {
+    rank: { type: 'integer', description: '1 = highest priority; equal scores share a rank' },
+    key: { type: 'string' },
+    kind: { type: 'string', enum: ['division', 'mgmt_grid', 'cell'] },
+    code: { type: 'string', description: 'division code, grid code or H3 index (the map link sel=region:… or sel=cell:…)' },
+    name: { type: ['string', 'null'] },
+    areaRank: { type: 'string' },
+    level: { type: 'integer' },
+    highestLevel: { type: 'integer' },
+    stale: { type: 'boolean' },
+    score: { type: 'number' },
+    inputs: {
+      type: 'object',
+      properties: {
+        level: { type: 'integer' },
+        riskScore: { type: 'number', description: 'cell score points (a region: area-weighted mean over its graded cells)' },
+        population: { type: 'number', description: 'residents within 500 m of the major hazard installations, persons' },
+        gapShare: { type: 'number', description: 'share of the risk area beyond the response threshold' },
+        responseM: { type: ['number', 'null'], description: 'mean capped distance from the risk cells to the nearest capable team, metres' },
+        overdue: { type: 'integer' },
+        openHiddenDangers: { type: 'integer' },
+      },
+    },
+    parts: { type: 'array', items: partSchema },
+  },
+} as const
+
+/** The map link of a ranked area (the staff map's `sel=` hash parameter). */
+function mapLink(area: RankedArea): string {
+  return area.kind === 'cell' ? `/#sel=cell:${area.code}` : `/#sel=region:${area.code}`
+}
+
+/**
+ * The priority ranking of areas for safety projects (docs/ranking.md): regions or cells scored by
+ * risk, exposure, emergency coverage and enforcement backlog, each score broken into its parts.
+ */
+export default async function rankingRoutes(app: FastifyInstance): Promise<void> {
+  /** The ranked areas of a request; throws 400/403/404 naming the parameter. */
+  async function ranked(request: { query: RankingQuerystring; user: Parameters<typeof readScope>[0] }) {
+    const q = request.query
+    const scope = readScope(request.user)
+    const weights = parseWeights(q.weights, app.grading.rules)
+    if (q.level === 'cell' && q.rank !== 'county') throw invalid('rank', 'applies to level=region only')
+    if (q.regionCode !== undefined) {
+      if (!(await divisionExists(app.readDb, q.regionCode))) throw notFound('division', q.regionCode)
+      const prefix = scope.divisionPrefix
+      if (prefix !== null && !q.regionCode.startsWith(prefix) && !prefix.startsWith(q.regionCode)) throw outsideJurisdiction('The division asked for', q.regionCode, prefix)
+    }
+    const result = await rankAreasFor(app.readDb, { level: q.level, rank: q.rank, regionCode: q.regionCode, weights, scope, res: app.grading.res, rules: app.grading.rules })
+    return { ...result, weights }
+  }
+
+  app.get<{ Querystring: RankingQuerystring }>(
+    '/ranking',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['ranking'],
+        summary: 'Areas ranked by priority for safety projects, each score broken into its parts (docs/ranking.md)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...queryProperties,
+            limit: { type: 'integer', minimum: 1, maximum: MAX_RANKING_PAGE, default: 50 },
+            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              level: { type: 'string' },
+              rank: { type: ['string', 'null'] },
+              regionCode: { type: ['string', 'null'] },
+              ruleVersion: { type: 'string' },
+              weights: { type: 'object', additionalProperties: { type: 'number' } },
+              full: { type: 'object', additionalProperties: { type: 'number' } },
+              coverage: {
+                type: 'object',
+                properties: { capability: { type: 'string' }, minLevel: { type: 'integer' }, thresholdM: { type: 'number' }, measure: { type: 'string' }, measureDescription: { type: 'string' } },
+              },
+              total: { type: 'integer' },
+              items: { type: 'array', items: areaSchema },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const { areas, measure, weights } = await ranked(request)
+      const rules = app.grading.rules
+      return {
+        level: q.level,
+        rank: q.level === 'region' ? q.rank : null,
+        regionCode: q.regionCode ?? null,
+        ruleVersion: rules.version,
+        weights,
+        full: rules.ranking.full,
+        coverage: { ...rules.ranking.coverage, measure: measure.id, measureDescription: measure.description },
+        total: areas.length,
+        items: areas.slice(q.offset, q.offset + q.limit),
+      }
+    },
+  )
+
+  app.get<{ Params: { format: 'csv' | 'xlsx' }; Querystring: RankingQuerystring }>(
+    '/ranking/export.:format',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['ranking'],
+        summary: 'The whole ranking as CSV (UTF-8 with BOM) or XLSX: one row per area with its score, its parts and their inputs',
+        params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...queryProperties, lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'headers and labels: Chinese (default) or English' } },
+        },
+        response: {
+          200: { description: 'The file, streamed as attachment', type: 'string', format: 'binary' },
+          400: errorResponses[400], 404: errorResponses[404], 500: errorResponses[500], 503: errorResponses[503],
+        },
+      },
+    },
+    async (request, reply) => {
+      const zh = request.query.lang === 'zh'
+      const { areas } = await ranked(request)
+      const label = (part: (typeof PRIORITY_PARTS)[number]) => (zh ? PRIORITY_PART_LABELS[part].zh : part)
+      const header = [
+        zh ? '排名' : 'rank', zh ? '编码' : 'code', zh ? '名称' : 'name', zh ? '风险等级' : 'level', zh ? '最高网格等级' : 'highestLevel', zh ? '优先分值' : 'score',
+        ...PRIORITY_PARTS.map((p) => (zh ? `${label(p)}得分` : `${p}Points`)),
+        zh ? '风险分值' : 'riskScore', zh ? '暴露人口' : 'population', zh ? '覆盖缺口占比' : 'gapShare', zh ? '平均救援距离(米)' : 'responseM',
+        zh ? '逾期整改' : 'overdue', zh ? '未整改隐患' : 'openHiddenDangers', zh ? '地图链接' : 'mapLink',
+      ]
+      const text = { key: 'text', zh: '', type: { t: 'text' } } as const
+      const levelName = (level: number) => (zh ? LEVEL_LABELS[level as 0].zh : String(level))
+      async function* rows(): AsyncGenerator<Array<string | number>> {
+        for (const a of areas) {
+          yield [
+            a.rank, cellValue(text, a.code, request.query.lang), cellValue(text, a.name ?? '', request.query.lang), levelName(a.level), levelName(a.highestLevel), a.score,
+            ...a.parts.map((p) => p.points),
+            a.inputs.riskScore, a.inputs.population, a.inputs.gapShare, a.inputs.responseM ?? '', a.inputs.overdue, a.inputs.openHiddenDangers, mapLink(a),
+          ]
+        }
+      }
+      const out = tableStream('ranking', request.params.format, header, rows())
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
+      reply
+        .header('content-type', out.contentType)
+        .header('content-disposition', `attachment; filename="ranking-${request.query.level}-${stamp}.${request.params.format}"`)
+        .header('cache-control', 'no-store')
+      return reply.send(out.stream)
+    },
+  )
+}

@@ -1,0 +1,273 @@
+import { requireStaff } from '../auth/session'
+import { ApiError, apiUrl, getJson, isAbortError } from '../api/client'
+import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
+import { LEVEL_COLORS } from '../map/levels'
+import { el, requireElement } from '../ui/dom'
+import { StaffNav } from '../ui/staff-nav'
+import { PART_COLORS, PARTS, RANKING_TEXTS, type Part } from './texts'
+import '../ui/page.css'
+import './ranking.css'
+
+// The ranking page (staff): areas ranked by priority for safety projects (docs/ranking.md), each
+// score drawn as a bar of its parts, rows linking to the area on the staff map. The hash keeps the
+// choice: `#level=region&rank=township&region=210106&weights=exposure:0`.
+
+interface RankedArea {
+  rank: number
+  kind: 'division' | 'mgmt_grid' | 'cell'
+  code: string
+  name: string | null
+  areaRank: string
+  level: number
+  highestLevel: number
+  score: number
+  inputs: Record<string, number | null>
+  parts: Array<{ part: Part; weight: number; input: number | null; fill: number; points: number }>
+}
+
+interface Ranking {
+  ruleVersion: string
+  weights: Record<Part, number>
+  total: number
+  items: RankedArea[]
+}
+
+type Choice = 'county' | 'township' | 'grid' | 'cell'
+
+interface State {
+  choice: Choice
+  region: string
+  weights: Partial<Record<Part, number>>
+}
+
+const PAGE = 200
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}
+
+function readHash(): State {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
+  const level = params.get('level')
+  const rank = params.get('rank')
+  const choice: Choice = level === 'cell' ? 'cell' : rank === 'township' || rank === 'grid' ? rank : 'county'
+  const region = params.get('region') ?? ''
+  const weights: Partial<Record<Part, number>> = {}
+  for (const entry of (params.get('weights') ?? '').split(',')) {
+    const [name, value] = entry.split(':')
+    if (name && (PARTS as readonly string[]).includes(name) && value !== undefined && Number.isFinite(Number(value))) weights[name as Part] = Number(value)
+  }
+  return { choice, region: /^([0-9]{6}|[0-9]{9})$/.test(region) ? region : '', weights }
+}
+
+function query(state: State): Record<string, string> {
+  const q: Record<string, string> = state.choice === 'cell' ? { level: 'cell' } : { level: 'region', rank: state.choice }
+  if (state.region) q.regionCode = state.region
+  const weights = Object.entries(state.weights).map(([p, w]) => `${p}:${w}`).join(',')
+  if (weights) q.weights = weights
+  return q
+}
+
+function writeHash(state: State): void {
+  const q = query(state)
+  const params = new URLSearchParams()
+  params.set('level', q.level!)
+  if (q.rank) params.set('rank', q.rank)
+  if (q.regionCode) params.set('region', q.regionCode)
+  if (q.weights) params.set('weights', q.weights)
+  const url = new URL(window.location.href)
+  url.hash = params.toString().replace(/%3A/g, ':').replace(/%2C/g, ',')
+  window.history.replaceState(window.history.state, '', url)
+}
+
+/** The staff map's deep link to an area (its side panel opens on it). */
+export function mapHref(area: Pick<RankedArea, 'kind' | 'code'>): string {
+  return area.kind === 'cell' ? `/#sel=cell:${area.code}` : `/#sel=region:${area.code}`
+}
+
+async function start(): Promise<void> {
+  const user = await requireStaff()
+  let lang: Lang = initialLang(window.location, storage())
+  let state = readHash()
+  let load: AbortController | null = null
+  let last: Ranking | null = null
+
+  const title = requireElement(document, '.rk-title')
+  const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
+  const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
+  const main = requireElement(document, '.rk-main')
+
+  const controls = el('form', 'rk-controls')
+  const choiceLabel = el('label', 'rk-field')
+  const choice = el('select', 'rk-choice')
+  choiceLabel.append(el('span'), choice)
+  const regionLabel = el('label', 'rk-field')
+  const region = el('input', 'rk-region')
+  region.inputMode = 'numeric'
+  region.pattern = '[0-9]{6}|[0-9]{9}'
+  region.value = state.region
+  regionLabel.append(el('span'), region)
+  const weightsBox = el('fieldset', 'rk-weights')
+  const weightsLegend = el('legend')
+  weightsBox.append(weightsLegend)
+  const weightInputs = new Map<Part, HTMLInputElement>()
+  for (const part of PARTS) {
+    const label = el('label', 'rk-weight')
+    const swatch = el('span', 'rk-swatch')
+    swatch.style.backgroundColor = PART_COLORS[part]
+    const input = el('input')
+    input.type = 'number'
+    input.min = '0'
+    input.max = '1000'
+    input.step = 'any'
+    input.name = part
+    input.className = 'rk-weight-input'
+    label.append(swatch, el('span', 'rk-weight-name'), input)
+    weightInputs.set(part, input)
+    weightsBox.append(label)
+  }
+  const apply = el('button', 'rk-apply')
+  apply.type = 'submit'
+  const reset = el('button', 'rk-reset')
+  reset.type = 'button'
+  const exports = el('span', 'rk-exports')
+  const csv = el('a', 'rk-export rk-export-csv')
+  const xlsx = el('a', 'rk-export rk-export-xlsx')
+  exports.append(csv, xlsx)
+  controls.append(choiceLabel, regionLabel, weightsBox, apply, reset, exports)
+  const status = el('p', 'rk-status')
+  const table = el('table', 'rk-table')
+  const intro = el('p', 'rk-intro')
+  main.append(intro, controls, status, table)
+
+  const render = () => {
+    const t = RANKING_TEXTS[lang]
+    document.documentElement.lang = lang
+    document.title = t.title
+    title.textContent = t.title
+    intro.textContent = t.intro
+    langSwitch.textContent = lang === 'zh-CN' ? 'English' : '中文'
+    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
+    choiceLabel.firstElementChild!.textContent = t.areas
+    choice.replaceChildren(...(['county', 'township', 'grid', 'cell'] as const).map((c) => {
+      const option = el('option', undefined, t.choices[c])
+      option.value = c
+      option.selected = c === state.choice
+      return option
+    }))
+    regionLabel.firstElementChild!.textContent = t.region
+    region.placeholder = t.regionPlaceholder
+    weightsLegend.textContent = t.weights
+    for (const [part, input] of weightInputs) input.previousElementSibling!.textContent = t.parts[part]
+    apply.textContent = t.apply
+    reset.textContent = t.reset
+    const q = { ...query(state), lang: lang === 'en' ? 'en' : 'zh' }
+    csv.href = apiUrl('/api/ranking/export.csv', q)
+    xlsx.href = apiUrl('/api/ranking/export.xlsx', q)
+    csv.textContent = t.exportCsv
+    xlsx.textContent = t.exportXlsx
+    if (last) renderTable(last)
+  }
+
+  const renderTable = (ranking: Ranking) => {
+    const t = RANKING_TEXTS[lang]
+    for (const [part, input] of weightInputs) input.value = String(ranking.weights[part])
+    // Bars are drawn on the scale of the largest possible score (every part full).
+    const max = Math.max(1, Object.values(ranking.weights).reduce((a, b) => a + b, 0))
+    const head = el('thead')
+    const headRow = el('tr')
+    for (const h of [t.rank, t.area, t.level, t.score, t.breakdown, t.backlog]) headRow.append(el('th', undefined, h))
+    head.append(headRow)
+    const body = el('tbody')
+    for (const area of ranking.items) {
+      const tr = el('tr', 'rk-row')
+      tr.dataset.code = area.code
+      tr.dataset.rank = String(area.rank)
+      tr.dataset.score = String(area.score)
+      const link = el('a', 'rk-map-link', area.name ? `${area.name}（${area.code}）` : area.code)
+      link.href = mapHref(area)
+      link.title = t.openOnMap
+      const chip = el('span', 'rk-level', t.levels[area.level] ?? String(area.level))
+      chip.style.backgroundColor = LEVEL_COLORS[area.level as 0] ?? '#bfbfbf'
+      const levelCell = el('td')
+      levelCell.append(chip)
+      if (area.kind !== 'cell' && area.highestLevel > area.level) levelCell.append(el('span', 'rk-highest', t.highest(t.levels[area.highestLevel] ?? '')))
+      const bar = el('div', 'rk-bar')
+      bar.setAttribute('role', 'img')
+      bar.setAttribute('aria-label', area.parts.filter((p) => p.points > 0).map((p) => `${t.parts[p.part]} ${p.points}`).join('，'))
+      for (const p of area.parts) {
+        if (p.points <= 0) continue
+        const piece = el('span', 'rk-piece')
+        piece.dataset.part = p.part
+        piece.dataset.points = String(p.points)
+        piece.style.width = `${(p.points / max) * 100}%`
+        piece.style.backgroundColor = PART_COLORS[p.part]
+        piece.title = `${t.parts[p.part]}: ${p.points} / ${p.weight}`
+        bar.append(piece)
+      }
+      const backlog = `${t.overdue} ${area.inputs.overdue ?? 0} · ${t.open} ${area.inputs.openHiddenDangers ?? 0}`
+      const nameCell = el('td')
+      nameCell.append(link)
+      const barCell = el('td', 'rk-bar-cell')
+      barCell.append(bar)
+      tr.append(el('td', 'rk-rank', String(area.rank)), nameCell, levelCell, el('td', 'rk-score', area.score.toFixed(2)), barCell, el('td', 'rk-backlog', backlog))
+      body.append(tr)
+    }
+    table.replaceChildren(head, body)
+    status.textContent = t.shown(ranking.items.length, ranking.total, ranking.ruleVersion)
+  }
+
+  const refresh = async () => {
+    load?.abort()
+    const controller = new AbortController()
+    load = controller
+    main.dataset.state = 'loading'
+    status.textContent = RANKING_TEXTS[lang].loading
+    writeHash(state)
+    render()
+    try {
+      const ranking = await getJson<Ranking>('/api/ranking', { ...query(state), limit: PAGE }, controller.signal)
+      if (controller.signal.aborted) return
+      last = ranking
+      renderTable(ranking)
+      main.dataset.state = 'ready'
+    } catch (err) {
+      if (isAbortError(err) || controller.signal.aborted) return
+      main.dataset.state = 'failed'
+      table.replaceChildren()
+      status.textContent = err instanceof ApiError ? (err.details?.[0] ? `${err.details[0].field ?? ''}: ${err.details[0].message}` : err.message) : String(err)
+    }
+  }
+
+  controls.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const weights: Partial<Record<Part, number>> = {}
+    for (const [part, input] of weightInputs) {
+      const value = Number(input.value)
+      if (input.value !== '' && Number.isFinite(value) && value !== last?.weights[part]) weights[part] = value
+    }
+    state = { choice: choice.value as Choice, region: region.value.trim(), weights: { ...state.weights, ...weights } }
+    void refresh()
+  })
+  choice.addEventListener('change', () => {
+    state = { ...state, choice: choice.value as Choice }
+    void refresh()
+  })
+  reset.addEventListener('click', () => {
+    state = { ...state, weights: {} }
+    void refresh()
+  })
+  langSwitch.addEventListener('click', () => {
+    lang = otherLang(lang)
+    persistLang(lang, storage())
+    nav.setLang(lang)
+    render()
+  })
+  await refresh()
+}
+
+void start()

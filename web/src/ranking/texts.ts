@@ -1,0 +1,103 @@
+import type { Lang } from '../i18n'
+
+// The parts of the priority score (server/domain/rules.ts PRIORITY_PARTS, docs/ranking.md), their
+// colours in the stacked bars and the page's texts in Chinese (default) and English.
+
+export const PARTS = ['riskLevel', 'riskScore', 'exposure', 'coverageGap', 'responseDistance', 'overdue', 'openHiddenDangers'] as const
+export type Part = (typeof PARTS)[number]
+
+/** Bar colours: reds for risk, purple for exposure, blues for coverage, greys-browns for backlog. */
+export const PART_COLORS: Readonly<Record<Part, string>> = {
+  riskLevel: '#c62828',
+  riskScore: '#ef9a9a',
+  exposure: '#7b1fa2',
+  coverageGap: '#1565c0',
+  responseDistance: '#90caf9',
+  overdue: '#6d4c41',
+  openHiddenDangers: '#bcaaa4',
+}
+
+interface RankingTexts {
+  title: string
+  intro: string
+  areas: string
+  choices: Record<'county' | 'township' | 'grid' | 'cell', string>
+  region: string
+  regionPlaceholder: string
+  weights: string
+  parts: Record<Part, string>
+  apply: string
+  reset: string
+  exportCsv: string
+  exportXlsx: string
+  loading: string
+  shown: (n: number, total: number, version: string) => string
+  rank: string
+  area: string
+  level: string
+  score: string
+  breakdown: string
+  backlog: string
+  overdue: string
+  open: string
+  openOnMap: string
+  levels: string[]
+  highest: (level: string) => string
+}
+
+export const RANKING_TEXTS: Readonly<Record<Lang, RankingTexts>> = {
+  'zh-CN': {
+    title: '安全项目优先排序',
+    intro: '优先分值由风险等级、风险分值、暴露人口、救援覆盖和执法积压各项得分相加而成，权重来自规则集，可临时调整。点击区域名称在地图上查看。',
+    areas: '排序对象',
+    choices: { county: '区县', township: '乡镇街道', grid: '网格', cell: '分析网格单元' },
+    region: '限定区划代码',
+    regionPlaceholder: '如 210106',
+    weights: '权重（分）',
+    parts: { riskLevel: '风险等级', riskScore: '风险分值', exposure: '暴露人口', coverageGap: '救援覆盖缺口', responseDistance: '救援距离', overdue: '逾期整改', openHiddenDangers: '未整改隐患' },
+    apply: '重新排序',
+    reset: '恢复规则集权重',
+    exportCsv: '导出 CSV',
+    exportXlsx: '导出 Excel',
+    loading: '正在计算排序…',
+    shown: (n, total, version) => `显示前 ${n} 个，共 ${total} 个（规则版本 ${version}）`,
+    rank: '排名',
+    area: '区域',
+    level: '风险等级',
+    score: '优先分值',
+    breakdown: '分值构成',
+    backlog: '执法积压',
+    overdue: '逾期',
+    open: '未整改隐患',
+    openOnMap: '在地图上查看',
+    levels: ['未识别', '低风险', '一般风险', '较大风险', '重大风险'],
+    highest: (level) => `最高网格：${level}`,
+  },
+  en: {
+    title: 'Priorities for safety projects',
+    intro: 'The priority score is the sum of its parts: risk level, risk score, exposure, emergency coverage and enforcement backlog, weighted by the rule set (adjustable here). Click an area to see it on the map.',
+    areas: 'Rank',
+    choices: { county: 'Counties', township: 'Townships', grid: 'Management grids', cell: 'Analysis cells' },
+    region: 'Within division code',
+    regionPlaceholder: 'e.g. 210106',
+    weights: 'Weights (points)',
+    parts: { riskLevel: 'Risk level', riskScore: 'Risk score', exposure: 'Exposure', coverageGap: 'Coverage gap', responseDistance: 'Response distance', overdue: 'Overdue rectifications', openHiddenDangers: 'Open hidden dangers' },
+    apply: 'Rank again',
+    reset: 'Rule set weights',
+    exportCsv: 'Export CSV',
+    exportXlsx: 'Export Excel',
+    loading: 'Ranking…',
+    shown: (n, total, version) => `Top ${n} of ${total} (rule version ${version})`,
+    rank: 'Rank',
+    area: 'Area',
+    level: 'Level',
+    score: 'Score',
+    breakdown: 'Parts',
+    backlog: 'Backlog',
+    overdue: 'overdue',
+    open: 'open hidden dangers',
+    openOnMap: 'Show on the map',
+    levels: ['none', 'blue', 'yellow', 'orange', 'red'],
+    highest: (level) => `highest cell: ${level}`,
+  },
+}

@@ -1,0 +1,256 @@
+import 'maplibre-gl/dist/maplibre-gl.css'
+import '../style.css'
+import '../public/public.css'
+import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl'
+import type { FeatureCollection, Polygon } from 'geojson'
+import { ApiError, fetchDivisions, getJson, sendJson } from '../api/client'
+import type { Level } from '../api/types'
+import { requireStaff } from '../auth/session'
+import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
+import { collectionBounds, geometriesBounds } from '../map/bounds'
+import { createMap, relabelControls } from '../map/create'
+import { FIRST_LABEL_LAYER, setBasemapData, setBasemapLanguage } from '../map/style'
+import { exposeTestHook } from '../test-hook'
+import { el, metaLine, requireElement, userText } from '../ui/dom'
+import { formatInstant } from '../ui/format'
+import { DIFF_COLORS } from '../publications/colors'
+
+// What-if scenarios (docs/scenarios.md): a saved scenario's diff map — the cells its changes would
+// raise or lower, drawn like the publication diff — with the regions and coverage that change;
+// `?id=` shares one by URL. Without an id: the saved scenarios and a form to save a new one
+// (its changes as JSON, the API's form).
+
+interface DiffCell {
+  h3: string
+  before: Level
+  after: Level
+  change: 'raised' | 'lowered' | 'stale'
+}
+
+interface Result {
+  computedAt: string
+  summary: Record<string, number>
+  cells: FeatureCollection<Polygon, DiffCell>
+  regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' | 'shares' }>
+  coverage: Array<{ resourceKind: string; thresholdM: number; gapsBefore: number; gapsAfter: number; closed: string[]; opened: string[] }>
+}
+
+interface Scenario {
+  id: number
+  name: string
+  description: string | null
+  createdByName: string | null
+  createdAt: string
+  outdated?: boolean
+  changes?: unknown[]
+  result?: Result
+}
+
+const TEXT = {
+  'zh-CN': {
+    title: '风险情景推演', back: '返回地图', list: '已保存的情景', empty: '尚无情景。', name: '情景名称', changes: '假设变化（JSON）',
+    save: '计算并保存', recompute: '按今日数据重新计算', outdated: '数据已变化：结果不是今日的答案。',
+    summary: (s: Record<string, number>) => `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
+    region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`, shares: (n: string) => `${n}：等级不变，面积占比变化`,
+    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
+    raised: '升高', lowered: '降低', computed: '计算时间', failed: '失败：', regions: '区域变化', cells: '网格变化',
+  },
+  en: {
+    title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', name: 'Scenario name', changes: 'Hypothetical changes (JSON)',
+    save: 'Compute and save', recompute: "Recompute against today's data", outdated: "The data changed: this is not today's answer.",
+    summary: (s: Record<string, number>) => `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
+    region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`, shares: (n: string) => `${n}: same level, shares move`,
+    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
+    raised: 'raised', lowered: 'lowered', computed: 'Computed', failed: 'Failed: ', regions: 'Regions', cells: 'Cells',
+  },
+} as const
+
+const DIFF_SOURCE = 'scenario-diff'
+const DIFF_FILL = 'scenario-diff-fill'
+const DIFF_LINE = 'scenario-diff-line'
+const FIT_PADDING_PX = 24
+const EXAMPLE = '[{ "kind": "rectify_hidden_danger", "hiddenDangerId": 1 }]'
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}
+
+let lang: Lang = initialLang(window.location, storage())
+const scenarioId = Number(new URLSearchParams(window.location.search).get('id')) || null
+let scenario: Scenario | null = null
+let saved: Scenario[] = []
+let status = ''
+
+const header = requireElement(document, '.app-header')
+const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
+const back = requireElement<HTMLAnchorElement>(header, '.scenario-back')
+const panel = requireElement(document, '.scenario-panel')
+const legendRoot = requireElement(document, '.legend')
+const mapContainer = requireElement(document, '#map')
+const map = createMap(mapContainer, lang, MESSAGES[lang])
+const styleLoaded = map.once('load')
+const nameInput = el('input', 'scenario-name')
+const changesInput = el('textarea', 'scenario-changes')
+changesInput.translate = false // JSON: the API's field names and values, not words of the page
+changesInput.rows = 6
+changesInput.placeholder = EXAMPLE
+
+langSwitch.addEventListener('click', () => {
+  lang = otherLang(lang)
+  persistLang(lang, storage())
+  setBasemapLanguage(map, lang)
+  relabelControls(mapContainer, MESSAGES[lang])
+  render()
+})
+
+const levelName = (level: Level) => MESSAGES[lang].levelNames[level]
+
+function render(): void {
+  const t = TEXT[lang]
+  document.documentElement.lang = MESSAGES[lang].locale
+  document.title = t.title
+  requireElement(header, '.app-title').textContent = t.title
+  back.textContent = t.back
+  langSwitch.textContent = MESSAGES[lang].switchLanguage
+  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
+  const legend = el('ul', 'legend-list')
+  for (const change of ['raised', 'lowered'] as const) {
+    const item = el('li', 'legend-item')
+    const swatch = el('span', `legend-swatch diff-swatch-${change}`)
+    swatch.style.backgroundColor = DIFF_COLORS[change]
+    item.append(swatch, el('span', 'legend-name', t[change]))
+    legend.append(item)
+  }
+  legendRoot.replaceChildren(el('h2', 'legend-title', t.cells), legend)
+
+  const sections: HTMLElement[] = []
+  if (scenario?.result) {
+    const r = scenario.result
+    const s = el('section', 'scenario-result')
+    s.dataset.scenario = String(scenario.id)
+    s.append(el('h3', 'panel-subtitle', scenario.name))
+    if (scenario.description) s.append(el('p', 'panel-note', scenario.description))
+    s.append(el('p', 'scenario-summary', t.summary(r.summary)))
+    s.append(el('p', 'publications-meta', `${t.computed}: ${formatInstant(r.computedAt)}`))
+    if (scenario.outdated) s.append(el('p', 'scenario-outdated public-error', t.outdated))
+    const regions = el('ul', 'panel-list scenario-regions')
+    for (const g of r.regions.filter((x) => x.kind === 'division')) {
+      const text = g.change === 'shares' ? t.shares(g.name) : t.region(g.name, levelName(g.before), levelName(g.after))
+      regions.append(el('li', `scenario-region scenario-region-${g.change}`, text))
+    }
+    s.append(el('h4', 'panel-subtitle', t.regions), regions)
+    for (const c of r.coverage) s.append(el('p', 'scenario-coverage', t.coverage(c.resourceKind, c.thresholdM, c.gapsBefore, c.gapsAfter)))
+    const again = el('button', 'scenario-recompute', t.recompute)
+    again.type = 'button'
+    again.addEventListener('click', () => void recompute(scenario!.id))
+    s.append(again)
+    sections.push(s)
+  }
+  const form = el('section', 'scenario-form')
+  nameInput.placeholder = t.name
+  const save = el('button', 'scenario-save', t.save)
+  save.type = 'button'
+  save.addEventListener('click', () => void create())
+  form.append(el('label', 'panel-note', t.name), nameInput, el('label', 'panel-note', t.changes), changesInput, save)
+  if (status) form.append(el('p', 'scenario-status', status))
+  sections.push(form)
+  const list = el('section', 'scenario-list')
+  list.append(el('h3', 'panel-subtitle', t.list))
+  if (saved.length === 0) list.append(el('p', 'panel-empty', t.empty))
+  const items = el('ul', 'panel-list')
+  for (const item of saved) {
+    const li = el('li', 'scenario-item')
+    const a = el('a', 'scenario-link', `#${item.id} ${item.name}`)
+    a.href = `/scenario.html?id=${item.id}`
+    li.append(a, metaLine('div', 'publications-meta', [item.createdByName ? userText(item.createdByName) : '—', formatInstant(item.createdAt)]))
+    items.append(li)
+  }
+  list.append(items)
+  sections.push(list)
+  panel.replaceChildren(...sections)
+}
+
+function showError(err: unknown): void {
+  status = `${TEXT[lang].failed}${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`
+  render()
+}
+
+function showOnMap(result: Result | undefined): void {
+  const cells = result?.cells ?? { type: 'FeatureCollection', features: [] }
+  map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData(cells)
+  const box = geometriesBounds(cells.features.map((f) => f.geometry))
+  if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, maxZoom: 13, animate: false })
+}
+
+async function create(): Promise<void> {
+  let changes: unknown
+  try {
+    changes = JSON.parse(changesInput.value || '[]')
+  } catch (err) {
+    showError(err)
+    return
+  }
+  try {
+    const created = await sendJson<Scenario>('POST', '/api/scenarios', { name: nameInput.value.trim() || '—', changes })
+    window.location.assign(`/scenario.html?id=${created.id}`)
+  } catch (err) {
+    showError(err)
+  }
+}
+
+async function recompute(id: number): Promise<void> {
+  try {
+    scenario = await sendJson<Scenario>('POST', `/api/scenarios/${id}/recompute`, {})
+    showOnMap(scenario.result)
+    render()
+  } catch (err) {
+    showError(err)
+  }
+}
+
+function addDiffLayers(target: MaplibreMap): void {
+  target.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
+  const color: ExpressionSpecification = ['match', ['get', 'change'], 'raised', DIFF_COLORS.raised, 'lowered', DIFF_COLORS.lowered, DIFF_COLORS.shares]
+  const before = target.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
+  target.addLayer({ id: DIFF_FILL, type: 'fill', source: DIFF_SOURCE, paint: { 'fill-color': color, 'fill-opacity': 0.55 } }, before)
+  target.addLayer({ id: DIFF_LINE, type: 'line', source: DIFF_SOURCE, paint: { 'line-color': color, 'line-width': 1.2 } }, before)
+}
+
+/** The diff layers, added once the style is there (and again after a style change). */
+function ensureDiffLayers(): void {
+  if (!map.getSource(DIFF_SOURCE)) addDiffLayers(map)
+}
+map.on('style.load', ensureDiffLayers)
+
+async function loadBasemap(): Promise<void> {
+  const [city, counties, townships] = await Promise.all([
+    fetchDivisions('city', { simplifyM: 100 }),
+    fetchDivisions('county', { simplifyM: 30 }),
+    fetchDivisions('township', { simplifyM: 15 }),
+  ])
+  await styleLoaded
+  setBasemapData(map, { city, counties, townships })
+  const box = collectionBounds(counties)
+  if (box && !scenario?.result?.cells.features.length) map.fitBounds(box, { padding: FIT_PADDING_PX, animate: false })
+}
+
+async function start(): Promise<void> {
+  await requireStaff()
+  render()
+  const loadList = getJson<{ items: Scenario[] }>('/api/scenarios', { limit: 50 }).then((r) => (saved = r.items)).catch(showError)
+  const loadOne = scenarioId === null ? Promise.resolve() : getJson<Scenario>(`/api/scenarios/${scenarioId}`).then((s) => (scenario = s)).catch(showError)
+  await Promise.all([loadBasemap(), loadList, loadOne])
+  await styleLoaded
+  ensureDiffLayers()
+  showOnMap(scenario?.result)
+  render()
+  const idle = map.once('idle')
+  map.triggerRepaint()
+  await idle
+}
+
+exposeTestHook({ map, ready: start() })
