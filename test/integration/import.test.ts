@@ -157,9 +157,72 @@ describe('importing enterprises', () => {
     const [change, summary] = await db('audit_log').orderBy('id', 'desc').limit(2).select('action', 'entity', 'entity_id', 'username', 'before', 'after').then((r) => r.reverse())
     expect(change).toMatchObject({
       action: 'updated_by_import', entity: 'enterprise', entity_id: String(old.id), username: 'test_admin',
-      before: { id: Number(old.id), name: old.name, lon: old.lon }, after: { id: Number(old.id), name: '改名企业（测试）', lon: 123.45, lat: 41.81 },
+      before: { id: Number(old.id), name: old.name, geometry: [old.lon, 41.79] }, after: { id: Number(old.id), name: '改名企业（测试）', geometry: [123.45, 41.81] },
     })
     expect(summary).toMatchObject({ action: 'imported', entity: 'enterprises', username: 'test_admin', after: { outcome: 'stored', rows: 1, updated: 1, created: 0 } })
+  })
+
+  it('audits every existing record of the other kinds it changes, and none it leaves as it was', async () => {
+    const uscc = buildUscc('91210102MA0T00031')
+    const ok = async (url: string, body: string, contentType = 'application/octet-stream') => {
+      const res = await post(url, body, contentType)
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json().stored, res.body).toBe(true)
+      return res.json()
+    }
+    const lastAudit = async () => Number((await db('audit_log').max<{ max: string }[]>('id as max'))[0]!.max)
+    const changesSince = (id: number) => db('audit_log').where('id', '>', id).where({ action: 'updated_by_import' }).orderBy('id').select('entity', 'entity_id', 'username', 'before', 'after')
+    await ok('/api/import/enterprises', `企业名称,统一社会信用代码,经度,纬度,行业,规模,隶属关系\n审计企业（测试）,${uscc},123.43,41.80,其他,小型,乡镇\n`)
+
+    const danger = (status: string, rectifiedAt: string) =>
+      `编号,企业统一社会信用代码,隐患描述,重大隐患,发现日期,整改期限,整改状态,报告人,整改完成时间\nHD-AUDIT-1,${uscc},消防通道堵塞,是,2026-01-05,2026-12-31,${status},张三,${rectifiedAt}\n`
+    const resource = (phone: string) => `编号,资源类型,名称,值班电话,队伍类型,人数,救援能力,经度,纬度\nRS-AUDIT-1,救援队伍,审计救援队（测试）,${phone},专职消防队,20,火灾扑救,123.44,41.80\n`
+    const grid = (name: string, east: number) => JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { 网格编码: 'GRID-AUDIT-1', 网格名称: name, 行政区划代码: '210102' },
+        geometry: { type: 'Polygon', coordinates: [[[123.40, 41.78], [east, 41.78], [east, 41.79], [123.40, 41.79], [123.40, 41.78]]] } }],
+    })
+    expect(await ok('/api/import/hidden_dangers', danger('未整改', ''))).toMatchObject({ created: 1 })
+    expect(await ok('/api/import/resources', resource('024-1111'))).toMatchObject({ created: 1 })
+    const hazard = (q: number) => `编号,企业统一社会信用代码,危险源名称,500米内人口,备案日期,物质名称,CAS号,设计最大量(吨),临界量(吨)\nMH-AUDIT-1,${uscc},液氨罐区,120,2026-01-10,液氨,7664-41-7,${q},10\n`
+    expect(await ok('/api/import/mgmt_grids?format=geojson', grid('审计网格', 123.41))).toMatchObject({ created: 1 })
+    expect(await ok('/api/import/major_hazards', hazard(50))).toMatchObject({ created: 1 })
+    const [dangerId, resourceId] = [
+      (await db('hidden_danger').where({ external_id: 'HD-AUDIT-1' }).first('id')).id,
+      (await db('resource').where({ external_id: 'RS-AUDIT-1' }).first('id')).id,
+    ]
+
+    // The same files again change nothing and audit no record.
+    let mark = await lastAudit()
+    await ok('/api/import/hidden_dangers', danger('未整改', ''))
+    await ok('/api/import/resources', resource('024-1111'))
+    await ok('/api/import/mgmt_grids?format=geojson', grid('审计网格', 123.41))
+    await ok('/api/import/major_hazards', hazard(50))
+    expect(await changesSince(mark)).toEqual([])
+
+    // Changed files: each changed record audited once, with the account and what it was and is.
+    mark = await lastAudit()
+    await ok('/api/import/hidden_dangers', danger('已整改', '2026-02-01 10:00'))
+    await ok('/api/import/resources', resource('024-2222'))
+    await ok('/api/import/mgmt_grids?format=geojson', grid('审计网格（改）', 123.42))
+    await ok('/api/import/major_hazards', hazard(80))
+    const changes = await changesSince(mark)
+    const hazardId = (await db('major_hazard').where({ external_id: 'MH-AUDIT-1' }).first('id')).id
+    expect(changes.map((c) => [c.entity, c.entity_id, c.username])).toEqual([
+      ['hidden_danger', String(dangerId), 'test_admin'], ['resource', String(resourceId), 'test_admin'], ['mgmt_grid', 'GRID-AUDIT-1', 'test_admin'],
+      ['major_hazard', String(hazardId), 'test_admin'],
+    ])
+    const [d, r, g, h] = changes
+    // An installation's substances are part of it: the quantity change shows in them and in S.
+    expect(h!.before).toMatchObject({ s: 5, substances: [{ name: '液氨', q_t: 50, critical_q_t: 10 }] })
+    expect(h!.after).toMatchObject({ s: 8, substances: [{ name: '液氨', q_t: 80, critical_q_t: 10 }] })
+    expect(d!.before).toMatchObject({ id: Number(dangerId), status: 'open', rectified_at: null })
+    expect(d!.after).toMatchObject({ id: Number(dangerId), status: 'rectified' })
+    expect(r!.before).toMatchObject({ duty_phone: '024-1111', geometry: [123.44, 41.8] })
+    expect(r!.after).toMatchObject({ duty_phone: '024-2222', geometry: [123.44, 41.8] })
+    expect(g!.before).toMatchObject({ name: '审计网格', geometry: { type: 'MULTIPOLYGON', vertices: 5 } })
+    expect(g!.after).toMatchObject({ name: '审计网格（改）', geometry: { type: 'MULTIPOLYGON', vertices: 5 } })
+    expect((g!.after as { geometry: { areaM2: number } }).geometry.areaM2).toBeGreaterThan((g!.before as { geometry: { areaM2: number } }).geometry.areaM2)
   })
 
   it('reads an XLSX with Chinese headers, shared strings and date cells, through multipart with a mapping', async () => {

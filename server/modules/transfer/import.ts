@@ -15,7 +15,7 @@ import { AppError } from '../../errors'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { mapCellsToRegions, recomputeRegions } from '../../grading/regions'
 import { bumpDataVersion, lockGrading } from '../../grading/repository'
-import { recordAudit } from '../audit/audit'
+import { recordAudit, recordAudits } from '../audit/audit'
 import { emptyFile, fileError, IMPORT_MAX_BYTES, limitBytes, peekHead, spoolToFile, tooLarge } from './bytes'
 import { resolveCrs, type CoordinateSystem } from './crs'
 import { openCsv } from './csv-reader'
@@ -407,7 +407,7 @@ async function importRecords(
         counts.updated += r.updated
         counts.written += entries.length
         // An existing record changed by the file (renamed, moved…) is audited with its before/after, as an API write is.
-        for (const c of r.changes ?? []) await recordAudit(trx, { action: 'updated_by_import', entity: c.entity, entityId: c.id, before: c.before, after: c.after, username: options.username ?? null })
+        await recordAudits(trx, (r.changes ?? []).map((c) => ({ action: 'updated_by_import', entity: c.entity, entityId: c.id, before: c.before, after: c.after, username: options.username ?? null })))
         r.enterpriseIds.forEach((id) => enterpriseIds.add(id))
         r.areaIds.forEach((id) => areaIds.add(id))
         if (r.regionsChanged) regionsChanged = true

@@ -10,6 +10,7 @@ import type { Field } from './fields'
 import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
 import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod, type MethodRecord } from './kind-sources'
 import { recordsByExternalId } from './lookups'
+import { changedRecords, recordSnapshots } from './snapshots'
 import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem, type WriteResult } from './kinds'
 
 export const GEOMETRY_FIELD: Field = {
@@ -110,6 +111,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
   key: (r) => ({ field: 'externalId', value: r.externalId }),
   async write(trx, batch): Promise<WriteResult> {
     const existing = await recordsByExternalId<{ id: number }>(trx, 'area_assessment', 'AA', batch.map((p) => p.record.externalId), [])
+    const before = await recordSnapshots(trx, 'area_assessment', 'id', [...existing.values()].map((e) => e.id))
     const rows = batch.map((p) => {
       const r = p.record
       const zoneIsLine = r.geometry.type === 'LineString' || r.geometry.type === 'MultiLineString'
@@ -145,7 +147,8 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
       [jsonRows(rows)],
     )
     const created = out.filter((o) => o.inserted).length
-    return { created, updated: out.length - created, enterpriseIds: [], areaIds: out.map((o) => Number(o.id)) }
+    const after = await recordSnapshots(trx, 'area_assessment', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: out.map((o) => Number(o.id)), changes: changedRecords('area_assessment', before, after) }
   },
 }
 
@@ -242,6 +245,8 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
         synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false),
       }
     })
+    const codes = batch.map((p) => p.record.code)
+    const before = await recordSnapshots(trx, 'division', 'code', codes)
     // Parents are set in finish(), once every division of the file exists.
     const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
       `INSERT INTO division AS d (code, name, name_en, rank, parent_code, synthetic, geom)
@@ -252,7 +257,8 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
       [jsonRows(rows)],
     )
     const created = out.filter((o) => o.inserted).length
-    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true }
+    const changes = changedRecords('division', before, await recordSnapshots(trx, 'division', 'code', [...before.keys()]))
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true, changes }
   },
   async finish(trx, ctx) {
     const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
@@ -319,6 +325,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
   },
   async write(trx, batch) {
     const rows = batch.map((p) => ({ code: p.record.code, name: p.record.name, division_code: p.record.divisionCode, geom: asMultiPolygon(p.record.geometry) }))
+    const before = await recordSnapshots(trx, 'mgmt_grid', 'code', rows.map((r) => r.code))
     const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
       `INSERT INTO mgmt_grid AS g (code, name, division_code, geom)
        SELECT x.code, x.name, x.division_code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326))
@@ -328,7 +335,8 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
       [jsonRows(rows)],
     )
     const created = out.filter((o) => o.inserted).length
-    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true }
+    const changes = changedRecords('mgmt_grid', before, await recordSnapshots(trx, 'mgmt_grid', 'code', [...before.keys()]))
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true, changes }
   },
 }
 

@@ -18,6 +18,7 @@ import { assignDepartments } from '../supervision/assign'
 import { DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision/tiers'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadGridCodes } from './lookups'
+import { changedRecords, recordSnapshots } from './snapshots'
 import { jsonRows, pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 
 export const SCALE_VALUES = { large: ['大型', '大'], medium: ['中型', '中'], small: ['小型', '小'], micro: ['微型', '微'] } as const
@@ -274,18 +275,9 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
   }
 }
 
-/** An enterprise's imported columns and location, as an audit row keeps it before and after an import changed it. */
-async function snapshots(trx: Knex.Transaction, where: { usccs?: string[]; ids?: number[] }): Promise<Map<number, Record<string, unknown>>> {
-  const q = trx('enterprise').select('id', ...COLUMNS.map(([c]) => c), trx.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
-  if (where.usccs) q.whereIn('uscc', where.usccs)
-  if (where.ids) q.whereIn('id', where.ids)
-  const rows = (await q) as Array<Record<string, unknown>>
-  return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]))
-}
-
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
   const usccs = batch.map((p) => p.record.uscc)
-  const beforeImport = await snapshots(trx, { usccs })
+  const beforeImport = await recordSnapshots(trx, 'enterprise', 'id', (await trx('enterprise').whereIn('uscc', usccs).pluck('id')) as number[])
   const stored = (await trx('enterprise')
     .whereIn('uscc', usccs)
     .select(
@@ -309,9 +301,8 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const ids = written.map((w) => Number(w.id))
   await assignDepartments(trx, ids)
   // Existing enterprises the file renamed, moved or otherwise changed: each audited with before/after.
-  const updatedIds = written.filter((w) => !w.inserted).map((w) => Number(w.id))
-  const afterImport = updatedIds.length === 0 ? new Map<number, Record<string, unknown>>() : await snapshots(trx, { ids: updatedIds })
-  const changes = updatedIds.map((id) => ({ entity: 'enterprise', id, before: beforeImport.get(id) ?? null, after: afterImport.get(id) ?? null }))
+  const afterImport = await recordSnapshots(trx, 'enterprise', 'id', written.filter((w) => !w.inserted).map((w) => Number(w.id)))
+  const changes = changedRecords('enterprise', beforeImport, afterImport)
   return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [], changes }
 }
 

@@ -12,6 +12,7 @@ import { EXTERNAL_ID_FIELD } from './kind-sources'
 import { divisionsAt, recordsByExternalId } from './lookups'
 import { jsonRows, pointOf, type KindSpec, type Problem } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
+import { changedRecords, recordSnapshots } from './snapshots'
 
 const labelValues = (labels: Record<string, { zh: string; en: string }>) => Object.fromEntries(Object.entries(labels).map(([k, l]) => [k, [l.zh, l.en]]))
 
@@ -123,6 +124,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
   },
   async write(trx, batch) {
     const existing = await recordsByExternalId<{ id: number; synthetic: boolean }>(trx, 'resource', 'RS', batch.map((p) => p.record.externalId), ['synthetic'])
+    const before = await recordSnapshots(trx, 'resource', 'id', [...existing.values()].map((e) => e.id))
     const rows = batch.map(({ record: r }) => {
       const kept = existing.get(r.externalId)
       const i = r.input
@@ -155,6 +157,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
       [jsonRows(rows.map(({ capabilities, ...rest }) => ({ ...rest, capabilities_json: capabilities })))],
     )
     const created = out.filter((o) => o.inserted).length
-    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [] }
+    const after = await recordSnapshots(trx, 'resource', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
+    return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], changes: changedRecords('resource', before, after) }
   },
 }

@@ -15,8 +15,9 @@ import { normaliseUscc } from '../../domain/uscc'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { enterprisesByUscc, recordsByExternalId, type EnterpriseRef } from './lookups'
-import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput } from './kinds'
+import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
+import { changedRecords, recordSnapshots, type ChildRows, type Snapshot } from './snapshots'
 
 export const EXTERNAL_ID_FIELD: Field = {
   key: 'externalId', zh: '编号', aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'], type: { t: 'text', maxLength: 100 }, required: true,
@@ -164,14 +165,16 @@ interface Existing {
 
 /**
  * Inserts new records and updates those whose external id is known, in two statements; returns
- * the ids by external id and the enterprises to regrade (old and new owners). With `skipUnchanged`
- * a record identical to what is stored is left alone (not updated, not regraded).
+ * the ids by external id, the enterprises to regrade (old and new owners) and, with `audit`, each
+ * existing record the file changed with its before/after snapshots. With `skipUnchanged` a record
+ * identical to what is stored is left alone (not updated, not regraded).
  */
 async function upsertByExternalId(
   trx: Knex.Transaction, table: string, prefix: string, rows: Array<Record<string, unknown> & { external_id: string }>,
-  columns: Array<[string, string]>, geometrySql: string, skipUnchanged = true,
-): Promise<{ created: number; updated: number; ids: Map<string, number>; enterpriseIds: number[] }> {
+  columns: Array<[string, string]>, geometrySql: string, { skipUnchanged = true, audit = true } = {},
+): Promise<{ created: number; updated: number; ids: Map<string, number>; enterpriseIds: number[]; changes: NonNullable<WriteResult['changes']> }> {
   const existing = await recordsByExternalId<Existing>(trx, table, prefix, rows.map((r) => r.external_id), ['enterprise_id'])
+  const before = audit ? await recordSnapshots(trx, table, 'id', [...existing.values()].map((e) => e.id)) : new Map<string | number, Snapshot>()
   const inserts = rows.filter((r) => !existing.has(r.external_id))
   const updates = rows.filter((r) => existing.has(r.external_id)).map((r) => ({ ...r, id: existing.get(r.external_id)!.id }))
   const names = columns.map(([c]) => c)
@@ -191,6 +194,7 @@ async function upsertByExternalId(
     }
   }
   let updated = 0
+  let changes: NonNullable<WriteResult['changes']> = []
   if (updates.length > 0) {
     const { rows: out } = await trx.raw<{ rows: Array<{ id: string; external_id: string; enterprise_id: string }> }>(
       `UPDATE ${table} t SET external_id = x.external_id, ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ${geometrySql}, updated_at = now()
@@ -207,8 +211,9 @@ async function upsertByExternalId(
       enterpriseIds.add(Number(r.enterprise_id))
       enterpriseIds.add(Number(existing.get(r.external_id)?.enterprise_id ?? r.enterprise_id))
     }
+    if (audit) changes = changedRecords(table, before, await recordSnapshots(trx, table, 'id', out.map((r) => Number(r.id))))
   }
-  return { created: inserts.length, updated, ids, enterpriseIds: [...enterpriseIds] }
+  return { created: inserts.length, updated, ids, enterpriseIds: [...enterpriseIds], changes }
 }
 
 const POINT_SQL = 'ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)'
@@ -264,7 +269,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
       ['matrix_l', 'smallint'], ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['impact_radius_m', 'float8'],
       ['assessed_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
     ], POINT_SQL)
-    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
 }
 
@@ -333,7 +338,7 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
       ['enterprise_id', 'bigint'], ['description', 'text'], ['is_major', 'boolean'], ['found_at', 'date'], ['deadline', 'date'], ['status', 'text'],
       ['reported_by', 'text'], ['rectified_at', 'timestamptz'], ['rectified_by', 'text'], ['rectification', 'text'], ['verified_at', 'timestamptz'], ['verified_by', 'text'],
     ], POINT_SQL)
-    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
 }
 
@@ -401,6 +406,9 @@ function substancesOf(v: Record<string, unknown>): Substance[] | Problem[] {
   return out
 }
 
+/** An installation's substances, kept in its audit snapshots. */
+const SUBSTANCES: ChildRows = { name: 'substances', table: 'major_hazard_substance', parentColumn: 'major_hazard_id', orderBy: ['name', 'cas', 'q_t'] }
+
 export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
   kind: 'major_hazards',
   tables: ['major_hazard', 'major_hazard_substance'],
@@ -462,11 +470,15 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
       ...p.record.fields, ...p.record.graded, rule_version: ctx.rules.version,
       enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat,
     }))
+    // Audited here, not in the upsert: an installation's snapshot includes its substances, rewritten below.
+    const known = await recordsByExternalId<{ id: number }>(trx, 'major_hazard', 'MH', rows.map((x) => x.external_id), [])
+    const knownIds = [...known.values()].map((k) => k.id)
+    const before = await recordSnapshots(trx, 'major_hazard', 'id', knownIds, SUBSTANCES)
     const r = await upsertByExternalId(trx, 'major_hazard', 'MH', rows, [
       ['enterprise_id', 'bigint'], ['name', 'text'], ['population_500m', 'integer'], ['reported_r', 'float8'], ['reported_grade', 'smallint'],
       ['s', 'float8'], ['r', 'float8'], ['alpha', 'float8'], ['grade', 'smallint'], ['level', 'smallint'], ['grade_mismatch', 'text'],
       ['impact_radius_m', 'float8'], ['reported_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
-    ], POINT_SQL, false)
+    ], POINT_SQL, { skipUnchanged: false, audit: false })
     const ids = [...r.ids.values()]
     await trx.raw('DELETE FROM major_hazard_substance WHERE major_hazard_id = ANY(?::bigint[])', [`{${ids.join(',')}}`])
     const substances = batch.flatMap((p) =>
@@ -480,6 +492,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
        SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(major_hazard_id bigint, name text, cas text, hazard_class text, q_t float8, critical_q_t float8, beta float8)`,
       [jsonRows(substances)],
     )
-    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [] }
+    const changes = changedRecords('major_hazard', before, await recordSnapshots(trx, 'major_hazard', 'id', knownIds, SUBSTANCES))
+    return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes }
   },
 }

@@ -81,7 +81,7 @@ export interface WriteResult {
   /** Division units or management grids changed: cells must be mapped to regions again. */
   regionsChanged?: boolean
   /** Existing records the batch changed, as they were and as they are: audited one by one like an API write. */
-  changes?: Array<{ entity: string; id: number; before: unknown; after: unknown }>
+  changes?: Array<{ entity: string; id: number | string; before: unknown; after: unknown }>
 }
 
 export interface KindSpec<R> {
