@@ -95,7 +95,7 @@ afterAll(async () => {
   await scratch?.drop()
 })
 
-interface TimedItem { id: number; etaS: number; distanceM: number; roadDistanceM: number; route: { type: string; coordinates: number[][] } | null; snap: { offRoadM: number } }
+interface TimedItem { id: number; lon: number; lat: number; etaS: number; distanceM: number; roadDistanceM: number; route: { type: string; coordinates: number[][] } | null; snap: { offRoadM: number } }
 interface TimedBody {
   items: TimedItem[]
   unreachable: Array<{ id: number; reason: string; offRoadM: number | null }>
@@ -122,7 +122,13 @@ describe('nearest by travel time on a river town with one bridge', () => {
       const name = Object.keys(ids).find((n) => ids[n] === item.id) as 'A' | 'B' | 'C'
       expect(Math.abs(item.etaS - EXPECTED[name]) / EXPECTED[name], `${name}: ${item.etaS} s vs ${EXPECTED[name]} s`).toBeLessThan(0.01)
       expect(item.snap.offRoadM).toBeLessThan(0.5)
-      expect(item.route?.type).toMatch(/LineString/)
+      // one line driven from the resource to the incident (every edge in its driving direction)
+      expect(item.route?.type).toBe('LineString')
+      const line = item.route!.coordinates
+      expect(line[0]![0]).toBeCloseTo(item.lon, 5)
+      expect(line[0]![1]).toBeCloseTo(item.lat, 5)
+      expect(line.at(-1)![0]).toBeCloseTo(INCIDENT[0], 5)
+      expect(line.at(-1)![1]).toBeCloseTo(INCIDENT[1], 5)
     }
     const a = body.items.find((i) => i.id === ids.A)!
     expect(Math.abs(a.roadDistanceM - 4800) / 4800).toBeLessThan(0.01)

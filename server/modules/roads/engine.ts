@@ -19,6 +19,12 @@ export interface RoutePiece {
   edge: number
   from: number
   to: number
+  /**
+   * Set on a whole edge whose direction the engine did not read (pgRouting's path gives the vertex
+   * reached, not the edge's ends): the vertex driving reaches. Where the edge is read (route
+   * geometries) it decides the direction: forward (0 → 1) when it is the edge's target.
+   */
+  reaches?: number
 }
 
 export interface Route {
@@ -28,18 +34,27 @@ export interface Route {
   pieces: RoutePiece[]
 }
 
+/**
+ * What the caller has already read of the network for this request (its version and the top
+ * speed, metres per second, that bounds a search's box), so the engine does not read it again.
+ */
+export interface NetworkState {
+  version: number
+  topSpeedMps: number
+}
+
 export interface RoutingEngine {
   readonly name: EngineName
   /**
    * For each origin, the fastest drive from it to `destination`, or null when no route takes at
    * most `maxGraphS` seconds of driving (Infinity: search the whole network).
    */
-  routesTo(destination: Snap, origins: ReadonlyArray<Snap>, maxGraphS: number): Promise<Array<Route | null>>
+  routesTo(destination: Snap, origins: ReadonlyArray<Snap>, maxGraphS: number, network?: NetworkState): Promise<Array<Route | null>>
   /**
    * Driving times from the nearest of several sources (each leaving at its own `startS`) to every
    * vertex reached within `maxS` seconds: vertex id → seconds.
    */
-  reach(sources: ReadonlyArray<{ snap: Snap; startS: number }>, maxS: number): Promise<Map<number, number>>
+  reach(sources: ReadonlyArray<{ snap: Snap; startS: number }>, maxS: number, network?: NetworkState): Promise<Map<number, number>>
 }
 
 /** An arc of the query graph; `piece` says which stretch of a real edge it drives (in driving order). */

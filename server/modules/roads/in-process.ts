@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex'
 import { buildGraph, shortestTimes, type Arc, type Graph } from '../../domain/dijkstra'
-import { forwardSourceArcs, reversedQueryArcs, VIRTUAL_BASE, type Route, type RoutePiece, type RoutingEngine, type VirtualArc } from './engine'
+import { forwardSourceArcs, reversedQueryArcs, VIRTUAL_BASE, type NetworkState, type Route, type RoutePiece, type RoutingEngine, type VirtualArc } from './engine'
 import { networkVersion } from './network'
 
 interface LoadedNetwork {
@@ -57,8 +57,9 @@ export function createInProcessEngine(db: Knex): RoutingEngine {
   let loaded: Promise<LoadedNetwork> | null = null
   let loadedVersion = -1
 
-  async function network(): Promise<LoadedNetwork> {
-    const version = await networkVersion(db)
+  /** The loaded graph, reloaded when the version changed (read here unless the caller has it). */
+  async function network(known?: NetworkState): Promise<LoadedNetwork> {
+    const version = known?.version ?? await networkVersion(db)
     if (!loaded || loadedVersion !== version) {
       loadedVersion = version
       loaded = loadNetwork(db, version)
@@ -92,9 +93,9 @@ export function createInProcessEngine(db: Knex): RoutingEngine {
   return {
     name: 'in-process',
 
-    async routesTo(destination, origins, maxGraphS) {
+    async routesTo(destination, origins, maxGraphS, known) {
       if (origins.length === 0) return []
-      const net = await network()
+      const net = await network(known)
       const arcs = reversedQueryArcs(destination, origins)
       const pieceOf = new Map(arcs.map((a) => [a.id, a.piece]))
       const q = toDense(net, arcs)
@@ -120,10 +121,10 @@ export function createInProcessEngine(db: Knex): RoutingEngine {
       })
     },
 
-    async reach(sources, maxS) {
+    async reach(sources, maxS, known) {
       const out = new Map<number, number>()
       if (sources.length === 0) return out
-      const net = await network()
+      const net = await network(known)
       const q = toDense(net, forwardSourceArcs(sources))
       const source = q.dense(VIRTUAL_BASE)
       const result = shortestTimes(net.forward, [{ node: source, time: 0 }], {

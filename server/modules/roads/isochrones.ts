@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError, notFound } from '../../errors'
 import { outsideNetwork } from './nearest-time'
-import { snapPoints } from './network'
 import type { Routing } from './plugin'
 
 /** Minutes a request may ask for, and the largest. */
@@ -58,14 +57,15 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
     entries.set(key, hit)
     return { ...hit, cached: true }
   }
-  const [snap] = await snapPoints(db, [resource])
+  const [snap] = await routing.snaps.snap(db, summary.version, [resource])
   if (!snap || snap.offRoadM > routing.settings.maxSnapM) {
     throw new AppError(422, 'outside_network', `resource ${resourceId} is ${Math.round(snap?.offRoadM ?? 0)} m from the nearest road, beyond the ${routing.settings.maxSnapM} m limit`, [
       { field: 'resourceId', message: 'the resource is outside the road network' },
     ])
   }
   const startS = snap.offRoadM / (routing.settings.offRoadKmh / 3.6)
-  const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60)
+  const topSpeedMps = Math.max(summary.maxSpeedKmh, routing.settings.offRoadKmh) / 3.6
+  const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60, { version: summary.version, topSpeedMps })
   const times = [...reached].map(([id, s]) => ({ id, s }))
   const { rows: hulls } = await db.raw<{ rows: Array<{ minutes: number; geometry: string | null; vertices: number }> }>(
     `SELECT m.minutes, count(v.id)::int AS vertices,

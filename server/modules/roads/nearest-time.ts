@@ -14,9 +14,9 @@
  */
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
-import { nearestItem, nearestStatement, type NearestFilter, type NearestResource } from '../resources/nearest'
+import { nearestItem, nearestSubquery, type NearestFilter, type NearestResource } from '../resources/nearest'
 import type { EngineName, Route, RoutePiece } from './engine'
-import { snapPoints, type Snap } from './network'
+import { snapOfRow, snapSubquery, type Snap } from './network'
 import type { Routing } from './plugin'
 
 /** Candidates in the first round per resource asked for, and at least. */
@@ -96,22 +96,21 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
   const { maxSnapM, offRoadKmh } = routing.settings
   const summary = await routing.summary()
   if (summary.edges === 0) throw outsideNetwork(null, maxSnapM)
-  const [incident] = await snapPoints(db, [query])
-  if (!incident || incident.offRoadM > maxSnapM) throw outsideNetwork(incident?.offRoadM ?? null, maxSnapM)
   const offRoadMps = offRoadKmh / 3.6
   const topMps = Math.max(summary.maxSpeedKmh, offRoadKmh) / 3.6
+  const network = { version: summary.version, topSpeedMps: topMps }
   const k = query.k
 
   let m = Math.max(MIN_CANDIDATES, k * CANDIDATES_PER_K)
   for (let round = 1; ; round++) {
-    const rows = (await nearestStatement(db, { lon: query.lon, lat: query.lat, k: m, filter: query.filter })) as { rows: Array<Record<string, unknown>> }
-    const candidates = rows.rows.map((row) => nearestItem(row, query.lon, query.lat))
+    const { incident, candidates } = await snappedCandidates(db, query, m)
+    if (!incident || incident.offRoadM > maxSnapM) throw outsideNetwork(incident?.offRoadM ?? null, maxSnapM)
     const all = candidates.length < m
     const maxGraphS = all ? Infinity : candidates[m - 1]!.distanceM / topMps
-    const snaps = await snapPoints(db, candidates)
+    const snaps = await routing.snaps.snap(db, summary.version, candidates)
     const onNetwork = candidates.map((_, i) => snaps[i] !== null && snaps[i]!.offRoadM <= maxSnapM)
     const routable = snaps.filter((_, i) => onNetwork[i]) as Snap[]
-    const routes = await engine.routesTo(incident, routable, maxGraphS)
+    const routes = await engine.routesTo(incident, routable, maxGraphS, network)
     const routeOf: Array<Route | null> = candidates.map(() => null)
     let j = 0
     candidates.forEach((_, i) => {
@@ -175,6 +174,26 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
 }
 
 /**
+ * One statement: the incident's snap and the m nearest candidates by straight line (exact,
+ * nearestSubquery), nearest first. The candidates' snaps come from the cache.
+ */
+async function snappedCandidates(db: Knex, query: { lon: number; lat: number; filter: NearestFilter }, m: number): Promise<{ incident: Snap | null; candidates: NearestResource[] }> {
+  const near = nearestSubquery('q.pt', m, query.filter)
+  const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+    `SELECT n.*, s.*
+     FROM (SELECT g, g::geography AS pt FROM (SELECT ST_SetSRID(ST_MakePoint(?::float8, ?::float8), 4326) AS g) p) q
+     LEFT JOIN LATERAL (${snapSubquery('q.g')}) s ON true
+     LEFT JOIN LATERAL (${near.sql}) n ON true
+     ORDER BY n.distance_m, n.id`,
+    [query.lon, query.lat, ...near.bindings],
+  )
+  return {
+    incident: rows[0] ? snapOfRow(rows[0]) : null,
+    candidates: rows.filter((r) => r.id !== null).map((r) => nearestItem(r, query.lon, query.lat)),
+  }
+}
+
+/**
  * The geometry (GeoJSON, WGS 84) and road length (metres) of routes: the stretches of edges driven,
  * joined, with the straight off-road legs from the resource and to the incident at either end.
  */
@@ -183,15 +202,18 @@ export async function routeGeometries(
   routes: ReadonlyArray<{ pieces: RoutePiece[]; from: [number, number]; to: [number, number] }>,
 ): Promise<Array<{ geometry: { type: string; coordinates: unknown } | null; roadM: number }>> {
   if (routes.length === 0) return []
-  const pieces = routes.flatMap((r, i) => r.pieces.map((p, seq) => ({ i, seq, edge: p.edge, a: p.from, b: p.to })))
+  const pieces = routes.flatMap((r, i) => r.pieces.map((p, seq) => ({ i, seq, edge: p.edge, a: p.from, b: p.to, v: p.reaches ?? null })))
   const ends = routes.map((r, i) => ({ i, x0: r.from[0], y0: r.from[1], x1: r.to[0], y1: r.to[1] }))
   const { rows } = await db.raw<{ rows: Array<{ i: number; geometry: string | null; road_m: number | null }> }>(
     `WITH p AS (
-       SELECT p.i, p.seq, abs(p.b - p.a) * e.length_m AS len,
-              CASE WHEN p.a <= p.b THEN ST_LineSubstring(e.geom, p.a, p.b) ELSE ST_Reverse(ST_LineSubstring(e.geom, p.b, p.a)) END AS geom
-       FROM jsonb_to_recordset(?::jsonb) AS p(i integer, seq integer, edge bigint, a float8, b float8)
+       SELECT p.i, p.seq, abs(o.b - o.a) * e.length_m AS len,
+              CASE WHEN o.a <= o.b THEN ST_LineSubstring(e.geom, o.a, o.b) ELSE ST_Reverse(ST_LineSubstring(e.geom, o.b, o.a)) END AS geom
+       FROM jsonb_to_recordset(?::jsonb) AS p(i integer, seq integer, edge bigint, a float8, b float8, v bigint)
        JOIN road_edge e ON e.id = p.edge
-       WHERE abs(p.b - p.a) > 1e-12
+       -- a whole edge known by the vertex it reaches (RoutePiece.reaches): forward when that is its target
+       CROSS JOIN LATERAL (SELECT CASE WHEN p.v IS NULL THEN p.a WHEN e.target = p.v THEN 0 ELSE 1 END AS a,
+                                  CASE WHEN p.v IS NULL THEN p.b WHEN e.target = p.v THEN 1 ELSE 0 END AS b) o
+       WHERE abs(o.b - o.a) > 1e-12
      ), ends AS (
        SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(i integer, x0 float8, y0 float8, x1 float8, y1 float8)
      )

@@ -182,6 +182,39 @@ export interface Snap {
 }
 
 /**
+ * A lateral subquery placing the point `point` (a geometry expression in EPSG:4326, usually a column
+ * of an outer row: use it in `CROSS JOIN LATERAL (…)`) on its nearest edge: by geodesic distance
+ * among the 4 nearest by the index, ties by edge id. No row when the network is empty. Its columns
+ * are read by `snapOfRow`.
+ */
+export function snapSubquery(point: string): string {
+  return `SELECT c.id AS snap_edge, c.source AS snap_source, c.target AS snap_target, c.cost_s AS snap_cost_s,
+              c.reverse_cost_s AS snap_reverse_cost_s, c.length_m AS snap_length_m, c.fraction AS snap_fraction,
+              ST_X(c.at) AS snap_lon, ST_Y(c.at) AS snap_lat, ST_Distance(${point}::geography, c.at::geography) AS snap_off_m
+       FROM (SELECT e.id, e.source, e.target, e.cost_s, e.reverse_cost_s, e.length_m, l.fraction, ST_LineInterpolatePoint(e.geom, l.fraction) AS at
+             FROM (SELECT * FROM road_edge ORDER BY geom <-> ${point} LIMIT 4) e
+             CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(e.geom, ${point}) AS fraction) l) c
+       ORDER BY snap_off_m, c.id LIMIT 1`
+}
+
+/** The snap in a row selected with `snapSubquery`'s columns, or null when it has none (LEFT JOIN). */
+export function snapOfRow(r: Record<string, unknown>): Snap | null {
+  if (r.snap_edge === null || r.snap_edge === undefined) return null
+  return {
+    edge: Number(r.snap_edge),
+    source: Number(r.snap_source),
+    target: Number(r.snap_target),
+    fraction: Number(r.snap_fraction),
+    costS: Number(r.snap_cost_s),
+    reverseCostS: Number(r.snap_reverse_cost_s),
+    lengthM: Number(r.snap_length_m),
+    offRoadM: Number(r.snap_off_m),
+    lon: Number(r.snap_lon),
+    lat: Number(r.snap_lat),
+  }
+}
+
+/**
  * Snaps each point to its nearest edge (by geodesic distance among the 4 nearest by the index),
  * or null when the network is empty. One statement for all points.
  */
@@ -191,30 +224,51 @@ export async function snapPoints(db: Knex, points: ReadonlyArray<{ lon: number; 
     `SELECT p.i, s.*
      FROM (SELECT j.i, ST_SetSRID(ST_MakePoint(j.lon, j.lat), 4326) AS pt
            FROM jsonb_to_recordset(?::jsonb) AS j(i integer, lon float8, lat float8)) p
-     CROSS JOIN LATERAL (
-       SELECT c.id, c.source, c.target, c.cost_s, c.reverse_cost_s, c.length_m, c.fraction,
-              ST_X(c.at) AS lon, ST_Y(c.at) AS lat, ST_Distance(p.pt::geography, c.at::geography) AS off_m
-       FROM (SELECT e.id, e.source, e.target, e.cost_s, e.reverse_cost_s, e.length_m, l.fraction, ST_LineInterpolatePoint(e.geom, l.fraction) AS at
-             FROM (SELECT * FROM road_edge ORDER BY geom <-> p.pt LIMIT 4) e
-             CROSS JOIN LATERAL (SELECT ST_LineLocatePoint(e.geom, p.pt) AS fraction) l) c
-       ORDER BY off_m, c.id LIMIT 1) s
+     CROSS JOIN LATERAL (${snapSubquery('p.pt')}) s
      ORDER BY p.i`,
     [JSON.stringify(points.map((p, i) => ({ i, lon: p.lon, lat: p.lat })))],
   )
   const out: Array<Snap | null> = points.map(() => null)
-  for (const r of rows) {
-    out[Number(r.i)] = {
-      edge: Number(r.id),
-      source: Number(r.source),
-      target: Number(r.target),
-      fraction: Number(r.fraction),
-      costS: Number(r.cost_s),
-      reverseCostS: Number(r.reverse_cost_s),
-      lengthM: Number(r.length_m),
-      offRoadM: Number(r.off_m),
-      lon: Number(r.lon),
-      lat: Number(r.lat),
-    }
-  }
+  for (const r of rows) out[Number(r.i)] = snapOfRow(r)
   return out
+}
+
+/**
+ * Snaps kept per network version and point: resources stay put while incidents vary, so the
+ * candidates of a nearest-by-time search are mostly snapped already. Least recently used first out.
+ */
+export class SnapCache {
+  private readonly entries = new Map<string, Snap | null>()
+
+  /** @param size points kept */
+  constructor(private readonly size: number) {}
+
+  /** Snaps the points like `snapPoints`, reading the network only for those not cached under `version`. */
+  async snap(db: Knex, version: number, points: ReadonlyArray<{ lon: number; lat: number }>): Promise<Array<Snap | null>> {
+    const keys = points.map((p) => `${version}:${p.lon},${p.lat}`)
+    const out: Array<Snap | null> = []
+    const missing: number[] = []
+    keys.forEach((key, i) => {
+      const hit = this.entries.get(key)
+      if (hit === undefined) {
+        missing.push(i)
+        out.push(null)
+        return
+      }
+      this.entries.delete(key)
+      this.entries.set(key, hit)
+      out.push(hit)
+    })
+    if (missing.length === 0) return out
+    const snapped = await snapPoints(db, missing.map((i) => points[i]!))
+    missing.forEach((i, n) => {
+      out[i] = snapped[n]!
+      this.entries.set(keys[i]!, snapped[n]!)
+    })
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.size) break
+      this.entries.delete(key)
+    }
+    return out
+  }
 }

@@ -45,18 +45,18 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
   return {
     name: 'pgrouting',
 
-    async routesTo(destination, origins, maxGraphS) {
+    async routesTo(destination, origins, maxGraphS, network) {
       if (origins.length === 0) return []
       const arcs = reversedQueryArcs(destination, origins)
       const virtual = new Map(arcs.map((a) => [a.id, a.piece]))
-      const sql = reversedEdgesSql(destination, arcs, maxGraphS, await maxSpeedMps())
+      const sql = reversedEdgesSql(destination, arcs, maxGraphS, network?.topSpeedMps ?? await maxSpeedMps())
       const targets = origins.map((_, i) => VIRTUAL_BASE + 1 + i)
-      // Each path row: the node it leaves and the edge it takes, in the reversed graph; a real
-      // edge taken from its original target was driven forward (source → target).
-      const { rows } = await db.raw<{ rows: Array<{ end_vid: string; node: string; edge: string; agg_cost: number; target: string | null }> }>(
-        `SELECT d.end_vid, d.node, d.edge, d.agg_cost, e.target
+      // Each path row: the node it leaves and the edge it takes, in the reversed graph, i.e. the
+      // vertex driving along that edge reaches. Which end of the edge that is gets read only for the
+      // routes whose geometry is drawn (joining road_edge here cost a hash of the whole table).
+      const { rows } = await db.raw<{ rows: Array<{ end_vid: string; node: string; edge: string; agg_cost: number }> }>(
+        `SELECT d.end_vid, d.node, d.edge, d.agg_cost
          FROM pgr_dijkstra(?::text, ?::bigint, ?::bigint[], true) d
-         LEFT JOIN road_edge e ON e.id = d.edge
          ORDER BY d.end_vid, d.path_seq`,
         [sql, VIRTUAL_BASE, targets],
       )
@@ -73,16 +73,16 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
         pieces.set(i, list)
         const v = virtual.get(edge)
         if (v) list.push(v)
-        else list.push(Number(r.node) === Number(r.target) ? { edge, from: 0, to: 1 } : { edge, from: 1, to: 0 })
+        else list.push({ edge, from: 0, to: 1, reaches: Number(r.node) })
       }
       return routes
     },
 
-    async reach(sources, maxS) {
+    async reach(sources, maxS, network) {
       const out = new Map<number, number>()
       if (sources.length === 0) return out
       const arcs = forwardSourceArcs(sources)
-      const speed = await maxSpeedMps()
+      const speed = network?.topSpeedMps ?? await maxSpeedMps()
       // Every source's surroundings: the union of their boxes is not a box, so take the box around all of them.
       const lons = sources.map((s) => s.snap.lon)
       const lats = sources.map((s) => s.snap.lat)

@@ -5,7 +5,7 @@ import { DatabaseSetupError } from '../../db/check'
 import type { RoutingEngine } from './engine'
 import { createInProcessEngine } from './in-process'
 import type { ClassSpeedOverrides } from '../../domain/roads'
-import { applyClassSpeeds, networkSummary, networkVersion, type NetworkSummary } from './network'
+import { applyClassSpeeds, networkSummary, networkVersion, SnapCache, type NetworkSummary } from './network'
 import { createPgRoutingEngine } from './pgrouting'
 
 declare module 'fastify' {
@@ -31,7 +31,12 @@ export interface Routing {
   require(): RoutingEngine
   /** The network's size, extent and top speed, read again only when its version changes. */
   summary(): Promise<NetworkSummary>
+  /** Snapped points (resources, mostly) by network version. */
+  snaps: SnapCache
 }
+
+/** Points whose snaps are kept (about 200 bytes each). */
+const SNAP_CACHE_SIZE = 50_000
 
 /**
  * Checks pgRouting the way db/check.ts checks PostGIS: installed on the server, enabled in the
@@ -105,6 +110,7 @@ export const routingPlugin = fp<RoutingPluginOptions>(
         return engine
       },
       summary,
+      snaps: new SnapCache(SNAP_CACHE_SIZE),
     } satisfies Routing)
   },
   { name: 'riskmap-routing', fastify: '5.x', dependencies: ['riskmap-db'] },
