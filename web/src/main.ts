@@ -1,9 +1,9 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './style.css'
 import type { Map as MaplibreMap, MapMouseEvent, VectorTileSource } from 'maplibre-gl'
-import { fetchDivisions, fetchEnterprises, fetchHealth } from './api/client'
+import { fetchEnterprises, fetchHealth } from './api/client'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from './i18n'
-import { collectionBounds, type LonLatBox } from './map/bounds'
+import type { LonLatBox } from './map/bounds'
 import { moveTo, panelPadding, type CameraMove } from './map/camera'
 import { divisionsAt } from './map/contains'
 import { createMap, relabelControls } from './map/create'
@@ -13,7 +13,8 @@ import { addOverlays, overlaySourceId, setOverlayVisible } from './map/layers'
 import { DEFAULT_OVERLAYS, OVERLAY_IDS, TILE_OVERLAY_IDS, type OverlayId } from './map/overlays'
 import { CoverageGaps } from './map/gaps'
 import { addSelectionLayers, showHighlight } from './map/selection'
-import { setBasemapData, setBasemapLanguage, type BasemapData } from './map/style'
+import { loadDivisionBasemap } from './map/division-basemap'
+import { setBasemapLanguage, type BasemapData } from './map/style'
 import { createPanelView } from './panels/create'
 import { SidePanel, type FocusMode } from './panels/host'
 import type { PanelFocus } from './panels/view'
@@ -36,28 +37,18 @@ import { parseIncidentParam, withIncidentParam } from './state/incident'
 import { ImportView } from './transfer/view'
 import { refreshOverlayTiles } from './transfer/refresh'
 import { MapExportControl } from './export/control'
+import { browserStorage } from './ui/storage'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
-const CITY_SIMPLIFY_M = 100
-const COUNTY_SIMPLIFY_M = 30
-const TOWNSHIP_SIMPLIFY_M = 15
 /** Room around the divisions when fitting them to the window, pixels. */
 const FIT_PADDING_PX = 24
 /** Zoom a coordinate search flies to: analysis cells are drawn from zoom 12. */
 const COORDINATES_ZOOM = 14
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
 // Staff only: an anonymous visitor is sent to the public portal's sign-in form.
 const user = await requireStaff()
-let lang: Lang = initialLang(window.location, storage())
+let lang: Lang = initialLang(window.location, browserStorage())
 let messages = MESSAGES[lang]
 const initialUrl = parseUrlHash(window.location.hash)
 /** The incident of a link (incident mode), WGS 84. */
@@ -151,7 +142,7 @@ function applyDocumentLanguage(): void {
 function switchLanguage(): void {
   lang = otherLang(lang)
   messages = MESSAGES[lang]
-  persistLang(lang, storage())
+  persistLang(lang, browserStorage())
   applyDocumentLanguage()
   for (const part of [banner, header, gaps, legend, panel, search, incident]) part.setMessages(messages)
   importView.setMessages(messages)
@@ -271,15 +262,9 @@ async function chooseSearchResult(result: SearchResult): Promise<void> {
 
 /** Loads the city, county and township polygons into the basemap. */
 async function loadBasemap(signal: AbortSignal, fit: boolean): Promise<void> {
-  const [city, counties, townships] = await Promise.all([
-    fetchDivisions('city', { simplifyM: CITY_SIMPLIFY_M, signal }),
-    fetchDivisions('county', { simplifyM: COUNTY_SIMPLIFY_M, signal }),
-    fetchDivisions('township', { simplifyM: TOWNSHIP_SIMPLIFY_M, signal }),
-  ])
-  basemap = { city, counties, townships }
-  homeBox = collectionBounds(counties)
-  await styleLoaded
-  setBasemapData(map, basemap)
+  const loaded = await loadDivisionBasemap(map, styleLoaded, signal)
+  basemap = loaded.data
+  homeBox = loaded.box
   if (homeBox && fit) map.fitBounds(homeBox, { padding: FIT_PADDING_PX, animate: false })
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
 import { latestPublicationId } from '../public/repository'
 import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts, type Draft, type DraftStatus } from './drafts'
@@ -74,25 +74,8 @@ const diffSchema = {
       },
     },
     cells: {
-      type: 'object',
       description: 'GeoJSON FeatureCollection of the cells whose level changed',
-      properties: {
-        type: { type: 'string', const: 'FeatureCollection' },
-        features: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              type: { type: 'string', const: 'Feature' },
-              geometry: { type: 'object', additionalProperties: true },
-              properties: {
-                type: 'object',
-                properties: { h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema, change: { type: 'string', enum: ['raised', 'lowered'] } },
-              },
-            },
-          },
-        },
-      },
+      ...featureCollectionSchema({ h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema, change: { type: 'string', enum: ['raised', 'lowered'] } }),
     },
     regions: {
       type: 'array',

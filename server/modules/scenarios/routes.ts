@@ -4,7 +4,7 @@ import { offsetParam } from '../../http/bounds'
 import { CAPABILITIES } from '../../domain/resources'
 import { MAX_SCENARIO_CHANGES, parseScenarioChanges, SCENARIO_CHANGE_KINDS } from '../../domain/scenario'
 import { cellPolygon } from '../../grading/zones'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { readScope, type Role } from '../auth/access'
 import { recordAudit } from '../audit/audit'
 import { currentDataVersion, deleteScenario, getScenario, insertScenario, listScenarios, updateResult, type CoverageOptions, type ScenarioRow } from './repository'
@@ -53,29 +53,12 @@ const resultSchema = {
       ),
     },
     cells: {
-      type: 'object',
       description: 'GeoJSON FeatureCollection of the analysis cells whose level (or only stale flag) would change',
-      properties: {
-        type: { type: 'string', const: 'FeatureCollection' },
-        features: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              type: { type: 'string', const: 'Feature' },
-              geometry: { type: 'object', additionalProperties: true },
-              properties: {
-                type: 'object',
-                properties: {
-                  h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema,
-                  staleBefore: { type: 'boolean' }, staleAfter: { type: 'boolean' },
-                  change: { type: 'string', enum: ['raised', 'lowered', 'stale'] },
-                },
-              },
-            },
-          },
-        },
-      },
+      ...featureCollectionSchema({
+        h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema,
+        staleBefore: { type: 'boolean' }, staleAfter: { type: 'boolean' },
+        change: { type: 'string', enum: ['raised', 'lowered', 'stale'] },
+      }),
     },
     regions: {
       type: 'array',

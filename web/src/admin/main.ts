@@ -7,21 +7,14 @@ import { ADMIN_MESSAGES } from './messages'
 import { UsersView } from './users'
 import '../ui/page.css'
 import './admin.css'
+import { browserStorage } from '../ui/storage'
 
 // The admin page (admins only): staff accounts and the audit log. Other signed-in users see a
 // message instead (the API would refuse them anyway); anonymous visitors are sent to sign in.
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
 async function start(): Promise<void> {
   const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, storage())
+  let lang: Lang = initialLang(window.location, browserStorage())
 
   const title = requireElement(document, '.ad-title')
   const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
@@ -48,7 +41,7 @@ async function start(): Promise<void> {
 
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)
-    persistLang(lang, storage())
+    persistLang(lang, browserStorage())
     renderTexts()
     nav.setLang(lang)
     users?.setMessages(ADMIN_MESSAGES[lang])

@@ -14,6 +14,7 @@ import {
 import { CHART_IDS, CHARTS_TEXTS, type ChartId } from './texts'
 import '../ui/page.css'
 import './charts.css'
+import { browserStorage } from '../ui/storage'
 
 // The charts page (staff): district level shares, level changes over time, sources by kind and
 // level, and per department overdue rectifications and report handling times, each from its
@@ -41,14 +42,6 @@ interface Answers {
   departments: DepartmentsAnswer
 }
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
 function optionOf(id: ChartId, lang: Lang, a: Answers): { option: ChartOption; rows: number | null; empty: boolean } {
   switch (id) {
     case 'districts':
@@ -70,7 +63,7 @@ function optionOf(id: ChartId, lang: Lang, a: Answers): { option: ChartOption; r
 
 async function start(): Promise<void> {
   const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, storage())
+  let lang: Lang = initialLang(window.location, browserStorage())
   const title = requireElement(document, '.ch-title')
   const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
   const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
@@ -133,7 +126,7 @@ async function start(): Promise<void> {
 
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)
-    persistLang(lang, storage())
+    persistLang(lang, browserStorage())
     nav.setLang(lang)
     render()
   })

@@ -22,6 +22,7 @@ import { PUBLIC_SOURCES, addPublicOverlays, setShelters } from './layers'
 import { PUBLIC_MESSAGES } from './messages'
 import { loginParam, safeNextPath, withoutLoginParam } from './next'
 import { SignInForm } from './sign-in'
+import { browserStorage } from '../ui/storage'
 
 // The public portal (docs/domain.md §8): the map and "what is the level here" first. A click on the
 // map (or "my location") reads the latest publication at that place: its level, the township's and
@@ -41,15 +42,7 @@ const LOCATE_ZOOM = 13
 type Tab = 'place' | 'regions' | 'penalties' | 'report'
 const TABS: readonly Tab[] = ['place', 'regions', 'penalties', 'report']
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
-let lang: Lang = initialLang(window.location, storage())
+let lang: Lang = initialLang(window.location, browserStorage())
 let m = PUBLIC_MESSAGES[lang]
 let publication: PublicPublication | null = null
 let regions: PublicRegion[] = []
@@ -121,7 +114,7 @@ function openSignInFromHash(): void {
 function switchLanguage(): void {
   lang = otherLang(lang)
   m = PUBLIC_MESSAGES[lang]
-  persistLang(lang, storage())
+  persistLang(lang, browserStorage())
   signInForm.setMessages(m)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])

@@ -1,15 +1,15 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import '../public/public.css'
-import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl'
 import type { FeatureCollection, Polygon } from 'geojson'
-import { ApiError, fetchDivisions, getJson, sendJson } from '../api/client'
+import { ApiError, getJson, sendJson } from '../api/client'
 import type { Level } from '../api/types'
 import { requireStaff, type CurrentUser } from '../auth/session'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
-import { collectionBounds, geometriesBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
-import { FIRST_LABEL_LAYER, setBasemapData, setBasemapLanguage } from '../map/style'
+import { DIFF_COLORS, diffLayer } from '../map/diff'
+import { loadDivisionBasemap } from '../map/division-basemap'
+import { setBasemapLanguage } from '../map/style'
 import { exposeTestHook } from '../test-hook'
 import { el, labelled, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
@@ -17,7 +17,7 @@ import type { ChangeCause } from '../api/types'
 import { causeText } from '../panels/cause'
 import type { LevelCounts } from '../public/api'
 import { PUBLIC_MESSAGES } from '../public/messages'
-import { DIFF_COLORS } from './colors'
+import { browserStorage } from '../ui/storage'
 
 // Publications for staff (docs/domain.md §8), in two steps: a planner prepares a draft, whose
 // preview shows on the map and in numbers what would change against the current publication and
@@ -70,22 +70,11 @@ interface DraftPreview extends PublicationDiff {
 }
 
 
-const DIFF_SOURCE = 'publication-diff'
-const DIFF_FILL = 'publication-diff-fill'
-const DIFF_LINE = 'publication-diff-line'
 const FIT_PADDING_PX = 24
 /** Roles that may publish (the API's rule; admin passes every rule). */
 const PUBLISHERS: ReadonlyArray<CurrentUser['role']> = ['planner', 'admin']
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
-let lang: Lang = initialLang(window.location, storage())
+let lang: Lang = initialLang(window.location, browserStorage())
 let m = PUBLIC_MESSAGES[lang]
 let user: CurrentUser | null = null
 let publications: Publication[] = []
@@ -103,6 +92,7 @@ const legendRoot = requireElement(document, '.legend')
 const mapContainer = requireElement(document, '#map')
 const map = createMap(mapContainer, lang, MESSAGES[lang])
 const styleLoaded = map.once('load')
+const diffMap = diffLayer(map, 'publication')
 const noteInput = el('textarea', 'publications-note')
 noteInput.maxLength = 500
 noteInput.rows = 2
@@ -113,7 +103,7 @@ decisionInput.rows = 2
 langSwitch.addEventListener('click', () => {
   lang = otherLang(lang)
   m = PUBLIC_MESSAGES[lang]
-  persistLang(lang, storage())
+  persistLang(lang, browserStorage())
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])
   render()
@@ -280,9 +270,7 @@ async function loadDrafts(): Promise<void> {
 }
 
 function showOnMap(d: PublicationDiff): void {
-  map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData(d.cells)
-  const box = geometriesBounds(d.cells.features.map((f) => f.geometry))
-  if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, maxZoom: 12 })
+  diffMap.show(d.cells, { maxZoom: 12 })
 }
 
 async function showPreview(id: number): Promise<void> {
@@ -330,7 +318,7 @@ async function decide(id: number, decision: 'approve' | 'reject'): Promise<void>
     }
     decisionInput.value = ''
     preview = null
-    map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData({ type: 'FeatureCollection', features: [] })
+    diffMap.show({ type: 'FeatureCollection', features: [] }, { maxZoom: 12 })
     await Promise.all([loadDrafts(), loadPublications()])
   } catch (err) {
     showError(err)
@@ -362,29 +350,13 @@ async function compareChosen(): Promise<void> {
   render()
 }
 
-function addDiffLayers(target: MaplibreMap): void {
-  target.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-  const color: ExpressionSpecification = ['match', ['get', 'change'], 'raised', DIFF_COLORS.raised, 'lowered', DIFF_COLORS.lowered, DIFF_COLORS.shares]
-  const before = target.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
-  target.addLayer({ id: DIFF_FILL, type: 'fill', source: DIFF_SOURCE, paint: { 'fill-color': color, 'fill-opacity': 0.55 } }, before)
-  target.addLayer({ id: DIFF_LINE, type: 'line', source: DIFF_SOURCE, paint: { 'line-color': color, 'line-width': 1.2 } }, before)
-}
-
 async function loadBasemap(): Promise<void> {
-  const [city, counties, townships] = await Promise.all([
-    fetchDivisions('city', { simplifyM: 100 }),
-    fetchDivisions('county', { simplifyM: 30 }),
-    fetchDivisions('township', { simplifyM: 15 }),
-  ])
-  await styleLoaded
-  setBasemapData(map, { city, counties, townships })
-  const box = collectionBounds(counties)
+  const { box } = await loadDivisionBasemap(map, styleLoaded)
   if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, animate: false })
 }
 
 async function start(): Promise<void> {
   user = await requireStaff()
-  map.on('style.load', () => addDiffLayers(map))
   render()
   await Promise.all([loadBasemap(), loadPublications().catch(showError), loadDrafts().catch(showError)])
   render()

@@ -6,6 +6,7 @@ import { fetchRegionReport } from './api'
 import { REPORT_MESSAGES } from './messages'
 import { reportView } from './view'
 import './report.css'
+import { browserStorage } from '../ui/storage'
 
 // The printable region report (staff only): report.html?region=<division code or grid code>, opened
 // from a region panel of the map. One request brings everything it shows; the print button (or the
@@ -14,14 +15,6 @@ import './report.css'
 /** What browser tests wait for: `data-state` on <main> is `ready` or `error` once the page has settled. */
 type PageState = 'loading' | 'ready' | 'error'
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
 /** Whether the service runs on synthetic demo data (as the map's header badge tells). */
 async function isDemoData(): Promise<boolean> {
   const page = await fetchEnterprises({ limit: 1 })
@@ -29,7 +22,7 @@ async function isDemoData(): Promise<boolean> {
 }
 
 async function start(): Promise<void> {
-  const lang = initialLang(window.location, storage())
+  const lang = initialLang(window.location, browserStorage())
   const m = MESSAGES[lang]
   const t = REPORT_MESSAGES[lang]
   document.documentElement.lang = m.locale

@@ -11,6 +11,7 @@ import {
 } from './api'
 import { REPORT_MESSAGES, type ReportMessages } from './messages'
 import { formatTime } from './format'
+import { browserStorage } from '../ui/storage'
 
 // The staff triage page (staff only): reports filtered by status, overdue and source, overdue ones
 // highlighted; a report's details with the moves its status allows, its staff note, reassignment
@@ -18,14 +19,6 @@ import { formatTime } from './format'
 // report from their own grid.
 
 const PAGE_SIZE = 50
-
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
 
 interface State {
   lang: Lang
@@ -44,7 +37,7 @@ interface State {
 async function start(): Promise<void> {
   const user = await requireStaff()
   const state: State = {
-    lang: initialLang(window.location, storage()),
+    lang: initialLang(window.location, browserStorage()),
     user,
     categories: null,
     departments: [],
@@ -342,7 +335,7 @@ async function start(): Promise<void> {
 
   langSwitch.addEventListener('click', () => {
     state.lang = otherLang(state.lang)
-    persistLang(state.lang, storage())
+    persistLang(state.lang, browserStorage())
     renderHeader()
     renderList()
   })

@@ -1,19 +1,19 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import '../public/public.css'
-import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl'
 import type { FeatureCollection, Polygon } from 'geojson'
-import { ApiError, fetchDivisions, getJson, sendJson } from '../api/client'
+import { ApiError, getJson, sendJson } from '../api/client'
 import type { Level } from '../api/types'
 import { requireStaff } from '../auth/session'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
-import { collectionBounds, geometriesBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
-import { FIRST_LABEL_LAYER, setBasemapData, setBasemapLanguage } from '../map/style'
+import { DIFF_COLORS, diffLayer } from '../map/diff'
+import { loadDivisionBasemap } from '../map/division-basemap'
+import { setBasemapLanguage } from '../map/style'
 import { exposeTestHook } from '../test-hook'
 import { el, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
-import { DIFF_COLORS } from '../publications/colors'
+import { browserStorage } from '../ui/storage'
 
 // What-if scenarios (docs/scenarios.md): a saved scenario's diff map — the cells its changes would
 // raise or lower, drawn like the publication diff — with the regions and coverage that change;
@@ -65,21 +65,10 @@ const TEXT = {
   },
 } as const
 
-const DIFF_SOURCE = 'scenario-diff'
-const DIFF_FILL = 'scenario-diff-fill'
-const DIFF_LINE = 'scenario-diff-line'
 const FIT_PADDING_PX = 24
 const EXAMPLE = '[{ "kind": "rectify_hidden_danger", "hiddenDangerId": 1 }]'
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
-
-let lang: Lang = initialLang(window.location, storage())
+let lang: Lang = initialLang(window.location, browserStorage())
 const scenarioId = Number(new URLSearchParams(window.location.search).get('id')) || null
 let scenario: Scenario | null = null
 let saved: Scenario[] = []
@@ -93,6 +82,7 @@ const legendRoot = requireElement(document, '.legend')
 const mapContainer = requireElement(document, '#map')
 const map = createMap(mapContainer, lang, MESSAGES[lang])
 const styleLoaded = map.once('load')
+const diff = diffLayer(map, 'scenario')
 const nameInput = el('input', 'scenario-name')
 const changesInput = el('textarea', 'scenario-changes')
 changesInput.translate = false // JSON: the API's field names and values, not words of the page
@@ -101,7 +91,7 @@ changesInput.placeholder = EXAMPLE
 
 langSwitch.addEventListener('click', () => {
   lang = otherLang(lang)
-  persistLang(lang, storage())
+  persistLang(lang, browserStorage())
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])
   render()
@@ -180,10 +170,7 @@ function showError(err: unknown): void {
 }
 
 function showOnMap(result: Result | undefined): void {
-  const cells = result?.cells ?? { type: 'FeatureCollection', features: [] }
-  map.getSource<GeoJSONSource>(DIFF_SOURCE)?.setData(cells)
-  const box = geometriesBounds(cells.features.map((f) => f.geometry))
-  if (box) map.fitBounds(box, { padding: FIT_PADDING_PX, maxZoom: 13, animate: false })
+  diff.show(result?.cells ?? { type: 'FeatureCollection', features: [] }, { maxZoom: 13, animate: false })
 }
 
 async function create(): Promise<void> {
@@ -212,29 +199,8 @@ async function recompute(id: number): Promise<void> {
   }
 }
 
-function addDiffLayers(target: MaplibreMap): void {
-  target.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-  const color: ExpressionSpecification = ['match', ['get', 'change'], 'raised', DIFF_COLORS.raised, 'lowered', DIFF_COLORS.lowered, DIFF_COLORS.shares]
-  const before = target.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
-  target.addLayer({ id: DIFF_FILL, type: 'fill', source: DIFF_SOURCE, paint: { 'fill-color': color, 'fill-opacity': 0.55 } }, before)
-  target.addLayer({ id: DIFF_LINE, type: 'line', source: DIFF_SOURCE, paint: { 'line-color': color, 'line-width': 1.2 } }, before)
-}
-
-/** The diff layers, added once the style is there (and again after a style change). */
-function ensureDiffLayers(): void {
-  if (!map.getSource(DIFF_SOURCE)) addDiffLayers(map)
-}
-map.on('style.load', ensureDiffLayers)
-
 async function loadBasemap(): Promise<void> {
-  const [city, counties, townships] = await Promise.all([
-    fetchDivisions('city', { simplifyM: 100 }),
-    fetchDivisions('county', { simplifyM: 30 }),
-    fetchDivisions('township', { simplifyM: 15 }),
-  ])
-  await styleLoaded
-  setBasemapData(map, { city, counties, townships })
-  const box = collectionBounds(counties)
+  const { box } = await loadDivisionBasemap(map, styleLoaded)
   if (box && !scenario?.result?.cells.features.length) map.fitBounds(box, { padding: FIT_PADDING_PX, animate: false })
 }
 
@@ -245,7 +211,7 @@ async function start(): Promise<void> {
   const loadOne = scenarioId === null ? Promise.resolve() : getJson<Scenario>(`/api/scenarios/${scenarioId}`).then((s) => (scenario = s)).catch(showError)
   await Promise.all([loadBasemap(), loadList, loadOne])
   await styleLoaded
-  ensureDiffLayers()
+  diff.ensure()
   showOnMap(scenario?.result)
   render()
   const idle = map.once('idle')

@@ -8,6 +8,7 @@ import { PlansView } from './plans'
 import { QUALITY_TEXTS, QualityView } from './quality'
 import '../ui/page.css'
 import './supervision.css'
+import { browserStorage } from '../ui/storage'
 
 // The supervision page (staff only): the coverage (全覆盖) report and the double-random plans, as
 // two tabs of one page — both are the supervising departments' work, share the header and the
@@ -15,14 +16,6 @@ import './supervision.css'
 // tab and the coverage filter: `#tab=plans`, `#division=210106&gap=tier&offset=50`.
 
 type Tab = 'coverage' | 'plans' | 'quality'
-
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
 
 function readHash(): { tab: Tab; filter: CoverageFilter } {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
@@ -52,7 +45,7 @@ function writeHash(tab: Tab, filter: CoverageFilter): void {
 
 async function start(): Promise<void> {
   await requireStaff()
-  let lang: Lang = initialLang(window.location, storage())
+  let lang: Lang = initialLang(window.location, browserStorage())
   const initial = readHash()
   let tab = initial.tab
   let filter = initial.filter
@@ -103,7 +96,7 @@ async function start(): Promise<void> {
 
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)
-    persistLang(lang, storage())
+    persistLang(lang, browserStorage())
     renderTexts()
     coverage.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
     plans.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])

@@ -8,6 +8,7 @@ import { errorMessage } from '../admin/fields'
 import { TOKEN_MESSAGES, type TokenMessages } from './messages'
 import '../ui/page.css'
 import '../admin/admin.css'
+import { browserStorage } from '../ui/storage'
 
 // Personal API tokens (server/modules/auth/token-routes.ts): every staff user creates and revokes
 // their own; an admin may list and revoke everyone's. The secret is shown once, after creation.
@@ -23,14 +24,6 @@ interface ApiToken {
   lastUsedAt: string | null
   revokedAt: string | null
   revokedBy: string | null
-}
-
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
 }
 
 class TokensView {
@@ -254,7 +247,7 @@ class TokensView {
 
 async function start(): Promise<void> {
   const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, storage())
+  let lang: Lang = initialLang(window.location, browserStorage())
   const title = requireElement(document, '.ad-title')
   const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
   const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
@@ -270,7 +263,7 @@ async function start(): Promise<void> {
   }
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)
-    persistLang(lang, storage())
+    persistLang(lang, browserStorage())
     renderTexts()
     nav.setLang(lang)
     view.setMessages(TOKEN_MESSAGES[lang])
