@@ -37,3 +37,6 @@ export const MAX_RANKED_AREAS = 50_000
 
 /** Rows of a ranking one request returns (a page); exports take every row up to MAX_RANKED_AREAS. */
 export const MAX_RANKING_PAGE = 5_000
+
+/** Areas one ranking map draws (their outlines: a page of polygons, not of rows). */
+export const MAX_RANKING_MAP = 5_000

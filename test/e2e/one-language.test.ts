@@ -220,6 +220,9 @@ describe('one language per page (zh-CN)', () => {
     ['the API tokens', () => '/tokens.html', idle],
     ['the ranking', () => '/ranking.html#level=region&rank=county', idle],
     ['the ranking of cells', () => '/ranking.html#level=cell', idle],
+    ['the ranking as a map', () => '/ranking.html#level=region&rank=township&view=map', async (page) => {
+      await page.locator('.rk-map-box[data-state="ready"]').waitFor()
+    }],
     ['the charts', () => '/charts.html', async (page) => {
       await page.waitForSelector('.ch-main[data-state="ready"]')
     }],

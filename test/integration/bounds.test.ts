@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { cellToParent, getResolution } from 'h3-js'
 import { buildTestApp } from '../helpers/app'
-import { MAX_OFFSET } from '../../server/http/bounds'
+import { MAX_OFFSET, MAX_RANKING_MAP } from '../../server/http/bounds'
 import { MAX_K } from '../../server/modules/resources/nearest'
 import { MIN_PYRAMID_RES } from '../../server/grading/engine'
 
@@ -96,6 +96,8 @@ describe('bounded work per request', () => {
     ['a zoom beyond the deepest', 'app', '/tiles/cells/23/0/0.mvt', 'z'],
     ['a limit above the largest', 'app', '/api/enterprises?limit=10001', 'limit'],
     ['a whole-world bbox (bounded by limit)', 'app', '/api/enterprises?bbox=-180,-90,180,90&limit=10', null],
+    ['a ranking map of more areas than the largest', 'app', `/api/ranking/map?limit=${MAX_RANKING_MAP + 1}`, 'limit'],
+    ['a ranking map of the largest number of areas', 'app', `/api/ranking/map?level=region&rank=township&limit=${MAX_RANKING_MAP}`, null],
   ]
   it.each(table)('%s', async (_what, which, url, field) => {
     const res = await (which === 'app' ? app : fine).inject(url)

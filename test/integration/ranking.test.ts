@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { latLngToCell } from 'h3-js'
+import { cellToLatLng, latLngToCell } from 'h3-js'
+import { booleanPointInPolygon } from '@turf/turf'
+import type { MultiPolygon, Polygon, Position } from 'geojson'
 import { buildTestApp } from '../helpers/app'
 import { signIn } from '../helpers/auth'
 import { DEFAULT_RULES, PRIORITY_PARTS } from '../../server/domain/rules'
-import type { RankedArea } from '../../server/modules/ranking/service'
+import { MAX_RANKING_MAP } from '../../server/http/bounds'
+import type { RankedArea, RankingMapFeature } from '../../server/modules/ranking/service'
 
 // GET /api/ranking (docs/ranking.md) on the shared demo database: scores are the sum of their parts,
-// the inputs match SQL of the test's own, weights and scope apply, and the export has every row.
+// the inputs match SQL of the test's own, weights and scope apply, and the export has every row; the
+// map (GET /api/ranking/map) draws the same ranking with valid outlines.
 
 let app: FastifyInstance
 
@@ -26,6 +30,29 @@ async function ranking(query: string, headers?: Record<string, string>): Promise
   const res = await app.inject({ url: `/api/ranking${query}`, headers })
   expect(res.statusCode, res.body).toBe(200)
   return res.json() as Ranking
+}
+
+interface RankingMap {
+  type: string
+  ruleVersion: string
+  total: number
+  features: Array<Omit<RankingMapFeature, 'geometry'> & { geometry: Polygon | MultiPolygon }>
+}
+
+async function rankingMap(query: string, headers?: Record<string, string>): Promise<RankingMap> {
+  const res = await app.inject({ url: `/api/ranking/map${query}`, headers })
+  expect(res.statusCode, res.body).toBe(200)
+  return res.json() as RankingMap
+}
+
+/** Every ring closed, with at least `minPositions` positions (a triangle closed is 4). */
+function expectClosedRings(geometry: Polygon | MultiPolygon, minPositions: number): void {
+  const polygons: Position[][][] = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
+  expect(polygons.length).toBeGreaterThan(0)
+  for (const ring of polygons.flat()) {
+    expect(ring.length).toBeGreaterThanOrEqual(minPositions)
+    expect(ring[ring.length - 1]).toEqual(ring[0])
+  }
 }
 
 function expectPartsAddUp(items: RankedArea[]): void {
@@ -179,5 +206,90 @@ describe('GET /api/ranking', () => {
     const bad = await app.inject('/api/ranking/export.csv?weights=foo:1')
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('weights.foo')
+  })
+})
+
+describe('GET /api/ranking/map', () => {
+  it('draws the counties in rank order, the same ranks as the list, each outline a valid polygon', async () => {
+    const [list, map] = await Promise.all([ranking('?level=region&rank=county&limit=5000'), rankingMap('?level=region&rank=county')])
+    expect(map.type).toBe('FeatureCollection')
+    expect(map.ruleVersion).toBe(DEFAULT_RULES.version)
+    expect(map.total).toBe(list.total)
+    expect(map.features.map((f) => f.id)).toEqual(list.items.map((_, i) => i + 1))
+    expect(map.features.map((f) => [f.properties.code, f.properties.rank, f.properties.score, f.properties.level])).toEqual(list.items.map((i) => [i.code, i.rank, i.score, i.level]))
+    for (const f of map.features) {
+      expect(f.properties.position).toBe(f.id)
+      expect(f.properties.name).toBeTruthy()
+      expect(f.properties.parts.map((p) => p.part)).toEqual([...PRIORITY_PARTS])
+      expect(['Polygon', 'MultiPolygon']).toContain(f.geometry.type)
+      expectClosedRings(f.geometry, 4)
+    }
+    // PostGIS reads each outline back as a valid polygon covering most of the county's area.
+    const { rows } = await app.db.raw<{ rows: Array<{ code: string; valid: boolean; ratio: number }> }>(
+      `SELECT d.code, ST_IsValid(g.geom) AS valid, ST_Area(g.geom) / ST_Area(d.geom) AS ratio
+       FROM jsonb_to_recordset(?::jsonb) AS m(code text, geometry jsonb)
+       CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromGeoJSON(m.geometry::text), 4326) AS geom) g
+       JOIN division d ON d.code = m.code`,
+      [JSON.stringify(map.features.map((f) => ({ code: f.properties.code, geometry: f.geometry })))],
+    )
+    expect(rows).toHaveLength(map.features.length)
+    for (const r of rows) {
+      expect(r.valid, r.code).toBe(true)
+      expect(Number(r.ratio), r.code).toBeCloseTo(1, 1)
+    }
+  })
+
+  it("draws a county's cells as their H3 hexagons, in the list's order", async () => {
+    const [list, map] = await Promise.all([ranking(`?level=cell&regionCode=${COUNTY}&limit=200`), rankingMap(`?level=cell&regionCode=${COUNTY}&limit=200`)])
+    expect(map.total).toBe(list.total)
+    expect(map.features.map((f) => [f.id, f.properties.code, f.properties.rank])).toEqual(list.items.map((i, k) => [k + 1, i.code, i.rank]))
+    for (const f of map.features) {
+      expect(f.geometry.type).toBe('Polygon')
+      // h3 closes the ring in GeoJSON order: 7 positions for a hexagon, 6 for a pentagon.
+      expectClosedRings(f.geometry, 6)
+      const [lat, lon] = cellToLatLng(f.properties.code)
+      expect(booleanPointInPolygon([lon, lat], f.geometry as Polygon)).toBe(true)
+      expect(f.properties.label[0]).toBeCloseTo(lon, 9)
+      expect(f.properties.label[1]).toBeCloseTo(lat, 9)
+    }
+  })
+
+  it('draws the first `limit` areas (default 1000, at most MAX_RANKING_MAP) and counts all of them', async () => {
+    const all = await rankingMap('?level=region&rank=township')
+    expect(all.features.length).toBe(Math.min(all.total, 1000))
+    const two = await rankingMap('?level=region&rank=township&limit=2')
+    expect(two.total).toBe(all.total)
+    expect(two.features.map((f) => f.properties.code)).toEqual(all.features.slice(0, 2).map((f) => f.properties.code))
+    expect(MAX_RANKING_MAP).toBe(5000)
+  })
+
+  it.each([
+    [`limit=${MAX_RANKING_MAP + 1}`, 'limit'],
+    ['limit=0', 'limit'],
+    ['offset=10', 'offset'],
+    ['weights=population:10', 'weights.population'],
+    ['level=cell&rank=grid', 'rank'],
+    ['regionCode=2101', 'regionCode'],
+  ])('?%s → 400 naming %s', async (query, field) => {
+    const res = await app.inject(`/api/ranking/map?${query}`)
+    expect(res.statusCode, res.body).toBe(400)
+    expect(JSON.stringify((res.json() as { error: unknown }).error)).toContain(field)
+  })
+
+  it("keeps to the reader's scope as the list does: the jurisdiction, the grid's backlog, no session no map", async () => {
+    const inspector = await signIn(app, 'inspector')
+    const prefix = inspector.user.divisionPrefix!
+    const [list, map] = await Promise.all([ranking('?level=region&rank=township&limit=5000', inspector.headers), rankingMap('?level=region&rank=township', inspector.headers)])
+    expect(map.features.length).toBeGreaterThan(0)
+    expect(map.features.map((f) => f.properties.code)).toEqual(list.items.map((i) => i.code))
+    for (const f of map.features) expect(f.properties.code.startsWith(prefix)).toBe(true)
+    const outside = (await app.db('division').where({ rank: 'county' }).whereNot('code', 'like', `${prefix}%`).first('code')).code as string
+    expect((await app.inject({ url: `/api/ranking/map?regionCode=${outside}`, headers: inspector.headers })).statusCode).toBe(403)
+    const worker = await signIn(app, 'grid_worker')
+    const [workerList, workerMap] = await Promise.all([ranking('?level=region&rank=county', worker.headers), rankingMap('?level=region&rank=county', worker.headers)])
+    expect(workerMap.features.map((f) => [f.properties.code, f.properties.score, f.properties.inputs.openHiddenDangers])).toEqual(
+      workerList.items.map((i) => [i.code, i.score, i.inputs.openHiddenDangers]),
+    )
+    expect((await app.inject({ url: '/api/ranking/map', headers: { cookie: '' } })).statusCode).toBe(401)
   })
 })

@@ -111,6 +111,30 @@ const REGION_GEOMS: Record<RankedRegionRow['kind'], string> = {
   mgmt_grid: 'SELECT id::text AS key, geom FROM mgmt_grid WHERE id::text = ANY(?::text[])',
 }
 
+/** Tolerance of the ranking map's outlines, degrees (about 20 m): enough for a city-wide view, far smaller than a township. */
+const OUTLINE_SIMPLIFY_DEG = 0.0002
+
+export interface RegionOutline {
+  key: string
+  /** GeoJSON (Multi)Polygon, WGS 84, simplified by OUTLINE_SIMPLIFY_DEG. */
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
+  /** A point inside the region (ST_PointOnSurface), [lon, lat]: where its rank number is drawn. */
+  label: [number, number]
+}
+
+/** The simplified outlines of the given regions, for the ranking map (order not guaranteed). */
+export async function regionOutlines(db: Knex, kind: RankedRegionRow['kind'], keys: readonly string[]): Promise<RegionOutline[]> {
+  if (keys.length === 0) return []
+  const { rows } = await db.raw<{ rows: Array<{ key: string; geometry: RegionOutline['geometry']; lon: number; lat: number }> }>(
+    `WITH reg AS (${REGION_GEOMS[kind]})
+     SELECT reg.key, ST_AsGeoJSON(ST_SimplifyPreserveTopology(reg.geom, ?::float8), 6)::json AS geometry,
+            ST_X(ST_PointOnSurface(reg.geom)) AS lon, ST_Y(ST_PointOnSurface(reg.geom)) AS lat
+     FROM reg`,
+    [[...keys], OUTLINE_SIMPLIFY_DEG],
+  )
+  return rows.map((r) => ({ key: String(r.key), geometry: r.geometry, label: [Number(r.lon), Number(r.lat)] }))
+}
+
 /** What is counted at a point: an installation's residents, an enterprise's backlog. */
 export interface PointFigures {
   /** Region key when counted by region; null when counted by point (cells). */

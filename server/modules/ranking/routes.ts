@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
-import { MAX_OFFSET, MAX_RANKING_PAGE } from '../../http/bounds'
+import { MAX_OFFSET, MAX_RANKING_MAP, MAX_RANKING_PAGE } from '../../http/bounds'
 import { parseWeights, PRIORITY_PART_LABELS } from '../../domain/ranking'
 import { LEVEL_LABELS } from '../../domain/levels'
 import { PRIORITY_PARTS } from '../../domain/rules'
@@ -9,7 +9,7 @@ import { readScope } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
 import { cellValue, tableStream } from '../transfer'
 import { divisionExists, type RegionRank } from './repository'
-import { rankAreasFor, type RankedArea } from './service'
+import { rankAreasFor, rankingMap, type RankedArea, type RankingQuery } from './service'
 
 interface RankingQuerystring {
   level: 'region' | 'cell'
@@ -82,8 +82,8 @@ function mapLink(area: RankedArea): string {
  * risk, exposure, emergency coverage and enforcement backlog, each score broken into its parts.
  */
 export default async function rankingRoutes(app: FastifyInstance): Promise<void> {
-  /** The ranked areas of a request; throws 400/403/404 naming the parameter. */
-  async function ranked(request: { query: RankingQuerystring; user: Parameters<typeof readScope>[0] }) {
+  /** The ranking a request asks for, in the reader's scope; throws 400/403/404 naming the parameter. */
+  async function rankingQuery(request: { query: RankingQuerystring; user: Parameters<typeof readScope>[0] }): Promise<RankingQuery> {
     const q = request.query
     const scope = readScope(request.user)
     const weights = parseWeights(q.weights, app.grading.rules)
@@ -93,8 +93,14 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
       const prefix = scope.divisionPrefix
       if (prefix !== null && !q.regionCode.startsWith(prefix) && !prefix.startsWith(q.regionCode)) throw outsideJurisdiction('The division asked for', q.regionCode, prefix)
     }
-    const result = await rankAreasFor(app.readDb, { level: q.level, rank: q.rank, regionCode: q.regionCode, weights, scope, res: app.grading.res, rules: app.grading.rules })
-    return { ...result, weights }
+    return { level: q.level, rank: q.rank, regionCode: q.regionCode, weights, scope, res: app.grading.res, rules: app.grading.rules }
+  }
+
+  /** The ranked areas of a request; throws 400/403/404 naming the parameter. */
+  async function ranked(request: { query: RankingQuerystring; user: Parameters<typeof readScope>[0] }) {
+    const query = await rankingQuery(request)
+    const result = await rankAreasFor(app.readDb, query)
+    return { ...result, weights: query.weights }
   }
 
   app.get<{ Querystring: RankingQuerystring }>(
@@ -149,6 +155,76 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
         coverage: { ...rules.ranking.coverage, measure: measure.id, measureDescription: measure.description },
         total: areas.length,
         items: areas.slice(q.offset, q.offset + q.limit),
+      }
+    },
+  )
+
+  app.get<{ Querystring: RankingQuerystring }>(
+    '/ranking/map',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['ranking'],
+        summary: 'The first areas of the ranking as GeoJSON, in rank order, for the ranking page\'s map mode (docs/ranking.md)',
+        description: `Regions with their outlines simplified to about 20 m, cells with their H3 boundaries; each feature's id is its position in the ranking (1 = first). Same parameters, scope and answers as GET /api/ranking; at most ${MAX_RANKING_MAP} areas.`,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...queryProperties,
+            limit: { type: 'integer', minimum: 1, maximum: MAX_RANKING_MAP, default: 1000, description: `the first this many areas of the ranking, at most ${MAX_RANKING_MAP}` },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            description: 'GeoJSON FeatureCollection (RFC 7946, WGS 84)',
+            properties: {
+              type: { type: 'string', const: 'FeatureCollection' },
+              level: { type: 'string' },
+              rank: { type: ['string', 'null'] },
+              regionCode: { type: ['string', 'null'] },
+              ruleVersion: { type: 'string' },
+              weights: { type: 'object', additionalProperties: { type: 'number' } },
+              total: { type: 'integer', description: 'areas ranked, drawn or not' },
+              features: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    type: { type: 'string', const: 'Feature' },
+                    id: { type: 'integer', description: 'position in the ranking, 1 = first' },
+                    geometry: { type: 'object', additionalProperties: true, description: 'Polygon or MultiPolygon' },
+                    properties: {
+                      type: 'object',
+                      properties: {
+                        ...areaSchema.properties,
+                        position: { type: 'integer', description: 'position in the ranking (the feature id); unlike rank, unique' },
+                        label: { type: 'array', items: { type: 'number' }, description: 'a point inside the area, [lon, lat]' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query
+      const query = await rankingQuery(request)
+      const { total, features } = await rankingMap(app.readDb, query, q.limit)
+      return {
+        type: 'FeatureCollection' as const,
+        level: q.level,
+        rank: q.level === 'region' ? q.rank : null,
+        regionCode: q.regionCode ?? null,
+        ruleVersion: app.grading.rules.version,
+        weights: query.weights,
+        total,
+        features,
       }
     },
   )

@@ -4,7 +4,7 @@
  * `priorityScore` of server/domain/ranking.ts.
  */
 import type { Knex } from 'knex'
-import { cellToLatLng, latLngToCell } from 'h3-js'
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js'
 import { invalid } from '../../errors'
 import { MAX_RANKED_AREAS } from '../../http/bounds'
 import type { Level } from '../../domain/levels'
@@ -13,7 +13,7 @@ import type { PriorityPart, RuleSet } from '../../domain/rules'
 import type { Capability } from '../../domain/resources'
 import type { ReadScope } from '../auth/access'
 import { nearestResponders, RESPONSE_MEASURE } from '../resources'
-import { countGradedCells, gradedCells, pointFigures, regionCells, regionsToRank, type RegionRank } from './repository'
+import { countGradedCells, gradedCells, pointFigures, regionCells, regionOutlines, regionsToRank, type RegionOutline, type RegionRank } from './repository'
 
 export interface RankingQuery {
   level: 'region' | 'cell'
@@ -146,4 +146,46 @@ export async function rankAreasFor(db: Knex, q: RankingQuery): Promise<{ areas: 
     }
   }
   return { areas: rankAreas(scored), measure: RESPONSE_MEASURE }
+}
+
+/** One area of the ranking map: its outline and what the map's labels and info box show. */
+export interface RankingMapFeature {
+  type: 'Feature'
+  /** The area's position in the ranking, 1 = first (unique, unlike `rank`, which equal scores share). */
+  id: number
+  geometry: RegionOutline['geometry']
+  properties: RankedArea & {
+    /** Equal to the feature's id. */
+    position: number
+    /** A point inside the area, [lon, lat]: where its rank number is drawn. */
+    label: [number, number]
+  }
+}
+
+/**
+ * The first `limit` areas of the ranking as GeoJSON features in rank order: regions with their
+ * simplified outlines (repository `regionOutlines`), cells with their H3 boundaries. `total` counts
+ * every ranked area, drawn or not.
+ */
+export async function rankingMap(db: Knex, q: RankingQuery, limit: number): Promise<{ total: number; features: RankingMapFeature[] }> {
+  const { areas } = await rankAreasFor(db, q)
+  const top = areas.slice(0, limit)
+  const outlines = new Map<string, Pick<RegionOutline, 'geometry' | 'label'>>()
+  if (q.level === 'cell') {
+    for (const a of top) {
+      // GeoJSON order ([lon, lat]) and a closed ring: 7 positions for a hexagon, 6 for a pentagon.
+      const [lat, lon] = cellToLatLng(a.code)
+      outlines.set(a.key, { geometry: { type: 'Polygon', coordinates: [cellToBoundary(a.code, true)] }, label: [lon, lat] })
+    }
+  } else {
+    const kind = q.rank === 'grid' ? 'mgmt_grid' : 'division'
+    for (const o of await regionOutlines(db, kind, top.map((a) => a.key))) outlines.set(o.key, o)
+  }
+  const features: RankingMapFeature[] = []
+  for (const [i, area] of top.entries()) {
+    const outline = outlines.get(area.key)
+    if (!outline) continue // a region deleted between the two reads
+    features.push({ type: 'Feature', id: i + 1, geometry: outline.geometry, properties: { ...area, position: i + 1, label: outline.label } })
+  }
+  return { total: areas.length, features }
 }

@@ -3,14 +3,18 @@ import { ApiError, apiUrl, getJson, isAbortError } from '../api/client'
 import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
 import { LEVEL_COLORS } from '../map/levels'
 import { el, requireElement } from '../ui/dom'
+import { browserStorage } from '../ui/storage'
 import { StaffNav } from '../ui/staff-nav'
 import { PART_COLORS, PARTS, RANKING_TEXTS, type Part } from './texts'
+import type { RankingMap } from './map'
 import '../ui/page.css'
 import './ranking.css'
 
 // The ranking page (staff): areas ranked by priority for safety projects (docs/ranking.md), each
-// score drawn as a bar of its parts, rows linking to the area on the staff map. The hash keeps the
-// choice: `#level=region&rank=township&region=210106&weights=exposure:0`.
+// score drawn as a bar of its parts, rows linking to the area on the staff map; or, in the map view,
+// the same ranking drawn as a map (map.ts, loaded on first use). The hash keeps the choice:
+// `#level=region&rank=township&region=210106&weights=exposure:0&view=map` (and, in the map view,
+// MapLibre's own `map=zoom/lat/lon`).
 
 interface RankedArea {
   rank: number
@@ -33,22 +37,19 @@ interface Ranking {
 }
 
 type Choice = 'county' | 'township' | 'grid' | 'cell'
+type View = 'table' | 'map'
 
 interface State {
   choice: Choice
   region: string
   weights: Partial<Record<Part, number>>
+  view: View
 }
+
+/** The hash parameters this page writes; any other (MapLibre's `map=`) is kept as it is. */
+const STATE_PARAMS = ['level', 'rank', 'region', 'weights', 'view'] as const
 
 const PAGE = 200
-
-function storage(): Storage | null {
-  try {
-    return window.localStorage
-  } catch {
-    return null
-  }
-}
 
 function readHash(): State {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
@@ -61,7 +62,8 @@ function readHash(): State {
     const [name, value] = entry.split(':')
     if (name && (PARTS as readonly string[]).includes(name) && value !== undefined && Number.isFinite(Number(value))) weights[name as Part] = Number(value)
   }
-  return { choice, region: /^([0-9]{6}|[0-9]{9})$/.test(region) ? region : '', weights }
+  const view: View = params.get('view') === 'map' ? 'map' : 'table'
+  return { choice, region: /^([0-9]{6}|[0-9]{9})$/.test(region) ? region : '', weights, view }
 }
 
 function query(state: State): Record<string, string> {
@@ -74,14 +76,26 @@ function query(state: State): Record<string, string> {
 
 function writeHash(state: State): void {
   const q = query(state)
-  const params = new URLSearchParams()
-  params.set('level', q.level!)
-  if (q.rank) params.set('rank', q.rank)
-  if (q.regionCode) params.set('region', q.regionCode)
-  if (q.weights) params.set('weights', q.weights)
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''))
+  for (const name of STATE_PARAMS) params.delete(name)
+  const own = new URLSearchParams()
+  own.set('level', q.level!)
+  if (q.rank) own.set('rank', q.rank)
+  if (q.regionCode) own.set('region', q.regionCode)
+  if (q.weights) own.set('weights', q.weights)
+  if (state.view === 'map') own.set('view', 'map')
+  for (const [name, value] of params) own.append(name, value)
   const url = new URL(window.location.href)
-  url.hash = params.toString().replace(/%3A/g, ':').replace(/%2C/g, ',')
+  // readable, as MapLibre writes its `map=12/41.8/123.4`: colons, commas and slashes unescaped
+  url.hash = own.toString().replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%2F/g, '/')
   window.history.replaceState(window.history.state, '', url)
+}
+
+/** An API error as the status line says it: the first detail with its field, else the message. */
+function errorText(err: unknown): string {
+  if (!(err instanceof ApiError)) return String(err)
+  const detail = err.details?.[0]
+  return detail ? `${detail.field ?? ''}: ${detail.message}` : err.message
 }
 
 /** The staff map's deep link to an area (its side panel opens on it). */
@@ -91,10 +105,16 @@ export function mapHref(area: Pick<RankedArea, 'kind' | 'code'>): string {
 
 async function start(): Promise<void> {
   const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, storage())
+  let lang: Lang = initialLang(window.location, browserStorage())
   let state = readHash()
   let load: AbortController | null = null
   let last: Ranking | null = null
+  // The map view: created on first use; `mapQuery` is the query it shows (stale when it differs).
+  let rankingMap: RankingMap | null = null
+  let mapStarting: Promise<RankingMap> | null = null
+  let mapQuery = ''
+  /** The code of the area picked on the map, whose table row is marked. */
+  let pickedCode: string | null = null
 
   const title = requireElement(document, '.rk-title')
   const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
@@ -139,10 +159,23 @@ async function start(): Promise<void> {
   const xlsx = el('a', 'rk-export rk-export-xlsx')
   exports.append(csv, xlsx)
   controls.append(choiceLabel, regionLabel, weightsBox, apply, reset, exports)
+  const viewSwitch = el('div', 'rk-view')
+  viewSwitch.setAttribute('role', 'group')
+  const viewButtons = new Map<View, HTMLButtonElement>()
+  for (const view of ['table', 'map'] as const) {
+    const button = el('button', `rk-view-button rk-view-${view}`)
+    button.type = 'button'
+    button.dataset.view = view
+    button.addEventListener('click', () => void showView(view))
+    viewButtons.set(view, button)
+    viewSwitch.append(button)
+  }
   const status = el('p', 'rk-status')
+  const mapBox = el('section', 'rk-map-box')
+  mapBox.hidden = true
   const table = el('table', 'rk-table')
   const intro = el('p', 'rk-intro')
-  main.append(intro, controls, status, table)
+  main.append(intro, controls, viewSwitch, status, mapBox, table)
 
   const render = () => {
     const t = RANKING_TEXTS[lang]
@@ -165,6 +198,11 @@ async function start(): Promise<void> {
     for (const [part, input] of weightInputs) input.previousElementSibling!.textContent = t.parts[part]
     apply.textContent = t.apply
     reset.textContent = t.reset
+    viewSwitch.setAttribute('aria-label', t.view)
+    for (const [view, button] of viewButtons) {
+      button.textContent = t.views[view]
+      button.setAttribute('aria-pressed', String(view === state.view))
+    }
     const q = { ...query(state), lang: lang === 'en' ? 'en' : 'zh' }
     csv.href = apiUrl('/api/ranking/export.csv', q)
     xlsx.href = apiUrl('/api/ranking/export.xlsx', q)
@@ -184,7 +222,7 @@ async function start(): Promise<void> {
     head.append(headRow)
     const body = el('tbody')
     for (const area of ranking.items) {
-      const tr = el('tr', 'rk-row')
+      const tr = el('tr', area.code === pickedCode ? 'rk-row rk-row-picked' : 'rk-row')
       tr.dataset.code = area.code
       tr.dataset.rank = String(area.rank)
       tr.dataset.score = String(area.score)
@@ -221,8 +259,56 @@ async function start(): Promise<void> {
     status.textContent = t.shown(ranking.items.length, ranking.total, ranking.ruleVersion)
   }
 
+  /** Marks the table row of the area picked on the map (none: null). */
+  const markRow = (code: string | null) => {
+    pickedCode = code
+    for (const row of table.querySelectorAll<HTMLElement>('.rk-row')) row.classList.toggle('rk-row-picked', row.dataset.code === code)
+  }
+
+  const mapError = (err: unknown) => {
+    status.textContent = errorText(err)
+  }
+
+  /** The map, created on first use: MapLibre and the map code are loaded only then. */
+  const ensureMap = (): Promise<RankingMap> => {
+    mapStarting ??= import('./map').then(({ startRankingMap }) => {
+      const q = query(state)
+      mapQuery = JSON.stringify(q)
+      const started = startRankingMap(mapBox, { lang, areaHref: mapHref, onPick: (area) => markRow(area?.code ?? null) }, q)
+      started.ready.catch(mapError)
+      rankingMap = started.rankingMap
+      return started.rankingMap
+    })
+    return mapStarting
+  }
+
+  /** Shows the map with the current query, loading it (again) when the query changed. */
+  const showMap = async () => {
+    try {
+      const map = await ensureMap()
+      map.resize()
+      const q = query(state)
+      if (JSON.stringify(q) === mapQuery) return
+      mapQuery = JSON.stringify(q)
+      await map.load(q)
+    } catch (err) {
+      if (!rankingMap) mapStarting = null // the map's code did not load: try again on the next switch
+      mapError(err)
+    }
+  }
+
+  const showView = async (view: View) => {
+    state = { ...state, view }
+    mapBox.hidden = view !== 'map'
+    main.dataset.view = view
+    writeHash(state)
+    render()
+    if (view === 'map') await showMap()
+  }
+
   const refresh = async () => {
     load?.abort()
+    if (state.view === 'map') void showMap()
     const controller = new AbortController()
     load = controller
     main.dataset.state = 'loading'
@@ -239,7 +325,7 @@ async function start(): Promise<void> {
       if (isAbortError(err) || controller.signal.aborted) return
       main.dataset.state = 'failed'
       table.replaceChildren()
-      status.textContent = err instanceof ApiError ? (err.details?.[0] ? `${err.details[0].field ?? ''}: ${err.details[0].message}` : err.message) : String(err)
+      status.textContent = errorText(err)
     }
   }
 
@@ -250,12 +336,19 @@ async function start(): Promise<void> {
       const value = Number(input.value)
       if (input.value !== '' && Number.isFinite(value) && value !== last?.weights[part]) weights[part] = value
     }
-    state = { choice: choice.value as Choice, region: region.value.trim(), weights: { ...state.weights, ...weights } }
+    state = { ...state, choice: choice.value as Choice, region: region.value.trim(), weights: { ...state.weights, ...weights } }
     void refresh()
   })
   choice.addEventListener('change', () => {
     state = { ...state, choice: choice.value as Choice }
     void refresh()
+  })
+  // In the map view, a click on a row (not on its link) picks its area on the map.
+  table.addEventListener('click', (event) => {
+    const target = event.target as Element
+    if (state.view !== 'map' || !rankingMap || target.closest('a')) return
+    const row = target.closest<HTMLElement>('.rk-row')
+    if (row?.dataset.code) rankingMap.pick(row.dataset.code)
   })
   reset.addEventListener('click', () => {
     state = { ...state, weights: {} }
@@ -263,10 +356,13 @@ async function start(): Promise<void> {
   })
   langSwitch.addEventListener('click', () => {
     lang = otherLang(lang)
-    persistLang(lang, storage())
+    persistLang(lang, browserStorage())
     nav.setLang(lang)
+    rankingMap?.setLang(lang)
     render()
   })
+  mapBox.hidden = state.view !== 'map'
+  main.dataset.view = state.view
   await refresh()
 }
 

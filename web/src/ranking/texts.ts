@@ -1,7 +1,8 @@
 import type { Lang } from '../i18n'
 
 // The parts of the priority score (server/domain/rules.ts PRIORITY_PARTS, docs/ranking.md), their
-// colours in the stacked bars and the page's texts in Chinese (default) and English.
+// colours in the stacked bars, the priority classes of the map mode and the page's texts in Chinese
+// (default) and English.
 
 export const PARTS = ['riskLevel', 'riskScore', 'exposure', 'coverageGap', 'responseDistance', 'overdue', 'openHiddenDangers'] as const
 export type Part = (typeof PARTS)[number]
@@ -15,6 +16,27 @@ export const PART_COLORS: Readonly<Record<Part, string>> = {
   responseDistance: '#90caf9',
   overdue: '#6d4c41',
   openHiddenDangers: '#bcaaa4',
+}
+
+/**
+ * Fill of each priority class on the map, first (highest priority, darkest) to last: one sequential
+ * purple, a hue none of the four risk levels (red, orange, yellow, blue) has, so that nobody reads a
+ * priority class as a risk level. Lightness steps evenly, so the order survives greyscale print.
+ */
+export const PRIORITY_CLASS_COLORS = ['#4a1470', '#7b3fa0', '#a673c4', '#cda8e0', '#efe2f6'] as const
+
+/** How many priority classes the map mode colours the areas by. */
+export const PRIORITY_CLASS_COUNT = PRIORITY_CLASS_COLORS.length
+
+/**
+ * The priority class (0 = highest priority … PRIORITY_CLASS_COUNT − 1) of each area from its rank
+ * (1 = first; equal scores share a rank) among `ranks.length` ranked areas: the ranks cut into
+ * equal fifths, so areas that share a rank share a class. With fewer areas than classes, some
+ * classes stay empty and the first area is always in class 0.
+ */
+export function priorityClasses(ranks: readonly number[]): number[] {
+  const n = ranks.length
+  return ranks.map((rank) => Math.min(PRIORITY_CLASS_COUNT - 1, Math.max(0, Math.floor(((rank - 1) * PRIORITY_CLASS_COUNT) / n))))
 }
 
 interface RankingTexts {
@@ -43,6 +65,16 @@ interface RankingTexts {
   openOnMap: string
   levels: string[]
   highest: (level: string) => string
+  view: string
+  views: Record<'table' | 'map', string>
+  mapLoading: string
+  mapShown: (n: number, total: number) => string
+  legendTitle: string
+  /** The ranks of one priority class in the legend. */
+  classRanks: (first: number, last: number) => string
+  legendNote: string
+  rankOf: (rank: number) => string
+  close: string
 }
 
 export const RANKING_TEXTS: Readonly<Record<Lang, RankingTexts>> = {
@@ -72,6 +104,15 @@ export const RANKING_TEXTS: Readonly<Record<Lang, RankingTexts>> = {
     openOnMap: '在地图上查看',
     levels: ['未识别', '低风险', '一般风险', '较大风险', '重大风险'],
     highest: (level) => `最高网格：${level}`,
+    view: '显示方式',
+    views: { table: '表格', map: '地图' },
+    mapLoading: '正在加载地图…',
+    mapShown: (n, total) => `地图显示前 ${n} 个，共 ${total} 个`,
+    legendTitle: '优先档次（按排名五等分）',
+    classRanks: (first, last) => (first === last ? `第 ${first} 名` : `第 ${first}–${last} 名`),
+    legendNote: '紫色越深越优先；颜色不是风险等级。',
+    rankOf: (rank) => `第 ${rank} 名`,
+    close: '关闭',
   },
   en: {
     title: 'Priorities for safety projects',
@@ -99,5 +140,14 @@ export const RANKING_TEXTS: Readonly<Record<Lang, RankingTexts>> = {
     openOnMap: 'Show on the map',
     levels: ['none', 'blue', 'yellow', 'orange', 'red'],
     highest: (level) => `highest cell: ${level}`,
+    view: 'Show as',
+    views: { table: 'Table', map: 'Map' },
+    mapLoading: 'Loading the map…',
+    mapShown: (n, total) => `The map shows the first ${n} of ${total}`,
+    legendTitle: 'Priority class (fifths of the ranking)',
+    classRanks: (first, last) => (first === last ? `rank ${first}` : `ranks ${first}–${last}`),
+    legendNote: 'The darker the purple, the higher the priority; the colours are not risk levels.',
+    rankOf: (rank) => `Rank ${rank}`,
+    close: 'Close',
   },
 }
