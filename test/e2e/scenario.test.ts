@@ -32,6 +32,11 @@ describe('the scenario page', () => {
     await waitForMapIdle(page)
     expect(await page.locator('.scenario-result').getAttribute('data-scenario')).toBe(String(scenario.id))
     expect(await page.locator('.scenario-summary').textContent()).toContain(String(scenario.result.summary.cellsChanged))
+    // the county ranking's moves, one line each, in the API's order
+    const moves: Array<{ code: string; rankAfter: number }> = scenario.result.ranking.moves
+    expect(moves.length).toBeGreaterThan(0)
+    expect(await page.locator('.scenario-rank-move').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.code))).toEqual(moves.map((m) => m.code))
+    expect(await page.locator('.scenario-rank-move').first().textContent()).toContain(String(moves[0]!.rankAfter))
     const onMap = await page.evaluate(() => {
       const map = window.__riskmap!.map
       const source = map.getSource('scenario-diff') as unknown as { serialize: () => { data: { features: Array<{ properties: { h3: string } }> } } }

@@ -117,6 +117,10 @@ describe('what-if scenarios', () => {
     expect(grid.level).toBe(4)
 
     const before = await liveState(planner)
+    const ranked = await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' })
+    expect(ranked.statusCode, ranked.body).toBe(200)
+    const liveCounty = ranked.json().items.find((i: { code: string }) => i.code === '210102')
+    expect(liveCounty.score).toBeGreaterThan(0)
     const response = await planner.inject({
       method: 'POST', url: '/api/scenarios',
       payload: { name: '整改消防通道', description: '若整改该重大隐患', changes: [{ kind: 'rectify_hidden_danger', hiddenDangerId: danger }] },
@@ -137,6 +141,12 @@ describe('what-if scenarios', () => {
     expect(Number(region!.after)).toBeLessThan(4)
     expect(saved.result.summary.cellsLowered).toBe(saved.result.cells.features.filter((f) => f.properties.after < f.properties.before).length)
     expect(saved.result.summary.cellsRaised).toBe(0)
+    // the county ranking: the district's priority falls from what the live ranking gives today
+    const ranking = (saved.result as unknown as { ranking: { rank: string; areas: number; moves: Array<Record<string, number | string>> } }).ranking
+    expect(ranking).toMatchObject({ rank: 'county', areas: 1 })
+    expect(ranking.moves).toHaveLength(1)
+    expect(ranking.moves[0]).toMatchObject({ code: '210102', rankBefore: 1, rankAfter: 1, scoreBefore: liveCounty.score, levelBefore: 4 })
+    expect(Number(ranking.moves[0]!.scoreAfter)).toBeLessThan(liveCounty.score)
 
     const audit = await db('audit_log').where({ entity: 'scenario', entity_id: String(saved.id) }).first()
     expect(audit).toMatchObject({ action: 'created', username: 'test_planner', before: null })
@@ -206,6 +216,18 @@ describe('what-if scenarios', () => {
     for (const r of moved) expect(predicted.regions).toContainEqual(expect.objectContaining(r))
     for (const r of predicted.regions.filter((x: { change: string }) => x.change !== 'shares')) {
       expect(regionsAfter.find((x) => x.region_kind === r.kind && x.region_key === r.key)?.level).toBe(r.after)
+    }
+    // The ranking: with the team built for real too, the live county ranking gives the score the
+    // scenario predicted (risk, backlog and response distance all moved).
+    const [built] = await db('resource').insert({ kind: 'rescue_team', name: newTeam.name, capabilities: newTeam.capabilities, status: 'available', geom: point(newTeam.lon, newTeam.lat) }).returning('id')
+    try {
+      const live = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' })).json().items.find((i: { code: string }) => i.code === '210102')
+      const move = predicted.ranking.moves.find((m: { code: string }) => m.code === '210102')
+      expect(move.scoreAfter).not.toBe(move.scoreBefore)
+      expect(Math.abs(move.scoreAfter - live.score)).toBeLessThanOrEqual(0.02)
+      expect(move.levelAfter).toBe(live.level)
+    } finally {
+      await db('resource').where({ id: built.id }).del()
     }
   })
 

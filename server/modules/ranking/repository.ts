@@ -183,6 +183,20 @@ export async function pointFigures(db: Knex, scope: ReadScope, regions: { kind: 
   return rows.map((r) => ({ key: null, lon: Number(r.lon), lat: Number(r.lat), population: Number(r.population), overdue: Number(r.overdue), openHiddenDangers: Number(r.open_hd) }))
 }
 
+/** For each point (by its position in `points`), the region of `keys` that contains it (the lowest key on a shared boundary). */
+export async function regionsContaining(db: Knex, kind: RankedRegionRow['kind'], keys: readonly string[], points: ReadonlyArray<{ lon: number; lat: number }>): Promise<Map<number, string>> {
+  if (keys.length === 0 || points.length === 0) return new Map()
+  const { rows } = await db.raw<{ rows: Array<{ i: number; key: string }> }>(
+    `WITH reg AS (${REGION_GEOMS[kind]})
+     SELECT DISTINCT ON (p.i) p.i, reg.key
+     FROM jsonb_to_recordset(?::jsonb) AS p(i int, lon float8, lat float8)
+     JOIN reg ON ST_Intersects(reg.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+     ORDER BY p.i, reg.key`,
+    [[...keys], JSON.stringify(points.map((p, i) => ({ i, lon: p.lon, lat: p.lat })))],
+  )
+  return new Map(rows.map((r) => [Number(r.i), String(r.key)]))
+}
+
 /** Whether a division with this code exists. */
 export async function divisionExists(db: Knex, code: string): Promise<boolean> {
   return (await db('division').where({ code }).first('code')) !== undefined

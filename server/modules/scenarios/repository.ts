@@ -29,6 +29,34 @@ export interface Reference {
 const ids = (changes: ScenarioChange[], pick: (c: ScenarioChange) => number | undefined) => [...new Set(changes.map(pick).filter((x): x is number => x !== undefined))]
 const arrayOf = (list: number[]) => `{${list.join(',')}}`
 
+/** Enforcement backlog a scenario moves, at the enterprise's location (where the ranking counts it). */
+export interface BacklogMove {
+  lon: number
+  lat: number
+  openHiddenDangers: number
+  overdue: number
+}
+
+/**
+ * The backlog the changes move: a rectified open hidden danger is one open hidden danger fewer (and
+ * one overdue fewer when past its deadline at the database's date, as the ranking judges it); an
+ * added hidden danger is one more, not yet overdue.
+ */
+export async function backlogMoves(db: Db, changes: ScenarioChange[]): Promise<BacklogMove[]> {
+  const rectified = ids(changes, (c) => (c.kind === 'rectify_hidden_danger' ? c.hiddenDangerId : undefined))
+  const added = changes.flatMap((c) => (c.kind === 'add_hidden_danger' ? [c.enterpriseId] : []))
+  if (rectified.length === 0 && added.length === 0) return []
+  const { rows } = await db.raw<{ rows: Array<{ lon: number; lat: number; open_hd: number; overdue: number }> }>(
+    `SELECT ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat, -1 AS open_hd, CASE WHEN hd.deadline < current_date THEN -1 ELSE 0 END AS overdue
+     FROM hidden_danger hd JOIN enterprise e ON e.id = hd.enterprise_id
+     WHERE hd.id = ANY(?::bigint[]) AND hd.status = 'open'
+     UNION ALL
+     SELECT ST_X(e.geom), ST_Y(e.geom), 1, 0 FROM unnest(?::bigint[]) AS a(id) JOIN enterprise e ON e.id = a.id`,
+    [arrayOf(rectified), arrayOf(added)],
+  )
+  return rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat), openHiddenDangers: Number(r.open_hd), overdue: Number(r.overdue) }))
+}
+
 /**
  * Looks up every record the changes name and checks it: a deleted or unknown record is a 400
  * naming `changes[i].<field>`; a record outside the caller's read scope is a 403 naming it too;

@@ -44,7 +44,7 @@ const resultSchema = {
     ruleVersion: { type: 'string' },
     resolution: { type: 'integer', description: 'H3 analysis resolution of the cells' },
     ms: { type: 'integer', description: 'time the computation took, milliseconds' },
-    stepsMs: { type: 'object', additionalProperties: { type: 'integer' }, description: 'milliseconds per step: references, cells, regions, coverage' },
+    stepsMs: { type: 'object', additionalProperties: { type: 'integer' }, description: 'milliseconds per step: references, cells, regions, coverage, ranking' },
     summary: {
       type: 'object',
       properties: Object.fromEntries(
@@ -88,7 +88,26 @@ const resultSchema = {
         },
       },
     },
-    ranking: { type: 'null', description: 'the ranking of areas before and after: not computed for scenarios yet (docs/scenarios.md)' },
+    ranking: {
+      type: ['object', 'null'],
+      description: 'how the county ranking of safety-project priority would move (default weights; docs/ranking.md): the counties whose score or rank changes, by their rank after; null in results saved before it was computed',
+      properties: {
+        rank: { type: 'string', enum: ['county', 'township', 'grid'] },
+        areas: { type: 'integer', description: 'counties ranked (within your jurisdiction)' },
+        moves: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' }, name: { type: ['string', 'null'] },
+              rankBefore: { type: 'integer' }, rankAfter: { type: 'integer' },
+              scoreBefore: { type: 'number' }, scoreAfter: { type: 'number' },
+              levelBefore: levelSchema, levelAfter: levelSchema,
+            },
+          },
+        },
+      },
+    },
   },
 } as const
 

@@ -12,7 +12,8 @@ import type { ScenarioChange } from '../../domain/scenario'
 import { simulateCells, simulateRegions, type CellChange, type EnterpriseChange, type RegionChange } from '../../grading/scenario'
 import type { ReadScope } from '../auth/access'
 import { nearestResponders, RESPONSE_MEASURE } from '../resources'
-import { currentDataVersion, resolveReferences, type CoverageOptions, type Reference, type ScenarioResource } from './repository'
+import { scenarioRanking, type ScenarioRanking } from '../ranking'
+import { backlogMoves, currentDataVersion, resolveReferences, type CoverageOptions, type Reference, type ScenarioResource } from './repository'
 
 /** A share of area (0–1) that moved by less than this is the same share (as in the publication diff). */
 const SHARE_TOLERANCE = 0.0005
@@ -59,11 +60,8 @@ export interface ScenarioResult {
   regions: Array<RegionChange & { change: 'raised' | 'lowered' | 'shares' }>
   enterprises: EnterpriseChange[]
   coverage: CoverageChange[]
-  /**
-   * The ranking of areas before and after (issue 17's ranking). Null: the ranking is not computed
-   * for scenarios yet; the hook is here so that the answer's shape does not change when it is.
-   */
-  ranking: null
+  /** How the county ranking of safety-project priority (docs/ranking.md, default weights) would move. */
+  ranking: ScenarioRanking
 }
 
 const change = (before: number, after: number) => (after > before ? ('raised' as const) : after < before ? ('lowered' as const) : ('shares' as const))
@@ -170,7 +168,8 @@ export async function computeScenario(
     step('references')
     const simulated = await simulateCells(trx, changes.map((c, i) => ({ change: c, ...refs[i]! })), grading)
     step('cells')
-    const regions = (await simulateRegions(trx, grading.res, simulated.cells, grading.rules))
+    const touchedRegions = await simulateRegions(trx, grading.res, simulated.cells, grading.rules)
+    const regions = touchedRegions
       .filter((r) => r.before !== r.after || sharesMoved(r.sharesBefore, r.sharesAfter))
       .map((r) => ({ ...r, change: change(r.before, r.after) }))
     step('regions')
@@ -180,8 +179,19 @@ export async function computeScenario(
     const coverageChanges: CoverageChange[] = []
     for (const kind of kinds) coverageChanges.push(await coverageChange(trx, grading.res, kind, coverage, changes, refs, { changed: levelChanged }))
     step('coverage')
+    const teams = resourceChanges(changes, refs, 'rescue_team')
+    const ranking = await scenarioRanking(trx, { level: 'region', rank: 'county', weights: grading.rules.ranking.weights, scope, res: grading.res, rules: grading.rules }, {
+      cells: new Map([...simulated.before.keys(), ...simulated.after.keys()].map((h3) => {
+        const after = simulated.after.get(h3)
+        return [h3, { level: after?.level ?? 0, score: after?.score ?? 0 }]
+      })),
+      regions: new Map(touchedRegions.map((r) => [`${r.kind}:${r.key}`, { level: r.after, highest: r.highestAfter }])),
+      backlog: await backlogMoves(trx, changes),
+      teams: { excludeIds: teams.touched.map((t) => t.id), placed: teams.placed },
+    })
+    step('ranking')
     const regionLevels = regions.filter((r) => r.change !== 'shares')
-    const teams = coverageChanges[0]!
+    const teamCoverage = coverageChanges[0]!
     return {
       dataVersion,
       computedAt: new Date().toISOString(),
@@ -200,14 +210,14 @@ export async function computeScenario(
         regionsLowered: regionLevels.filter((r) => r.change === 'lowered').length,
         regionsReshared: regions.length - regionLevels.length,
         enterprisesChanged: simulated.enterprises.length,
-        gapsClosed: teams.closed.length,
-        gapsOpened: teams.opened.length,
+        gapsClosed: teamCoverage.closed.length,
+        gapsOpened: teamCoverage.opened.length,
       },
       cells: simulated.cells,
       regions,
       enterprises: simulated.enterprises,
       coverage: coverageChanges,
-      ranking: null,
+      ranking,
     }
   } finally {
     await trx.rollback().catch(() => undefined)

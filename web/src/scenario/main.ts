@@ -33,6 +33,17 @@ interface Result {
   cells: FeatureCollection<Polygon, DiffCell>
   regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' | 'shares' }>
   coverage: Array<{ resourceKind: string; thresholdM: number; gapsBefore: number; gapsAfter: number; closed: string[]; opened: string[] }>
+  /** Null in results saved before the ranking was computed. */
+  ranking?: { areas: number; moves: RankingMove[] } | null
+}
+
+interface RankingMove {
+  code: string
+  name: string | null
+  rankBefore: number
+  rankAfter: number
+  scoreBefore: number
+  scoreAfter: number
 }
 
 interface Scenario {
@@ -54,6 +65,8 @@ const TEXT = {
     region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`, shares: (n: string) => `${n}：等级不变，面积占比变化`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
     raised: '升高', lowered: '降低', computed: '计算时间', failed: '失败：', regions: '区域变化', cells: '网格变化',
+    ranking: '区县安全项目优先排名变化', rankingNone: (n: number) => `${n} 个区县的排名与得分不变。`,
+    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}：第 ${rb} → 第 ${ra} 位（${sb} → ${sa} 分）`,
   },
   en: {
     title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', name: 'Scenario name', changes: 'Hypothetical changes (JSON)',
@@ -62,6 +75,8 @@ const TEXT = {
     region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`, shares: (n: string) => `${n}: same level, shares move`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
     raised: 'raised', lowered: 'lowered', computed: 'Computed', failed: 'Failed: ', regions: 'Regions', cells: 'Cells',
+    ranking: 'County priority ranking for safety projects', rankingNone: (n: number) => `The rank and score of all ${n} counties stay.`,
+    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}: #${rb} → #${ra} (${sb} → ${sa} points)`,
   },
 } as const
 
@@ -134,6 +149,15 @@ function render(): void {
     }
     s.append(el('h4', 'panel-subtitle', t.regions), regions)
     for (const c of r.coverage) s.append(el('p', 'scenario-coverage', t.coverage(c.resourceKind, c.thresholdM, c.gapsBefore, c.gapsAfter)))
+    if (r.ranking) {
+      const moves = el('ul', 'panel-list scenario-ranking')
+      for (const m of r.ranking.moves) {
+        const item = el('li', 'scenario-rank-move', t.move(m.name ?? m.code, m.rankBefore, m.rankAfter, m.scoreBefore, m.scoreAfter))
+        item.dataset.code = m.code
+        moves.append(item)
+      }
+      s.append(el('h4', 'panel-subtitle', t.ranking), r.ranking.moves.length > 0 ? moves : el('p', 'panel-note scenario-ranking-none', t.rankingNone(r.ranking.areas)))
+    }
     const again = el('button', 'scenario-recompute', t.recompute)
     again.type = 'button'
     again.addEventListener('click', () => void recompute(scenario!.id))
