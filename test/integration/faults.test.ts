@@ -58,10 +58,11 @@ describe('faults', () => {
     addSleepRoute(app)
     try {
       const started = Date.now()
-      const res = await app.inject('/api/test/sleep?ms=5000')
+      const res = await app.inject('/api/test/sleep?ms=10000')
       expect(res.statusCode).toBe(503)
       expect(res.json().error).toMatchObject({ code: 'unavailable' })
-      expect(Date.now() - started).toBeLessThan(3000)
+      // cancelled long before the 10 s sleep ends (the bound leaves room for a loaded CI machine)
+      expect(Date.now() - started).toBeLessThan(6000)
     } finally {
       await app.close()
     }
