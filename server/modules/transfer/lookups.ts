@@ -81,32 +81,33 @@ function candidates(boxes: AreaBoxes, points: Array<{ i: number; lon: number; la
  * may be loaded once for many calls.
  */
 export async function divisionsAt(db: Db, points: Array<{ i: number; lon: number; lat: number }>, boxes?: AreaBoxes): Promise<Map<number, string>> {
-  if (points.length === 0) return new Map()
-  const pairs = candidates(boxes ?? (await loadDivisionBoxes(db)), points)
-  if (pairs.length === 0) return new Map()
-  const { rows } = await db.raw<{ rows: Array<{ i: number; code: string }> }>(
-    `SELECT DISTINCT ON (x.i) x.i, d.code
-     FROM jsonb_to_recordset(?::jsonb) AS x(i int, lon float8, lat float8, k text) JOIN division d ON d.code = x.k
-     WHERE ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326))
-     ORDER BY x.i, CASE d.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, d.code`,
-    [jsonRows(pairs)],
-  )
-  return new Map(rows.map((r) => [r.i, r.code]))
+  const found = await areasAt(db, points, boxes ?? (await loadDivisionBoxes(db)), 'division', 'code', 'text',
+    "CASE a.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, a.code")
+  return new Map([...found].map(([i, k]) => [i, String(k)]))
 }
 
 /** The management grid that contains each point (lowest code on a shared boundary). `boxes`: loadGridBoxes, once for many calls. */
 export async function gridsAt(db: Db, points: Array<{ i: number; lon: number; lat: number }>, boxes?: AreaBoxes): Promise<Map<number, number>> {
+  const found = await areasAt(db, points, boxes ?? (await loadGridBoxes(db)), 'mgmt_grid', 'id', 'int', 'a.code')
+  return new Map([...found].map(([i, k]) => [i, Number(k)]))
+}
+
+/** The area of `table` containing each point, among the candidates its box gives; `order` picks one on a shared boundary. */
+async function areasAt(
+  db: Db, points: Array<{ i: number; lon: number; lat: number }>, boxes: AreaBoxes,
+  table: 'division' | 'mgmt_grid', key: 'code' | 'id', keyType: 'text' | 'int', order: string,
+): Promise<Map<number, string | number>> {
   if (points.length === 0) return new Map()
-  const pairs = candidates(boxes ?? (await loadGridBoxes(db)), points)
+  const pairs = candidates(boxes, points)
   if (pairs.length === 0) return new Map()
-  const { rows } = await db.raw<{ rows: Array<{ i: number; id: number }> }>(
-    `SELECT DISTINCT ON (x.i) x.i, g.id
-     FROM jsonb_to_recordset(?::jsonb) AS x(i int, lon float8, lat float8, k int) JOIN mgmt_grid g ON g.id = x.k
-     WHERE ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326))
-     ORDER BY x.i, g.code`,
+  const { rows } = await db.raw<{ rows: Array<{ i: number; k: string | number }> }>(
+    `SELECT DISTINCT ON (x.i) x.i, a.${key} AS k
+     FROM jsonb_to_recordset(?::jsonb) AS x(i int, lon float8, lat float8, k ${keyType}) JOIN ${table} a ON a.${key} = x.k
+     WHERE ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326))
+     ORDER BY x.i, ${order}`,
     [jsonRows(pairs)],
   )
-  return new Map(rows.map((r) => [r.i, r.id]))
+  return new Map(rows.map((r) => [r.i, r.k]))
 }
 
 export async function loadGridCodes(db: Db): Promise<Map<string, number>> {
