@@ -120,6 +120,14 @@ describe('the ranking page', () => {
     expect(await picked.count()).toBe(1)
     expect(await picked.getAttribute('data-code')).toBe(first.properties.code)
     expect(await picked.getAttribute('data-rank')).toBe('1')
+    // The map outlines the picked area with the staff map's highlight, drawn from its own geometry.
+    await page.waitForFunction(() => window.__riskmap!.map.querySourceFeatures('selection').length > 0)
+    const highlight = await page.evaluate(() => {
+      const map = window.__riskmap!.map
+      return { layer: map.getLayer('selection-polygon-line') !== undefined, types: map.querySourceFeatures('selection').map((f) => f.geometry.type) }
+    })
+    expect(highlight.layer).toBe(true)
+    expect(new Set(highlight.types)).toEqual(new Set([first.geometry.type]))
 
     // A click on another row (not its link) picks that area on the map; the language switch relabels the map's boxes.
     const second = api.features[1]!

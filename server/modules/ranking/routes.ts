@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
 import { MAX_OFFSET, MAX_RANKING_MAP, MAX_RANKING_PAGE } from '../../http/bounds'
 import { parseWeights, PRIORITY_PART_LABELS } from '../../domain/ranking'
@@ -177,36 +177,22 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
         },
         response: {
           200: {
-            type: 'object',
-            description: 'GeoJSON FeatureCollection (RFC 7946, WGS 84)',
-            properties: {
-              type: { type: 'string', const: 'FeatureCollection' },
-              level: { type: 'string' },
-              rank: { type: ['string', 'null'] },
-              regionCode: { type: ['string', 'null'] },
-              ruleVersion: { type: 'string' },
-              weights: { type: 'object', additionalProperties: { type: 'number' } },
-              total: { type: 'integer', description: 'areas ranked, drawn or not' },
-              features: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    type: { type: 'string', const: 'Feature' },
-                    id: { type: 'integer', description: 'position in the ranking, 1 = first' },
-                    geometry: { type: 'object', additionalProperties: true, description: 'Polygon or MultiPolygon' },
-                    properties: {
-                      type: 'object',
-                      properties: {
-                        ...areaSchema.properties,
-                        position: { type: 'integer', description: 'position in the ranking (the feature id); unlike rank, unique' },
-                        label: { type: 'array', items: { type: 'number' }, description: 'a point inside the area, [lon, lat]' },
-                      },
-                    },
-                  },
-                },
+            description: 'GeoJSON FeatureCollection (RFC 7946, WGS 84); each feature\'s id is its position in the ranking (1 = first), its geometry a Polygon or MultiPolygon',
+            ...featureCollectionSchema(
+              {
+                ...areaSchema.properties,
+                position: { type: 'integer', description: 'position in the ranking (the feature id); unlike rank, unique' },
+                label: { type: 'array', items: { type: 'number' }, description: 'a point inside the area, [lon, lat]' },
               },
-            },
+              {
+                level: { type: 'string' },
+                rank: { type: ['string', 'null'] },
+                regionCode: { type: ['string', 'null'] },
+                ruleVersion: { type: 'string' },
+                weights: { type: 'object', additionalProperties: { type: 'number' } },
+                total: { type: 'integer', description: 'areas ranked, drawn or not (the same as numberMatched)' },
+              },
+            ),
           },
           ...errorResponses,
         },
@@ -224,6 +210,8 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
         ruleVersion: app.grading.rules.version,
         weights: query.weights,
         total,
+        numberMatched: total,
+        numberReturned: features.length,
         features,
       }
     },

@@ -249,7 +249,6 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
             type: 'object',
             description: 'format=json: { query, cellsChecked, gaps }; format=geojson: a FeatureCollection of the gap cells',
             properties: {
-              type: { type: 'string', const: 'FeatureCollection' },
               query: {
                 type: 'object',
                 properties: {
@@ -266,7 +265,6 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                 },
               },
               cellsChecked: { type: 'integer' },
-              numberMatched: { type: 'integer' },
               gaps: {
                 type: 'array',
                 items: {
@@ -286,32 +284,19 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                   },
                 },
               },
-              features: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    type: { type: 'string', const: 'Feature' },
-                    id: { type: 'string' },
-                    geometry: { type: 'object', additionalProperties: true },
-                    properties: {
-                      type: 'object',
-                      properties: {
-                        h3: { type: 'string' },
-                        level: { type: 'integer' },
-                        stale: { type: 'boolean' },
-                        lon: { type: 'number' },
-                        lat: { type: 'number' },
-                        nearestTeamId: { type: ['integer', 'null'] },
-                        nearestTeamName: { type: ['string', 'null'] },
-                        nearestTeamDistanceM: { type: ['number', 'null'] },
-                        bestTimeS: { type: ['number', 'null'] },
-                        offNetwork: { type: 'boolean' },
-                      },
-                    },
-                  },
-                },
-              },
+              // format=geojson
+              ...featureCollectionSchema({
+                h3: { type: 'string' },
+                level: { type: 'integer' },
+                stale: { type: 'boolean' },
+                lon: { type: 'number' },
+                lat: { type: 'number' },
+                nearestTeamId: { type: ['integer', 'null'] },
+                nearestTeamName: { type: ['string', 'null'] },
+                nearestTeamDistanceM: { type: ['number', 'null'] },
+                bestTimeS: { type: ['number', 'null'] },
+                offNetwork: { type: 'boolean' },
+              }).properties,
             },
           },
           ...errorResponses,
@@ -344,6 +329,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
           query,
           cellsChecked: cells.length,
           numberMatched: gaps.length,
+          numberReturned: gaps.length,
           features: gaps.map(({ cell, centre, team, time }) => ({
             type: 'Feature' as const,
             id: cell.h3,

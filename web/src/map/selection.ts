@@ -58,11 +58,16 @@ function selectionLayers(): LayerSpecification[] {
   ]
 }
 
-/** Adds the (empty) highlight source and layers; call after the overlays. */
+/**
+ * Adds the (empty) highlight source and layers; call after the overlays. On a map without the region
+ * tiles (the ranking page) the region outlines are left out: there a region is highlighted by geometry.
+ */
 export function addSelectionLayers(map: MaplibreMap): void {
   if (!map.getSource(SELECTION_SOURCE)) map.addSource(SELECTION_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
+  const before = map.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
   for (const layer of selectionLayers()) {
-    if (!map.getLayer(layer.id)) map.addLayer(layer, FIRST_LABEL_LAYER)
+    const source = 'source' in layer ? layer.source : undefined
+    if (!map.getLayer(layer.id) && typeof source === 'string' && map.getSource(source)) map.addLayer(layer, before)
   }
 }
 

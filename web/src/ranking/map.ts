@@ -5,8 +5,8 @@ import { getJson, isAbortError } from '../api/client'
 import { MESSAGES, type Lang } from '../i18n'
 import { collectionBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
-import { SELECTION_COLORS } from '../map/levels'
 import { loadDivisionBasemap } from '../map/division-basemap'
+import { addSelectionLayers, showHighlight } from '../map/selection'
 import { FIRST_LABEL_LAYER, LABEL_FONT_STACK, setBasemapLanguage } from '../map/style'
 import { VIEW_PARAM } from '../state/url'
 import { exposeTestHook } from '../test-hook'
@@ -65,8 +65,6 @@ const LABEL_SOURCE = 'ranking-labels'
 export const RANKING_LAYERS = {
   fill: 'ranking-fill',
   line: 'ranking-line',
-  selectedHalo: 'ranking-selected-halo',
-  selected: 'ranking-selected',
   labels: 'ranking-rank',
 } as const
 
@@ -131,10 +129,6 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
       // pixels: hairlines at city zoom, where hundreds of cells meet
       paint: { 'line-color': AREA_LINE_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 13, 1.2], 'line-opacity': 0.7 },
     }, before)
-    // The picked area: a dark line on a white halo, which reads over the darkest class too.
-    for (const [id, color, width] of [[RANKING_LAYERS.selectedHalo, SELECTION_COLORS.halo, 6], [RANKING_LAYERS.selected, SELECTION_COLORS.line, 2.5]] as const) {
-      map.addLayer({ id, type: 'line', source: AREA_SOURCE, filter: ['==', ['id'], -1], layout: { 'line-join': 'round' }, paint: { 'line-color': color, 'line-width': width } }, before)
-    }
     // Over the division names: on this map the rank is what a planner reads first.
     map.addLayer({
       id: RANKING_LAYERS.labels,
@@ -150,6 +144,9 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
       },
       paint: { 'text-color': '#1f0d2c', 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 },
     })
+    // The picked area: the staff map's highlight (a dark line on a white halo), under the rank numbers.
+    addSelectionLayers(map)
+    map.moveLayer(RANKING_LAYERS.labels)
   }
   map.on('style.load', addLayers)
 
@@ -212,10 +209,9 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
 
   /** Marks an area picked (by its position) and tells the page. */
   const select = (position: number | null) => {
-    picked = position === null ? null : (collection?.features.find((f) => f.id === position)?.properties ?? null)
-    for (const id of [RANKING_LAYERS.selectedHalo, RANKING_LAYERS.selected]) {
-      if (map.getLayer(id)) map.setFilter(id, ['==', ['id'], picked?.position ?? -1])
-    }
+    const feature = position === null ? undefined : collection?.features.find((f) => f.id === position)
+    picked = feature?.properties ?? null
+    showHighlight(map, feature ? { geometry: feature.geometry } : null)
     renderInfo()
     options.onPick(picked)
   }

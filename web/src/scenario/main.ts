@@ -4,6 +4,7 @@ import '../public/public.css'
 import type { FeatureCollection, Polygon } from 'geojson'
 import { ApiError, getJson, sendJson } from '../api/client'
 import type { Level } from '../api/types'
+import type { ScenarioRanking, ScenarioResult } from '../api/contract'
 import { requireStaff } from '../auth/session'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
 import { createMap, relabelControls } from '../map/create'
@@ -27,23 +28,11 @@ interface DiffCell {
   change: 'raised' | 'lowered' | 'stale'
 }
 
-interface Result {
-  computedAt: string
-  summary: Record<string, number>
+/** A saved result as the API gives it (scenarios/routes.ts resultBody): cells as GeoJSON polygons. */
+type Result = Omit<ScenarioResult, 'cells' | 'ranking'> & {
   cells: FeatureCollection<Polygon, DiffCell>
-  regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' | 'shares' }>
-  coverage: Array<{ resourceKind: string; thresholdM: number; gapsBefore: number; gapsAfter: number; closed: string[]; opened: string[] }>
   /** Null in results saved before the ranking was computed. */
-  ranking?: { areas: number; moves: RankingMove[] } | null
-}
-
-interface RankingMove {
-  code: string
-  name: string | null
-  rankBefore: number
-  rankAfter: number
-  scoreBefore: number
-  scoreAfter: number
+  ranking?: ScenarioRanking | null
 }
 
 interface Scenario {
