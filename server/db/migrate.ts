@@ -16,6 +16,7 @@ import * as m014 from './migrations/014_region_mapping'
 import * as m015 from './migrations/015_publication_draft'
 import * as m016 from './migrations/016_accountable_duties'
 import * as m017 from './migrations/017_scenario'
+import * as m018 from './migrations/018_enterprise_external_id'
 
 export interface Migration {
   up(knex: Knex): Promise<void>
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '015_publication_draft': m015,
   '016_accountable_duties': m016,
   '017_scenario': m017,
+  '018_enterprise_external_id': m018,
 }
 
 /** A knex migration source over an in-memory list of migrations. */

@@ -126,7 +126,7 @@ describe('a register as it is', () => {
     expect(csv.statusCode, csv.body).toBe(200)
     expect(csv.headers['content-type']).toMatch(/^text\/csv/)
     const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n')
-    expect(lines[0]).toBe('编号,企业名称,统一社会信用代码,行政区划代码,行业(原文),缺行业,缺规模,缺隶属关系,缺监管层级,缺精确位置,缺责任人,说明')
+    expect(lines[0]).toBe('编号,企业名称,统一社会信用代码,企业编号,行政区划代码,行业(原文),缺行业,缺规模,缺隶属关系,缺监管层级,缺精确位置,缺责任人,说明')
     expect(lines).toHaveLength(3)
     expect(lines.find((l) => l.includes(uscc(5)))).toMatch(/高新技术,是,是,是,是,,是,/)
 
@@ -219,5 +219,76 @@ describe('what the upload page offers', () => {
     const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?dryRun=true', headers: { 'content-type': 'text/csv' }, payload: `\ufeff${row}` })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ rows: 1, valid: 1, ignoredColumns: [] })
+  })
+})
+
+describe('enterprises without a USCC', () => {
+  // A register keyed by the old business registration number (注册号), with no USCC column at all.
+  const registered = [
+    { no: '210102000012345', name: '沈阳示例个体商店（注册号）', industry: '零售业', lon: 123.4301, lat: 41.7952 },
+    { no: '210102000067890', name: '沈阳示例加工厂（注册号）', industry: 'C26', lon: 123.4402, lat: 41.7987 },
+  ]
+  const csv = (lines: string[]) => iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk')
+  const post = (url: string, payload: Buffer | string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'text/csv' }, payload })
+  const stored = (no: string) => db('enterprise').where('external_id', no).first('id', 'uscc', 'name', 'industry')
+
+  it('imports a register identified by 注册号 alone; the enterprise is found, listed and reported by that id', async () => {
+    const res = await post('/api/import/enterprises', csv(['企业名称,注册号,行业,经度,纬度', ...registered.map((e) => [e.name, e.no, e.industry, e.lon, e.lat].join(','))]))
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ rows: 2, valid: 2, created: 2, stored: true })
+    expect(res.json().columns).toMatchObject({ 注册号: 'externalId' })
+    const first = await stored(registered[0]!.no)
+    expect(first).toMatchObject({ uscc: null, name: registered[0]!.name, industry: 'retail' })
+
+    const found = await app.inject({ method: 'GET', url: `/api/enterprises?q=${registered[1]!.no}` })
+    expect(found.json().features.map((f: { properties: unknown }) => f.properties)).toEqual([
+      expect.objectContaining({ uscc: null, externalId: registered[1]!.no, name: registered[1]!.name }),
+    ])
+    const one = await app.inject({ method: 'GET', url: `/api/enterprises/${first!.id}` })
+    expect(one.json().properties).toMatchObject({ uscc: null, externalId: registered[0]!.no })
+    const quality = await app.inject({ method: 'GET', url: '/api/supervision/data-quality?limit=500' })
+    expect(quality.statusCode, quality.body).toBe(200)
+    expect(quality.json().items.find((i: { id: number }) => i.id === Number(first!.id))).toMatchObject({ uscc: null, externalId: registered[0]!.no })
+    const list = await app.inject({ method: 'GET', url: '/api/supervision/data-quality.csv' })
+    expect(list.body).toContain(`,${registered[0]!.no},`)
+  })
+
+  it('attaches a hidden danger to the enterprise by 企业编号', async () => {
+    const res = await post('/api/import/hidden_dangers', ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', `HD-REG-1,${registered[1]!.no},消防通道堵塞,2026-11-01,2026-12-31,检查员甲`].join('\r\n'))
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ created: 1 })
+    const danger = await db('hidden_danger').where('external_id', 'HD-REG-1').first('enterprise_id')
+    expect(Number(danger.enterprise_id)).toBe(Number((await stored(registered[1]!.no))!.id))
+    const unknown = await post('/api/import/hidden_dangers', ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', 'HD-REG-2,210102999999999,消防通道堵塞,2026-11-01,2026-12-31,检查员甲'].join('\r\n'))
+    expect(unknown.statusCode).toBe(422)
+    expect(unknown.json().error.details).toEqual([expect.objectContaining({ row: 1, column: '企业编号', code: 'enterprise_unknown_external_id' })])
+  })
+
+  it('updates the same enterprise when the register later gives its USCC, and keeps an external id with one enterprise', async () => {
+    const before = (await stored(registered[0]!.no))!
+    const header = '统一社会信用代码,企业编号,企业名称,行业,经度,纬度'
+    const e = registered[0]!
+    const res = await post('/api/import/enterprises', [header, [uscc(21), e.no, e.name, e.industry, e.lon, e.lat].join(',')].join('\r\n'))
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ created: 0, updated: 1 })
+    expect(await stored(e.no)).toMatchObject({ id: before.id, uscc: uscc(21) })
+
+    // The same external id under another USCC, in the database or twice in the file: the rows are named, nothing is stored.
+    const taken = await post('/api/import/enterprises', [header, [uscc(22), e.no, '另一家企业（注册号）', '零售业', 123.43, 41.79].join(',')].join('\r\n'))
+    expect(taken.statusCode).toBe(422)
+    expect(taken.json().error.details).toEqual([expect.objectContaining({ row: 1, column: '企业编号', code: 'external_id_taken', params: { key: e.no, other: uscc(21) } })])
+    const twice = await post('/api/import/enterprises', [header, [uscc(23), 'REG-NEW-1', '新企业甲（注册号）', '零售业', 123.43, 41.79].join(','), ['', 'REG-NEW-1', '新企业乙（注册号）', '零售业', 123.44, 41.79].join(',')].join('\r\n'))
+    expect(twice.statusCode).toBe(422)
+    expect(twice.json().error.details).toEqual([expect.objectContaining({ row: 2, column: '企业编号', code: 'duplicate_key' })])
+    expect(Number((await db('enterprise').whereIn('uscc', [uscc(22), uscc(23)]).orWhere('external_id', 'REG-NEW-1').count('* as n').first())!.n)).toBe(0)
+  })
+
+  it('names the row that has neither identifier, and the file that has neither column', async () => {
+    const neither = await post('/api/import/enterprises', ['统一社会信用代码,企业编号,企业名称,经度,纬度', ',,无标识企业,123.43,41.79'].join('\r\n'))
+    expect(neither.statusCode).toBe(422)
+    expect(neither.json().error.details).toEqual([expect.objectContaining({ row: 1, column: '统一社会信用代码', code: 'uscc_or_external_id_required' })])
+    const noColumn = await post('/api/import/enterprises', ['企业名称,经度,纬度', '无标识企业,123.43,41.79'].join('\r\n'))
+    expect(noColumn.statusCode).toBe(400)
+    expect(noColumn.json().error.message).toContain('统一社会信用代码 (uscc)')
   })
 })

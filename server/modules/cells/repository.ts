@@ -116,7 +116,7 @@ export async function cellPlace(db: Knex, geometry: object, lon: number, lat: nu
 export async function enterprisesInCell(db: Knex, geometry: object, limit: number, scope: ReadScope) {
   const visible = scopeSql(scope, 'e')
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
-    `SELECT e.id, e.name, e.uscc, e.level, e.industry, e.credit_status,
+    `SELECT e.id, e.name, e.uscc, e.external_id, e.level, e.industry, e.credit_status,
        (SELECT json_build_object('id', i.id, 'date', to_char(i.inspected_at, 'YYYY-MM-DD'), 'result', i.result)
           FROM inspection i WHERE i.enterprise_id = e.id AND i.inspected_at IS NOT NULL ORDER BY i.inspected_at DESC LIMIT 1) AS latest_inspection,
        (SELECT count(*)::int FROM violation v WHERE v.enterprise_id = e.id AND v.status <> 'verified') AS open_violations,
@@ -128,7 +128,7 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
     [JSON.stringify(geometry), ...visible.bindings, limit],
   )
   return rows.map((r) => ({
-    id: Number(r.id), name: r.name, uscc: r.uscc, level: r.level, industry: r.industry, creditStatus: r.credit_status,
+    id: Number(r.id), name: r.name, uscc: r.uscc, externalId: r.external_id, level: r.level, industry: r.industry, creditStatus: r.credit_status,
     latestInspection: r.latest_inspection ?? null, openViolations: r.open_violations, overdue: r.overdue,
   }))
 }

@@ -16,7 +16,7 @@ export interface EnterpriseFilter {
 }
 
 const LIST_COLUMNS = [
-  'e.id', 'e.uscc', 'e.name', 'e.industry', 'e.high_hazard', 'e.scale', 'e.tier', 'e.division_code',
+  'e.id', 'e.uscc', 'e.external_id', 'e.name', 'e.industry', 'e.high_hazard', 'e.scale', 'e.tier', 'e.division_code',
   'e.mgmt_grid_id', 'e.credit_status', 'e.level', 'e.synthetic',
 ]
 
@@ -30,7 +30,7 @@ function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuild
   if (f.minLevel !== undefined) q.where('e.level', '>=', f.minLevel)
   if (f.q) {
     const term = f.q.trim()
-    q.where((w) => w.where('e.uscc', term.toUpperCase()).orWhereRaw("e.name LIKE '%' || ? || '%'", [term]))
+    q.where((w) => w.where('e.uscc', term.toUpperCase()).orWhere('e.external_id', term).orWhereRaw("e.name LIKE '%' || ? || '%'", [term]))
   }
   return q
 }

@@ -7,7 +7,8 @@ import { MAX_ID, offsetParam } from '../../http/bounds'
 
 const summaryProperties = {
   id: { type: 'integer' },
-  uscc: { type: 'string' },
+  uscc: { type: ['string', 'null'], description: 'null: the enterprise is registered by its external id alone' },
+  externalId: { type: ['string', 'null'], description: 'the register\'s own id (企业编号), where given' },
   name: { type: 'string' },
   industry: { type: ['string', 'null'], description: 'null: unknown (the register gave none the GB/T 4754 table knows)' },
   highHazard: { type: 'boolean' },

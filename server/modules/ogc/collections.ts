@@ -89,7 +89,8 @@ const staff: Collection[] = [
     featureId: 't.id', idType: 'integer', geom: 't.geom',
     properties: [
       { name: 'name', sql: 't.name', type: 'string', description: 'registered name' },
-      { name: 'uscc', sql: 't.uscc', type: 'string', description: 'unified social credit code (GB 32100-2015)', filter: true },
+      { name: 'uscc', sql: 't.uscc', type: 'string', description: 'unified social credit code (GB 32100-2015); null for an enterprise registered by its external id alone', filter: true },
+      { name: 'external_id', sql: 't.external_id', type: 'string', description: 'the register\'s own id of the enterprise (企业编号), where given', filter: true },
       { name: 'industry', sql: 't.industry', type: 'string', description: 'industry code', filter: true },
       { name: 'scale', sql: 't.scale', type: 'string', description: 'enterprise scale', filter: true },
       { name: 'divisionCode', sql: 't.division_code', type: 'string', description: 'division code (GB/T 2260)', filter: true },

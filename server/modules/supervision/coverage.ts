@@ -29,7 +29,8 @@ interface CoverageQuery {
 export interface CoverageItem {
   id: number
   name: string
-  uscc: string
+  uscc: string | null
+  externalId: string | null
   divisionCode: string
   countyCode: string
   industry: string | null
@@ -48,7 +49,7 @@ export async function coverageReport(db: Knex, division: string | undefined, gri
     })
     .orderBy('e.id')
     .select(
-      'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier', 'e.tier_reason',
+      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier', 'e.tier_reason',
       db.raw(`coalesce((SELECT json_agg(json_build_object('specialty', d.specialty)) FROM enterprise_specialist_department s
                 JOIN department d ON d.id = s.department_id WHERE s.enterprise_id = e.id), '[]'::json) AS specialists`),
     )) as Array<Record<string, unknown>>
@@ -88,7 +89,7 @@ export async function coverageReport(db: Knex, division: string | undefined, gri
       byGap[kind] += 1
     }
     items.push({
-      id: Number(r.id), name: r.name as string, uscc: r.uscc as string, divisionCode, countyCode, industry: r.industry as string | null,
+      id: Number(r.id), name: r.name as string, uscc: r.uscc as string | null, externalId: r.external_id as string | null, divisionCode, countyCode, industry: r.industry as string | null,
       tier: r.tier as SupervisionTier | null, gaps,
     })
   }
@@ -146,7 +147,7 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
                 items: {
                   type: 'object',
                   properties: {
-                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: 'string' }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
+                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
                     industry: { type: ['string', 'null'] }, tier: { type: ['string', 'null'] }, gaps: { type: 'array', items: gapSchema },
                   },
                 },

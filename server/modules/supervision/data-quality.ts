@@ -26,7 +26,8 @@ const zeroCounts = (): GapCounts => ({ industry: 0, scale: 0, affiliation: 0, ti
 interface Row {
   id: string
   name: string
-  uscc: string
+  uscc: string | null
+  external_id: string | null
   division_code: string
   industry: string | null
   industry_source: string | null
@@ -56,7 +57,8 @@ export function dataGaps(r: Row): DataGap[] {
 export interface DataQualityItem {
   id: number
   name: string
-  uscc: string
+  uscc: string | null
+  externalId: string | null
   divisionCode: string
   countyCode: string
   industrySource: string | null
@@ -72,7 +74,7 @@ export async function dataQualityReport(db: Knex, division: string | undefined, 
     })
     .orderBy('e.id')
     .select(
-      'e.id', 'e.name', 'e.uscc', 'e.division_code', 'e.industry', 'e.industry_source', 'e.scale', 'e.affiliation', 'e.central_vertical',
+      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.industry_source', 'e.scale', 'e.affiliation', 'e.central_vertical',
       'e.tier', 'e.tier_reason', 'e.located_by', 'e.responsible_person',
     )) as Row[]
   const counties = new Map<string, string>(
@@ -93,7 +95,7 @@ export async function dataQualityReport(db: Knex, division: string | undefined, 
       county.gaps[g.kind] += 1
       byGap[g.kind] += 1
     }
-    items.push({ id: Number(r.id), name: r.name, uscc: r.uscc.trim(), divisionCode: r.division_code, countyCode, industrySource: r.industry_source, gaps })
+    items.push({ id: Number(r.id), name: r.name, uscc: r.uscc?.trim() ?? null, externalId: r.external_id, divisionCode: r.division_code, countyCode, industrySource: r.industry_source, gaps })
   }
   return { enterprises: rows.length, withGaps: items.length, byGap, byDivision: [...byDivision.values()].sort((a, b) => a.code.localeCompare(b.code)), items }
 }
@@ -103,10 +105,10 @@ const GAP_ZH: Record<DataGapKind, string> = { industry: '行业', scale: '规模
 /** The list as CSV (UTF-8 with BOM, so spreadsheets read the Chinese), one row per enterprise. */
 export function dataQualityCsv(items: readonly DataQualityItem[]): string {
   const quote = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v)
-  const lines = [['编号', '企业名称', '统一社会信用代码', '行政区划代码', '行业(原文)', ...DATA_GAP_KINDS.map((k) => `缺${GAP_ZH[k]}`), '说明'].join(',')]
+  const lines = [['编号', '企业名称', '统一社会信用代码', '企业编号', '行政区划代码', '行业(原文)', ...DATA_GAP_KINDS.map((k) => `缺${GAP_ZH[k]}`), '说明'].join(',')]
   for (const i of items) {
     const has = new Set(i.gaps.map((g) => g.kind))
-    lines.push([String(i.id), i.name, i.uscc, i.divisionCode, i.industrySource ?? '', ...DATA_GAP_KINDS.map((k) => (has.has(k) ? '是' : '')), i.gaps.map((g) => g.message).join('; ')].map(quote).join(','))
+    lines.push([String(i.id), i.name, i.uscc ?? '', i.externalId ?? '', i.divisionCode, i.industrySource ?? '', ...DATA_GAP_KINDS.map((k) => (has.has(k) ? '是' : '')), i.gaps.map((g) => g.message).join('; ')].map(quote).join(','))
   }
   return `\ufeff${lines.join('\r\n')}\r\n`
 }
@@ -163,7 +165,7 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
                 items: {
                   type: 'object',
                   properties: {
-                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: 'string' }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
+                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
                     industrySource: { type: ['string', 'null'] },
                     gaps: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: DATA_GAP_KINDS }, message: { type: 'string' } } } },
                   },

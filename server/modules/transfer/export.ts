@@ -112,7 +112,7 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
     from: 'enterprise e LEFT JOIN mgmt_grid g ON g.id = e.mgmt_grid_id',
     key: 'e.id', keyType: 'bigint', geom: 'e.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
     columns: {
-      id: 'e.id', uscc: 'e.uscc', name: 'e.name', industry: 'coalesce(e.industry, e.industry_source)', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
+      id: 'e.id', uscc: 'e.uscc', externalId: 'e.external_id', name: 'e.name', industry: 'coalesce(e.industry, e.industry_source)', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
       centralVertical: 'e.central_vertical', isOutlet: 'e.is_outlet', explicitTier: "CASE WHEN e.tier_source = 'explicit' THEN e.tier END", tier: 'e.tier',
       divisionCode: 'e.division_code', gridCode: 'g.code', address: 'e.address', responsiblePerson: 'e.responsible_person', responsiblePhone: 'e.responsible_phone',
       creditStatus: 'e.credit_status', lastReportedAt: day('e.last_reported_at'), reportDueAt: day('e.report_due_at'), impactRadiusM: 'e.impact_radius_m',
@@ -124,7 +124,7 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
     from: 'major_hazard m JOIN enterprise e ON e.id = m.enterprise_id',
     key: 'm.id', keyType: 'bigint', geom: 'm.geom', shape: 'point', division: 'e.division_code', level: 'm.level', page: 1000,
     columns: {
-      externalId: ext('MH', 'm'), enterpriseUscc: 'e.uscc', name: 'm.name', population500m: 'm.population_500m', reportedR: 'm.reported_r',
+      externalId: ext('MH', 'm'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', name: 'm.name', population500m: 'm.population_500m', reportedR: 'm.reported_r',
       reportedGrade: 'm.reported_grade::text', impactRadiusM: 'm.impact_radius_m', reportedAt: day('m.reported_at'), validUntil: day('m.valid_until'),
       substances: `(SELECT coalesce(json_agg(json_build_object('name', s.name, 'cas', s.cas, 'class', s.hazard_class, 'q', s.q_t, 'Q', s.critical_q_t, 'beta', s.beta) ORDER BY s.id), '[]')
                     FROM major_hazard_substance s WHERE s.major_hazard_id = m.id)`,
@@ -136,7 +136,7 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
     from: 'safety_risk r JOIN enterprise e ON e.id = r.enterprise_id',
     key: 'r.id', keyType: 'bigint', geom: 'r.geom', shape: 'point', division: 'e.division_code', level: 'r.level', page: 2000,
     columns: {
-      externalId: ext('SR', 'r'), enterpriseUscc: 'e.uscc', name: 'r.name', description: 'r.description', ...METHOD_COLUMNS('r'),
+      externalId: ext('SR', 'r'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', name: 'r.name', description: 'r.description', ...METHOD_COLUMNS('r'),
       impactRadiusM: 'r.impact_radius_m', assessedAt: day('r.assessed_at'), validUntil: day('r.valid_until'),
     },
   },
@@ -145,7 +145,7 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
     from: 'hidden_danger h JOIN enterprise e ON e.id = h.enterprise_id',
     key: 'h.id', keyType: 'bigint', geom: 'h.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
     columns: {
-      externalId: ext('HD', 'h'), enterpriseUscc: 'e.uscc', description: 'h.description', isMajor: 'h.is_major', foundAt: day('h.found_at'), deadline: day('h.deadline'),
+      externalId: ext('HD', 'h'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', description: 'h.description', isMajor: 'h.is_major', foundAt: day('h.found_at'), deadline: day('h.deadline'),
       status: 'h.status', reportedBy: 'h.reported_by', rectifiedAt: instant('h.rectified_at'), rectifiedBy: 'h.rectified_by', rectification: 'h.rectification',
       verifiedAt: instant('h.verified_at'), verifiedBy: 'h.verified_by',
     },

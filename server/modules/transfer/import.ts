@@ -279,7 +279,7 @@ async function openReader(source: ImportSource, format: ImportFormat | undefined
 function missingColumns(spec: KindSpec<unknown>, columns: ColumnMap, hasGeometry: boolean): Field[] {
   const missing = new Set<string>()
   for (const f of spec.fields) if (f.required && !f.exportOnly && !columns.headerOf.has(f.key)) missing.add(f.key)
-  for (const k of spec.requiredColumns?.(hasGeometry) ?? []) if (!columns.headerOf.has(k)) missing.add(k)
+  for (const k of spec.requiredColumns?.(hasGeometry, (key) => columns.headerOf.has(key)) ?? []) if (!columns.headerOf.has(k)) missing.add(k)
   if (spec.geometry === 'area' && !hasGeometry) missing.add('geometry')
   if (spec.geometry === 'point' && columns.headerOf.has('lon') !== columns.headerOf.has('lat')) missing.add(columns.headerOf.has('lon') ? 'lat' : 'lon')
   return spec.fields.filter((f) => missing.has(f.key))
@@ -473,12 +473,13 @@ async function importRecords(
             if (Array.isArray(merged) && merged.length > 0) open.prepared.problems.push(...merged)
             continue
           }
-          const first = keys.get(k)
+          // Keyed by field too: an enterprise's external id may look like another's USCC.
+          const first = keys.get(`${key.field}:${k}`)
           if (first !== undefined) {
             const what = key.field === 'uscc' ? 'USCC' : key.field === 'code' ? 'code' : 'external id'
             const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
             prepared = [{ field: key.field, value: k, code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key', params: { key: k, row: first }, reason: `duplicate ${what} ${k} in the file: also at row ${first}${hint}` }] satisfies Problem[]
-          } else keys.set(k, record.row)
+          } else keys.set(`${key.field}:${k}`, record.row)
           if (!Array.isArray(prepared)) {
             await close()
             open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }

@@ -1,8 +1,10 @@
 /**
  * Importing enterprises (the registry every risk record hangs from): keyed by USCC, checked with
- * the GB 32100-2015 check character, placed in a division (given, or the one containing the point)
+ * the GB 32100-2015 check character, or where a register has none by its external id (企业编号: a
+ * business registration number, a department's own numbering); a row gives at least one of the two,
+ * and a row with both finds an enterprise stored under either (a register that adds USCCs later); placed in a division (given, or the one containing the point)
  * and a management grid, and given a supervision tier by rule (docs/domain.md §5) unless one is assigned.
- * A register as it is needs only a name, a USCC and a location: an industry (a GB/T 4754 code or
+ * A register as it is needs only a name, a USCC (or external id) and a location: an industry (a GB/T 4754 code or
  * name, see domain/industry-classification.ts), scale and affiliation left out or not recognised are
  * stored as unknown (NULL, the text as written kept), the tier is then undetermined unless the rule
  * gives the same one whatever they are, and the data-quality report lists what is missing.
@@ -45,7 +47,10 @@ export const LON_FIELD: Field = { key: 'lon', zh: '经度', aliases: ['lng', 'lo
 export const LAT_FIELD: Field = { key: 'lat', zh: '纬度', aliases: ['latitude', 'y', '北纬', '纬度坐标', 'y坐标'], type: { t: 'number' } }
 
 export const ENTERPRISE_FIELDS: readonly Field[] = [
-  { key: 'uscc', zh: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'], type: { t: 'text', maxLength: 40 }, required: true },
+  {
+    key: 'uscc', zh: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'], type: { t: 'text', maxLength: 40 },
+    description: 'required unless 企业编号 (externalId) is given', descriptionZh: '必填，除非给出“企业编号”',
+  },
   { key: 'name', zh: '企业名称', aliases: ['单位名称', '名称', '企业', 'enterprisename', 'company', '公司名称'], type: { t: 'text', maxLength: 200 }, required: true },
   {
     key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', '行业类型', '行业名称', '国民经济行业', '国民经济行业分类', '行业门类'],
@@ -65,6 +70,10 @@ export const ENTERPRISE_FIELDS: readonly Field[] = [
   { key: 'address', zh: '地址', aliases: ['详细地址', '注册地址', '经营地址', '企业地址', '所在地', '住所', '经营场所', '生产经营地址'], type: { t: 'text', maxLength: 500 } },
   { key: 'responsiblePerson', zh: '安全生产责任人', aliases: ['责任人', '主要负责人', '负责人', '安全负责人'], type: { t: 'text', maxLength: 100 } },
   { key: 'responsiblePhone', zh: '联系电话', aliases: ['电话', '联系方式', '手机', '负责人电话', 'phone', '责任人电话'], type: { t: 'text', maxLength: 50 } },
+  {
+    key: 'externalId', zh: '企业编号', aliases: ['外部编号', '注册号', '工商注册号', '单位编号', '企业编码', 'externalid', 'enterpriseexternalid'], type: { t: 'text', maxLength: 100 },
+    description: 'the register\'s own id of an enterprise without a USCC (a business registration number, a department\'s numbering)', descriptionZh: '无统一社会信用代码的企业在登记册中的编号（工商注册号、部门编号等）',
+  },
   { key: 'creditStatus', zh: '信用状态', aliases: ['信用'], type: { t: 'enum', values: CREDIT_VALUES } },
   { key: 'lastReportedAt', zh: '最近报告日期', aliases: ['报告日期', '最近上报日期'], type: { t: 'date' } },
   { key: 'reportDueAt', zh: '报告截止日期', aliases: ['下次报告日期', '报告到期日'], type: { t: 'date' } },
@@ -78,7 +87,10 @@ export const ENTERPRISE_FIELDS: readonly Field[] = [
 ]
 
 export interface EnterpriseRecord {
-  uscc: string
+  /** Null when the row identifies the enterprise by its external id alone. */
+  uscc: string | null
+  /** undefined: the file has no such column (keep what is stored). */
+  externalId?: string | null
   name: string
   /** The service's industry; null when the register gives none or one the classification does not know. */
   industry: string | null
@@ -111,6 +123,8 @@ export interface EnterpriseRecord {
   locatedBy: 'point' | 'division'
   /** Filled by the batch checks. */
   gridId?: number | null
+  /** Filled by the batch checks: the stored enterprise the row updates (found by USCC, else by external id). */
+  stored?: StoredEnterprise | null
 }
 
 const OPTIONAL_KEYS = [
@@ -121,10 +135,13 @@ const OPTIONAL_KEYS = [
 function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[] {
   const v = input.values
   const problems: Problem[] = []
-  const uscc = normaliseUscc(String(v.uscc ?? ''))
-  if (v.uscc !== null && v.uscc !== undefined) {
+  const uscc = v.uscc === null || v.uscc === undefined ? null : normaliseUscc(String(v.uscc))
+  const externalId = v.externalId === null || v.externalId === undefined ? (v.externalId as null | undefined) : String(v.externalId).trim()
+  if (uscc !== null) {
     const check = checkUscc(uscc)
     if (!check.valid) problems.push({ field: 'uscc', value: v.uscc, code: `uscc_${check.fault}`, params: check.params, reason: `invalid unified social credit code: ${check.reason}` })
+  } else if (!externalId) {
+    problems.push({ field: 'uscc', code: 'uscc_or_external_id_required', reason: 'the enterprise needs an identifier: give 统一社会信用代码 (uscc) or 企业编号 (externalId)' })
   }
   const divisionCode = (v.divisionCode as string | null | undefined) ?? null
   if (divisionCode !== null) {
@@ -155,6 +172,7 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   const match = industrySource === null ? null : (classifier.resolve(industrySource) ?? (v.industryCode ? classifier.resolve(String(v.industry ?? '')) : null))
   const record: EnterpriseRecord = {
     uscc,
+    ...(externalId !== undefined ? { externalId: externalId || null } : {}),
     name: v.name as string,
     industry: match?.industry ?? null,
     industrySource,
@@ -209,10 +227,66 @@ async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
     if (id === undefined) p.problems.push({ field: 'gridCode', value: p.record.gridCode, code: 'grid_unknown', params: { code: p.record.gridCode }, reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty` })
     else p.record.gridId = id
   }
+  await findStored(trx, batch, ctx)
+}
+
+/**
+ * The stored enterprise each row updates: the one with its USCC, else the one with its external id
+ * (which must not carry another USCC). An external id stays with one enterprise, in the file as in
+ * the database, and two rows of a file cannot update the same enterprise.
+ */
+async function findStored(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<void> {
+  const usccs = batch.flatMap((p) => (p.record.uscc ? [p.record.uscc] : []))
+  const externalIds = batch.flatMap((p) => (p.record.externalId ? [p.record.externalId] : []))
+  const { rows } = await trx.raw<{ rows: Array<StoredEnterprise & { id: string }> }>(
+    `SELECT id, rtrim(uscc) AS uscc, external_id, name, high_hazard, central_vertical, is_outlet, tier, tier_source, address, responsible_person, responsible_phone,
+            credit_status, impact_radius_m, synthetic,
+            to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at, to_char(report_due_at, 'YYYY-MM-DD') AS report_due_at
+     FROM enterprise
+     WHERE uscc = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb))::bpchar[])
+        OR external_id = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)))`,
+    [JSON.stringify(usccs), JSON.stringify(externalIds)],
+  )
+  const byUscc = new Map(rows.filter((r) => r.uscc !== null).map((r) => [r.uscc!, r]))
+  const byExternalId = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r]))
+  const fileIds = ctx.memo.get('externalIdRows') as Map<string, number>
+  const targets = ctx.memo.get('storedRows') as Map<string, number>
+  for (const p of batch) {
+    const { uscc, externalId } = p.record
+    const named = externalId ? byExternalId.get(externalId) : undefined
+    const stored = (uscc ? byUscc.get(uscc) : undefined) ?? (named && (named.uscc === null || uscc === null) ? named : undefined)
+    if (externalId && named && named.id !== stored?.id) {
+      const other = named.uscc ?? named.name
+      p.problems.push({ field: 'externalId', value: externalId, code: 'external_id_taken', params: { key: externalId, other }, reason: `enterprise id ${externalId} already belongs to another enterprise (${other})` })
+      continue
+    }
+    if (externalId) {
+      const first = fileIds.get(externalId)
+      if (first !== undefined && first !== p.input.row) {
+        p.problems.push({ field: 'externalId', value: externalId, code: 'duplicate_key', params: { key: externalId, row: first }, reason: `duplicate external id ${externalId} in the file: also at row ${first}` })
+        continue
+      }
+      fileIds.set(externalId, p.input.row)
+    }
+    if (stored) {
+      const first = targets.get(stored.id)
+      if (first !== undefined && first !== p.input.row) {
+        const field = uscc ? 'uscc' : 'externalId'
+        const key = uscc ?? externalId!
+        p.problems.push({ field, value: key, code: 'duplicate_key', params: { key, row: first }, reason: `row ${first} of the file updates the same enterprise (${stored.uscc ?? stored.external_id})` })
+        continue
+      }
+      targets.set(stored.id, p.input.row)
+    }
+    p.record.stored = stored ?? null
+  }
 }
 
 interface StoredEnterprise {
-  uscc: string
+  id: string
+  uscc: string | null
+  external_id: string | null
+  name: string
   high_hazard: boolean
   central_vertical: boolean
   is_outlet: boolean
@@ -229,7 +303,7 @@ interface StoredEnterprise {
 }
 
 const COLUMNS: Array<[string, string]> = [
-  ['uscc', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
+  ['uscc', 'text'], ['external_id', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
   ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
   ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
   ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
@@ -250,7 +324,10 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
   // An assigned tier overrides the rule (docs/domain.md §5); a file without that column keeps an assignment.
   const explicit = r.explicitTier !== undefined ? r.explicitTier : stored?.tier_source === 'explicit' ? stored.tier : null
   return {
-    uscc: r.uscc,
+    id: stored ? Number(stored.id) : null,
+    // A row without a USCC (or without the external id column) keeps what is stored.
+    uscc: r.uscc ?? stored?.uscc ?? null,
+    external_id: r.externalId !== undefined ? (r.externalId ?? (r.uscc ? null : stored?.external_id ?? null)) : (stored?.external_id ?? null),
     name: r.name,
     industry: r.industry,
     industry_source: r.industrySource,
@@ -281,7 +358,7 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
 
 /** The staging table of a batch on a PostgreSQL server: the transaction's own, dropped at its end. */
 const STAGING = 'import_enterprise_batch'
-const STAGED_COLUMNS: Array<[string, string]> = [...COLUMNS, ['lon', 'float8'], ['lat', 'float8']]
+const STAGED_COLUMNS: Array<[string, string]> = [['id', 'bigint'], ...COLUMNS, ['lon', 'float8'], ['lat', 'float8']]
 
 /** A value in COPY text format: NULL as \N, booleans as t/f, text with backslash, tab and line breaks escaped. */
 function copyValue(v: unknown): string {
@@ -318,28 +395,27 @@ async function stage(trx: Knex.Transaction, rows: Array<Record<string, unknown>>
 }
 
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
-  const usccs = batch.map((p) => p.record.uscc)
-  // One look-up finds what is stored; a new enterprise needs no snapshot (nothing to audit).
-  const { rows: stored } = await trx.raw<{ rows: Array<StoredEnterprise & { id: string }> }>(
-    `SELECT id, uscc, high_hazard, central_vertical, is_outlet, tier, tier_source, address, responsible_person, responsible_phone,
-            credit_status, impact_radius_m, synthetic,
-            to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at, to_char(report_due_at, 'YYYY-MM-DD') AS report_due_at
-     FROM enterprise WHERE uscc = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb))::bpchar[])`,
-    [JSON.stringify(usccs)],
-  )
-  const beforeImport = await recordSnapshots(trx, 'enterprise', 'id', stored.map((s) => Number(s.id)))
-  const byUscc = new Map(stored.map((s) => [s.uscc, s]))
-  const rows = batch.map((p) => merged(p.record, byUscc.get(p.record.uscc)))
+  // What is stored was found by the batch checks; a new enterprise needs no snapshot (nothing to audit).
+  const beforeImport = await recordSnapshots(trx, 'enterprise', 'id', batch.flatMap((p) => (p.record.stored ? [Number(p.record.stored.id)] : [])))
+  const rows = batch.map((p) => merged(p.record, p.record.stored ?? undefined))
   const names = COLUMNS.map(([c]) => c)
   const source = await stage(trx, rows)
+  // Rows of stored enterprises update them by id (only when something differs); the others insert.
   const { rows: written } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
-    `INSERT INTO enterprise AS e (${names.join(', ')}, geom)
-     SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
-     FROM ${source.sql}
-     ON CONFLICT (uscc) DO UPDATE SET ${names.filter((c) => c !== 'uscc').map((c) => `${c} = excluded.${c}`).join(', ')}, geom = excluded.geom, updated_at = now()
-     WHERE (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `excluded.${c}`).join(', ')}, ST_AsEWKB(excluded.geom))
-     RETURNING e.id, (xmax = 0) AS inserted`,
-    source.bindings,
+    `WITH updated AS (
+       UPDATE enterprise AS e SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), updated_at = now()
+       FROM ${source.sql}
+       WHERE x.id = e.id
+         AND (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)))
+       RETURNING e.id
+     ), inserted AS (
+       INSERT INTO enterprise (${names.join(', ')}, geom)
+       SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
+       FROM ${source.sql} WHERE x.id IS NULL
+       RETURNING id
+     )
+     SELECT id, false AS inserted FROM updated UNION ALL SELECT id, true FROM inserted`,
+    [...source.bindings, ...source.bindings],
   )
   const created = written.filter((w) => w.inserted).length
   const ids = written.map((w) => Number(w.id))
@@ -356,10 +432,12 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   label: { en: 'enterprise', zh: '企业' },
   fields: ENTERPRISE_FIELDS,
   geometry: 'point',
-  requiredColumns: (hasGeometry) => (hasGeometry ? [] : ['lon', 'lat']),
   prepare,
-  key: (r) => ({ field: 'uscc', value: r.uscc }),
+  requiredColumns: (hasGeometry, has) => [...(hasGeometry ? [] : ['lon', 'lat']), ...(has('externalId') ? [] : ['uscc'])],
+  key: (r) => (r.uscc ? { field: 'uscc', value: r.uscc } : { field: 'externalId', value: r.externalId! }),
   async load(trx, ctx) {
+    ctx.memo.set('externalIdRows', new Map<string, number>())
+    ctx.memo.set('storedRows', new Map<string, number>())
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(GBT4754_TABLE, industryValues(ctx.rules)))
     ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))

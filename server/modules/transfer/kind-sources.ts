@@ -14,7 +14,7 @@ import type { RuleSet } from '../../domain/rules'
 import { normaliseUscc } from '../../domain/uscc'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
-import { enterprisesByUscc, recordsByExternalId, type EnterpriseRef } from './lookups'
+import { enterprisesByIdentifier, recordsByExternalId } from './lookups'
 import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
 import { changedRecords, recordSnapshots, type ChildRows, type Snapshot } from './snapshots'
@@ -23,8 +23,16 @@ export const EXTERNAL_ID_FIELD: Field = {
   key: 'externalId', zh: '编号', aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'], type: { t: 'text', maxLength: 100 }, required: true,
 }
 const ENTERPRISE_USCC_FIELD: Field = {
-  key: 'enterpriseUscc', zh: '企业统一社会信用代码', aliases: ['统一社会信用代码', '企业信用代码', '信用代码', 'uscc', '所属企业信用代码'], type: { t: 'text', maxLength: 40 }, required: true,
+  key: 'enterpriseUscc', zh: '企业统一社会信用代码', aliases: ['统一社会信用代码', '企业信用代码', '信用代码', 'uscc', '所属企业信用代码'], type: { t: 'text', maxLength: 40 },
+  description: 'the enterprise\'s USCC; required unless 企业编号 (enterpriseExternalId) is given', descriptionZh: '所属企业的统一社会信用代码；未给出“企业编号”时必填',
 }
+/** The enterprise by its external id, for enterprises registered without a USCC (kind-enterprises.ts). */
+const ENTERPRISE_EXTERNAL_ID_FIELD: Field = {
+  key: 'enterpriseExternalId', zh: '企业编号', aliases: ['所属企业编号', 'enterpriseexternalid'], type: { t: 'text', maxLength: 100 },
+  description: 'the enterprise\'s external id (as imported with the enterprises), where it has no USCC', descriptionZh: '所属企业的企业编号（无统一社会信用代码的企业）',
+}
+/** One of the two enterprise columns is required. */
+const enterpriseColumns = (_hasGeometry: boolean, has: (key: string) => boolean) => (has('enterpriseExternalId') ? [] : ['enterpriseUscc'])
 const OPTIONAL_LON: Field = { ...LON_FIELD }
 const OPTIONAL_LAT: Field = { ...LAT_FIELD }
 const IMPACT_RADIUS: Field = { key: 'impactRadiusM', zh: '影响半径(米)', aliases: ['影响半径'], type: { t: 'number', positive: true, max: 50_000 } }
@@ -111,7 +119,8 @@ export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodR
 /** A source row's enterprise and location: the given point, or the enterprise's. */
 interface SourceBase {
   externalId: string
-  enterpriseUscc: string
+  enterpriseUscc: string | null
+  enterpriseExternalId: string | null
   lon: number | null
   lat: number | null
   /** Filled by the batch checks. */
@@ -120,7 +129,14 @@ interface SourceBase {
 
 function sourceBase(input: RowInput): SourceBase {
   const p = pointOf(input.geometry)
-  return { externalId: String(input.values.externalId), enterpriseUscc: normaliseUscc(String(input.values.enterpriseUscc)), lon: p?.[0] ?? null, lat: p?.[1] ?? null }
+  const { enterpriseUscc, enterpriseExternalId } = input.values
+  return {
+    externalId: String(input.values.externalId),
+    enterpriseUscc: enterpriseUscc === null || enterpriseUscc === undefined ? null : normaliseUscc(String(enterpriseUscc)),
+    enterpriseExternalId: enterpriseExternalId === null || enterpriseExternalId === undefined ? null : String(enterpriseExternalId).trim() || null,
+    lon: p?.[0] ?? null,
+    lat: p?.[1] ?? null,
+  }
 }
 
 function dateOrder(v: Record<string, unknown>, from: string, to: string, fromLabel: string): Problem[] {
@@ -140,13 +156,16 @@ function hazardRuleCode(field: string, message: string): { code: ProblemCode; pa
   return { code: 'substance_required' }
 }
 
-/** Finds each row's enterprise by USCC and fills a missing location from it. */
-async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, batch: Array<Prepared<R>>): Promise<Map<string, EnterpriseRef>> {
-  const found = await enterprisesByUscc(trx, batch.map((p) => p.record.enterpriseUscc))
+/** Finds each row's enterprise by USCC (else by its external id) and fills a missing location from it. */
+async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, batch: Array<Prepared<R>>): Promise<void> {
+  const found = await enterprisesByIdentifier(trx, batch.flatMap((p) => (p.record.enterpriseUscc ? [p.record.enterpriseUscc] : [])), batch.flatMap((p) => (p.record.enterpriseExternalId ? [p.record.enterpriseExternalId] : [])))
   for (const p of batch) {
-    const e = found.get(p.record.enterpriseUscc)
+    const { enterpriseUscc: uscc, enterpriseExternalId: externalId } = p.record
+    const e = uscc ? found.byUscc.get(uscc) : externalId ? found.byExternalId.get(externalId) : undefined
     if (!e) {
-      p.problems.push({ field: 'enterpriseUscc', value: p.record.enterpriseUscc, code: 'enterprise_unknown', params: { uscc: p.record.enterpriseUscc }, reason: `no enterprise with USCC ${p.record.enterpriseUscc}: import the enterprises first` })
+      if (uscc) p.problems.push({ field: 'enterpriseUscc', value: uscc, code: 'enterprise_unknown', params: { uscc }, reason: `no enterprise with USCC ${uscc}: import the enterprises first` })
+      else if (externalId) p.problems.push({ field: 'enterpriseExternalId', value: externalId, code: 'enterprise_unknown_external_id', params: { key: externalId }, reason: `no enterprise with the id ${externalId}: import the enterprises first` })
+      else p.problems.push({ field: 'enterpriseUscc', code: 'uscc_or_external_id_required', reason: "the enterprise is required: give 企业统一社会信用代码 (enterpriseUscc) or 企业编号 (enterpriseExternalId)" })
       continue
     }
     p.record.enterpriseId = e.id
@@ -155,7 +174,6 @@ async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, b
       p.record.lat = e.lat
     }
   }
-  return found
 }
 
 interface Existing {
@@ -229,6 +247,7 @@ export const SAFETY_RISK_FIELDS: readonly Field[] = [
   IMPACT_RADIUS,
   { key: 'assessedAt', zh: '评估日期', aliases: ['评价日期', '辨识日期'], type: { t: 'date' }, required: true },
   VALID_UNTIL,
+  ENTERPRISE_EXTERNAL_ID_FIELD,
   OPTIONAL_LON,
   OPTIONAL_LAT,
 ]
@@ -244,6 +263,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
   fields: SAFETY_RISK_FIELDS,
   geometry: 'point',
   pointOptional: true,
+  requiredColumns: enterpriseColumns,
   prepare(input, ctx) {
     const v = input.values
     const graded = gradeMethod(v, ctx.rules)
@@ -295,6 +315,7 @@ export const HIDDEN_DANGER_FIELDS: readonly Field[] = [
   { key: 'rectification', zh: '整改措施', aliases: ['整改情况'], type: { t: 'text', maxLength: 2000 } },
   { key: 'verifiedAt', zh: '验收时间', aliases: ['验收日期', '销号日期'], type: { t: 'timestamp' } },
   { key: 'verifiedBy', zh: '验收人', aliases: ['销号人'], type: { t: 'text', maxLength: 100 } },
+  ENTERPRISE_EXTERNAL_ID_FIELD,
   OPTIONAL_LON,
   OPTIONAL_LAT,
 ]
@@ -310,6 +331,7 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
   fields: HIDDEN_DANGER_FIELDS,
   geometry: 'point',
   pointOptional: true,
+  requiredColumns: enterpriseColumns,
   prepare(input) {
     const v = input.values
     const status = (v.status as string | null | undefined) ?? 'open'
@@ -363,6 +385,7 @@ export const MAJOR_HAZARD_FIELDS: readonly Field[] = [
   { key: 'q', zh: '设计最大量(吨)', aliases: ['最大存在量', '设计最大量', '实际存在量', 'q(t)'], type: { t: 'number', positive: true } },
   { key: 'criticalQ', zh: '临界量(吨)', aliases: ['临界量', 'Q(t)', 'criticalq'], type: { t: 'number', positive: true } },
   { key: 'beta', zh: '校正系数β', aliases: ['β', '校正系数'], type: { t: 'number', positive: true } },
+  ENTERPRISE_EXTERNAL_ID_FIELD,
   OPTIONAL_LON,
   OPTIONAL_LAT,
   { key: 'S', zh: 'S值', type: { t: 'number' }, exportOnly: true },
@@ -416,6 +439,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
   fields: MAJOR_HAZARD_FIELDS,
   geometry: 'point',
   pointOptional: true,
+  requiredColumns: enterpriseColumns,
   prepare(input) {
     const v = input.values
     const substances = substancesOf(v)

@@ -97,8 +97,11 @@ export interface KindSpec<R> {
   pointOptional?: boolean
   /** Skips the deployment-extent check (divisions define that extent). */
   noExtentCheck?: boolean
-  /** Field keys required as columns beyond `required` fields, given whether the file has geometry. */
-  requiredColumns?(hasGeometry: boolean): string[]
+  /**
+   * Field keys required as columns beyond `required` fields, given whether the file has geometry and
+   * which columns it has (one column of a pair may stand in for the other).
+   */
+  requiredColumns?(hasGeometry: boolean, has: (key: string) => boolean): string[]
   /** Pure checks of one row; returns the record or the row's problems. */
   prepare(input: RowInput, ctx: KindContext): R | Problem[]
   /** The record's key within the file (USCC, code, external id) for duplicate detection, and its field. */

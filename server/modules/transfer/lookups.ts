@@ -121,13 +121,18 @@ export interface EnterpriseRef {
   lat: number
 }
 
-/** Enterprises by USCC, with their location. */
-export async function enterprisesByUscc(db: Db, usccs: string[]): Promise<Map<string, EnterpriseRef>> {
-  if (usccs.length === 0) return new Map()
+/** Enterprises by USCC and by external id, with their location. */
+export async function enterprisesByIdentifier(db: Db, usccs: string[], externalIds: string[] = []): Promise<{ byUscc: Map<string, EnterpriseRef>; byExternalId: Map<string, EnterpriseRef> }> {
+  if (usccs.length === 0 && externalIds.length === 0) return { byUscc: new Map(), byExternalId: new Map() }
   const rows = (await db('enterprise')
     .whereIn('uscc', [...new Set(usccs)])
-    .select('uscc', 'id', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))) as Array<{ uscc: string; id: string; lon: number; lat: number }>
-  return new Map(rows.map((r) => [r.uscc, { id: Number(r.id), lon: r.lon, lat: r.lat }]))
+    .orWhereIn('external_id', [...new Set(externalIds)])
+    .select(db.raw('rtrim(uscc) AS uscc'), 'external_id', 'id', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))) as Array<{ uscc: string | null; external_id: string | null; id: string; lon: number; lat: number }>
+  const ref = (r: (typeof rows)[number]): EnterpriseRef => ({ id: Number(r.id), lon: r.lon, lat: r.lat })
+  return {
+    byUscc: new Map(rows.filter((r) => r.uscc !== null).map((r) => [r.uscc!, ref(r)])),
+    byExternalId: new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, ref(r)])),
+  }
 }
 
 /**

@@ -16,11 +16,11 @@ export const IMPORT_PROBLEM_CODES = [
   'geometry_lat_lon_swapped', 'geometry_not_lon_lat', 'geometry_outside_extent',
   'polygon_invalid', 'polygon_repair_empty', 'polygon_repair_too_large',
   // Enterprises
-  'uscc_not_string', 'uscc_length', 'uscc_character', 'uscc_check_character',
+  'uscc_not_string', 'uscc_length', 'uscc_character', 'uscc_check_character', 'uscc_or_external_id_required', 'external_id_taken',
   'division_code_format', 'division_unknown', 'division_unknown_or_empty', 'address_ambiguous', 'address_unknown',
   'location_or_address_required', 'location_required', 'point_in_no_division', 'grid_unknown', 'date_before',
   // Sources: assessments, major hazards, hidden dangers
-  'assessment_missing', 'required_for_method', 'lec_not_in_set', 'matrix_out_of_range', 'enterprise_unknown',
+  'assessment_missing', 'required_for_method', 'lec_not_in_set', 'matrix_out_of_range', 'enterprise_unknown', 'enterprise_unknown_external_id',
   'required_for_status', 'verifier_is_reporter', 'substance_incomplete', 'substances_not_list', 'required_with_substance',
   'installation_needs_substance', 'not_major_hazard', 'hazard_class_unknown', 'beta_invalid', 'quantity_invalid',
   'critical_quantity_invalid', 'population_invalid', 'substance_required',

@@ -28,7 +28,7 @@ export interface AcceptedColumn {
 export function acceptedColumns(kind: ImportKindName): AcceptedColumn[] {
   const spec = IMPORT_SPECS[kind]
   const columns = spec.fields.filter((f: Field) => !f.exportOnly).map((f: Field): AcceptedColumn => {
-    const required = f.required === true || spec.requiredColumns?.(false).includes(f.key) === true
+    const required = f.required === true || spec.requiredColumns?.(false, () => false).includes(f.key) === true
     const column: AcceptedColumn = { key: f.key, zh: f.zh, aliases: [...(f.aliases ?? [])], required, type: f.type.t }
     const values = f.type.t === 'enum' ? f.type.values : f.type.t === 'list' ? f.type.values : f.exportLabels
     if (values) column.values = Object.entries(values).map(([code, labels]) => labels[0] ?? code)

@@ -24,8 +24,10 @@ export type DivisionCollection = FeatureCollection<MultiPolygon | Polygon, Divis
 /** Properties of an enterprise in `GET /api/enterprises`. */
 export interface EnterpriseSummary {
   id: number
-  /** Unified social credit code (GB 32100-2015), 18 characters. */
-  uscc: string
+  /** Unified social credit code (GB 32100-2015), 18 characters; null for an enterprise registered by its external id alone. */
+  uscc: string | null
+  /** The register's own id (企业编号), where given. */
+  externalId: string | null
   name: string
   /** null: unknown (the register gave none the GB/T 4754 table knows). */
   industry: string | null
@@ -117,7 +119,8 @@ export type InspectionResult = 'compliant' | 'violations_found' | 'not_found' | 
 export interface CellEnterprise {
   id: number
   name: string
-  uscc: string
+  uscc: string | null
+  externalId: string | null
   level: Level
   industry: string
   creditStatus: 'good' | 'warned' | 'blacklisted'

@@ -59,6 +59,7 @@ export const en: Messages = {
     back: 'Back',
     loading: 'Loading the enterprise…',
     uscc: 'Unified social credit code',
+    externalId: 'Enterprise id (register)',
     industry: 'Industry',
     highHazard: 'High-hazard industry',
     level: 'Risk level',

@@ -63,6 +63,7 @@ export interface Messages {
     back: string
     loading: string
     uscc: string
+    externalId: string
     industry: string
     highHazard: string
     level: string

@@ -59,6 +59,7 @@ export const zhCN: Messages = {
     back: '返回',
     loading: '正在加载企业信息…',
     uscc: '统一社会信用代码',
+    externalId: '企业编号',
     industry: '行业',
     highHazard: '高危行业',
     level: '风险等级',

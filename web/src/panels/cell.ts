@@ -177,7 +177,7 @@ export class CellView implements PanelView {
     }
     item.append(head)
     const lines = el('div', 'item-extra')
-    lines.append(code(e.uscc))
+    lines.append(code(e.uscc ?? e.externalId ?? ''))
     const inspection = e.latestInspection
     lines.append(
       meta(

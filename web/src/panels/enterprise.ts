@@ -61,7 +61,8 @@ export class EnterpriseView implements PanelView {
     badges.append(levelChip(m, e.level))
     if (e.synthetic) badges.append(el('span', 'demo-badge', m.demoData))
     const list = detailsList([
-      [m.panel.uscc, code(e.uscc)],
+      ...(e.uscc !== null ? [[m.panel.uscc, code(e.uscc)] as [string, Node]] : []),
+      ...(e.externalId !== null ? [[m.panel.externalId, code(e.externalId)] as [string, Node]] : []),
       [m.panel.industry, e.highHazard ? `${industry} · ${m.panel.highHazard}` : industry],
       [m.panel.inherentLevel, m.levelNames[e.inherentLevel] ?? String(e.inherentLevel)],
       [m.panel.division, e.divisionName ? `${e.divisionName} (${e.divisionCode})` : e.divisionCode],

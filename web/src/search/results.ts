@@ -61,7 +61,7 @@ export async function enterpriseResults(query: string, signal: AbortSignal): Pro
     kind: 'enterprise' as const,
     id: f.properties.id,
     name: f.properties.name,
-    uscc: f.properties.uscc,
+    uscc: f.properties.uscc ?? f.properties.externalId ?? '',
     level: f.properties.level,
     lon: f.geometry.coordinates[0]!,
     lat: f.geometry.coordinates[1]!,

@@ -30,7 +30,8 @@ export interface CoverageDivision {
 export interface CoverageItem {
   id: number
   name: string
-  uscc: string
+  uscc: string | null
+  externalId: string | null
   divisionCode: string
   countyCode: string
   industry: string | null

@@ -219,7 +219,7 @@ export class CoverageView {
     const link = el('a', 'sv-map-link', item.name)
     link.href = enterpriseMapUrl(item.id)
     link.title = this.messages.openOnMap
-    name.append(link, el('div', 'sv-code', item.uscc))
+    name.append(link, el('div', 'sv-code', item.uscc ?? item.externalId ?? ''))
     const gaps = el('ul', 'sv-gaps')
     for (const gap of item.gaps) gaps.append(this.renderGap(gap))
     const gapCell = el('td')

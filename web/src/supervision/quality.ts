@@ -22,7 +22,7 @@ interface QualityReport {
   byDivision: Array<{ code: string; name: string | null; enterprises: number; withGaps: number; gaps: Record<DataGapKind, number> }>
   total: number
   offset: number
-  items: Array<{ id: number; name: string; uscc: string; divisionCode: string; industrySource: string | null; gaps: DataGap[] }>
+  items: Array<{ id: number; name: string; uscc: string | null; externalId: string | null; divisionCode: string; industrySource: string | null; gaps: DataGap[] }>
 }
 
 export const QUALITY_TEXTS = {
@@ -165,7 +165,7 @@ export class QualityView {
       const name = el('td')
       const link = el('a', 'sv-map-link', item.name)
       link.href = enterpriseMapUrl(item.id)
-      name.append(link, el('div', 'sv-code', item.uscc))
+      name.append(link, el('div', 'sv-code', item.uscc ?? item.externalId ?? ''))
       const gaps = el('ul', 'sv-gaps')
       for (const g of item.gaps) {
         const chip = el('li', 'sv-gap', t.gapNames[g.kind])
