@@ -88,6 +88,7 @@ try {
     repairMaxAreaChange: config.importRepairMaxAreaChange,
     mapping,
     grading: { res: config.h3Res, rules: DEFAULT_RULES },
+    industryTable: config.industryTable,
     fullRegradeAfterCommit: 'await',
     regrade: values['no-regrade'] ? 'defer' : 'auto',
     onProgress: progress,

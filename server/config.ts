@@ -1,5 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { parse as parseCsv } from 'csv-parse/sync'
+import iconv from 'iconv-lite'
+import { GBT4754_TABLE, industryTableOverlay, type IndustryTable, type IndustryTableRecord } from './domain/industry-classification'
+import { DEFAULT_RULES } from './domain/rules'
 import { parseClassSpeeds, type ClassSpeedOverrides } from './domain/roads'
 import register from '../data/gbt2260-21.json' with { type: 'json' }
 import { regionDivisions, registerDivisions, type RegisterDivision } from './domain/division-register'
@@ -72,6 +76,11 @@ export interface Config {
    * /basemap/region.pmtiles and drawn under the risk layers; null: the division basemap alone.
    */
   basemapPmtiles: string | null
+  /**
+   * The GB/T 4754 → service industry table that enterprise imports map registers' industries with:
+   * the built-in one, with the rows of INDUSTRY_TABLE (a CSV: code,name,industry[,high_hazard]) laid over it.
+   */
+  industryTable: IndustryTable
 }
 
 export class ConfigError extends Error {
@@ -173,6 +182,35 @@ function region(env: Record<string, string | undefined>): { regionCode: string; 
   return { regionCode: raw, regionDivisions: divisions }
 }
 
+/** INDUSTRY_TABLE: a CSV (UTF-8 or GBK) of mappings laid over the built-in GB/T 4754 table, or nothing. */
+function industryTable(env: Record<string, string | undefined>): IndustryTable {
+  const raw = env.INDUSTRY_TABLE?.trim()
+  if (!raw) return GBT4754_TABLE
+  const file = path.resolve(raw)
+  let bytes: Buffer
+  try {
+    bytes = fs.readFileSync(file)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new ConfigError('INDUSTRY_TABLE', code === 'ENOENT' ? `names a file that does not exist: ${file}` : `cannot be read (${code ?? String(err)}): ${file}`)
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    text = iconv.decode(bytes, 'gbk')
+  }
+  let records: IndustryTableRecord[]
+  try {
+    records = parseCsv(text.replace(/^\ufeff/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as IndustryTableRecord[]
+  } catch (err) {
+    throw new ConfigError('INDUSTRY_TABLE', `is not a readable CSV (${(err as Error).message}): ${file}`)
+  }
+  const table = industryTableOverlay(GBT4754_TABLE, records, path.basename(file), DEFAULT_RULES.industries.map((i) => i.code))
+  if (typeof table === 'string') throw new ConfigError('INDUSTRY_TABLE', `is not a valid industry table: ${table}`)
+  return table
+}
+
 /** The first bytes of every PMTiles v3 file: "PMTiles" and the version byte (PMTiles spec v3, header). */
 const PMTILES_MAGIC = Buffer.from('PMTiles', 'ascii')
 const PMTILES_HEADER_BYTES = 127
@@ -243,5 +281,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     roadClassSpeeds: roadClassSpeeds(env),
     ...area,
     basemapPmtiles: basemapPmtiles(env),
+    industryTable: industryTable(env),
   }
 }

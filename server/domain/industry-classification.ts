@@ -8,8 +8,9 @@
  * The table lists every section (门类 A–T) and every division (大类 01–97) of the standard, as the
  * standard lists them, plus the groups and classes (中类/小类) whose mapping differs from their
  * division's (fireworks, fuel retail, dangerous-goods storage). A code is looked up by its longest
- * listed prefix, so `C2614`, `2614`, `C26` and `26` all find 化学原料和化学制品制造业. The table is not
- * configurable at run time: to change a mapping, edit the rows below and the table's `version`.
+ * listed prefix, so `C2614`, `2614`, `C26` and `26` all find 化学原料和化学制品制造业. A deployment
+ * changes or adds mappings with its own rows (INDUSTRY_TABLE, a CSV read at start-up: see
+ * `industryTableOverlay`); the table's `version` then names that file beside the standard's edition.
  */
 
 /** One row of the classification table. */
@@ -202,4 +203,63 @@ export function industryClassifier(table: IndustryTable, serviceIndustries: Reco
       return name ? match(name) : null
     },
   }
+}
+
+/** A row of a deployment's own table as read from its file: cells by header, as written. */
+export type IndustryTableRecord = Record<string, string | undefined>
+
+/** The headers a deployment's table may use for each column (English or Chinese). */
+const OVERLAY_HEADERS = {
+  code: ['code', '代码', '行业代码'],
+  name: ['name', '名称', '行业名称'],
+  industry: ['industry', '行业', '本系统行业'],
+  highHazard: ['high_hazard', 'highhazard', '高危'],
+} as const
+
+const YES = new Set(['1', 'true', 'yes', 'y', '是', '高危'])
+const NO = new Set(['0', 'false', 'no', 'n', '否', ''])
+
+/**
+ * The base table with a deployment's rows laid over it: a row whose code the base lists replaces that
+ * row, any other row is added (a finer group or class with its own mapping). Columns: code (a section
+ * letter, or a 2–4 digit code, with or without its section letter: `C2614`), name, industry (one of
+ * `industries`, the rule set's codes) and optionally high_hazard (default: the industry's flag).
+ * Returns the table, or a message naming the first bad row (row 1 = the first after the header).
+ */
+export function industryTableOverlay(base: IndustryTable, records: readonly IndustryTableRecord[], source: string, industries: readonly string[]): IndustryTable | string {
+  if (records.length === 0) return `${source} has no rows: give a header (code,name,industry[,high_hazard]) and one row per mapping`
+  const cell = (record: IndustryTableRecord, key: keyof typeof OVERLAY_HEADERS) => {
+    for (const header of OVERLAY_HEADERS[key]) {
+      const v = record[header]
+      if (v !== undefined) return v.trim()
+    }
+    return undefined
+  }
+  const missing = (['code', 'name', 'industry'] as const).filter((k) => cell(records[0]!, k) === undefined)
+  if (missing.length > 0) return `${source} lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((k) => OVERLAY_HEADERS[k].join('/')).join(', ')}`
+  const known = new Set(industries)
+  const rows = new Map(base.rows.map((r) => [r.code, r]))
+  const seen = new Map<string, number>()
+  let replaced = 0
+  for (const [i, record] of records.entries()) {
+    const at = `${source} row ${i + 1}`
+    const written = cell(record, 'code')!.toUpperCase()
+    const parts = /^([A-T])$|^([A-T])?(\d{2,4})$/.exec(written)
+    if (!parts) return `${at}: code "${written}" is neither a section letter (A–T) nor a 2–4 digit GB/T 4754 code`
+    if (parts[2] && sectionOf(parts[3]!) !== parts[2]) return `${at}: code "${written}": ${parts[3]} is not in section ${parts[2]}`
+    const code = parts[1] ?? parts[3]!
+    const first = seen.get(code)
+    if (first !== undefined) return `${at}: code ${code} is also at row ${first}`
+    seen.set(code, i + 1)
+    const name = cell(record, 'name')!
+    if (name === '') return `${at}: the name is empty`
+    const industry = cell(record, 'industry')!
+    if (!known.has(industry)) return `${at}: industry "${industry}" is not one of the service's industries (${[...known].join(', ')})`
+    const flag = (cell(record, 'highHazard') ?? '').toLowerCase()
+    if (!YES.has(flag) && !NO.has(flag)) return `${at}: high_hazard "${flag}" is not yes/no (1/0, 是/否)`
+    if (rows.has(code)) replaced++
+    rows.set(code, { code, zh: name, industry, highHazard: flag === '' ? HIGH_HAZARD.has(industry) : YES.has(flag) })
+  }
+  const added = records.length - replaced
+  return Object.freeze({ version: `${base.version}; with ${source}: ${replaced} rows replaced, ${added} added`, rows: Object.freeze([...rows.values()]) })
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import iconv from 'iconv-lite'
 import type { FastifyInstance } from 'fastify'
@@ -290,5 +293,30 @@ describe('enterprises without a USCC', () => {
     const noColumn = await post('/api/import/enterprises', ['企业名称,经度,纬度', '无标识企业,123.43,41.79'].join('\r\n'))
     expect(noColumn.statusCode).toBe(400)
     expect(noColumn.json().error.message).toContain('统一社会信用代码 (uscc)')
+  })
+})
+
+describe("the deployment's own industry table (INDUSTRY_TABLE)", () => {
+  it('maps the industries of an import through the rows it lays over the built-in table, and the upload page names it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskmap-industries-'))
+    const file = path.join(dir, 'shenyang-industries.csv')
+    fs.writeFileSync(file, 'code,name,industry,high_hazard\n5162,石油及制品批发,gas,1\n')
+    const local = await buildApp({
+      config: { ...loadConfig({ LOG_LEVEL: 'silent', INDUSTRY_TABLE: file }) } as Config,
+      database: { url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 },
+    })
+    try {
+      await injectSignedIn(local)
+      const columns = await local.inject({ method: 'GET', url: '/api/import/enterprises/columns' })
+      expect(columns.json().industryTable).toMatch(/; with shenyang-industries\.csv: 1 rows replaced, 0 added$/)
+      const res = await local.inject({
+        method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' },
+        payload: `企业名称,统一社会信用代码,行业,经度,纬度\n沈阳示例油品批发公司（本地行业表）,${uscc(31)},F5162,123.431,41.796\n`,
+      })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(await db('enterprise').where('uscc', uscc(31)).first('industry', 'industry_class', 'high_hazard')).toEqual({ industry: 'gas', industry_class: 'F5162', high_hazard: true })
+    } finally {
+      await local.close()
+    }
   })
 })

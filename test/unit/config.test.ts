@@ -1,4 +1,7 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config'
 
@@ -63,5 +66,32 @@ describe('loadConfig', () => {
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(message)
+  })
+})
+
+describe('INDUSTRY_TABLE', () => {
+  const write = (name: string, content: Buffer | string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskmap-industries-'))
+    const file = path.join(dir, name)
+    fs.writeFileSync(file, content)
+    return file
+  }
+
+  it('lays a GBK or UTF-8 CSV of mappings over the built-in table, named in its version', () => {
+    expect(loadConfig({}).industryTable.version).not.toMatch(/with /)
+    const gbk = write('沈阳行业.csv', iconv.encode('代码,名称,行业,高危\r\n5162,石油及制品批发,gas,是\r\n', 'gbk'))
+    const table = loadConfig({ INDUSTRY_TABLE: gbk }).industryTable
+    expect(table.version).toMatch(/; with 沈阳行业\.csv: 1 rows replaced, 0 added$/)
+    expect(table.rows.find((r) => r.code === '5162')).toEqual({ code: '5162', zh: '石油及制品批发', industry: 'gas', highHazard: true })
+    const utf8 = write('local.csv', '\ufeffcode,name,industry\n2929,塑料零件及其他塑料制品制造,manufacturing\n')
+    expect(loadConfig({ INDUSTRY_TABLE: utf8 }).industryTable.version).toMatch(/0 rows replaced, 1 added$/)
+  })
+
+  it('stops the start naming the setting, the file and the row', () => {
+    expect(() => loadConfig({ INDUSTRY_TABLE: '/nonexistent/industries.csv' })).toThrow(/INDUSTRY_TABLE names a file that does not exist: \/nonexistent\/industries\.csv/)
+    const bad = write('bad.csv', 'code,name,industry\n26,化学原料和化学制品制造业,chemistry\n')
+    expect(() => loadConfig({ INDUSTRY_TABLE: bad })).toThrow(/INDUSTRY_TABLE is not a valid industry table: bad\.csv row 1: industry "chemistry" is not one of/)
+    const ragged = write('ragged.csv', 'code,name,industry\n26,"unclosed\n')
+    expect(() => loadConfig({ INDUSTRY_TABLE: ragged })).toThrow(/INDUSTRY_TABLE is not a readable CSV/)
   })
 })

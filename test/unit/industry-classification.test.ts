@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GBT4754_TABLE, industryClassifier, sectionOf } from '../../server/domain/industry-classification'
+import { GBT4754_TABLE, industryClassifier, industryTableOverlay, sectionOf } from '../../server/domain/industry-classification'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 
 const service = Object.fromEntries(DEFAULT_RULES.industries.map((i) => [i.code, [i.zh, i.en]]))
@@ -49,5 +49,39 @@ describe('GB/T 4754-2017 industries as registers write them', () => {
     expect(classifier.resolve('')).toBeNull()
     expect(sectionOf('26')).toBe('C')
     expect(sectionOf('59')).toBe('G')
+  })
+})
+
+describe("a deployment's own industry rows laid over the table (INDUSTRY_TABLE)", () => {
+  const industries = DEFAULT_RULES.industries.map((i) => i.code)
+  const overlay = (records: Array<Record<string, string>>) => industryTableOverlay(GBT4754_TABLE, records, 'local.csv', industries)
+
+  it('replaces a listed code and adds a finer one; the classifier then maps registers through them', () => {
+    const table = overlay([
+      { code: '5162', name: '石油及制品批发', industry: 'gas' },
+      { 代码: 'C2929', 名称: '塑料零件及其他塑料制品制造', 行业: 'hazardous_chemicals', 高危: '否' },
+    ])
+    if (typeof table === 'string') throw new Error(table)
+    expect(table.version).toMatch(/^GB\/T 4754-2017.*; with local\.csv: 1 rows replaced, 1 added$/)
+    expect(table.rows).toHaveLength(GBT4754_TABLE.rows.length + 1)
+    const local = industryClassifier(table, service)
+    expect(local.resolve('5162')).toMatchObject({ industry: 'gas', highHazard: false, classCode: 'F5162' })
+    expect(local.resolve('C2929')).toMatchObject({ industry: 'hazardous_chemicals', highHazard: false, classCode: 'C2929' })
+    // the rest of the division keeps the built-in mapping
+    expect(local.resolve('C2911')).toMatchObject({ industry: 'manufacturing' })
+    expect(classifier.resolve('5162')).toMatchObject({ industry: 'hazardous_chemicals' })
+  })
+
+  it.each([
+    [[], /has no rows/],
+    [[{ code: '26', name: 'x' }], /lacks the column industry/],
+    [[{ code: 'C2', name: 'x', industry: 'gas' }], /row 1: code "C2" is neither/],
+    [[{ code: 'F26', name: 'x', industry: 'gas' }], /row 1: code "F26": 26 is not in section F/],
+    [[{ code: '26', name: 'x', industry: 'gas' }, { code: 'C26', name: 'y', industry: 'gas' }], /row 2: code 26 is also at row 1/],
+    [[{ code: '26', name: '', industry: 'gas' }], /row 1: the name is empty/],
+    [[{ code: '26', name: 'x', industry: 'chemicals' }], /row 1: industry "chemicals" is not one of the service's industries/],
+    [[{ code: '26', name: 'x', industry: 'gas', high_hazard: 'maybe' }], /row 1: high_hazard "maybe" is not yes\/no/],
+  ])('refuses %j, naming the row and the fault', (records, message) => {
+    expect(overlay(records)).toMatch(message)
   })
 })

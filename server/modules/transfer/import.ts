@@ -6,6 +6,7 @@
  * row is invalid; mode `valid` stores the valid rows and reports the rest. What was touched is
  * regraded in the same transaction, or by a full regrade after commit for a very large import.
  */
+import { GBT4754_TABLE, type IndustryTable } from '../../domain/industry-classification'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
@@ -89,6 +90,8 @@ export interface ImportOptions {
   /** Largest accepted file, bytes; default IMPORT_MAX_BYTES. */
   maxBytes?: number
   grading: GradingOptions
+  /** The GB/T 4754 table registers' industries are mapped with (config INDUSTRY_TABLE); default the built-in one. */
+  industryTable?: IndustryTable
   /** Full regrade after commit above this many touched enterprises + areas; default FULL_REGRADE_THRESHOLD. */
   fullRegradeThreshold?: number
   batchRows?: number
@@ -371,6 +374,7 @@ async function importRecords(
       present: new Set(columns.headerOf.keys()),
       memo: new Map(),
       toWgs84: (g) => mapPositions(g, crs.toWgs84),
+      industryTable: options.industryTable ?? GBT4754_TABLE,
     }
     const extent = spec.noExtentCheck ? null : await loadExtent(trx)
     await spec.load?.(trx, ctx)

@@ -17,7 +17,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { isEmbedded } from '../../db/knex'
 import { DEFAULT_RULES } from '../../domain/rules'
 import { addressMatcher, type AddressMatch, type NamedDivision } from '../../domain/address-division'
-import { GBT4754_TABLE, industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
+import { industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
 import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
 import { assignDepartments } from '../supervision/assign'
@@ -439,7 +439,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
     ctx.memo.set('externalIdRows', new Map<string, number>())
     ctx.memo.set('storedRows', new Map<string, number>())
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
-    ctx.memo.set('industries', industryClassifier(GBT4754_TABLE, industryValues(ctx.rules)))
+    ctx.memo.set('industries', industryClassifier(ctx.industryTable, industryValues(ctx.rules)))
     ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))
     ctx.memo.set('divisionBoxes', await loadDivisionBoxes(trx))
     ctx.memo.set('gridBoxes', await loadGridBoxes(trx))

@@ -3,6 +3,7 @@
  * (pure checks), which checks need the database (per batch), and how a batch is written. The
  * orchestration (reading, batching, the transaction, the report, the regrade) is in import.ts.
  */
+import type { IndustryTable } from '../../domain/industry-classification'
 import type { Access } from '../auth/access'
 import type { Geometry, Point } from 'geojson'
 import type { Knex } from 'knex'
@@ -61,6 +62,8 @@ export interface KindContext {
   toWgs84(geometry: Geometry): Geometry
   /** What a kind's `load` keeps for its checks during one import (e.g. grid codes). */
   memo: Map<string, unknown>
+  /** The GB/T 4754 table enterprises' industries are mapped with. */
+  industryTable: IndustryTable
 }
 
 /** A prepared row on its way to the database. */

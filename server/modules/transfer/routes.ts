@@ -153,6 +153,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         repairMaxAreaChange: app.config.importRepairMaxAreaChange,
         maxBytes,
         grading: app.grading,
+        industryTable: app.config.industryTable,
         fullRegradeAfterCommit: 'background',
         onBackgroundError: (err) => app.log.error({ err }, 'full regrade after import failed'),
         // Every import is audited with the account, stored or not (docs/security.md "Imports and exports").

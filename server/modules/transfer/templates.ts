@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Readable } from 'node:stream'
 import { errorResponses } from '../../http/schemas'
-import { GBT4754_TABLE } from '../../domain/industry-classification'
 import type { Field } from './fields'
 import { IMPORT_SPECS } from './import'
 import { IMPORT_KINDS, type ImportKindName } from './kinds'
@@ -79,7 +78,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => ({
       kind: request.params.kind,
-      industryTable: request.params.kind === 'enterprises' ? GBT4754_TABLE.version : null,
+      industryTable: request.params.kind === 'enterprises' ? app.config.industryTable.version : null,
       columns: acceptedColumns(request.params.kind),
     }),
   )
