@@ -229,6 +229,14 @@ describe('what-if scenarios', () => {
     } finally {
       await db('resource').where({ id: built.id }).del()
     }
+    // Today's ranking is measured once per data version: a preview after the real edits starts from
+    // the edited data (the live ranking), not from the measure the first preview kept.
+    const again = await planner.inject({ method: 'POST', url: '/api/scenarios/preview', payload: { changes: [{ kind: 'add_hidden_danger', enterpriseId: shop }] } })
+    expect(again.statusCode, again.body).toBe(200)
+    const today = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' })).json().items.find((i: { code: string }) => i.code === '210102')
+    const moveAgain = again.json().ranking.moves.find((m: { code: string }) => m.code === '210102')
+    expect(Math.abs(moveAgain.scoreBefore - today.score)).toBeLessThanOrEqual(0.02)
+    expect(moveAgain.scoreBefore).not.toBe(predicted.ranking.moves.find((m: { code: string }) => m.code === '210102').scoreBefore)
   })
 
   it('refuses bad changes with a 400 naming the change and its field', async () => {

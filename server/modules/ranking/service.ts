@@ -250,14 +250,37 @@ export interface ScenarioRanking {
   moves: RankingMove[]
 }
 
+/** Today's measures of region rankings, by database, data version and query: the previews of one day's data share them. */
+const measures = new Map<string, RegionMeasure>()
+const MEASURES_KEPT = 8
+
+/**
+ * The measure of today's ranking for `q`, computed once per data version (every write that can move
+ * a level, a team or the backlog bumps it) and day, and kept for the next scenario on the same data.
+ */
+async function measuredToday(db: Knex, q: RankingQuery, dataVersion: number): Promise<RegionMeasure> {
+  // The day too: what is overdue changes at midnight without a write.
+  const { rows } = await db.raw<{ rows: Array<{ name: string; today: string }> }>('SELECT current_database() AS name, current_date::text AS today')
+  const key = JSON.stringify([rows[0]!.name, rows[0]!.today, dataVersion, q.rank, q.res, q.rules.version, q.scope])
+  const kept = measures.get(key)
+  if (kept) {
+    measures.delete(key)
+    measures.set(key, kept)
+    return kept
+  }
+  const measured = await measureRegions(db, q, q.scope.divisionPrefix ? [q.scope.divisionPrefix] : [])
+  measures.set(key, measured)
+  if (measures.size > MEASURES_KEPT) measures.delete(measures.keys().next().value!)
+  return measured
+}
+
 /**
  * How a scenario would move the ranking of regions of `q.rank` (default weights of the rule set):
  * the ranking measured once, scored as today and with the overlay. Movements of regions whose own
  * score stays are listed too (another region overtook them).
  */
-export async function scenarioRanking(db: Knex, q: RankingQuery, overlay: RankingOverlay): Promise<ScenarioRanking> {
-  const prefixes = q.scope.divisionPrefix ? [q.scope.divisionPrefix] : []
-  const measured = await measureRegions(db, q, prefixes)
+export async function scenarioRanking(db: Knex, q: RankingQuery, overlay: RankingOverlay, dataVersion: number): Promise<ScenarioRanking> {
+  const measured = await measuredToday(db, q, dataVersion)
   const before = new Map(rankAreas(scoreRegions(measured, q)).map((a) => [a.key, a]))
   const after = rankAreas(scoreRegions(await overlaid(db, measured, overlay, q), q))
   const moves: RankingMove[] = []

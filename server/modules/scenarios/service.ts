@@ -188,7 +188,7 @@ export async function computeScenario(
       regions: new Map(touchedRegions.map((r) => [`${r.kind}:${r.key}`, { level: r.after, highest: r.highestAfter }])),
       backlog: await backlogMoves(trx, changes),
       teams: { excludeIds: teams.touched.map((t) => t.id), placed: teams.placed },
-    })
+    }, dataVersion)
     step('ranking')
     const regionLevels = regions.filter((r) => r.change !== 'shares')
     const teamCoverage = coverageChanges[0]!
