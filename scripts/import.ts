@@ -89,6 +89,8 @@ try {
     mapping,
     grading: { res: config.h3Res, rules: DEFAULT_RULES },
     industryTable: config.industryTable,
+    register: config.regionDivisions,
+    regionCode: config.regionCode,
     fullRegradeAfterCommit: 'await',
     regrade: values['no-regrade'] ? 'defer' : 'auto',
     onProgress: progress,

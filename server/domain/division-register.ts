@@ -41,3 +41,21 @@ export function regionDivisions(all: readonly RegisterDivision[], regionCode: st
   for (let c = byCode.get(regionCode)!.parentCode; c !== null; c = byCode.get(c)?.parentCode ?? null) ancestors.add(c)
   return all.filter((d) => ancestors.has(d.code) || inside(d))
 }
+
+/** What a division's name finds in the register. */
+export type NameMatch = { kind: 'found'; division: RegisterDivision } | { kind: 'none' } | { kind: 'ambiguous'; candidates: RegisterDivision[] }
+
+/** A name as compared: NFKC, no blanks. */
+const normalisedName = (name: string) => name.normalize('NFKC').replace(/\s+/g, '')
+
+/**
+ * The register division a boundary file names without a code: the one of that name (exactly, blanks
+ * aside), under `parentCode` when the file gives one. A name several divisions share (铁西区 is in
+ * Shenyang and in Anshan) is ambiguous unless the parent tells them apart.
+ */
+export function divisionByName(register: readonly RegisterDivision[], name: string, parentCode: string | null = null): NameMatch {
+  const wanted = normalisedName(name)
+  const candidates = register.filter((d) => normalisedName(d.name) === wanted && (parentCode === null || d.parentCode === parentCode))
+  if (candidates.length === 1) return { kind: 'found', division: candidates[0]! }
+  return candidates.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', candidates }
+}

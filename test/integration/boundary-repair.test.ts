@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { Knex } from 'knex'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
+import { loadConfig } from '../../server/config'
 import { DEFAULT_RULES } from '../../server/domain/rules'
 import { runImport, type ImportOptions } from '../../server/modules/transfer/import'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
@@ -92,5 +93,42 @@ describe('boundaries as they come', () => {
     const loose = await run(geojson(['loop']), { repair: true, repairMaxAreaChange: 0.0001, dryRun: true })
     expect(loose.errors[0]!.reason).toMatch(/would change its area by 0\.05 %, more than the 0\.01 % allowed/)
     expect(await divisions()).toBe(0)
+  })
+})
+
+describe('boundaries named without a code', () => {
+  // A Shenyang deployment's register (REGION_CODE=210100), as the service loads it at start-up.
+  const config = loadConfig({ REGION_CODE: '210100' })
+  const named = (names: Array<[string, string | null]>) => Buffer.from(JSON.stringify({
+    type: 'FeatureCollection',
+    features: names.map(([name, parent], i) => ({
+      type: 'Feature',
+      properties: { NAME: name, ...(parent ? { 上级区划代码: parent } : {}) },
+      geometry: { type: 'Polygon', coordinates: [place([[i * 10, 0], [i * 10 + 10, 0], [i * 10 + 10, 10], [i * 10, 10], [i * 10, 0]])] },
+    })),
+  }))
+
+  it('attaches each boundary to the register code of its name', async () => {
+    await db('division').del()
+    const report = await run(named([['和平区', null], ['沈河区', null]]), { mapping: { NAME: 'name' }, register: config.regionDivisions, regionCode: config.regionCode })
+    expect(report).toMatchObject({ rows: 2, valid: 2, created: 2, stored: true })
+    expect(await db('division').orderBy('code').select('code', 'name', 'rank')).toEqual([
+      { code: '210102', name: '和平区', rank: 'county' },
+      { code: '210103', name: '沈河区', rank: 'county' },
+    ])
+  })
+
+  it('names the row whose name is not in the register or names several divisions, and stores nothing', async () => {
+    await db('division').del()
+    const province = loadConfig({ REGION_CODE: '210000' })
+    const report = await run(named([['和平区', null], ['铁西区', null], ['北京市朝阳区', null]]), { mapping: { NAME: 'name' }, register: province.regionDivisions, regionCode: province.regionCode })
+    expect(report).toMatchObject({ rows: 3, valid: 1, invalid: 2, stored: false })
+    expect(report.errors.map((e) => [e.row, e.column, e.code])).toEqual([[2, 'NAME', 'division_name_ambiguous'], [3, 'NAME', 'division_name_unknown']])
+    expect(report.errors[0]!.reason).toMatch(/铁西区 210106.*铁西区 210303/)
+    expect(await divisions()).toBe(0)
+    // The parent code tells the two apart.
+    const parented = await run(named([['鞍山市', null], ['铁西区', '210300']]), { mapping: { NAME: 'name' }, register: province.regionDivisions, regionCode: province.regionCode })
+    expect(parented.errors).toEqual([])
+    expect(await db('division').orderBy('code').select('code', 'parent_code')).toEqual([{ code: '210300', parent_code: null }, { code: '210303', parent_code: '210300' }])
   })
 })

@@ -7,6 +7,7 @@
  * regraded in the same transaction, or by a full regrade after commit for a very large import.
  */
 import { GBT4754_TABLE, type IndustryTable } from '../../domain/industry-classification'
+import type { RegisterDivision } from '../../domain/division-register'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import path from 'node:path'
@@ -92,6 +93,10 @@ export interface ImportOptions {
   grading: GradingOptions
   /** The GB/T 4754 table registers' industries are mapped with (config INDUSTRY_TABLE); default the built-in one. */
   industryTable?: IndustryTable
+  /** The deployment's register divisions (config REGION_CODE): a boundary row without a code is found by its name there. */
+  register?: readonly RegisterDivision[]
+  /** The deployment's area code, for messages. */
+  regionCode?: string
   /** Full regrade after commit above this many touched enterprises + areas; default FULL_REGRADE_THRESHOLD. */
   fullRegradeThreshold?: number
   batchRows?: number
@@ -375,6 +380,8 @@ async function importRecords(
       memo: new Map(),
       toWgs84: (g) => mapPositions(g, crs.toWgs84),
       industryTable: options.industryTable ?? GBT4754_TABLE,
+      register: options.register ?? [],
+      regionCode: options.regionCode ?? null,
     }
     const extent = spec.noExtentCheck ? null : await loadExtent(trx)
     await spec.load?.(trx, ctx)

@@ -6,6 +6,7 @@
 import type { Geometry } from 'geojson'
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
+import { divisionByName } from '../../domain/division-register'
 import type { Field } from './fields'
 import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
 import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod, type MethodRecord } from './kind-sources'
@@ -157,7 +158,11 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
 export const RANK_VALUES = { province: ['省', '省级'], city: ['市', '地级市', '市级'], county: ['县', '区', '县级', '区县', '县级市'], township: ['乡镇', '街道', '乡', '镇', '乡镇级'] } as const
 
 export const DIVISION_FIELDS: readonly Field[] = [
-  { key: 'code', zh: '区划代码', aliases: ['行政区划代码', 'adcode', 'divisioncode', '代码'], type: { t: 'text', maxLength: 9 }, required: true },
+  {
+    key: 'code', zh: '区划代码', aliases: ['行政区划代码', 'adcode', 'divisioncode', '代码'], type: { t: 'text', maxLength: 9 },
+    description: 'GB/T 2260 code; left out or empty, the division of that name in the deployment\'s register (REGION_CODE)',
+    descriptionZh: 'GB/T 2260 代码；不填时按名称在本部署（REGION_CODE）登记的行政区划中查找',
+  },
   { key: 'name', zh: '区划名称', aliases: ['名称', '行政区划名称'], type: { t: 'text', maxLength: 200 }, required: true },
   { key: 'nameEn', zh: '英文名称', aliases: ['name_en', 'englishname'], type: { t: 'text', maxLength: 200 } },
   { key: 'rank', zh: '级别', aliases: ['层级', '区划级别'], type: { t: 'enum', values: RANK_VALUES } },
@@ -205,6 +210,18 @@ interface DivisionRecord {
   line: number
 }
 
+/** The register code of a division a boundary file names without a code, or the row's problem. */
+function codeOfName(name: string, parentCode: string | null, ctx: KindContext): string | Problem[] {
+  const match = divisionByName(ctx.register, name, parentCode)
+  if (match.kind === 'found') return match.division.code
+  const region = ctx.regionCode ?? 'none'
+  if (match.kind === 'none') {
+    return [{ field: 'name', value: name, code: 'division_name_unknown', params: { name, region }, reason: `the name "${name}" is not a division of this deployment's register (REGION_CODE ${region}): give 区划代码 (code)` }]
+  }
+  const candidates = match.candidates.map((d) => `${d.name} ${d.code}`)
+  return [{ field: 'name', value: name, code: 'division_name_ambiguous', params: { name, candidates }, reason: `the name "${name}" names several divisions (${candidates.join(', ')}): give 区划代码 (code) or 上级区划代码 (parentCode)` }]
+}
+
 export const divisionsKind: KindSpec<DivisionRecord> = {
   kind: 'divisions',
   tables: ['division'],
@@ -214,7 +231,9 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
   noExtentCheck: true,
   prepare(input, ctx) {
     const v = input.values
-    const code = String(v.code)
+    const named = v.code === null || v.code === undefined ? codeOfName(v.name as string, (v.parentCode as string | null | undefined) ?? null, ctx) : null
+    if (Array.isArray(named)) return named
+    const code = named ?? String(v.code)
     const problems: Problem[] = []
     if (!/^(\d{6}|\d{9})$/.test(code)) problems.push({ field: 'code', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
     if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', code: 'polygon_type', params: { type: input.geometry!.type }, reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })

@@ -4,6 +4,7 @@
  * orchestration (reading, batching, the transaction, the report, the regrade) is in import.ts.
  */
 import type { IndustryTable } from '../../domain/industry-classification'
+import type { RegisterDivision } from '../../domain/division-register'
 import type { Access } from '../auth/access'
 import type { Geometry, Point } from 'geojson'
 import type { Knex } from 'knex'
@@ -64,6 +65,10 @@ export interface KindContext {
   memo: Map<string, unknown>
   /** The GB/T 4754 table enterprises' industries are mapped with. */
   industryTable: IndustryTable
+  /** The deployment's register divisions (GB/T 2260 codes and names of its area). */
+  register: readonly RegisterDivision[]
+  /** The deployment's area code (REGION_CODE), null when not given. */
+  regionCode: string | null
 }
 
 /** A prepared row on its way to the database. */

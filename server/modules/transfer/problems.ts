@@ -26,7 +26,7 @@ export const IMPORT_PROBLEM_CODES = [
   'critical_quantity_invalid', 'population_invalid', 'substance_required',
   // Areas, divisions, grids
   'corridor_buffer_required', 'not_a_line', 'line_not_lon_lat', 'corridor_line_required', 'area_not_line', 'buffer_corridor_only',
-  'area_geometry_type', 'polygon_type', 'parent_code_format', 'parent_unknown', 'grid_in_no_division',
+  'area_geometry_type', 'polygon_type', 'parent_code_format', 'parent_unknown', 'grid_in_no_division', 'division_name_unknown', 'division_name_ambiguous',
   // Resources
   'items_not_list', 'item_not_triple', 'resource_field_required', 'resource_field_not_applicable', 'capability_unknown',
   'capability_repeated', 'team_needs_capability', 'expert_needs_contact', 'depot_needs_items', 'depot_item_repeated',

@@ -154,6 +154,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         maxBytes,
         grading: app.grading,
         industryTable: app.config.industryTable,
+        register: app.config.regionDivisions,
+        regionCode: app.config.regionCode,
         fullRegradeAfterCommit: 'background',
         onBackgroundError: (err) => app.log.error({ err }, 'full regrade after import failed'),
         // Every import is audited with the account, stored or not (docs/security.md "Imports and exports").
