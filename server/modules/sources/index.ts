@@ -1,6 +1,7 @@
 /**
  * What other modules may use of the sources module: the hidden-danger records (inspections record
- * them) and the end of a write that touches a grading source (regrade and audit, docs/domain.md §9).
+ * them), the grading of a method block (the importer grades rows with it), and the end of a write
+ * that touches a grading source (regrade and audit, docs/domain.md §9).
  */
 export { hiddenDangers, type HiddenDangerRecord } from './hidden-dangers'
-export { locationProperties, regradeAndAudit, regradeSchema, type RegradeSummary } from './shared'
+export { gradeByMethod, locationProperties, regradeAndAudit, regradeSchema, type MethodColumns, type MethodInput, type RegradeSummary } from './shared'

@@ -6,12 +6,10 @@
  */
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
-import { gradeLec } from '../../domain/lec'
-import type { Level } from '../../domain/levels'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
-import { gradeMatrix } from '../../domain/matrix'
 import type { RuleSet } from '../../domain/rules'
 import { normaliseUscc } from '../../domain/uscc'
+import { gradeByMethod, type MethodColumns } from '../sources'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { enterprisesByIdentifier, recordsByExternalId } from './lookups'
@@ -64,17 +62,8 @@ export const METHOD_FIELDS: readonly Field[] = [
   { key: 'level', zh: '风险等级', aliases: ['等级'], type: { t: 'integer' }, exportOnly: true },
 ]
 
-export interface MethodRecord {
-  method: 'lec' | 'matrix' | 'stated'
-  lec_l: number | null
-  lec_e: number | null
-  lec_c: number | null
-  matrix_l: number | null
-  matrix_s: number | null
-  stated_method: string | null
-  score: number | null
-  level: Level
-}
+/** The stored columns of a graded method block, as the API's write path stores them. */
+export type MethodRecord = MethodColumns
 
 /** Grades the method columns of a row; the method is inferred from the values when no column names it. */
 export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodRecord | Problem[] {
@@ -82,35 +71,28 @@ export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodR
   const method = (v.method as MethodRecord['method'] | null | undefined) ??
     (has('lecL') || has('lecE') || has('lecC') ? 'lec' : has('matrixL') || has('matrixS') ? 'matrix' : has('statedLevel') ? 'stated' : null)
   if (method === null) return [{ field: 'method', code: 'assessment_missing', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
-  const none = { lec_l: null, lec_e: null, lec_c: null, matrix_l: null, matrix_s: null, stated_method: null }
-  const fieldOf: Record<string, string> = method === 'lec' ? { L: 'lecL', E: 'lecE', C: 'lecC' } : { L: 'matrixL', S: 'matrixS' }
+  // The row's flat columns, to the API's method block: one grading (sources' gradeByMethod) for both write paths.
+  const fieldOf: Record<string, string> = { 'lec.L': 'lecL', 'lec.E': 'lecE', 'lec.C': 'lecC', 'matrix.L': 'matrixL', 'matrix.S': 'matrixS' }
   const missing = (keys: string[]): Problem[] => keys.filter((k) => !has(k)).map((k) => ({ field: k, code: 'required_for_method', params: { method }, reason: `is required when the method is ${method}` }))
+  const required = method === 'lec' ? ['lecL', 'lecE', 'lecC'] : method === 'matrix' ? ['matrixL', 'matrixS'] : ['statedLevel']
+  const absent = missing(required)
+  if (absent.length > 0) return absent
   try {
-    if (method === 'lec') {
-      const m = missing(['lecL', 'lecE', 'lecC'])
-      if (m.length > 0) return m
-      const input = { L: v.lecL as number, E: v.lecE as number, C: v.lecC as number }
-      const { D, level } = gradeLec(input, rules)
-      return { ...none, method, lec_l: input.L, lec_e: input.E, lec_c: input.C, score: D, level }
-    }
-    if (method === 'matrix') {
-      const m = missing(['matrixL', 'matrixS'])
-      if (m.length > 0) return m
-      const input = { L: v.matrixL as number, S: v.matrixS as number }
-      const { R, level } = gradeMatrix(input, rules)
-      return { ...none, method, matrix_l: input.L, matrix_s: input.S, score: R, level }
-    }
-    const m = missing(['statedLevel'])
-    if (m.length > 0) return m
-    return { ...none, method, stated_method: (v.statedMethod as string | null) ?? '指定', score: null, level: Number(v.statedLevel) as Level }
+    return gradeByMethod({
+      method,
+      lec: method === 'lec' ? { L: v.lecL as number, E: v.lecE as number, C: v.lecC as number } : null,
+      matrix: method === 'matrix' ? { L: v.matrixL as number, S: v.matrixS as number } : null,
+      stated: method === 'stated' ? { level: Number(v.statedLevel), method: (v.statedMethod as string | null) ?? '指定' } : null,
+    }, rules)
   } catch (err) {
     if (err instanceof AppError && err.code === 'invalid_input') {
       const detail = err.details[0]
+      const field = fieldOf[detail?.field ?? ''] ?? 'method'
       // The domain's limits, for a page: LEC's value set, the matrix's range.
       const numbers = (detail?.message ?? '').match(/-?\d+(\.\d+)?/g)?.map(Number) ?? []
       const code: ProblemCode = method === 'lec' ? 'lec_not_in_set' : 'matrix_out_of_range'
       const params: ProblemParams = method === 'lec' ? { allowed: numbers.map(String) } : { min: numbers[0] ?? 0, max: numbers[1] ?? 0 }
-      return [{ field: fieldOf[detail?.field ?? ''] ?? 'method', value: v[fieldOf[detail?.field ?? ''] ?? 'method'], code, params, reason: detail?.message ?? err.message }]
+      return [{ field, value: v[field], code, params, reason: detail?.message ?? err.message }]
     }
     throw err
   }
