@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { MAX_ID } from '../../http/bounds'
 import { invalid } from '../../errors'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, nullableGeometrySchema } from '../../http/schemas'
 import { CAPABILITIES } from '../../domain/resources'
 import { capabilityIsochrones, DEFAULT_MINUTES, MAX_CAPABILITY_RESOURCES, MAX_MINUTES, resourceIsochrones } from './isochrones'
 
@@ -59,10 +59,9 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              type: { type: 'string', const: 'FeatureCollection' },
+          200: featureCollectionSchema(
+            { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } },
+            {
               resourceId: { type: 'integer' },
               capability: { type: 'string' },
               resources: { type: 'integer', description: 'capability: available resources with it' },
@@ -72,19 +71,10 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
               networkVersion: { type: 'integer' },
               offRoadM: { type: 'number', description: 'the resource\'s straight leg to its nearest road, metres' },
               cached: { type: 'boolean' },
-              features: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    type: { type: 'string', const: 'Feature' },
-                    geometry: { type: ['object', 'null'], additionalProperties: true },
-                    properties: { type: 'object', properties: { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } } },
-                  },
-                },
-              },
             },
-          },
+            // null: nothing is reached within the minutes
+            nullableGeometrySchema,
+          ),
           ...errorResponses,
         },
       },
