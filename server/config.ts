@@ -4,6 +4,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import { GBT4754_TABLE, industryTableOverlay, type IndustryTable, type IndustryTableRecord } from './domain/industry-classification'
 import { DEFAULT_RULES } from './domain/rules'
+import { chooseEncoding } from './modules/transfer/text-decode'
 import { parseClassSpeeds, type ClassSpeedOverrides } from './domain/roads'
 import register from '../data/gbt2260-21.json' with { type: 'json' }
 import { regionDivisions, registerDivisions, type RegisterDivision } from './domain/division-register'
@@ -196,13 +197,14 @@ function industryTable(env: Record<string, string | undefined>): IndustryTable {
   }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    text = iconv.decode(bytes, 'gbk')
+    // The imports' own choice of UTF-8 or GBK; iconv drops a UTF-8 byte order mark.
+    text = iconv.decode(bytes, chooseEncoding(bytes, true))
+  } catch (err) {
+    throw new ConfigError('INDUSTRY_TABLE', `${(err as Error).message}: ${file}`)
   }
   let records: IndustryTableRecord[]
   try {
-    records = parseCsv(text.replace(/^\ufeff/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as IndustryTableRecord[]
+    records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as IndustryTableRecord[]
   } catch (err) {
     throw new ConfigError('INDUSTRY_TABLE', `is not a readable CSV (${(err as Error).message}): ${file}`)
   }

@@ -9,7 +9,8 @@ import { AppError } from '../../errors'
 import { divisionByName } from '../../domain/division-register'
 import type { Field } from './fields'
 import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
-import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod, type MethodRecord } from './kind-sources'
+import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod } from './kind-sources'
+import type { MethodColumns } from '../sources'
 import { recordsByExternalId } from './lookups'
 import { changedRecords, recordSnapshots } from './snapshots'
 import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem, type WriteResult } from './kinds'
@@ -53,7 +54,7 @@ export const AREA_ASSESSMENT_FIELDS: readonly Field[] = [
 
 interface AreaRecord {
   externalId: string
-  row: MethodRecord & Record<string, unknown>
+  row: MethodColumns & Record<string, unknown>
   geometry: Geometry
   /** The line of a corridor; null for an area. */
   line: Geometry | null
@@ -102,7 +103,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
     if (problems.length > 0) return problems
     return {
       externalId: String(v.externalId),
-      row: { ...(graded as MethodRecord), name: v.name, area_kind: areaKind, assessor: v.assessor, assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version },
+      row: { ...(graded as MethodColumns), name: v.name, area_kind: areaKind, assessor: v.assessor, assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version },
       geometry: g,
       line,
       bufferM: areaKind === 'corridor' ? bufferM : null,

@@ -327,7 +327,7 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
     id: stored ? Number(stored.id) : null,
     // A row without a USCC (or without the external id column) keeps what is stored.
     uscc: r.uscc ?? stored?.uscc ?? null,
-    external_id: r.externalId !== undefined ? (r.externalId ?? (r.uscc ? null : stored?.external_id ?? null)) : (stored?.external_id ?? null),
+    external_id: r.externalId !== undefined ? r.externalId : (stored?.external_id ?? null),
     name: r.name,
     industry: r.industry,
     industry_source: r.industrySource,

@@ -62,13 +62,10 @@ export const METHOD_FIELDS: readonly Field[] = [
   { key: 'level', zh: '风险等级', aliases: ['等级'], type: { t: 'integer' }, exportOnly: true },
 ]
 
-/** The stored columns of a graded method block, as the API's write path stores them. */
-export type MethodRecord = MethodColumns
-
 /** Grades the method columns of a row; the method is inferred from the values when no column names it. */
-export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodRecord | Problem[] {
+export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodColumns | Problem[] {
   const has = (k: string) => v[k] !== null && v[k] !== undefined
-  const method = (v.method as MethodRecord['method'] | null | undefined) ??
+  const method = (v.method as MethodColumns['method'] | null | undefined) ??
     (has('lecL') || has('lecE') || has('lecC') ? 'lec' : has('matrixL') || has('matrixS') ? 'matrix' : has('statedLevel') ? 'stated' : null)
   if (method === null) return [{ field: 'method', code: 'assessment_missing', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
   // The row's flat columns, to the API's method block: one grading (sources' gradeByMethod) for both write paths.
@@ -255,7 +252,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
     return {
       ...base,
       row: {
-        name: v.name, description: v.description ?? null, ...(graded as MethodRecord), impact_radius_m: v.impactRadiusM ?? null,
+        name: v.name, description: v.description ?? null, ...(graded as MethodColumns), impact_radius_m: v.impactRadiusM ?? null,
         assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version,
       },
     }
