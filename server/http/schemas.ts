@@ -1,6 +1,31 @@
+import type { Geometry } from 'geojson'
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
 
 // Shared JSON schemas and parsers for request validation and OpenAPI documentation.
+
+/**
+ * The static type of a response schema written `as const`: what a client gets once fast-json-stringify
+ * has serialised the response. FromSchema (json-schema-to-ts), with two readings of this repository:
+ * a schema with a `coordinates` property (geometrySchema) is a GeoJSON geometry, and an object with
+ * listed properties has no index signature, since the serialiser drops properties a schema does not
+ * list (an object schema without listed properties stays a string-keyed bag). The web imports these
+ * types through web/src/api/contract.ts (docs/architecture.md, "One typed contract").
+ */
+export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserialize: [{ pattern: { properties: { coordinates: unknown } }; output: Geometry }] }>>
+
+type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: 0 }
+
+/** Drops the `[x: string]: unknown` signature FromSchema gives an object schema with listed properties. */
+type Listed<T> = T extends Geometry
+  ? T
+  : T extends readonly unknown[]
+  ? { [I in keyof T]: Listed<T[I]> }
+  : T extends object
+    ? [KnownKeys<T>] extends [never]
+      ? T
+      : { [K in keyof T as string extends K ? never : number extends K ? never : K]: Listed<T[K]> }
+    : T
 
 export const errorResponse = {
   type: 'object',
@@ -34,12 +59,16 @@ export const geometrySchema = {
 /** A geometry or null (RFC 7946 §3.2: a feature without a location, e.g. a division whose boundary is not imported yet). */
 export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }] } as const
 
-/** A GeoJSON FeatureCollection (RFC 7946) whose features carry the given properties schema. */
-export function featureCollectionSchema(
-  properties: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-  geometry: typeof geometrySchema | typeof nullableGeometrySchema = geometrySchema,
-) {
+/**
+ * A GeoJSON FeatureCollection (RFC 7946) whose features carry the given properties schema; `required`
+ * lists the properties every feature has (fast-json-stringify throws when one is missing).
+ */
+export function featureCollectionSchema<
+  const P extends Record<string, unknown>,
+  const E extends Record<string, unknown> = Record<never, never>,
+  const G extends typeof geometrySchema | typeof nullableGeometrySchema = typeof geometrySchema,
+  const R extends readonly (keyof P & string)[] = [],
+>(properties: P, extra: E = {} as E, geometry: G = geometrySchema as G, required: R = [] as unknown as R) {
   return {
     type: 'object',
     properties: {
@@ -55,7 +84,8 @@ export function featureCollectionSchema(
             type: { type: 'string', const: 'Feature' },
             id: { type: ['integer', 'string'] },
             geometry,
-            properties: { type: 'object', properties },
+            // `required: []` is left out of the document; for the type it means the same.
+            properties: { type: 'object', properties, ...((required.length > 0 ? { required } : {}) as { required: R }) },
           },
           required: ['type', 'geometry', 'properties'],
         },
