@@ -4,7 +4,10 @@
  * the generated rows (data/gbt2260-21.json, scripts/dev/gen-divisions.ts).
  */
 
-export type DivisionRank = 'province' | 'city' | 'county' | 'township'
+/** The ranks of a division, coarsest first. */
+export const DIVISION_RANKS = ['province', 'city', 'county', 'township'] as const
+
+export type DivisionRank = (typeof DIVISION_RANKS)[number]
 
 export interface RegisterDivision {
   code: string

@@ -1,19 +1,26 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema, nullableGeometrySchema } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
 import { notFound } from '../../errors'
-import type { RegisterDivision } from '../../domain/division-register'
+import { DIVISION_RANKS, type RegisterDivision } from '../../domain/division-register'
 import { getDivision, listDivisions, type DivisionFilter, type DivisionRow } from './repository'
 
 const divisionProperties = {
   code: { type: 'string' },
   name: { type: 'string' },
   nameEn: { type: ['string', 'null'] },
-  rank: { type: 'string' },
+  rank: { type: 'string', enum: DIVISION_RANKS },
   parentCode: { type: ['string', 'null'] },
   synthetic: { type: 'boolean' },
   boundary: { type: 'boolean', description: 'false: a GB/T 2260 division of the region (REGION_CODE) whose boundary is not imported yet (geometry null)' },
-  label: { type: ['object', 'null'], additionalProperties: true },
+  label: { ...nullableGeometrySchema, description: 'a point inside the polygon to place its label' },
 } as const
+
+/** `GET /api/divisions`: every property is always sent (toFeature). */
+export const divisionCollectionResponse = featureCollectionSchema(divisionProperties, {}, nullableGeometrySchema, [
+  'code', 'name', 'nameEn', 'rank', 'parentCode', 'synthetic', 'boundary', 'label',
+])
+
+export type DivisionCollection = SchemaType<typeof divisionCollectionResponse>
 
 function toFeature(row: DivisionRow) {
   return {
@@ -69,7 +76,7 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
             boundary: { type: 'boolean', description: 'true: only divisions with a boundary; false: only those without; absent: all' },
           },
         },
-        response: { 200: featureCollectionSchema(divisionProperties, {}, nullableGeometrySchema), ...errorResponses },
+        response: { 200: divisionCollectionResponse, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, geometrySchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
+import { DIVISION_RANKS } from '../../domain/division-register'
 import { listDivisions } from '../divisions/repository'
 import { getPublication } from '../publication/repository'
 import { latLngToCell } from 'h3-js'
@@ -97,10 +98,15 @@ const divisionProperties = {
   code: { type: 'string' },
   name: { type: 'string' },
   nameEn: { type: ['string', 'null'] },
-  rank: { type: 'string' },
+  rank: { type: 'string', enum: DIVISION_RANKS },
   parentCode: { type: ['string', 'null'] },
-  label: { type: ['object', 'null'], additionalProperties: true },
+  label: { ...nullableGeometrySchema, description: 'a point inside the polygon to place its label' },
 } as const
+
+/** `GET /api/public/divisions`: every property is always sent. */
+export const publicDivisionCollectionResponse = featureCollectionSchema(divisionProperties, {}, geometrySchema, ['code', 'name', 'nameEn', 'rank', 'parentCode', 'label'])
+
+export type PublicDivisionCollection = SchemaType<typeof publicDivisionCollectionResponse>
 
 const sharesSchema = { type: 'object', description: 'share of the area per level, 0–1', properties: { 0: { type: 'number' }, 1: { type: 'number' }, 2: { type: 'number' }, 3: { type: 'number' }, 4: { type: 'number' } } } as const
 
@@ -254,7 +260,7 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
             simplifyM: { type: 'number', minimum: 0, maximum: 5000, default: 0, description: 'simplification tolerance, metres' },
           },
         },
-        response: { 200: featureCollectionSchema(divisionProperties), ...errorResponses },
+        response: { 200: publicDivisionCollectionResponse, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,8 +1,5 @@
-import type {
-  ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, DivisionCollection, DivisionRank,
-  EnforcementHistory, EnterpriseCollection, EnterpriseFeature, EnterpriseSupervision, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature,
-  IsochroneCollection, NearestByTimeResponse, ResourceKind, ResourceVocabulary, SafetyRiskRecord,
-} from './types'
+import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, EnforcementHistory, EnterpriseCollection, EnterpriseFeature, EnterpriseSupervision, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature, IsochroneCollection, NearestByTimeResponse, ResourceKind, ResourceVocabulary, SafetyRiskRecord } from './types'
+import type { DivisionCollection, DivisionRank } from './contract'
 
 /**
  * A failed API call. `code` is the server's machine code (`not_found`, `invalid_input`, …) or, when

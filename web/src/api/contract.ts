@@ -1,4 +1,21 @@
-// The server's own response types, imported type-only: erased at build, so the page bundles no server
-// code, and a change of the server's shape fails the type check here instead of drifting from a copy.
+// The one place the web takes the server's response types from (docs/architecture.md, "One typed
+// contract"). Types are imported type-only: erased at build, so the page bundles no server code, and a
+// change of a server response schema fails the web's type check instead of drifting from a copy. Each
+// type is FromSchema of the route's response schema (SchemaType in server/http/schemas.ts), exported
+// next to that schema. Shared vocabularies (levels, kinds, statuses) come from server/domain, pure
+// modules the page may bundle as values.
+import type { DivisionCollection } from '../../../server/modules/divisions/routes'
+import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+
+export type { DivisionRank } from '../../../server/domain/division-register'
+export type { Level } from '../../../server/domain/levels'
+export type { DivisionCollection } from '../../../server/modules/divisions/routes'
+export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
+
+/** Division polygons the basemap draws: the staff endpoint's or the public one's. */
+export type BasemapDivisions = DivisionCollection | PublicDivisionCollection
+
+/** The properties every division feature of either endpoint has. */
+export type DivisionProperties = BasemapDivisions['features'][number]['properties']

@@ -1,25 +1,5 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
-
-/** A risk level (docs/domain.md §2): 4 red 重大, 3 orange 较大, 2 yellow 一般, 1 blue 低, 0 none identified. */
-export type Level = 0 | 1 | 2 | 3 | 4
-
-export type DivisionRank = 'city' | 'county' | 'township'
-
-/** Properties of a division unit from `GET /api/divisions`. */
-export interface DivisionProperties {
-  /** GB/T 2260 code: 6 digits, 9 for a township. */
-  code: string
-  name: string
-  nameEn: string | null
-  rank: DivisionRank
-  parentCode: string | null
-  /** True where the polygon is synthetic demo geometry. */
-  synthetic: boolean
-  /** A point inside the polygon to place its label. */
-  label: Point | null
-}
-
-export type DivisionCollection = FeatureCollection<MultiPolygon | Polygon, DivisionProperties>
+import type { Level } from './contract'
 
 /** Properties of an enterprise in `GET /api/enterprises`. */
 export interface EnterpriseSummary {

@@ -1,4 +1,5 @@
-import type { CellRule, Level, ResourceKind, ResourceStatus, SourceKind } from '../api/types'
+import type { CellRule, ResourceKind, ResourceStatus, SourceKind } from '../api/types'
+import type { Level } from '../api/contract'
 import type { OverlayId } from '../map/overlays'
 import { en } from './en'
 import { zhCN } from './zh-CN'

@@ -44,8 +44,8 @@ export function geometriesBounds(geometries: Iterable<Geometry | null>): LonLatB
   return minLon <= maxLon ? [minLon, minLat, maxLon, maxLat] : null
 }
 
-/** The box around every coordinate of a collection, or null for an empty one. */
-export function collectionBounds(collection: FeatureCollection): LonLatBox | null {
+/** The box around every coordinate of a collection (features without a geometry add nothing), or null for an empty one. */
+export function collectionBounds(collection: FeatureCollection<Geometry | null>): LonLatBox | null {
   return geometriesBounds(collection.features.map((f) => f.geometry))
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MultiPolygon, Polygon } from 'geojson'
-import type { DivisionCollection } from '../api/types'
+import type { DivisionCollection } from '../api/contract'
 import { divisionsAt, polygonContains } from './contains'
 
 const square = (x0: number, y0: number, x1: number, y1: number) => [
@@ -36,7 +36,7 @@ describe('divisionsAt', () => {
     features: features.map(([code, rank, geometry]) => ({
       type: 'Feature',
       geometry,
-      properties: { code, name: code, nameEn: null, rank, parentCode: null, synthetic: true, label: null },
+      properties: { code, name: code, nameEn: null, rank, parentCode: null, synthetic: true, boundary: true, label: null },
     })),
   })
   const townships = collection([

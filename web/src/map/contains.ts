@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson'
-import type { DivisionCollection, DivisionRank } from '../api/types'
+import type { BasemapDivisions, DivisionRank } from '../api/contract'
 
 // Which division a point lies in, answered in the page from the basemap's own polygons: the cell
 // panel names the county and township of a cell without asking the server.
@@ -31,16 +31,17 @@ export interface DivisionRef {
   rank: DivisionRank
 }
 
-/** The divisions of these collections that contain (lon, lat), coarsest first (county, then township). */
-export function divisionsAt(collections: DivisionCollection[], lon: number, lat: number): DivisionRef[] {
+/** The divisions of these collections that contain (lon, lat), coarsest first (city, county, then township). */
+export function divisionsAt(collections: BasemapDivisions[], lon: number, lat: number): DivisionRef[] {
   const found: DivisionRef[] = []
   for (const collection of collections) {
     for (const feature of collection.features) {
-      if (!feature.geometry || !polygonContains(feature.geometry, lon, lat)) continue
+      const geometry = feature.geometry
+      if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') || !polygonContains(geometry, lon, lat)) continue
       const { code, name, nameEn, rank } = feature.properties
       found.push({ code, name, nameEn, rank })
     }
   }
-  const order: Record<DivisionRank, number> = { city: 0, county: 1, township: 2 }
+  const order: Record<DivisionRank, number> = { province: 0, city: 1, county: 2, township: 3 }
   return found.sort((a, b) => order[a.rank] - order[b.rank])
 }

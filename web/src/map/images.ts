@@ -1,5 +1,5 @@
 import type { Map as MaplibreMap } from 'maplibre-gl'
-import type { Level } from '../api/types'
+import type { Level } from '../api/contract'
 import { LEVEL_COLORS, LEVEL_OUTLINE_COLOR, MARKER_COLORS, STALE_HATCH } from './levels'
 
 // Every image the map draws, made on a canvas in the page: the hatch over stale cells and the

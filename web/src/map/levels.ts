@@ -1,5 +1,5 @@
 import type { ExpressionSpecification } from 'maplibre-gl'
-import type { Level } from '../api/types'
+import type { Level } from '../api/contract'
 
 // The one place the web app defines its thematic colours: what each risk level looks like, how
 // stale data is hatched, and the markers of the point layers. Legends, the side panels and every

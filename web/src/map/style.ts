@@ -1,6 +1,6 @@
 import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap, StyleSpecification } from 'maplibre-gl'
-import type { FeatureCollection, Point } from 'geojson'
-import type { DivisionCollection, DivisionProperties } from '../api/types'
+import type { FeatureCollection, Geometry, Point } from 'geojson'
+import type { BasemapDivisions, DivisionProperties } from '../api/contract'
 import type { Lang } from '../i18n'
 
 // The offline basemap: drawn only from the service's own division polygons, so the page makes no
@@ -182,27 +182,34 @@ export function createOfflineStyle(lang: Lang): StyleSpecification {
 }
 
 /** The label points of the divisions, carrying their names. */
-export function divisionLabelPoints(divisions: DivisionCollection): FeatureCollection<Point, Omit<DivisionProperties, 'label'>> {
+export function divisionLabelPoints(divisions: BasemapDivisions): FeatureCollection<Point, Omit<DivisionProperties, 'label'>> {
   const features: FeatureCollection<Point, Omit<DivisionProperties, 'label'>>['features'] = []
   for (const feature of divisions.features) {
     const { label, ...properties } = feature.properties
-    if (label) features.push({ type: 'Feature', id: feature.id, geometry: label, properties })
+    if (label?.type === 'Point') features.push({ type: 'Feature', id: feature.id, geometry: label, properties })
   }
   return { type: 'FeatureCollection', features }
 }
 
 /** The loaded division polygons of the basemap, by rank. */
 export interface BasemapData {
-  city: DivisionCollection
-  counties: DivisionCollection
-  townships: DivisionCollection
+  city: BasemapDivisions
+  counties: BasemapDivisions
+  townships: BasemapDivisions
+}
+
+/** The features of a division collection that have a boundary (a division not imported yet has none). */
+function withBoundary(divisions: BasemapDivisions): FeatureCollection<Geometry, DivisionProperties> {
+  const features: FeatureCollection<Geometry, DivisionProperties>['features'] = []
+  for (const { id, geometry, properties } of divisions.features) if (geometry) features.push({ type: 'Feature', id, geometry, properties })
+  return { type: 'FeatureCollection', features }
 }
 
 /** Puts loaded division polygons into the basemap sources. */
 export function setBasemapData(map: MaplibreMap, data: BasemapData): void {
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.cityLabels)?.setData(divisionLabelPoints(data.city))
-  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.counties)?.setData(data.counties)
-  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townships)?.setData(data.townships)
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.counties)?.setData(withBoundary(data.counties))
+  map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townships)?.setData(withBoundary(data.townships))
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.countyLabels)?.setData(divisionLabelPoints(data.counties))
   map.getSource<GeoJSONSource>(BASEMAP_SOURCES.townshipLabels)?.setData(divisionLabelPoints(data.townships))
 }

@@ -1,4 +1,4 @@
-import type { Level } from '../api/types'
+import type { Level } from '../api/contract'
 import type { Messages } from '../i18n'
 import { LEVEL_COLORS, LEVEL_OUTLINE_COLOR, LEVEL_TEXT_COLORS, isLevel } from '../map/levels'
 import { el } from '../ui/dom'

@@ -1,6 +1,6 @@
 import type { FeatureCollection, Point } from 'geojson'
 import { getJson } from '../api/client'
-import type { DivisionCollection, DivisionRank, Level } from '../api/types'
+import type { DivisionRank, Level, PublicDivisionCollection } from '../api/contract'
 
 // The public API (/api/public/…, no sign-in): the latest publication, its regions, shelters and
 // published penalties, and the division boundaries of the offline basemap.
@@ -56,8 +56,8 @@ export function fetchPublicPenalties(limit: number, signal?: AbortSignal): Promi
   return getJson('/api/public/penalties', { limit }, signal)
 }
 
-export function fetchPublicDivisions(rank: DivisionRank, simplifyM: number, signal?: AbortSignal): Promise<DivisionCollection> {
-  return getJson<DivisionCollection>('/api/public/divisions', { rank, simplifyM }, signal)
+export function fetchPublicDivisions(rank: DivisionRank, simplifyM: number, signal?: AbortSignal): Promise<PublicDivisionCollection> {
+  return getJson<PublicDivisionCollection>('/api/public/divisions', { rank, simplifyM }, signal)
 }
 
 export interface PlaceReading {

@@ -2,7 +2,7 @@ import type { Lang, Messages } from '../i18n'
 import { LEVEL_COLORS, LEVEL_TEXT_COLORS } from '../map/levels'
 import { el } from '../ui/dom'
 import { shareChart } from '../ui/share-chart'
-import type { Level } from '../api/types'
+import type { Level } from '../api/contract'
 import type { PlaceReading } from './api'
 import type { PublicMessages } from './messages'
 

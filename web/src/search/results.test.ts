@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DivisionCollection } from '../api/types'
+import type { DivisionCollection } from '../api/contract'
 import { localResults, looksLikeUscc, wantsEnterpriseSearch } from './results'
 
 const divisions: DivisionCollection = {
@@ -11,7 +11,7 @@ const divisions: DivisionCollection = {
   ].map(([code, name, nameEn, rank]) => ({
     type: 'Feature' as const,
     geometry: { type: 'Polygon' as const, coordinates: [[[123, 41], [124, 41], [124, 42], [123, 41]]] },
-    properties: { code: code!, name: name!, nameEn, rank: rank as 'county' | 'township', parentCode: null, synthetic: true, label: null },
+    properties: { code: code!, name: name!, nameEn, rank: rank as 'county' | 'township', parentCode: null, synthetic: true, boundary: true, label: null },
   })),
 }
 

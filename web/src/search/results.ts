@@ -1,5 +1,5 @@
 import { fetchEnterprises } from '../api/client'
-import type { DivisionCollection, Level } from '../api/types'
+import type { BasemapDivisions, Level } from '../api/contract'
 import type { LonLatBox } from '../map/bounds'
 import { collectionBounds } from '../map/bounds'
 import { parseCoordinates } from './coordinates'
@@ -24,7 +24,7 @@ export function looksLikeUscc(text: string): boolean {
 }
 
 /** Results found without the network: coordinates, then divisions whose name, English name or code matches. */
-export function localResults(query: string, divisions: readonly DivisionCollection[], area: LonLatBox | null): SearchResult[] {
+export function localResults(query: string, divisions: readonly BasemapDivisions[], area: LonLatBox | null): SearchResult[] {
   const text = query.trim()
   if (!text) return []
   const results: SearchResult[] = []

@@ -1,4 +1,4 @@
-import type { Level } from '../api/types'
+import type { Level } from '../api/contract'
 import type { Messages } from '../i18n'
 import { LEVEL_COLORS, LEVEL_OUTLINE_COLOR, LEVELS_BY_SEVERITY } from '../map/levels'
 import { formatShare } from './format'
