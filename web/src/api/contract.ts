@@ -7,12 +7,18 @@
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 
+export type { CellRule, CellSourceKind as SourceKind } from '../../../server/domain/cell-level'
+export type { ChartSourceKind } from '../../../server/domain/charts'
 export type { DivisionRank } from '../../../server/domain/division-register'
 export type { Level } from '../../../server/domain/levels'
+export type { ResourceKind, ResourceStatus } from '../../../server/domain/resources'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
+
+// Values shared with the server: pure server/domain modules, bundled into the page.
+export { CHART_SOURCE_KINDS } from '../../../server/domain/charts'
 
 /** Division polygons the basemap draws: the staff endpoint's or the public one's. */
 export type BasemapDivisions = DivisionCollection | PublicDivisionCollection

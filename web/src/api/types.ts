@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
-import type { Level } from './contract'
+import type { CellRule, Level, ResourceKind, ResourceStatus, SourceKind } from './contract'
 
 /** Properties of an enterprise in `GET /api/enterprises`. */
 export interface EnterpriseSummary {
@@ -59,12 +59,6 @@ export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
 
-/** What can lie behind a cell's level (docs/domain.md §2, §4.3). */
-export type SourceKind = 'enterprise' | 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
-
-/** How a cell got its level: 就高, accumulation (raised one level), or no source. */
-export type CellRule = 'highest' | 'accumulation' | 'none'
-
 /** How a source got its own level. */
 export type SourceRule = 'gb18218' | 'lec' | 'matrix' | 'stated' | 'direct_red' | 'baseline'
 
@@ -110,9 +104,6 @@ export interface CellEnterprise {
   /** Violations and hidden dangers open past their deadline. */
   overdue: number
 }
-
-export type ResourceKind = 'rescue_team' | 'equipment' | 'depot' | 'shelter' | 'expert'
-export type ResourceStatus = 'available' | 'deployed' | 'out_of_service'
 
 /** A depot's stock line; `quantity` is in `unit`. */
 export interface DepotItem {

@@ -1,6 +1,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type { AriaComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
+import { CHART_SOURCE_KINDS } from '../api/contract'
 import { LEVEL_COLORS } from '../map/levels'
 import type { ChartId, SourceKind } from './texts'
 import { CHARTS_TEXTS } from './texts'
@@ -42,7 +43,7 @@ export interface DepartmentsAnswer {
 }
 
 const SEVERE_FIRST = [4, 3, 2, 1] as const
-export const SOURCE_KINDS: readonly SourceKind[] = ['major_hazard', 'safety_risk', 'hidden_danger', 'area_assessment']
+export const SOURCE_KINDS: readonly SourceKind[] = CHART_SOURCE_KINDS
 /** Bar colours of the department charts: browns for rectifications, blues for reports. */
 export const DEPARTMENT_COLORS = { hiddenDangers: '#6d4c41', violations: '#bcaaa4', median: '#1565c0', openOverdue: '#90caf9' } as const
 

@@ -1,3 +1,4 @@
+import type { ChartSourceKind } from '../api/contract'
 import type { Lang } from '../i18n'
 
 // The charts page's texts in Chinese (default) and English; level names as on the map's legend.
@@ -6,7 +7,8 @@ export type ChartId = 'districts' | 'history' | 'sources' | 'overdue' | 'handlin
 
 export const CHART_IDS: readonly ChartId[] = ['districts', 'history', 'sources', 'overdue', 'handling']
 
-export type SourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
+/** The source kinds the charts count, as the server's charts module names them. */
+export type SourceKind = ChartSourceKind
 
 interface ChartsTexts {
   title: string

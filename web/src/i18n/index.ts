@@ -1,4 +1,4 @@
-import type { CellRule, ResourceKind, ResourceStatus, SourceKind } from '../api/types'
+import type { CellRule, ResourceKind, ResourceStatus, SourceKind } from '../api/contract'
 import type { Level } from '../api/contract'
 import type { OverlayId } from '../map/overlays'
 import { en } from './en'

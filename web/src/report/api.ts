@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson'
 import { getJson } from '../api/client'
-import type { ResourceKind, SourceKind } from '../api/types'
+import type { ResourceKind, SourceKind } from '../api/contract'
 import type { Level } from '../api/contract'
 
 type PerLevel = Record<'0' | '1' | '2' | '3' | '4', number>
