@@ -475,9 +475,9 @@ async function importRecords(
       const { input, problems } = readRow(record, columns, spec, crs, extent)
       let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
       if (!Array.isArray(prepared)) {
-        const key = spec.key?.(prepared) ?? null
-        if (key !== null) {
-          const k = key.value
+        const recordKeys = spec.keys?.(prepared) ?? []
+        if (recordKeys.length > 0) {
+          const k = recordKeys[0]!.value
           if (spec.merge && openKey === k && open !== null) {
             const merged = spec.merge(open.prepared.record, prepared)
             open.rows.push({ row: record.row, line: record.line })
@@ -485,12 +485,13 @@ async function importRecords(
             continue
           }
           // Keyed by field too: an enterprise's external id may look like another's USCC.
-          const first = keys.get(`${key.field}:${k}`)
-          if (first !== undefined) {
-            const what = key.field === 'uscc' ? 'USCC' : key.field === 'code' ? 'code' : 'external id'
+          const clash = recordKeys.find((key) => keys.has(`${key.field}:${key.value}`))
+          if (clash !== undefined) {
+            const first = keys.get(`${clash.field}:${clash.value}`)!
+            const what = clash.field === 'uscc' ? 'USCC' : clash.field === 'code' ? 'code' : 'external id'
             const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
-            prepared = [{ field: key.field, value: k, code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key', params: { key: k, row: first }, reason: `duplicate ${what} ${k} in the file: also at row ${first}${hint}` }] satisfies Problem[]
-          } else keys.set(`${key.field}:${k}`, record.row)
+            prepared = [{ field: clash.field, value: clash.value, code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key', params: { key: clash.value, row: first }, reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}` }] satisfies Problem[]
+          } else for (const key of recordKeys) keys.set(`${key.field}:${key.value}`, record.row)
           if (!Array.isArray(prepared)) {
             await close()
             open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }

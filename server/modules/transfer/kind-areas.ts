@@ -110,7 +110,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
       divisionCode: (v.divisionCode as string | null | undefined) ?? null,
     }
   },
-  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async write(trx, batch): Promise<WriteResult> {
     const existing = await recordsByExternalId<{ id: number }>(trx, 'area_assessment', 'AA', batch.map((p) => p.record.externalId), [])
     const before = await recordSnapshots(trx, 'area_assessment', 'id', [...existing.values()].map((e) => e.id))
@@ -248,7 +248,7 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
       parentCode, parentDerived: !parentGiven, synthetic: v.synthetic as boolean | null | undefined, geometry: input.geometry!, row: input.row, line: input.line,
     }
   },
-  key: (r) => ({ field: 'code', value: r.code }),
+  keys: (r) => [{ field: 'code', value: r.code }],
   async write(trx, batch, ctx) {
     const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
     ctx.memo.set('parents', parents)
@@ -329,7 +329,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     if (problems.length > 0) return problems
     return { code: String(v.code), name: v.name as string, divisionCode, geometry: input.geometry! }
   },
-  key: (r) => ({ field: 'code', value: r.code }),
+  keys: (r) => [{ field: 'code', value: r.code }],
   async check(trx: Knex.Transaction, batch: Array<Prepared<GridRecord>>) {
     const need = batch.filter((p) => p.record.divisionCode === null)
     if (need.length === 0) return

@@ -249,7 +249,6 @@ async function findStored(trx: Knex.Transaction, batch: Array<Prepared<Enterpris
   )
   const byUscc = new Map(rows.filter((r) => r.uscc !== null).map((r) => [r.uscc!, r]))
   const byExternalId = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r]))
-  const fileIds = ctx.memo.get('externalIdRows') as Map<string, number>
   const targets = ctx.memo.get('storedRows') as Map<string, number>
   for (const p of batch) {
     const { uscc, externalId } = p.record
@@ -259,14 +258,6 @@ async function findStored(trx: Knex.Transaction, batch: Array<Prepared<Enterpris
       const other = named.uscc ?? named.name
       p.problems.push({ field: 'externalId', value: externalId, code: 'external_id_taken', params: { key: externalId, other }, reason: `enterprise id ${externalId} already belongs to another enterprise (${other})` })
       continue
-    }
-    if (externalId) {
-      const first = fileIds.get(externalId)
-      if (first !== undefined && first !== p.input.row) {
-        p.problems.push({ field: 'externalId', value: externalId, code: 'duplicate_key', params: { key: externalId, row: first }, reason: `duplicate external id ${externalId} in the file: also at row ${first}` })
-        continue
-      }
-      fileIds.set(externalId, p.input.row)
     }
     if (stored) {
       const first = targets.get(stored.id)
@@ -434,9 +425,8 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   geometry: 'point',
   prepare,
   requiredColumns: (hasGeometry, has) => [...(hasGeometry ? [] : ['lon', 'lat']), ...(has('externalId') ? [] : ['uscc'])],
-  key: (r) => (r.uscc ? { field: 'uscc', value: r.uscc } : { field: 'externalId', value: r.externalId! }),
+  keys: (r) => [...(r.uscc ? [{ field: 'uscc', value: r.uscc }] : []), ...(r.externalId ? [{ field: 'externalId', value: r.externalId }] : [])],
   async load(trx, ctx) {
-    ctx.memo.set('externalIdRows', new Map<string, number>())
     ctx.memo.set('storedRows', new Map<string, number>())
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(ctx.industryTable, industryValues(ctx.rules)))

@@ -116,7 +116,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
     if (problems.length > 0) return problems
     return { externalId: String(v.externalId), input: resource, divisionCode, synthetic: v.synthetic as boolean | null | undefined, lon: lonLat![0], lat: lonLat![1] }
   },
-  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async check(trx, batch) {
     const need = batch.map((p, i) => ({ p, i })).filter(({ p }) => p.record.divisionCode === null)
     const found = await divisionsAt(trx, need.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))

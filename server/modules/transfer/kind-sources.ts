@@ -257,7 +257,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
       },
     }
   },
-  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async check(trx, batch) {
     await resolveEnterprises(trx, batch)
   },
@@ -329,7 +329,7 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
       },
     }
   },
-  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async check(trx, batch) {
     await resolveEnterprises(trx, batch)
   },
@@ -436,7 +436,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
       substances: substances as Substance[],
     }
   },
-  key: (r) => ({ field: 'externalId', value: r.externalId }),
+  keys: (r) => [{ field: 'externalId', value: r.externalId }],
   merge(into, next) {
     into.substances.push(...next.substances)
   },

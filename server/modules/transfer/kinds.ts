@@ -112,8 +112,11 @@ export interface KindSpec<R> {
   requiredColumns?(hasGeometry: boolean, has: (key: string) => boolean): string[]
   /** Pure checks of one row; returns the record or the row's problems. */
   prepare(input: RowInput, ctx: KindContext): R | Problem[]
-  /** The record's key within the file (USCC, code, external id) for duplicate detection, and its field. */
-  key?(record: R): { field: string; value: string } | null
+  /**
+   * The record's unique keys within the file (USCC, code, external id), each with its field: two rows
+   * sharing any of them are duplicates. The first is the key consecutive rows merge on (`merge`).
+   */
+  keys?(record: R): Array<{ field: string; value: string }>
   /** Consecutive rows with the same key make one record (an installation and its substances). */
   merge?(into: R, next: R): Problem[] | void
   /** Loads what the batch checks need, once per import. */
