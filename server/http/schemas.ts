@@ -49,6 +49,17 @@ export const errorResponse = {
 /** The error responses every route may give, for the OpenAPI document. */
 export const errorResponses = { 400: errorResponse, 404: errorResponse, 500: errorResponse, 503: errorResponse } as const
 
+/**
+ * An object schema whose listed properties are all always sent: `required` names every one of them
+ * (fast-json-stringify throws on a missing one, so only for objects whose builder sets every key).
+ */
+export function sentObject<const P extends Record<string, unknown>>(properties: P) {
+  return { type: 'object', properties, required: Object.keys(properties) as Array<keyof P & string> } as const
+}
+
+/** A risk level in a response (docs/domain.md §2); the enum types it as a Level, the serialiser ignores it. */
+export const levelResponseSchema = { type: 'integer', enum: [0, 1, 2, 3, 4], description: '0 none, 1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
+
 export const geometrySchema = {
   type: 'object',
   additionalProperties: true,

@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors'
-import { errorResponses } from '../../http/schemas'
-import { hiddenDangers } from '../sources'
-import { creditEventProperties, creditEventsOf } from './credit'
+import { errorResponses, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
+import { hiddenDangerRecordSchema, hiddenDangers } from '../sources'
+import { CREDIT_STATUSES, creditEventProperties, creditEventsOf } from './credit'
 import { inspectionProperties, inspectionsOf } from './inspections'
 import { penaltiesOf, penaltyProperties } from './penalties'
 import { staffAccess } from './shared'
@@ -60,6 +60,30 @@ const OVERDUE_SQL = `
          (current_date - v.deadline), v.reported_by, ST_X(e.geom), ST_Y(e.geom)
     FROM violation v JOIN enterprise e ON e.id = v.enterprise_id
    WHERE v.status = 'open' AND v.deadline < current_date AND e.division_code LIKE ? AND (?::int IS NULL OR e.mgmt_grid_id = ?::int)`
+
+// Every object of the enforcement history is built with all its keys (the route below and the
+// modules' toRecord functions), so each names all its properties required.
+const inspectionSchema = sentObject(inspectionProperties)
+
+/** `GET /api/enterprises/:id/enforcement`. */
+export const enforcementHistoryResponse = sentObject({
+  enterpriseId: { type: 'integer' },
+  name: { type: 'string' },
+  level: levelResponseSchema,
+  creditStatus: { type: 'string', enum: CREDIT_STATUSES },
+  today: { type: 'string' },
+  overdue: sentObject({ hiddenDangers: { type: 'integer' }, violations: { type: 'integer' }, oldestDeadline: { type: ['string', 'null'] } }),
+  open: { ...sentObject({ hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }), description: 'not yet verified' },
+  lastInspection: { anyOf: [{ type: 'null' }, inspectionSchema] },
+  nextPlannedInspection: { anyOf: [{ type: 'null' }, inspectionSchema] },
+  inspections: { type: 'array', items: inspectionSchema },
+  violations: { type: 'array', items: sentObject(violationProperties) },
+  hiddenDangers: { type: 'array', items: hiddenDangerRecordSchema },
+  penalties: { type: 'array', items: sentObject(penaltyProperties) },
+  creditEvents: { type: 'array', items: sentObject(creditEventProperties) },
+})
+
+export type EnforcementHistory = SchemaType<typeof enforcementHistoryResponse>
 
 /** Overdue list and enterprise enforcement history (mounted under /api). */
 export async function historyRoutes(app: FastifyInstance): Promise<void> {
@@ -153,28 +177,7 @@ export async function historyRoutes(app: FastifyInstance): Promise<void> {
         params: idParams,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'latest items per list' } } },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              enterpriseId: { type: 'integer' },
-              name: { type: 'string' },
-              level: { type: 'integer' },
-              creditStatus: { type: 'string' },
-              today: { type: 'string' },
-              overdue: {
-                type: 'object',
-                properties: { hiddenDangers: { type: 'integer' }, violations: { type: 'integer' }, oldestDeadline: { type: ['string', 'null'] } },
-              },
-              open: { type: 'object', properties: { hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }, description: 'not yet verified' },
-              lastInspection: { anyOf: [{ type: 'null' }, { type: 'object', properties: inspectionProperties }] },
-              nextPlannedInspection: { anyOf: [{ type: 'null' }, { type: 'object', properties: inspectionProperties }] },
-              inspections: { type: 'array', items: { type: 'object', properties: inspectionProperties } },
-              violations: { type: 'array', items: { type: 'object', properties: violationProperties } },
-              hiddenDangers: { type: 'array', items: { type: 'object', properties: hiddenDangers.record } },
-              penalties: { type: 'array', items: { type: 'object', properties: penaltyProperties } },
-              creditEvents: { type: 'array', items: { type: 'object', properties: creditEventProperties } },
-            },
-          },
+          200: enforcementHistoryResponse,
           ...errorResponses,
         },
       },

@@ -7,7 +7,7 @@ import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, sentObject, type SchemaType } from '../../http/schemas'
 import type { HiddenDangerStatus } from '../../domain/enterprise-level'
 import { checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STEPS, type RectificationAction } from '../../domain/rectification'
 import { changeRecord, locationProperties, regradeSchema, sourceLocation, type RecordSpec } from './shared'
@@ -70,6 +70,11 @@ const recordProperties = {
   createdAt: { type: 'string' },
   updatedAt: { type: 'string' },
 } as const
+
+/** A hidden danger as `GET /api/hidden-dangers/:id` and the enforcement history send it: toRecord sets every property. */
+export const hiddenDangerRecordSchema = sentObject(recordProperties)
+
+export type HiddenDangerResponse = SchemaType<typeof hiddenDangerRecordSchema>
 
 export type HiddenDangerRecord = ReturnType<typeof toRecord>
 

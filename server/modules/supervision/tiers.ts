@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { readScope } from '../auth/access'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
-import { highHazardIndustry, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
+import { errorResponse, errorResponses, sentObject, type SchemaType } from '../../http/schemas'
+import { AFFILIATIONS, highHazardIndustry, SCALES, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
 import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, type TierSource } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental } from '../../grading/engine'
@@ -75,7 +75,7 @@ const supervisionBody = {
   },
 } as const
 
-const departmentRef = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, specialty: { type: ['string', 'null'] } } } as const
+const departmentRef = sentObject({ id: { type: 'integer' }, name: { type: 'string' }, specialty: { type: ['string', 'null'] } })
 
 export const gapSchema = {
   type: 'object',
@@ -84,6 +84,7 @@ export const gapSchema = {
     specialty: { type: 'string' },
     message: { type: 'string' },
   },
+  required: ['kind', 'message'],
 } as const
 
 export const supervisionProperties = {
@@ -91,8 +92,8 @@ export const supervisionProperties = {
   name: { type: 'string' },
   divisionCode: { type: 'string' },
   industry: { type: ['string', 'null'], description: 'null: unknown (see the data-quality report)' },
-  affiliation: { type: ['string', 'null'] },
-  scale: { type: ['string', 'null'] },
+  affiliation: { type: ['string', 'null'], enum: [...AFFILIATIONS, null] },
+  scale: { type: ['string', 'null'], enum: [...SCALES, null] },
   highHazard: { type: 'boolean', description: 'the stored flag' },
   highHazardIndustry: { type: 'boolean', description: 'the industry is high-hazard under the rule set' },
   centralVertical: { type: 'boolean' },
@@ -100,7 +101,7 @@ export const supervisionProperties = {
   tier: { type: ['string', 'null'], enum: [...TIERS, null] },
   tierSource: { type: 'string', enum: ['rule', 'explicit'] },
   tierReason: { type: ['string', 'null'] },
-  ruleTier: { type: ['string', 'null'], description: 'what the rule alone gives (differs from tier only under an explicit assignment)' },
+  ruleTier: { type: ['string', 'null'], enum: [...TIERS, null], description: 'what the rule alone gives (differs from tier only under an explicit assignment)' },
   ruleTierReason: { type: 'string' },
   industryDepartment: { anyOf: [{ type: 'null' }, departmentRef] },
   specialistDepartments: { type: 'array', items: departmentRef },
@@ -108,6 +109,11 @@ export const supervisionProperties = {
   responsiblePhone: { type: ['string', 'null'] },
   gaps: { type: 'array', items: gapSchema, description: 'coverage (全覆盖) gaps; empty when covered or centrally supervised' },
 } as const
+
+/** `GET /api/enterprises/:id/supervision`: loadSupervision sets every property. */
+export const enterpriseSupervisionResponse = sentObject(supervisionProperties)
+
+export type EnterpriseSupervision = SchemaType<typeof enterpriseSupervisionResponse>
 
 const staff = { access: 'staff' } as const
 const planners = { access: ['planner'] } as const
@@ -275,7 +281,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: number } }>(
     '/enterprises/:id/supervision',
-    { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: view, ...errorResponses } } },
+    { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: enterpriseSupervisionResponse, ...errorResponses } } },
     async (request) => {
       const view = await load(app.db, request.params.id)
       // Contact data only for readers whose scope has it (auth/access readScope).

@@ -1,4 +1,5 @@
-import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, EnforcementHistory, EnterpriseCollection, EnterpriseFeature, EnterpriseSupervision, Health, HiddenDangerRecord, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature, IsochroneCollection, NearestByTimeResponse, ResourceVocabulary, SafetyRiskRecord } from './types'
+import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, Health, IncidentContext, MajorHazardRecord, NearestResponse, RegionDetail, ResourceFeature, IsochroneCollection, NearestByTimeResponse, ResourceVocabulary, SafetyRiskRecord } from './types'
+import type { EnforcementHistory, EnterpriseSupervision, HiddenDangerRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'
 

@@ -5,7 +5,9 @@
 // next to that schema. Shared vocabularies (levels, kinds, statuses) come from server/domain, pure
 // modules the page may bundle as values.
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
+import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+import type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 
 export type { CellRule, CellSourceKind as SourceKind } from '../../../server/domain/cell-level'
 export type { ChartSourceKind } from '../../../server/domain/charts'
@@ -13,6 +15,9 @@ export type { DivisionRank } from '../../../server/domain/division-register'
 export type { Level } from '../../../server/domain/levels'
 export type { ResourceKind, ResourceStatus } from '../../../server/domain/resources'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
+export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
+export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
+export type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
@@ -25,3 +30,9 @@ export type BasemapDivisions = DivisionCollection | PublicDivisionCollection
 
 /** The properties every division feature of either endpoint has. */
 export type DivisionProperties = BasemapDivisions['features'][number]['properties']
+
+export type EnforcementInspection = EnforcementHistory['inspections'][number]
+export type EnforcementViolation = EnforcementHistory['violations'][number]
+export type EnforcementPenalty = EnforcementHistory['penalties'][number]
+export type EnforcementCreditEvent = EnforcementHistory['creditEvents'][number]
+export type SupervisionDepartment = EnterpriseSupervision['specialistDepartments'][number]

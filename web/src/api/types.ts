@@ -283,23 +283,6 @@ export interface SafetyRiskRecord extends MethodFigures {
   lat: number
 }
 
-/** `GET /api/hidden-dangers/:id`. */
-export interface HiddenDangerRecord {
-  id: number
-  enterpriseId: number
-  description: string
-  isMajor: boolean
-  foundAt: string
-  deadline: string
-  status: 'open' | 'rectified' | 'verified'
-  overdue: boolean
-  reportedBy: string
-  rectifiedAt: string | null
-  verifiedAt: string | null
-  lon: number
-  lat: number
-}
-
 /** `GET /api/area-assessments/:id`. */
 export interface AreaAssessmentRecord extends MethodFigures {
   id: number
@@ -487,90 +470,6 @@ export interface IncidentContext {
   cells: Array<{ h3: string; level: Level; stale: boolean; rule: string; distanceM: number }>
   shelters: IncidentShelter[]
   nearestByKind: Partial<Record<ResourceKind, NearestResource[]>>
-}
-
-/** An inspection in `/api/enterprises/:id/enforcement`. */
-export interface EnforcementInspection {
-  id: number
-  plannedFor: string | null
-  inspectedAt: string | null
-  status: 'planned' | 'recorded'
-  findings: string | null
-  result: InspectionResult | null
-  violations: number
-  hiddenDangers: number
-}
-
-/** A violation in `/api/enterprises/:id/enforcement`. */
-export interface EnforcementViolation {
-  id: number
-  description: string
-  legalBasis: string | null
-  foundAt: string
-  deadline: string
-  status: 'open' | 'rectified' | 'verified'
-  overdue: boolean
-}
-
-/** An administrative penalty in `/api/enterprises/:id/enforcement`. */
-export interface EnforcementPenalty {
-  id: number
-  violationId: number | null
-  decisionNo: string
-  amountYuan: number
-  decidedAt: string
-  description: string | null
-  published: boolean
-}
-
-/** A credit event in `/api/enterprises/:id/enforcement`. */
-export interface EnforcementCreditEvent {
-  id: number
-  status: string
-  reason: string
-  startsOn: string
-  endsOn: string | null
-  inForce: boolean
-}
-
-/** `GET /api/enterprises/:id/enforcement`: inspections, violations, hidden dangers, penalties, credit. */
-export interface EnforcementHistory {
-  enterpriseId: number
-  name: string
-  level: Level
-  creditStatus: string
-  today: string
-  overdue: { hiddenDangers: number; violations: number; oldestDeadline: string | null }
-  open: { hiddenDangers: number; violations: number }
-  lastInspection: EnforcementInspection | null
-  nextPlannedInspection: EnforcementInspection | null
-  inspections: EnforcementInspection[]
-  violations: EnforcementViolation[]
-  hiddenDangers: HiddenDangerRecord[]
-  penalties: EnforcementPenalty[]
-  creditEvents: EnforcementCreditEvent[]
-}
-
-/** A department in `/api/enterprises/:id/supervision`. */
-export interface SupervisionDepartment {
-  id: number
-  name: string
-  specialty: string | null
-}
-
-/** `GET /api/enterprises/:id/supervision`: tier, departments, responsible person and coverage gaps. */
-export interface EnterpriseSupervision {
-  id: number
-  tier: 'city' | 'county' | 'township' | null
-  tierSource: 'rule' | 'explicit'
-  tierReason: string | null
-  ruleTier: string | null
-  ruleTierReason: string
-  industryDepartment: SupervisionDepartment | null
-  specialistDepartments: SupervisionDepartment[]
-  responsiblePerson: string | null
-  responsiblePhone: string | null
-  gaps: Array<{ kind: string; specialty?: string; message: string }>
 }
 
 /** Properties of a cell in `/api/resources/coverage-gaps?format=geojson`. */

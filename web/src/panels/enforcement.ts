@@ -1,4 +1,4 @@
-import type { EnforcementHistory, EnforcementInspection, EnforcementPenalty, EnforcementViolation, EnterpriseSupervision, HiddenDangerRecord } from '../api/types'
+import type { EnforcementHistory, EnforcementInspection, EnforcementPenalty, EnforcementViolation, EnterpriseSupervision, HiddenDangerRecord } from '../api/contract'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { tierReasonText } from '../ui/tier-reason'

@@ -1,5 +1,6 @@
 import { fetchEnforcement, fetchEnterprise, fetchSupervision, isAbortError } from '../api/client'
-import type { EnforcementHistory, EnterpriseFeature, EnterpriseSupervision } from '../api/types'
+import type { EnterpriseFeature } from '../api/types'
+import type { EnforcementHistory, EnterpriseSupervision } from '../api/contract'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { code, detailsList, levelChip, subtitle } from './parts'
