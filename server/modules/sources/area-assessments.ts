@@ -11,8 +11,11 @@ import { gradeByMethod, METHOD_COLUMNS, methodProperties, methodResponseProperti
 import { dateColumn, listPage, type Db } from '../../db/db'
 import { dateSchema, levelSchema, nameSchema, optionalDateSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
+import { geometrySchema, sentObject, type SchemaType } from '../../http/schemas'
 
-type AreaKind = 'area' | 'corridor'
+const AREA_KINDS = ['area', 'corridor'] as const
+
+type AreaKind = (typeof AREA_KINDS)[number]
 
 export interface AreaAssessmentBody extends MethodInput {
   name: string
@@ -64,7 +67,7 @@ const bodySchema = {
 const summaryProperties = {
   id: { type: 'integer' },
   name: { type: 'string' },
-  kind: { type: 'string', enum: ['area', 'corridor'] },
+  kind: { type: 'string', enum: AREA_KINDS },
   ...methodResponseProperties,
   assessor: { type: 'string' },
   assessedAt: { type: 'string' },
@@ -77,9 +80,17 @@ const summaryProperties = {
 
 const recordProperties = {
   ...summaryProperties,
-  geometry: { type: 'object', additionalProperties: true, description: 'as submitted: the polygon of an area, the line of a corridor (absent in lists)' },
-  zone: { type: 'object', additionalProperties: true, description: 'the graded MultiPolygon: the area itself, or the buffered corridor (absent in lists)' },
+  geometry: { ...geometrySchema, description: 'as submitted: the polygon of an area, the line of a corridor (absent in lists)' },
+  zone: { ...geometrySchema, description: 'the graded MultiPolygon: the area itself, or the buffered corridor (absent in lists)' },
 } as const
+
+/**
+ * An assessment as `GET /api/area-assessments/:id` and the list send it: toRecord sets every summary
+ * property; geometry and zone only when loaded with the geometry (by id, not in lists).
+ */
+export const areaAssessmentResponse = { ...sentObject(summaryProperties), properties: recordProperties } as const
+
+export type AreaAssessmentResponse = SchemaType<typeof areaAssessmentResponse>
 
 export type AreaAssessmentRecord = ReturnType<typeof toRecord>
 
@@ -227,6 +238,7 @@ export const areaAssessments: RecordSpec<AreaAssessmentBody, AreaAssessmentRecor
   tag: 'area assessments',
   body: bodySchema,
   record: recordProperties,
+  response: areaAssessmentResponse,
   filters: {
     kind: { type: 'string', enum: ['area', 'corridor'] },
     level: levelSchema,

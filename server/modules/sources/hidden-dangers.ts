@@ -148,6 +148,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Fil
   tag: 'hidden dangers',
   body: bodySchema,
   record: recordProperties,
+  response: hiddenDangerRecordSchema,
   filters: {
     enterpriseId: idSchema,
     status: { type: 'string', enum: STATUSES },

@@ -12,6 +12,7 @@ import { impactRadiusSchema, locationProperties, recordMeta, sourceLocation, tim
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
+import { levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 
 export interface SubstanceInput {
   name: string
@@ -78,19 +79,17 @@ const recordProperties = {
   population500m: { type: 'integer' },
   substances: {
     type: 'array',
-    items: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' }, cas: { type: ['string', 'null'] }, class: { type: ['string', 'null'] },
-        q: { type: 'number' }, Q: { type: 'number' }, beta: { type: 'number', description: 'β used' },
-      },
-    },
+    // selectColumns builds each with all its keys (json_build_object).
+    items: sentObject({
+      name: { type: 'string' }, cas: { type: ['string', 'null'] }, class: { type: ['string', 'null'] },
+      q: { type: 'number' }, Q: { type: 'number' }, beta: { type: 'number', description: 'β used' },
+    }),
   },
   S: { type: 'number', description: 'Σ q/Q' },
   R: { type: 'number', description: 'α · Σ β·q/Q' },
   alpha: { type: 'number' },
   grade: { type: 'integer', description: '1 一级 … 4 四级' },
-  level: levelSchema,
+  level: levelResponseSchema,
   reportedR: { type: ['number', 'null'] },
   reportedGrade: { type: ['integer', 'null'] },
   gradeMismatch: { type: ['string', 'null'], description: 'how the reported R or grade differs from the computed one' },
@@ -101,6 +100,11 @@ const recordProperties = {
   lat: { type: 'number' },
   ...timestampsProperties,
 } as const
+
+/** A major hazard as `GET /api/major-hazards/:id` and the list send it: toRecord sets every property. */
+export const majorHazardResponse = sentObject(recordProperties)
+
+export type MajorHazardResponse = SchemaType<typeof majorHazardResponse>
 
 export type MajorHazardRecord = ReturnType<typeof toRecord>
 
@@ -204,6 +208,7 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
   tag: 'major hazards',
   body: bodySchema,
   record: recordProperties,
+  response: majorHazardResponse,
   filters: { enterpriseId: idSchema, level: levelSchema, division: divisionFilterSchema },
   description:
     'GB 18218-2018: S = Σq/Q must reach 1 (else 400 naming `substances`); R = α·Σβq/Q gives the grade and level. ' +

@@ -30,7 +30,7 @@ const AREA_WRITERS = ['planner'] as const
 
 /** POST, GET one, GET list and — when the spec can replace — PUT and DELETE for one kind of record. */
 function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: FastifyInstance, spec: RecordSpec<Body, Rec, Query>): void {
-  const record = { type: 'object', properties: spec.record } as const
+  const record = spec.response
   const written = { type: 'object', properties: { ...spec.record, regrade: regradeSchema } } as const
   const tags = [spec.tag]
   const writers = spec.kind === 'area_assessment' ? AREA_WRITERS : SOURCE_WRITERS

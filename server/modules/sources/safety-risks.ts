@@ -9,6 +9,7 @@ import { gradeByMethod, impactRadiusSchema, locationProperties, METHOD_COLUMNS, 
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
+import { sentObject, type SchemaType } from '../../http/schemas'
 
 export interface SafetyRiskBody extends MethodInput {
   enterpriseId: number
@@ -50,6 +51,11 @@ const recordProperties = {
   lat: { type: 'number' },
   ...timestampsProperties,
 } as const
+
+/** A safety risk as `GET /api/safety-risks/:id` and the list send it: toRecord sets every property. */
+export const safetyRiskResponse = sentObject(recordProperties)
+
+export type SafetyRiskResponse = SchemaType<typeof safetyRiskResponse>
 
 export type SafetyRiskRecord = ReturnType<typeof toRecord>
 
@@ -113,6 +119,7 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
   tag: 'safety risks',
   body: bodySchema,
   record: recordProperties,
+  response: safetyRiskResponse,
   filters: { enterpriseId: idSchema, level: levelSchema, method: methodProperties.method, division: divisionFilterSchema },
   description:
     'The level comes from LEC (D = L × E × C), the risk matrix (R = L × S) or a stated level; the body carries exactly ' +

@@ -16,6 +16,7 @@ import { isoTime, lockRow, type Db } from '../../db/db'
 import { levelSchema, nameSchema, type Page } from '../../http/params'
 import type { SessionActor } from '../../http/actor'
 import { withFieldPrefix } from '../../http/validation'
+import { levelResponseSchema } from '../../http/schemas'
 
 /** The grading sources; each is also its table name, its audit entity and its regrade cause kind. */
 export type SourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
@@ -47,8 +48,10 @@ export interface RecordSpec<Body, Rec extends { id: number }, Query> {
   tag: string
   /** JSON schema of the POST (and PUT) body. */
   body: object
-  /** JSON schema properties of a stored record. */
+  /** JSON schema properties of a stored record (the POST and PUT responses add `regrade`). */
   record: Record<string, unknown>
+  /** JSON schema of a stored record as GET by id and the list send it. */
+  response: object
   /** JSON schema properties of the list filters (limit and offset are added). */
   filters: Record<string, unknown>
   /** Extra documentation of the POST and PUT routes. */
@@ -93,8 +96,10 @@ export const timestampsProperties = {
 } as const
 
 /** The assessment method block shared by safety risks and area assessments (docs/domain.md §3.2). */
+const METHODS = ['lec', 'matrix', 'stated'] as const
+
 export const methodProperties = {
-  method: { type: 'string', enum: ['lec', 'matrix', 'stated'], description: 'which of lec, matrix or stated the body carries (exactly that one)' },
+  method: { type: 'string', enum: METHODS, description: 'which of lec, matrix or stated the body carries (exactly that one)' },
   lec: {
     type: 'object',
     additionalProperties: false,
@@ -119,13 +124,14 @@ export const methodProperties = {
 } as const
 
 /** The stored method block of a record, with the computed score and level. */
+// methodView sets every key, and each block it sends in full (or null).
 export const methodResponseProperties = {
-  method: { type: 'string' },
-  lec: { type: ['object', 'null'], properties: { L: { type: 'number' }, E: { type: 'number' }, C: { type: 'number' } } },
-  matrix: { type: ['object', 'null'], properties: { L: { type: 'number' }, S: { type: 'number' } } },
-  stated: { type: ['object', 'null'], properties: { level: { type: 'integer' }, method: { type: 'string' } } },
+  method: { type: 'string', enum: METHODS },
+  lec: { type: ['object', 'null'], properties: { L: { type: 'number' }, E: { type: 'number' }, C: { type: 'number' } }, required: ['L', 'E', 'C'] },
+  matrix: { type: ['object', 'null'], properties: { L: { type: 'number' }, S: { type: 'number' } }, required: ['L', 'S'] },
+  stated: { type: ['object', 'null'], properties: { level: { type: 'integer' }, method: { type: 'string' } }, required: ['level', 'method'] },
   score: { type: ['number', 'null'], description: 'LEC D or matrix R; null for a stated level' },
-  level: levelSchema,
+  level: levelResponseSchema,
 } as const
 
 // ---------------------------------------------------------------- checks

@@ -7,6 +7,7 @@
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
 import type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 
 export type { CellRule, CellSourceKind as SourceKind } from '../../../server/domain/cell-level'
@@ -17,6 +18,9 @@ export type { ResourceKind, ResourceStatus } from '../../../server/domain/resour
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
+export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
+export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
+export type { SafetyRiskResponse as SafetyRiskRecord } from '../../../server/modules/sources/safety-risks'
 export type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
@@ -36,3 +40,6 @@ export type EnforcementViolation = EnforcementHistory['violations'][number]
 export type EnforcementPenalty = EnforcementHistory['penalties'][number]
 export type EnforcementCreditEvent = EnforcementHistory['creditEvents'][number]
 export type SupervisionDepartment = EnterpriseSupervision['specialistDepartments'][number]
+
+/** LEC / matrix / stated figures of a reported risk or an area assessment. */
+export type MethodFigures = Pick<SafetyRiskResponse, 'method' | 'lec' | 'matrix' | 'stated' | 'score' | 'level'>

@@ -240,64 +240,6 @@ export interface ChangesResponse {
   items: LevelChange[]
 }
 
-/** LEC / matrix / stated figures of a reported risk or an area assessment. */
-export interface MethodFigures {
-  method: 'lec' | 'matrix' | 'stated' | string
-  lec: { L: number; E: number; C: number } | null
-  matrix: { L: number; S: number } | null
-  stated: { level: number; method: string } | null
-  score: number | null
-  level: Level
-}
-
-/** `GET /api/major-hazards/:id`. */
-export interface MajorHazardRecord {
-  id: number
-  enterpriseId: number
-  name: string
-  population500m: number
-  substances: Array<{ name: string; cas: string | null; class: string | null; q: number; Q: number; beta: number }>
-  S: number
-  R: number
-  alpha: number
-  grade: number
-  level: Level
-  gradeMismatch: string | null
-  impactRadiusM: number | null
-  reportedAt: string
-  validUntil: string | null
-  lon: number
-  lat: number
-}
-
-/** `GET /api/safety-risks/:id`. */
-export interface SafetyRiskRecord extends MethodFigures {
-  id: number
-  enterpriseId: number
-  name: string
-  description: string | null
-  impactRadiusM: number | null
-  assessedAt: string
-  validUntil: string | null
-  lon: number
-  lat: number
-}
-
-/** `GET /api/area-assessments/:id`. */
-export interface AreaAssessmentRecord extends MethodFigures {
-  id: number
-  name: string
-  kind: 'area' | 'corridor'
-  assessor: string
-  assessedAt: string
-  validUntil: string | null
-  divisionCode: string | null
-  bufferM: number | null
-  areaKm2: number
-  geometry?: Geometry
-  zone?: Polygon | MultiPolygon
-}
-
 /** Properties of `GET /api/resources/:id`. */
 export interface ResourceProperties {
   id: number

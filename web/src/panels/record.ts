@@ -1,6 +1,6 @@
 import { fetchRecord, type RecordKind, type RecordTypes } from '../api/client'
-import type { AreaAssessmentRecord, MajorHazardRecord, MethodFigures, ResourceFeature, SafetyRiskRecord } from '../api/types'
-import type { HiddenDangerRecord } from '../api/contract'
+import type { ResourceFeature } from '../api/types'
+import type { AreaAssessmentRecord, HiddenDangerRecord, MajorHazardRecord, MethodFigures, SafetyRiskRecord } from '../api/contract'
 import type { Messages } from '../i18n'
 import { geometriesBounds } from '../map/bounds'
 import { el } from '../ui/dom'
