@@ -1,4 +1,4 @@
-import type { Geometry } from 'geojson'
+import type { Geometry, Point } from 'geojson'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
 
@@ -7,12 +7,16 @@ import { invalid } from '../errors'
 /**
  * The static type of a response schema written `as const`: what a client gets once fast-json-stringify
  * has serialised the response. FromSchema (json-schema-to-ts), with two readings of this repository:
- * a schema with a `coordinates` property (geometrySchema) is a GeoJSON geometry, and an object with
- * listed properties has no index signature, since the serialiser drops properties a schema does not
- * list (an object schema without listed properties stays a string-keyed bag). The web imports these
+ * a schema with a `coordinates` property (geometrySchema) is a GeoJSON geometry, a Point when its
+ * `type` is the const Point; and an object with listed properties has no index signature, since the
+ * serialiser drops properties a schema does not list (an object schema without listed properties
+ * stays a string-keyed bag). The web imports these
  * types through web/src/api/contract.ts (docs/architecture.md, "One typed contract").
  */
-export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserialize: [{ pattern: { properties: { coordinates: unknown } }; output: Geometry }] }>>
+export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserialize: [
+  { pattern: { properties: { coordinates: unknown } }; output: Geometry },
+  { pattern: { properties: { type: { const: 'Point' }; coordinates: unknown } }; output: Point },
+] }>>
 
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: 0 }
 

@@ -19,7 +19,7 @@ import {
   riskCells, setResourceStatus, type ResourceWrite,
 } from './repository'
 import {
-  nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema,
+  nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema, resourceVocabularyResponse,
 } from './schemas'
 import { offsetParam } from '../../http/bounds'
 import { idParams } from '../../http/params'
@@ -107,15 +107,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         tags: ['resources'],
         summary: 'Resource kinds, statuses and the capability vocabulary, with Chinese and English labels',
         response: {
-          200: {
-            type: 'object',
-            properties: Object.fromEntries(
-              ['kinds', 'statuses', 'capabilities'].map((key) => [
-                key,
-                { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, zh: { type: 'string' }, en: { type: 'string' } } } },
-              ]),
-            ),
-          },
+          200: resourceVocabularyResponse,
           ...errorResponses,
         },
       },

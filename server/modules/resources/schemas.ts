@@ -1,6 +1,7 @@
 // JSON schemas of emergency resources, for validation, serialisation and the OpenAPI document.
 import { CRS_VALUES } from '../../domain/coords'
 import { CAPABILITIES, RESOURCE_KINDS, RESOURCE_STATUSES } from '../../domain/resources'
+import { sentObject, type SchemaType } from '../../http/schemas'
 
 /** A telephone number: digits with + ( ) - and spaces, optionally an extension (转 / ext / x). */
 const PHONE_PATTERN = '^\\+?[0-9][0-9()\\- ]{2,30}((转|ext\\.?|x) ?[0-9]{1,6})?$'
@@ -71,20 +72,27 @@ export const resourcePropertiesSchema = {
   updatedAt: { type: 'string' },
 } as const
 
+/** One resource (`GET /api/resources/:id` and the writes): toFeature sets every property. */
 export const resourceFeatureSchema = {
   type: 'object',
   properties: {
     type: { type: 'string', const: 'Feature' },
     id: { type: 'integer' },
-    geometry: {
-      type: 'object',
-      properties: { type: { type: 'string', const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' } } },
-    },
-    properties: { type: 'object', properties: resourcePropertiesSchema },
+    geometry: sentObject({ type: { type: 'string', const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' } } }),
+    properties: sentObject(resourcePropertiesSchema),
     dataVersion: { type: 'integer', description: 'tile data version after this write' },
   },
   required: ['type', 'id', 'geometry', 'properties'],
 } as const
+
+export type ResourceFeature = SchemaType<typeof resourceFeatureSchema>
+
+const vocabularyEntries = { type: 'array', items: sentObject({ key: { type: 'string' }, zh: { type: 'string' }, en: { type: 'string' } }) } as const
+
+/** `GET /api/resources/vocabulary`: kinds, statuses and capabilities with their labels. */
+export const resourceVocabularyResponse = sentObject({ kinds: vocabularyEntries, statuses: vocabularyEntries, capabilities: vocabularyEntries })
+
+export type ResourceVocabulary = SchemaType<typeof resourceVocabularyResponse>
 
 /** One resource near a point (GET /api/resources/nearest, the incident context). */
 export const nearestItemSchema = {

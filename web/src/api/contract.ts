@@ -7,6 +7,7 @@
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+import type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
 import type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 
@@ -15,6 +16,7 @@ export type { ChartSourceKind } from '../../../server/domain/charts'
 export type { DivisionRank } from '../../../server/domain/division-register'
 export type { Level } from '../../../server/domain/levels'
 export type { ResourceKind, ResourceStatus } from '../../../server/domain/resources'
+export type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
@@ -43,3 +45,8 @@ export type SupervisionDepartment = EnterpriseSupervision['specialistDepartments
 
 /** LEC / matrix / stated figures of a reported risk or an area assessment. */
 export type MethodFigures = Pick<SafetyRiskResponse, 'method' | 'lec' | 'matrix' | 'stated' | 'score' | 'level'>
+
+export type ResourceProperties = ResourceFeature['properties']
+
+/** One entry of the resource vocabulary, with its Chinese and English labels. */
+export type VocabularyEntry = ResourceVocabulary['kinds'][number]

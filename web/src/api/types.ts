@@ -240,31 +240,6 @@ export interface ChangesResponse {
   items: LevelChange[]
 }
 
-/** Properties of `GET /api/resources/:id`. */
-export interface ResourceProperties {
-  id: number
-  kind: ResourceKind
-  name: string
-  organisation: string | null
-  dutyPhone: string | null
-  contact: string | null
-  status: ResourceStatus
-  statusUpdatedAt: string
-  capabilities: string[]
-  teamType: string | null
-  headcount: number | null
-  equipmentType: string | null
-  quantity: number | null
-  items: DepotItem[]
-  capacity: number | null
-  expertField: string | null
-  divisionCode: string | null
-  divisionName: string | null
-  synthetic: boolean
-}
-
-export type ResourceFeature = Feature<Point, ResourceProperties>
-
 /** `GET /api/health`. */
 export interface Health {
   status: 'ok'
@@ -324,20 +299,6 @@ export interface IsochroneCollection {
 export interface NearestResponse {
   query: { lon: number; lat: number; crs: Crs; k: number; kind?: string; capability?: string; status?: string }
   items: NearestResource[]
-}
-
-/** One entry of the resource vocabulary, with its Chinese and English labels. */
-export interface VocabularyEntry {
-  key: string
-  zh: string
-  en: string
-}
-
-/** `/api/resources/vocabulary`. */
-export interface ResourceVocabulary {
-  kinds: VocabularyEntry[]
-  statuses: VocabularyEntry[]
-  capabilities: VocabularyEntry[]
 }
 
 /** Where a thing lies from the incident. */

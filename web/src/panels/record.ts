@@ -1,6 +1,5 @@
 import { fetchRecord, type RecordKind, type RecordTypes } from '../api/client'
-import type { ResourceFeature } from '../api/types'
-import type { AreaAssessmentRecord, HiddenDangerRecord, MajorHazardRecord, MethodFigures, SafetyRiskRecord } from '../api/contract'
+import type { AreaAssessmentRecord, HiddenDangerRecord, MajorHazardRecord, MethodFigures, ResourceFeature, SafetyRiskRecord } from '../api/contract'
 import type { Messages } from '../i18n'
 import { geometriesBounds } from '../map/bounds'
 import { el } from '../ui/dom'
