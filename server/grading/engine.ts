@@ -8,7 +8,8 @@ import { cellToChildren, cellToParent } from 'h3-js'
 import { cellLevel, parentLevel, type CellSource, type CellSourceKind } from '../domain/cell-level'
 import type { Level } from '../domain/levels'
 import type { RuleSet } from '../domain/rules'
-import { areaZoneCells, cellPolygon, pointZoneCells } from './zones'
+import { cellPolygon, sourceCells, type SourceCells } from './zones'
+import { zonePool } from './zone-pool'
 import { areaSource, enterpriseSources, type AreaSource, type PointSource } from './sources'
 import {
   bumpDataVersion, cellsOfSources, copyCellSources, deleteCells, emptyCellSourcesForReload, deleteSourcesOf, finishRun, insertCellSources, insertHistory,
@@ -44,19 +45,24 @@ export function pyramidResolutions(res: number): number[] {
 
 /** Explanation rows of the cells each source influences. */
 export function zoneRows(points: PointSource[], areas: AreaSource[], res: number): CellSourceRow[] {
+  return rowsOf(points, areas, sourceCells(points, areas.map(gradedGeometry), res))
+}
+
+/** An area's geometry when it grades cells (level above 0), else null: it has no zone. */
+const gradedGeometry = (a: AreaSource) => (a.level === 0 ? null : a.geometry)
+
+/** Explanation rows from the sources' cells (`cells.points[i]` are those of `points[i]`, likewise areas). */
+function rowsOf(points: PointSource[], areas: AreaSource[], cells: SourceCells): CellSourceRow[] {
   const rows: CellSourceRow[] = []
-  for (const p of points) {
-    for (const { h3, distanceM } of pointZoneCells(p.lon, p.lat, p.radiusM, res)) {
+  points.forEach((p, i) => {
+    for (const { h3, distanceM } of cells.points[i]!) {
       // Stored to 0.1 m; rounding here keeps in-memory and stored distances identical.
       rows.push({ h3, kind: p.kind, id: p.id, enterpriseId: p.enterpriseId, level: p.level, distanceM: Math.round(distanceM * 10) / 10, radiusM: p.radiusM, stale: p.stale })
     }
-  }
-  for (const a of areas) {
-    if (a.level === 0) continue
-    for (const { h3 } of areaZoneCells(a.geometry, res)) {
-      rows.push({ h3, kind: a.kind, id: a.id, enterpriseId: null, level: a.level, distanceM: 0, radiusM: 0, stale: a.stale })
-    }
-  }
+  })
+  areas.forEach((a, i) => {
+    for (const h3 of cells.areas[i]!) rows.push({ h3, kind: a.kind, id: a.id, enterpriseId: null, level: a.level, distanceM: 0, radiusM: 0, stale: a.stale })
+  })
   return rows
 }
 
@@ -244,38 +250,48 @@ export async function fullRegrade(
       }
       let sources = 0
       let enterprises = 0
-      let page = await loadEnterpriseRecords(trx, { afterId: 0, limit: PAGE })
-      while (page.length > 0) {
-        const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
-        const points: PointSource[] = []
-        for (const e of page) {
-          const { grade, sources: s } = enterpriseSources(e, now, options.rules)
-          levels.push({ id: e.id, level: grade.level, inherent: grade.inherentLevel, reason: grade.reason })
-          points.push(...s)
-        }
-        const pageRows = zoneRows(points, [], options.res)
-        for (const r of pageRows) rows.push(r)
-        sources += points.length
-        enterprises += page.length
-        await storing
-        const next = await loadEnterpriseRecords(trx, { afterId: page[page.length - 1]!.id, limit: PAGE })
-        storing = store(levels, pageRows)
-        storing.catch(() => undefined) // awaited before the next statement
-        page = next
-        onProgress({ phase: 'sources', done: enterprises, total })
-      }
-      await storing
       let areaCount = 0
-      for (let afterId = 0; ; ) {
-        const areas = await loadAreaRecords(trx, { afterId, limit: PAGE })
-        if (areas.length === 0) break
-        const pageRows = zoneRows([], areas.map((a) => areaSource(a, now, options.rules)), options.res)
-        await copyCellSources(trx, pageRows)
-        for (const r of pageRows) rows.push(r)
-        sources += areas.length
-        areaCount += areas.length
-        afterId = areas[areas.length - 1]!.id
-        onProgress({ phase: 'sources', done: enterprises + areaCount, total })
+      // The zones (h3 work, most of the Node time) are computed on worker threads.
+      const pool = zonePool()
+      try {
+        let page = await loadEnterpriseRecords(trx, { afterId: 0, limit: PAGE })
+        while (page.length > 0) {
+          const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
+          const points: PointSource[] = []
+          for (const e of page) {
+            const { grade, sources: s } = enterpriseSources(e, now, options.rules)
+            levels.push({ id: e.id, level: grade.level, inherent: grade.inherentLevel, reason: grade.reason })
+            points.push(...s)
+          }
+          const pageRows = rowsOf(points, [], await pool.cells(points, [], options.res))
+          for (const r of pageRows) rows.push(r)
+          sources += points.length
+          enterprises += page.length
+          await storing
+          const next = await loadEnterpriseRecords(trx, { afterId: page[page.length - 1]!.id, limit: PAGE })
+          storing = store(levels, pageRows)
+          storing.catch(() => undefined) // awaited before the next statement
+          page = next
+          onProgress({ phase: 'sources', done: enterprises, total })
+        }
+        await storing
+        let areas = await loadAreaRecords(trx, { afterId: 0, limit: PAGE })
+        while (areas.length > 0) {
+          const graded = areas.map((a) => areaSource(a, now, options.rules))
+          const pageRows = rowsOf([], graded, await pool.cells([], graded.map(gradedGeometry), options.res))
+          for (const r of pageRows) rows.push(r)
+          sources += areas.length
+          areaCount += areas.length
+          await storing
+          const next = await loadAreaRecords(trx, { afterId: areas[areas.length - 1]!.id, limit: PAGE })
+          storing = copyCellSources(trx, pageRows)
+          storing.catch(() => undefined) // awaited before the next statement
+          areas = next
+          onProgress({ phase: 'sources', done: enterprises + areaCount, total })
+        }
+        await storing
+      } finally {
+        await pool.close()
       }
       await rebuildIndexes()
 

@@ -140,6 +140,20 @@ export function areaZoneCells(geometry: Polygon | MultiPolygon, res: number): Ce
   return [...seen].map((h3) => ({ h3, distanceM: 0 }))
 }
 
+/** The cells of each point source (with distances) and of each area (null: an area that grades nothing), in order. */
+export interface SourceCells {
+  points: CellDistance[][]
+  areas: string[][]
+}
+
+/** The zones of many sources at once: what a full regrade asks of a zone worker (zone-pool.ts). */
+export function sourceCells(points: ReadonlyArray<{ lon: number; lat: number; radiusM: number }>, areas: ReadonlyArray<Polygon | MultiPolygon | null>, res: number): SourceCells {
+  return {
+    points: points.map((p) => pointZoneCells(p.lon, p.lat, p.radiusM, res)),
+    areas: areas.map((g) => (g === null ? [] : areaZoneCells(g, res).map((c) => c.h3))),
+  }
+}
+
 /** The cell's polygon as a closed GeoJSON ring, [lon, lat] in EPSG:4326. */
 export function cellPolygon(h3: string): Polygon {
   const ring = cellToBoundary(h3, true)
