@@ -67,7 +67,8 @@ async function tenChanges(salt: number): Promise<unknown[]> {
     [options.res, String(salt)],
   ).then((r) => r.rows)
   if (red) changes.push({ kind: 'add_resource', resourceKind: 'rescue_team', name: 'bench', capabilities: ['hazmat', 'fire'], lon: Number(red.lon), lat: Number(red.lat) })
-  const [team] = await draw('resource', 1, salt, "kind = 'rescue_team'")
+  // a team whose moved position stays inside the deployment (a move outside it is refused)
+  const [team] = await draw('resource', 1, salt, "kind = 'rescue_team' AND EXISTS (SELECT 1 FROM division d WHERE ST_Contains(d.geom, ST_Translate(resource.geom, 0.01, 0)))")
   if (team) changes.push({ kind: 'move_resource', resourceId: team.id, lon: team.lon + 0.01, lat: team.lat })
   const fill = await draw('enterprise', 10, salt)
   for (const e of fill) if (changes.length < 10) changes.push({ kind: 'add_hidden_danger', enterpriseId: e.id })

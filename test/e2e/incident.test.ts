@@ -50,15 +50,17 @@ async function firstHazard(): Promise<Hazard & { timed: TimedApi }> {
   )
   let hazard: Omit<Hazard, 'substances'> | undefined
   let timed: TimedApi | undefined
+  const answers: string[] = []
   for (const h of rows) {
     const res = await app.inject(`/api/resources/nearest?lon=${h.lon}&lat=${h.lat}&kind=rescue_team&status=available&k=5&by=time`)
+    answers.push(`${h.id}: ${res.statusCode} ${res.body.slice(0, 200)}`)
     if (res.statusCode === 200 && (res.json() as TimedApi).items.length > 0) {
       hazard = h
       timed = res.json() as TimedApi
       break
     }
   }
-  if (!hazard || !timed) throw new Error('no major hazard inside the demo road network')
+  if (!hazard || !timed) throw new Error(`no major hazard inside the demo road network (${rows.length} tried):\n${answers.join('\n')}`)
   const substances = await app.db.raw<{ rows: Array<{ name: string }> }>('SELECT name FROM major_hazard_substance WHERE major_hazard_id = ? ORDER BY id', [hazard.id])
   return { ...hazard, id: Number(hazard.id), substances: substances.rows.map((r) => r.name), timed }
 }

@@ -55,7 +55,7 @@ interface CoverageCell {
   level: number
 }
 
-/** A risk cell's nearest capable available team: its id (a scenario's new team: -1) and distance; null when there is none. */
+/** A risk cell's nearest capable available team: its id (a scenario's new team: -1) and distance; null when there is none within the cap. */
 type Nearest = { id: number; distanceM: number } | null
 
 function centre(h3: string): { lon: number; lat: number } {
@@ -66,8 +66,12 @@ function centre(h3: string): { lon: number; lat: number } {
 /** For each risk cell (level ≥ coverage.minLevel), its nearest capable available team, leaving out `excludeIds`. */
 async function responseDistances(db: Knex, cells: readonly CoverageCell[], rules: RuleSet, excludeIds: readonly number[] = []): Promise<Map<string, Nearest>> {
   const risk = [...new Set(cells.filter((c) => c.level >= rules.ranking.coverage.minLevel).map((c) => c.h3))]
+  // Scores read a distance only up to the cap (and the gap test up to the threshold): a team farther
+  // away counts as none (cellCoverage), so the search stops there instead of walking the whole
+  // index for the cells no capable team is near.
   const teams = await nearestResponders(db, risk.map(centre), {
     kind: 'rescue_team', capability: rules.ranking.coverage.capability as Capability, status: 'available', ...(excludeIds.length > 0 ? { excludeIds } : {}),
+    maxDistanceM: Math.max(rules.ranking.full.responseM, rules.ranking.coverage.thresholdM),
   })
   return new Map(risk.map((h3, i) => [h3, teams[i] ? { id: teams[i].id, distanceM: teams[i].distanceM } : null]))
 }

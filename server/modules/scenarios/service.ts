@@ -117,7 +117,9 @@ async function coverageChange(
     const [lat, lon] = cellToLatLng(h)
     return { lon, lat }
   })
-  const filter = { kind, ...(capability ? { capability: capability as never } : {}), status: 'available' as const }
+  // Only "is one within the threshold" matters: bounding the search by it keeps each lookup to the
+  // index entries of a threshold-sized box, where an unbounded nearest walks far out for gap cells.
+  const filter = { kind, ...(capability ? { capability: capability as never } : {}), status: 'available' as const, maxDistanceM: options.thresholdM }
   const before = await nearestResponders(trx, centres, filter)
   const excluded = touched.map((t) => t.id)
   const existingAfter = excluded.length > 0 ? await nearestResponders(trx, centres, { ...filter, excludeIds: excluded }) : before
