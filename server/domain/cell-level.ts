@@ -6,7 +6,9 @@ import { invalid } from './errors'
 import { isLevel, LEVEL_KEYS, LEVEL_LABELS, type Level, type RiskLevel } from './levels'
 import { DEFAULT_RULES, type RuleSet } from './rules'
 
-export type CellSourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'enterprise' | 'area_assessment'
+/** The kinds of record that influence a cell: the four grading sources and an enterprise's industry baseline. */
+export const CELL_SOURCE_KINDS = ['major_hazard', 'safety_risk', 'hidden_danger', 'enterprise', 'area_assessment'] as const
+export type CellSourceKind = (typeof CELL_SOURCE_KINDS)[number]
 
 /** A record that influences a cell, as the caller selected it (within its impact zone, or polygon intersecting). */
 export interface CellSource {
@@ -32,7 +34,9 @@ export const SOURCE_KIND_LABELS: Readonly<Record<CellSourceKind, { en: string; z
   area_assessment: { en: 'public-area assessment', zh: '公共区域风险评估' },
 }
 
-export type CellRule = 'highest' | 'accumulation' | 'none'
+/** How a cell got its level: the highest source (就高), several sources together, or none. */
+export const CELL_RULES = ['highest', 'accumulation', 'none'] as const
+export type CellRule = (typeof CELL_RULES)[number]
 
 export interface CellLevelResult {
   level: Level

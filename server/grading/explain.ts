@@ -25,8 +25,11 @@ export interface SourceFacts {
   baselineReason?: { text?: string; textZh?: string } | null
 }
 
+/** The rules that give a source its own level (GB 18218 grade, LEC, risk matrix, a stated level, direct red, industry baseline). */
+export const SOURCE_RULES = ['gb18218', 'lec', 'matrix', 'stated', 'direct_red', 'baseline'] as const
+
 export interface SourceRule {
-  rule: 'gb18218' | 'lec' | 'matrix' | 'stated' | 'direct_red' | 'baseline'
+  rule: (typeof SOURCE_RULES)[number]
   text: string
   textZh: string
 }

@@ -1,37 +1,38 @@
 import type { FastifyInstance } from 'fastify'
 import { cellToChildren, cellToLatLng, getResolution, isValidCell } from 'h3-js'
 import type { MultiPolygon, Polygon } from 'geojson'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, geometrySchema, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
-import { cellLevel, type CellSourceKind } from '../../domain/cell-level'
+import { CELL_RULES, CELL_SOURCE_KINDS, cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import type { Level } from '../../domain/levels'
 import { regionLevel, type LevelShares } from '../../domain/region-level'
 import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
-import { nearestResources } from '../resources/nearest'
+import { SOURCE_RULES } from '../../grading/explain'
+import { nearestResources, type NearestResource } from '../resources/nearest'
+import { RESOURCE_KINDS, RESOURCE_STATUSES } from '../../domain/resources'
+import { CREDIT_STATUSES, INSPECTION_RESULTS } from '../../domain/enforcement'
 import { readScope } from '../auth/access'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
 import { assertAreaCells, MAX_CHANGES_DAYS, MAX_EXPLAINED_CELLS } from '../../http/bounds'
 import { changes, cellHistory, cellPlace, enterprisesInCell, explainedSources, getCell, getRegion, regionGeometry, sourceNames } from './repository'
 
-const sourceSchema = {
-  type: 'object',
-  properties: {
-    kind: { type: 'string', enum: ['enterprise', 'major_hazard', 'safety_risk', 'hidden_danger', 'area_assessment'] },
-    id: { type: 'integer' },
-    name: { type: 'string' },
-    level: { type: 'integer' },
-    distanceM: { type: 'number', description: 'geodesic distance from the source to the cell, metres' },
-    radiusM: { type: 'number', description: 'impact radius, metres (0 for an area)' },
-    stale: { type: 'boolean' },
-    rule: { type: 'string' },
-    ruleText: { type: 'string' },
-    ruleTextZh: { type: 'string' },
-    reportedAt: { type: ['string', 'null'] },
-    enterprise: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' } } },
-  },
-} as const
+/** A source among those behind a cell (explainedSources sets every property; the enterprise is null for an area or outside the reader's scope). */
+const sourceSchema = sentObject({
+  kind: { type: 'string', enum: CELL_SOURCE_KINDS },
+  id: { type: 'integer' },
+  name: { type: 'string' },
+  level: levelResponseSchema,
+  distanceM: { type: 'number', description: 'geodesic distance from the source to the cell, metres' },
+  radiusM: { type: 'number', description: 'impact radius, metres (0 for an area)' },
+  stale: { type: 'boolean' },
+  rule: { type: 'string', enum: SOURCE_RULES },
+  ruleText: { type: 'string' },
+  ruleTextZh: { type: 'string' },
+  reportedAt: { type: ['string', 'null'] },
+  enterprise: { anyOf: [{ type: 'null' }, sentObject({ id: { type: 'integer' }, name: { type: 'string' } })] },
+})
 
 const placeSchema = {
   type: ['object', 'null'],
@@ -39,36 +40,113 @@ const placeSchema = {
   required: ['code', 'name', 'nameEn'],
 } as const
 
-const cellResponse = {
+/** An enterprise located in a cell (enterprisesInCell sets every property). */
+const cellEnterpriseSchema = sentObject({
+  id: { type: 'integer' },
+  name: { type: 'string' },
+  uscc: { type: ['string', 'null'] },
+  externalId: { type: ['string', 'null'] },
+  level: levelResponseSchema,
+  industry: { type: ['string', 'null'], description: 'null: unknown' },
+  creditStatus: { type: 'string', enum: CREDIT_STATUSES },
+  latestInspection: {
+    anyOf: [{ type: 'null' }, sentObject({ id: { type: 'integer' }, date: { type: 'string' }, result: { type: ['string', 'null'], enum: [...INSPECTION_RESULTS, null] } })],
+  },
+  openViolations: { type: 'integer', description: 'violations not yet verified as rectified' },
+  overdue: { type: 'integer', description: 'violations and hidden dangers open past their deadline' },
+})
+
+/**
+ * An available resource near the cell, as nearestResources builds it: every property but the
+ * kind-specific ones, which it sets only when the resource has them (a depot's items always).
+ */
+const cellResourceSchema = {
   type: 'object',
   properties: {
-    h3: { type: 'string' },
-    id: { type: ['integer', 'null'], description: 'tile feature id' },
-    res: { type: 'integer' },
-    level: { type: 'integer' },
-    rule: { type: 'string', enum: ['highest', 'accumulation', 'none'] },
-    stale: { type: 'boolean' },
-    score: { type: 'number' },
-    counts: { type: 'object', additionalProperties: true },
-    explanation: { type: 'string' },
-    explanationZh: { type: 'string' },
-    decidingSource: { ...sourceSchema, type: ['object', 'null'], description: 'the source the explanation names (highest level, nearest)' },
-    ruleVersion: { type: 'string' },
-    updatedAt: { type: ['string', 'null'] },
-    centre: { type: 'array', items: { type: 'number' } },
-    place: {
-      type: 'object',
-      description: 'the county and the township the cell lies in (its centre, or the nearest one it touches), for a human title; null where none',
-      properties: { county: placeSchema, township: placeSchema },
-      required: ['county', 'township'],
-    },
-    geometry: { type: 'object', additionalProperties: true },
-    sources: { type: 'array', items: sourceSchema },
-    enterprises: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    resources: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    history: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    kind: { type: 'string', enum: RESOURCE_KINDS },
+    capabilities: { type: 'array', items: { type: 'string' } },
+    status: { type: 'string', enum: RESOURCE_STATUSES },
+    statusUpdatedAt: { type: 'string' },
+    distanceM: { type: 'number', description: 'geodesic distance on the WGS 84 spheroid from the cell centre, metres' },
+    bearingDeg: { type: 'number', description: 'from the cell centre to the resource, degrees clockwise from north' },
+    contact: { type: ['string', 'null'] },
+    dutyPhone: { type: ['string', 'null'] },
+    organisation: { type: ['string', 'null'] },
+    teamType: { type: 'string' },
+    headcount: { type: 'integer' },
+    equipmentType: { type: 'string' },
+    quantity: { type: 'integer' },
+    items: { type: 'array', items: sentObject({ item: { type: 'string' }, quantity: { type: 'number' }, unit: { type: 'string' } }) },
+    capacity: { type: 'integer' },
+    expertField: { type: 'string' },
+    lon: { type: 'number' },
+    lat: { type: 'number' },
   },
+  required: ['id', 'name', 'kind', 'capabilities', 'status', 'statusUpdatedAt', 'distanceM', 'bearingDeg', 'contact', 'dutyPhone', 'organisation', 'lon', 'lat'],
 } as const
+
+/** True when A and B are the same type. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+
+// The schema lists what nearestResources returns, no more and no less (the serialiser would drop an unlisted key).
+true satisfies Same<SchemaType<typeof cellResourceSchema>, NearestResource>
+
+/** What caused a level change, as the grading engine stores it with each history row (grading/engine.ts Cause). */
+const causeSchema = {
+  ...sentObject({ kind: { type: 'string' }, id: { type: ['integer', 'string'] }, action: { type: 'string' } }),
+  description: 'the edited record (kind, id, action), or { kind: grading_run, id: run, action: full } of a full regrade',
+} as const
+
+/** A level change of the cell (cellHistory sets every property). */
+const historyEntrySchema = sentObject({
+  changedAt: { type: 'string' },
+  oldLevel: levelResponseSchema,
+  newLevel: levelResponseSchema,
+  oldStale: { type: 'boolean' },
+  newStale: { type: 'boolean' },
+  cause: causeSchema,
+})
+
+/** `GET /api/cells/:h3`: the handler sets every property; `counts` is the stored jsonb of the cell. */
+export const cellDetailResponse = sentObject({
+  h3: { type: 'string' },
+  id: { type: ['integer', 'null'], description: 'tile feature id' },
+  res: { type: 'integer' },
+  level: levelResponseSchema,
+  rule: { type: 'string', enum: CELL_RULES },
+  stale: { type: 'boolean' },
+  score: { type: 'number' },
+  counts: {
+    type: 'object',
+    description: 'an analysis cell: its influencing sources by level and by kind; a pyramid cell: its children',
+    properties: {
+      byLevel: { type: 'object', properties: { 1: { type: 'integer' }, 2: { type: 'integer' }, 3: { type: 'integer' }, 4: { type: 'integer' } } },
+      byKind: { type: 'object', additionalProperties: { type: 'integer' } },
+      children: { type: 'integer' },
+    },
+  },
+  explanation: { type: 'string' },
+  explanationZh: { type: 'string' },
+  decidingSource: { anyOf: [{ type: 'null' }, sourceSchema], description: 'the source the explanation names (highest level, nearest)' },
+  ruleVersion: { type: 'string' },
+  updatedAt: { type: ['string', 'null'] },
+  centre: { type: 'array', items: [{ type: 'number' }, { type: 'number' }], minItems: 2, additionalItems: false, description: '[lon, lat] of the cell centre, WGS 84' },
+  place: {
+    type: 'object',
+    description: 'the county and the township the cell lies in (its centre, or the nearest one it touches), for a human title; null where none',
+    properties: { county: placeSchema, township: placeSchema },
+    required: ['county', 'township'],
+  },
+  geometry: geometrySchema,
+  sources: { type: 'array', items: sourceSchema },
+  enterprises: { type: 'array', items: cellEnterpriseSchema },
+  resources: { type: 'array', items: cellResourceSchema, description: 'the nearest available resources' },
+  history: { type: 'array', items: historyEntrySchema, description: 'latest first' },
+})
+
+export type CellDetail = SchemaType<typeof cellDetailResponse>
 
 function parseInstant(raw: string, field: string): Date {
   const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? new Date(raw) : new Date(Number.NaN)
@@ -86,7 +164,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         tags: ['cells'],
         summary: 'Why a cell has its level: the rule, every source behind it, enterprises in it, nearest resources, history',
         params: { type: 'object', properties: { h3: { type: 'string', pattern: '^[0-9a-fA-F]{15}$' } }, required: ['h3'] },
-        response: { 200: cellResponse, ...errorResponses },
+        response: { 200: cellDetailResponse, ...errorResponses },
       },
     },
     async (request) => {

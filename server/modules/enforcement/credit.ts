@@ -14,9 +14,7 @@ import { auditUser } from '../../http/actor'
 import { dateColumn, isoTime, type Db, databaseToday, lockRow } from '../../db/db'
 import { dateSchema, idParams, optionalDateSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
-
-export const CREDIT_STATUSES = ['good', 'warned', 'blacklisted'] as const
-export type CreditStatus = (typeof CREDIT_STATUSES)[number]
+import { CREDIT_STATUSES, type CreditStatus } from '../../domain/enforcement'
 
 export interface CreditEvent {
   id: number

@@ -16,9 +16,7 @@ import { foundViolationSchema, insertViolation, violationProperties, type Violat
 import { auditUser, sessionActor, type SessionActor } from '../../http/actor'
 import { dateSchema, idParams, idSchema, pageProperties, type Page, divisionFilterSchema } from '../../http/params'
 import { isoTime, type Db, databaseToday, lockRow } from '../../db/db'
-
-export const INSPECTION_RESULTS = ['compliant', 'violations_found', 'not_found', 'closed'] as const
-export type InspectionResult = (typeof INSPECTION_RESULTS)[number]
+import { INSPECTION_RESULTS, type InspectionResult } from '../../domain/enforcement'
 
 interface FoundViolation {
   description: string

@@ -19,7 +19,7 @@ import { drawInspectionPlan, type PlannedInspection, type SamplingEnterprise, ty
 import { jurisdictionPrefix } from '../../domain/supervision'
 import { recordAudit } from '../audit/audit'
 import { readScope, type SessionUser } from '../auth/access'
-import { INSPECTION_RESULTS } from './inspections'
+import { INSPECTION_RESULTS } from '../../domain/enforcement'
 import { inspectorAccess } from './shared'
 import { dateSchema, idParams, idSchema, pageProperties, type Page } from '../../http/params'
 import { isoTime, userId, type Db, lockRow } from '../../db/db'

@@ -4,6 +4,7 @@
 // type is FromSchema of the route's response schema (SchemaType in server/http/schemas.ts), exported
 // next to that schema. Shared vocabularies (levels, kinds, statuses) come from server/domain, pure
 // modules the page may bundle as values.
+import type { CellDetail } from '../../../server/modules/cells/routes'
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
@@ -17,6 +18,7 @@ export type { DivisionRank } from '../../../server/domain/division-register'
 export type { Level } from '../../../server/domain/levels'
 export type { ResourceKind, ResourceStatus } from '../../../server/domain/resources'
 export type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
+export type { CellDetail } from '../../../server/modules/cells/routes'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
@@ -50,3 +52,15 @@ export type ResourceProperties = ResourceFeature['properties']
 
 /** One entry of the resource vocabulary, with its Chinese and English labels. */
 export type VocabularyEntry = ResourceVocabulary['kinds'][number]
+
+/** One source influencing a cell. */
+export type CellSource = CellDetail['sources'][number]
+/** An enterprise located in a cell, with its enforcement state. */
+export type CellEnterprise = CellDetail['enterprises'][number]
+/** An available emergency resource near a cell. */
+export type CellResource = CellDetail['resources'][number]
+export type CellHistoryEntry = CellDetail['history'][number]
+/** What caused a level change (a grading run, an edited record…). */
+export type ChangeCause = CellHistoryEntry['cause']
+/** A division a cell lies in. */
+export type PlaceRef = NonNullable<CellDetail['place']['county']>

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
-import type { CellRule, Level, ResourceKind, ResourceStatus, SourceKind } from './contract'
+import type { ChangeCause, Level, ResourceKind, ResourceStatus, SourceKind } from './contract'
 
 /** Properties of an enterprise in `GET /api/enterprises`. */
 export interface EnterpriseSummary {
@@ -59,50 +59,10 @@ export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
 
-/** How a source got its own level. */
-export type SourceRule = 'gb18218' | 'lec' | 'matrix' | 'stated' | 'direct_red' | 'baseline'
-
 /** A record reached by id: the owning enterprise of a source. */
 export interface EnterpriseRef {
   id: number
   name: string
-}
-
-/** One source influencing a cell, from `GET /api/cells/{h3}`. */
-export interface CellSource {
-  kind: SourceKind
-  id: number
-  name: string
-  level: Level
-  /** Geodesic distance from the source to the cell, metres (0 when inside it). */
-  distanceM: number
-  /** Impact radius, metres; 0 for an area assessment. */
-  radiusM: number
-  stale: boolean
-  rule: SourceRule | string
-  ruleText: string
-  ruleTextZh: string
-  /** YYYY-MM-DD of the report or assessment, when the source has one. */
-  reportedAt: string | null
-  enterprise: EnterpriseRef | null
-}
-
-export type InspectionResult = 'compliant' | 'violations_found' | 'not_found' | 'closed'
-
-/** An enterprise located in a cell, with its enforcement state. */
-export interface CellEnterprise {
-  id: number
-  name: string
-  uscc: string | null
-  externalId: string | null
-  level: Level
-  industry: string
-  creditStatus: 'good' | 'warned' | 'blacklisted'
-  latestInspection: { id: number; date: string; result: InspectionResult | string | null } | null
-  /** Violations not yet verified as rectified. */
-  openViolations: number
-  /** Violations and hidden dangers open past their deadline. */
-  overdue: number
 }
 
 /** A depot's stock line; `quantity` is in `unit`. */
@@ -133,53 +93,6 @@ export interface NearbyResource {
   equipmentType?: string
   quantity?: number
   capacity?: number
-}
-
-/** What caused a level change (a grading run, an edited record…). */
-export interface ChangeCause {
-  kind: string
-  id: number | string
-  action: string
-}
-
-export interface CellHistoryEntry {
-  changedAt: string
-  oldLevel: Level
-  newLevel: Level
-  oldStale?: boolean
-  newStale?: boolean
-  cause: ChangeCause | null
-}
-
-/** `GET /api/cells/{h3}`: why a cell has its level and what lies in and around it. */
-/** A division a cell lies in. */
-export interface PlaceRef {
-  code: string
-  name: string
-  nameEn: string | null
-}
-
-export interface CellDetail {
-  h3: string
-  res: number
-  level: Level
-  rule: CellRule
-  stale: boolean
-  score: number
-  counts: { byLevel?: Partial<Record<'1' | '2' | '3' | '4', number>>; byKind?: Record<string, number> }
-  explanation: string
-  explanationZh: string
-  ruleVersion?: string
-  updatedAt: string | null
-  /** [lon, lat] of the cell centre, WGS 84. */
-  centre: [number, number]
-  /** The county and the township the cell lies in (null where none). */
-  place: { county: PlaceRef | null; township: PlaceRef | null }
-  geometry: Polygon | MultiPolygon
-  sources: CellSource[]
-  enterprises: CellEnterprise[]
-  resources: NearbyResource[]
-  history: CellHistoryEntry[]
 }
 
 /** A source among those behind a region's level. */

@@ -1,4 +1,4 @@
-import type { ChangeCause } from '../api/types'
+import type { ChangeCause } from '../api/contract'
 import type { Messages } from '../i18n'
 
 /** What caused a level change, in words: "全量评估", "重大事故隐患 #11 整改". */

@@ -1,5 +1,5 @@
 import { fetchCell } from '../api/client'
-import type { CellDetail, CellEnterprise, CellHistoryEntry, CellSource, NearbyResource } from '../api/types'
+import type { CellDetail, CellEnterprise, CellHistoryEntry, CellResource, CellSource } from '../api/contract'
 import type { Messages } from '../i18n'
 import type { Selection } from '../state/selection'
 import { el } from '../ui/dom'
@@ -191,7 +191,7 @@ export class CellView implements PanelView {
     return item
   }
 
-  private resourceItem(m: Messages, r: NearbyResource): HTMLElement {
+  private resourceItem(m: Messages, r: CellResource): HTMLElement {
     const item = el('li', 'resource-item')
     item.dataset.id = String(r.id)
     const head = el('div', 'item-head')
