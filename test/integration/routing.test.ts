@@ -179,8 +179,21 @@ describe('nearest by travel time on a river town with one bridge', () => {
       results[0]!.forEach((r, i) => {
         expect(results[1]![i] === null).toBe(r === null)
         if (r) expect(Math.abs(results[1]![i]!.graphTimeS - r.graphTimeS)).toBeLessThan(1e-6)
-        if (r) expect(results[1]![i]!.pieces.map((p) => p.edge)).toEqual(r.pieces.map((p) => p.edge))
+        if (r) expect(results[1]![i]!.pieces!.map((p) => p.edge)).toEqual(r.pieces!.map((p) => p.edge))
       })
+      // asked for the pieces of the k fastest by time + extra only, pgRouting sends just those (the
+      // same pieces), and every route's time
+      const full = results[1]!
+      const times = full.map((r) => r?.graphTimeS ?? Infinity)
+      const fastest = times.indexOf(Math.min(...times))
+      for (const extraS of [[0, 0, 0, 0], times.map((_, i) => (i === fastest ? 3600 : 0))]) {
+        const total = times.map((t, i) => t + extraS[i]!)
+        const pick = total.indexOf(Math.min(...total))
+        const some = await engines[1]!.routesTo(incident!, origins, Infinity, undefined, { piecesFor: { k: 1, extraS } })
+        expect(some.map((r) => r?.graphTimeS ?? null)).toEqual(full.map((r) => r?.graphTimeS ?? null))
+        expect(some.map((r) => r !== null && r.pieces !== null)).toEqual(full.map((_, i) => i === pick))
+        expect(some[pick]!.pieces).toEqual(full[pick]!.pieces)
+      }
       // a bounded search finds only what arrives within the bound, on both engines alike
       const bounded = await Promise.all(engines.map((e) => e.routesTo(incident!, origins, EXPECTED.A - 1)))
       expect(bounded[0]!.map((r) => r !== null)).toEqual([false, true, false, false])

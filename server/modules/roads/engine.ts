@@ -30,8 +30,17 @@ export interface RoutePiece {
 export interface Route {
   /** Driving time along the roads, seconds (without the off-road legs). */
   graphTimeS: number
-  /** The stretches driven, in driving order. */
-  pieces: RoutePiece[]
+  /** The stretches driven, in driving order; null for a route the caller did not ask the pieces of (RouteOptions). */
+  pieces: RoutePiece[] | null
+}
+
+export interface RouteOptions {
+  /**
+   * Only the routes that can be among the `k` fastest by graphTimeS + extraS[i] (ties included) need
+   * their pieces: an engine may leave the others' null. Ranking 160 candidates to show 5 routes
+   * otherwise reads every candidate's path.
+   */
+  piecesFor?: { k: number; extraS: readonly number[] }
 }
 
 /**
@@ -49,7 +58,7 @@ export interface RoutingEngine {
    * For each origin, the fastest drive from it to `destination`, or null when no route takes at
    * most `maxGraphS` seconds of driving (Infinity: search the whole network).
    */
-  routesTo(destination: Snap, origins: ReadonlyArray<Snap>, maxGraphS: number, network?: NetworkState): Promise<Array<Route | null>>
+  routesTo(destination: Snap, origins: ReadonlyArray<Snap>, maxGraphS: number, network?: NetworkState, options?: RouteOptions): Promise<Array<Route | null>>
   /**
    * Driving times from the nearest of several sources (each leaving at its own `startS`) to every
    * vertex reached within `maxS` seconds: vertex id → seconds.

@@ -110,13 +110,15 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
     const snaps = await routing.snaps.snap(db, summary.version, candidates)
     const onNetwork = candidates.map((_, i) => snaps[i] !== null && snaps[i]!.offRoadM <= maxSnapM)
     const routable = snaps.filter((_, i) => onNetwork[i]) as Snap[]
-    const routes = await engine.routesTo(incident, routable, maxGraphS, network)
+    const offRoadS = (i: number) => (snaps[i]!.offRoadM + incident.offRoadM) / offRoadMps
+    // Only the k fastest routes are drawn: the engine need not send the others' paths.
+    const extraS = candidates.flatMap((_, i) => (onNetwork[i] ? [offRoadS(i)] : []))
+    const routes = await engine.routesTo(incident, routable, maxGraphS, network, { piecesFor: { k, extraS } })
     const routeOf: Array<Route | null> = candidates.map(() => null)
     let j = 0
     candidates.forEach((_, i) => {
       if (onNetwork[i]) routeOf[i] = routes[j++] ?? null
     })
-    const offRoadS = (i: number) => (snaps[i]!.offRoadM + incident.offRoadM) / offRoadMps
     const arriving = candidates
       .map((c, i) => ({ c, i, etaS: routeOf[i] ? routeOf[i]!.graphTimeS + offRoadS(i) : Infinity }))
       .filter((a) => Number.isFinite(a.etaS))
@@ -132,7 +134,7 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
     }
     const chosen = arriving.slice(0, k)
     const geometries = await routeGeometries(db, chosen.map((a) => ({
-      pieces: routeOf[a.i]!.pieces,
+      pieces: routeOf[a.i]!.pieces ?? missingPieces(a.c.id),
       from: [a.c.lon, a.c.lat],
       to: [query.lon, query.lat],
     })))
@@ -171,6 +173,11 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
       },
     }
   }
+}
+
+/** A chosen route without its pieces: the engine's pick of the k fastest disagreed with ours (a bug). */
+function missingPieces(resourceId: number): never {
+  throw new Error(`routing engine sent no path for resource ${resourceId}, one of the k fastest`)
 }
 
 /**

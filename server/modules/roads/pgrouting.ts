@@ -45,20 +45,38 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
   return {
     name: 'pgrouting',
 
-    async routesTo(destination, origins, maxGraphS, network) {
+    async routesTo(destination, origins, maxGraphS, network, options) {
       if (origins.length === 0) return []
       const arcs = reversedQueryArcs(destination, origins)
       const virtual = new Map(arcs.map((a) => [a.id, a.piece]))
       const sql = reversedEdgesSql(destination, arcs, maxGraphS, network?.topSpeedMps ?? await maxSpeedMps())
       const targets = origins.map((_, i) => VIRTUAL_BASE + 1 + i)
+      const wanted = options?.piecesFor
       // Each path row: the node it leaves and the edge it takes, in the reversed graph, i.e. the
-      // vertex driving along that edge reaches. Which end of the edge that is gets read only for the
+      // vertex driving reaches along that edge. Which end of the edge that is gets read only for the
       // routes whose geometry is drawn (joining road_edge here cost a hash of the whole table).
-      const { rows } = await db.raw<{ rows: Array<{ end_vid: string; node: string; edge: string; agg_cost: number }> }>(
-        `SELECT d.end_vid, d.node, d.edge, d.agg_cost
-         FROM pgr_dijkstra(?::text, ?::bigint, ?::bigint[], true) d
-         ORDER BY d.end_vid, d.path_seq`,
-        [sql, VIRTUAL_BASE, targets],
+      // With piecesFor, only the path rows of routes that can be among the k fastest by
+      // agg_cost + extraS (every route tied with the k-th included) leave the database, and each
+      // route's last row (edge -1, its total) for the rest.
+      const { rows } = await db.raw<{ rows: Array<{ end_vid: string; node: string; edge: string; agg_cost: number; picked?: boolean }> }>(
+        wanted
+          ? `WITH d AS MATERIALIZED (
+               SELECT end_vid, path_seq, node, edge, agg_cost FROM pgr_dijkstra(?::text, ?::bigint, ?::bigint[], true)),
+             ends AS (
+               SELECT d.end_vid, d.agg_cost + x.extra AS total
+               FROM d JOIN unnest(?::float8[]) WITH ORDINALITY AS x(extra, i) ON d.end_vid = ?::bigint + x.i
+               WHERE d.edge = -1 AND d.agg_cost <= ?::float8),
+             kth AS (SELECT total FROM ends ORDER BY total LIMIT 1 OFFSET ?::int - 1),
+             picked AS (SELECT end_vid FROM ends WHERE total <= COALESCE((SELECT total FROM kth), 'Infinity'))
+             SELECT d.end_vid, d.node, d.edge, d.agg_cost, d.end_vid IN (SELECT end_vid FROM picked) AS picked FROM d
+             WHERE d.edge = -1 OR d.end_vid IN (SELECT end_vid FROM picked)
+             ORDER BY d.end_vid, d.path_seq`
+          : `SELECT d.end_vid, d.node, d.edge, d.agg_cost
+             FROM pgr_dijkstra(?::text, ?::bigint, ?::bigint[], true) d
+             ORDER BY d.end_vid, d.path_seq`,
+        wanted
+          ? [sql, VIRTUAL_BASE, targets, wanted.extraS.map((x) => Number(num(x))), VIRTUAL_BASE, Number.isFinite(maxGraphS) ? maxGraphS : 'Infinity', wanted.k]
+          : [sql, VIRTUAL_BASE, targets],
       )
       const routes: Array<Route | null> = origins.map(() => null)
       const pieces = new Map<number, RoutePiece[]>()
@@ -66,7 +84,7 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
         const i = Number(r.end_vid) - VIRTUAL_BASE - 1
         const edge = Number(r.edge)
         if (edge === -1) {
-          if (r.agg_cost <= maxGraphS) routes[i] = { graphTimeS: r.agg_cost, pieces: drivingOrder(pieces.get(i) ?? []) }
+          if (r.agg_cost <= maxGraphS) routes[i] = { graphTimeS: r.agg_cost, pieces: r.picked === false ? null : drivingOrder(pieces.get(i) ?? []) }
           continue
         }
         const list = pieces.get(i) ?? []
