@@ -13,8 +13,7 @@ import { SELECTION_LAYERS } from '../../web/src/map/selection'
 import { BASEMAP_COLORS, DIVISION_LABEL_LAYERS } from '../../web/src/map/style'
 import { en } from '../../web/src/i18n/en'
 import { zhCN } from '../../web/src/i18n/zh-CN'
-import type { CellDetail } from '../../web/src/api/contract'
-import type { ChangesResponse, RegionDetail } from '../../web/src/api/types'
+import type { CellDetail, ChangesResponse, RegionDetail } from '../../web/src/api/contract'
 import { shortCellRef } from '../../web/src/panels/cell'
 
 // The 红橙黄蓝 risk map in a real Chromium against the real app and the graded demo database: the

@@ -4,6 +4,7 @@ import type { MultiPolygon, Polygon } from 'geojson'
 import { errorResponses, geometrySchema, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
 import { CELL_RULES, CELL_SOURCE_KINDS, cellLevel, type CellSourceKind } from '../../domain/cell-level'
+import { DIVISION_RANKS } from '../../domain/division-register'
 import type { Level } from '../../domain/levels'
 import { regionLevel, type LevelShares } from '../../domain/region-level'
 import { RULES_2026_1 } from '../../domain/rules'
@@ -109,6 +110,9 @@ const historyEntrySchema = sentObject({
   cause: causeSchema,
 })
 
+/** Share of the area at one level, 0–1. */
+const shareSchema = { type: 'number' } as const
+
 /** `GET /api/cells/:h3`: the handler sets every property; `counts` is the stored jsonb of the cell. */
 export const cellDetailResponse = sentObject({
   h3: { type: 'string' },
@@ -147,6 +151,72 @@ export const cellDetailResponse = sentObject({
 })
 
 export type CellDetail = SchemaType<typeof cellDetailResponse>
+
+/** `GET /api/regions/:key`: the handler sets every property. */
+export const regionDetailResponse = sentObject({
+  kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
+  key: { type: 'string' },
+  code: { type: 'string' },
+  name: { type: 'string' },
+  nameEn: { type: ['string', 'null'], description: 'the English name, where the division data has one' },
+  rank: { type: 'string', enum: [...DIVISION_RANKS, 'grid'], description: 'a division\'s rank, or grid for a management grid' },
+  level: { ...levelResponseSchema, description: "the region's grade from the shares of its area (docs/region-grading.md)" },
+  highestLevel: { ...levelResponseSchema, description: 'the highest cell level in the region (就高)' },
+  explanation: { type: 'string', description: 'which share threshold set the grade' },
+  explanationZh: { type: 'string' },
+  ruleVersion: { type: ['string', 'null'], description: 'the rule set version that graded the region' },
+  stale: { type: 'boolean' },
+  areaKm2: { type: 'number' },
+  shares: {
+    type: 'object',
+    description: 'share of the area at each level 0..4; a level without area may be absent',
+    properties: { 0: shareSchema, 1: shareSchema, 2: shareSchema, 3: shareSchema, 4: shareSchema },
+  },
+  topSources: {
+    type: 'array',
+    description: "the sources behind the region's highest cells",
+    items: sentObject({
+      kind: { type: 'string', enum: CELL_SOURCE_KINDS },
+      id: { type: 'integer' },
+      level: levelResponseSchema,
+      cells: { type: 'integer', description: "how many of the region's cells at its level this source influences" },
+      name: { type: 'string' },
+      enterprise: { anyOf: [{ type: 'null' }, sentObject({ id: { type: 'integer' }, name: { type: 'string' } })] },
+    }),
+  },
+  updatedAt: { type: ['string', 'null'] },
+  bbox: {
+    type: 'array',
+    items: [{ type: 'number' }, { type: 'number' }, { type: 'number' }, { type: 'number' }],
+    minItems: 4,
+    additionalItems: false,
+    description: '[minLon, minLat, maxLon, maxLat], WGS 84',
+  },
+})
+
+export type RegionDetail = SchemaType<typeof regionDetailResponse>
+
+/** `GET /api/changes`: changes() sets every property of an item. */
+export const changesResponse = sentObject({
+  since: { type: 'string' },
+  until: { type: 'string' },
+  items: {
+    type: 'array',
+    items: sentObject({
+      h3: { type: 'string' },
+      before: levelResponseSchema,
+      after: levelResponseSchema,
+      beforeStale: { type: 'boolean' },
+      afterStale: { type: 'boolean' },
+      cause: causeSchema,
+      changedAt: { type: 'string' },
+      changes: { type: 'integer', description: 'how many changes the cell had in the window' },
+      firstGraded: { type: 'boolean', description: 'the cell had no level history before the window: its first grading, not a change' },
+    }),
+  },
+})
+
+export type ChangesResponse = SchemaType<typeof changesResponse>
 
 function parseInstant(raw: string, field: string): Date {
   const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? new Date(raw) : new Date(Number.NaN)
@@ -226,28 +296,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         summary: 'A division unit (6/9-digit code) or management grid (its code): grade from its area shares, highest cell level, share of area per level, the sources behind its highest cells',
         params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
-              key: { type: 'string' },
-              code: { type: 'string' },
-              name: { type: 'string' },
-              nameEn: { type: ['string', 'null'], description: 'the English name, where the division data has one' },
-              rank: { type: 'string' },
-              level: { type: 'integer', description: "the region's grade from the shares of its area (docs/region-grading.md)" },
-              highestLevel: { type: 'integer', description: 'the highest cell level in the region (就高)' },
-              explanation: { type: 'string', description: 'which share threshold set the grade' },
-              explanationZh: { type: 'string' },
-              ruleVersion: { type: ['string', 'null'], description: 'the rule set version that graded the region' },
-              stale: { type: 'boolean' },
-              areaKm2: { type: 'number' },
-              shares: { type: 'object', additionalProperties: { type: 'number' }, description: 'share of the area at each level 0..4' },
-              topSources: { type: 'array', items: { type: 'object', additionalProperties: true } },
-              updatedAt: { type: ['string', 'null'] },
-              bbox: { type: 'array', items: { type: 'number' } },
-            },
-          },
+          200: regionDetailResponse,
           ...errorResponses,
         },
       },
@@ -303,24 +352,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              since: { type: 'string' },
-              until: { type: 'string' },
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    h3: { type: 'string' }, before: { type: 'integer' }, after: { type: 'integer' }, beforeStale: { type: 'boolean' },
-                    afterStale: { type: 'boolean' }, cause: { type: 'object', additionalProperties: true }, changedAt: { type: 'string' }, changes: { type: 'integer' },
-                    firstGraded: { type: 'boolean', description: 'the cell had no level history before the window: its first grading, not a change' },
-                  },
-                },
-              },
-            },
-          },
+          200: changesResponse,
           ...errorResponses,
         },
       },

@@ -1,5 +1,5 @@
-import type { ApiErrorBody, ChangesResponse, CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, Health, IncidentContext, NearestResponse, RegionDetail, IsochroneCollection, NearestByTimeResponse } from './types'
-import type { AreaAssessmentRecord, CellDetail, EnforcementHistory, EnterpriseSupervision, HiddenDangerRecord, MajorHazardRecord, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
+import type { ApiErrorBody, CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, Health, IncidentContext, NearestResponse, IsochroneCollection, NearestByTimeResponse } from './types'
+import type { AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'
 

@@ -4,7 +4,7 @@
 // type is FromSchema of the route's response schema (SchemaType in server/http/schemas.ts), exported
 // next to that schema. Shared vocabularies (levels, kinds, statuses) come from server/domain, pure
 // modules the page may bundle as values.
-import type { CellDetail } from '../../../server/modules/cells/routes'
+import type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/modules/cells/routes'
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
@@ -18,7 +18,7 @@ export type { DivisionRank } from '../../../server/domain/division-register'
 export type { Level } from '../../../server/domain/levels'
 export type { ResourceKind, ResourceStatus } from '../../../server/domain/resources'
 export type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
-export type { CellDetail } from '../../../server/modules/cells/routes'
+export type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/modules/cells/routes'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
@@ -64,3 +64,9 @@ export type CellHistoryEntry = CellDetail['history'][number]
 export type ChangeCause = CellHistoryEntry['cause']
 /** A division a cell lies in. */
 export type PlaceRef = NonNullable<CellDetail['place']['county']>
+
+/** A source among those behind a region's level. */
+export type RegionTopSource = RegionDetail['topSources'][number]
+
+/** One cell whose level changed in a window. */
+export type LevelChange = ChangesResponse['items'][number]

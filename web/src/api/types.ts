@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
-import type { ChangeCause, Level, ResourceKind, ResourceStatus, SourceKind } from './contract'
+import type { Level, ResourceKind, ResourceStatus } from './contract'
 
 /** Properties of an enterprise in `GET /api/enterprises`. */
 export interface EnterpriseSummary {
@@ -59,12 +59,6 @@ export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
 
-/** A record reached by id: the owning enterprise of a source. */
-export interface EnterpriseRef {
-  id: number
-  name: string
-}
-
 /** A depot's stock line; `quantity` is in `unit`. */
 export interface DepotItem {
   item: string
@@ -93,64 +87,6 @@ export interface NearbyResource {
   equipmentType?: string
   quantity?: number
   capacity?: number
-}
-
-/** A source among those behind a region's level. */
-export interface RegionTopSource {
-  kind: SourceKind
-  id: number
-  level: Level
-  /** How many of the region's cells at its level this source influences. */
-  cells: number
-  name: string
-  enterprise: EnterpriseRef | null
-}
-
-/** `GET /api/regions/{code}`: a division unit or a management grid. */
-export interface RegionDetail {
-  kind: 'division' | 'mgmt_grid'
-  key: string
-  code: string
-  name: string
-  /** The English name where the division data has one (English mode shows it). */
-  nameEn?: string | null
-  /** city, county, township, or `grid`. */
-  rank: string
-  /** The grade from the shares of the region's area. */
-  level: Level
-  /** The highest cell level in the region (就高). */
-  highestLevel: Level
-  /** Which share threshold set the grade. */
-  explanation: string
-  explanationZh: string
-  ruleVersion: string | null
-  stale: boolean
-  areaKm2: number
-  /** Share (0–1) of the region's area at each level; levels without area may be absent. */
-  shares: Partial<Record<'0' | '1' | '2' | '3' | '4', number>>
-  topSources: RegionTopSource[]
-  updatedAt: string | null
-  /** [minLon, minLat, maxLon, maxLat], WGS 84. */
-  bbox: [number, number, number, number]
-}
-
-/** One cell whose level changed in a window, from `GET /api/changes`. */
-export interface LevelChange {
-  h3: string
-  before: Level
-  after: Level
-  beforeStale: boolean
-  afterStale: boolean
-  cause: ChangeCause | null
-  changedAt: string
-  /** How many changes the cell had in the window. */
-  changes: number
-}
-
-export interface ChangesResponse {
-  since: string
-  until: string
-  items: LevelChange[]
 }
 
 /** `GET /api/health`. */

@@ -1,5 +1,5 @@
 import { fetchChanges, fetchRegion, isAbortError } from '../api/client'
-import type { LevelChange, RegionDetail, RegionTopSource } from '../api/types'
+import type { LevelChange, RegionDetail, RegionTopSource } from '../api/contract'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { daysBefore, formatAreaKm2, formatInstant, localDate } from '../ui/format'
