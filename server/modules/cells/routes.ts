@@ -11,8 +11,8 @@ import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
 import { regionTopSources, type RegionRef } from '../../grading/regions'
 import { SOURCE_RULES } from '../../grading/explain'
-import { nearestResources, type NearestResource } from '../resources/nearest'
-import { RESOURCE_KINDS, RESOURCE_STATUSES } from '../../domain/resources'
+import { nearestResources } from '../resources/nearest'
+import { nearestItemSchema } from '../resources/schemas'
 import { CREDIT_STATUSES, INSPECTION_RESULTS } from '../../domain/enforcement'
 import { readScope } from '../auth/access'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
@@ -57,42 +57,6 @@ const cellEnterpriseSchema = sentObject({
   overdue: { type: 'integer', description: 'violations and hidden dangers open past their deadline' },
 })
 
-/**
- * An available resource near the cell, as nearestResources builds it: every property but the
- * kind-specific ones, which it sets only when the resource has them (a depot's items always).
- */
-const cellResourceSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    name: { type: 'string' },
-    kind: { type: 'string', enum: RESOURCE_KINDS },
-    capabilities: { type: 'array', items: { type: 'string' } },
-    status: { type: 'string', enum: RESOURCE_STATUSES },
-    statusUpdatedAt: { type: 'string' },
-    distanceM: { type: 'number', description: 'geodesic distance on the WGS 84 spheroid from the cell centre, metres' },
-    bearingDeg: { type: 'number', description: 'from the cell centre to the resource, degrees clockwise from north' },
-    contact: { type: ['string', 'null'] },
-    dutyPhone: { type: ['string', 'null'] },
-    organisation: { type: ['string', 'null'] },
-    teamType: { type: 'string' },
-    headcount: { type: 'integer' },
-    equipmentType: { type: 'string' },
-    quantity: { type: 'integer' },
-    items: { type: 'array', items: sentObject({ item: { type: 'string' }, quantity: { type: 'number' }, unit: { type: 'string' } }) },
-    capacity: { type: 'integer' },
-    expertField: { type: 'string' },
-    lon: { type: 'number' },
-    lat: { type: 'number' },
-  },
-  required: ['id', 'name', 'kind', 'capabilities', 'status', 'statusUpdatedAt', 'distanceM', 'bearingDeg', 'contact', 'dutyPhone', 'organisation', 'lon', 'lat'],
-} as const
-
-/** True when A and B are the same type. */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
-
-// The schema lists what nearestResources returns, no more and no less (the serialiser would drop an unlisted key).
-true satisfies Same<SchemaType<typeof cellResourceSchema>, NearestResource>
 
 /** What caused a level change, as the grading engine stores it with each history row (grading/engine.ts Cause). */
 const causeSchema = {
@@ -146,7 +110,7 @@ export const cellDetailResponse = sentObject({
   geometry: geometrySchema,
   sources: { type: 'array', items: sourceSchema },
   enterprises: { type: 'array', items: cellEnterpriseSchema },
-  resources: { type: 'array', items: cellResourceSchema, description: 'the nearest available resources' },
+  resources: { type: 'array', items: nearestItemSchema, description: 'the nearest available resources' },
   history: { type: 'array', items: historyEntrySchema, description: 'latest first' },
 })
 

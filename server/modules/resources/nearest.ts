@@ -16,6 +16,7 @@ import type { Knex } from 'knex'
 import { isEmbedded } from '../../db/knex'
 import { bearingDeg } from '../../domain/geo'
 import type { Capability, DepotItem, ResourceKind, ResourceStatus } from '../../domain/resources'
+import type { NearestItem } from './schemas'
 
 /** Largest k the API serves. */
 export const MAX_K = 100
@@ -115,31 +116,8 @@ export function nearestStatement(db: Knex, query: NearestQuery): Knex.Raw {
   )
 }
 
-/** One resource near an incident, as the API gives it; kind-specific fields only when set. */
-export interface NearestResource {
-  id: number
-  name: string
-  kind: ResourceKind
-  capabilities: string[]
-  status: ResourceStatus
-  statusUpdatedAt: string
-  /** Geodesic (WGS 84 spheroid) distance from the query point, metres, to the centimetre. */
-  distanceM: number
-  /** Initial geodesic bearing from the query point to the resource, degrees clockwise from north. */
-  bearingDeg: number
-  contact: string | null
-  dutyPhone: string | null
-  organisation: string | null
-  teamType?: string
-  headcount?: number
-  equipmentType?: string
-  quantity?: number
-  items?: DepotItem[]
-  capacity?: number
-  expertField?: string
-  lon: number
-  lat: number
-}
+/** One resource near an incident, as the API gives it (nearestItemSchema); kind-specific fields only when set. */
+export type NearestResource = NearestItem
 
 /** Builds the API item of a row selected with NEAREST_COLUMNS and distance_m, seen from (lon, lat). */
 export function nearestItem(row: Record<string, unknown>, fromLon: number, fromLat: number): NearestResource {
@@ -149,7 +127,7 @@ export function nearestItem(row: Record<string, unknown>, fromLon: number, fromL
     id: Number(row.id),
     name: row.name as string,
     kind: row.kind as ResourceKind,
-    capabilities: row.capabilities as string[],
+    capabilities: row.capabilities as Capability[],
     status: row.status as ResourceStatus,
     statusUpdatedAt: (row.status_updated_at as Date).toISOString(),
     distanceM: Math.round(Number(row.distance_m) * 100) / 100,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { cellToLatLng } from 'h3-js'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponses, featureCollectionSchema, parseBBox } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, parseBBox, type SchemaType } from '../../http/schemas'
 import { toWgs84, type Crs } from '../../domain/coords'
 import {
   CAPABILITIES, CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_KINDS, RESOURCE_STATUS_LABELS, RESOURCE_STATUSES,
@@ -64,6 +64,35 @@ const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
 
 /** Largest response time a coverage report may ask for, minutes. */
 const MAX_COVERAGE_MINUTES = 120
+
+/**
+ * `GET /api/resources/nearest`: by=distance gives the items; by=time gives them with etaS,
+ * roadDistanceM, snap and route each, plus unreachable and routing.
+ */
+const nearestResponseSchema = {
+  type: 'object',
+  required: ['query', 'items'],
+  properties: {
+    query: {
+      type: 'object',
+      properties: {
+        ...queryPointSchema,
+        k: { type: 'integer' },
+        kind: kindParam,
+        capability: capabilityParam,
+        status: { type: 'string', enum: [...RESOURCE_STATUSES, 'any'] },
+        maxDistanceM: { type: 'number' },
+        by: { type: 'string', enum: ['distance', 'time'] },
+      },
+      required: ['lon', 'lat', 'crs', 'k', 'status', 'by'],
+    },
+    items: { type: 'array', items: timedItemSchema },
+    unreachable: { type: 'array', items: unreachableSchema, description: 'by=time: matching resources no route reaches (see reason)' },
+    routing: routingInfoSchema,
+  },
+} as const
+
+export type NearestResponse = SchemaType<typeof nearestResponseSchema>
 
 /** Emergency resources (docs/domain.md §6): CRUD, the exact k-nearest query and coverage gaps. */
 export default async function resourceRoutes(app: FastifyInstance): Promise<void> {
@@ -180,26 +209,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
           },
         },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              query: {
-                type: 'object',
-                properties: {
-                  ...queryPointSchema,
-                  k: { type: 'integer' },
-                  kind: { type: 'string' },
-                  capability: { type: 'string' },
-                  status: { type: 'string' },
-                  maxDistanceM: { type: 'number' },
-                  by: { type: 'string' },
-                },
-              },
-              items: { type: 'array', items: timedItemSchema },
-              unreachable: { type: 'array', items: unreachableSchema, description: 'by=time: matching resources no route reaches (see reason)' },
-              routing: routingInfoSchema,
-            },
-          },
+          200: nearestResponseSchema,
           ...errorResponses,
         },
       },

@@ -101,7 +101,7 @@ export const nearestItemSchema = {
     id: { type: 'integer' },
     name: { type: 'string' },
     kind: { type: 'string', enum: RESOURCE_KINDS },
-    capabilities: { type: 'array', items: { type: 'string' } },
+    capabilities: { type: 'array', items: { type: 'string', enum: CAPABILITIES } },
     status: { type: 'string', enum: RESOURCE_STATUSES },
     statusUpdatedAt: { type: 'string' },
     distanceM: { type: 'number', description: 'geodesic distance on the WGS 84 spheroid, metres' },
@@ -119,8 +119,11 @@ export const nearestItemSchema = {
     lon: { type: 'number' },
     lat: { type: 'number' },
   },
-  required: ['id', 'name', 'kind', 'capabilities', 'status', 'distanceM', 'bearingDeg', 'lon', 'lat'],
+  required: ['id', 'name', 'kind', 'capabilities', 'status', 'statusUpdatedAt', 'distanceM', 'bearingDeg', 'contact', 'dutyPhone', 'organisation', 'lon', 'lat'],
 } as const
+
+/** One resource near a point, as sent (kind-specific fields only when set). */
+export type NearestItem = SchemaType<typeof nearestItemSchema>
 
 /** The query point echoed back: WGS 84 after conversion, and the system it was given in. */
 export const queryPointSchema = {

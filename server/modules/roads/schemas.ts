@@ -1,4 +1,5 @@
 // JSON schemas of travel-time answers, for validation, serialisation and the OpenAPI document.
+import { RESOURCE_KINDS } from '../../domain/resources'
 import { nearestItemSchema } from '../resources/schemas'
 
 export const snapSchema = {
@@ -11,15 +12,17 @@ export const snapSchema = {
     fraction: { type: 'number', description: '0 at the edge source, 1 at its target' },
     offRoadM: { type: 'number', description: 'straight leg between the point and the road, metres, driven at routing.offRoadKmh' },
   },
+  required: ['lon', 'lat', 'edge', 'fraction', 'offRoadM'],
 } as const
 
 const lineGeometry = {
   type: ['object', 'null'],
   description: 'GeoJSON LineString (or MultiLineString), WGS 84',
-  properties: { type: { type: 'string' }, coordinates: { type: 'array' } },
+  properties: { type: { type: 'string', enum: ['LineString', 'MultiLineString'] }, coordinates: { type: 'array' } },
+  required: ['type', 'coordinates'],
 } as const
 
-/** A resource ranked by travel time: the nearest item plus its ETA, road distance and route. */
+/** A resource ranked by travel time: the nearest item plus its ETA, road distance and route (by=time only, so optional here). */
 export const timedItemSchema = {
   ...nearestItemSchema,
   properties: {
@@ -36,7 +39,7 @@ export const unreachableSchema = {
   properties: {
     id: { type: 'integer' },
     name: { type: 'string' },
-    kind: { type: 'string' },
+    kind: { type: 'string', enum: RESOURCE_KINDS },
     distanceM: { type: 'number', description: 'straight-line distance, metres' },
     reason: {
       type: 'string',
@@ -46,6 +49,7 @@ export const unreachableSchema = {
     offRoadM: { type: ['number', 'null'] },
     withinS: { type: ['number', 'null'] },
   },
+  required: ['id', 'name', 'kind', 'distanceM', 'reason', 'offRoadM', 'withinS'],
 } as const
 
 export const routingInfoSchema = {
@@ -62,6 +66,8 @@ export const routingInfoSchema = {
         topSpeedKmh: { type: 'number' },
         offRoadKmh: { type: 'number' },
       },
+      required: ['candidates', 'rounds', 'maxDrivingS', 'topSpeedKmh', 'offRoadKmh'],
     },
   },
+  required: ['engine', 'incident', 'search'],
 } as const
