@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 import { assertAreaCells } from '../../http/bounds'
 import { readScope } from '../auth/access'
 import { toWgs84, type Crs } from '../../domain/coords'
-import { RESOURCE_KINDS } from '../../domain/resources'
+import { RESOURCE_KINDS, RESOURCE_STATUSES, type ResourceKind } from '../../domain/resources'
 import { nearestResources } from '../resources/nearest'
 import { nearestItemSchema, pointParams, queryPointSchema } from '../resources/schemas'
 import { areaAssessmentsAround, cellsAround, hiddenDangersAround, majorHazardsAround, sheltersAround } from './repository'
@@ -20,121 +20,96 @@ const placedProperties = {
   lat: { type: 'number' },
 } as const
 
-const contextResponse = {
-  type: 'object',
-  properties: {
-    query: { type: 'object', properties: { ...queryPointSchema, radiusM: { type: 'number' } } },
-    riskSources: {
-      type: 'object',
-      properties: {
-        majorHazards: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              name: { type: 'string' },
-              level: { type: 'integer' },
-              grade: { type: 'integer', description: 'major hazard grade 1 (highest) … 4 (GB 18218)' },
-              r: { type: 'number', description: 'R value (GB 18218 / AQ 3036)' },
-              impactRadiusM: { type: ['number', 'null'] },
-              reportedAt: { type: ['string', 'null'] },
-              enterprise: {
-                type: 'object',
-                properties: {
-                  id: { type: ['integer', 'null'], description: 'null outside your scope' },
-                  name: { type: 'string' },
-                  address: { type: ['string', 'null'] },
-                  responsiblePerson: { type: ['string', 'null'] },
-                  responsiblePhone: { type: ['string', 'null'] },
-                },
-              },
-              substances: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    name: { type: 'string' },
-                    cas: { type: ['string', 'null'] },
-                    hazardClass: { type: ['string', 'null'] },
-                    qT: { type: 'number', description: 'design maximum quantity, tonnes' },
-                    criticalQT: { type: 'number', description: 'critical quantity, tonnes' },
-                  },
-                },
-              },
-              ...placedProperties,
-            },
-          },
-        },
-        hiddenDangers: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              description: { type: 'string' },
-              status: { type: 'string', enum: ['open', 'rectified'], description: 'rectified = awaiting verification' },
-              foundAt: { type: ['string', 'null'] },
-              deadline: { type: ['string', 'null'] },
-              overdue: { type: 'boolean' },
-              enterprise: { type: 'object', properties: { id: { type: ['integer', 'null'] }, name: { type: 'string' } } },
-              ...placedProperties,
-            },
-          },
-        },
-        areaAssessments: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              name: { type: 'string' },
-              areaKind: { type: 'string' },
-              level: { type: 'integer' },
-              method: { type: 'string' },
-              assessor: { type: 'string' },
-              assessedAt: { type: ['string', 'null'] },
-              validUntil: { type: ['string', 'null'] },
-              distanceM: { type: 'number', description: '0 when the incident is inside the area' },
-            },
-          },
-        },
-      },
-    },
-    cells: {
+const nearestList = { type: 'array', items: nearestItemSchema } as const
+
+/** `GET /api/incident/context`: every property is always sent (the repository sets each). */
+const contextResponse = sentObject({
+  query: sentObject({ ...queryPointSchema, radiusM: { type: 'number' } }),
+  riskSources: sentObject({
+    majorHazards: {
       type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          h3: { type: 'string' },
-          level: { type: 'integer' },
-          stale: { type: 'boolean' },
-          rule: { type: 'string' },
-          distanceM: { type: 'number', description: '0 when the incident is inside the cell' },
-        },
-      },
-    },
-    shelters: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'integer' },
+      items: sentObject({
+        id: { type: 'integer' },
+        name: { type: 'string' },
+        level: levelResponseSchema,
+        grade: { type: 'integer', description: 'major hazard grade 1 (highest) … 4 (GB 18218)' },
+        r: { type: 'number', description: 'R value (GB 18218 / AQ 3036)' },
+        impactRadiusM: { type: ['number', 'null'] },
+        reportedAt: { type: ['string', 'null'] },
+        enterprise: sentObject({
+          id: { type: ['integer', 'null'], description: 'null outside your scope' },
           name: { type: 'string' },
-          capacity: { type: 'integer', description: 'people' },
-          status: { type: 'string' },
-          organisation: { type: ['string', 'null'] },
-          dutyPhone: { type: ['string', 'null'] },
-          ...placedProperties,
+          address: { type: ['string', 'null'] },
+          responsiblePerson: { type: ['string', 'null'] },
+          responsiblePhone: { type: ['string', 'null'] },
+        }),
+        substances: {
+          type: 'array',
+          items: sentObject({
+            name: { type: 'string' },
+            cas: { type: ['string', 'null'] },
+            hazardClass: { type: ['string', 'null'] },
+            qT: { type: 'number', description: 'design maximum quantity, tonnes' },
+            criticalQT: { type: 'number', description: 'critical quantity, tonnes' },
+          }),
         },
-      },
+        ...placedProperties,
+      }),
     },
-    nearestByKind: {
-      type: 'object',
-      properties: Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind, { type: 'array', items: nearestItemSchema }])),
+    hiddenDangers: {
+      type: 'array',
+      items: sentObject({
+        id: { type: 'integer' },
+        description: { type: 'string' },
+        status: { type: 'string', enum: ['open', 'rectified'], description: 'rectified = awaiting verification' },
+        foundAt: { type: ['string', 'null'] },
+        deadline: { type: ['string', 'null'] },
+        overdue: { type: 'boolean' },
+        enterprise: sentObject({ id: { type: ['integer', 'null'] }, name: { type: 'string' } }),
+        ...placedProperties,
+      }),
     },
+    areaAssessments: {
+      type: 'array',
+      items: sentObject({
+        id: { type: 'integer' },
+        name: { type: 'string' },
+        areaKind: { type: 'string' },
+        level: levelResponseSchema,
+        method: { type: 'string' },
+        assessor: { type: 'string' },
+        assessedAt: { type: ['string', 'null'] },
+        validUntil: { type: ['string', 'null'] },
+        distanceM: { type: 'number', description: '0 when the incident is inside the area' },
+      }),
+    },
+  }),
+  cells: {
+    type: 'array',
+    items: sentObject({
+      h3: { type: 'string' },
+      level: levelResponseSchema,
+      stale: { type: 'boolean' },
+      rule: { type: 'string' },
+      distanceM: { type: 'number', description: '0 when the incident is inside the cell' },
+    }),
   },
-} as const
+  shelters: {
+    type: 'array',
+    items: sentObject({
+      id: { type: 'integer' },
+      name: { type: 'string' },
+      capacity: { type: 'integer', description: 'people' },
+      status: { type: 'string', enum: RESOURCE_STATUSES },
+      organisation: { type: ['string', 'null'] },
+      dutyPhone: { type: ['string', 'null'] },
+      ...placedProperties,
+    }),
+  },
+  nearestByKind: sentObject(Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind, nearestList])) as Record<ResourceKind, typeof nearestList>),
+})
+
+export type IncidentContext = SchemaType<typeof contextResponse>
 
 /** Around an incident (docs/domain.md §6): what responders must know before they arrive, and who can help. */
 export default async function incidentRoutes(app: FastifyInstance): Promise<void> {

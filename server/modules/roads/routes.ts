@@ -1,11 +1,32 @@
 import type { FastifyInstance } from 'fastify'
 import { MAX_ID } from '../../http/bounds'
 import { invalid } from '../../errors'
-import { errorResponses, featureCollectionSchema, nullableGeometrySchema } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
 import { CAPABILITIES } from '../../domain/resources'
 import { capabilityIsochrones, DEFAULT_MINUTES, MAX_CAPABILITY_RESOURCES, MAX_MINUTES, resourceIsochrones } from './isochrones'
 
 /** The road network and travel-time areas (docs/domain.md §6). */
+/** `GET /api/roads/isochrones`: one polygon per minutes value (null: nothing reached), with what was asked and how. */
+const isochroneCollectionSchema = featureCollectionSchema(
+  { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } },
+  {
+    resourceId: { type: 'integer' },
+    capability: { type: 'string', enum: CAPABILITIES },
+    resources: { type: 'integer', description: 'capability: available resources with it' },
+    resourceIds: { type: 'array', items: { type: 'integer' }, description: 'capability: the resources whose isochrones are joined' },
+    offNetworkIds: { type: 'array', items: { type: 'integer' }, description: 'capability: resources left out, too far from every road' },
+    engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
+    networkVersion: { type: 'integer' },
+    offRoadM: { type: 'number', description: 'the resource\'s straight leg to its nearest road, metres' },
+    cached: { type: 'boolean' },
+  },
+  // null: nothing is reached within the minutes
+  nullableGeometrySchema,
+  ['minutes', 'vertices'],
+)
+
+export type IsochroneCollection = SchemaType<typeof isochroneCollectionSchema>
+
 export default async function roadRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/',
@@ -59,22 +80,7 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
           },
         },
         response: {
-          200: featureCollectionSchema(
-            { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } },
-            {
-              resourceId: { type: 'integer' },
-              capability: { type: 'string' },
-              resources: { type: 'integer', description: 'capability: available resources with it' },
-              resourceIds: { type: 'array', items: { type: 'integer' }, description: 'capability: the resources whose isochrones are joined' },
-              offNetworkIds: { type: 'array', items: { type: 'integer' }, description: 'capability: resources left out, too far from every road' },
-              engine: { type: 'string' },
-              networkVersion: { type: 'integer' },
-              offRoadM: { type: 'number', description: 'the resource\'s straight leg to its nearest road, metres' },
-              cached: { type: 'boolean' },
-            },
-            // null: nothing is reached within the minutes
-            nullableGeometrySchema,
-          ),
+          200: isochroneCollectionSchema,
           ...errorResponses,
         },
       },
