@@ -31,6 +31,7 @@ type Listed<T> = T extends Geometry
       : { [K in keyof T as string extends K ? never : number extends K ? never : K]: Listed<T[K]> }
     : T
 
+/** The body of every error response (docs/architecture.md §9): the error handler sets every key, each detail a message (ErrorDetail). */
 export const errorResponse = {
   type: 'object',
   properties: {
@@ -41,7 +42,13 @@ export const errorResponse = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'a detail may carry more keys than these (the current state of a refused change, a retry time…)',
+            properties: { field: { type: 'string' }, message: { type: 'string' } },
+            required: ['message'],
+          },
         },
       },
       required: ['code', 'message', 'details'],
@@ -49,6 +56,9 @@ export const errorResponse = {
   },
   required: ['error'],
 } as const
+
+/** An error response's body; its details read as ErrorDetail (server/domain/errors.ts) where their extra keys matter. */
+export type ApiErrorBody = SchemaType<typeof errorResponse>
 
 /** The error responses every route may give, for the OpenAPI document. */
 export const errorResponses = { 400: errorResponse, 404: errorResponse, 500: errorResponse, 503: errorResponse } as const

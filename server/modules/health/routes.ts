@@ -1,29 +1,30 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, sentObject, type SchemaType } from '../../http/schemas'
 import { unavailable } from '../../errors'
 import { migrationStatus } from '../../db/migrate'
 
-const versionsSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['ok'] },
-    postgres: { type: 'string' },
-    postgis: { type: 'string' },
-    embedded: { type: 'boolean' },
-    pendingMigrations: { type: 'array', items: { type: 'string' } },
-    replica: {
-      type: ['object', 'null'],
-      description: 'the streaming replica that lag-tolerant reads go to (READ_DATABASE_URL); null when reads go to the primary',
-      properties: {
+/** `GET /health` and `GET /health/ready`: ready() sets every property. */
+export const healthResponse = sentObject({
+  status: { type: 'string', enum: ['ok'] },
+  postgres: { type: 'string' },
+  postgis: { type: 'string' },
+  embedded: { type: 'boolean' },
+  pendingMigrations: { type: 'array', items: { type: 'string' }, description: 'empty: the answer is 503 while a migration is pending' },
+  replica: {
+    anyOf: [
+      { type: 'null' },
+      sentObject({
         postgres: { type: 'string' },
         postgis: { type: 'string' },
         inRecovery: { type: 'boolean', description: 'true on a streaming replica (hot standby)' },
         lagBytes: { type: ['number', 'null'], description: 'WAL bytes the replica has still to replay; null when it is not in recovery' },
-      },
-    },
+      }),
+    ],
+    description: 'the streaming replica that lag-tolerant reads go to (READ_DATABASE_URL); null when reads go to the primary',
   },
-  required: ['status', 'postgres', 'postgis', 'embedded'],
-} as const
+})
+
+export type Health = SchemaType<typeof healthResponse>
 
 /**
  * Health: `/health/live` answers while the process runs (a load balancer restarts it otherwise);
@@ -60,7 +61,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     '/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Service health: database and PostGIS versions, embedded or not', response: { 200: versionsSchema, ...errorResponses } },
+      schema: { tags: ['health'], summary: 'Service health: database and PostGIS versions, embedded or not', response: { 200: healthResponse, ...errorResponses } },
     },
     ready,
   )
@@ -69,7 +70,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     '/health/ready',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Readiness: the database answers and the schema is current (503 otherwise)', response: { 200: versionsSchema, ...errorResponses } },
+      schema: { tags: ['health'], summary: 'Readiness: the database answers and the schema is current (503 otherwise)', response: { 200: healthResponse, ...errorResponses } },
     },
     ready,
   )
@@ -81,7 +82,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up (no database call)',
-        response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, uptimeS: { type: 'number' } } } },
+        response: { 200: sentObject({ status: { type: 'string', enum: ['ok'] }, uptimeS: { type: 'number' } }) },
       },
     },
     async () => ({ status: 'ok' as const, uptimeS: Math.round(process.uptime()) }),

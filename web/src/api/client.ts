@@ -1,5 +1,5 @@
-import type { ApiErrorBody, CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, Health, IncidentContext, NearestResponse, IsochroneCollection, NearestByTimeResponse } from './types'
-import type { AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
+import type { CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, IncidentContext, NearestResponse, IsochroneCollection, NearestByTimeResponse } from './types'
+import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, ErrorDetail, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'
 
@@ -10,11 +10,12 @@ import type { DivisionCollection, DivisionRank } from './contract'
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
-  readonly details: ApiErrorBody['error']['details']
+  /** The server's details: a field and a message each, and whatever else the error says (a retry time…). */
+  readonly details: ErrorDetail[]
   /** The path that was requested, e.g. `/api/enterprises/12`. */
   readonly path: string
 
-  constructor(path: string, status: number, code: string, message: string, details: ApiErrorBody['error']['details'] = []) {
+  constructor(path: string, status: number, code: string, message: string, details: ErrorDetail[] = []) {
     super(message)
     this.name = 'ApiError'
     this.path = path

@@ -89,24 +89,6 @@ export interface NearbyResource {
   capacity?: number
 }
 
-/** `GET /api/health`. */
-export interface Health {
-  status: 'ok'
-  postgres: string
-  postgis: string
-  embedded: boolean
-  pendingMigrations?: string[]
-}
-
-/** The body of every API error response (docs/architecture.md §9). */
-export interface ApiErrorBody {
-  error: {
-    code: string
-    message: string
-    details: Array<{ field?: string; message: string; [extra: string]: unknown }>
-  }
-}
-
 /** Coordinate systems a point can be given in: WGS 84 (GPS), GCJ-02 (高德/腾讯), BD-09 (百度). */
 export type Crs = 'wgs84' | 'gcj02' | 'bd09'
 

@@ -1,4 +1,4 @@
-import type { Health } from '../api/types'
+import type { Health } from '../api/contract'
 import type { Messages } from '../i18n'
 import { requireElement } from './dom'
 
