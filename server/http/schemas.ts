@@ -1,4 +1,4 @@
-import type { Geometry, Point } from 'geojson'
+import type { Geometry, LineString, MultiLineString, Point } from 'geojson'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
 
@@ -8,7 +8,7 @@ import { invalid } from '../errors'
  * The static type of a response schema written `as const`: what a client gets once fast-json-stringify
  * has serialised the response. FromSchema (json-schema-to-ts), with two readings of this repository:
  * a schema with a `coordinates` property (geometrySchema) is a GeoJSON geometry, a Point when its
- * `type` is the const Point; and an object with listed properties has no index signature, since the
+ * `type` is the const Point (a line when it is LineString or MultiLineString); and an object with listed properties has no index signature, since the
  * serialiser drops properties a schema does not list (an object schema without listed properties
  * stays a string-keyed bag). The web imports these
  * types through web/src/api/contract.ts (docs/architecture.md, "One typed contract").
@@ -16,6 +16,7 @@ import { invalid } from '../errors'
 export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserialize: [
   { pattern: { properties: { coordinates: unknown } }; output: Geometry },
   { pattern: { properties: { type: { const: 'Point' }; coordinates: unknown } }; output: Point },
+  { pattern: { properties: { type: { enum: readonly ['LineString', 'MultiLineString'] }; coordinates: unknown } }; output: LineString | MultiLineString },
 ] }>>
 
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: 0 }

@@ -16,10 +16,15 @@ export const snapSchema = {
 } as const
 
 const lineGeometry = {
-  type: ['object', 'null'],
-  description: 'GeoJSON LineString (or MultiLineString), WGS 84',
-  properties: { type: { type: 'string', enum: ['LineString', 'MultiLineString'] }, coordinates: { type: 'array' } },
-  required: ['type', 'coordinates'],
+  anyOf: [
+    {
+      type: 'object',
+      description: 'GeoJSON LineString (or MultiLineString), WGS 84',
+      properties: { type: { type: 'string', enum: ['LineString', 'MultiLineString'] }, coordinates: { type: 'array' } },
+      required: ['type', 'coordinates'],
+    },
+    { type: 'null' },
+  ],
 } as const
 
 /** A resource ranked by travel time: the nearest item plus its ETA, road distance and route (by=time only, so optional here). */

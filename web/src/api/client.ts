@@ -1,4 +1,5 @@
-import type { CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, IncidentContext, NearestResponse, IsochroneCollection, NearestByTimeResponse } from './types'
+import type { Crs, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
+import type { CoverageGapCollection, EnterpriseCollection, EnterpriseFeature } from './types'
 import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, ErrorDetail, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'

@@ -7,12 +7,15 @@
 import type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/modules/cells/routes'
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
+import type { IncidentContext } from '../../../server/modules/incident/routes'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+import type { NearestResponse } from '../../../server/modules/resources/routes'
 import type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
 import type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
 
 export type { CellRule, CellSourceKind as SourceKind } from '../../../server/domain/cell-level'
+export type { Crs } from '../../../server/domain/coords'
 export type { ChartSourceKind } from '../../../server/domain/charts'
 export type { ErrorDetail } from '../../../server/domain/errors'
 export type { DivisionRank } from '../../../server/domain/division-register'
@@ -24,6 +27,9 @@ export type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { Health } from '../../../server/modules/health/routes'
+export type { IncidentContext } from '../../../server/modules/incident/routes'
+export type { NearestResponse } from '../../../server/modules/resources/routes'
+export type { IsochroneCollection } from '../../../server/modules/roads/routes'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
@@ -73,3 +79,15 @@ export type RegionTopSource = RegionDetail['topSources'][number]
 
 /** One cell whose level changed in a window. */
 export type LevelChange = ChangesResponse['items'][number]
+
+/** An item of `/api/resources/nearest` (kind-specific fields only when set). */
+export type NearestResource = NearestResponse['items'][number]
+/** A resource ranked by travel time: by=time sends each item's ETA, road distance, snap and route. */
+export type TimedResource = NearestResource & Required<Pick<NearestResource, 'etaS' | 'roadDistanceM' | 'snap' | 'route'>>
+/** `/api/resources/nearest?by=time`: the timed items, the unreachable ones and how they were routed. */
+export type NearestByTimeResponse = Omit<NearestResponse, 'items'> & Required<Pick<NearestResponse, 'unreachable' | 'routing'>> & { items: TimedResource[] }
+
+export type IncidentMajorHazard = IncidentContext['riskSources']['majorHazards'][number]
+export type IncidentHiddenDanger = IncidentContext['riskSources']['hiddenDangers'][number]
+export type IncidentAreaAssessment = IncidentContext['riskSources']['areaAssessments'][number]
+export type IncidentShelter = IncidentContext['shelters'][number]

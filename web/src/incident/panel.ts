@@ -1,5 +1,5 @@
 import { fetchIncidentContext, fetchIsochrones, fetchNearestByTime, fetchNearestResources, fetchResourceVocabulary, isAbortError, type CrsPoint } from '../api/client'
-import type { Crs, IsochroneCollection, TimedResource, IncidentAreaAssessment, IncidentContext, IncidentHiddenDanger, IncidentMajorHazard, IncidentShelter, NearestResource } from '../api/types'
+import type { Crs, IsochroneCollection, TimedResource, IncidentAreaAssessment, IncidentContext, IncidentHiddenDanger, IncidentMajorHazard, IncidentShelter, NearestResource } from '../api/contract'
 import type { ResourceVocabulary, VocabularyEntry } from '../api/contract'
 import type { ResourceKind } from '../api/contract'
 import type { Messages } from '../i18n'
