@@ -5,7 +5,7 @@ import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type G
 import { COVERAGE_GAP_SOURCE, LAYER_IDS, OVERLAY_LAYERS } from '../../web/src/map/layers'
 import { zhCN } from '../../web/src/i18n/zh-CN'
 import type { EnforcementHistory, ResourceVocabulary } from '../../web/src/api/contract'
-import type { CoverageGapCollection } from '../../web/src/api/types'
+import type { CoverageGapCollection } from '../../web/src/api/contract'
 
 // The enterprise panel's supervision and enforcement sections (issue 6) and the rescue-team
 // coverage-gap overlay (issue 5), in a real Chromium against the graded demo database.

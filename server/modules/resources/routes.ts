@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { cellToLatLng } from 'h3-js'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponses, featureCollectionSchema, parseBBox, type SchemaType } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, geometrySchema, levelResponseSchema, parseBBox, type SchemaType } from '../../http/schemas'
 import { toWgs84, type Crs } from '../../domain/coords'
 import {
   CAPABILITIES, CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_KINDS, RESOURCE_STATUS_LABELS, RESOURCE_STATUSES,
@@ -64,6 +64,45 @@ const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
 
 /** Largest response time a coverage report may ask for, minutes. */
 const MAX_COVERAGE_MINUTES = 120
+
+/** What a coverage-gap answer was asked and how it measured (thresholdM or minutes; the road fields with minutes). */
+const coverageQuerySchema = {
+  type: 'object',
+  properties: {
+    capability: capabilityParam,
+    thresholdM: { type: ['number', 'null'] },
+    minutes: { type: ['integer', 'null'] },
+    engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
+    teams: { type: 'integer', description: 'available teams of the capability (minutes)' },
+    teamsOffNetwork: { type: 'integer', description: 'of which too far from any road to drive (minutes)' },
+    minLevel: { type: 'integer' },
+    res: { type: 'integer' },
+    measure: { type: 'string' },
+    measureDescription: { type: 'string' },
+  },
+  required: ['capability', 'thresholdM', 'minutes', 'minLevel', 'res', 'measure', 'measureDescription'],
+} as const
+
+/** `GET /api/resources/coverage-gaps?format=geojson`: the gap cells as polygons (bestTimeS and offNetwork when asked in minutes). */
+const coverageGapCollectionSchema = featureCollectionSchema(
+  {
+    h3: { type: 'string' },
+    level: levelResponseSchema,
+    stale: { type: 'boolean' },
+    lon: { type: 'number' },
+    lat: { type: 'number' },
+    nearestTeamId: { type: ['integer', 'null'] },
+    nearestTeamName: { type: ['string', 'null'] },
+    nearestTeamDistanceM: { type: ['number', 'null'] },
+    bestTimeS: { type: ['number', 'null'] },
+    offNetwork: { type: 'boolean' },
+  },
+  { query: coverageQuerySchema, cellsChecked: { type: 'integer' } },
+  geometrySchema,
+  ['h3', 'level', 'stale', 'lon', 'lat', 'nearestTeamId', 'nearestTeamName', 'nearestTeamDistanceM'],
+)
+
+export type CoverageGapCollection = SchemaType<typeof coverageGapCollectionSchema>
 
 /**
  * `GET /api/resources/nearest`: by=distance gives the items; by=time gives them with etaS,
@@ -251,22 +290,8 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
             type: 'object',
             description: 'format=json: { query, cellsChecked, gaps }; format=geojson: a FeatureCollection of the gap cells',
             properties: {
-              query: {
-                type: 'object',
-                properties: {
-                  capability: { type: 'string' },
-                  thresholdM: { type: ['number', 'null'] },
-                  minutes: { type: ['integer', 'null'] },
-                  engine: { type: 'string' },
-                  teams: { type: 'integer', description: 'available teams of the capability (minutes)' },
-                  teamsOffNetwork: { type: 'integer', description: 'of which too far from any road to drive (minutes)' },
-                  minLevel: { type: 'integer' },
-                  res: { type: 'integer' },
-                  measure: { type: 'string' },
-                  measureDescription: { type: 'string' },
-                },
-              },
-              cellsChecked: { type: 'integer' },
+              // format=geojson: the FeatureCollection; its query and cellsChecked come in both formats
+              ...coverageGapCollectionSchema.properties,
               gaps: {
                 type: 'array',
                 items: {
@@ -286,19 +311,6 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                   },
                 },
               },
-              // format=geojson
-              ...featureCollectionSchema({
-                h3: { type: 'string' },
-                level: { type: 'integer' },
-                stale: { type: 'boolean' },
-                lon: { type: 'number' },
-                lat: { type: 'number' },
-                nearestTeamId: { type: ['integer', 'null'] },
-                nearestTeamName: { type: ['string', 'null'] },
-                nearestTeamDistanceM: { type: ['number', 'null'] },
-                bestTimeS: { type: ['number', 'null'] },
-                offNetwork: { type: 'boolean' },
-              }).properties,
             },
           },
           ...errorResponses,

@@ -1,5 +1,5 @@
-import type { Crs, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
-import type { CoverageGapCollection, EnterpriseCollection, EnterpriseFeature } from './types'
+import type { CoverageGapCollection, Crs, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
+import type { EnterpriseCollection, EnterpriseFeature } from './types'
 import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, ErrorDetail, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'

@@ -28,7 +28,7 @@ export type { DivisionCollection } from '../../../server/modules/divisions/route
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 export type { Health } from '../../../server/modules/health/routes'
 export type { IncidentContext } from '../../../server/modules/incident/routes'
-export type { NearestResponse } from '../../../server/modules/resources/routes'
+export type { CoverageGapCollection, NearestResponse } from '../../../server/modules/resources/routes'
 export type { IsochroneCollection } from '../../../server/modules/roads/routes'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'

@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon } from 'geojson'
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
 import type { Level } from './contract'
 
 /** Properties of an enterprise in `GET /api/enterprises`. */
@@ -58,25 +58,3 @@ export type PagedCollection<G extends Point | MultiPolygon | Polygon, P> = Featu
 export type EnterpriseCollection = PagedCollection<Point, EnterpriseSummary>
 
 export type EnterpriseFeature = Feature<Point, EnterpriseDetail>
-
-/** Properties of a cell in `/api/resources/coverage-gaps?format=geojson`. */
-export interface CoverageGapProperties {
-  h3: string
-  level: Level
-  stale: boolean
-  lon: number
-  lat: number
-  nearestTeamId: number | null
-  nearestTeamName: string | null
-  nearestTeamDistanceM: number | null
-  /** Asked in minutes: the fastest arrival of any team by road, seconds (null: none reaches it). */
-  bestTimeS?: number | null
-  /** Asked in minutes: the cell lies off the road network. */
-  offNetwork?: boolean
-}
-
-/** `GET /api/resources/coverage-gaps?format=geojson`. */
-export interface CoverageGapCollection {
-  type: 'FeatureCollection'
-  features: Array<{ type: 'Feature'; id?: string; geometry: Geometry; properties: CoverageGapProperties }>
-}

@@ -1,6 +1,6 @@
 import { Popup, type GeoJSONSource, type Map as MaplibreMap, type MapGeoJSONFeature, type PointLike } from 'maplibre-gl'
 import { fetchCoverageGaps, fetchResourceVocabulary, isAbortError } from '../api/client'
-import type { CoverageGapCollection } from '../api/types'
+import type { CoverageGapCollection } from '../api/contract'
 import type { VocabularyEntry } from '../api/contract'
 import type { Messages } from '../i18n'
 import type { ErrorContext } from '../ui/banner'
