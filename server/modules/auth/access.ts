@@ -2,8 +2,9 @@
  * Who may call a route (docs/domain.md §8). Every /api and /tiles route declares `config.access`; a route
  * without one is refused to everybody (fail closed) and the authorization test names it.
  */
-export const ROLES = ['admin', 'planner', 'commander', 'inspector', 'grid_worker'] as const
-export type Role = (typeof ROLES)[number]
+import type { Role } from '../../domain/roles'
+
+export { ROLES, type Role } from '../../domain/roles'
 
 /** 'public': anyone; 'staff': any signed-in user; a list: those roles (admin always passes). */
 export type Access = 'public' | 'staff' | readonly Role[]

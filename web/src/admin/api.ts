@@ -1,12 +1,12 @@
 import { getJson, sendJson } from '../api/client'
+import type { Role } from '../api/contract'
 
 export { fetchDepartments, type Department as DepartmentOption } from '../api/departments'
 
 // The admin API (server/modules/auth/routes.ts, server/modules/audit/routes.ts): staff accounts and
 // the audit log. Every call needs an admin session; writes go through sendJson (CSRF header).
 
-export const ROLES = ['admin', 'planner', 'commander', 'inspector', 'grid_worker'] as const
-export type Role = (typeof ROLES)[number]
+export { ROLES, type Role } from '../api/contract'
 
 /** A staff account as GET /api/users returns it. */
 export interface UserRecord {

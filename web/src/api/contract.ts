@@ -41,6 +41,8 @@ export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 
 // Values shared with the server: pure server/domain modules, bundled into the page.
 export { CHART_SOURCE_KINDS } from '../../../server/domain/charts'
+export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStatus } from '../../../server/domain/reports'
+export { ROLES, type Role } from '../../../server/domain/roles'
 
 /** Division polygons the basemap draws: the staff endpoint's or the public one's. */
 export type BasemapDivisions = DivisionCollection | PublicDivisionCollection

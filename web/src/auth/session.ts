@@ -1,11 +1,12 @@
 import { ApiError, csrfHeaders, getJson, languageHeaders, setCsrfToken } from '../api/client'
+import type { Role } from '../api/contract'
 
 /** The signed-in staff member, as GET /api/auth/me returns it. */
 export interface CurrentUser {
   id: number
   username: string
   displayName: string | null
-  role: 'admin' | 'planner' | 'commander' | 'inspector' | 'grid_worker'
+  role: Role
   departmentId: number | null
   divisionPrefix: string | null
   mgmtGridId: number | null

@@ -1,19 +1,10 @@
 import { getJson, sendJson } from '../api/client'
+import type { ReportSource, ReportStatus } from '../api/contract'
 
 // Typed calls of the report pages (server/modules/reports/routes.ts).
 
-export const REPORT_STATUSES = ['received', 'triaged', 'assigned', 'closed', 'rejected'] as const
-export type ReportStatus = (typeof REPORT_STATUSES)[number]
-export type ReportSource = 'public' | 'grid_worker'
-
-/** The status machine of server/domain/reports.ts, for offering only the moves it allows. */
-export const REPORT_TRANSITIONS: Readonly<Record<ReportStatus, readonly ReportStatus[]>> = {
-  received: ['triaged', 'rejected'],
-  triaged: ['assigned', 'closed', 'rejected'],
-  assigned: ['closed', 'rejected'],
-  closed: [],
-  rejected: [],
-}
+// The statuses and the status machine (offering only the moves it allows) are the server's own.
+export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStatus } from '../api/contract'
 
 export interface ReportCategory {
   code: string
