@@ -9,6 +9,10 @@
 
 export type DivisionRank = 'province' | 'city' | 'county' | 'township'
 
+/** How an enterprise is located: its own point, or the label point of the division its address names (an approximate location). */
+export const LOCATED_BY = ['point', 'division'] as const
+export type LocatedBy = (typeof LOCATED_BY)[number]
+
 export interface NamedDivision {
   code: string
   name: string

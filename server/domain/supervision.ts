@@ -89,7 +89,9 @@ export function coverageGaps(e: CoverageInput): CoverageGap[] {
   return gaps
 }
 
-export type TierSource = 'rule' | 'explicit'
+/** Whether a stored tier is the rule's or an explicit assignment's. */
+export const TIER_SOURCES = ['rule', 'explicit'] as const
+export type TierSource = (typeof TIER_SOURCES)[number]
 
 /** What is stored about an enterprise's tier. */
 export interface StoredTier {

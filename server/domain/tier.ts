@@ -45,6 +45,7 @@ export interface PartialTierResult extends SupervisionTierResult {
 
 export const AFFILIATIONS: readonly Affiliation[] = ['central', 'province', 'city', 'county', 'township']
 export const SCALES: readonly EnterpriseScale[] = ['large', 'medium', 'small', 'micro']
+export const TIERS: readonly SupervisionTier[] = ['city', 'county', 'township']
 
 /** True when the industry code is high-hazard under the rule set (hazardous chemicals, mining, fireworks, metal smelting). */
 export function highHazardIndustry(industry: string, rules: RuleSet = DEFAULT_RULES): boolean {

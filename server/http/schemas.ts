@@ -82,6 +82,9 @@ export const geometrySchema = {
   required: ['type', 'coordinates'],
 } as const
 
+/** A GeoJSON Point (SchemaType reads it as one), for features whose builder always sends a point. */
+export const pointGeometrySchema = sentObject({ type: { type: 'string', const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[lon, lat], WGS 84 degrees' } })
+
 /** A geometry or null (RFC 7946 §3.2: a feature without a location, e.g. a division whose boundary is not imported yet). */
 export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }] } as const
 
@@ -92,7 +95,7 @@ export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }
 export function featureCollectionSchema<
   const P extends Record<string, unknown>,
   const E extends Record<string, unknown> = Record<never, never>,
-  const G extends typeof geometrySchema | typeof nullableGeometrySchema = typeof geometrySchema,
+  const G extends typeof geometrySchema | typeof nullableGeometrySchema | typeof pointGeometrySchema = typeof geometrySchema,
   const R extends readonly (keyof P & string)[] = [],
 >(properties: P, extra: E = {} as E, geometry: G = geometrySchema as G, required: R = [] as unknown as R) {
   return {

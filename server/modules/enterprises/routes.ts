@@ -1,10 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import { readScope } from '../auth/access'
-import { errorResponses, featureCollectionSchema, parseBBox } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, levelResponseSchema, parseBBox, pointGeometrySchema, sentObject, type SchemaType } from '../../http/schemas'
 import { notFound } from '../../errors'
+import { LOCATED_BY } from '../../domain/address-division'
+import { CREDIT_STATUSES } from '../../domain/enforcement'
+import { TIER_SOURCES } from '../../domain/supervision'
+import { AFFILIATIONS, SCALES, TIERS } from '../../domain/tier'
 import { getEnterprise, listEnterprises } from './repository'
 import { MAX_ID, offsetParam } from '../../http/bounds'
 
+// toFeature sets every column the repository selects (LIST_COLUMNS for the list, those and the
+// detail's own for one enterprise), so each property listed here is required.
 const summaryProperties = {
   id: { type: 'integer' },
   uscc: { type: ['string', 'null'], description: 'null: the enterprise is registered by its external id alone' },
@@ -12,31 +18,31 @@ const summaryProperties = {
   name: { type: 'string' },
   industry: { type: ['string', 'null'], description: 'null: unknown (the register gave none the GB/T 4754 table knows)' },
   highHazard: { type: 'boolean' },
-  scale: { type: ['string', 'null'] },
-  tier: { type: ['string', 'null'] },
+  scale: { type: ['string', 'null'], enum: [...SCALES, null] },
+  tier: { type: ['string', 'null'], enum: [...TIERS, null] },
   divisionCode: { type: 'string' },
   mgmtGridId: { type: ['integer', 'null'] },
-  creditStatus: { type: 'string' },
-  level: { type: 'integer', minimum: 0, maximum: 4 },
+  creditStatus: { type: 'string', enum: CREDIT_STATUSES },
+  level: levelResponseSchema,
   synthetic: { type: 'boolean' },
 } as const
 
 const detailProperties = {
   ...summaryProperties,
-  affiliation: { type: ['string', 'null'] },
+  affiliation: { type: ['string', 'null'], enum: [...AFFILIATIONS, null] },
   industrySource: { type: ['string', 'null'], description: 'the industry as the register wrote it' },
   industryClass: { type: ['string', 'null'], description: 'the GB/T 4754 code it resolved to, e.g. C26' },
-  locatedBy: { type: 'string', enum: ['point', 'division'], description: 'division: placed at the division its address names, an approximate location' },
+  locatedBy: { type: 'string', enum: LOCATED_BY, description: 'division: placed at the division its address names, an approximate location' },
   centralVertical: { type: 'boolean' },
-  tierSource: { type: 'string' },
+  tierSource: { type: 'string', enum: TIER_SOURCES },
   tierReason: { type: ['string', 'null'] },
   address: { type: ['string', 'null'] },
-  responsiblePerson: { type: ['string', 'null'] },
-  responsiblePhone: { type: ['string', 'null'] },
-  inherentLevel: { type: 'integer' },
+  responsiblePerson: { type: ['string', 'null'], description: 'null also when the reader\'s scope does not show contacts' },
+  responsiblePhone: { type: ['string', 'null'], description: 'null also when the reader\'s scope does not show contacts' },
+  inherentLevel: levelResponseSchema,
   levelReason: { type: ['object', 'null'], additionalProperties: true },
-  lastReportedAt: { type: ['string', 'null'] },
-  reportDueAt: { type: ['string', 'null'] },
+  lastReportedAt: { type: ['string', 'null'], description: 'ISO date (YYYY-MM-DD) of the last risk report' },
+  reportDueAt: { type: ['string', 'null'], description: 'ISO date (YYYY-MM-DD)' },
   divisionName: { type: ['string', 'null'] },
   industryDepartment: { type: ['string', 'null'] },
   specialistDepartments: { type: 'array', items: { type: 'string' } },
@@ -44,8 +50,25 @@ const detailProperties = {
   majorHazards: { type: 'integer' },
   safetyRisks: { type: 'integer' },
   openHiddenDangers: { type: 'integer' },
-  overdueItems: { type: 'object', properties: { hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }, description: 'open past their rectification deadline' },
+  overdueItems: { ...sentObject({ hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }), description: 'open past their rectification deadline' },
 } as const
+
+const listed = featureCollectionSchema(summaryProperties, { offset: { type: 'integer' } }, pointGeometrySchema, Object.keys(summaryProperties) as Array<keyof typeof summaryProperties>)
+
+/** `GET /api/enterprises`: a page of enterprises; the handler sends every top-level key. */
+export const enterpriseCollectionResponse = { ...listed, required: ['type', 'numberMatched', 'numberReturned', 'offset', 'features'] } as const
+
+export type EnterpriseCollection = SchemaType<typeof enterpriseCollectionResponse>
+
+/** `GET /api/enterprises/:id`: one enterprise as a GeoJSON Feature. */
+export const enterpriseFeatureResponse = sentObject({
+  type: { type: 'string', const: 'Feature' },
+  id: { type: 'integer' },
+  geometry: pointGeometrySchema,
+  properties: sentObject(detailProperties),
+})
+
+export type EnterpriseFeature = SchemaType<typeof enterpriseFeatureResponse>
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
@@ -89,7 +112,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
             offset: offsetParam,
           },
         },
-        response: { 200: featureCollectionSchema(summaryProperties, { offset: { type: 'integer' } }), ...errorResponses },
+        response: { 200: enterpriseCollectionResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -114,15 +137,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
         summary: 'One enterprise with its supervision and risk summary',
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] },
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              type: { type: 'string' },
-              id: { type: 'integer' },
-              geometry: { type: 'object', additionalProperties: true },
-              properties: { type: 'object', properties: detailProperties },
-            },
-          },
+          200: enterpriseFeatureResponse,
           ...errorResponses,
         },
       },

@@ -8,8 +8,8 @@ import { readScope } from '../auth/access'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses, sentObject, type SchemaType } from '../../http/schemas'
-import { AFFILIATIONS, highHazardIndustry, SCALES, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
-import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, type TierSource } from '../../domain/supervision'
+import { AFFILIATIONS, highHazardIndustry, SCALES, TIERS, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
+import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, TIER_SOURCES, type TierSource } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental } from '../../grading/engine'
 import { lockGrading } from '../../grading/repository'
@@ -56,8 +56,6 @@ interface EnterpriseSupervisionRow {
   responsible_phone: string | null
 }
 
-const TIERS = ['city', 'county', 'township'] as const
-
 const supervisionBody = {
   type: 'object',
   additionalProperties: false,
@@ -99,7 +97,7 @@ export const supervisionProperties = {
   centralVertical: { type: 'boolean' },
   isOutlet: { type: 'boolean' },
   tier: { type: ['string', 'null'], enum: [...TIERS, null] },
-  tierSource: { type: 'string', enum: ['rule', 'explicit'] },
+  tierSource: { type: 'string', enum: TIER_SOURCES },
   tierReason: { type: ['string', 'null'] },
   ruleTier: { type: ['string', 'null'], enum: [...TIERS, null], description: 'what the rule alone gives (differs from tier only under an explicit assignment)' },
   ruleTierReason: { type: 'string' },
