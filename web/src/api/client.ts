@@ -1,5 +1,4 @@
-import type { CoverageGapCollection, Crs, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
-import type { EnterpriseCollection, EnterpriseFeature } from './types'
+import type { CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
 import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, ErrorDetail, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'

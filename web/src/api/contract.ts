@@ -6,6 +6,7 @@
 // modules the page may bundle as values.
 import type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/modules/cells/routes'
 import type { DivisionCollection } from '../../../server/modules/divisions/routes'
+import type { EnterpriseCollection, EnterpriseFeature } from '../../../server/modules/enterprises/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { IncidentContext } from '../../../server/modules/incident/routes'
 import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
@@ -26,6 +27,7 @@ export type { ApiErrorBody } from '../../../server/http/schemas'
 export type { CellDetail, ChangesResponse, RegionDetail } from '../../../server/modules/cells/routes'
 export type { DivisionCollection } from '../../../server/modules/divisions/routes'
 export type { EnforcementHistory } from '../../../server/modules/enforcement/history'
+export type { EnterpriseCollection, EnterpriseFeature } from '../../../server/modules/enterprises/routes'
 export type { Health } from '../../../server/modules/health/routes'
 export type { IncidentContext } from '../../../server/modules/incident/routes'
 export type { CoverageGapCollection, NearestResponse } from '../../../server/modules/resources/routes'
@@ -49,6 +51,11 @@ export type BasemapDivisions = DivisionCollection | PublicDivisionCollection
 
 /** The properties every division feature of either endpoint has. */
 export type DivisionProperties = BasemapDivisions['features'][number]['properties']
+
+/** Properties of an enterprise in `GET /api/enterprises`. */
+export type EnterpriseSummary = EnterpriseCollection['features'][number]['properties']
+/** Properties of one enterprise from `GET /api/enterprises/:id`. */
+export type EnterpriseDetail = EnterpriseFeature['properties']
 
 export type EnforcementInspection = EnforcementHistory['inspections'][number]
 export type EnforcementViolation = EnforcementHistory['violations'][number]

@@ -1,6 +1,5 @@
 import { fetchEnforcement, fetchEnterprise, fetchSupervision, isAbortError } from '../api/client'
-import type { EnterpriseFeature } from '../api/types'
-import type { EnforcementHistory, EnterpriseSupervision } from '../api/contract'
+import type { EnforcementHistory, EnterpriseFeature, EnterpriseSupervision } from '../api/contract'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { code, detailsList, levelChip, subtitle } from './parts'
