@@ -21,13 +21,31 @@ const INJECTIONS = [
   "$1) OR (1=1",
 ]
 
-/** Row counts of the tables an injection would most like to read or destroy. */
-async function counts(): Promise<Record<string, number>> {
-  const tables = ['enterprise', 'hidden_danger', 'app_user', 'user_session', 'audit_log', 'major_hazard']
-  const out: Record<string, number> = {}
-  for (const table of tables) {
-    const [{ count }] = await app.db(table).count<{ count: string }[]>('* as count')
-    out[table] = Number(count)
+/** The tables an injection would most like to read or destroy (user_session too: it has no id, other files sign out, so only that it still exists is checked). */
+const TABLES = ['enterprise', 'hidden_danger', 'app_user', 'audit_log', 'major_hazard']
+
+/**
+ * What the tables held: each table's highest id and how many rows it had up to that id. Other test
+ * files write to the shared database while this file runs (and remove what they made), so "nothing
+ * changed" is checked as "every row stored before is still there": `lost` reads the rows up to the
+ * same ids again. A dropped table throws.
+ */
+async function snapshot(): Promise<Record<string, { maxId: number; rows: number }>> {
+  const out: Record<string, { maxId: number; rows: number }> = {}
+  for (const table of TABLES) {
+    const [row] = await app.db(table).select(app.db.raw('coalesce(max(id), 0)::bigint AS max_id, count(*)::bigint AS n'))
+    out[table] = { maxId: Number(row.max_id), rows: Number(row.n) }
+  }
+  return out
+}
+
+/** The tables with fewer rows up to the snapshot's ids than the snapshot had (rows lost since). */
+async function lost(before: Record<string, { maxId: number; rows: number }>): Promise<string[]> {
+  const out: string[] = []
+  await app.db('user_session').first() // throws once the table is gone
+  for (const table of TABLES) {
+    const [{ n }] = await app.db(table).where('id', '<=', before[table]!.maxId).count<{ n: string }[]>('* as n')
+    if (Number(n) < before[table]!.rows) out.push(`${table}: ${n} of ${before[table]!.rows} rows`)
   }
   return out
 }
@@ -40,7 +58,7 @@ interface Operation {
 describe('SQL injection', () => {
   it('every query and path parameter of every GET route refuses or neutralises injection strings', async () => {
     const spec = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> }
-    const before = await counts()
+    const before = await snapshot()
     const problems: string[] = []
     let requests = 0
     for (const [pattern, operations] of Object.entries(spec.paths)) {
@@ -60,7 +78,7 @@ describe('SQL injection', () => {
     }
     expect(requests).toBeGreaterThan(200)
     expect(problems).toEqual([])
-    expect(await counts()).toEqual(before)
+    expect(await lost(before)).toEqual([])
   }, 240_000)
 
   it('a search for an injection string is a search for that text', async () => {
@@ -93,12 +111,14 @@ describe('path traversal', () => {
 
 describe('oversized bodies', () => {
   it('a JSON body over the limit → 413 in the error shape, nothing stored', async () => {
-    const before = await counts()
+    const before = await snapshot()
     const huge = { enterpriseId: 1, description: 'x'.repeat(1_100_000), isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01' }
     const res = await app.inject({ method: 'POST', url: '/api/hidden-dangers', payload: huge })
     expect(res.statusCode).toBe(413)
     expect(res.json().error.code).toMatch(/too_large|FST_ERR_CTP_BODY_TOO_LARGE/)
-    expect(await counts()).toEqual(before)
+    expect(await lost(before)).toEqual([])
+    // and nothing new from this request: no hidden danger above the snapshot's ids with its text
+    expect(await app.db('hidden_danger').where('id', '>', before.hidden_danger!.maxId).whereRaw('length(description) > 1000000').count<{ n: string }[]>('* as n')).toEqual([{ n: '0' }])
   })
 
   it('a public request over the limit → 413 as well', async () => {
