@@ -221,6 +221,28 @@ export interface FullRegradeResult {
 
 const PAGE = 5_000
 
+/**
+ * Reads records page by page (by id) and overlaps the work: `prepare` computes a page in Node and
+ * returns how to store it; while PostgreSQL stores one page the next is read and computed. One
+ * statement at a time on the transaction's connection: a store starts once the next read returned.
+ */
+async function pipelinedPages<T extends { id: number }>(
+  load: (afterId: number) => Promise<T[]>,
+  prepare: (page: T[]) => Promise<() => Promise<unknown>>,
+): Promise<void> {
+  let storing: Promise<unknown> = Promise.resolve()
+  let page = await load(0)
+  while (page.length > 0) {
+    const store = await prepare(page)
+    await storing
+    const next = await load(page[page.length - 1]!.id)
+    storing = store()
+    storing.catch(() => undefined) // awaited before the next statement
+    page = next
+  }
+  await storing
+}
+
 /** Recomputes everything from the sources, records a run, keeps cell ids stable and records every change. */
 export async function fullRegrade(
   db: Knex,
@@ -240,22 +262,14 @@ export async function fullRegrade(
       const total = Number(enterpriseTotal) + Number(areaTotal)
       const rebuildIndexes = await emptyCellSourcesForReload(trx)
 
-      // Overlapped: Node computes the zones of one page while PostgreSQL stores the previous
-      // page; one statement at a time on the transaction's connection.
       const rows: CellSourceRow[] = []
-      let storing: Promise<void> = Promise.resolve()
-      const store = async (levels: Array<{ id: number; level: Level; inherent: Level; reason: object }>, pageRows: CellSourceRow[]) => {
-        await writeEnterpriseLevels(trx, levels)
-        await copyCellSources(trx, pageRows)
-      }
       let sources = 0
       let enterprises = 0
       let areaCount = 0
       // The zones (h3 work, most of the Node time) are computed on worker threads.
       const pool = zonePool()
       try {
-        let page = await loadEnterpriseRecords(trx, { afterId: 0, limit: PAGE })
-        while (page.length > 0) {
+        await pipelinedPages((afterId) => loadEnterpriseRecords(trx, { afterId, limit: PAGE }), async (page) => {
           const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
           const points: PointSource[] = []
           for (const e of page) {
@@ -267,29 +281,21 @@ export async function fullRegrade(
           for (const r of pageRows) rows.push(r)
           sources += points.length
           enterprises += page.length
-          await storing
-          const next = await loadEnterpriseRecords(trx, { afterId: page[page.length - 1]!.id, limit: PAGE })
-          storing = store(levels, pageRows)
-          storing.catch(() => undefined) // awaited before the next statement
-          page = next
           onProgress({ phase: 'sources', done: enterprises, total })
-        }
-        await storing
-        let areas = await loadAreaRecords(trx, { afterId: 0, limit: PAGE })
-        while (areas.length > 0) {
+          return async () => {
+            await writeEnterpriseLevels(trx, levels)
+            await copyCellSources(trx, pageRows)
+          }
+        })
+        await pipelinedPages((afterId) => loadAreaRecords(trx, { afterId, limit: PAGE }), async (areas) => {
           const graded = areas.map((a) => areaSource(a, now, options.rules))
           const pageRows = rowsOf([], graded, await pool.cells([], graded.map(gradedGeometry), options.res))
           for (const r of pageRows) rows.push(r)
           sources += areas.length
           areaCount += areas.length
-          await storing
-          const next = await loadAreaRecords(trx, { afterId: areas[areas.length - 1]!.id, limit: PAGE })
-          storing = copyCellSources(trx, pageRows)
-          storing.catch(() => undefined) // awaited before the next statement
-          areas = next
           onProgress({ phase: 'sources', done: enterprises + areaCount, total })
-        }
-        await storing
+          return () => copyCellSources(trx, pageRows)
+        })
       } finally {
         await pool.close()
       }
