@@ -13,10 +13,12 @@ import {
 } from './engine'
 import type { Snap } from './network'
 
-function num(value: number): string {
+function finite(value: number): number {
   if (!Number.isFinite(value)) throw new Error(`not a finite number in routing SQL: ${value}`)
-  return String(value)
+  return value
 }
+
+const num = (value: number): string => String(finite(value))
 
 /** Extra rows for pgRouting's edges SQL: directed virtual arcs (reverse_cost -1). */
 function virtualRows(arcs: readonly VirtualArc[]): string {
@@ -75,7 +77,7 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
              FROM pgr_dijkstra(?::text, ?::bigint, ?::bigint[], true) d
              ORDER BY d.end_vid, d.path_seq`,
         wanted
-          ? [sql, VIRTUAL_BASE, targets, wanted.extraS.map((x) => Number(num(x))), VIRTUAL_BASE, Number.isFinite(maxGraphS) ? maxGraphS : 'Infinity', wanted.k]
+          ? [sql, VIRTUAL_BASE, targets, wanted.extraS.map(finite), VIRTUAL_BASE, Number.isFinite(maxGraphS) ? maxGraphS : 'Infinity', wanted.k]
           : [sql, VIRTUAL_BASE, targets],
       )
       const routes: Array<Route | null> = origins.map(() => null)
