@@ -7,12 +7,6 @@
 import type { Knex } from 'knex'
 import { pointSql } from '../../db/db'
 
-/** The id of the latest publication, or null when nothing has been published. */
-export async function latestPublicationId(db: Knex): Promise<number | null> {
-  const row = (await db('publication').max('id as id').first()) as { id: number | null } | undefined
-  return row?.id == null ? null : Number(row.id)
-}
-
 export interface PublicRegionRow {
   kind: 'division' | 'mgmt_grid'
   key: string

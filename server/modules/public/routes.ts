@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses, featureCollectionSchema, geometrySchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
 import { DIVISION_RANKS } from '../../domain/division-register'
-import { listDivisions } from '../divisions/repository'
-import { getPublication } from '../publication/repository'
+import { listDivisions } from '../divisions'
+import { getPublication, latestPublicationId } from '../publication'
 import { latLngToCell } from 'h3-js'
-import { NEARBY_SHELTERS, latestPublicationId, placeReading, publishedPenalties, publishedRegions, shelters } from './repository'
+import { NEARBY_SHELTERS, placeReading, publishedPenalties, publishedRegions, shelters } from './repository'
 import { offsetParam } from '../../http/bounds'
 
 /**

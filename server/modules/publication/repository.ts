@@ -147,6 +147,12 @@ export async function listPublications(db: Db, page: { limit: number; offset: nu
   return { total: Number(n), items: await summarize(db, rows) }
 }
 
+/** The id of the latest publication, or null when nothing has been published. */
+export async function latestPublicationId(db: Db): Promise<number | null> {
+  const row = (await db('publication').max('id as id').first()) as { id: number | null } | undefined
+  return row?.id == null ? null : Number(row.id)
+}
+
 export async function getPublication(db: Db, id: number): Promise<PublicationSummary | undefined> {
   const rows = (await publicationQuery(db).where('p.id', id)) as PublicationRow[]
   return (await summarize(db, rows))[0]

@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
-import { latestPublicationId } from '../public/repository'
 import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts, type Draft, type DraftStatus } from './drafts'
 import {
-  diffPublications, diffStates, getPublication, insertPublication, listPublications, type PublicationDiff, type PublicationSummary,
+  diffPublications, diffStates, getPublication, insertPublication, latestPublicationId, listPublications, type PublicationDiff, type PublicationSummary,
 } from './repository'
 import { auditUser } from '../../http/actor'
 import { idParams, idSchema, pageProperties } from '../../http/params'
