@@ -14,8 +14,10 @@ import { areaSource, enterpriseSources, type AreaSource, type PointSource } from
 import {
   bumpDataVersion, cellsOfSources, copyCellSources, deleteCells, emptyCellSourcesForReload, deleteSourcesOf, finishRun, insertCellSources, insertHistory,
   loadAreaRecords, loadCells, loadCellSources, loadEnterpriseRecords, lockGrading, startRun, upsertCells,
-  writeEnterpriseLevels, type CellSourceRow, type CellState, type HistoryRow,
+  type CellSourceRow, type CellState, type HistoryRow,
 } from './repository'
+// The enterprise's derived levels are written through the table's owner (docs/architecture.md, "Who owns a table").
+import { writeEnterpriseLevels } from '../modules/enterprises'
 import { mapCellsToRegions, recomputeRegions, refreshCellRegions, regionsOfCells, type RegionRef } from './regions'
 
 export interface GradingOptions {

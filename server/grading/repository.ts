@@ -105,18 +105,6 @@ export async function loadAreaRecords(db: Db, scope: { ids: number[] } | { after
   return rows.map((r) => ({ id: Number(r.id), level: r.level, assessedAt: day(r.assessed_at)!, validUntil: day(r.valid_until), geometry: r.geometry }))
 }
 
-/** Stores enterprise levels and their reasons. */
-export async function writeEnterpriseLevels(db: Db, rows: Array<{ id: number; level: Level; inherent: Level; reason: object }>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 20_000) {
-    await db.raw(
-      `UPDATE enterprise e SET level = x.level, inherent_level = x.inherent, level_reason = x.reason
-       FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, level smallint, inherent smallint, reason jsonb)
-       WHERE e.id = x.id AND (e.level, e.inherent_level, e.level_reason) IS DISTINCT FROM (x.level, x.inherent, x.reason)`,
-      [jsonRows(rows.slice(i, i + 20_000))],
-    )
-  }
-}
-
 /** One row of a cell's explanation. */
 export interface CellSourceRow {
   h3: string

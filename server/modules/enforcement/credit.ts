@@ -9,6 +9,7 @@ import { notFound } from '../../errors'
 import { errorResponses } from '../../http/schemas'
 import { lockGrading } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
+import { setCreditStatus } from '../enterprises'
 import { inspectorAccess, staffAccess } from './shared'
 import { auditUser } from '../../http/actor'
 import { dateColumn, isoTime, type Db, databaseToday, lockRow } from '../../db/db'
@@ -93,13 +94,13 @@ export async function creditEventsOf(db: Db, enterpriseId: number, today: string
   return events.map((e) => ({ ...e, inForce: e.id === eventId }))
 }
 
-/** Sets `enterprise.credit_status` from its events when it differs, auditing the change; returns the statuses. */
+/** Sets `enterprise.credit_status` from its events when it differs (through the enterprises store), auditing the change; returns the statuses. */
 async function syncCreditStatus(trx: Knex.Transaction, enterpriseId: number, today: string, username: string | null): Promise<{ before: CreditStatus; after: CreditStatus }> {
   const row = await trx('enterprise').where({ id: enterpriseId }).first('credit_status')
   const before = row.credit_status as CreditStatus
   const { status: after, eventId } = currentCreditStatus(await creditEventsOf(trx, enterpriseId, today), today)
   if (after !== before) {
-    await trx('enterprise').where({ id: enterpriseId }).update({ credit_status: after, updated_at: trx.fn.now() })
+    await setCreditStatus(trx, enterpriseId, after)
     await recordAudit(trx, { action: 'credit_status_changed', entity: 'enterprise', entityId: enterpriseId, before: { creditStatus: before }, after: { creditStatus: after, creditEventId: eventId }, username })
   }
   return { before, after }

@@ -1,0 +1,9 @@
+/**
+ * What other modules (and the grading engine) may use of the enterprises module: the store, through
+ * which every INSERT and UPDATE of `enterprise` rows goes (docs/architecture.md, "Who owns a table").
+ * Nothing here imports another module or the grading engine, so any of them may import it.
+ */
+export {
+  REGISTER_COLUMNS, setCreditStatus, setMissingIndustryDepartments, setTier, updateSupervision, writeEnterpriseLevels, writeRegisterRows,
+  type RegisterRow, type SupervisionColumns, type TierColumns,
+} from './store'

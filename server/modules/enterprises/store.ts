@@ -1,0 +1,157 @@
+/**
+ * Every write of `enterprise` rows (docs/architecture.md, "Who owns a table"): the enterprises module
+ * owns the table, and the modules that change one of its columns call these functions instead of
+ * writing it themselves — supervision (tier, supervision attributes, industry department),
+ * enforcement (credit status), the grading engine (derived levels) and the importer (register rows).
+ * Each takes the caller's transaction (or connection, for the grading engine) and decides nothing:
+ * the rules that give the values stay with the caller. Reads stay where they are used.
+ */
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Knex } from 'knex'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { Db } from '../../db/db'
+import { isEmbedded } from '../../db/knex'
+import type { CreditStatus } from '../../domain/enforcement'
+import type { Level } from '../../domain/levels'
+import type { TierSource } from '../../domain/supervision'
+import type { Affiliation, EnterpriseScale, SupervisionTier } from '../../domain/tier'
+
+/** The tier columns: the tier, whether the rule or an explicit assignment gave it, and why. */
+export interface TierColumns {
+  tier: SupervisionTier | null
+  source: TierSource
+  reason: string | null
+}
+
+/** Sets an enterprise's tier (supervision: by rule, by explicit assignment, on a recompute). */
+export async function setTier(trx: Knex.Transaction, id: number | string, t: TierColumns): Promise<void> {
+  await trx('enterprise').where({ id }).update({ tier: t.tier, tier_source: t.source, tier_reason: t.reason, updated_at: trx.fn.now() })
+}
+
+/** The supervision attributes `PUT /api/enterprises/:id/supervision` may change; an absent key is left as it is. */
+export interface SupervisionColumns {
+  affiliation?: Affiliation
+  scale?: EnterpriseScale
+  high_hazard?: boolean
+  central_vertical?: boolean
+  is_outlet?: boolean
+  industry_department_id?: number | null
+  responsible_person?: string | null
+  responsible_phone?: string | null
+}
+
+/** Changes an enterprise's supervision attributes; nothing when no column is given. */
+export async function updateSupervision(trx: Knex.Transaction, id: number | string, columns: SupervisionColumns): Promise<void> {
+  if (Object.keys(columns).length === 0) return
+  await trx('enterprise').where({ id }).update({ ...columns, updated_at: trx.fn.now() })
+}
+
+/**
+ * Gives enterprises that have no industry department yet the one chosen for each (supervision's
+ * assignDepartments); one already set is never replaced. Returns how many rows changed.
+ */
+export async function setMissingIndustryDepartments(trx: Knex.Transaction, assignments: ReadonlyArray<{ id: number; departmentId: number }>): Promise<number> {
+  if (assignments.length === 0) return 0
+  const result = await trx.raw<{ rowCount: number }>(
+    `UPDATE enterprise e SET industry_department_id = x.department_id
+     FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, department_id bigint)
+     WHERE e.id = x.id AND e.industry_department_id IS NULL`,
+    [JSON.stringify(assignments.map((a) => ({ id: a.id, department_id: a.departmentId })))],
+  )
+  return result.rowCount ?? 0
+}
+
+/** Sets an enterprise's credit status (enforcement: what its credit events say for today). */
+export async function setCreditStatus(trx: Knex.Transaction, id: number, status: CreditStatus): Promise<void> {
+  await trx('enterprise').where({ id }).update({ credit_status: status, updated_at: trx.fn.now() })
+}
+
+/** Stores enterprise levels and their reasons (the grading engine's derived columns); rows that differ only. */
+export async function writeEnterpriseLevels(db: Db, rows: Array<{ id: number; level: Level; inherent: Level; reason: object }>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 20_000) {
+    await db.raw(
+      `UPDATE enterprise e SET level = x.level, inherent_level = x.inherent, level_reason = x.reason
+       FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, level smallint, inherent smallint, reason jsonb)
+       WHERE e.id = x.id AND (e.level, e.inherent_level, e.level_reason) IS DISTINCT FROM (x.level, x.inherent, x.reason)`,
+      [JSON.stringify(rows.slice(i, i + 20_000))],
+    )
+  }
+}
+
+/** The columns a register row (the importer's) sets, with their SQL types; geom comes from lon and lat. */
+export const REGISTER_COLUMNS = [
+  ['uscc', 'text'], ['external_id', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
+  ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
+  ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
+  ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
+  ['located_by', 'text'],
+] as const satisfies ReadonlyArray<readonly [string, string]>
+
+/** One register row: every REGISTER_COLUMNS value, the point, and the stored enterprise's id (null: a new one). */
+export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number][0], unknown> & { id: number | null; lon: number; lat: number }
+
+/** The staging table of a batch on a PostgreSQL server: the transaction's own, dropped at its end. */
+const STAGING = 'import_enterprise_batch'
+const STAGED_COLUMNS: ReadonlyArray<readonly [string, string]> = [['id', 'bigint'], ...REGISTER_COLUMNS, ['lon', 'float8'], ['lat', 'float8']]
+
+/** A value in COPY text format: NULL as \N, booleans as t/f, text with backslash, tab and line breaks escaped. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N'
+  if (typeof v === 'boolean') return v ? 't' : 'f'
+  if (typeof v === 'number') return String(v)
+  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+}
+
+/**
+ * Puts a batch's rows where the INSERT reads them. On a PostgreSQL server: `COPY … FROM STDIN` into a
+ * temporary table (parsing COPY text costs the server a fraction of parsing the same rows as one JSON
+ * document, and the insert is most of an import's time); on the embedded database, whose wire front
+ * does not speak COPY, the rows travel as one JSON parameter. Either way every value is bound, never
+ * pasted into SQL.
+ */
+async function stage(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<{ sql: string; bindings: string[] }> {
+  if (isEmbedded(trx)) {
+    return { sql: `jsonb_to_recordset(?::jsonb) AS x(${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`, bindings: [JSON.stringify(rows)] }
+  }
+  await trx.raw(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DROP`)
+  await trx.raw(`TRUNCATE ${STAGING}`)
+  // The transaction's own connection: knex hands it out without releasing it to the pool.
+  const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
+  const copy = connection.query(copyFrom(`COPY ${STAGING} (${STAGED_COLUMNS.map(([c]) => c).join(', ')}) FROM STDIN`))
+  const CHUNK = 500
+  async function* lines() {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      yield rows.slice(i, i + CHUNK).map((r) => `${STAGED_COLUMNS.map(([c]) => copyValue((r as Record<string, unknown>)[c])).join('\t')}\n`).join('')
+    }
+  }
+  await pipeline(Readable.from(lines()), copy)
+  return { sql: `${STAGING} AS x`, bindings: [] }
+}
+
+/**
+ * Writes a batch of register rows (the importer's): a row with the id of a stored enterprise updates
+ * it, only when something differs; a row without one inserts a new enterprise. Returns the ids written,
+ * each marked whether it was inserted.
+ */
+export async function writeRegisterRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<Array<{ id: string; inserted: boolean }>> {
+  const names = REGISTER_COLUMNS.map(([c]) => c)
+  const source = await stage(trx, rows)
+  const { rows: written } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
+    `WITH updated AS (
+       UPDATE enterprise AS e SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), updated_at = now()
+       FROM ${source.sql}
+       WHERE x.id = e.id
+         AND (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)))
+       RETURNING e.id
+     ), inserted AS (
+       INSERT INTO enterprise (${names.join(', ')}, geom)
+       SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
+       FROM ${source.sql} WHERE x.id IS NULL
+       RETURNING id
+     )
+     SELECT id, false AS inserted FROM updated UNION ALL SELECT id, true FROM inserted`,
+    [...source.bindings, ...source.bindings],
+  )
+  return written
+}
