@@ -1,7 +1,8 @@
 /**
  * Schema primitives of request parameters every module uses (docs/architecture.md "Layers"): ids,
- * paging, dates, names, levels. JSON Schema, checked by Fastify's validator and shown in the OpenAPI document.
+ * paging, dates, names, levels, a point in a coordinate system. JSON Schema, checked by Fastify's validator and shown in the OpenAPI document.
  */
+import { CRS_VALUES } from '../domain/coords'
 import { MAX_ID, offsetParam } from './bounds'
 
 export const dateSchema = { type: 'string', format: 'date', description: 'ISO 8601 date, YYYY-MM-DD' } as const
@@ -26,4 +27,18 @@ export interface Page {
 export const pageProperties = {
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   offset: offsetParam,
+} as const
+
+/** The query point echoed back: WGS 84 after conversion, and the system it was given in. */
+export const queryPointSchema = {
+  lon: { type: 'number', description: 'WGS 84 longitude after conversion from `crs`' },
+  lat: { type: 'number', description: 'WGS 84 latitude after conversion from `crs`' },
+  crs: { type: 'string', enum: CRS_VALUES },
+} as const
+
+/** Query parameters of a point: lon, lat in `crs`. */
+export const pointParams = {
+  lon: { type: 'number', minimum: -180, maximum: 180, description: 'longitude, degrees, in `crs`' },
+  lat: { type: 'number', minimum: -90, maximum: 90, description: 'latitude, degrees, in `crs`' },
+  crs: { type: 'string', enum: CRS_VALUES, default: 'wgs84', description: 'cgcs2000 is taken as WGS 84; gcj02 and bd09 are converted' },
 } as const

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { errorResponses, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 import { assertAreaCells } from '../../http/bounds'
+import { pointParams, queryPointSchema } from '../../http/params'
 import { readScope } from '../auth/access'
 import { toWgs84, type Crs } from '../../domain/coords'
 import { RESOURCE_KINDS, RESOURCE_STATUSES, type ResourceKind } from '../../domain/resources'
-import { nearestResources } from '../resources/nearest'
-import { nearestItemSchema, pointParams, queryPointSchema } from '../resources/schemas'
+import { nearestItemSchema, nearestResources } from '../resources'
 import { areaAssessmentsAround, cellsAround, hiddenDangersAround, majorHazardsAround, sheltersAround } from './repository'
 
 /** Largest radius of an incident context, metres. */

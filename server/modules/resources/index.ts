@@ -1,4 +1,8 @@
-/** What other modules may use of the resources module: the response measure (docs/domain.md §6) and the nearest-resource item. */
+/**
+ * What other modules may use of the resources module: the response measure (docs/domain.md §6),
+ * the exact nearest resources to a point (the cell explanation, the incident context) and the
+ * nearest-resource item and its schema.
+ */
 export { nearestResponders, RESPONSE_MEASURE, type Origin, type Responder } from './response'
-export type { NearestFilter } from './nearest'
+export { nearestResources, type NearestFilter, type NearestQuery, type NearestResource } from './nearest'
 export { nearestItemSchema, type NearestItem } from './schemas'

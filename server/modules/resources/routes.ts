@@ -11,18 +11,18 @@ import {
 import { bumpDataVersion } from '../../grading/repository'
 import { MAX_K, nearestResources } from './nearest'
 import { nearestResponders, RESPONSE_MEASURE } from './response'
-import { nearestByTime } from '../roads/nearest-time'
+import { nearestByTime } from './nearest-time'
 import { coverageByTime } from '../roads'
-import { routingInfoSchema, timedItemSchema, unreachableSchema } from '../roads/schemas'
 import {
   currentStatus, deleteResource, divisionAt, divisionExists, getResource, insertResource, listResources, replaceResource,
   riskCells, setResourceStatus, type ResourceWrite,
 } from './repository'
 import {
-  nearestItemSchema, pointParams, queryPointSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema, resourceVocabularyResponse,
+  nearestItemSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema, resourceVocabularyResponse, routingInfoSchema, timedItemSchema,
+  unreachableSchema,
 } from './schemas'
 import { offsetParam } from '../../http/bounds'
-import { idParams } from '../../http/params'
+import { idParams, pointParams, queryPointSchema } from '../../http/params'
 
 type ResourceBody = ResourceInput & { lon: number; lat: number; crs: Crs; divisionCode?: string | null }
 

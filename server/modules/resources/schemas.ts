@@ -2,6 +2,7 @@
 import { CRS_VALUES } from '../../domain/coords'
 import { CAPABILITIES, RESOURCE_KINDS, RESOURCE_STATUSES } from '../../domain/resources'
 import { sentObject, type SchemaType } from '../../http/schemas'
+import { routeGeometrySchema, snapSchema } from '../roads'
 
 /** A telephone number: digits with + ( ) - and spaces, optionally an extension (转 / ext / x). */
 const PHONE_PATTERN = '^\\+?[0-9][0-9()\\- ]{2,30}((转|ext\\.?|x) ?[0-9]{1,6})?$'
@@ -125,16 +126,52 @@ export const nearestItemSchema = {
 /** One resource near a point, as sent (kind-specific fields only when set). */
 export type NearestItem = SchemaType<typeof nearestItemSchema>
 
-/** The query point echoed back: WGS 84 after conversion, and the system it was given in. */
-export const queryPointSchema = {
-  lon: { type: 'number', description: 'WGS 84 longitude after conversion from `crs`' },
-  lat: { type: 'number', description: 'WGS 84 latitude after conversion from `crs`' },
-  crs: { type: 'string', enum: CRS_VALUES },
+/** A resource ranked by travel time: the nearest item plus its ETA, road distance and route (by=time only, so optional here). */
+export const timedItemSchema = {
+  ...nearestItemSchema,
+  properties: {
+    ...nearestItemSchema.properties,
+    etaS: { type: 'number', description: 'estimated arrival time at the incident, seconds (off-road legs + driving)' },
+    roadDistanceM: { type: 'number', description: 'route length along roads, metres' },
+    snap: snapSchema,
+    route: routeGeometrySchema,
+  },
 } as const
 
-/** Query parameters of a point: lon, lat in `crs`. */
-export const pointParams = {
-  lon: { type: 'number', minimum: -180, maximum: 180, description: 'longitude, degrees, in `crs`' },
-  lat: { type: 'number', minimum: -90, maximum: 90, description: 'latitude, degrees, in `crs`' },
-  crs: { type: 'string', enum: CRS_VALUES, default: 'wgs84', description: 'cgcs2000 is taken as WGS 84; gcj02 and bd09 are converted' },
+export const unreachableSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    kind: { type: 'string', enum: RESOURCE_KINDS },
+    distanceM: { type: 'number', description: 'straight-line distance, metres' },
+    reason: {
+      type: 'string',
+      enum: ['off_network', 'no_route', 'beyond_search'],
+      description: 'off_network: beyond the snap limit from every road; no_route: no road leads to the incident; beyond_search: no route within withinS seconds (arrives after every listed resource)',
+    },
+    offRoadM: { type: ['number', 'null'] },
+    withinS: { type: ['number', 'null'] },
+  },
+  required: ['id', 'name', 'kind', 'distanceM', 'reason', 'offRoadM', 'withinS'],
+} as const
+
+export const routingInfoSchema = {
+  type: 'object',
+  properties: {
+    engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
+    incident: snapSchema,
+    search: {
+      type: 'object',
+      properties: {
+        candidates: { type: 'integer', description: 'straight-line candidates routed in the last round' },
+        rounds: { type: 'integer' },
+        maxDrivingS: { type: ['number', 'null'], description: 'driving-time bound of the last round; null = whole network' },
+        topSpeedKmh: { type: 'number' },
+        offRoadKmh: { type: 'number' },
+      },
+      required: ['candidates', 'rounds', 'maxDrivingS', 'topSpeedKmh', 'offRoadKmh'],
+    },
+  },
+  required: ['engine', 'incident', 'search'],
 } as const

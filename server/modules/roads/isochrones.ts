@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError, notFound } from '../../errors'
-import { outsideNetwork } from './nearest-time'
+import { outsideNetwork } from './travel'
 import type { Routing } from './plugin'
 
 /** Minutes a request may ask for, and the largest. */
