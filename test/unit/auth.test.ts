@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { generatePassword, hashPassword, verifyPassword } from '../../server/modules/auth/password'
-import { RateLimiter } from '../../server/modules/auth/rate-limit'
+import { RateLimiter } from '../../server/http/rate-limit'
 
 describe('password hashing', () => {
   it('verifies the right password and rejects a wrong one', async () => {

@@ -95,6 +95,9 @@ export function whereEnterpriseIn(query: Knex.QueryBuilder, enterpriseIdColumn: 
   })
 }
 
+/** What stands for the name of a source or enterprise outside the reader's scope: what a CASE on scopeSql shows instead. */
+export const REDACTED_NAME = '辖区外 (outside your scope)'
+
 /**
  * The read scope as a SQL condition on an enterprise row aliased `alias`, for raw queries:
  * `{ sql: 'TRUE' }` when unlimited. Splice `sql` into a WHERE (or a CASE to redact) and bind `bindings`.

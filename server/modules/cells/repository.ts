@@ -3,10 +3,7 @@ import { pgArray } from '../../grading/repository'
 import { explainSource, type SourceFacts } from '../../grading/explain'
 import type { Level } from '../../domain/levels'
 import type { ReadScope } from '../auth/access'
-import { scopeSql } from '../auth/jurisdiction'
-
-/** What stands for the name of a source or enterprise outside the reader's scope. */
-export const REDACTED_NAME = '辖区外 (outside your scope)'
+import { REDACTED_NAME, scopeSql } from '../auth/jurisdiction'
 
 /**
  * Every source behind the given analysis cells, named and explained; the nearest occurrence per

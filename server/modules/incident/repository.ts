@@ -6,8 +6,7 @@
 import type { Knex } from 'knex'
 import { bearingDeg } from '../../domain/geo'
 import type { ReadScope } from '../auth/access'
-import { scopeSql } from '../auth/jurisdiction'
-import { REDACTED_NAME } from '../cells/repository'
+import { REDACTED_NAME, scopeSql } from '../auth/jurisdiction'
 
 /** Metres per degree of latitude, at least (on the equator), WGS 84. */
 const MIN_METRES_PER_DEG_LAT = 110_574

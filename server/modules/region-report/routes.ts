@@ -7,12 +7,12 @@ import { readScope } from '../auth/access'
 import { regionTopSources } from '../../grading/regions'
 import { areaZoneCells } from '../../grading/zones'
 import { RESOURCE_KINDS } from '../../domain/resources'
-import { changes, getRegion, sourceNames } from '../cells/repository'
+import { changes, getRegion, sourceNames } from '../cells'
 import {
   enforcementSummary, gradedCells, mapCells, monthlyChanges, nearestTeams, regionCellIds, regionShape, resourceCounts, type RegionScope,
 } from './repository'
 import { cellsPerLevel, changeTotals, daysBefore, lastMonths, mapResolution } from './summary'
-import { readDataState } from '../tiles/data-version'
+import { readDataState } from '../tiles'
 
 /** The report looks back this many days for changes, inspections and penalties. */
 const WINDOW_DAYS = 365

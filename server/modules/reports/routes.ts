@@ -18,7 +18,7 @@ import {
 } from '../../domain/reports'
 import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
-import { RateLimiter } from '../auth/rate-limit'
+import { RateLimiter } from '../../http/rate-limit'
 import { recordAudit } from '../audit/audit'
 import {
   clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertPlannedInspection, insertReport, listReports, loadReport, lockReport,

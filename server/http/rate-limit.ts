@@ -1,5 +1,6 @@
 /**
- * A small in-memory fixed-window limiter keyed by client (and whatever else the caller adds).
+ * A small in-memory fixed-window limiter keyed by client (and whatever else the caller adds): sign-in
+ * attempts (modules/auth) and public hazard reports (modules/reports).
  * Per instance: behind a load balancer each instance limits on its own, which still bounds a
  * brute force to N × limit per window.
  */
