@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyTypeProvider } from 'fastify'
 import type { Geometry, LineString, MultiLineString, Point } from 'geojson'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
@@ -31,6 +32,24 @@ type Listed<T> = T extends Geometry
       ? T
       : { [K in keyof T as string extends K ? never : number extends K ? never : K]: Listed<T[K]> }
     : T
+
+/**
+ * Fastify's type provider for this repository's schemas: a handler's `request.body`, `query` and
+ * `params` are typed from its request schemas (FromSchema: after validation, with defaults applied,
+ * so a defaulted property is present), and what it returns is checked against its response schema's
+ * SchemaType — the same type the web imports. The official @fastify/type-provider-json-schema-to-ts
+ * is these few lines with plain FromSchema on both sides; ours reads responses as SchemaType does.
+ * A module's routes take it with `typed(app)` (docs/architecture.md, "One typed contract").
+ */
+export interface SchemaTypeProvider extends FastifyTypeProvider {
+  validator: this['schema'] extends JSONSchema ? FromSchema<this['schema']> : unknown
+  serializer: this['schema'] extends JSONSchema ? SchemaType<this['schema']> : unknown
+}
+
+/** The app with its routes typed by their schemas (SchemaTypeProvider); the same instance at run time. */
+export function typed(app: FastifyInstance) {
+  return app.withTypeProvider<SchemaTypeProvider>()
+}
 
 /** The body of every error response (docs/architecture.md §9): the error handler sets every key, each detail a message (ErrorDetail). */
 export const errorResponse = {

@@ -8,6 +8,7 @@ import { AppError } from '../../errors'
 import { newTrackingCode, type ReportCategory, type ReportSource, type ReportStatus } from '../../domain/reports'
 import { isoTime, pointSql, type Db } from '../../db/db'
 import type { Page } from '../../http/params'
+import type { PublicReportStatus, StaffReport } from './schemas'
 
 /** Where a point lies: the deepest division covering it (township, else county, else city) and its management grid. */
 export interface PointPlace {
@@ -95,35 +96,7 @@ export async function insertReport(trx: Knex.Transaction, report: NewReport): Pr
   throw new AppError(500, 'internal', 'Could not draw a unique tracking code')
 }
 
-/** A report as staff see it (never shown to the public: it has the contact and the staff note). */
-export interface StaffReport {
-  id: number
-  trackingCode: string
-  source: ReportSource
-  category: string
-  description: string
-  contact: string | null
-  address: string | null
-  lon: number
-  lat: number
-  divisionCode: string | null
-  divisionName: string | null
-  mgmtGridId: number | null
-  mgmtGridName: string | null
-  departmentId: number | null
-  departmentName: string | null
-  filedBy: string | null
-  status: ReportStatus
-  deadline: string
-  overdue: boolean
-  resolution: string | null
-  staffNote: string | null
-  inspectionId: number | null
-  createdAt: string
-  updatedAt: string
-  closedAt: string | null
-}
-
+/** The query of a report as staff see it (never shown to the public: it has the contact and the staff note). */
 function staffSelect(db: Db): Knex.QueryBuilder {
   return db('public_report as r')
     .leftJoin('division as dv', 'dv.code', 'r.division_code')
@@ -175,17 +148,6 @@ export async function loadReport(db: Db, id: number): Promise<StaffReport | unde
   return row && staffRecord(row)
 }
 
-/** What the public reads by tracking code: no contact, location, staff note, department or filer. */
-export interface PublicReportStatus {
-  trackingCode: string
-  category: string
-  status: ReportStatus
-  createdAt: string
-  updatedAt: string
-  deadline: string
-  /** The answer to the reporter, once the report is closed or rejected. */
-  resolution: string | null
-}
 
 export async function findByTrackingCode(db: Db, trackingCode: string): Promise<PublicReportStatus | undefined> {
   const row = await db('public_report')

@@ -11,10 +11,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, typed } from '../../http/schemas'
 import {
-  GRID_WORKER_CATEGORIES, GRID_WORKER_CATEGORY_CODES, INSPECTABLE_STATUSES, PUBLIC_CATEGORIES, PUBLIC_CATEGORY_CODES, REPORT_SOURCES, REPORT_STATUSES,
-  checkTransition, parseTrackingCode, reportCategory, type ReportSource, type ReportStatus,
+  GRID_WORKER_CATEGORIES, INSPECTABLE_STATUSES, PUBLIC_CATEGORIES, checkTransition, parseTrackingCode, reportCategory,
 } from '../../domain/reports'
 import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
@@ -22,11 +21,15 @@ import { RateLimiter } from '../../http/rate-limit'
 import { recordAudit } from '../audit/audit'
 import {
   clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertPlannedInspection, insertReport, listReports, loadReport, lockReport,
-  placeOfPoint, routeDepartment, updateReport, type ReportFilter, type ReportScope, type StaffReport,
+  placeOfPoint, routeDepartment, updateReport, type ReportScope,
 } from './repository'
+import {
+  categoriesSchema, createdSchema, gridWorkerBodySchema, inspectionBodySchema, listQuerySchema, patchBodySchema, publicBodySchema, publicStatusSchema,
+  reportPageSchema, staffRecordSchema, trackingCodeParams, type StaffReport,
+} from './schemas'
 import { databaseToday } from '../../db/db'
 import { auditUser } from '../../http/actor'
-import { dateSchema, idParams, idSchema, pageProperties, type Page } from '../../http/params'
+import { idParams } from '../../http/params'
 
 /** Reports one client may file per window: enough for a neighbourhood's worth of honest reports, too few to flood triage. */
 export const PUBLIC_REPORTS_PER_WINDOW = 5
@@ -35,167 +38,8 @@ export const PUBLIC_REPORT_WINDOW_MS = 60 * 60 * 1000
 
 const tags = ['reports']
 
-// ---------------------------------------------------------------- schemas
-
-const locationSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['lon', 'lat'],
-  description: 'where it is, WGS 84 degrees; must lie in the service area (a grid worker: in their own grid)',
-  properties: {
-    lon: { type: 'number', minimum: -180, maximum: 180 },
-    lat: { type: 'number', minimum: -90, maximum: 90 },
-  },
-} as const
-
-const descriptionSchema = { type: 'string', minLength: 1, maxLength: 2000, description: 'what was seen, 1–2000 characters' } as const
-const addressSchema = { type: ['string', 'null'], maxLength: 200, description: 'address or landmark as the reporter puts it' } as const
-
-const publicBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['location', 'category', 'description'],
-  properties: {
-    location: locationSchema,
-    category: { type: 'string', enum: PUBLIC_CATEGORY_CODES },
-    description: descriptionSchema,
-    contact: { type: ['string', 'null'], maxLength: 200, description: 'optional phone or e-mail for staff to call back; never shown publicly' },
-    address: addressSchema,
-  },
-} as const
-
-const gridWorkerBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['location', 'category', 'description'],
-  properties: {
-    location: locationSchema,
-    category: { type: 'string', enum: GRID_WORKER_CATEGORY_CODES },
-    description: descriptionSchema,
-    address: addressSchema,
-  },
-} as const
-
-const createdSchema = {
-  type: 'object',
-  properties: {
-    trackingCode: { type: 'string' },
-    status: { type: 'string' },
-    deadline: { type: 'string', description: 'ISO 8601 time by which staff are to handle it' },
-  },
-} as const
-
-const publicStatusSchema = {
-  type: 'object',
-  properties: {
-    trackingCode: { type: 'string' },
-    category: { type: 'string' },
-    status: { type: 'string', enum: REPORT_STATUSES },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-    deadline: { type: 'string' },
-    resolution: { type: ['string', 'null'], description: 'the answer to the reporter, once closed or rejected' },
-  },
-} as const
-
-const categorySchema = {
-  type: 'array',
-  items: { type: 'object', properties: { code: { type: 'string' }, zh: { type: 'string' }, en: { type: 'string' } } },
-} as const
-
-const staffRecordSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    trackingCode: { type: 'string' },
-    source: { type: 'string', enum: REPORT_SOURCES },
-    category: { type: 'string' },
-    description: { type: 'string' },
-    contact: { type: ['string', 'null'] },
-    address: { type: ['string', 'null'] },
-    lon: { type: 'number' },
-    lat: { type: 'number' },
-    divisionCode: { type: ['string', 'null'] },
-    divisionName: { type: ['string', 'null'] },
-    mgmtGridId: { type: ['integer', 'null'] },
-    mgmtGridName: { type: ['string', 'null'] },
-    departmentId: { type: ['integer', 'null'] },
-    departmentName: { type: ['string', 'null'] },
-    filedBy: { type: ['string', 'null'], description: 'username of the grid worker who filed it; null for the public' },
-    status: { type: 'string', enum: REPORT_STATUSES },
-    deadline: { type: 'string' },
-    overdue: { type: 'boolean', description: 'the deadline has passed and it is neither closed nor rejected' },
-    resolution: { type: ['string', 'null'] },
-    staffNote: { type: ['string', 'null'] },
-    inspectionId: { type: ['integer', 'null'] },
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-    closedAt: { type: ['string', 'null'] },
-  },
-} as const
-
-const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: REPORT_STATUSES },
-    overdue: { type: 'boolean', description: 'true: only overdue reports; false: only the others' },
-    departmentId: idSchema,
-    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division-code prefix' },
-    source: { type: 'string', enum: REPORT_SOURCES },
-    ...pageProperties,
-  },
-} as const
-
-const patchBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    status: { type: 'string', enum: REPORT_STATUSES },
-    resolution: { type: 'string', minLength: 1, maxLength: 2000, description: 'the answer to the reporter; required to close or reject' },
-    staffNote: { type: ['string', 'null'], maxLength: 2000, description: 'internal note, never shown publicly' },
-    departmentId: { ...idSchema, description: 'reassign to this department' },
-  },
-} as const
-
-const inspectionBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['enterpriseId', 'plannedFor'],
-  properties: {
-    enterpriseId: idSchema,
-    plannedFor: { ...dateSchema, description: 'day the inspection is planned for, today or later' },
-  },
-} as const
-
 const readAccess = { access: ['inspector', 'planner', 'commander', 'grid_worker'] } as const
 const triageAccess = { access: ['inspector'] } as const
-
-// ---------------------------------------------------------------- types
-
-interface PublicBody {
-  location: { lon: number; lat: number }
-  category: string
-  description: string
-  contact?: string | null
-  address?: string | null
-}
-
-interface PatchBody {
-  status?: ReportStatus
-  resolution?: string
-  staffNote?: string | null
-  departmentId?: number
-}
-
-interface ListQuery extends Page {
-  status?: ReportStatus
-  overdue?: boolean
-  departmentId?: number
-  division?: string
-  source?: ReportSource
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -238,7 +82,8 @@ async function placeReport(app: FastifyInstance, location: { lon: number; lat: n
 
 // ---------------------------------------------------------------- routes
 
-export default async function reportRoutes(app: FastifyInstance): Promise<void> {
+export default async function reportRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   // One limiter per app instance (not per process), so each test app starts with a clean slate.
   const limiter = new RateLimiter(PUBLIC_REPORTS_PER_WINDOW, PUBLIC_REPORT_WINDOW_MS)
 
@@ -249,7 +94,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         tags,
         summary: 'Report categories with Chinese and English labels: public ones and grid-worker ones',
-        response: { 200: { type: 'object', properties: { public: categorySchema, gridWorker: categorySchema } } },
+        response: { 200: categoriesSchema },
       },
     },
     async () => ({
@@ -258,7 +103,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     }),
   )
 
-  app.post<{ Body: PublicBody }>(
+  app.post(
     '/public/reports',
     {
       config: { access: 'public' },
@@ -298,14 +143,14 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 
-  app.get<{ Params: { trackingCode: string } }>(
+  app.get(
     '/public/reports/:trackingCode',
     {
       config: { access: 'public' },
       schema: {
         tags,
         summary: 'The status of a report by its tracking code (no contact, location or staff details)',
-        params: { type: 'object', additionalProperties: false, required: ['trackingCode'], properties: { trackingCode: { type: 'string', maxLength: 40 } } },
+        params: trackingCodeParams,
         response: { 200: publicStatusSchema, ...errorResponses },
       },
     },
@@ -322,7 +167,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 
-  app.post<{ Body: Omit<PublicBody, 'contact'> }>(
+  app.post(
     '/reports',
     {
       config: { access: ['grid_worker'] },
@@ -360,7 +205,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/reports',
     {
       config: readAccess,
@@ -369,20 +214,17 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
         summary: 'Reports, newest first, filtered and paginated; overdue=true lists the open ones past their deadline',
         description: 'An inspector sees the reports of their jurisdiction, a grid worker their own.',
         querystring: listQuerySchema,
-        response: {
-          200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: staffRecordSchema } } },
-          ...errorResponses,
-        },
+        response: { 200: reportPageSchema, ...errorResponses },
       },
     },
     async (request) => {
       const { limit, offset, ...filter } = request.query
-      const page = await listReports(app.db, filter as ReportFilter, scopeOf(request.user), { limit, offset })
+      const page = await listReports(app.db, filter, scopeOf(request.user), { limit, offset })
       return { ...page, limit, offset }
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/reports/:id',
     { config: readAccess, schema: { tags, summary: 'One report with everything staff see', params: idParams, response: { 200: staffRecordSchema, 403: errorResponse, ...errorResponses } } },
     async (request) => {
@@ -393,7 +235,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 
-  app.patch<{ Params: { id: number }; Body: PatchBody }>(
+  app.patch(
     '/reports/:id',
     {
       config: triageAccess,
@@ -435,7 +277,7 @@ export default async function reportRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 
-  app.post<{ Params: { id: number }; Body: { enterpriseId: number; plannedFor: string } }>(
+  app.post(
     '/reports/:id/inspection',
     {
       config: triageAccess,

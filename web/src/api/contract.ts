@@ -40,6 +40,9 @@ export type { EnterpriseSupervision } from '../../../server/modules/supervision/
 export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
+export type {
+  CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
+} from '../../../server/modules/reports/schemas'
 
 // Values shared with the server: pure server/domain modules, bundled into the page.
 export { CHART_SOURCE_KINDS } from '../../../server/domain/charts'

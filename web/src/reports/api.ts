@@ -1,106 +1,22 @@
 import { getJson, sendJson } from '../api/client'
-import type { ReportSource, ReportStatus } from '../api/contract'
+import type {
+  CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
+} from '../api/contract'
 
-// Typed calls of the report pages (server/modules/reports/routes.ts).
+// Typed calls of the report pages (server/modules/reports/routes.ts); the types are the server's schemas'.
 
 // The statuses and the status machine (offering only the moves it allows) are the server's own.
 export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStatus } from '../api/contract'
-
-export interface ReportCategory {
-  code: string
-  zh: string
-  en: string
-}
-
-export interface ReportCategories {
-  public: ReportCategory[]
-  gridWorker: ReportCategory[]
-}
-
-export interface Location {
-  lon: number
-  lat: number
-}
-
-export interface PublicReportInput {
-  location?: Location
-  category: string
-  description: string
-  contact?: string | null
-  address?: string | null
-}
-
-export interface CreatedReport {
-  trackingCode: string
-  status: ReportStatus
-  deadline: string
-}
-
-export interface PublicReportStatus {
-  trackingCode: string
-  category: string
-  status: ReportStatus
-  createdAt: string
-  updatedAt: string
-  deadline: string
-  resolution: string | null
-}
-
-export interface StaffReport {
-  id: number
-  trackingCode: string
-  source: ReportSource
-  category: string
-  description: string
-  contact: string | null
-  address: string | null
-  lon: number
-  lat: number
-  divisionCode: string | null
-  divisionName: string | null
-  mgmtGridId: number | null
-  mgmtGridName: string | null
-  departmentId: number | null
-  departmentName: string | null
-  filedBy: string | null
-  status: ReportStatus
-  deadline: string
-  overdue: boolean
-  resolution: string | null
-  staffNote: string | null
-  inspectionId: number | null
-  createdAt: string
-  updatedAt: string
-  closedAt: string | null
-}
-
-export interface ReportPage {
-  total: number
-  limit: number
-  offset: number
-  items: StaffReport[]
-}
-
-export interface ReportListQuery {
-  status?: ReportStatus
-  overdue?: boolean
-  source?: ReportSource
-  limit: number
-  offset: number
-}
-
-export interface ReportChange {
-  status?: ReportStatus
-  resolution?: string
-  staffNote?: string | null
-  departmentId?: number
-}
+export type { PublicReportInput, PublicReportStatus, ReportCategories, ReportListQuery, ReportPage, StaffReport } from '../api/contract'
 
 export function fetchCategories(signal?: AbortSignal): Promise<ReportCategories> {
   return getJson<ReportCategories>('/api/public/reports/categories', {}, signal)
 }
 
-export function submitPublicReport(input: PublicReportInput): Promise<CreatedReport> {
+/** What a form sends: the user may not have placed the point yet, and then the server's 400 names `location`. */
+type Unplaced<T extends { location: unknown }> = Omit<T, 'location'> & Partial<Pick<T, 'location'>>
+
+export function submitPublicReport(input: Unplaced<PublicReportInput>): Promise<CreatedReport> {
   return sendJson<CreatedReport>('POST', '/api/public/reports', input)
 }
 
@@ -112,7 +28,7 @@ export function fetchReports(query: ReportListQuery, signal?: AbortSignal): Prom
   return getJson<ReportPage>('/api/reports', { ...query }, signal)
 }
 
-export function changeReport(id: number, change: ReportChange): Promise<StaffReport> {
+export function changeReport(id: number, change: ReportChangeInput): Promise<StaffReport> {
   return sendJson<StaffReport>('PATCH', `/api/reports/${id}`, change)
 }
 
@@ -120,7 +36,7 @@ export function makeInspectionTask(id: number, enterpriseId: number, plannedFor:
   return sendJson<StaffReport>('POST', `/api/reports/${id}/inspection`, { enterpriseId, plannedFor })
 }
 
-export function fileGridReport(input: Omit<PublicReportInput, 'contact'>): Promise<StaffReport> {
+export function fileGridReport(input: Unplaced<Omit<PublicReportInput, 'contact'>>): Promise<StaffReport> {
   return sendJson<StaffReport>('POST', '/api/reports', input)
 }
 
