@@ -5,9 +5,12 @@
  * (division-code prefix) contains the enterprise. A city-tier enterprise takes the city's department,
  * any other the most local one. What is already assigned is never replaced; an enterprise whose
  * industry is unknown, or that is centrally supervised, gets none (a coverage gap says so).
+ * The industry department is written through the enterprises store (the table's owner); the
+ * specialist departments are this module's own table (enterprise_specialist_department).
  */
 import type { Knex } from 'knex'
 import { SPECIALIST_NEEDS } from '../../domain/supervision'
+import { setMissingIndustryDepartments } from '../enterprises'
 
 /** SQL: the jurisdiction prefix of department `d` (as jurisdictionPrefix in domain/supervision.ts). */
 const PREFIX = `(CASE WHEN length(d.division_code) = 6 AND d.division_code LIKE '%0000' THEN left(d.division_code, 2)
@@ -19,15 +22,18 @@ const PREFERENCE = `CASE WHEN e.tier = 'city' THEN abs(length(${PREFIX}) - 4) EL
 export async function assignDepartments(trx: Knex.Transaction, enterpriseIds: readonly number[]): Promise<{ industry: number; specialist: number }> {
   if (enterpriseIds.length === 0) return { industry: 0, specialist: 0 }
   const ids = `{${enterpriseIds.join(',')}}`
-  const industry = await trx.raw<{ rowCount: number }>(
-    `UPDATE enterprise e SET industry_department_id = (
-       SELECT d.id FROM department d
-       WHERE d.kind = 'industry' AND e.industry = ANY(d.industries) AND e.division_code LIKE ${PREFIX} || '%'
-       ORDER BY ${PREFERENCE} LIMIT 1)
-     WHERE e.id = ANY(?::bigint[]) AND e.industry_department_id IS NULL AND e.industry IS NOT NULL AND NOT e.central_vertical
-       AND EXISTS (SELECT 1 FROM department d WHERE d.kind = 'industry' AND e.industry = ANY(d.industries) AND e.division_code LIKE ${PREFIX} || '%')`,
+  // The department for each enterprise that lacks one; the enterprises store writes them.
+  const { rows: chosen } = await trx.raw<{ rows: Array<{ id: string; department_id: string }> }>(
+    `SELECT x.id, x.department_id FROM (
+       SELECT e.id, (SELECT d.id FROM department d
+                     WHERE d.kind = 'industry' AND e.industry = ANY(d.industries) AND e.division_code LIKE ${PREFIX} || '%'
+                     ORDER BY ${PREFERENCE} LIMIT 1) AS department_id
+       FROM enterprise e
+       WHERE e.id = ANY(?::bigint[]) AND e.industry_department_id IS NULL AND e.industry IS NOT NULL AND NOT e.central_vertical
+     ) x WHERE x.department_id IS NOT NULL`,
     [ids],
   )
+  const industry = await setMissingIndustryDepartments(trx, chosen.map((r) => ({ id: Number(r.id), departmentId: Number(r.department_id) })))
   const needs = Object.entries(SPECIALIST_NEEDS).flatMap(([code, specialties]) => specialties.map((specialty) => ({ industry: code, specialty })))
   const specialist = await trx.raw<{ rowCount: number }>(
     `INSERT INTO enterprise_specialist_department (enterprise_id, department_id)
@@ -43,5 +49,5 @@ export async function assignDepartments(trx: Knex.Transaction, enterpriseIds: re
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(needs), ids],
   )
-  return { industry: industry.rowCount ?? 0, specialist: specialist.rowCount ?? 0 }
+  return { industry, specialist: specialist.rowCount ?? 0 }
 }
