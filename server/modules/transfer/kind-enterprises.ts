@@ -8,24 +8,21 @@
  * name, see domain/industry-classification.ts), scale and affiliation left out or not recognised are
  * stored as unknown (NULL, the text as written kept), the tier is then undetermined unless the rule
  * gives the same one whatever they are, and the data-quality report lists what is missing.
- * Enterprises without departments get them from their industry (supervision/assign.ts).
+ * Enterprises without departments get them from their industry (supervision's assignDepartments). The
+ * rows are written through the enterprises store (writeRegisterRows), the table's owner.
  */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { Knex } from 'knex'
-import { from as copyFrom } from 'pg-copy-streams'
-import { isEmbedded } from '../../db/knex'
 import { DEFAULT_RULES } from '../../domain/rules'
 import { addressMatcher, type AddressMatch, type NamedDivision } from '../../domain/address-division'
 import { industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
 import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
-import { assignDepartments } from '../supervision/assign'
-import { DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision/tiers'
+import { writeRegisterRows, type RegisterRow } from '../enterprises'
+import { assignDepartments, DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadDivisionBoxes, loadGridBoxes, loadGridCodes, type AreaBoxes } from './lookups'
 import { changedRecords, recordSnapshots } from './snapshots'
-import { jsonRows, pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
+import { pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 
 export const SCALE_VALUES = { large: ['大型', '大'], medium: ['中型', '中'], small: ['小型', '小'], micro: ['微型', '微'] } as const
 export const AFFILIATION_VALUES = {
@@ -293,16 +290,8 @@ interface StoredEnterprise {
   synthetic: boolean
 }
 
-const COLUMNS: Array<[string, string]> = [
-  ['uscc', 'text'], ['external_id', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
-  ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
-  ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
-  ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
-  ['located_by', 'text'],
-]
-
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
-function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): Record<string, unknown> {
+function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): RegisterRow {
   const pick = <T,>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
   const highHazard = pick(r.highHazard, stored?.high_hazard, r.industryHighHazard)
   const centralVertical = pick(r.centralVertical, stored?.central_vertical, false)
@@ -347,67 +336,12 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
   }
 }
 
-/** The staging table of a batch on a PostgreSQL server: the transaction's own, dropped at its end. */
-const STAGING = 'import_enterprise_batch'
-const STAGED_COLUMNS: Array<[string, string]> = [['id', 'bigint'], ...COLUMNS, ['lon', 'float8'], ['lat', 'float8']]
-
-/** A value in COPY text format: NULL as \N, booleans as t/f, text with backslash, tab and line breaks escaped. */
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N'
-  if (typeof v === 'boolean') return v ? 't' : 'f'
-  if (typeof v === 'number') return String(v)
-  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
-}
-
-/**
- * Puts a batch's rows where the INSERT reads them. On a PostgreSQL server: `COPY … FROM STDIN` into a
- * temporary table (parsing COPY text costs the server a fraction of parsing the same rows as one JSON
- * document, and the insert is most of an import's time); on the embedded database, whose wire front
- * does not speak COPY, the rows travel as one JSON parameter. Either way every value is bound, never
- * pasted into SQL.
- */
-async function stage(trx: Knex.Transaction, rows: Array<Record<string, unknown>>): Promise<{ sql: string; bindings: string[] }> {
-  if (isEmbedded(trx)) {
-    return { sql: `jsonb_to_recordset(?::jsonb) AS x(${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`, bindings: [jsonRows(rows)] }
-  }
-  await trx.raw(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DROP`)
-  await trx.raw(`TRUNCATE ${STAGING}`)
-  // The transaction's own connection: knex hands it out without releasing it to the pool.
-  const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(copyFrom(`COPY ${STAGING} (${STAGED_COLUMNS.map(([c]) => c).join(', ')}) FROM STDIN`))
-  const CHUNK = 500
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      yield rows.slice(i, i + CHUNK).map((r) => `${STAGED_COLUMNS.map(([c]) => copyValue(r[c])).join('\t')}\n`).join('')
-    }
-  }
-  await pipeline(Readable.from(lines()), copy)
-  return { sql: `${STAGING} AS x`, bindings: [] }
-}
-
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
   // What is stored was found by the batch checks; a new enterprise needs no snapshot (nothing to audit).
   const beforeImport = await recordSnapshots(trx, 'enterprise', 'id', batch.flatMap((p) => (p.record.stored ? [Number(p.record.stored.id)] : [])))
   const rows = batch.map((p) => merged(p.record, p.record.stored ?? undefined))
-  const names = COLUMNS.map(([c]) => c)
-  const source = await stage(trx, rows)
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
-  const { rows: written } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
-    `WITH updated AS (
-       UPDATE enterprise AS e SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), updated_at = now()
-       FROM ${source.sql}
-       WHERE x.id = e.id
-         AND (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)))
-       RETURNING e.id
-     ), inserted AS (
-       INSERT INTO enterprise (${names.join(', ')}, geom)
-       SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
-       FROM ${source.sql} WHERE x.id IS NULL
-       RETURNING id
-     )
-     SELECT id, false AS inserted FROM updated UNION ALL SELECT id, true FROM inserted`,
-    [...source.bindings, ...source.bindings],
-  )
+  const written = await writeRegisterRows(trx, rows)
   const created = written.filter((w) => w.inserted).length
   const ids = written.map((w) => Number(w.id))
   await assignDepartments(trx, ids)
