@@ -4,6 +4,5 @@
  * Nothing here imports another module or the grading engine, so any of them may import it.
  */
 export {
-  REGISTER_COLUMNS, setCreditStatus, setMissingIndustryDepartments, setTier, updateSupervision, writeEnterpriseLevels, writeRegisterRows,
-  type RegisterRow, type SupervisionColumns, type TierColumns,
+  setCreditStatus, setMissingIndustryDepartments, setTier, updateSupervision, writeEnterpriseLevels, writeRegisterRows, type RegisterRow, type SupervisionColumns,
 } from './store'
