@@ -1,6 +1,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import '../public/public.css'
+import './scenario.css'
 import type { FeatureCollection, Polygon } from 'geojson'
 import { ApiError, getJson, sendJson } from '../api/client'
 import type { Level } from '../api/contract'
@@ -15,11 +16,12 @@ import { exposeTestHook } from '../test-hook'
 import { el, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
 import { browserStorage } from '../ui/storage'
+import { createScenarioBuilder } from './builder'
 
 // What-if scenarios (docs/scenarios.md): a saved scenario's diff map — the cells its changes would
 // raise or lower, drawn like the publication diff — with the regions and coverage that change;
-// `?id=` shares one by URL. Without an id: the saved scenarios and a form to save a new one
-// (its changes as JSON, the API's form).
+// `?id=` shares one by URL. Below it, the saved scenarios and the builder of a new one (builder.ts:
+// changes picked by record search and on the map; `?rectify_hidden_danger=12` starts one).
 
 interface DiffCell {
   h3: string
@@ -48,8 +50,7 @@ interface Scenario {
 
 const TEXT = {
   'zh-CN': {
-    title: '风险情景推演', back: '返回地图', list: '已保存的情景', empty: '尚无情景。', name: '情景名称', changes: '假设变化（JSON）',
-    save: '计算并保存', recompute: '按今日数据重新计算', outdated: '数据已变化：结果不是今日的答案。',
+    title: '风险情景推演', back: '返回地图', list: '已保存的情景', empty: '尚无情景。', recompute: '按今日数据重新计算', outdated: '数据已变化：结果不是今日的答案。',
     summary: (s: Record<string, number>) => `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
     region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`, shares: (n: string) => `${n}：等级不变，面积占比变化`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
@@ -58,8 +59,7 @@ const TEXT = {
     move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}：第 ${rb} → 第 ${ra} 位（${sb} → ${sa} 分）`,
   },
   en: {
-    title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', name: 'Scenario name', changes: 'Hypothetical changes (JSON)',
-    save: 'Compute and save', recompute: "Recompute against today's data", outdated: "The data changed: this is not today's answer.",
+    title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', recompute: "Recompute against today's data", outdated: "The data changed: this is not today's answer.",
     summary: (s: Record<string, number>) => `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
     region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`, shares: (n: string) => `${n}: same level, shares move`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
@@ -70,7 +70,6 @@ const TEXT = {
 } as const
 
 const FIT_PADDING_PX = 24
-const EXAMPLE = '[{ "kind": "rectify_hidden_danger", "hiddenDangerId": 1 }]'
 
 let lang: Lang = initialLang(window.location, browserStorage())
 const scenarioId = Number(new URLSearchParams(window.location.search).get('id')) || null
@@ -87,11 +86,7 @@ const mapContainer = requireElement(document, '#map')
 const map = createMap(mapContainer, lang, MESSAGES[lang])
 const styleLoaded = map.once('load')
 const diff = diffLayer(map, 'scenario')
-const nameInput = el('input', 'scenario-name')
-const changesInput = el('textarea', 'scenario-changes')
-changesInput.translate = false // JSON: the API's field names and values, not words of the page
-changesInput.rows = 6
-changesInput.placeholder = EXAMPLE
+const builder = createScenarioBuilder({ map, lang: () => lang, onSaved: (id) => window.location.assign(`/scenario.html?id=${id}`) })
 
 langSwitch.addEventListener('click', () => {
   lang = otherLang(lang)
@@ -153,14 +148,13 @@ function render(): void {
     s.append(again)
     sections.push(s)
   }
-  const form = el('section', 'scenario-form')
-  nameInput.placeholder = t.name
-  const save = el('button', 'scenario-save', t.save)
-  save.type = 'button'
-  save.addEventListener('click', () => void create())
-  form.append(el('label', 'panel-note', t.name), nameInput, el('label', 'panel-note', t.changes), changesInput, save)
-  if (status) form.append(el('p', 'scenario-status', status))
-  sections.push(form)
+  if (status) {
+    const s = el('section', 'scenario-page-status')
+    s.append(el('p', 'public-error', status))
+    sections.push(s)
+  }
+  builder.render()
+  sections.push(builder.root)
   const list = el('section', 'scenario-list')
   list.append(el('h3', 'panel-subtitle', t.list))
   if (saved.length === 0) list.append(el('p', 'panel-empty', t.empty))
@@ -186,22 +180,6 @@ function showOnMap(result: Result | undefined): void {
   diff.show(result?.cells ?? { type: 'FeatureCollection', features: [] }, { maxZoom: 13, animate: false })
 }
 
-async function create(): Promise<void> {
-  let changes: unknown
-  try {
-    changes = JSON.parse(changesInput.value || '[]')
-  } catch (err) {
-    showError(err)
-    return
-  }
-  try {
-    const created = await sendJson<Scenario>('POST', '/api/scenarios', { name: nameInput.value.trim() || '—', changes })
-    window.location.assign(`/scenario.html?id=${created.id}`)
-  } catch (err) {
-    showError(err)
-  }
-}
-
 async function recompute(id: number): Promise<void> {
   try {
     scenario = await sendJson<Scenario>('POST', `/api/scenarios/${id}/recompute`, {})
@@ -222,7 +200,7 @@ async function start(): Promise<void> {
   render()
   const loadList = getJson<{ items: Scenario[] }>('/api/scenarios', { limit: 50 }).then((r) => (saved = r.items)).catch(showError)
   const loadOne = scenarioId === null ? Promise.resolve() : getJson<Scenario>(`/api/scenarios/${scenarioId}`).then((s) => (scenario = s)).catch(showError)
-  await Promise.all([loadBasemap(), loadList, loadOne])
+  await Promise.all([loadBasemap(), loadList, loadOne, builder.ready])
   await styleLoaded
   diff.ensure()
   showOnMap(scenario?.result)
