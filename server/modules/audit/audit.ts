@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import type { Db } from '../../db/db'
 
 /** One audited write (docs/domain.md §8: who, when, what, before/after). */
 export interface AuditEntry {
@@ -39,4 +40,34 @@ export async function recordAudit(trx: Knex.Transaction, entry: AuditEntry): Pro
 /** Writes many audit_log rows (e.g. every record an import batch changed) in a few statements. */
 export async function recordAudits(trx: Knex.Transaction, entries: AuditEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 500) await trx('audit_log').insert(entries.slice(i, i + 500).map((e) => auditRow(trx, e)))
+}
+
+/** What the audit log may be filtered by: exact record kind, id, user and action; a time range [from, to). */
+export interface AuditFilter {
+  entity?: string
+  entityId?: string
+  username?: string
+  action?: string
+  /** ISO 8601 instants. */
+  from?: string
+  to?: string
+}
+
+/** A page of audited writes, newest first, and how many match in all. */
+export async function listAudit(db: Db, filter: AuditFilter, page: { limit: number; offset: number }) {
+  const filtered = db('audit_log').modify((query) => {
+    if (filter.entity) query.where('entity', filter.entity)
+    if (filter.entityId) query.where('entity_id', filter.entityId)
+    if (filter.username) query.where('username', filter.username)
+    if (filter.action) query.where('action', filter.action)
+    if (filter.from) query.where('at', '>=', filter.from)
+    if (filter.to) query.where('at', '<', filter.to)
+  })
+  const [{ total }] = await filtered.clone().count<{ total: string }[]>({ total: '*' })
+  const rows: Array<{ id: string; at: Date | string; username: string | null; action: string; entity: string; entity_id: string | null; before: unknown; after: unknown }> =
+    await filtered.orderBy('id', 'desc').limit(page.limit).offset(page.offset).select('id', 'at', 'username', 'action', 'entity', 'entity_id', 'before', 'after')
+  return {
+    total: Number(total),
+    items: rows.map((r) => ({ id: Number(r.id), at: new Date(r.at).toISOString(), username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: r.before, after: r.after })),
+  }
 }

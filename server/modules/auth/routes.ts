@@ -4,13 +4,14 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
-import { ROLES, type SessionUser } from './access'
+import { errorResponse, errorResponses, typed } from '../../http/schemas'
+import type { SessionUser } from './access'
 import { hashPassword, verifyPassword } from './password'
 import { readCookie, SESSION_COOKIE, SESSION_TTL_S } from './plugin'
 import { RateLimiter } from '../../http/rate-limit'
 import { createSession, endSession, endUserSessions } from './sessions'
-import { createUser, getUser, listUsers, MIN_PASSWORD_LENGTH, updateUser } from './users'
+import { createUser, credentialsOf, getUser, listUsers, passwordHashOf, updateUser } from './users'
+import { createdUserSchema, loginBodySchema, newUserSchema, passwordBodySchema, sessionInfoSchema, userChangeSchema, userRecordSchema } from './schemas'
 import { idParams } from '../../http/params'
 import { auditUser } from '../../http/actor'
 
@@ -20,38 +21,6 @@ const ATTEMPTS_PER_CLIENT = 50
 const ATTEMPT_WINDOW_MS = 15 * 60 * 1000
 
 const tags = ['auth']
-
-const userProperties = {
-  id: { type: 'integer' },
-  username: { type: 'string' },
-  displayName: { type: ['string', 'null'] },
-  role: { type: 'string', enum: ROLES },
-  departmentId: { type: ['integer', 'null'] },
-  divisionPrefix: { type: ['string', 'null'], description: 'jurisdiction of an inspector: a division-code prefix' },
-  mgmtGridId: { type: ['integer', 'null'], description: "a grid worker's management grid" },
-} as const
-
-const userSchema = { type: 'object', properties: userProperties } as const
-const userRecord = { type: 'object', properties: { ...userProperties, disabled: { type: 'boolean' }, createdAt: { type: 'string' } } } as const
-
-const sessionInfo = {
-  type: 'object',
-  properties: {
-    user: { anyOf: [userSchema, { type: 'null' }] },
-    csrfToken: { type: ['string', 'null'], description: 'send it back in X-CSRF-Token on every POST/PUT/PATCH/DELETE' },
-  },
-} as const
-
-const username = { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,64}$', description: '3–64 letters, digits, _ . -' } as const
-const password = { type: 'string', minLength: 1, maxLength: 256 } as const
-const newPassword = { type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: 256 } as const
-const scoping = {
-  displayName: { type: ['string', 'null'], maxLength: 100 },
-  role: { type: 'string', enum: ROLES },
-  departmentId: { type: ['integer', 'null'], minimum: 1 },
-  divisionPrefix: { type: ['string', 'null'], pattern: '^[0-9]{2,9}$' },
-  mgmtGridId: { type: ['integer', 'null'], minimum: 1 },
-} as const
 
 function cookie(app: FastifyInstance, token: string, maxAgeS: number): string {
   const parts = [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', `Max-Age=${maxAgeS}`, 'HttpOnly', 'SameSite=Strict']
@@ -63,20 +32,21 @@ function clearCookie(app: FastifyInstance, reply: FastifyReply): void {
   reply.header('set-cookie', cookie(app, '', 0))
 }
 
-export default async function authRoutes(app: FastifyInstance): Promise<void> {
+export default async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const perAccount = new RateLimiter(ATTEMPTS_PER_ACCOUNT, ATTEMPT_WINDOW_MS)
   const perClient = new RateLimiter(ATTEMPTS_PER_CLIENT, ATTEMPT_WINDOW_MS)
   // Unknown usernames are checked against this hash too, so the time taken does not tell which exist.
   const dummyHash = hashPassword('not a password of anyone')
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post(
     '/auth/login',
     {
       config: { access: 'public', csrf: false },
       schema: {
         tags, summary: 'Sign in; sets the session cookie',
-        body: { type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password } },
-        response: { 200: sessionInfo, 401: errorResponse, 429: errorResponse, ...errorResponses },
+        body: loginBodySchema,
+        response: { 200: sessionInfoSchema, 401: errorResponse, 429: errorResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -87,8 +57,8 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         reply.header('retry-after', String(wait))
         throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60)} min`, [{ field: 'username', message: 'too many attempts from this client' }])
       }
-      const row = await app.db('app_user').whereRaw('lower(username) = lower(?)', [name]).first('id', 'password_hash', 'disabled')
-      const matches = await verifyPassword(given, row?.password_hash ?? (await dummyHash))
+      const row = await credentialsOf(app.db, name)
+      const matches = await verifyPassword(given, row?.passwordHash ?? (await dummyHash))
       if (!row || !matches || row.disabled) {
         request.log.info({ username: name }, 'failed sign-in')
         throw new AppError(401, 'bad_credentials', 'Wrong username or password', [{ field: 'password', message: 'wrong username or password' }])
@@ -108,28 +78,27 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const token = readCookie(request.headers.cookie, SESSION_COOKIE)
     if (token) await endSession(app.db, token)
     clearCookie(app, reply)
-    reply.code(204).send()
+    reply.code(204).send(null)
   })
 
-  app.get('/auth/me', { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in (user null when nobody)', response: { 200: sessionInfo } } }, async (request, reply) => {
+  app.get('/auth/me', { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in (user null when nobody)', response: { 200: sessionInfoSchema } } }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     return { user: request.user, csrfToken: request.csrfToken }
   })
 
-  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+  app.post(
     '/auth/password',
     {
       config: { access: 'staff' },
       schema: {
         tags, summary: 'Change your own password; your other sessions end',
-        body: { type: 'object', additionalProperties: false, required: ['currentPassword', 'newPassword'], properties: { currentPassword: password, newPassword } },
+        body: passwordBodySchema,
         response: { 204: { type: 'null' }, ...errorResponses },
       },
     },
     async (request, reply) => {
       const user = request.user as SessionUser
-      const row = await app.db('app_user').where('id', user.id).first('password_hash')
-      if (!(await verifyPassword(request.body.currentPassword, row.password_hash))) {
+      if (!(await verifyPassword(request.body.currentPassword, await passwordHashOf(app.db, user.id)))) {
         throw new AppError(400, 'invalid_input', 'currentPassword: wrong password', [{ field: 'currentPassword', message: 'wrong password' }])
       }
       await app.db.transaction(async (trx) => {
@@ -138,56 +107,56 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       // updateUser ended every session of the account; this one goes on with a fresh token.
       const session = await createSession(app.db, user.id)
       reply.header('set-cookie', cookie(app, session.token, SESSION_TTL_S))
-      reply.code(204).send()
+      reply.code(204).send(null)
     },
   )
 
   const admins = { access: ['admin'] } as const
 
-  app.get('/users', { config: admins, schema: { tags, summary: 'Every staff account', response: { 200: { type: 'array', items: userRecord }, ...errorResponses } } }, async () => listUsers(app.db))
+  app.get('/users', { config: admins, schema: { tags, summary: 'Every staff account', response: { 200: { type: 'array', items: userRecordSchema }, ...errorResponses } } }, async () => listUsers(app.db))
 
-  app.get<{ Params: { id: number } }>('/users/:id', { config: admins, schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userRecord, ...errorResponses } } }, async (request) =>
+  app.get('/users/:id', { config: admins, schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userRecordSchema, ...errorResponses } } }, async (request) =>
     getUser(app.db, request.params.id),
   )
 
-  app.post<{ Body: { username: string; password?: string } & Record<string, never> }>(
+  app.post(
     '/users',
     {
       config: admins,
       schema: {
         tags, summary: 'Create a staff account; without a password one is generated and returned once',
-        body: { type: 'object', additionalProperties: false, required: ['username', 'role'], properties: { username, password: newPassword, ...scoping } },
-        response: { 201: { type: 'object', properties: { user: userRecord, password: { type: ['string', 'null'] } } }, 409: errorResponse, ...errorResponses },
+        body: newUserSchema,
+        response: { 201: createdUserSchema, 409: errorResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const created = await app.db.transaction((trx) => createUser(trx, request.body as never, auditUser(request)))
+      const created = await app.db.transaction((trx) => createUser(trx, request.body, auditUser(request)))
       reply.code(201)
       return created
     },
   )
 
-  app.patch<{ Params: { id: number }; Body: Record<string, unknown> }>(
+  app.patch(
     '/users/:id',
     {
       config: admins,
       schema: {
         tags, summary: "Change an account's role, scope, name or password, or disable it (its sessions end)",
         params: idParams,
-        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...scoping, password: newPassword, disabled: { type: 'boolean' } } },
-        response: { 200: userRecord, 409: errorResponse, ...errorResponses },
+        body: userChangeSchema,
+        response: { 200: userRecordSchema, 409: errorResponse, ...errorResponses },
       },
     },
     async (request) => app.db.transaction((trx) => updateUser(trx, request.params.id, request.body, request.user)),
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     '/users/:id/sessions',
     { config: admins, schema: { tags, summary: "Sign an account out everywhere", params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
       await getUser(app.db, request.params.id)
       await endUserSessions(app.db, request.params.id)
-      reply.code(204).send()
+      reply.code(204).send(null)
     },
   )
 }

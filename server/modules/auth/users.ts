@@ -9,27 +9,7 @@ import { recordAudit } from '../audit/audit'
 import { checkAccess, type Access, type Role, type SessionUser } from './access'
 import { generatePassword, hashPassword } from './password'
 import { endUserSessions } from './sessions'
-
-export interface UserRecord extends SessionUser {
-  disabled: boolean
-  createdAt: string
-}
-
-export interface NewUser {
-  username: string
-  displayName?: string | null
-  role: Role
-  /** Omitted → a generated one, returned once. */
-  password?: string
-  departmentId?: number | null
-  divisionPrefix?: string | null
-  mgmtGridId?: number | null
-}
-
-export type UserChange = Partial<Omit<NewUser, 'username'>> & { disabled?: boolean }
-
-/** Shortest password a person may choose; generated ones are 16 characters. */
-export const MIN_PASSWORD_LENGTH = 10
+import { MIN_PASSWORD_LENGTH, type NewUser, type UserChange, type UserRecord } from './schemas'
 
 
 const COLUMNS = ['id', 'username', 'display_name', 'role', 'department_id', 'division_prefix', 'mgmt_grid_id', 'disabled', 'created_at'] as const
@@ -56,6 +36,19 @@ export async function getUser(db: Db, id: number): Promise<UserRecord> {
   const row = await db('app_user').where('id', id).first(COLUMNS)
   if (!row) throw notFound('user', id)
   return toRecord(row)
+}
+
+/** What signing in checks: the account named `username` (any case), its password hash and whether it is disabled. */
+export async function credentialsOf(db: Db, username: string): Promise<{ id: number; passwordHash: string; disabled: boolean } | undefined> {
+  const row = await db('app_user').whereRaw('lower(username) = lower(?)', [username]).first('id', 'password_hash', 'disabled')
+  return row && { id: Number(row.id), passwordHash: String(row.password_hash), disabled: Boolean(row.disabled) }
+}
+
+/** The password hash of an account, to check its current password before a change. */
+export async function passwordHashOf(db: Db, id: number): Promise<string> {
+  const row = await db('app_user').where('id', id).first('password_hash')
+  if (!row) throw notFound('user', id)
+  return String(row.password_hash)
 }
 
 /**

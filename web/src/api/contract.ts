@@ -40,6 +40,8 @@ export type { EnterpriseSupervision } from '../../../server/modules/supervision/
 export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
+export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'
+export type { CreatedUser, NewUser, SessionInfo, UserChange, UserRecord } from '../../../server/modules/auth/schemas'
 export type {
   CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
 } from '../../../server/modules/reports/schemas'

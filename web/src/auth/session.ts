@@ -1,22 +1,11 @@
 import { ApiError, csrfHeaders, getJson, languageHeaders, setCsrfToken } from '../api/client'
-import type { Role } from '../api/contract'
+import type { SessionInfo } from '../api/contract'
+
+/** Who is signed in (GET /api/auth/me) and the session's CSRF token: the server's schema. */
+export type { SessionInfo }
 
 /** The signed-in staff member, as GET /api/auth/me returns it. */
-export interface CurrentUser {
-  id: number
-  username: string
-  displayName: string | null
-  role: Role
-  departmentId: number | null
-  divisionPrefix: string | null
-  mgmtGridId: number | null
-}
-
-export interface SessionInfo {
-  user: CurrentUser | null
-  /** Sent back in X-CSRF-Token on every state-changing request. */
-  csrfToken: string | null
-}
+export type CurrentUser = NonNullable<SessionInfo['user']>
 
 /** Where an anonymous visitor to a staff page is sent: the public portal, with its sign-in form open. */
 export const PUBLIC_PAGE = '/public.html'
