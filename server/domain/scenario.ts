@@ -5,6 +5,7 @@
  */
 import { invalid } from './errors'
 import type { Level } from './levels'
+import type { Role } from './roles'
 
 /** The change kinds, in the order the planner's form offers them. */
 export const SCENARIO_CHANGE_KINDS = [
@@ -23,6 +24,9 @@ export type ScenarioChangeKind = (typeof SCENARIO_CHANGE_KINDS)[number]
 /** Resource kinds a scenario may add, move or remove: the ones coverage is measured for. */
 export const SCENARIO_RESOURCE_KINDS = ['rescue_team', 'depot'] as const
 export type ScenarioResourceKind = (typeof SCENARIO_RESOURCE_KINDS)[number]
+
+/** Who builds scenarios: planners (budgets), commanders (teams and depots), inspectors (their jurisdiction); admin passes every rule. */
+export const SCENARIO_ROLES = ['planner', 'commander', 'inspector'] as const satisfies readonly Role[]
 
 /** Most changes one scenario holds (each may reach a few thousand analysis cells). */
 export const MAX_SCENARIO_CHANGES = 100

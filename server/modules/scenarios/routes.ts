@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, notFound } from '../../errors'
 import { offsetParam } from '../../http/bounds'
 import { CAPABILITIES } from '../../domain/resources'
-import { MAX_SCENARIO_CHANGES, parseScenarioChanges, SCENARIO_CHANGE_KINDS } from '../../domain/scenario'
+import { MAX_SCENARIO_CHANGES, parseScenarioChanges, SCENARIO_CHANGE_KINDS, SCENARIO_ROLES } from '../../domain/scenario'
 import { cellPolygon } from '../../grading/zones'
 import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { readScope, type Role } from '../auth/access'
@@ -12,8 +12,8 @@ import { computeScenario, type ScenarioResult } from './service'
 import { idParams } from '../../http/params'
 import { auditUser } from '../../http/actor'
 
-/** Who builds scenarios: planners (budgets), commanders (teams and depots), inspectors (their jurisdiction); admin passes every rule. */
-const ACCESS: readonly Role[] = ['planner', 'commander', 'inspector']
+/** Who builds scenarios (the page's links ask the same list): admin passes every rule. */
+const ACCESS: readonly Role[] = SCENARIO_ROLES
 
 const levelSchema = { type: 'integer', minimum: 0, maximum: 4 } as const
 

@@ -9,7 +9,7 @@ import type { DivisionCollection } from '../../../server/modules/divisions/route
 import type { EnterpriseCollection, EnterpriseFeature } from '../../../server/modules/enterprises/routes'
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { IncidentContext } from '../../../server/modules/incident/routes'
-import type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+import type { PublicDivisionCollection } from '../../../server/modules/public/schemas'
 import type { NearestResponse } from '../../../server/modules/resources/routes'
 import type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
@@ -37,7 +37,10 @@ export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../se
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
 export type { SafetyRiskResponse as SafetyRiskRecord } from '../../../server/modules/sources/safety-risks'
 export type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
-export type { PublicDivisionCollection } from '../../../server/modules/public/routes'
+export type {
+  LevelCounts, PlaceReading, PublicDivisionCollection, PublicPenalty, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
+  ShelterCollection,
+} from '../../../server/modules/public/schemas'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'
@@ -50,6 +53,10 @@ export type {
 export { CHART_SOURCE_KINDS } from '../../../server/domain/charts'
 export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStatus } from '../../../server/domain/reports'
 export { ROLES, type Role } from '../../../server/domain/roles'
+export { CAPABILITIES } from '../../../server/domain/resources'
+export {
+  SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, SCENARIO_ROLES, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind,
+} from '../../../server/domain/scenario'
 
 /** Division polygons the basemap draws: the staff endpoint's or the public one's. */
 export type BasemapDivisions = DivisionCollection | PublicDivisionCollection

@@ -1,13 +1,13 @@
 import { Marker, type Map as MaplibreMap, type MapMouseEvent } from 'maplibre-gl'
 import { ApiError, sendJson } from '../api/client'
-import type { Level } from '../api/contract'
+import { CAPABILITIES, SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, type Level, type ScenarioChangeKind } from '../api/contract'
 import { MESSAGES, type Lang } from '../i18n'
 import { LEVEL_COLORS, RISK_LEVELS } from '../map/levels'
 import { el, userText } from '../ui/dom'
 import {
-  CAPABILITIES, POSITION_DECIMALS, SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, changesOf, distanceM, draftOf, emptyDraft, fieldAt, formField,
+  POSITION_DECIMALS, changesOf, distanceM, draftOf, emptyDraft, fieldAt, formField,
   linkedChanges, missingOf, moved, positionOptional, referenceFieldOf, roundPosition, takes, withKind,
-  type Draft, type Missing, type PickedRecord, type ReferenceField, type RiskLevel, type ScenarioChangeKind,
+  type Draft, type Missing, type PickedRecord, type ReferenceField, type RiskLevel,
 } from './changes'
 import { idQuery, isAbortError, recordById, searchRecords, searchable, type FoundRecord, type LonLatBox } from './records'
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseScenarioChange, parseScenarioChanges } from '../../../server/domain/scenario'
+import { CAPABILITIES, SCENARIO_CHANGE_KINDS } from '../api/contract'
 import {
-  CAPABILITIES, KIND_FIELDS, SCENARIO_CHANGE_KINDS, changeOf, changesOf, distanceM, draftOf, emptyDraft, fieldAt, formField,
+  KIND_FIELDS, changeOf, changesOf, distanceM, draftOf, emptyDraft, fieldAt, formField,
   linkedChanges, missingOf, moved, referenceFieldOf, roundPosition, withKind, type Draft,
 } from './changes'
 

@@ -3,12 +3,7 @@
 // each draft sends, the drafts a JSON list or a page link (`?rectify_hidden_danger=12`) gives, and
 // which change and field a 400's `details[0].field` (`changes[2].lon`) names. No DOM: unit-tested
 // beside (changes.test.ts) against the server's own parser.
-import type { Level } from '../api/contract'
-import { SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind } from '../../../server/domain/scenario'
-
-export { SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, type ScenarioChangeKind, type ScenarioResourceKind }
-// The capability vocabulary a new resource may carry: the server checks against the same list.
-export { CAPABILITIES } from '../../../server/domain/resources'
+import { SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, type Level, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind } from '../api/contract'
 
 /** The fields a change of kind K takes (the server's ScenarioChange, without `kind`). */
 export type FieldOf<K extends ScenarioChangeKind> = Exclude<keyof Extract<ScenarioChange, { kind: K }>, 'kind'>
