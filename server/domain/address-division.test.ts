@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressMatcher, namesOf, type NamedDivision } from '../../server/domain/address-division'
+import { addressMatcher, namesOf, type NamedDivision } from './address-division'
 
 const DIVISIONS: NamedDivision[] = [
   { code: '210000', name: '辽宁省', rank: 'province', parentCode: null },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
+import { AppError } from './errors'
 import {
   addMonthsUtc,
   cellLevel,
@@ -9,9 +9,9 @@ import {
   parentLevel,
   type CellSource,
   type PyramidCell,
-} from '../../server/domain/cell-level'
-import type { Level } from '../../server/domain/levels'
-import { DEFAULT_RULES } from '../../server/domain/rules'
+} from './cell-level'
+import type { Level } from './levels'
+import { DEFAULT_RULES } from './rules'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

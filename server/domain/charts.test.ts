@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handlingStats, levelTimeline, sourceMatrix } from '../../server/domain/charts'
+import { handlingStats, levelTimeline, sourceMatrix } from './charts'
 
 describe('levelTimeline', () => {
   it('sums the day-by-day net changes into the cells at each level at the end of each day, in day order', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
+import { AppError } from './errors'
 import {
   bd09ToGcj02,
   bd09ToWgs84,
@@ -11,8 +11,8 @@ import {
   wgs84ToGcj02,
   type Crs,
   type LonLat,
-} from '../../server/domain/coords'
-import { geodesicDistanceM } from '../../server/domain/geo'
+} from './coords'
+import { geodesicDistanceM } from './geo'
 
 const metres = (a: LonLat, b: LonLat) => geodesicDistanceM(a[0], a[1], b[0], b[1])
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildGraph, pathEdges, shortestTimes } from '../../server/domain/dijkstra'
-import { parseMaxspeed, roadProblems } from '../../server/domain/roads'
+import { buildGraph, pathEdges, shortestTimes } from './dijkstra'
+import { parseMaxspeed, roadProblems } from './roads'
 
 /** Brute force (Bellman-Ford) over the same arcs: the reference the heap-based search must match. */
 function bellmanFord(n: number, arcs: Array<[number, number, number]>, source: number): number[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
-import { enterpriseLevel, isUnverifiedMajorHiddenDanger, type EnterpriseLevelInput } from '../../server/domain/enterprise-level'
-import { DEFAULT_RULES } from '../../server/domain/rules'
+import { AppError } from './errors'
+import { enterpriseLevel, isUnverifiedMajorHiddenDanger, type EnterpriseLevelInput } from './enterprise-level'
+import { DEFAULT_RULES } from './rules'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ERROR_MESSAGES_ZH, errorLanguage, localizedMessage, validationMessage } from '../../server/domain/error-messages'
+import { ERROR_MESSAGES_ZH, errorLanguage, localizedMessage, validationMessage } from './error-messages'
 
-const serverRoot = path.join(import.meta.dirname, '..', '..', 'server')
+const serverRoot = path.join(import.meta.dirname, '..')
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

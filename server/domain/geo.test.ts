@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { distance as turfDistance } from '@turf/turf'
-import { AppError } from '../../server/errors'
-import { bearingDeg, geodesicDistanceM, validateLonLat, WGS84_A, WGS84_F } from '../../server/domain/geo'
+import { AppError } from './errors'
+import { bearingDeg, geodesicDistanceM, validateLonLat, WGS84_A, WGS84_F } from './geo'
 
 const dms = (d: number, m: number, s: number) => Math.sign(d) * (Math.abs(d) + m / 60 + s / 3600)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GBT4754_TABLE, industryClassifier, industryTableOverlay, sectionOf } from '../../server/domain/industry-classification'
-import { DEFAULT_RULES } from '../../server/domain/rules'
+import { GBT4754_TABLE, industryClassifier, industryTableOverlay, sectionOf } from './industry-classification'
+import { DEFAULT_RULES } from './rules'
 
 const service = Object.fromEntries(DEFAULT_RULES.industries.map((i) => [i.code, [i.zh, i.en]]))
 const classifier = industryClassifier(GBT4754_TABLE, service)

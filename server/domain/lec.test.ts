@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
-import { gradeLec, lecLevelForD, type LecInput } from '../../server/domain/lec'
-import { DEFAULT_RULES } from '../../server/domain/rules'
+import { AppError } from './errors'
+import { gradeLec, lecLevelForD, type LecInput } from './lec'
+import { DEFAULT_RULES } from './rules'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLevel, isRiskLevel, LEVEL_COLORS, LEVEL_KEYS, levelFromKey, levelKey, maxLevel, type Level } from '../../server/domain/levels'
+import { isLevel, isRiskLevel, LEVEL_COLORS, LEVEL_KEYS, levelFromKey, levelKey, maxLevel, type Level } from './levels'
 
 describe('isLevel', () => {
   const cases: Array<[unknown, boolean]> = [

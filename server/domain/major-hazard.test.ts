@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
+import { AppError } from './errors'
 import {
   alphaForPopulation,
   compareReportedGrade,
@@ -9,7 +9,7 @@ import {
   resolveBeta,
   type MajorHazardInput,
   type MajorHazardSubstance,
-} from '../../server/domain/major-hazard'
+} from './major-hazard'
 
 /** The field named by the AppError that `fn` throws. */
 function fieldOf(fn: () => unknown): string | undefined {

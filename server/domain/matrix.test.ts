@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
-import { gradeMatrix, type MatrixInput } from '../../server/domain/matrix'
+import { AppError } from './errors'
+import { gradeMatrix, type MatrixInput } from './matrix'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
+import { AppError } from './errors'
 import {
   checkVerifier, isOverdue, rectificationStep, refusalMessage, type RectificationAction, type RectificationStatus,
-} from '../../server/domain/rectification'
+} from './rectification'
 
 describe('rectificationStep', () => {
   // Every state × every action: the next state, or a refusal naming the current state and the one needed.

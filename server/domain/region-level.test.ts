@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { regionLevel, type LevelShares } from '../../server/domain/region-level'
-import { DEFAULT_RULES, RULES_2026_1, type RuleSet } from '../../server/domain/rules'
-import type { Level } from '../../server/domain/levels'
+import { regionLevel, type LevelShares } from './region-level'
+import { DEFAULT_RULES, RULES_2026_1, type RuleSet } from './rules'
+import type { Level } from './levels'
 
 describe('regionLevel (rule version 2026.2: area shares)', () => {
   it('uses the documented default thresholds', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
+import { AppError } from './errors'
 import {
   GRID_WORKER_CATEGORIES, PUBLIC_CATEGORIES, REPORT_STATUSES, TRACKING_ALPHABET, TRACKING_CODE_LENGTH, checkTransition, newTrackingCode,
   parseTrackingCode, reportCategory, type ReportStatus,
-} from '../../server/domain/reports'
+} from './reports'
 
 function refusal(fn: () => void): AppError {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../server/config'
-import { classSpeeds, osmDirection, parseClassSpeeds, splitAtJunctions, type ClassSpeedOverrides } from '../../server/domain/roads'
+import { loadConfig } from '../config'
+import { classSpeeds, osmDirection, parseClassSpeeds, splitAtJunctions, type ClassSpeedOverrides } from './roads'
 
 describe('splitAtJunctions', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RULES, industryByCode, KNOWN_HAZARD_CLASSES } from '../../server/domain/rules'
+import { DEFAULT_RULES, industryByCode, KNOWN_HAZARD_CLASSES } from './rules'
 
 describe('DEFAULT_RULES', () => {
   it('is version 2026.3 and frozen', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RULES } from '../../server/domain/rules'
+import { DEFAULT_RULES } from './rules'
 import {
   drawInspectionPlan, expectedInspections, periodYears, samplingLevel, type SamplingEnterprise, type SamplingInput,
-} from '../../server/domain/sampling'
-import type { Level } from '../../server/domain/levels'
+} from './sampling'
+import type { Level } from './levels'
 
 const enterprise = (id: number, level: Level, extra: Partial<SamplingEnterprise> = {}): SamplingEnterprise => ({ id, level, blacklisted: false, lastInspectorIds: [], ...extra })
 const ROSTER = [11, 12, 13, 14, 15, 16]

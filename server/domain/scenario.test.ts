@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/domain/errors'
-import { CAPABILITIES } from '../../server/domain/resources'
-import { MAX_SCENARIO_CHANGES, parseScenarioChange, parseScenarioChanges, SCENARIO_CHANGE_KINDS } from '../../server/domain/scenario'
+import { AppError } from './errors'
+import { CAPABILITIES } from './resources'
+import { MAX_SCENARIO_CHANGES, parseScenarioChange, parseScenarioChanges, SCENARIO_CHANGE_KINDS } from './scenario'
 
 // The shape of a scenario's changes (docs/scenarios.md): every bad change is a 400 naming
 // `changes[i].<field>`, and every good one is read into its typed form.

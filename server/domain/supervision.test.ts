@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import {
   coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, specialtyOf, SPECIALIST_FIELDS, SPECIALIST_NEEDS,
   type CoverageInput, type StoredTier,
-} from '../../server/domain/supervision'
-import { DEFAULT_RULES } from '../../server/domain/rules'
-import type { SupervisionTierInput } from '../../server/domain/tier'
+} from './supervision'
+import { DEFAULT_RULES } from './rules'
+import type { SupervisionTierInput } from './tier'
 
 const small: SupervisionTierInput = { affiliation: 'township', scale: 'small', highHazard: false, centralVertical: false, delegateOutletsToCounty: true }
 const byRule = (tier: StoredTier['tier'], reason: string | null): StoredTier => ({ tier, source: 'rule', reason })

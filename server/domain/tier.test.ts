@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
-import { highHazardIndustry, supervisionTier, tierWithUnknowns, type SupervisionTierInput } from '../../server/domain/tier'
+import { AppError } from './errors'
+import { highHazardIndustry, supervisionTier, tierWithUnknowns, type SupervisionTierInput } from './tier'
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../server/errors'
-import { buildUscc, checkUscc, normaliseUscc, usccCheckChar } from '../../server/domain/uscc'
+import { AppError } from './errors'
+import { buildUscc, checkUscc, normaliseUscc, usccCheckChar } from './uscc'
 
 describe('checkUscc: valid codes', () => {
   const cases: Array<[string, string]> = [

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 
 /**
  * The layering rules of docs/architecture.md, checked on the import statements of server/:
- *  - server/domain/ (the pure rules) imports nothing outside itself, not even a package;
+ *  - server/domain/ (the pure rules) imports nothing outside itself, not even a package; its tests
+ *    (*.test.ts beside the files they test) may import vitest, and no other domain file imports them;
  *  - a module folder (server/modules/<name>/) imports another module only through its public
  *    files: its index.ts, or a file listed in PUBLIC. Today's other cross-module imports are in
  *    ALLOWED, the list of what remains to fix: a new one fails this test, and so does an entry that
@@ -96,12 +97,19 @@ describe('architecture', () => {
 
   it('keeps server/domain free of anything outside it', () => {
     const domain = path.join(SERVER, 'domain')
-    const outside = tsFiles(domain).flatMap((file) =>
+    const rules = tsFiles(domain).filter((file) => !file.endsWith('.test.ts'))
+    const outside = rules.flatMap((file) =>
       importsOf(file)
         .filter(({ target }) => target === null || !target.startsWith(domain + path.sep))
         .map(({ specifier }) => `${rel(SERVER, file)} imports ${specifier}`),
     )
     expect(outside).toEqual([])
+    const tests = rules.flatMap((file) =>
+      importsOf(file)
+        .filter(({ target }) => target !== null && target.endsWith('.test.ts'))
+        .map(({ specifier }) => `${rel(SERVER, file)} imports ${specifier}`),
+    )
+    expect(tests, 'domain files that import a test file').toEqual([])
   })
 
   it('lets a module import another only through its public files, apart from the recorded exceptions', () => {

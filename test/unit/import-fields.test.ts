@@ -78,7 +78,7 @@ describe('values', () => {
   it('read coded values by code or by label, and say what is allowed', () => {
     expect(parseValue(field('scale'), '中型')).toBe('medium')
     expect(parseValue(field('scale'), 'Medium')).toBe('medium')
-    // Industries are text here: domain/industry-classification.ts resolves them (test/unit/industry-classification.test.ts).
+    // Industries are text here: domain/industry-classification.ts resolves them (server/domain/industry-classification.test.ts).
     expect(parseValue(field('industry'), ' 化学原料和化学制品制造业 ')).toBe('化学原料和化学制品制造业')
     expect(parseValue(field('affiliation'), '区县')).toBe('county')
     expect(problem(field('scale'), '巨型')).toMatch(/"巨型" is not one of 大型\/large, 中型\/medium, 小型\/small, 微型\/micro/)
