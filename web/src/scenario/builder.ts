@@ -10,11 +10,14 @@ import {
   type Draft, type Missing, type PickedRecord, type ReferenceField, type RiskLevel,
 } from './changes'
 import { idQuery, isAbortError, recordById, searchRecords, searchable, type FoundRecord, type LonLatBox } from './records'
+import type { Result } from './result'
 
 // The scenario builder (docs/scenarios.md): a name, a list of changes of any kind, each with its
 // record found by a search box (records.ts), its position picked on the map or typed, and its other
-// fields; up/down/remove; "compute and save" posts `{ name, description, changes }` and shows a 400's
-// field (`changes[i].lon`) beside that change's field. An "advanced" box edits the same list as JSON.
+// fields; up/down/remove; "preview" posts the changes to `/api/scenarios/preview` and hands the result
+// to the page (main.ts draws it), "compute and save" posts `{ name, description, changes }`; either
+// shows a 400's field (`changes[i].lon`) beside that change's field. An "advanced" box edits the same
+// list as JSON. A saved scenario's changes can be loaded as the start of a new one (`load`).
 
 const TEXT = {
   'zh-CN': {
@@ -32,6 +35,7 @@ const TEXT = {
       areaAssessmentId: '输入区域名称或编号', resourceId: '输入名称或编号（当前地图范围内）',
     } satisfies Record<ReferenceField, string>,
     title: '新建情景', name: '情景名称', description: '说明（可选）', changes: '假设变化', none: '尚未添加变化。', add: '添加变化', save: '计算并保存', saving: '正在计算…',
+    preview: '预览（不保存）',
     up: '上移', down: '下移', remove: '删除', changeRecord: '重新选择', pick: '在地图上选点', picking: '请点击地图…', clear: '清除',
     searching: '正在查找…', noMatch: '未找到。', noMatchAt: '名称含此文字的企业中没有可选的记录；请输入更完整的企业名称。', searchFailed: '查找失败：', unknownRecord: (id: number) => `#${id}（未找到）`,
     old: '原位置', new: '新位置', movedBy: (km: string) => `移动 ${km} 公里`, enterpriseDefault: '留空：使用企业位置',
@@ -56,6 +60,7 @@ const TEXT = {
       areaAssessmentId: 'Area name or id', resourceId: 'Name or id (within the map view)',
     } satisfies Record<ReferenceField, string>,
     title: 'New scenario', name: 'Scenario name', description: 'Description (optional)', changes: 'Hypothetical changes', none: 'No changes yet.', add: 'Add change', save: 'Compute and save', saving: 'Computing…',
+    preview: 'Preview (not saved)',
     up: 'Move up', down: 'Move down', remove: 'Remove', changeRecord: 'Choose another', pick: 'Pick on the map', picking: 'Click the map…', clear: 'Clear',
     searching: 'Searching…', noMatch: 'Nothing found.', noMatchAt: 'None at the enterprises whose name contains this; type more of the name.', searchFailed: 'Search failed: ', unknownRecord: (id: number) => `#${id} (not found)`,
     old: 'Now at', new: 'New position', movedBy: (km: string) => `moves ${km} km`, enterpriseDefault: "Leave empty: the enterprise's position",
@@ -87,9 +92,22 @@ export interface ScenarioBuilder {
   render(): void
   /** Resolves once the records a page link named are looked up. */
   ready: Promise<void>
+  /**
+   * Starts a new scenario from a saved one's name, description and changes (its JSON changes, as the
+   * API stores them); resolves once their records are looked up for their names.
+   */
+  load(start: { name: string; description: string | null; changes: readonly unknown[] }): Promise<void>
 }
 
-export function createScenarioBuilder(options: { map: MaplibreMap; lang: () => Lang; onSaved: (id: number) => void }): ScenarioBuilder {
+export interface ScenarioBuilderOptions {
+  map: MaplibreMap
+  lang: () => Lang
+  onSaved: (id: number) => void
+  /** A preview computed (not saved): the page shows it as it shows a saved result. */
+  onPreview: (result: Result) => void
+}
+
+export function createScenarioBuilder(options: ScenarioBuilderOptions): ScenarioBuilder {
   const { map } = options
   const root = el('section', 'scenario-form scenario-builder')
   let drafts: Draft[] = []
@@ -101,7 +119,8 @@ export function createScenarioBuilder(options: { map: MaplibreMap; lang: () => L
   let pickKey: number | null = null
   let error: FieldError | null = null
   let status = ''
-  let busy = false
+  /** What is being computed: the buttons wait meanwhile. */
+  let busy: 'preview' | 'save' | null = null
   let jsonOpen = false
   let jsonText = ''
   /** The JSON box holds edits not applied yet: a render keeps them instead of showing the form's list. */
@@ -536,44 +555,65 @@ export function createScenarioBuilder(options: { map: MaplibreMap; lang: () => L
     render()
   }
 
-  // ---- saving
+  // ---- preview and saving
 
-  async function save(): Promise<void> {
+  /** Checks each change has what it needs before sending; shows the first thing missing at its field. */
+  function complete(): boolean {
     const tx = t()
-    error = null
-    status = ''
     if (drafts.length === 0) {
       status = tx.needOne
-      render()
-      return
+      return false
     }
     for (const [index, draft] of drafts.entries()) {
       const missing = missingOf(draft)
       if (missing) {
         error = { index, field: missing.field, message: tx.missing[missing.what] }
         status = `${tx.changeN(index + 1)}${tx.missing[missing.what]}`
-        render()
-        return
+        return false
       }
     }
-    busy = true
+    return true
+  }
+
+  /** A refused preview or save: a 400 or 403 naming `changes[i].<field>` is shown at that field. */
+  function refused(err: unknown): void {
+    const tx = t()
+    const message = err instanceof Error ? err.message : String(err)
+    const detail = err instanceof ApiError ? err.details[0] : undefined
+    const at = fieldAt(detail?.field)
+    if (at && at.index < drafts.length) {
+      error = { index: at.index, field: at.field, message: detail?.message ?? message }
+      status = `${tx.changeN(at.index + 1)}${detail?.message ?? message}`
+    } else {
+      status = `${tx.failed}${message}`
+    }
+  }
+
+  async function submit(what: 'preview' | 'save'): Promise<void> {
+    error = null
+    status = ''
+    if (!complete()) {
+      render()
+      return
+    }
+    busy = what
     render()
     try {
-      const body: Record<string, unknown> = { name: name.trim() || '—', changes: changesOf(drafts) }
+      const changes = changesOf(drafts)
+      if (what === 'preview') {
+        const result = await sendJson<Result>('POST', '/api/scenarios/preview', { changes })
+        busy = null
+        render()
+        options.onPreview(result)
+        return
+      }
+      const body: Record<string, unknown> = { name: name.trim() || '—', changes }
       if (description.trim()) body.description = description.trim()
       const created = await sendJson<{ id: number }>('POST', '/api/scenarios', body)
       options.onSaved(created.id)
     } catch (err) {
-      busy = false
-      const message = err instanceof Error ? err.message : String(err)
-      const detail = err instanceof ApiError ? err.details[0] : undefined
-      const at = fieldAt(detail?.field)
-      if (at && at.index < drafts.length) {
-        error = { index: at.index, field: at.field, message: detail?.message ?? message }
-        status = `${tx.changeN(at.index + 1)}${detail?.message ?? message}`
-      } else {
-        status = `${tx.failed}${message}`
-      }
+      busy = null
+      refused(err)
       render()
     }
   }
@@ -636,8 +676,11 @@ export function createScenarioBuilder(options: { map: MaplibreMap; lang: () => L
     const addRow = el('div', 'scenario-add-row')
     addRow.append(kindSelect, add)
 
-    const saveButton = button('scenario-save', busy ? tx.saving : tx.save, () => void save())
-    saveButton.disabled = busy
+    const previewButton = button('scenario-preview-button', busy === 'preview' ? tx.saving : tx.preview, () => void submit('preview'))
+    const saveButton = button('scenario-save', busy === 'save' ? tx.saving : tx.save, () => void submit('save'))
+    previewButton.disabled = saveButton.disabled = busy !== null
+    const actions = el('div', 'scenario-actions')
+    actions.append(previewButton, saveButton)
 
     const advanced = el('details', 'scenario-json')
     advanced.open = jsonOpen
@@ -665,17 +708,37 @@ export function createScenarioBuilder(options: { map: MaplibreMap; lang: () => L
       el('h4', 'panel-subtitle', tx.changes),
       drafts.length === 0 ? el('p', 'panel-empty', tx.none) : list,
       addRow,
-      saveButton,
+      actions,
       ...(status ? [el('p', 'scenario-status public-error', status)] : []),
       advanced,
     )
     syncMarkers()
   }
 
-  // ---- a page link: `?rectify_hidden_danger=12` (changes.ts linkedChanges)
+  /** The first change still waiting for its position on the map waits for the next map click. */
+  function awaitPosition(): void {
+    const waiting = drafts.find((d) => takes(d.kind, 'lon') && !positionOptional(d.kind) && d.lon === null && d.lat === null)
+    setPicking(waiting?.key ?? null)
+  }
+
+  function load(start: { name: string; description: string | null; changes: readonly unknown[] }): Promise<void> {
+    drafts = start.changes.map((raw) => draftOf(raw, nextKey++))
+    name = start.name
+    description = start.description ?? ''
+    searches.clear()
+    error = null
+    status = ''
+    jsonDirty = false
+    setPicking(null)
+    render()
+    return lookUpLabels()
+  }
+
+  // ---- a page link: `?rectify_hidden_danger=12` (changes.ts linkedChanges); a move then waits for the map click
   const linked = linkedChanges(new URLSearchParams(window.location.search))
   drafts = linked.map(({ kind, id }) => ({ ...newDraft(kind), record: { id, label: null } }))
+  awaitPosition()
   const ready = drafts.length > 0 ? lookUpLabels() : Promise.resolve()
 
-  return { root, render, ready }
+  return { root, render, ready, load }
 }

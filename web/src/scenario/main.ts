@@ -2,10 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import '../public/public.css'
 import './scenario.css'
-import type { FeatureCollection, Polygon } from 'geojson'
 import { ApiError, getJson, sendJson } from '../api/client'
-import type { Level } from '../api/contract'
-import type { ScenarioRanking, ScenarioResult } from '../api/contract'
 import { requireStaff } from '../auth/session'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
 import { createMap, relabelControls } from '../map/create'
@@ -17,25 +14,14 @@ import { el, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
 import { browserStorage } from '../ui/storage'
 import { createScenarioBuilder } from './builder'
+import { RESULT_TEXT, resultParts, type Result } from './result'
 
 // What-if scenarios (docs/scenarios.md): a saved scenario's diff map — the cells its changes would
 // raise or lower, drawn like the publication diff — with the regions and coverage that change;
-// `?id=` shares one by URL. Below it, the saved scenarios and the builder of a new one (builder.ts:
-// changes picked by record search and on the map; `?rectify_hidden_danger=12` starts one).
-
-interface DiffCell {
-  h3: string
-  before: Level
-  after: Level
-  change: 'raised' | 'lowered' | 'stale'
-}
-
-/** A saved result as the API gives it (scenarios/routes.ts resultBody): cells as GeoJSON polygons. */
-type Result = Omit<ScenarioResult, 'cells' | 'ranking'> & {
-  cells: FeatureCollection<Polygon, DiffCell>
-  /** Null in results saved before the ranking was computed. */
-  ranking?: ScenarioRanking | null
-}
+// `?id=` shares one by URL, and "edit as new" starts the builder from its changes. Below it, the
+// builder of a new one (builder.ts: changes picked by record search and on the map;
+// `?rectify_hidden_danger=12` starts one), whose preview is drawn here like a saved result, and the
+// saved scenarios.
 
 interface Scenario {
   id: number
@@ -51,21 +37,13 @@ interface Scenario {
 const TEXT = {
   'zh-CN': {
     title: '风险情景推演', back: '返回地图', list: '已保存的情景', empty: '尚无情景。', recompute: '按今日数据重新计算', outdated: '数据已变化：结果不是今日的答案。',
-    summary: (s: Record<string, number>) => `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
-    region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`, shares: (n: string) => `${n}：等级不变，面积占比变化`,
-    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
-    raised: '升高', lowered: '降低', computed: '计算时间', failed: '失败：', regions: '区域变化', cells: '网格变化',
-    ranking: '区县安全项目优先排名变化', rankingNone: (n: number) => `${n} 个区县的排名与得分不变。`,
-    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}：第 ${rb} → 第 ${ra} 位（${sb} → ${sa} 分）`,
+    failed: '失败：', editCopy: '复制为新情景并编辑', copyName: (n: string) => `${n} (副本)`,
+    preview: '预览（未保存）', previewNote: '修改变化后请重新预览；保存后才会记录。', closePreview: '关闭预览',
   },
   en: {
     title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', recompute: "Recompute against today's data", outdated: "The data changed: this is not today's answer.",
-    summary: (s: Record<string, number>) => `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
-    region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`, shares: (n: string) => `${n}: same level, shares move`,
-    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
-    raised: 'raised', lowered: 'lowered', computed: 'Computed', failed: 'Failed: ', regions: 'Regions', cells: 'Cells',
-    ranking: 'County priority ranking for safety projects', rankingNone: (n: number) => `The rank and score of all ${n} counties stay.`,
-    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}: #${rb} → #${ra} (${sb} → ${sa} points)`,
+    failed: 'Failed: ', editCopy: 'Edit as new scenario', copyName: (n: string) => `${n} (copy)`,
+    preview: 'Preview (not saved)', previewNote: 'Preview again after editing the changes; nothing is kept until you save.', closePreview: 'Close the preview',
   },
 } as const
 
@@ -74,6 +52,8 @@ const FIT_PADDING_PX = 24
 let lang: Lang = initialLang(window.location, browserStorage())
 const scenarioId = Number(new URLSearchParams(window.location.search).get('id')) || null
 let scenario: Scenario | null = null
+/** The builder's last preview (not saved), shown instead of the saved scenario until closed. */
+let preview: Result | null = null
 let saved: Scenario[] = []
 let status = ''
 
@@ -86,7 +66,18 @@ const mapContainer = requireElement(document, '#map')
 const map = createMap(mapContainer, lang, MESSAGES[lang])
 const styleLoaded = map.once('load')
 const diff = diffLayer(map, 'scenario')
-const builder = createScenarioBuilder({ map, lang: () => lang, onSaved: (id) => window.location.assign(`/scenario.html?id=${id}`) })
+const builder = createScenarioBuilder({
+  map,
+  lang: () => lang,
+  onSaved: (id) => window.location.assign(`/scenario.html?id=${id}`),
+  onPreview: (result) => {
+    preview = result
+    status = ''
+    showOnMap(preview)
+    render()
+    panel.querySelector('.scenario-preview')?.scrollIntoView({ block: 'nearest' })
+  },
+})
 
 langSwitch.addEventListener('click', () => {
   lang = otherLang(lang)
@@ -96,10 +87,9 @@ langSwitch.addEventListener('click', () => {
   render()
 })
 
-const levelName = (level: Level) => MESSAGES[lang].levelNames[level]
-
 function render(): void {
   const t = TEXT[lang]
+  const rt = RESULT_TEXT[lang]
   document.documentElement.lang = MESSAGES[lang].locale
   document.title = t.title
   requireElement(header, '.app-title').textContent = t.title
@@ -111,41 +101,29 @@ function render(): void {
     const item = el('li', 'legend-item')
     const swatch = el('span', `legend-swatch diff-swatch-${change}`)
     swatch.style.backgroundColor = DIFF_COLORS[change]
-    item.append(swatch, el('span', 'legend-name', t[change]))
+    item.append(swatch, el('span', 'legend-name', rt[change]))
     legend.append(item)
   }
-  legendRoot.replaceChildren(el('h2', 'legend-title', t.cells), legend)
+  legendRoot.replaceChildren(el('h2', 'legend-title', rt.cells), legend)
 
   const sections: HTMLElement[] = []
-  if (scenario?.result) {
-    const r = scenario.result
+  // the saved scenario's result, while no preview covers it
+  if (scenario?.result && !preview) {
+    const current = scenario
     const s = el('section', 'scenario-result')
-    s.dataset.scenario = String(scenario.id)
-    s.append(el('h3', 'panel-subtitle', scenario.name))
-    if (scenario.description) s.append(el('p', 'panel-note', scenario.description))
-    s.append(el('p', 'scenario-summary', t.summary(r.summary)))
-    s.append(el('p', 'publications-meta', `${t.computed}: ${formatInstant(r.computedAt)}`))
-    if (scenario.outdated) s.append(el('p', 'scenario-outdated public-error', t.outdated))
-    const regions = el('ul', 'panel-list scenario-regions')
-    for (const g of r.regions.filter((x) => x.kind === 'division')) {
-      const text = g.change === 'shares' ? t.shares(g.name) : t.region(g.name, levelName(g.before), levelName(g.after))
-      regions.append(el('li', `scenario-region scenario-region-${g.change}`, text))
-    }
-    s.append(el('h4', 'panel-subtitle', t.regions), regions)
-    for (const c of r.coverage) s.append(el('p', 'scenario-coverage', t.coverage(c.resourceKind, c.thresholdM, c.gapsBefore, c.gapsAfter)))
-    if (r.ranking) {
-      const moves = el('ul', 'panel-list scenario-ranking')
-      for (const m of r.ranking.moves) {
-        const item = el('li', 'scenario-rank-move', t.move(m.name ?? m.code, m.rankBefore, m.rankAfter, m.scoreBefore, m.scoreAfter))
-        item.dataset.code = m.code
-        moves.append(item)
-      }
-      s.append(el('h4', 'panel-subtitle', t.ranking), r.ranking.moves.length > 0 ? moves : el('p', 'panel-note scenario-ranking-none', t.rankingNone(r.ranking.areas)))
-    }
+    s.dataset.scenario = String(current.id)
+    s.append(el('h3', 'panel-subtitle', current.name))
+    if (current.description) s.append(el('p', 'panel-note', current.description))
+    s.append(...resultParts(current.result!, lang, current.outdated ? [el('p', 'scenario-outdated public-error', t.outdated)] : []))
     const again = el('button', 'scenario-recompute', t.recompute)
     again.type = 'button'
-    again.addEventListener('click', () => void recompute(scenario!.id))
-    s.append(again)
+    again.addEventListener('click', () => void recompute(current.id))
+    const copy = el('button', 'scenario-edit-copy', t.editCopy)
+    copy.type = 'button'
+    copy.addEventListener('click', () => void editCopy(current))
+    const actions = el('div', 'scenario-actions')
+    actions.append(again, copy)
+    s.append(actions)
     sections.push(s)
   }
   if (status) {
@@ -155,6 +133,19 @@ function render(): void {
   }
   builder.render()
   sections.push(builder.root)
+  if (preview) {
+    const s = el('section', 'scenario-preview')
+    s.append(el('h3', 'panel-subtitle', t.preview), el('p', 'panel-note', t.previewNote), ...resultParts(preview, lang))
+    const close = el('button', 'scenario-preview-close', t.closePreview)
+    close.type = 'button'
+    close.addEventListener('click', () => {
+      preview = null
+      showOnMap(scenario?.result)
+      render()
+    })
+    s.append(close)
+    sections.push(s)
+  }
   const list = el('section', 'scenario-list')
   list.append(el('h3', 'panel-subtitle', t.list))
   if (saved.length === 0) list.append(el('p', 'panel-empty', t.empty))
@@ -180,9 +171,21 @@ function showOnMap(result: Result | undefined): void {
   diff.show(result?.cells ?? { type: 'FeatureCollection', features: [] }, { maxZoom: 13, animate: false })
 }
 
+/** Starts the builder from a saved scenario's changes, under its name marked as a copy. */
+async function editCopy(from: Scenario): Promise<void> {
+  const loading = builder.load({ name: TEXT[lang].copyName(from.name), description: from.description, changes: from.changes ?? [] })
+  builder.root.scrollIntoView({ block: 'start' })
+  try {
+    await loading
+  } catch (err) {
+    showError(err)
+  }
+}
+
 async function recompute(id: number): Promise<void> {
   try {
     scenario = await sendJson<Scenario>('POST', `/api/scenarios/${id}/recompute`, {})
+    preview = null
     showOnMap(scenario.result)
     render()
   } catch (err) {
