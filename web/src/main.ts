@@ -29,6 +29,7 @@ import { Legend } from './ui/legend'
 import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
 import { requireStaff } from './auth/session'
+import { mayUseScenarios } from './panels/scenario-link'
 import { StaffNav } from './ui/staff-nav'
 import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
 import { renderDispatchSheet } from './incident/sheet'
@@ -87,6 +88,7 @@ const panel = new SidePanel(panelRoot, messages, {
       showOnMap: (target) => moveTo(map, target, 'fly', panelPadding(map, panelRoot)),
       divisionsAt: (lon, lat) => (basemap ? divisionsAt([basemap.counties, basemap.townships], lon, lat) : []),
       reportError: showError,
+      scenarios: mayUseScenarios(user.role),
     }),
   onChange: () => writeUrl(),
   onFocus: focusMap,

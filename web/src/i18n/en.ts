@@ -191,6 +191,7 @@ export const en: Messages = {
     capacity: 'Capacity (people)',
     expertField: 'Field',
     statusUpdatedAt: 'Status updated',
+    tryScenario: 'Try in a what-if scenario',
   },
   sourceKinds: {
     enterprise: 'Enterprise baseline',

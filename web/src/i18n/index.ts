@@ -190,6 +190,8 @@ export interface Messages {
     capacity: string
     expertField: string
     statusUpdatedAt: string
+    /** Link text to the scenario page started with the record's change (rectify, remove, change level, move). */
+    tryScenario: string
   }
   sourceKinds: Record<SourceKind, string>
   /** Names of change causes (`cause.kind` of the level history), and of their actions. */

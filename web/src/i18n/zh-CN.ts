@@ -187,6 +187,7 @@ export const zhCN: Messages = {
     capacity: '容纳人数',
     expertField: '专业领域',
     statusUpdatedAt: '状态更新',
+    tryScenario: '在情景推演中尝试',
   },
   sourceKinds: {
     enterprise: '企业基准',

@@ -5,6 +5,7 @@ import { geometriesBounds } from '../map/bounds'
 import { el } from '../ui/dom'
 import { formatAreaKm2, formatDegrees, formatDistance, formatInstant, formatNumber } from '../ui/format'
 import { detailsList, levelChip, linkButton, subtitle } from './parts'
+import { scenarioChangeFor, scenarioLink, type ScenarioLinkRecord } from './scenario-link'
 import type { PanelDeps, PanelFocus, PanelView } from './view'
 
 /** Zoom the map flies to for a point record. */
@@ -60,6 +61,12 @@ export class RecordView<K extends RecordKind> implements PanelView {
   }
 
   body(m: Messages): Node[] {
+    const body = this.details(m)
+    const link = this.scenarioLink(m)
+    return link ? [...body, link] : body
+  }
+
+  private details(m: Messages): Node[] {
     switch (this.kind) {
       case 'major_hazard':
         return this.majorHazard(m, this.record as MajorHazardRecord)
@@ -72,6 +79,25 @@ export class RecordView<K extends RecordKind> implements PanelView {
       default:
         return this.resource(m, this.record as ResourceFeature)
     }
+  }
+
+  /** "Try in a scenario": the scenario page started with this record's change, for those who may build scenarios. */
+  private scenarioLink(m: Messages): HTMLElement | null {
+    if (!this.deps.scenarios || !this.record) return null
+    const change = scenarioChangeFor(this.linkRecord(this.record))
+    if (!change) return null
+    const a = el('a', 'panel-link scenario-try-link', m.records.tryScenario)
+    a.href = scenarioLink(change)
+    a.dataset.change = change.kind
+    const line = el('p', 'panel-scenario')
+    line.append(a)
+    return line
+  }
+
+  private linkRecord(r: RecordTypes[K]): ScenarioLinkRecord {
+    if (this.kind === 'hidden_danger') return { kind: 'hidden_danger', id: this.id, status: (r as HiddenDangerRecord).status }
+    if (this.kind === 'resource') return { kind: 'resource', id: this.id, resourceKind: (r as ResourceFeature).properties.kind }
+    return { kind: this.kind as Exclude<RecordKind, 'hidden_danger' | 'resource'>, id: this.id }
   }
 
   private badges(m: Messages, level: number): HTMLElement {

@@ -28,6 +28,8 @@ export interface PanelDeps {
   divisionsAt(lon: number, lat: number): DivisionRef[]
   /** Reports a failure of a view's own later load (not its first one). */
   reportError(context: ErrorContext, error: unknown): void
+  /** Whether the signed-in user may build what-if scenarios: record panels then link to one (scenario-link.ts). */
+  scenarios: boolean
 }
 
 export interface PanelView {
