@@ -6,26 +6,11 @@
  */
 import type { Knex } from 'knex'
 import { pointSql } from '../../db/db'
-
-export interface PublicRegionRow {
-  kind: 'division' | 'mgmt_grid'
-  key: string
-  name: string
-  level: number
-  /**
-   * The highest cell level in the region (就高), shown beside its grade; null when the snapshot did
-   * not record it. Under rule version 2026.1 the grade was the highest cell level itself.
-   */
-  highestLevel: number | null
-  shares: Record<string, number>
-  /** Division rank (city, county, township); null for management grids. */
-  rank: string | null
-  /** The enclosing division: parent code of a division unit, division code of a grid. */
-  parentCode: string | null
-}
+import type { Level } from '../../domain/levels'
+import { NEARBY_SHELTERS, type NearbyShelter, type PointReading, type PublicPenaltyPage, type PublicRegion, type ShelterCollection } from './schemas'
 
 /** Region levels and shares of a publication, divisions first (by code), then grids. */
-export async function publishedRegions(db: Knex, publicationId: number, kind?: PublicRegionRow['kind']): Promise<PublicRegionRow[]> {
+export async function publishedRegions(db: Knex, publicationId: number, kind?: PublicRegion['kind']): Promise<PublicRegion[]> {
   const q = db('publication_region as r')
     .leftJoin('division as d', function () {
       this.on('d.code', '=', 'r.region_key').andOnVal('r.region_kind', '=', 'division')
@@ -40,18 +25,19 @@ export async function publishedRegions(db: Knex, publicationId: number, kind?: P
     .where('r.publication_id', publicationId)
     .orderBy([{ column: 'r.region_kind' }, { column: 'r.region_key' }])
   if (kind) q.andWhere('r.region_kind', kind)
-  const rows = (await q) as Array<Omit<PublicRegionRow, 'level' | 'highestLevel'> & { level: number | string; highestLevel: number | string | null }>
-  return rows.map((r) => ({ ...r, level: Number(r.level), highestLevel: r.highestLevel === null ? null : Number(r.highestLevel) }))
+  const rows = (await q) as Array<Omit<PublicRegion, 'level' | 'highestLevel'> & { level: number | string; highestLevel: number | string | null }>
+  return rows.map((r) => ({ ...r, level: Number(r.level) as Level, highestLevel: r.highestLevel === null ? null : (Number(r.highestLevel) as Level) }))
 }
 
+/** A shelter as the public list sends it. */
 export interface ShelterRow {
   id: number
   name: string
   capacity: number | null
   /** County and township names of the shelter's division, e.g. 铁西区 兴华街道. */
   address: string | null
-  status: string
-  geometry: { type: 'Point'; coordinates: [number, number] }
+  status: ShelterCollection['features'][number]['properties']['status']
+  geometry: ShelterCollection['features'][number]['geometry']
 }
 
 /** Emergency shelters (避难场所) with their capacity: public information by nature. */
@@ -69,21 +55,11 @@ export async function shelters(db: Knex): Promise<ShelterRow[]> {
   return rows.map((r) => ({ ...r, id: Number(r.id) }))
 }
 
-export interface PublicPenaltyRow {
-  decisionNo: string
-  decidedAt: string
-  amountYuan: number
-  /** The county (or city) the penalised enterprise lies in. */
-  divisionName: string | null
-  /** The legal provision the violation falls under (its category), e.g. 《安全生产法》第九十七条. */
-  violationCategory: string | null
-}
-
 /**
  * Published penalties, newest first. Only the decision's own facts and the county are selected:
  * the enterprise is joined for its division code alone.
  */
-export async function publishedPenalties(db: Knex, page: { limit: number; offset: number }): Promise<{ total: number; items: PublicPenaltyRow[] }> {
+export async function publishedPenalties(db: Knex, page: { limit: number; offset: number }): Promise<PublicPenaltyPage> {
   const [{ n }] = (await db('penalty').where('published', true).count('* as n')) as [{ n: string }]
   const rows = (await db('penalty as p')
     .join('enterprise as e', 'e.id', 'p.enterprise_id')
@@ -109,43 +85,12 @@ export async function publishedPenalties(db: Knex, page: { limit: number; offset
   }
 }
 
-export interface PlaceRegion {
-  key: string
-  name: string
-  nameEn: string | null
-  rank: string
-  level: number
-  shares: Record<string, number>
-}
-
-export interface NearbyShelter {
-  name: string
-  address: string | null
-  capacity: number | null
-  distanceM: number
-  geometry: { type: 'Point'; coordinates: [number, number] }
-}
-
-export interface PlaceReading {
-  /** The published level of the cell at the point (0: no recorded risk there). */
-  level: number
-  stale: boolean
-  /** Highest published public-area zone level covering the point, 0 when none. */
-  areaLevel: number
-  /** The township and county the point lies in, with their published level and shares (finest first). */
-  regions: PlaceRegion[]
-  shelters: NearbyShelter[]
-}
-
-/** Shelters listed beside a place, nearest first. */
-export const NEARBY_SHELTERS = 3
-
 /**
  * What a publication says about one point (docs/domain.md §8): the level of the published cell
  * `h3` (the point's cell at the publication's finest resolution), the public-area zones over the
  * point, the divisions around it with their published level and shares, and the nearest shelters.
  */
-export async function placeReading(db: Knex, publicationId: number, point: { lon: number; lat: number; h3: string; res: number }): Promise<PlaceReading> {
+export async function placeReading(db: Knex, publicationId: number, point: { lon: number; lat: number; h3: string; res: number }): Promise<PointReading> {
   const cell = (await db('publication_cell')
     .select('level', 'stale')
     .where({ publication_id: publicationId, res: point.res, h3: point.h3 })
@@ -163,7 +108,7 @@ export async function placeReading(db: Knex, publicationId: number, point: { lon
     .select('d.code as key', 'r.name', 'd.name_en as nameEn', 'd.rank', 'r.level', 'r.shares')
     .whereIn('d.rank', ['county', 'township'])
     .andWhere(db.raw('ST_Intersects(d.geom, ?)', [pt]))
-    .orderBy(db.raw('length(d.code)'), 'desc')) as Array<Omit<PlaceRegion, 'level'> & { level: number | string }>
+    .orderBy(db.raw('length(d.code)'), 'desc')) as Array<Omit<PointReading['regions'][number], 'level'> & { level: number | string }>
   const near = (await db('resource as r')
     .leftJoin('division as t', 't.code', 'r.division_code')
     .leftJoin('division as c', 'c.code', 't.parent_code')
@@ -177,12 +122,18 @@ export async function placeReading(db: Knex, publicationId: number, point: { lon
     .orderByRaw('r.geog <-> ?::geography', [pt])
     .limit(NEARBY_SHELTERS)) as Array<{ name: string; capacity: number | null; address: string | null; geometry: NearbyShelter['geometry']; distance_m: string | number }>
   return {
-    level: cell ? Number(cell.level) : 0,
+    level: cell ? (Number(cell.level) as Level) : 0,
     stale: cell?.stale ?? false,
-    areaLevel: area?.level == null ? 0 : Number(area.level),
-    regions: regions.map((r) => ({ ...r, level: Number(r.level) })),
+    areaLevel: area?.level == null ? 0 : (Number(area.level) as Level),
+    regions: regions.map((r) => ({ ...r, level: Number(r.level) as Level })),
     shelters: near
       .map((s) => ({ name: s.name, capacity: s.capacity, address: s.address, geometry: s.geometry, distanceM: Math.round(Number(s.distance_m)) }))
       .sort((a, b) => a.distanceM - b.distanceM),
   }
+}
+
+/** The finest H3 resolution of a publication; undefined when there is no such publication. */
+export async function publishedResolution(db: Knex, publicationId: number): Promise<number | undefined> {
+  const row = (await db('publication').select('h3_res').where('id', publicationId).first()) as { h3_res: number } | undefined
+  return row ? Number(row.h3_res) : undefined
 }
