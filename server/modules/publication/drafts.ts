@@ -7,28 +7,10 @@
  */
 import type { Knex } from 'knex'
 import type { Db } from '../../db/db'
+import type { Draft, DraftPage } from './schemas'
 
 
-export type DraftStatus = 'pending' | 'approved' | 'rejected'
-
-export interface Draft {
-  id: number
-  status: DraftStatus
-  note: string | null
-  preparedBy: number
-  preparedByName: string | null
-  preparedAt: string
-  /** The data version the draft was prepared (and previewed) at. */
-  dataVersion: number
-  /** The publication the draft was compared with when prepared (null: the first one). */
-  basePublicationId: number | null
-  decidedBy: number | null
-  decidedByName: string | null
-  decidedAt: string | null
-  decisionNote: string | null
-  /** The publication an approval made. */
-  publicationId: number | null
-}
+export type DraftStatus = Draft['status']
 
 interface DraftRow {
   id: number
@@ -90,7 +72,7 @@ export async function getDraft(db: Db, id: number, options: { forUpdate?: boolea
 }
 
 /** Drafts, newest first; pending ones only when `status` says so. */
-export async function listDrafts(db: Db, page: { limit: number; offset: number; status?: DraftStatus }): Promise<{ total: number; items: Draft[] }> {
+export async function listDrafts(db: Db, page: { limit: number; offset: number; status?: DraftStatus }): Promise<DraftPage> {
   const filter = (q: Knex.QueryBuilder) => (page.status ? q.where('d.status', page.status) : q)
   const [{ n }] = (await filter(db('publication_draft as d').count('* as n'))) as [{ n: string }]
   const rows = (await filter(draftQuery(db)).orderBy('d.id', 'desc').limit(page.limit).offset(page.offset)) as DraftRow[]

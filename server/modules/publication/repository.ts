@@ -8,33 +8,12 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/db'
 import { lockGrading, pgArray } from '../../grading/repository'
 import { MIN_PYRAMID_RES } from '../../grading/engine'
+import type { Level } from '../../domain/levels'
+import type { CauseCount, LevelCounts, Publication } from './schemas'
 
 
-/** Counts of a level 0..4, keyed by the level as text. */
-export type LevelCounts = Record<'0' | '1' | '2' | '3' | '4', number>
-
-export interface PublicationSummary {
-  id: number
-  createdAt: string
-  approvedBy: number
-  /** Username of the approver (null if the account has no name on record). */
-  approverName: string | null
-  note: string | null
-  /** Finest H3 resolution of the snapshot (the public resolution). */
-  resolution: number
-  /** Coarsest H3 resolution of the snapshot (the pyramid's coarsest). */
-  minResolution: number
-  ruleVersion: string
-  dataVersion: number
-  counts: {
-    /** Cells at `resolution` per level (0: the cell had a source once, or is stale). */
-    cells: LevelCounts
-    /** Regions (division units and management grids) per level. */
-    regions: LevelCounts
-    /** Public-area zones per level. */
-    areas: LevelCounts
-  }
-}
+/** A publication with its counts per level, as the staff routes send it (and the public portal reads it). */
+export type PublicationSummary = Publication
 
 export interface CreatePublication {
   approvedBy: number
@@ -161,8 +140,8 @@ export async function getPublication(db: Db, id: number): Promise<PublicationSum
 export interface CellChange {
   h3: string
   res: number
-  before: number
-  after: number
+  before: Level
+  after: Level
   /** The hexagon as GeoJSON (WGS 84). */
   geometry: { type: 'Polygon'; coordinates: number[][][] }
 }
@@ -171,29 +150,21 @@ export interface RegionChange {
   kind: 'division' | 'mgmt_grid'
   key: string
   name: string
-  before: number
-  after: number
+  before: Level
+  after: Level
   /** The share of area per level moved (by more than SHARE_TOLERANCE for some level). */
   sharesChanged: boolean
 }
 
-/** Why cells changed: the analysis-resolution level history between two moments, per cause. */
-export interface ChangeCause {
-  cause: { kind: string; id?: number; action?: string; run?: number }
-  raised: number
-  lowered: number
-  /** Cells whose level stayed but whose records went out of date (or back in). */
-  staleOnly: number
-}
-
-export interface PublicationDiff {
+/** What changed between two states (the routes' diffBody names each change and counts them). */
+export interface StateDiff {
   /** Cells compared at this resolution: the finer of the two sides' common resolutions. */
   resolution: number
   cells: CellChange[]
   /** Regions whose level or share of levels changed. */
   regions: RegionChange[]
-  /** What changed the analysis cells in between, most cells first. */
-  causes: ChangeCause[]
+  /** What changed the analysis cells in between (the analysis-resolution level history, per cause), most cells first. */
+  causes: CauseCount[]
 }
 
 /** One side of a comparison: a publication, or the live levels (what a draft would publish). */
@@ -211,7 +182,7 @@ function cellsOf(side: DiffSide | null, res: number): { sql: string; bindings: n
   return { sql: 'SELECT h3, level, geom FROM publication_cell WHERE publication_id = ? AND res = ?', bindings: [side.publication.id, res] }
 }
 
-type RegionRow = { kind: RegionChange['kind']; key: string; name: string; level: number; shares: Record<string, number> }
+type RegionRow = { kind: RegionChange['kind']; key: string; name: string; level: Level; shares: Record<string, number> }
 
 async function regionsOf(db: Db, side: DiffSide | null): Promise<Map<string, RegionRow>> {
   if (side === null) return new Map()
@@ -227,7 +198,7 @@ async function regionsOf(db: Db, side: DiffSide | null): Promise<Map<string, Reg
         'SELECT region_kind AS kind, region_key AS key, name, level, shares FROM publication_region WHERE publication_id = ?',
         [side.publication.id],
       )
-  return new Map(rows.map((r) => [`${r.kind}/${r.key}`, { ...r, level: Number(r.level) }]))
+  return new Map(rows.map((r) => [`${r.kind}/${r.key}`, { ...r, level: Number(r.level) as Level }]))
 }
 
 function sharesMoved(a: Record<string, number> | undefined, b: Record<string, number> | undefined): boolean {
@@ -249,7 +220,7 @@ export async function diffStates(
   before: DiffSide | null,
   after: DiffSide,
   options: { resolution: number; analysisRes: number; since: string | null; until: string | null },
-): Promise<PublicationDiff> {
+): Promise<StateDiff> {
   const { resolution } = options
   const a = cellsOf(before, resolution)
   const b = cellsOf(after, resolution)
@@ -267,14 +238,14 @@ export async function diffStates(
   for (const k of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
     const x = ra.get(k)
     const y = rb.get(k)
-    const levelBefore = x?.level ?? 0
-    const levelAfter = y?.level ?? 0
+    const levelBefore: Level = x?.level ?? 0
+    const levelAfter: Level = y?.level ?? 0
     const sharesChanged = sharesMoved(x?.shares, y?.shares)
     if (levelBefore === levelAfter && !sharesChanged) continue
     const base = (y ?? x)!
     regions.push({ kind: base.kind, key: base.key, name: base.name, before: levelBefore, after: levelAfter, sharesChanged })
   }
-  const { rows: causes } = await db.raw<{ rows: Array<{ cause: ChangeCause['cause']; raised: string; lowered: string; stale_only: string }> }>(
+  const { rows: causes } = await db.raw<{ rows: Array<{ cause: CauseCount['cause']; raised: string; lowered: string; stale_only: string }> }>(
     `SELECT cause, count(*) FILTER (WHERE new_level > old_level) AS raised, count(*) FILTER (WHERE new_level < old_level) AS lowered,
             count(*) FILTER (WHERE new_level = old_level) AS stale_only
      FROM cell_level_history
@@ -284,14 +255,14 @@ export async function diffStates(
   )
   return {
     resolution,
-    cells: cells.map((c) => ({ h3: c.h3, res: resolution, before: Number(c.before), after: Number(c.after), geometry: c.geometry })),
+    cells: cells.map((c) => ({ h3: c.h3, res: resolution, before: Number(c.before) as Level, after: Number(c.after) as Level, geometry: c.geometry })),
     regions,
     causes: causes.map((c) => ({ cause: c.cause, raised: Number(c.raised), lowered: Number(c.lowered), staleOnly: Number(c.stale_only) })),
   }
 }
 
 /** The diff between two publications (`before` the older side). */
-export async function diffPublications(db: Db, before: PublicationSummary, after: PublicationSummary, analysisRes: number): Promise<PublicationDiff> {
+export async function diffPublications(db: Db, before: PublicationSummary, after: PublicationSummary, analysisRes: number): Promise<StateDiff> {
   const [older, newer] = before.createdAt <= after.createdAt ? [before, after] : [after, before]
   return diffStates(db, { publication: before }, { publication: after }, {
     resolution: Math.min(before.resolution, after.resolution),

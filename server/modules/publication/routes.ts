@@ -1,135 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses, featureCollectionSchema } from '../../http/schemas'
+import { errorResponse, errorResponses, typed } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
-import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts, type Draft, type DraftStatus } from './drafts'
+import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts } from './drafts'
 import {
-  diffPublications, diffStates, getPublication, insertPublication, latestPublicationId, listPublications, type PublicationDiff, type PublicationSummary,
+  diffPublications, diffStates, getPublication, insertPublication, latestPublicationId, listPublications, type PublicationSummary, type StateDiff,
 } from './repository'
+import {
+  approveBodySchema, diffQuery, diffResponse, draftBodySchema, draftListQuery, draftPageSchema, draftSchema, previewResponse, publicationListQuery,
+  publicationPageSchema, publicationSchema, rejectBodySchema, type Draft,
+} from './schemas'
 import { auditUser } from '../../http/actor'
-import { idParams, idSchema, pageProperties } from '../../http/params'
-
-const countsSchema = {
-  type: 'object',
-  description: 'number per level: 0 none, 1 blue, 2 yellow, 3 orange, 4 red',
-  properties: { 0: { type: 'integer' }, 1: { type: 'integer' }, 2: { type: 'integer' }, 3: { type: 'integer' }, 4: { type: 'integer' } },
-} as const
-
-export const publicationSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    createdAt: { type: 'string', description: 'when it was approved, ISO 8601' },
-    approvedBy: { type: 'integer', description: 'user id of the approver' },
-    approverName: { type: ['string', 'null'] },
-    note: { type: ['string', 'null'] },
-    resolution: { type: 'integer', description: 'finest H3 resolution published (never finer than PUBLIC_MAX_RES)' },
-    minResolution: { type: 'integer', description: 'coarsest H3 resolution published (pyramid)' },
-    ruleVersion: { type: 'string' },
-    dataVersion: { type: 'integer', description: 'the data version the snapshot was taken at' },
-    counts: {
-      type: 'object',
-      properties: {
-        cells: { ...countsSchema, description: 'cells at `resolution` per level' },
-        regions: { ...countsSchema, description: 'division units and management grids per level' },
-        areas: { ...countsSchema, description: 'public-area zones per level' },
-      },
-    },
-  },
-} as const
-
-const levelSchema = { type: 'integer', minimum: 0, maximum: 4 } as const
-
-const diffSchema = {
-  type: 'object',
-  properties: {
-    publication: publicationSchema,
-    against: publicationSchema,
-    resolution: { type: 'integer', description: 'H3 resolution the cells are compared at' },
-    summary: {
-      type: 'object',
-      properties: {
-        cellsChanged: { type: 'integer' },
-        cellsRaised: { type: 'integer' },
-        cellsLowered: { type: 'integer' },
-        regionsChanged: { type: 'integer', description: 'regions whose level changed' },
-        regionsRaised: { type: 'integer' },
-        regionsLowered: { type: 'integer' },
-        regionsReshared: { type: 'integer', description: 'regions whose level stayed but whose share of area per level moved' },
-        analysisCellsChanged: { type: 'integer', description: 'analysis-resolution cells whose level or stale flag changed in between (from the level history)' },
-      },
-    },
-    causes: {
-      type: 'array',
-      description: 'why: the causes of the analysis cells\' changes in between, most cells first',
-      items: {
-        type: 'object',
-        properties: {
-          cause: { type: 'object', additionalProperties: true, description: '{ kind, id, action } of an edit, or { run } of a full regrade' },
-          raised: { type: 'integer' },
-          lowered: { type: 'integer' },
-          staleOnly: { type: 'integer' },
-        },
-      },
-    },
-    cells: {
-      description: 'GeoJSON FeatureCollection of the cells whose level changed',
-      ...featureCollectionSchema({ h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema, change: { type: 'string', enum: ['raised', 'lowered'] } }),
-    },
-    regions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
-          key: { type: 'string', description: 'division code, or management grid id' },
-          name: { type: 'string' },
-          before: levelSchema,
-          after: levelSchema,
-          sharesChanged: { type: 'boolean' },
-          change: { type: 'string', enum: ['raised', 'lowered', 'shares'], description: "'shares': the level stayed, the share of area per level moved" },
-        },
-      },
-    },
-  },
-} as const
-
-const draftSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    status: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
-    note: { type: ['string', 'null'] },
-    preparedBy: { type: 'integer' },
-    preparedByName: { type: ['string', 'null'] },
-    preparedAt: { type: 'string' },
-    dataVersion: { type: 'integer', description: 'the data version the draft was prepared at; approval needs it unchanged' },
-    basePublicationId: { type: ['integer', 'null'], description: 'the latest publication when the draft was prepared' },
-    decidedBy: { type: ['integer', 'null'] },
-    decidedByName: { type: ['string', 'null'] },
-    decidedAt: { type: ['string', 'null'] },
-    decisionNote: { type: ['string', 'null'] },
-    publicationId: { type: ['integer', 'null'], description: 'the publication an approval made' },
-  },
-} as const
-
-const previewSchema = {
-  type: 'object',
-  properties: {
-    draft: draftSchema,
-    current: { anyOf: [publicationSchema, { type: 'null' }], description: 'the latest publication, compared with (null: nothing published yet)' },
-    outdated: { type: 'boolean', description: 'the data changed since the draft was prepared: it can no longer be approved' },
-    ...diffSchema.properties,
-  },
-} as const
-
-const noteBody = (required: boolean) =>
-  ({
-    type: 'object',
-    additionalProperties: false,
-    ...(required ? { required: ['note'] } : {}),
-    properties: { note: { type: ['string', 'null'], maxLength: 500, ...(required ? { minLength: 1 } : {}), description: 'the decision\'s note (kept with the draft and in the audit log)' } },
-  }) as const
+import { idParams } from '../../http/params'
 
 /** The signed-in planner or admin (the access rule makes sure of it). */
 function userId(request: FastifyRequest): number {
@@ -139,10 +21,12 @@ function userId(request: FastifyRequest): number {
 }
 
 const change = (before: number, after: number) => (after > before ? ('raised' as const) : after < before ? ('lowered' as const) : ('shares' as const))
+/** A cell in a diff always changed level (the diff lists only those): raised or lowered. */
+const cellChange = (before: number, after: number) => (after > before ? ('raised' as const) : ('lowered' as const))
 
 /** The response form of a diff: GeoJSON cells, each change named, and the counts. */
-function diffBody(diff: PublicationDiff) {
-  const cells = diff.cells.map((c) => ({ ...c, change: change(c.before, c.after) }))
+function diffBody(diff: StateDiff) {
+  const cells = diff.cells.map((c) => ({ ...c, change: cellChange(c.before, c.after) }))
   const regions = diff.regions.map((r) => ({ ...r, change: change(r.before, r.after) }))
   const levelChanged = regions.filter((r) => r.change !== 'shares')
   return {
@@ -191,19 +75,16 @@ async function loadOrNotFound(app: FastifyInstance, id: number, field = 'id'): P
  * changes; another planner or admin approves it (the snapshot of the live levels is taken then) or
  * rejects it. The snapshots are listed and compared; no route changes or removes one.
  */
-export default async function publicationRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { note?: string | null } }>(
+export default async function publicationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.post(
     '/publications/drafts',
     {
       config: { access: ['planner'] },
       schema: {
         tags: ['publications'],
         summary: 'Prepare a publication draft: another planner or admin approves or rejects it after its preview',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { note: { type: ['string', 'null'], maxLength: 500, description: 'what this publication is for; shown to the public' } },
-        },
+        body: draftBodySchema,
         response: { 201: draftSchema, ...errorResponses },
       },
     },
@@ -220,25 +101,21 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     },
   )
 
-  app.get<{ Querystring: { limit: number; offset: number; status?: DraftStatus } }>(
+  app.get(
     '/publications/drafts',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['publications'],
         summary: 'Publication drafts, newest first',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...pageProperties, status: { type: 'string', enum: ['pending', 'approved', 'rejected'] } },
-        },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: draftSchema } } }, ...errorResponses },
+        querystring: draftListQuery,
+        response: { 200: draftPageSchema, ...errorResponses },
       },
     },
     async (request) => listDrafts(app.db, request.query),
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/publications/drafts/:id/preview',
     {
       config: { access: 'staff' },
@@ -246,7 +123,7 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
         tags: ['publications'],
         summary: "A draft's preview: the live levels against the latest publication (cells and regions that change, and why)",
         params: idParams,
-        response: { 200: previewSchema, ...errorResponses },
+        response: { 200: previewResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -265,7 +142,7 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     },
   )
 
-  app.post<{ Params: { id: number }; Body: { note?: string | null } }>(
+  app.post(
     '/publications/drafts/:id/approve',
     {
       config: { access: ['planner'] },
@@ -273,7 +150,7 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
         tags: ['publications'],
         summary: 'Approve a draft (not your own): the live levels become the new publication, if the data is still what the preview showed',
         params: idParams,
-        body: noteBody(false),
+        body: approveBodySchema,
         response: { 201: publicationSchema, 409: errorResponse, ...errorResponses },
       },
     },
@@ -303,7 +180,7 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     },
   )
 
-  app.post<{ Params: { id: number }; Body: { note: string } }>(
+  app.post(
     '/publications/drafts/:id/reject',
     {
       config: { access: ['planner'] },
@@ -311,13 +188,13 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
         tags: ['publications'],
         summary: 'Reject a draft (not your own) with a note saying why',
         params: idParams,
-        body: noteBody(true),
+        body: rejectBodySchema,
         response: { 200: draftSchema, 409: errorResponse, ...errorResponses },
       },
     },
     async (request) => {
       const decidedBy = userId(request)
-      const note = request.body.note.trim()
+      const note = (request.body.note ?? '').trim()
       if (!note) throw invalid('note', 'say why the draft is rejected')
       return app.db.transaction(async (trx) => {
         const draft = await draftOrNotFound(app, request.params.id, trx, true)
@@ -330,24 +207,21 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     },
   )
 
-  app.get<{ Querystring: { limit: number; offset: number } }>(
+  app.get(
     '/publications',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['publications'],
         summary: 'Publications, newest first, with their counts per level',
-        querystring: { type: 'object', additionalProperties: false, properties: pageProperties },
-        response: {
-          200: { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: publicationSchema } } },
-          ...errorResponses,
-        },
+        querystring: publicationListQuery,
+        response: { 200: publicationPageSchema, ...errorResponses },
       },
     },
     async (request) => listPublications(app.db, request.query),
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/publications/:id',
     {
       config: { access: 'staff' },
@@ -356,7 +230,7 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
     async (request) => loadOrNotFound(app, request.params.id),
   )
 
-  app.get<{ Params: { id: number }; Querystring: { against: number } }>(
+  app.get(
     '/publications/:id/diff',
     {
       config: { access: 'staff' },
@@ -364,13 +238,8 @@ export default async function publicationRoutes(app: FastifyInstance): Promise<v
         tags: ['publications'],
         summary: 'Cells and regions whose level changed from publication `against` to this one',
         params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['against'],
-          properties: { against: { ...idSchema, description: 'the publication to compare with (the "before" side)' } },
-        },
-        response: { 200: diffSchema, ...errorResponses },
+        querystring: diffQuery,
+        response: { 200: diffResponse, ...errorResponses },
       },
     },
     async (request) => {

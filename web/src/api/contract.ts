@@ -41,6 +41,9 @@ export type {
   LevelCounts, PlaceReading, PublicDivisionCollection, PublicPenalty, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
   ShelterCollection,
 } from '../../../server/modules/public/schemas'
+export type {
+  DiffCell, Draft, DraftPage, DraftPreview, Publication, PublicationChanges, PublicationDiff, PublicationPage,
+} from '../../../server/modules/publication/schemas'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'

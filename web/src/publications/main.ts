@@ -1,9 +1,8 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import '../public/public.css'
-import type { FeatureCollection, Polygon } from 'geojson'
 import { ApiError, getJson, sendJson } from '../api/client'
-import type { Level } from '../api/contract'
+import type { Draft, DraftPage, DraftPreview, Level, Publication, PublicationChanges, PublicationDiff, PublicationPage } from '../api/contract'
 import { requireStaff, type CurrentUser } from '../auth/session'
 import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
 import { createMap, relabelControls } from '../map/create'
@@ -13,9 +12,7 @@ import { setBasemapLanguage } from '../map/style'
 import { exposeTestHook } from '../test-hook'
 import { el, labelled, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
-import type { ChangeCause } from '../api/contract'
 import { causeText } from '../panels/cause'
-import type { LevelCounts } from '../public/api'
 import { PUBLIC_MESSAGES } from '../public/messages'
 import { browserStorage } from '../ui/storage'
 
@@ -23,52 +20,6 @@ import { browserStorage } from '../ui/storage'
 // preview shows on the map and in numbers what would change against the current publication and
 // why; another planner or administrator approves it (it becomes the new publication) or rejects it
 // with a note. The list of publications and the diff of any two stay beside it.
-
-interface Publication {
-  id: number
-  createdAt: string
-  approverName: string | null
-  note: string | null
-  resolution: number
-  counts: { cells: LevelCounts; regions: LevelCounts; areas: LevelCounts }
-}
-
-interface DiffCell {
-  h3: string
-  res: number
-  before: Level
-  after: Level
-  change: 'raised' | 'lowered'
-}
-
-interface PublicationDiff {
-  summary: {
-    cellsChanged: number; cellsRaised: number; cellsLowered: number; regionsChanged: number; regionsRaised: number; regionsLowered: number
-    regionsReshared: number; analysisCellsChanged: number
-  }
-  cells: FeatureCollection<Polygon, DiffCell>
-  regions: Array<{ kind: string; key: string; name: string; before: Level; after: Level; change: 'raised' | 'lowered' | 'shares' }>
-  causes: Array<{ cause: ChangeCause; raised: number; lowered: number; staleOnly: number }>
-}
-
-interface Draft {
-  id: number
-  status: 'pending' | 'approved' | 'rejected'
-  note: string | null
-  preparedBy: number
-  preparedByName: string | null
-  preparedAt: string
-  decidedByName: string | null
-  decisionNote: string | null
-  publicationId: number | null
-}
-
-interface DraftPreview extends PublicationDiff {
-  draft: Draft
-  current: Publication | null
-  outdated: boolean
-}
-
 
 const FIT_PADDING_PX = 24
 /** Roles that may publish (the API's rule; admin passes every rule). */
@@ -216,7 +167,7 @@ function render(): void {
 }
 
 /** A diff in words: the counts, the regions that change (level, or only shares) and why. */
-function diffParts(d: PublicationDiff): HTMLElement[] {
+function diffParts(d: PublicationChanges): HTMLElement[] {
   const p = m.publications
   const s = d.summary
   const parts: HTMLElement[] = [el('p', 'publications-summary', p.summary(s.cellsChanged, s.cellsRaised, s.cellsLowered, s.regionsChanged))]
@@ -266,10 +217,10 @@ function previewSection(v: DraftPreview): HTMLElement {
 }
 
 async function loadDrafts(): Promise<void> {
-  drafts = (await getJson<{ items: Draft[] }>('/api/publications/drafts', { status: 'pending', limit: 50 })).items
+  drafts = (await getJson<DraftPage>('/api/publications/drafts', { status: 'pending', limit: 50 })).items
 }
 
-function showOnMap(d: PublicationDiff): void {
+function showOnMap(d: PublicationChanges): void {
   diffMap.show(d.cells, { maxZoom: 12 })
 }
 
@@ -333,7 +284,7 @@ function showError(err: unknown): void {
 }
 
 async function loadPublications(): Promise<void> {
-  publications = (await getJson<{ items: Publication[] }>('/api/publications', { limit: 100 })).items
+  publications = (await getJson<PublicationPage>('/api/publications', { limit: 100 })).items
 }
 
 async function compareChosen(): Promise<void> {
