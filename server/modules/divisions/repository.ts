@@ -49,3 +49,11 @@ export async function getDivision(db: Knex, code: string): Promise<(DivisionRow 
     .where('d.code', code)
     .first()
 }
+
+/**
+ * SQL: the code of the most detailed division containing a geometry's point on surface (township,
+ * else county, city, province), for a geometry given as SQL (`geom`, e.g. a column). The importer
+ * places area assessments and grids with it.
+ */
+export const divisionOfSql = (geom: string): string => `(SELECT d.code FROM division d WHERE ST_Intersects(d.geom, ST_PointOnSurface(${geom}))
+  ORDER BY CASE d.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, d.code LIMIT 1)`
