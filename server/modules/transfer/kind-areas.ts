@@ -10,7 +10,8 @@ import { divisionByName } from '../../domain/division-register'
 import type { Field } from './fields'
 import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
 import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod } from './kind-sources'
-import type { MethodColumns } from '../sources'
+import { divisionOfSql, setDivisionParents, upsertDivisions, upsertMgmtGrids } from '../divisions'
+import { writeAreaAssessmentRows, type MethodColumns } from '../sources'
 import { recordsByExternalId } from './lookups'
 import { changedRecords, recordSnapshots } from './snapshots'
 import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem, type WriteResult } from './kinds'
@@ -29,10 +30,6 @@ function divisionProblem(code: string | null, ctx: KindContext): Problem[] {
   if (!ctx.divisions.has(code)) return [{ field: 'divisionCode', value: code, code: 'division_unknown', params: { code }, reason: `division ${code} does not exist: import the divisions first` }]
   return []
 }
-
-/** SQL: the most detailed division containing a geometry's point on surface. */
-const DIVISION_OF = (geom: string) => `(SELECT d.code FROM division d WHERE ST_Intersects(d.geom, ST_PointOnSurface(${geom}))
-  ORDER BY CASE d.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, d.code LIMIT 1)`
 
 // ------------------------------------------------------------------------------ area assessments
 
@@ -123,31 +120,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
         polygon: zoneIsLine ? null : asMultiPolygon(r.geometry),
       }
     })
-    const columns: Array<[string, string]> = [
-      ['name', 'text'], ['area_kind', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'], ['matrix_l', 'smallint'],
-      ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['assessor', 'text'], ['assessed_at', 'date'],
-      ['valid_until', 'date'], ['rule_version', 'text'], ['buffer_m', 'float8'], ['external_id', 'text'],
-    ]
-    const names = columns.map(([c]) => c)
-    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
-      `WITH x AS (
-         SELECT x.*, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.source_line::text), 4326)) AS line,
-                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.polygon::text), 4326)) AS poly
-         FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, division_code text, source_line jsonb, polygon jsonb, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')})
-       ), z AS (
-         SELECT x.*, coalesce(x.poly, ST_Multi(ST_Buffer(x.line::geography, x.buffer_m)::geometry)) AS zone FROM x
-       ), upd AS (
-         UPDATE area_assessment a SET ${names.map((c) => `${c} = z.${c}`).join(', ')}, source_line = z.line, geom = z.zone,
-           division_code = coalesce(z.division_code, ${DIVISION_OF('z.zone')}), updated_at = now()
-         FROM z WHERE z.id IS NOT NULL AND a.id = z.id RETURNING a.id
-       ), ins AS (
-         INSERT INTO area_assessment (${names.join(', ')}, source_line, geom, division_code)
-         SELECT ${names.map((c) => `z.${c}`).join(', ')}, z.line, z.zone, coalesce(z.division_code, ${DIVISION_OF('z.zone')}) FROM z WHERE z.id IS NULL
-         RETURNING id
-       )
-       SELECT id, false AS inserted FROM upd UNION ALL SELECT id, true FROM ins`,
-      [jsonRows(rows)],
-    )
+    const out = await writeAreaAssessmentRows(trx, rows)
     const created = out.filter((o) => o.inserted).length
     const after = await recordSnapshots(trx, 'area_assessment', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: out.map((o) => Number(o.id)), changes: changedRecords('area_assessment', before, after) }
@@ -268,14 +241,7 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     const codes = batch.map((p) => p.record.code)
     const before = await recordSnapshots(trx, 'division', 'code', codes)
     // Parents are set in finish(), once every division of the file exists.
-    const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
-      `INSERT INTO division AS d (code, name, name_en, rank, parent_code, synthetic, geom)
-       SELECT x.code, x.name, x.name_en, x.rank, NULL, x.synthetic, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326))
-       FROM jsonb_to_recordset(?::jsonb) AS x(code text, name text, name_en text, rank text, synthetic boolean, geom jsonb)
-       ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, rank = excluded.rank, synthetic = excluded.synthetic, geom = excluded.geom
-       RETURNING (xmax = 0) AS inserted`,
-      [jsonRows(rows)],
-    )
+    const out = await upsertDivisions(trx, rows)
     const created = out.filter((o) => o.inserted).length
     const changes = changedRecords('division', before, await recordSnapshots(trx, 'division', 'code', [...before.keys()]))
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true, changes }
@@ -290,10 +256,7 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
       if (existing.has(p.parentCode!)) updates.push({ code: p.code, parent: p.parentCode! })
       else if (!p.parentDerived) problems.push({ row: p.row, line: p.line, problem: { field: 'parentCode', value: p.parentCode, code: 'parent_unknown', params: { code: p.parentCode! }, reason: `parent division ${p.parentCode} does not exist in the database or the file` } })
     }
-    await trx.raw(
-      'UPDATE division d SET parent_code = x.parent FROM jsonb_to_recordset(?::jsonb) AS x(code text, parent text) WHERE d.code = x.code',
-      [jsonRows(updates)],
-    )
+    await setDivisionParents(trx, updates)
     return problems
   },
 }
@@ -334,7 +297,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     const need = batch.filter((p) => p.record.divisionCode === null)
     if (need.length === 0) return
     const { rows } = await trx.raw<{ rows: Array<{ i: number; code: string | null }> }>(
-      `SELECT x.i, ${DIVISION_OF('ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326)')} AS code FROM jsonb_to_recordset(?::jsonb) AS x(i int, geom jsonb)`,
+      `SELECT x.i, ${divisionOfSql('ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326)')} AS code FROM jsonb_to_recordset(?::jsonb) AS x(i int, geom jsonb)`,
       [jsonRows(need.map((p, i) => ({ i, geom: p.record.geometry })))],
     )
     for (const r of rows) {
@@ -346,14 +309,7 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
   async write(trx, batch) {
     const rows = batch.map((p) => ({ code: p.record.code, name: p.record.name, division_code: p.record.divisionCode, geom: asMultiPolygon(p.record.geometry) }))
     const before = await recordSnapshots(trx, 'mgmt_grid', 'code', rows.map((r) => r.code))
-    const { rows: out } = await trx.raw<{ rows: Array<{ inserted: boolean }> }>(
-      `INSERT INTO mgmt_grid AS g (code, name, division_code, geom)
-       SELECT x.code, x.name, x.division_code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.geom::text), 4326))
-       FROM jsonb_to_recordset(?::jsonb) AS x(code text, name text, division_code text, geom jsonb)
-       ON CONFLICT (code) DO UPDATE SET name = excluded.name, division_code = excluded.division_code, geom = excluded.geom
-       RETURNING (xmax = 0) AS inserted`,
-      [jsonRows(rows)],
-    )
+    const out = await upsertMgmtGrids(trx, rows)
     const created = out.filter((o) => o.inserted).length
     const changes = changedRecords('mgmt_grid', before, await recordSnapshots(trx, 'mgmt_grid', 'code', [...before.keys()]))
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true, changes }

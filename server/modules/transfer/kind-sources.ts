@@ -9,11 +9,13 @@ import { AppError } from '../../errors'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
 import { normaliseUscc } from '../../domain/uscc'
-import { gradeByMethod, type MethodColumns } from '../sources'
+import {
+  gradeByMethod, insertSourceRows, replaceMajorHazardSubstances, updateSourceRows, type ImportedSourceRow, type ImportedSourceTable, type MethodColumns,
+} from '../sources'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { enterprisesByIdentifier, recordsByExternalId } from './lookups'
-import { jsonRows, pointOf, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
+import { pointOf, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
 import { changedRecords, recordSnapshots, type ChildRows, type Snapshot } from './snapshots'
 
@@ -161,30 +163,24 @@ interface Existing {
 }
 
 /**
- * Inserts new records and updates those whose external id is known, in two statements; returns
- * the ids by external id, the enterprises to regrade (old and new owners) and, with `audit`, each
- * existing record the file changed with its before/after snapshots. With `skipUnchanged` a record
- * identical to what is stored is left alone (not updated, not regraded).
+ * Inserts new records and updates those whose external id is known, in two statements (the sources
+ * store's `insertSourceRows` and `updateSourceRows`); returns the ids by external id, the enterprises
+ * to regrade (old and new owners) and, with `audit`, each existing record the file changed with its
+ * before/after snapshots. With `skipUnchanged` a record identical to what is stored is left alone
+ * (not updated, not regraded).
  */
 async function upsertByExternalId(
-  trx: Knex.Transaction, table: string, prefix: string, rows: Array<Record<string, unknown> & { external_id: string }>,
-  columns: Array<[string, string]>, geometrySql: string, { skipUnchanged = true, audit = true } = {},
+  trx: Knex.Transaction, table: ImportedSourceTable, prefix: string, rows: ImportedSourceRow[],
+  { skipUnchanged = true, audit = true } = {},
 ): Promise<{ created: number; updated: number; ids: Map<string, number>; enterpriseIds: number[]; changes: NonNullable<WriteResult['changes']> }> {
   const existing = await recordsByExternalId<Existing>(trx, table, prefix, rows.map((r) => r.external_id), ['enterprise_id'])
   const before = audit ? await recordSnapshots(trx, table, 'id', [...existing.values()].map((e) => e.id)) : new Map<string | number, Snapshot>()
   const inserts = rows.filter((r) => !existing.has(r.external_id))
   const updates = rows.filter((r) => existing.has(r.external_id)).map((r) => ({ ...r, id: existing.get(r.external_id)!.id }))
-  const names = columns.map(([c]) => c)
-  const recordset = (extra: string) => `jsonb_to_recordset(?::jsonb) AS x(${[...columns.map(([c, t]) => `${c} ${t}`), extra].filter(Boolean).join(', ')})`
   const ids = new Map<string, number>()
   const enterpriseIds = new Set<number>()
   if (inserts.length > 0) {
-    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; external_id: string; enterprise_id: string }> }>(
-      `INSERT INTO ${table} (external_id, ${names.join(', ')}, geom)
-       SELECT x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ${geometrySql} FROM ${recordset('external_id text, lon float8, lat float8')}
-       RETURNING id, external_id, enterprise_id`,
-      [jsonRows(inserts)],
-    )
+    const out = await insertSourceRows(trx, table, inserts)
     for (const r of out) {
       ids.set(r.external_id, Number(r.id))
       enterpriseIds.add(Number(r.enterprise_id))
@@ -193,15 +189,7 @@ async function upsertByExternalId(
   let updated = 0
   let changes: NonNullable<WriteResult['changes']> = []
   if (updates.length > 0) {
-    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; external_id: string; enterprise_id: string }> }>(
-      `UPDATE ${table} t SET external_id = x.external_id, ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ${geometrySql}, updated_at = now()
-       FROM ${recordset('id bigint, external_id text, lon float8, lat float8')}
-       WHERE t.id = x.id${skipUnchanged
-         ? ` AND (t.external_id, ${names.map((c) => `t.${c}`).join(', ')}, ST_AsEWKB(t.geom)) IS DISTINCT FROM (x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(${geometrySql}))`
-         : ''}
-       RETURNING t.id, t.external_id, t.enterprise_id`,
-      [jsonRows(updates)],
-    )
+    const out = await updateSourceRows(trx, table, updates, { skipUnchanged })
     updated = out.length
     for (const u of updates) ids.set(u.external_id, u.id)
     for (const r of out) {
@@ -212,8 +200,6 @@ async function upsertByExternalId(
   }
   return { created: inserts.length, updated, ids, enterpriseIds: [...enterpriseIds], changes }
 }
-
-const POINT_SQL = 'ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)'
 
 // ------------------------------------------------------------------------------ safety risks
 
@@ -263,11 +249,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
   },
   async write(trx, batch) {
     const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
-    const r = await upsertByExternalId(trx, 'safety_risk', 'SR', rows, [
-      ['enterprise_id', 'bigint'], ['name', 'text'], ['description', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'],
-      ['matrix_l', 'smallint'], ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['impact_radius_m', 'float8'],
-      ['assessed_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
-    ], POINT_SQL)
+    const r = await upsertByExternalId(trx, 'safety_risk', 'SR', rows)
     return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
 }
@@ -335,10 +317,7 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
   },
   async write(trx, batch) {
     const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
-    const r = await upsertByExternalId(trx, 'hidden_danger', 'HD', rows, [
-      ['enterprise_id', 'bigint'], ['description', 'text'], ['is_major', 'boolean'], ['found_at', 'date'], ['deadline', 'date'], ['status', 'text'],
-      ['reported_by', 'text'], ['rectified_at', 'timestamptz'], ['rectified_by', 'text'], ['rectification', 'text'], ['verified_at', 'timestamptz'], ['verified_by', 'text'],
-    ], POINT_SQL)
+    const r = await upsertByExternalId(trx, 'hidden_danger', 'HD', rows)
     return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
 }
@@ -477,24 +456,15 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
     const known = await recordsByExternalId<{ id: number }>(trx, 'major_hazard', 'MH', rows.map((x) => x.external_id), [])
     const knownIds = [...known.values()].map((k) => k.id)
     const before = await recordSnapshots(trx, 'major_hazard', 'id', knownIds, SUBSTANCES)
-    const r = await upsertByExternalId(trx, 'major_hazard', 'MH', rows, [
-      ['enterprise_id', 'bigint'], ['name', 'text'], ['population_500m', 'integer'], ['reported_r', 'float8'], ['reported_grade', 'smallint'],
-      ['s', 'float8'], ['r', 'float8'], ['alpha', 'float8'], ['grade', 'smallint'], ['level', 'smallint'], ['grade_mismatch', 'text'],
-      ['impact_radius_m', 'float8'], ['reported_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
-    ], POINT_SQL, { skipUnchanged: false, audit: false })
+    const r = await upsertByExternalId(trx, 'major_hazard', 'MH', rows, { skipUnchanged: false, audit: false })
     const ids = [...r.ids.values()]
-    await trx.raw('DELETE FROM major_hazard_substance WHERE major_hazard_id = ANY(?::bigint[])', [`{${ids.join(',')}}`])
     const substances = batch.flatMap((p) =>
       p.record.substances.map((s, i) => ({
         major_hazard_id: r.ids.get(p.record.externalId), name: s.name, cas: s.cas, hazard_class: s.class ? (canonicalHazardClass(s.class, ctx.rules) ?? null) : null,
         q_t: s.q, critical_q_t: s.Q, beta: p.record.betas![i],
       })),
     )
-    await trx.raw(
-      `INSERT INTO major_hazard_substance (major_hazard_id, name, cas, hazard_class, q_t, critical_q_t, beta)
-       SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(major_hazard_id bigint, name text, cas text, hazard_class text, q_t float8, critical_q_t float8, beta float8)`,
-      [jsonRows(substances)],
-    )
+    await replaceMajorHazardSubstances(trx, ids, substances)
     const changes = changedRecords('major_hazard', before, await recordSnapshots(trx, 'major_hazard', 'id', knownIds, SUBSTANCES))
     return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes }
   },
