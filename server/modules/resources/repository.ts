@@ -111,6 +111,63 @@ export async function replaceResource(trx: Knex.Transaction, id: number, w: Reso
   return count > 0
 }
 
+/** A resource as the importer writes it: the id of the stored resource it replaces (null for a new one) and the columns it sets. */
+export interface ImportedResourceRow {
+  id: number | null
+  external_id: string
+  kind: ResourceKind
+  name: string
+  organisation?: string | null
+  duty_phone?: string | null
+  contact?: string | null
+  status?: ResourceStatus
+  capabilities?: readonly string[]
+  team_type?: string | null
+  headcount?: number | null
+  equipment_type?: string | null
+  quantity?: number | null
+  items: readonly DepotItem[]
+  capacity?: number | null
+  expert_field?: string | null
+  division_code: string | null
+  synthetic: boolean
+  lon: number
+  lat: number
+}
+
+const IMPORTED_COLUMNS: Array<[string, string]> = [
+  ['external_id', 'text'], ['kind', 'text'], ['name', 'text'], ['organisation', 'text'], ['duty_phone', 'text'], ['contact', 'text'], ['status', 'text'],
+  ['team_type', 'text'], ['headcount', 'integer'], ['equipment_type', 'text'], ['quantity', 'integer'], ['items', 'jsonb'], ['capacity', 'integer'],
+  ['expert_field', 'text'], ['division_code', 'text'], ['synthetic', 'boolean'],
+]
+
+/**
+ * Writes a batch of resources in one statement (the importer's, `transfer/kind-resources.ts`): a row
+ * with an id replaces that resource, one without inserts a new one. Returns the ids written, each
+ * marked whether it was inserted. The bulk form of `insertResource` and `replaceResource` (the API's,
+ * one resource at a time), and like them it moves the status time only when the status changes; it
+ * also sets the external id and the synthetic flag, which the API leaves alone.
+ */
+export async function writeImportedResources(trx: Knex.Transaction, rows: readonly ImportedResourceRow[]): Promise<Array<{ id: string; inserted: boolean }>> {
+  const names = IMPORTED_COLUMNS.map(([c]) => c)
+  const { rows: out } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
+    `WITH x AS (
+       SELECT x.*, ARRAY(SELECT jsonb_array_elements_text(x.capabilities_json)) AS capabilities, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) AS geom
+       FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, capabilities_json jsonb, lon float8, lat float8, ${IMPORTED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
+     ), upd AS (
+       UPDATE resource r SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, capabilities = x.capabilities, geom = x.geom,
+         status_updated_at = CASE WHEN r.status IS DISTINCT FROM x.status THEN now() ELSE r.status_updated_at END, updated_at = now()
+       FROM x WHERE x.id IS NOT NULL AND r.id = x.id RETURNING r.id
+     ), ins AS (
+       INSERT INTO resource (${names.join(', ')}, capabilities, geom)
+       SELECT ${names.map((c) => `x.${c}`).join(', ')}, x.capabilities, x.geom FROM x WHERE x.id IS NULL RETURNING id
+     )
+     SELECT id, false AS inserted FROM upd UNION ALL SELECT id, true FROM ins`,
+    [JSON.stringify(rows.map(({ capabilities, ...rest }) => ({ ...rest, capabilities_json: capabilities })))],
+  )
+  return out
+}
+
 /** Records a status report: the status and its time, even when the status is unchanged (a confirmation). */
 export async function setResourceStatus(trx: Knex.Transaction, id: number, status: ResourceStatus): Promise<boolean> {
   const count = await trx('resource').where({ id }).update({ status, status_updated_at: trx.fn.now(), updated_at: trx.fn.now() })

@@ -6,11 +6,12 @@
 import {
   CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_STATUS_LABELS, resourceProblems, type DepotItem, type ResourceInput, type ResourceKind,
 } from '../../domain/resources'
+import { writeImportedResources } from '../resources'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { EXTERNAL_ID_FIELD } from './kind-sources'
 import { divisionsAt, recordsByExternalId } from './lookups'
-import { jsonRows, pointOf, type KindSpec, type Problem } from './kinds'
+import { pointOf, type KindSpec, type Problem } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
 import { changedRecords, recordSnapshots } from './snapshots'
 
@@ -135,27 +136,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
         synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false), lon: r.lon, lat: r.lat,
       }
     })
-    const columns: Array<[string, string]> = [
-      ['external_id', 'text'], ['kind', 'text'], ['name', 'text'], ['organisation', 'text'], ['duty_phone', 'text'], ['contact', 'text'], ['status', 'text'],
-      ['team_type', 'text'], ['headcount', 'integer'], ['equipment_type', 'text'], ['quantity', 'integer'], ['items', 'jsonb'], ['capacity', 'integer'],
-      ['expert_field', 'text'], ['division_code', 'text'], ['synthetic', 'boolean'],
-    ]
-    const names = columns.map(([c]) => c)
-    const { rows: out } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
-      `WITH x AS (
-         SELECT x.*, ARRAY(SELECT jsonb_array_elements_text(x.capabilities_json)) AS capabilities, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) AS geom
-         FROM jsonb_to_recordset(?::jsonb) AS x(id bigint, capabilities_json jsonb, lon float8, lat float8, ${columns.map(([c, t]) => `${c} ${t}`).join(', ')})
-       ), upd AS (
-         UPDATE resource r SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, capabilities = x.capabilities, geom = x.geom,
-           status_updated_at = CASE WHEN r.status IS DISTINCT FROM x.status THEN now() ELSE r.status_updated_at END, updated_at = now()
-         FROM x WHERE x.id IS NOT NULL AND r.id = x.id RETURNING r.id
-       ), ins AS (
-         INSERT INTO resource (${names.join(', ')}, capabilities, geom)
-         SELECT ${names.map((c) => `x.${c}`).join(', ')}, x.capabilities, x.geom FROM x WHERE x.id IS NULL RETURNING id
-       )
-       SELECT id, false AS inserted FROM upd UNION ALL SELECT id, true FROM ins`,
-      [jsonRows(rows.map(({ capabilities, ...rest }) => ({ ...rest, capabilities_json: capabilities })))],
-    )
+    const out = await writeImportedResources(trx, rows)
     const created = out.filter((o) => o.inserted).length
     const after = await recordSnapshots(trx, 'resource', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], changes: changedRecords('resource', before, after) }
