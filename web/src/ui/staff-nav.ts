@@ -1,4 +1,5 @@
 import './staff-nav.css'
+import { SCENARIO_ROLES } from '../api/contract'
 import type { CurrentUser } from '../auth/session'
 import { signInUrl, signOut } from '../auth/session'
 import type { Lang } from '../i18n'
@@ -14,6 +15,7 @@ interface NavPage {
 const PAGES: NavPage[] = [
   { path: '/', label: { 'zh-CN': '风险地图', en: 'Risk map' } },
   { path: '/ranking.html', label: { 'zh-CN': '优先排序', en: 'Priorities' } },
+  { path: '/scenario.html', label: { 'zh-CN': '情景推演', en: 'Scenarios' }, roles: SCENARIO_ROLES },
   { path: '/charts.html', label: { 'zh-CN': '统计图表', en: 'Charts' } },
   { path: '/supervision.html', label: { 'zh-CN': '监管覆盖', en: 'Supervision' } },
   { path: '/reports.html', label: { 'zh-CN': '群众举报', en: 'Public reports' } },
