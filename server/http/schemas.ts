@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyTypeProvider } from 'fastify'
-import type { Geometry, LineString, MultiLineString, Point } from 'geojson'
+import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
 
@@ -9,7 +9,8 @@ import { invalid } from '../errors'
  * The static type of a response schema written `as const`: what a client gets once fast-json-stringify
  * has serialised the response. FromSchema (json-schema-to-ts), with two readings of this repository:
  * a schema with a `coordinates` property (geometrySchema) is a GeoJSON geometry, a Point when its
- * `type` is the const Point (a line when it is LineString or MultiLineString); and an object with listed properties has no index signature, since the
+ * `type` is the const Point (a line when it is LineString or MultiLineString, an area when it is Polygon or
+ * MultiPolygon); and an object with listed properties has no index signature, since the
  * serialiser drops properties a schema does not list (an object schema without listed properties
  * stays a string-keyed bag). The web imports these
  * types through web/src/api/contract.ts (docs/architecture.md, "One typed contract").
@@ -18,6 +19,7 @@ export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserializ
   { pattern: { properties: { coordinates: unknown } }; output: Geometry },
   { pattern: { properties: { type: { const: 'Point' }; coordinates: unknown } }; output: Point },
   { pattern: { properties: { type: { enum: readonly ['LineString', 'MultiLineString'] }; coordinates: unknown } }; output: LineString | MultiLineString },
+  { pattern: { properties: { type: { enum: readonly ['Polygon', 'MultiPolygon'] }; coordinates: unknown } }; output: Polygon | MultiPolygon },
 ] }>>
 
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: 0 }
@@ -104,6 +106,14 @@ export const geometrySchema = {
 /** A GeoJSON Point (SchemaType reads it as one), for features whose builder always sends a point. */
 export const pointGeometrySchema = sentObject({ type: { type: 'string', const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[lon, lat], WGS 84 degrees' } })
 
+/** A GeoJSON Polygon or MultiPolygon (SchemaType reads it as one), for an area's outline: a region, a cell. */
+export const areaGeometrySchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: {} },
+  required: ['type', 'coordinates'],
+} as const
+
 /** A geometry or null (RFC 7946 §3.2: a feature without a location, e.g. a division whose boundary is not imported yet). */
 export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }] } as const
 
@@ -114,7 +124,7 @@ export const nullableGeometrySchema = { anyOf: [geometrySchema, { type: 'null' }
 export function featureCollectionSchema<
   const P extends Record<string, unknown>,
   const E extends Record<string, unknown> = Record<never, never>,
-  const G extends typeof geometrySchema | typeof nullableGeometrySchema | typeof pointGeometrySchema = typeof geometrySchema,
+  const G extends typeof geometrySchema | typeof nullableGeometrySchema | typeof pointGeometrySchema | typeof areaGeometrySchema = typeof geometrySchema,
   const R extends readonly (keyof P & string)[] = [],
 >(properties: P, extra: E = {} as E, geometry: G = geometrySchema as G, required: R = [] as unknown as R) {
   return {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import type { MultiPolygon, Polygon } from 'geojson'
+import type { Level } from '../../domain/levels'
+import type { Capability, ResourceStatus } from '../../domain/resources'
 
 /** A region as the report queries it: `key` is what region_level / region_cell use (a grid's id), `code` what the URL names. */
 export interface RegionScope {
@@ -81,7 +83,7 @@ export async function mapCells(db: Knex, res: number, region: RegionScope, limit
      ORDER BY c.level, c.id LIMIT ?`,
     [region.code, res, limit],
   )
-  return rows.map((r) => ({ level: Number(r.level), stale: r.stale as boolean, ring: (r.geometry as Polygon).coordinates[0]! }))
+  return rows.map((r) => ({ level: Number(r.level) as Level, stale: r.stale as boolean, ring: (r.geometry as Polygon).coordinates[0]! }))
 }
 
 /** Level changes of the region's cells per calendar month since `since` (YYYY-MM-DD): change events that raised or lowered a level. */
@@ -152,8 +154,8 @@ export async function nearestTeams(db: Knex, region: RegionScope, k: number, can
     name: r.name as string,
     teamType: (r.team_type as string | null) ?? null,
     headcount: (r.headcount as number | null) ?? null,
-    capabilities: r.capabilities as string[],
-    status: r.status as string,
+    capabilities: r.capabilities as Capability[],
+    status: r.status as ResourceStatus,
     dutyPhone: (r.duty_phone as string | null) ?? null,
     distanceM: Math.round(Number(r.distance_m)),
     centreDistanceM: Math.round(Number(r.centre_distance_m)),

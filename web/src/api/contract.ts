@@ -44,6 +44,7 @@ export type {
 export type {
   DiffCell, Draft, DraftPage, DraftPreview, Publication, PublicationChanges, PublicationDiff, PublicationPage,
 } from '../../../server/modules/publication/schemas'
+export type { RegionReport } from '../../../server/modules/region-report/schemas'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'
