@@ -5,6 +5,7 @@
  * enterprises in the reader's scope (auth/access readScope). Every value is a bound parameter; the
  * table names come from the allowlists below.
  */
+import type { MultiPolygon, Polygon } from 'geojson'
 import type { Knex } from 'knex'
 import type { ReadScope } from '../auth/access'
 import { scopeSql } from '../auth/jurisdiction'
@@ -117,7 +118,7 @@ const OUTLINE_SIMPLIFY_DEG = 0.0002
 export interface RegionOutline {
   key: string
   /** GeoJSON (Multi)Polygon, WGS 84, simplified by OUTLINE_SIMPLIFY_DEG. */
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
+  geometry: Polygon | MultiPolygon
   /** A point inside the region (ST_PointOnSurface), [lon, lat]: where its rank number is drawn. */
   label: [number, number]
 }

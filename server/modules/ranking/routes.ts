@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema } from '../../http/schemas'
+import { errorResponses, typed } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
-import { MAX_OFFSET, MAX_RANKING_MAP, MAX_RANKING_PAGE } from '../../http/bounds'
+import { MAX_RANKING_MAP } from '../../http/bounds'
 import { parseWeights, PRIORITY_PART_LABELS } from '../../domain/ranking'
 import { LEVEL_LABELS } from '../../domain/levels'
 import { PRIORITY_PARTS } from '../../domain/rules'
@@ -10,67 +10,15 @@ import { outsideJurisdiction } from '../auth/jurisdiction'
 import { cellValue, tableStream } from '../transfer'
 import { divisionExists, type RegionRank } from './repository'
 import { rankAreasFor, rankingMap, type RankedArea, type RankingQuery } from './service'
+import { exportParams, exportQuerySchema, rankingMapQuerySchema, rankingMapResponse, rankingQuerySchema, rankingResponse } from './schemas'
 
+/** The parameters every ranking route reads (the export has no limit, the map no offset). */
 interface RankingQuerystring {
   level: 'region' | 'cell'
   rank: RegionRank
   regionCode?: string
   weights?: string
-  limit: number
-  offset: number
-  lang: 'zh' | 'en'
 }
-
-const queryProperties = {
-  level: { type: 'string', enum: ['region', 'cell'], default: 'region', description: 'rank regions or analysis cells' },
-  rank: { type: 'string', enum: ['county', 'township', 'grid'], default: 'county', description: 'level=region: which regions (divisions of this rank, or management grids)' },
-  regionCode: { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'only the areas within this division (its code as a prefix)' },
-  weights: {
-    type: 'string',
-    maxLength: 400,
-    description: `points of the parts to replace, part:points separated by commas (parts: ${PRIORITY_PARTS.join(', ')}); the rest keep the rule set's`,
-  },
-} as const
-
-const partSchema = {
-  type: 'object',
-  properties: {
-    part: { type: 'string', enum: [...PRIORITY_PARTS] },
-    weight: { type: 'number', description: 'points at a full input' },
-    input: { type: ['number', 'null'] },
-    fill: { type: 'number', description: 'how full the input is, 0–1' },
-    points: { type: 'number', description: 'weight × fill, hundredths of a point; the parts add up to the score' },
-  },
-} as const
-
-const areaSchema = {
-  type: 'object',
-  properties: {
-    rank: { type: 'integer', description: '1 = highest priority; equal scores share a rank' },
-    key: { type: 'string' },
-    kind: { type: 'string', enum: ['division', 'mgmt_grid', 'cell'] },
-    code: { type: 'string', description: 'division code, grid code or H3 index (the map link sel=region:… or sel=cell:…)' },
-    name: { type: ['string', 'null'] },
-    areaRank: { type: 'string' },
-    level: { type: 'integer' },
-    highestLevel: { type: 'integer' },
-    stale: { type: 'boolean' },
-    score: { type: 'number' },
-    inputs: {
-      type: 'object',
-      properties: {
-        level: { type: 'integer' },
-        riskScore: { type: 'number', description: 'cell score points (a region: area-weighted mean over its graded cells)' },
-        population: { type: 'number', description: 'residents within 500 m of the major hazard installations, persons' },
-        gapShare: { type: 'number', description: 'share of the risk area beyond the response threshold' },
-        responseM: { type: ['number', 'null'], description: 'mean capped distance from the risk cells to the nearest capable team, metres' },
-        overdue: { type: 'integer' },
-        openHiddenDangers: { type: 'integer' },
-      },
-    },
-    parts: { type: 'array', items: partSchema },
-  },
-} as const
 
 /** The map link of a ranked area (the staff map's `sel=` hash parameter). */
 function mapLink(area: RankedArea): string {
@@ -81,7 +29,8 @@ function mapLink(area: RankedArea): string {
  * The priority ranking of areas for safety projects (docs/ranking.md): regions or cells scored by
  * risk, exposure, emergency coverage and enforcement backlog, each score broken into its parts.
  */
-export default async function rankingRoutes(app: FastifyInstance): Promise<void> {
+export default async function rankingRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   /** The ranking a request asks for, in the reader's scope; throws 400/403/404 naming the parameter. */
   async function rankingQuery(request: { query: RankingQuerystring; user: Parameters<typeof readScope>[0] }): Promise<RankingQuery> {
     const q = request.query
@@ -103,42 +52,15 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
     return { ...result, weights: query.weights }
   }
 
-  app.get<{ Querystring: RankingQuerystring }>(
+  app.get(
     '/ranking',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['ranking'],
         summary: 'Areas ranked by priority for safety projects, each score broken into its parts (docs/ranking.md)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...queryProperties,
-            limit: { type: 'integer', minimum: 1, maximum: MAX_RANKING_PAGE, default: 50 },
-            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              level: { type: 'string' },
-              rank: { type: ['string', 'null'] },
-              regionCode: { type: ['string', 'null'] },
-              ruleVersion: { type: 'string' },
-              weights: { type: 'object', additionalProperties: { type: 'number' } },
-              full: { type: 'object', additionalProperties: { type: 'number' } },
-              coverage: {
-                type: 'object',
-                properties: { capability: { type: 'string' }, minLevel: { type: 'integer' }, thresholdM: { type: 'number' }, measure: { type: 'string' }, measureDescription: { type: 'string' } },
-              },
-              total: { type: 'integer' },
-              items: { type: 'array', items: areaSchema },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: rankingQuerySchema,
+        response: { 200: rankingResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -159,7 +81,7 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
     },
   )
 
-  app.get<{ Querystring: RankingQuerystring }>(
+  app.get(
     '/ranking/map',
     {
       config: { access: 'staff' },
@@ -167,35 +89,8 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
         tags: ['ranking'],
         summary: 'The first areas of the ranking as GeoJSON, in rank order, for the ranking page\'s map mode (docs/ranking.md)',
         description: `Regions with their outlines simplified to about 20 m, cells with their H3 boundaries; each feature's id is its position in the ranking (1 = first). Same parameters, scope and answers as GET /api/ranking; at most ${MAX_RANKING_MAP} areas.`,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...queryProperties,
-            limit: { type: 'integer', minimum: 1, maximum: MAX_RANKING_MAP, default: 1000, description: `the first this many areas of the ranking, at most ${MAX_RANKING_MAP}` },
-          },
-        },
-        response: {
-          200: {
-            description: 'GeoJSON FeatureCollection (RFC 7946, WGS 84); each feature\'s id is its position in the ranking (1 = first), its geometry a Polygon or MultiPolygon',
-            ...featureCollectionSchema(
-              {
-                ...areaSchema.properties,
-                position: { type: 'integer', description: 'position in the ranking (the feature id); unlike rank, unique' },
-                label: { type: 'array', items: { type: 'number' }, description: 'a point inside the area, [lon, lat]' },
-              },
-              {
-                level: { type: 'string' },
-                rank: { type: ['string', 'null'] },
-                regionCode: { type: ['string', 'null'] },
-                ruleVersion: { type: 'string' },
-                weights: { type: 'object', additionalProperties: { type: 'number' } },
-                total: { type: 'integer', description: 'areas ranked, drawn or not (the same as numberMatched)' },
-              },
-            ),
-          },
-          ...errorResponses,
-        },
+        querystring: rankingMapQuerySchema,
+        response: { 200: rankingMapResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -217,19 +112,15 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
     },
   )
 
-  app.get<{ Params: { format: 'csv' | 'xlsx' }; Querystring: RankingQuerystring }>(
+  app.get(
     '/ranking/export.:format',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['ranking'],
         summary: 'The whole ranking as CSV (UTF-8 with BOM) or XLSX: one row per area with its score, its parts and their inputs',
-        params: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...queryProperties, lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'headers and labels: Chinese (default) or English' } },
-        },
+        params: exportParams,
+        querystring: exportQuerySchema,
         response: {
           200: { description: 'The file, streamed as attachment', type: 'string', format: 'binary' },
           400: errorResponses[400], 404: errorResponses[404], 500: errorResponses[500], 503: errorResponses[503],
@@ -263,7 +154,8 @@ export default async function rankingRoutes(app: FastifyInstance): Promise<void>
         .header('content-type', out.contentType)
         .header('content-disposition', `attachment; filename="ranking-${request.query.level}-${stamp}.${request.params.format}"`)
         .header('cache-control', 'no-store')
-      return reply.send(out.stream)
+      // A stream is sent as it is, never serialised: the 200 schema's binary string only documents the file.
+      return reply.send(out.stream as unknown as string)
     },
   )
 }

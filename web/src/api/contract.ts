@@ -46,6 +46,7 @@ export type {
 } from '../../../server/modules/publication/schemas'
 export type { RegionReport } from '../../../server/modules/region-report/schemas'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
+export type { RankedArea, Ranking, RankingMapCollection } from '../../../server/modules/ranking/schemas'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'
 export type { CreatedUser, NewUser, SessionInfo, UserChange, UserRecord } from '../../../server/modules/auth/schemas'

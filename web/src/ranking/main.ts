@@ -1,5 +1,6 @@
 import { requireStaff } from '../auth/session'
 import { ApiError, apiUrl, getJson, isAbortError } from '../api/client'
+import type { RankedArea, Ranking } from '../api/contract'
 import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
 import { LEVEL_COLORS } from '../map/levels'
 import { el, requireElement } from '../ui/dom'
@@ -15,26 +16,6 @@ import './ranking.css'
 // the same ranking drawn as a map (map.ts, loaded on first use). The hash keeps the choice:
 // `#level=region&rank=township&region=210106&weights=exposure:0&view=map` (and, in the map view,
 // MapLibre's own `map=zoom/lat/lon`).
-
-interface RankedArea {
-  rank: number
-  kind: 'division' | 'mgmt_grid' | 'cell'
-  code: string
-  name: string | null
-  areaRank: string
-  level: number
-  highestLevel: number
-  score: number
-  inputs: Record<string, number | null>
-  parts: Array<{ part: Part; weight: number; input: number | null; fill: number; points: number }>
-}
-
-interface Ranking {
-  ruleVersion: string
-  weights: Record<Part, number>
-  total: number
-  items: RankedArea[]
-}
 
 type Choice = 'county' | 'township' | 'grid' | 'cell'
 type View = 'table' | 'map'

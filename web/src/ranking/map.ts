@@ -2,6 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap } from 'maplibre-gl'
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson'
 import { getJson, isAbortError } from '../api/client'
+import type { RankingMapCollection } from '../api/contract'
 import { MESSAGES, type Lang } from '../i18n'
 import { collectionBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
@@ -11,7 +12,7 @@ import { FIRST_LABEL_LAYER, LABEL_FONT_STACK, setBasemapLanguage } from '../map/
 import { VIEW_PARAM } from '../state/url'
 import { exposeTestHook } from '../test-hook'
 import { el, userText } from '../ui/dom'
-import { PART_COLORS, PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, RANKING_TEXTS, priorityClasses, type Part } from './texts'
+import { PART_COLORS, PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, RANKING_TEXTS, priorityClasses } from './texts'
 
 // The ranking page's map mode (docs/ranking.md): the first areas of the ranking
 // (`GET /api/ranking/map`) over the offline basemap, coloured by priority class (fifths of the
@@ -21,23 +22,7 @@ import { PART_COLORS, PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, RANKING_TEXTS
 // never loads MapLibre.
 
 /** One ranked area as the map endpoint gives it (the feature id is its position, 1 = first). */
-export interface RankingMapArea {
-  position: number
-  rank: number
-  kind: 'division' | 'mgmt_grid' | 'cell'
-  code: string
-  name: string | null
-  level: number
-  score: number
-  parts: Array<{ part: Part; weight: number; points: number }>
-  /** A point inside the area, [lon, lat]. */
-  label: [number, number]
-}
-
-interface RankingMapCollection extends FeatureCollection<Polygon | MultiPolygon, RankingMapArea> {
-  total: number
-  ruleVersion: string
-}
+export type RankingMapArea = RankingMapCollection['features'][number]['properties']
 
 /** What the page gives the map. */
 export interface RankingMapOptions {
