@@ -4,29 +4,48 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, sentObject, typed, type SchemaType } from '../../http/schemas'
 import type { SessionUser } from './access'
-import { createToken, listTokens, MAX_TOKEN_DAYS, revokeToken, type NewToken } from './tokens'
+import { createToken, listTokens, MAX_TOKEN_DAYS, revokeToken } from './tokens'
 import { idParams } from '../../http/params'
 
 const tags = ['auth']
 
-const tokenRecord = {
+const tokenRecord = sentObject({
+  id: { type: 'integer' },
+  userId: { type: 'integer' },
+  username: { type: 'string' },
+  name: { type: 'string' },
+  prefix: { type: 'string', description: 'the first characters of the secret' },
+  scope: { type: 'string', enum: ['read', 'write'], description: 'read: GET only; write: may also change data (without a CSRF token)' },
+  createdAt: { type: 'string', format: 'date-time' },
+  expiresAt: { type: ['string', 'null'], format: 'date-time' },
+  lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'to the minute' },
+  revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  revokedBy: { type: ['string', 'null'] },
+})
+
+/** A token as its owner (or an admin) sees it: never the secret. */
+export type ApiToken = SchemaType<typeof tokenRecord>
+
+const newTokenSchema = {
   type: 'object',
+  additionalProperties: false,
+  required: ['name'],
   properties: {
-    id: { type: 'integer' },
-    userId: { type: 'integer' },
-    username: { type: 'string' },
-    name: { type: 'string' },
-    prefix: { type: 'string', description: 'the first characters of the secret' },
-    scope: { type: 'string', enum: ['read', 'write'], description: 'read: GET only; write: may also change data (without a CSRF token)' },
-    createdAt: { type: 'string', format: 'date-time' },
-    expiresAt: { type: ['string', 'null'], format: 'date-time' },
-    lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'to the minute' },
-    revokedAt: { type: ['string', 'null'], format: 'date-time' },
-    revokedBy: { type: ['string', 'null'] },
+    name: { type: 'string', minLength: 1, maxLength: 100, description: 'what it is for, e.g. "QGIS on my laptop"' },
+    readOnly: { type: 'boolean', default: true, description: 'false: the token may also write' },
+    expiresInDays: { type: 'integer', minimum: 1, maximum: MAX_TOKEN_DAYS, description: 'lifetime; omitted: until revoked' },
   },
 } as const
+
+/** A token to create, as the handler reads it (readOnly defaults to true when left out). */
+export type NewTokenInput = SchemaType<typeof newTokenSchema>
+
+const createdTokenSchema = sentObject({ token: tokenRecord, secret: { type: 'string', description: 'shown once: store it now' } })
+
+/** A created token with its secret, shown once. */
+export type CreatedToken = SchemaType<typeof createdTokenSchema>
 
 function sessionUser(request: FastifyRequest): SessionUser {
   if (request.apiToken) {
@@ -35,8 +54,9 @@ function sessionUser(request: FastifyRequest): SessionUser {
   return request.user as SessionUser
 }
 
-export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { all: boolean } }>(
+export default async function tokenRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/tokens',
     {
       config: { access: 'staff' },
@@ -54,24 +74,15 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.post<{ Body: NewToken }>(
+  app.post(
     '/tokens',
     {
       config: { access: 'staff' },
       schema: {
         tags, summary: 'Create an API token for Authorization: Bearer; the secret is in this response only',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100, description: 'what it is for, e.g. "QGIS on my laptop"' },
-            readOnly: { type: 'boolean', default: true, description: 'false: the token may also write' },
-            expiresInDays: { type: 'integer', minimum: 1, maximum: MAX_TOKEN_DAYS, description: 'lifetime; omitted: until revoked' },
-          },
-        },
+        body: newTokenSchema,
         response: {
-          201: { type: 'object', properties: { token: tokenRecord, secret: { type: 'string', description: 'shown once: store it now' } } },
+          201: createdTokenSchema,
           403: errorResponse, 409: errorResponse, ...errorResponses,
         },
       },
@@ -84,7 +95,7 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     '/tokens/:id',
     {
       config: { access: 'staff' },

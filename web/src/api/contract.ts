@@ -50,6 +50,7 @@ export type { RankedArea, Ranking, RankingMapCollection } from '../../../server/
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'
 export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes'
 export type { CreatedUser, NewUser, SessionInfo, UserChange, UserRecord } from '../../../server/modules/auth/schemas'
+export type { ApiToken, CreatedToken, NewTokenInput } from '../../../server/modules/auth/token-routes'
 export type {
   CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
 } from '../../../server/modules/reports/schemas'

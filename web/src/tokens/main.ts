@@ -1,4 +1,5 @@
 import { getJson, sendJson } from '../api/client'
+import type { ApiToken, CreatedToken, NewTokenInput } from '../api/contract'
 import { requireStaff, type CurrentUser } from '../auth/session'
 import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
 import { el, requireElement } from '../ui/dom'
@@ -13,18 +14,6 @@ import { browserStorage } from '../ui/storage'
 // Personal API tokens (server/modules/auth/token-routes.ts): every staff user creates and revokes
 // their own; an admin may list and revoke everyone's. The secret is shown once, after creation.
 
-interface ApiToken {
-  id: number
-  username: string
-  name: string
-  prefix: string
-  scope: 'read' | 'write'
-  createdAt: string
-  expiresAt: string | null
-  lastUsedAt: string | null
-  revokedAt: string | null
-  revokedBy: string | null
-}
 
 class TokensView {
   private tokens: ApiToken[] = []
@@ -138,9 +127,9 @@ class TokensView {
     this.submit.disabled = true
     this.submit.textContent = this.m.creating
     try {
-      const body: Record<string, unknown> = { name: this.name.value, readOnly: this.readOnly.checked }
+      const body: NewTokenInput = { name: this.name.value, readOnly: this.readOnly.checked }
       if (this.days.value !== '') body.expiresInDays = Number(this.days.value)
-      const created = await sendJson<{ secret: string }>('POST', '/api/tokens', body)
+      const created = await sendJson<CreatedToken>('POST', '/api/tokens', body)
       this.showSecret(created.secret)
       this.name.value = ''
       this.days.value = ''
