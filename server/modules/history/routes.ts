@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema } from '../../http/schemas'
+import { areaGeometrySchema, errorResponses, featureCollectionSchema, levelResponseSchema, sentObject, typed, type SchemaType } from '../../http/schemas'
 import { invalid } from '../../errors'
 import { cellPolygon } from '../../grading/zones'
-import { cellsAsOf, checkRecorded, diffCells, regionsFromCells, type RegionAsOf } from './repository'
+import { cellsAsOf, checkRecorded, diffCells, regionsFromCells } from './repository'
 
 /** An ISO 8601 date (read as 00:00 UTC) or date-time; `field` names the parameter in the error. */
 function parseInstant(raw: string, field: string): Date {
@@ -14,41 +14,88 @@ function parseInstant(raw: string, field: string): Date {
 
 const instant = (description: string) => ({ type: 'string', maxLength: 40, description }) as const
 
-const regionItem = {
-  type: 'object',
-  properties: {
-    kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
-    key: { type: 'string' },
-    code: { type: 'string' },
-    name: { type: 'string' },
-    rank: { type: 'string' },
-    level: { type: 'integer', description: 'grade from the area shares, under the current rule set' },
-    highestLevel: { type: 'integer', description: 'highest cell level (就高)' },
-    stale: { type: 'boolean' },
-    shares: { type: 'object', additionalProperties: { type: 'number' } },
-  },
+const regionKindSchema = { type: 'string', enum: ['division', 'mgmt_grid'] } as const
+
+/** A region's grade at an instant (regionsFromCells sets every property). */
+const regionItem = sentObject({
+  kind: regionKindSchema,
+  key: { type: 'string' },
+  code: { type: 'string' },
+  name: { type: 'string' },
+  rank: { type: 'string' },
+  level: { ...levelResponseSchema, description: 'grade from the area shares, under the current rule set' },
+  highestLevel: { ...levelResponseSchema, description: 'highest cell level (就高)' },
+  stale: { type: 'boolean' },
+  shares: { type: 'object', additionalProperties: { type: 'number' } },
+})
+
+const atQuery = { type: 'object', additionalProperties: false, required: ['at'], properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time') } } as const
+
+/** `GET /api/history/cells`: the handler sets every property, each feature's too. */
+const cellsAsOfCollection = featureCollectionSchema(
+  { h3: { type: 'string' }, level: levelResponseSchema, stale: { type: 'boolean' } },
+  { at: { type: 'string' }, firstGradedAt: { type: 'string' }, resolution: { type: 'integer' } },
+  areaGeometrySchema,
+  ['h3', 'level', 'stale'],
+)
+export const cellsAsOfResponse = {
+  ...cellsAsOfCollection,
+  required: [...cellsAsOfCollection.required, 'at', 'firstGradedAt', 'resolution', 'numberMatched', 'numberReturned'],
 } as const
+
+export type CellsAsOf = SchemaType<typeof cellsAsOfResponse>
+
+const regionsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['at'],
+  properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time'), kind: regionKindSchema },
+} as const
+
+/** `GET /api/history/regions`. */
+export const regionsAsOfResponse = sentObject({ at: { type: 'string' }, ruleVersion: { type: 'string' }, items: { type: 'array', items: regionItem } })
+
+export type RegionsAsOf = SchemaType<typeof regionsAsOfResponse>
+
+const diffQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['from'],
+  properties: { from: instant('ISO 8601 date or date-time'), to: instant('ISO 8601 date or date-time; default now') },
+} as const
+
+/** `GET /api/history/diff`: the handler sets every property. */
+export const historyDiffResponse = sentObject({
+  from: { type: 'string' },
+  to: { type: 'string' },
+  summary: sentObject({ raised: { type: 'integer' }, lowered: { type: 'integer' } }),
+  cells: featureCollectionSchema({ h3: { type: 'string' }, before: levelResponseSchema, after: levelResponseSchema }, {}, areaGeometrySchema, ['h3', 'before', 'after']),
+  regions: {
+    type: 'array',
+    items: sentObject({
+      kind: regionKindSchema, key: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, rank: { type: 'string' },
+      before: levelResponseSchema, after: levelResponseSchema,
+    }),
+  },
+})
+
+export type HistoryDiff = SchemaType<typeof historyDiffResponse>
 
 /**
  * The map as it was (docs/domain.md §4.6): cell levels at a past instant replayed from the kept
  * history, region grades from those cells, and the difference between two instants.
  */
-export default async function historyRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { at: string } }>(
+export default async function historyRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/history/cells',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['history'],
         summary: 'Cells with a level at a past instant, replayed from the level history (GeoJSON)',
-        querystring: { type: 'object', additionalProperties: false, required: ['at'], properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time') } },
-        response: {
-          200: featureCollectionSchema(
-            { h3: { type: 'string' }, level: { type: 'integer' }, stale: { type: 'boolean' } },
-            { at: { type: 'string' }, firstGradedAt: { type: 'string' }, resolution: { type: 'integer' } },
-          ),
-          ...errorResponses,
-        },
+        querystring: atQuery,
+        response: { 200: cellsAsOfResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -68,23 +115,15 @@ export default async function historyRoutes(app: FastifyInstance): Promise<void>
     },
   )
 
-  app.get<{ Querystring: { at: string; kind?: RegionAsOf['kind'] } }>(
+  app.get(
     '/history/regions',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['history'],
         summary: 'Region grades at a past instant, from the cell levels of then (under the current region rule)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['at'],
-          properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time'), kind: { type: 'string', enum: ['division', 'mgmt_grid'] } },
-        },
-        response: {
-          200: { type: 'object', properties: { at: { type: 'string' }, ruleVersion: { type: 'string' }, items: { type: 'array', items: regionItem } } },
-          ...errorResponses,
-        },
+        querystring: regionsQuery,
+        response: { 200: regionsAsOfResponse, ...errorResponses },
       },
     },
     async (request) => {
@@ -97,41 +136,15 @@ export default async function historyRoutes(app: FastifyInstance): Promise<void>
     },
   )
 
-  app.get<{ Querystring: { from: string; to?: string } }>(
+  app.get(
     '/history/diff',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['history'],
         summary: 'What changed between two instants: cells (GeoJSON, level before and after) and regions whose grade changed',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['from'],
-          properties: { from: instant('ISO 8601 date or date-time'), to: instant('ISO 8601 date or date-time; default now') },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              from: { type: 'string' },
-              to: { type: 'string' },
-              summary: { type: 'object', properties: { raised: { type: 'integer' }, lowered: { type: 'integer' } } },
-              cells: featureCollectionSchema({ h3: { type: 'string' }, before: { type: 'integer' }, after: { type: 'integer' } }),
-              regions: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    kind: { type: 'string' }, key: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, rank: { type: 'string' },
-                    before: { type: 'integer' }, after: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: diffQuery,
+        response: { 200: historyDiffResponse, ...errorResponses },
       },
     },
     async (request) => {

@@ -45,6 +45,7 @@ export type {
   DiffCell, Draft, DraftPage, DraftPreview, Publication, PublicationChanges, PublicationDiff, PublicationPage,
 } from '../../../server/modules/publication/schemas'
 export type { RegionReport } from '../../../server/modules/region-report/schemas'
+export type { CellsAsOf, HistoryDiff, RegionsAsOf } from '../../../server/modules/history/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { RankedArea, Ranking, RankingMapCollection } from '../../../server/modules/ranking/schemas'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'

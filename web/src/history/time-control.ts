@@ -1,6 +1,6 @@
-import type { FeatureCollection, Polygon } from 'geojson'
 import type { GeoJSONSource, IControl, Map as MaplibreMap } from 'maplibre-gl'
 import { ApiError, getJson, isAbortError } from '../api/client'
+import type { CellsAsOf, HistoryDiff, RegionsAsOf } from '../api/contract'
 import { parseLang, type Lang } from '../i18n'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, levelColorExpression } from '../map/levels'
 import { LAYER_IDS } from '../map/layers'
@@ -18,19 +18,6 @@ const RAISED = '#7b1fa2'
 const LOWERED = '#00897b'
 /** The live cell layers the as-of map stands in for. */
 const LIVE_CELL_LAYERS = [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline]
-
-interface CellsAsOf extends FeatureCollection<Polygon, { h3: string; level: number; stale: boolean }> {
-  at: string
-  firstGradedAt: string
-}
-interface RegionsAsOf {
-  items: Array<{ code: string; name: string; rank: string; level: number; highestLevel: number }>
-}
-interface Diff {
-  summary: { raised: number; lowered: number }
-  cells: FeatureCollection<Polygon, { h3: string; before: number; after: number }>
-  regions: Array<{ code: string; name: string; rank: string; before: number; after: number }>
-}
 
 const TEXTS = {
   'zh-CN': {
@@ -255,7 +242,7 @@ export class TimeControl implements IControl {
       }
       if (this.since.value) {
         const from = endOfLocalDay(this.since.value)
-        const diff = await getJson<Diff>('/api/history/diff', { from, to: at }, controller.signal)
+        const diff = await getJson<HistoryDiff>('/api/history/diff', { from, to: at }, controller.signal)
         if (controller.signal.aborted) return
         map.getSource<GeoJSONSource>(DIFF_SOURCE)!.setData(diff.cells)
         this.root.dataset.changed = String(diff.cells.features.length)
