@@ -6,6 +6,17 @@
  */
 import { tierWithUnknowns, type PartialTierInput, type PartialTierResult, type SupervisionTier } from './tier'
 
+/** A supervising department supervises industries (行业监管) or a specialist field (专业监管). */
+export const DEPARTMENT_KINDS = ['industry', 'specialist'] as const
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number]
+
+/**
+ * What an enterprise's register entry may lack (the data-quality report): an industry the
+ * classification knows, scale, affiliation, a determined tier, a precise location, a named responsible person.
+ */
+export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
+export type DataGapKind = (typeof DATA_GAP_KINDS)[number]
+
 /** The fields of specialist supervision; `department.specialty` takes only these (migration 007's CHECK). */
 export const SPECIALTIES = ['fire', 'special_equipment'] as const
 
@@ -45,12 +56,14 @@ export const SPECIALIST_NEEDS: Readonly<Record<string, readonly Specialty[]>> = 
  * The specialist field a department's name shows; null for an industry department or a name that shows
  * none. Only a default for a department written without its field (the stored `specialty` is what counts).
  */
-export function specialtyOf(department: { kind: 'industry' | 'specialist'; name: string }): Specialty | null {
+export function specialtyOf(department: { kind: DepartmentKind; name: string }): Specialty | null {
   if (department.kind !== 'specialist') return null
   return SPECIALIST_FIELDS.find((f) => f.nameKeywords.some((k) => department.name.includes(k)))?.code ?? null
 }
 
-export type CoverageGapKind = 'industry_department' | 'specialist_department' | 'responsible_person' | 'tier'
+/** What an enterprise may lack for full coverage (全覆盖), in the coverage report's order. */
+export const COVERAGE_GAP_KINDS = ['industry_department', 'specialist_department', 'responsible_person', 'tier'] as const
+export type CoverageGapKind = (typeof COVERAGE_GAP_KINDS)[number]
 
 export interface CoverageGap {
   kind: CoverageGapKind

@@ -4,59 +4,22 @@
  * responsible person or a tier — with its gaps named, and counts per county.
  */
 import type { FastifyInstance } from 'fastify'
-import type { Knex } from 'knex'
-import { errorResponses } from '../../http/schemas'
-import { coverageGaps, type CoverageGap, type CoverageGapKind } from '../../domain/supervision'
-import type { SupervisionTier } from '../../domain/tier'
-import { gapSchema } from './tiers'
-import { offsetParam } from '../../http/bounds'
-
-const GAP_KINDS: readonly CoverageGapKind[] = ['industry_department', 'specialist_department', 'responsible_person', 'tier']
+import { errorResponses, typed } from '../../http/schemas'
+import { coverageGaps, type CoverageGapKind } from '../../domain/supervision'
+import type { ScopedListQuery } from '../auth/jurisdiction'
+import type { Db } from '../../db/db'
+import { countyNames, coverageRows } from './repository'
+import { coverageQuerySchema, coverageReportSchema, type CoverageItem, type CoverageReport } from './schemas'
 
 type GapCounts = Record<CoverageGapKind, number>
-
-const gapCountsSchema = { type: 'object', properties: Object.fromEntries(GAP_KINDS.map((k) => [k, { type: 'integer' }])) } as const
-
-interface CoverageQuery {
-  division?: string
-  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
-  scopeGridId?: number
-  gap?: CoverageGapKind
-  limit: number
-  offset: number
-}
-
-export interface CoverageItem {
-  id: number
-  name: string
-  uscc: string | null
-  externalId: string | null
-  divisionCode: string
-  countyCode: string
-  industry: string | null
-  tier: SupervisionTier | null
-  gaps: CoverageGap[]
-}
 
 const zeroCounts = (): GapCounts => ({ industry_department: 0, specialist_department: 0, responsible_person: 0, tier: 0 })
 
 /** Every enterprise under a division prefix (and in a grid worker's grid) with its coverage gaps, and the counts per county. */
-export async function coverageReport(db: Knex, division: string | undefined, gridId?: number) {
-  const rows = (await db('enterprise as e')
-    .modify((q) => {
-      if (division) q.whereLike('e.division_code', `${division}%`)
-      if (gridId !== undefined) q.where('e.mgmt_grid_id', gridId)
-    })
-    .orderBy('e.id')
-    .select(
-      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier', 'e.tier_reason',
-      db.raw(`coalesce((SELECT json_agg(json_build_object('specialty', d.specialty)) FROM enterprise_specialist_department s
-                JOIN department d ON d.id = s.department_id WHERE s.enterprise_id = e.id), '[]'::json) AS specialists`),
-    )) as Array<Record<string, unknown>>
-  const counties = new Map<string, string>(
-    ((await db('division').where({ rank: 'county' }).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]),
-  )
-  const byDivision = new Map<string, { code: string; name: string | null; enterprises: number; withGaps: number; gaps: GapCounts }>()
+export async function coverageReport(db: Db, division: string | undefined, gridId?: number) {
+  const rows = await coverageRows(db, division, gridId)
+  const counties = await countyNames(db)
+  const byDivision = new Map<string, CoverageReport['byDivision'][number]>()
   const byGap = zeroCounts()
   const items: CoverageItem[] = []
   let enterprises = 0
@@ -67,19 +30,19 @@ export async function coverageReport(db: Knex, division: string | undefined, gri
       continue
     }
     enterprises += 1
-    const divisionCode = r.division_code as string
+    const divisionCode = r.division_code
     const countyCode = divisionCode.slice(0, 6)
     let county = byDivision.get(countyCode)
     if (!county) byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
     county.enterprises += 1
     const gaps = coverageGaps({
-      industry: r.industry as string | null,
+      industry: r.industry,
       centralVertical: false,
       industryDepartmentId: r.industry_department_id === null ? null : Number(r.industry_department_id),
-      specialistDepartments: r.specialists as Array<{ specialty: string | null }>,
-      responsiblePerson: r.responsible_person as string | null,
-      tier: r.tier as SupervisionTier | null,
-      tierReason: r.tier_reason as string | null,
+      specialistDepartments: r.specialists,
+      responsiblePerson: r.responsible_person,
+      tier: r.tier,
+      tierReason: r.tier_reason,
     })
     if (gaps.length === 0) continue
     county.withGaps += 1
@@ -89,8 +52,8 @@ export async function coverageReport(db: Knex, division: string | undefined, gri
       byGap[kind] += 1
     }
     items.push({
-      id: Number(r.id), name: r.name as string, uscc: r.uscc as string | null, externalId: r.external_id as string | null, divisionCode, countyCode, industry: r.industry as string | null,
-      tier: r.tier as SupervisionTier | null, gaps,
+      id: Number(r.id), name: r.name, uscc: r.uscc, externalId: r.external_id, divisionCode, countyCode, industry: r.industry,
+      tier: r.tier, gaps,
     })
   }
   return {
@@ -104,8 +67,9 @@ export async function coverageReport(db: Knex, division: string | undefined, gri
 }
 
 /** `GET /supervision/coverage` (mounted under /api). */
-export async function coverageRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: CoverageQuery }>(
+export async function coverageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/supervision/coverage',
     {
       config: { access: 'staff', scope: { list: true } },
@@ -113,53 +77,14 @@ export async function coverageRoutes(app: FastifyInstance): Promise<void> {
         tags: ['supervision'],
         summary: 'Coverage (全覆盖) gaps: enterprises lacking an industry department, a needed specialist department, a responsible person or a tier',
         description: 'Enterprises under central vertical supervision are excluded (counted in `excluded`). Counts per county (6-digit division); items paginated, ordered by id.',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprises' },
-            gap: { type: 'string', enum: GAP_KINDS, description: 'only items with this kind of gap' },
-            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-            offset: offsetParam,
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              division: { type: ['string', 'null'] },
-              enterprises: { type: 'integer', description: 'enterprises checked (not centrally supervised)' },
-              excluded: { type: 'integer', description: 'enterprises under central vertical supervision' },
-              withGaps: { type: 'integer' },
-              byGap: { ...gapCountsSchema, description: 'enterprises with each kind of gap' },
-              byDivision: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { code: { type: 'string' }, name: { type: ['string', 'null'] }, enterprises: { type: 'integer' }, withGaps: { type: 'integer' }, gaps: gapCountsSchema },
-                },
-              },
-              total: { type: 'integer', description: 'items matching the gap filter' },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
-                    industry: { type: ['string', 'null'] }, tier: { type: ['string', 'null'] }, gaps: { type: 'array', items: gapSchema },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: coverageQuerySchema,
+        response: { 200: coverageReportSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const { division, scopeGridId, gap, limit, offset } = request.query
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const query: typeof request.query & ScopedListQuery = request.query
+      const { division, scopeGridId, gap, limit, offset } = query
       const report = await coverageReport(app.db, division, scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       return { ...report, division: division ?? null, total: matching.length, limit, offset, items: matching.slice(offset, offset + limit) }

@@ -6,42 +6,19 @@
  * where what they left unknown shows, instead of being guessed.
  */
 import type { FastifyInstance } from 'fastify'
-import { offsetParam } from '../../http/bounds'
 import type { ScopedListQuery } from '../auth/jurisdiction'
-import type { Knex } from 'knex'
-import { errorResponses } from '../../http/schemas'
-
-export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
-export type DataGapKind = (typeof DATA_GAP_KINDS)[number]
-
-export interface DataGap {
-  kind: DataGapKind
-  message: string
-}
+import { errorResponses, typed } from '../../http/schemas'
+import { DATA_GAP_KINDS, type DataGapKind } from '../../domain/supervision'
+import type { Db } from '../../db/db'
+import { countyNames, qualityRows, type QualityRow } from './repository'
+import { dataQualityCsvQuerySchema, dataQualityQuerySchema, dataQualityReportSchema, type DataGap, type DataQualityItem, type QualityReport } from './schemas'
 
 type GapCounts = Record<DataGapKind, number>
 
 const zeroCounts = (): GapCounts => ({ industry: 0, scale: 0, affiliation: 0, tier: 0, location: 0, responsible_person: 0 })
 
-interface Row {
-  id: string
-  name: string
-  uscc: string | null
-  external_id: string | null
-  division_code: string
-  industry: string | null
-  industry_source: string | null
-  scale: string | null
-  affiliation: string | null
-  central_vertical: boolean
-  tier: string | null
-  tier_reason: string | null
-  located_by: string
-  responsible_person: string | null
-}
-
 /** What one enterprise's entry lacks (pure). */
-export function dataGaps(r: Row): DataGap[] {
+export function dataGaps(r: QualityRow): DataGap[] {
   const gaps: DataGap[] = []
   if (r.industry === null) {
     gaps.push({ kind: 'industry', message: r.industry_source ? `industry "${r.industry_source}" is neither a GB/T 4754 code or name nor a service industry` : 'industry not given' })
@@ -54,33 +31,11 @@ export function dataGaps(r: Row): DataGap[] {
   return gaps
 }
 
-export interface DataQualityItem {
-  id: number
-  name: string
-  uscc: string | null
-  externalId: string | null
-  divisionCode: string
-  countyCode: string
-  industrySource: string | null
-  gaps: DataGap[]
-}
-
 /** Every enterprise under a division prefix with what its entry lacks, and the counts per county. */
-export async function dataQualityReport(db: Knex, division: string | undefined, gridId?: number) {
-  const rows = (await db('enterprise as e')
-    .modify((q) => {
-      if (division) q.whereLike('e.division_code', `${division}%`)
-      if (gridId !== undefined) q.where('e.mgmt_grid_id', gridId)
-    })
-    .orderBy('e.id')
-    .select(
-      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.industry_source', 'e.scale', 'e.affiliation', 'e.central_vertical',
-      'e.tier', 'e.tier_reason', 'e.located_by', 'e.responsible_person',
-    )) as Row[]
-  const counties = new Map<string, string>(
-    ((await db('division').where({ rank: 'county' }).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]),
-  )
-  const byDivision = new Map<string, { code: string; name: string | null; enterprises: number; withGaps: number; gaps: GapCounts }>()
+export async function dataQualityReport(db: Db, division: string | undefined, gridId?: number) {
+  const rows = await qualityRows(db, division, gridId)
+  const counties = await countyNames(db)
+  const byDivision = new Map<string, QualityReport['byDivision'][number]>()
   const byGap = zeroCounts()
   const items: DataQualityItem[] = []
   for (const r of rows) {
@@ -113,30 +68,11 @@ export function dataQualityCsv(items: readonly DataQualityItem[]): string {
   return `\ufeff${lines.join('\r\n')}\r\n`
 }
 
-const gapCountsSchema = { type: 'object', properties: Object.fromEntries(DATA_GAP_KINDS.map((k) => [k, { type: 'integer' }])) } as const
-
-const query = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprises' },
-    gap: { type: 'string', enum: DATA_GAP_KINDS, description: 'only items with this gap' },
-    limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-    offset: offsetParam,
-  },
-} as const
-
-interface DataQualityQuery {
-  division?: string
-  gap?: DataGapKind
-  limit: number
-  offset: number
-}
-
 /** `GET /supervision/data-quality` and its CSV download (mounted under /api). */
-export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
+export async function dataQualityRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['supervision']
-  app.get<{ Querystring: DataQualityQuery }>(
+  app.get(
     '/supervision/data-quality',
     {
       config: { access: 'staff', scope: { list: true } },
@@ -144,61 +80,35 @@ export async function dataQualityRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Data quality of the enterprise register: per enterprise, the industry, scale, affiliation, tier, precise location or responsible person it lacks',
         description: 'Counts per county (6-digit division) and per gap; items paginated, ordered by id. The whole list: /api/supervision/data-quality.csv.',
-        querystring: query,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              division: { type: ['string', 'null'] },
-              enterprises: { type: 'integer' },
-              withGaps: { type: 'integer' },
-              byGap: gapCountsSchema,
-              byDivision: {
-                type: 'array',
-                items: { type: 'object', properties: { code: { type: 'string' }, name: { type: ['string', 'null'] }, enterprises: { type: 'integer' }, withGaps: { type: 'integer' }, gaps: gapCountsSchema } },
-              },
-              total: { type: 'integer' },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' }, name: { type: 'string' }, uscc: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, divisionCode: { type: 'string' }, countyCode: { type: 'string' },
-                    industrySource: { type: ['string', 'null'] },
-                    gaps: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string', enum: DATA_GAP_KINDS }, message: { type: 'string' } } } },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: dataQualityQuerySchema,
+        response: { 200: dataQualityReportSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const { division, gap, limit, offset } = request.query
-      const report = await dataQualityReport(app.db, division, (request.query as ScopedListQuery).scopeGridId)
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const query: typeof request.query & ScopedListQuery = request.query
+      const { division, gap, limit, offset } = query
+      const report = await dataQualityReport(app.db, division, query.scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       return { ...report, division: division ?? null, total: matching.length, limit, offset, items: matching.slice(offset, offset + limit) }
     },
   )
 
-  app.get<{ Querystring: Omit<DataQualityQuery, 'limit' | 'offset'> }>(
+  app.get(
     '/supervision/data-quality.csv',
     {
       config: { access: 'staff', scope: { list: true } },
       schema: {
         tags,
         summary: 'The data-quality list as CSV (UTF-8 with BOM): one row per enterprise with a gap, a 是 in each gap column',
-        querystring: { ...query, properties: { division: query.properties.division, gap: query.properties.gap } },
+        querystring: dataQualityCsvQuerySchema,
         response: { 200: { type: 'string' }, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { division, gap } = request.query
-      const report = await dataQualityReport(app.db, division, (request.query as ScopedListQuery).scopeGridId)
+      const query: typeof request.query & ScopedListQuery = request.query
+      const { division, gap } = query
+      const report = await dataQualityReport(app.db, division, query.scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="data-quality${division ? `-${division}` : ''}.csv"`)
       return dataQualityCsv(matching)

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex'
 import { lockRow, type Db } from '../../db/db'
-import type { TierSource } from '../../domain/supervision'
+import type { Specialty, TierSource } from '../../domain/supervision'
 import type { Affiliation, EnterpriseScale, SupervisionTier } from '../../domain/tier'
 
 export interface EnterpriseSupervisionRow {
@@ -47,12 +47,12 @@ export async function lockSupervisionRow(trx: Knex.Transaction, id: number): Pro
 }
 
 /** An enterprise's specialist departments, by department id. */
-export async function specialistDepartmentsOf(db: Db, enterpriseId: number): Promise<Array<{ id: number; name: string; specialty: string | null }>> {
+export async function specialistDepartmentsOf(db: Db, enterpriseId: number): Promise<Array<{ id: number; name: string; specialty: Specialty | null }>> {
   return (await db('enterprise_specialist_department as s')
     .join('department as d', 'd.id', 's.department_id')
     .where('s.enterprise_id', enterpriseId)
     .orderBy('d.id')
-    .select('d.id', 'd.name', 'd.specialty')) as Array<{ id: number; name: string; specialty: string | null }>
+    .select('d.id', 'd.name', 'd.specialty')) as Array<{ id: number; name: string; specialty: Specialty | null }>
 }
 
 /** Replaces an enterprise's specialist departments. */

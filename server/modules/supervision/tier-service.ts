@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { highHazardIndustry, type Affiliation, type EnterpriseScale, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
+import { highHazardIndustry, type PartialTierInput, type SupervisionTier } from '../../domain/tier'
 import { coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier } from '../../domain/supervision'
 import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental, type GradingOptions } from '../../grading/engine'
@@ -18,24 +18,13 @@ import {
   allTierRows, departmentForCheck, loadSupervisionRow, lockSupervisionRow, lockTierRows, replaceSpecialistDepartments, specialistDepartmentsOf,
   type EnterpriseSupervisionRow, type TierRow,
 } from './tier-repository'
+import type { SupervisionBody } from './schemas'
 
 /**
  * Outlets (经营网点) of city-tier high-hazard enterprises are delegated to the county (docs/domain.md Policy 二(一)
  * "可委托县级"). A deployment option of the rule; the demo generator and the importer assume it too.
  */
 export const DELEGATE_OUTLETS_TO_COUNTY = true
-
-export interface SupervisionBody {
-  affiliation?: Affiliation
-  scale?: EnterpriseScale
-  highHazard?: boolean
-  centralVertical?: boolean
-  isOutlet?: boolean
-  industryDepartmentId?: number | null
-  specialistDepartmentIds?: number[]
-  responsiblePerson?: string | null
-  responsiblePhone?: string | null
-}
 
 /**
  * The tier rule's input for a stored enterprise: high-hazard is the flag or the industry; unknown
@@ -132,18 +121,18 @@ async function changeSupervisionOf<T extends object>(
   action: string,
   username: string | null,
   rules: RuleSet,
-  apply: (trx: Knex.Transaction, row: EnterpriseSupervisionRow) => Promise<T | void>,
+  apply: (trx: Knex.Transaction, row: EnterpriseSupervisionRow) => Promise<T>,
   regrades = false,
-): Promise<SupervisionView & Partial<T>> {
+): Promise<SupervisionView & T> {
   return db.transaction(async (trx) => {
     // A regrade takes the grading lock and then writes enterprise rows: take it before this row's lock, in that order.
     if (regrades) await lockGrading(trx)
     const row = await lockSupervisionRow(trx, id)
     const before = await supervisionOf(trx, id, rules)
-    const extra: Partial<T> = (await apply(trx, row)) ?? {}
+    const extra = await apply(trx, row)
     const after = await supervisionOf(trx, id, rules)
     await recordAudit(trx, { action, entity: 'enterprise', entityId: id, before, after, username })
-    return { ...after, ...extra } as SupervisionView & Partial<T>
+    return { ...after, ...extra }
   })
 }
 
@@ -203,6 +192,7 @@ export function assignTier(db: Knex, id: number, tier: SupervisionTier, reason: 
     }
     const today = await databaseToday(trx)
     await setTier(trx, row.id, { tier, source: 'explicit', reason: explicitTierReason(reason, by, today) })
+    return {}
   })
 }
 
@@ -215,6 +205,7 @@ export function removeTierAssignment(db: Knex, id: number, username: string | nu
     }
     // Resolved as if it followed the rule already: the explicit reason always differs, so this writes.
     await applyRuleTier(trx, { ...row, tier_source: 'rule' }, rules)
+    return {}
   })
 }
 
@@ -225,7 +216,7 @@ export interface RecomputeSummary {
   changed: number
   /** Explicit assignments left as they are. */
   explicit: number
-  changes: Array<{ id: number; before: { tier: string | null; reason: string | null }; after: { tier: string | null; reason: string | null } }>
+  changes: Array<{ id: number; before: { tier: SupervisionTier | null; reason: string | null }; after: { tier: SupervisionTier | null; reason: string | null } }>
 }
 
 /**

@@ -6,80 +6,22 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { readScope } from '../auth/access'
-import { errorResponse, errorResponses, sentObject, type SchemaType } from '../../http/schemas'
-import { AFFILIATIONS, SCALES, TIERS, type SupervisionTier } from '../../domain/tier'
-import { TIER_SOURCES } from '../../domain/supervision'
-import { regradeSchema } from '../sources'
+import { errorResponse, errorResponses, typed } from '../../http/schemas'
 import { auditUser, sessionActor } from '../../http/actor'
-import { idParams, idSchema } from '../../http/params'
-import { assignTier, changeSupervision, recomputeTiers, removeTierAssignment, supervisionOf, type SupervisionBody } from './tier-service'
-
-const supervisionBody = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    affiliation: { type: 'string', enum: ['central', 'province', 'city', 'county', 'township'], description: '隶属关系: level of government the enterprise belongs to' },
-    scale: { type: 'string', enum: ['large', 'medium', 'small', 'micro'] },
-    highHazard: { type: 'boolean', description: 'high-hazard by flag; a high-hazard industry is high-hazard regardless' },
-    centralVertical: { type: 'boolean', description: 'under central vertical supervision: excluded from local tiers and from coverage' },
-    isOutlet: { type: 'boolean', description: 'a business outlet (经营网点) of its enterprise' },
-    industryDepartmentId: { type: ['integer', 'null'], minimum: 1, description: 'an industry department whose jurisdiction contains the enterprise' },
-    specialistDepartmentIds: { type: 'array', uniqueItems: true, maxItems: 20, items: idSchema, description: 'replaces the specialist departments' },
-    responsiblePerson: { type: ['string', 'null'], minLength: 1, maxLength: 100, description: 'the named supervision officer responsible for the enterprise (监管责任人)' },
-    responsiblePhone: { type: ['string', 'null'], minLength: 1, maxLength: 50 },
-  },
-} as const
-
-const departmentRef = sentObject({ id: { type: 'integer' }, name: { type: 'string' }, specialty: { type: ['string', 'null'] } })
-
-export const gapSchema = {
-  type: 'object',
-  properties: {
-    kind: { type: 'string', enum: ['industry_department', 'specialist_department', 'responsible_person', 'tier'] },
-    specialty: { type: 'string' },
-    message: { type: 'string' },
-  },
-  required: ['kind', 'message'],
-} as const
-
-export const supervisionProperties = {
-  id: { type: 'integer' },
-  name: { type: 'string' },
-  divisionCode: { type: 'string' },
-  industry: { type: ['string', 'null'], description: 'null: unknown (see the data-quality report)' },
-  affiliation: { type: ['string', 'null'], enum: [...AFFILIATIONS, null] },
-  scale: { type: ['string', 'null'], enum: [...SCALES, null] },
-  highHazard: { type: 'boolean', description: 'the stored flag' },
-  highHazardIndustry: { type: 'boolean', description: 'the industry is high-hazard under the rule set' },
-  centralVertical: { type: 'boolean' },
-  isOutlet: { type: 'boolean' },
-  tier: { type: ['string', 'null'], enum: [...TIERS, null] },
-  tierSource: { type: 'string', enum: TIER_SOURCES },
-  tierReason: { type: ['string', 'null'] },
-  ruleTier: { type: ['string', 'null'], enum: [...TIERS, null], description: 'what the rule alone gives (differs from tier only under an explicit assignment)' },
-  ruleTierReason: { type: 'string' },
-  industryDepartment: { anyOf: [{ type: 'null' }, departmentRef] },
-  specialistDepartments: { type: 'array', items: departmentRef },
-  responsiblePerson: { type: ['string', 'null'] },
-  responsiblePhone: { type: ['string', 'null'] },
-  gaps: { type: 'array', items: gapSchema, description: 'coverage (全覆盖) gaps; empty when covered or centrally supervised' },
-} as const
-
-/** `GET /api/enterprises/:id/supervision`: loadSupervision sets every property. */
-export const enterpriseSupervisionResponse = sentObject(supervisionProperties)
-
-export type EnterpriseSupervision = SchemaType<typeof enterpriseSupervisionResponse>
+import { idParams } from '../../http/params'
+import { assignTier, changeSupervision, recomputeTiers, removeTierAssignment, supervisionOf } from './tier-service'
+import { enterpriseSupervisionResponse, recomputeResponse, supervisionBodySchema, supervisionChangeResponse, tierBodySchema } from './schemas'
 
 const staff = { access: 'staff' } as const
 const planners = { access: ['planner'] } as const
 
 /** Routes of an enterprise's supervision and the tier recompute (mounted under /api). */
-export async function tierRoutes(app: FastifyInstance): Promise<void> {
+export async function tierRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['supervision']
-  const view = { type: 'object', properties: supervisionProperties } as const
+  const view = enterpriseSupervisionResponse
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/enterprises/:id/supervision',
     { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: enterpriseSupervisionResponse, ...errorResponses } } },
     async (request) => {
@@ -89,7 +31,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.put<{ Params: { id: number }; Body: SupervisionBody }>(
+  app.put(
     '/enterprises/:id/supervision',
     {
       config: planners,
@@ -98,14 +40,14 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
         summary: "Change an enterprise's supervision attributes, departments or responsible person; the tier follows the rule unless explicitly assigned",
         description: 'Only the given properties change; specialistDepartmentIds replaces the list. A change of highHazard regrades the enterprise (its baseline level) at once.',
         params: idParams,
-        body: supervisionBody,
-        response: { 200: { type: 'object', properties: { ...supervisionProperties, regrade: { anyOf: [{ type: 'null' }, regradeSchema] } } }, 409: errorResponse, ...errorResponses },
+        body: supervisionBodySchema,
+        response: { 200: supervisionChangeResponse, 409: errorResponse, ...errorResponses },
       },
     },
     async (request) => changeSupervision(app.db, request.params.id, request.body, auditUser(request), app.grading),
   )
 
-  app.put<{ Params: { id: number }; Body: { tier: SupervisionTier; reason: string } }>(
+  app.put(
     '/enterprises/:id/tier',
     {
       config: planners,
@@ -114,12 +56,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
         summary: "Assign an enterprise's tier explicitly, overriding the rule until the assignment is removed",
         description: 'Recorded as tier_source "explicit" with the reason "explicit: <reason> (by <who>, <date>)", <who> being the signed-in account. 409 for a centrally supervised enterprise.',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['tier', 'reason'],
-          properties: { tier: { type: 'string', enum: TIERS }, reason: { type: 'string', minLength: 1, maxLength: 500 } },
-        },
+        body: tierBodySchema,
         response: { 200: view, 409: errorResponse, ...errorResponses },
       },
     },
@@ -129,7 +66,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     '/enterprises/:id/tier',
     {
       config: planners,
@@ -152,29 +89,7 @@ export async function tierRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Apply the tier rule to every enterprise whose tier follows it (explicit assignments are kept)',
         description: 'Run after a change of the rule or of many enterprises (e.g. an import). Each change is audited (action tier_recomputed).',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              checked: { type: 'integer' },
-              changed: { type: 'integer' },
-              explicit: { type: 'integer' },
-              changes: {
-                type: 'array',
-                description: 'the first 1000 changes',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' },
-                    before: { type: 'object', properties: { tier: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } } },
-                    after: { type: 'object', properties: { tier: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } } },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: recomputeResponse, ...errorResponses },
       },
     },
     async (request) => {

@@ -13,7 +13,7 @@ import type { PublicDivisionCollection } from '../../../server/modules/public/sc
 import type { NearestResponse } from '../../../server/modules/resources/routes'
 import type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
-import type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
+import type { EnterpriseSupervision } from '../../../server/modules/supervision/schemas'
 
 export type { CellRule, CellSourceKind as SourceKind } from '../../../server/domain/cell-level'
 export type { Crs } from '../../../server/domain/coords'
@@ -36,7 +36,7 @@ export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
 export type { SafetyRiskResponse as SafetyRiskRecord } from '../../../server/modules/sources/safety-risks'
-export type { EnterpriseSupervision } from '../../../server/modules/supervision/tiers'
+export type { EnterpriseSupervision } from '../../../server/modules/supervision/schemas'
 export type {
   LevelCounts, PlaceReading, PublicDivisionCollection, PublicPenalty, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
   ShelterCollection,
