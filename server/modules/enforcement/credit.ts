@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { notFound } from '../../errors'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, sentObject, typed } from '../../http/schemas'
 import { lockGrading } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
 import { setCreditStatus } from '../enterprises'
@@ -38,13 +38,6 @@ export function currentCreditStatus(events: readonly CreditEvent[], today: strin
   return best ? { status: best.status, eventId: best.id } : { status: 'good', eventId: null }
 }
 
-export interface CreditEventBody {
-  status: CreditStatus
-  reason: string
-  startsOn: string
-  endsOn?: string | null
-}
-
 const bodySchema = {
   type: 'object',
   additionalProperties: false,
@@ -68,6 +61,9 @@ export const creditEventProperties = {
   createdAt: { type: 'string' },
 } as const
 
+/** A credit event as the API sends it: creditEventsOf sets every property. */
+export const creditEventRecordSchema = sentObject(creditEventProperties)
+
 function toEvent(r: Record<string, unknown>) {
   return {
     id: Number(r.id),
@@ -76,7 +72,7 @@ function toEvent(r: Record<string, unknown>) {
     reason: r.reason as string,
     startsOn: r.starts_on as string,
     endsOn: r.ends_on as string | null,
-    createdAt: isoTime(r.created_at),
+    createdAt: isoTime(r.created_at)!,
   }
 }
 
@@ -125,11 +121,13 @@ export async function refreshCreditStatuses(trx: Knex.Transaction, username: str
 }
 
 /** Credit routes (mounted under /api). */
-export async function creditRoutes(app: FastifyInstance): Promise<void> {
+export async function creditRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['enforcement']
-  const event = { type: 'object', properties: creditEventProperties } as const
+  const event = creditEventRecordSchema
+  const creditStatus = { type: 'string', enum: CREDIT_STATUSES } as const
 
-  app.post<{ Params: { id: number }; Body: CreditEventBody }>(
+  app.post(
     '/enterprises/:id/credit-events',
     {
       config: { ...inspectorAccess, scope: { enterprise: 'params.id' } },
@@ -139,7 +137,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
         params: idParams,
         body: bodySchema,
         response: {
-          201: { type: 'object', properties: { event, creditStatus: { type: 'string', enum: CREDIT_STATUSES }, previousCreditStatus: { type: 'string', enum: CREDIT_STATUSES } } },
+          201: sentObject({ event, creditStatus, previousCreditStatus: creditStatus }),
           ...errorResponses,
         },
       },
@@ -166,7 +164,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/enterprises/:id/credit-events',
     {
       config: { ...staffAccess, scope: { enterprise: 'params.id' } },
@@ -174,7 +172,7 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "An enterprise's credit status and its credit events, latest first",
         params: idParams,
-        response: { 200: { type: 'object', properties: { enterpriseId: { type: 'integer' }, creditStatus: { type: 'string' }, items: { type: 'array', items: event } } }, ...errorResponses },
+        response: { 200: sentObject({ enterpriseId: { type: 'integer' }, creditStatus, items: { type: 'array', items: event } }), ...errorResponses },
       },
     },
     async (request) => {
@@ -193,13 +191,10 @@ export async function creditRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Bring every enterprise\'s credit status up to date with its events (run daily: events start and end with time)',
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              checked: { type: 'integer' },
-              changed: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, before: { type: 'string' }, after: { type: 'string' } } } },
-            },
-          },
+          200: sentObject({
+            checked: { type: 'integer' },
+            changed: { type: 'array', items: sentObject({ id: { type: 'integer' }, before: creditStatus, after: creditStatus }) },
+          }),
           ...errorResponses,
         },
       },

@@ -3,25 +3,16 @@
  * and whether the decision is published (公开) — the public sees published penalties only.
  */
 import type { FastifyInstance } from 'fastify'
-import { whereEnterpriseIn } from '../auth/jurisdiction'
+import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, sentObject, typed } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
 import { enterpriseRef, inspectorAccess, staffAccess } from './shared'
 import { auditUser } from '../../http/actor'
 import { dateColumn, isoTime, listPage, type Db, lockRow, uniqueConflict } from '../../db/db'
-import { dateSchema, idParams, idSchema, pageProperties, type Page } from '../../http/params'
-
-export interface PenaltyBody {
-  enterpriseId: number
-  violationId?: number | null
-  decisionNo: string
-  amountYuan: number
-  decidedAt: string
-  description?: string | null
-  published: boolean
-}
+import { dateSchema, idParams, idSchema, pageProperties } from '../../http/params'
+import { pageSchema } from './schemas'
 
 const bodySchema = {
   type: 'object',
@@ -50,6 +41,9 @@ export const penaltyProperties = {
   createdAt: { type: 'string' },
 } as const
 
+/** A penalty decision as the API sends it: toRecord sets every property. */
+export const penaltyRecordSchema = sentObject(penaltyProperties)
+
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select('p.id', 'p.enterprise_id', 'p.violation_id', 'p.decision_no', 'p.amount_yuan', 'p.description', 'p.published', 'p.created_at', dateColumn(db, 'p.decided_at', 'decided_at'))
 }
@@ -65,7 +59,7 @@ function toRecord(r: Record<string, unknown>) {
     decidedAt: r.decided_at as string,
     description: r.description as string | null,
     published: r.published as boolean,
-    createdAt: isoTime(r.created_at),
+    createdAt: isoTime(r.created_at)!,
   }
 }
 
@@ -82,20 +76,13 @@ export async function penaltiesOf(db: Db, enterpriseId: number, limit: number): 
   return rows.map(toRecord)
 }
 
-interface Filters extends Page {
-  enterpriseId?: number
-  published?: boolean
-  division?: string
-  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
-  scopeGridId?: number
-}
-
 /** Penalty routes (mounted under /api). */
-export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
+export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['enforcement']
-  const record = { type: 'object', properties: penaltyProperties } as const
+  const record = penaltyRecordSchema
 
-  app.post<{ Body: PenaltyBody }>(
+  app.post(
     '/penalties',
     {
       config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } },
@@ -135,7 +122,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     '/penalties/:id/publish',
     {
       config: { ...inspectorAccess, scope: { record: 'penalty' } },
@@ -158,7 +145,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/penalties/:id',
     { config: { ...staffAccess, scope: { record: 'penalty' } }, schema: { tags, summary: 'One penalty decision', params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => {
@@ -168,7 +155,7 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Querystring: Filters }>(
+  app.get(
     '/penalties',
     {
       config: { ...staffAccess, scope: { list: true } },
@@ -185,11 +172,12 @@ export async function penaltyRoutes(app: FastifyInstance): Promise<void> {
             ...pageProperties,
           },
         },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: record } } }, ...errorResponses },
+        response: { 200: pageSchema(record), ...errorResponses },
       },
     },
     async (request) => {
-      const q = request.query
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const q: typeof request.query & ScopedListQuery = request.query
       const filtered = app.db('penalty as p')
       if (q.enterpriseId !== undefined) filtered.where('p.enterprise_id', q.enterpriseId)
       if (q.published !== undefined) filtered.where('p.published', q.published)

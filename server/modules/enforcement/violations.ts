@@ -6,41 +6,20 @@
 import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, sentObject, typed, type SchemaType } from '../../http/schemas'
 import {
   checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STATUSES, RECTIFICATION_STEPS, type RectificationAction, type RectificationStatus,
 } from '../../domain/rectification'
 import { bumpDataVersion } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
-import { whereEnterpriseIn } from '../auth/jurisdiction'
+import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import { enterpriseRef, inspectorAccess, staffAccess } from './shared'
 import { dateColumn, isoTime, listPage, userId, type Db, lockRow } from '../../db/db'
-import { dateSchema, idParams, idSchema, pageProperties, divisionFilterSchema, type Page } from '../../http/params'
+import { dateSchema, idParams, idSchema, pageProperties, divisionFilterSchema } from '../../http/params'
+import { inspectionEnterprise } from './repository'
+import { foundViolationSchema, pageSchema, textSchema } from './schemas'
 import { sessionActor, type SessionActor } from '../../http/actor'
 import { checkDateOrder } from '../../http/validation'
-
-export interface ViolationBody {
-  enterpriseId: number
-  inspectionId?: number | null
-  description: string
-  legalBasis?: string | null
-  foundAt: string
-  deadline: string
-}
-
-const textSchema = { type: 'string', minLength: 1, maxLength: 4000 } as const
-
-/** A violation as found at an inspection: the enterprise, inspection, date and reporter come from the inspection. */
-export const foundViolationSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['description', 'deadline'],
-  properties: {
-    description: textSchema,
-    legalBasis: { type: ['string', 'null'], maxLength: 500, description: 'the provision broken, e.g. 《安全生产法》第九十七条' },
-    deadline: { ...dateSchema, description: 'rectification deadline, on or after the finding (YYYY-MM-DD)' },
-  },
-} as const
 
 const bodySchema = {
   type: 'object',
@@ -53,6 +32,9 @@ const bodySchema = {
     foundAt: dateSchema,
   },
 } as const
+
+/** A violation to store: as recorded on its own, or as found at an inspection. */
+export type ViolationBody = SchemaType<typeof bodySchema>
 
 export const violationProperties = {
   id: { type: 'integer' },
@@ -73,6 +55,9 @@ export const violationProperties = {
   verifiedByUserId: { type: ['integer', 'null'] },
   createdAt: { type: 'string' },
 } as const
+
+/** A violation as the API sends it: toRecord sets every property. */
+export const violationRecordSchema = sentObject(violationProperties)
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
@@ -102,7 +87,7 @@ function toRecord(r: Record<string, unknown>) {
     verifiedAt: isoTime(r.verified_at),
     verifiedBy: r.verified_by as string | null,
     verifiedByUserId: userId(r.verified_by_user_id),
-    createdAt: isoTime(r.created_at),
+    createdAt: isoTime(r.created_at)!,
   }
 }
 
@@ -128,10 +113,10 @@ export async function insertViolation(trx: Knex.Transaction, body: ViolationBody
   checkDateOrder({ field: `${fieldPrefix}foundAt`, value: body.foundAt }, { field: `${fieldPrefix}deadline`, value: body.deadline })
   await enterpriseRef(trx, body.enterpriseId)
   if (body.inspectionId !== undefined && body.inspectionId !== null) {
-    const inspection = await trx('inspection').where({ id: body.inspectionId }).first('enterprise_id')
-    if (!inspection) throw invalid('inspectionId', `no inspection with id ${body.inspectionId}`)
-    if (Number(inspection.enterprise_id) !== body.enterpriseId) {
-      throw invalid('inspectionId', `inspection ${body.inspectionId} is of enterprise ${inspection.enterprise_id}, not ${body.enterpriseId}`)
+    const inspectionEnterpriseId = await inspectionEnterprise(trx, body.inspectionId)
+    if (inspectionEnterpriseId === undefined) throw invalid('inspectionId', `no inspection with id ${body.inspectionId}`)
+    if (inspectionEnterpriseId !== body.enterpriseId) {
+      throw invalid('inspectionId', `inspection ${body.inspectionId} is of enterprise ${inspectionEnterpriseId}, not ${body.enterpriseId}`)
     }
   }
   const [row] = await trx('violation')
@@ -154,7 +139,8 @@ export async function insertViolation(trx: Knex.Transaction, body: ViolationBody
 }
 
 /** What each step of the loop asks for and stores for a violation (it has no rectifier columns: those go to the audit row). */
-type Apply = (body: Record<string, string>, record: ViolationRecord, trx: Knex.Transaction, actor: SessionActor) => { columns: Record<string, unknown>; auditNote: object }
+type StepBody = { rectification?: string; reason?: string }
+type Apply = (body: StepBody, record: ViolationRecord, trx: Knex.Transaction, actor: SessionActor) => { columns: Record<string, unknown>; auditNote: object }
 const TRANSITIONS: Record<RectificationAction, { summary: string; body: { required: string[]; properties: Record<string, unknown> }; apply: Apply }> = {
   rectify: {
     summary: 'Record the rectification of an open violation; the signed-in account is its rectifier',
@@ -182,22 +168,13 @@ const TRANSITIONS: Record<RectificationAction, { summary: string; body: { requir
   },
 }
 
-interface Filters extends Page {
-  enterpriseId?: number
-  division?: string
-  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
-  scopeGridId?: number
-  inspectionId?: number
-  status?: RectificationStatus
-  overdue?: boolean
-}
-
 /** Violation routes (mounted under /api). */
-export async function violationRoutes(app: FastifyInstance): Promise<void> {
+export async function violationRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['enforcement']
-  const record = { type: 'object', properties: violationProperties } as const
+  const record = violationRecordSchema
 
-  app.post<{ Body: ViolationBody }>(
+  app.post(
     '/violations',
     { config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } }, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
     async (request, reply) => {
@@ -208,7 +185,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/violations/:id',
     { config: { ...staffAccess, scope: { record: 'violation' } }, schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } } },
     async (request) => {
@@ -218,7 +195,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Querystring: Filters }>(
+  app.get(
     '/violations',
     {
       config: { ...staffAccess, scope: { list: true } },
@@ -237,11 +214,12 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
             ...pageProperties,
           },
         },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: record } } }, ...errorResponses },
+        response: { 200: pageSchema(record), ...errorResponses },
       },
     },
     async (request) => {
-      const q = request.query
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const q: typeof request.query & ScopedListQuery = request.query
       const filtered = app.db('violation as v')
       if (q.enterpriseId !== undefined) filtered.where('v.enterprise_id', q.enterpriseId)
       whereEnterpriseIn(filtered, 'v.enterprise_id', q.division, q.scopeGridId)
@@ -258,7 +236,7 @@ export async function violationRoutes(app: FastifyInstance): Promise<void> {
 
   for (const [verb, t] of Object.entries(TRANSITIONS) as Array<[RectificationAction, (typeof TRANSITIONS)[RectificationAction]]>) {
     const step = RECTIFICATION_STEPS[verb]
-    app.post<{ Params: { id: number }; Body: Record<string, string> }>(
+    app.post(
       `/violations/:id/${verb}`,
       {
         config: { ...inspectorAccess, scope: { record: 'violation' } },

@@ -121,8 +121,8 @@ function toRecord(r: Record<string, unknown>) {
     verifiedByUserId: userId(r.verified_by_user_id),
     lon: r.lon as number,
     lat: r.lat as number,
-    createdAt: isoTime(r.created_at),
-    updatedAt: isoTime(r.updated_at),
+    createdAt: isoTime(r.created_at)!,
+    updatedAt: isoTime(r.updated_at)!,
   }
 }
 
