@@ -236,12 +236,6 @@ export async function updateReport(trx: Knex.Transaction, id: number, change: Re
   await trx('public_report').where({ id }).update(columns)
 }
 
-/** A planned inspection of an enterprise (no inspectors yet: the department assigns them); returns its id. */
-export async function insertPlannedInspection(trx: Knex.Transaction, enterpriseId: number, plannedFor: string): Promise<number> {
-  const [row] = await trx('inspection').insert({ enterprise_id: enterpriseId, planned_for: plannedFor }).returning('id')
-  return Number((row as { id: string }).id)
-}
-
 /** An enterprise's division, or undefined when there is none with that id. */
 export async function enterpriseDivision(db: Db, id: number): Promise<string | undefined> {
   const row = await db('enterprise').where({ id }).first('division_code')

@@ -19,8 +19,9 @@ import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
 import { RateLimiter } from '../../http/rate-limit'
 import { recordAudit } from '../audit/audit'
+import { insertPlannedInspection } from '../enforcement'
 import {
-  clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertPlannedInspection, insertReport, listReports, loadReport, lockReport,
+  clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertReport, listReports, loadReport, lockReport,
   placeOfPoint, routeDepartment, updateReport, type ReportScope,
 } from './repository'
 import {
