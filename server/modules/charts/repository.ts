@@ -9,13 +9,14 @@ import type { Db } from '../../db/db'
 import type { ReadScope } from '../auth/access'
 import { scopeSql } from '../auth/jurisdiction'
 import type { LevelDelta } from '../../domain/charts'
+import type { Level } from '../../domain/levels'
 
 export interface DistrictRow {
   code: string
   name: string
   nameEn: string | null
-  level: number
-  highestLevel: number
+  level: Level
+  highestLevel: Level
   shares: Record<string, number>
 }
 
@@ -31,8 +32,8 @@ export async function districtLevels(db: Db): Promise<DistrictRow[]> {
     code: r.code,
     name: r.name,
     nameEn: r.name_en,
-    level: Number(r.level ?? 0),
-    highestLevel: Number(r.max_level ?? r.level ?? 0),
+    level: Number(r.level ?? 0) as Level,
+    highestLevel: Number(r.max_level ?? r.level ?? 0) as Level,
     shares: r.shares && Object.keys(r.shares).length > 0 ? r.shares : { 0: 1 },
   }))
 }

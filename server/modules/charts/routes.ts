@@ -1,14 +1,67 @@
 import type { FastifyInstance } from 'fastify'
 import { getHexagonAreaAvg } from 'h3-js'
-import { errorResponses } from '../../http/schemas'
-import { CHART_SOURCE_KINDS, handlingStats, levelTimeline, sourceMatrix } from '../../domain/charts'
+import { errorResponses, levelResponseSchema, sentObject, typed, type SchemaType } from '../../http/schemas'
+import { handlingStats, levelTimeline, sourceMatrix } from '../../domain/charts'
 import { jurisdiction, readScope } from '../auth/access'
 import { departments, districtLevels, levelDeltas, overdueByDepartment, reportTimesByDepartment, sourceCounts } from './repository'
 
-const levelCounts = {
-  type: 'object',
-  properties: { 1: { type: 'integer' }, 2: { type: 'integer' }, 3: { type: 'integer' }, 4: { type: 'integer' } },
-} as const
+/** Counts per risk level 1..4, keyed by the level as text (every key is set, 0 when none). */
+const levelCounts = sentObject({ '1': { type: 'integer' }, '2': { type: 'integer' }, '3': { type: 'integer' }, '4': { type: 'integer' } })
+
+/** `GET /api/charts/levels-by-district`: districtLevels sets every property. */
+export const districtsResponse = sentObject({
+  ruleVersion: { type: 'string' },
+  items: {
+    type: 'array',
+    items: sentObject({
+      code: { type: 'string' },
+      name: { type: 'string' },
+      nameEn: { type: ['string', 'null'] },
+      level: { ...levelResponseSchema, description: 'grade from the area shares (docs/region-grading.md)' },
+      highestLevel: levelResponseSchema,
+      shares: { type: 'object', additionalProperties: { type: 'number' }, description: 'share of the area at each level 0..4' },
+    }),
+  },
+})
+
+export type DistrictsAnswer = SchemaType<typeof districtsResponse>
+
+/** `GET /api/charts/level-history`. */
+export const historyResponse = sentObject({
+  resolution: { type: 'integer', description: 'the analysis H3 resolution' },
+  cellAreaKm2: { type: 'number', description: 'the mean area of one analysis cell, km²' },
+  days: { type: 'array', items: sentObject({ day: { type: 'string' }, cells: levelCounts }) },
+})
+
+export type HistoryAnswer = SchemaType<typeof historyResponse>
+
+/** `GET /api/charts/sources`: sourceMatrix sets every kind. */
+export const sourcesResponse = sentObject({
+  kinds: sentObject({ major_hazard: levelCounts, safety_risk: levelCounts, hidden_danger: levelCounts, area_assessment: levelCounts }),
+})
+
+export type SourcesAnswer = SchemaType<typeof sourcesResponse>
+
+/** `GET /api/charts/departments`: the handler sets every property. */
+export const departmentsResponse = sentObject({
+  items: {
+    type: 'array',
+    items: sentObject({
+      departmentId: { type: ['integer', 'null'] },
+      name: { type: ['string', 'null'] },
+      divisionCode: { type: ['string', 'null'] },
+      divisionName: { type: ['string', 'null'] },
+      overdueHiddenDangers: { type: 'integer' },
+      overdueViolations: { type: 'integer' },
+      reportsClosed: { type: 'integer', description: 'reports closed or rejected' },
+      medianHandlingDays: { type: ['number', 'null'], description: 'median days from filing to closing, one decimal' },
+      meanHandlingDays: { type: ['number', 'null'] },
+      reportsOpenOverdue: { type: 'integer', description: 'open reports past their deadline' },
+    }),
+  },
+})
+
+export type DepartmentsAnswer = SchemaType<typeof departmentsResponse>
 
 const tags = ['charts']
 
@@ -16,7 +69,8 @@ const tags = ['charts']
  * The aggregates of the staff charts page (web/charts.html): one thin route per chart, the
  * arithmetic in domain/charts.ts, the reader's scope applied to everything enterprise-linked.
  */
-export default async function chartRoutes(app: FastifyInstance): Promise<void> {
+export default async function chartRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   app.get(
     '/charts/levels-by-district',
     {
@@ -24,29 +78,7 @@ export default async function chartRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Every county-level district: its grade, its highest cell level and the share of its area at each level',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              ruleVersion: { type: 'string' },
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    code: { type: 'string' },
-                    name: { type: 'string' },
-                    nameEn: { type: ['string', 'null'] },
-                    level: { type: 'integer', description: 'grade from the area shares (docs/region-grading.md)' },
-                    highestLevel: { type: 'integer' },
-                    shares: { type: 'object', additionalProperties: { type: 'number' }, description: 'share of the area at each level 0..4' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: districtsResponse, ...errorResponses },
       },
     },
     async () => ({ ruleVersion: app.grading.rules.version, items: await districtLevels(app.readDb) }),
@@ -59,17 +91,7 @@ export default async function chartRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Analysis cells at each level (1..4) at the end of every UTC day on which a level changed, from the kept level history',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              resolution: { type: 'integer', description: 'the analysis H3 resolution' },
-              cellAreaKm2: { type: 'number', description: 'the mean area of one analysis cell, km²' },
-              days: { type: 'array', items: { type: 'object', properties: { day: { type: 'string' }, cells: levelCounts } } },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: historyResponse, ...errorResponses },
       },
     },
     async () => {
@@ -85,13 +107,7 @@ export default async function chartRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Grading sources in your scope per kind and level: major hazard installations, safety risks, unverified major hidden dangers, public-area assessments',
-        response: {
-          200: {
-            type: 'object',
-            properties: { kinds: { type: 'object', properties: Object.fromEntries(CHART_SOURCE_KINDS.map((k) => [k, levelCounts])) } },
-          },
-          ...errorResponses,
-        },
+        response: { 200: sourcesResponse, ...errorResponses },
       },
     },
     async (request) => ({ kinds: sourceMatrix(await sourceCounts(app.readDb, readScope(request.user))) }),
@@ -105,32 +121,7 @@ export default async function chartRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Per department: overdue rectifications of the enterprises it supervises, and how long its reports took to close',
         description: 'Overdue items count under the industry department of their enterprise; reports under the department they were routed to. departmentId null: none assigned.',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    departmentId: { type: ['integer', 'null'] },
-                    name: { type: ['string', 'null'] },
-                    divisionCode: { type: ['string', 'null'] },
-                    divisionName: { type: ['string', 'null'] },
-                    overdueHiddenDangers: { type: 'integer' },
-                    overdueViolations: { type: 'integer' },
-                    reportsClosed: { type: 'integer', description: 'reports closed or rejected' },
-                    medianHandlingDays: { type: ['number', 'null'], description: 'median days from filing to closing, one decimal' },
-                    meanHandlingDays: { type: ['number', 'null'] },
-                    reportsOpenOverdue: { type: 'integer', description: 'open reports past their deadline' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: departmentsResponse, ...errorResponses },
       },
     },
     async (request) => {

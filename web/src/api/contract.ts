@@ -46,6 +46,7 @@ export type {
 } from '../../../server/modules/publication/schemas'
 export type { RegionReport } from '../../../server/modules/region-report/schemas'
 export type { CellsAsOf, HistoryDiff, RegionsAsOf } from '../../../server/modules/history/routes'
+export type { DepartmentsAnswer, DistrictsAnswer, HistoryAnswer, SourcesAnswer } from '../../../server/modules/charts/routes'
 export type { RankingMove, ScenarioRanking } from '../../../server/modules/ranking/service'
 export type { RankedArea, Ranking, RankingMapCollection } from '../../../server/modules/ranking/schemas'
 export type { ScenarioResult } from '../../../server/modules/scenarios/service'

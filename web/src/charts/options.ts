@@ -1,7 +1,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type { AriaComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
-import { CHART_SOURCE_KINDS } from '../api/contract'
+import { CHART_SOURCE_KINDS, type DepartmentsAnswer, type DistrictsAnswer, type HistoryAnswer, type SourcesAnswer } from '../api/contract'
 import { LEVEL_COLORS } from '../map/levels'
 import type { ChartId, SourceKind } from './texts'
 import { CHARTS_TEXTS } from './texts'
@@ -12,35 +12,11 @@ import type { Lang } from '../i18n'
 
 export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | AriaComponentOption>
 
-type LevelKey = '1' | '2' | '3' | '4'
-type Counts = Record<LevelKey, number>
-
-export interface DistrictsAnswer {
-  items: Array<{ code: string; name: string; nameEn: string | null; level: number; highestLevel: number; shares: Record<string, number> }>
-}
-export interface HistoryAnswer {
-  resolution: number
-  cellAreaKm2: number
-  days: Array<{ day: string; cells: Counts }>
-}
-export interface SourcesAnswer {
-  kinds: Record<SourceKind, Counts>
-}
-export interface DepartmentItem {
-  departmentId: number | null
-  name: string | null
-  divisionCode: string | null
-  divisionName: string | null
-  overdueHiddenDangers: number
-  overdueViolations: number
-  reportsClosed: number
-  medianHandlingDays: number | null
-  meanHandlingDays: number | null
-  reportsOpenOverdue: number
-}
-export interface DepartmentsAnswer {
-  items: DepartmentItem[]
-}
+export type { DepartmentsAnswer, DistrictsAnswer, HistoryAnswer, SourcesAnswer } from '../api/contract'
+/** A risk level as the counts key it (1..4). */
+type LevelKey = keyof HistoryAnswer['days'][number]['cells']
+/** One department's row of the department charts. */
+export type DepartmentItem = DepartmentsAnswer['items'][number]
 
 const SEVERE_FIRST = [4, 3, 2, 1] as const
 export const SOURCE_KINDS: readonly SourceKind[] = CHART_SOURCE_KINDS
