@@ -36,7 +36,11 @@ export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
 export type { SafetyRiskResponse as SafetyRiskRecord } from '../../../server/modules/sources/safety-risks'
-export type { EnterpriseSupervision } from '../../../server/modules/supervision/schemas'
+export type {
+  CoverageGap, CoverageItem, CoverageQuery, CoverageReport, DataGap, Department, DepartmentList, EnterpriseSupervision, QualityReport,
+} from '../../../server/modules/supervision/schemas'
+export type { Plan, PlanInspection, PlanPage, PlanRequest, PlanWithInspections } from '../../../server/modules/enforcement/schemas'
+export type { SupervisionTier } from '../../../server/domain/tier'
 export type {
   LevelCounts, PlaceReading, PublicDivisionCollection, PublicPenalty, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
   ShelterCollection,
@@ -62,6 +66,10 @@ export { CHART_SOURCE_KINDS } from '../../../server/domain/charts'
 export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStatus } from '../../../server/domain/reports'
 export { ROLES, type Role } from '../../../server/domain/roles'
 export { CAPABILITIES } from '../../../server/domain/resources'
+export {
+  COVERAGE_GAP_KINDS, DATA_GAP_KINDS, jurisdictionPrefix, type CoverageGapKind, type DataGapKind, type Specialty,
+} from '../../../server/domain/supervision'
+export type { PlanStatus } from '../../../server/domain/enforcement'
 export {
   SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, SCENARIO_ROLES, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind,
 } from '../../../server/domain/scenario'

@@ -1,4 +1,5 @@
 import { apiUrl, getJson, isAbortError } from '../api/client'
+import { DATA_GAP_KINDS, type DataGapKind, type QualityReport } from '../api/contract'
 import { el } from '../ui/dom'
 import { enterpriseMapUrl, labelled, pager, COVERAGE_PAGE_SIZE } from './coverage'
 import type { SupervisionMessages } from './messages'
@@ -6,24 +7,6 @@ import type { SupervisionMessages } from './messages'
 // The data-quality tab (server/modules/supervision/data-quality.ts): what each enterprise's register
 // entry lacks — industry, scale, affiliation, a determined tier, a precise location, a responsible
 // person — counted per county and per gap, the paged list, and the whole list as CSV.
-
-export const DATA_GAP_KINDS = ['industry', 'scale', 'affiliation', 'tier', 'location', 'responsible_person'] as const
-export type DataGapKind = (typeof DATA_GAP_KINDS)[number]
-
-interface DataGap {
-  kind: DataGapKind
-  message: string
-}
-
-interface QualityReport {
-  enterprises: number
-  withGaps: number
-  byGap: Record<DataGapKind, number>
-  byDivision: Array<{ code: string; name: string | null; enterprises: number; withGaps: number; gaps: Record<DataGapKind, number> }>
-  total: number
-  offset: number
-  items: Array<{ id: number; name: string; uscc: string | null; externalId: string | null; divisionCode: string; industrySource: string | null; gaps: DataGap[] }>
-}
 
 export const QUALITY_TEXTS = {
   zh: {
