@@ -9,7 +9,10 @@ const webRoot = path.resolve(import.meta.dirname, 'web')
 
 // Every web/*.html is a page of the app (index = the staff map, public = the public portal, …).
 const pages = Object.fromEntries(
-  fs.readdirSync(webRoot).filter((name) => name.endsWith('.html')).map((name) => [name.replace(/\.html$/, ''), path.join(webRoot, name)]),
+  fs
+    .readdirSync(webRoot)
+    .filter((name) => name.endsWith('.html'))
+    .map((name) => [name.replace(/\.html$/, ''), path.join(webRoot, name)]),
 )
 
 export default defineConfig({

@@ -26,7 +26,9 @@ try {
   console.log(`  graded ${pct(1 - (s.city['0'] ?? 0))} of the city's area`)
   console.log('districts: grade / highest cell / red, orange, yellow, blue shares')
   for (const d of s.districts) {
-    console.log(`  ${d.code} ${d.name.padEnd(5, '　')} ${names[d.level]!.padEnd(6)} ${names[d.highestLevel]!.padEnd(6)} ${['4', '3', '2', '1'].map((k) => pct(d.shares[k])).join(' ')}`)
+    console.log(
+      `  ${d.code} ${d.name.padEnd(5, '　')} ${names[d.level]!.padEnd(6)} ${names[d.highestLevel]!.padEnd(6)} ${['4', '3', '2', '1'].map((k) => pct(d.shares[k])).join(' ')}`,
+    )
   }
   const red = s.districts.filter((d) => d.level === 4).length
   console.log(`red districts: ${red} of ${s.districts.length}`)

@@ -27,7 +27,12 @@ const { values } = parseArgs({
 })
 const layer = values.layer as ExportLayerName | undefined
 const format = values.format as ExportFormat
-if (!layer || !(EXPORT_LAYERS as readonly string[]).includes(layer) || !(EXPORT_FORMATS as readonly string[]).includes(format) || (values.lang !== 'zh' && values.lang !== 'en')) {
+if (
+  !layer ||
+  !(EXPORT_LAYERS as readonly string[]).includes(layer) ||
+  !(EXPORT_FORMATS as readonly string[]).includes(format) ||
+  (values.lang !== 'zh' && values.lang !== 'en')
+) {
   console.error(usage)
   process.exit(2)
 }

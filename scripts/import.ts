@@ -66,9 +66,10 @@ const progress = (p: ImportProgress) => {
   last = now
   const seconds = (now - started) / 1000
   const bytes = p.totalBytes && p.bytes > 0 ? ` ${Math.round((100 * p.bytes) / p.totalBytes)} %` : ''
-  const line = p.phase === 'regrading'
-    ? `import ${values.kind}: ${p.rows} rows read, regrading …`
-    : `import ${values.kind}: ${p.rows} rows (${p.valid} valid, ${p.invalid} invalid)${bytes} ${seconds.toFixed(1)} s, ${Math.round(p.rows / Math.max(seconds, 0.001))} rows/s`
+  const line =
+    p.phase === 'regrading'
+      ? `import ${values.kind}: ${p.rows} rows read, regrading …`
+      : `import ${values.kind}: ${p.rows} rows (${p.valid} valid, ${p.invalid} invalid)${bytes} ${seconds.toFixed(1)} s, ${Math.round(p.rows / Math.max(seconds, 0.001))} rows/s`
   if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(100)}`)
   else process.stderr.write(`${line}\n`)
 }
@@ -78,35 +79,45 @@ try {
   const stat = await fs.stat(file)
   // Road travel times come from the class speeds in force (ROAD_CLASS_SPEEDS), as the service applies them at start-up.
   if (values.kind === 'roads') await applyClassSpeeds(db, config.roadClassSpeeds)
-  const report = await runImport(db, { path: file, size: stat.size }, {
-    kind: values.kind as ImportKindName,
-    format: values.format as ImportFormat | undefined,
-    crs: values.crs,
-    mode: values.mode,
-    dryRun: values['dry-run'],
-    repair: values.repair,
-    repairMaxAreaChange: config.importRepairMaxAreaChange,
-    mapping,
-    grading: { res: config.h3Res, rules: DEFAULT_RULES },
-    industryTable: config.industryTable,
-    register: config.regionDivisions,
-    regionCode: config.regionCode,
-    fullRegradeAfterCommit: 'await',
-    regrade: values['no-regrade'] ? 'defer' : 'auto',
-    onProgress: progress,
-    username,
-  })
+  const report = await runImport(
+    db,
+    { path: file, size: stat.size },
+    {
+      kind: values.kind as ImportKindName,
+      format: values.format as ImportFormat | undefined,
+      crs: values.crs,
+      mode: values.mode,
+      dryRun: values['dry-run'],
+      repair: values.repair,
+      repairMaxAreaChange: config.importRepairMaxAreaChange,
+      mapping,
+      grading: { res: config.h3Res, rules: DEFAULT_RULES },
+      industryTable: config.industryTable,
+      register: config.regionDivisions,
+      regionCode: config.regionCode,
+      fullRegradeAfterCommit: 'await',
+      regrade: values['no-regrade'] ? 'defer' : 'auto',
+      onProgress: progress,
+      username,
+    },
+  )
   if (process.stderr.isTTY) process.stderr.write('\n')
   console.log(JSON.stringify(report, null, 2))
   const verdict = report.dryRun
     ? `dry run: ${report.rejected ? 'would be rejected' : `would create ${report.created} and update ${report.updated}`}`
-    : report.rejected ? 'rejected: nothing stored' : `stored: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`
-  console.error(`${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${verdict}; regrade: ${report.regrade.mode}${report.regrade.note ? ` (${report.regrade.note})` : ''}`)
+    : report.rejected
+      ? 'rejected: nothing stored'
+      : `stored: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`
+  console.error(
+    `${report.rows} rows, ${report.valid} valid, ${report.invalid} invalid; ${verdict}; regrade: ${report.regrade.mode}${report.regrade.note ? ` (${report.regrade.note})` : ''}`,
+  )
   if (report.note) console.error(`  ${report.note}`)
   // A GeoJSON row is a feature, numbered from 1 (its text line says little in a one-line file).
   const rowName = report.format === 'geojson' ? 'feature' : report.format === 'osm-pbf' ? 'road way' : 'row'
   for (const r of report.repairs) {
-    console.error(`  repaired ${rowName} ${r.row}: ${r.reason}${r.location ? ` at (${r.location[0]}, ${r.location[1]})` : ''}, area changed by ${r.areaChangePct} %`)
+    console.error(
+      `  repaired ${rowName} ${r.row}: ${r.reason}${r.location ? ` at (${r.location[0]}, ${r.location[1]})` : ''}, area changed by ${r.areaChangePct} %`,
+    )
   }
   for (const e of report.errors.slice(0, 20)) {
     const where = report.format === 'geojson' ? '' : e.line !== undefined ? ` (line ${e.line})` : ''

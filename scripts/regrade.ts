@@ -8,9 +8,13 @@ const config = loadConfig(process.env)
 const { db, close } = await openDatabase(config)
 const bar = progressBar('regrade')
 try {
-  const result = await fullRegrade(db, { res: config.h3Res, rules: DEFAULT_RULES }, {
-    onProgress: (p) => bar(p.done, p.total, p.phase),
-  })
+  const result = await fullRegrade(
+    db,
+    { res: config.h3Res, rules: DEFAULT_RULES },
+    {
+      onProgress: (p) => bar(p.done, p.total, p.phase),
+    },
+  )
   process.stderr.write('\n')
   console.log(JSON.stringify(result))
 } catch (err) {

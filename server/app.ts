@@ -161,14 +161,20 @@ async function registerWeb(app: FastifyInstance, webRoot: string): Promise<void>
 function validationDetails(error: FastifyError, lang: ErrorLanguage): ErrorDetail[] {
   return (error.validation ?? []).map((v) => {
     const params = v.params as Record<string, unknown>
-    const pathField = v.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')
+    const pathField = v.instancePath
+      .replace(/^\//, '')
+      .replace(/\/(\d+)/g, '[$1]')
+      .replace(/\//g, '.')
     const field =
-      typeof params.missingProperty === 'string' ? [pathField, params.missingProperty].filter(Boolean).join('.')
-      : typeof params.additionalProperty === 'string' ? [pathField, params.additionalProperty].filter(Boolean).join('.')
-      : pathField || (error.validationContext ?? 'request')
+      typeof params.missingProperty === 'string'
+        ? [pathField, params.missingProperty].filter(Boolean).join('.')
+        : typeof params.additionalProperty === 'string'
+          ? [pathField, params.additionalProperty].filter(Boolean).join('.')
+          : pathField || (error.validationContext ?? 'request')
     const message =
-      typeof params.additionalProperty === 'string' ? `unknown ${error.validationContext === 'querystring' ? 'parameter' : 'property'}`
-      : (v.message ?? 'is invalid')
+      typeof params.additionalProperty === 'string'
+        ? `unknown ${error.validationContext === 'querystring' ? 'parameter' : 'property'}`
+        : (v.message ?? 'is invalid')
     return { field, message: validationMessage(lang, v.keyword, params, message), in: error.validationContext }
   })
 }
@@ -180,7 +186,12 @@ const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'
  * The one error path: AppError and validation errors keep their text; anything else is hidden.
  * The message is in the language the request's Accept-Language asks for (server/domain/error-messages.ts).
  */
-function errorHandler(this: FastifyInstance, error: FastifyError & { code?: string }, request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) {
+function errorHandler(
+  this: FastifyInstance,
+  error: FastifyError & { code?: string },
+  request: import('fastify').FastifyRequest,
+  reply: import('fastify').FastifyReply,
+) {
   const lang = errorLanguage(request.headers['accept-language'])
   const send = (status: number, code: string, message: string, details: ErrorDetail[]) =>
     reply.code(status).send({ error: { code, message: localizedMessage(lang, code, message, details), details } })

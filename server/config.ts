@@ -85,7 +85,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`)
     this.name = 'ConfigError'
   }
@@ -131,7 +134,10 @@ function proxyHops(env: Record<string, string | undefined>): number {
   const raw = env.TRUST_PROXY?.trim().toLowerCase()
   if (raw === undefined || raw === '' || ['false', 'no', 'off'].includes(raw)) return 0
   if (['true', 'yes', 'on'].includes(raw)) {
-    throw new ConfigError('TRUST_PROXY', `must be the number of proxies in front of the service (1 for one load balancer), got "${env.TRUST_PROXY}": trusting every X-Forwarded-For lets a client choose its address`)
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be the number of proxies in front of the service (1 for one load balancer), got "${env.TRUST_PROXY}": trusting every X-Forwarded-For lets a client choose its address`,
+    )
   }
   return integer(env, 'TRUST_PROXY', 0, 0, 10)
 }
@@ -150,7 +156,8 @@ function publicUrl(env: Record<string, string | undefined>): string | null {
 function metricsToken(env: Record<string, string | undefined>): string | null {
   const raw = env.METRICS_TOKEN?.trim()
   if (!raw) return null
-  if (!/^[A-Za-z0-9._~+/=-]{24,200}$/.test(raw)) throw new ConfigError('METRICS_TOKEN', 'must be a secret of 24 to 200 letters, digits or ._~+/=- (e.g. openssl rand -hex 16)')
+  if (!/^[A-Za-z0-9._~+/=-]{24,200}$/.test(raw))
+    throw new ConfigError('METRICS_TOKEN', 'must be a secret of 24 to 200 letters, digits or ._~+/=- (e.g. openssl rand -hex 16)')
   return raw
 }
 
@@ -175,10 +182,14 @@ const REGISTER = registerDivisions(register.divisions as Array<[string, string, 
 
 function region(env: Record<string, string | undefined>): { regionCode: string; regionDivisions: RegisterDivision[] } {
   const raw = env.REGION_CODE?.trim() || '210100'
-  if (!/^\d{6}$/.test(raw)) throw new ConfigError('REGION_CODE', `must be a 6-digit GB/T 2260 code such as 210100 (Shenyang) or 210000 (Liaoning), got "${raw}"`)
+  if (!/^\d{6}$/.test(raw))
+    throw new ConfigError('REGION_CODE', `must be a 6-digit GB/T 2260 code such as 210100 (Shenyang) or 210000 (Liaoning), got "${raw}"`)
   const divisions = regionDivisions(REGISTER, raw)
   if (divisions === null) {
-    throw new ConfigError('REGION_CODE', `${raw} is not a division code of the shipped register (${register.source}, province ${register.province}); see data/gbt2260-21.json`)
+    throw new ConfigError(
+      'REGION_CODE',
+      `${raw} is not a division code of the shipped register (${register.source}, province ${register.province}); see data/gbt2260-21.json`,
+    )
   }
   return { regionCode: raw, regionDivisions: divisions }
 }
@@ -193,7 +204,10 @@ function industryTable(env: Record<string, string | undefined>): IndustryTable {
     bytes = fs.readFileSync(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new ConfigError('INDUSTRY_TABLE', code === 'ENOENT' ? `names a file that does not exist: ${file}` : `cannot be read (${code ?? String(err)}): ${file}`)
+    throw new ConfigError(
+      'INDUSTRY_TABLE',
+      code === 'ENOENT' ? `names a file that does not exist: ${file}` : `cannot be read (${code ?? String(err)}): ${file}`,
+    )
   }
   let text: string
   try {
@@ -204,11 +218,20 @@ function industryTable(env: Record<string, string | undefined>): IndustryTable {
   }
   let records: IndustryTableRecord[]
   try {
-    records = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true }) as IndustryTableRecord[]
+    records = parseCsv(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+    }) as IndustryTableRecord[]
   } catch (err) {
     throw new ConfigError('INDUSTRY_TABLE', `is not a readable CSV (${(err as Error).message}): ${file}`)
   }
-  const table = industryTableOverlay(GBT4754_TABLE, records, path.basename(file), DEFAULT_RULES.industries.map((i) => i.code))
+  const table = industryTableOverlay(
+    GBT4754_TABLE,
+    records,
+    path.basename(file),
+    DEFAULT_RULES.industries.map((i) => i.code),
+  )
   if (typeof table === 'string') throw new ConfigError('INDUSTRY_TABLE', `is not a valid industry table: ${table}`)
   return table
 }
@@ -236,12 +259,19 @@ function basemapPmtiles(env: Record<string, string | undefined>): string | null 
   } catch (err) {
     if (err instanceof ConfigError) throw err
     const code = (err as NodeJS.ErrnoException).code
-    throw new ConfigError('BASEMAP_PMTILES', code === 'ENOENT' ? `names a file that does not exist: ${file}` : `cannot be read (${code ?? String(err)}): ${file}`)
+    throw new ConfigError(
+      'BASEMAP_PMTILES',
+      code === 'ENOENT' ? `names a file that does not exist: ${file}` : `cannot be read (${code ?? String(err)}): ${file}`,
+    )
   }
   if (header.length < PMTILES_HEADER_BYTES || !header.subarray(0, 7).equals(PMTILES_MAGIC)) {
-    throw new ConfigError('BASEMAP_PMTILES', `is not a PMTiles file (no PMTiles header): ${file}; cut one from a planet file with "pmtiles extract" (README, Basemap)`)
+    throw new ConfigError(
+      'BASEMAP_PMTILES',
+      `is not a PMTiles file (no PMTiles header): ${file}; cut one from a planet file with "pmtiles extract" (README, Basemap)`,
+    )
   }
-  if (header[7] !== 3) throw new ConfigError('BASEMAP_PMTILES', `is a PMTiles version ${header[7]} file, the service reads version 3 (convert it with "pmtiles convert"): ${file}`)
+  if (header[7] !== 3)
+    throw new ConfigError('BASEMAP_PMTILES', `is a PMTiles version ${header[7]} file, the service reads version 3 (convert it with "pmtiles convert"): ${file}`)
   return file
 }
 
@@ -257,7 +287,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // The demo data set is Shenyang (docs/domain.md §11): it loads by default only into a region that covers it.
   const demoFits = area.regionDivisions.some((d) => d.code === DEMO_CITY)
   const loadDemo = boolean(env, 'LOAD_DEMO', databaseUrl === null && demoFits)
-  if (loadDemo && !demoFits) throw new ConfigError('LOAD_DEMO', `the demo data set is Shenyang (${DEMO_CITY}), outside REGION_CODE ${area.regionCode}: set LOAD_DEMO=false or REGION_CODE to 210100 or 210000`)
+  if (loadDemo && !demoFits)
+    throw new ConfigError(
+      'LOAD_DEMO',
+      `the demo data set is Shenyang (${DEMO_CITY}), outside REGION_CODE ${area.regionCode}: set LOAD_DEMO=false or REGION_CODE to 210100 or 210000`,
+    )
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host,

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   const app = await buildApp({
     config,
     logger: await loggerOptions(config.logLevel),
-    database: { url: config.databaseUrl ?? embedded!.url, embedded: embedded !== null, statementTimeoutMs: config.statementTimeoutMs, readUrl: config.readDatabaseUrl },
+    database: {
+      url: config.databaseUrl ?? embedded!.url,
+      embedded: embedded !== null,
+      statementTimeoutMs: config.statementTimeoutMs,
+      readUrl: config.readDatabaseUrl,
+    },
   }).catch(async (err) => {
     await embedded?.stop()
     throw err
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host
-  console.log(`riskmap is ready at http://${shownHost}:${(app.server.address() as { port: number }).port} (${embedded ? 'embedded database' : 'PostgreSQL'}, API docs at /api/docs)`)
+  console.log(
+    `riskmap is ready at http://${shownHost}:${(app.server.address() as { port: number }).port} (${embedded ? 'embedded database' : 'PostgreSQL'}, API docs at /api/docs)`,
+  )
 }
 
 main().catch((err: unknown) => {

@@ -54,7 +54,9 @@ if (values.worker) {
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage().rss)
   await db.destroy()
-  console.log(JSON.stringify({ seconds, rows: report.rows, created: report.created, invalid: report.invalid, peakRss: peak, errors: report.errors.slice(0, 3) }))
+  console.log(
+    JSON.stringify({ seconds, rows: report.rows, created: report.created, invalid: report.invalid, peakRss: peak, errors: report.errors.slice(0, 3) }),
+  )
   process.exit(0)
 }
 
@@ -75,10 +77,25 @@ function* enterpriseRows(): Generator<Array<string | number>> {
     for (const e of batch.rows as EnterpriseRow[]) {
       if (n++ >= target) return
       const record: Record<string, unknown> = {
-        uscc: e.uscc, name: e.name, industry: e.industry, scale: e.scale, affiliation: e.affiliation, highHazard: e.high_hazard, centralVertical: e.central_vertical,
-        isOutlet: e.is_outlet, divisionCode: e.division_code, address: e.address, responsiblePerson: e.responsible_person, responsiblePhone: e.responsible_phone,
-        creditStatus: e.credit_status, lastReportedAt: e.last_reported_at, reportDueAt: e.report_due_at, impactRadiusM: e.impact_radius_m, synthetic: e.synthetic,
-        lon: e.geom.coordinates[0], lat: e.geom.coordinates[1],
+        uscc: e.uscc,
+        name: e.name,
+        industry: e.industry,
+        scale: e.scale,
+        affiliation: e.affiliation,
+        highHazard: e.high_hazard,
+        centralVertical: e.central_vertical,
+        isOutlet: e.is_outlet,
+        divisionCode: e.division_code,
+        address: e.address,
+        responsiblePerson: e.responsible_person,
+        responsiblePhone: e.responsible_phone,
+        creditStatus: e.credit_status,
+        lastReportedAt: e.last_reported_at,
+        reportDueAt: e.report_due_at,
+        impactRadiusM: e.impact_radius_m,
+        synthetic: e.synthetic,
+        lon: e.geom.coordinates[0],
+        lat: e.geom.coordinates[1],
       }
       yield fields.map((f) => cellValue(f, record[f.key], 'zh'))
     }
@@ -87,19 +104,33 @@ function* enterpriseRows(): Generator<Array<string | number>> {
 const header = fields.map((f) => f.zh)
 const csvCell = (v: string | number) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))
 console.error(`writing ${target} rows to ${dir} …`)
-await pipeline(Readable.from((function* () {
-  yield `\uFEFF${header.join(',')}\r\n`
-  let lines: string[] = []
-  for (const row of enterpriseRows()) {
-    lines.push(row.map(csvCell).join(','))
-    if (lines.length === 1000) {
-      yield `${lines.join('\r\n')}\r\n`
-      lines = []
-    }
-  }
-  if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`
-})()), fs.createWriteStream(csvFile))
-await pipeline(xlsxStream('enterprises', header, (async function* () { yield* enterpriseRows() })()), fs.createWriteStream(xlsxFile))
+await pipeline(
+  Readable.from(
+    (function* () {
+      yield `\uFEFF${header.join(',')}\r\n`
+      let lines: string[] = []
+      for (const row of enterpriseRows()) {
+        lines.push(row.map(csvCell).join(','))
+        if (lines.length === 1000) {
+          yield `${lines.join('\r\n')}\r\n`
+          lines = []
+        }
+      }
+      if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`
+    })(),
+  ),
+  fs.createWriteStream(csvFile),
+)
+await pipeline(
+  xlsxStream(
+    'enterprises',
+    header,
+    (async function* () {
+      yield* enterpriseRows()
+    })(),
+  ),
+  fs.createWriteStream(xlsxFile),
+)
 
 // ---- scratch databases with the divisions and grids only.
 async function scratch(label: string): Promise<string> {
@@ -133,10 +164,32 @@ async function ogr2ogrRate(file: string, url: string, rows: number): Promise<num
   const u = new URL(url)
   const pgSource = `PG:host=${u.hostname} port=${u.port || 5432} user=${decodeURIComponent(u.username) || 'postgres'} dbname=${u.pathname.slice(1)}`
   const started = performance.now()
-  await promisify(execFile)('ogr2ogr', [
-    '-f', 'PostgreSQL', pgSource, file, '-nln', 'ogr2ogr_anchor', '-overwrite', '-a_srs', 'EPSG:4326', '-lco', 'GEOMETRY_NAME=geom',
-    '-oo', 'X_POSSIBLE_NAMES=经度', '-oo', 'Y_POSSIBLE_NAMES=纬度', '-oo', 'AUTODETECT_TYPE=YES', '--config', 'PG_USE_COPY', 'YES',
-  ], { maxBuffer: 1 << 20 })
+  await promisify(execFile)(
+    'ogr2ogr',
+    [
+      '-f',
+      'PostgreSQL',
+      pgSource,
+      file,
+      '-nln',
+      'ogr2ogr_anchor',
+      '-overwrite',
+      '-a_srs',
+      'EPSG:4326',
+      '-lco',
+      'GEOMETRY_NAME=geom',
+      '-oo',
+      'X_POSSIBLE_NAMES=经度',
+      '-oo',
+      'Y_POSSIBLE_NAMES=纬度',
+      '-oo',
+      'AUTODETECT_TYPE=YES',
+      '--config',
+      'PG_USE_COPY',
+      'YES',
+    ],
+    { maxBuffer: 1 << 20 },
+  )
   const seconds = (performance.now() - started) / 1000
   const db = createKnex({ url, embedded: false, statementTimeoutMs: 0 })
   const loaded = Number((await db('ogr2ogr_anchor').count<Array<{ count: string }>>('* as count'))[0]!.count)
@@ -148,7 +201,9 @@ async function ogr2ogrRate(file: string, url: string, rows: number): Promise<num
 
 const self = fileURLToPath(import.meta.url)
 async function importInChild(file: string, url: string) {
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, '--database-url', url], { maxBuffer: 1 << 20 })
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, '--database-url', url], {
+    maxBuffer: 1 << 20,
+  })
   return JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; created: number; invalid: number; peakRss: number; errors: unknown[] }
 }
 
@@ -167,23 +222,25 @@ try {
   const regrade = await fullRegrade(db, grading)
   await db.destroy()
   const stat = (f: string) => Math.round(fs.statSync(f).size / 1048576)
-  console.log(JSON.stringify({
-    case: 'import',
-    rows: csv.rows,
-    csv_rows_per_s: Math.round(csv.rows / csv.seconds),
-    xlsx_rows_per_s: Math.round(xlsx.rows / xlsx.seconds),
-    ogr2ogr_rows_per_s: Math.round(ogr),
-    ratio_vs_ogr2ogr: Math.round((csv.rows / csv.seconds / ogr) * 100) / 100,
-    peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss) / 1048576),
-    csv_peak_rss_mb: Math.round(csv.peakRss / 1048576),
-    xlsx_peak_rss_mb: Math.round(xlsx.peakRss / 1048576),
-    csv_mb: stat(csvFile),
-    xlsx_mb: stat(xlsxFile),
-    csv_s: Math.round(csv.seconds * 10) / 10,
-    xlsx_s: Math.round(xlsx.seconds * 10) / 10,
-    regrade_after_s: Math.round(regrade.seconds * 10) / 10,
-    ...(values.quick ? { quick: true } : {}),
-  }))
+  console.log(
+    JSON.stringify({
+      case: 'import',
+      rows: csv.rows,
+      csv_rows_per_s: Math.round(csv.rows / csv.seconds),
+      xlsx_rows_per_s: Math.round(xlsx.rows / xlsx.seconds),
+      ogr2ogr_rows_per_s: Math.round(ogr),
+      ratio_vs_ogr2ogr: Math.round((csv.rows / csv.seconds / ogr) * 100) / 100,
+      peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss) / 1048576),
+      csv_peak_rss_mb: Math.round(csv.peakRss / 1048576),
+      xlsx_peak_rss_mb: Math.round(xlsx.peakRss / 1048576),
+      csv_mb: stat(csvFile),
+      xlsx_mb: stat(xlsxFile),
+      csv_s: Math.round(csv.seconds * 10) / 10,
+      xlsx_s: Math.round(xlsx.seconds * 10) / 10,
+      regrade_after_s: Math.round(regrade.seconds * 10) / 10,
+      ...(values.quick ? { quick: true } : {}),
+    }),
+  )
 } finally {
   if (!values.keep) {
     await drop(csvUrl)

@@ -136,7 +136,10 @@ const sampler = setInterval(() => {
 
 // --- the load: each connection cycles through this list; the last three steps are the write chain,
 // run on WRITE_SHARE of the cycles (a read otherwise). ---
-interface Ctx { write?: boolean; dangerId?: number }
+interface Ctx {
+  write?: boolean
+  dangerId?: number
+}
 const json = { ...auth, 'content-type': 'application/json' }
 const read = { setupRequest: (req: Record<string, unknown>) => ({ ...req, method: 'GET', path: readPath(), headers: auth }) }
 const requests = [
@@ -147,7 +150,12 @@ const requests = [
       return { ...req, method: 'GET', path: readPath(), headers: auth }
     },
   },
-  read, read, read, read, read, read,
+  read,
+  read,
+  read,
+  read,
+  read,
+  read,
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.write) return { ...req, method: 'GET', path: readPath(), headers: auth }
@@ -161,13 +169,25 @@ const requests = [
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
-      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/rectify`, headers: json, body: JSON.stringify({ rectification: '已更换报警器' }) }
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/hidden-dangers/${ctx.dangerId}/rectify`,
+        headers: json,
+        body: JSON.stringify({ rectification: '已更换报警器' }),
+      }
     },
   },
   {
     setupRequest: (req: Record<string, unknown>, ctx: Ctx) => {
       if (!ctx.dangerId) return { ...req, method: 'GET', path: readPath(), headers: auth }
-      return { ...req, method: 'POST', path: `/api/hidden-dangers/${ctx.dangerId}/verify`, headers: { ...verifierAuth, 'content-type': 'application/json' }, body: '{}' }
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/hidden-dangers/${ctx.dangerId}/verify`,
+        headers: { ...verifierAuth, 'content-type': 'application/json' },
+        body: '{}',
+      }
     },
   },
 ]
@@ -191,17 +211,19 @@ const code = await new Promise<number | null>((resolve) => child.on('exit', reso
 const bad = [...statuses].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0)
 const mean = (list: number[]) => (list.length ? Math.round((list.reduce((a, b) => a + b, 0) / list.length) * 10) / 10 : null)
 log(`status codes: ${JSON.stringify(Object.fromEntries(statuses))}; timeouts ${result.timeouts}, socket errors ${result.errors}; server exit ${code}`)
-console.log(JSON.stringify({
-  case: 'load',
-  requests: result.requests.total,
-  errors: bad + result.errors + result.timeouts,
-  p50_ms: result.latency.p50,
-  p99_ms: result.latency.p99,
-  rss_mb_max: Math.round(Math.max(...rss)),
-  rss_mb_first_10s: mean(rss.slice(0, 10)),
-  rss_mb_last_10s: mean(rss.slice(-10)),
-  ...(quick ? { quick: true } : {}),
-}))
+console.log(
+  JSON.stringify({
+    case: 'load',
+    requests: result.requests.total,
+    errors: bad + result.errors + result.timeouts,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    rss_mb_max: Math.round(Math.max(...rss)),
+    rss_mb_first_10s: mean(rss.slice(0, 10)),
+    rss_mb_last_10s: mean(rss.slice(-10)),
+    ...(quick ? { quick: true } : {}),
+  }),
+)
 await quick?.drop()
 // A quick run checks that the bench still works: any error fails it.
 if (quick && bad + result.errors + result.timeouts > 0) process.exit(1)

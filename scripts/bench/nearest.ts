@@ -127,8 +127,15 @@ try {
                   ARRAY(SELECT c FROM unnest(?::text[]) AS c WHERE random() < ?::float8 AND g > 0) AS caps
          ) AS r`,
         [
-          REGION.minLon, REGION.maxLon - REGION.minLon, REGION.minLat, REGION.maxLat - REGION.minLat, ROWS,
-          `{${RESOURCE_KINDS.join(',')}}`, RESOURCE_KINDS.length, `{${CAPABILITIES.join(',')}}`, CAPABILITY_SHARE,
+          REGION.minLon,
+          REGION.maxLon - REGION.minLon,
+          REGION.minLat,
+          REGION.maxLat - REGION.minLat,
+          ROWS,
+          `{${RESOURCE_KINDS.join(',')}}`,
+          RESOURCE_KINDS.length,
+          `{${CAPABILITIES.join(',')}}`,
+          CAPABILITY_SHARE,
         ],
       )
       for (const ix of indexes) await trx.raw(ix.def)
@@ -154,7 +161,8 @@ try {
     k: K,
     filter: { status: 'available', capability: i % 2 === 0 ? undefined : 'hazmat' },
   }))
-  const pathOf = (q: NearestQuery) => `/api/resources/nearest?lon=${q.lon}&lat=${q.lat}&k=${q.k}${q.filter.capability ? `&capability=${q.filter.capability}` : ''}`
+  const pathOf = (q: NearestQuery) =>
+    `/api/resources/nearest?lon=${q.lon}&lat=${q.lat}&k=${q.k}${q.filter.capability ? `&capability=${q.filter.capability}` : ''}`
   const statements = points.map((q) => nearestStatement(db, q).toSQL().toNative())
   const plainKnn = `SELECT id FROM resource WHERE status = 'available' AND ($4::text IS NULL OR capabilities @> ARRAY[$4]::text[])
     ORDER BY geog <-> ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)::geography LIMIT $3`
@@ -173,7 +181,9 @@ try {
     const runSql = async () => (await raw.query(stmt.sql, stmt.bindings as unknown[])).rows.map((r: { id: string }) => Number(r.id))
     // the API's own execution mode: a named statement, parsed once per connection
     const runPrepared = async () =>
-      (await raw.query({ name: `p${stmt.sql.length}_${q.filter.capability ?? ''}`, text: stmt.sql, values: stmt.bindings as unknown[] })).rows.map((r: { id: string }) => Number(r.id))
+      (await raw.query({ name: `p${stmt.sql.length}_${q.filter.capability ?? ''}`, text: stmt.sql, values: stmt.bindings as unknown[] })).rows.map(
+        (r: { id: string }) => Number(r.id),
+      )
     const runs = [
       { run: runApi, into: api },
       { run: runSql, into: sql },

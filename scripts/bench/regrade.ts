@@ -117,7 +117,12 @@ for (const e of sample) {
   const hd = await db.transaction(async (trx) => {
     const [row] = await trx('hidden_danger')
       .insert({
-        enterprise_id: enterpriseId, description: 'bench', is_major: true, found_at: '2026-11-01', deadline: '2026-12-01', reported_by: 'bench',
+        enterprise_id: enterpriseId,
+        description: 'bench',
+        is_major: true,
+        found_at: '2026-11-01',
+        deadline: '2026-12-01',
+        reported_by: 'bench',
         geom: trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [e.lon, e.lat]),
       })
       .returning('id')
@@ -127,7 +132,9 @@ for (const e of sample) {
   times.push(performance.now() - t)
   t = performance.now()
   await db.transaction(async (trx) => {
-    await trx('hidden_danger').where({ id: hd }).update({ status: 'verified', rectified_at: trx.fn.now(), verified_at: trx.fn.now(), verified_by: 'bench-verifier' })
+    await trx('hidden_danger')
+      .where({ id: hd })
+      .update({ status: 'verified', rectified_at: trx.fn.now(), verified_at: trx.fn.now(), verified_by: 'bench-verifier' })
     await regradeIncremental(trx, { enterpriseIds: [enterpriseId] }, { kind: 'hidden_danger', id: hd, action: 'verified' }, options)
   })
   times.push(performance.now() - t)
@@ -135,21 +142,29 @@ for (const e of sample) {
 times.sort((a, b) => a - b)
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!
 const p50 = pct(0.5)
-console.log(JSON.stringify({
-  case: 'regrade',
-  full_s: Math.round(full.seconds * 10) / 10,
-  full_phases_s: phases,
-  full_cpu_s: { node: round1((fullNode.user + fullNode.system) / 1e6), db: fullDb === null || fullCpu.db === null ? null : round1(fullDb - fullCpu.db) },
-  full_phases_cpu_s: phasesCpu,
-  ...(previousS === null ? {} : { previous_full_s: Math.round(previousS * 10) / 10, previous_ref: values.compare, speedup_vs_previous: Math.round((previousS / full.seconds) * 100) / 100 }),
-  incremental_ms_p50: Math.round(p50 * 10) / 10,
-  incremental_ms_p99: Math.round(pct(0.99) * 10) / 10,
-  speedup: Math.round((full.seconds * 1000) / p50),
-  rss_mb: Math.round(rssMax / 1048576),
-  enterprises: full.counts.enterprises,
-  cell_sources: full.counts.cellSources,
-  edits: times.length,
-  ...(quick ? { quick: true } : {}),
-}))
+console.log(
+  JSON.stringify({
+    case: 'regrade',
+    full_s: Math.round(full.seconds * 10) / 10,
+    full_phases_s: phases,
+    full_cpu_s: { node: round1((fullNode.user + fullNode.system) / 1e6), db: fullDb === null || fullCpu.db === null ? null : round1(fullDb - fullCpu.db) },
+    full_phases_cpu_s: phasesCpu,
+    ...(previousS === null
+      ? {}
+      : {
+          previous_full_s: Math.round(previousS * 10) / 10,
+          previous_ref: values.compare,
+          speedup_vs_previous: Math.round((previousS / full.seconds) * 100) / 100,
+        }),
+    incremental_ms_p50: Math.round(p50 * 10) / 10,
+    incremental_ms_p99: Math.round(pct(0.99) * 10) / 10,
+    speedup: Math.round((full.seconds * 1000) / p50),
+    rss_mb: Math.round(rssMax / 1048576),
+    enterprises: full.counts.enterprises,
+    cell_sources: full.counts.cellSources,
+    edits: times.length,
+    ...(quick ? { quick: true } : {}),
+  }),
+)
 await db.destroy()
 await quick?.drop()

@@ -63,13 +63,17 @@ function percentile(sortedMs: number[], p: number): number {
 }
 
 function lattice(): RoadWrite[] {
-  const node = (i: number, j: number): [number, number] => [Math.round((ORIGIN.lon + i * DEG_LON) * 1e7) / 1e7, Math.round((ORIGIN.lat + j * DEG_LAT) * 1e7) / 1e7]
+  const node = (i: number, j: number): [number, number] => [
+    Math.round((ORIGIN.lon + i * DEG_LON) * 1e7) / 1e7,
+    Math.round((ORIGIN.lat + j * DEG_LAT) * 1e7) / 1e7,
+  ]
   const river = Math.floor(SIDE / 2)
   const roads: RoadWrite[] = []
   for (let i = 0; i < SIDE; i++) {
     for (let j = 0; j < SIDE; j++) {
       if (i + 1 < SIDE) roads.push({ roadClass: j % 10 === 0 ? 'primary' : 'residential', coordinates: [node(i, j), node(i + 1, j)] })
-      if (j + 1 < SIDE && (j !== river || i % 40 === 20)) roads.push({ roadClass: i % 10 === 0 ? 'primary' : 'residential', coordinates: [node(i, j), node(i, j + 1)] })
+      if (j + 1 < SIDE && (j !== river || i % 40 === 20))
+        roads.push({ roadClass: i % 10 === 0 ? 'primary' : 'residential', coordinates: [node(i, j), node(i, j + 1)] })
     }
   }
   return roads
@@ -100,7 +104,10 @@ try {
   )
   await db.raw('ANALYZE')
   const headers = await benchAuth(url)
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', ROUTING_ENGINE: 'pgrouting' }), database: { url, embedded: false, statementTimeoutMs: 60_000 } })
+  app = await buildApp({
+    config: loadConfig({ LOG_LEVEL: 'silent', ROUTING_ENGINE: 'pgrouting' }),
+    database: { url, embedded: false, statementTimeoutMs: 60_000 },
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const port = (app.server.address() as { port: number }).port
   await raw.connect()
@@ -112,15 +119,30 @@ try {
     const p = pointInBox()
     t0 = performance.now()
     const res = await fetch(`http://127.0.0.1:${port}/api/resources/nearest?lon=${p.lon}&lat=${p.lat}&capability=fire&k=5&by=time`, { headers })
-    const body = (await res.json()) as { items: unknown[]; routing: { engine: string; search: { candidates: number; maxDrivingS: number | null; topSpeedKmh: number } } }
+    const body = (await res.json()) as {
+      items: unknown[]
+      routing: { engine: string; search: { candidates: number; maxDrivingS: number | null; topSpeedKmh: number } }
+    }
     const ms = performance.now() - t0
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`)
     engines.add(body.routing.engine)
     // The same pgRouting call, rebuilt from the same inputs, as plain SQL.
     const [incident] = await snapPoints(db, [p])
-    const candidates = (await nearestStatement(db, { ...p, k: body.routing.search.candidates, filter: { capability: 'fire', status: 'available' } })) as { rows: Array<{ lon: number; lat: number }> }
-    const snaps = (await snapPoints(db, candidates.rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat) })))).filter((s) => s !== null && s.offRoadM <= 500)
-    const sql = reversedEdgesSql(incident!, reversedQueryArcs(incident!, snaps as never), body.routing.search.maxDrivingS ?? Infinity, body.routing.search.topSpeedKmh / 3.6)
+    const candidates = (await nearestStatement(db, { ...p, k: body.routing.search.candidates, filter: { capability: 'fire', status: 'available' } })) as {
+      rows: Array<{ lon: number; lat: number }>
+    }
+    const snaps = (
+      await snapPoints(
+        db,
+        candidates.rows.map((r) => ({ lon: Number(r.lon), lat: Number(r.lat) })),
+      )
+    ).filter((s) => s !== null && s.offRoadM <= 500)
+    const sql = reversedEdgesSql(
+      incident!,
+      reversedQueryArcs(incident!, snaps as never),
+      body.routing.search.maxDrivingS ?? Infinity,
+      body.routing.search.topSpeedKmh / 3.6,
+    )
     const targets = snaps.map((_, i) => VIRTUAL_BASE + 1 + i)
     t0 = performance.now()
     await raw.query('SELECT end_vid, node, edge, agg_cost FROM pgr_dijkstra($1::text, $2::bigint, $3::bigint[], true)', [sql, VIRTUAL_BASE, targets])
@@ -145,20 +167,22 @@ try {
   isoMs.sort((a, b) => a - b)
   const p50 = percentile(apiMs, 50)
   const rawP50 = percentile(rawMs, 50)
-  console.log(JSON.stringify({
-    case: 'routing',
-    quick: args.quick,
-    edges: roads.length,
-    resources: RESOURCES,
-    requests: REQUESTS,
-    nearest_by_time_p50_ms: p50,
-    nearest_by_time_p99_ms: percentile(apiMs, 99),
-    raw_pgr_p50_ms: rawP50,
-    ratio: Math.round((p50 / rawP50) * 100) / 100,
-    isochrone_p50_ms: percentile(isoMs, 50),
-    engine: [...engines].join(','),
-    load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
-  }))
+  console.log(
+    JSON.stringify({
+      case: 'routing',
+      quick: args.quick,
+      edges: roads.length,
+      resources: RESOURCES,
+      requests: REQUESTS,
+      nearest_by_time_p50_ms: p50,
+      nearest_by_time_p99_ms: percentile(apiMs, 99),
+      raw_pgr_p50_ms: rawP50,
+      ratio: Math.round((p50 / rawP50) * 100) / 100,
+      isochrone_p50_ms: percentile(isoMs, 50),
+      engine: [...engines].join(','),
+      load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    }),
+  )
 } finally {
   await app?.close()
   await raw.end().catch(() => {})

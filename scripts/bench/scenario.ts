@@ -20,7 +20,10 @@ import { localBenchDatabase } from '../lib/database'
 
 const { values } = parseArgs({
   options: {
-    'database-url': { type: 'string' }, scenarios: { type: 'string' }, quick: { type: 'boolean', default: false }, 'skip-full': { type: 'boolean', default: false },
+    'database-url': { type: 'string' },
+    scenarios: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'skip-full': { type: 'boolean', default: false },
   },
 })
 const quick = values.quick ? await quickDatabase('scenario') : null
@@ -54,7 +57,8 @@ async function draw(table: string, n: number, salt: number, where = 'true'): Pro
 /** Ten changes: the kinds a planner tries, on records drawn with `salt`; short draws are filled with added hidden dangers. */
 async function tenChanges(salt: number): Promise<unknown[]> {
   const changes: unknown[] = []
-  for (const d of await draw('hidden_danger', 3, salt, "is_major AND status <> 'verified'")) changes.push({ kind: 'rectify_hidden_danger', hiddenDangerId: d.id })
+  for (const d of await draw('hidden_danger', 3, salt, "is_major AND status <> 'verified'"))
+    changes.push({ kind: 'rectify_hidden_danger', hiddenDangerId: d.id })
   const hazards = await draw('major_hazard', 3, salt)
   if (hazards[0]) changes.push({ kind: 'remove_installation', majorHazardId: hazards[0].id })
   if (hazards[1]) changes.push({ kind: 'reduce_installation', majorHazardId: hazards[1].id, level: Math.max(1, (hazards[1].level ?? 1) - 1) })
@@ -62,13 +66,28 @@ async function tenChanges(salt: number): Promise<unknown[]> {
   if (hazards[2]) changes.push({ kind: 'relocate_installation', majorHazardId: hazards[2].id, lon: hazards[2].lon + 0.006, lat: hazards[2].lat })
   const [area] = await draw('area_assessment', 1, salt)
   if (area) changes.push({ kind: 'change_area_assessment', areaAssessmentId: area.id, level: area.level === 1 ? 2 : 1 })
-  const [red] = await db.raw<{ rows: Array<{ lon: number; lat: number }> }>(
-    'SELECT ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM cell WHERE res = ? AND level = 4 ORDER BY md5(h3 || ?) LIMIT 1',
-    [options.res, String(salt)],
-  ).then((r) => r.rows)
-  if (red) changes.push({ kind: 'add_resource', resourceKind: 'rescue_team', name: 'bench', capabilities: ['hazmat', 'fire'], lon: Number(red.lon), lat: Number(red.lat) })
+  const [red] = await db
+    .raw<{ rows: Array<{ lon: number; lat: number }> }>(
+      'SELECT ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM cell WHERE res = ? AND level = 4 ORDER BY md5(h3 || ?) LIMIT 1',
+      [options.res, String(salt)],
+    )
+    .then((r) => r.rows)
+  if (red)
+    changes.push({
+      kind: 'add_resource',
+      resourceKind: 'rescue_team',
+      name: 'bench',
+      capabilities: ['hazmat', 'fire'],
+      lon: Number(red.lon),
+      lat: Number(red.lat),
+    })
   // a team whose moved position stays inside the deployment (a move outside it is refused)
-  const [team] = await draw('resource', 1, salt, "kind = 'rescue_team' AND EXISTS (SELECT 1 FROM division d WHERE ST_Contains(d.geom, ST_Translate(resource.geom, 0.01, 0)))")
+  const [team] = await draw(
+    'resource',
+    1,
+    salt,
+    "kind = 'rescue_team' AND EXISTS (SELECT 1 FROM division d WHERE ST_Contains(d.geom, ST_Translate(resource.geom, 0.01, 0)))",
+  )
   if (team) changes.push({ kind: 'move_resource', resourceId: team.id, lon: team.lon + 0.01, lat: team.lat })
   const fill = await draw('enterprise', 10, salt)
   for (const e of fill) if (changes.length < 10) changes.push({ kind: 'add_hidden_danger', enterpriseId: e.id })
@@ -87,20 +106,24 @@ for (let i = 0; i < count; i++) {
   times.push(performance.now() - started)
   changed.push(result.summary.cellsChanged)
   affected.push(result.summary.affectedCells)
-  console.error(`scenario ${i + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms ${JSON.stringify(result.stepsMs)}, ${result.summary.cellsChanged} cells change level`)
+  console.error(
+    `scenario ${i + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms ${JSON.stringify(result.stepsMs)}, ${result.summary.cellsChanged} cells change level`,
+  )
 }
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!
 const sorted = [...times].sort((a, b) => a - b)
-console.log(JSON.stringify({
-  case: 'scenario',
-  scenario_p50_ms: Math.round(median(times)),
-  scenario_max_ms: Math.round(sorted[sorted.length - 1]!),
-  changed_cells: median(changed),
-  affected_cells: median(affected),
-  full_regrade_s: fullS === null ? null : Math.round(fullS * 10) / 10,
-  changes_per_scenario: 10,
-  scenarios: count,
-  ...(quick ? { quick: true } : {}),
-}))
+console.log(
+  JSON.stringify({
+    case: 'scenario',
+    scenario_p50_ms: Math.round(median(times)),
+    scenario_max_ms: Math.round(sorted[sorted.length - 1]!),
+    changed_cells: median(changed),
+    affected_cells: median(affected),
+    full_regrade_s: fullS === null ? null : Math.round(fullS * 10) / 10,
+    changes_per_scenario: 10,
+    scenarios: count,
+    ...(quick ? { quick: true } : {}),
+  }),
+)
 await db.destroy()
 await quick?.drop()

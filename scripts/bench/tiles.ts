@@ -149,7 +149,10 @@ try {
   const statement = (layer: TileLayer, t: TileCoord) => {
     const ctx = app.tiles.context(t.z, state)
     const q = app.tiles.encoder === 'postgis' ? mvtQuery(layer, t, ctx) : tileSpaceQuery(layer, t, ctx).query
-    return app.db.raw(q.sql, q.bindings as Knex.RawBinding[]).toSQL().toNative()
+    return app.db
+      .raw(q.sql, q.bindings as Knex.RawBinding[])
+      .toSQL()
+      .toNative()
   }
   log(`warming the database: ${tiles.length} tiles`)
   for (const { layer, t } of tiles) {
@@ -187,12 +190,16 @@ try {
     }
   }
   const pairDiff = missMs.map((m, i) => m - rawMs[i]!).sort((a, b) => a - b)
-  log(`miss − raw per tile: p25 ${percentile(pairDiff, 25).toFixed(2)} ms, p50 ${percentile(pairDiff, 50).toFixed(2)} ms, p75 ${percentile(pairDiff, 75).toFixed(2)} ms`)
+  log(
+    `miss − raw per tile: p25 ${percentile(pairDiff, 25).toFixed(2)} ms, p50 ${percentile(pairDiff, 50).toFixed(2)} ms, p75 ${percentile(pairDiff, 75).toFixed(2)} ms`,
+  )
   missMs.sort((a, b) => a - b)
   rawMs.sort((a, b) => a - b)
   const missP50 = percentile(missMs, 50)
   const rawP50 = percentile(rawMs, 50)
-  log(`misses: ${tiles.length} tiles × ${MISS_PASSES} passes, p50 ${missP50.toFixed(2)} ms (raw SQL ${rawP50.toFixed(2)} ms), p95 ${percentile(missMs, 95).toFixed(2)} ms (raw ${percentile(rawMs, 95).toFixed(2)} ms), ${(missBytes / 1024).toFixed(0)} KB gzipped`)
+  log(
+    `misses: ${tiles.length} tiles × ${MISS_PASSES} passes, p50 ${missP50.toFixed(2)} ms (raw SQL ${rawP50.toFixed(2)} ms), p95 ${percentile(missMs, 95).toFixed(2)} ms (raw ${percentile(rawMs, 95).toFixed(2)} ms), ${(missBytes / 1024).toFixed(0)} KB gzipped`,
+  )
 
   // --- hits: autocannon on a cached tile vs a bare route returning the same bytes ---
   const hitTile = tileAt(centre.lon, centre.lat, 12)

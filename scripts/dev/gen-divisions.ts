@@ -38,7 +38,8 @@ for (const r of rows) {
     out.push([`${r.code}${town.slice(0, 3)}`, r.name, r.code])
   } else if (!r.city) out.push([r.code, r.name, null])
   else if (!r.area) out.push([r.code, r.name, `${PROVINCE}0000`])
-  else if (r.name === '市辖区') continue // a statistical placeholder, not a division
+  else if (r.name === '市辖区')
+    continue // a statistical placeholder, not a division
   else out.push([r.code, r.name, `${r.code.slice(0, 4)}00`])
 }
 out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

@@ -29,12 +29,17 @@ export function safeUrl(url: string): string {
 export function explainConnectionError(err: unknown, url: string, what = 'the database'): DatabaseSetupError {
   const e = err as { code?: string; message?: string }
   const reason =
-    e.code === 'ECONNREFUSED' ? 'nothing is listening there (is PostgreSQL running?)'
-    : e.code === 'ENOTFOUND' ? 'the host name does not resolve'
-    : e.code === '3D000' ? 'the database does not exist (create it with createdb)'
-    : e.code === '28P01' || e.code === '28000' ? 'the server rejected the user or password'
-    : /timeout/i.test(e.message ?? '') ? 'the connection timed out'
-    : (e.message ?? String(err))
+    e.code === 'ECONNREFUSED'
+      ? 'nothing is listening there (is PostgreSQL running?)'
+      : e.code === 'ENOTFOUND'
+        ? 'the host name does not resolve'
+        : e.code === '3D000'
+          ? 'the database does not exist (create it with createdb)'
+          : e.code === '28P01' || e.code === '28000'
+            ? 'the server rejected the user or password'
+            : /timeout/i.test(e.message ?? '')
+              ? 'the connection timed out'
+              : (e.message ?? String(err))
   return new DatabaseSetupError(`Cannot connect to ${what} at ${safeUrl(url)}: ${reason}.`)
 }
 

@@ -218,9 +218,7 @@ class Connection {
       try {
         // streamed, like every unit: PGlite keeps the last stream's callback for a later execProtocolRaw
         const chunks: Buffer[] = []
-        await this.db.runExclusive(() =>
-          this.db.execProtocolRawStream(new Uint8Array(packet), { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) }),
-        )
+        await this.db.runExclusive(() => this.db.execProtocolRawStream(new Uint8Array(packet), { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) }))
         this.shared.startupReply ??= Buffer.concat(chunks)
       } finally {
         this.session.release(this, false)
@@ -235,9 +233,7 @@ class Connection {
     const reply = new ReplyFilter(send)
     let status: string | null = null
     try {
-      await this.db.runExclusive(() =>
-        this.db.execProtocolRawStream(new Uint8Array(messages), { onRawData: (chunk) => reply.push(chunk) }),
-      )
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(new Uint8Array(messages), { onRawData: (chunk) => reply.push(chunk) }))
       status = reply.finish(answersReady)
     } catch {
       // PGlite itself failed (not an SQL error, which is a reply): the connection cannot go on.

@@ -32,7 +32,9 @@ export async function busiestCounty(db: Knex): Promise<{ prefix: string; name: s
   )
   const county = rows[0]
   if (!county) return null
-  const department = await db('department').orderByRaw('(division_code LIKE ?) DESC, id', [`${county.prefix}%`]).first('id', 'name')
+  const department = await db('department')
+    .orderByRaw('(division_code LIKE ?) DESC, id', [`${county.prefix}%`])
+    .first('id', 'name')
   return department ? { ...county, departmentId: department.id, departmentName: department.name } : null
 }
 
@@ -47,18 +49,25 @@ export async function createDemoAccounts(db: Knex, dataDir: string): Promise<Dem
       if (role === 'inspector' && !county) continue
       if (role === 'grid_worker' && !grid) continue
       const username = role === 'grid_worker' ? 'gridworker' : role
-      const { password } = await createUser(trx, {
-        username,
-        displayName: `演示${ROLE_NAMES[role]}`,
-        role,
-        departmentId: role === 'inspector' ? county!.departmentId : null,
-        divisionPrefix: role === 'inspector' ? county!.prefix : null,
-        mgmtGridId: role === 'grid_worker' ? grid!.id : null,
-      }, null)
+      const { password } = await createUser(
+        trx,
+        {
+          username,
+          displayName: `演示${ROLE_NAMES[role]}`,
+          role,
+          departmentId: role === 'inspector' ? county!.departmentId : null,
+          divisionPrefix: role === 'inspector' ? county!.prefix : null,
+          mgmtGridId: role === 'grid_worker' ? grid!.id : null,
+        },
+        null,
+      )
       // The data the account sees (not what it may do: that is its role).
       const scope =
-        role === 'inspector' ? `${county!.departmentName}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
-        : role === 'grid_worker' ? `grid ${grid!.name}` : 'all divisions'
+        role === 'inspector'
+          ? `${county!.departmentName}, jurisdiction ${county!.prefix} ${county!.name ?? ''}`.trim()
+          : role === 'grid_worker'
+            ? `grid ${grid!.name}`
+            : 'all divisions'
       accounts.push({ username, role, password: password!, scope })
     }
   })

@@ -10,8 +10,20 @@ export async function publishDemo(db: Knex, options: { approverUsername: string;
   const approver = await db('app_user').where({ username: options.approverUsername }).first('id')
   if (!approver || (await db('publication').first('id'))) return null
   return db.transaction(async (trx) => {
-    const id = await insertPublication(trx, { approvedBy: approver.id, note: '示例数据首次发布 (demo data, first publication)', resolution: options.resolution, ruleVersion: options.ruleVersion })
-    await recordAudit(trx, { action: 'created', entity: 'publication', entityId: id, before: null, after: await getPublication(trx, id), username: options.approverUsername })
+    const id = await insertPublication(trx, {
+      approvedBy: approver.id,
+      note: '示例数据首次发布 (demo data, first publication)',
+      resolution: options.resolution,
+      ruleVersion: options.ruleVersion,
+    })
+    await recordAudit(trx, {
+      action: 'created',
+      entity: 'publication',
+      entityId: id,
+      before: null,
+      after: await getPublication(trx, id),
+      username: options.approverUsername,
+    })
     return id
   })
 }

@@ -36,7 +36,14 @@ export async function demoShares(db: Knex): Promise<DemoShares> {
     })
     .whereIn('d.rank', ['city', 'county'])
     .orderBy('d.code')
-    .select('d.code', 'd.name', 'd.rank', 'l.level', 'l.max_level', 'l.shares')) as Array<{ code: string; name: string; rank: string; level: number; max_level: number; shares: Record<string, number> }>
+    .select('d.code', 'd.name', 'd.rank', 'l.level', 'l.max_level', 'l.shares')) as Array<{
+    code: string
+    name: string
+    rank: string
+    level: number
+    max_level: number
+    shares: Record<string, number>
+  }>
   const city = rows.find((r) => r.rank === 'city')
   if (!city) throw new Error('no graded city: load the demo and run a full regrade first')
   const gradedTotal = ['1', '2', '3', '4'].reduce((sum, k) => sum + (city.shares[k] ?? 0), 0)
@@ -44,7 +51,9 @@ export async function demoShares(db: Knex): Promise<DemoShares> {
   return {
     city: city.shares,
     graded,
-    districts: rows.filter((r) => r.rank === 'county').map((r) => ({ code: r.code, name: r.name, level: r.level, highestLevel: r.max_level, shares: r.shares })),
+    districts: rows
+      .filter((r) => r.rank === 'county')
+      .map((r) => ({ code: r.code, name: r.name, level: r.level, highestLevel: r.max_level, shares: r.shares })),
   }
 }
 
@@ -71,14 +80,35 @@ export function generatedDemoShares(tables: DemoTables, now: Date, res: number, 
   const points: PointSource[] = []
   for (const e of tables.enterprise) {
     const records: EnterpriseRecords = {
-      id: e.id, industry: e.industry, highHazard: e.high_hazard, reportDueAt: day(e.report_due_at), impactRadiusM: e.impact_radius_m, ...xy(e.geom),
-      majorHazards: (hazards.get(e.id) ?? []).map((m) => ({ id: m.id, level: m.level as Level, impactRadiusM: m.impact_radius_m, reportedAt: day(m.reported_at)!, validUntil: day(m.valid_until), ...xy(m.geom) })),
-      safetyRisks: (risks.get(e.id) ?? []).map((r) => ({ id: r.id, level: r.level as Level, impactRadiusM: r.impact_radius_m, assessedAt: day(r.assessed_at)!, validUntil: day(r.valid_until), ...xy(r.geom) })),
+      id: e.id,
+      industry: e.industry,
+      highHazard: e.high_hazard,
+      reportDueAt: day(e.report_due_at),
+      impactRadiusM: e.impact_radius_m,
+      ...xy(e.geom),
+      majorHazards: (hazards.get(e.id) ?? []).map((m) => ({
+        id: m.id,
+        level: m.level as Level,
+        impactRadiusM: m.impact_radius_m,
+        reportedAt: day(m.reported_at)!,
+        validUntil: day(m.valid_until),
+        ...xy(m.geom),
+      })),
+      safetyRisks: (risks.get(e.id) ?? []).map((r) => ({
+        id: r.id,
+        level: r.level as Level,
+        impactRadiusM: r.impact_radius_m,
+        assessedAt: day(r.assessed_at)!,
+        validUntil: day(r.valid_until),
+        ...xy(r.geom),
+      })),
       hiddenDangers: (dangers.get(e.id) ?? []).map((h) => ({ id: h.id, isMajor: h.is_major, status: h.status, ...xy(h.geom) })),
     }
     points.push(...enterpriseSources(records, now, rules).sources)
   }
-  const areas = tables.area_assessment.map((a) => areaSource({ id: a.id, level: a.level as Level, assessedAt: day(a.assessed_at)!, validUntil: day(a.valid_until), geometry: a.geom }, now, rules))
+  const areas = tables.area_assessment.map((a) =>
+    areaSource({ id: a.id, level: a.level as Level, assessedAt: day(a.assessed_at)!, validUntil: day(a.valid_until), geometry: a.geom }, now, rules),
+  )
   const cells = gradeCells(zoneRows(points, areas, res), rules)
   const area = { '1': 0, '2': 0, '3': 0, '4': 0 }
   for (const cell of cells.values()) if (cell.level > 0) area[String(cell.level) as '1'] += cellArea(cell.h3, 'km2')

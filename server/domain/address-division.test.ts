@@ -27,7 +27,13 @@ describe('locating an address at the division it names', () => {
   })
 
   it('guesses nothing: an ambiguous name, or no name at all', () => {
-    expect(match('新华街道3号')).toEqual({ kind: 'ambiguous', candidates: [{ code: '210102001', name: '新华街道（示例）' }, { code: '210106002', name: '新华街道（示例）' }] })
+    expect(match('新华街道3号')).toEqual({
+      kind: 'ambiguous',
+      candidates: [
+        { code: '210102001', name: '新华街道（示例）' },
+        { code: '210106002', name: '新华街道（示例）' },
+      ],
+    })
     expect(match('北京市朝阳区')).toEqual({ kind: 'none' })
     expect(match('')).toEqual({ kind: 'none' })
   })

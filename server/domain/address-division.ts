@@ -60,7 +60,9 @@ export function addressMatcher(divisions: readonly NamedDivision[]): (address: s
     const named_ = new Set(candidates.map((c) => c.code))
     const scored = candidates.flatMap((c) => {
       const chain = ancestors(c)
-      const contradicted = candidates.some((o) => DEPTH[o.rank] < DEPTH[c.rank] && !named_.has(chain.find((a) => a.rank === o.rank)?.code ?? '') && !chain.some((a) => a.code === o.code))
+      const contradicted = candidates.some(
+        (o) => DEPTH[o.rank] < DEPTH[c.rank] && !named_.has(chain.find((a) => a.rank === o.rank)?.code ?? '') && !chain.some((a) => a.code === o.code),
+      )
       if (contradicted) return []
       return [{ c, depth: DEPTH[c.rank], support: chain.filter((a) => named_.has(a.code)).length }]
     })

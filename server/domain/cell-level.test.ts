@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors'
-import {
-  addMonthsUtc,
-  cellLevel,
-  distanceDecay,
-  impactRadiusM,
-  isStale,
-  parentLevel,
-  type CellSource,
-  type PyramidCell,
-} from './cell-level'
+import { addMonthsUtc, cellLevel, distanceDecay, impactRadiusM, isStale, parentLevel, type CellSource, type PyramidCell } from './cell-level'
 import type { Level } from './levels'
 import { DEFAULT_RULES } from './rules'
 
@@ -32,44 +23,107 @@ describe('cellLevel', () => {
   const cases: Array<{ label: string; sources: CellSource[]; level: Level; rule: string; stale: boolean; score: number; explanation: RegExp }> = [
     { label: 'no source → level 0', sources: [], level: 0, rule: 'none', stale: false, score: 0, explanation: /No risk source/ },
     { label: 'only level-0 sources → level 0', sources: [src(0, 1)], level: 0, rule: 'none', stale: false, score: 0, explanation: /No risk source/ },
-    { label: 'one red at its location', sources: [src(4, 1)], level: 4, rule: 'highest', stale: false, score: 100, explanation: /red from major hazard installation #1/ },
+    {
+      label: 'one red at its location',
+      sources: [src(4, 1)],
+      level: 4,
+      rule: 'highest',
+      stale: false,
+      score: 100,
+      explanation: /red from major hazard installation #1/,
+    },
     // decay at the zone edge: 1 − 1000 / (2 × 1000) = 0.5
     { label: 'one red at the edge of its zone', sources: [src(4, 1, 1000)], level: 4, rule: 'highest', stale: false, score: 50, explanation: /red/ },
-    { label: 'highest wins (就高)', sources: [src(1, 1), src(3, 2, 250), src(2, 3)], level: 3, rule: 'highest', stale: false, score: 3 + 30 * 0.75 + 10, explanation: /orange from major hazard installation #2/ },
+    {
+      label: 'highest wins (就高)',
+      sources: [src(1, 1), src(3, 2, 250), src(2, 3)],
+      level: 3,
+      rule: 'highest',
+      stale: false,
+      score: 3 + 30 * 0.75 + 10,
+      explanation: /orange from major hazard installation #2/,
+    },
     { label: '2 yellow sources stay yellow', sources: [src(2, 1), src(2, 2)], level: 2, rule: 'highest', stale: false, score: 20, explanation: /fewer than 3/ },
     {
       label: '3 yellow sources raise the cell to orange',
       sources: [src(2, 1), src(2, 2, 150), src(2, 3, 300)],
-      level: 3, rule: 'accumulation', stale: false, score: 10 + 7.5 + 5,
+      level: 3,
+      rule: 'accumulation',
+      stale: false,
+      score: 10 + 7.5 + 5,
       explanation: /3 yellow sources \(at least 3\) raise the cell from yellow to orange/,
     },
-    { label: '3 orange sources raise the cell to red', sources: [src(3, 1), src(3, 2), src(3, 3)], level: 4, rule: 'accumulation', stale: false, score: 90, explanation: /orange to red/ },
-    { label: '4 blue sources raise the cell to yellow', sources: [src(1, 1), src(1, 2), src(1, 3), src(1, 4)], level: 2, rule: 'accumulation', stale: false, score: 12, explanation: /blue to yellow/ },
-    { label: '3 red sources do not raise red', sources: [src(4, 1), src(4, 2), src(4, 3)], level: 4, rule: 'highest', stale: false, score: 300, explanation: /red is not raised/ },
+    {
+      label: '3 orange sources raise the cell to red',
+      sources: [src(3, 1), src(3, 2), src(3, 3)],
+      level: 4,
+      rule: 'accumulation',
+      stale: false,
+      score: 90,
+      explanation: /orange to red/,
+    },
+    {
+      label: '4 blue sources raise the cell to yellow',
+      sources: [src(1, 1), src(1, 2), src(1, 3), src(1, 4)],
+      level: 2,
+      rule: 'accumulation',
+      stale: false,
+      score: 12,
+      explanation: /blue to yellow/,
+    },
+    {
+      label: '3 red sources do not raise red',
+      sources: [src(4, 1), src(4, 2), src(4, 3)],
+      level: 4,
+      rule: 'highest',
+      stale: false,
+      score: 300,
+      explanation: /red is not raised/,
+    },
     {
       label: 'accumulation counts only the top level: 3 yellow + 1 orange stays orange',
       sources: [src(2, 1), src(2, 2), src(2, 3), src(3, 4)],
-      level: 3, rule: 'highest', stale: false, score: 60, explanation: /orange from major hazard installation #4/,
+      level: 3,
+      rule: 'highest',
+      stale: false,
+      score: 60,
+      explanation: /orange from major hazard installation #4/,
     },
     {
       label: 'all influencing records stale → stale, level kept',
       sources: [src(3, 1, 0, { stale: true }), src(2, 2, 0, { stale: true })],
-      level: 3, rule: 'highest', stale: true, score: 40, explanation: /all 2 influencing records are stale/,
+      level: 3,
+      rule: 'highest',
+      stale: true,
+      score: 40,
+      explanation: /all 2 influencing records are stale/,
     },
     {
       label: 'one fresh record → not stale',
       sources: [src(3, 1, 0, { stale: true }), src(1, 2, 0, { stale: false })],
-      level: 3, rule: 'highest', stale: false, score: 33, explanation: /orange/,
+      level: 3,
+      rule: 'highest',
+      stale: false,
+      score: 33,
+      explanation: /orange/,
     },
     {
       label: 'a fresh level-0 record does not count against staleness',
       sources: [src(2, 1, 0, { stale: true }), src(0, 2)],
-      level: 2, rule: 'highest', stale: true, score: 10, explanation: /record is stale/,
+      level: 2,
+      rule: 'highest',
+      stale: true,
+      score: 10,
+      explanation: /record is stale/,
     },
     {
       label: 'area assessment intersecting the cell (distance 0, radius 0) counts fully',
       sources: [{ kind: 'area_assessment', id: 9, level: 2, distanceM: 0, radiusM: 0, stale: false }],
-      level: 2, rule: 'highest', stale: false, score: 10, explanation: /yellow from public-area assessment #9/,
+      level: 2,
+      rule: 'highest',
+      stale: false,
+      score: 10,
+      explanation: /yellow from public-area assessment #9/,
     },
   ]
   it.each(cases)('$label', ({ sources, level, rule, stale, score, explanation }) => {
@@ -116,7 +170,13 @@ describe('cellLevel', () => {
 
 describe('distanceDecay (metres)', () => {
   const cases: Array<[number, number, number]> = [
-    [0, 1000, 1], [500, 1000, 0.75], [1000, 1000, 0.5], [2000, 1000, 0], [3000, 1000, 0], [0, 0, 1], [5, 0, 0],
+    [0, 1000, 1],
+    [500, 1000, 0.75],
+    [1000, 1000, 0.5],
+    [2000, 1000, 0],
+    [3000, 1000, 0],
+    [0, 0, 1],
+    [5, 0, 0],
   ]
   it.each(cases)('d %i m, radius %i m → %d', (d, r, expected) => {
     expect(distanceDecay(d, r)).toBeCloseTo(expected, 12)
@@ -125,15 +185,24 @@ describe('distanceDecay (metres)', () => {
 
 describe('impactRadiusM (metres)', () => {
   const cases: Array<[Level, number | null | undefined, number]> = [
-    [4, undefined, 1000], [3, undefined, 500], [2, undefined, 300], [1, undefined, 100], [0, undefined, 0],
-    [1, null, 100], [4, 2500, 2500], [2, 50, 50],
+    [4, undefined, 1000],
+    [3, undefined, 500],
+    [2, undefined, 300],
+    [1, undefined, 100],
+    [0, undefined, 0],
+    [1, null, 100],
+    [4, 2500, 2500],
+    [2, 50, 50],
   ]
   it.each(cases)('level %i, reported %s → %i', (level, reported, expected) => {
     expect(impactRadiusM(level, reported)).toBe(expected)
   })
 
   const invalidCases: Array<[Level, number, string]> = [
-    [2, 0, 'impactRadiusM'], [2, -5, 'impactRadiusM'], [2, Number.NaN, 'impactRadiusM'], [9 as Level, 100, 'level'],
+    [2, 0, 'impactRadiusM'],
+    [2, -5, 'impactRadiusM'],
+    [2, Number.NaN, 'impactRadiusM'],
+    [9 as Level, 100, 'level'],
   ]
   it.each(invalidCases)('level %i, reported %d → invalid %s', (level, reported, field) => {
     expect(fieldOf(() => impactRadiusM(level, reported))).toBe(field)
@@ -175,9 +244,31 @@ describe('isStale (12 calendar months by default)', () => {
 describe('parentLevel (pyramid)', () => {
   const cases: Array<[string, PyramidCell[], PyramidCell]> = [
     ['no children', [], { level: 0, score: 0, stale: false }],
-    ['highest child, scores summed', [{ level: 2, score: 10, stale: false }, { level: 4, score: 100.5, stale: true }], { level: 4, score: 110.5, stale: false }],
-    ['all levelled children stale', [{ level: 2, score: 10, stale: true }, { level: 3, score: 30, stale: true }, { level: 0, score: 0, stale: false }], { level: 3, score: 40, stale: true }],
-    ['only level-0 children', [{ level: 0, score: 0, stale: false }, { level: 0, score: 0, stale: false }], { level: 0, score: 0, stale: false }],
+    [
+      'highest child, scores summed',
+      [
+        { level: 2, score: 10, stale: false },
+        { level: 4, score: 100.5, stale: true },
+      ],
+      { level: 4, score: 110.5, stale: false },
+    ],
+    [
+      'all levelled children stale',
+      [
+        { level: 2, score: 10, stale: true },
+        { level: 3, score: 30, stale: true },
+        { level: 0, score: 0, stale: false },
+      ],
+      { level: 3, score: 40, stale: true },
+    ],
+    [
+      'only level-0 children',
+      [
+        { level: 0, score: 0, stale: false },
+        { level: 0, score: 0, stale: false },
+      ],
+      { level: 0, score: 0, stale: false },
+    ],
   ]
   it.each(cases)('%s', (_label, children, expected) => {
     expect(parentLevel(children)).toEqual(expected)

@@ -121,9 +121,7 @@ export function cellLevel(sources: CellSource[], rules: RuleSet = DEFAULT_RULES)
   const level = (accumulated ? top + 1 : top) as Level
   const stale = influencing.every((s) => s.stale)
   // The named source: the highest-level one that is nearest, then lowest id.
-  const lead = influencing
-    .filter((s) => s.level === top)
-    .sort((a, b) => a.distanceM - b.distanceM || a.id - b.id)[0]
+  const lead = influencing.filter((s) => s.level === top).sort((a, b) => a.distanceM - b.distanceM || a.id - b.id)[0]
 
   let explanation: string
   let explanationZh: string
@@ -142,7 +140,13 @@ export function cellLevel(sources: CellSource[], rules: RuleSet = DEFAULT_RULES)
     explanationZh += `；全部 ${influencing.length} 条影响记录已过期（数据不足）`
   }
   return {
-    level, rule: accumulated ? 'accumulation' : 'highest', stale, score: round3(score), counts: { byLevel, byKind }, explanation, explanationZh,
+    level,
+    rule: accumulated ? 'accumulation' : 'highest',
+    stale,
+    score: round3(score),
+    counts: { byLevel, byKind },
+    explanation,
+    explanationZh,
     lead: { kind: lead.kind, id: lead.id },
   }
 }

@@ -35,7 +35,11 @@ describe('handlingStats', () => {
 
 describe('sourceMatrix', () => {
   it('lists every kind and level, adding the rows', () => {
-    const m = sourceMatrix([{ kind: 'major_hazard', level: 4, n: 2 }, { kind: 'area_assessment', level: 1, n: 5 }, { kind: 'major_hazard', level: 4, n: 1 }])
+    const m = sourceMatrix([
+      { kind: 'major_hazard', level: 4, n: 2 },
+      { kind: 'area_assessment', level: 1, n: 5 },
+      { kind: 'major_hazard', level: 4, n: 1 },
+    ])
     expect(m.major_hazard).toEqual({ 1: 0, 2: 0, 3: 0, 4: 3 })
     expect(m.area_assessment).toEqual({ 1: 5, 2: 0, 3: 0, 4: 0 })
     expect(m.safety_risk).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0 })

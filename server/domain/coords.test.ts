@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors'
-import {
-  bd09ToGcj02,
-  bd09ToWgs84,
-  gcj02ToBd09,
-  gcj02ToWgs84,
-  outOfChina,
-  toWgs84,
-  wgs84ToBd09,
-  wgs84ToGcj02,
-  type Crs,
-  type LonLat,
-} from './coords'
+import { bd09ToGcj02, bd09ToWgs84, gcj02ToBd09, gcj02ToWgs84, outOfChina, toWgs84, wgs84ToBd09, wgs84ToGcj02, type Crs, type LonLat } from './coords'
 import { geodesicDistanceM } from './geo'
 
 const metres = (a: LonLat, b: LonLat) => geodesicDistanceM(a[0], a[1], b[0], b[1])
@@ -19,7 +8,7 @@ const metres = (a: LonLat, b: LonLat) => geodesicDistanceM(a[0], a[1], b[0], b[1
 /** Real places (WGS 84): Shenyang Government Square, Dalian Xinghai Square, Beijing Tiananmen, Urumqi. */
 const places: Array<[string, LonLat]> = [
   ['Shenyang', [123.4315, 41.8057]],
-  ['Dalian', [121.6870, 38.8844]],
+  ['Dalian', [121.687, 38.8844]],
   ['Beijing', [116.3975, 39.9087]],
   ['Urumqi', [87.6168, 43.8256]],
 ]

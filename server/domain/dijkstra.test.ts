@@ -20,7 +20,13 @@ function rng(seed: number) {
 }
 
 const graphOf = (n: number, arcs: Array<[number, number, number]>) =>
-  buildGraph(n, arcs.map((a) => a[0]), arcs.map((a) => a[1]), arcs.map((a) => a[2]), arcs.map((_, i) => i + 1))
+  buildGraph(
+    n,
+    arcs.map((a) => a[0]),
+    arcs.map((a) => a[1]),
+    arcs.map((a) => a[2]),
+    arcs.map((_, i) => i + 1),
+  )
 
 describe('shortestTimes', () => {
   it('matches Bellman-Ford on random directed graphs, with arcs of cost -1 (not allowed) dropped', () => {
@@ -28,7 +34,9 @@ describe('shortestTimes', () => {
     for (let trial = 0; trial < 30; trial++) {
       const n = 2 + Math.floor(random() * 60)
       const arcs: Array<[number, number, number]> = Array.from({ length: n * 3 }, () => [
-        Math.floor(random() * n), Math.floor(random() * n), random() < 0.1 ? -1 : Math.round(random() * 1000) / 10,
+        Math.floor(random() * n),
+        Math.floor(random() * n),
+        random() < 0.1 ? -1 : Math.round(random() * 1000) / 10,
       ])
       const result = shortestTimes(graphOf(n, arcs), [{ node: 0, time: 0 }])
       expect(Array.from(result.time)).toEqual(bellmanFord(n, arcs, 0))
@@ -37,7 +45,12 @@ describe('shortestTimes', () => {
 
   it('follows the path back, stops at maxCost (beyond it: not reached) and at the targets', () => {
     // 0 → 1 → 2 → 3 costs 1 each, plus a slow shortcut 0 → 3 costing 5
-    const g = graphOf(4, [[0, 1, 1], [1, 2, 1], [2, 3, 1], [0, 3, 5]])
+    const g = graphOf(4, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 3, 1],
+      [0, 3, 5],
+    ])
     const full = shortestTimes(g, [{ node: 0, time: 0 }])
     expect(full.time[3]).toBe(3)
     expect(pathEdges(full, 3)).toEqual([1, 2, 3])
@@ -49,9 +62,19 @@ describe('shortestTimes', () => {
   })
 
   it('adds virtual nodes and arcs per search, and starts several sources at their own times', () => {
-    const g = graphOf(3, [[0, 1, 10], [1, 2, 10]])
+    const g = graphOf(3, [
+      [0, 1, 10],
+      [1, 2, 10],
+    ])
     // virtual node 3 joins node 1 at 2 s: from it, 2 is 12 s away
-    const r = shortestTimes(g, [{ node: 3, time: 0 }, { node: 0, time: 5 }], { extraNodes: 1, extraArcs: [{ from: 3, to: 1, cost: 2, edge: 99 }] })
+    const r = shortestTimes(
+      g,
+      [
+        { node: 3, time: 0 },
+        { node: 0, time: 5 },
+      ],
+      { extraNodes: 1, extraArcs: [{ from: 3, to: 1, cost: 2, edge: 99 }] },
+    )
     expect(Array.from(r.time)).toEqual([5, 2, 12, 0])
     expect(pathEdges(r, 2)).toEqual([99, 2])
   })
@@ -62,7 +85,9 @@ describe('road attributes', () => {
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 60 })).toEqual([])
     expect(roadProblems({ roadClass: undefined })[0]!.field).toBe('class')
     expect(roadProblems({ roadClass: 'motorcar' })[0]!.message).toMatch(/unknown road class "motorcar"/)
-    expect(roadProblems({ roadClass: 'primary', maxspeedKmh: -30 })).toEqual([{ field: 'maxspeed', code: 'road_speed_not_positive', params: { number: -30 }, message: 'must be positive, got -30' }])
+    expect(roadProblems({ roadClass: 'primary', maxspeedKmh: -30 })).toEqual([
+      { field: 'maxspeed', code: 'road_speed_not_positive', params: { number: -30 }, message: 'must be positive, got -30' },
+    ])
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 400 })[0]!.field).toBe('maxspeed')
     expect(roadProblems({ roadClass: 'primary', maxspeedKmh: 'fast' })[0]!.field).toBe('maxspeed')
   })

@@ -127,8 +127,20 @@ export function enterpriseLevel(input: EnterpriseLevelInput, rules: RuleSet = DE
   const isHigh = input.highHazard || byIndustry
   const level: Level = isHigh ? rules.enterprise.baselineHighHazard : rules.enterprise.baselineOther
   // An unknown industry that is not flagged counts as not high-hazard for the baseline, and says so.
-  const why = isHigh ? (byIndustry ? `high-hazard industry ${input.industry}` : 'flagged high-hazard') : input.industry === null ? 'industry unknown, not flagged high-hazard' : 'not high-hazard'
-  const whyZh = isHigh ? (byIndustry ? `高危行业（${industryByCode(input.industry!, rules)?.zh}）` : '标记为高危企业') : input.industry === null ? '行业未知且未标记高危' : '非高危行业'
+  const why = isHigh
+    ? byIndustry
+      ? `high-hazard industry ${input.industry}`
+      : 'flagged high-hazard'
+    : input.industry === null
+      ? 'industry unknown, not flagged high-hazard'
+      : 'not high-hazard'
+  const whyZh = isHigh
+    ? byIndustry
+      ? `高危行业（${industryByCode(input.industry!, rules)?.zh}）`
+      : '标记为高危企业'
+    : input.industry === null
+      ? '行业未知且未标记高危'
+      : '非高危行业'
   return {
     level,
     inherentLevel,

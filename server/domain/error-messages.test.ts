@@ -65,7 +65,11 @@ describe('localizedMessage', () => {
   })
 
   it('gives the code’s sentence in Chinese with the fields the details name, once each', () => {
-    const details = [{ field: 'lon', message: 'must be ≥ -180' }, { field: 'lat', message: 'x' }, { field: 'lon', message: 'y' }]
+    const details = [
+      { field: 'lon', message: 'must be ≥ -180' },
+      { field: 'lat', message: 'x' },
+      { field: 'lon', message: 'y' },
+    ]
     expect(localizedMessage('zh-CN', 'invalid_input', 'lon: must be ≥ -180', details)).toBe('输入有误：lon、lat')
     expect(localizedMessage('zh-CN', 'forbidden', 'The role planner may not do this', [])).toBe(ERROR_MESSAGES_ZH.forbidden)
   })

@@ -87,7 +87,12 @@ describe('bearingDeg', () => {
 })
 
 describe('validateLonLat', () => {
-  const valid: Array<[number, number]> = [[0, 0], [180, 90], [-180, -90], [123.43, 41.8]]
+  const valid: Array<[number, number]> = [
+    [0, 0],
+    [180, 90],
+    [-180, -90],
+    [123.43, 41.8],
+  ]
   it.each(valid)('accepts (%d, %d)', (lon, lat) => {
     expect(() => validateLonLat(lon, lat)).not.toThrow()
   })

@@ -95,12 +95,7 @@ function vincentyInverse(lon1: number, lat1: number, lon2: number, lat2: number)
   const u2 = (cos2α * (a * a - b * b)) / (b * b)
   const A = 1 + (u2 / 16384) * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)))
   const B = (u2 / 1024) * (256 + u2 * (-128 + u2 * (74 - 47 * u2)))
-  const Δσ =
-    B *
-    sinσ *
-    (cos2σm +
-      (B / 4) *
-        (cosσ * (-1 + 2 * cos2σm * cos2σm) - (B / 6) * cos2σm * (-3 + 4 * sinσ * sinσ) * (-3 + 4 * cos2σm * cos2σm)))
+  const Δσ = B * sinσ * (cos2σm + (B / 4) * (cosσ * (-1 + 2 * cos2σm * cos2σm) - (B / 6) * cos2σm * (-3 + 4 * sinσ * sinσ) * (-3 + 4 * cos2σm * cos2σm)))
   const distanceM = b * A * (σ - Δσ)
   const α1 = Math.atan2(cosU2 * sinλ, cosU1 * sinU2 - sinU1 * cosU2 * cosλ)
   return { distanceM, bearingDeg: normaliseBearing(α1 / RAD) }

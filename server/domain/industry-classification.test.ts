@@ -21,7 +21,12 @@ describe('GB/T 4754-2017 industries as registers write them', () => {
   })
 
   it('resolve names, codes with and without the section letter, and finer classes by their longest listed prefix', () => {
-    expect(classifier.resolve('化学原料和化学制品制造业')).toEqual({ industry: 'hazardous_chemicals', highHazard: true, classCode: 'C26', classZh: '化学原料和化学制品制造业' })
+    expect(classifier.resolve('化学原料和化学制品制造业')).toEqual({
+      industry: 'hazardous_chemicals',
+      highHazard: true,
+      classCode: 'C26',
+      classZh: '化学原料和化学制品制造业',
+    })
     expect(classifier.resolve('C26')?.industry).toBe('hazardous_chemicals')
     expect(classifier.resolve('2614')?.classCode).toBe('C26')
     expect(classifier.resolve('C2672')).toMatchObject({ industry: 'fireworks', highHazard: true, classCode: 'C2672' })
@@ -77,7 +82,13 @@ describe("a deployment's own industry rows laid over the table (INDUSTRY_TABLE)"
     [[{ code: '26', name: 'x' }], /lacks the column industry/],
     [[{ code: 'C2', name: 'x', industry: 'gas' }], /row 1: code "C2" is neither/],
     [[{ code: 'F26', name: 'x', industry: 'gas' }], /row 1: code "F26": 26 is not in section F/],
-    [[{ code: '26', name: 'x', industry: 'gas' }, { code: 'C26', name: 'y', industry: 'gas' }], /row 2: code 26 is also at row 1/],
+    [
+      [
+        { code: '26', name: 'x', industry: 'gas' },
+        { code: 'C26', name: 'y', industry: 'gas' },
+      ],
+      /row 2: code 26 is also at row 1/,
+    ],
     [[{ code: '26', name: '', industry: 'gas' }], /row 1: the name is empty/],
     [[{ code: '26', name: 'x', industry: 'chemicals' }], /row 1: industry "chemicals" is not one of the service's industries/],
     [[{ code: '26', name: 'x', industry: 'gas', high_hazard: 'maybe' }], /row 1: high_hazard "maybe" is not yes\/no/],

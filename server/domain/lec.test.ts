@@ -42,16 +42,22 @@ describe('gradeLec', () => {
 
   it('covers every product of the sets with a level 1..4', () => {
     for (const L of DEFAULT_RULES.lec.L)
-      for (const E of DEFAULT_RULES.lec.E)
-        for (const C of DEFAULT_RULES.lec.C) expect([1, 2, 3, 4]).toContain(gradeLec({ L, E, C }).level)
+      for (const E of DEFAULT_RULES.lec.E) for (const C of DEFAULT_RULES.lec.C) expect([1, 2, 3, 4]).toContain(gradeLec({ L, E, C }).level)
   })
 })
 
 describe('lecLevelForD on the bounds', () => {
   const cases: Array<[number, number]> = [
-    [70, 1], [70 + 1e-12, 1], [70.01, 2], [72, 2],
-    [160, 2], [160.01, 3], [162, 3],
-    [320, 3], [320.01, 4], [324, 4],
+    [70, 1],
+    [70 + 1e-12, 1],
+    [70.01, 2],
+    [72, 2],
+    [160, 2],
+    [160.01, 3],
+    [162, 3],
+    [320, 3],
+    [320.01, 4],
+    [324, 4],
   ]
   it.each(cases)('D %d → level %i', (D, level) => {
     expect(lecLevelForD(D)).toBe(level)

@@ -3,8 +3,18 @@ import { isLevel, isRiskLevel, LEVEL_COLORS, LEVEL_KEYS, levelFromKey, levelKey,
 
 describe('isLevel', () => {
   const cases: Array<[unknown, boolean]> = [
-    [0, true], [1, true], [2, true], [3, true], [4, true],
-    [5, false], [-1, false], [1.5, false], ['1', false], [null, false], [undefined, false], [Number.NaN, false],
+    [0, true],
+    [1, true],
+    [2, true],
+    [3, true],
+    [4, true],
+    [5, false],
+    [-1, false],
+    [1.5, false],
+    ['1', false],
+    [null, false],
+    [undefined, false],
+    [Number.NaN, false],
   ]
   it.each(cases)('isLevel(%s) → %s', (x, expected) => {
     expect(isLevel(x)).toBe(expected)
@@ -30,7 +40,13 @@ describe('maxLevel', () => {
 })
 
 describe('keys and colours', () => {
-  const cases: Array<[Level, string]> = [[0, 'none'], [1, 'blue'], [2, 'yellow'], [3, 'orange'], [4, 'red']]
+  const cases: Array<[Level, string]> = [
+    [0, 'none'],
+    [1, 'blue'],
+    [2, 'yellow'],
+    [3, 'orange'],
+    [4, 'red'],
+  ]
   it.each(cases)('level %i is %s and round-trips', (level, key) => {
     expect(LEVEL_KEYS[level]).toBe(key)
     expect(levelKey(level)).toBe(key)

@@ -27,7 +27,15 @@ function fieldOf(fn: () => unknown): string | undefined {
 
 describe('alphaForPopulation (persons within 500 m)', () => {
   const cases: Array<[number, number]> = [
-    [0, 0.5], [1, 1.0], [29, 1.0], [30, 1.2], [49, 1.2], [50, 1.5], [99, 1.5], [100, 2.0], [5000, 2.0],
+    [0, 0.5],
+    [1, 1.0],
+    [29, 1.0],
+    [30, 1.2],
+    [49, 1.2],
+    [50, 1.5],
+    [99, 1.5],
+    [100, 2.0],
+    [5000, 2.0],
   ]
   it.each(cases)('%i people → α %d', (n, alpha) => {
     expect(alphaForPopulation(n)).toBe(alpha)
@@ -36,7 +44,14 @@ describe('alphaForPopulation (persons within 500 m)', () => {
 
 describe('gradeForR', () => {
   const cases: Array<[number, 1 | 2 | 3 | 4]> = [
-    [1000, 1], [100, 1], [99.999, 2], [50, 2], [49.999, 3], [10, 3], [9.999, 4], [0, 4],
+    [1000, 1],
+    [100, 1],
+    [99.999, 2],
+    [50, 2],
+    [49.999, 3],
+    [10, 3],
+    [9.999, 4],
+    [0, 4],
     // Float noise just under a bound counts as on it.
     [99.99999999999999, 1],
   ]
@@ -82,47 +97,90 @@ describe('identifyAndGradeMajorHazard', () => {
     {
       label: 'S exactly 1 is identified',
       input: { population500m: 0, substances: [{ name: '液化石油气', class: 'W2', q: 50, Q: 50 }] },
-      S: 1, R: 0.75, grade: 4, level: 1, identified: true,
+      S: 1,
+      R: 0.75,
+      grade: 4,
+      level: 1,
+      identified: true,
     },
     {
       label: 'S 0.999 is not identified: level 0',
       input: { population500m: 0, substances: [{ class: 'W2', q: 49.95, Q: 50 }] },
-      S: 0.999, R: 0.7493, grade: 4, level: 0, identified: false,
+      S: 0.999,
+      R: 0.7493,
+      grade: 4,
+      level: 0,
+      identified: false,
     },
     {
       label: 'S summing to 1 with float noise (0.7 + 0.2 + 0.1) is identified',
-      input: { population500m: 0, substances: [{ q: 0.7, Q: 1 }, { q: 0.2, Q: 1 }, { q: 0.1, Q: 1 }] },
-      S: 1, R: 0.5, grade: 4, level: 1, identified: true,
+      input: {
+        population500m: 0,
+        substances: [
+          { q: 0.7, Q: 1 },
+          { q: 0.2, Q: 1 },
+          { q: 0.1, Q: 1 },
+        ],
+      },
+      S: 1,
+      R: 0.5,
+      grade: 4,
+      level: 1,
+      identified: true,
     },
     {
       label: 'R exactly 100 → grade 1 red (chlorine, ≥100 people)',
       input: { population500m: 100, substances: [{ name: '氯', q: 62.5, Q: 5 }] },
-      S: 12.5, R: 100, grade: 1, level: 4, identified: true,
+      S: 12.5,
+      R: 100,
+      grade: 1,
+      level: 4,
+      identified: true,
     },
     {
       label: 'R just below 100 → grade 2 orange',
       input: { population500m: 100, substances: [{ name: '氯', q: 62.4, Q: 5 }] },
-      S: 12.48, R: 99.84, grade: 2, level: 3, identified: true,
+      S: 12.48,
+      R: 99.84,
+      grade: 2,
+      level: 3,
+      identified: true,
     },
     {
       label: 'R exactly 50 → grade 2 orange (ammonia, 10 people)',
       input: { population500m: 10, substances: [{ name: 'ammonia', q: 250, Q: 10 }] },
-      S: 25, R: 50, grade: 2, level: 3, identified: true,
+      S: 25,
+      R: 50,
+      grade: 2,
+      level: 3,
+      identified: true,
     },
     {
       label: 'R just below 50 → grade 3 yellow',
       input: { population500m: 10, substances: [{ name: 'ammonia', q: 249.5, Q: 10 }] },
-      S: 24.95, R: 49.9, grade: 3, level: 2, identified: true,
+      S: 24.95,
+      R: 49.9,
+      grade: 3,
+      level: 2,
+      identified: true,
     },
     {
       label: 'R exactly 10 → grade 3 yellow',
       input: { population500m: 1, substances: [{ class: 'W3', q: 100, Q: 10 }] },
-      S: 10, R: 10, grade: 3, level: 2, identified: true,
+      S: 10,
+      R: 10,
+      grade: 3,
+      level: 2,
+      identified: true,
     },
     {
       label: 'R just below 10 → grade 4 blue',
       input: { population500m: 29, substances: [{ class: 'W3', q: 99.9, Q: 10 }] },
-      S: 9.99, R: 9.99, grade: 4, level: 1, identified: true,
+      S: 9.99,
+      R: 9.99,
+      grade: 4,
+      level: 1,
+      identified: true,
     },
     {
       label: 'mixed tank farm: chlorine + LPG + methanol, 40 people (α 1.2)',
@@ -135,7 +193,11 @@ describe('identifyAndGradeMajorHazard', () => {
         ],
       },
       // S = 4 + 2 + 2 = 8; R = 1.2 × (4·4 + 1.5·2 + 1·2) = 1.2 × 21 = 25.2
-      S: 8, R: 25.2, grade: 3, level: 2, identified: true,
+      S: 8,
+      R: 25.2,
+      grade: 3,
+      level: 2,
+      identified: true,
     },
   ]
   it.each(cases)('$label', ({ input, S, R, grade, level, identified }) => {
@@ -149,7 +211,13 @@ describe('identifyAndGradeMajorHazard', () => {
   })
 
   it('returns α and the β of each substance', () => {
-    const result = identifyAndGradeMajorHazard({ population500m: 60, substances: [{ name: 'Cl2', q: 10, Q: 5 }, { class: 'J1', q: 1, Q: 1 }] })
+    const result = identifyAndGradeMajorHazard({
+      population500m: 60,
+      substances: [
+        { name: 'Cl2', q: 10, Q: 5 },
+        { class: 'J1', q: 1, Q: 1 },
+      ],
+    })
     expect(result.alpha).toBe(1.5)
     expect(result.betas).toEqual([4, 4])
   })

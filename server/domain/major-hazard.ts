@@ -60,7 +60,10 @@ function round4(x: number): number {
  * and middle dots removed.
  */
 export function normaliseSubstanceKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\-_·・]+/g, '')
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\-_·・]+/g, '')
 }
 
 /** α for a resident population within 500 m (persons, a non-negative integer). */

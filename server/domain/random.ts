@@ -101,7 +101,10 @@ export class Random {
   /** A key of a `{ key: weight }` table chosen by weight; keys are taken in insertion order. */
   weightedKey<K extends string>(table: Readonly<Record<K, number>>): K {
     const keys = Object.keys(table) as K[]
-    return this.weighted(keys, keys.map((k) => table[k]))
+    return this.weighted(
+      keys,
+      keys.map((k) => table[k]),
+    )
   }
 
   /**

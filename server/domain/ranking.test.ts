@@ -8,7 +8,15 @@ const none: PriorityInputs = { level: 0, riskScore: 0, population: 0, gapShare: 
 describe('priorityScore (docs/ranking.md)', () => {
   it('has documented default weights that add up to 100 points', () => {
     expect(DEFAULT_RULES.version).toBe('2026.3')
-    expect(DEFAULT_RULES.ranking.weights).toEqual({ riskLevel: 25, riskScore: 15, exposure: 15, coverageGap: 10, responseDistance: 10, overdue: 15, openHiddenDangers: 10 })
+    expect(DEFAULT_RULES.ranking.weights).toEqual({
+      riskLevel: 25,
+      riskScore: 15,
+      exposure: 15,
+      coverageGap: 10,
+      responseDistance: 10,
+      overdue: 15,
+      openHiddenDangers: 10,
+    })
     expect(Object.values(DEFAULT_RULES.ranking.weights).reduce((a, b) => a + b, 0)).toBe(100)
   })
 
@@ -20,17 +28,44 @@ describe('priorityScore (docs/ranking.md)', () => {
     ['risk score at half of full', { level: 2, riskScore: 150 }, 20, { riskLevel: 12.5, riskScore: 7.5 }],
     ['risk score beyond full is capped', { riskScore: 3000 }, 15, { riskScore: 15 }],
     ['exposure 1 000 persons of 5 000', { population: 1000 }, 3, { exposure: 3 }],
-    ['all of the risk area out of reach, no team at all', { level: 3, gapShare: 1, responseM: 15000 }, 38.75, { riskLevel: 18.75, coverageGap: 10, responseDistance: 10 }],
+    [
+      'all of the risk area out of reach, no team at all',
+      { level: 3, gapShare: 1, responseM: 15000 },
+      38.75,
+      { riskLevel: 18.75, coverageGap: 10, responseDistance: 10 },
+    ],
     ['a third of the risk area out of reach', { gapShare: 1 / 3, responseM: 5000 }, 6.66, { coverageGap: 3.33, responseDistance: 3.33 }],
     ['no risk cell: no response distance', { level: 1, responseM: null }, 6.25, { riskLevel: 6.25, responseDistance: 0 }],
     ['two overdue, three open', { overdue: 2, openHiddenDangers: 3 }, 9, { overdue: 6, openHiddenDangers: 3 }],
     ['backlog beyond full is capped', { overdue: 50, openHiddenDangers: 100 }, 25, { overdue: 15, openHiddenDangers: 10 }],
-    ['everything full', { level: 4, riskScore: 300, population: 5000, gapShare: 1, responseM: 15000, overdue: 5, openHiddenDangers: 10 }, 100, {
-      riskLevel: 25, riskScore: 15, exposure: 15, coverageGap: 10, responseDistance: 10, overdue: 15, openHiddenDangers: 10,
-    }],
-    ['rounding: every part a third', { level: 4, riskScore: 100, population: 5000 / 3, gapShare: 1 / 3, responseM: 5000, overdue: 5 / 3, openHiddenDangers: 10 / 3 }, 49.99, {
-      riskLevel: 25, riskScore: 5, exposure: 5, coverageGap: 3.33, responseDistance: 3.33, overdue: 5, openHiddenDangers: 3.33,
-    }],
+    [
+      'everything full',
+      { level: 4, riskScore: 300, population: 5000, gapShare: 1, responseM: 15000, overdue: 5, openHiddenDangers: 10 },
+      100,
+      {
+        riskLevel: 25,
+        riskScore: 15,
+        exposure: 15,
+        coverageGap: 10,
+        responseDistance: 10,
+        overdue: 15,
+        openHiddenDangers: 10,
+      },
+    ],
+    [
+      'rounding: every part a third',
+      { level: 4, riskScore: 100, population: 5000 / 3, gapShare: 1 / 3, responseM: 5000, overdue: 5 / 3, openHiddenDangers: 10 / 3 },
+      49.99,
+      {
+        riskLevel: 25,
+        riskScore: 5,
+        exposure: 5,
+        coverageGap: 3.33,
+        responseDistance: 3.33,
+        overdue: 5,
+        openHiddenDangers: 3.33,
+      },
+    ],
   ]
 
   it.each(cases)('%s', (_what, partial, score, points) => {
@@ -44,7 +79,7 @@ describe('priorityScore (docs/ranking.md)', () => {
 
   it('parts add up to the score over many random areas and weights', () => {
     let seed = 17
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     for (let i = 0; i < 500; i++) {
       const weights = Object.fromEntries(PRIORITY_PARTS.map((p) => [p, Math.round(random() * 4000) / 100])) as Record<(typeof PRIORITY_PARTS)[number], number>
       const inputs: PriorityInputs = {
@@ -67,7 +102,15 @@ describe('priorityScore (docs/ranking.md)', () => {
   it('raising any input never lowers the score', () => {
     const base: PriorityInputs = { level: 2, riskScore: 50, population: 300, gapShare: 0.2, responseM: 4000, overdue: 1, openHiddenDangers: 2 }
     const before = priorityScore(base).score
-    const raised: Array<Partial<PriorityInputs>> = [{ level: 3 }, { riskScore: 60 }, { population: 400 }, { gapShare: 0.3 }, { responseM: 5000 }, { overdue: 2 }, { openHiddenDangers: 3 }]
+    const raised: Array<Partial<PriorityInputs>> = [
+      { level: 3 },
+      { riskScore: 60 },
+      { population: 400 },
+      { gapShare: 0.3 },
+      { responseM: 5000 },
+      { overdue: 2 },
+      { openHiddenDangers: 3 },
+    ]
     for (const change of raised) expect(priorityScore({ ...base, ...change }).score).toBeGreaterThan(before)
   })
 
@@ -134,7 +177,12 @@ describe('rankAreas', () => {
       { key: 'd', score: 10 },
       { key: 'c', score: 5 },
     ])
-    expect(ranked.map((r) => [r.key, r.rank])).toEqual([['a', 1], ['b', 2], ['d', 2], ['c', 4]])
+    expect(ranked.map((r) => [r.key, r.rank])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['d', 2],
+      ['c', 4],
+    ])
   })
 
   it('ranks nothing as nothing', () => {

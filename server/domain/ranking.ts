@@ -66,7 +66,8 @@ export function checkRankingRules(ranking: RankingRules, field = 'ranking'): voi
   let total = 0
   for (const part of PRIORITY_PARTS) {
     const w = ranking.weights?.[part]
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 1000) throw invalid(`${field}.weights.${part}`, 'must be a number of points from 0 to 1000')
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 1000)
+      throw invalid(`${field}.weights.${part}`, 'must be a number of points from 0 to 1000')
     total += w
   }
   if (total <= 0) throw invalid(`${field}.weights`, 'at least one weight must be above 0')
@@ -99,7 +100,8 @@ export function parseWeights(text: string | undefined, rules: RuleSet = DEFAULT_
 function checkInputs(inputs: PriorityInputs): void {
   const count = (key: keyof PriorityInputs, value: number | null, max = Number.POSITIVE_INFINITY) => {
     if (value === null) return
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) throw invalid(`inputs.${key}`, max === 1 ? 'must be a share from 0 to 1' : 'must be a number ≥ 0')
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max)
+      throw invalid(`inputs.${key}`, max === 1 ? 'must be a share from 0 to 1' : 'must be a number ≥ 0')
   }
   if (![0, 1, 2, 3, 4].includes(inputs.level)) throw invalid('inputs.level', 'must be a level 0–4')
   count('riskScore', inputs.riskScore)
@@ -117,7 +119,11 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x))
  * (capped at 1; the level's fill is level / 4, the gap's its share); points are rounded to hundredths
  * and the score is their sum, so the parts add up to the score. `weights` defaults to the rule set's.
  */
-export function priorityScore(inputs: PriorityInputs, rules: RuleSet = DEFAULT_RULES, weights: Record<PriorityPart, number> = rules.ranking.weights): PriorityResult {
+export function priorityScore(
+  inputs: PriorityInputs,
+  rules: RuleSet = DEFAULT_RULES,
+  weights: Record<PriorityPart, number> = rules.ranking.weights,
+): PriorityResult {
   checkInputs(inputs)
   const full = rules.ranking.full
   const measured: Record<PriorityPart, { input: number | null; fill: number }> = {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors'
-import {
-  checkVerifier, isOverdue, rectificationStep, refusalMessage, type RectificationAction, type RectificationStatus,
-} from './rectification'
+import { checkVerifier, isOverdue, rectificationStep, refusalMessage, type RectificationAction, type RectificationStatus } from './rectification'
 
 describe('rectificationStep', () => {
   // Every state × every action: the next state, or a refusal naming the current state and the one needed.
@@ -53,7 +51,11 @@ describe('refusalMessage', () => {
 })
 
 describe('checkVerifier: separation of duties by account', () => {
-  const finding = (reportedByUserId: number | null, rectifiedByUserId: number | null, reportedBy = '张三') => ({ reportedBy, reportedByUserId, rectifiedByUserId })
+  const finding = (reportedByUserId: number | null, rectifiedByUserId: number | null, reportedBy = '张三') => ({
+    reportedBy,
+    reportedByUserId,
+    rectifiedByUserId,
+  })
   it.each([
     ['another account', finding(1, 2), { id: 3, name: '王五' }, null],
     ['the reporting account, under another name', finding(1, 2), { id: 1, name: '李四' }, /you reported this violation/],

@@ -49,7 +49,11 @@ export function rectificationStep(current: RectificationStatus, action: Rectific
  * The sentence a refusal is reported with, e.g. `violation 12 is open; only a rectified violation can
  * be verified`. `noun` names the kind of record (`hidden danger`, `violation`).
  */
-export function refusalMessage(noun: string, id: number | string, refusal: { current: RectificationStatus; required: RectificationStatus; done: string }): string {
+export function refusalMessage(
+  noun: string,
+  id: number | string,
+  refusal: { current: RectificationStatus; required: RectificationStatus; done: string },
+): string {
   const article = /^[aeiou]/.test(refusal.required) ? 'an' : 'a'
   return `${noun} ${id} is ${refusal.current}; only ${article} ${refusal.required} ${noun} can be ${refusal.done}`
 }

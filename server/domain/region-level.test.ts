@@ -34,14 +34,16 @@ describe('regionLevel (rule version 2026.2: area shares)', () => {
 
   it('explains which threshold decided, in both languages', () => {
     const result = regionLevel({ 0: 0.85, 3: 0.101, 4: 0.049 })
-    expect(result.explanation).toBe('15 % of the area is orange or above (at least 15 % makes a region orange); 4.9 % is red, below 5 %; its highest cell is red')
+    expect(result.explanation).toBe(
+      '15 % of the area is orange or above (at least 15 % makes a region orange); 4.9 % is red, below 5 %; its highest cell is red',
+    )
     expect(result.explanationZh).toContain('较大风险及以上面积占 15 %')
     expect(result.explanationZh).toContain('区域内最高网格等级为重大风险')
   })
 
   it('is monotone: raising any cell (moving area up a level) never lowers the region', () => {
     let seed = 7
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     for (let i = 0; i < 500; i++) {
       const raw = [random(), random(), random(), random() * 0.3, random() * 0.1]
       const sum = raw.reduce((a, b) => a + b, 0)

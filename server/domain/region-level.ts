@@ -69,7 +69,10 @@ export function regionLevel(shares: LevelShares, rules: RuleSet = DEFAULT_RULES)
   }
   if (rules.region.method === 'highest') {
     return {
-      level: highestLevel, highestLevel, rule: 'highest', atOrAbove,
+      level: highestLevel,
+      highestLevel,
+      rule: 'highest',
+      atOrAbove,
       explanation: `Highest cell level: ${LEVEL_KEYS[highestLevel]}`,
       explanationZh: `就高：区域内最高网格等级为${LEVEL_LABELS[highestLevel].zh}`,
     }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from './errors'
 import {
-  GRID_WORKER_CATEGORIES, PUBLIC_CATEGORIES, REPORT_STATUSES, TRACKING_ALPHABET, TRACKING_CODE_LENGTH, checkTransition, newTrackingCode,
-  parseTrackingCode, reportCategory, type ReportStatus,
+  GRID_WORKER_CATEGORIES,
+  PUBLIC_CATEGORIES,
+  REPORT_STATUSES,
+  TRACKING_ALPHABET,
+  TRACKING_CODE_LENGTH,
+  checkTransition,
+  newTrackingCode,
+  parseTrackingCode,
+  reportCategory,
+  type ReportStatus,
 } from './reports'
 
 function refusal(fn: () => void): AppError {
@@ -38,7 +46,11 @@ describe('checkTransition', () => {
   })
 
   it('requires a resolution to close or reject', () => {
-    for (const [from, to] of [['triaged', 'closed'], ['received', 'rejected'], ['assigned', 'closed']] as const) {
+    for (const [from, to] of [
+      ['triaged', 'closed'],
+      ['received', 'rejected'],
+      ['assigned', 'closed'],
+    ] as const) {
       for (const resolution of [undefined, null, '', '   ']) {
         const err = refusal(() => checkTransition(from, to, resolution))
         expect(err.statusCode).toBe(400)

@@ -77,10 +77,9 @@ export function reportCategory(code: string): ReportCategory | undefined {
 export function checkTransition(current: ReportStatus, next: ReportStatus, resolution: string | null | undefined): void {
   if (!REPORT_TRANSITIONS[current].includes(next)) {
     const allowed = REPORT_TRANSITIONS[current]
-    throw conflict(
-      `The report is ${current}; it cannot become ${next}` + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it is final)'),
-      [{ field: 'status', message: `cannot go from ${current} to ${next}`, current, allowed: [...allowed] }],
-    )
+    throw conflict(`The report is ${current}; it cannot become ${next}` + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ' (it is final)'), [
+      { field: 'status', message: `cannot go from ${current} to ${next}`, current, allowed: [...allowed] },
+    ])
   }
   if (FINAL_STATUSES.includes(next) && !resolution?.trim()) {
     throw invalid('resolution', `is required to make a report ${next}: it is what the reporter reads`)

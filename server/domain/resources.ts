@@ -134,13 +134,25 @@ export function resourceProblems(input: ResourceInput): ResourceProblem[] {
       problems.push({ field, message: `is required for a ${kind}`, code: 'resource_field_required', params: { kind } })
     } else if (!required.includes(field) && present) {
       const owner = RESOURCE_KINDS.filter((k) => KIND_REQUIRED_FIELDS[k].includes(field))
-      problems.push({ field, message: `applies only to ${owner.join(', ')}, not to a ${kind}`, code: 'resource_field_not_applicable', params: { kind, owners: owner } })
+      problems.push({
+        field,
+        message: `applies only to ${owner.join(', ')}, not to a ${kind}`,
+        code: 'resource_field_not_applicable',
+        params: { kind, owners: owner },
+      })
     }
   }
   const capabilities = input.capabilities ?? []
   capabilities.forEach((c, i) => {
-    if (!isCapability(c)) problems.push({ field: `capabilities[${i}]`, message: `unknown capability "${c}"; one of ${CAPABILITIES.join(', ')}`, code: 'capability_unknown', params: { text: c } })
-    else if (capabilities.indexOf(c) !== i) problems.push({ field: `capabilities[${i}]`, message: `repeats "${c}"`, code: 'capability_repeated', params: { text: c } })
+    if (!isCapability(c))
+      problems.push({
+        field: `capabilities[${i}]`,
+        message: `unknown capability "${c}"; one of ${CAPABILITIES.join(', ')}`,
+        code: 'capability_unknown',
+        params: { text: c },
+      })
+    else if (capabilities.indexOf(c) !== i)
+      problems.push({ field: `capabilities[${i}]`, message: `repeats "${c}"`, code: 'capability_repeated', params: { text: c } })
   })
   if (kind === 'rescue_team' && capabilities.length === 0) {
     problems.push({ field: 'capabilities', message: 'a rescue team needs at least one capability', code: 'team_needs_capability' })
@@ -153,7 +165,13 @@ export function resourceProblems(input: ResourceInput): ResourceProblem[] {
     const seen = new Set<string>()
     input.items.forEach((it, i) => {
       const key = `${it.item.trim()}\u0000${it.unit.trim()}`
-      if (seen.has(key)) problems.push({ field: `items[${i}].item`, message: `repeats "${it.item}" in ${it.unit}`, code: 'depot_item_repeated', params: { item: it.item, unit: it.unit } })
+      if (seen.has(key))
+        problems.push({
+          field: `items[${i}].item`,
+          message: `repeats "${it.item}" in ${it.unit}`,
+          code: 'depot_item_repeated',
+          params: { item: it.item, unit: it.unit },
+        })
       seen.add(key)
     })
   }

@@ -5,8 +5,20 @@
  */
 
 export const ROAD_CLASSES = [
-  'motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential', 'service',
-  'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link', 'living_street',
+  'motorway',
+  'trunk',
+  'primary',
+  'secondary',
+  'tertiary',
+  'unclassified',
+  'residential',
+  'service',
+  'motorway_link',
+  'trunk_link',
+  'primary_link',
+  'secondary_link',
+  'tertiary_link',
+  'living_street',
 ] as const
 export type RoadClass = (typeof ROAD_CLASSES)[number]
 
@@ -63,13 +75,31 @@ export function roadProblems(road: RoadInput): RoadProblem[] {
   if (road.roadClass === undefined || road.roadClass === null || road.roadClass === '') {
     problems.push({ field: 'class', code: 'road_class_required', message: 'is required (an OpenStreetMap highway value, e.g. primary, residential)' })
   } else if (!isRoadClass(road.roadClass)) {
-    problems.push({ field: 'class', code: 'road_class_unknown', params: { text: String(road.roadClass), allowed: [...ROAD_CLASSES] }, message: `unknown road class "${String(road.roadClass)}"; one of ${ROAD_CLASSES.join(', ')}` })
+    problems.push({
+      field: 'class',
+      code: 'road_class_unknown',
+      params: { text: String(road.roadClass), allowed: [...ROAD_CLASSES] },
+      message: `unknown road class "${String(road.roadClass)}"; one of ${ROAD_CLASSES.join(', ')}`,
+    })
   }
   const speed = road.maxspeedKmh
   if (speed !== undefined && speed !== null && speed !== '') {
-    if (typeof speed !== 'number' || !Number.isFinite(speed)) problems.push({ field: 'maxspeed', code: 'road_speed_not_number', params: { text: String(speed) }, message: `must be a number of km/h, got "${String(speed)}"` })
-    else if (speed <= 0) problems.push({ field: 'maxspeed', code: 'road_speed_not_positive', params: { number: speed }, message: `must be positive, got ${speed}` })
-    else if (speed > MAX_SPEED_KMH) problems.push({ field: 'maxspeed', code: 'road_speed_too_high', params: { number: speed, max: MAX_SPEED_KMH }, message: `must be at most ${MAX_SPEED_KMH} km/h, got ${speed}` })
+    if (typeof speed !== 'number' || !Number.isFinite(speed))
+      problems.push({
+        field: 'maxspeed',
+        code: 'road_speed_not_number',
+        params: { text: String(speed) },
+        message: `must be a number of km/h, got "${String(speed)}"`,
+      })
+    else if (speed <= 0)
+      problems.push({ field: 'maxspeed', code: 'road_speed_not_positive', params: { number: speed }, message: `must be positive, got ${speed}` })
+    else if (speed > MAX_SPEED_KMH)
+      problems.push({
+        field: 'maxspeed',
+        code: 'road_speed_too_high',
+        params: { number: speed, max: MAX_SPEED_KMH },
+        message: `must be at most ${MAX_SPEED_KMH} km/h, got ${speed}`,
+      })
   }
   if (road.oneway !== undefined && road.oneway !== null && typeof road.oneway !== 'boolean') {
     problems.push({ field: 'oneway', code: 'road_oneway_not_boolean', message: 'must be true or false' })
@@ -118,10 +148,11 @@ export function splitAtJunctions(lines: ReadonlyArray<ReadonlyArray<[number, num
     return out
   })
   const uses = new Map<string, number>()
-  for (const line of cleaned) for (const p of line) {
-    const key = roadVertexKey(p)
-    uses.set(key, (uses.get(key) ?? 0) + 1)
-  }
+  for (const line of cleaned)
+    for (const p of line) {
+      const key = roadVertexKey(p)
+      uses.set(key, (uses.get(key) ?? 0) + 1)
+    }
   return cleaned.map((line) => {
     if (line.length < 2) return []
     const pieces: Array<Array<[number, number]>> = []
@@ -161,7 +192,10 @@ export type ClassSpeedOverrides = Partial<Record<RoadClass, Partial<RoadClassSpe
  */
 export function parseClassSpeeds(text: string): ClassSpeedOverrides | string {
   const out: ClassSpeedOverrides = {}
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const m = /^([a-z_]+)\s*=\s*([\d.]*)\s*(?::\s*([\d.]+))?$/.exec(entry)
     if (!m) return `"${entry}" is not class=speed[:factor] (e.g. residential=25 or primary=50:1.2)`
     const cls = m[1]!

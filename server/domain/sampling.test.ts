@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES } from './rules'
-import {
-  drawInspectionPlan, expectedInspections, periodYears, samplingLevel, type SamplingEnterprise, type SamplingInput,
-} from './sampling'
+import { drawInspectionPlan, expectedInspections, periodYears, samplingLevel, type SamplingEnterprise, type SamplingInput } from './sampling'
 import type { Level } from './levels'
 
-const enterprise = (id: number, level: Level, extra: Partial<SamplingEnterprise> = {}): SamplingEnterprise => ({ id, level, blacklisted: false, lastInspectorIds: [], ...extra })
+const enterprise = (id: number, level: Level, extra: Partial<SamplingEnterprise> = {}): SamplingEnterprise => ({
+  id,
+  level,
+  blacklisted: false,
+  lastInspectorIds: [],
+  ...extra,
+})
 const ROSTER = [11, 12, 13, 14, 15, 16]
 
 function draw(input: Partial<SamplingInput> & Pick<SamplingInput, 'enterprises'>) {
@@ -36,8 +40,16 @@ describe('periodYears', () => {
 
 describe('samplingLevel and expectedInspections', () => {
   it.each([
-    [0, false, 1], [1, false, 1], [2, false, 2], [3, false, 3], [4, false, 4],
-    [0, true, 2], [1, true, 2], [2, true, 3], [3, true, 4], [4, true, 4],
+    [0, false, 1],
+    [1, false, 1],
+    [2, false, 2],
+    [3, false, 3],
+    [4, false, 4],
+    [0, true, 2],
+    [1, true, 2],
+    [2, true, 3],
+    [3, true, 4],
+    [4, true, 4],
   ] as const)('level %i, blacklisted %s → samples at %i', (level, blacklisted, expected) => {
     expect(samplingLevel(level, blacklisted)).toBe(expected)
   })
@@ -82,7 +94,12 @@ describe('drawInspectionPlan', () => {
   it('spreads several inspections of one enterprise one per slice of the period', () => {
     const { draws } = draw({ enterprises: [enterprise(1, 4)], periodEnd: '2026-12-31' })
     expect(draws).toHaveLength(4)
-    const quarters = [['2026-01-01', '2026-04-01'], ['2026-04-01', '2026-07-01'], ['2026-07-01', '2026-10-01'], ['2026-10-01', '2027-01-01']]
+    const quarters = [
+      ['2026-01-01', '2026-04-01'],
+      ['2026-04-01', '2026-07-01'],
+      ['2026-07-01', '2026-10-01'],
+      ['2026-10-01', '2027-01-01'],
+    ]
     draws.forEach((d, k) => {
       expect(d.plannedFor >= quarters[k]![0]! && d.plannedFor < quarters[k]![1]!, `${d.plannedFor} in quarter ${k + 1}`).toBe(true)
     })
@@ -111,7 +128,7 @@ describe('drawInspectionPlan', () => {
       ...[1, 2, 3].map((i) => enterprise(600 + i, 0)),
     ]
     const groups: Record<string, { expected: number; ids: number[] }> = {
-      red: { expected: (4 * years), ids: [101, 102, 103] },
+      red: { expected: 4 * years, ids: [101, 102, 103] },
       orange: { expected: 2 * years, ids: [201, 202, 203] },
       yellow: { expected: 1 * years, ids: [301, 302, 303] },
       blue: { expected: 0.5 * years, ids: [401, 402, 403] },
@@ -122,7 +139,8 @@ describe('drawInspectionPlan', () => {
     const totals = new Map<number, number>()
     for (let s = 0; s < seeds; s++) {
       const counts = new Map<number, number>()
-      for (const d of draw({ enterprises: population, periodEnd, seed: `frequency ${s}` }).draws) counts.set(d.enterpriseId, (counts.get(d.enterpriseId) ?? 0) + 1)
+      for (const d of draw({ enterprises: population, periodEnd, seed: `frequency ${s}` }).draws)
+        counts.set(d.enterpriseId, (counts.get(d.enterpriseId) ?? 0) + 1)
       for (const e of population) {
         const n = counts.get(e.id) ?? 0
         totals.set(e.id, (totals.get(e.id) ?? 0) + n)
@@ -145,9 +163,19 @@ describe('drawInspectionPlan', () => {
   it('never sends an inspector of the previous inspection, nor the same one twice running within the plan', () => {
     const roster = [1, 2, 3, 4]
     for (let s = 0; s < 300; s++) {
-      const { draws } = draw({ enterprises: [enterprise(1, 4, { lastInspectorIds: [1, 2] }), enterprise(2, 3, { lastInspectorIds: [3, 99] })], rosterIds: roster, periodEnd: '2026-12-31', seed: `no repeat ${s}` })
+      const { draws } = draw({
+        enterprises: [enterprise(1, 4, { lastInspectorIds: [1, 2] }), enterprise(2, 3, { lastInspectorIds: [3, 99] })],
+        rosterIds: roster,
+        periodEnd: '2026-12-31',
+        seed: `no repeat ${s}`,
+      })
       const first = draws.filter((d) => d.enterpriseId === 1)
-      expect(first.map((d) => d.inspectorIds)).toEqual([[3, 4], [1, 2], [3, 4], [1, 2]])
+      expect(first.map((d) => d.inspectorIds)).toEqual([
+        [3, 4],
+        [1, 2],
+        [3, 4],
+        [1, 2],
+      ])
       const second = draws.filter((d) => d.enterpriseId === 2)
       expect(second[0]!.inspectorIds).not.toContain(3)
       for (let k = 1; k < second.length; k++) {
@@ -168,7 +196,13 @@ describe('drawInspectionPlan', () => {
   })
 
   it('needs only two inspectors when the previous ones came from another department', () => {
-    const result = drawInspectionPlan({ enterprises: [enterprise(1, 2, { lastInspectorIds: [50, 51] })], rosterIds: [1, 2], periodStart: '2026-01-01', periodEnd: '2026-12-31', seed: 's' })
+    const result = drawInspectionPlan({
+      enterprises: [enterprise(1, 2, { lastInspectorIds: [50, 51] })],
+      rosterIds: [1, 2],
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      seed: 's',
+    })
     expect(result).toMatchObject({ ok: true, draws: [{ enterpriseId: 1, inspectorIds: [1, 2] }] })
   })
 })

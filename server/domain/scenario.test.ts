@@ -19,19 +19,46 @@ function fieldOf(fn: () => unknown): string | undefined {
 
 describe('parseScenarioChange', () => {
   it.each([
-    [{ kind: 'rectify_hidden_danger', hiddenDangerId: 7 }, { kind: 'rectify_hidden_danger', hiddenDangerId: 7 }],
-    [{ kind: 'add_hidden_danger', enterpriseId: 3 }, { kind: 'add_hidden_danger', enterpriseId: 3, isMajor: true }],
-    [{ kind: 'add_hidden_danger', enterpriseId: 3, isMajor: false, lon: 123.4, lat: 41.8 }, { kind: 'add_hidden_danger', enterpriseId: 3, isMajor: false, lon: 123.4, lat: 41.8 }],
-    [{ kind: 'remove_installation', majorHazardId: 2 }, { kind: 'remove_installation', majorHazardId: 2 }],
-    [{ kind: 'relocate_installation', majorHazardId: 2, lon: 123, lat: 41 }, { kind: 'relocate_installation', majorHazardId: 2, lon: 123, lat: 41 }],
-    [{ kind: 'reduce_installation', majorHazardId: 2, level: 2, impactRadiusM: 300 }, { kind: 'reduce_installation', majorHazardId: 2, level: 2, impactRadiusM: 300 }],
-    [{ kind: 'change_area_assessment', areaAssessmentId: 5, level: 1 }, { kind: 'change_area_assessment', areaAssessmentId: 5, level: 1 }],
+    [
+      { kind: 'rectify_hidden_danger', hiddenDangerId: 7 },
+      { kind: 'rectify_hidden_danger', hiddenDangerId: 7 },
+    ],
+    [
+      { kind: 'add_hidden_danger', enterpriseId: 3 },
+      { kind: 'add_hidden_danger', enterpriseId: 3, isMajor: true },
+    ],
+    [
+      { kind: 'add_hidden_danger', enterpriseId: 3, isMajor: false, lon: 123.4, lat: 41.8 },
+      { kind: 'add_hidden_danger', enterpriseId: 3, isMajor: false, lon: 123.4, lat: 41.8 },
+    ],
+    [
+      { kind: 'remove_installation', majorHazardId: 2 },
+      { kind: 'remove_installation', majorHazardId: 2 },
+    ],
+    [
+      { kind: 'relocate_installation', majorHazardId: 2, lon: 123, lat: 41 },
+      { kind: 'relocate_installation', majorHazardId: 2, lon: 123, lat: 41 },
+    ],
+    [
+      { kind: 'reduce_installation', majorHazardId: 2, level: 2, impactRadiusM: 300 },
+      { kind: 'reduce_installation', majorHazardId: 2, level: 2, impactRadiusM: 300 },
+    ],
+    [
+      { kind: 'change_area_assessment', areaAssessmentId: 5, level: 1 },
+      { kind: 'change_area_assessment', areaAssessmentId: 5, level: 1 },
+    ],
     [
       { kind: 'add_resource', resourceKind: 'depot', lon: 123, lat: 41, capabilities: ['flood', 'flood'] },
       { kind: 'add_resource', resourceKind: 'depot', name: '', lon: 123, lat: 41, capabilities: ['flood'] },
     ],
-    [{ kind: 'move_resource', resourceId: 9, lon: 123, lat: 41 }, { kind: 'move_resource', resourceId: 9, lon: 123, lat: 41 }],
-    [{ kind: 'remove_resource', resourceId: 9 }, { kind: 'remove_resource', resourceId: 9 }],
+    [
+      { kind: 'move_resource', resourceId: 9, lon: 123, lat: 41 },
+      { kind: 'move_resource', resourceId: 9, lon: 123, lat: 41 },
+    ],
+    [
+      { kind: 'remove_resource', resourceId: 9 },
+      { kind: 'remove_resource', resourceId: 9 },
+    ],
   ])('reads %j', (raw, parsed) => {
     expect(parseScenarioChange(raw, 0, CAPABILITIES)).toEqual(parsed)
   })

@@ -60,7 +60,8 @@ type Raw = Record<string, unknown>
 
 function id(raw: Raw, field: string, at: string): number {
   const v = raw[field]
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_ID) throw invalid(`${at}.${field}`, `must be a record id, an integer from 1 to ${MAX_ID}`)
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_ID)
+    throw invalid(`${at}.${field}`, `must be a record id, an integer from 1 to ${MAX_ID}`)
   return v
 }
 
@@ -73,8 +74,10 @@ function level(raw: Raw, field: string, at: string): Level {
 function lonLat(raw: Raw, at: string, optional: boolean): { lon: number; lat: number } | null {
   if (optional && raw.lon === undefined && raw.lat === undefined) return null
   const { lon, lat } = raw
-  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) throw invalid(`${at}.lon`, 'must be a longitude from -180 to 180 (degrees, WGS 84)')
-  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) throw invalid(`${at}.lat`, 'must be a latitude from -90 to 90 (degrees, WGS 84)')
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180)
+    throw invalid(`${at}.lon`, 'must be a longitude from -180 to 180 (degrees, WGS 84)')
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+    throw invalid(`${at}.lat`, 'must be a latitude from -90 to 90 (degrees, WGS 84)')
   return { lon, lat }
 }
 
@@ -105,7 +108,8 @@ export function parseScenarioChange(raw: unknown, index: number, knownCapabiliti
   }
   const k = kind as ScenarioChangeKind
   for (const field of Object.keys(r)) {
-    if (field !== 'kind' && !FIELDS[k].includes(field)) throw invalid(`${at}.${field}`, `a ${k} change does not take ${field}; it takes ${FIELDS[k].join(', ')}`)
+    if (field !== 'kind' && !FIELDS[k].includes(field))
+      throw invalid(`${at}.${field}`, `a ${k} change does not take ${field}; it takes ${FIELDS[k].join(', ')}`)
   }
   switch (k) {
     case 'rectify_hidden_danger':
@@ -123,7 +127,8 @@ export function parseScenarioChange(raw: unknown, index: number, knownCapabiliti
       const change: ScenarioChange = { kind: k, majorHazardId: id(r, 'majorHazardId', at), level: level(r, 'level', at) }
       if (r.impactRadiusM !== undefined) {
         const v = r.impactRadiusM
-        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_RADIUS_M) throw invalid(`${at}.impactRadiusM`, `must be a radius in metres, above 0 and at most ${MAX_RADIUS_M}`)
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_RADIUS_M)
+          throw invalid(`${at}.impactRadiusM`, `must be a radius in metres, above 0 and at most ${MAX_RADIUS_M}`)
         change.impactRadiusM = v
       }
       return change
@@ -142,7 +147,13 @@ export function parseScenarioChange(raw: unknown, index: number, knownCapabiliti
       capabilities.forEach((c, j) => {
         if (typeof c !== 'string' || !knownCapabilities.includes(c)) throw invalid(`${at}.capabilities[${j}]`, `unknown capability ${JSON.stringify(c)}`)
       })
-      return { kind: k, resourceKind: resourceKind as ScenarioResourceKind, name, capabilities: [...new Set(capabilities as string[])], ...lonLat(r, at, false)! }
+      return {
+        kind: k,
+        resourceKind: resourceKind as ScenarioResourceKind,
+        name,
+        capabilities: [...new Set(capabilities as string[])],
+        ...lonLat(r, at, false)!,
+      }
     }
     case 'move_resource':
       return { kind: k, resourceId: id(r, 'resourceId', at), ...lonLat(r, at, false)! }

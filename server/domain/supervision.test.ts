@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
-  coverageGaps, explicitTierReason, jurisdictionPrefix, resolveTier, specialtyOf, SPECIALIST_FIELDS, SPECIALIST_NEEDS,
-  type CoverageInput, type StoredTier,
+  coverageGaps,
+  explicitTierReason,
+  jurisdictionPrefix,
+  resolveTier,
+  specialtyOf,
+  SPECIALIST_FIELDS,
+  SPECIALIST_NEEDS,
+  type CoverageInput,
+  type StoredTier,
 } from './supervision'
 import { DEFAULT_RULES } from './rules'
 import type { SupervisionTierInput } from './tier'
@@ -12,16 +19,51 @@ const explicit = (tier: StoredTier['tier']): StoredTier => ({ tier, source: 'exp
 
 describe('resolveTier: the rule unless an explicit assignment stands', () => {
   const cases: Array<[string, SupervisionTierInput, StoredTier, { tier: string | null; source: string; changed: boolean; ruleTier: string | null }]> = [
-    ['rule-based and current: unchanged', small, byRule('township', 'small enterprise, not high-hazard, affiliated to the township level'), { tier: 'township', source: 'rule', changed: false, ruleTier: 'township' }],
-    ['rule-based, attributes changed: follows the rule', { ...small, highHazard: true, scale: 'large' }, byRule('township', 'old'), { tier: 'city', source: 'rule', changed: true, ruleTier: 'city' }],
+    [
+      'rule-based and current: unchanged',
+      small,
+      byRule('township', 'small enterprise, not high-hazard, affiliated to the township level'),
+      { tier: 'township', source: 'rule', changed: false, ruleTier: 'township' },
+    ],
+    [
+      'rule-based, attributes changed: follows the rule',
+      { ...small, highHazard: true, scale: 'large' },
+      byRule('township', 'old'),
+      { tier: 'city', source: 'rule', changed: true, ruleTier: 'city' },
+    ],
     ['rule-based with no tier yet: gets one', small, byRule(null, null), { tier: 'township', source: 'rule', changed: true, ruleTier: 'township' }],
     ['explicit city over a township rule: kept', small, explicit('city'), { tier: 'city', source: 'explicit', changed: false, ruleTier: 'township' }],
-    ['explicit township over a city rule: kept', { ...small, affiliation: 'city' }, explicit('township'), { tier: 'township', source: 'explicit', changed: false, ruleTier: 'city' }],
+    [
+      'explicit township over a city rule: kept',
+      { ...small, affiliation: 'city' },
+      explicit('township'),
+      { tier: 'township', source: 'explicit', changed: false, ruleTier: 'city' },
+    ],
     ['explicit equal to the rule: still explicit', small, explicit('township'), { tier: 'township', source: 'explicit', changed: false, ruleTier: 'township' }],
-    ['explicit, attributes change: kept', { ...small, scale: 'large', highHazard: true }, explicit('county'), { tier: 'county', source: 'explicit', changed: false, ruleTier: 'city' }],
-    ['removed assignment (stored as rule): back to the rule', small, { ...explicit('city'), source: 'rule' }, { tier: 'township', source: 'rule', changed: true, ruleTier: 'township' }],
-    ['rule-based, central vertical: excluded', { ...small, centralVertical: true }, byRule('county', 'x'), { tier: null, source: 'rule', changed: true, ruleTier: null }],
-    ['rule-based outlet, delegation on: county', { ...small, scale: 'medium', highHazard: true, isOutlet: true }, byRule('city', 'x'), { tier: 'county', source: 'rule', changed: true, ruleTier: 'county' }],
+    [
+      'explicit, attributes change: kept',
+      { ...small, scale: 'large', highHazard: true },
+      explicit('county'),
+      { tier: 'county', source: 'explicit', changed: false, ruleTier: 'city' },
+    ],
+    [
+      'removed assignment (stored as rule): back to the rule',
+      small,
+      { ...explicit('city'), source: 'rule' },
+      { tier: 'township', source: 'rule', changed: true, ruleTier: 'township' },
+    ],
+    [
+      'rule-based, central vertical: excluded',
+      { ...small, centralVertical: true },
+      byRule('county', 'x'),
+      { tier: null, source: 'rule', changed: true, ruleTier: null },
+    ],
+    [
+      'rule-based outlet, delegation on: county',
+      { ...small, scale: 'medium', highHazard: true, isOutlet: true },
+      byRule('city', 'x'),
+      { tier: 'county', source: 'rule', changed: true, ruleTier: 'county' },
+    ],
   ]
   it.each(cases)('%s', (_name, input, stored, expected) => {
     const resolved = resolveTier(input, stored)
@@ -39,20 +81,40 @@ describe('resolveTier: the rule unless an explicit assignment stands', () => {
 describe('coverageGaps', () => {
   const fire = { specialty: 'fire' }
   const equipment = { specialty: 'special_equipment' }
-  const covered: CoverageInput = { industry: 'hazardous_chemicals', centralVertical: false, industryDepartmentId: 7, specialistDepartments: [fire, equipment], responsiblePerson: '李四', tier: 'county' }
+  const covered: CoverageInput = {
+    industry: 'hazardous_chemicals',
+    centralVertical: false,
+    industryDepartmentId: 7,
+    specialistDepartments: [fire, equipment],
+    responsiblePerson: '李四',
+    tier: 'county',
+  }
   const cases: Array<[string, Partial<CoverageInput>, Array<{ kind: string; specialty?: string }>]> = [
     ['fully covered', {}, []],
     ['no industry department', { industryDepartmentId: null }, [{ kind: 'industry_department' }]],
     ['chemicals without special equipment', { specialistDepartments: [fire] }, [{ kind: 'specialist_department', specialty: 'special_equipment' }]],
-    ['gas without any specialist', { industry: 'gas', specialistDepartments: [] }, [{ kind: 'specialist_department', specialty: 'fire' }, { kind: 'specialist_department', specialty: 'special_equipment' }]],
-    ['fireworks with a specialist of no stated field', { industry: 'fireworks', specialistDepartments: [{ specialty: null }, fire] }, [{ kind: 'specialist_department', specialty: 'special_equipment' }]],
+    [
+      'gas without any specialist',
+      { industry: 'gas', specialistDepartments: [] },
+      [
+        { kind: 'specialist_department', specialty: 'fire' },
+        { kind: 'specialist_department', specialty: 'special_equipment' },
+      ],
+    ],
+    [
+      'fireworks with a specialist of no stated field',
+      { industry: 'fireworks', specialistDepartments: [{ specialty: null }, fire] },
+      [{ kind: 'specialist_department', specialty: 'special_equipment' }],
+    ],
     ['retail needs fire only', { industry: 'retail', specialistDepartments: [fire] }, []],
     ['manufacturing needs no specialist', { industry: 'manufacturing', specialistDepartments: [] }, []],
     ['blank responsible person', { responsiblePerson: '  ' }, [{ kind: 'responsible_person' }]],
     ['no tier', { tier: null }, [{ kind: 'tier' }]],
-    ['everything missing', { industry: 'warehousing', industryDepartmentId: null, specialistDepartments: [], responsiblePerson: null, tier: null }, [
-      { kind: 'industry_department' }, { kind: 'specialist_department', specialty: 'fire' }, { kind: 'responsible_person' }, { kind: 'tier' },
-    ]],
+    [
+      'everything missing',
+      { industry: 'warehousing', industryDepartmentId: null, specialistDepartments: [], responsiblePerson: null, tier: null },
+      [{ kind: 'industry_department' }, { kind: 'specialist_department', specialty: 'fire' }, { kind: 'responsible_person' }, { kind: 'tier' }],
+    ],
     ['central vertical: excluded, never a gap', { centralVertical: true, industryDepartmentId: null, tier: null, responsiblePerson: null }, []],
   ]
   it.each(cases)('%s', (_name, change, gaps) => {
@@ -62,7 +124,9 @@ describe('coverageGaps', () => {
   })
 
   it('names the missing field in Chinese and English', () => {
-    expect(coverageGaps({ ...covered, specialistDepartments: [equipment] })[0]!.message).toBe('no specialist department for fire safety (消防), which hazardous_chemicals needs')
+    expect(coverageGaps({ ...covered, specialistDepartments: [equipment] })[0]!.message).toBe(
+      'no specialist department for fire safety (消防), which hazardous_chemicals needs',
+    )
   })
 
   it('only names industries and fields that exist', () => {

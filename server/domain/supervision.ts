@@ -98,7 +98,8 @@ export function coverageGaps(e: CoverageInput): CoverageGap[] {
   }
   if (e.responsiblePerson === null || e.responsiblePerson.trim() === '') gaps.push({ kind: 'responsible_person', message: 'no named responsible person' })
   // An undetermined tier (attributes the register left unknown) is a gap like a missing one.
-  if (e.tier === null) gaps.push({ kind: 'tier', message: e.tierReason?.startsWith('undetermined') ? `supervision tier ${e.tierReason}` : 'no supervision tier' })
+  if (e.tier === null)
+    gaps.push({ kind: 'tier', message: e.tierReason?.startsWith('undetermined') ? `supervision tier ${e.tierReason}` : 'no supervision tier' })
   return gaps
 }
 

@@ -16,15 +16,30 @@ const plain: SupervisionTierInput = { affiliation: 'township', scale: 'small', h
 
 describe('supervisionTier', () => {
   const cases: Array<[string, SupervisionTierInput, 'city' | 'county' | 'township' | null, RegExp]> = [
-    ['central vertical supervision is excluded', { ...plain, affiliation: 'city', highHazard: true, scale: 'large', centralVertical: true }, null, /central vertical/],
+    [
+      'central vertical supervision is excluded',
+      { ...plain, affiliation: 'city', highHazard: true, scale: 'large', centralVertical: true },
+      null,
+      /central vertical/,
+    ],
     ['central-affiliated → city', { ...plain, affiliation: 'central' }, 'city', /central level/],
     ['province-affiliated → city', { ...plain, affiliation: 'province' }, 'city', /province level/],
     ['city-affiliated → city', { ...plain, affiliation: 'city' }, 'city', /city level/],
     ['city-affiliated outlet stays city', { ...plain, affiliation: 'city', isOutlet: true, delegateOutletsToCounty: true }, 'city', /city level/],
     ['large high-hazard → city', { ...plain, scale: 'large', highHazard: true }, 'city', /large high-hazard/],
     ['medium high-hazard, county-affiliated → city', { ...plain, affiliation: 'county', scale: 'medium', highHazard: true }, 'city', /medium high-hazard/],
-    ['outlet of medium high-hazard, delegation on → county', { ...plain, scale: 'medium', highHazard: true, isOutlet: true, delegateOutletsToCounty: true }, 'county', /delegated/],
-    ['outlet of medium high-hazard, delegation off → city', { ...plain, scale: 'medium', highHazard: true, isOutlet: true, delegateOutletsToCounty: false }, 'city', /medium high-hazard/],
+    [
+      'outlet of medium high-hazard, delegation on → county',
+      { ...plain, scale: 'medium', highHazard: true, isOutlet: true, delegateOutletsToCounty: true },
+      'county',
+      /delegated/,
+    ],
+    [
+      'outlet of medium high-hazard, delegation off → city',
+      { ...plain, scale: 'medium', highHazard: true, isOutlet: true, delegateOutletsToCounty: false },
+      'city',
+      /medium high-hazard/,
+    ],
     ['delegation on but not an outlet → city', { ...plain, scale: 'large', highHazard: true, delegateOutletsToCounty: true }, 'city', /large high-hazard/],
     ['small high-hazard → county', { ...plain, highHazard: true }, 'county', /small high-hazard/],
     ['micro high-hazard → county', { ...plain, scale: 'micro', highHazard: true }, 'county', /micro high-hazard/],
@@ -52,8 +67,15 @@ describe('supervisionTier', () => {
 
 describe('highHazardIndustry', () => {
   const cases: Array<[string, boolean]> = [
-    ['hazardous_chemicals', true], ['mining', true], ['fireworks', true], ['metal_smelting', true],
-    ['construction', false], ['manufacturing', false], ['gas', false], ['retail', false], ['unknown', false],
+    ['hazardous_chemicals', true],
+    ['mining', true],
+    ['fireworks', true],
+    ['metal_smelting', true],
+    ['construction', false],
+    ['manufacturing', false],
+    ['gas', false],
+    ['retail', false],
+    ['unknown', false],
   ]
   it.each(cases)('%s → %s', (industry, expected) => {
     expect(highHazardIndustry(industry)).toBe(expected)
@@ -67,13 +89,19 @@ describe('tier with unknown attributes (a register as it is)', () => {
     expect(r).toMatchObject({ tier: 'city', undetermined: false, excluded: false })
     expect(r.reason).toMatch(/whatever the unknown scale, high-hazard/)
     expect(tierWithUnknowns({ ...base, affiliation: 'county', scale: 'large', highHazard: false })).toMatchObject({ tier: 'county', undetermined: false })
-    expect(tierWithUnknowns({ ...base, centralVertical: true, affiliation: null, scale: null, highHazard: null })).toMatchObject({ tier: null, excluded: true, undetermined: false })
+    expect(tierWithUnknowns({ ...base, centralVertical: true, affiliation: null, scale: null, highHazard: null })).toMatchObject({
+      tier: null,
+      excluded: true,
+      undetermined: false,
+    })
   })
   it('is undetermined, naming what is missing and what it could be, when the unknowns decide', () => {
     const r = tierWithUnknowns({ ...base, affiliation: null, scale: null, highHazard: true })
     expect(r).toMatchObject({ tier: null, excluded: false, undetermined: true })
     expect(r.reason).toBe('undetermined: affiliation, scale unknown (the rule gives city or county depending on them)')
-    expect(tierWithUnknowns({ ...base, affiliation: 'township', scale: null, highHazard: false }).reason).toMatch(/^undetermined: scale unknown \(the rule gives county or township/)
+    expect(tierWithUnknowns({ ...base, affiliation: 'township', scale: null, highHazard: false }).reason).toMatch(
+      /^undetermined: scale unknown \(the rule gives county or township/,
+    )
   })
   it('agrees with the rule when nothing is unknown', () => {
     for (const affiliation of ['central', 'province', 'city', 'county', 'township'] as const) {

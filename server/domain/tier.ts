@@ -113,5 +113,10 @@ export function tierWithUnknowns(input: PartialTierInput): PartialTierResult {
     return { tier: only.tier, excluded: only.excluded, undetermined: false, reason: `${only.reason} (whatever the unknown ${unknown.join(', ')})` }
   }
   const possible = [...outcomes.keys()].sort()
-  return { tier: null, excluded: false, undetermined: true, reason: `undetermined: ${unknown.join(', ')} unknown (the rule gives ${possible.join(' or ')} depending on them)` }
+  return {
+    tier: null,
+    excluded: false,
+    undetermined: true,
+    reason: `undetermined: ${unknown.join(', ')} unknown (the rule gives ${possible.join(' or ')} depending on them)`,
+  }
 }

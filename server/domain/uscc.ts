@@ -14,8 +14,7 @@ export const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24,
 
 /** A failed check: the English reason, and what is wrong (and its numbers) for a page to word. */
 export type UsccCheck =
-  | { valid: true }
-  | { valid: false; reason: string; fault: 'not_string' | 'length' | 'character' | 'check_character'; params: Record<string, string | number> }
+  { valid: true } | { valid: false; reason: string; fault: 'not_string' | 'length' | 'character' | 'check_character'; params: Record<string, string | number> }
 
 /** Trims surrounding whitespace and upper-cases a code, the form in which it is checked and stored. */
 export function normaliseUscc(code: string): string {
@@ -48,13 +47,20 @@ export function buildUscc(first17: string): string {
 export function checkUscc(code: string): UsccCheck {
   if (typeof code !== 'string') return { valid: false, reason: 'must be a string', fault: 'not_string', params: {} }
   const normalised = normaliseUscc(code)
-  if (normalised.length !== 18) return { valid: false, reason: `must be 18 characters, got ${normalised.length}`, fault: 'length', params: { length: normalised.length } }
+  if (normalised.length !== 18)
+    return { valid: false, reason: `must be 18 characters, got ${normalised.length}`, fault: 'length', params: { length: normalised.length } }
   const bad = firstIllegal(normalised)
   if (bad >= 0) {
-    return { valid: false, reason: `illegal character "${normalised[bad]}" at position ${bad + 1} (allowed: 0-9 and A-Y without I, O, S, V, Z)`, fault: 'character', params: { character: normalised[bad]!, position: bad + 1 } }
+    return {
+      valid: false,
+      reason: `illegal character "${normalised[bad]}" at position ${bad + 1} (allowed: 0-9 and A-Y without I, O, S, V, Z)`,
+      fault: 'character',
+      params: { character: normalised[bad]!, position: bad + 1 },
+    }
   }
   const expected = usccCheckChar(normalised.slice(0, 17))
   const got = normalised[17]
-  if (expected !== got) return { valid: false, reason: `check character expected ${expected}, got ${got}`, fault: 'check_character', params: { expected, got: got! } }
+  if (expected !== got)
+    return { valid: false, reason: `check character expected ${expected}, got ${got}`, fault: 'check_character', params: { expected, got: got! } }
   return { valid: true }
 }

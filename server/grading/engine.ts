@@ -12,9 +12,25 @@ import { cellPolygon, sourceCells, type SourceCells } from './zones'
 import { zonePool } from './zone-pool'
 import { areaSource, enterpriseSources, type AreaSource, type PointSource } from './sources'
 import {
-  bumpDataVersion, cellsOfSources, copyCellSources, deleteCells, emptyCellSourcesForReload, deleteSourcesOf, finishRun, insertCellSources, insertHistory,
-  loadAreaRecords, loadCells, loadCellSources, loadEnterpriseRecords, lockGrading, startRun, upsertCells,
-  type CellSourceRow, type CellState, type HistoryRow,
+  bumpDataVersion,
+  cellsOfSources,
+  copyCellSources,
+  deleteCells,
+  emptyCellSourcesForReload,
+  deleteSourcesOf,
+  finishRun,
+  insertCellSources,
+  insertHistory,
+  loadAreaRecords,
+  loadCells,
+  loadCellSources,
+  loadEnterpriseRecords,
+  lockGrading,
+  startRun,
+  upsertCells,
+  type CellSourceRow,
+  type CellState,
+  type HistoryRow,
 } from './repository'
 // The enterprise's derived levels are written through the table's owner (docs/architecture.md, "Who owns a table").
 import { writeEnterpriseLevels } from '../modules/enterprises'
@@ -59,7 +75,16 @@ function rowsOf(points: PointSource[], areas: AreaSource[], cells: SourceCells):
   points.forEach((p, i) => {
     for (const { h3, distanceM } of cells.points[i]!) {
       // Stored to 0.1 m; rounding here keeps in-memory and stored distances identical.
-      rows.push({ h3, kind: p.kind, id: p.id, enterpriseId: p.enterpriseId, level: p.level, distanceM: Math.round(distanceM * 10) / 10, radiusM: p.radiusM, stale: p.stale })
+      rows.push({
+        h3,
+        kind: p.kind,
+        id: p.id,
+        enterpriseId: p.enterpriseId,
+        level: p.level,
+        distanceM: Math.round(distanceM * 10) / 10,
+        radiusM: p.radiusM,
+        stale: p.stale,
+      })
     }
   })
   areas.forEach((a, i) => {
@@ -95,7 +120,9 @@ function sameState(a: CellState | undefined, b: CellState | undefined): boolean 
 function gradeParents(parents: Iterable<string>, childRes: number, child: (h3: string) => CellState | undefined): Map<string, CellState> {
   const out = new Map<string, CellState>()
   for (const parent of parents) {
-    const children = cellToChildren(parent, childRes).map(child).filter((c): c is CellState => c !== undefined && c.level > 0)
+    const children = cellToChildren(parent, childRes)
+      .map(child)
+      .filter((c): c is CellState => c !== undefined && c.level > 0)
     if (children.length === 0) continue
     const p = parentLevel(children)
     out.set(parent, { h3: parent, level: p.level, rule: 'highest', stale: p.stale, score: p.score, counts: { children: children.length } })
@@ -108,8 +135,13 @@ function gradeParents(parents: Iterable<string>, childRes: number, child: (h3: s
  * history rows of level/stale changes and the ids of newly created cells.
  */
 async function writeCellStates(
-  trx: Knex.Transaction, res: number, h3s: Iterable<string>, before: Map<string, CellState>, after: Map<string, CellState>,
-  cause: object, runId: number | null,
+  trx: Knex.Transaction,
+  res: number,
+  h3s: Iterable<string>,
+  before: Map<string, CellState>,
+  after: Map<string, CellState>,
+  cause: object,
+  runId: number | null,
 ): Promise<{ history: HistoryRow[]; created: number[] }> {
   const upserts: Array<CellState & { geometry: ReturnType<typeof cellPolygon> }> = []
   const deletes: string[] = []
@@ -183,7 +215,9 @@ export async function regradeIncremental(
 
   const before = await loadCells(trx, options.res, affected)
   const after = gradeCells(await loadCellSources(trx, affected), options.rules)
-  const changed = affected.filter((h) => (before.get(h)?.level ?? 0) !== (after.get(h)?.level ?? 0) || (before.get(h)?.stale ?? false) !== (after.get(h)?.stale ?? false))
+  const changed = affected.filter(
+    (h) => (before.get(h)?.level ?? 0) !== (after.get(h)?.level ?? 0) || (before.get(h)?.stale ?? false) !== (after.get(h)?.stale ?? false),
+  )
   const regions = await regionsOfCells(trx, options.res, changed)
   const { history, created } = await writeCellStates(trx, options.res, affected, before, after, cause, null)
   await insertHistory(trx, history, now)
@@ -194,7 +228,11 @@ export async function regradeIncremental(
   let childRes = options.res
   for (const res of pyramidResolutions(options.res)) {
     const parents = [...new Set(children.map((h) => cellToParent(h, res)))]
-    const childStates = await loadCells(trx, childRes, parents.flatMap((p) => cellToChildren(p, childRes)))
+    const childStates = await loadCells(
+      trx,
+      childRes,
+      parents.flatMap((p) => cellToChildren(p, childRes)),
+    )
     const parentBefore = await loadCells(trx, res, parents)
     const parentAfter = gradeParents(parents, childRes, (h) => childStates.get(h))
     await writeCellStates(trx, res, parents, parentBefore, parentAfter, cause, null)
@@ -217,7 +255,16 @@ export interface FullRegradeResult {
   runId: number
   ruleVersion: string
   seconds: number
-  counts: { enterprises: number; areaAssessments: number; sources: number; cellSources: number; cells: number; changedCells: number; pyramidCells: number; regions: number }
+  counts: {
+    enterprises: number
+    areaAssessments: number
+    sources: number
+    cellSources: number
+    cells: number
+    changedCells: number
+    pyramidCells: number
+    regions: number
+  }
   dataVersion: number
 }
 
@@ -271,33 +318,39 @@ export async function fullRegrade(
       // The zones (h3 work, most of the Node time) are computed on worker threads.
       const pool = zonePool()
       try {
-        await pipelinedPages((afterId) => loadEnterpriseRecords(trx, { afterId, limit: PAGE }), async (page) => {
-          const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
-          const points: PointSource[] = []
-          for (const e of page) {
-            const { grade, sources: s } = enterpriseSources(e, now, options.rules)
-            levels.push({ id: e.id, level: grade.level, inherent: grade.inherentLevel, reason: grade.reason })
-            points.push(...s)
-          }
-          const pageRows = rowsOf(points, [], await pool.cells(points, [], options.res))
-          for (const r of pageRows) rows.push(r)
-          sources += points.length
-          enterprises += page.length
-          onProgress({ phase: 'sources', done: enterprises, total })
-          return async () => {
-            await writeEnterpriseLevels(trx, levels)
-            await copyCellSources(trx, pageRows)
-          }
-        })
-        await pipelinedPages((afterId) => loadAreaRecords(trx, { afterId, limit: PAGE }), async (areas) => {
-          const graded = areas.map((a) => areaSource(a, now, options.rules))
-          const pageRows = rowsOf([], graded, await pool.cells([], graded.map(gradedGeometry), options.res))
-          for (const r of pageRows) rows.push(r)
-          sources += areas.length
-          areaCount += areas.length
-          onProgress({ phase: 'sources', done: enterprises + areaCount, total })
-          return () => copyCellSources(trx, pageRows)
-        })
+        await pipelinedPages(
+          (afterId) => loadEnterpriseRecords(trx, { afterId, limit: PAGE }),
+          async (page) => {
+            const levels: Array<{ id: number; level: Level; inherent: Level; reason: object }> = []
+            const points: PointSource[] = []
+            for (const e of page) {
+              const { grade, sources: s } = enterpriseSources(e, now, options.rules)
+              levels.push({ id: e.id, level: grade.level, inherent: grade.inherentLevel, reason: grade.reason })
+              points.push(...s)
+            }
+            const pageRows = rowsOf(points, [], await pool.cells(points, [], options.res))
+            for (const r of pageRows) rows.push(r)
+            sources += points.length
+            enterprises += page.length
+            onProgress({ phase: 'sources', done: enterprises, total })
+            return async () => {
+              await writeEnterpriseLevels(trx, levels)
+              await copyCellSources(trx, pageRows)
+            }
+          },
+        )
+        await pipelinedPages(
+          (afterId) => loadAreaRecords(trx, { afterId, limit: PAGE }),
+          async (areas) => {
+            const graded = areas.map((a) => areaSource(a, now, options.rules))
+            const pageRows = rowsOf([], graded, await pool.cells([], graded.map(gradedGeometry), options.res))
+            for (const r of pageRows) rows.push(r)
+            sources += areas.length
+            areaCount += areas.length
+            onProgress({ phase: 'sources', done: enterprises + areaCount, total })
+            return () => copyCellSources(trx, pageRows)
+          },
+        )
       } finally {
         await pool.close()
       }
@@ -336,8 +389,14 @@ export async function fullRegrade(
       const [{ count: cellSources }] = await trx('cell_source').count<{ count: string }[]>('* as count')
       return {
         counts: {
-          enterprises, areaAssessments: areaCount, sources, cellSources: Number(cellSources), cells: after.size,
-          changedCells: history.length, pyramidCells, regions,
+          enterprises,
+          areaAssessments: areaCount,
+          sources,
+          cellSources: Number(cellSources),
+          cells: after.size,
+          changedCells: history.length,
+          pyramidCells,
+          regions,
         },
         dataVersion: await bumpDataVersion(trx),
       }

@@ -4,7 +4,6 @@ import { regionLevel } from '../domain/region-level'
 import type { RuleSet } from '../domain/rules'
 import { bumpDataVersion, jsonRows, lockGrading, pgArray } from './repository'
 
-
 export interface RegionRef {
   kind: 'division' | 'mgmt_grid'
   key: string
@@ -72,7 +71,11 @@ export async function refreshCellRegions(db: Db, res: number): Promise<boolean> 
     'SELECT c.id FROM cell c WHERE c.res = ? AND NOT EXISTS (SELECT 1 FROM region_cell rc WHERE rc.cell_id = c.id)',
     [res],
   )
-  await mapCellsToRegions(db, res, unmapped.map((r) => Number(r.id)))
+  await mapCellsToRegions(
+    db,
+    res,
+    unmapped.map((r) => Number(r.id)),
+  )
   return false
 }
 

@@ -14,7 +14,6 @@ import type { Level } from '../domain/levels'
 import type { RuleSet } from '../domain/rules'
 import type { EnterpriseRecords } from './sources'
 
-
 /** A PostgreSQL array literal of ids or H3 strings (digits and hex letters only, so nothing to quote). */
 export function pgArray(values: Iterable<string | number>): string {
   const list = [...values].map(String)
@@ -79,8 +78,24 @@ export async function loadEnterpriseRecords(db: Db, scope: { ids: number[] } | {
     impactRadiusM: r.impact_radius_m,
     lon: r.lon,
     lat: r.lat,
-    majorHazards: r.hazards.map((m) => ({ id: m.id, level: m.level, impactRadiusM: m.r, reportedAt: day(m.at)!, validUntil: day(m.until), lon: m.lon, lat: m.lat })),
-    safetyRisks: r.risks.map((s) => ({ id: s.id, level: s.level, impactRadiusM: s.r, assessedAt: day(s.at)!, validUntil: day(s.until), lon: s.lon, lat: s.lat })),
+    majorHazards: r.hazards.map((m) => ({
+      id: m.id,
+      level: m.level,
+      impactRadiusM: m.r,
+      reportedAt: day(m.at)!,
+      validUntil: day(m.until),
+      lon: m.lon,
+      lat: m.lat,
+    })),
+    safetyRisks: r.risks.map((s) => ({
+      id: s.id,
+      level: s.level,
+      impactRadiusM: s.r,
+      assessedAt: day(s.at)!,
+      validUntil: day(s.until),
+      lon: s.lon,
+      lat: s.lat,
+    })),
     hiddenDangers: r.dangers.map((h) => ({ id: h.id, isMajor: h.major, status: h.status, lon: h.lon, lat: h.lat })),
   }))
 }
@@ -97,7 +112,9 @@ export interface AreaRecord {
 export async function loadAreaRecords(db: Db, scope: { ids: number[] } | { afterId: number; limit: number }): Promise<AreaRecord[]> {
   const q = db('area_assessment')
     .select('id', 'level')
-    .select(db.raw("to_char(assessed_at, 'YYYY-MM-DD') AS assessed_at, to_char(valid_until, 'YYYY-MM-DD') AS valid_until, ST_AsGeoJSON(geom)::json AS geometry"))
+    .select(
+      db.raw("to_char(assessed_at, 'YYYY-MM-DD') AS assessed_at, to_char(valid_until, 'YYYY-MM-DD') AS valid_until, ST_AsGeoJSON(geom)::json AS geometry"),
+    )
     .orderBy('id')
   if ('ids' in scope) q.whereRaw('id = ANY(?::bigint[])', [pgArray(scope.ids)])
   else q.where('id', '>', scope.afterId).limit(scope.limit)
@@ -128,16 +145,23 @@ export async function cellsOfSources(db: Db, enterpriseIds: number[], areaIds: n
 }
 
 export async function deleteSourcesOf(db: Db, enterpriseIds: number[], areaIds: number[]): Promise<void> {
-  await db.raw(
-    `DELETE FROM cell_source WHERE enterprise_id = ANY(?::bigint[]) OR (source_kind = 'area_assessment' AND source_id = ANY(?::bigint[]))`,
-    [pgArray(enterpriseIds), pgArray(areaIds)],
-  )
+  await db.raw(`DELETE FROM cell_source WHERE enterprise_id = ANY(?::bigint[]) OR (source_kind = 'area_assessment' AND source_id = ANY(?::bigint[]))`, [
+    pgArray(enterpriseIds),
+    pgArray(areaIds),
+  ])
 }
 
 export async function insertCellSources(db: Db, rows: CellSourceRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
     const chunk = rows.slice(i, i + 20_000).map((r) => ({
-      h3: r.h3, k: r.kind, i: r.id, e: r.enterpriseId, l: r.level, d: r.distanceM, r: r.radiusM, s: r.stale,
+      h3: r.h3,
+      k: r.kind,
+      i: r.id,
+      e: r.enterpriseId,
+      l: r.level,
+      d: r.distanceM,
+      r: r.radiusM,
+      s: r.stale,
     }))
     await db.raw(
       `INSERT INTO cell_source (h3, source_kind, source_id, enterprise_id, level, distance_m, radius_m, stale)
@@ -162,12 +186,14 @@ export async function copyCellSources(trx: Knex.Transaction, rows: CellSourceRow
   if (isEmbedded(trx)) return insertCellSources(trx, rows)
   // The transaction's own connection: knex hands it out without releasing it to the pool.
   const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(
-    copyFrom('COPY cell_source (h3, source_kind, source_id, enterprise_id, level, distance_m, radius_m, stale) FROM STDIN'),
-  )
+  const copy = connection.query(copyFrom('COPY cell_source (h3, source_kind, source_id, enterprise_id, level, distance_m, radius_m, stale) FROM STDIN'))
   const BATCH = 2_000
   async function* lines() {
-    for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH).map(copyLine).join('')
+    for (let i = 0; i < rows.length; i += BATCH)
+      yield rows
+        .slice(i, i + BATCH)
+        .map(copyLine)
+        .join('')
   }
   await pipeline(Readable.from(lines()), copy)
 }
@@ -186,10 +212,7 @@ async function cellSourceIndexes(trx: Knex.Transaction): Promise<{ drop: string[
   )
   const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
   return {
-    drop: [
-      ...constraints.map((c) => `ALTER TABLE cell_source DROP CONSTRAINT ${ident(c.name)}`),
-      ...indexes.map((i) => `DROP INDEX ${ident(i.name)}`),
-    ],
+    drop: [...constraints.map((c) => `ALTER TABLE cell_source DROP CONSTRAINT ${ident(c.name)}`), ...indexes.map((i) => `DROP INDEX ${ident(i.name)}`)],
     create: [...constraints.map((c) => `ALTER TABLE cell_source ADD CONSTRAINT ${ident(c.name)} ${c.def}`), ...indexes.map((i) => i.def)],
   }
 }
@@ -210,13 +233,27 @@ export async function emptyCellSourcesForReload(trx: Knex.Transaction): Promise<
 
 /** All explanation rows of the given cells. */
 export async function loadCellSources(db: Db, h3s: string[]): Promise<CellSourceRow[]> {
-  const { rows } = await db.raw<{ rows: Array<{ h3: string; source_kind: string; source_id: string; enterprise_id: string | null; level: Level; distance_m: number; radius_m: number; stale: boolean }> }>(
-    'SELECT * FROM cell_source WHERE h3 = ANY(?::text[])',
-    [pgArray(h3s)],
-  )
+  const { rows } = await db.raw<{
+    rows: Array<{
+      h3: string
+      source_kind: string
+      source_id: string
+      enterprise_id: string | null
+      level: Level
+      distance_m: number
+      radius_m: number
+      stale: boolean
+    }>
+  }>('SELECT * FROM cell_source WHERE h3 = ANY(?::text[])', [pgArray(h3s)])
   return rows.map((r) => ({
-    h3: r.h3, kind: r.source_kind, id: Number(r.source_id), enterpriseId: r.enterprise_id === null ? null : Number(r.enterprise_id),
-    level: r.level, distanceM: r.distance_m, radiusM: r.radius_m, stale: r.stale,
+    h3: r.h3,
+    kind: r.source_kind,
+    id: Number(r.source_id),
+    enterpriseId: r.enterprise_id === null ? null : Number(r.enterprise_id),
+    level: r.level,
+    distanceM: r.distance_m,
+    radiusM: r.radius_m,
+    stale: r.stale,
   }))
 }
 
@@ -243,7 +280,13 @@ export async function upsertCells(db: Db, res: number, cells: Array<CellState & 
   const inserted: number[] = []
   for (let i = 0; i < cells.length; i += 10_000) {
     const chunk = cells.slice(i, i + 10_000).map((c) => ({
-      h3: c.h3, l: c.level, ru: c.rule, s: c.stale, sc: c.score, c: c.counts, g: JSON.stringify(c.geometry),
+      h3: c.h3,
+      l: c.level,
+      ru: c.rule,
+      s: c.stale,
+      sc: c.score,
+      c: c.counts,
+      g: JSON.stringify(c.geometry),
     }))
     const { rows } = await db.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
       `INSERT INTO cell (h3, res, level, rule, stale, score, counts, geom, updated_at)
@@ -277,7 +320,9 @@ export interface HistoryRow {
 
 export async function insertHistory(db: Db, rows: HistoryRow[], at: Date): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
-    const chunk = rows.slice(i, i + 20_000).map((r) => ({ h: r.h3, r: r.res, ol: r.oldLevel, nl: r.newLevel, os: r.oldStale, ns: r.newStale, c: r.cause, ru: r.runId }))
+    const chunk = rows
+      .slice(i, i + 20_000)
+      .map((r) => ({ h: r.h3, r: r.res, ol: r.oldLevel, nl: r.newLevel, os: r.oldStale, ns: r.newStale, c: r.cause, ru: r.runId }))
     await db.raw(
       `INSERT INTO cell_level_history (h3, res, changed_at, old_level, new_level, old_stale, new_stale, cause, run_id)
        SELECT h, r, ?, ol, nl, os, ns, c, ru FROM jsonb_to_recordset(?::jsonb) AS x(h text, r smallint, ol smallint, nl smallint, os boolean, ns boolean, c jsonb, ru bigint)`,
@@ -294,7 +339,9 @@ export async function startRun(db: Db, kind: 'full' | 'incremental', rules: Rule
 }
 
 export async function finishRun(db: Db, id: number, status: 'done' | 'failed', counts: object, error?: string): Promise<void> {
-  await db('grading_run').where({ id }).update({ status, counts: JSON.stringify(counts), error: error ?? null, finished_at: db.fn.now() })
+  await db('grading_run')
+    .where({ id })
+    .update({ status, counts: JSON.stringify(counts), error: error ?? null, finished_at: db.fn.now() })
 }
 
 /** Bumps the data version that tile caches and ETags are keyed by; returns the new version. */

@@ -14,10 +14,19 @@ import type { RuleSet } from '../domain/rules'
 import type { ScenarioChange } from '../domain/scenario'
 import { gradeCells, zoneRows } from './engine'
 import { gradeRegionAreas, type RegionRef } from './regions'
-import { cellsOfSources, jsonRows, loadAreaRecords, loadCellSources, loadCells, loadEnterpriseRecords, pgArray, type AreaRecord, type CellState } from './repository'
+import {
+  cellsOfSources,
+  jsonRows,
+  loadAreaRecords,
+  loadCellSources,
+  loadCells,
+  loadEnterpriseRecords,
+  pgArray,
+  type AreaRecord,
+  type CellState,
+} from './repository'
 import { areaSource, enterpriseSources, type EnterpriseRecords, type PointSource } from './sources'
 import { cellPolygon } from './zones'
-
 
 /** The record a change refers to, looked up by the caller: the enterprise or area it regrades. */
 export interface ResolvedChange {
@@ -76,7 +85,8 @@ function apply(records: Map<number, EnterpriseRecords>, areas: Map<number, AreaR
       case 'rectify_hidden_danger': {
         const before = e!.hiddenDangers.length
         e!.hiddenDangers = e!.hiddenDangers.filter((h) => h.id !== change.hiddenDangerId)
-        if (e!.hiddenDangers.length === before) throw invalid(`${at}.hiddenDangerId`, `hidden danger ${change.hiddenDangerId} is already rectified by an earlier change of this scenario`)
+        if (e!.hiddenDangers.length === before)
+          throw invalid(`${at}.hiddenDangerId`, `hidden danger ${change.hiddenDangerId} is already rectified by an earlier change of this scenario`)
         break
       }
       case 'add_hidden_danger':
@@ -135,7 +145,11 @@ export async function simulateCells(db: Db, resolved: ResolvedChange[], options:
     const before = levelsBefore.get(e.id) ?? 0
     if (before !== grade.level) enterprises.push({ id: e.id, before, after: grade.level })
   }
-  const newRows = zoneRows(points, [...areas.values()].map((a) => areaSource(a, now, options.rules)), options.res)
+  const newRows = zoneRows(
+    points,
+    [...areas.values()].map((a) => areaSource(a, now, options.rules)),
+    options.res,
+  )
 
   const oldCells = await cellsOfSources(db, enterpriseIds, areaIds)
   const affected = [...new Set([...oldCells, ...newRows.map((r) => r.h3)])]
@@ -152,8 +166,11 @@ export async function simulateCells(db: Db, resolved: ResolvedChange[], options:
     const b = before.get(h3)
     const a = after.get(h3)
     const change = {
-      h3, before: (b?.level ?? 0) as Level, after: (a?.level ?? 0) as Level,
-      staleBefore: b ? b.stale : false, staleAfter: a && a.level > 0 ? a.stale : false,
+      h3,
+      before: (b?.level ?? 0) as Level,
+      after: (a?.level ?? 0) as Level,
+      staleBefore: b ? b.stale : false,
+      staleAfter: a && a.level > 0 ? a.stale : false,
     }
     if (change.before !== change.after || change.staleBefore !== change.staleAfter) cells.push(change)
   }
@@ -205,7 +222,18 @@ export async function simulateRegions(db: Db, res: number, cells: CellChange[], 
   if (pieces.length === 0) return []
   const regions = [...new Map(pieces.map((p) => [`${p.kind}/${p.key}`, { kind: p.kind, key: p.key }])).values()]
 
-  const { rows: tallies } = await db.raw<{ rows: Array<{ kind: RegionRef['kind']; key: string; name: string; total: number; level: number | null; area: number | null; cells: number | null; fresh: number | null }> }>(
+  const { rows: tallies } = await db.raw<{
+    rows: Array<{
+      kind: RegionRef['kind']
+      key: string
+      name: string
+      total: number
+      level: number | null
+      area: number | null
+      cells: number | null
+      fresh: number | null
+    }>
+  }>(
     `WITH chosen AS (
        SELECT r.kind, r.key, coalesce(d.name, g.name) AS name, ST_Area(coalesce(d.geom, g.geom)::geography) AS total
        FROM jsonb_to_recordset(?::jsonb) AS r(kind text, key text)
@@ -260,8 +288,14 @@ export async function simulateRegions(db: Db, res: number, cells: CellChange[], 
     const b = before.get(k)!
     const a = grade(r.total, r.tally)
     out.push({
-      ...r.ref, name: r.name, before: b.level, after: a.level, highestBefore: b.highestLevel, highestAfter: a.highestLevel,
-      sharesBefore: b.shares, sharesAfter: a.shares,
+      ...r.ref,
+      name: r.name,
+      before: b.level,
+      after: a.level,
+      highestBefore: b.highestLevel,
+      highestAfter: a.highestLevel,
+      sharesBefore: b.shares,
+      sharesAfter: a.shares,
     })
   }
   return out.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : x.key < y.key ? -1 : x.key > y.key ? 1 : 0))

@@ -71,7 +71,12 @@ export function enterpriseSources(e: EnterpriseRecords, now: Date, rules: RuleSe
   for (const m of e.majorHazards) {
     if (m.level === 0) continue
     sources.push({
-      kind: 'major_hazard', id: m.id, enterpriseId: e.id, level: m.level, lon: m.lon, lat: m.lat,
+      kind: 'major_hazard',
+      id: m.id,
+      enterpriseId: e.id,
+      level: m.level,
+      lon: m.lon,
+      lat: m.lat,
       radiusM: impactRadiusM(m.level, m.impactRadiusM, rules),
       stale: overdue || isStale(m.reportedAt, m.validUntil, now, rules),
     })
@@ -79,7 +84,12 @@ export function enterpriseSources(e: EnterpriseRecords, now: Date, rules: RuleSe
   for (const r of e.safetyRisks) {
     if (r.level === 0) continue
     sources.push({
-      kind: 'safety_risk', id: r.id, enterpriseId: e.id, level: r.level, lon: r.lon, lat: r.lat,
+      kind: 'safety_risk',
+      id: r.id,
+      enterpriseId: e.id,
+      level: r.level,
+      lon: r.lon,
+      lat: r.lat,
       radiusM: impactRadiusM(r.level, r.impactRadiusM, rules),
       stale: overdue || isStale(r.assessedAt, r.validUntil, now, rules),
     })
@@ -88,12 +98,26 @@ export function enterpriseSources(e: EnterpriseRecords, now: Date, rules: RuleSe
     for (const h of e.hiddenDangers) {
       if (!isUnverifiedMajorHiddenDanger(h)) continue
       // A found hidden danger is current until verified: never stale.
-      sources.push({ kind: 'hidden_danger', id: h.id, enterpriseId: e.id, level: 4, lon: h.lon, lat: h.lat, radiusM: impactRadiusM(4, null, rules), stale: false })
+      sources.push({
+        kind: 'hidden_danger',
+        id: h.id,
+        enterpriseId: e.id,
+        level: 4,
+        lon: h.lon,
+        lat: h.lat,
+        radiusM: impactRadiusM(4, null, rules),
+        stale: false,
+      })
     }
   }
   if (sources.length === 0 && grade.level > 0) {
     sources.push({
-      kind: 'enterprise', id: e.id, enterpriseId: e.id, level: grade.level, lon: e.lon, lat: e.lat,
+      kind: 'enterprise',
+      id: e.id,
+      enterpriseId: e.id,
+      level: grade.level,
+      lon: e.lon,
+      lat: e.lat,
       radiusM: impactRadiusM(grade.level, e.impactRadiusM, rules),
       stale: overdue,
     })

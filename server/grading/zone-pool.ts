@@ -42,7 +42,14 @@ export function zonePool(size = availableParallelism()): ZonePool {
       while (workers.length < n) workers.push(new Worker(new URL('./zone-worker.mjs', import.meta.url)))
       const slice = <T>(list: readonly T[], i: number) => list.slice(Math.floor((i * list.length) / n), Math.floor(((i + 1) * list.length) / n))
       const parts = await Promise.all(
-        workers.slice(0, n).map((w, i) => ask(w, slice(points, i).map(({ lon, lat, radiusM }) => ({ lon, lat, radiusM })), slice(areas, i), res)),
+        workers.slice(0, n).map((w, i) =>
+          ask(
+            w,
+            slice(points, i).map(({ lon, lat, radiusM }) => ({ lon, lat, radiusM })),
+            slice(areas, i),
+            res,
+          ),
+        ),
       )
       return { points: parts.flatMap((p) => p.points), areas: parts.flatMap((p) => p.areas) }
     },

@@ -147,7 +147,11 @@ export interface SourceCells {
 }
 
 /** The zones of many sources at once: what a full regrade asks of a zone worker (zone-pool.ts). */
-export function sourceCells(points: ReadonlyArray<{ lon: number; lat: number; radiusM: number }>, areas: ReadonlyArray<Polygon | MultiPolygon | null>, res: number): SourceCells {
+export function sourceCells(
+  points: ReadonlyArray<{ lon: number; lat: number; radiusM: number }>,
+  areas: ReadonlyArray<Polygon | MultiPolygon | null>,
+  res: number,
+): SourceCells {
   return {
     points: points.map((p) => pointZoneCells(p.lon, p.lat, p.radiusM, res)),
     areas: areas.map((g) => (g === null ? [] : areaZoneCells(g, res).map((c) => c.h3))),

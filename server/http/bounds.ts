@@ -28,7 +28,10 @@ export const MAX_CHANGES_DAYS = 3 * 366
 export function assertAreaCells(areaM2: number, res: number, field: string): void {
   const cells = Math.ceil(areaM2 / (getHexagonAreaAvg(res, 'km2') * 1e6))
   if (cells > MAX_REGION_CELLS) {
-    throw invalid(field, `the region covers about ${cells} cells at resolution ${res}, more than the ${MAX_REGION_CELLS} one request may expand; choose a smaller region`)
+    throw invalid(
+      field,
+      `the region covers about ${cells} cells at resolution ${res}, more than the ${MAX_REGION_CELLS} one request may expand; choose a smaller region`,
+    )
   }
 }
 

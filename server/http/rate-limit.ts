@@ -8,7 +8,11 @@ export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>()
 
   /** `limit` attempts per `windowMs` milliseconds. */
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts one attempt; returns the seconds to wait when the key is over its limit, else 0. */
   hit(key: string): number {

@@ -15,12 +15,19 @@ import { invalid } from '../errors'
  * stays a string-keyed bag). The web imports these
  * types through web/src/api/contract.ts (docs/architecture.md, "One typed contract").
  */
-export type SchemaType<S extends JSONSchema> = Listed<FromSchema<S, { deserialize: [
-  { pattern: { properties: { coordinates: unknown } }; output: Geometry },
-  { pattern: { properties: { type: { const: 'Point' }; coordinates: unknown } }; output: Point },
-  { pattern: { properties: { type: { enum: readonly ['LineString', 'MultiLineString'] }; coordinates: unknown } }; output: LineString | MultiLineString },
-  { pattern: { properties: { type: { enum: readonly ['Polygon', 'MultiPolygon'] }; coordinates: unknown } }; output: Polygon | MultiPolygon },
-] }>>
+export type SchemaType<S extends JSONSchema> = Listed<
+  FromSchema<
+    S,
+    {
+      deserialize: [
+        { pattern: { properties: { coordinates: unknown } }; output: Geometry },
+        { pattern: { properties: { type: { const: 'Point' }; coordinates: unknown } }; output: Point },
+        { pattern: { properties: { type: { enum: readonly ['LineString', 'MultiLineString'] }; coordinates: unknown } }; output: LineString | MultiLineString },
+        { pattern: { properties: { type: { enum: readonly ['Polygon', 'MultiPolygon'] }; coordinates: unknown } }; output: Polygon | MultiPolygon },
+      ]
+    }
+  >
+>
 
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: 0 }
 
@@ -28,12 +35,12 @@ type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : number e
 type Listed<T> = T extends Geometry
   ? T
   : T extends readonly unknown[]
-  ? { [I in keyof T]: Listed<T[I]> }
-  : T extends object
-    ? [KnownKeys<T>] extends [never]
-      ? T
-      : { [K in keyof T as string extends K ? never : number extends K ? never : K]: Listed<T[K]> }
-    : T
+    ? { [I in keyof T]: Listed<T[I]> }
+    : T extends object
+      ? [KnownKeys<T>] extends [never]
+        ? T
+        : { [K in keyof T as string extends K ? never : number extends K ? never : K]: Listed<T[K]> }
+      : T
 
 /**
  * Fastify's type provider for this repository's schemas: a handler's `request.body`, `query` and
@@ -94,7 +101,11 @@ export function sentObject<const P extends Record<string, unknown>>(properties: 
 }
 
 /** A risk level in a response (docs/domain.md §2); the enum types it as a Level, the serialiser ignores it. */
-export const levelResponseSchema = { type: 'integer', enum: [0, 1, 2, 3, 4], description: '0 none, 1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
+export const levelResponseSchema = {
+  type: 'integer',
+  enum: [0, 1, 2, 3, 4],
+  description: '0 none, 1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大',
+} as const
 
 export const geometrySchema = {
   type: 'object',
@@ -104,7 +115,10 @@ export const geometrySchema = {
 } as const
 
 /** A GeoJSON Point (SchemaType reads it as one), for features whose builder always sends a point. */
-export const pointGeometrySchema = sentObject({ type: { type: 'string', const: 'Point' }, coordinates: { type: 'array', items: { type: 'number' }, description: '[lon, lat], WGS 84 degrees' } })
+export const pointGeometrySchema = sentObject({
+  type: { type: 'string', const: 'Point' },
+  coordinates: { type: 'array', items: { type: 'number' }, description: '[lon, lat], WGS 84 degrees' },
+})
 
 /** A GeoJSON Polygon or MultiPolygon (SchemaType reads it as one), for an area's outline: a region, a cell. */
 export const areaGeometrySchema = {
@@ -168,7 +182,12 @@ export function parseBBox(raw: string, field = 'bbox'): BBox {
     throw invalid(field, 'must be four numbers minLon,minLat,maxLon,maxLat (WGS 84 degrees)')
   }
   const [minLon, minLat, maxLon, maxLat] = parts.map(Number) as [number, number, number, number]
-  for (const [name, v, limit] of [['minLon', minLon, 180], ['maxLon', maxLon, 180], ['minLat', minLat, 90], ['maxLat', maxLat, 90]] as const) {
+  for (const [name, v, limit] of [
+    ['minLon', minLon, 180],
+    ['maxLon', maxLon, 180],
+    ['minLat', minLat, 90],
+    ['maxLat', maxLat, 90],
+  ] as const) {
     if (Math.abs(v) > limit) throw invalid(field, `${name} ${v} is outside ±${limit}`)
   }
   if (minLon >= maxLon) throw invalid(field, `minLon ${minLon} must be less than maxLon ${maxLon}`)

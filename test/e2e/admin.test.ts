@@ -31,7 +31,10 @@ function expectOnlyDeliberateRefusals(guard: PageGuard): void {
 }
 
 /** Signs in through the API from Node, as a client would; returns the status and the session cookie. */
-async function apiSignIn(username: string, password: string): Promise<{ status: number; cookie: string | null; body: { user?: { username: string; role: string } } }> {
+async function apiSignIn(
+  username: string,
+  password: string,
+): Promise<{ status: number; cookie: string | null; body: { user?: { username: string; role: string } } }> {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

@@ -82,7 +82,10 @@ async function openMap(served: Served, pagePath: string, signedIn: boolean): Pro
 
 /** Waits until the street basemap's source and layers are on the map (added once /basemap/config.json is read). */
 async function waitForStreets(page: Page): Promise<void> {
-  await page.waitForFunction(({ source, layer }) => Boolean(window.__riskmap!.map.getSource(source) && window.__riskmap!.map.getLayer(layer)), { source: STREET_SOURCE, layer: PLACE_LAYER })
+  await page.waitForFunction(({ source, layer }) => Boolean(window.__riskmap!.map.getSource(source) && window.__riskmap!.map.getLayer(layer)), {
+    source: STREET_SOURCE,
+    layer: PLACE_LAYER,
+  })
 }
 
 async function moveTo(page: Page): Promise<void> {
@@ -127,7 +130,9 @@ describe('with BASEMAP_PMTILES', () => {
             sourceUrl: (map.getSource(source) as unknown as { url?: string }).url,
             order,
             background: order.filter((id) => map.getLayer(id)?.type === 'background'),
-            icons: order.filter((id) => id.startsWith('street-') && map.getLayer(id)?.type === 'symbol' && map.getLayoutProperty(id, 'icon-image') !== undefined),
+            icons: order.filter(
+              (id) => id.startsWith('street-') && map.getLayer(id)?.type === 'symbol' && map.getLayoutProperty(id, 'icon-image') !== undefined,
+            ),
             roads: names(road),
             roadLabels: names(roadLabel),
             places: names(place),
@@ -216,7 +221,10 @@ describe('with BASEMAP_PMTILES', () => {
     try {
       await waitForStreets(page)
       await moveTo(page)
-      const roads = await page.evaluate((layer) => window.__riskmap!.map.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.name)), ROAD_LAYER)
+      const roads = await page.evaluate(
+        (layer) => window.__riskmap!.map.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.name)),
+        ROAD_LAYER,
+      )
       expect(roads).toContain(FIXTURE.road.name)
       expect((await Promise.all(pmtiles)).every((e) => e.status === 206)).toBe(true)
       expect(offOrigin(guard.requests, served.baseUrl)).toEqual([])

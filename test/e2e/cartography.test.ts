@@ -92,7 +92,14 @@ describe('cartography of the staff map', () => {
     const { page, guard } = session
     for (const r of rows) {
       await open(page, Number(r.clon), Number(r.clat))
-      const [onLine, inCell] = await pixelsAt(page, [[Number(r.blon), Number(r.blat)], [Number(r.clon), Number(r.clat)]], 2)
+      const [onLine, inCell] = await pixelsAt(
+        page,
+        [
+          [Number(r.blon), Number(r.blat)],
+          [Number(r.clon), Number(r.clat)],
+        ],
+        2,
+      )
       // The cell's own colour is the red fill.
       expect(distance(inCell!.median, redFill), `${r.h3} fill ${inCell!.median}`).toBeLessThan(40)
       // The boundary is dark and far from that red.
@@ -122,12 +129,20 @@ describe('cartography of the staff map', () => {
     const { page, guard } = session
     for (const r of rows) {
       await open(page, Number(r.lon), Number(r.lat))
-      const [outside, inside] = await pixelsAt(page, [[Number(r.lon), Number(r.lat)], [Number(r.clon), Number(r.clat)]], 1)
+      const [outside, inside] = await pixelsAt(
+        page,
+        [
+          [Number(r.lon), Number(r.lat)],
+          [Number(r.clon), Number(r.clat)],
+        ],
+        1,
+      )
       // The cell itself is drawn (inside the outline), so the view is not simply empty…
       const ownColour = blendOver(LEVEL_COLORS[r.level as 1 | 2 | 3 | 4], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
       expect(distance(inside!.median, ownColour), `${r.h3} drawn inside ${inside!.median}`).toBeLessThan(40)
       // …but its part outside the outline is not.
-      for (const s of seen) expect(distance(outside!.median, s.rgb), `${r.h3} outside the outline looks like level ${s.level}: ${outside!.median}`).toBeGreaterThan(25)
+      for (const s of seen)
+        expect(distance(outside!.median, s.rgb), `${r.h3} outside the outline looks like level ${s.level}: ${outside!.median}`).toBeGreaterThan(25)
     }
     guard.assertClean()
   })

@@ -60,7 +60,9 @@ afterAll(() => stopWebSession({ app, browser }))
 describe('the charts page', () => {
   it("draws each chart from its API's data, in the level colours, in Chinese and then in English", async () => {
     const { page } = session
-    const districts = await api<{ items: Array<{ code: string; name: string; nameEn: string | null; shares: Record<string, number> }> }>('/api/charts/levels-by-district')
+    const districts = await api<{ items: Array<{ code: string; name: string; nameEn: string | null; shares: Record<string, number> }> }>(
+      '/api/charts/levels-by-district',
+    )
     const history = await api<{ days: Array<{ day: string; cells: Counts }> }>('/api/charts/level-history')
     const sources = await api<{ kinds: Record<string, Counts> }>('/api/charts/sources')
     const departments = await api<{ items: Department[] }>('/api/charts/departments')
@@ -115,7 +117,8 @@ describe('the charts page', () => {
         const canvas = document.querySelector<HTMLCanvasElement>('.ch-card-districts canvas')!
         const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height)
         let n = 0
-        for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0xd7) < 4 && Math.abs(data[i + 1]! - 0x19) < 4 && Math.abs(data[i + 2]! - 0x1c) < 4) n++
+        for (let i = 0; i < data.length; i += 4)
+          if (Math.abs(data[i]! - 0xd7) < 4 && Math.abs(data[i + 1]! - 0x19) < 4 && Math.abs(data[i + 2]! - 0x1c) < 4) n++
         return n
       })
       expect(red, 'red pixels on the district chart').toBeGreaterThan(0)

@@ -93,7 +93,10 @@ describe('Content-Security-Policy in Chromium', () => {
         expect(drawn.nonBackground, `${path}: the map drew something`).toBeGreaterThan(0)
         // MapLibre parses tiles in its workers: they started, from the build's own files (worker-src 'self')
         expect(w.workers.length, `${path}: MapLibre's workers`).toBeGreaterThan(0)
-        expect(w.workers.every((url) => url.startsWith(`${baseUrl}/assets/`)), w.workers.join(', ')).toBe(true)
+        expect(
+          w.workers.every((url) => url.startsWith(`${baseUrl}/assets/`)),
+          w.workers.join(', '),
+        ).toBe(true)
         expect(await violationsOf(w)).toEqual([])
         expect(w.pageErrors).toEqual([])
       } finally {

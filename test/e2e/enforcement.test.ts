@@ -10,7 +10,6 @@ import type { CoverageGapCollection } from '../../web/src/api/contract'
 // The enterprise panel's supervision and enforcement sections (issue 6) and the rescue-team
 // coverage-gap overlay (issue 5), in a real Chromium against the graded demo database.
 
-
 let app: FastifyInstance
 let baseUrl: string
 let browser: Browser
@@ -63,7 +62,10 @@ describe('enforcement history and coverage gaps', () => {
     // The supervision block is shown once: its terms are not repeated in the registration list above it.
     const terms = await panel.locator('dt').allTextContents()
     for (const term of [zhCN.panel.tier, zhCN.panel.industryDepartment, zhCN.panel.specialistDepartments, zhCN.panel.responsiblePerson]) {
-      expect(terms.filter((t) => t === term), term).toHaveLength(1)
+      expect(
+        terms.filter((t) => t === term),
+        term,
+      ).toHaveLength(1)
     }
     expect(await panel.locator('.supervision-section').count()).toBe(1)
     // Overdue findings are highlighted, with their deadlines.
@@ -80,7 +82,9 @@ describe('enforcement history and coverage gaps', () => {
     let capability: string | null = null
     let expected: CoverageGapCollection | null = null
     for (const key of keys) {
-      const gaps = (await app.inject(`/api/resources/coverage-gaps?capability=${key}&thresholdM=5000&minLevel=3&format=geojson`)).json() as CoverageGapCollection
+      const gaps = (
+        await app.inject(`/api/resources/coverage-gaps?capability=${key}&thresholdM=5000&minLevel=3&format=geojson`)
+      ).json() as CoverageGapCollection
       if (gaps.features.length > 0) {
         capability = key
         expected = gaps
@@ -102,7 +106,7 @@ describe('enforcement history and coverage gaps', () => {
     await expect.poll(() => new URL(page.url()).hash).toMatch(/layers=[^&]*\bcoverage_gaps\b/)
 
     const inSource = await page.evaluate(async (source) => {
-      const data = (await (window.__riskmap!.map.getSource(source) as unknown as { getData(): Promise<{ features: unknown[] }> }).getData())
+      const data = await (window.__riskmap!.map.getSource(source) as unknown as { getData(): Promise<{ features: unknown[] }> }).getData()
       return data.features.length
     }, COVERAGE_GAP_SOURCE)
     expect(inSource).toBe(expected!.features.length)

@@ -34,7 +34,12 @@ interface PictureReading {
 }
 
 /** Decodes a PNG in the page and counts colours in its bands (rows given in CSS pixels × ratio). */
-async function readPicture(page: Page, png: Buffer, bands: { headerEnd: number; mapEnd: number }, colors: Record<string, [number, number, number]> = LEVEL_RGB): Promise<PictureReading> {
+async function readPicture(
+  page: Page,
+  png: Buffer,
+  bands: { headerEnd: number; mapEnd: number },
+  colors: Record<string, [number, number, number]> = LEVEL_RGB,
+): Promise<PictureReading> {
   return page.evaluate(
     async ({ base64, colors, demo, headerEnd, mapEnd }) => {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
@@ -144,7 +149,11 @@ describe('the map export control', () => {
     const drawn = await page.evaluate(() => {
       const map = window.__riskmap!.map
       const count = (layers: string[]) => map.queryRenderedFeatures({ layers }).length
-      return { hazards: count(['major-hazard-icons']), resources: count(['resource-icons']), overdue: count(['overdue-hidden-danger-icons', 'overdue-violation-icons']) }
+      return {
+        hazards: count(['major-hazard-icons']),
+        resources: count(['resource-icons']),
+        overdue: count(['overdue-hidden-danger-icons', 'overdue-violation-icons']),
+      }
     })
     const height = await page.evaluate(() => window.__riskmap!.map.getContainer().clientHeight)
     const picture = await exportPicture(page, 1)

@@ -27,7 +27,12 @@ let session: GuardedPage
 
 /** USCCs of this run only: the shared database may keep earlier runs' enterprises. */
 const stamp = `${String(process.pid % 100_000).padStart(5, '0')}${String(Date.now() % 10_000).padStart(4, '0')}`
-const usccOf = (n: number): string => buildUscc(`91210102${stamp.slice(0, 5)}${String(Number(stamp.slice(5)) * 10 + n).padStart(5, '0').slice(-4)}`)
+const usccOf = (n: number): string =>
+  buildUscc(
+    `91210102${stamp.slice(0, 5)}${String(Number(stamp.slice(5)) * 10 + n)
+      .padStart(5, '0')
+      .slice(-4)}`,
+  )
 const GOOD = [
   { name: `导入测试甲公司${stamp}`, uscc: usccOf(1), lon: 123.4312, lat: 41.8017 },
   { name: `导入测试乙公司${stamp}`, uscc: usccOf(2), lon: 123.4286, lat: 41.7984 },
@@ -91,7 +96,17 @@ describe('the upload page', () => {
     await page.locator('.import-view').waitFor({ state: 'visible' })
     expect(await page.locator('.import-title').textContent()).toBe(zhCN.importer.title)
     const options = (select: string) => page.locator(`.import-view ${select} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
-    expect(await options('.import-kind')).toEqual(['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads'])
+    expect(await options('.import-kind')).toEqual([
+      'enterprises',
+      'major_hazards',
+      'safety_risks',
+      'hidden_dangers',
+      'area_assessments',
+      'resources',
+      'divisions',
+      'mgmt_grids',
+      'roads',
+    ])
     expect(await options('.import-format')).toEqual(['', 'csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'])
     expect(await options('.import-crs')).toEqual(['wgs84', 'cgcs2000', 'gcj02', 'bd09'])
     expect(await options('.import-mode')).toEqual(['all', 'valid'])
@@ -142,7 +157,13 @@ describe('the upload page', () => {
     await tileJson
     expect(await page.locator('.import-confirm').isDisabled()).toBe(true)
 
-    const rows = await app.db('enterprise').whereIn('uscc', GOOD.map((e) => e.uscc)).orderBy('uscc')
+    const rows = await app
+      .db('enterprise')
+      .whereIn(
+        'uscc',
+        GOOD.map((e) => e.uscc),
+      )
+      .orderBy('uscc')
       .select('uscc', 'name', 'industry', 'scale', 'affiliation', app.db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
     expect(rows).toHaveLength(2)
     for (const e of GOOD) {
@@ -160,7 +181,15 @@ describe('the upload page', () => {
   it('imports a GBK register with six columns, GCJ-02 coordinates and GB/T 4754 industries, each enterprise with its departments', async () => {
     const { page } = session
     const register = [
-      { name: `登记册化工${stamp}`, uscc: usccOf(6), industry: '化学原料和化学制品制造业', lon: 123.4301, lat: 41.8003, at: '沈阳市和平区示例路6号', expected: 'hazardous_chemicals' },
+      {
+        name: `登记册化工${stamp}`,
+        uscc: usccOf(6),
+        industry: '化学原料和化学制品制造业',
+        lon: 123.4301,
+        lat: 41.8003,
+        at: '沈阳市和平区示例路6号',
+        expected: 'hazardous_chemicals',
+      },
       { name: `登记册百货${stamp}`, uscc: usccOf(7), industry: 'F52', lon: 123.4322, lat: 41.7991, at: '沈阳市和平区示例路7号', expected: 'retail' },
     ]
     const lines = ['企业名称,统一社会信用代码,行业,经度,纬度,所在地']
@@ -182,7 +211,12 @@ describe('the upload page', () => {
     await page.locator('.import-report[data-state="done"]').waitFor()
     expect(await stat(page, 'created')).toBe('2')
 
-    const rows = await app.db('enterprise').whereIn('uscc', register.map((e) => e.uscc))
+    const rows = await app
+      .db('enterprise')
+      .whereIn(
+        'uscc',
+        register.map((e) => e.uscc),
+      )
       .select('uscc', 'name', 'industry', 'scale', 'affiliation', 'address', 'industry_department_id', app.db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
     expect(rows).toHaveLength(2)
     for (const e of register) {

@@ -3,7 +3,16 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openGuardedPage, signInContext, startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage, type WebSession } from '../helpers/browser'
+import {
+  openGuardedPage,
+  signInContext,
+  startWebSession,
+  stopWebSession,
+  waitForMapIdle,
+  waitUntilReady,
+  type GuardedPage,
+  type WebSession,
+} from '../helpers/browser'
 
 // The commander's incident mode on a phone (issue 20): at 390 × 844 px the header fits the width,
 // the incident panel is a sheet at the bottom whose controls can be reached, and the map above it
@@ -16,7 +25,12 @@ const PHONE = { width: 390, height: 844 }
 let web: WebSession
 let phone: GuardedPage
 
-interface Box { x: number; y: number; width: number; height: number }
+interface Box {
+  x: number
+  y: number
+  width: number
+  height: number
+}
 
 async function box(page: Page, selector: string): Promise<Box> {
   const b = await page.locator(selector).first().boundingBox()

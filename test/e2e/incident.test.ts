@@ -40,7 +40,9 @@ interface Team {
   distance_m: number
 }
 
-interface TimedApi { items: Array<{ id: number; name: string; etaS: number; roadDistanceM: number }> }
+interface TimedApi {
+  items: Array<{ id: number; name: string; etaS: number; roadDistanceM: number }>
+}
 
 /** The first major hazard (by id) where the demo road network ranks rescue teams by time, and that ranking. */
 async function firstHazard(): Promise<Hazard & { timed: TimedApi }> {
@@ -61,7 +63,9 @@ async function firstHazard(): Promise<Hazard & { timed: TimedApi }> {
     }
   }
   if (!hazard || !timed) throw new Error(`no major hazard inside the demo road network (${rows.length} tried):\n${answers.join('\n')}`)
-  const substances = await app.db.raw<{ rows: Array<{ name: string }> }>('SELECT name FROM major_hazard_substance WHERE major_hazard_id = ? ORDER BY id', [hazard.id])
+  const substances = await app.db.raw<{ rows: Array<{ name: string }> }>('SELECT name FROM major_hazard_substance WHERE major_hazard_id = ? ORDER BY id', [
+    hazard.id,
+  ])
   return { ...hazard, id: Number(hazard.id), substances: substances.rows.map((r) => r.name), timed }
 }
 
@@ -150,7 +154,8 @@ describe('incident mode', () => {
     expect(routes.coordinates!.length).toBeGreaterThan(2)
     expect(routes.rendered).toBeGreaterThan(0)
     // The route runs from near the team (its road) to near the incident (its road): within the 500 m snap limit.
-    const metres = ([lon1, lat1]: number[], [lon2, lat2]: number[]) => Math.hypot((lon1! - lon2!) * 111_320 * Math.cos((lat1! * Math.PI) / 180), (lat1! - lat2!) * 110_574)
+    const metres = ([lon1, lat1]: number[], [lon2, lat2]: number[]) =>
+      Math.hypot((lon1! - lon2!) * 111_320 * Math.cos((lat1! * Math.PI) / 180), (lat1! - lat2!) * 110_574)
     expect(metres(routes.coordinates![0]!, [team!.lon, team!.lat])).toBeLessThan(500)
     expect(metres(routes.coordinates!.at(-1)!, [hazard.lon, hazard.lat])).toBeLessThan(500)
 
@@ -179,13 +184,19 @@ describe('incident mode', () => {
     await page.locator('.incident-isochrones-toggle').check()
     await page.locator('.incident-isochrones[data-state="shown"][data-scope="capability"]').waitFor()
     await waitForMapIdle(page)
-    const union = (await app.inject('/api/roads/isochrones?capability=fire&minutes=5,10,15')).json() as { resourceIds: number[]; features: Array<{ geometry: GeoJSON.Geometry | null; properties: { minutes: number } }> }
+    const union = (await app.inject('/api/roads/isochrones?capability=fire&minutes=5,10,15')).json() as {
+      resourceIds: number[]
+      features: Array<{ geometry: GeoJSON.Geometry | null; properties: { minutes: number } }>
+    }
     expect(union.resourceIds.length).toBeGreaterThan(1)
     const drawn = await page.evaluate(
       async ({ source, layer }) => {
         const map = window.__riskmap!.map
         const data = (await map.getSource<import('maplibre-gl').GeoJSONSource>(source)!.getData()) as GeoJSON.FeatureCollection
-        return { features: data.features.map((f) => ({ minutes: f.properties?.minutes as number, geometry: f.geometry })), rendered: map.queryRenderedFeatures({ layers: [layer] }).length }
+        return {
+          features: data.features.map((f) => ({ minutes: f.properties?.minutes as number, geometry: f.geometry })),
+          rendered: map.queryRenderedFeatures({ layers: [layer] }).length,
+        }
       },
       { source: ISOCHRONE_SOURCE, layer: INCIDENT_LAYERS.isochrones },
     )
@@ -196,7 +207,9 @@ describe('incident mode', () => {
     await page.locator('.incident-capability').selectOption('')
     await waitForIncident(page)
     expect(await page.locator('.incident-isochrones-scope').count()).toBe(0)
-    expect(await Promise.all((await page.locator('.incident-resources > li').all()).map(async (li) => Number(await li.getAttribute('data-id'))))).toEqual(hazard.timed.items.map((i) => i.id))
+    expect(await Promise.all((await page.locator('.incident-resources > li').all()).map(async (li) => Number(await li.getAttribute('data-id'))))).toEqual(
+      hazard.timed.items.map((i) => i.id),
+    )
 
     // The hazard at the point is listed with its substances and its level colour.
     const hazardItem = page.locator(`.incident-hazards > li[data-id="${hazard.id}"]`)
@@ -234,7 +247,9 @@ describe('incident mode', () => {
     const png = Buffer.from(src.slice('data:image/png;base64,'.length), 'base64')
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     expect(png.length).toBeGreaterThan(10_000)
-    const size = await page.locator('.dispatch-sheet img.sheet-map-image').evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))
+    const size = await page
+      .locator('.dispatch-sheet img.sheet-map-image')
+      .evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))
     expect(size[0]).toBeGreaterThan(0)
     expect(size[1]).toBeGreaterThan(0)
     await page.screenshot({ path: path.join(resultsDir, 'incident-sheet.png') })
@@ -285,7 +300,10 @@ describe('incident mode', () => {
     const straight = await page.evaluate(async (source) => {
       const map = window.__riskmap!.map
       const data = (await map.getSource<import('maplibre-gl').GeoJSONSource>(source)!.getData()) as GeoJSON.FeatureCollection
-      return { lines: data.features.filter((f) => f.properties?.role === 'line').length, routes: data.features.filter((f) => f.properties?.role === 'route').length }
+      return {
+        lines: data.features.filter((f) => f.properties?.role === 'line').length,
+        routes: data.features.filter((f) => f.properties?.role === 'route').length,
+      }
     }, INCIDENT_SOURCE)
     expect(straight.lines).toBeGreaterThan(0)
     expect(straight.routes).toBe(0)

@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
-import { openGuardedPage, signInContext, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import {
+  openGuardedPage,
+  signInContext,
+  startWebSession,
+  stopWebSession,
+  readCanvas,
+  waitForMapIdle,
+  waitUntilReady,
+  type GuardedPage,
+} from '../helpers/browser'
 import { LEVEL_COLORS, hexToRgb } from '../../web/src/map/levels'
 import { LAYER_IDS } from '../../web/src/map/layers'
 import { SELECTION_LAYERS } from '../../web/src/map/selection'
@@ -46,12 +55,18 @@ async function findClickableEnterprise(page: Page) {
         if (point.x < 40 || point.y < 40 || point.x > rect.width - 40 || point.y > rect.height - 40) continue
         if (document.elementFromPoint(x, y) !== canvas) continue
         // Nothing else clickable at the point: no other marker, no place name.
-        const box: [[number, number], [number, number]] = [[point.x - 5, point.y - 5], [point.x + 5, point.y + 5]]
+        const box: [[number, number], [number, number]] = [
+          [point.x - 5, point.y - 5],
+          [point.x + 5, point.y + 5],
+        ]
         const near = map.queryRenderedFeatures(box, { layers: [layer] })
         if (near.length !== 1 || near[0]!.id !== feature.id) continue
         if (map.queryRenderedFeatures(box, { layers: labels }).length > 0) continue
         // No icon of another layer (installations, resources, overdue records) drawn over it.
-        const iconBox: [[number, number], [number, number]] = [[point.x - 14, point.y - 14], [point.x + 14, point.y + 14]]
+        const iconBox: [[number, number], [number, number]] = [
+          [point.x - 14, point.y - 14],
+          [point.x + 14, point.y + 14],
+        ]
         if (map.queryRenderedFeatures(iconBox, { layers: icons.filter((id) => map.getLayer(id)) }).length > 0) continue
         return { id: Number(feature.id), name: String(feature.properties.name), level: Number(feature.properties.level), x, y }
       }
@@ -143,9 +158,9 @@ describe('the first page', () => {
         levels: [...new Set(features.map((f) => Number(f.properties.level)))],
       }
     }, LAYER_IDS.enterprises)
-    const inView = (await app.db('enterprise')
-      .whereRaw('ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', rendered.inner)
-      .pluck('id')) as Array<string | number>
+    const inView = (await app.db('enterprise').whereRaw('ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', rendered.inner).pluck('id')) as Array<
+      string | number
+    >
     expect(inView.length).toBeGreaterThan(20)
     const drawn = new Set(rendered.ids)
     expect(inView.map(Number).filter((id) => !drawn.has(id))).toEqual([])

@@ -50,13 +50,20 @@ afterAll(async () => {
 /** The latest publication's most severe cell at its finest resolution, and its centre. */
 async function severeCell(): Promise<{ h3: string; level: number; lon: number; lat: number }> {
   const { id, h3_res: res } = (await app.db('publication').orderBy('id', 'desc').first('id', 'h3_res')) as { id: number; h3_res: number }
-  const cell = (await app.db('publication_cell').where({ publication_id: id, res }).orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }]).first('h3', 'level')) as { h3: string; level: number }
+  const cell = (await app
+    .db('publication_cell')
+    .where({ publication_id: id, res })
+    .orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }])
+    .first('h3', 'level')) as { h3: string; level: number }
   const [lat, lon] = cellToLatLng(cell.h3)
   return { h3: cell.h3, level: Number(cell.level), lon, lat }
 }
 
 describe('the public portal first', () => {
-  for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+  for (const viewport of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
     it(`at ${viewport.width} px: an anonymous visitor to / reaches the map without any dialog and reads the level of a clicked place`, async () => {
       await publish('门户测试发布（点选）')
       const target = await severeCell()
@@ -81,14 +88,17 @@ describe('the public portal first', () => {
 
       // Centre the severe cell in the part of the map above the panel and click it.
       const free = viewport.width < 640 ? { x: mapBox.width / 2, y: (panelBox.y - mapBox.y) / 2 } : { x: (panelBox.x - mapBox.x) / 2, y: mapBox.height / 2 }
-      const point = await page.evaluate(({ lon, lat, free }) => {
-        const map = window.__riskmap!.map
-        map.jumpTo({ center: [lon, lat], zoom: 12 })
-        const centre = map.project([lon, lat])
-        map.panBy([centre.x - free.x, centre.y - free.y], { animate: false })
-        const p = map.project([lon, lat])
-        return { x: p.x, y: p.y }
-      }, { lon: target.lon, lat: target.lat, free })
+      const point = await page.evaluate(
+        ({ lon, lat, free }) => {
+          const map = window.__riskmap!.map
+          map.jumpTo({ center: [lon, lat], zoom: 12 })
+          const centre = map.project([lon, lat])
+          map.panBy([centre.x - free.x, centre.y - free.y], { animate: false })
+          const p = map.project([lon, lat])
+          return { x: p.x, y: p.y }
+        },
+        { lon: target.lon, lat: target.lat, free },
+      )
       await waitForMapIdle(page)
       await page.locator('.maplibregl-canvas').click({ position: point })
       const level = page.locator('.public-pane-place .place-level')
@@ -137,11 +147,17 @@ describe('the public portal', () => {
     expect(await date.textContent()).toContain(published.createdAt.slice(0, 4))
 
     // Which levels the drawn resolution has: the page shows the whole city (zoom ≤ 9: res ≤ 6).
-    const levels = (await app.db('publication_cell').where({ publication_id: published.id }).andWhere('level', '>', 0).distinct('level')).map((r) => Number(r.level))
+    const levels = (await app.db('publication_cell').where({ publication_id: published.id }).andWhere('level', '>', 0).distinct('level')).map((r) =>
+      Number(r.level),
+    )
     expect(levels.length).toBeGreaterThan(1)
-    const colors = Object.fromEntries([1, 2, 3, 4].map((l) => [`level${l}`, blendOver(LEVEL_COLORS[l as 1 | 2 | 3 | 4], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)]))
+    const colors = Object.fromEntries(
+      [1, 2, 3, 4].map((l) => [`level${l}`, blendOver(LEVEL_COLORS[l as 1 | 2 | 3 | 4], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)]),
+    )
     const reading = await readCanvas(page, { colors, tolerance: 6 })
-    const drawn = Object.entries(reading.byColor).filter(([, n]) => n > 200).map(([k]) => k)
+    const drawn = Object.entries(reading.byColor)
+      .filter(([, n]) => n > 200)
+      .map(([k]) => k)
     expect(drawn.length, JSON.stringify(reading.byColor)).toBeGreaterThanOrEqual(2)
 
     // only public tiles and the public API were asked for
@@ -151,7 +167,9 @@ describe('the public portal', () => {
 
     expect(await page.locator('.public-regions .public-region').count()).toBeGreaterThan(5)
     // Each district's grade (from its area shares) with its highest cell level (就高) beside it.
-    const publishedRegions = (await app.inject('/api/public/regions?kind=division')).json() as { items: Array<{ key: string; rank: string; level: number; highestLevel: number | null }> }
+    const publishedRegions = (await app.inject('/api/public/regions?kind=division')).json() as {
+      items: Array<{ key: string; rank: string; level: number; highestLevel: number | null }>
+    }
     const counties = publishedRegions.items.filter((r) => r.rank === 'county')
     expect(counties.length).toBeGreaterThan(5)
     for (const county of counties) {

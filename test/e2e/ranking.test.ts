@@ -65,7 +65,10 @@ describe('the ranking page', () => {
     const { page } = session
     const res = await app.inject('/api/ranking/map?level=region&rank=township')
     expect(res.statusCode, res.body).toBe(200)
-    const api = res.json() as FeatureCollection<Polygon | MultiPolygon, { code: string; rank: number; name: string; score: number; parts: Array<{ part: string; points: number }> }> & { total: number }
+    const api = res.json() as FeatureCollection<
+      Polygon | MultiPolygon,
+      { code: string; rank: number; name: string; score: number; parts: Array<{ part: string; points: number }> }
+    > & { total: number }
     expect(api.features.length).toBeGreaterThan(5)
     await page.goto(`${baseUrl}/ranking.html#level=region&rank=township`)
     await page.locator('.rk-main[data-state="ready"]').waitFor()
@@ -84,7 +87,12 @@ describe('the ranking page', () => {
     // The map's source holds the API's features in rank order, each with its priority class.
     const drawn = await page.evaluate(async () => {
       const data = (await window.__riskmap!.map.getSource<GeoJSONSource>('ranking-areas')!.getData()) as FeatureCollection
-      return data.features.map((f) => ({ id: f.id, code: f.properties!.code as string, rank: f.properties!.rank as number, priorityClass: f.properties!.priorityClass as number }))
+      return data.features.map((f) => ({
+        id: f.id,
+        code: f.properties!.code as string,
+        rank: f.properties!.rank as number,
+        priorityClass: f.properties!.priorityClass as number,
+      }))
     })
     expect(drawn.map((f) => [f.id, f.code, f.rank])).toEqual(api.features.map((f, i) => [i + 1, f.properties.code, f.properties.rank]))
     const classes = priorityClasses(api.features.map((f) => f.properties.rank))
@@ -98,10 +106,13 @@ describe('the ranking page', () => {
     const [lon, lat] = pointOnFeature(first).geometry.coordinates as [number, number]
     await page.evaluate(({ lon, lat }) => window.__riskmap!.map.jumpTo({ center: [lon, lat] }), { lon, lat })
     await waitForMapIdle(page)
-    const point = await page.evaluate(({ lon, lat }) => {
-      const p = window.__riskmap!.map.project([lon, lat])
-      return { x: p.x, y: p.y }
-    }, { lon, lat })
+    const point = await page.evaluate(
+      ({ lon, lat }) => {
+        const p = window.__riskmap!.map.project([lon, lat])
+        return { x: p.x, y: p.y }
+      },
+      { lon, lat },
+    )
     await page.locator('.rk-map .maplibregl-canvas').click({ position: point })
     const info = page.locator('.rk-map-info')
     await info.waitFor({ state: 'visible' })

@@ -93,7 +93,11 @@ describe('public reports in the browser', () => {
 
     // Sent to another department, picked by its name (not typed as an id).
     const routed = await app.db('public_report').where({ tracking_code: code }).first('department_id')
-    const other = await app.db('department').whereNot('id', routed.department_id ?? 0).orderBy('id').first('id', 'name')
+    const other = await app
+      .db('department')
+      .whereNot('id', routed.department_id ?? 0)
+      .orderBy('id')
+      .first('id', 'name')
     const picker = desk.locator('.rp-detail select.rp-department')
     expect(await picker.locator('option:checked').textContent()).toContain(
       (await app.db('department').where('id', routed.department_id).first('name'))?.name ?? '',
@@ -105,7 +109,10 @@ describe('public reports in the browser', () => {
     await expect.poll(() => row.locator('td').nth(5).textContent()).toBe(other.name)
 
     // Overdue reports are highlighted: push this one's deadline into the past.
-    await app.db('public_report').where({ tracking_code: code }).update({ deadline_at: app.db.raw("now() - interval '1 hour'") })
+    await app
+      .db('public_report')
+      .where({ tracking_code: code })
+      .update({ deadline_at: app.db.raw("now() - interval '1 hour'") })
     await desk.locator('.rp-filter-overdue').check()
     const overdueRow = desk.locator(`.rp-row.rp-overdue[data-code="${code}"]`)
     await overdueRow.waitFor({ state: 'visible' })

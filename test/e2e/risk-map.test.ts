@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { cellToLatLng } from 'h3-js'
-import { openGuardedPage, signInContext, startWebSession, stopWebSession, readCanvas, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import {
+  openGuardedPage,
+  signInContext,
+  startWebSession,
+  stopWebSession,
+  readCanvas,
+  waitForMapIdle,
+  waitUntilReady,
+  type GuardedPage,
+} from '../helpers/browser'
 import { CELL_FILL_OPACITY, LEVEL_COLORS, STALE_HATCH, blendOver } from '../../web/src/map/levels'
 import { LAYER_IDS, OVERLAY_LAYERS } from '../../web/src/map/layers'
 import { OVERLAY_IDS, type OverlayId } from '../../web/src/map/overlays'
@@ -84,7 +93,10 @@ async function clickablePointInCell(page: Page, h3: string, center: [number, num
       for (const r of [6, 12]) for (let a = 0; a < 8; a++) offsets.push([r * Math.cos((a * Math.PI) / 4), r * Math.sin((a * Math.PI) / 4)])
       for (const [dx, dy] of offsets) {
         const p = { x: c.x + dx, y: c.y + dy }
-        const box: [[number, number], [number, number]] = [[p.x - 5, p.y - 5], [p.x + 5, p.y + 5]]
+        const box: [[number, number], [number, number]] = [
+          [p.x - 5, p.y - 5],
+          [p.x + 5, p.y + 5],
+        ]
         if (map.queryRenderedFeatures(box, { layers: blockers.filter((id) => map.getLayer(id)) }).length > 0) continue
         const cell = map.queryRenderedFeatures([p.x, p.y], { layers: [cellLayer] })[0]
         if (cell?.properties.h3 !== h3) continue
@@ -97,16 +109,24 @@ async function clickablePointInCell(page: Page, h3: string, center: [number, num
       h3,
       center,
       cellLayer: LAYER_IDS.cellFill,
-      blockers: [...DIVISION_LABEL_LAYERS, LAYER_IDS.enterprises, LAYER_IDS.majorHazards, LAYER_IDS.resources, LAYER_IDS.overdueHiddenDangers, LAYER_IDS.overdueViolations],
+      blockers: [
+        ...DIVISION_LABEL_LAYERS,
+        LAYER_IDS.enterprises,
+        LAYER_IDS.majorHazards,
+        LAYER_IDS.resources,
+        LAYER_IDS.overdueHiddenDangers,
+        LAYER_IDS.overdueViolations,
+      ],
     },
   )
 }
 
 /** Rendered features of an overlay's layers in the current view. */
 async function renderedCount(page: Page, id: OverlayId): Promise<number> {
-  return page.evaluate((layers) => window.__riskmap!.map.queryRenderedFeatures({ layers: layers.filter((l) => window.__riskmap!.map.getLayer(l)) }).length, [
-    ...OVERLAY_LAYERS[id],
-  ])
+  return page.evaluate(
+    (layers) => window.__riskmap!.map.queryRenderedFeatures({ layers: layers.filter((l) => window.__riskmap!.map.getLayer(l)) }).length,
+    [...OVERLAY_LAYERS[id]],
+  )
 }
 
 function screenshotPath(name: string): string {
@@ -151,9 +171,11 @@ describe('the risk map', () => {
     // The stale swatch is the hatch drawn in the page (a data: URL, never fetched).
     expect(await legend.locator('.legend-swatch-hatch').evaluate((e) => getComputedStyle(e).backgroundImage)).toMatch(/^url\("data:image\/png/)
     // Every overlay has its switch, the defaults on.
-    expect(await legend.locator('.legend-overlay input').evaluateAll((inputs) => inputs.map((i) => [(i as HTMLInputElement).value, (i as HTMLInputElement).checked]))).toEqual(
-      OVERLAY_IDS.map((id) => [id, ['cells', 'regions', 'enterprises', 'major_hazards'].includes(id)]),
-    )
+    expect(
+      await legend
+        .locator('.legend-overlay input')
+        .evaluateAll((inputs) => inputs.map((i) => [(i as HTMLInputElement).value, (i as HTMLInputElement).checked])),
+    ).toEqual(OVERLAY_IDS.map((id) => [id, ['cells', 'regions', 'enterprises', 'major_hazards'].includes(id)]))
     await page.screenshot({ path: screenshotPath('risk-map-overview.png') })
   })
 
@@ -167,7 +189,11 @@ describe('the risk map', () => {
       (centres) => {
         const lons = centres.map((c) => c[0])
         const lats = centres.map((c) => c[1])
-        window.__riskmap!.map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], { padding: 120, maxZoom: 13.5, animate: false })
+        window.__riskmap!.map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], {
+          padding: 120,
+          maxZoom: 13.5,
+          animate: false,
+        })
       },
       cells.map((c) => c.center),
     )
@@ -195,11 +221,13 @@ describe('the risk map', () => {
 
   it('hatches the cells whose records are all stale', async () => {
     const { page } = session
-    const stale = (await app.db.raw<{ rows: Array<{ h3: string; level: number }> }>(
-      `SELECT h3, level FROM cell WHERE res = 8 AND level > 0 AND stale
+    const stale = (
+      await app.db.raw<{ rows: Array<{ h3: string; level: number }> }>(
+        `SELECT h3, level FROM cell WHERE res = 8 AND level > 0 AND stale
        ORDER BY ST_Distance(ST_Centroid(geom)::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography) LIMIT 1`,
-      CITY_CENTRE,
-    )).rows[0]
+        CITY_CENTRE,
+      )
+    ).rows[0]
     expect(stale, 'the demo data has a stale cell').toBeDefined()
     const [lat, lon] = cellToLatLng(stale!.h3)
     await open(page, viewHash([lon, lat], 14, ['cells']))
@@ -225,12 +253,14 @@ describe('the risk map', () => {
 
   it('explains a red cell in its panel: the rule, every source with its level, distance and link, the enterprises and the resources', async () => {
     const { page } = session
-    const target = (await app.db.raw<{ rows: Array<{ h3: string; kind: string; id: string }> }>(
-      `SELECT c.h3, cs.source_kind AS kind, cs.source_id AS id FROM cell c JOIN cell_source cs ON cs.h3 = c.h3
+    const target = (
+      await app.db.raw<{ rows: Array<{ h3: string; kind: string; id: string }> }>(
+        `SELECT c.h3, cs.source_kind AS kind, cs.source_id AS id FROM cell c JOIN cell_source cs ON cs.h3 = c.h3
        WHERE c.res = 8 AND c.level = 4 AND NOT c.stale AND cs.source_kind IN ('hidden_danger', 'major_hazard')
        ORDER BY ST_Distance(ST_Centroid(c.geom)::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography), cs.source_kind, cs.source_id LIMIT 1`,
-      CITY_CENTRE,
-    )).rows[0]
+        CITY_CENTRE,
+      )
+    ).rows[0]
     expect(target, 'a red cell with a hidden danger or a major hazard').toBeDefined()
     const { h3, kind } = target!
     const sourceId = Number(target!.id)
@@ -265,7 +295,11 @@ describe('the risk map', () => {
     // Every source, each with its own level: the red source first.
     while ((await panel.locator('.panel-show-all').count()) > 0) await panel.locator('.panel-show-all').first().click()
     const listed = await panel.locator('.source-item').evaluateAll((items) =>
-      items.map((i) => ({ kind: (i as HTMLElement).dataset.kind, id: Number((i as HTMLElement).dataset.id), level: Number(i.querySelector('.level-dot')?.getAttribute('data-level')) })),
+      items.map((i) => ({
+        kind: (i as HTMLElement).dataset.kind,
+        id: Number((i as HTMLElement).dataset.id),
+        level: Number(i.querySelector('.level-dot')?.getAttribute('data-level')),
+      })),
     )
     expect(listed).toEqual(cell.sources.map((s) => ({ kind: s.kind, id: s.id, level: s.level })))
     const item = panel.locator(`.source-item[data-kind="${kind}"][data-id="${sourceId}"]`)
@@ -284,7 +318,9 @@ describe('the risk map', () => {
 
     // The cell is outlined on the map, and the URL names it.
     await waitForMapIdle(page)
-    expect(await page.evaluate((layer) => window.__riskmap!.map.queryRenderedFeatures({ layers: [layer] }).length, SELECTION_LAYERS.polygonLine)).toBeGreaterThan(0)
+    expect(
+      await page.evaluate((layer) => window.__riskmap!.map.queryRenderedFeatures({ layers: [layer] }).length, SELECTION_LAYERS.polygonLine),
+    ).toBeGreaterThan(0)
     expect(new URL(page.url()).hash).toContain(`sel=cell:${h3}`)
     await page.screenshot({ path: screenshotPath('risk-map-cell.png') })
 
@@ -318,7 +354,11 @@ describe('the risk map', () => {
 
     // The chart: a bar per level, each as long as its share, labelled with the percentage.
     const bars = await panel.locator('svg.share-chart g[data-level]').evaluateAll((groups) =>
-      groups.map((g) => ({ level: Number(g.getAttribute('data-level')), width: Number(g.querySelectorAll('rect')[1]!.getAttribute('width')), label: g.querySelector('.share-chart-value')!.textContent })),
+      groups.map((g) => ({
+        level: Number(g.getAttribute('data-level')),
+        width: Number(g.querySelectorAll('rect')[1]!.getAttribute('width')),
+        label: g.querySelector('.share-chart-value')!.textContent,
+      })),
     )
     expect(bars.slice(0, 4).map((b) => b.level)).toEqual([4, 3, 2, 1])
     const shareOf = (level: number) => region.shares[String(level) as '0'] ?? 0
@@ -330,7 +370,9 @@ describe('the risk map', () => {
       expect(bar.label).toBe(shareOf(bar.level).toLocaleString('zh-CN', { style: 'percent', maximumFractionDigits: 1 }))
     }
     // The sources behind its level.
-    const top = await panel.locator('.top-source-list .source-item').evaluateAll((items) => items.map((i) => `${(i as HTMLElement).dataset.kind}:${(i as HTMLElement).dataset.id}`))
+    const top = await panel
+      .locator('.top-source-list .source-item')
+      .evaluateAll((items) => items.map((i) => `${(i as HTMLElement).dataset.kind}:${(i as HTMLElement).dataset.id}`))
     expect(top).toEqual(region.topSources.map((s) => `${s.kind}:${s.id}`))
 
     // Level changes since 30 days ago (the default), then since another date.
@@ -349,7 +391,10 @@ describe('the risk map', () => {
     const laterChanges = (await app.inject(`/api/changes?since=${encodeURIComponent(later.since)}&region=${code}`)).json() as ChangesResponse
     await expect.poll(() => panel.locator('.changes-result').getAttribute('data-count')).toBe(String(laterChanges.items.length))
     // Asked again, for the region, from the start of the chosen day in the user's time zone.
-    const asked = session.guard.requests.map((u) => new URL(u)).filter((u) => u.pathname === '/api/changes').map((u) => [u.searchParams.get('since'), u.searchParams.get('region')])
+    const asked = session.guard.requests
+      .map((u) => new URL(u))
+      .filter((u) => u.pathname === '/api/changes')
+      .map((u) => [u.searchParams.get('since'), u.searchParams.get('region')])
     expect(asked).toContainEqual([since.since, code])
     expect(asked).toContainEqual([later.since, code])
     // The region is outlined from the region tiles.
@@ -363,10 +408,9 @@ describe('the risk map', () => {
     await open(page, viewHash(red.center, 14, ['cells', 'regions']))
     const point = (await clickablePointInCell(page, red.h3, red.center))!
     const lngLat = await page.evaluate(({ x, y }) => window.__riskmap!.map.unproject([x, y]).toArray(), { x: point.canvasX, y: point.canvasY })
-    const grid = (await app.db.raw<{ rows: Array<{ code: string }> }>(
-      'SELECT code FROM mgmt_grid WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))',
-      lngLat,
-    )).rows[0]
+    const grid = (
+      await app.db.raw<{ rows: Array<{ code: string }> }>('SELECT code FROM mgmt_grid WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))', lngLat)
+    ).rows[0]
     expect(grid, 'the point lies in a management grid').toBeDefined()
     await page.keyboard.down('Shift')
     await page.mouse.click(point.x, point.y)
@@ -378,11 +422,13 @@ describe('the risk map', () => {
   it('switches each overlay on and off from the legend, and the URL follows', async () => {
     const { page } = session
     // The station square: an area assessment, enterprises, installations, resources and overdue records around it.
-    const area = (await app.db.raw<{ rows: Array<{ lon: number; lat: number }> }>(
-      `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM area_assessment
+    const area = (
+      await app.db.raw<{ rows: Array<{ lon: number; lat: number }> }>(
+        `SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM area_assessment
        ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography) LIMIT 1`,
-      CITY_CENTRE,
-    )).rows[0]!
+        CITY_CENTRE,
+      )
+    ).rows[0]!
     await open(page, viewHash([area.lon, area.lat], 14, [...OVERLAY_IDS]))
     for (const id of OVERLAY_IDS) {
       expect(await page.locator(`.legend-overlay[data-overlay="${id}"] input`).isChecked()).toBe(true)
@@ -421,7 +467,11 @@ describe('the risk map', () => {
     expect(await panel.locator('.panel-kind').textContent()).toBe(en.cell.title)
     expect(await panel.innerText()).toContain(en.cell.sources(cell.sources.length))
     expect(await page.locator('.legend .legend-item .legend-name').allTextContents()).toEqual([
-      en.levelNames[4], en.levelNames[3], en.levelNames[2], en.levelNames[1], en.stale,
+      en.levelNames[4],
+      en.levelNames[3],
+      en.levelNames[2],
+      en.levelNames[1],
+      en.stale,
     ])
     expect(await page.locator('.legend-overlay .legend-name').allTextContents()).toEqual(OVERLAY_IDS.map((id) => en.layers[id]))
     expect(await page.locator('.search-input').getAttribute('placeholder')).toBe(en.search.placeholder)
@@ -463,7 +513,9 @@ describe('the risk map', () => {
       expect(state.center[1]).toBeCloseTo(view.center[1]!, 4)
       expect(state.highlighted).toBeGreaterThan(0)
       expect(await target.locator('.legend-overlay input:checked').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual([
-        'cells', 'resources', 'overdue',
+        'cells',
+        'resources',
+        'overdue',
       ])
       expect(await target.locator('.app-title').textContent()).toBe(en.productName)
       expect(await target.locator('.panel .panel-kind').textContent()).toBe(en.cell.title)
@@ -488,11 +540,13 @@ describe('the risk map', () => {
 
   it('finds an enterprise by its USCC, flies there and opens its panel', async () => {
     const { page } = session
-    const enterprise = (await app.db.raw<{ rows: Array<{ id: string; uscc: string; name: string; lon: number; lat: number }> }>(
-      `SELECT id, uscc, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM enterprise
+    const enterprise = (
+      await app.db.raw<{ rows: Array<{ id: string; uscc: string; name: string; lon: number; lat: number }> }>(
+        `SELECT id, uscc, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM enterprise
        WHERE level = 2 ORDER BY ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography) DESC LIMIT 1`,
-      CITY_CENTRE,
-    )).rows[0]!
+        CITY_CENTRE,
+      )
+    ).rows[0]!
     const id = Number(enterprise.id)
     await open(page, '')
     const input = page.locator('.search-input')
@@ -514,7 +568,15 @@ describe('the risk map', () => {
         const canvas = map.getCanvas()
         const panel = document.querySelector('.panel')!.getBoundingClientRect()
         const rect = canvas.getBoundingClientRect()
-        const drawn = map.queryRenderedFeatures([[p.x - 3, p.y - 3], [p.x + 3, p.y + 3]], { layers: [layer] }).map((f) => Number(f.id))
+        const drawn = map
+          .queryRenderedFeatures(
+            [
+              [p.x - 3, p.y - 3],
+              [p.x + 3, p.y + 3],
+            ],
+            { layers: [layer] },
+          )
+          .map((f) => Number(f.id))
         return { zoom: map.getZoom(), x: p.x, y: p.y, width: canvas.clientWidth, height: canvas.clientHeight, panelLeft: panel.left - rect.left, drawn }
       },
       { lon: enterprise.lon, lat: enterprise.lat, layer: LAYER_IDS.enterprises },

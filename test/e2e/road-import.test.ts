@@ -23,17 +23,41 @@ let baseUrl: string
 let browser: Browser
 let session: GuardedPage
 
-const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({ type: 'Feature', properties: props, geometry: { type: 'LineString', coordinates } })
+const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({
+  type: 'Feature',
+  properties: props,
+  geometry: { type: 'LineString', coordinates },
+})
 const collection = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
 const GOOD = collection([
-  feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [[123.4, 41.78], [123.41, 41.78], [123.42, 41.78]]),
-  feature({ class: 'residential' }, [[123.41, 41.77], [123.41, 41.78], [123.41, 41.79]]),
-  feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [[123.43, 41.78], [123.42, 41.78]]),
+  feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [
+    [123.4, 41.78],
+    [123.41, 41.78],
+    [123.42, 41.78],
+  ]),
+  feature({ class: 'residential' }, [
+    [123.41, 41.77],
+    [123.41, 41.78],
+    [123.41, 41.79],
+  ]),
+  feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [
+    [123.43, 41.78],
+    [123.42, 41.78],
+  ]),
 ])
 const BAD = collection([
-  feature({ class: 'primary', maxspeed: 60 }, [[123.4, 41.78], [123.41, 41.78]]),
-  feature({ maxspeed: 50, name: '无等级路' }, [[123.41, 41.77], [123.41, 41.78]]),
-  feature({ class: 'secondary', maxspeed: -30 }, [[123.43, 41.78], [123.42, 41.78]]),
+  feature({ class: 'primary', maxspeed: 60 }, [
+    [123.4, 41.78],
+    [123.41, 41.78],
+  ]),
+  feature({ maxspeed: 50, name: '无等级路' }, [
+    [123.41, 41.77],
+    [123.41, 41.78],
+  ]),
+  feature({ class: 'secondary', maxspeed: -30 }, [
+    [123.43, 41.78],
+    [123.42, 41.78],
+  ]),
 ])
 
 const edgeCount = async () => Number((await app.db.raw<{ rows: Array<{ n: string }> }>('SELECT count(*) AS n FROM road_edge')).rows[0]!.n)
@@ -71,7 +95,11 @@ describe('road upload in the browser', () => {
     expect(await stat('rows')).toBe('3')
     expect(await stat('invalid')).toBe('2')
     const errors = await page.locator('.import-report .import-errors tbody tr').evaluateAll((rows) =>
-      rows.map((tr) => ({ row: tr.querySelector('.import-error-row')?.textContent, column: tr.querySelector('.import-error-column')?.textContent, value: tr.querySelector('.import-error-value')?.textContent })),
+      rows.map((tr) => ({
+        row: tr.querySelector('.import-error-row')?.textContent,
+        column: tr.querySelector('.import-error-column')?.textContent,
+        value: tr.querySelector('.import-error-value')?.textContent,
+      })),
     )
     expect(errors).toContainEqual(expect.objectContaining({ row: '2', column: 'class' }))
     expect(errors).toContainEqual({ row: '3', column: 'maxspeed', value: '-30' })
@@ -84,7 +112,9 @@ describe('road upload in the browser', () => {
 
   it('refuses a .pbf file that is not an OpenStreetMap PBF extract, saying so: nothing stored', async () => {
     const { page } = session
-    await page.locator('.import-file').setInputFiles({ name: 'roads.pbf', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a protocol buffer file\n') })
+    await page
+      .locator('.import-file')
+      .setInputFiles({ name: 'roads.pbf', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a protocol buffer file\n') })
     await page.locator('.import-check').click()
     await page.locator('.import-report[data-state="failed"]').waitFor()
     // Worded by the page from the problem's code: not a PBF file, but text.
@@ -128,7 +158,9 @@ describe('road upload in the browser', () => {
        VALUES ('尽头救援队', 'rescue_team', 'available', ARRAY['fire'], '消防', 12, ST_SetSRID(ST_MakePoint(123.4305, 41.7802), 4326)) RETURNING id`,
     )
     const teamId = Number(rows[0]!.id)
-    const timed = (await app.inject({ url: '/api/resources/nearest?lon=123.4252&lat=41.7801&k=5&status=available&by=time', headers: (await signIn(app, 'admin')).headers })).json() as { items: unknown[]; unreachable: Array<{ id: number; reason: string }> }
+    const timed = (
+      await app.inject({ url: '/api/resources/nearest?lon=123.4252&lat=41.7801&k=5&status=available&by=time', headers: (await signIn(app, 'admin')).headers })
+    ).json() as { items: unknown[]; unreachable: Array<{ id: number; reason: string }> }
     expect(timed.items).toEqual([])
     expect(timed.unreachable).toEqual([expect.objectContaining({ id: teamId, reason: 'no_route' })])
     await page.locator('.import-close').click()

@@ -22,7 +22,8 @@ describe('the scenario page', () => {
     const danger = await web.app.db('hidden_danger').where({ is_major: true }).whereNot({ status: 'verified' }).orderBy('id').first('id')
     expect(danger).toBeTruthy()
     const created = await web.app.inject({
-      method: 'POST', url: '/api/scenarios',
+      method: 'POST',
+      url: '/api/scenarios',
       payload: { name: '浏览器测试情景', changes: [{ kind: 'rectify_hidden_danger', hiddenDangerId: Number(danger.id) }] },
     })
     expect(created.statusCode, created.body).toBe(201)
@@ -39,7 +40,9 @@ describe('the scenario page', () => {
     // the county ranking's moves, one line each, in the API's order
     const moves: Array<{ code: string; rankAfter: number }> = scenario.result.ranking.moves
     expect(moves.length).toBeGreaterThan(0)
-    expect(await page.locator('.scenario-rank-move').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.code))).toEqual(moves.map((m) => m.code))
+    expect(await page.locator('.scenario-rank-move').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.code))).toEqual(
+      moves.map((m) => m.code),
+    )
     expect(await page.locator('.scenario-rank-move').first().textContent()).toContain(String(moves[0]!.rankAfter))
     const onMap = await page.evaluate(() => {
       const map = window.__riskmap!.map
@@ -57,11 +60,18 @@ describe('the scenario page', () => {
   })
 
   it('builds a scenario through the form: a hidden danger found by search, a rescue team placed on the map', async () => {
-    const danger = await web.app.db('hidden_danger as h').join('enterprise as e', 'e.id', 'h.enterprise_id')
-      .where('h.is_major', true).whereNot('h.status', 'verified').orderBy('h.id').first('h.id', 'e.name')
+    const danger = await web.app
+      .db('hidden_danger as h')
+      .join('enterprise as e', 'e.id', 'h.enterprise_id')
+      .where('h.is_major', true)
+      .whereNot('h.status', 'verified')
+      .orderBy('h.id')
+      .first('h.id', 'e.name')
     expect(danger).toBeTruthy()
     // a point inside the deployment: a county's point on its surface
-    const inside = await web.app.db.raw(`SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM division WHERE rank = 'county' ORDER BY code LIMIT 1) x`)
+    const inside = await web.app.db.raw(
+      `SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(geom) AS p FROM division WHERE rank = 'county' ORDER BY code LIMIT 1) x`,
+    )
     const target = { lon: Number(inside.rows[0].lon), lat: Number(inside.rows[0].lat) }
     const name = `界面构建的情景 ${Date.now()}`
 
@@ -122,8 +132,12 @@ describe('the scenario page', () => {
   it("shows a bad change's error beside its field and saves nothing", async () => {
     const danger = await web.app.db('hidden_danger').where({ is_major: true }).whereNot({ status: 'verified' }).orderBy('id').first('id')
     // an installation below red: a "reduction" to red is refused (changes[1].level)
-    const hazard = await web.app.db('major_hazard as m').join('enterprise as e', 'e.id', 'm.enterprise_id')
-      .where('m.level', '<', 4).orderBy('m.id').first('m.id', 'm.level', 'e.name')
+    const hazard = await web.app
+      .db('major_hazard as m')
+      .join('enterprise as e', 'e.id', 'm.enterprise_id')
+      .where('m.level', '<', 4)
+      .orderBy('m.id')
+      .first('m.id', 'm.level', 'e.name')
     expect(hazard).toBeTruthy()
     const name = `越级核减 ${Date.now()}`
 
@@ -166,10 +180,19 @@ describe('the scenario page', () => {
   })
 
   it('previews a scenario on the diff map without saving it, shows a refused change at its field, then saves', async () => {
-    const danger = await web.app.db('hidden_danger as h').join('enterprise as e', 'e.id', 'h.enterprise_id')
-      .where('h.is_major', true).whereNot('h.status', 'verified').orderBy('h.id').first('h.id', 'e.name')
-    const hazard = await web.app.db('major_hazard as m').join('enterprise as e', 'e.id', 'm.enterprise_id')
-      .where('m.level', '<', 4).orderBy('m.id').first('m.id', 'm.level', 'e.name')
+    const danger = await web.app
+      .db('hidden_danger as h')
+      .join('enterprise as e', 'e.id', 'h.enterprise_id')
+      .where('h.is_major', true)
+      .whereNot('h.status', 'verified')
+      .orderBy('h.id')
+      .first('h.id', 'e.name')
+    const hazard = await web.app
+      .db('major_hazard as m')
+      .join('enterprise as e', 'e.id', 'm.enterprise_id')
+      .where('m.level', '<', 4)
+      .orderBy('m.id')
+      .first('m.id', 'm.level', 'e.name')
     expect(danger && hazard).toBeTruthy()
     const name = `预览后保存 ${Date.now()}`
     const countNamed = async () => Number((await web.app.db('scenario').where({ name }).count<{ count: string }[]>('* as count'))[0]!.count)
@@ -199,7 +222,11 @@ describe('the scenario page', () => {
 
     // without it, the preview draws the cells the API computes for the same change, and saves nothing
     await second.locator('.scenario-change-remove').click()
-    const expected = await web.app.inject({ method: 'POST', url: '/api/scenarios/preview', payload: { changes: [{ kind: 'rectify_hidden_danger', hiddenDangerId: Number(danger.id) }] } })
+    const expected = await web.app.inject({
+      method: 'POST',
+      url: '/api/scenarios/preview',
+      payload: { changes: [{ kind: 'rectify_hidden_danger', hiddenDangerId: Number(danger.id) }] },
+    })
     expect(expected.statusCode, expected.body).toBe(200)
     const result = expected.json()
     const cells: string[] = result.cells.features.map((f: { properties: { h3: string } }) => f.properties.h3).sort()
@@ -208,8 +235,9 @@ describe('the scenario page', () => {
     const preview = page.locator('.scenario-preview')
     await preview.waitFor()
     expect(await preview.locator('.scenario-summary').textContent()).toContain(String(result.summary.cellsChanged))
-    expect(await preview.locator('.scenario-rank-move').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.code)))
-      .toEqual(result.ranking.moves.map((m: { code: string }) => m.code))
+    expect(await preview.locator('.scenario-rank-move').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.code))).toEqual(
+      result.ranking.moves.map((m: { code: string }) => m.code),
+    )
     await waitForMapIdle(page)
     const onMap = await page.evaluate(() => {
       const map = window.__riskmap!.map
@@ -236,8 +264,13 @@ describe('the scenario page', () => {
   })
 
   it("opens a saved scenario's changes in the builder as a new scenario", async () => {
-    const danger = await web.app.db('hidden_danger as h').join('enterprise as e', 'e.id', 'h.enterprise_id')
-      .where('h.is_major', true).whereNot('h.status', 'verified').orderBy('h.id').first('h.id', 'e.name')
+    const danger = await web.app
+      .db('hidden_danger as h')
+      .join('enterprise as e', 'e.id', 'h.enterprise_id')
+      .where('h.is_major', true)
+      .whereNot('h.status', 'verified')
+      .orderBy('h.id')
+      .first('h.id', 'e.name')
     const hazard = await web.app.db('major_hazard').orderBy('id').first('id', 'name')
     const changes = [
       { kind: 'rectify_hidden_danger', hiddenDangerId: Number(danger.id) },

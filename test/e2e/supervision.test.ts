@@ -34,14 +34,11 @@ async function coverage(query: string): Promise<CoverageReport> {
 
 /** Waits until the coverage tab shows a loaded report of `enterprises` enterprises. */
 async function waitForCoverage(page: Page, report: CoverageReport): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const root = document.querySelector<HTMLElement>('#coverage')
-      const summary = document.querySelector<HTMLElement>('#coverage .sv-summary')
-      return root?.dataset.state === 'ready' && summary?.dataset.enterprises === expected
-    },
-    String(report.enterprises),
-  )
+  await page.waitForFunction((expected) => {
+    const root = document.querySelector<HTMLElement>('#coverage')
+    const summary = document.querySelector<HTMLElement>('#coverage .sv-summary')
+    return root?.dataset.state === 'ready' && summary?.dataset.enterprises === expected
+  }, String(report.enterprises))
 }
 
 /** The per-division table as the page shows it: code → column → value. */
@@ -61,8 +58,12 @@ function expectedTable(report: CoverageReport): Record<string, Record<string, nu
 }
 
 async function createDepartment(name: string, inspectors: number, enterpriseIds: number[]) {
-  const [row] = await app.db('department').insert({ name: `${name}${run}`, kind: 'specialist', specialty: 'fire', division_code: county, industries: [] }).returning(['id', 'name'])
-  for (let i = 0; i < inspectors; i++) await app.db('inspector').insert({ department_id: row.id, name: `测试执法员${i + 1}`, badge_no: `E2E-${row.id}-${i}-${run}`, active: true })
+  const [row] = await app
+    .db('department')
+    .insert({ name: `${name}${run}`, kind: 'specialist', specialty: 'fire', division_code: county, industries: [] })
+    .returning(['id', 'name'])
+  for (let i = 0; i < inspectors; i++)
+    await app.db('inspector').insert({ department_id: row.id, name: `测试执法员${i + 1}`, badge_no: `E2E-${row.id}-${i}-${run}`, active: true })
   // Enterprises that already have a fire department: the coverage report does not change.
   await app.db('enterprise_specialist_department').insert(enterpriseIds.map((enterprise_id) => ({ enterprise_id, department_id: row.id })))
   return { id: Number(row.id), name: row.name as string }
@@ -100,7 +101,9 @@ describe('the coverage report page', () => {
     expect(await summary.getAttribute('data-with-gaps')).toBe(String(whole.withGaps))
     expect(await summary.getAttribute('data-excluded')).toBe(String(whole.excluded))
     expect(await divisionTable(page)).toEqual(expectedTable(whole))
-    const totals = await page.$$eval('.coverage-divisions tfoot td[data-value]', (cells) => Object.fromEntries(cells.map((td) => [(td as HTMLElement).dataset.column!, Number((td as HTMLElement).dataset.value)])))
+    const totals = await page.$$eval('.coverage-divisions tfoot td[data-value]', (cells) =>
+      Object.fromEntries(cells.map((td) => [(td as HTMLElement).dataset.column!, Number((td as HTMLElement).dataset.value)])),
+    )
     expect(totals).toEqual({ enterprises: whole.enterprises, withGaps: whole.withGaps, ...whole.byGap })
 
     // The first page of the list, each enterprise linking to its selection on the staff map, each gap named.
@@ -115,15 +118,21 @@ describe('the coverage report page', () => {
     expect(rows.map((r) => r.id)).toEqual(whole.items.map((i) => i.id))
     for (const [k, row] of rows.entries()) {
       expect(row.href).toBe(`/#sel=enterprise:${row.id}`)
-      expect(row.gaps).toEqual(whole.items[k]!.gaps.map((g) => [
-        g.kind, g.specialty ?? null, g.specialty ? zh.coverage.missingSpecialty(zh.coverage.specialties[g.specialty]) : zh.coverage.gapNames[g.kind],
-      ]))
+      expect(row.gaps).toEqual(
+        whole.items[k]!.gaps.map((g) => [
+          g.kind,
+          g.specialty ?? null,
+          g.specialty ? zh.coverage.missingSpecialty(zh.coverage.specialties[g.specialty]) : zh.coverage.gapNames[g.kind],
+        ]),
+      )
     }
 
     // Sorting by a column orders the rows by it.
     await page.click('.coverage-divisions th[data-column="withGaps"] button')
     expect(await page.getAttribute('.coverage-divisions th[data-column="withGaps"]', 'aria-sort')).toBe('descending')
-    const sorted = await page.$$eval('.coverage-divisions tbody td[data-column="withGaps"]', (cells) => cells.map((td) => Number((td as HTMLElement).dataset.value)))
+    const sorted = await page.$$eval('.coverage-divisions tbody td[data-column="withGaps"]', (cells) =>
+      cells.map((td) => Number((td as HTMLElement).dataset.value)),
+    )
     expect(sorted).toEqual([...whole.byDivision.map((d) => d.withGaps)].sort((a, b) => b - a))
     session.guard.assertClean()
   })
@@ -149,8 +158,13 @@ describe('the coverage report page', () => {
     if (filtered.total > COVERAGE_PAGE_SIZE) {
       const second = await coverage(`&division=${busiest.code}&offset=${COVERAGE_PAGE_SIZE}`)
       await page.click('.coverage-items .sv-next')
-      await page.waitForFunction((first) => document.querySelector<HTMLElement>('.coverage-list tbody tr')?.dataset.enterpriseId === first, String(second.items[0]!.id))
-      expect(await page.$$eval('.coverage-list tbody tr', (trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.enterpriseId)))).toEqual(second.items.map((i) => i.id))
+      await page.waitForFunction(
+        (first) => document.querySelector<HTMLElement>('.coverage-list tbody tr')?.dataset.enterpriseId === first,
+        String(second.items[0]!.id),
+      )
+      expect(await page.$$eval('.coverage-list tbody tr', (trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.enterpriseId)))).toEqual(
+        second.items.map((i) => i.id),
+      )
     }
 
     // A reload keeps the filter; English is one click away.
@@ -187,7 +201,13 @@ describe('the double-random plans tab', () => {
 
     const planId = Number(await page.getAttribute('.plan-detail', 'data-plan-id'))
     const stored = (await app.inject(`/api/inspection-plans/${planId}`)).json() as PlanWithInspections
-    expect(stored).toMatchObject({ departmentId: staffed.id, divisionPrefix: county, periodStart: '2026-01-01', periodEnd: '2026-11-30', seedSource: 'generated' })
+    expect(stored).toMatchObject({
+      departmentId: staffed.id,
+      divisionPrefix: county,
+      periodStart: '2026-01-01',
+      periodEnd: '2026-11-30',
+      seedSource: 'generated',
+    })
     expect(stored.seed).toMatch(/^[0-9a-f]{24}$/)
     expect(stored.inspections.length).toBeGreaterThan(0)
     const shown = await page.$$eval('.plan-inspections tbody tr', (trs) =>
@@ -199,9 +219,15 @@ describe('the double-random plans tab', () => {
         names: tr.querySelector('.plan-inspectors')!.textContent,
       })),
     )
-    expect(shown).toEqual(stored.inspections.map((i) => ({
-      id: i.id, enterprise: i.enterpriseName, href: `/#sel=enterprise:${i.enterpriseId}`, inspectors: i.inspectors.map((p) => p.id).join(','), names: i.inspectors.map((p) => p.name).join('、'),
-    })))
+    expect(shown).toEqual(
+      stored.inspections.map((i) => ({
+        id: i.id,
+        enterprise: i.enterpriseName,
+        href: `/#sel=enterprise:${i.enterpriseId}`,
+        inspectors: i.inspectors.map((p) => p.id).join(','),
+        names: i.inspectors.map((p) => p.name).join('、'),
+      })),
+    )
     for (const i of stored.inspections) expect(i.inspectors).toHaveLength(2)
     expect(await page.textContent('.sv-form-status')).toBe(zh.plans.created(planId, stored.counts.inspections, stored.counts.enterprises))
     // The list has it, first.

@@ -43,7 +43,13 @@ describe('the API tokens page', () => {
 
     page.once('dialog', (dialog) => void dialog.accept())
     await row.locator('td[data-column="actions"] button').click()
-    await page.waitForFunction((n) => [...document.querySelectorAll('.token-list tr')].some((r) => r.textContent?.includes(n) && r.querySelector('td[data-column="state"]')?.textContent?.startsWith('已撤销')), name)
+    await page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('.token-list tr')].some(
+          (r) => r.textContent?.includes(n) && r.querySelector('td[data-column="state"]')?.textContent?.startsWith('已撤销'),
+        ),
+      name,
+    )
     const refused = await fetch(`${baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } })
     expect(refused.status).toBe(401)
     expect((await refused.json()).error.code).toBe('token_revoked')

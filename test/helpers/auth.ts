@@ -35,8 +35,13 @@ export async function testUser(db: Knex, role: Role): Promise<SessionUser> {
     .ignore()
   const row = await db('app_user').where({ username }).first()
   return {
-    id: row.id, username, displayName: row.display_name, role,
-    departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+    id: row.id,
+    username,
+    displayName: row.display_name,
+    role,
+    departmentId: row.department_id,
+    divisionPrefix: row.division_prefix,
+    mgmtGridId: row.mgmt_grid_id,
   }
 }
 
@@ -44,19 +49,34 @@ export async function testUser(db: Knex, role: Role): Promise<SessionUser> {
  * Another account than the role's test account (for separation of duties): `username` with `role`
  * and, for an inspector or grid worker, the scope given (created on first use).
  */
-export async function otherUser(db: Knex, username: string, role: Role, scope: { departmentId?: number; divisionPrefix?: string; mgmtGridId?: number } = {}): Promise<SessionUser> {
+export async function otherUser(
+  db: Knex,
+  username: string,
+  role: Role,
+  scope: { departmentId?: number; divisionPrefix?: string; mgmtGridId?: number } = {},
+): Promise<SessionUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD)
   await db('app_user')
     .insert({
-      username, display_name: `Test ${username}`, role, password_hash: await passwordHash,
-      department_id: scope.departmentId ?? null, division_prefix: scope.divisionPrefix ?? null, mgmt_grid_id: scope.mgmtGridId ?? null,
+      username,
+      display_name: `Test ${username}`,
+      role,
+      password_hash: await passwordHash,
+      department_id: scope.departmentId ?? null,
+      division_prefix: scope.divisionPrefix ?? null,
+      mgmt_grid_id: scope.mgmtGridId ?? null,
     })
     .onConflict('username')
     .ignore()
   const row = await db('app_user').where({ username }).first()
   return {
-    id: row.id, username, displayName: row.display_name, role,
-    departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+    id: row.id,
+    username,
+    displayName: row.display_name,
+    role,
+    departmentId: row.department_id,
+    divisionPrefix: row.division_prefix,
+    mgmtGridId: row.mgmt_grid_id,
   }
 }
 
@@ -88,7 +108,7 @@ export function injectAs(app: FastifyInstance, headers: Record<string, string>):
   app.inject = ((...args: unknown[]) => {
     const [options, ...rest] = args
     if (options === undefined) return inject()
-    const opts: { headers?: Record<string, unknown> } = typeof options === 'string' ? { url: options } as never : (options as never)
+    const opts: { headers?: Record<string, unknown> } = typeof options === 'string' ? ({ url: options } as never) : (options as never)
     return inject({ ...opts, headers: { ...headers, ...opts.headers } }, ...rest)
   }) as FastifyInstance['inject']
 }
@@ -112,7 +132,11 @@ export async function signInWithDemoAccount(baseUrl: string, dataDir: string, us
   const line = text.split('\n').find((l) => l.split('\t')[0] === username)
   if (!line) throw new Error(`No demo account ${username} in ${join(dataDir, DEMO_ACCOUNTS_FILE)}`)
   const password = line.split('\t')[2]!
-  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
   if (res.status !== 200) throw new Error(`Demo sign-in as ${username} failed: ${res.status} ${await res.text()}`)
   return res.headers.get('set-cookie')!.split(';')[0]!
 }

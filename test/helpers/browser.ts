@@ -241,7 +241,12 @@ export interface WebSession {
 }
 
 /** Signs a browser context in as a role's test account: the session cookie a sign-in would have set. */
-export async function signInContext(app: import('fastify').FastifyInstance, context: BrowserContext, baseUrl: string, role: import('../../server/modules/auth/access').Role = 'admin'): Promise<void> {
+export async function signInContext(
+  app: import('fastify').FastifyInstance,
+  context: BrowserContext,
+  baseUrl: string,
+  role: import('../../server/modules/auth/access').Role = 'admin',
+): Promise<void> {
   const { signIn } = await import('./auth')
   const { SESSION_COOKIE } = await import('../../server/modules/auth/plugin')
   const { token } = await signIn(app, role)

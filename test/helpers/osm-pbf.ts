@@ -41,7 +41,13 @@ function block(type: 'OSMHeader' | 'OSMData', data: Uint8Array): Buffer {
 /** PrimitiveBlock {stringtable, primitivegroup} with the default granularity (100 nanodegrees). */
 function primitiveBlock(strings: string[], group: (p: Pbf) => void): Uint8Array {
   return message((p) => {
-    p.writeMessage(1, (_: null, st: Pbf) => { for (const s of strings) st.writeBytesField(1, Buffer.from(s, 'utf8')) }, null)
+    p.writeMessage(
+      1,
+      (_: null, st: Pbf) => {
+        for (const s of strings) st.writeBytesField(1, Buffer.from(s, 'utf8'))
+      },
+      null,
+    )
     p.writeMessage(2, (_: null, g: Pbf) => group(g), null)
   })
 }
@@ -56,11 +62,15 @@ export function osmPbf(nodes: PbfNode[], ways: PbfWay[]): Buffer {
     p.writeStringField(16, 'riskmap-test')
   })
   const nodeBlock = primitiveBlock([''], (g) => {
-    g.writeMessage(2, (_: null, d: Pbf) => {
-      d.writePackedSVarint(1, delta(nodes.map((n) => n.id)))
-      d.writePackedSVarint(8, delta(nodes.map((n) => Math.round(n.lat * 1e7))))
-      d.writePackedSVarint(9, delta(nodes.map((n) => Math.round(n.lon * 1e7))))
-    }, null)
+    g.writeMessage(
+      2,
+      (_: null, d: Pbf) => {
+        d.writePackedSVarint(1, delta(nodes.map((n) => n.id)))
+        d.writePackedSVarint(8, delta(nodes.map((n) => Math.round(n.lat * 1e7))))
+        d.writePackedSVarint(9, delta(nodes.map((n) => Math.round(n.lon * 1e7))))
+      },
+      null,
+    )
   })
   const strings = ['']
   const index = (s: string) => {
@@ -71,12 +81,16 @@ export function osmPbf(nodes: PbfNode[], ways: PbfWay[]): Buffer {
   const encoded = ways.map((w) => ({ id: w.id, refs: delta(w.refs), keys: Object.keys(w.tags).map(index), vals: Object.values(w.tags).map(index) }))
   const wayBlock = primitiveBlock(strings, (g) => {
     for (const w of encoded) {
-      g.writeMessage(3, (_: null, m: Pbf) => {
-        m.writeVarintField(1, w.id)
-        m.writePackedVarint(2, w.keys)
-        m.writePackedVarint(3, w.vals)
-        m.writePackedSVarint(8, w.refs)
-      }, null)
+      g.writeMessage(
+        3,
+        (_: null, m: Pbf) => {
+          m.writeVarintField(1, w.id)
+          m.writePackedVarint(2, w.keys)
+          m.writePackedVarint(3, w.vals)
+          m.writePackedSVarint(8, w.refs)
+        },
+        null,
+      )
     }
   })
   return Buffer.concat([block('OSMHeader', header), block('OSMData', nodeBlock), block('OSMData', wayBlock)])

@@ -85,7 +85,15 @@ export function tileAt(lon: number, lat: number, z: number): { x: number; y: num
  */
 export function fullTileMvt(): Uint8Array {
   const extent = 4096
-  const square = [[[0, 0], [extent, 0], [extent, extent], [0, extent], [0, 0]]]
+  const square = [
+    [
+      [0, 0],
+      [extent, 0],
+      [extent, extent],
+      [0, extent],
+      [0, 0],
+    ],
+  ]
   const polygon = (kind: string): VtFeature => ({ id: 1, type: 3, geometry: square, tags: { kind } })
   return vtpbf.fromGeojsonVt({ earth: { features: [polygon('earth')] }, water: { features: [polygon('lake')] } }, { version: 2, extent })
 }
@@ -124,7 +132,15 @@ function tilePixel(lon: number, lat: number, z: number, x: number, y: number, ex
 export function streetTileMvt(z: number, x: number, y: number, fixture: StreetFixture): Uint8Array {
   const extent = 4096
   const buffer = 64
-  const square = [[[0, 0], [extent, 0], [extent, extent], [0, extent], [0, 0]]]
+  const square = [
+    [
+      [0, 0],
+      [extent, 0],
+      [extent, extent],
+      [0, extent],
+      [0, 0],
+    ],
+  ]
   const layers: Record<string, { features: VtFeature[] }> = { earth: { features: [{ id: 1, type: 3, geometry: square, tags: { kind: 'earth' } }] } }
   const names = (name: string, nameEn: string) => ({ name, 'name:zh-Hans': name, 'name:en': nameEn, script: 'Han' })
   const { road, place } = fixture
@@ -132,11 +148,27 @@ export function streetTileMvt(z: number, x: number, y: number, fixture: StreetFi
   const [x1] = tilePixel(road.toLon, road.lat, z, x, y, extent)
   const [a, b] = [Math.max(x0, -buffer), Math.min(x1, extent + buffer)]
   if (ry >= -buffer && ry <= extent + buffer && a < b) {
-    layers.roads = { features: [{ id: 2, type: 2, geometry: [[[a, ry], [b, ry]]], tags: { kind: 'major_road', kind_detail: 'primary', min_zoom: 5, ...names(road.name, road.nameEn) } }] }
+    layers.roads = {
+      features: [
+        {
+          id: 2,
+          type: 2,
+          geometry: [
+            [
+              [a, ry],
+              [b, ry],
+            ],
+          ],
+          tags: { kind: 'major_road', kind_detail: 'primary', min_zoom: 5, ...names(road.name, road.nameEn) },
+        },
+      ],
+    }
   }
   const [px, py] = tilePixel(place.lon, place.lat, z, x, y, extent)
   if (px >= 0 && px < extent && py >= 0 && py < extent) {
-    layers.places = { features: [{ id: 3, type: 1, geometry: [[px, py]], tags: { kind: 'locality', min_zoom: 4, population_rank: 13, ...names(place.name, place.nameEn) } }] }
+    layers.places = {
+      features: [{ id: 3, type: 1, geometry: [[px, py]], tags: { kind: 'locality', min_zoom: 4, population_rank: 13, ...names(place.name, place.nameEn) } }],
+    }
   }
   return vtpbf.fromGeojsonVt(layers, { version: 2, extent })
 }

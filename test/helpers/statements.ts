@@ -61,4 +61,5 @@ export async function outcome(run: Promise<{ rows: Array<Record<string, unknown>
 }
 
 /** Runs a step's statement with its bindings (a parameterised statement on the wire). */
-export const run = (db: Knex | Knex.Transaction, step: Step) => outcome(db.raw(step.sql, step.bindings) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>)
+export const run = (db: Knex | Knex.Transaction, step: Step) =>
+  outcome(db.raw(step.sql, step.bindings) as unknown as Promise<{ rows: Array<Record<string, unknown>> }>)

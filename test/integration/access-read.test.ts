@@ -42,7 +42,8 @@ let outsider: Fixture
 let gridMember: Fixture
 
 async function fixture(where: (q: import('knex').Knex.QueryBuilder) => void, withHazard: boolean): Promise<Fixture> {
-  const q = app.db('enterprise as e')
+  const q = app
+    .db('enterprise as e')
     .whereNotNull('e.responsible_phone')
     .whereNotNull('e.responsible_person')
     // A name no other enterprise has, so finding it means finding this one.
@@ -52,14 +53,27 @@ async function fixture(where: (q: import('knex').Knex.QueryBuilder) => void, wit
   if (withHazard) q.whereExists((s) => s.select(1).from('major_hazard as m').whereRaw('m.enterprise_id = e.id'))
   where(q)
   const row = await q.first(
-    'e.id', 'e.name', 'e.uscc', 'e.responsible_phone', 'e.responsible_person', 'e.division_code',
-    app.db.raw('ST_X(e.geom) AS lon'), app.db.raw('ST_Y(e.geom) AS lat'),
+    'e.id',
+    'e.name',
+    'e.uscc',
+    'e.responsible_phone',
+    'e.responsible_person',
+    'e.division_code',
+    app.db.raw('ST_X(e.geom) AS lon'),
+    app.db.raw('ST_Y(e.geom) AS lat'),
     app.db.raw('(SELECT min(m.id) FROM major_hazard m WHERE m.enterprise_id = e.id) AS major_hazard_id'),
   )
   expect(row, 'a fixture enterprise in the demo data').toBeTruthy()
   return {
-    id: Number(row.id), name: row.name, uscc: row.uscc, phone: row.responsible_phone, person: row.responsible_person, divisionCode: row.division_code,
-    lon: Number(row.lon), lat: Number(row.lat), majorHazardId: Number(row.major_hazard_id ?? 1),
+    id: Number(row.id),
+    name: row.name,
+    uscc: row.uscc,
+    phone: row.responsible_phone,
+    person: row.responsible_person,
+    divisionCode: row.division_code,
+    lon: Number(row.lon),
+    lat: Number(row.lat),
+    majorHazardId: Number(row.major_hazard_id ?? 1),
   }
 }
 
@@ -90,7 +104,8 @@ interface Made {
 async function ensureRecordsToRead(): Promise<Made> {
   const inspector = sessions.get('inspector')!.user
   const filed = await app.inject({
-    method: 'POST', url: '/api/public/reports',
+    method: 'POST',
+    url: '/api/public/reports',
     // An address of our own, so the public rate limit is not shared with another caller.
     remoteAddress: '10.14.0.1',
     payload: {
@@ -104,11 +119,13 @@ async function ensureRecordsToRead(): Promise<Made> {
   const trackingCode = (filed.json() as { trackingCode: string }).trackingCode
   const report = await app.db('public_report').where({ tracking_code: trackingCode }).first('id', 'division_code', 'mgmt_grid_id')
   // Routed by its place: to the outsider's division, outside the inspector's jurisdiction and the grid worker's grid.
-  expect(String(report.division_code ?? ''), 'the report lies outside the inspector\'s jurisdiction').not.toMatch(new RegExp(`^${inspector.divisionPrefix}`))
-  expect(report.mgmt_grid_id, 'the report lies outside the grid worker\'s grid').not.toBe(sessions.get('grid_worker')!.user.mgmtGridId)
+  expect(String(report.division_code ?? ''), "the report lies outside the inspector's jurisdiction").not.toMatch(new RegExp(`^${inspector.divisionPrefix}`))
+  expect(report.mgmt_grid_id, "the report lies outside the grid worker's grid").not.toBe(sessions.get('grid_worker')!.user.mgmtGridId)
 
   const saved = await app.inject({
-    method: 'POST', url: '/api/scenarios', headers: sessions.get('planner')!.headers,
+    method: 'POST',
+    url: '/api/scenarios',
+    headers: sessions.get('planner')!.headers,
     payload: {
       name: `拆除${outsider.name}的重大危险源`,
       description: `若 ${outsider.uscc} 的重大危险源 ${outsider.majorHazardId} 拆除`,
@@ -125,8 +142,11 @@ async function ensureRecordsToRead(): Promise<Made> {
   const before = await app.db('publication').where('id', '<', published.id).max('id as id').first()
   expect(before?.id, 'an earlier publication to compare with').toBeTruthy()
   return {
-    reportId: Number(report.id), trackingCode,
-    draftId: Number(draft.id), publicationId: published.id, againstId: Number(before!.id),
+    reportId: Number(report.id),
+    trackingCode,
+    draftId: Number(draft.id),
+    publicationId: published.id,
+    againstId: Number(before!.id),
     scenarioId: Number((saved.json() as { id: number }).id),
   }
 }
@@ -137,7 +157,13 @@ beforeAll(async () => {
   for (const role of ROLES) sessions.set(role, await signIn(app, role))
   const inspector = sessions.get('inspector')!.user
   const gridWorker = sessions.get('grid_worker')!.user
-  outsider = await fixture((q) => q.whereNot('e.division_code', 'like', `${inspector.divisionPrefix}%`).where((w) => w.whereNull('e.mgmt_grid_id').orWhereNot('e.mgmt_grid_id', gridWorker.mgmtGridId!)), true)
+  outsider = await fixture(
+    (q) =>
+      q
+        .whereNot('e.division_code', 'like', `${inspector.divisionPrefix}%`)
+        .where((w) => w.whereNull('e.mgmt_grid_id').orWhereNot('e.mgmt_grid_id', gridWorker.mgmtGridId!)),
+    true,
+  )
   gridMember = await fixture((q) => q.where('e.mgmt_grid_id', gridWorker.mgmtGridId!), false)
   const made = await ensureRecordsToRead()
   const idOf = async (table: string) => {
@@ -165,7 +191,12 @@ let recordIds: Array<[RegExp, string]> = []
 let named: { against: string; trackingCode: string } = { against: '1', trackingCode: 'AAAAAAAAAA' }
 
 /** An OpenAPI parameter as @fastify/swagger lists it. */
-interface SpecParameter { in: string; name: string; required?: boolean; schema?: { enum?: unknown[] } }
+interface SpecParameter {
+  in: string
+  name: string
+  required?: boolean
+  schema?: { enum?: unknown[] }
+}
 
 /**
  * The URLs that read a GET route pattern, aimed at the fixtures. Every path parameter and required
@@ -179,12 +210,20 @@ function urlsFor(pattern: string, parameters: SpecParameter[]): string[] {
   // History: an instant after the latest grading (an earlier one is refused as before the first grading).
   const now = new Date().toISOString()
   const values: Record<string, string[]> = {
-    lon: [String(f.lon)], lat: [String(f.lat)], since: ['2026-01-01'], radiusM: ['5000'], h3: [cell],
-    at: [now], from: [now], to: [now], until: [now],
+    lon: [String(f.lon)],
+    lat: [String(f.lat)],
+    since: ['2026-01-01'],
+    radiusM: ['5000'],
+    h3: [cell],
+    at: [now],
+    from: [now],
+    to: [now],
+    until: [now],
     id: [recordIds.find(([re]) => re.test(pattern))?.[1] ?? '1'],
     against: [named.against],
     trackingCode: [named.trackingCode],
-    key: [county], code: [county],
+    key: [county],
+    code: [county],
     layer: pattern.startsWith('/tiles/public/') ? Object.keys(PUBLIC_TILE_LAYERS) : pattern.startsWith('/tiles/') ? Object.keys(TILE_LAYERS) : ['enterprises'],
     collectionId: Object.keys(COLLECTIONS),
   }
@@ -203,18 +242,30 @@ function urlsFor(pattern: string, parameters: SpecParameter[]): string[] {
     paths = paths.flatMap((path) => (values[name] ?? ['1']).map((v) => path.replace(`:${name}`, v)))
   }
   // OGC features: the outsider itself (or its installation) in the collections that hold them.
-  paths = paths.map((path) => path
-    .replace('/ogc/collections/enterprises/items/1', `/ogc/collections/enterprises/items/${f.id}`)
-    .replace('/ogc/collections/major_hazards/items/1', `/ogc/collections/major_hazards/items/${f.majorHazardId}`))
+  paths = paths.map((path) =>
+    path
+      .replace('/ogc/collections/enterprises/items/1', `/ogc/collections/enterprises/items/${f.id}`)
+      .replace('/ogc/collections/major_hazards/items/1', `/ogc/collections/major_hazards/items/${f.majorHazardId}`),
+  )
   const params = new URLSearchParams()
   for (const p of parameters.filter((q) => q.in === 'query' && q.required)) params.set(p.name, (values[p.name] ?? ['1'])[0]!)
   // Lists: as many rows as they give, so a leak is not hidden on a later page.
   const lists: Record<string, string> = {
-    '/api/enterprises': '10000', '/api/enforcement/overdue': '5000', '/api/supervision/coverage': '5000', '/api/resources': '10000', '/api/changes': '5000',
-    '/api/reports': '1000', '/api/scenarios': '200',
+    '/api/enterprises': '10000',
+    '/api/enforcement/overdue': '5000',
+    '/api/supervision/coverage': '5000',
+    '/api/resources': '10000',
+    '/api/changes': '5000',
+    '/api/reports': '1000',
+    '/api/scenarios': '200',
   }
   if (lists[pattern]) params.set('limit', lists[pattern]!)
-  else if (['/api/major-hazards', '/api/safety-risks', '/api/hidden-dangers', '/api/inspections', '/api/violations', '/api/penalties', '/api/credit-events'].includes(pattern)) params.set('limit', '1000')
+  else if (
+    ['/api/major-hazards', '/api/safety-risks', '/api/hidden-dangers', '/api/inspections', '/api/violations', '/api/penalties', '/api/credit-events'].includes(
+      pattern,
+    )
+  )
+    params.set('limit', '1000')
   else if (pattern.startsWith('/ogc/collections/:collectionId/items') && !pattern.endsWith(':featureId')) params.set('limit', '10000')
   const qs = params.toString()
   return paths.map((path) => (qs ? `${path}?${qs}` : path))
@@ -231,7 +282,10 @@ async function fileText(bytes: Buffer, url: string): Promise<string> {
           if (e) return reject(e)
           const chunks: Buffer[] = []
           stream!.on('data', (c: Buffer) => chunks.push(c))
-          stream!.on('end', () => { parts.push(Buffer.concat(chunks).toString('utf8')); zip.readEntry() })
+          stream!.on('end', () => {
+            parts.push(Buffer.concat(chunks).toString('utf8'))
+            zip.readEntry()
+          })
         })
       })
       zip.on('end', resolve)
@@ -247,7 +301,11 @@ async function fileText(bytes: Buffer, url: string): Promise<string> {
     try {
       const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values.map((v) => String(v[0])) ?? []
       expect(tables.length, url).toBeGreaterThan(0)
-      return tables.flatMap((t) => db.exec(`SELECT * FROM "${t}"`).flatMap((r) => r.values.map((row) => row.map((v) => (v instanceof Uint8Array ? '' : String(v))).join('\t')))).join('\n')
+      return tables
+        .flatMap((t) =>
+          db.exec(`SELECT * FROM "${t}"`).flatMap((r) => r.values.map((row) => row.map((v) => (v instanceof Uint8Array ? '' : String(v))).join('\t'))),
+        )
+        .join('\n')
     } finally {
       db.close()
     }
@@ -296,7 +354,11 @@ describe('the read dimension of the authorization matrix', () => {
           const body = await text(res.rawPayload, res.headers['content-encoding'] as string | undefined, url, String(res.headers['content-type'] ?? ''))
           const scope = readScope(user)
           const outsiderVisible = scope.all
-          for (const [what, value] of [['name', outsider.name], ['USCC', outsider.uscc], ['phone', outsider.phone]] as const) {
+          for (const [what, value] of [
+            ['name', outsider.name],
+            ['USCC', outsider.uscc],
+            ['phone', outsider.phone],
+          ] as const) {
             const found = body.includes(value)
             if (found && !outsiderVisible) leaks.push(`${role ?? 'anonymous'} ${url}: the ${what} of enterprise ${outsider.id} (outside the scope)`)
             if (found && role === 'admin') seenByAdmin.add(`${rule.url}`)
@@ -324,12 +386,21 @@ describe('the read dimension of the authorization matrix', () => {
       '/api/inspection-plans/:id/reproduce': 'a plan drawn by this service',
     }
     const unanswered = gets.filter((r) => !answered.has(r.url)).map((r) => r.url)
-    expect(unanswered.filter((url) => !(url in exempt)), statuses.filter((line) => unanswered.some((u) => line.includes(u.split(':')[0]!))).join('\n')).toEqual([])
+    expect(
+      unanswered.filter((url) => !(url in exempt)),
+      statuses.filter((line) => unanswered.some((u) => line.includes(u.split(':')[0]!))).join('\n'),
+    ).toEqual([])
     // The fixture does reach the reader whose scope includes it, through every kind of path: so the
     // checks above can fail.
     for (const path of [
-      '/api/enterprises', '/api/enterprises/:id', '/api/cells/:h3', '/api/incident/context', '/api/export/:layer.:format', '/tiles/:layer/:z/:x/:y.mvt',
-      '/api/reports/:id', '/api/scenarios/:id',
+      '/api/enterprises',
+      '/api/enterprises/:id',
+      '/api/cells/:h3',
+      '/api/incident/context',
+      '/api/export/:layer.:format',
+      '/tiles/:layer/:z/:x/:y.mvt',
+      '/api/reports/:id',
+      '/api/scenarios/:id',
     ]) {
       expect(seenByAdmin, path).toContain(path)
     }
@@ -337,7 +408,7 @@ describe('the read dimension of the authorization matrix', () => {
 
   it('the grid worker reads the enterprises of the grid (names, not contacts); the inspector those of the jurisdiction with contacts', async () => {
     const grid = await app.inject({ url: '/api/enterprises?limit=10000', headers: sessions.get('grid_worker')!.headers })
-    const names = (grid.json().features as Array<{ properties: { name: string; mgmtGridId: number } }>)
+    const names = grid.json().features as Array<{ properties: { name: string; mgmtGridId: number } }>
     expect(names.map((f) => f.properties.name)).toContain(gridMember.name)
     expect(names.every((f) => f.properties.mgmtGridId === sessions.get('grid_worker')!.user.mgmtGridId)).toBe(true)
     const one = await app.inject({ url: `/api/enterprises/${gridMember.id}`, headers: sessions.get('grid_worker')!.headers })
@@ -348,7 +419,11 @@ describe('the read dimension of the authorization matrix', () => {
     expect(denied.json().error.code).toBe('out_of_jurisdiction')
 
     const inspector = sessions.get('inspector')!
-    const inside = await app.db('enterprise').whereLike('division_code', `${inspector.user.divisionPrefix}%`).whereNotNull('responsible_phone').first('id', 'responsible_phone')
+    const inside = await app
+      .db('enterprise')
+      .whereLike('division_code', `${inspector.user.divisionPrefix}%`)
+      .whereNotNull('responsible_phone')
+      .first('id', 'responsible_phone')
     const mine = await app.inject({ url: `/api/enterprises/${inside.id}`, headers: inspector.headers })
     expect(mine.json().properties.responsiblePhone).toBe(inside.responsible_phone)
   })

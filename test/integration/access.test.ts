@@ -32,8 +32,17 @@ function errorCode(res: LightMyRequestResponse): string | null {
 /** A concrete URL for a route pattern: every path parameter gets a harmless placeholder value. */
 function concreteUrl(pattern: string): string {
   const values: Record<string, string> = {
-    id: '1', h3: '88309a0001fffff', key: '210106', code: '210106', layer: 'cells', z: '0', x: '0', y: '0',
-    kind: 'enterprises', format: 'geojson', trackingCode: 'ABCDEFGHJK',
+    id: '1',
+    h3: '88309a0001fffff',
+    key: '210106',
+    code: '210106',
+    layer: 'cells',
+    z: '0',
+    x: '0',
+    y: '0',
+    kind: 'enterprises',
+    format: 'geojson',
+    trackingCode: 'ABCDEFGHJK',
   }
   return pattern.replace(/:([A-Za-z]+)/g, (_m, name: string) => values[name] ?? '1')
 }
@@ -68,11 +77,15 @@ describe('the authorization matrix', () => {
         const res = await app.inject({ method: rule.method as 'GET', url, headers, ...(writes ? { payload: {} } : {}) })
         const code = errorCode(res)
         const who = role ?? 'anonymous'
-        if (expected === 'unauthenticated' && !(res.statusCode === 401 && code === 'unauthenticated')) problems.push(`${who} ${rule.method} ${url}: expected 401, got ${res.statusCode} ${code}`)
-        if (expected === 'forbidden' && !(res.statusCode === 403 && code === 'forbidden')) problems.push(`${who} ${rule.method} ${url}: expected 403 forbidden, got ${res.statusCode} ${code}`)
+        if (expected === 'unauthenticated' && !(res.statusCode === 401 && code === 'unauthenticated'))
+          problems.push(`${who} ${rule.method} ${url}: expected 401, got ${res.statusCode} ${code}`)
+        if (expected === 'forbidden' && !(res.statusCode === 403 && code === 'forbidden'))
+          problems.push(`${who} ${rule.method} ${url}: expected 403 forbidden, got ${res.statusCode} ${code}`)
         if (expected === 'ok') {
-          if (code === 'unauthenticated' || code === 'forbidden') problems.push(`${who} ${rule.method} ${url}: expected to be allowed, got ${res.statusCode} ${code}`)
-          if (writes && role && rule.csrf && code !== 'csrf') problems.push(`${who} ${rule.method} ${url}: a write with a wrong CSRF token got ${res.statusCode} ${code}`)
+          if (code === 'unauthenticated' || code === 'forbidden')
+            problems.push(`${who} ${rule.method} ${url}: expected to be allowed, got ${res.statusCode} ${code}`)
+          if (writes && role && rule.csrf && code !== 'csrf')
+            problems.push(`${who} ${rule.method} ${url}: a write with a wrong CSRF token got ${res.statusCode} ${code}`)
           if (res.statusCode >= 500) problems.push(`${who} ${rule.method} ${url}: ${res.statusCode} ${res.body.slice(0, 200)}`)
         }
       }
@@ -81,7 +94,15 @@ describe('the authorization matrix', () => {
   }, 300_000)
 
   it('staff data needs a session: enterprises, records and live tiles answer 401 anonymously', async () => {
-    for (const url of ['/api/enterprises', '/api/enterprises/1', '/api/hidden-dangers', '/api/inspections', '/tiles/cells/12/3448/1545.mvt', '/tiles/cells.json', '/api/cells/88309a0001fffff']) {
+    for (const url of [
+      '/api/enterprises',
+      '/api/enterprises/1',
+      '/api/hidden-dangers',
+      '/api/inspections',
+      '/tiles/cells/12/3448/1545.mvt',
+      '/tiles/cells.json',
+      '/api/cells/88309a0001fffff',
+    ]) {
       const res = await app.inject(url)
       expect(res.statusCode, url).toBe(401)
       expect(res.json().error).toMatchObject({ code: 'unauthenticated' })
@@ -141,7 +162,11 @@ describe('jurisdiction', () => {
     const headers = headersOf('inspector')
     const before = Number((await app.db('hidden_danger').count<{ count: string }[]>('* as count'))[0]!.count)
     const body = (enterpriseId: number) => ({
-      enterpriseId, description: '消防通道堵塞 (access test)', isMajor: false, foundAt: '2026-11-01', deadline: '2026-12-01',
+      enterpriseId,
+      description: '消防通道堵塞 (access test)',
+      isMajor: false,
+      foundAt: '2026-11-01',
+      deadline: '2026-12-01',
     })
     const denied = await app.inject({ method: 'POST', url: '/api/hidden-dangers', headers, payload: body(outside.id) })
     expect(denied.statusCode).toBe(403)
@@ -150,15 +175,27 @@ describe('jurisdiction', () => {
 
     const allowed = await app.inject({ method: 'POST', url: '/api/hidden-dangers', headers, payload: body(inside.id) })
     expect(allowed.statusCode, allowed.body).toBe(201)
-    const audit = await app.db('audit_log').where({ entity: 'hidden_danger', entity_id: String(allowed.json().id) }).first()
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'hidden_danger', entity_id: String(allowed.json().id) })
+      .first()
     expect(audit).toMatchObject({ username: inspector.username, user_id: inspector.id, action: 'created' })
 
-    const outsideDanger = await app.db('hidden_danger').where('enterprise_id', '<>', inside.id)
-      .whereExists((q) => q.select(1).from('enterprise as e').whereRaw('e.id = hidden_danger.enterprise_id').whereNot('e.division_code', 'like', `${inspector.divisionPrefix}%`))
+    const outsideDanger = await app
+      .db('hidden_danger')
+      .where('enterprise_id', '<>', inside.id)
+      .whereExists((q) =>
+        q.select(1).from('enterprise as e').whereRaw('e.id = hidden_danger.enterprise_id').whereNot('e.division_code', 'like', `${inspector.divisionPrefix}%`),
+      )
       .first('id')
     if (outsideDanger) {
       expect((await app.inject({ url: `/api/hidden-dangers/${outsideDanger.id}`, headers })).statusCode).toBe(403)
-      const verify = await app.inject({ method: 'POST', url: `/api/hidden-dangers/${outsideDanger.id}/rectify`, headers, payload: { rectification: '已清理通道' } })
+      const verify = await app.inject({
+        method: 'POST',
+        url: `/api/hidden-dangers/${outsideDanger.id}/rectify`,
+        headers,
+        payload: { rectification: '已清理通道' },
+      })
       expect(verify.statusCode).toBe(403)
     }
   })
@@ -198,14 +235,24 @@ describe('sign-in, sessions and CSRF', () => {
   it('never adopts a session token planted before sign-in (fixation)', async () => {
     const user = await testUser(app.db, 'commander')
     const planted = 'attacker-chosen-token-0123456789abcdefghijklmnop'
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { cookie: `${SESSION_COOKIE}=${planted}` }, payload: { username: user.username, password: TEST_PASSWORD } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { cookie: `${SESSION_COOKIE}=${planted}` },
+      payload: { username: user.username, password: TEST_PASSWORD },
+    })
     expect(res.statusCode).toBe(200)
     const issued = String(res.headers['set-cookie']).split(';')[0]!.split('=')[1]
     expect(issued).not.toBe(planted)
     expect((await app.inject({ url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${planted}` } })).json().user).toBeNull()
 
     // Signing in again ends the previous session of this browser.
-    const again = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { cookie: `${SESSION_COOKIE}=${issued}` }, payload: { username: user.username, password: TEST_PASSWORD } })
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { cookie: `${SESSION_COOKIE}=${issued}` },
+      payload: { username: user.username, password: TEST_PASSWORD },
+    })
     expect(again.statusCode).toBe(200)
     expect((await app.inject({ url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${issued}` } })).json().user).toBeNull()
   })
@@ -215,7 +262,12 @@ describe('sign-in, sessions and CSRF', () => {
     const [{ count: before }] = await app.db('department').count<{ count: string }[]>('* as count')
     const payload = { name: 'CSRF 测试局', kind: 'industry', divisionCode: '210106', industries: [] }
     for (const csrf of [undefined, 'forged-token']) {
-      const res = await app.inject({ method: 'POST', url: '/api/departments', headers: { cookie: headers.cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) }, payload })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/departments',
+        headers: { cookie: headers.cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        payload,
+      })
       expect(res.statusCode).toBe(403)
       expect(res.json().error).toMatchObject({ code: 'csrf', details: [{ field: 'x-csrf-token' }] })
     }
@@ -228,17 +280,34 @@ describe('sign-in, sessions and CSRF', () => {
     const ip = '203.0.113.7'
     const statuses: number[] = []
     for (let i = 0; i < 10; i++) {
-      statuses.push((await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: user.username, password: `guess-${i}-wrong` } })).statusCode)
+      statuses.push(
+        (await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: user.username, password: `guess-${i}-wrong` } }))
+          .statusCode,
+      )
     }
     expect(statuses).toEqual(Array(10).fill(401))
     const sessionsBefore = await cookieCount()
-    const limited = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username: user.username, password: TEST_PASSWORD } })
+    const limited = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: ip,
+      payload: { username: user.username, password: TEST_PASSWORD },
+    })
     expect(limited.statusCode).toBe(429)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
     expect(limited.json().error.code).toBe('too_many_attempts')
     expect(await cookieCount()).toBe(sessionsBefore)
     // Another client is not locked out by this one.
-    expect((await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.8', payload: { username: user.username, password: TEST_PASSWORD } })).statusCode).toBe(200)
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: '203.0.113.8',
+          payload: { username: user.username, password: TEST_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200)
   })
 })
 
@@ -249,7 +318,8 @@ describe('behind a load balancer (TRUST_PROXY hops)', () => {
     const none = await buildTestApp({}, { as: null })
     try {
       for (const app of [one, two, none]) app.get('/api/test-ip', { config: { access: 'public' } }, async (request) => ({ ip: request.ip }))
-      const ip = async (app: typeof one, xff: string) => (await app.inject({ url: '/api/test-ip', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': xff } })).json().ip
+      const ip = async (app: typeof one, xff: string) =>
+        (await app.inject({ url: '/api/test-ip', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': xff } })).json().ip
       // The client forged 1.2.3.4; the balancer appended the address it saw (198.51.100.7).
       expect(await ip(one, '1.2.3.4, 198.51.100.7')).toBe('198.51.100.7')
       // Two proxies: the outer one appended the visitor, the inner one the outer proxy.
@@ -265,7 +335,13 @@ describe('behind a load balancer (TRUST_PROXY hops)', () => {
     try {
       const user = await testUser(proxied.db, 'commander')
       const attempt = (forwardedFor: string, password: string) =>
-        proxied.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor }, payload: { username: user.username, password } })
+        proxied.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: '10.0.0.1',
+          headers: { 'x-forwarded-for': forwardedFor },
+          payload: { username: user.username, password },
+        })
       for (let i = 0; i < 10; i++) expect((await attempt('198.51.100.1', `wrong-${i}-guess`)).statusCode).toBe(401)
       expect((await attempt('198.51.100.1', TEST_PASSWORD)).statusCode).toBe(429)
       // Another visitor behind the same balancer is not locked out.
@@ -279,17 +355,32 @@ describe('behind a load balancer (TRUST_PROXY hops)', () => {
 describe('users admin and the audit log', () => {
   it('creates, scopes, disables accounts; validation names the field; only admins may', async () => {
     const admin = headersOf('admin')
-    const missingScope = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'insp_nojur', role: 'inspector', departmentId: 1 } })
+    const missingScope = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: 'insp_nojur', role: 'inspector', departmentId: 1 },
+    })
     expect(missingScope.statusCode).toBe(400)
     expect(missingScope.json().error.details[0].field).toBe('divisionPrefix')
-    const badPrefix = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'insp_bad', role: 'inspector', departmentId: 1, divisionPrefix: '999999' } })
+    const badPrefix = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: 'insp_bad', role: 'inspector', departmentId: 1, divisionPrefix: '999999' },
+    })
     expect(badPrefix.statusCode).toBe(400)
     expect(badPrefix.json().error.details[0].field).toBe('divisionPrefix')
     const short = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'short_pw', role: 'planner', password: 'abc' } })
     expect(short.statusCode).toBe(400)
     expect(short.json().error.details[0].field).toBe('password')
 
-    const created = await app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: `planner_${Date.now()}`, role: 'planner', displayName: '规划甲' } })
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: `planner_${Date.now()}`, role: 'planner', displayName: '规划甲' },
+    })
     expect(created.statusCode).toBe(201)
     const { user, password } = created.json()
     expect(password).toMatch(/^[A-Za-z0-9]{16}$/)

@@ -56,7 +56,10 @@ describe('GET /api/enterprises', () => {
     const res = await app.inject(`/api/enterprises?limit=10000&bbox=${bbox.join(',')}`)
     expect(res.statusCode).toBe(200)
     const body = res.json()
-    const expected = await app.db('enterprise').whereRaw('ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', bbox).count<{ count: string }[]>('* as count')
+    const expected = await app
+      .db('enterprise')
+      .whereRaw('ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', bbox)
+      .count<{ count: string }[]>('* as count')
     expect(body.numberMatched).toBe(Number(expected[0]!.count))
     expect(body.numberMatched).toBeGreaterThan(0)
     for (const f of body.features) {
@@ -127,7 +130,11 @@ describe('GET /api/divisions', () => {
     expect(codes).toEqual(expect.arrayContaining(['210102', '210106', '210112', '210181']))
     // REGION_CODE defaults to 210100: only Shenyang's county-level units, all with a boundary.
     expect(codes.every((c: string) => c.startsWith('2101'))).toBe(true)
-    expect(body.features.every((f: { geometry: { type: string }; properties: { boundary: boolean } }) => f.geometry.type === 'MultiPolygon' && f.properties.boundary)).toBe(true)
+    expect(
+      body.features.every(
+        (f: { geometry: { type: string }; properties: { boundary: boolean } }) => f.geometry.type === 'MultiPolygon' && f.properties.boundary,
+      ),
+    ).toBe(true)
   })
 
   it('lists every county-level unit of Liaoning with REGION_CODE=210000, those without a boundary as such', async () => {

@@ -52,7 +52,10 @@ describe('creating and listing tokens', () => {
     expect(list.body).not.toContain(secret)
     expect((list.json() as Array<{ id: number }>).map((t) => t.id)).toContain(token.id)
 
-    const audit = await app.db('audit_log').where({ entity: 'api_token', entity_id: String(token.id), action: 'created' }).first()
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'api_token', entity_id: String(token.id), action: 'created' })
+      .first()
     expect(audit.username).toBe(planner.user.username)
     expect(JSON.stringify(audit.after)).not.toContain(secret)
   })
@@ -141,10 +144,18 @@ describe('refused tokens say why', () => {
     const afterRevoke = await app.inject({ url: '/api/enterprises?limit=1', headers: bearer(revoked.secret) })
     expect(afterRevoke.statusCode).toBe(401)
     expect(errorCode(afterRevoke)).toBe('token_revoked')
-    expect(await app.db('audit_log').where({ entity: 'api_token', entity_id: String(revoked.id), action: 'revoked' }).first('id')).toBeTruthy()
+    expect(
+      await app
+        .db('audit_log')
+        .where({ entity: 'api_token', entity_id: String(revoked.id), action: 'revoked' })
+        .first('id'),
+    ).toBeTruthy()
 
     const expired = await createToken(planner, { name: 'short-lived', expiresInDays: 1 })
-    await app.db('api_token').where('id', expired.id).update({ created_at: app.db.raw("now() - interval '3 days'"), expires_at: app.db.raw("now() - interval '1 day'") })
+    await app
+      .db('api_token')
+      .where('id', expired.id)
+      .update({ created_at: app.db.raw("now() - interval '3 days'"), expires_at: app.db.raw("now() - interval '1 day'") })
     const afterExpiry = await app.inject({ url: '/api/enterprises?limit=1', headers: bearer(expired.secret) })
     expect(afterExpiry.statusCode).toBe(401)
     expect(errorCode(afterExpiry)).toBe('token_expired')

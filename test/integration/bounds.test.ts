@@ -54,7 +54,14 @@ describe('bounded work per request', () => {
           const res = await app.inject(`${pattern}?${p.name}=100000000000000000000`)
           if (res.statusCode >= 500) unbounded.push(`${pattern} ?${p.name}=1e20 → ${res.statusCode}`)
         } else if (numeric && p.schema.maximum === undefined && p.schema.exclusiveMaximum === undefined) unbounded.push(`${pattern} ?${p.name}`)
-        if (types.includes('string') && !p.schema.enum && !p.schema.pattern && !p.schema.format && p.schema.maxLength === undefined && !['bbox', 'q'].includes(p.name)) {
+        if (
+          types.includes('string') &&
+          !p.schema.enum &&
+          !p.schema.pattern &&
+          !p.schema.format &&
+          p.schema.maxLength === undefined &&
+          !['bbox', 'q'].includes(p.name)
+        ) {
           unbounded.push(`${pattern} ?${p.name} (string)`)
         }
       }
@@ -69,11 +76,13 @@ describe('bounded work per request', () => {
     for (const { pattern } of paged) {
       for (const offset of [String(MAX_OFFSET + 1), '100000000000000000000', '9007199254740993']) {
         const res = await app.inject(`${pattern}?offset=${offset}`)
-        if (res.statusCode !== 400 || errorField(res.body) !== 'offset') problems.push(`${pattern}?offset=${offset} → ${res.statusCode} ${res.body.slice(0, 120)}`)
+        if (res.statusCode !== 400 || errorField(res.body) !== 'offset')
+          problems.push(`${pattern}?offset=${offset} → ${res.statusCode} ${res.body.slice(0, 120)}`)
       }
       const last = await app.inject(`${pattern}?offset=${MAX_OFFSET}`)
       const body = last.statusCode === 200 ? (last.json() as { items?: unknown[]; features?: unknown[] }) : null
-      if (!body || (body.items ?? body.features ?? []).length !== 0) problems.push(`${pattern}?offset=${MAX_OFFSET} → ${last.statusCode} ${last.body.slice(0, 120)}`)
+      if (!body || (body.items ?? body.features ?? []).length !== 0)
+        problems.push(`${pattern}?offset=${MAX_OFFSET} → ${last.statusCode} ${last.body.slice(0, 120)}`)
     }
     expect(problems).toEqual([])
   })

@@ -34,10 +34,22 @@ afterAll(async () => {
 
 describe('GET /api/charts/levels-by-district', () => {
   it('lists every county with the grade, highest level and area shares region_level holds', async () => {
-    const body = await get<{ ruleVersion: string; items: Array<{ code: string; name: string; level: number; highestLevel: number; shares: Record<string, number> }> }>('/api/charts/levels-by-district')
+    const body = await get<{
+      ruleVersion: string
+      items: Array<{ code: string; name: string; level: number; highestLevel: number; shares: Record<string, number> }>
+    }>('/api/charts/levels-by-district')
     const counties = (await app.db('division').where({ rank: 'county' }).orderBy('code').select('code', 'name')) as Array<{ code: string; name: string }>
     expect(body.items.map((i) => [i.code, i.name])).toEqual(counties.map((c) => [c.code, c.name]))
-    const stored = new Map(((await app.db('region_level').where({ region_kind: 'division' }).select('region_key', 'level', 'max_level', 'shares')) as Array<{ region_key: string; level: number; max_level: number; shares: Record<string, number> }>).map((r) => [r.region_key, r]))
+    const stored = new Map(
+      (
+        (await app.db('region_level').where({ region_kind: 'division' }).select('region_key', 'level', 'max_level', 'shares')) as Array<{
+          region_key: string
+          level: number
+          max_level: number
+          shares: Record<string, number>
+        }>
+      ).map((r) => [r.region_key, r]),
+    )
     let graded = 0
     for (const item of body.items) {
       const row = stored.get(item.code)
@@ -63,7 +75,10 @@ describe('GET /api/charts/level-history', () => {
     expect(body.days.length).toBeGreaterThan(0)
     const days = body.days.map((d) => d.day)
     expect(days).toEqual([...days].sort())
-    const recorded = (await app.db('cell_level_history').where({ res: body.resolution }).select(app.db.raw(`DISTINCT to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day`))) as Array<{ day: string }>
+    const recorded = (await app
+      .db('cell_level_history')
+      .where({ res: body.resolution })
+      .select(app.db.raw(`DISTINCT to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day`))) as Array<{ day: string }>
     expect(days).toEqual(recorded.map((r) => r.day).sort())
     // The first, a middle and the last day (the last one up to now: other test files may grade meanwhile, not before).
     for (const d of new Set([body.days[0]!, body.days[body.days.length >> 1]!, body.days[body.days.length - 1]!])) {
@@ -109,7 +124,10 @@ describe('GET /api/charts/sources', () => {
     const areas = Number(((await app.db('area_assessment').whereLike('division_code', `${prefix}%`).count('* as n').first()) as { n: string }).n)
     expect(Object.values(mine.kinds.area_assessment!).reduce((a, b) => a + b, 0)).toBe(areas)
     const all = await get<{ kinds: Record<string, Counts> }>('/api/charts/sources')
-    const total = (k: Record<string, Counts>) => Object.values(k).flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0)
+    const total = (k: Record<string, Counts>) =>
+      Object.values(k)
+        .flatMap((c) => Object.values(c))
+        .reduce((a, b) => a + b, 0)
     expect(total(mine.kinds)).toBeLessThan(total(all.kinds))
     const grid = await get<{ kinds: Record<string, Counts> }>('/api/charts/sources', gridWorker)
     const wantGrid = await expected('e.mgmt_grid_id = ?', [gridWorker.user.mgmtGridId!])
@@ -118,7 +136,17 @@ describe('GET /api/charts/sources', () => {
 })
 
 describe('GET /api/charts/departments', () => {
-  interface Item { departmentId: number | null; name: string | null; divisionName: string | null; overdueHiddenDangers: number; overdueViolations: number; reportsClosed: number; medianHandlingDays: number | null; meanHandlingDays: number | null; reportsOpenOverdue: number }
+  interface Item {
+    departmentId: number | null
+    name: string | null
+    divisionName: string | null
+    overdueHiddenDangers: number
+    overdueViolations: number
+    reportsClosed: number
+    medianHandlingDays: number | null
+    meanHandlingDays: number | null
+    reportsOpenOverdue: number
+  }
   const sum = (items: Item[], f: (i: Item) => number) => items.reduce((a, i) => a + f(i), 0)
 
   it('splits the overdue list among the departments, and times the closed reports', async () => {
@@ -128,20 +156,34 @@ describe('GET /api/charts/departments', () => {
     expect(sum(items, (i) => i.overdueViolations)).toBe(overdue.counts.violation)
     expect(overdue.counts.hidden_danger + overdue.counts.violation, 'the demo has overdue rectifications').toBeGreaterThan(0)
     for (let i = 1; i < items.length; i++) {
-      expect(items[i]!.overdueHiddenDangers + items[i]!.overdueViolations).toBeLessThanOrEqual(items[i - 1]!.overdueHiddenDangers + items[i - 1]!.overdueViolations)
+      expect(items[i]!.overdueHiddenDangers + items[i]!.overdueViolations).toBeLessThanOrEqual(
+        items[i - 1]!.overdueHiddenDangers + items[i - 1]!.overdueViolations,
+      )
     }
     for (const i of items.filter((x) => x.departmentId !== null)) expect(i.name, `department ${i.departmentId}`).toBeTruthy()
     // One department's figures from SQL of the test's own.
     const busiest = items.filter((i) => i.departmentId !== null).sort((a, b) => b.overdueHiddenDangers - a.overdueHiddenDangers)[0]!
-    const [{ n }] = (await app.db('hidden_danger as h').join('enterprise as e', 'e.id', 'h.enterprise_id')
+    const [{ n }] = (await app
+      .db('hidden_danger as h')
+      .join('enterprise as e', 'e.id', 'h.enterprise_id')
       .where({ 'h.status': 'open', 'e.industry_department_id': busiest.departmentId })
-      .whereRaw('h.deadline < current_date').count('* as n')) as Array<{ n: string }>
+      .whereRaw('h.deadline < current_date')
+      .count('* as n')) as Array<{ n: string }>
     expect(busiest.overdueHiddenDangers).toBe(Number(n))
-    const closed = (await app.db('public_report').whereIn('status', ['closed', 'rejected']).whereNotNull('closed_at')
-      .select('department_id', app.db.raw('extract(epoch FROM (closed_at - created_at)) / 86400.0 AS days'))) as Array<{ department_id: number | null; days: number }>
+    const closed = (await app
+      .db('public_report')
+      .whereIn('status', ['closed', 'rejected'])
+      .whereNotNull('closed_at')
+      .select('department_id', app.db.raw('extract(epoch FROM (closed_at - created_at)) / 86400.0 AS days'))) as Array<{
+      department_id: number | null
+      days: number
+    }>
     expect(sum(items, (i) => i.reportsClosed)).toBe(closed.length)
     for (const item of items.filter((i) => i.reportsClosed > 0)) {
-      const days = closed.filter((c) => (c.department_id === null ? null : Number(c.department_id)) === item.departmentId).map((c) => Number(c.days)).sort((a, b) => a - b)
+      const days = closed
+        .filter((c) => (c.department_id === null ? null : Number(c.department_id)) === item.departmentId)
+        .map((c) => Number(c.days))
+        .sort((a, b) => a - b)
       expect(days.length).toBe(item.reportsClosed)
       const median = days.length % 2 ? days[days.length >> 1]! : (days[days.length / 2 - 1]! + days[days.length / 2]!) / 2
       expect(item.medianHandlingDays).toBeCloseTo(median, 1)
@@ -151,7 +193,11 @@ describe('GET /api/charts/departments', () => {
     expect(new Set(reports.map((r) => r.departmentId)).size).toBe(1)
     expect(own.reportsClosed).toBeGreaterThanOrEqual(3)
     expect(own.reportsOpenOverdue).toBeGreaterThanOrEqual(1)
-    const [{ open }] = (await app.db('public_report').whereNotIn('status', ['closed', 'rejected']).whereRaw('deadline_at < now()').count('* as open')) as Array<{ open: string }>
+    const [{ open }] = (await app
+      .db('public_report')
+      .whereNotIn('status', ['closed', 'rejected'])
+      .whereRaw('deadline_at < now()')
+      .count('* as open')) as Array<{ open: string }>
     expect(sum(items, (i) => i.reportsOpenOverdue)).toBe(Number(open))
   })
 
@@ -163,7 +209,10 @@ describe('GET /api/charts/departments', () => {
     const { items: all } = await get<{ items: Item[] }>('/api/charts/departments')
     expect(sum(items, (i) => i.overdueHiddenDangers + i.overdueViolations)).toBeLessThan(sum(all, (i) => i.overdueHiddenDangers + i.overdueViolations))
     const reports = await get<{ total: number }>('/api/reports?limit=1', inspector)
-    const [{ closedOrOpen }] = (await app.db('public_report').whereLike('division_code', `${inspector.user.divisionPrefix}%`).count('* as closedOrOpen')) as Array<{ closedOrOpen: string }>
+    const [{ closedOrOpen }] = (await app
+      .db('public_report')
+      .whereLike('division_code', `${inspector.user.divisionPrefix}%`)
+      .count('* as closedOrOpen')) as Array<{ closedOrOpen: string }>
     expect(reports.total).toBe(Number(closedOrOpen))
     expect(sum(items, (i) => i.reportsClosed)).toBeLessThanOrEqual(reports.total)
   })

@@ -46,8 +46,16 @@ async function createEnterprise(columns: Record<string, unknown>): Promise<numbe
   const point = await db('division').where({ code: township }).first(db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
   const [row] = await db('enterprise')
     .insert({
-      uscc, name: `专业监管测试企业${serial}`, industry: 'manufacturing', scale: 'small', affiliation: 'township', division_code: township,
-      responsible_person: '丙', tier: 'township', geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]), ...columns,
+      uscc,
+      name: `专业监管测试企业${serial}`,
+      industry: 'manufacturing',
+      scale: 'small',
+      affiliation: 'township',
+      division_code: township,
+      responsible_person: '丙',
+      tier: 'township',
+      geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]),
+      ...columns,
     })
     .returning('id')
   return Number(row.id)
@@ -99,8 +107,12 @@ describe('migration 007_department_specialty', () => {
       await own('department').insert({ name: `x-${specialty}`, kind: 'specialist', division_code: '210102', specialty })
     }
     await own('department').whereLike('name', 'x-%').del()
-    await expect(own('department').insert({ name: 'x', kind: 'specialist', division_code: '210102', specialty: 'hazardous_chemicals' })).rejects.toThrow(/department_specialty_check/)
-    await expect(own('department').insert({ name: 'y', kind: 'industry', division_code: '210102', specialty: 'fire' })).rejects.toThrow(/department_specialty_kind_check/)
+    await expect(own('department').insert({ name: 'x', kind: 'specialist', division_code: '210102', specialty: 'hazardous_chemicals' })).rejects.toThrow(
+      /department_specialty_check/,
+    )
+    await expect(own('department').insert({ name: 'y', kind: 'industry', division_code: '210102', specialty: 'fire' })).rejects.toThrow(
+      /department_specialty_kind_check/,
+    )
 
     await own.migrate.down({ migrationSource: migrationSource(upTo('007_department_specialty')) })
     const { rows: columns } = await own.raw("SELECT 1 FROM information_schema.columns WHERE table_name = 'department' AND column_name = 'specialty'")
@@ -125,7 +137,10 @@ describe('the department API and department.specialty', () => {
     expect(industry.specialty).toBeNull()
 
     expect((await send('GET', `/api/departments/${inspection.id}`)).json().specialty).toBe('special_equipment')
-    const listed = (await send('GET', `/api/departments?division=${COUNTY}&specialty=special_equipment`)).json().items as Array<{ id: number; specialty: string }>
+    const listed = (await send('GET', `/api/departments?division=${COUNTY}&specialty=special_equipment`)).json().items as Array<{
+      id: number
+      specialty: string
+    }>
     expect(listed.map((d) => d.id)).toEqual(expect.arrayContaining([inspection.id, mixed.id]))
     expect(listed.map((d) => d.id)).not.toContain(fire.id)
     expect(listed.every((d) => d.specialty === 'special_equipment')).toBe(true)
@@ -140,7 +155,9 @@ describe('the department API and department.specialty', () => {
     const res = await send('PUT', `/api/departments/${dept.id}`, { name: dept.name, kind: 'specialist', divisionCode: COUNTY, specialty: 'special_equipment' })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json().specialty).toBe('special_equipment')
-    const audit = await db('audit_log').where({ entity: 'department', entity_id: String(dept.id), action: 'updated' }).first('before', 'after')
+    const audit = await db('audit_log')
+      .where({ entity: 'department', entity_id: String(dept.id), action: 'updated' })
+      .first('before', 'after')
     expect(audit.before.specialty).toBe('fire')
     expect(audit.after.specialty).toBe('special_equipment')
   })
@@ -148,14 +165,30 @@ describe('the department API and department.specialty', () => {
   it('refuses a bad field with a 400 naming specialty', async () => {
     const post = (body: Record<string, unknown>) => send('POST', '/api/departments', { divisionCode: COUNTY, ...body })
     expectInvalid(await post({ name: `a${run}`, kind: 'specialist', specialty: 'hazardous_chemicals' }), 'specialty', /allowed values/)
-    expectInvalid(await post({ name: `b${run}`, kind: 'industry', industries: ['retail'], specialty: 'fire' }), 'specialty', /industry department supervises industries/)
-    expectInvalid(await post({ name: `综合执法局${run}`, kind: 'specialist' }), 'specialty', /needs the field it supervises, one of fire \(消防\), special_equipment \(特种设备\); its name .* shows none/)
+    expectInvalid(
+      await post({ name: `b${run}`, kind: 'industry', industries: ['retail'], specialty: 'fire' }),
+      'specialty',
+      /industry department supervises industries/,
+    )
+    expectInvalid(
+      await post({ name: `综合执法局${run}`, kind: 'specialist' }),
+      'specialty',
+      /needs the field it supervises, one of fire \(消防\), special_equipment \(特种设备\); its name .* shows none/,
+    )
     expectInvalid(await post({ name: `消防大队${run}`, kind: 'specialist', specialty: null }), 'specialty', /needs the field it supervises/)
-    expect(await db('department').whereIn('name', [`a${run}`, `b${run}`, `综合执法局${run}`, `消防大队${run}`]).count<{ n: string }[]>('* as n')).toEqual([{ n: '0' }])
+    expect(
+      await db('department')
+        .whereIn('name', [`a${run}`, `b${run}`, `综合执法局${run}`, `消防大队${run}`])
+        .count<{ n: string }[]>('* as n'),
+    ).toEqual([{ n: '0' }])
 
     const dept = await createDepartment({ name: '特种设备安全监察科', kind: 'specialist' })
     expect(dept.specialty).toBe('special_equipment')
-    expectInvalid(await send('PUT', `/api/departments/${dept.id}`, { name: `综合科${run}`, kind: 'specialist', divisionCode: COUNTY }), 'specialty', /shows none/)
+    expectInvalid(
+      await send('PUT', `/api/departments/${dept.id}`, { name: `综合科${run}`, kind: 'specialist', divisionCode: COUNTY }),
+      'specialty',
+      /shows none/,
+    )
     expectInvalid(await send('GET', '/api/departments?specialty=chemicals'), 'specialty', /allowed values/)
     expect((await send('GET', `/api/departments/${dept.id}`)).json()).toMatchObject({ name: dept.name, specialty: 'special_equipment' })
   })
@@ -168,9 +201,15 @@ describe('coverage reads department.specialty, not the name', () => {
     const misleading = await createDepartment({ name: '覆盖消防检测站', kind: 'specialist', specialty: 'special_equipment' })
     const plain = await createDepartment({ name: '覆盖综合执法队', kind: 'specialist', specialty: 'fire' })
     const id = await createEnterprise({ industry: 'hazardous_chemicals', industry_department_id: industry.id })
-    await db('enterprise_specialist_department').insert([{ enterprise_id: id, department_id: misleading.id }, { enterprise_id: id, department_id: plain.id }])
+    await db('enterprise_specialist_department').insert([
+      { enterprise_id: id, department_id: misleading.id },
+      { enterprise_id: id, department_id: plain.id },
+    ])
 
-    const report = async () => (await send('GET', `/api/supervision/coverage?division=${township}&limit=5000`)).json() as { items: Array<{ id: number; gaps: Array<{ kind: string; specialty?: string }> }> }
+    const report = async () =>
+      (await send('GET', `/api/supervision/coverage?division=${township}&limit=5000`)).json() as {
+        items: Array<{ id: number; gaps: Array<{ kind: string; specialty?: string }> }>
+      }
     expect((await report()).items.map((i) => i.id)).not.toContain(id)
     const supervision = (await send('GET', `/api/enterprises/${id}/supervision`)).json()
     expect(supervision.gaps).toEqual([])
@@ -184,6 +223,8 @@ describe('coverage reads department.specialty, not the name', () => {
     expect(put.statusCode, put.body).toBe(200)
     const item = (await report()).items.find((i) => i.id === id)
     expect(item?.gaps.map((g) => [g.kind, g.specialty])).toEqual([['specialist_department', 'special_equipment']])
-    expect((await send('GET', `/api/enterprises/${id}/supervision`)).json().gaps).toMatchObject([{ kind: 'specialist_department', specialty: 'special_equipment' }])
+    expect((await send('GET', `/api/enterprises/${id}/supervision`)).json().gaps).toMatchObject([
+      { kind: 'specialist_department', specialty: 'special_equipment' },
+    ])
   })
 })

@@ -84,8 +84,17 @@ async function createEnterprise(columns: Record<string, unknown> = {}, at?: { lo
   const point = at ?? (await db('division').where({ code: township }).first(db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat')))!
   const [row] = await db('enterprise')
     .insert({
-      uscc, name: `执法测试企业${serial}`, industry: 'manufacturing', scale: 'small', affiliation: 'township', division_code: township, tier: 'township',
-      industry_department_id: dept.id, responsible_person: '测试责任人', geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]), ...columns,
+      uscc,
+      name: `执法测试企业${serial}`,
+      industry: 'manufacturing',
+      scale: 'small',
+      affiliation: 'township',
+      division_code: township,
+      tier: 'township',
+      industry_department_id: dept.id,
+      responsible_person: '测试责任人',
+      geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]),
+      ...columns,
     })
     .returning('id')
   return Number(row.id)
@@ -107,9 +116,20 @@ async function quietSpot(): Promise<{ lon: number; lat: number; division: string
   throw new Error('no quiet spot left in 康平县')
 }
 
-const levelAt = async (lon: number, lat: number) => Number((await db('cell').where({ res: 8, h3: latLngToCell(lat, lon, 8) }).first('level'))?.level ?? 0)
+const levelAt = async (lon: number, lat: number) =>
+  Number(
+    (
+      await db('cell')
+        .where({ res: 8, h3: latLngToCell(lat, lon, 8) })
+        .first('level')
+    )?.level ?? 0,
+  )
 const enterpriseLevel = async (id: number) => Number((await db('enterprise').where({ id }).first('level')).level)
-const auditTrail = (entity: string, id: number) => db('audit_log').where({ entity, entity_id: String(id) }).orderBy('id').select('action', 'before', 'after')
+const auditTrail = (entity: string, id: number) =>
+  db('audit_log')
+    .where({ entity, entity_id: String(id) })
+    .orderBy('id')
+    .select('action', 'before', 'after')
 const dataVersion = async () => Number((await db('data_version').first('version')).version)
 
 function expectInvalid(res: Response, field: string, message: RegExp) {
@@ -140,7 +160,13 @@ const inspect = (enterpriseId: number, extra: Record<string, unknown> = {}) =>
   send('POST', '/api/inspections', { enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', ...extra })
 
 async function violation(enterpriseId: number, extra: Record<string, unknown> = {}) {
-  const res = await send('POST', '/api/violations', { enterpriseId, description: '未按规定对从业人员进行安全生产教育和培训', foundAt: today, deadline: inAMonth, ...extra })
+  const res = await send('POST', '/api/violations', {
+    enterpriseId,
+    description: '未按规定对从业人员进行安全生产教育和培训',
+    foundAt: today,
+    deadline: inAMonth,
+    ...extra,
+  })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
 }
@@ -150,19 +176,49 @@ describe('inspections', () => {
     const spot = await quietSpot()
     const id = await createEnterprise({ division_code: spot.division }, spot)
     const res = await inspect(id, {
-      result: 'violations_found', findings: '现场检查发现两处问题',
+      result: 'violations_found',
+      findings: '现场检查发现两处问题',
       violations: [{ description: '未如实记录安全生产教育和培训情况', legalBasis: '《中华人民共和国安全生产法》第九十七条', deadline: inAMonth }],
       hiddenDangers: [{ description: '液氨制冷车间未设置氨气泄漏报警装置', deadline: inAMonth }],
     })
     expect(res.statusCode, res.body).toBe(201)
     const { inspection, violations, hiddenDangers, regrade } = res.json()
     expect(inspection).toMatchObject({
-      enterpriseId: id, inspectedAt: today, status: 'recorded', result: 'violations_found', planId: null, violations: 1, hiddenDangers: 1,
-      inspectors: [{ id: r[0]!.id, name: '执法一', departmentId: dept.id }, { id: r[1]!.id, name: '执法二' }],
+      enterpriseId: id,
+      inspectedAt: today,
+      status: 'recorded',
+      result: 'violations_found',
+      planId: null,
+      violations: 1,
+      hiddenDangers: 1,
+      inspectors: [
+        { id: r[0]!.id, name: '执法一', departmentId: dept.id },
+        { id: r[1]!.id, name: '执法二' },
+      ],
     })
     // The account that recorded the inspection reported what it found (not a name from the body).
-    expect(violations).toEqual([expect.objectContaining({ inspectionId: inspection.id, status: 'open', foundAt: today, deadline: inAMonth, reportedBy: 'Test admin', reportedByUserId: adminId, overdue: false })])
-    expect(hiddenDangers).toEqual([expect.objectContaining({ inspectionId: inspection.id, isMajor: true, status: 'open', reportedBy: 'Test admin', reportedByUserId: adminId, lon: spot.lon, lat: spot.lat })])
+    expect(violations).toEqual([
+      expect.objectContaining({
+        inspectionId: inspection.id,
+        status: 'open',
+        foundAt: today,
+        deadline: inAMonth,
+        reportedBy: 'Test admin',
+        reportedByUserId: adminId,
+        overdue: false,
+      }),
+    ])
+    expect(hiddenDangers).toEqual([
+      expect.objectContaining({
+        inspectionId: inspection.id,
+        isMajor: true,
+        status: 'open',
+        reportedBy: 'Test admin',
+        reportedByUserId: adminId,
+        lon: spot.lon,
+        lat: spot.lat,
+      }),
+    ])
     expect(regrade.changedCells).toBeGreaterThan(0)
     expect(await enterpriseLevel(id)).toBe(4)
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
@@ -175,7 +231,10 @@ describe('inspections', () => {
     expect(verified.statusCode, verified.body).toBe(200)
     expect(await enterpriseLevel(id)).toBe(1) // manufacturing, nothing else reported: blue
     expect(await levelAt(spot.lon, spot.lat)).toBe(1)
-    const cause = await db('cell_level_history').where({ res: 8, h3: latLngToCell(spot.lat, spot.lon, 8) }).orderBy('id', 'desc').first('cause')
+    const cause = await db('cell_level_history')
+      .where({ res: 8, h3: latLngToCell(spot.lat, spot.lon, 8) })
+      .orderBy('id', 'desc')
+      .first('cause')
     expect(cause.cause).toEqual({ kind: 'hidden_danger', id: dangerId, action: 'verified' })
 
     expect((await auditTrail('inspection', inspection.id)).map((a) => a.action)).toEqual(['created'])
@@ -195,7 +254,15 @@ describe('inspections', () => {
 
     expectInvalid(await inspect(id, { inspectorIds: [other[0]!.id, other[1]!.id] }), 'inspectorIds[0]', /not to enterprise \d+'s departments/)
     const [plan] = await db('inspection_plan')
-      .insert({ department_id: otherDept.id, division_prefix: COUNTY, period_start: daysAgo(30), period_end: inAMonth, seed: 'manual', rule_version: 'test', created_by: 'test' })
+      .insert({
+        department_id: otherDept.id,
+        division_prefix: COUNTY,
+        period_start: daysAgo(30),
+        period_end: inAMonth,
+        seed: 'manual',
+        rule_version: 'test',
+        created_by: 'test',
+      })
       .returning('id')
     const res = await inspect(id, { inspectorIds: [other[0]!.id, other[1]!.id], planId: plan.id })
     expect(res.statusCode, res.body).toBe(201)
@@ -205,9 +272,16 @@ describe('inspections', () => {
 
 describe('violations: open → rectified → verified', () => {
   const transition = (id: number, verb: string, payload: object) => send('POST', `/api/violations/${id}/${verb}`, payload)
-  const rectify = (id: number, as?: TestSession) => app.inject({ method: 'POST', url: `/api/violations/${id}/rectify`, payload: { rectification: '补充培训并建立档案' }, ...(as ? { headers: as.headers } : {}) })
+  const rectify = (id: number, as?: TestSession) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/violations/${id}/rectify`,
+      payload: { rectification: '补充培训并建立档案' },
+      ...(as ? { headers: as.headers } : {}),
+    })
   /** Verified by the second account unless `as` is null (the test admin, who reported it). */
-  const verify = (id: number, as: TestSession | null = verifier) => app.inject({ method: 'POST', url: `/api/violations/${id}/verify`, payload: {}, ...(as ? { headers: as.headers } : {}) })
+  const verify = (id: number, as: TestSession | null = verifier) =>
+    app.inject({ method: 'POST', url: `/api/violations/${id}/verify`, payload: {}, ...(as ? { headers: as.headers } : {}) })
   const reopen = (id: number) => transition(id, 'reopen', { reason: '培训档案不全' })
   const refused = (res: Response, id: number, current: string, message: string) =>
     expectConflict(res, new RegExp(`^violation ${id} is ${current}; ${message}$`), { field: 'status', current })
@@ -227,7 +301,12 @@ describe('violations: open → rectified → verified', () => {
     expect((await rectify(id)).statusCode).toBe(200)
     expectSeparation(await verify(id, null), 'verifiedBy', /you reported this violation: it is verified by another account/)
     expect((await send('GET', `/api/violations/${id}`)).json().status).toBe('rectified')
-    expect((await verify(id)).json()).toMatchObject({ status: 'verified', verifiedBy: `Test test_verifier_${run}`, verifiedByUserId: verifier.user.id, verifiedAt: expect.any(String) })
+    expect((await verify(id)).json()).toMatchObject({
+      status: 'verified',
+      verifiedBy: `Test test_verifier_${run}`,
+      verifiedByUserId: verifier.user.id,
+      verifiedAt: expect.any(String),
+    })
 
     refused(await rectify(id), id, 'verified', 'only an open violation can be rectified')
     refused(await verify(id), id, 'verified', 'only a rectified violation can be verified')
@@ -236,8 +315,14 @@ describe('violations: open → rectified → verified', () => {
 
     const trail = await auditTrail('violation', id)
     expect(trail.map((a) => a.action)).toEqual(['created', 'rectified', 'reopened', 'rectified', 'verified'])
-    expect(trail[1]).toMatchObject({ before: { status: 'open' }, after: { status: 'rectified', rectifiedBy: 'Test admin', rectifiedByUserId: adminId, rectification: '补充培训并建立档案' } })
-    expect(trail[2]).toMatchObject({ before: { status: 'rectified' }, after: { status: 'open', reopenedBy: 'Test admin', reopenedByUserId: adminId, reopenReason: '培训档案不全' } })
+    expect(trail[1]).toMatchObject({
+      before: { status: 'open' },
+      after: { status: 'rectified', rectifiedBy: 'Test admin', rectifiedByUserId: adminId, rectification: '补充培训并建立档案' },
+    })
+    expect(trail[2]).toMatchObject({
+      before: { status: 'rectified' },
+      after: { status: 'open', reopenedBy: 'Test admin', reopenedByUserId: adminId, reopenReason: '培训档案不全' },
+    })
   })
 
   it('separates duties by account, not by name: neither the reporter nor the rectifier verifies; body names are refused; the database refuses it too', async () => {
@@ -248,12 +333,37 @@ describe('violations: open → rectified → verified', () => {
     expectSeparation(await verify(id, null), 'verifiedBy', /you reported this violation/)
     expectInvalid(await transition(id, 'verify', { verifiedBy: '执法二' }), 'verifiedBy', /unknown property/)
     const third = await signInOther(app, `test_third_${run}`, 'admin')
-    expect((await verify(id, third)).json()).toMatchObject({ status: 'verified', reportedByUserId: adminId, rectifiedByUserId: verifier.user.id, verifiedByUserId: third.user.id })
+    expect((await verify(id, third)).json()).toMatchObject({
+      status: 'verified',
+      reportedByUserId: adminId,
+      rectifiedByUserId: verifier.user.id,
+      verifiedByUserId: third.user.id,
+    })
 
     // The same rule as a CHECK: no write path can store a verifier who reported or rectified.
-    const [row] = await db('violation').insert({ enterprise_id: (await violation(await createEnterprise())).enterpriseId, description: 'x', found_at: today, deadline: inAMonth, status: 'open', reported_by: 'x', reported_by_user_id: adminId }).returning('id')
-    await expect(db('violation').where({ id: row.id }).update({ status: 'verified', rectified_at: db.fn.now(), verified_at: db.fn.now(), verified_by: 'x', verified_by_user_id: adminId })).rejects.toThrow(/violation_verifier_differs/)
-    const danger = await send('POST', '/api/hidden-dangers', { enterpriseId: await createEnterprise(), description: '检查表', isMajor: false, foundAt: today, deadline: inAMonth })
+    const [row] = await db('violation')
+      .insert({
+        enterprise_id: (await violation(await createEnterprise())).enterpriseId,
+        description: 'x',
+        found_at: today,
+        deadline: inAMonth,
+        status: 'open',
+        reported_by: 'x',
+        reported_by_user_id: adminId,
+      })
+      .returning('id')
+    await expect(
+      db('violation')
+        .where({ id: row.id })
+        .update({ status: 'verified', rectified_at: db.fn.now(), verified_at: db.fn.now(), verified_by: 'x', verified_by_user_id: adminId }),
+    ).rejects.toThrow(/violation_verifier_differs/)
+    const danger = await send('POST', '/api/hidden-dangers', {
+      enterpriseId: await createEnterprise(),
+      description: '检查表',
+      isMajor: false,
+      foundAt: today,
+      deadline: inAMonth,
+    })
     expect(danger.json()).toMatchObject({ reportedByUserId: adminId })
     await expect(db('hidden_danger').where({ id: danger.json().id }).update({ verified_by_user_id: adminId })).rejects.toThrow(/hidden_danger_verifier_differs/)
   })
@@ -270,7 +380,8 @@ describe('violations: open → rectified → verified', () => {
     const late = await violation(enterpriseId, { foundAt: '2024-01-02', deadline: '2024-02-01' })
     const current = await violation(enterpriseId)
     expect(late).toMatchObject({ overdue: true })
-    const ids = async (query: string) => (await send('GET', `/api/violations?enterpriseId=${enterpriseId}&${query}`)).json().items.map((v: { id: number }) => v.id)
+    const ids = async (query: string) =>
+      (await send('GET', `/api/violations?enterpriseId=${enterpriseId}&${query}`)).json().items.map((v: { id: number }) => v.id)
     expect(await ids('overdue=true')).toEqual([late.id])
     expect(await ids('overdue=false')).toEqual([current.id])
     expect(await ids('status=open')).toEqual([late.id, current.id])
@@ -282,12 +393,21 @@ describe('penalties', () => {
     const enterpriseId = await createEnterprise()
     const v = await violation(enterpriseId)
     const decisionNo = `康应急罚〔2026〕${run}号`
-    const res = await send('POST', '/api/penalties', { enterpriseId, violationId: v.id, decisionNo, amountYuan: 12345.67, decidedAt: today, description: '罚款' })
+    const res = await send('POST', '/api/penalties', {
+      enterpriseId,
+      violationId: v.id,
+      decisionNo,
+      amountYuan: 12345.67,
+      decidedAt: today,
+      description: '罚款',
+    })
     expect(res.statusCode, res.body).toBe(201)
     const penalty = res.json()
     expect(penalty).toMatchObject({ enterpriseId, violationId: v.id, decisionNo, amountYuan: 12345.67, decidedAt: today, published: false })
 
-    expectConflict(await send('POST', '/api/penalties', { enterpriseId, decisionNo, amountYuan: 1, decidedAt: today }), /already penalty/, { field: 'decisionNo' })
+    expectConflict(await send('POST', '/api/penalties', { enterpriseId, decisionNo, amountYuan: 1, decidedAt: today }), /already penalty/, {
+      field: 'decisionNo',
+    })
     const warning = await send('POST', '/api/penalties', { enterpriseId, decisionNo: `${decisionNo}-警告`, amountYuan: 0, decidedAt: today, published: true })
     expect(warning.json()).toMatchObject({ amountYuan: 0, published: true })
 
@@ -312,21 +432,35 @@ describe('credit status', () => {
     expect(black).toMatchObject({ creditStatus: 'blacklisted', previousCreditStatus: 'warned' })
     expect((await db('enterprise').where({ id }).first('credit_status')).credit_status).toBe('blacklisted')
     // An event that already ended changes nothing.
-    expect((await event(id, { status: 'warned', reason: '旧记录补录', startsOn: '2024-01-01', endsOn: '2024-12-31' })).json()).toMatchObject({ creditStatus: 'blacklisted', event: { inForce: false } })
+    expect((await event(id, { status: 'warned', reason: '旧记录补录', startsOn: '2024-01-01', endsOn: '2024-12-31' })).json()).toMatchObject({
+      creditStatus: 'blacklisted',
+      event: { inForce: false },
+    })
     const repaired = (await event(id, { status: 'good', reason: '信用修复', startsOn: today })).json()
     expect(repaired).toMatchObject({ creditStatus: 'good', previousCreditStatus: 'blacklisted' })
 
     const history = (await send('GET', `/api/enterprises/${id}/credit-events`)).json()
     expect(history.creditStatus).toBe('good')
-    expect(history.items.map((e: { status: string; inForce: boolean }) => [e.status, e.inForce])).toEqual([['good', true], ['blacklisted', false], ['warned', false], ['warned', false]])
-    expect((await auditTrail('enterprise', id)).map((a) => [a.before.creditStatus, a.after.creditStatus])).toEqual([['good', 'warned'], ['warned', 'blacklisted'], ['blacklisted', 'good']])
+    expect(history.items.map((e: { status: string; inForce: boolean }) => [e.status, e.inForce])).toEqual([
+      ['good', true],
+      ['blacklisted', false],
+      ['warned', false],
+      ['warned', false],
+    ])
+    expect((await auditTrail('enterprise', id)).map((a) => [a.before.creditStatus, a.after.creditStatus])).toEqual([
+      ['good', 'warned'],
+      ['warned', 'blacklisted'],
+      ['blacklisted', 'good'],
+    ])
   })
 
   it('refreshes statuses that time has changed', async () => {
     const id = await createEnterprise()
     await event(id, { status: 'blacklisted', reason: '测试', startsOn: daysAgo(5), endsOn: inAMonth })
     // As if the event had ended since the column was written.
-    await db('credit_event').where({ enterprise_id: id }).update({ ends_on: daysAgo(1) })
+    await db('credit_event')
+      .where({ enterprise_id: id })
+      .update({ ends_on: daysAgo(1) })
     const res = await send('POST', '/api/enforcement/credit/refresh')
     expect(res.statusCode).toBe(200)
     expect(res.json().changed).toContainEqual({ id, before: 'blacklisted', after: 'good' })
@@ -339,7 +473,13 @@ describe('overdue rectifications', () => {
     const id = await createEnterprise()
     const late = await violation(id, { foundAt: '2024-01-02', deadline: '2024-02-01' })
     await violation(id)
-    const danger = await send('POST', '/api/hidden-dangers', { enterpriseId: id, description: '消防设施损坏未修复', isMajor: false, foundAt: '2024-03-01', deadline: '2024-03-31' })
+    const danger = await send('POST', '/api/hidden-dangers', {
+      enterpriseId: id,
+      description: '消防设施损坏未修复',
+      isMajor: false,
+      foundAt: '2024-03-01',
+      deadline: '2024-03-31',
+    })
     expect(danger.statusCode).toBe(201)
 
     const res = await send('GET', `/api/enforcement/overdue?division=${township}&limit=5000`)
@@ -349,7 +489,14 @@ describe('overdue rectifications', () => {
     const mine = body.items.filter((i: { enterpriseId: number }) => i.enterpriseId === id)
     // Most overdue first.
     expect(mine).toEqual([
-      expect.objectContaining({ kind: 'violation', id: late.id, deadline: '2024-02-01', isMajor: false, divisionCode: township, enterpriseName: expect.any(String) }),
+      expect.objectContaining({
+        kind: 'violation',
+        id: late.id,
+        deadline: '2024-02-01',
+        isMajor: false,
+        divisionCode: township,
+        enterpriseName: expect.any(String),
+      }),
       expect.objectContaining({ kind: 'hidden_danger', id: danger.json().id, deadline: '2024-03-31', isMajor: false }),
     ])
     const lateItem = mine.find((i: { kind: string }) => i.kind === 'violation')
@@ -366,7 +513,11 @@ describe('overdue rectifications', () => {
     expect(detail.overdueItems).toEqual({ hiddenDangers: 1, violations: 1 })
 
     const history = (await send('GET', `/api/enterprises/${id}/enforcement`)).json()
-    expect(history).toMatchObject({ enterpriseId: id, overdue: { hiddenDangers: 1, violations: 1, oldestDeadline: '2024-02-01' }, open: { hiddenDangers: 1, violations: 2 } })
+    expect(history).toMatchObject({
+      enterpriseId: id,
+      overdue: { hiddenDangers: 1, violations: 1, oldestDeadline: '2024-02-01' },
+      open: { hiddenDangers: 1, violations: 2 },
+    })
 
     await send('POST', `/api/violations/${late.id}/rectify`, { rectification: '已整改' })
     expect((await send('GET', `/api/enterprises/${id}`)).json().properties.overdueItems).toEqual({ hiddenDangers: 1, violations: 0 })
@@ -378,15 +529,27 @@ describe("an enterprise's enforcement history", () => {
   it('gathers inspections, violations, hidden dangers, penalties and credit events, latest first', async () => {
     const id = await createEnterprise()
     const first = (await inspect(id, { inspectedAt: daysAgo(40) })).json().inspection
-    const second = (await inspect(id, { inspectedAt: daysAgo(3), result: 'violations_found', violations: [{ description: '未采取措施消除事故隐患', deadline: inAMonth }] })).json()
-    const penalty = (await send('POST', '/api/penalties', { enterpriseId: id, violationId: second.violations[0].id, decisionNo: `康应急罚〔历史〕${run}`, amountYuan: 5000, decidedAt: today })).json()
+    const second = (
+      await inspect(id, { inspectedAt: daysAgo(3), result: 'violations_found', violations: [{ description: '未采取措施消除事故隐患', deadline: inAMonth }] })
+    ).json()
+    const penalty = (
+      await send('POST', '/api/penalties', {
+        enterpriseId: id,
+        violationId: second.violations[0].id,
+        decisionNo: `康应急罚〔历史〕${run}`,
+        amountYuan: 5000,
+        decidedAt: today,
+      })
+    ).json()
     await send('POST', `/api/enterprises/${id}/credit-events`, { status: 'warned', reason: penalty.decisionNo, startsOn: today })
 
     const res = await send('GET', `/api/enterprises/${id}/enforcement`)
     expect(res.statusCode).toBe(200)
     const history = res.json()
     expect(history).toMatchObject({
-      enterpriseId: id, creditStatus: 'warned', today,
+      enterpriseId: id,
+      creditStatus: 'warned',
+      today,
       overdue: { hiddenDangers: 0, violations: 0, oldestDeadline: null },
       lastInspection: { id: second.inspection.id },
       nextPlannedInspection: null,
@@ -413,12 +576,19 @@ describe('double-random inspection plans', () => {
 
   async function graded(level: number, columns: Record<string, unknown> = {}): Promise<number> {
     const id = await createEnterprise({ industry_department_id: planDept.id, ...columns })
-    const res = await send('POST', '/api/safety-risks', { enterpriseId: id, name: '测试风险', method: 'stated', stated: { level, method: '测试评估' }, assessedAt: today })
+    const res = await send('POST', '/api/safety-risks', {
+      enterpriseId: id,
+      name: '测试风险',
+      method: 'stated',
+      stated: { level, method: '测试评估' },
+      assessedAt: today,
+    })
     expect(res.statusCode, res.body).toBe(201)
     return id
   }
 
-  const propose = (extra: Record<string, unknown> = {}) => send('POST', '/api/inspection-plans', { departmentId: planDept.id, divisionPrefix: township, ...quarter, ...extra })
+  const propose = (extra: Record<string, unknown> = {}) =>
+    send('POST', '/api/inspection-plans', { departmentId: planDept.id, divisionPrefix: township, ...quarter, ...extra })
 
   beforeAll(async () => {
     planDept = await createDepartment('执法测试双随机应急局', ['manufacturing'])
@@ -432,7 +602,12 @@ describe('double-random inspection plans', () => {
     central = await createEnterprise({ industry_department_id: planDept.id, central_vertical: true, affiliation: 'central' })
     notOurs = await graded(4, { industry_department_id: dept.id })
     // The previous inspection of red[0] was by 随机一 and 随机二.
-    const previous = await send('POST', '/api/inspections', { enterpriseId: red[0], inspectorIds: [roster[0]!.id, roster[1]!.id], inspectedAt: daysAgo(2), result: 'compliant' })
+    const previous = await send('POST', '/api/inspections', {
+      enterpriseId: red[0],
+      inspectorIds: [roster[0]!.id, roster[1]!.id],
+      inspectedAt: daysAgo(2),
+      result: 'compliant',
+    })
     expect(previous.statusCode, previous.body).toBe(201)
   })
 
@@ -441,8 +616,15 @@ describe('double-random inspection plans', () => {
     expect(res.statusCode, res.body).toBe(201)
     const plan = res.json()
     expect(plan).toMatchObject({
-      departmentId: planDept.id, divisionPrefix: township, ...quarter, ruleVersion: DEFAULT_RULES.version, status: 'draft', publishedAt: null,
-      createdBy: 'Test admin', createdByUserId: adminId, seedSource: 'generated',
+      departmentId: planDept.id,
+      divisionPrefix: township,
+      ...quarter,
+      ruleVersion: DEFAULT_RULES.version,
+      status: 'draft',
+      publishedAt: null,
+      createdBy: 'Test admin',
+      createdByUserId: adminId,
+      seedSource: 'generated',
     })
     expect(plan.seed).toMatch(/^[0-9a-f]{24}$/)
     const byEnterprise = new Map<number, Array<{ plannedFor: string; inspectedAt: null; inspectors: Inspector[] }>>()
@@ -466,11 +648,16 @@ describe('double-random inspection plans', () => {
     expect(redFirst).not.toContain(roster[1]!.id)
     expect(plan.counts).toMatchObject({ inspections: plan.inspections.length, recorded: 0, pending: plan.inspections.length, enterprises: byEnterprise.size })
 
-    const stored = await db('inspection').where({ plan_id: plan.id }).select('enterprise_id', 'inspected_at', db.raw("to_char(planned_for, 'YYYY-MM-DD') AS planned_for"))
+    const stored = await db('inspection')
+      .where({ plan_id: plan.id })
+      .select('enterprise_id', 'inspected_at', db.raw("to_char(planned_for, 'YYYY-MM-DD') AS planned_for"))
     expect(stored).toHaveLength(plan.inspections.length)
     expect(stored.every((s) => s.inspected_at === null)).toBe(true)
     const [audit] = await auditTrail('inspection_plan', plan.id)
-    expect(audit).toMatchObject({ action: 'created', after: { seed: plan.seed, draw: { rules: { version: DEFAULT_RULES.version, inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } } })
+    expect(audit).toMatchObject({
+      action: 'created',
+      after: { seed: plan.seed, draw: { rules: { version: DEFAULT_RULES.version, inspection: { perYear: { 4: 4 }, blacklistRaise: 1 } } } },
+    })
     expect(audit.after.draw.inputs.enterprises.map((e: { id: number }) => e.id)).toEqual([...red, orange, blacklistedOrange, ...blue].sort((a, b) => a - b))
 
     // A second plan sees the first one's planned inspections as the previous ones: no inspector twice running.
@@ -480,7 +667,10 @@ describe('double-random inspection plans', () => {
     for (const i of next.inspections) {
       const before = byEnterprise.get(i.enterpriseId)?.at(-1)
       if (!before) continue
-      expect(i.inspectors.some((p: Inspector) => before.inspectors.some((q) => q.id === p.id)), `enterprise ${i.enterpriseId}`).toBe(false)
+      expect(
+        i.inspectors.some((p: Inspector) => before.inspectors.some((q) => q.id === p.id)),
+        `enterprise ${i.enterpriseId}`,
+      ).toBe(false)
     }
   })
 
@@ -488,16 +678,28 @@ describe('double-random inspection plans', () => {
     const plan = (await propose()).json()
     expect(plan.seed).toMatch(/^[0-9a-f]{24}$/) // generated and stored when not given
     const check = async () => (await send('GET', `/api/inspection-plans/${plan.id}/reproduce`)).json()
-    expect(await check()).toMatchObject({ planId: plan.id, seed: plan.seed, ruleVersion: DEFAULT_RULES.version, matches: true, storedInspections: plan.inspections.length, redrawnInspections: plan.inspections.length, differences: [] })
+    expect(await check()).toMatchObject({
+      planId: plan.id,
+      seed: plan.seed,
+      ruleVersion: DEFAULT_RULES.version,
+      matches: true,
+      storedInspections: plan.inspections.length,
+      redrawnInspections: plan.inspections.length,
+      differences: [],
+    })
 
     const first = plan.inspections[0]
-    await db('inspection').where({ id: first.id }).update({ planned_for: '2027-03-31' === first.plannedFor ? '2027-03-30' : '2027-03-31' })
+    await db('inspection')
+      .where({ id: first.id })
+      .update({ planned_for: '2027-03-31' === first.plannedFor ? '2027-03-30' : '2027-03-31' })
     const tampered = await check()
     expect(tampered.matches).toBe(false)
-    expect(tampered.differences).toEqual(expect.arrayContaining([
-      { side: 'redrawn', enterpriseId: first.enterpriseId, plannedFor: first.plannedFor, inspectorIds: first.inspectors.map((p: Inspector) => p.id) },
-      expect.objectContaining({ side: 'stored', enterpriseId: first.enterpriseId }),
-    ]))
+    expect(tampered.differences).toEqual(
+      expect.arrayContaining([
+        { side: 'redrawn', enterpriseId: first.enterpriseId, plannedFor: first.plannedFor, inspectorIds: first.inspectors.map((p: Inspector) => p.id) },
+        expect.objectContaining({ side: 'stored', enterpriseId: first.enterpriseId }),
+      ]),
+    )
     await db('inspection').where({ id: first.id }).update({ planned_for: first.plannedFor })
     expect((await check()).matches).toBe(true)
 
@@ -509,13 +711,33 @@ describe('double-random inspection plans', () => {
     const small = await createDepartment('执法测试小队', ['manufacturing'])
     await addInspectors(small.id, ['小一', '小二', '小三'])
     const id = await createEnterprise({ industry_department_id: small.id })
-    await send('POST', '/api/safety-risks', { enterpriseId: id, name: '测试风险', method: 'stated', stated: { level: 4, method: '测试评估' }, assessedAt: today })
-    const auditRows = async () => Number((await db('audit_log').where({ entity: 'inspection_plan' }).whereRaw("(after->>'departmentId')::int = ?", [small.id]).count<{ n: string }[]>('* as n'))[0]!.n)
+    await send('POST', '/api/safety-risks', {
+      enterpriseId: id,
+      name: '测试风险',
+      method: 'stated',
+      stated: { level: 4, method: '测试评估' },
+      assessedAt: today,
+    })
+    const auditRows = async () =>
+      Number(
+        (
+          await db('audit_log').where({ entity: 'inspection_plan' }).whereRaw("(after->>'departmentId')::int = ?", [small.id]).count<{ n: string }[]>('* as n')
+        )[0]!.n,
+      )
 
     // Red over half a year: two inspections of one enterprise, so four inspectors to avoid a repeat.
-    const res = await send('POST', '/api/inspection-plans', { departmentId: small.id, divisionPrefix: COUNTY, periodStart: '2027-01-01', periodEnd: '2027-06-30' })
+    const res = await send('POST', '/api/inspection-plans', {
+      departmentId: small.id,
+      divisionPrefix: COUNTY,
+      periodStart: '2027-01-01',
+      periodEnd: '2027-06-30',
+    })
     expectConflict(res, new RegExp(`^department ${small.id} \\(执法测试小队${run}\\) has 3 active inspector\\(s\\); this plan needs at least 4`), {
-      field: 'departmentId', departmentId: small.id, department: `执法测试小队${run}`, needed: 4, available: 3,
+      field: 'departmentId',
+      departmentId: small.id,
+      department: `执法测试小队${run}`,
+      needed: 4,
+      available: 3,
     })
     expect(await db('inspection_plan').where({ department_id: small.id })).toEqual([])
     expect(await db('inspection').where({ enterprise_id: id })).toEqual([])
@@ -527,48 +749,88 @@ describe('double-random inspection plans', () => {
     expect(plan.inspections.length).toBeGreaterThan(0)
     // The test admin drew it; another account publishes it.
     const approver = await signInOther(app, `test_plan_approver_${run}`, 'admin')
-    const publish = (as: TestSession | null = approver) => app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, ...(as ? { headers: as.headers } : {}) })
+    const publish = (as: TestSession | null = approver) =>
+      app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, ...(as ? { headers: as.headers } : {}) })
     const publishResults = () => send('POST', `/api/inspection-plans/${plan.id}/publish-results`)
 
     expectConflict(await publishResults(), /is a draft; publish the plan before its results/, { field: 'status', current: 'draft' })
     expectSeparation(await publish(null), 'id', new RegExp(`you drew inspection plan ${plan.id}: it is published by another account`))
     const published = await publish()
-    expect(published.json()).toMatchObject({ status: 'published', publishedAt: expect.any(String), resultsPublishedAt: null, createdByUserId: adminId, publishedByUserId: approver.user.id })
+    expect(published.json()).toMatchObject({
+      status: 'published',
+      publishedAt: expect.any(String),
+      resultsPublishedAt: null,
+      createdByUserId: adminId,
+      publishedByUserId: approver.user.id,
+    })
     expectConflict(await publish(), /is already published/, { current: 'published' })
-    expectConflict(await publishResults(), new RegExp(`has ${plan.inspections.length} planned inspection\\(s\\) without a recorded result`), { current: 'published' })
+    expectConflict(await publishResults(), new RegExp(`has ${plan.inspections.length} planned inspection\\(s\\) without a recorded result`), {
+      current: 'published',
+    })
 
     for (const [k, i] of plan.inspections.entries()) {
-      const outcome = k === 0
-        ? { inspectedAt: today, result: 'violations_found', findings: '发现问题', violations: [{ description: '未对安全设备进行经常性维护', deadline: inAMonth }] }
-        : { inspectedAt: today, result: 'compliant' }
+      const outcome =
+        k === 0
+          ? {
+              inspectedAt: today,
+              result: 'violations_found',
+              findings: '发现问题',
+              violations: [{ description: '未对安全设备进行经常性维护', deadline: inAMonth }],
+            }
+          : { inspectedAt: today, result: 'compliant' }
       const res = await send('POST', `/api/inspections/${i.id}/result`, outcome)
       expect(res.statusCode, res.body).toBe(200)
-      expect(res.json().inspection).toMatchObject({ status: 'recorded', planId: plan.id, inspectors: i.inspectors.map((p: Inspector) => expect.objectContaining({ id: p.id })) })
+      expect(res.json().inspection).toMatchObject({
+        status: 'recorded',
+        planId: plan.id,
+        inspectors: i.inspectors.map((p: Inspector) => expect.objectContaining({ id: p.id })),
+      })
     }
     const first = plan.inspections[0]
-    expectConflict(await send('POST', `/api/inspections/${first.id}/result`, { inspectedAt: today, result: 'compliant' }), /is already recorded/, { field: 'status', current: 'recorded' })
+    expectConflict(await send('POST', `/api/inspections/${first.id}/result`, { inspectedAt: today, result: 'compliant' }), /is already recorded/, {
+      field: 'status',
+      current: 'recorded',
+    })
     // The account that recorded the result reported the violation.
-    expect(await db('violation').where({ inspection_id: first.id }).first('reported_by', 'reported_by_user_id')).toEqual({ reported_by: 'Test admin', reported_by_user_id: adminId })
+    expect(await db('violation').where({ inspection_id: first.id }).first('reported_by', 'reported_by_user_id')).toEqual({
+      reported_by: 'Test admin',
+      reported_by_user_id: adminId,
+    })
 
     const results = await publishResults()
     expect(results.statusCode, results.body).toBe(200)
-    expect(results.json()).toMatchObject({ status: 'results_published', counts: { pending: 0, recorded: plan.inspections.length, byResult: { violations_found: 1 } } })
+    expect(results.json()).toMatchObject({
+      status: 'results_published',
+      counts: { pending: 0, recorded: plan.inspections.length, byResult: { violations_found: 1 } },
+    })
     expectConflict(await publishResults(), /results are already published/, { current: 'results_published' })
     expect((await auditTrail('inspection_plan', plan.id)).map((a) => a.action)).toEqual(['created', 'published', 'results_published'])
-    expect((await send('GET', `/api/inspection-plans?departmentId=${planDept.id}&status=results_published`)).json().items.map((p: { id: number }) => p.id)).toEqual([plan.id])
+    expect(
+      (await send('GET', `/api/inspection-plans?departmentId=${planDept.id}&status=results_published`)).json().items.map((p: { id: number }) => p.id),
+    ).toEqual([plan.id])
   })
 
-  it("keeps an inspector to their own department and jurisdiction, takes no seed from them, and lets another account publish what they drew", async () => {
+  it('keeps an inspector to their own department and jurisdiction, takes no seed from them, and lets another account publish what they drew', async () => {
     const inspector = await signInOther(app, `test_plan_inspector_${run}`, 'inspector', { departmentId: planDept.id, divisionPrefix: COUNTY })
     const draw = (body: Record<string, unknown>) =>
-      app.inject({ method: 'POST', url: '/api/inspection-plans', payload: { departmentId: planDept.id, divisionPrefix: township, periodStart: '2027-07-01', periodEnd: '2027-09-30', ...body }, headers: inspector.headers })
+      app.inject({
+        method: 'POST',
+        url: '/api/inspection-plans',
+        payload: { departmentId: planDept.id, divisionPrefix: township, periodStart: '2027-07-01', periodEnd: '2027-09-30', ...body },
+        headers: inspector.headers,
+      })
     const plans = async () => Number((await db('inspection_plan').where({ department_id: planDept.id }).count<{ n: string }[]>('* as n'))[0]!.n)
     const before = await plans()
     const refused = (res: Response, code: string, field: string, message: RegExp) => {
       expect(res.statusCode, res.body).toBe(403)
       expect(res.json().error).toMatchObject({ code, details: [{ field, message: expect.stringMatching(message) }] })
     }
-    refused(await draw({ departmentId: otherDept.id }), 'out_of_jurisdiction', 'departmentId', new RegExp(`your own department \\(${planDept.id}\\), not department ${otherDept.id}`))
+    refused(
+      await draw({ departmentId: otherDept.id }),
+      'out_of_jurisdiction',
+      'departmentId',
+      new RegExp(`your own department \\(${planDept.id}\\), not department ${otherDept.id}`),
+    )
     refused(await draw({ divisionPrefix: '210102' }), 'out_of_jurisdiction', 'divisionPrefix', /210102 is outside your jurisdiction \(210123\)/)
     refused(await draw({ seed: 'chosen-by-me' }), 'forbidden', 'seed', /only an admin may replay a recorded seed/)
     expect(await plans()).toBe(before)
@@ -582,13 +844,20 @@ describe('double-random inspection plans', () => {
     expect(await db('inspection_plan').where({ id: plan.id }).first('published_at')).toEqual({ published_at: null })
     // An inspector of another department cannot publish it either; the admin can.
     const stranger = await signInOther(app, `test_plan_stranger_${run}`, 'inspector', { departmentId: otherDept.id, divisionPrefix: COUNTY })
-    expect((await app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, headers: stranger.headers })).json().error.code).toBe('out_of_jurisdiction')
+    expect((await app.inject({ method: 'POST', url: `/api/inspection-plans/${plan.id}/publish`, headers: stranger.headers })).json().error.code).toBe(
+      'out_of_jurisdiction',
+    )
     expect((await send('POST', `/api/inspection-plans/${plan.id}/publish`)).json()).toMatchObject({ status: 'published', publishedByUserId: adminId })
     await expect(db('inspection_plan').where({ id: plan.id }).update({ published_by_user_id: inspector.user.id })).rejects.toThrow(/inspection_plan_four_eyes/)
   })
 
   it.each([
-    ['periodEnd before periodStart', () => ({ periodStart: '2027-03-01', periodEnd: '2027-02-28' }), 'periodEnd', /2027-02-28 is not after periodStart 2027-03-01/],
+    [
+      'periodEnd before periodStart',
+      () => ({ periodStart: '2027-03-01', periodEnd: '2027-02-28' }),
+      'periodEnd',
+      /2027-02-28 is not after periodStart 2027-03-01/,
+    ],
     ['periodEnd equal to periodStart', () => ({ periodStart: '2027-03-01', periodEnd: '2027-03-01' }), 'periodEnd', /is not after periodStart/],
     ['a period of a year or more', () => ({ periodStart: '2027-01-01', periodEnd: '2028-01-01' }), 'periodEnd', /less than a year/],
     ['an impossible date', () => ({ periodStart: '2027-02-30' }), 'periodStart', /format "date"/],
@@ -627,33 +896,156 @@ describe('bad input → 400 naming the field, nothing written', () => {
       count(db('hidden_danger').where({ enterprise_id: enterpriseId })),
       count(db('penalty').where({ enterprise_id: enterpriseId })),
       count(db('credit_event').where({ enterprise_id: enterpriseId })),
-      count(db('audit_log').whereRaw("(after->>'enterpriseId')::bigint = ? OR (entity = 'enterprise' AND entity_id = ?)", [enterpriseId, String(enterpriseId)])),
+      count(
+        db('audit_log').whereRaw("(after->>'enterpriseId')::bigint = ? OR (entity = 'enterprise' AND entity_id = ?)", [enterpriseId, String(enterpriseId)]),
+      ),
     ])
   }
 
   const finding = { description: '未按规定配备安全管理人员', deadline: '2026-05-01' }
   it.each([
-    ['inspector not in the department', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, other[0]!.id], inspectedAt: today, result: 'compliant' }), 'inspectorIds[1]', /belongs to 执法测试住建局.*not to enterprise/],
-    ['inactive inspector', '/api/inspections', () => ({ enterpriseId, inspectorIds: [inactive.id, r[0]!.id], inspectedAt: today, result: 'compliant' }), 'inspectorIds[0]', /is not active/],
-    ['unknown inspector', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, 999_999_999], inspectedAt: today, result: 'compliant' }), 'inspectorIds[1]', /no inspector with id 999999999/],
-    ['one inspector only', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id], inspectedAt: today, result: 'compliant' }), 'inspectorIds', /fewer than 2 items/],
-    ['the same inspector twice', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[0]!.id], inspectedAt: today, result: 'compliant' }), 'inspectorIds', /duplicate items/],
-    ['an inspection in the future', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: inAMonth, result: 'compliant' }), 'inspectedAt', /is in the future/],
-    ['a deadline before the inspection', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: '2026-05-02', result: 'violations_found', violations: [finding] }), 'violations[0].deadline', /2026-05-01 is before inspectedAt 2026-05-02/],
-    ['a hidden danger deadline before the inspection', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: '2026-05-02', result: 'violations_found', hiddenDangers: [finding] }), 'hiddenDangers[0].deadline', /before inspectedAt/],
-    ['a hidden danger with a longitude only', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'violations_found', violations: [{ ...finding, deadline: inAMonth }], hiddenDangers: [{ ...finding, deadline: inAMonth, lon: 123.1 }] }), 'hiddenDangers[0].lat', /required when lon is given/],
-    ['compliant with findings', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', violations: [{ ...finding, deadline: inAMonth }] }), 'result', /use violations_found/],
-    ['an unknown result', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'fine' }), 'result', /allowed values/],
-    ['an unknown plan', '/api/inspections', () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', planId: 999_999_999 }), 'planId', /no inspection plan/],
-    ['an unknown enterprise', '/api/inspections', () => ({ enterpriseId: 999_999_999, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant' }), 'enterpriseId', /no enterprise with id 999999999/],
-    ['a violation deadline before the finding', '/api/violations', () => ({ enterpriseId, description: 'x', foundAt: '2026-05-02', deadline: '2026-05-01' }), 'deadline', /2026-05-01 is before foundAt 2026-05-02/],
-    ['a violation of another enterprise\'s inspection', '/api/violations', () => ({ enterpriseId: otherEnterprise, inspectionId: 999_999_999, description: 'x', foundAt: today, deadline: inAMonth }), 'inspectionId', /no inspection/],
+    [
+      'inspector not in the department',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, other[0]!.id], inspectedAt: today, result: 'compliant' }),
+      'inspectorIds[1]',
+      /belongs to 执法测试住建局.*not to enterprise/,
+    ],
+    [
+      'inactive inspector',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [inactive.id, r[0]!.id], inspectedAt: today, result: 'compliant' }),
+      'inspectorIds[0]',
+      /is not active/,
+    ],
+    [
+      'unknown inspector',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, 999_999_999], inspectedAt: today, result: 'compliant' }),
+      'inspectorIds[1]',
+      /no inspector with id 999999999/,
+    ],
+    [
+      'one inspector only',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id], inspectedAt: today, result: 'compliant' }),
+      'inspectorIds',
+      /fewer than 2 items/,
+    ],
+    [
+      'the same inspector twice',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[0]!.id], inspectedAt: today, result: 'compliant' }),
+      'inspectorIds',
+      /duplicate items/,
+    ],
+    [
+      'an inspection in the future',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: inAMonth, result: 'compliant' }),
+      'inspectedAt',
+      /is in the future/,
+    ],
+    [
+      'a deadline before the inspection',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: '2026-05-02', result: 'violations_found', violations: [finding] }),
+      'violations[0].deadline',
+      /2026-05-01 is before inspectedAt 2026-05-02/,
+    ],
+    [
+      'a hidden danger deadline before the inspection',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: '2026-05-02', result: 'violations_found', hiddenDangers: [finding] }),
+      'hiddenDangers[0].deadline',
+      /before inspectedAt/,
+    ],
+    [
+      'a hidden danger with a longitude only',
+      '/api/inspections',
+      () => ({
+        enterpriseId,
+        inspectorIds: [r[0]!.id, r[1]!.id],
+        inspectedAt: today,
+        result: 'violations_found',
+        violations: [{ ...finding, deadline: inAMonth }],
+        hiddenDangers: [{ ...finding, deadline: inAMonth, lon: 123.1 }],
+      }),
+      'hiddenDangers[0].lat',
+      /required when lon is given/,
+    ],
+    [
+      'compliant with findings',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', violations: [{ ...finding, deadline: inAMonth }] }),
+      'result',
+      /use violations_found/,
+    ],
+    [
+      'an unknown result',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'fine' }),
+      'result',
+      /allowed values/,
+    ],
+    [
+      'an unknown plan',
+      '/api/inspections',
+      () => ({ enterpriseId, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant', planId: 999_999_999 }),
+      'planId',
+      /no inspection plan/,
+    ],
+    [
+      'an unknown enterprise',
+      '/api/inspections',
+      () => ({ enterpriseId: 999_999_999, inspectorIds: [r[0]!.id, r[1]!.id], inspectedAt: today, result: 'compliant' }),
+      'enterpriseId',
+      /no enterprise with id 999999999/,
+    ],
+    [
+      'a violation deadline before the finding',
+      '/api/violations',
+      () => ({ enterpriseId, description: 'x', foundAt: '2026-05-02', deadline: '2026-05-01' }),
+      'deadline',
+      /2026-05-01 is before foundAt 2026-05-02/,
+    ],
+    [
+      "a violation of another enterprise's inspection",
+      '/api/violations',
+      () => ({ enterpriseId: otherEnterprise, inspectionId: 999_999_999, description: 'x', foundAt: today, deadline: inAMonth }),
+      'inspectionId',
+      /no inspection/,
+    ],
     ['a negative penalty', '/api/penalties', () => ({ enterpriseId, decisionNo: `负数-${run}`, amountYuan: -100, decidedAt: today }), 'amountYuan', />= 0/],
-    ['a penalty for another enterprise\'s violation', '/api/penalties', () => ({ enterpriseId, violationId: otherViolation, decisionNo: `他人-${run}`, amountYuan: 100, decidedAt: today }), 'violationId', /is of enterprise/],
-    ['a penalty decided before the violation was found', '/api/penalties', () => ({ enterpriseId: otherEnterprise, violationId: otherViolation, decisionNo: `早于-${run}`, amountYuan: 100, decidedAt: '2020-01-01' }), 'decidedAt', /before violation \d+ was found/],
+    [
+      "a penalty for another enterprise's violation",
+      '/api/penalties',
+      () => ({ enterpriseId, violationId: otherViolation, decisionNo: `他人-${run}`, amountYuan: 100, decidedAt: today }),
+      'violationId',
+      /is of enterprise/,
+    ],
+    [
+      'a penalty decided before the violation was found',
+      '/api/penalties',
+      () => ({ enterpriseId: otherEnterprise, violationId: otherViolation, decisionNo: `早于-${run}`, amountYuan: 100, decidedAt: '2020-01-01' }),
+      'decidedAt',
+      /before violation \d+ was found/,
+    ],
     ['a penalty without a decision number', '/api/penalties', () => ({ enterpriseId, amountYuan: 100, decidedAt: today }), 'decisionNo', /required/],
-    ['a credit event ending before it starts', `/api/enterprises/{id}/credit-events`, () => ({ status: 'warned', reason: 'x', startsOn: '2026-05-02', endsOn: '2026-05-01' }), 'endsOn', /2026-05-01 is before startsOn 2026-05-02/],
-    ['an unknown credit status', `/api/enterprises/{id}/credit-events`, () => ({ status: 'excellent', reason: 'x', startsOn: today }), 'status', /allowed values/],
+    [
+      'a credit event ending before it starts',
+      `/api/enterprises/{id}/credit-events`,
+      () => ({ status: 'warned', reason: 'x', startsOn: '2026-05-02', endsOn: '2026-05-01' }),
+      'endsOn',
+      /2026-05-01 is before startsOn 2026-05-02/,
+    ],
+    [
+      'an unknown credit status',
+      `/api/enterprises/{id}/credit-events`,
+      () => ({ status: 'excellent', reason: 'x', startsOn: today }),
+      'status',
+      /allowed values/,
+    ],
   ])('%s', async (_name, url, payload, field, message) => {
     const before = await footprint()
     const res = await send('POST', url.replace('{id}', String(enterpriseId)), payload())

@@ -24,9 +24,28 @@ const dropProbe = (db: Knex) => statements.dropProbe(db, probe)
  */
 function independentSteps(): Step[] {
   return [
-    echo(1), failing.duplicate(1), echo(2), read(1, 10, 'one'), failing.check(3), echo(3), failing.syntax(), echo(4),
-    failing.trigger(), read(2, 20, 'two'), failing.badInteger(), echo(5), failing.duplicate(2), failing.trigger(), failing.check(4),
-    failing.syntax(), echo(6), read(1, 10, 'one'), failing.badInteger(), failing.duplicate(1), echo(7), echo(8),
+    echo(1),
+    failing.duplicate(1),
+    echo(2),
+    read(1, 10, 'one'),
+    failing.check(3),
+    echo(3),
+    failing.syntax(),
+    echo(4),
+    failing.trigger(),
+    read(2, 20, 'two'),
+    failing.badInteger(),
+    echo(5),
+    failing.duplicate(2),
+    failing.trigger(),
+    failing.check(4),
+    failing.syntax(),
+    echo(6),
+    read(1, 10, 'one'),
+    failing.badInteger(),
+    failing.duplicate(1),
+    echo(7),
+    echo(8),
   ]
 }
 
@@ -34,7 +53,9 @@ function independentSteps(): Step[] {
 async function sequential(db: Knex): Promise<Outcome[]> {
   const out: Outcome[] = []
   for (const step of independentSteps()) out.push(await run(db, step))
-  out.push(await run(db, { sql: `INSERT INTO ${probe} (id, score, note) VALUES (?, ?, ?) RETURNING id, note`, bindings: [10, 1, 'ten'], expected: { rows: [] } }))
+  out.push(
+    await run(db, { sql: `INSERT INTO ${probe} (id, score, note) VALUES (?, ?, ?) RETURNING id, note`, bindings: [10, 1, 'ten'], expected: { rows: [] } }),
+  )
   out.push(await run(db, failing.duplicate(10)))
   out.push(await run(db, { sql: `UPDATE ${probe} SET score = ? WHERE id = ? RETURNING id, score`, bindings: [7, 10], expected: { rows: [] } }))
   out.push(await run(db, failing.trigger()))
@@ -75,7 +96,10 @@ async function withSavepoints(db: Knex): Promise<Outcome[]> {
   }
   await db.transaction(async (trx) => {
     out.push(await run(trx, { sql: `INSERT INTO ${probe} (id, score, note) VALUES (?, ?, ?) RETURNING id`, bindings: [20, 2, 'kept'], expected: { rows: [] } }))
-    await nested(trx, [{ sql: `INSERT INTO ${probe} (id, score, note) VALUES (?, ?, ?) RETURNING id`, bindings: [21, 3, 'undone'], expected: { rows: [] } }, failing.duplicate(1)])
+    await nested(trx, [
+      { sql: `INSERT INTO ${probe} (id, score, note) VALUES (?, ?, ?) RETURNING id`, bindings: [21, 3, 'undone'], expected: { rows: [] } },
+      failing.duplicate(1),
+    ])
     out.push(await run(trx, echo(30)))
     await nested(trx, [failing.check(22)])
     out.push(await run(trx, read(20, 2, 'kept')))
@@ -84,7 +108,9 @@ async function withSavepoints(db: Knex): Promise<Outcome[]> {
     out.push(await run(trx, echo(31)))
     await nested(trx, [failing.badInteger()])
     await nested(trx, [{ sql: `UPDATE ${probe} SET note = ? WHERE id = ? RETURNING note`, bindings: ['kept twice', 20], expected: { rows: [] } }])
-    out.push(await run(trx, { sql: `SELECT count(*)::integer AS n FROM ${probe} WHERE id = ANY(?::integer[])`, bindings: [[20, 21, 22]], expected: { rows: [] } }))
+    out.push(
+      await run(trx, { sql: `SELECT count(*)::integer AS n FROM ${probe} WHERE id = ANY(?::integer[])`, bindings: [[20, 21, 22]], expected: { rows: [] } }),
+    )
   })
   out.push(await run(db, { sql: `SELECT id, score, note FROM ${probe} WHERE id >= ? ORDER BY id`, bindings: [20], expected: { rows: [] } }))
   // a failure outside any savepoint aborts the transaction: the next statement is refused, then rolled back
@@ -101,18 +127,26 @@ async function withSavepoints(db: Knex): Promise<Outcome[]> {
 }
 const savepointExpected: Outcome[] = [
   { rows: [{ id: 20 }] },
-  { rows: [{ id: 21 }] }, { error: UNIQUE }, { rows: [{ savepoint: 'rolled back' }] },
+  { rows: [{ id: 21 }] },
+  { error: UNIQUE },
+  { rows: [{ savepoint: 'rolled back' }] },
   echo(30).expected,
-  { error: CHECK }, { rows: [{ savepoint: 'rolled back' }] },
+  { error: CHECK },
+  { rows: [{ savepoint: 'rolled back' }] },
   read(20, 2, 'kept').expected,
-  { error: IMMUTABLE }, { rows: [{ savepoint: 'rolled back' }] },
-  { error: SYNTAX }, { rows: [{ savepoint: 'rolled back' }] },
+  { error: IMMUTABLE },
+  { rows: [{ savepoint: 'rolled back' }] },
+  { error: SYNTAX },
+  { rows: [{ savepoint: 'rolled back' }] },
   echo(31).expected,
-  { error: BAD_INTEGER }, { rows: [{ savepoint: 'rolled back' }] },
-  { rows: [{ note: 'kept twice' }] }, { rows: [{ savepoint: 'released' }] },
+  { error: BAD_INTEGER },
+  { rows: [{ savepoint: 'rolled back' }] },
+  { rows: [{ note: 'kept twice' }] },
+  { rows: [{ savepoint: 'released' }] },
   { rows: [{ n: 1 }] },
   { rows: [{ id: 20, score: 2, note: 'kept twice' }] },
-  { error: UNIQUE }, { error: IN_FAILED_TX },
+  { error: UNIQUE },
+  { error: IN_FAILED_TX },
   echo(33).expected,
 ]
 

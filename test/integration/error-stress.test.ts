@@ -73,8 +73,14 @@ function draw(random: Random, fresh: () => string): Operation {
     case 'statement': {
       const n = random.int(1, 1_000_000)
       const step = random.pick([
-        echo(n), statements.read(probe, 1, 10, 'one'), statements.read(probe, 2, 20, 'two'),
-        failing.duplicate(random.pick([1, 2])), failing.check(random.int(100, 10_000)), failing.syntax(), failing.badInteger(), failing.trigger(),
+        echo(n),
+        statements.read(probe, 1, 10, 'one'),
+        statements.read(probe, 2, 20, 'two'),
+        failing.duplicate(random.pick([1, 2])),
+        failing.check(random.int(100, 10_000)),
+        failing.syntax(),
+        failing.badInteger(),
+        failing.trigger(),
       ])
       return async () => [{ what: `statement ${step.sql} ${JSON.stringify(step.bindings)}`, got: await run(app.db, step), expected: step.expected }]
     }
@@ -84,11 +90,13 @@ function draw(random: Random, fresh: () => string): Operation {
       return async () => {
         const got: Outcome[] = []
         await app.db.transaction(async (trx) => {
-          await trx.transaction(async (sp) => {
-            const result = await run(sp, bad)
-            got.push(result)
-            if ('error' in result) throw new Error(result.error)
-          }).catch(() => undefined)
+          await trx
+            .transaction(async (sp) => {
+              const result = await run(sp, bad)
+              got.push(result)
+              if ('error' in result) throw new Error(result.error)
+            })
+            .catch(() => undefined)
           got.push(await run(trx, echo(n)))
         })
         return [{ what: `transaction with a failing savepoint: ${bad.sql}`, got, expected: [bad.expected, echo(n).expected] }]
@@ -99,11 +107,15 @@ function draw(random: Random, fresh: () => string): Operation {
       const name = fresh()
       const copies = kind === 'race' ? 2 : 1
       return async () => {
-        const answers = await Promise.all(Array.from({ length: copies }, () => send('POST', '/api/departments', { name, kind: 'industry', divisionCode: COUNTY })))
+        const answers = await Promise.all(
+          Array.from({ length: copies }, () => send('POST', '/api/departments', { name, kind: 'industry', divisionCode: COUNTY })),
+        )
         const winner = answers.find((a) => a.status === 201)
         if (winner) created.set(name, { id: winner.body.id!, name })
         // one creation wins, the other is refused whether the check or the unique index caught it
-        const got = answers.map((a) => (a.status === 201 ? { status: 201, name: a.body.name } : answer(a))).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+        const got = answers
+          .map((a) => (a.status === 201 ? { status: 201, name: a.body.name } : answer(a)))
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
         const expected = [{ status: 201, name }, ...(copies === 2 ? [{ status: 409, code: 'conflict', field: 'name' }] : [])]
         return [{ what: `create ${copies}× ${name}`, got, expected }]
       }
@@ -111,37 +123,47 @@ function draw(random: Random, fresh: () => string): Operation {
     case 'duplicate': {
       if (existing.length === 0) return draw(random, fresh)
       const twin = random.pick(existing)
-      return async () => [{
-        what: `create again ${twin.name}`,
-        got: answer(await send('POST', '/api/departments', { name: twin.name, kind: 'industry', divisionCode: COUNTY })),
-        expected: { status: 409, code: 'conflict', field: 'name' },
-      }]
+      return async () => [
+        {
+          what: `create again ${twin.name}`,
+          got: answer(await send('POST', '/api/departments', { name: twin.name, kind: 'industry', divisionCode: COUNTY })),
+          expected: { status: 409, code: 'conflict', field: 'name' },
+        },
+      ]
     }
     case 'rename': {
       if (existing.length < 2) return draw(random, fresh)
       const [one, other] = random.sample(existing, 2) as [Department, Department]
-      return async () => [{
-        what: `rename ${one.name} to ${other.name}`,
-        got: answer(await send('PUT', `/api/departments/${one.id}`, { name: other.name, kind: 'industry', divisionCode: COUNTY })),
-        expected: { status: 409, code: 'conflict', field: 'name' },
-      }]
+      return async () => [
+        {
+          what: `rename ${one.name} to ${other.name}`,
+          got: answer(await send('PUT', `/api/departments/${one.id}`, { name: other.name, kind: 'industry', divisionCode: COUNTY })),
+          expected: { status: 409, code: 'conflict', field: 'name' },
+        },
+      ]
     }
     case 'read': {
       if (existing.length === 0) return draw(random, fresh)
       const one = random.pick(existing)
-      return async () => [{ what: `read ${one.id}`, got: answer(await send('GET', `/api/departments/${one.id}`)), expected: { status: 200, id: one.id, name: one.name } }]
+      return async () => [
+        { what: `read ${one.id}`, got: answer(await send('GET', `/api/departments/${one.id}`)), expected: { status: 200, id: one.id, name: one.name } },
+      ]
     }
     case 'missing': {
       const id = random.int(900_000_000, 999_999_999)
-      return async () => [{ what: `read ${id}`, got: answer(await send('GET', `/api/departments/${id}`)), expected: { status: 404, code: 'not_found', field: 'id' } }]
+      return async () => [
+        { what: `read ${id}`, got: answer(await send('GET', `/api/departments/${id}`)), expected: { status: 404, code: 'not_found', field: 'id' } },
+      ]
     }
     case 'badDivision': {
       const name = fresh()
-      return async () => [{
-        what: `create ${name} in no division`,
-        got: answer(await send('POST', '/api/departments', { name, kind: 'industry', divisionCode: '999999' })),
-        expected: { status: 400, code: 'invalid_input', field: 'divisionCode' },
-      }]
+      return async () => [
+        {
+          what: `create ${name} in no division`,
+          got: answer(await send('POST', '/api/departments', { name, kind: 'industry', divisionCode: '999999' })),
+          expected: { status: 400, code: 'invalid_input', field: 'divisionCode' },
+        },
+      ]
     }
   }
 }

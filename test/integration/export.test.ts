@@ -51,7 +51,11 @@ async function count(db: Knex, sql: string, bindings: Array<string | number> = [
 
 /** Lines of a CSV body that hold records (the header excluded); no field in these exports spans lines. */
 function csvRecords(body: string): string[] {
-  return body.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '').slice(1)
+  return body
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((l) => l !== '')
+    .slice(1)
 }
 
 beforeAll(async () => {
@@ -87,7 +91,12 @@ describe('export', () => {
     expect(res.body).toMatch(/,危险化学品,/)
 
     const en = await src.inject('/api/export/enterprises.csv?lang=en')
-    expect(en.body.replace(/^\uFEFF/, '').split('\r\n')[0]!.startsWith('uscc,name,industry,scale,affiliation,highHazard')).toBe(true)
+    expect(
+      en.body
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')[0]!
+        .startsWith('uscc,name,industry,scale,affiliation,highHazard'),
+    ).toBe(true)
     expect(en.body).toMatch(/,hazardous_chemicals,/)
   })
 
@@ -178,10 +187,18 @@ describe('formulas and the audit', () => {
     const sent = csvRecords(res.body).length
     let audit: { action: string; entity: string; username: string; after: Record<string, unknown> } | undefined
     for (let i = 0; i < 50 && !audit; i++) {
-      audit = await src.db('audit_log').where({ action: 'exported', entity: 'resources' }).where('id', '>', last).orderBy('id', 'desc').first('action', 'entity', 'username', 'after')
+      audit = await src
+        .db('audit_log')
+        .where({ action: 'exported', entity: 'resources' })
+        .where('id', '>', last)
+        .orderBy('id', 'desc')
+        .first('action', 'entity', 'username', 'after')
       if (!audit) await new Promise((r) => setTimeout(r, 20))
     }
-    expect(audit).toMatchObject({ username: 'test_admin', after: { layer: 'resources', format: 'csv', rows: sent, outcome: 'sent', filters: { minLevel: 0, lang: 'en' } } })
+    expect(audit).toMatchObject({
+      username: 'test_admin',
+      after: { layer: 'resources', format: 'csv', rows: sent, outcome: 'sent', filters: { minLevel: 0, lang: 'en' } },
+    })
     expect(audit!.after.file).toMatch(/^resources-\d{8}\.csv$/)
   })
 })
@@ -189,27 +206,49 @@ describe('formulas and the audit', () => {
 describe('round trip into an empty database', () => {
   it('exports every layer, imports them into an empty database and grades to the same enterprise and cell levels', async () => {
     const steps: Array<[string, string]> = [
-      ['divisions', 'geojson'], ['mgmt_grids', 'geojson'], ['enterprises', 'csv'], ['major_hazards', 'xlsx'], ['safety_risks', 'geojson'],
-      ['hidden_dangers', 'csv'], ['area_assessments', 'geojson'], ['resources', 'xlsx'],
+      ['divisions', 'geojson'],
+      ['mgmt_grids', 'geojson'],
+      ['enterprises', 'csv'],
+      ['major_hazards', 'xlsx'],
+      ['safety_risks', 'geojson'],
+      ['hidden_dangers', 'csv'],
+      ['area_assessments', 'geojson'],
+      ['resources', 'xlsx'],
     ]
     for (const [layer, format] of steps) {
       const out = await src.inject(`/api/export/${layer}.${format}`)
       expect(out.statusCode, `${layer}: ${out.body.slice(0, 200)}`).toBe(200)
-      const res = await dst.inject({ method: 'POST', url: `/api/import/${layer}?format=${format === 'geojson' ? 'geojson' : format}`, headers: { 'content-type': 'application/octet-stream' }, payload: out.rawPayload })
+      const res = await dst.inject({
+        method: 'POST',
+        url: `/api/import/${layer}?format=${format === 'geojson' ? 'geojson' : format}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: out.rawPayload,
+      })
       expect(res.statusCode, `${layer}: ${res.body.slice(0, 500)}`).toBe(200)
       expect(res.json(), layer).toMatchObject({ invalid: 0, stored: true, updated: 0 })
     }
-    for (const table of ['division', 'mgmt_grid', 'enterprise', 'major_hazard', 'major_hazard_substance', 'safety_risk', 'hidden_danger', 'area_assessment', 'resource']) {
+    for (const table of [
+      'division',
+      'mgmt_grid',
+      'enterprise',
+      'major_hazard',
+      'major_hazard_substance',
+      'safety_risk',
+      'hidden_danger',
+      'area_assessment',
+      'resource',
+    ]) {
       expect(await count(dst.db, table), table).toBe(await count(src.db, table))
     }
     await fullRegrade(dst.db, dst.grading)
 
-    const enterprises = (db: Knex) => db.raw<{ rows: Array<Record<string, unknown>> }>(
-      `SELECT e.uscc, e.name, e.industry, e.scale, e.affiliation, e.high_hazard, e.tier, e.division_code, g.code AS grid, e.address, e.responsible_person,
+    const enterprises = (db: Knex) =>
+      db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `SELECT e.uscc, e.name, e.industry, e.scale, e.affiliation, e.high_hazard, e.tier, e.division_code, g.code AS grid, e.address, e.responsible_person,
               e.responsible_phone, e.credit_status, e.last_reported_at::text, e.report_due_at::text, e.impact_radius_m, e.synthetic, ST_AsText(e.geom) AS geom,
               e.level, e.inherent_level, e.level_reason
        FROM enterprise e LEFT JOIN mgmt_grid g ON g.id = e.mgmt_grid_id ORDER BY e.uscc`,
-    )
+      )
     const before = (await enterprises(src.db)).rows
     const after = (await enterprises(dst.db)).rows
     expect(after.map((r) => r.uscc)).toEqual(before.map((r) => r.uscc))
@@ -223,16 +262,18 @@ describe('round trip into an empty database', () => {
     expect(cellsBefore.length).toBeGreaterThan(100)
     expect((await cells(dst.db)).rows).toEqual(cellsBefore)
 
-    const regions = (db: Knex) => db.raw<{ rows: Array<Record<string, unknown>> }>(
-      `SELECT rl.region_kind, coalesce(g.code, rl.region_key) AS key, rl.level, rl.stale, rl.shares
+    const regions = (db: Knex) =>
+      db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `SELECT rl.region_kind, coalesce(g.code, rl.region_key) AS key, rl.level, rl.stale, rl.shares
        FROM region_level rl LEFT JOIN mgmt_grid g ON rl.region_kind = 'mgmt_grid' AND g.id::text = rl.region_key ORDER BY 1, 2`,
-    )
+      )
     expect((await regions(dst.db)).rows).toEqual((await regions(src.db)).rows)
 
-    const substances = (db: Knex) => db.raw<{ rows: Array<Record<string, unknown>> }>(
-      `SELECT e.uscc, m.name, m.s, m.r, m.grade, m.level, m.grade_mismatch, s.name AS substance, s.cas, s.hazard_class, s.q_t, s.critical_q_t, s.beta
+    const substances = (db: Knex) =>
+      db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `SELECT e.uscc, m.name, m.s, m.r, m.grade, m.level, m.grade_mismatch, s.name AS substance, s.cas, s.hazard_class, s.q_t, s.critical_q_t, s.beta
        FROM major_hazard_substance s JOIN major_hazard m ON m.id = s.major_hazard_id JOIN enterprise e ON e.id = m.enterprise_id ORDER BY e.uscc, m.name, s.name, s.q_t`,
-    )
+      )
     expect((await substances(dst.db)).rows).toEqual((await substances(src.db)).rows)
   })
 })

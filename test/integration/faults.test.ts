@@ -15,10 +15,14 @@ afterAll(async () => {
 
 /** A test-only route that holds a database connection for `ms` milliseconds. */
 function addSleepRoute(app: FastifyInstance): void {
-  app.get<{ Querystring: { ms: number } }>('/api/test/sleep', { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { ms: { type: 'integer' } } } } }, async (request) => {
-    await app.db.raw('SELECT pg_sleep(?)', [request.query.ms / 1000])
-    return { slept: request.query.ms }
-  })
+  app.get<{ Querystring: { ms: number } }>(
+    '/api/test/sleep',
+    { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { ms: { type: 'integer' } } } } },
+    async (request) => {
+      await app.db.raw('SELECT pg_sleep(?)', [request.query.ms / 1000])
+      return { slept: request.query.ms }
+    },
+  )
 }
 
 describe('faults', () => {
@@ -27,7 +31,10 @@ describe('faults', () => {
     dirs.push(dir)
     let db: EmbeddedDatabase = await startEmbedded(dir)
     const port = Number(new URL(db.url).port)
-    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), database: { url: db.url, embedded: true, statementTimeoutMs: 5000, acquireTimeoutMs: 3000 } })
+    const app = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent' }),
+      database: { url: db.url, embedded: true, statementTimeoutMs: 5000, acquireTimeoutMs: 3000 },
+    })
     try {
       expect((await app.inject('/api/health/ready')).statusCode).toBe(200)
       await db.stop()

@@ -54,7 +54,8 @@ describe('OGC API – Features with GDAL (OAPIF)', () => {
     expect(anonymous).toMatch(/shelters/)
     expect(anonymous).not.toMatch(/enterprises/)
     const staff = await gdal('ogrinfo', ['-ro', '-q', `OAPIF:${base}/ogc`], true)
-    for (const id of ['enterprises', 'major_hazards', 'hidden_dangers', 'cells', 'divisions', 'overdue_rectifications', 'public_cells']) expect(staff).toContain(id)
+    for (const id of ['enterprises', 'major_hazards', 'hidden_dangers', 'cells', 'divisions', 'overdue_rectifications', 'public_cells'])
+      expect(staff).toContain(id)
   })
 
   it('ogr2ogr pages through a collection of several pages and gets every feature exactly once', async () => {
@@ -101,7 +102,11 @@ describe('exports that open in GDAL', () => {
     const file = path.join(tmp, 'major_hazards.gpkg')
     await fs.writeFile(file, Buffer.from(await res.arrayBuffer()))
     const info = await gdal('ogrinfo', ['-ro', '-so', file, 'major_hazards'])
-    const [{ n }] = await app.db('major_hazard as m').join('enterprise as e', 'e.id', 'm.enterprise_id').whereLike('e.division_code', `${inspectorPrefix}%`).count({ n: '*' })
+    const [{ n }] = await app
+      .db('major_hazard as m')
+      .join('enterprise as e', 'e.id', 'm.enterprise_id')
+      .whereLike('e.division_code', `${inspectorPrefix}%`)
+      .count({ n: '*' })
     expect(info).toContain(`Feature Count: ${n}`)
     expect(info).toContain('Geometry: Point')
     expect(info).toMatch(/ID\["EPSG",4326\]\]\s*Data axis/)

@@ -47,7 +47,15 @@ describe('POST /api/grading/major-hazard (GB 18218-2018)', () => {
   })
 
   it.each([
-    [0, 0.5], [1, 1], [29, 1], [30, 1.2], [49, 1.2], [50, 1.5], [99, 1.5], [100, 2], [5000, 2],
+    [0, 0.5],
+    [1, 1],
+    [29, 1],
+    [30, 1.2],
+    [49, 1.2],
+    [50, 1.5],
+    [99, 1.5],
+    [100, 2],
+    [5000, 2],
   ])('α for %d residents within 500 m is %d', async (population, alpha) => {
     const res = await grade(population, [plain(10)])
     expect(res.json()).toMatchObject({ alpha, R: alpha * 10 })
@@ -95,7 +103,14 @@ describe('POST /api/grading/lec and /api/grading/matrix', () => {
   })
 
   it.each([
-    [1, 1, 1, 1], [2, 4, 8, 1], [3, 3, 9, 2], [3, 4, 12, 2], [3, 5, 15, 3], [4, 4, 16, 3], [4, 5, 20, 4], [5, 5, 25, 4],
+    [1, 1, 1, 1],
+    [2, 4, 8, 1],
+    [3, 3, 9, 2],
+    [3, 4, 12, 2],
+    [3, 5, 15, 3],
+    [4, 4, 16, 3],
+    [4, 5, 20, 4],
+    [5, 5, 25, 4],
   ])('matrix L %d × S %d = %d → level %d', async (L, S, R, level) => {
     expect((await post('/api/grading/matrix', { L, S })).json()).toMatchObject({ R, level })
   })
@@ -153,7 +168,11 @@ describe('explanations', () => {
     expect(region).toMatchObject({ kind: 'division', key: '210106', name: '铁西区' })
     const shares = region.shares as Record<string, number>
     expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3)
-    const highest = Math.max(...Object.entries(shares).filter(([, share]) => share > 0).map(([level]) => Number(level)))
+    const highest = Math.max(
+      ...Object.entries(shares)
+        .filter(([, share]) => share > 0)
+        .map(([level]) => Number(level)),
+    )
     // the grade comes from the shares (rule 2026.2); the highest cell level is reported beside it
     expect(region.highestLevel).toBe(highest)
     expect(region.level).toBe(regionLevel(shares, DEFAULT_RULES).level)
@@ -175,7 +194,9 @@ describe('explanations', () => {
 describe('GET /api/changes', () => {
   it('returns the level changes a write made, with before/after and cause, and filters by region', async () => {
     // A point of 210106 whose cell is not red yet, from a lattice over the district.
-    const levels = new Map<string, number>((await app.db('cell').where({ res: 8 }).select('h3', 'level')).map((c: { h3: string; level: number }) => [c.h3, c.level]))
+    const levels = new Map<string, number>(
+      (await app.db('cell').where({ res: 8 }).select('h3', 'level')).map((c: { h3: string; level: number }) => [c.h3, c.level]),
+    )
     const { rows } = await app.db.raw<{ rows: Array<{ lon: string; lat: string }> }>(
       `SELECT lon, lat FROM division d CROSS JOIN generate_series(123.20, 123.45, 0.004) AS lon CROSS JOIN generate_series(41.70, 41.85, 0.004) AS lat
        WHERE d.code = '210106' AND ST_Contains(ST_Buffer(d.geom::geography, -500)::geometry, ST_SetSRID(ST_MakePoint(lon, lat), 4326))
@@ -188,8 +209,24 @@ describe('GET /api/changes', () => {
     const since = new Date(Date.now() - 1000).toISOString()
     const d = 0.001 // degrees: a ≈ 170 m square, inside the cell's neighbourhood
     const created = await post('/api/area-assessments', {
-      name: '变更测试区域', kind: 'area', assessor: '测试', assessedAt: new Date().toISOString().slice(0, 10), method: 'stated', stated: { level: 4, method: '专家判定' },
-      geometry: { type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] },
+      name: '变更测试区域',
+      kind: 'area',
+      assessor: '测试',
+      assessedAt: new Date().toISOString().slice(0, 10),
+      method: 'stated',
+      stated: { level: 4, method: '专家判定' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [lon - d, lat - d],
+            [lon + d, lat - d],
+            [lon + d, lat + d],
+            [lon - d, lat + d],
+            [lon - d, lat - d],
+          ],
+        ],
+      },
     })
     expect(created.statusCode).toBe(201)
     const area = created.json()
@@ -213,7 +250,7 @@ describe('GET /api/changes', () => {
 
 describe('full grading runs', () => {
   async function waitForRun(id: number) {
-    for (const started = Date.now(); Date.now() - started < 170_000; ) {
+    for (const started = Date.now(); Date.now() - started < 170_000;) {
       const res = await get(`/api/grading/runs/${id}`)
       // The embedded database has one connection, which the run holds: 503 until it ends.
       if (res.statusCode === 200 && res.json().status !== 'running') return res.json()

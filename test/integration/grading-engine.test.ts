@@ -46,19 +46,45 @@ async function addHazard(enterpriseId: number, lon: number, lat: number, populat
   const g = identifyAndGradeMajorHazard({ population500m: population, substances: [{ name: '氯', q, Q: 5 }] })
   const [row] = await db('major_hazard')
     .insert({
-      enterprise_id: enterpriseId, name: '液氯储罐区', population_500m: population, s: g.S, r: g.R, alpha: g.alpha, grade: g.grade, level: g.level,
-      reported_at: '2026-01-10', rule_version: DEFAULT_RULES.version, geom: point(lon, lat),
+      enterprise_id: enterpriseId,
+      name: '液氯储罐区',
+      population_500m: population,
+      s: g.S,
+      r: g.R,
+      alpha: g.alpha,
+      grade: g.grade,
+      level: g.level,
+      reported_at: '2026-01-10',
+      rule_version: DEFAULT_RULES.version,
+      geom: point(lon, lat),
     })
     .returning('id')
   return Number(row.id)
 }
 
-async function addRisk(enterpriseId: number, lon: number, lat: number, lec: { L: number; E: number; C: number }, assessedAt = '2026-01-10', validUntil: string | null = null): Promise<number> {
+async function addRisk(
+  enterpriseId: number,
+  lon: number,
+  lat: number,
+  lec: { L: number; E: number; C: number },
+  assessedAt = '2026-01-10',
+  validUntil: string | null = null,
+): Promise<number> {
   const g = gradeLec(lec)
   const [row] = await db('safety_risk')
     .insert({
-      enterprise_id: enterpriseId, name: '有限空间作业', method: 'lec', lec_l: lec.L, lec_e: lec.E, lec_c: lec.C, score: g.D, level: g.level,
-      assessed_at: assessedAt, valid_until: validUntil, rule_version: DEFAULT_RULES.version, geom: point(lon, lat),
+      enterprise_id: enterpriseId,
+      name: '有限空间作业',
+      method: 'lec',
+      lec_l: lec.L,
+      lec_e: lec.E,
+      lec_c: lec.C,
+      score: g.D,
+      level: g.level,
+      assessed_at: assessedAt,
+      valid_until: validUntil,
+      rule_version: DEFAULT_RULES.version,
+      geom: point(lon, lat),
     })
     .returning('id')
   return Number(row.id)
@@ -66,7 +92,15 @@ async function addRisk(enterpriseId: number, lon: number, lat: number, lec: { L:
 
 async function addHiddenDanger(enterpriseId: number, lon: number, lat: number): Promise<number> {
   const [row] = await db('hidden_danger')
-    .insert({ enterprise_id: enterpriseId, description: '储罐区可燃气体报警失效', is_major: true, found_at: '2026-05-01', deadline: '2026-05-31', reported_by: '张三', geom: point(lon, lat) })
+    .insert({
+      enterprise_id: enterpriseId,
+      description: '储罐区可燃气体报警失效',
+      is_major: true,
+      found_at: '2026-05-01',
+      deadline: '2026-05-31',
+      reported_by: '张三',
+      geom: point(lon, lat),
+    })
     .returning('id')
   return Number(row.id)
 }
@@ -79,7 +113,10 @@ async function snapshot() {
   const cells = await db('cell').select('res', 'h3', 'level', 'rule', 'stale', 'score', 'counts').orderBy(['res', 'h3'])
   const sources = await db('cell_source').select('h3', 'source_kind', 'source_id', 'level', 'distance_m', 'stale').orderBy(['h3', 'source_kind', 'source_id'])
   const regions = await db('region_level').select('region_kind', 'region_key', 'level', 'stale', 'shares').orderBy(['region_kind', 'region_key'])
-  const regionCells = await db('region_cell as rc').join('cell as c', 'c.id', 'rc.cell_id').select('rc.region_kind', 'rc.region_key', 'c.h3', 'rc.area_m2').orderBy(['rc.region_kind', 'rc.region_key', 'c.h3'])
+  const regionCells = await db('region_cell as rc')
+    .join('cell as c', 'c.id', 'rc.cell_id')
+    .select('rc.region_kind', 'rc.region_key', 'c.h3', 'rc.area_m2')
+    .orderBy(['rc.region_kind', 'rc.region_key', 'c.h3'])
   const enterprises = await db('enterprise').select('id', 'level', 'inherent_level', 'level_reason').orderBy('id')
   return { cells, sources, regions, regionCells, enterprises }
 }
@@ -91,11 +128,15 @@ beforeAll(async () => {
   await migrateLatest(db)
   const d = 0.04 // degrees: ≈ 3.3 km east-west, 4.4 km north-south around the centre
   await db('division').insert({
-    code: '210102', name: '和平区', rank: 'county',
+    code: '210102',
+    name: '和平区',
+    rank: 'county',
     geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0 + d, LAT0 + d]),
   })
   await db('mgmt_grid').insert({
-    code: 'G-TEST-1', name: '测试网格', division_code: '210102',
+    code: 'G-TEST-1',
+    name: '测试网格',
+    division_code: '210102',
     geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0, LAT0]),
   })
 }, 120_000)
@@ -121,7 +162,10 @@ describe('golden cases', () => {
     const sources = await db('cell_source').where({ h3 })
     expect(sources.map((s: { source_kind: string }) => s.source_kind)).toEqual(['safety_risk', 'safety_risk', 'safety_risk'])
     const history = await db('cell_level_history').where({ h3, res: 8 }).orderBy('id')
-    expect(history.map((r: { old_level: number; new_level: number }) => [r.old_level, r.new_level])).toEqual([[0, 1], [1, 3]])
+    expect(history.map((r: { old_level: number; new_level: number }) => [r.old_level, r.new_level])).toEqual([
+      [0, 1],
+      [1, 3],
+    ])
     expect(history[1].cause).toEqual({ kind: 'test', id: 0, action: 'risks reported' })
     const enterprise = await db('enterprise').where({ id: e }).first()
     expect(enterprise.level).toBe(2)
@@ -161,7 +205,9 @@ describe('golden cases', () => {
     const e = await addEnterprise(3, lon, lat)
     await addRisk(e, lon, lat, { L: 6, E: 6, C: 15 }, '2024-01-01', '2025-01-01') // D = 540: red, expired
     await regrade({ enterpriseIds: [e] }, 'stale risk')
-    const cell = await db('cell').where({ res: 8, h3: latLngToCell(lat, lon, 8) }).first()
+    const cell = await db('cell')
+      .where({ res: 8, h3: latLngToCell(lat, lon, 8) })
+      .first()
     expect(cell).toMatchObject({ level: 4, stale: true })
   })
 
@@ -209,8 +255,12 @@ describe('incremental regrading', () => {
         const victim = await db('major_hazard').where({ enterprise_id: e }).first('id')
         if (victim) await db('major_hazard').where({ id: victim.id }).del()
       } else if (op === 5) {
-        await db('safety_risk').where({ enterprise_id: e }).update({ geom: point(lon, lat) })
-        await db('enterprise').where({ id: e }).update({ report_due_at: random() < 0.5 ? '2026-01-01' : null })
+        await db('safety_risk')
+          .where({ enterprise_id: e })
+          .update({ geom: point(lon, lat) })
+        await db('enterprise')
+          .where({ id: e })
+          .update({ report_due_at: random() < 0.5 ? '2026-01-01' : null })
       } else {
         const existing = await db('area_assessment').first('id')
         const size = 0.002 + random() * 0.01
@@ -218,12 +268,20 @@ describe('incremental regrading', () => {
         let id: number
         if (existing && random() < 0.5) {
           id = Number(existing.id)
-          await db('area_assessment').where({ id }).update({ geom, level: 1 + Math.floor(random() * 4) })
+          await db('area_assessment')
+            .where({ id })
+            .update({ geom, level: 1 + Math.floor(random() * 4) })
         } else {
           const [row] = await db('area_assessment')
             .insert({
-              name: '人员密集场所', area_kind: 'area', method: 'stated', level: 1 + Math.floor(random() * 4), assessor: '评估机构',
-              assessed_at: random() < 0.2 ? '2024-01-01' : '2026-03-01', rule_version: DEFAULT_RULES.version, geom,
+              name: '人员密集场所',
+              area_kind: 'area',
+              method: 'stated',
+              level: 1 + Math.floor(random() * 4),
+              assessor: '评估机构',
+              assessed_at: random() < 0.2 ? '2024-01-01' : '2026-03-01',
+              rule_version: DEFAULT_RULES.version,
+              geom,
             })
             .returning('id')
           id = Number(row.id)

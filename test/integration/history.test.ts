@@ -26,17 +26,25 @@ const options = (now: Date): GradingOptions => ({ res: 8, rules: DEFAULT_RULES, 
 
 /** The live analysis cells as the history should replay them. */
 async function liveCells(): Promise<CellAsOf[]> {
-  const rows = await db('cell').where({ res: 8 }).andWhere((q) => q.where('level', '>', 0).orWhere('stale', true)).select('h3', 'level', 'stale').orderBy('h3')
+  const rows = await db('cell')
+    .where({ res: 8 })
+    .andWhere((q) => q.where('level', '>', 0).orWhere('stale', true))
+    .select('h3', 'level', 'stale')
+    .orderBy('h3')
   return rows.map((r: { h3: string; level: number; stale: boolean }) => ({ h3: r.h3, level: r.level as CellAsOf['level'], stale: r.stale }))
 }
 
 async function liveRegions() {
   return (await db('region_level').select('region_kind', 'region_key', 'level', 'max_level').orderBy(['region_kind', 'region_key'])).map((r) => ({
-    kind: r.region_kind, key: r.region_key, level: r.level, highestLevel: r.max_level,
+    kind: r.region_kind,
+    key: r.region_key,
+    level: r.level,
+    highestLevel: r.max_level,
   }))
 }
 
-const regionLevels = (list: Awaited<ReturnType<typeof regionsFromCells>>) => list.map((r) => ({ kind: r.kind, key: r.key, level: r.level, highestLevel: r.highestLevel }))
+const regionLevels = (list: Awaited<ReturnType<typeof regionsFromCells>>) =>
+  list.map((r) => ({ kind: r.kind, key: r.key, level: r.level, highestLevel: r.highestLevel }))
 
 beforeAll(async () => {
   scratch = await openScratch(inject('serverUrl'), 'riskmap_history')
@@ -44,8 +52,18 @@ beforeAll(async () => {
   await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
   await migrateLatest(db)
   const d = 0.03
-  await db('division').insert({ code: '210102', name: '和平区', rank: 'county', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0 + d, LAT0 + d]) })
-  await db('mgmt_grid').insert({ code: 'G-HIST-1', name: '历史网格', division_code: '210102', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0, LAT0]) })
+  await db('division').insert({
+    code: '210102',
+    name: '和平区',
+    rank: 'county',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0 + d, LAT0 + d]),
+  })
+  await db('mgmt_grid').insert({
+    code: 'G-HIST-1',
+    name: '历史网格',
+    division_code: '210102',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - d, LAT0 - d, LON0, LAT0]),
+  })
 }, 120_000)
 
 afterAll(async () => {
@@ -56,10 +74,26 @@ afterAll(async () => {
 describe('the map as of a past instant', () => {
   it('equals the cell and region levels recorded then, after each of three gradings', async () => {
     const [{ id: e }] = await db('enterprise')
-      .insert({ uscc: buildUscc('91210102000000001'), name: '历史测试企业', industry: 'manufacturing', scale: 'small', affiliation: 'county', division_code: '210102', geom: point(LON0 - 0.01, LAT0 - 0.01) })
+      .insert({
+        uscc: buildUscc('91210102000000001'),
+        name: '历史测试企业',
+        industry: 'manufacturing',
+        scale: 'small',
+        affiliation: 'county',
+        division_code: '210102',
+        geom: point(LON0 - 0.01, LAT0 - 0.01),
+      })
       .returning('id')
     const [{ id: danger }] = await db('hidden_danger')
-      .insert({ enterprise_id: e, description: '粉尘防爆措施缺失', is_major: true, found_at: '2026-05-01', deadline: '2026-05-31', reported_by: '检查员', geom: point(LON0 - 0.01, LAT0 - 0.01) })
+      .insert({
+        enterprise_id: e,
+        description: '粉尘防爆措施缺失',
+        is_major: true,
+        found_at: '2026-05-01',
+        deadline: '2026-05-31',
+        reported_by: '检查员',
+        geom: point(LON0 - 0.01, LAT0 - 0.01),
+      })
       .returning('id')
     await fullRegrade(db, options(T0))
     const cells0 = await liveCells()
@@ -69,15 +103,33 @@ describe('the map as of a past instant', () => {
     // T1: a yellow reported risk elsewhere in the district.
     const lec = gradeLec({ L: 3, E: 6, C: 7 })
     await db('safety_risk').insert({
-      enterprise_id: e, name: '有限空间作业', method: 'lec', lec_l: 3, lec_e: 6, lec_c: 7, score: lec.D, level: lec.level,
-      assessed_at: '2026-06-01', rule_version: DEFAULT_RULES.version, geom: point(LON0 + 0.015, LAT0 + 0.015),
+      enterprise_id: e,
+      name: '有限空间作业',
+      method: 'lec',
+      lec_l: 3,
+      lec_e: 6,
+      lec_c: 7,
+      score: lec.D,
+      level: lec.level,
+      assessed_at: '2026-06-01',
+      rule_version: DEFAULT_RULES.version,
+      geom: point(LON0 + 0.015, LAT0 + 0.015),
     })
     await db.transaction((trx) => regradeIncremental(trx, { enterpriseIds: [Number(e)] }, { kind: 'test', id: 1, action: 'risk' }, options(T1)))
     const cells1 = await liveCells()
 
     // T2: the hidden danger is rectified and verified: its red zone goes.
-    await db('hidden_danger').where({ id: danger }).update({ status: 'verified', rectified_at: '2026-06-15', rectified_by: '企业', rectification: '已整改', verified_at: '2026-06-18', verified_by: '复查员' })
-    await db.transaction((trx) => regradeIncremental(trx, { enterpriseIds: [Number(e)] }, { kind: 'hidden_danger', id: Number(danger), action: 'verified' }, options(T2)))
+    await db('hidden_danger').where({ id: danger }).update({
+      status: 'verified',
+      rectified_at: '2026-06-15',
+      rectified_by: '企业',
+      rectification: '已整改',
+      verified_at: '2026-06-18',
+      verified_by: '复查员',
+    })
+    await db.transaction((trx) =>
+      regradeIncremental(trx, { enterpriseIds: [Number(e)] }, { kind: 'hidden_danger', id: Number(danger), action: 'verified' }, options(T2)),
+    )
     const cells2 = await liveCells()
     expect(cells2.some((c) => c.level === 4)).toBe(false)
 
@@ -101,7 +153,8 @@ describe('the map as of a past instant', () => {
 
   it('refuses an instant before the first grading, naming the field', async () => {
     await expect(checkRecorded(db, 8, new Date(T0.getTime() - HOUR), 'at')).rejects.toMatchObject({
-      statusCode: 400, details: [{ field: 'at', message: expect.stringMatching(/before the first grading \(2026-06-01T08:00:00.000Z\)/) }],
+      statusCode: 400,
+      details: [{ field: 'at', message: expect.stringMatching(/before the first grading \(2026-06-01T08:00:00.000Z\)/) }],
     })
     await expect(checkRecorded(db, 8, T0, 'at')).resolves.toEqual(T0)
   })

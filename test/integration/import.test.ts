@@ -117,17 +117,64 @@ describe('importing enterprises', () => {
     const res = await post('/api/import/enterprises', fixture('enterprises-gbk.csv'))
     expect(res.statusCode, res.body).toBe(200)
     const report = res.json()
-    expect(report).toMatchObject({ kind: 'enterprises', format: 'csv', encoding: 'gbk', rows: 4, valid: 4, invalid: 0, created: 4, updated: 0, stored: true, rejected: false, dryRun: false })
-    expect(report.columns).toMatchObject({ 企业名称: 'name', 统一社会信用代码: 'uscc', 经度: 'lon', 纬度: 'lat', 行业: 'industry', 行政区划代码: 'divisionCode' })
+    expect(report).toMatchObject({
+      kind: 'enterprises',
+      format: 'csv',
+      encoding: 'gbk',
+      rows: 4,
+      valid: 4,
+      invalid: 0,
+      created: 4,
+      updated: 0,
+      stored: true,
+      rejected: false,
+      dryRun: false,
+    })
+    expect(report.columns).toMatchObject({
+      企业名称: 'name',
+      统一社会信用代码: 'uscc',
+      经度: 'lon',
+      纬度: 'lat',
+      行业: 'industry',
+      行政区划代码: 'divisionCode',
+    })
     expect(report.regrade.mode).toBe('incremental')
     expect(report.regrade.enterprises).toBe(4)
     expect((await counts()).enterprise).toBe(before.enterprise + 4)
 
-    const rows = await db('enterprise').whereIn('uscc', GBK_ENTERPRISES.map((e) => e.uscc)).orderBy('uscc')
-      .select('uscc', 'name', 'industry', 'scale', 'affiliation', 'high_hazard', 'tier', 'tier_source', 'division_code', 'mgmt_grid_id', 'address', 'level', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    const rows = await db('enterprise')
+      .whereIn(
+        'uscc',
+        GBK_ENTERPRISES.map((e) => e.uscc),
+      )
+      .orderBy('uscc')
+      .select(
+        'uscc',
+        'name',
+        'industry',
+        'scale',
+        'affiliation',
+        'high_hazard',
+        'tier',
+        'tier_source',
+        'division_code',
+        'mgmt_grid_id',
+        'address',
+        'level',
+        db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'),
+      )
     const byUscc = new Map(rows.map((r) => [r.uscc, r]))
     const chem = byUscc.get(GBK_ENTERPRISES[0]!.uscc)
-    expect(chem).toMatchObject({ name: '沈阳示例化工有限公司（测试）', industry: 'hazardous_chemicals', scale: 'medium', affiliation: 'county', high_hazard: true, tier: 'city', tier_source: 'rule', division_code: '210102001' })
+    expect(chem).toMatchObject({
+      name: '沈阳示例化工有限公司（测试）',
+      industry: 'hazardous_chemicals',
+      scale: 'medium',
+      affiliation: 'county',
+      high_hazard: true,
+      tier: 'city',
+      tier_source: 'rule',
+      division_code: '210102001',
+    })
     expect(chem.level).toBe(2) // high-hazard baseline: yellow
     expect(chem.mgmt_grid_id).not.toBeNull()
     // The division left empty in the file is the township that contains the point.
@@ -154,12 +201,25 @@ describe('importing enterprises', () => {
     const res = await post('/api/import/enterprises', `${header}\n改名企业（测试）,${uscc},123.45,41.81,其他,小型,乡镇\n`)
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ rows: 1, updated: 1, stored: true })
-    const [change, summary] = await db('audit_log').orderBy('id', 'desc').limit(2).select('action', 'entity', 'entity_id', 'username', 'before', 'after').then((r) => r.reverse())
+    const [change, summary] = await db('audit_log')
+      .orderBy('id', 'desc')
+      .limit(2)
+      .select('action', 'entity', 'entity_id', 'username', 'before', 'after')
+      .then((r) => r.reverse())
     expect(change).toMatchObject({
-      action: 'updated_by_import', entity: 'enterprise', entity_id: String(old.id), username: 'test_admin',
-      before: { id: Number(old.id), name: old.name, geometry: [old.lon, 41.79] }, after: { id: Number(old.id), name: '改名企业（测试）', geometry: [123.45, 41.81] },
+      action: 'updated_by_import',
+      entity: 'enterprise',
+      entity_id: String(old.id),
+      username: 'test_admin',
+      before: { id: Number(old.id), name: old.name, geometry: [old.lon, 41.79] },
+      after: { id: Number(old.id), name: '改名企业（测试）', geometry: [123.45, 41.81] },
     })
-    expect(summary).toMatchObject({ action: 'imported', entity: 'enterprises', username: 'test_admin', after: { outcome: 'stored', rows: 1, updated: 1, created: 0 } })
+    expect(summary).toMatchObject({
+      action: 'imported',
+      entity: 'enterprises',
+      username: 'test_admin',
+      after: { outcome: 'stored', rows: 1, updated: 1, created: 0 },
+    })
   })
 
   it('audits every existing record of the other kinds it changes, and none it leaves as it was', async () => {
@@ -171,20 +231,40 @@ describe('importing enterprises', () => {
       return res.json()
     }
     const lastAudit = async () => Number((await db('audit_log').max<{ max: string }[]>('id as max'))[0]!.max)
-    const changesSince = (id: number) => db('audit_log').where('id', '>', id).where({ action: 'updated_by_import' }).orderBy('id').select('entity', 'entity_id', 'username', 'before', 'after')
+    const changesSince = (id: number) =>
+      db('audit_log').where('id', '>', id).where({ action: 'updated_by_import' }).orderBy('id').select('entity', 'entity_id', 'username', 'before', 'after')
     await ok('/api/import/enterprises', `企业名称,统一社会信用代码,经度,纬度,行业,规模,隶属关系\n审计企业（测试）,${uscc},123.43,41.80,其他,小型,乡镇\n`)
 
     const danger = (status: string, rectifiedAt: string) =>
       `编号,企业统一社会信用代码,隐患描述,重大隐患,发现日期,整改期限,整改状态,报告人,整改完成时间\nHD-AUDIT-1,${uscc},消防通道堵塞,是,2026-01-05,2026-12-31,${status},张三,${rectifiedAt}\n`
-    const resource = (phone: string) => `编号,资源类型,名称,值班电话,队伍类型,人数,救援能力,经度,纬度\nRS-AUDIT-1,救援队伍,审计救援队（测试）,${phone},专职消防队,20,火灾扑救,123.44,41.80\n`
-    const grid = (name: string, east: number) => JSON.stringify({
-      type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { 网格编码: 'GRID-AUDIT-1', 网格名称: name, 行政区划代码: '210102' },
-        geometry: { type: 'Polygon', coordinates: [[[123.40, 41.78], [east, 41.78], [east, 41.79], [123.40, 41.79], [123.40, 41.78]]] } }],
-    })
+    const resource = (phone: string) =>
+      `编号,资源类型,名称,值班电话,队伍类型,人数,救援能力,经度,纬度\nRS-AUDIT-1,救援队伍,审计救援队（测试）,${phone},专职消防队,20,火灾扑救,123.44,41.80\n`
+    const grid = (name: string, east: number) =>
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { 网格编码: 'GRID-AUDIT-1', 网格名称: name, 行政区划代码: '210102' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [123.4, 41.78],
+                  [east, 41.78],
+                  [east, 41.79],
+                  [123.4, 41.79],
+                  [123.4, 41.78],
+                ],
+              ],
+            },
+          },
+        ],
+      })
     expect(await ok('/api/import/hidden_dangers', danger('未整改', ''))).toMatchObject({ created: 1 })
     expect(await ok('/api/import/resources', resource('024-1111'))).toMatchObject({ created: 1 })
-    const hazard = (q: number) => `编号,企业统一社会信用代码,危险源名称,500米内人口,备案日期,物质名称,CAS号,设计最大量(吨),临界量(吨)\nMH-AUDIT-1,${uscc},液氨罐区,120,2026-01-10,液氨,7664-41-7,${q},10\n`
+    const hazard = (q: number) =>
+      `编号,企业统一社会信用代码,危险源名称,500米内人口,备案日期,物质名称,CAS号,设计最大量(吨),临界量(吨)\nMH-AUDIT-1,${uscc},液氨罐区,120,2026-01-10,液氨,7664-41-7,${q},10\n`
     expect(await ok('/api/import/mgmt_grids?format=geojson', grid('审计网格', 123.41))).toMatchObject({ created: 1 })
     expect(await ok('/api/import/major_hazards', hazard(50))).toMatchObject({ created: 1 })
     const [dangerId, resourceId] = [
@@ -209,7 +289,9 @@ describe('importing enterprises', () => {
     const changes = await changesSince(mark)
     const hazardId = (await db('major_hazard').where({ external_id: 'MH-AUDIT-1' }).first('id')).id
     expect(changes.map((c) => [c.entity, c.entity_id, c.username])).toEqual([
-      ['hidden_danger', String(dangerId), 'test_admin'], ['resource', String(resourceId), 'test_admin'], ['mgmt_grid', 'GRID-AUDIT-1', 'test_admin'],
+      ['hidden_danger', String(dangerId), 'test_admin'],
+      ['resource', String(resourceId), 'test_admin'],
+      ['mgmt_grid', 'GRID-AUDIT-1', 'test_admin'],
       ['major_hazard', String(hazardId), 'test_admin'],
     ])
     const [d, r, g, h] = changes
@@ -235,8 +317,16 @@ describe('importing enterprises', () => {
     const report = res.json()
     expect(report).toMatchObject({ format: 'xlsx', encoding: null, rows: 2, valid: 2, created: 2 })
     expect(report.columns.单位全称).toBe('name')
-    const gas = await db('enterprise').where({ uscc: USCC[6] }).first('name', 'industry', 'responsible_phone', 'division_code', db.raw("to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at"))
-    expect(gas).toMatchObject({ name: '沈阳示例燃气有限公司（测试）', industry: 'gas', responsible_phone: '13800138000', division_code: '210102001', last_reported_at: '2026-03-15' })
+    const gas = await db('enterprise')
+      .where({ uscc: USCC[6] })
+      .first('name', 'industry', 'responsible_phone', 'division_code', db.raw("to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at"))
+    expect(gas).toMatchObject({
+      name: '沈阳示例燃气有限公司（测试）',
+      industry: 'gas',
+      responsible_phone: '13800138000',
+      division_code: '210102001',
+      last_reported_at: '2026-03-15',
+    })
     const fireworks = await db('enterprise').where({ uscc: USCC[7] }).first('industry', 'high_hazard', db.raw("to_char(last_reported_at, 'YYYY-MM-DD') AS d"))
     expect(fireworks).toMatchObject({ industry: 'fireworks', high_hazard: true, d: '2025-12-31' })
   })
@@ -267,19 +357,38 @@ describe('importing enterprises', () => {
 
 describe('regrading what an import touched', () => {
   it('regrades everything after commit when more records are touched than the threshold, and audits the import', async () => {
-    const csv = ['企业名称,统一社会信用代码,经度,纬度,行业,规模,隶属关系',
-      ...[11, 12, 13].map((n, i) => `阈值测试${n}（测试）,${buildUscc(`91210102MA0T000${n}`)},${123.41 + i * 0.01},41.79,其他,小型,乡镇`)].join('\n')
+    const csv = [
+      '企业名称,统一社会信用代码,经度,纬度,行业,规模,隶属关系',
+      ...[11, 12, 13].map((n, i) => `阈值测试${n}（测试）,${buildUscc(`91210102MA0T000${n}`)},${123.41 + i * 0.01},41.79,其他,小型,乡镇`),
+    ].join('\n')
     const audits = (await counts()).audit_log
-    const report = await runImport(db, { stream: Readable.from([Buffer.from(csv)]) }, {
-      kind: 'enterprises', grading: { res: 8, rules: DEFAULT_RULES }, fullRegradeThreshold: 2, fullRegradeAfterCommit: 'await',
-    })
+    const report = await runImport(
+      db,
+      { stream: Readable.from([Buffer.from(csv)]) },
+      {
+        kind: 'enterprises',
+        grading: { res: 8, rules: DEFAULT_RULES },
+        fullRegradeThreshold: 2,
+        fullRegradeAfterCommit: 'await',
+      },
+    )
     expect(report).toMatchObject({ created: 3, stored: true, regrade: { mode: 'full', enterprises: 3 } })
     expect(report.regrade.note).toMatch(/3 records touched \(over 2\): regraded everything after commit/)
     expect(await db('grading_run').where({ id: report.regrade.runId }).first('status', 'kind')).toEqual({ status: 'done', kind: 'full' })
-    expect((await db('enterprise').whereIn('uscc', [buildUscc('91210102MA0T00011')]).first('level')).level).toBe(1)
+    expect(
+      (
+        await db('enterprise')
+          .whereIn('uscc', [buildUscc('91210102MA0T00011')])
+          .first('level')
+      ).level,
+    ).toBe(1)
     expect((await counts()).audit_log).toBe(audits + 1)
     const audit = await db('audit_log').orderBy('id', 'desc').first('action', 'entity', 'after')
-    expect(audit).toMatchObject({ action: 'imported', entity: 'enterprises', after: { kind: 'enterprises', outcome: 'stored', rows: 3, created: 3, format: 'csv' } })
+    expect(audit).toMatchObject({
+      action: 'imported',
+      entity: 'enterprises',
+      after: { kind: 'enterprises', outcome: 'stored', rows: 3, created: 3, format: 'csv' },
+    })
   })
 })
 
@@ -292,7 +401,17 @@ describe('importing polygons', () => {
     expect(report.crs).toContain('CGCS2000_3_Degree_GK_CM_123E')
     expect(report.regrade.mode).toBe('incremental')
     for (const a of GK_AREAS) {
-      const row = await db('area_assessment').where({ external_id: a.id }).first('name', 'level', 'method', 'assessor', db.raw("to_char(assessed_at, 'YYYY-MM-DD') AS assessed_at, ST_NumInteriorRings(ST_GeometryN(geom, 1)) AS holes, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1"))
+      const row = await db('area_assessment')
+        .where({ external_id: a.id })
+        .first(
+          'name',
+          'level',
+          'method',
+          'assessor',
+          db.raw(
+            "to_char(assessed_at, 'YYYY-MM-DD') AS assessed_at, ST_NumInteriorRings(ST_GeometryN(geom, 1)) AS holes, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1",
+          ),
+        )
       expect(row).toMatchObject({ name: a.name, method: 'stated', assessor: '沈阳市应急管理局（测试）', assessed_at: '2026-01-01', holes: a.hole ? 1 : 0 })
       expect(row.level).toBe(a.level === '重大风险' ? 4 : 3)
       const xs = a.shell.map((p) => p[0]!)
@@ -309,7 +428,9 @@ describe('importing polygons', () => {
     const report = res.json()
     expect(report).toMatchObject({ format: 'geojson', rows: 2, valid: 2, created: 2 })
     expect(report.regrade.affectedCells).toBeGreaterThan(0)
-    const multi = await db('area_assessment').where({ external_id: 'GJ-1' }).first('level', 'score', db.raw('ST_NumGeometries(geom) AS parts, ST_NumInteriorRings(ST_GeometryN(geom, 1)) AS holes'))
+    const multi = await db('area_assessment')
+      .where({ external_id: 'GJ-1' })
+      .first('level', 'score', db.raw('ST_NumGeometries(geom) AS parts, ST_NumInteriorRings(ST_GeometryN(geom, 1)) AS holes'))
     expect(multi).toMatchObject({ level: 3, score: 16, parts: 2, holes: 1 })
     const lec = await db('area_assessment').where({ external_id: 'GJ-2' }).first('level', 'score', 'method')
     expect(lec).toMatchObject({ method: 'lec', score: 270, level: 3 })
@@ -342,7 +463,15 @@ describe('bad input: a clear report and nothing stored', () => {
   it('a missing required column', async () => {
     const error = await refused('/api/import/enterprises', fixture('bad-missing-column.csv'), 400)
     expect(error.message).toMatch(/missing required column.*统一社会信用代码 \(uscc\)/)
-    expect(error.details).toEqual([expect.objectContaining({ field: '统一社会信用代码', column: '统一社会信用代码', message: 'required column is missing', code: 'column_missing', params: { column: '统一社会信用代码' } })])
+    expect(error.details).toEqual([
+      expect.objectContaining({
+        field: '统一社会信用代码',
+        column: '统一社会信用代码',
+        message: 'required column is missing',
+        code: 'column_missing',
+        params: { column: '统一社会信用代码' },
+      }),
+    ])
   })
 
   it('non-numeric and swapped coordinates, an invalid USCC and a duplicate USCC, each named by row and column', async () => {
@@ -365,7 +494,9 @@ describe('bad input: a clear report and nothing stored', () => {
     expect(byRow.get(5)).toMatchObject({ code: 'duplicate_key', params: { row: 1 } })
     // The same in the dry run's report (its schema keeps them).
     const dry = await post('/api/import/enterprises?dryRun=true', fixture('bad-rows.csv'))
-    expect((dry.json() as { errors: unknown[] }).errors).toEqual(expect.arrayContaining([expect.objectContaining({ row: 2, code: 'not_a_number', params: { text: 'abc' } })]))
+    expect((dry.json() as { errors: unknown[] }).errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ row: 2, code: 'not_a_number', params: { text: 'abc' } })]),
+    )
   })
 
   it('stores only the valid rows in mode=valid and reports the rest', async () => {
@@ -398,7 +529,9 @@ describe('bad input: a clear report and nothing stored', () => {
     const before = await counts()
     const big = Buffer.concat([fixture('enterprises-gbk.csv'), Buffer.alloc(4096, 0x20)])
     const stream = Readable.from([big.subarray(0, 1000), big.subarray(1000)])
-    const error = await runImport(db, { stream, size: null }, { kind: 'enterprises', maxBytes: 2048, grading: { res: 8, rules: DEFAULT_RULES } }).catch((e: unknown) => e)
+    const error = await runImport(db, { stream, size: null }, { kind: 'enterprises', maxBytes: 2048, grading: { res: 8, rules: DEFAULT_RULES } }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(AppError)
     expect(error).toMatchObject({ statusCode: 413, code: 'payload_too_large' })
     await expectOnlyAudited(before, { kind: 'enterprises', outcome: 'failed', error: { code: 'payload_too_large' } })
@@ -408,7 +541,12 @@ describe('bad input: a clear report and nothing stored', () => {
     await app.close()
     const limited = await buildScratchApp({ importMaxBytes: 512 })
     try {
-      const res = await limited.inject({ method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'application/octet-stream' }, payload: fixture('enterprises-gbk.csv') })
+      const res = await limited.inject({
+        method: 'POST',
+        url: '/api/import/enterprises',
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: fixture('enterprises-gbk.csv'),
+      })
       expect(res.statusCode, res.body).toBe(413)
       expect(res.json().error).toMatchObject({ code: 'payload_too_large', details: [expect.objectContaining({ field: 'file', limitBytes: 512 })] })
       expect(res.json().error.message).toMatch(/over the import limit of 512 bytes/)
@@ -427,44 +565,52 @@ describe('the command line', () => {
     const ok = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', path.join(FIXTURES, 'enterprises-gbk.csv')], { env })
     expect(JSON.parse(ok.stdout)).toMatchObject({ encoding: 'gbk', rows: 4, dryRun: true })
     expect(ok.stderr).toMatch(/import enterprises: 4 rows \(4 valid, 0 invalid\)/)
-    const bad = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', path.join(FIXTURES, 'bad-rows.csv')], { env }).catch((e: { code: number; stderr: string }) => e)
+    const bad = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', path.join(FIXTURES, 'bad-rows.csv')], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    )
     expect((bad as { code: number }).code).toBe(1)
     expect((bad as { stderr: string }).stderr).toMatch(/row 3 \(line 4\), 经度: looks like latitude and longitude are swapped/)
   })
 
   // --as: the account the import is audited under, as an upload is under the signed-in one; only an
   // active admin or planner, named case-insensitively; a refused --as stores and audits nothing.
-  it.skipIf(scratchIsEmbedded())('audits the import under the account named by --as, which must be an active planner or admin', async () => {
-    const run = promisify(execFile)
-    const env = { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' }
-    await db.transaction(async (trx) => {
-      await createUser(trx, { username: 'cli_planner', role: 'planner' }, null)
-      await createUser(trx, { username: 'cli_commander', role: 'commander' }, null)
-      await createUser(trx, { username: 'cli_gone', role: 'planner' }, null)
-    })
-    await db('app_user').where({ username: 'cli_gone' }).update({ disabled: true })
-    const file = path.join(FIXTURES, 'enterprises-gbk.csv')
-    const refused: Array<[string, RegExp]> = [
-      ['nobody', /import failed: --as: no account is named "nobody"/],
-      ['cli_commander', /import failed: --as: the account "cli_commander" \(role commander\) may not do this: it needs the role admin or planner/],
-      ['cli_gone', /import failed: --as: the account "cli_gone" is disabled/],
-    ]
-    for (const [as, message] of refused) {
+  it.skipIf(scratchIsEmbedded())(
+    'audits the import under the account named by --as, which must be an active planner or admin',
+    async () => {
+      const run = promisify(execFile)
+      const env = { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' }
+      await db.transaction(async (trx) => {
+        await createUser(trx, { username: 'cli_planner', role: 'planner' }, null)
+        await createUser(trx, { username: 'cli_commander', role: 'commander' }, null)
+        await createUser(trx, { username: 'cli_gone', role: 'planner' }, null)
+      })
+      await db('app_user').where({ username: 'cli_gone' }).update({ disabled: true })
+      const file = path.join(FIXTURES, 'enterprises-gbk.csv')
+      const refused: Array<[string, RegExp]> = [
+        ['nobody', /import failed: --as: no account is named "nobody"/],
+        ['cli_commander', /import failed: --as: the account "cli_commander" \(role commander\) may not do this: it needs the role admin or planner/],
+        ['cli_gone', /import failed: --as: the account "cli_gone" is disabled/],
+      ]
+      for (const [as, message] of refused) {
+        const before = await counts()
+        const failed = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--as', as, file], { env }).catch(
+          (e: { code: number; stderr: string }) => e,
+        )
+        expect((failed as { code: number }).code).toBe(1)
+        expect((failed as { stderr: string }).stderr).toMatch(message)
+        expect(await counts()).toEqual(before)
+      }
       const before = await counts()
-      const failed = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--as', as, file], { env }).catch((e: { code: number; stderr: string }) => e)
-      expect((failed as { code: number }).code).toBe(1)
-      expect((failed as { stderr: string }).stderr).toMatch(message)
-      expect(await counts()).toEqual(before)
-    }
-    const before = await counts()
-    const ok = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', '--as', 'CLI_Planner', file], { env })
-    expect(ok.stderr).not.toMatch(/no --as/)
-    await expectOnlyAudited(before, { kind: 'enterprises', outcome: 'dry_run' })
-    expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: 'cli_planner' })
-    const anonymous = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', file], { env })
-    expect(anonymous.stderr).toMatch(/no --as <username> given; the audit rows will name no account/)
-    expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: null })
-  }, 300_000)
+      const ok = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', '--as', 'CLI_Planner', file], { env })
+      expect(ok.stderr).not.toMatch(/no --as/)
+      await expectOnlyAudited(before, { kind: 'enterprises', outcome: 'dry_run' })
+      expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: 'cli_planner' })
+      const anonymous = await run('npx', ['tsx', 'scripts/import.ts', '--kind', 'enterprises', '--dry-run', file], { env })
+      expect(anonymous.stderr).toMatch(/no --as <username> given; the audit rows will name no account/)
+      expect(await db('audit_log').orderBy('id', 'desc').first('username')).toEqual({ username: null })
+    },
+    300_000,
+  )
 })
 
 function scratchIsEmbedded(): boolean {

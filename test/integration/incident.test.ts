@@ -22,15 +22,17 @@ type Rows<T> = { rows: T[] }
  */
 async function whileUnchanged<T>(work: () => Promise<T>): Promise<T> {
   const fingerprint = async () =>
-    (await app.db.raw<Rows<{ f: string }>>(
-      `SELECT concat_ws('|',
+    (
+      await app.db.raw<Rows<{ f: string }>>(
+        `SELECT concat_ws('|',
          (SELECT md5(string_agg(h3 || level || stale, ',' ORDER BY h3)) FROM cell WHERE res = 8),
          (SELECT md5(string_agg(concat_ws(',', id, status, is_major, ST_AsText(geom)), ';' ORDER BY id)) FROM hidden_danger),
          (SELECT md5(string_agg(concat_ws(',', id, level, ST_AsText(geom)), ';' ORDER BY id)) FROM area_assessment),
          (SELECT md5(string_agg(concat_ws(',', id, level, grade, r, ST_AsText(geom)), ';' ORDER BY id)) FROM major_hazard),
          (SELECT md5(string_agg(concat_ws(',', id, major_hazard_id, q_t), ';' ORDER BY id)) FROM major_hazard_substance),
          (SELECT md5(string_agg(concat_ws(',', id, kind, status, ST_AsText(geom)), ';' ORDER BY id)) FROM resource)) AS f`,
-    )).rows[0]!.f
+      )
+    ).rows[0]!.f
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = await fingerprint()
     const result = await work()
@@ -73,7 +75,9 @@ describe('GET /api/incident/context', () => {
         body: await context(`lon=${hazard.lon}&lat=${hazard.lat}&radiusM=1500`),
         nearby: await within('major_hazard', 'TRUE', hazard.lon, hazard.lat, 1500),
         row: await app.db('major_hazard').where({ id: hazard.id }).first(),
-        substances: (await app.db('major_hazard_substance').where({ major_hazard_id: hazard.id })
+        substances: (await app
+          .db('major_hazard_substance')
+          .where({ major_hazard_id: hazard.id })
           .select('name', 'cas', 'hazard_class', 'q_t', 'critical_q_t')) as Array<Record<string, unknown>>,
       }
     })
@@ -112,7 +116,13 @@ describe('GET /api/incident/context', () => {
     })
     expect(sorted(body.cells.map((c: { h3: string }) => c.h3))).toEqual(expected.cells)
     expect(body.cells.length).toBeGreaterThan(0)
-    expect(body.cells[0]).toEqual({ h3: expect.any(String), level: expect.any(Number), stale: expect.any(Boolean), rule: expect.any(String), distanceM: expect.any(Number) })
+    expect(body.cells[0]).toEqual({
+      h3: expect.any(String),
+      level: expect.any(Number),
+      stale: expect.any(Boolean),
+      rule: expect.any(String),
+      distanceM: expect.any(Number),
+    })
     const dangers = body.riskSources.hiddenDangers
     expect(sorted(dangers.map((h: { id: number }) => h.id))).toEqual(expected.dangers)
     expect(dangers[0].distanceM).toBe(0)

@@ -15,10 +15,33 @@ async function tables(): Promise<string[]> {
 }
 
 const DOMAIN_TABLES = [
-  'division', 'mgmt_grid', 'department', 'enterprise', 'major_hazard', 'major_hazard_substance', 'safety_risk',
-  'hidden_danger', 'area_assessment', 'resource', 'inspector', 'inspection_plan', 'inspection', 'violation', 'penalty',
-  'credit_event', 'cell', 'cell_source', 'cell_level_history', 'region_level', 'grading_run', 'rule_set',
-  'publication', 'publication_cell', 'public_report', 'app_user', 'audit_log',
+  'division',
+  'mgmt_grid',
+  'department',
+  'enterprise',
+  'major_hazard',
+  'major_hazard_substance',
+  'safety_risk',
+  'hidden_danger',
+  'area_assessment',
+  'resource',
+  'inspector',
+  'inspection_plan',
+  'inspection',
+  'violation',
+  'penalty',
+  'credit_event',
+  'cell',
+  'cell_source',
+  'cell_level_history',
+  'region_level',
+  'grading_run',
+  'rule_set',
+  'publication',
+  'publication_cell',
+  'public_report',
+  'app_user',
+  'audit_log',
 ]
 
 beforeAll(async () => {
@@ -62,13 +85,15 @@ describe('migrations', () => {
   it('enforce levels and enums with CHECK constraints', async () => {
     await expect(db.raw("INSERT INTO region_level (region_kind, region_key, level) VALUES ('division', 'x', 5)")).rejects.toThrow(/check constraint/)
     await expect(db.raw("INSERT INTO region_level (region_kind, region_key, level) VALUES ('street', 'x', 1)")).rejects.toThrow(/check constraint/)
-    const square = "ST_Multi(ST_MakeEnvelope(123, 41, 123.1, 41.1, 4326))"
+    const square = 'ST_Multi(ST_MakeEnvelope(123, 41, 123.1, 41.1, 4326))'
     await expect(db.raw(`INSERT INTO division (code, name, rank, geom) VALUES ('21010', 'x', 'county', ${square})`)).rejects.toThrow(/division_code_check/)
-    await db.transaction(async (trx) => {
-      await trx.raw(`INSERT INTO division (code, name, rank, geom) VALUES ('210102', '和平区', 'county', ${square})`)
-      await trx.raw(`INSERT INTO division (code, name, rank, parent_code, geom) VALUES ('210102001', '街道', 'township', '210102', ${square})`)
-      await trx.rollback()
-    }).catch(() => undefined)
+    await db
+      .transaction(async (trx) => {
+        await trx.raw(`INSERT INTO division (code, name, rank, geom) VALUES ('210102', '和平区', 'county', ${square})`)
+        await trx.raw(`INSERT INTO division (code, name, rank, parent_code, geom) VALUES ('210102001', '街道', 'township', '210102', ${square})`)
+        await trx.rollback()
+      })
+      .catch(() => undefined)
   })
 
   it('leave the schema unchanged when a migration fails half-way', async () => {

@@ -45,13 +45,19 @@ describe('the service documents', () => {
   })
 
   it('lists the public collections anonymously and every collection to staff', async () => {
-    const publicIds = Object.values(COLLECTIONS).filter((c) => c.access === 'public').map((c) => c.id)
+    const publicIds = Object.values(COLLECTIONS)
+      .filter((c) => c.access === 'public')
+      .map((c) => c.id)
     const anonymous = json(await get('/ogc/collections')).collections.map((c: { id: string }) => c.id)
     expect(anonymous).toEqual(publicIds)
     const staff = json(await get('/ogc/collections', inspector)).collections as Array<Record<string, any>>
     expect(staff.map((c) => c.id)).toEqual(Object.keys(COLLECTIONS))
     const cells = staff.find((c) => c.id === 'cells')!
-    expect(cells.crs).toEqual(['http://www.opengis.net/def/crs/OGC/1.3/CRS84', 'http://www.opengis.net/def/crs/EPSG/0/4490', 'http://www.opengis.net/def/crs/EPSG/0/4326'])
+    expect(cells.crs).toEqual([
+      'http://www.opengis.net/def/crs/OGC/1.3/CRS84',
+      'http://www.opengis.net/def/crs/EPSG/0/4490',
+      'http://www.opengis.net/def/crs/EPSG/0/4326',
+    ])
     const [minLon, minLat, maxLon, maxLat] = cells.extent.spatial.bbox[0]
     expect(minLon).toBeGreaterThan(115)
     expect(maxLon).toBeLessThan(130)
@@ -109,7 +115,12 @@ describe('items', () => {
       expect(lat).toBeGreaterThanOrEqual(41.75)
       expect(lat).toBeLessThanOrEqual(41.85)
     }
-    const flipped = json(await get(`/ogc/collections/enterprises/items?bbox=41.75,123.30,41.85,123.50&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4490&crs=http://www.opengis.net/def/crs/EPSG/0/4490&limit=10000`, admin))
+    const flipped = json(
+      await get(
+        `/ogc/collections/enterprises/items?bbox=41.75,123.30,41.85,123.50&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4490&crs=http://www.opengis.net/def/crs/EPSG/0/4490&limit=10000`,
+        admin,
+      ),
+    )
     expect(flipped.numberMatched).toBe(inBox.numberMatched)
     expect(flipped.features[0].geometry.coordinates).toEqual([...inBox.features[0].geometry.coordinates].reverse())
 
@@ -142,7 +153,7 @@ describe('items', () => {
     }
   })
 
-  it("limits an inspector to their jurisdiction, in the items and by id", async () => {
+  it('limits an inspector to their jurisdiction, in the items and by id', async () => {
     const prefix = inspector.user.divisionPrefix!
     const mine = json(await get('/ogc/collections/enterprises/items?limit=1', inspector)).numberMatched
     const [{ n }] = await app.db('enterprise').whereLike('division_code', `${prefix}%`).count({ n: '*' })

@@ -14,12 +14,7 @@ afterAll(async () => {
   await app.close()
 })
 
-const INJECTIONS = [
-  "' OR '1'='1",
-  "1; DROP TABLE enterprise; --",
-  "210106' UNION SELECT password_hash FROM app_user --",
-  "$1) OR (1=1",
-]
+const INJECTIONS = ["' OR '1'='1", '1; DROP TABLE enterprise; --', "210106' UNION SELECT password_hash FROM app_user --", '$1) OR (1=1']
 
 /** The tables an injection would most like to read or destroy (user_session too: it has no id, other files sign out, so only that it still exists is checked). */
 const TABLES = ['enterprise', 'hidden_danger', 'app_user', 'audit_log', 'major_hazard']
@@ -65,7 +60,8 @@ describe('SQL injection', () => {
       const get = operations.get
       if (!get || !(pattern.startsWith('/api/') || pattern.startsWith('/tiles/'))) continue
       const params = get.parameters ?? []
-      const fill = (name: string, value: string) => pattern.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(p === name ? value : p === 'layer' ? 'cells' : '1'))
+      const fill = (name: string, value: string) =>
+        pattern.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(p === name ? value : p === 'layer' ? 'cells' : '1'))
       for (const param of params) {
         for (const payload of INJECTIONS) {
           const url = param.in === 'path' ? fill(param.name, payload) : `${fill('', '')}?${param.name}=${encodeURIComponent(payload)}`
@@ -118,7 +114,9 @@ describe('oversized bodies', () => {
     expect(res.json().error.code).toMatch(/too_large|FST_ERR_CTP_BODY_TOO_LARGE/)
     expect(await lost(before)).toEqual([])
     // and nothing new from this request: no hidden danger above the snapshot's ids with its text
-    expect(await app.db('hidden_danger').where('id', '>', before.hidden_danger!.maxId).whereRaw('length(description) > 1000000').count<{ n: string }[]>('* as n')).toEqual([{ n: '0' }])
+    expect(
+      await app.db('hidden_danger').where('id', '>', before.hidden_danger!.maxId).whereRaw('length(description) > 1000000').count<{ n: string }[]>('* as n'),
+    ).toEqual([{ n: '0' }])
   })
 
   it('a public request over the limit → 413 as well', async () => {

@@ -146,7 +146,10 @@ describe('the public API and public tiles', () => {
             features++
             for (const [k, v] of Object.entries(feature.properties)) texts.push(k, String(v))
             // only levels leave through the public tiles
-            expect(Object.keys(feature.properties).every((k) => ['h3', 'level', 'stale'].includes(k)), url).toBe(true)
+            expect(
+              Object.keys(feature.properties).every((k) => ['h3', 'level', 'stale'].includes(k)),
+              url,
+            ).toBe(true)
           }
         }
         crawled.push({ url, text: texts.join('\n') })
@@ -168,16 +171,26 @@ describe('the public API and public tiles', () => {
 
   it('live data needs a session: anonymous requests to staff tiles and APIs answer 401', async () => {
     const { x, y } = tileAt(123.43, 41.8, 10)
-    for (const url of ['/tiles/cells.json', `/tiles/cells/10/${x}/${y}.mvt`, `/tiles/enterprises/10/${x}/${y}.mvt`, '/api/publications', '/api/enterprises?limit=1']) {
+    for (const url of [
+      '/tiles/cells.json',
+      `/tiles/cells/10/${x}/${y}.mvt`,
+      `/tiles/enterprises/10/${x}/${y}.mvt`,
+      '/api/publications',
+      '/api/enterprises?limit=1',
+    ]) {
       const res = await anonymous.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(401)
     }
     expect((await anonymous.inject({ method: 'POST', url: '/api/publications/drafts', payload: {} })).statusCode).toBe(401)
   })
 
-  it('tell a visitor what the latest publication says about a place: its cell\'s level, its township and county, the nearest shelters', async () => {
+  it("tell a visitor what the latest publication says about a place: its cell's level, its township and county, the nearest shelters", async () => {
     const { id, h3_res: res } = (await planner.db('publication').orderBy('id', 'desc').first('id', 'h3_res')) as { id: number; h3_res: number }
-    const cell = (await planner.db('publication_cell').where({ publication_id: id, res }).orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }]).first('h3', 'level')) as { h3: string; level: number }
+    const cell = (await planner
+      .db('publication_cell')
+      .where({ publication_id: id, res })
+      .orderBy([{ column: 'level', order: 'desc' }, { column: 'h3' }])
+      .first('h3', 'level')) as { h3: string; level: number }
     expect(cell.level).toBeGreaterThan(0)
     const [lat, lon] = cellToLatLng(cell.h3)
     const res1 = await anonymous.inject({ method: 'GET', url: `/api/public/place?lon=${lon}&lat=${lat}` })
@@ -190,7 +203,9 @@ describe('the public API and public tiles', () => {
        WHERE d.rank IN ('county', 'township') AND ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) ORDER BY length(d.code) DESC`,
       [id, lon, lat],
     )
-    expect(place.regions.map((r: { key: string; rank: string; level: number }) => [r.key, r.rank, r.level])).toEqual(around.map((r: { code: string; rank: string; level: number }) => [r.code, r.rank, Number(r.level)]))
+    expect(place.regions.map((r: { key: string; rank: string; level: number }) => [r.key, r.rank, r.level])).toEqual(
+      around.map((r: { code: string; rank: string; level: number }) => [r.code, r.rank, Number(r.level)]),
+    )
     expect(place.regions[0].rank).toBe('township')
     // the nearest shelters, nearest first, at their distance on the spheroid
     const { rows: nearest } = await planner.db.raw(

@@ -74,7 +74,8 @@ describe('publications', () => {
 
     const regions = await planner.db('publication_region').where({ publication_id: first.id }).select('region_kind', 'region_key', 'level', 'shares')
     const liveRegions = await planner.db('region_level').select('region_kind', 'region_key', 'level', 'shares')
-    const byKey = (rs: Array<{ region_kind: string; region_key: string }>) => [...rs].sort((a, b) => `${a.region_kind}/${a.region_key}`.localeCompare(`${b.region_kind}/${b.region_key}`))
+    const byKey = (rs: Array<{ region_kind: string; region_key: string }>) =>
+      [...rs].sort((a, b) => `${a.region_kind}/${a.region_key}`.localeCompare(`${b.region_kind}/${b.region_key}`))
     expect(byKey(regions)).toEqual(byKey(liveRegions))
     expect(regions.length).toBeGreaterThan(10)
 
@@ -88,15 +89,29 @@ describe('publications', () => {
   })
 
   it('record the approver and audit the creation', async () => {
-    const row = await planner.db('publication as p').join('app_user as u', 'u.id', 'p.approved_by').where('p.id', first.id).first('u.username', 'p.rule_version', 'p.data_version')
+    const row = await planner
+      .db('publication as p')
+      .join('app_user as u', 'u.id', 'p.approved_by')
+      .where('p.id', first.id)
+      .first('u.username', 'p.rule_version', 'p.data_version')
     expect(row.username).toBe('test_admin')
     expect(row.rule_version).toEqual(expect.any(String))
-    const audit = await planner.db('audit_log').where({ entity: 'publication', entity_id: String(first.id) }).first()
+    const audit = await planner
+      .db('audit_log')
+      .where({ entity: 'publication', entity_id: String(first.id) })
+      .first()
     expect(audit).toMatchObject({ action: 'created', username: 'test_admin', before: null })
     expect(audit.after).toMatchObject({ id: first.id, note: '第一次发布（测试）' })
     const draft = await planner.db('publication_draft').where({ publication_id: first.id }).first('id')
-    const steps = await planner.db('audit_log').where({ entity: 'publication_draft', entity_id: String(draft.id) }).orderBy('id').select('action', 'username')
-    expect(steps).toEqual([{ action: 'created', username: 'test_planner' }, { action: 'approved', username: 'test_admin' }])
+    const steps = await planner
+      .db('audit_log')
+      .where({ entity: 'publication_draft', entity_id: String(draft.id) })
+      .orderBy('id')
+      .select('action', 'username')
+    expect(steps).toEqual([
+      { action: 'created', username: 'test_planner' },
+      { action: 'approved', username: 'test_admin' },
+    ])
   })
 
   it('are listed newest first and read one by one; only planners and admins publish', async () => {
@@ -148,8 +163,24 @@ describe('publications', () => {
       method: 'POST',
       url: '/api/area-assessments',
       payload: {
-        name: '发布差异测试区域', kind: 'area', assessor: '测试', assessedAt: new Date().toISOString().slice(0, 10), method: 'stated', stated: { level: 4, method: '专家判定' },
-        geometry: { type: 'Polygon', coordinates: [[[spot.lon - d, spot.lat - d], [spot.lon + d, spot.lat - d], [spot.lon + d, spot.lat + d], [spot.lon - d, spot.lat + d], [spot.lon - d, spot.lat - d]]] },
+        name: '发布差异测试区域',
+        kind: 'area',
+        assessor: '测试',
+        assessedAt: new Date().toISOString().slice(0, 10),
+        method: 'stated',
+        stated: { level: 4, method: '专家判定' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [spot.lon - d, spot.lat - d],
+              [spot.lon + d, spot.lat - d],
+              [spot.lon + d, spot.lat + d],
+              [spot.lon - d, spot.lat + d],
+              [spot.lon - d, spot.lat - d],
+            ],
+          ],
+        },
       },
     })
     expect(created.statusCode, created.body).toBe(201)
@@ -187,15 +218,19 @@ describe('publications', () => {
       const feature = body.cells.features.find((f: { properties: { h3: string } }) => f.properties.h3 === spot.h3)
       expect(feature.geometry.type).toBe('Polygon')
 
-      const levelOf = (rs: Array<{ region_kind: string; region_key: string; level: number }>) => new Map(rs.map((r) => [`${r.region_kind}/${r.region_key}`, Number(r.level)]))
+      const levelOf = (rs: Array<{ region_kind: string; region_key: string; level: number }>) =>
+        new Map(rs.map((r) => [`${r.region_kind}/${r.region_key}`, Number(r.level)]))
       const [rb, ra] = [levelOf(regionsBefore), levelOf(regionsNow)]
       const expectedRegions = [...ra.keys()].filter((k) => (rb.get(k) ?? 0) !== ra.get(k)).sort()
       const levelChanges = body.regions.filter((r: { change: string }) => r.change !== 'shares')
       const gotRegions = levelChanges.map((r: { kind: string; key: string }) => `${r.kind}/${r.key}`).sort()
       expect(gotRegions).toEqual(expectedRegions)
-      for (const r of body.regions) expect(r).toMatchObject({ before: rb.get(`${r.kind}/${r.key}`) ?? 0, after: ra.get(`${r.kind}/${r.key}`) ?? 0, name: expect.any(String) })
+      for (const r of body.regions)
+        expect(r).toMatchObject({ before: rb.get(`${r.kind}/${r.key}`) ?? 0, after: ra.get(`${r.kind}/${r.key}`) ?? 0, name: expect.any(String) })
       // the red area is why: its cells are named with their cause
-      expect(body.causes).toContainEqual(expect.objectContaining({ cause: { kind: 'area_assessment', id: areaId, action: 'created' }, raised: expect.any(Number) }))
+      expect(body.causes).toContainEqual(
+        expect.objectContaining({ cause: { kind: 'area_assessment', id: areaId, action: 'created' }, raised: expect.any(Number) }),
+      )
       expect(body.summary.regionsChanged).toBe(expectedRegions.length)
 
       // the reverse diff swaps before and after
@@ -260,13 +295,25 @@ describe('publishing in two steps', () => {
     const own = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: author.headers, payload: {} })
     expect(own.statusCode).toBe(403)
     expect(own.json().error.code).toBe('own_draft')
-    expect((await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/reject`, headers: author.headers, payload: { note: '自己驳回' } })).statusCode).toBe(403)
-    await expect(planner.db.raw(`UPDATE publication_draft SET status = 'rejected', decided_by = prepared_by, decided_at = now() WHERE id = ${Number(d.id)}`)).rejects.toThrow(/publication_draft_four_eyes/)
+    expect(
+      (await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/reject`, headers: author.headers, payload: { note: '自己驳回' } }))
+        .statusCode,
+    ).toBe(403)
+    await expect(
+      planner.db.raw(`UPDATE publication_draft SET status = 'rejected', decided_by = prepared_by, decided_at = now() WHERE id = ${Number(d.id)}`),
+    ).rejects.toThrow(/publication_draft_four_eyes/)
     // an inspector may look, not decide
-    expect((await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: inspectorSession.headers, payload: {} })).statusCode).toBe(403)
+    expect(
+      (await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: inspectorSession.headers, payload: {} })).statusCode,
+    ).toBe(403)
     expect((await planner.db('publication').max('id as id').first())!.id).toBe(latest.id)
 
-    const approved = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${d.id}/approve`, headers: other.headers, payload: { note: '已核对' } })
+    const approved = await planner.inject({
+      method: 'POST',
+      url: `/api/publications/drafts/${d.id}/approve`,
+      headers: other.headers,
+      payload: { note: '已核对' },
+    })
     expect(approved.statusCode, approved.body).toBe(201)
     const published = approved.json()
     expect(published).toMatchObject({ id: expect.any(Number), note: '两步发布测试', approverName: 'test_admin' })
@@ -283,12 +330,24 @@ describe('publishing in two steps', () => {
     const noNote = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${r.id}/reject`, headers: other.headers, payload: {} })
     expect(noNote.statusCode).toBe(400)
     expect(noNote.body).toContain('note')
-    const rejected = await planner.inject({ method: 'POST', url: `/api/publications/drafts/${r.id}/reject`, headers: other.headers, payload: { note: '数据尚未核实' } })
+    const rejected = await planner.inject({
+      method: 'POST',
+      url: `/api/publications/drafts/${r.id}/reject`,
+      headers: other.headers,
+      payload: { note: '数据尚未核实' },
+    })
     expect(rejected.statusCode, rejected.body).toBe(200)
     expect(rejected.json()).toMatchObject({ status: 'rejected', decisionNote: '数据尚未核实', publicationId: null })
     expect((await planner.db('publication').max('id as id').first())!.id).toBe(published.id)
-    const audit = await planner.db('audit_log').where({ entity: 'publication_draft', entity_id: String(r.id) }).orderBy('id').select('action', 'username')
-    expect(audit).toEqual([{ action: 'created', username: 'test_planner' }, { action: 'rejected', username: 'test_admin' }])
+    const audit = await planner
+      .db('audit_log')
+      .where({ entity: 'publication_draft', entity_id: String(r.id) })
+      .orderBy('id')
+      .select('action', 'username')
+    expect(audit).toEqual([
+      { action: 'created', username: 'test_planner' },
+      { action: 'rejected', username: 'test_admin' },
+    ])
     const pending = (await planner.inject({ method: 'GET', url: '/api/publications/drafts?status=pending', headers: inspectorSession.headers })).json()
     expect(pending.items.map((x: { id: number }) => x.id)).not.toContain(r.id)
   })
@@ -304,7 +363,8 @@ describe('publishing in two steps', () => {
     const enterpriseId = Number(rows[0]!.id)
     const today = new Date().toISOString().slice(0, 10)
     const reported = await admin.inject({
-      method: 'POST', url: '/api/hidden-dangers',
+      method: 'POST',
+      url: '/api/hidden-dangers',
       payload: { enterpriseId, description: '发布差异测试：储罐区可燃气体报警失效', foundAt: today, deadline: today },
     })
     expect(reported.statusCode, reported.body).toBe(201)
@@ -313,7 +373,9 @@ describe('publishing in two steps', () => {
 
     // a draft prepared now, then the rectification verified: the draft is outdated
     const stale = await draft(admin, author.headers, '过期草稿（测试）')
-    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/rectify`, payload: { rectification: '更换探头' } })).statusCode).toBe(200)
+    expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/rectify`, payload: { rectification: '更换探头' } })).statusCode).toBe(
+      200,
+    )
     // verified by another account than the admin who reported it (separation of duties)
     const verifier = await signInOther(admin, 'test_verifier_publication', 'admin')
     expect((await admin.inject({ method: 'POST', url: `/api/hidden-dangers/${dangerId}/verify`, payload: {}, headers: verifier.headers })).statusCode).toBe(200)
@@ -325,8 +387,14 @@ describe('publishing in two steps', () => {
 
     // a fresh draft's preview names the change and its cause; so does the diff once published
     const verifiedCause = { kind: 'hidden_danger', id: dangerId, action: 'verified' }
-    const lowered = (causes: Array<{ cause: object; lowered: number }>) => causes.find((c) => expect.objectContaining(verifiedCause).asymmetricMatch(c.cause))?.lowered ?? 0
-    let preview: { current: { id: number }; causes: Array<{ cause: object; lowered: number }>; summary: { analysisCellsChanged: number }; cells: { features: unknown[] } }
+    const lowered = (causes: Array<{ cause: object; lowered: number }>) =>
+      causes.find((c) => expect.objectContaining(verifiedCause).asymmetricMatch(c.cause))?.lowered ?? 0
+    let preview: {
+      current: { id: number }
+      causes: Array<{ cause: object; lowered: number }>
+      summary: { analysisCellsChanged: number }
+      cells: { features: unknown[] }
+    }
     let approved
     // (a test file editing the shared database meanwhile outdates the draft: prepare it again)
     for (let attempt = 0; attempt < 3; attempt++) {

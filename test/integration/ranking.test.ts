@@ -104,7 +104,9 @@ describe('GET /api/ranking', () => {
     expect(item.inputs.overdue + item.inputs.openHiddenDangers).toBeGreaterThan(0)
     const part = (name: string) => item.parts.find((p) => p.part === name)!
     expect(part('riskLevel').points).toBe(Math.round(DEFAULT_RULES.ranking.weights.riskLevel * (item.level / 4) * 100) / 100)
-    expect(part('overdue').points).toBe(Math.round(DEFAULT_RULES.ranking.weights.overdue * Math.min(1, item.inputs.overdue / DEFAULT_RULES.ranking.full.overdue) * 100) / 100)
+    expect(part('overdue').points).toBe(
+      Math.round(DEFAULT_RULES.ranking.weights.overdue * Math.min(1, item.inputs.overdue / DEFAULT_RULES.ranking.full.overdue) * 100) / 100,
+    )
   })
 
   it('ranks the graded cells of a county; a cell has its level and the backlog of the enterprises in it', async () => {
@@ -192,7 +194,10 @@ describe('GET /api/ranking', () => {
     const csv = await app.inject('/api/ranking/export.csv?level=region&rank=township')
     expect(csv.statusCode, csv.body).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     expect(lines).toHaveLength(json.total + 1)
     expect(lines[0]).toContain('优先分值')
     const first = json.items[0]!
@@ -216,7 +221,9 @@ describe('GET /api/ranking/map', () => {
     expect(map.ruleVersion).toBe(DEFAULT_RULES.version)
     expect(map.total).toBe(list.total)
     expect(map.features.map((f) => f.id)).toEqual(list.items.map((_, i) => i + 1))
-    expect(map.features.map((f) => [f.properties.code, f.properties.rank, f.properties.score, f.properties.level])).toEqual(list.items.map((i) => [i.code, i.rank, i.score, i.level]))
+    expect(map.features.map((f) => [f.properties.code, f.properties.rank, f.properties.score, f.properties.level])).toEqual(
+      list.items.map((i) => [i.code, i.rank, i.score, i.level]),
+    )
     for (const f of map.features) {
       expect(f.properties.position).toBe(f.id)
       expect(f.properties.name).toBeTruthy()
@@ -279,14 +286,20 @@ describe('GET /api/ranking/map', () => {
   it("keeps to the reader's scope as the list does: the jurisdiction, the grid's backlog, no session no map", async () => {
     const inspector = await signIn(app, 'inspector')
     const prefix = inspector.user.divisionPrefix!
-    const [list, map] = await Promise.all([ranking('?level=region&rank=township&limit=5000', inspector.headers), rankingMap('?level=region&rank=township', inspector.headers)])
+    const [list, map] = await Promise.all([
+      ranking('?level=region&rank=township&limit=5000', inspector.headers),
+      rankingMap('?level=region&rank=township', inspector.headers),
+    ])
     expect(map.features.length).toBeGreaterThan(0)
     expect(map.features.map((f) => f.properties.code)).toEqual(list.items.map((i) => i.code))
     for (const f of map.features) expect(f.properties.code.startsWith(prefix)).toBe(true)
     const outside = (await app.db('division').where({ rank: 'county' }).whereNot('code', 'like', `${prefix}%`).first('code')).code as string
     expect((await app.inject({ url: `/api/ranking/map?regionCode=${outside}`, headers: inspector.headers })).statusCode).toBe(403)
     const worker = await signIn(app, 'grid_worker')
-    const [workerList, workerMap] = await Promise.all([ranking('?level=region&rank=county', worker.headers), rankingMap('?level=region&rank=county', worker.headers)])
+    const [workerList, workerMap] = await Promise.all([
+      ranking('?level=region&rank=county', worker.headers),
+      rankingMap('?level=region&rank=county', worker.headers),
+    ])
     expect(workerMap.features.map((f) => [f.properties.code, f.properties.score, f.properties.inputs.openHiddenDangers])).toEqual(
       workerList.items.map((i) => [i.code, i.score, i.inputs.openHiddenDangers]),
     )

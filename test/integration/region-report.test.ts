@@ -28,11 +28,22 @@ async function report(key: string): Promise<RegionReport> {
 describe('GET /api/regions/:key/report', () => {
   it('gives a county its level, shares and top sources as the region endpoint does, and its cells per level', async () => {
     const [body, region] = await Promise.all([report(COUNTY), app.inject(`/api/regions/${COUNTY}`).then((r) => r.json())])
-    expect(body.region).toMatchObject({ kind: 'division', code: COUNTY, name: region.name, rank: 'county', level: region.level, highestLevel: region.highestLevel, stale: region.stale, areaKm2: region.areaKm2 })
+    expect(body.region).toMatchObject({
+      kind: 'division',
+      code: COUNTY,
+      name: region.name,
+      rank: 'county',
+      level: region.level,
+      highestLevel: region.highestLevel,
+      stale: region.stale,
+      areaKm2: region.areaKm2,
+    })
     expect(body.region.shares).toEqual(region.shares)
     expect(body.region.level).toBeGreaterThan(0)
     // The region endpoint lists the top 5; the report the top 8, in the same order.
-    expect(body.topSources.slice(0, region.topSources.length).map((s) => `${s.kind}:${s.id}`)).toEqual(region.topSources.map((s: { kind: string; id: number }) => `${s.kind}:${s.id}`))
+    expect(body.topSources.slice(0, region.topSources.length).map((s) => `${s.kind}:${s.id}`)).toEqual(
+      region.topSources.map((s: { kind: string; id: number }) => `${s.kind}:${s.id}`),
+    )
     // The sources behind its highest cells: at that level, or one below when those cells rose by accumulation.
     expect(body.topSources.every((s) => [body.region.highestLevel, body.region.highestLevel - 1].includes(s.level) && s.name.length > 0)).toBe(true)
 
@@ -63,20 +74,27 @@ describe('GET /api/regions/:key/report', () => {
 
     const enterprises = await app.db('enterprise').whereLike('division_code', `${COUNTY}%`).count<{ n: string }[]>({ n: '*' }).first()
     expect(body.enforcement.enterprises).toBe(Number(enterprises!.n))
-    const penalties = await app.db('penalty as p')
+    const penalties = await app
+      .db('penalty as p')
       .join('enterprise as e', 'e.id', 'p.enterprise_id')
       .whereLike('e.division_code', `${COUNTY}%`)
       .where('p.decided_at', '>=', body.since)
       .first(app.db.raw('count(*)::int AS n'), app.db.raw('coalesce(sum(p.amount_yuan), 0)::float8 AS yuan'))
     expect(body.enforcement.penalties).toMatchObject({ count: penalties.n, amountYuan: penalties.yuan })
-    const inspections = await app.db('inspection as i')
+    const inspections = await app
+      .db('inspection as i')
       .join('enterprise as e', 'e.id', 'i.enterprise_id')
       .whereLike('e.division_code', `${COUNTY}%`)
       .where('i.inspected_at', '>=', body.since)
       .first(app.db.raw('count(*)::int AS n'))
     expect(body.enforcement.inspections.done).toBe(inspections.n)
     expect(body.enforcement.inspections.done).toBeGreaterThan(0)
-    const open = await app.db('hidden_danger as h').join('enterprise as e', 'e.id', 'h.enterprise_id').whereLike('e.division_code', `${COUNTY}%`).where('h.status', 'open').first(app.db.raw('count(*)::int AS n'))
+    const open = await app
+      .db('hidden_danger as h')
+      .join('enterprise as e', 'e.id', 'h.enterprise_id')
+      .whereLike('e.division_code', `${COUNTY}%`)
+      .where('h.status', 'open')
+      .first(app.db.raw('count(*)::int AS n'))
     expect(body.enforcement.hiddenDangers.open).toBe(open.n)
   })
 
@@ -126,7 +144,9 @@ describe('GET /api/regions/:key/report', () => {
   it('draws the map of a county with its analysis cells and of the city with coarser cells', async () => {
     const county = await report(COUNTY)
     expect(county.map.res).toBe(8)
-    const graded = Object.entries(county.region.cells).filter(([l]) => l !== '0').reduce((a, [, n]) => a + n, 0)
+    const graded = Object.entries(county.region.cells)
+      .filter(([l]) => l !== '0')
+      .reduce((a, [, n]) => a + n, 0)
     // Cells that touch the county, so at least those mapped into it.
     expect(county.map.cells.length).toBeGreaterThanOrEqual(graded)
     expect(county.map.outline.type).toMatch(/Polygon$/)

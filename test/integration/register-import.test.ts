@@ -29,7 +29,14 @@ const uscc = (n: number) => buildUscc(`91210102MA0R${String(n).padStart(5, '0')}
 
 /** The register's rows: true WGS 84 positions (the file holds GCJ-02). */
 const REGISTER = [
-  { name: '沈阳示例化工有限公司（登记册）', uscc: uscc(1), industry: '化学原料和化学制品制造业', lon: 123.41192, lat: 41.79034, at: '辽宁省沈阳市和平区示例路1号' },
+  {
+    name: '沈阳示例化工有限公司（登记册）',
+    uscc: uscc(1),
+    industry: '化学原料和化学制品制造业',
+    lon: 123.41192,
+    lat: 41.79034,
+    at: '辽宁省沈阳市和平区示例路1号',
+  },
   { name: '沈阳示例百货商店（登记册）', uscc: uscc(2), industry: 'F52', lon: 123.46696, lat: 41.79271, at: '沈阳市沈河区示例路2号' },
   { name: '沈阳示例仓储有限公司（登记册）', uscc: uscc(3), industry: '装卸搬运和仓储业', lon: 123.48164, lat: 41.81162, at: '沈阳市大东区示例路3号' },
   { name: '沈阳示例冶炼厂（登记册）', uscc: uscc(4), industry: 'C3120', lon: 123.32568, lat: 41.65797, at: '沈阳市于洪区示例路4号' },
@@ -80,9 +87,27 @@ describe('a register as it is', () => {
     expect(res.json()).toMatchObject({ encoding: 'gbk', crs: 'GCJ-02', rows: 5, valid: 5, invalid: 0, created: 5, stored: true })
     expect(res.json().columns).toMatchObject({ 行业: 'industry', 所在地: 'address' })
 
-    const rows = await db('enterprise').whereIn('uscc', REGISTER.map((e) => e.uscc))
-      .select('id', 'uscc', 'industry', 'industry_source', 'industry_class', 'high_hazard', 'scale', 'affiliation', 'tier', 'tier_reason', 'address', 'industry_department_id', 'located_by',
-        db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
+    const rows = await db('enterprise')
+      .whereIn(
+        'uscc',
+        REGISTER.map((e) => e.uscc),
+      )
+      .select(
+        'id',
+        'uscc',
+        'industry',
+        'industry_source',
+        'industry_class',
+        'high_hazard',
+        'scale',
+        'affiliation',
+        'tier',
+        'tier_reason',
+        'address',
+        'industry_department_id',
+        'located_by',
+        db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'),
+      )
     const by = new Map(rows.map((r) => [r.uscc, r]))
     for (const e of REGISTER) {
       const r = by.get(e.uscc)
@@ -96,16 +121,24 @@ describe('a register as it is', () => {
     // Text the classification does not know: stored as written, the industry unknown.
     expect(by.get(uscc(5))).toMatchObject({ industry: null, industry_class: null, industry_source: '高新技术', high_hazard: false })
     // Scale and affiliation unknown: a high-hazard enterprise is city- or county-tier depending on them.
-    expect(by.get(uscc(1))).toMatchObject({ tier: null, tier_reason: 'undetermined: affiliation, scale unknown (the rule gives city or county depending on them)' })
+    expect(by.get(uscc(1))).toMatchObject({
+      tier: null,
+      tier_reason: 'undetermined: affiliation, scale unknown (the rule gives city or county depending on them)',
+    })
     expect(by.get(uscc(5)).tier_reason).toMatch(/^undetermined: affiliation, scale, high-hazard \(industry unknown\) unknown/)
 
     // Departments from the industry: the chemical plant's industry department and both specialist fields it needs.
     for (const u of [1, 2, 3, 4]) expect(by.get(uscc(u)).industry_department_id, `enterprise ${u}`).not.toBeNull()
     expect(by.get(uscc(5)).industry_department_id).toBeNull()
-    const specialties = await db('enterprise_specialist_department as s').join('department as d', 'd.id', 's.department_id')
-      .where('s.enterprise_id', by.get(uscc(1)).id).orderBy('d.specialty').pluck('d.specialty')
+    const specialties = await db('enterprise_specialist_department as s')
+      .join('department as d', 'd.id', 's.department_id')
+      .where('s.enterprise_id', by.get(uscc(1)).id)
+      .orderBy('d.specialty')
+      .pluck('d.specialty')
     expect(specialties).toEqual(['fire', 'special_equipment'])
-    const chemDept = await db('department').where({ id: by.get(uscc(1)).industry_department_id }).first('division_code', 'industries')
+    const chemDept = await db('department')
+      .where({ id: by.get(uscc(1)).industry_department_id })
+      .first('division_code', 'industries')
     expect(chemDept.industries).toContain('hazardous_chemicals')
     expect('210102001'.startsWith(chemDept.division_code.replace(/0+$/, ''))).toBe(true)
   })
@@ -128,7 +161,10 @@ describe('a register as it is', () => {
     const csv = await app.inject({ method: 'GET', url: '/api/supervision/data-quality.csv?division=210102' })
     expect(csv.statusCode, csv.body).toBe(200)
     expect(csv.headers['content-type']).toMatch(/^text\/csv/)
-    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n')
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
     expect(lines[0]).toBe('编号,企业名称,统一社会信用代码,企业编号,行政区划代码,行业(原文),缺行业,缺规模,缺隶属关系,缺监管层级,缺精确位置,缺责任人,说明')
     expect(lines).toHaveLength(3)
     expect(lines.find((l) => l.includes(uscc(5)))).toMatch(/高新技术,是,是,是,是,,是,/)
@@ -143,10 +179,23 @@ describe('a register as it is', () => {
     const csv = `企业名称,统一社会信用代码,行业,经度,纬度,规模,隶属关系\n${REGISTER[0]!.name},${uscc(1)},C26,${REGISTER[0]!.lon},${REGISTER[0]!.lat},中型,县级\n`
     const res = await app.inject({ method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' }, payload: csv })
     expect(res.statusCode, res.body).toBe(200)
-    const row = await db('enterprise').where({ uscc: uscc(1) }).first('tier', 'tier_reason', 'scale', 'industry_department_id')
+    const row = await db('enterprise')
+      .where({ uscc: uscc(1) })
+      .first('tier', 'tier_reason', 'scale', 'industry_department_id')
     expect(row).toMatchObject({ tier: 'city', tier_reason: 'medium high-hazard enterprise', scale: 'medium' })
     expect(row.industry_department_id).not.toBeNull()
-    const supervision = (await app.inject({ method: 'GET', url: `/api/enterprises/${(await db('enterprise').where({ uscc: uscc(2) }).first('id')).id}/supervision` })).json()
+    const supervision = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/enterprises/${
+          (
+            await db('enterprise')
+              .where({ uscc: uscc(2) })
+              .first('id')
+          ).id
+        }/supervision`,
+      })
+    ).json()
     expect(supervision).toMatchObject({ affiliation: null, scale: null, tier: null, ruleTier: null })
     expect(supervision.ruleTierReason).toMatch(/^undetermined/)
   })
@@ -154,7 +203,11 @@ describe('a register as it is', () => {
 
 describe('rows without coordinates', () => {
   it('locates an address-only row at the most specific division its address names, flagged approximate, grading no cell from there', async () => {
-    const township = await db('division').where({ rank: 'township' }).whereLike('code', '210102%').orderBy('code').first('code', 'name', db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
+    const township = await db('division')
+      .where({ rank: 'township' })
+      .whereLike('code', '210102%')
+      .orderBy('code')
+      .first('code', 'name', db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
     const county = await db('division').where({ code: '210104' }).first('code', 'name', db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
     const bare = (name: string) => name.replace(/[（(][^）)]*[）)]$/, '')
     const rows = [
@@ -165,7 +218,9 @@ describe('rows without coordinates', () => {
     const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?crs=gcj02', headers: { 'content-type': 'text/csv' }, payload: csv })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ rows: 2, valid: 2, created: 2 })
-    const stored = await db('enterprise').whereIn('uscc', [uscc(11), uscc(12)]).orderBy('uscc')
+    const stored = await db('enterprise')
+      .whereIn('uscc', [uscc(11), uscc(12)])
+      .orderBy('uscc')
       .select('id', 'uscc', 'division_code', 'located_by', 'mgmt_grid_id', 'level', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
     expect(stored[0]).toMatchObject({ division_code: township.code, located_by: 'division', mgmt_grid_id: null })
     expect(stored[1]).toMatchObject({ division_code: '210104', located_by: 'division' })
@@ -174,7 +229,12 @@ describe('rows without coordinates', () => {
     expect(geodesicDistanceM(stored[1].lon, stored[1].lat, county.lon, county.lat)).toBeLessThan(0.01)
     // The fuel station is high-hazard (yellow baseline) but puts no source on any cell from its approximate point.
     expect(stored[1].level).toBe(2)
-    const sources = await db('cell_source').whereIn('enterprise_id', stored.map((r) => r.id)).count<{ count: string }[]>('* as count')
+    const sources = await db('cell_source')
+      .whereIn(
+        'enterprise_id',
+        stored.map((r) => r.id),
+      )
+      .count<{ count: string }[]>('* as count')
     expect(Number(sources[0]!.count)).toBe(0)
     const detail = (await app.inject({ method: 'GET', url: `/api/enterprises/${stored[0].id}` })).json()
     expect(detail.properties ?? detail).toMatchObject({ locatedBy: 'division' })
@@ -218,8 +278,13 @@ describe('what the upload page offers', () => {
     expect(xlsx.statusCode).toBe(200)
     expect(xlsx.rawPayload.readUInt32LE(0)).toBe(0x04034b50)
     // The template header with one row filled in imports with no column left over.
-    const row = `${header}\r\n${uscc(9)},模板测试企业（登记册）,123.42,41.79,零售业${',' .repeat(header.split(',').length - 5)}\r\n`
-    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises?dryRun=true', headers: { 'content-type': 'text/csv' }, payload: `\ufeff${row}` })
+    const row = `${header}\r\n${uscc(9)},模板测试企业（登记册）,123.42,41.79,零售业${','.repeat(header.split(',').length - 5)}\r\n`
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/import/enterprises?dryRun=true',
+      headers: { 'content-type': 'text/csv' },
+      payload: `\ufeff${row}`,
+    })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ rows: 1, valid: 1, ignoredColumns: [] })
   })
@@ -236,7 +301,10 @@ describe('enterprises without a USCC', () => {
   const stored = (no: string) => db('enterprise').where('external_id', no).first('id', 'uscc', 'name', 'industry')
 
   it('imports a register identified by 注册号 alone; the enterprise is found, listed and reported by that id', async () => {
-    const res = await post('/api/import/enterprises', csv(['企业名称,注册号,行业,经度,纬度', ...registered.map((e) => [e.name, e.no, e.industry, e.lon, e.lat].join(','))]))
+    const res = await post(
+      '/api/import/enterprises',
+      csv(['企业名称,注册号,行业,经度,纬度', ...registered.map((e) => [e.name, e.no, e.industry, e.lon, e.lat].join(','))]),
+    )
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ rows: 2, valid: 2, created: 2, stored: true })
     expect(res.json().columns).toMatchObject({ 注册号: 'externalId' })
@@ -257,12 +325,18 @@ describe('enterprises without a USCC', () => {
   })
 
   it('attaches a hidden danger to the enterprise by 企业编号', async () => {
-    const res = await post('/api/import/hidden_dangers', ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', `HD-REG-1,${registered[1]!.no},消防通道堵塞,2026-11-01,2026-12-31,检查员甲`].join('\r\n'))
+    const res = await post(
+      '/api/import/hidden_dangers',
+      ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', `HD-REG-1,${registered[1]!.no},消防通道堵塞,2026-11-01,2026-12-31,检查员甲`].join('\r\n'),
+    )
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({ created: 1 })
     const danger = await db('hidden_danger').where('external_id', 'HD-REG-1').first('enterprise_id')
     expect(Number(danger.enterprise_id)).toBe(Number((await stored(registered[1]!.no))!.id))
-    const unknown = await post('/api/import/hidden_dangers', ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', 'HD-REG-2,210102999999999,消防通道堵塞,2026-11-01,2026-12-31,检查员甲'].join('\r\n'))
+    const unknown = await post(
+      '/api/import/hidden_dangers',
+      ['编号,企业编号,隐患描述,发现日期,整改期限,报告人', 'HD-REG-2,210102999999999,消防通道堵塞,2026-11-01,2026-12-31,检查员甲'].join('\r\n'),
+    )
     expect(unknown.statusCode).toBe(422)
     expect(unknown.json().error.details).toEqual([expect.objectContaining({ row: 1, column: '企业编号', code: 'enterprise_unknown_external_id' })])
   })
@@ -279,11 +353,28 @@ describe('enterprises without a USCC', () => {
     // The same external id under another USCC, in the database or twice in the file: the rows are named, nothing is stored.
     const taken = await post('/api/import/enterprises', [header, [uscc(22), e.no, '另一家企业（注册号）', '零售业', 123.43, 41.79].join(',')].join('\r\n'))
     expect(taken.statusCode).toBe(422)
-    expect(taken.json().error.details).toEqual([expect.objectContaining({ row: 1, column: '企业编号', code: 'external_id_taken', params: { key: e.no, other: uscc(21) } })])
-    const twice = await post('/api/import/enterprises', [header, [uscc(23), 'REG-NEW-1', '新企业甲（注册号）', '零售业', 123.43, 41.79].join(','), ['', 'REG-NEW-1', '新企业乙（注册号）', '零售业', 123.44, 41.79].join(',')].join('\r\n'))
+    expect(taken.json().error.details).toEqual([
+      expect.objectContaining({ row: 1, column: '企业编号', code: 'external_id_taken', params: { key: e.no, other: uscc(21) } }),
+    ])
+    const twice = await post(
+      '/api/import/enterprises',
+      [
+        header,
+        [uscc(23), 'REG-NEW-1', '新企业甲（注册号）', '零售业', 123.43, 41.79].join(','),
+        ['', 'REG-NEW-1', '新企业乙（注册号）', '零售业', 123.44, 41.79].join(','),
+      ].join('\r\n'),
+    )
     expect(twice.statusCode).toBe(422)
     expect(twice.json().error.details).toEqual([expect.objectContaining({ row: 2, column: '企业编号', code: 'duplicate_key' })])
-    expect(Number((await db('enterprise').whereIn('uscc', [uscc(22), uscc(23)]).orWhere('external_id', 'REG-NEW-1').count('* as n').first())!.n)).toBe(0)
+    expect(
+      Number(
+        (await db('enterprise')
+          .whereIn('uscc', [uscc(22), uscc(23)])
+          .orWhere('external_id', 'REG-NEW-1')
+          .count('* as n')
+          .first())!.n,
+      ),
+    ).toBe(0)
   })
 
   it('names the row that has neither identifier, and the file that has neither column', async () => {
@@ -310,11 +401,17 @@ describe("the deployment's own industry table (INDUSTRY_TABLE)", () => {
       const columns = await local.inject({ method: 'GET', url: '/api/import/enterprises/columns' })
       expect(columns.json().industryTable).toMatch(/; with shenyang-industries\.csv: 1 rows replaced, 0 added$/)
       const res = await local.inject({
-        method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' },
+        method: 'POST',
+        url: '/api/import/enterprises',
+        headers: { 'content-type': 'text/csv' },
         payload: `企业名称,统一社会信用代码,行业,经度,纬度\n沈阳示例油品批发公司（本地行业表）,${uscc(31)},F5162,123.431,41.796\n`,
       })
       expect(res.statusCode, res.body).toBe(200)
-      expect(await db('enterprise').where('uscc', uscc(31)).first('industry', 'industry_class', 'high_hazard')).toEqual({ industry: 'gas', industry_class: 'F5162', high_hazard: true })
+      expect(await db('enterprise').where('uscc', uscc(31)).first('industry', 'industry_class', 'high_hazard')).toEqual({
+        industry: 'gas',
+        industry_class: 'F5162',
+        high_hazard: true,
+      })
     } finally {
       await local.close()
     }

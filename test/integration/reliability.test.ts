@@ -39,78 +39,93 @@ async function snapshot(db: Knex) {
 }
 
 describe('concurrent edits while a full regrade runs', () => {
-  it.runIf(!inject('embedded'))('loses no update: the state after the race equals a fresh full regrade', async () => {
-    const scratch = await openScratch(inject('serverUrl'), 'riskmap_reliab')
-    const db = createKnex({ url: scratch.url, embedded: false, statementTimeoutMs: 300_000, poolMax: 24, acquireTimeoutMs: 300_000 })
-    const options: GradingOptions = { res: 8, rules: DEFAULT_RULES, now: new Date('2026-06-01T00:00:00Z') }
-    try {
-      await migrateLatest(db)
-      await loadDemo(db, { scale: 1 })
-      await fullRegrade(db, options)
+  it.runIf(!inject('embedded'))(
+    'loses no update: the state after the race equals a fresh full regrade',
+    async () => {
+      const scratch = await openScratch(inject('serverUrl'), 'riskmap_reliab')
+      const db = createKnex({ url: scratch.url, embedded: false, statementTimeoutMs: 300_000, poolMax: 24, acquireTimeoutMs: 300_000 })
+      const options: GradingOptions = { res: 8, rules: DEFAULT_RULES, now: new Date('2026-06-01T00:00:00Z') }
+      try {
+        await migrateLatest(db)
+        await loadDemo(db, { scale: 1 })
+        await fullRegrade(db, options)
 
-      const random = rng(20260601)
-      const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!
-      const enterpriseIds = (await db('enterprise').select('id').orderBy('id')).map((r) => Number(r.id))
-      const openDangers = (await db('hidden_danger').where({ status: 'open' }).select('id', 'enterprise_id').orderBy('id')).map((r) => ({ id: Number(r.id), enterpriseId: Number(r.enterprise_id) }))
-      const risks = (await db('safety_risk').select('id', 'enterprise_id').orderBy('id')).map((r) => ({ id: Number(r.id), enterpriseId: Number(r.enterprise_id) }))
-      expect(enterpriseIds.length).toBeGreaterThan(100)
-      expect(openDangers.length).toBeGreaterThan(5)
-      expect(risks.length).toBeGreaterThan(5)
+        const random = rng(20260601)
+        const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!
+        const enterpriseIds = (await db('enterprise').select('id').orderBy('id')).map((r) => Number(r.id))
+        const openDangers = (await db('hidden_danger').where({ status: 'open' }).select('id', 'enterprise_id').orderBy('id')).map((r) => ({
+          id: Number(r.id),
+          enterpriseId: Number(r.enterprise_id),
+        }))
+        const risks = (await db('safety_risk').select('id', 'enterprise_id').orderBy('id')).map((r) => ({
+          id: Number(r.id),
+          enterpriseId: Number(r.enterprise_id),
+        }))
+        expect(enterpriseIds.length).toBeGreaterThan(100)
+        expect(openDangers.length).toBeGreaterThan(5)
+        expect(risks.length).toBeGreaterThan(5)
 
-      const cause = (action: string) => ({ kind: 'test', id: 0, action })
-      type Edit = (trx: Knex.Transaction) => Promise<number>
-      const addDanger: Edit = async (trx) => {
-        const enterpriseId = pick(enterpriseIds)
-        await trx.raw(
-          `INSERT INTO hidden_danger (enterprise_id, description, is_major, found_at, deadline, reported_by, geom)
+        const cause = (action: string) => ({ kind: 'test', id: 0, action })
+        type Edit = (trx: Knex.Transaction) => Promise<number>
+        const addDanger: Edit = async (trx) => {
+          const enterpriseId = pick(enterpriseIds)
+          await trx.raw(
+            `INSERT INTO hidden_danger (enterprise_id, description, is_major, found_at, deadline, reported_by, geom)
            SELECT id, '并发测试隐患', true, '2026-05-01', '2026-05-31', '张三', geom FROM enterprise WHERE id = ?`,
-          [enterpriseId],
-        )
-        return enterpriseId
-      }
-      const verifyDanger: Edit = async (trx) => {
-        const danger = openDangers.splice(Math.floor(random() * openDangers.length), 1)[0]!
-        await trx('hidden_danger').where({ id: danger.id }).update({
-          status: 'verified', rectified_at: trx.fn.now(), rectified_by: '整改人', rectification: '已整改', verified_at: trx.fn.now(), verified_by: '复查人',
-        })
-        return danger.enterpriseId
-      }
-      const moveRisk: Edit = async (trx) => {
-        const risk = pick(risks)
-        const [dx, dy] = [(random() - 0.5) * 0.02, (random() - 0.5) * 0.02]
-        await trx.raw('UPDATE safety_risk SET geom = ST_SetSRID(ST_Translate(geom, ?, ?), 4326) WHERE id = ?', [dx, dy, risk.id])
-        return risk.enterpriseId
-      }
-      const edits: Edit[] = Array.from({ length: 21 }, (_, i) => [addDanger, verifyDanger, moveRisk][i % 3]!)
-
-      let fullStarted = false
-      const full = fullRegrade(db, options, { onStart: () => (fullStarted = true) })
-      const results = await Promise.all(
-        edits.map(async (edit, i) => {
-          // Spread the edits over the regrade: some before it takes the lock, most while it holds it.
-          await new Promise((r) => setTimeout(r, i * 15))
-          return db.transaction(async (trx) => {
-            const enterpriseId = await edit(trx)
-            return regradeIncremental(trx, { enterpriseIds: [enterpriseId] }, cause(`edit ${i}`), options)
+            [enterpriseId],
+          )
+          return enterpriseId
+        }
+        const verifyDanger: Edit = async (trx) => {
+          const danger = openDangers.splice(Math.floor(random() * openDangers.length), 1)[0]!
+          await trx('hidden_danger').where({ id: danger.id }).update({
+            status: 'verified',
+            rectified_at: trx.fn.now(),
+            rectified_by: '整改人',
+            rectification: '已整改',
+            verified_at: trx.fn.now(),
+            verified_by: '复查人',
           })
-        }),
-      )
-      await full
-      expect(fullStarted).toBe(true)
-      expect(results).toHaveLength(21)
+          return danger.enterpriseId
+        }
+        const moveRisk: Edit = async (trx) => {
+          const risk = pick(risks)
+          const [dx, dy] = [(random() - 0.5) * 0.02, (random() - 0.5) * 0.02]
+          await trx.raw('UPDATE safety_risk SET geom = ST_SetSRID(ST_Translate(geom, ?, ?), 4326) WHERE id = ?', [dx, dy, risk.id])
+          return risk.enterpriseId
+        }
+        const edits: Edit[] = Array.from({ length: 21 }, (_, i) => [addDanger, verifyDanger, moveRisk][i % 3]!)
 
-      const afterRace = await snapshot(db)
-      await fullRegrade(db, options)
-      const fresh = await snapshot(db)
-      expect(afterRace.enterprises).toEqual(fresh.enterprises)
-      expect(afterRace.sources).toEqual(fresh.sources)
-      expect(afterRace.cells).toEqual(fresh.cells)
-      expect(afterRace.regions).toEqual(fresh.regions)
-    } finally {
-      await db.destroy()
-      await scratch.drop()
-    }
-  }, 600_000)
+        let fullStarted = false
+        const full = fullRegrade(db, options, { onStart: () => (fullStarted = true) })
+        const results = await Promise.all(
+          edits.map(async (edit, i) => {
+            // Spread the edits over the regrade: some before it takes the lock, most while it holds it.
+            await new Promise((r) => setTimeout(r, i * 15))
+            return db.transaction(async (trx) => {
+              const enterpriseId = await edit(trx)
+              return regradeIncremental(trx, { enterpriseIds: [enterpriseId] }, cause(`edit ${i}`), options)
+            })
+          }),
+        )
+        await full
+        expect(fullStarted).toBe(true)
+        expect(results).toHaveLength(21)
+
+        const afterRace = await snapshot(db)
+        await fullRegrade(db, options)
+        const fresh = await snapshot(db)
+        expect(afterRace.enterprises).toEqual(fresh.enterprises)
+        expect(afterRace.sources).toEqual(fresh.sources)
+        expect(afterRace.cells).toEqual(fresh.cells)
+        expect(afterRace.regions).toEqual(fresh.regions)
+      } finally {
+        await db.destroy()
+        await scratch.drop()
+      }
+    },
+    600_000,
+  )
 })
 
 interface Run {
@@ -199,7 +214,14 @@ describe('SIGTERM during load', () => {
     expect(before).toBeGreaterThan(1000)
 
     // Shenyang (123.43 E, 41.80 N): zoom 10 x 862–863, y 380–381; zoom 11 x 1726, y 761.
-    const paths = ['/api/health', '/api/enterprises?limit=50', '/tiles/cells/10/862/380.mvt', '/tiles/cells/10/863/380.mvt', '/tiles/cells/10/863/381.mvt', '/tiles/cells/11/1726/761.mvt']
+    const paths = [
+      '/api/health',
+      '/api/enterprises?limit=50',
+      '/tiles/cells/10/862/380.mvt',
+      '/tiles/cells/10/863/380.mvt',
+      '/tiles/cells/10/863/381.mvt',
+      '/tiles/cells/11/1726/761.mvt',
+    ]
     const inFlight = Array.from({ length: 200 }, (_, i) => get(`${server.url}${paths[i % paths.length]}`, { cookie }))
     // Every request is on the wire; a probe answered without the database then shows the server has
     // read them all (they were readable before it), so all 200 are in flight when SIGTERM arrives.

@@ -35,7 +35,10 @@ const runAsPostgres = process.getuid?.() === 0
 function findPgBin(): { bin: string; major: string } | null {
   const root = '/usr/lib/postgresql'
   if (!fs.existsSync(root)) return null
-  const majors = fs.readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))
+  const majors = fs
+    .readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a))
   for (const major of majors) {
     const bin = path.join(root, major, 'bin')
     const programs = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'].every((p) => fs.existsSync(path.join(bin, p)))
@@ -130,8 +133,15 @@ describe.runIf(!embedded)('reads on a streaming replica', () => {
     await primary.run('initdb', ['-D', primary.dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'])
     // Speed over durability: a throw-away cluster. wal_level = replica is what streaming needs.
     primary.configure({
-      port: primary.port, listen_addresses: '127.0.0.1', unix_socket_directories: base,
-      wal_level: 'replica', max_wal_senders: 4, hot_standby: 'on', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off',
+      port: primary.port,
+      listen_addresses: '127.0.0.1',
+      unix_socket_directories: base,
+      wal_level: 'replica',
+      max_wal_senders: 4,
+      hot_standby: 'on',
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
     })
     fs.appendFileSync(path.join(primary.dir, 'pg_hba.conf'), '\nhost replication all 127.0.0.1/32 trust\n')
     await primary.start()
@@ -208,7 +218,11 @@ describe.runIf(!embedded)('reads on a streaming replica', () => {
     expect((await one<{ a: string }>(app!.readDb, 'SELECT current_setting(?) AS a', ['application_name'])).a).toBe('riskmap-read')
     const ready = await app!.inject({ url: '/api/health/ready' })
     expect(ready.statusCode).toBe(200)
-    expect(ready.json()).toMatchObject({ status: 'ok', embedded: false, replica: { inRecovery: true, postgres: expect.stringMatching(/^\d+/), postgis: expect.stringMatching(/^3\./) } })
+    expect(ready.json()).toMatchObject({
+      status: 'ok',
+      embedded: false,
+      replica: { inRecovery: true, postgres: expect.stringMatching(/^\d+/), postgis: expect.stringMatching(/^3\./) },
+    })
     expect(ready.json().replica.lagBytes).toEqual(expect.any(Number))
   })
 
@@ -226,7 +240,13 @@ describe.runIf(!embedded)('reads on a streaming replica', () => {
         method: 'POST',
         url: '/api/major-hazards',
         headers: auth,
-        payload: { enterpriseId: Number(enterprise.id), name: '副本测试液氯储罐', population500m: 120, substances: [{ name: '液氯', q: 50, Q: 5 }], reportedAt: new Date().toISOString().slice(0, 10) },
+        payload: {
+          enterpriseId: Number(enterprise.id),
+          name: '副本测试液氯储罐',
+          population500m: 120,
+          substances: [{ name: '液氯', q: 50, Q: 5 }],
+          reportedAt: new Date().toISOString().slice(0, 10),
+        },
       })
       expect(created.statusCode).toBe(201)
       const hazard = created.json() as { id: number; level: number; lon: number; lat: number }
@@ -277,7 +297,12 @@ describe('the embedded database', () => {
     const build = buildApp({
       config: loadConfig({ LOG_LEVEL: 'silent' }),
       // Nothing listens on port 9: the refusal must come before any connection attempt.
-      database: { url: 'postgres://postgres@127.0.0.1:9/riskmap', embedded: true, statementTimeoutMs: 15_000, readUrl: 'postgres://postgres@127.0.0.1:9/replica' },
+      database: {
+        url: 'postgres://postgres@127.0.0.1:9/riskmap',
+        embedded: true,
+        statementTimeoutMs: 15_000,
+        readUrl: 'postgres://postgres@127.0.0.1:9/replica',
+      },
     })
     await expect(build).rejects.toThrow(ConfigError)
     await expect(build).rejects.toThrow(/READ_DATABASE_URL needs DATABASE_URL: the embedded database has no streaming replicas/)

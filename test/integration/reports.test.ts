@@ -36,7 +36,9 @@ const nextClient = () => `10.7.0.${++clientNo}`
 
 async function account(role: Role, scope: Record<string, unknown>): Promise<{ headers: Headers; username: string }> {
   const username = `rep_${role}_${clientNo++}_${run}`
-  const [row] = await db('app_user').insert({ username, role, password_hash: 'unused: signed in by session', ...scope }).returning('id')
+  const [row] = await db('app_user')
+    .insert({ username, role, password_hash: 'unused: signed in by session', ...scope })
+    .returning('id')
   const { token, csrfToken } = await createSession(db, (row as { id: number }).id)
   return { headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrfToken }, username }
 }
@@ -56,7 +58,13 @@ function fieldOf(res: Response): string[] {
 }
 
 async function filePublic(body: Record<string, unknown> = {}, client = nextClient()) {
-  const res = await send('POST', '/api/public/reports', { location: inGrid, category: 'illegal_business', description: '夜间有人在居民楼地下室灌装液化气', ...body }, {}, client)
+  const res = await send(
+    'POST',
+    '/api/public/reports',
+    { location: inGrid, category: 'illegal_business', description: '夜间有人在居民楼地下室灌装液化气', ...body },
+    {},
+    client,
+  )
   expect(res.statusCode, res.body).toBe(201)
   const created = res.json() as { trackingCode: string; status: string; deadline: string }
   const row = await db('public_report').where({ tracking_code: created.trackingCode }).first('id')
@@ -100,12 +108,20 @@ describe('POST /api/public/reports', () => {
     expect(res.statusCode, res.body).toBe(200)
     const report = res.json()
     expect(report).toMatchObject({
-      source: 'public', category: 'illegal_business', contact: '13800000000', address: '和平区某小区3号楼', status: 'received', filedBy: null,
-      departmentName: '和平区应急管理局', overdue: false,
+      source: 'public',
+      category: 'illegal_business',
+      contact: '13800000000',
+      address: '和平区某小区3号楼',
+      status: 'received',
+      filedBy: null,
+      departmentName: '和平区应急管理局',
+      overdue: false,
     })
     expect(report.divisionCode).toMatch(/^210102\d{3}$/)
     expect(report.mgmtGridId).toBeGreaterThan(0)
-    const audit = await db('audit_log').where({ entity: 'public_report', entity_id: String(created.id) }).first()
+    const audit = await db('audit_log')
+      .where({ entity: 'public_report', entity_id: String(created.id) })
+      .first()
     expect(audit).toMatchObject({ action: 'created', before: null, username: null })
   })
 
@@ -184,7 +200,8 @@ describe('GET /api/public/reports/:trackingCode', () => {
     const body = res.json()
     expect(Object.keys(body).sort()).toEqual(['category', 'createdAt', 'deadline', 'resolution', 'status', 'trackingCode', 'updatedAt'])
     expect(body).toMatchObject({ trackingCode: created.trackingCode, category: 'illegal_business', status: 'received', resolution: null })
-    for (const secret of ['secret-contact', '秘密地址', 'secret-staff-note', '应急管理局', String(inGrid.lon).slice(0, 7)]) expect(res.body).not.toContain(secret)
+    for (const secret of ['secret-contact', '秘密地址', 'secret-staff-note', '应急管理局', String(inGrid.lon).slice(0, 7)])
+      expect(res.body).not.toContain(secret)
   })
 
   it('answers 404 for an unknown code and 400 for a malformed one', async () => {
@@ -231,7 +248,9 @@ describe('triage', () => {
     const publicView = (await send('GET', `/api/public/reports/${trackingCode}`)).json()
     expect(publicView).toMatchObject({ status: 'closed', resolution: '经查属实，已责令停止并立案查处。' })
 
-    const audits = await db('audit_log').where({ entity: 'public_report', entity_id: String(id) }).orderBy('id')
+    const audits = await db('audit_log')
+      .where({ entity: 'public_report', entity_id: String(id) })
+      .orderBy('id')
     expect(audits.map((a) => a.action)).toEqual(['created', 'updated', 'updated', 'updated'])
     expect(audits[3]).toMatchObject({ before: { status: 'assigned' }, after: { status: 'closed' } })
     expect(audits[3].username).toMatch(/^rep_inspector_/)
@@ -254,7 +273,9 @@ describe('triage', () => {
     const late = await filePublic({ description: '逾期未处理的举报' })
     const lateClosed = await filePublic({ description: '逾期但已办结' })
     const fresh = await filePublic({ description: '未到期' })
-    await db('public_report').whereIn('id', [late.id, lateClosed.id]).update({ deadline_at: db.raw("now() - interval '1 day'") })
+    await db('public_report')
+      .whereIn('id', [late.id, lateClosed.id])
+      .update({ deadline_at: db.raw("now() - interval '1 day'") })
     await db('public_report').where({ id: lateClosed.id }).update({ status: 'rejected', resolution: '重复举报' })
 
     const res = await send('GET', '/api/reports?overdue=true&limit=1000', undefined, heping)
@@ -306,9 +327,13 @@ describe('triage', () => {
     expect(res.statusCode, res.body).toBe(201)
     const report = res.json()
     expect(report.status).toBe('assigned')
-    const inspection = await db('inspection').where({ id: report.inspectionId }).first('enterprise_id', db.raw("to_char(planned_for, 'YYYY-MM-DD') AS planned_for"), 'inspected_at')
+    const inspection = await db('inspection')
+      .where({ id: report.inspectionId })
+      .first('enterprise_id', db.raw("to_char(planned_for, 'YYYY-MM-DD') AS planned_for"), 'inspected_at')
     expect(inspection).toMatchObject({ enterprise_id: enterprise.id, planned_for: rows[0].soon, inspected_at: null })
-    const audit = await db('audit_log').where({ entity: 'inspection', entity_id: String(report.inspectionId) }).first()
+    const audit = await db('audit_log')
+      .where({ entity: 'inspection', entity_id: String(report.inspectionId) })
+      .first()
     expect(audit.after).toMatchObject({ fromReport: id })
 
     const again = await send('POST', url, { enterpriseId: enterprise.id, plannedFor: rows[0].soon }, heping)
@@ -319,10 +344,21 @@ describe('triage', () => {
 
 describe('grid workers', () => {
   it('file reports from their own grid, routed to the supervising department of that grid', async () => {
-    const res = await send('POST', '/api/reports', { location: inGrid, category: 'enterprise_opened', description: '新开一家五金加工作坊', address: '某路12号' }, gridWorker)
+    const res = await send(
+      'POST',
+      '/api/reports',
+      { location: inGrid, category: 'enterprise_opened', description: '新开一家五金加工作坊', address: '某路12号' },
+      gridWorker,
+    )
     expect(res.statusCode, res.body).toBe(201)
     const report = res.json()
-    expect(report).toMatchObject({ source: 'grid_worker', filedBy: gridWorkerName, category: 'enterprise_opened', departmentName: '和平区应急管理局', contact: null })
+    expect(report).toMatchObject({
+      source: 'grid_worker',
+      filedBy: gridWorkerName,
+      category: 'enterprise_opened',
+      departmentName: '和平区应急管理局',
+      contact: null,
+    })
     expect(report.trackingCode).toMatch(/^[2-9A-HJKMNP-Z]{10}$/)
     const grid = await db('app_user').where({ username: gridWorkerName }).first('mgmt_grid_id')
     expect(report.mgmtGridId).toBe(grid.mgmt_grid_id)

@@ -34,7 +34,13 @@ function rng(seed: number) {
 const BOX = { minLon: 123.0, minLat: 41.5, maxLon: 123.8, maxLat: 42.2 }
 const RANDOM_RESOURCES = 2000
 /** Trap pairs: A 400 m due north and B 400.8 m due east of a centre (spheroid distances). */
-const TRAP_CENTRES: Array<[number, number]> = [[123.15, 41.62], [123.45, 41.95], [123.7, 42.1], [123.3, 41.75], [123.6, 41.55]]
+const TRAP_CENTRES: Array<[number, number]> = [
+  [123.15, 41.62],
+  [123.45, 41.95],
+  [123.7, 42.1],
+  [123.3, 41.75],
+  [123.6, 41.55],
+]
 
 interface Row {
   id: number
@@ -42,7 +48,12 @@ interface Row {
 }
 
 /** Brute force: every matching resource's exact spheroid distance, no index, sorted by distance then id. */
-async function bruteForce(lon: number, lat: number, k: number, f: { kind?: string; capability?: string; status?: string | null; maxDistanceM?: number }): Promise<Row[]> {
+async function bruteForce(
+  lon: number,
+  lat: number,
+  k: number,
+  f: { kind?: string; capability?: string; status?: string | null; maxDistanceM?: number },
+): Promise<Row[]> {
   const { rows } = await db.raw<{ rows: Array<{ id: string; d: number }> }>(
     `SELECT id, d FROM (
        SELECT id, ST_Distance(geog, ST_SetSRID(ST_MakePoint(?::float8, ?::float8), 4326)::geography, true) AS d, kind, capabilities, status
@@ -50,7 +61,19 @@ async function bruteForce(lon: number, lat: number, k: number, f: { kind?: strin
      WHERE (?::text IS NULL OR kind = ?) AND (?::text IS NULL OR ? = ANY(capabilities)) AND (?::text IS NULL OR status = ?)
        AND (?::float8 IS NULL OR d <= ?)
      ORDER BY d, id LIMIT ?`,
-    [lon, lat, f.kind ?? null, f.kind ?? null, f.capability ?? null, f.capability ?? null, f.status ?? null, f.status ?? null, f.maxDistanceM ?? null, f.maxDistanceM ?? null, k],
+    [
+      lon,
+      lat,
+      f.kind ?? null,
+      f.kind ?? null,
+      f.capability ?? null,
+      f.capability ?? null,
+      f.status ?? null,
+      f.status ?? null,
+      f.maxDistanceM ?? null,
+      f.maxDistanceM ?? null,
+      k,
+    ],
   )
   return rows.map((r) => ({ id: Number(r.id), d: r.d }))
 }
@@ -58,12 +81,18 @@ async function bruteForce(lon: number, lat: number, k: number, f: { kind?: strin
 async function nearestApi(query: string) {
   const res = await app.inject(`/api/resources/nearest?${query}`)
   expect(res.statusCode, res.body).toBe(200)
-  return res.json() as { query: { lon: number; lat: number; crs: string }; items: Array<{ id: number; distanceM: number; bearingDeg: number; lon: number; lat: number; kind: string; status: string; capabilities: string[] }> }
+  return res.json() as {
+    query: { lon: number; lat: number; crs: string }
+    items: Array<{ id: number; distanceM: number; bearingDeg: number; lon: number; lat: number; kind: string; status: string; capabilities: string[] }>
+  }
 }
 
 /** Same ids in the same order, distances within 0.5 % (or 1 cm) of ST_Distance on geography. */
 function expectSameRanking(items: Array<{ id: number; distanceM: number }>, expected: Row[], label: string) {
-  expect(items.map((i) => i.id), label).toEqual(expected.map((r) => r.id))
+  expect(
+    items.map((i) => i.id),
+    label,
+  ).toEqual(expected.map((r) => r.id))
   items.forEach((item, i) => {
     const d = expected[i]!.d
     expect(Math.abs(item.distanceM - d), `${label}: distance of ${item.id}`).toBeLessThanOrEqual(Math.max(0.005 * d, 0.01))
@@ -83,7 +112,13 @@ beforeAll(async () => {
   db = app.db
   // Two division units for the derived division code: a county over the west half, a township in it.
   await db('division').insert({ code: '210106', name: '铁西区', rank: 'county', geom: db.raw('ST_Multi(ST_MakeEnvelope(123.0, 41.5, 123.4, 42.2, 4326))') })
-  await db('division').insert({ code: '210106001', name: '测试街道', rank: 'township', parent_code: '210106', geom: db.raw('ST_Multi(ST_MakeEnvelope(123.1, 41.6, 123.2, 41.7, 4326))') })
+  await db('division').insert({
+    code: '210106001',
+    name: '测试街道',
+    rank: 'township',
+    parent_code: '210106',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(123.1, 41.6, 123.2, 41.7, 4326))'),
+  })
 
   const random = rng(20260601)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!
@@ -108,8 +143,16 @@ beforeAll(async () => {
   )
   for (const [i, [lon, lat]] of TRAP_CENTRES.entries()) {
     const centre = db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography', [lon, lat])
-    for (const [name, distance, azimuth] of [[`陷阱${i}A`, 400, 0], [`陷阱${i}B`, 400.8, Math.PI / 2]] as const) {
-      await db.raw(`INSERT INTO resource (name, kind, status, geom) VALUES (?, 'shelter', 'available', ST_Project(?, ?::float8, ?::float8)::geometry)`, [name, centre, distance, azimuth])
+    for (const [name, distance, azimuth] of [
+      [`陷阱${i}A`, 400, 0],
+      [`陷阱${i}B`, 400.8, Math.PI / 2],
+    ] as const) {
+      await db.raw(`INSERT INTO resource (name, kind, status, geom) VALUES (?, 'shelter', 'available', ST_Project(?, ?::float8, ?::float8)::geometry)`, [
+        name,
+        centre,
+        distance,
+        azimuth,
+      ])
     }
   }
   await db.raw('ANALYZE resource')
@@ -184,7 +227,12 @@ describe('GET /api/resources/nearest is exact', () => {
       const body = await nearestApi(`lon=${lon}&lat=${lat}&k=3&kind=shelter&status=any`)
       const expected = await bruteForce(lon, lat, 3, { kind: 'shelter', status: null })
       expectSameRanking(body.items, expected, `trap ${i}`)
-      const names = await db('resource').whereIn('id', body.items.map((it) => it.id)).pluck('name')
+      const names = await db('resource')
+        .whereIn(
+          'id',
+          body.items.map((it) => it.id),
+        )
+        .pluck('name')
       expect(names).toEqual(expect.arrayContaining([`陷阱${i}A`, `陷阱${i}B`]))
       const { rows } = await db.raw<{ rows: Array<{ id: string }> }>(
         `SELECT id FROM resource WHERE kind = 'shelter' ORDER BY geog <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography LIMIT 3`,
@@ -200,7 +248,10 @@ describe('GET /api/resources/nearest is exact', () => {
     const [lon, lat] = [123.4321, 41.7654]
     const plain = await nearestApi(`lon=${lon}&lat=${lat}&k=5`)
     for (const item of plain.items) expect(item.bearingDeg).toBeCloseTo(bearingDeg(lon, lat, item.lon, item.lat), 1)
-    for (const [crs, convert] of [['gcj02', wgs84ToGcj02], ['bd09', wgs84ToBd09]] as const) {
+    for (const [crs, convert] of [
+      ['gcj02', wgs84ToGcj02],
+      ['bd09', wgs84ToBd09],
+    ] as const) {
       const [x, y] = convert(lon, lat)
       const body = await nearestApi(`lon=${x}&lat=${y}&k=5&crs=${crs}`)
       expect(body.query.crs).toBe(crs)
@@ -292,8 +343,15 @@ describe('writes', () => {
     expect(created.headers.location).toBe(`/api/resources/${id}`)
     expect(feature.geometry.coordinates).toEqual([123.15, 41.65])
     expect(feature.properties).toMatchObject({
-      kind: 'rescue_team', status: 'available', capabilities: ['hazmat', 'fire'], headcount: 30, teamType: 'hazmat',
-      dutyPhone: '024-12345678', organisation: '测试应急管理局', divisionCode: '210106001', divisionName: '测试街道',
+      kind: 'rescue_team',
+      status: 'available',
+      capabilities: ['hazmat', 'fire'],
+      headcount: 30,
+      teamType: 'hazmat',
+      dutyPhone: '024-12345678',
+      organisation: '测试应急管理局',
+      divisionCode: '210106001',
+      divisionName: '测试街道',
     })
     const statusTime = feature.properties.statusUpdatedAt as string
 
@@ -336,7 +394,14 @@ describe('writes', () => {
   it('creates each kind with its own fields, and converts GCJ-02 / BD-09 coordinates', async () => {
     const bodies = [
       { kind: 'equipment', name: '泡沫消防车', equipmentType: '泡沫消防车', quantity: 2, capabilities: ['fire', 'hazmat'] },
-      { kind: 'depot', name: '物资库', items: [{ item: '沙袋', quantity: 5000, unit: '个' }, { item: '吸附棉', quantity: 120.5, unit: 'kg' }] },
+      {
+        kind: 'depot',
+        name: '物资库',
+        items: [
+          { item: '沙袋', quantity: 5000, unit: '个' },
+          { item: '吸附棉', quantity: 120.5, unit: 'kg' },
+        ],
+      },
       { kind: 'shelter', name: '避难场所', capacity: 3000, status: 'out_of_service' },
       { kind: 'expert', name: '李四（危化专家）', expertField: '危险化学品', contact: '李四', dutyPhone: '13800000000', capabilities: ['hazmat'] },
     ]
@@ -420,48 +485,51 @@ describe('GET /api/resources/coverage-gaps on the demo data', () => {
     ['hazmat', 5000, 3],
     ['water', 3000, 4],
     ['mine', 5000, 3],
-  ])('%s within %i m, level ≥ %i: every listed cell has no capable team within the threshold, every other one has', async (capability, thresholdM, minLevel) => {
-    // Other test files may regrade the shared database meanwhile: read the API and the cells it
-    // should have checked between two identical fingerprints of the cell table.
-    const { body, cells, covered } = await whileCellsUnchanged(async () => {
-      const res = await demo.inject(`/api/resources/coverage-gaps?capability=${capability}&thresholdM=${thresholdM}&minLevel=${minLevel}`)
-      expect(res.statusCode, res.body).toBe(200)
-      const cells = (await demo.db('cell').where({ res: 8 }).where('level', '>=', minLevel).select('h3', 'level')) as Array<{ h3: string; level: number }>
-      // brute force: the cells with a capable team within the threshold of their centre, no index
-      const { rows } = await demo.db.raw<{ rows: Array<{ h3: string }> }>(
-        `SELECT c.h3 FROM cell c, LATERAL (SELECT x.lon, x.lat FROM jsonb_to_record(?::jsonb -> c.h3) AS x(lon float8, lat float8)) p
+  ])(
+    '%s within %i m, level ≥ %i: every listed cell has no capable team within the threshold, every other one has',
+    async (capability, thresholdM, minLevel) => {
+      // Other test files may regrade the shared database meanwhile: read the API and the cells it
+      // should have checked between two identical fingerprints of the cell table.
+      const { body, cells, covered } = await whileCellsUnchanged(async () => {
+        const res = await demo.inject(`/api/resources/coverage-gaps?capability=${capability}&thresholdM=${thresholdM}&minLevel=${minLevel}`)
+        expect(res.statusCode, res.body).toBe(200)
+        const cells = (await demo.db('cell').where({ res: 8 }).where('level', '>=', minLevel).select('h3', 'level')) as Array<{ h3: string; level: number }>
+        // brute force: the cells with a capable team within the threshold of their centre, no index
+        const { rows } = await demo.db.raw<{ rows: Array<{ h3: string }> }>(
+          `SELECT c.h3 FROM cell c, LATERAL (SELECT x.lon, x.lat FROM jsonb_to_record(?::jsonb -> c.h3) AS x(lon float8, lat float8)) p
          WHERE c.res = 8 AND c.level >= ? AND EXISTS (
            SELECT 1 FROM resource WHERE ${capable}
              AND ST_Distance(geog, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography, true) <= ?)`,
-        [JSON.stringify(Object.fromEntries(await centres(cells.map((c) => c.h3)))), minLevel, capability, thresholdM],
-      )
-      return { body: res.json(), cells, covered: new Set(rows.map((r) => r.h3)) }
-    })
-    expect(body.query).toMatchObject({ capability, thresholdM, minLevel, res: 8, measure: 'geodesic' })
-    expect(body.cellsChecked).toBe(cells.length)
-    const levels = new Map(cells.map((c) => [c.h3, c.level]))
-    const listed = new Set<string>()
-    for (const gap of body.gaps) {
-      listed.add(gap.h3)
-      expect(gap.level).toBe(levels.get(gap.h3))
-      // brute force: the nearest capable team by exact spheroid distance, no index
-      const { rows } = await demo.db.raw<{ rows: Array<{ id: string; d: number }> }>(
-        `SELECT id, ST_Distance(geog, ST_SetSRID(ST_MakePoint(?::float8, ?::float8), 4326)::geography, true) AS d
+          [JSON.stringify(Object.fromEntries(await centres(cells.map((c) => c.h3)))), minLevel, capability, thresholdM],
+        )
+        return { body: res.json(), cells, covered: new Set(rows.map((r) => r.h3)) }
+      })
+      expect(body.query).toMatchObject({ capability, thresholdM, minLevel, res: 8, measure: 'geodesic' })
+      expect(body.cellsChecked).toBe(cells.length)
+      const levels = new Map(cells.map((c) => [c.h3, c.level]))
+      const listed = new Set<string>()
+      for (const gap of body.gaps) {
+        listed.add(gap.h3)
+        expect(gap.level).toBe(levels.get(gap.h3))
+        // brute force: the nearest capable team by exact spheroid distance, no index
+        const { rows } = await demo.db.raw<{ rows: Array<{ id: string; d: number }> }>(
+          `SELECT id, ST_Distance(geog, ST_SetSRID(ST_MakePoint(?::float8, ?::float8), 4326)::geography, true) AS d
          FROM resource WHERE ${capable} ORDER BY d, id LIMIT 1`,
-        [gap.lon, gap.lat, capability],
-      )
-      if (rows.length === 0) {
-        expect(gap.nearestTeam).toBeNull()
-      } else {
-        expect(rows[0]!.d).toBeGreaterThan(thresholdM)
-        expect(gap.nearestTeam.id).toBe(Number(rows[0]!.id))
-        expect(gap.nearestTeam.distanceM).toBeCloseTo(rows[0]!.d, 1)
+          [gap.lon, gap.lat, capability],
+        )
+        if (rows.length === 0) {
+          expect(gap.nearestTeam).toBeNull()
+        } else {
+          expect(rows[0]!.d).toBeGreaterThan(thresholdM)
+          expect(gap.nearestTeam.id).toBe(Number(rows[0]!.id))
+          expect(gap.nearestTeam.distanceM).toBeCloseTo(rows[0]!.d, 1)
+        }
       }
-    }
-    // completeness: a cell is listed exactly when no capable team is within the threshold
-    for (const { h3 } of cells) expect(listed.has(h3) !== covered.has(h3), h3).toBe(true)
-    if (capability === 'mine') expect(body.gaps.length).toBe(cells.length) // the demo has no mine rescue team
-  })
+      // completeness: a cell is listed exactly when no capable team is within the threshold
+      for (const { h3 } of cells) expect(listed.has(h3) !== covered.has(h3), h3).toBe(true)
+      if (capability === 'mine') expect(body.gaps.length).toBe(cells.length) // the demo has no mine rescue team
+    },
+  )
 
   it('draws the gaps as GeoJSON cell polygons', async () => {
     const { json, geo } = await whileCellsUnchanged(async () => ({
@@ -482,9 +550,8 @@ describe('GET /api/resources/coverage-gaps on the demo data', () => {
 /** Runs `work` until the analysis cells of the demo database are the same before and after it. */
 async function whileCellsUnchanged<T>(work: () => Promise<T>): Promise<T> {
   const fingerprint = async () =>
-    (await demo.db.raw<{ rows: Array<{ f: string | null }> }>(
-      'SELECT md5(string_agg(h3 || level || stale, \',\' ORDER BY h3)) AS f FROM cell WHERE res = 8',
-    )).rows[0]!.f
+    (await demo.db.raw<{ rows: Array<{ f: string | null }> }>("SELECT md5(string_agg(h3 || level || stale, ',' ORDER BY h3)) AS f FROM cell WHERE res = 8"))
+      .rows[0]!.f
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = await fingerprint()
     const result = await work()

@@ -22,7 +22,17 @@ let db: Knex
 const run = (file: Buffer, fileName: string, extra: Partial<ImportOptions> = {}) =>
   runImport(db, { stream: Readable.from([file]), fileName }, { kind: 'roads', grading: { res: 8, rules: DEFAULT_RULES }, ...extra })
 
-interface EdgeRow { road_class: string; name: string | null; oneway: boolean; speed_kmh: number; cost_s: number; reverse_cost_s: number; length_m: number; osm_way_id: string | null; coords: Array<[number, number]> }
+interface EdgeRow {
+  road_class: string
+  name: string | null
+  oneway: boolean
+  speed_kmh: number
+  cost_s: number
+  reverse_cost_s: number
+  length_m: number
+  osm_way_id: string | null
+  coords: Array<[number, number]>
+}
 async function edges(): Promise<EdgeRow[]> {
   const { rows } = await db.raw<{ rows: Array<EdgeRow & { g: string }> }>(
     'SELECT road_class, name, oneway, speed_kmh, cost_s, reverse_cost_s, length_m, osm_way_id, ST_AsGeoJSON(geom) AS g FROM road_edge ORDER BY id',
@@ -32,7 +42,11 @@ async function edges(): Promise<EdgeRow[]> {
 const version = async () => Number((await db.raw<{ rows: Array<{ version: string }> }>('SELECT version FROM road_network')).rows[0]!.version)
 
 /** A road feature; `props` undefined leaves the property out. */
-const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({ type: 'Feature', properties: props, geometry: { type: 'LineString', coordinates } })
+const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({
+  type: 'Feature',
+  properties: props,
+  geometry: { type: 'LineString', coordinates },
+})
 const collection = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
 
 beforeAll(async () => {
@@ -51,9 +65,20 @@ describe('GeoJSON roads', () => {
   // A primary road west→east through (123.41, 41.78); a residential street south→north crossing it
   // at that shared vertex; a secondary road drawn east→west but one-way against its drawing (-1).
   const good = collection([
-    feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [[123.4, 41.78], [123.41, 41.78], [123.42, 41.78]]),
-    feature({ class: 'residential' }, [[123.41, 41.77], [123.41, 41.78], [123.41, 41.79]]),
-    feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [[123.43, 41.78], [123.42, 41.78]]),
+    feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [
+      [123.4, 41.78],
+      [123.41, 41.78],
+      [123.42, 41.78],
+    ]),
+    feature({ class: 'residential' }, [
+      [123.41, 41.77],
+      [123.41, 41.78],
+      [123.41, 41.79],
+    ]),
+    feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [
+      [123.43, 41.78],
+      [123.42, 41.78],
+    ]),
   ])
 
   it('splits lines at shared vertices, takes the class default when no speed is given and keeps the driving direction', async () => {
@@ -65,7 +90,16 @@ describe('GeoJSON roads', () => {
     const stored = await edges()
     expect(stored).toHaveLength(5)
     const primary = stored.filter((e) => e.road_class === 'primary')
-    expect(primary.map((e) => e.coords).sort((a, b) => a[0]![0] - b[0]![0])).toEqual([[[123.4, 41.78], [123.41, 41.78]], [[123.41, 41.78], [123.42, 41.78]]])
+    expect(primary.map((e) => e.coords).sort((a, b) => a[0]![0] - b[0]![0])).toEqual([
+      [
+        [123.4, 41.78],
+        [123.41, 41.78],
+      ],
+      [
+        [123.41, 41.78],
+        [123.42, 41.78],
+      ],
+    ])
     for (const e of primary) {
       expect(e.speed_kmh).toBeCloseTo(66, 4) // 60 km/h × 1.1
       expect(e.cost_s).toBeCloseTo(e.length_m / (66 / 3.6), 6)
@@ -76,7 +110,10 @@ describe('GeoJSON roads', () => {
     for (const e of residential) expect(e.speed_kmh).toBeCloseTo(36, 4) // class default 30 × 1.2
     const [secondary] = stored.filter((e) => e.road_class === 'secondary')
     // One-way against the drawing: stored in driving order (west → east), backwards forbidden.
-    expect(secondary!.coords).toEqual([[123.42, 41.78], [123.43, 41.78]])
+    expect(secondary!.coords).toEqual([
+      [123.42, 41.78],
+      [123.43, 41.78],
+    ])
     expect(secondary!.oneway).toBe(true)
     expect(secondary!.reverse_cost_s).toBe(-1)
   })
@@ -84,14 +121,30 @@ describe('GeoJSON roads', () => {
   it('refuses a road without class or with a negative speed, naming the features (1-based), and stores nothing', async () => {
     const before = { version: await version(), edges: await edges() }
     const bad = collection([
-      feature({ class: 'primary', maxspeed: 60 }, [[123.4, 41.8], [123.41, 41.8]]),
-      feature({ maxspeed: 50 }, [[123.41, 41.8], [123.42, 41.8]]),
-      feature({ class: 'tertiary', maxspeed: -30 }, [[123.42, 41.8], [123.43, 41.8]]),
-      feature({ class: 'footpath' }, [[123.43, 41.8], [123.44, 41.8]]),
+      feature({ class: 'primary', maxspeed: 60 }, [
+        [123.4, 41.8],
+        [123.41, 41.8],
+      ]),
+      feature({ maxspeed: 50 }, [
+        [123.41, 41.8],
+        [123.42, 41.8],
+      ]),
+      feature({ class: 'tertiary', maxspeed: -30 }, [
+        [123.42, 41.8],
+        [123.43, 41.8],
+      ]),
+      feature({ class: 'footpath' }, [
+        [123.43, 41.8],
+        [123.44, 41.8],
+      ]),
     ])
     const report = await run(bad, 'roads.geojson')
     expect(report).toMatchObject({ rows: 4, valid: 1, invalid: 3, rejected: true, stored: false })
-    expect(report.errors.map((e) => [e.row, e.column])).toEqual([[2, 'class'], [3, 'maxspeed'], [4, 'class']])
+    expect(report.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, 'class'],
+      [3, 'maxspeed'],
+      [4, 'class'],
+    ])
     expect(report.errors[0]!.reason).toMatch(/required/)
     expect(report.errors[1]!.reason).toMatch(/must be positive, got -30/)
     expect(report.errors[2]!.reason).toMatch(/unknown road class "footpath"/)
@@ -102,8 +155,12 @@ describe('GeoJSON roads', () => {
 
 describe('OpenStreetMap PBF', () => {
   const nodes = [
-    { id: 1, lon: 123.4, lat: 41.78 }, { id: 2, lon: 123.41, lat: 41.78 }, { id: 3, lon: 123.42, lat: 41.78 },
-    { id: 4, lon: 123.41, lat: 41.77 }, { id: 5, lon: 123.41, lat: 41.79 }, { id: 6, lon: 123.43, lat: 41.78 },
+    { id: 1, lon: 123.4, lat: 41.78 },
+    { id: 2, lon: 123.41, lat: 41.78 },
+    { id: 3, lon: 123.42, lat: 41.78 },
+    { id: 4, lon: 123.41, lat: 41.77 },
+    { id: 5, lon: 123.41, lat: 41.79 },
+    { id: 6, lon: 123.43, lat: 41.78 },
   ]
   const ways: PbfWay[] = [
     { id: 100, refs: [1, 2, 3], tags: { highway: 'primary', maxspeed: '60', name: '测试路' } },
@@ -124,21 +181,37 @@ describe('OpenStreetMap PBF', () => {
     expect(await version()).toBe(before + 1)
     const stored = await edges()
     // way 100 and way 101 split at node 2; way 102 and 105 whole: the footway and way 104 are not roads here.
-    expect(stored.map((e) => [e.osm_way_id, e.road_class]).sort()).toEqual([['100', 'primary'], ['100', 'primary'], ['101', 'residential'], ['101', 'residential'], ['102', 'secondary'], ['105', 'service']])
+    expect(stored.map((e) => [e.osm_way_id, e.road_class]).sort()).toEqual([
+      ['100', 'primary'],
+      ['100', 'primary'],
+      ['101', 'residential'],
+      ['101', 'residential'],
+      ['102', 'secondary'],
+      ['105', 'service'],
+    ])
     const by = (id: string) => stored.filter((e) => e.osm_way_id === id)
     expect(by('100')[0]!.name).toBe('测试路')
     expect(by('100')[0]!.speed_kmh).toBeCloseTo(66, 4)
     expect(by('101')[0]!.speed_kmh).toBeCloseTo(36, 4) // CN:urban is no number: class default 30 × 1.2
     const way102 = by('102')[0]!
     expect(way102.speed_kmh).toBeCloseTo(30 * 1.609344 * 1.1, 3)
-    expect(way102.coords).toEqual([[123.43, 41.78], [123.42, 41.78]]) // driven from node 6 to node 3
+    expect(way102.coords).toEqual([
+      [123.43, 41.78],
+      [123.42, 41.78],
+    ]) // driven from node 6 to node 3
     expect(way102.reverse_cost_s).toBe(-1)
-    expect(by('105')[0]!.coords).toEqual([[123.41, 41.77], [123.4, 41.78]])
+    expect(by('105')[0]!.coords).toEqual([
+      [123.41, 41.77],
+      [123.4, 41.78],
+    ])
   })
 
   it('routes over the imported network in the driving direction only', async () => {
     const engine = createInProcessEngine(db)
-    const [node3, node6] = await snapPoints(db, [{ lon: 123.42, lat: 41.78 }, { lon: 123.43, lat: 41.78 }])
+    const [node3, node6] = await snapPoints(db, [
+      { lon: 123.42, lat: 41.78 },
+      { lon: 123.43, lat: 41.78 },
+    ])
     const way102 = (await edges()).find((e) => e.osm_way_id === '102')!
     const [from6] = await engine.routesTo(node3!, [node6!], Infinity)
     expect(from6!.graphTimeS).toBeCloseTo(way102.cost_s, 3)
@@ -149,7 +222,10 @@ describe('OpenStreetMap PBF', () => {
   it('refuses a file that is not PBF, a truncated one, and PBF for another kind, storing nothing', async () => {
     const before = { version: await version(), edges: (await edges()).length }
     const refused = async (promise: Promise<unknown>) => {
-      const err = await promise.then(() => null, (e: unknown) => e)
+      const err = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err).toBeInstanceOf(AppError)
       return err as AppError
     }

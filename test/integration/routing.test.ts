@@ -33,9 +33,19 @@ const STREET = (30 * 1.2) / 3.6
 type Line = { cls: RoadClass; maxspeed?: number; oneway?: boolean; from: [number, number]; to: [number, number] }
 const ROADS: Line[] = [
   // north bank road y = 200, split at every junction
-  ...[[-3000, -2500], [-2500, 0], [0, 1000], [1000, 2000], [2000, 3000]].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, 200] as [number, number], to: [b!, 200] as [number, number] })),
+  ...[
+    [-3000, -2500],
+    [-2500, 0],
+    [0, 1000],
+    [1000, 2000],
+    [2000, 3000],
+  ].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, 200] as [number, number], to: [b!, 200] as [number, number] })),
   // south bank road y = -200
-  ...[[-3000, 0], [0, 2000], [2000, 3000]].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, -200] as [number, number], to: [b!, -200] as [number, number] })),
+  ...[
+    [-3000, 0],
+    [0, 2000],
+    [2000, 3000],
+  ].map(([a, b]) => ({ cls: 'primary' as const, maxspeed: 50, from: [a!, -200] as [number, number], to: [b!, -200] as [number, number] })),
   { cls: 'secondary', maxspeed: 40, from: [2000, -200], to: [2000, 200] }, // the bridge
   { cls: 'residential', from: [0, 200], to: [0, 600] }, // the incident's street
   { cls: 'residential', from: [0, -200], to: [0, -600] }, // A's street, south bank
@@ -77,7 +87,10 @@ beforeAll(async () => {
   await injectSignedIn(app)
   db = app.db
   await db.transaction(async (trx) => {
-    await insertRoads(trx, ROADS.map((r) => ({ roadClass: r.cls, maxspeedKmh: r.maxspeed ?? null, oneway: r.oneway ?? false, coordinates: [at(...r.from), at(...r.to)] })))
+    await insertRoads(
+      trx,
+      ROADS.map((r) => ({ roadClass: r.cls, maxspeedKmh: r.maxspeed ?? null, oneway: r.oneway ?? false, coordinates: [at(...r.from), at(...r.to)] })),
+    )
     await bumpNetworkVersion(trx)
   })
   for (const [name, [lon, lat]] of Object.entries(RESOURCES)) {
@@ -95,7 +108,16 @@ afterAll(async () => {
   await scratch?.drop()
 })
 
-interface TimedItem { id: number; lon: number; lat: number; etaS: number; distanceM: number; roadDistanceM: number; route: { type: string; coordinates: number[][] } | null; snap: { offRoadM: number } }
+interface TimedItem {
+  id: number
+  lon: number
+  lat: number
+  etaS: number
+  distanceM: number
+  roadDistanceM: number
+  route: { type: string; coordinates: number[][] } | null
+  snap: { offRoadM: number }
+}
 interface TimedBody {
   items: TimedItem[]
   unreachable: Array<{ id: number; reason: string; offRoadM: number | null }>
@@ -165,9 +187,14 @@ describe('nearest by travel time on a river town with one bridge', () => {
 
   it('gives the same times on both engines (pgRouting only on a real server)', async () => {
     const [incident] = await snapPoints(db, [{ lon: INCIDENT[0], lat: INCIDENT[1] }])
-    const origins = (await snapPoints(db, [RESOURCES.A, RESOURCES.B, RESOURCES.C, RESOURCES.D].map(([lon, lat]) => ({ lon, lat })))).map((s) => s!)
+    const origins = (
+      await snapPoints(
+        db,
+        [RESOURCES.A, RESOURCES.B, RESOURCES.C, RESOURCES.D].map(([lon, lat]) => ({ lon, lat })),
+      )
+    ).map((s) => s!)
     const engines = [createInProcessEngine(db)]
-    if (!scratch.embedded) engines.push(createPgRoutingEngine(db, async () => (55 / 3.6)))
+    if (!scratch.embedded) engines.push(createPgRoutingEngine(db, async () => 55 / 3.6))
     const results = await Promise.all(engines.map((e) => e.routesTo(incident!, origins, Infinity)))
     for (const routes of results) {
       expect(routes[3]).toBeNull() // the island
@@ -254,7 +281,13 @@ describe('isochrones', () => {
   })
 
   it('joins the isochrones of every available resource of a capability, leaves out the one off the network, and caches the union until a resource changes', async () => {
-    type Collection = { cached: boolean; resources: number; resourceIds: number[]; offNetworkIds: number[]; features: Array<{ geometry: unknown; properties: { minutes: number; resources: number } }> }
+    type Collection = {
+      cached: boolean
+      resources: number
+      resourceIds: number[]
+      offNetworkIds: number[]
+      features: Array<{ geometry: unknown; properties: { minutes: number; resources: number } }>
+    }
     const get = async (query: string) => {
       const res = await app.inject(`/api/roads/isochrones?${query}`)
       expect(res.statusCode, res.body).toBe(200)
@@ -268,7 +301,10 @@ describe('isochrones', () => {
     // The union, by its definition: the per-resource areas joined by PostGIS here, same area within 0.1 %.
     const own = await Promise.all([ids.A, ids.B, ids.C, ids.D].map((id) => get(`resourceId=${id}&minutes=5,10`)))
     for (const [n, minutes] of [5, 10].entries()) {
-      const parts = own.map((o) => o.features[n]!.geometry).filter((g) => g !== null).map((g) => JSON.stringify(g))
+      const parts = own
+        .map((o) => o.features[n]!.geometry)
+        .filter((g) => g !== null)
+        .map((g) => JSON.stringify(g))
       const { rows } = await db.raw<{ rows: Array<{ expected: number; got: number; outside: number }> }>(
         `WITH e AS (SELECT ST_Union(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))) AS g FROM unnest(?::text[]) AS t(g)),
               u AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) AS g)
@@ -294,7 +330,12 @@ describe('isochrones', () => {
       expect(without.cached).toBe(false)
       expect(without.resourceIds).not.toContain(ids.C)
     } finally {
-      await db.raw("UPDATE resource SET status = 'available', geom = ST_SetSRID(ST_MakePoint(?, ?), 4326), updated_at = now() WHERE id IN (?, ?) AND id = ?", [...at(-2500, 600), ids.B, ids.C, ids.B])
+      await db.raw("UPDATE resource SET status = 'available', geom = ST_SetSRID(ST_MakePoint(?, ?), 4326), updated_at = now() WHERE id IN (?, ?) AND id = ?", [
+        ...at(-2500, 600),
+        ids.B,
+        ids.C,
+        ids.B,
+      ])
       await db.raw("UPDATE resource SET status = 'available', updated_at = now() WHERE id = ?", [ids.C])
     }
     // The network changes: recomputed.
@@ -326,17 +367,23 @@ describe('coverage gaps in minutes', () => {
       const h3 = latLngToCell(lat, lon, app.grading.res)
       cells[name] = h3
       const ring = cellToBoundary(h3, true)
-      await db.raw(
-        `INSERT INTO cell (h3, res, level, rule, geom) VALUES (?, ?, 4, 'highest', ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`,
-        [h3, app.grading.res, JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] })],
-      )
+      await db.raw(`INSERT INTO cell (h3, res, level, rule, geom) VALUES (?, ?, 4, 'highest', ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [
+        h3,
+        app.grading.res,
+        JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] }),
+      ])
     }
   })
   afterAll(async () => {
     await db.raw('DELETE FROM cell WHERE h3 = ANY(?::text[])', [`{${Object.values(cells).join(',')}}`])
   })
 
-  interface Gap { h3: string; bestTimeS?: number | null; offNetwork?: boolean; nearestTeam: { id: number; distanceM: number } | null }
+  interface Gap {
+    h3: string
+    bestTimeS?: number | null
+    offNetwork?: boolean
+    nearestTeam: { id: number; distanceM: number } | null
+  }
   const gaps = async (query: string) => {
     const res = await app.inject(`/api/resources/coverage-gaps?capability=fire&${query}`)
     expect(res.statusCode, res.body).toBe(200)
@@ -359,7 +406,11 @@ describe('coverage gaps in minutes', () => {
     const body = await gaps(`minutes=${minutes}`)
     expect(body.query).toMatchObject({ measure: 'road_time', minutes, teams: 5, teamsOffNetwork: 1 })
     expect(body.cellsChecked).toBe(4)
-    const expected = Object.keys(eta).filter((n) => eta[n]! > minutes * 60).map((n) => cells[n]).concat(cells.north).sort()
+    const expected = Object.keys(eta)
+      .filter((n) => eta[n]! > minutes * 60)
+      .map((n) => cells[n])
+      .concat(cells.north)
+      .sort()
     expect(body.gaps.map((g) => g.h3).sort()).toEqual(expected)
     for (const g of body.gaps) {
       const name = Object.keys(cells).find((n) => cells[n] === g.h3)!

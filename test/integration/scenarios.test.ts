@@ -52,7 +52,20 @@ async function appAs(role: 'planner' | 'commander' | 'inspector'): Promise<Fasti
 
 /** What a scenario must never change: every row count the grading or a source write touches, the data version and a tile. */
 async function liveState(app: FastifyInstance) {
-  const tables = ['enterprise', 'hidden_danger', 'major_hazard', 'safety_risk', 'area_assessment', 'resource', 'cell', 'cell_source', 'cell_level_history', 'region_level', 'region_cell', 'grading_run']
+  const tables = [
+    'enterprise',
+    'hidden_danger',
+    'major_hazard',
+    'safety_risk',
+    'area_assessment',
+    'resource',
+    'cell',
+    'cell_source',
+    'cell_level_history',
+    'region_level',
+    'region_cell',
+    'grading_run',
+  ]
   const counts: Record<string, number> = {}
   for (const t of tables) counts[t] = Number((await db(t).count<{ count: string }[]>('* as count'))[0]!.count)
   const levels = await db('cell').select('res', 'h3', 'level', 'stale').orderBy(['res', 'h3'])
@@ -70,27 +83,69 @@ beforeAll(async () => {
   db = createKnex({ url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 120_000 })
   await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
   await migrateLatest(db)
-  await db('division').insert({ code: '210100', name: '测试市', rank: 'city', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0 + D, LAT0 + D]) })
-  await db('division').insert({ code: '210102', name: '和平区', rank: 'county', parent_code: '210100', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0 + D, LAT0 + D]) })
-  await db('mgmt_grid').insert({ code: 'G-SCN-1', name: '情景网格', division_code: '210102', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0, LAT0]) })
+  await db('division').insert({
+    code: '210100',
+    name: '测试市',
+    rank: 'city',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0 + D, LAT0 + D]),
+  })
+  await db('division').insert({
+    code: '210102',
+    name: '和平区',
+    rank: 'county',
+    parent_code: '210100',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0 + D, LAT0 + D]),
+  })
+  await db('mgmt_grid').insert({
+    code: 'G-SCN-1',
+    name: '情景网格',
+    division_code: '210102',
+    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 - D, LAT0 - D, LON0, LAT0]),
+  })
   const [gx, gy] = [LON0 - D / 2, LAT0 - D / 2]
   shop = await addEnterprise(1, gx, gy, 'retail')
   const [hd] = await db('hidden_danger')
-    .insert({ enterprise_id: shop, description: '消防通道堵塞', is_major: true, found_at: '2026-05-01', deadline: '2026-05-31', reported_by: '张三', geom: point(gx, gy) })
+    .insert({
+      enterprise_id: shop,
+      description: '消防通道堵塞',
+      is_major: true,
+      found_at: '2026-05-01',
+      deadline: '2026-05-31',
+      reported_by: '张三',
+      geom: point(gx, gy),
+    })
     .returning('id')
   danger = Number(hd.id)
   plant = await addEnterprise(2, LON0 + D / 2, LAT0 + D / 2, 'manufacturing')
   await db('safety_risk').insert({
-    enterprise_id: plant, name: '有限空间作业', method: 'stated', stated_method: '企业自评', score: null, level: 3,
-    assessed_at: new Date().toISOString().slice(0, 10), rule_version: DEFAULT_RULES.version, geom: point(LON0 + D / 2, LAT0 + D / 2),
+    enterprise_id: plant,
+    name: '有限空间作业',
+    method: 'stated',
+    stated_method: '企业自评',
+    score: null,
+    level: 3,
+    assessed_at: new Date().toISOString().slice(0, 10),
+    rule_version: DEFAULT_RULES.version,
+    geom: point(LON0 + D / 2, LAT0 + D / 2),
   })
-  const [t] = await db('resource').insert({ kind: 'rescue_team', name: '测试救援队', capabilities: ['fire'], status: 'available', geom: point(LON0 + D * 0.9, LAT0 + D * 0.9) }).returning('id')
+  const [t] = await db('resource')
+    .insert({ kind: 'rescue_team', name: '测试救援队', capabilities: ['fire'], status: 'available', geom: point(LON0 + D * 0.9, LAT0 + D * 0.9) })
+    .returning('id')
   team = Number(t.id)
-  const [a] = await db('area_assessment').insert({
-    name: '商业街', area_kind: 'area', method: 'stated', stated_method: '评估机构', level: 2, assessor: '评估机构',
-    assessed_at: new Date().toISOString().slice(0, 10), rule_version: DEFAULT_RULES.version, division_code: '210102',
-    geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 + 0.01, LAT0 - 0.03, LON0 + 0.02, LAT0 - 0.02]),
-  }).returning('id')
+  const [a] = await db('area_assessment')
+    .insert({
+      name: '商业街',
+      area_kind: 'area',
+      method: 'stated',
+      stated_method: '评估机构',
+      level: 2,
+      assessor: '评估机构',
+      assessed_at: new Date().toISOString().slice(0, 10),
+      rule_version: DEFAULT_RULES.version,
+      division_code: '210102',
+      geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 + 0.01, LAT0 - 0.03, LON0 + 0.02, LAT0 - 0.02]),
+    })
+    .returning('id')
   area = Number(a.id)
   await fullRegrade(db, options)
   planner = await appAs('planner')
@@ -106,12 +161,22 @@ afterAll(async () => {
 })
 
 describe('what-if scenarios', () => {
-  let saved: { id: number; result: { summary: Record<string, number>; cells: { features: Array<{ properties: { h3: string; before: number; after: number } }> }; regions: Array<Record<string, unknown>> } }
+  let saved: {
+    id: number
+    result: {
+      summary: Record<string, number>
+      cells: { features: Array<{ properties: { h3: string; before: number; after: number } }> }
+      regions: Array<Record<string, unknown>>
+    }
+  }
 
   it('rectifying the only red source of cells turns those cells and their region down, and leaves the live data as it was', async () => {
-    const red = await db('cell_source as s').join('cell as c', function () {
-      this.on('c.h3', 's.h3').andOn('c.res', db.raw('?', [RES]))
-    }).where({ 's.source_kind': 'hidden_danger', 's.source_id': danger, 'c.level': 4 }).select('c.h3')
+    const red = await db('cell_source as s')
+      .join('cell as c', function () {
+        this.on('c.h3', 's.h3').andOn('c.res', db.raw('?', [RES]))
+      })
+      .where({ 's.source_kind': 'hidden_danger', 's.source_id': danger, 'c.level': 4 })
+      .select('c.h3')
     expect(red.length).toBeGreaterThan(5)
     const grid = await db('region_level').where({ region_kind: 'mgmt_grid' }).first('region_key', 'level')
     expect(grid.level).toBe(4)
@@ -122,7 +187,8 @@ describe('what-if scenarios', () => {
     const liveCounty = ranked.json().items.find((i: { code: string }) => i.code === '210102')
     expect(liveCounty.score).toBeGreaterThan(0)
     const response = await planner.inject({
-      method: 'POST', url: '/api/scenarios',
+      method: 'POST',
+      url: '/api/scenarios',
       payload: { name: '整改消防通道', description: '若整改该重大隐患', changes: [{ kind: 'rectify_hidden_danger', hiddenDangerId: danger }] },
     })
     expect(response.statusCode, response.body).toBe(201)
@@ -148,12 +214,14 @@ describe('what-if scenarios', () => {
     expect(ranking.moves[0]).toMatchObject({ code: '210102', rankBefore: 1, rankAfter: 1, scoreBefore: liveCounty.score, levelBefore: 4 })
     expect(Number(ranking.moves[0]!.scoreAfter)).toBeLessThan(liveCounty.score)
 
-    const audit = await db('audit_log').where({ entity: 'scenario', entity_id: String(saved.id) }).first()
+    const audit = await db('audit_log')
+      .where({ entity: 'scenario', entity_id: String(saved.id) })
+      .first()
     expect(audit).toMatchObject({ action: 'created', username: 'test_planner', before: null })
     expect(audit.after).toMatchObject({ name: '整改消防通道' })
   })
 
-  it('is shared by URL, listed, and recomputed against today\'s data', async () => {
+  it("is shared by URL, listed, and recomputed against today's data", async () => {
     const one = await commander.inject({ method: 'GET', url: `/api/scenarios/${saved.id}` })
     expect(one.statusCode).toBe(200)
     expect(one.json()).toMatchObject({ id: saved.id, name: '整改消防通道', url: `/scenario.html?id=${saved.id}`, outdated: false })
@@ -163,8 +231,14 @@ describe('what-if scenarios', () => {
 
     // Today's data changes: the danger's enterprise gets an orange risk next to it; the stored result is outdated.
     await db('safety_risk').insert({
-      enterprise_id: shop, name: '仓储', method: 'stated', stated_method: '企业自评', level: 3, assessed_at: new Date().toISOString().slice(0, 10),
-      rule_version: DEFAULT_RULES.version, geom: point(LON0 - D / 2, LAT0 - D / 2),
+      enterprise_id: shop,
+      name: '仓储',
+      method: 'stated',
+      stated_method: '企业自评',
+      level: 3,
+      assessed_at: new Date().toISOString().slice(0, 10),
+      rule_version: DEFAULT_RULES.version,
+      geom: point(LON0 - D / 2, LAT0 - D / 2),
     })
     await db.transaction((trx) => regradeIncremental(trx, { enterpriseIds: [shop] }, { kind: 'test', id: 0, action: 'risk added' }, options))
     expect((await planner.inject({ method: 'GET', url: `/api/scenarios/${saved.id}` })).json().outdated).toBe(true)
@@ -175,16 +249,16 @@ describe('what-if scenarios', () => {
     const centre = again.json().result.cells.features.filter((f: { properties: { before: number } }) => f.properties.before === 4)
     expect(centre.length).toBeGreaterThan(0)
     expect(centre.some((f: { properties: { after: number } }) => f.properties.after === 3)).toBe(true)
-    expect(await db('audit_log').where({ entity: 'scenario', entity_id: String(saved.id), action: 'recomputed' }).first('username')).toMatchObject({ username: 'test_planner' })
+    expect(
+      await db('audit_log')
+        .where({ entity: 'scenario', entity_id: String(saved.id), action: 'recomputed' })
+        .first('username'),
+    ).toMatchObject({ username: 'test_planner' })
   })
 
   it('predicts exactly what the edit and the incremental regrade then do', async () => {
     const newTeam = { kind: 'add_resource', resourceKind: 'rescue_team', name: '新建消防站', capabilities: ['fire'], lon: LON0 - D / 2, lat: LAT0 - D / 2 }
-    const changes = [
-      { kind: 'rectify_hidden_danger', hiddenDangerId: danger },
-      { kind: 'change_area_assessment', areaAssessmentId: area, level: 4 },
-      newTeam,
-    ]
+    const changes = [{ kind: 'rectify_hidden_danger', hiddenDangerId: danger }, { kind: 'change_area_assessment', areaAssessmentId: area, level: 4 }, newTeam]
     const preview = await planner.inject({ method: 'POST', url: '/api/scenarios/preview', payload: { changes } })
     expect(preview.statusCode, preview.body).toBe(200)
     const predicted = preview.json()
@@ -211,7 +285,12 @@ describe('what-if scenarios', () => {
     expect(forecast).toEqual(actual)
     const regionsAfter = await db('region_level').select('region_kind', 'region_key', 'level')
     const moved = regionsAfter
-      .map((r) => ({ kind: r.region_kind, key: r.region_key, before: regionsBefore.find((b) => b.region_kind === r.region_kind && b.region_key === r.region_key)?.level ?? 0, after: r.level }))
+      .map((r) => ({
+        kind: r.region_kind,
+        key: r.region_key,
+        before: regionsBefore.find((b) => b.region_kind === r.region_kind && b.region_key === r.region_key)?.level ?? 0,
+        after: r.level,
+      }))
       .filter((r) => r.before !== r.after)
     for (const r of moved) expect(predicted.regions).toContainEqual(expect.objectContaining(r))
     for (const r of predicted.regions.filter((x: { change: string }) => x.change !== 'shares')) {
@@ -219,9 +298,13 @@ describe('what-if scenarios', () => {
     }
     // The ranking: with the team built for real too, the live county ranking gives the score the
     // scenario predicted (risk, backlog and response distance all moved).
-    const [built] = await db('resource').insert({ kind: 'rescue_team', name: newTeam.name, capabilities: newTeam.capabilities, status: 'available', geom: point(newTeam.lon, newTeam.lat) }).returning('id')
+    const [built] = await db('resource')
+      .insert({ kind: 'rescue_team', name: newTeam.name, capabilities: newTeam.capabilities, status: 'available', geom: point(newTeam.lon, newTeam.lat) })
+      .returning('id')
     try {
-      const live = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' })).json().items.find((i: { code: string }) => i.code === '210102')
+      const live = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' }))
+        .json()
+        .items.find((i: { code: string }) => i.code === '210102')
       const move = predicted.ranking.moves.find((m: { code: string }) => m.code === '210102')
       expect(move.scoreAfter).not.toBe(move.scoreBefore)
       expect(Math.abs(move.scoreAfter - live.score)).toBeLessThanOrEqual(0.02)
@@ -231,9 +314,15 @@ describe('what-if scenarios', () => {
     }
     // Today's ranking is measured once per data version: a preview after the real edits starts from
     // the edited data (the live ranking), not from the measure the first preview kept.
-    const again = await planner.inject({ method: 'POST', url: '/api/scenarios/preview', payload: { changes: [{ kind: 'add_hidden_danger', enterpriseId: shop }] } })
+    const again = await planner.inject({
+      method: 'POST',
+      url: '/api/scenarios/preview',
+      payload: { changes: [{ kind: 'add_hidden_danger', enterpriseId: shop }] },
+    })
     expect(again.statusCode, again.body).toBe(200)
-    const today = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' })).json().items.find((i: { code: string }) => i.code === '210102')
+    const today = (await planner.inject({ method: 'GET', url: '/api/ranking?level=region&rank=county' }))
+      .json()
+      .items.find((i: { code: string }) => i.code === '210102')
     const moveAgain = again.json().ranking.moves.find((m: { code: string }) => m.code === '210102')
     expect(Math.abs(moveAgain.scoreBefore - today.score)).toBeLessThanOrEqual(0.02)
     expect(moveAgain.scoreBefore).not.toBe(predicted.ranking.moves.find((m: { code: string }) => m.code === '210102').scoreBefore)
@@ -246,7 +335,13 @@ describe('what-if scenarios', () => {
       expect(r.json().error.details[0].field).toBe(field)
     }
     const scenarios = Number((await db('scenario').count<{ count: string }[]>('* as count'))[0]!.count)
-    await bad([{ kind: 'change_area_assessment', areaAssessmentId: area, level: 1 }, { kind: 'remove_installation', majorHazardId: 987654 }], 'changes[1].majorHazardId')
+    await bad(
+      [
+        { kind: 'change_area_assessment', areaAssessmentId: area, level: 1 },
+        { kind: 'remove_installation', majorHazardId: 987654 },
+      ],
+      'changes[1].majorHazardId',
+    )
     // the danger was verified for real in the previous test: it no longer counts as a source to rectify
     await bad([{ kind: 'rectify_hidden_danger', hiddenDangerId: danger }], 'changes[0].hiddenDangerId')
     await bad([{ kind: 'move_resource', resourceId: team, lon: LON0, lat: LAT0 }, { kind: 'demolish_city' }], 'changes[1].kind')
@@ -257,17 +352,35 @@ describe('what-if scenarios', () => {
     await bad([{ kind: 'rectify_hidden_danger', hiddenDangerId: danger, level: 2 }], 'changes[0].level')
     await bad([], 'changes')
     // a deleted record
-    const [gone] = await db('hidden_danger').insert({ enterprise_id: plant, description: '临时', is_major: true, found_at: '2026-05-01', deadline: '2026-05-31', reported_by: '张三', geom: point(LON0, LAT0) }).returning('id')
+    const [gone] = await db('hidden_danger')
+      .insert({
+        enterprise_id: plant,
+        description: '临时',
+        is_major: true,
+        found_at: '2026-05-01',
+        deadline: '2026-05-31',
+        reported_by: '张三',
+        geom: point(LON0, LAT0),
+      })
+      .returning('id')
     await db('hidden_danger').where({ id: gone.id }).del()
     await bad([{ kind: 'rectify_hidden_danger', hiddenDangerId: Number(gone.id) }], 'changes[0].hiddenDangerId')
     expect(Number((await db('scenario').count<{ count: string }[]>('* as count'))[0]!.count)).toBe(scenarios)
   })
 
-  it('keeps to the reader\'s jurisdiction', async () => {
+  it("keeps to the reader's jurisdiction", async () => {
     // An inspector of another district: the planner's scenario is not theirs to read, nor are this district's records.
-    await db('division').insert({ code: '210103', name: '沈河区', rank: 'county', parent_code: '210100', geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 + D, LAT0 - D, LON0 + 2 * D, LAT0 + D]) })
+    await db('division').insert({
+      code: '210103',
+      name: '沈河区',
+      rank: 'county',
+      parent_code: '210100',
+      geom: db.raw('ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))', [LON0 + D, LAT0 - D, LON0 + 2 * D, LAT0 + D]),
+    })
     const other = await addEnterprise(3, LON0 + 1.5 * D, LAT0, 'retail', '210103')
-    await db('department').insert({ name: '沈河区应急管理局', division_code: '210103', kind: 'industry' }).catch(() => undefined)
+    await db('department')
+      .insert({ name: '沈河区应急管理局', division_code: '210103', kind: 'industry' })
+      .catch(() => undefined)
     inspector = await appAs('inspector')
     const prefix = (await db('app_user').where({ username: 'test_inspector' }).first('division_prefix')).division_prefix
     expect(prefix).toBeTruthy()
@@ -275,10 +388,18 @@ describe('what-if scenarios', () => {
     const foreign = prefix === '210103' ? shop : other
     expect((await inspector.inject({ method: 'GET', url: `/api/scenarios/${saved.id}` })).statusCode).toBe(404)
     expect((await inspector.inject({ method: 'GET', url: '/api/scenarios' })).json().items).toEqual([])
-    const refused = await inspector.inject({ method: 'POST', url: '/api/scenarios/preview', payload: { changes: [{ kind: 'add_hidden_danger', enterpriseId: foreign }] } })
+    const refused = await inspector.inject({
+      method: 'POST',
+      url: '/api/scenarios/preview',
+      payload: { changes: [{ kind: 'add_hidden_danger', enterpriseId: foreign }] },
+    })
     expect(refused.statusCode).toBe(403)
     expect(refused.json().error.details[0].field).toBe('changes[0].enterpriseId')
-    const mine = await inspector.inject({ method: 'POST', url: '/api/scenarios', payload: { name: '本辖区', changes: [{ kind: 'add_hidden_danger', enterpriseId: own }] } })
+    const mine = await inspector.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      payload: { name: '本辖区', changes: [{ kind: 'add_hidden_danger', enterpriseId: own }] },
+    })
     expect(mine.statusCode, mine.body).toBe(201)
     expect(mine.json().divisionPrefix).toBe(prefix)
     expect(mine.json().result.summary.cellsRaised).toBeGreaterThan(0)

@@ -41,7 +41,19 @@ function expectHeaders(headers: Record<string, unknown>, what: string): void {
 
 describe('security headers', () => {
   it('are on every page of the web app and its assets', async () => {
-    for (const page of ['/', '/index.html', '/public.html', '/publications.html', '/admin.html', '/ranking.html', '/report.html', '/reports.html', '/scenario.html', '/supervision.html', '/tokens.html']) {
+    for (const page of [
+      '/',
+      '/index.html',
+      '/public.html',
+      '/publications.html',
+      '/admin.html',
+      '/ranking.html',
+      '/report.html',
+      '/reports.html',
+      '/scenario.html',
+      '/supervision.html',
+      '/tokens.html',
+    ]) {
       const res = await anonymous.inject({ method: 'GET', url: page })
       expect(res.statusCode, page).toBe(200)
       expect(res.headers['content-type'], page).toMatch(/^text\/html/)
@@ -76,7 +88,14 @@ describe('security headers', () => {
   })
 
   it('are on vector tiles, TileJSON and the API docs', async () => {
-    for (const url of ['/tiles/cells.json', '/tiles/cells/10/843/388.mvt', '/tiles/enterprises/10/843/388.mvt', '/tiles/cells/23/0/0.mvt', '/api/docs', '/api/docs/json']) {
+    for (const url of [
+      '/tiles/cells.json',
+      '/tiles/cells/10/843/388.mvt',
+      '/tiles/enterprises/10/843/388.mvt',
+      '/tiles/cells/23/0/0.mvt',
+      '/api/docs',
+      '/api/docs/json',
+    ]) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBeLessThan(500)
       expectHeaders(res.headers, url)

@@ -62,7 +62,12 @@ async function createEnterprise(spot: Spot, industry = 'manufacturing'): Promise
   const uscc = buildUscc(`91${spot.division.slice(0, 6)}${String(process.pid % 100_000).padStart(5, '0')}${String(serial).padStart(4, '0')}`)
   const [row] = await db('enterprise')
     .insert({
-      uscc, name: `写接口测试企业${serial}`, industry, scale: 'small', affiliation: 'county', division_code: spot.division,
+      uscc,
+      name: `写接口测试企业${serial}`,
+      industry,
+      scale: 'small',
+      affiliation: 'county',
+      division_code: spot.division,
       geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [spot.lon, spot.lat]),
     })
     .returning('id')
@@ -73,7 +78,9 @@ const h3At = (lon: number, lat: number) => latLngToCell(lat, lon, 8)
 
 /** The level of the analysis cell at a point; 0 when no source reaches it. */
 async function levelAt(lon: number, lat: number): Promise<number> {
-  const cell = await db('cell').where({ res: 8, h3: h3At(lon, lat) }).first('level')
+  const cell = await db('cell')
+    .where({ res: 8, h3: h3At(lon, lat) })
+    .first('level')
   return cell ? Number(cell.level) : 0
 }
 
@@ -89,12 +96,18 @@ async function explained(lon: number, lat: number, kind: string, id: number) {
 }
 
 async function auditTrail(entity: string, id: number) {
-  return db('audit_log').where({ entity, entity_id: String(id) }).orderBy('id').select('action', 'before', 'after', 'username')
+  return db('audit_log')
+    .where({ entity, entity_id: String(id) })
+    .orderBy('id')
+    .select('action', 'before', 'after', 'username')
 }
 
 /** The cause of the latest level change of the cell at a point. */
 async function lastCause(lon: number, lat: number) {
-  const row = await db('cell_level_history').where({ res: 8, h3: h3At(lon, lat) }).orderBy('id', 'desc').first('old_level', 'new_level', 'cause')
+  const row = await db('cell_level_history')
+    .where({ res: 8, h3: h3At(lon, lat) })
+    .orderBy('id', 'desc')
+    .first('old_level', 'new_level', 'cause')
   return row
 }
 
@@ -103,12 +116,27 @@ describe('major hazard installations', () => {
     const spot = await quietSpot()
     const enterpriseId = await createEnterprise(spot)
     // Chlorine (β 4, GB 18218 table 3): S = 50/5 = 10, α = 2 for 120 residents, R = 2 × 4 × 10 = 80 → grade 2, orange.
-    const body = { enterpriseId, name: '液氯储罐区', population500m: 120, substances: [{ name: '液氯', q: 50, Q: 5 }], reportedR: 80, reportedGrade: 1, reportedAt: today }
+    const body = {
+      enterpriseId,
+      name: '液氯储罐区',
+      population500m: 120,
+      substances: [{ name: '液氯', q: 50, Q: 5 }],
+      reportedR: 80,
+      reportedGrade: 1,
+      reportedAt: today,
+    }
     const created = await send('POST', '/api/major-hazards', body)
     expect(created.statusCode).toBe(201)
     const hazard = created.json()
     expect(hazard).toMatchObject({
-      enterpriseId, S: 10, R: 80, alpha: 2, grade: 2, level: 3, lon: spot.lon, lat: spot.lat,
+      enterpriseId,
+      S: 10,
+      R: 80,
+      alpha: 2,
+      grade: 2,
+      level: 3,
+      lon: spot.lon,
+      lat: spot.lat,
       substances: [{ name: '液氯', q: 50, Q: 5, beta: 4 }],
       gradeMismatch: 'reported grade 1 differs from computed grade 2',
     })
@@ -127,7 +155,13 @@ describe('major hazard installations', () => {
 
     // Moved ≈ 2.5 km east and enlarged: R = 2 × 4 × 14 = 112 → grade 1, red. The old zone empties.
     const moved = { lon: spot.lon + 0.03, lat: spot.lat }
-    const updated = await send('PUT', `/api/major-hazards/${hazard.id}`, { ...body, ...moved, substances: [{ name: '液氯', q: 70, Q: 5 }], reportedR: null, reportedGrade: null })
+    const updated = await send('PUT', `/api/major-hazards/${hazard.id}`, {
+      ...body,
+      ...moved,
+      substances: [{ name: '液氯', q: 70, Q: 5 }],
+      reportedR: null,
+      reportedGrade: null,
+    })
     expect(updated.statusCode).toBe(200)
     expect(updated.json()).toMatchObject({ R: 112, grade: 1, level: 4, gradeMismatch: null, ...moved })
     expect(await levelAt(spot.lon, spot.lat)).toBe(0)
@@ -160,7 +194,11 @@ describe('reported safety risks', () => {
     const risk = created.json()
     expect(risk).toMatchObject({ method: 'lec', lec: { L: 3, E: 6, C: 7 }, matrix: null, stated: null, score: 126, level: 2, lon: spot.lon, lat: spot.lat })
     expect(await levelAt(spot.lon, spot.lat)).toBe(2)
-    expect(await explained(spot.lon, spot.lat, 'safety_risk', risk.id)).toMatchObject({ level: 2, rule: 'lec', ruleText: expect.stringContaining('D = 3 × 6 × 7 = 126') })
+    expect(await explained(spot.lon, spot.lat, 'safety_risk', risk.id)).toMatchObject({
+      level: 2,
+      rule: 'lec',
+      ruleText: expect.stringContaining('D = 3 × 6 × 7 = 126'),
+    })
 
     const matrix = await send('PUT', `/api/safety-risks/${risk.id}`, { ...base, method: 'matrix', matrix: { L: 4, S: 5 } })
     expect(matrix.json()).toMatchObject({ method: 'matrix', lec: null, matrix: { L: 4, S: 5 }, score: 20, level: 4 })
@@ -201,7 +239,12 @@ describe('hidden dangers', () => {
 
     const rectified = await rectify(danger.id)
     expect(rectified.statusCode).toBe(200)
-    expect(rectified.json()).toMatchObject({ status: 'rectified', rectifiedBy: 'Test admin', rectifiedByUserId: danger.reportedByUserId, rectifiedAt: expect.any(String) })
+    expect(rectified.json()).toMatchObject({
+      status: 'rectified',
+      rectifiedBy: 'Test admin',
+      rectifiedByUserId: danger.reportedByUserId,
+      rectifiedAt: expect.any(String),
+    })
     expect(await levelAt(spot.lon, spot.lat)).toBe(4) // still red until verified
 
     const auditRows = (await auditTrail('hidden_danger', danger.id)).length
@@ -213,7 +256,12 @@ describe('hidden dangers', () => {
 
     const verified = await verify(danger.id)
     expect(verified.statusCode).toBe(200)
-    expect(verified.json()).toMatchObject({ status: 'verified', verifiedBy: 'Test test_verifier_sources', verifiedByUserId: verifier.user.id, regrade: { changedCells: expect.any(Number) } })
+    expect(verified.json()).toMatchObject({
+      status: 'verified',
+      verifiedBy: 'Test test_verifier_sources',
+      verifiedByUserId: verifier.user.id,
+      regrade: { changedCells: expect.any(Number) },
+    })
     expect(verified.json().regrade.changedCells).toBeGreaterThan(0)
     expect(await levelAt(spot.lon, spot.lat)).toBe(2) // high-hazard baseline: yellow
     expect(await lastCause(spot.lon, spot.lat)).toEqual({ old_level: 4, new_level: 2, cause: { kind: 'hidden_danger', id: danger.id, action: 'verified' } })
@@ -243,7 +291,9 @@ describe('hidden dangers', () => {
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
     const [, , reopenAudit] = await auditTrail('hidden_danger', id)
     expect(reopenAudit).toMatchObject({
-      action: 'reopened', before: { status: 'rectified', rectification: '更换失效探头并联动测试' }, after: { status: 'open', reopenedBy: 'Test admin', reopenReason: '联动测试未通过' },
+      action: 'reopened',
+      before: { status: 'rectified', rectification: '更换失效探头并联动测试' },
+      after: { status: 'open', reopenedBy: 'Test admin', reopenReason: '联动测试未通过' },
     })
 
     expect((await rectify(id)).statusCode).toBe(200)
@@ -269,7 +319,8 @@ describe('hidden dangers', () => {
     const current = await report(enterpriseId)
     expect(late).toMatchObject({ overdue: true, isMajor: false })
     expect(await levelAt(spot.lon, spot.lat)).toBe(4) // the major one only
-    const ids = async (query: string) => (await send('GET', `/api/hidden-dangers?enterpriseId=${enterpriseId}&${query}`)).json().items.map((h: { id: number }) => h.id)
+    const ids = async (query: string) =>
+      (await send('GET', `/api/hidden-dangers?enterpriseId=${enterpriseId}&${query}`)).json().items.map((h: { id: number }) => h.id)
     expect(await ids('overdue=true')).toEqual([late.id])
     expect(await ids('overdue=false')).toEqual([current.id])
     expect(await ids('status=open')).toEqual([late.id, current.id])
@@ -283,16 +334,40 @@ describe('public-area assessments', () => {
   /** A square of `halfSideDeg` degrees around a spot, counter-clockwise. */
   const square = (s: Spot, d: number) => ({
     type: 'Polygon',
-    coordinates: [[[s.lon - d, s.lat - d], [s.lon + d, s.lat - d], [s.lon + d, s.lat + d], [s.lon - d, s.lat + d], [s.lon - d, s.lat - d]]],
+    coordinates: [
+      [
+        [s.lon - d, s.lat - d],
+        [s.lon + d, s.lat - d],
+        [s.lon + d, s.lat + d],
+        [s.lon - d, s.lat + d],
+        [s.lon - d, s.lat - d],
+      ],
+    ],
   })
 
   it('an area: create → read → update → delete, regrading the cells it covers', async () => {
     const spot = await quietSpot()
-    const body = { name: '人员密集广场', kind: 'area', geometry: square(spot, 0.004), method: 'lec', lec: { L: 6, E: 6, C: 15 }, assessor: '第三方评估机构', assessedAt: today }
+    const body = {
+      name: '人员密集广场',
+      kind: 'area',
+      geometry: square(spot, 0.004),
+      method: 'lec',
+      lec: { L: 6, E: 6, C: 15 },
+      assessor: '第三方评估机构',
+      assessedAt: today,
+    }
     const created = await send('POST', '/api/area-assessments', body)
     expect(created.statusCode).toBe(201)
     const area = created.json()
-    expect(area).toMatchObject({ kind: 'area', score: 540, level: 4, bufferM: null, divisionCode: spot.division, geometry: { type: 'MultiPolygon' }, zone: { type: 'MultiPolygon' } })
+    expect(area).toMatchObject({
+      kind: 'area',
+      score: 540,
+      level: 4,
+      bufferM: null,
+      divisionCode: spot.division,
+      geometry: { type: 'MultiPolygon' },
+      zone: { type: 'MultiPolygon' },
+    })
     expect(area.areaKm2).toBeGreaterThan(0.5) // 0.008° × 0.008° at 41–43° N
     expect(area.areaKm2).toBeLessThan(0.7)
     expect(await levelAt(spot.lon, spot.lat)).toBe(4)
@@ -304,7 +379,13 @@ describe('public-area assessments', () => {
     expect(item).toMatchObject({ name: '人员密集广场', level: 4 })
     expect(item).not.toHaveProperty('geometry')
 
-    const updated = await send('PUT', `/api/area-assessments/${area.id}`, { ...body, method: 'matrix', lec: undefined, matrix: { L: 3, S: 3 }, geometry: one.geometry })
+    const updated = await send('PUT', `/api/area-assessments/${area.id}`, {
+      ...body,
+      method: 'matrix',
+      lec: undefined,
+      matrix: { L: 3, S: 3 },
+      geometry: one.geometry,
+    })
     expect(updated.statusCode).toBe(200)
     expect(updated.json()).toMatchObject({ method: 'matrix', score: 9, level: 2 })
     expect(await levelAt(spot.lon, spot.lat)).toBe(2)
@@ -317,9 +398,22 @@ describe('public-area assessments', () => {
 
   it('a corridor: the line buffered geodesically by bufferM metres', async () => {
     const spot = await quietSpot()
-    const line = { type: 'LineString', coordinates: [[spot.lon - 0.018, spot.lat], [spot.lon + 0.018, spot.lat]] }
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [spot.lon - 0.018, spot.lat],
+        [spot.lon + 0.018, spot.lat],
+      ],
+    }
     const res = await send('POST', '/api/area-assessments', {
-      name: '燃气管道穿越段', kind: 'corridor', geometry: line, bufferM: 200, method: 'stated', stated: { level: 3, method: '管道完整性评价' }, assessor: '燃气公司', assessedAt: today,
+      name: '燃气管道穿越段',
+      kind: 'corridor',
+      geometry: line,
+      bufferM: 200,
+      method: 'stated',
+      stated: { level: 3, method: '管道完整性评价' },
+      assessor: '燃气公司',
+      assessedAt: today,
     })
     expect(res.statusCode).toBe(201)
     const corridor = res.json()
@@ -362,14 +456,30 @@ describe('bad input is refused with the field named, and nothing is written', ()
   }
 
   const hazard = (extra: object = {}) => ({
-    enterpriseId, name: marker, population500m: 10, substances: [{ name: marker, q: 10, Q: 5 }], reportedAt: today, ...extra,
+    enterpriseId,
+    name: marker,
+    population500m: 10,
+    substances: [{ name: marker, q: 10, Q: 5 }],
+    reportedAt: today,
+    ...extra,
   })
   const risk = (extra: object = {}) => ({ enterpriseId, name: marker, method: 'lec', lec: { L: 3, E: 6, C: 7 }, assessedAt: today, ...extra })
   const danger = (extra: object = {}) => ({ enterpriseId, description: marker, foundAt: today, deadline: inAMonth, ...extra })
   const polygon = (ring: number[][]) => ({ type: 'Polygon', coordinates: [ring] })
   const area = (extra: object = {}) => ({
-    name: marker, kind: 'area', geometry: polygon([[123.1, 41.6], [123.11, 41.6], [123.11, 41.61], [123.1, 41.6]]), method: 'stated',
-    stated: { level: 2, method: '现场评估' }, assessor: '评估机构', assessedAt: today, ...extra,
+    name: marker,
+    kind: 'area',
+    geometry: polygon([
+      [123.1, 41.6],
+      [123.11, 41.6],
+      [123.11, 41.61],
+      [123.1, 41.6],
+    ]),
+    method: 'stated',
+    stated: { level: 2, method: '现场评估' },
+    assessor: '评估机构',
+    assessedAt: today,
+    ...extra,
   })
   const substance = (s: object) => hazard({ substances: [{ name: marker, ...s }] })
 
@@ -380,7 +490,13 @@ describe('bad input is refused with the field named, and nothing is written', ()
     ['unknown substance class', '/api/major-hazards', () => substance({ q: 10, Q: 5, class: 'W99' }), 'substances[0].class', /unknown hazard class "W99"/],
     ['negative population', '/api/major-hazards', () => hazard({ population500m: -1 }), 'population500m', />= 0/],
     ['S below 1', '/api/major-hazards', () => substance({ q: 73, Q: 100 }), 'substances', /^not a major hazard installation: S = 0.73 < 1$/],
-    ['validity before the report', '/api/major-hazards', () => hazard({ reportedAt: '2026-03-01', validUntil: '2026-02-28' }), 'validUntil', /before reportedAt/],
+    [
+      'validity before the report',
+      '/api/major-hazards',
+      () => hazard({ reportedAt: '2026-03-01', validUntil: '2026-02-28' }),
+      'validUntil',
+      /before reportedAt/,
+    ],
     ['impossible date', '/api/major-hazards', () => hazard({ reportedAt: '2026-02-30' }), 'reportedAt', /format "date"/],
     ['unknown enterprise', '/api/major-hazards', () => hazard({ enterpriseId: 999_999_999 }), 'enterpriseId', /no enterprise with id 999999999/],
     ['longitude outside ±180', '/api/major-hazards', () => hazard({ lon: 190, lat: 41.8 }), 'lon', /-180 to 180/],
@@ -393,25 +509,216 @@ describe('bad input is refused with the field named, and nothing is written', ()
     ['method without its block', '/api/safety-risks', () => risk({ lec: undefined }), 'lec', /required when method is lec/],
     ['a second method block', '/api/safety-risks', () => risk({ matrix: { L: 2, S: 2 } }), 'matrix', /must be omitted when method is lec/],
     ['matrix S out of range', '/api/safety-risks', () => risk({ method: 'matrix', lec: undefined, matrix: { L: 2, S: 6 } }), 'matrix.S', /integer from 1 to 5/],
-    ['stated level out of range', '/api/safety-risks', () => risk({ method: 'stated', lec: undefined, stated: { level: 5, method: 'x' } }), 'stated.level', /<= 4/],
-    ['deadline before foundAt', '/api/hidden-dangers', () => danger({ foundAt: '2026-05-01', deadline: '2026-04-30' }), 'deadline', /2026-04-30 is before foundAt 2026-05-01/],
+    [
+      'stated level out of range',
+      '/api/safety-risks',
+      () => risk({ method: 'stated', lec: undefined, stated: { level: 5, method: 'x' } }),
+      'stated.level',
+      /<= 4/,
+    ],
+    [
+      'deadline before foundAt',
+      '/api/hidden-dangers',
+      () => danger({ foundAt: '2026-05-01', deadline: '2026-04-30' }),
+      'deadline',
+      /2026-04-30 is before foundAt 2026-05-01/,
+    ],
     ['unknown inspection', '/api/hidden-dangers', () => danger({ inspectionId: 999_999_999 }), 'inspectionId', /no inspection/],
-    ['self-intersecting polygon', '/api/area-assessments', () => area({ geometry: polygon([[123.1, 41.6], [123.11, 41.61], [123.11, 41.6], [123.1, 41.61], [123.1, 41.6]]) }), 'geometry', /Self-intersection.*rejected, not repaired/],
-    ['unclosed ring', '/api/area-assessments', () => area({ geometry: polygon([[123.1, 41.6], [123.11, 41.6], [123.11, 41.61], [123.1, 41.61]]) }), 'geometry', /must be closed/],
-    ['ring of three points', '/api/area-assessments', () => area({ geometry: polygon([[123.1, 41.6], [123.11, 41.6], [123.1, 41.6]]) }), 'geometry', /at least 4 positions/],
-    ['ring collapsed to a line', '/api/area-assessments', () => area({ geometry: polygon([[123.1, 41.6], [123.11, 41.6], [123.11, 41.6], [123.1, 41.6]]) }), 'geometry', /Too few points/],
-    ['hole outside its shell', '/api/area-assessments', () => area({
-      geometry: { type: 'Polygon', coordinates: [[[123.1, 41.6], [123.11, 41.6], [123.11, 41.61], [123.1, 41.6]], [[123.2, 41.6], [123.21, 41.6], [123.21, 41.61], [123.2, 41.6]]] },
-    }), 'geometry', /Hole lies outside shell/],
-    ['polygon longitude outside ±180', '/api/area-assessments', () => area({ geometry: polygon([[183.1, 41.6], [123.11, 41.6], [123.11, 41.61], [183.1, 41.6]]) }), 'geometry', /longitude 183.1 is outside ±180/],
-    ['polygon latitude outside ±90', '/api/area-assessments', () => area({ geometry: polygon([[123.1, 91.6], [123.11, 41.6], [123.11, 41.61], [123.1, 91.6]]) }), 'geometry', /latitude 91.6 is outside ±90/],
-    ['position that is not a pair', '/api/area-assessments', () => area({ geometry: polygon([[123.1], [123.11, 41.6], [123.11, 41.61], [123.1]]) }), 'geometry', /position \[lon, lat\]/],
-    ['a Point for an area', '/api/area-assessments', () => area({ geometry: { type: 'Point', coordinates: [123.1, 41.6] } }), 'geometry.type', /allowed values/],
-    ['a line for an area', '/api/area-assessments', () => area({ geometry: { type: 'LineString', coordinates: [[123.1, 41.6], [123.2, 41.6]] } }), 'geometry.type', /an area needs Polygon or MultiPolygon, got LineString/],
-    ['a polygon for a corridor', '/api/area-assessments', () => area({ kind: 'corridor', bufferM: 50 }), 'geometry.type', /a corridor needs LineString or MultiLineString/],
-    ['a corridor without bufferM', '/api/area-assessments', () => area({ kind: 'corridor', geometry: { type: 'LineString', coordinates: [[123.1, 41.6], [123.2, 41.6]] } }), 'bufferM', /required for a corridor/],
-    ['a corridor 6 km wide', '/api/area-assessments', () => area({ kind: 'corridor', bufferM: 6000, geometry: { type: 'LineString', coordinates: [[123.1, 41.6], [123.2, 41.6]] } }), 'bufferM', /<= 5000/],
-    ['LEC outside its set for an area', '/api/area-assessments', () => area({ method: 'lec', stated: undefined, lec: { L: 3, E: 6, C: 50 } }), 'lec.C', /one of/],
+    [
+      'self-intersecting polygon',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [123.1, 41.6],
+            [123.11, 41.61],
+            [123.11, 41.6],
+            [123.1, 41.61],
+            [123.1, 41.6],
+          ]),
+        }),
+      'geometry',
+      /Self-intersection.*rejected, not repaired/,
+    ],
+    [
+      'unclosed ring',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [123.1, 41.6],
+            [123.11, 41.6],
+            [123.11, 41.61],
+            [123.1, 41.61],
+          ]),
+        }),
+      'geometry',
+      /must be closed/,
+    ],
+    [
+      'ring of three points',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [123.1, 41.6],
+            [123.11, 41.6],
+            [123.1, 41.6],
+          ]),
+        }),
+      'geometry',
+      /at least 4 positions/,
+    ],
+    [
+      'ring collapsed to a line',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [123.1, 41.6],
+            [123.11, 41.6],
+            [123.11, 41.6],
+            [123.1, 41.6],
+          ]),
+        }),
+      'geometry',
+      /Too few points/,
+    ],
+    [
+      'hole outside its shell',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [123.1, 41.6],
+                [123.11, 41.6],
+                [123.11, 41.61],
+                [123.1, 41.6],
+              ],
+              [
+                [123.2, 41.6],
+                [123.21, 41.6],
+                [123.21, 41.61],
+                [123.2, 41.6],
+              ],
+            ],
+          },
+        }),
+      'geometry',
+      /Hole lies outside shell/,
+    ],
+    [
+      'polygon longitude outside ±180',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [183.1, 41.6],
+            [123.11, 41.6],
+            [123.11, 41.61],
+            [183.1, 41.6],
+          ]),
+        }),
+      'geometry',
+      /longitude 183.1 is outside ±180/,
+    ],
+    [
+      'polygon latitude outside ±90',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: polygon([
+            [123.1, 91.6],
+            [123.11, 41.6],
+            [123.11, 41.61],
+            [123.1, 91.6],
+          ]),
+        }),
+      'geometry',
+      /latitude 91.6 is outside ±90/,
+    ],
+    [
+      'position that is not a pair',
+      '/api/area-assessments',
+      () => area({ geometry: polygon([[123.1], [123.11, 41.6], [123.11, 41.61], [123.1]]) }),
+      'geometry',
+      /position \[lon, lat\]/,
+    ],
+    [
+      'a Point for an area',
+      '/api/area-assessments',
+      () => area({ geometry: { type: 'Point', coordinates: [123.1, 41.6] } }),
+      'geometry.type',
+      /allowed values/,
+    ],
+    [
+      'a line for an area',
+      '/api/area-assessments',
+      () =>
+        area({
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [123.1, 41.6],
+              [123.2, 41.6],
+            ],
+          },
+        }),
+      'geometry.type',
+      /an area needs Polygon or MultiPolygon, got LineString/,
+    ],
+    [
+      'a polygon for a corridor',
+      '/api/area-assessments',
+      () => area({ kind: 'corridor', bufferM: 50 }),
+      'geometry.type',
+      /a corridor needs LineString or MultiLineString/,
+    ],
+    [
+      'a corridor without bufferM',
+      '/api/area-assessments',
+      () =>
+        area({
+          kind: 'corridor',
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [123.1, 41.6],
+              [123.2, 41.6],
+            ],
+          },
+        }),
+      'bufferM',
+      /required for a corridor/,
+    ],
+    [
+      'a corridor 6 km wide',
+      '/api/area-assessments',
+      () =>
+        area({
+          kind: 'corridor',
+          bufferM: 6000,
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [123.1, 41.6],
+              [123.2, 41.6],
+            ],
+          },
+        }),
+      'bufferM',
+      /<= 5000/,
+    ],
+    [
+      'LEC outside its set for an area',
+      '/api/area-assessments',
+      () => area({ method: 'lec', stated: undefined, lec: { L: 3, E: 6, C: 50 } }),
+      'lec.C',
+      /one of/,
+    ],
     ['unknown division', '/api/area-assessments', () => area({ divisionCode: '219999' }), 'divisionCode', /no division/],
   ])('%s → 400 naming the field', async (_name, url, payload, field, message) => {
     const before = await footprint()

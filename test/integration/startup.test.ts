@@ -17,7 +17,10 @@ interface Run {
 }
 
 /** Runs `server/main.ts` as a real process with the given environment (no inherited DATABASE_URL). */
-function runMain(env: Record<string, string>, options: { untilReady?: boolean; timeoutMs?: number } = {}): Promise<Run & { url?: string; stop?: () => Promise<Run> }> {
+function runMain(
+  env: Record<string, string>,
+  options: { untilReady?: boolean; timeoutMs?: number } = {},
+): Promise<Run & { url?: string; stop?: () => Promise<Run> }> {
   const { DATABASE_URL: _a, TEST_DATABASE_URL: _b, ...inherited } = process.env
   const started = Date.now()
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -36,7 +39,14 @@ function runMain(env: Record<string, string>, options: { untilReady?: boolean; t
     child.stdout.on('data', () => {
       const m = /ready at (http:\/\/\S+) /.exec(stdout)
       if (m) {
-        resolve({ code: null, stdout, stderr, ms: Date.now() - started, url: m[1]!.replace('localhost', '127.0.0.1'), stop: () => (child.kill('SIGTERM'), exited) })
+        resolve({
+          code: null,
+          stdout,
+          stderr,
+          ms: Date.now() - started,
+          url: m[1]!.replace('localhost', '127.0.0.1'),
+          stop: () => (child.kill('SIGTERM'), exited),
+        })
       }
     })
     exited.then((run) => reject(new Error(`exited before ready (${run.code}): ${run.stderr}`)))
@@ -65,7 +75,9 @@ describe('start-up', () => {
     const dir = await tempDir()
     const missing = await runMain({ BASEMAP_PMTILES: path.join(dir, 'city.pmtiles') })
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain(`riskmap cannot start: Invalid configuration: BASEMAP_PMTILES names a file that does not exist: ${path.join(dir, 'city.pmtiles')}`)
+    expect(missing.stderr).toContain(
+      `riskmap cannot start: Invalid configuration: BASEMAP_PMTILES names a file that does not exist: ${path.join(dir, 'city.pmtiles')}`,
+    )
     const notPmtiles = path.join(dir, 'city.mbtiles')
     await fs.writeFile(notPmtiles, 'SQLite format 3\0'.padEnd(200, '\0'))
     const wrong = await runMain({ BASEMAP_PMTILES: notPmtiles })
@@ -114,7 +126,10 @@ describe('start-up', () => {
     expect(before.numberMatched).toBeGreaterThan(1000)
     const stopped = await first.stop!()
     expect(stopped.code).toBe(0)
-    const adminPassword = accounts.split('\n').find((l) => l.startsWith('admin\t'))!.split('\t')[2]!
+    const adminPassword = accounts
+      .split('\n')
+      .find((l) => l.startsWith('admin\t'))!
+      .split('\t')[2]!
     expect(stopped.stdout).toContain(adminPassword)
 
     const second = await runMain({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { untilReady: true, timeoutMs: 300_000 })

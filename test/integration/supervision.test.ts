@@ -36,8 +36,14 @@ async function createEnterprise(columns: Record<string, unknown> = {}): Promise<
   const point = await db('division').where({ code: township }).first(db.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))
   const [row] = await db('enterprise')
     .insert({
-      uscc, name: `监管测试企业${serial}`, industry: 'manufacturing', scale: 'small', affiliation: 'township', division_code: township,
-      geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]), ...columns,
+      uscc,
+      name: `监管测试企业${serial}`,
+      industry: 'manufacturing',
+      scale: 'small',
+      affiliation: 'township',
+      division_code: township,
+      geom: db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [point.lon, point.lat]),
+      ...columns,
     })
     .returning('id')
   return Number(row.id)
@@ -50,7 +56,10 @@ async function createDepartment(body: Record<string, unknown>) {
 }
 
 async function auditTrail(entity: string, id: number) {
-  return db('audit_log').where({ entity, entity_id: String(id) }).orderBy('id').select('action', 'before', 'after')
+  return db('audit_log')
+    .where({ entity, entity_id: String(id) })
+    .orderBy('id')
+    .select('action', 'before', 'after')
 }
 
 /** Expects a 400 whose details name `field` with a message matching `message`. */
@@ -75,14 +84,24 @@ function expectConflict(res: Awaited<ReturnType<typeof send>>, field: string, me
 describe('departments and rosters', () => {
   it('creates, lists and updates departments, reading a specialist field from the name', async () => {
     const industry = await createDepartment({ name: `测试应急管理局${run}`, kind: 'industry', industries: ['manufacturing', 'hazardous_chemicals'] })
-    expect(industry).toMatchObject({ kind: 'industry', divisionCode: COUNTY, divisionName: '法库县', industries: ['manufacturing', 'hazardous_chemicals'], specialty: null, inspectors: 0, enterprises: 0 })
+    expect(industry).toMatchObject({
+      kind: 'industry',
+      divisionCode: COUNTY,
+      divisionName: '法库县',
+      industries: ['manufacturing', 'hazardous_chemicals'],
+      specialty: null,
+      inspectors: 0,
+      enterprises: 0,
+    })
     const fire = await createDepartment({ name: `测试消防救援大队${run}`, kind: 'specialist' })
     expect(fire).toMatchObject({ kind: 'specialist', specialty: 'fire', industries: [] })
 
     const listed = (await send('GET', `/api/departments?division=${COUNTY}&kind=specialist`)).json().items
     expect(listed.map((d: { id: number }) => d.id)).toContain(fire.id)
     expect(listed.every((d: { kind: string; divisionCode: string }) => d.kind === 'specialist' && d.divisionCode.startsWith(COUNTY))).toBe(true)
-    expect((await send('GET', `/api/departments?industry=hazardous_chemicals&division=${COUNTY}`)).json().items.map((d: { id: number }) => d.id)).toContain(industry.id)
+    expect((await send('GET', `/api/departments?industry=hazardous_chemicals&division=${COUNTY}`)).json().items.map((d: { id: number }) => d.id)).toContain(
+      industry.id,
+    )
 
     const renamed = await send('PUT', `/api/departments/${fire.id}`, { name: `测试市场监督管理局（特种设备）${run}`, kind: 'specialist', divisionCode: COUNTY })
     expect(renamed.json()).toMatchObject({ specialty: 'special_equipment' })
@@ -92,10 +111,22 @@ describe('departments and rosters', () => {
 
   it('refuses a duplicate name (409), an unknown division or industry (400), and a kind change while in use (409)', async () => {
     const dept = await createDepartment({ name: `测试住建局${run}`, kind: 'industry', industries: ['construction'] })
-    expectConflict(await send('POST', '/api/departments', { name: `测试住建局${run}`, kind: 'industry', divisionCode: COUNTY }), 'name', /already has a department named/)
+    expectConflict(
+      await send('POST', '/api/departments', { name: `测试住建局${run}`, kind: 'industry', divisionCode: COUNTY }),
+      'name',
+      /already has a department named/,
+    )
     expectInvalid(await send('POST', '/api/departments', { name: `x${run}`, kind: 'industry', divisionCode: '219999' }), 'divisionCode', /no division 219999/)
-    expectInvalid(await send('POST', '/api/departments', { name: `x${run}`, kind: 'industry', divisionCode: COUNTY, industries: ['construction', 'shipbuilding'] }), 'industries[1]', /unknown industry "shipbuilding"/)
-    expectInvalid(await send('POST', '/api/departments', { name: `x${run}`, kind: 'specialist', divisionCode: COUNTY, industries: ['construction'] }), 'industries', /leave industries empty/)
+    expectInvalid(
+      await send('POST', '/api/departments', { name: `x${run}`, kind: 'industry', divisionCode: COUNTY, industries: ['construction', 'shipbuilding'] }),
+      'industries[1]',
+      /unknown industry "shipbuilding"/,
+    )
+    expectInvalid(
+      await send('POST', '/api/departments', { name: `x${run}`, kind: 'specialist', divisionCode: COUNTY, industries: ['construction'] }),
+      'industries',
+      /leave industries empty/,
+    )
     expectInvalid(await send('POST', '/api/departments', { name: `x${run}`, kind: 'agency', divisionCode: COUNTY }), 'kind', /allowed values/)
 
     await createEnterprise({ industry: 'construction', industry_department_id: dept.id })
@@ -121,7 +152,11 @@ describe('departments and rosters', () => {
 
     const moved = await send('PUT', `/api/inspectors/${one.id}`, { name: '赵一', badgeNo: `JT001-${run}`, departmentId: b.id })
     expect(moved.json()).toMatchObject({ departmentId: b.id, active: true })
-    expectInvalid(await send('PUT', `/api/inspectors/${one.id}`, { name: '赵一', badgeNo: `JT001-${run}`, departmentId: 999_999_999 }), 'departmentId', /no department/)
+    expectInvalid(
+      await send('PUT', `/api/inspectors/${one.id}`, { name: '赵一', badgeNo: `JT001-${run}`, departmentId: 999_999_999 }),
+      'departmentId',
+      /no department/,
+    )
     expect((await auditTrail('inspector', one.id)).map((x) => x.action)).toEqual(['created', 'updated'])
     expect((await send('POST', '/api/departments/999999999/inspectors', { name: 'x', badgeNo: `x-${run}` })).statusCode).toBe(404)
   })
@@ -143,18 +178,40 @@ describe("an enterprise's supervision", () => {
   it('sets departments and the responsible person, closing the coverage gaps', async () => {
     const id = await createEnterprise({ industry: 'hazardous_chemicals', high_hazard: true })
     const before = (await send('GET', `/api/enterprises/${id}/supervision`)).json()
-    expect(before.gaps.map((g: { kind: string }) => g.kind)).toEqual(['industry_department', 'specialist_department', 'specialist_department', 'responsible_person', 'tier'])
+    expect(before.gaps.map((g: { kind: string }) => g.kind)).toEqual([
+      'industry_department',
+      'specialist_department',
+      'specialist_department',
+      'responsible_person',
+      'tier',
+    ])
 
     const res = await send('PUT', `/api/enterprises/${id}/supervision`, {
-      industryDepartmentId: industryDept.id, specialistDepartmentIds: [fireDept.id, equipmentDept.id], responsiblePerson: ' 周五 ', responsiblePhone: '024-55500000',
+      industryDepartmentId: industryDept.id,
+      specialistDepartmentIds: [fireDept.id, equipmentDept.id],
+      responsiblePerson: ' 周五 ',
+      responsiblePhone: '024-55500000',
     })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toMatchObject({
-      industryDepartment: { id: industryDept.id }, responsiblePerson: '周五', tier: 'county', tierSource: 'rule', tierReason: 'small high-hazard enterprise', gaps: [], regrade: null,
-      specialistDepartments: [{ id: fireDept.id, specialty: 'fire' }, { id: equipmentDept.id, specialty: 'special_equipment' }],
+      industryDepartment: { id: industryDept.id },
+      responsiblePerson: '周五',
+      tier: 'county',
+      tierSource: 'rule',
+      tierReason: 'small high-hazard enterprise',
+      gaps: [],
+      regrade: null,
+      specialistDepartments: [
+        { id: fireDept.id, specialty: 'fire' },
+        { id: equipmentDept.id, specialty: 'special_equipment' },
+      ],
     })
     const [audit] = await auditTrail('enterprise', id)
-    expect(audit).toMatchObject({ action: 'supervision_updated', before: { tier: null, responsiblePerson: null }, after: { tier: 'county', responsiblePerson: '周五' } })
+    expect(audit).toMatchObject({
+      action: 'supervision_updated',
+      before: { tier: null, responsiblePerson: null },
+      after: { tier: 'county', responsiblePerson: '周五' },
+    })
 
     // Detail of the enterprise module shows the same.
     const detail = (await send('GET', `/api/enterprises/${id}`)).json().properties
@@ -176,7 +233,12 @@ describe("an enterprise's supervision", () => {
     expect(await put({ affiliation: 'county' })).toMatchObject({ tier: 'county', tierReason: 'affiliated to the county level' })
     expect(await put({ scale: 'large' })).toMatchObject({ tier: 'county', tierReason: 'large enterprise, not high-hazard' })
     const hazardous = await put({ highHazard: true })
-    expect(hazardous).toMatchObject({ tier: 'city', tierReason: 'large high-hazard enterprise', highHazard: true, regrade: { affectedCells: expect.any(Number) } })
+    expect(hazardous).toMatchObject({
+      tier: 'city',
+      tierReason: 'large high-hazard enterprise',
+      highHazard: true,
+      regrade: { affectedCells: expect.any(Number) },
+    })
     expect(hazardous.regrade.affectedCells).toBeGreaterThan(0)
     // Baseline of a high-hazard enterprise with nothing reported: yellow (docs/domain.md §3.3).
     expect((await db('enterprise').where({ id }).first('level')).level).toBe(2)
@@ -188,10 +250,30 @@ describe("an enterprise's supervision", () => {
 
   it.each([
     ['an unknown industry department', () => ({ industryDepartmentId: 999_999_999 }), 'industryDepartmentId', /no department with id 999999999/],
-    ['a specialist department as industry department', () => ({ industryDepartmentId: fireDept.id }), 'industryDepartmentId', /is a specialist department, not an industry one/],
-    ['an industry department of another county', () => ({ industryDepartmentId: otherCountyDept.id }), 'industryDepartmentId', /covers division 210123, not the enterprise's division 210124/],
-    ['an industry department of other industries', () => ({ industryDepartmentId: industryDept.id }), 'industryDepartmentId', /supervises manufacturing, hazardous_chemicals, not retail/],
-    ['an industry department in the specialist list', () => ({ specialistDepartmentIds: [fireDept.id, industryDept.id] }), 'specialistDepartmentIds[1]', /is an industry department, not a specialist one/],
+    [
+      'a specialist department as industry department',
+      () => ({ industryDepartmentId: fireDept.id }),
+      'industryDepartmentId',
+      /is a specialist department, not an industry one/,
+    ],
+    [
+      'an industry department of another county',
+      () => ({ industryDepartmentId: otherCountyDept.id }),
+      'industryDepartmentId',
+      /covers division 210123, not the enterprise's division 210124/,
+    ],
+    [
+      'an industry department of other industries',
+      () => ({ industryDepartmentId: industryDept.id }),
+      'industryDepartmentId',
+      /supervises manufacturing, hazardous_chemicals, not retail/,
+    ],
+    [
+      'an industry department in the specialist list',
+      () => ({ specialistDepartmentIds: [fireDept.id, industryDept.id] }),
+      'specialistDepartmentIds[1]',
+      /is an industry department, not a specialist one/,
+    ],
     ['a repeated specialist department', () => ({ specialistDepartmentIds: [fireDept.id, fireDept.id] }), 'specialistDepartmentIds', /duplicate/],
     ['an unknown scale', () => ({ scale: 'huge' }), 'scale', /allowed values/],
     ['an empty change', () => ({}), 'body', /fewer than 1 properties/],
@@ -221,7 +303,12 @@ describe('explicit tier assignment', () => {
 
     const assigned = await assign(id, 'city')
     expect(assigned.statusCode, assigned.body).toBe(200)
-    expect(assigned.json()).toMatchObject({ tier: 'city', tierSource: 'explicit', tierReason: `explicit: 跨区经营，市级统一监管 (by Test admin, ${today})`, ruleTier: 'township' })
+    expect(assigned.json()).toMatchObject({
+      tier: 'city',
+      tierSource: 'explicit',
+      tierReason: `explicit: 跨区经营，市级统一监管 (by Test admin, ${today})`,
+      ruleTier: 'township',
+    })
 
     const changed = (await send('PUT', `/api/enterprises/${id}/supervision`, { scale: 'large' })).json()
     expect(changed).toMatchObject({ tier: 'city', tierSource: 'explicit', ruleTier: 'county' })
@@ -258,7 +345,12 @@ describe('explicit tier assignment', () => {
     expectConflict(await assign(central, 'city'), 'tier', /under central vertical supervision/, 'central_vertical')
     const local = await createEnterprise()
     expect((await assign(local, 'county')).statusCode).toBe(200)
-    expectConflict(await send('PUT', `/api/enterprises/${local}/supervision`, { centralVertical: true }), 'centralVertical', /has an explicit county tier; remove it/, 'explicit')
+    expectConflict(
+      await send('PUT', `/api/enterprises/${local}/supervision`, { centralVertical: true }),
+      'centralVertical',
+      /has an explicit county tier; remove it/,
+      'explicit',
+    )
     expect((await db('enterprise').where({ id: local }).first('central_vertical')).central_vertical).toBe(false)
   })
 })
@@ -272,14 +364,24 @@ describe('POST /api/supervision/tiers/recompute', () => {
     expect(res.statusCode).toBe(200)
     const summary = res.json()
     expect(summary.explicit).toBeGreaterThanOrEqual(1)
-    expect(summary.changes).toEqual(expect.arrayContaining([
-      { id: stale, before: { tier: 'township', reason: 'stale' }, after: { tier: 'county', reason: 'medium enterprise, not high-hazard' } },
-      { id: untiered, before: { tier: null, reason: null }, after: { tier: 'township', reason: expect.stringContaining('small enterprise') } },
-    ]))
+    expect(summary.changes).toEqual(
+      expect.arrayContaining([
+        { id: stale, before: { tier: 'township', reason: 'stale' }, after: { tier: 'county', reason: 'medium enterprise, not high-hazard' } },
+        { id: untiered, before: { tier: null, reason: null }, after: { tier: 'township', reason: expect.stringContaining('small enterprise') } },
+      ]),
+    )
     expect(summary.changes.map((c: { id: number }) => c.id)).not.toContain(explicit)
-    expect(await db('enterprise').where({ id: explicit }).first('tier', 'tier_source', 'tier_reason')).toEqual({ tier: 'city', tier_source: 'explicit', tier_reason: 'explicit: 测试 (by 测试员, 2026-01-01)' })
+    expect(await db('enterprise').where({ id: explicit }).first('tier', 'tier_source', 'tier_reason')).toEqual({
+      tier: 'city',
+      tier_source: 'explicit',
+      tier_reason: 'explicit: 测试 (by 测试员, 2026-01-01)',
+    })
     expect(await auditTrail('enterprise', stale)).toEqual([
-      { action: 'tier_recomputed', before: { tier: 'township', tierSource: 'rule', reason: 'stale' }, after: { tier: 'county', tierSource: 'rule', reason: 'medium enterprise, not high-hazard' } },
+      {
+        action: 'tier_recomputed',
+        before: { tier: 'township', tierSource: 'rule', reason: 'stale' },
+        after: { tier: 'county', tierSource: 'rule', reason: 'medium enterprise, not high-hazard' },
+      },
     ])
     // A second run has nothing left to do for these.
     const again = (await send('POST', '/api/supervision/tiers/recompute')).json()
@@ -302,8 +404,17 @@ describe('GET /api/supervision/coverage', () => {
     expect(res.statusCode).toBe(200)
     const report = res.json()
     const byId = new Map(report.items.map((i: { id: number }) => [i.id, i]))
-    expect(byId.get(noEquipment)).toMatchObject({ countyCode: COUNTY, gaps: [{ kind: 'specialist_department', specialty: 'special_equipment', message: expect.stringContaining('特种设备') }] })
-    expect((byId.get(bare) as { gaps: Array<{ kind: string; specialty?: string }> }).gaps.map((g) => g.specialty ?? g.kind)).toEqual(['industry_department', 'fire', 'special_equipment', 'responsible_person', 'tier'])
+    expect(byId.get(noEquipment)).toMatchObject({
+      countyCode: COUNTY,
+      gaps: [{ kind: 'specialist_department', specialty: 'special_equipment', message: expect.stringContaining('特种设备') }],
+    })
+    expect((byId.get(bare) as { gaps: Array<{ kind: string; specialty?: string }> }).gaps.map((g) => g.specialty ?? g.kind)).toEqual([
+      'industry_department',
+      'fire',
+      'special_equipment',
+      'responsible_person',
+      'tier',
+    ])
     expect(byId.has(manufacturing)).toBe(false)
     expect(byId.has(central)).toBe(false)
     expect(report.excluded).toBeGreaterThanOrEqual(1)

@@ -107,7 +107,9 @@ const CASES = [
 
 describe('inspector jurisdiction in the live tiles', () => {
   it('the layers naming enterprises are the jurisdiction-dependent ones, and TileJSON says so', async () => {
-    const dependent = Object.values(TILE_LAYERS).filter((l) => l.dependsOnJurisdiction).map((l) => l.id)
+    const dependent = Object.values(TILE_LAYERS)
+      .filter((l) => l.dependsOnJurisdiction)
+      .map((l) => l.id)
     expect(dependent.sort()).toEqual(['enterprises', 'major_hazards', 'overdue'])
     const doc = (await app.inject('/tiles/overdue.json')).json()
     expect(doc.description).toContain('jurisdiction')
@@ -130,7 +132,10 @@ describe('inspector jurisdiction in the live tiles', () => {
     const divisions = await divisionsOf([...all, ...mine].map(enterpriseOf))
     const inside = (f: Feature) => divisions.get(enterpriseOf(f))!.startsWith(prefix)
     expect(all.some(inside), 'admin: an enterprise of the jurisdiction').toBe(true)
-    expect(all.some((f) => !inside(f)), 'admin: an enterprise of another county').toBe(true)
+    expect(
+      all.some((f) => !inside(f)),
+      'admin: an enterprise of another county',
+    ).toBe(true)
     expect(mine.length).toBeGreaterThan(0)
     for (const f of mine) expect(divisions.get(enterpriseOf(f)), `feature ${f.id}`).toMatch(new RegExp(`^${prefix}`))
     // Exactly the admin's features of the jurisdiction, layer by layer.
@@ -143,7 +148,7 @@ describe('inspector jurisdiction in the live tiles', () => {
     expect(inspector.headers.vary).toBe('accept-encoding, cookie, authorization')
   })
 
-  it('keeps one cache entry per jurisdiction: neither user is ever served the other one\'s tile', async () => {
+  it("keeps one cache entry per jurisdiction: neither user is ever served the other one's tile", async () => {
     const t = await mixedTile(CASES[0]!.rows, 14)
     const first = await get('enterprises', t, 'admin', { 'accept-encoding': 'gzip' }) // cached now
     const inspector = await get('enterprises', t, 'inspector', { 'accept-encoding': 'gzip' })

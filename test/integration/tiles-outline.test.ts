@@ -54,9 +54,9 @@ function decodeCells(bytes: Uint8Array, t: TileCoord): Cell[] {
   const size = (2 * HALF_WORLD) / 2 ** t.z
   return Array.from({ length: layer.length }, (_, i) => {
     const f = layer.feature(i)
-    const vertices = f.loadGeometry().flatMap((ring) =>
-      ring.map((p) => [-HALF_WORLD + (t.x + p.x / layer.extent) * size, HALF_WORLD - (t.y + p.y / layer.extent) * size] as [number, number]),
-    )
+    const vertices = f
+      .loadGeometry()
+      .flatMap((ring) => ring.map((p) => [-HALF_WORLD + (t.x + p.x / layer.extent) * size, HALF_WORLD - (t.y + p.y / layer.extent) * size] as [number, number]))
     return { id: Number(f.id), properties: { ...f.properties }, vertices }
   })
 }
@@ -64,10 +64,11 @@ function decodeCells(bytes: Uint8Array, t: TileCoord): Cell[] {
 /** The tiles at these zooms that hold a point of the outline, without repeats. */
 function tilesAlong(): TileCoord[] {
   const seen = new Map<string, TileCoord>()
-  for (const z of ZOOMS) for (const p of along) {
-    const t = tileAt(p.lon, p.lat, z)
-    seen.set(`${t.z}/${t.x}/${t.y}`, t)
-  }
+  for (const z of ZOOMS)
+    for (const p of along) {
+      const t = tileAt(p.lon, p.lat, z)
+      seen.set(`${t.z}/${t.x}/${t.y}`, t)
+    }
   return [...seen.values()]
 }
 
@@ -135,7 +136,10 @@ describe('cells cut to the outline', () => {
       const t = tileAt(Number(r.lon), Number(r.lat), 14)
       for (const encoder of encoders) {
         const cells = decodeCells(await app.tiles.render(TILE_LAYERS.cells!, t, await app.tiles.state(), encoder), t)
-        expect(cells.map((c) => c.id), `${encoder} cell #${r.id}`).not.toContain(Number(r.id))
+        expect(
+          cells.map((c) => c.id),
+          `${encoder} cell #${r.id}`,
+        ).not.toContain(Number(r.id))
       }
     }
   })

@@ -140,7 +140,13 @@ describe('layers', () => {
   it('cells: feature ids and properties are the rows of the table', async () => {
     const t = centreTile(12)
     const cells = decode((await fetchTile('cells', t)).rawPayload).cells!
-    const rows = await app.db('cell').whereIn('id', cells.map((f) => f.id!)).select('id', 'h3', 'res', 'level', 'stale', app.db.raw('round(score::numeric, 1)::float8 AS score'), 'rule')
+    const rows = await app
+      .db('cell')
+      .whereIn(
+        'id',
+        cells.map((f) => f.id!),
+      )
+      .select('id', 'h3', 'res', 'level', 'stale', app.db.raw('round(score::numeric, 1)::float8 AS score'), 'rule')
     const byId = new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), r]))
     for (const f of cells) {
       const row = byId.get(f.id!)!
@@ -174,7 +180,13 @@ describe('layers', () => {
     const t = centreTile(14)
     const features = decode((await fetchTile('enterprises', t)).rawPayload).enterprises!
     expect(features.length).toBeGreaterThan(0)
-    const rows = await app.db('enterprise').whereIn('id', features.map((f) => f.id!)).select('id', 'name', 'level', 'industry', 'high_hazard', 'located_by')
+    const rows = await app
+      .db('enterprise')
+      .whereIn(
+        'id',
+        features.map((f) => f.id!),
+      )
+      .select('id', 'name', 'level', 'industry', 'high_hazard', 'located_by')
     const byId = new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), r]))
     for (const f of features) {
       const r = byId.get(f.id!)!
@@ -208,7 +220,13 @@ describe('layers', () => {
 
     const t = centreTile(12)
     const resources = decode((await fetchTile('resources', t)).rawPayload).resources!
-    const rows = await app.db('resource').whereIn('id', resources.map((f) => f.id!)).select('id', 'name', 'kind', 'status', 'capabilities')
+    const rows = await app
+      .db('resource')
+      .whereIn(
+        'id',
+        resources.map((f) => f.id!),
+      )
+      .select('id', 'name', 'kind', 'status', 'capabilities')
     const byId = new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), r]))
     expect(resources.some((f) => (f.properties.capabilities as string).includes(','))).toBe(true)
     for (const f of resources) {
@@ -229,7 +247,10 @@ describe('layers', () => {
       await idsIntersecting("SELECT id, geom_3857 AS g FROM hidden_danger WHERE status = 'open' AND deadline < current_date", t),
     )
     expect(sortedIds(tile.overdue_violations)).toEqual(
-      await idsIntersecting("SELECT v.id, e.geom_3857 AS g FROM violation v JOIN enterprise e ON e.id = v.enterprise_id WHERE v.status = 'open' AND v.deadline < current_date", t),
+      await idsIntersecting(
+        "SELECT v.id, e.geom_3857 AS g FROM violation v JOIN enterprise e ON e.id = v.enterprise_id WHERE v.status = 'open' AND v.deadline < current_date",
+        t,
+      ),
     )
     expect(tile.overdue_violations!.length).toBeGreaterThan(0)
     const today = new Date((await app.tiles.state()).today)
@@ -242,7 +263,13 @@ describe('layers', () => {
 
   it('cells tiles stay under 500 KB at every zoom from 4 to 14 over the city', async () => {
     for (let z = 4; z <= 14; z++) {
-      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]] as const) {
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+        [0, -1],
+      ] as const) {
         const c = centreTile(z)
         const bytes = await render('cells', { z, x: c.x + dx, y: c.y + dy })
         expect(bytes.length, `z${z}`).toBeLessThan(500 * 1024)
@@ -352,7 +379,9 @@ describe('TileJSON', () => {
     expect(doc.vector_layers).toHaveLength(1)
     expect(doc.vector_layers[0].id).toBe('cells')
     expect(Object.keys(doc.vector_layers[0].fields)).toEqual(['h3', 'res', 'level', 'stale', 'score', 'rule'])
-    const { rows } = await app.db.raw('SELECT ST_XMin(e) a, ST_YMin(e) b, ST_XMax(e) c, ST_YMax(e) d FROM (SELECT ST_Extent(geom) e FROM cell WHERE res = 8 AND (level > 0 OR stale)) x')
+    const { rows } = await app.db.raw(
+      'SELECT ST_XMin(e) a, ST_YMin(e) b, ST_XMax(e) c, ST_YMax(e) d FROM (SELECT ST_Extent(geom) e FROM cell WHERE res = 8 AND (level > 0 OR stale)) x',
+    )
     const { a, b, c, d } = rows[0]
     doc.bounds.forEach((v: number, i: number) => expect(v).toBeCloseTo([a, b, c, d][i], 6))
     expect(doc.bounds[0]).toBeGreaterThan(122)
@@ -479,7 +508,9 @@ describe('HTTP', () => {
     await fetchTile('enterprises', t, { 'accept-encoding': 'gzip' }) // now cached
     try {
       await app.db.transaction(async (trx) => {
-        await trx('enterprise').where({ id: feature.id }).update({ name: `${original}（测试）` })
+        await trx('enterprise')
+          .where({ id: feature.id })
+          .update({ name: `${original}（测试）` })
         await trx.raw('UPDATE data_version SET version = version + 1')
       })
       const after = await fetchTile('enterprises', t, { 'accept-encoding': 'gzip', 'if-none-match': before.headers.etag as string })

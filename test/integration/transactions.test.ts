@@ -21,18 +21,24 @@ describe('transactions do not interleave', () => {
 
   it('on the app pool', async () => {
     const events: string[] = []
-    const writer = app.db.transaction(async (trx) => {
-      await trx('region_level').insert(probe)
-      events.push('written')
-      await sleep(300)
-      events.push('rolling back')
-      await trx.rollback()
-    }).catch(() => undefined)
+    const writer = app.db
+      .transaction(async (trx) => {
+        await trx('region_level').insert(probe)
+        events.push('written')
+        await sleep(300)
+        events.push('rolling back')
+        await trx.rollback()
+      })
+      .catch(() => undefined)
     await sleep(50)
-    const reader = app.db('region_level').where('region_key', probe.region_key).count<{ count: string }[]>('* as count').then((rows) => {
-      events.push('read')
-      return Number(rows[0]!.count)
-    })
+    const reader = app
+      .db('region_level')
+      .where('region_key', probe.region_key)
+      .count<{ count: string }[]>('* as count')
+      .then((rows) => {
+        events.push('read')
+        return Number(rows[0]!.count)
+      })
     const [, seen] = await Promise.all([writer, reader])
     expect(seen).toBe(0)
     expect(events[0]).toBe('written')
@@ -45,11 +51,13 @@ describe('transactions do not interleave', () => {
   it('across two separate connections to the same database', async () => {
     const other = createKnex({ url: inject('databaseUrl'), embedded: inject('embedded'), statementTimeoutMs: 30_000 })
     try {
-      const writer = app.db.transaction(async (trx) => {
-        await trx('region_level').insert(probe)
-        await sleep(300)
-        await trx.rollback()
-      }).catch(() => undefined)
+      const writer = app.db
+        .transaction(async (trx) => {
+          await trx('region_level').insert(probe)
+          await sleep(300)
+          await trx.rollback()
+        })
+        .catch(() => undefined)
       await sleep(50)
       const reader = other('region_level').where('region_key', probe.region_key).count<{ count: string }[]>('* as count')
       const [, rows] = await Promise.all([writer, reader])

@@ -21,10 +21,20 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig({
-      PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@db/riskmap', DATA_DIR: '/var/lib/riskmap', H3_RES: '9', LOG_LEVEL: 'warn',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u@db/riskmap',
+      DATA_DIR: '/var/lib/riskmap',
+      H3_RES: '9',
+      LOG_LEVEL: 'warn',
     })
     expect(config).toMatchObject({
-      port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@db/riskmap', dataDir: '/var/lib/riskmap', h3Res: 9, logLevel: 'warn',
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u@db/riskmap',
+      dataDir: '/var/lib/riskmap',
+      h3Res: 9,
+      logLevel: 'warn',
       // a real deployment gets no demo data unless it asks for it
       loadDemo: false,
     })
@@ -88,9 +98,13 @@ describe('INDUSTRY_TABLE', () => {
   })
 
   it('stops the start naming the setting, the file and the row', () => {
-    expect(() => loadConfig({ INDUSTRY_TABLE: '/nonexistent/industries.csv' })).toThrow(/INDUSTRY_TABLE names a file that does not exist: \/nonexistent\/industries\.csv/)
+    expect(() => loadConfig({ INDUSTRY_TABLE: '/nonexistent/industries.csv' })).toThrow(
+      /INDUSTRY_TABLE names a file that does not exist: \/nonexistent\/industries\.csv/,
+    )
     const bad = write('bad.csv', 'code,name,industry\n26,化学原料和化学制品制造业,chemistry\n')
-    expect(() => loadConfig({ INDUSTRY_TABLE: bad })).toThrow(/INDUSTRY_TABLE is not a valid industry table: bad\.csv row 1: industry "chemistry" is not one of/)
+    expect(() => loadConfig({ INDUSTRY_TABLE: bad })).toThrow(
+      /INDUSTRY_TABLE is not a valid industry table: bad\.csv row 1: industry "chemistry" is not one of/,
+    )
     const ragged = write('ragged.csv', 'code,name,industry\n26,"unclosed\n')
     expect(() => loadConfig({ INDUSTRY_TABLE: ragged })).toThrow(/INDUSTRY_TABLE is not a readable CSV/)
   })

@@ -103,7 +103,21 @@ describe('generateDemo at scale 1', () => {
 
   it('uses the real division codes of Shenyang and labels everything synthetic', () => {
     const counties = demo.division.filter((d) => d.rank === 'county').map((d) => d.code)
-    expect(counties.sort()).toEqual(['210102', '210103', '210104', '210105', '210106', '210111', '210112', '210113', '210114', '210115', '210123', '210124', '210181'])
+    expect(counties.sort()).toEqual([
+      '210102',
+      '210103',
+      '210104',
+      '210105',
+      '210106',
+      '210111',
+      '210112',
+      '210113',
+      '210114',
+      '210115',
+      '210123',
+      '210124',
+      '210181',
+    ])
     expect(demo.division.find((d) => d.rank === 'city')).toMatchObject({ code: '210100', name: '沈阳市', parent_code: null })
     for (const t of demo.division.filter((d) => d.rank === 'township')) {
       expect(t.code).toMatch(new RegExp(`^${t.parent_code}\\d{3}$`))

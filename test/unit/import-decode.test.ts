@@ -67,7 +67,12 @@ describe('CSV', () => {
   it('numbers data rows from 1 and reports the line where each starts, across quoted line breaks', async () => {
     const { reader, rows } = await csvRows('name,address\r\nA,"line one\r\nline two"\r\n\r\n,\r\nB,plain\r\nC,"x\ny\nz"\nD,end', 3)
     expect(reader.headers).toEqual(['name', 'address'])
-    expect(rows.map((r) => [r.row, r.line, r.values.name])).toEqual([[1, 2, 'A'], [2, 6, 'B'], [3, 7, 'C'], [4, 10, 'D']])
+    expect(rows.map((r) => [r.row, r.line, r.values.name])).toEqual([
+      [1, 2, 'A'],
+      [2, 6, 'B'],
+      [3, 7, 'C'],
+      [4, 10, 'D'],
+    ])
     expect(rows[0]!.values.address).toBe('line one\r\nline two')
   })
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { fieldForHeader, mapColumns, normaliseHeader, parseDate, parseValue, unguardFormula, ValueProblem, type Field } from '../../server/modules/transfer/fields'
+import {
+  fieldForHeader,
+  mapColumns,
+  normaliseHeader,
+  parseDate,
+  parseValue,
+  unguardFormula,
+  ValueProblem,
+  type Field,
+} from '../../server/modules/transfer/fields'
 import { ENTERPRISE_FIELDS } from '../../server/modules/transfer/kind-enterprises'
 import { RESOURCE_FIELDS, parseItems } from '../../server/modules/transfer/kind-resources'
 import { HIDDEN_DANGER_FIELDS } from '../../server/modules/transfer/kind-sources'
@@ -18,10 +27,28 @@ const problem = (f: Field, v: unknown) => {
 describe('headers', () => {
   it('match Chinese and English names, aliases, spacing, case and units in brackets', () => {
     const cases: Array<[string, string]> = [
-      ['企业名称', 'name'], ['企业 名称', 'name'], ['Enterprise_Name', 'name'], ['单位名称', 'name'], ['统一社会信用代码', 'uscc'], ['USCC', 'uscc'],
-      ['经度', 'lon'], ['lng', 'lon'], ['Longitude', 'lon'], ['纬度', 'lat'], ['行业', 'industry'], ['规模', 'scale'], ['隶属关系', 'affiliation'],
-      ['高危', 'highHazard'], ['地址', 'address'], ['行政区划代码', 'divisionCode'], ['安全生产责任人', 'responsiblePerson'], ['联系电话', 'responsiblePhone'],
-      ['影响半径（米）', 'impactRadiusM'], ['影响半径', 'impactRadiusM'], ['影响半径(m)', 'impactRadiusM'], ['*企业名称', 'name'],
+      ['企业名称', 'name'],
+      ['企业 名称', 'name'],
+      ['Enterprise_Name', 'name'],
+      ['单位名称', 'name'],
+      ['统一社会信用代码', 'uscc'],
+      ['USCC', 'uscc'],
+      ['经度', 'lon'],
+      ['lng', 'lon'],
+      ['Longitude', 'lon'],
+      ['纬度', 'lat'],
+      ['行业', 'industry'],
+      ['规模', 'scale'],
+      ['隶属关系', 'affiliation'],
+      ['高危', 'highHazard'],
+      ['地址', 'address'],
+      ['行政区划代码', 'divisionCode'],
+      ['安全生产责任人', 'responsiblePerson'],
+      ['联系电话', 'responsiblePhone'],
+      ['影响半径（米）', 'impactRadiusM'],
+      ['影响半径', 'impactRadiusM'],
+      ['影响半径(m)', 'impactRadiusM'],
+      ['*企业名称', 'name'],
     ]
     for (const [header, key] of cases) expect(fieldForHeader(header, ENTERPRISE_FIELDS)?.key, header).toBe(key)
     expect(normaliseHeader(' Enterprise_Name ')).toBe('enterprisename')
@@ -43,7 +70,9 @@ describe('headers', () => {
   it('refuse a mapping to an unknown field, of a missing column, or two columns feeding one field', () => {
     expect(() => mapColumns(['a'], ENTERPRISE_FIELDS, { a: 'nonsense' }, true)).toThrow(/unknown field "nonsense"/)
     expect(() => mapColumns(['a'], ENTERPRISE_FIELDS, { b: 'name' }, true)).toThrow(/names column "b", which the file does not have/)
-    expect(() => mapColumns(['企业名称', '单位名称'], ENTERPRISE_FIELDS, undefined, true)).toThrow(/columns "企业名称" and "单位名称" both map to the field name/)
+    expect(() => mapColumns(['企业名称', '单位名称'], ENTERPRISE_FIELDS, undefined, true)).toThrow(
+      /columns "企业名称" and "单位名称" both map to the field name/,
+    )
   })
 })
 
@@ -106,8 +135,15 @@ describe('values', () => {
   })
 
   it('read depot stock as JSON or item:quantity:unit text', () => {
-    expect(parseItems('沙袋:5000:个; 帐篷：200：顶')).toEqual([{ item: '沙袋', quantity: 5000, unit: '个' }, { item: '帐篷', quantity: 200, unit: '顶' }])
+    expect(parseItems('沙袋:5000:个; 帐篷：200：顶')).toEqual([
+      { item: '沙袋', quantity: 5000, unit: '个' },
+      { item: '帐篷', quantity: 200, unit: '顶' },
+    ])
     expect(parseItems('[{"item":"水","quantity":10,"unit":"t"}]')).toEqual([{ item: '水', quantity: 10, unit: 't' }])
-    expect(parseItems('沙袋 many')).toMatchObject({ code: 'item_not_triple', params: { text: '沙袋 many' }, reason: expect.stringMatching(/is not item:quantity:unit/) })
+    expect(parseItems('沙袋 many')).toMatchObject({
+      code: 'item_not_triple',
+      params: { text: '沙袋 many' },
+      reason: expect.stringMatching(/is not item:quantity:unit/),
+    })
   })
 })

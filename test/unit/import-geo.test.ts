@@ -78,24 +78,83 @@ describe('geometry', () => {
     expect(parseWkt('POINT(123.4 41.8)')).toEqual({ type: 'Point', coordinates: [123.4, 41.8] })
     expect(parseWkt('SRID=4326;POINT Z (1 2 3)')).toEqual({ type: 'Point', coordinates: [1, 2] })
     expect(parseWkt('POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,1 2,2 2,1 1))')).toEqual({
-      type: 'Polygon', coordinates: [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [1, 2], [2, 2], [1, 1]]],
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [4, 0],
+          [4, 4],
+          [0, 4],
+          [0, 0],
+        ],
+        [
+          [1, 1],
+          [1, 2],
+          [2, 2],
+          [1, 1],
+        ],
+      ],
     })
     expect(parseWkt('MULTIPOLYGON(((0 0,1 0,1 1,0 0)),((5 5,6 5,6 6,5 5)))').type).toBe('MultiPolygon')
-    expect(parseWkt('MULTIPOINT((1 2),(3 4))')).toEqual({ type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] })
+    expect(parseWkt('MULTIPOINT((1 2),(3 4))')).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [1, 2],
+        [3, 4],
+      ],
+    })
     expect(() => parseWkt('CIRCLE(1 2)')).toThrow(/unsupported WKT type/)
     expect(() => parseWkt('POINT(1 2) extra')).toThrow(/unexpected text/)
   })
 
   it('describes structurally broken geometry', () => {
-    expect(geometryProblem({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] })).toEqual({ code: 'geometry_malformed', params: { type: 'Polygon' }, reason: expect.stringMatching(/closed/) })
-    expect(geometryProblem({ type: 'Point', coordinates: ['a', 1] })).toEqual({ code: 'geometry_malformed', params: { type: 'Point' }, reason: expect.stringMatching(/numbers/) })
-    expect(geometryProblem({ type: 'Circle', coordinates: [] })).toEqual({ code: 'geometry_type_unsupported', params: { type: 'Circle' }, reason: expect.stringMatching(/unsupported geometry type/) })
+    expect(
+      geometryProblem({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        ],
+      }),
+    ).toEqual({ code: 'geometry_malformed', params: { type: 'Polygon' }, reason: expect.stringMatching(/closed/) })
+    expect(geometryProblem({ type: 'Point', coordinates: ['a', 1] })).toEqual({
+      code: 'geometry_malformed',
+      params: { type: 'Point' },
+      reason: expect.stringMatching(/numbers/),
+    })
+    expect(geometryProblem({ type: 'Circle', coordinates: [] })).toEqual({
+      code: 'geometry_type_unsupported',
+      params: { type: 'Circle' },
+      reason: expect.stringMatching(/unsupported geometry type/),
+    })
   })
 
   it('sorts shapefile rings into shells (clockwise) and holes, written with RFC 7946 winding', () => {
-    const shellCw = [[0, 0], [0, 4], [4, 4], [4, 0], [0, 0]]
-    const holeCcw = [[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]]
-    const otherCw = [[10, 10], [10, 11], [11, 11], [11, 10], [10, 10]]
+    const shellCw = [
+      [0, 0],
+      [0, 4],
+      [4, 4],
+      [4, 0],
+      [0, 0],
+    ]
+    const holeCcw = [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 2],
+      [1, 1],
+    ]
+    const otherCw = [
+      [10, 10],
+      [10, 11],
+      [11, 11],
+      [11, 10],
+      [10, 10],
+    ]
     expect(ringArea(shellCw)).toBeLessThan(0)
     const polygons = ringsToPolygons([shellCw, holeCcw, otherCw])
     expect(polygons).toHaveLength(2)
@@ -115,7 +174,8 @@ describe('geometry', () => {
 
 describe('file readers', () => {
   it('streams GeoJSON features in any chunking, with their lines and a leading crs member', async () => {
-    const text = '{\n "type": "FeatureCollection",\n "crs": {"type": "name", "properties": {"name": "EPSG:4490"}},\n "features": [\n' +
+    const text =
+      '{\n "type": "FeatureCollection",\n "crs": {"type": "name", "properties": {"name": "EPSG:4490"}},\n "features": [\n' +
       '  {"type": "Feature", "properties": {"name": "a \\"quoted\\" {brace}"}, "geometry": {"type": "Point", "coordinates": [123.4, 41.8]}},\n' +
       '  {"type": "Feature", "properties": {"name": "b", "extra": 1}, "geometry": null}\n ]\n}\n'
     for (const size of [1, 7, 4096]) {
@@ -123,7 +183,10 @@ describe('file readers', () => {
       const records = await all(reader.records)
       expect(reader.headers).toEqual(['name'])
       expect(reader.declaredCrs).toEqual({ name: 'EPSG:4490' })
-      expect(records.map((r) => [r.row, r.line, r.values.name])).toEqual([[1, 5, 'a "quoted" {brace}'], [2, 6, 'b']])
+      expect(records.map((r) => [r.row, r.line, r.values.name])).toEqual([
+        [1, 5, 'a "quoted" {brace}'],
+        [2, 6, 'b'],
+      ])
       expect(records[0]!.geometry).toEqual({ type: 'Point', coordinates: [123.4, 41.8] })
     }
   })
@@ -131,7 +194,9 @@ describe('file readers', () => {
   it('reads a single Feature, and names the line of broken JSON', async () => {
     const one = await openGeoJson(chunks('{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[1,2]}}', 5))
     expect((await all(one.records))[0]).toMatchObject({ row: 1, values: { n: 1 } })
-    await expect(openGeoJson(chunks('{"type":"FeatureCollection","features":[\n{"type":"Feature",\n"properties":{"a":tru}}]}', 8))).rejects.toThrow(/at line 2 is not valid JSON/)
+    await expect(openGeoJson(chunks('{"type":"FeatureCollection","features":[\n{"type":"Feature",\n"properties":{"a":tru}}]}', 8))).rejects.toThrow(
+      /at line 2 is not valid JSON/,
+    )
     await expect(openGeoJson(chunks('[1,2]', 8))).rejects.toThrow(/expected a JSON object/)
     await expect(openGeoJson(chunks('{"type":"FeatureCollection","features":[]}', 8))).rejects.toThrow(/has no features/)
   })

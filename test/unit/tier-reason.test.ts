@@ -24,6 +24,8 @@ describe('the tier reason in Chinese', () => {
   it('keeps the words of an explicit assignment and leaves English as stored', () => {
     expect(tierReasonText('explicit: 跨区经营，市级统一监管 (by 王五, 2026-12-05)', 'zh-CN')).toBe('明确指定：跨区经营，市级统一监管（王五，2026-12-05）')
     expect(tierReasonText('micro enterprise, not high-hazard, affiliated to the township level', 'zh-CN')).toBe('微型企业，非高危，隶属乡镇级')
-    expect(tierReasonText('micro enterprise, not high-hazard, affiliated to the township level', 'en')).toBe('micro enterprise, not high-hazard, affiliated to the township level')
+    expect(tierReasonText('micro enterprise, not high-hazard, affiliated to the township level', 'en')).toBe(
+      'micro enterprise, not high-hazard, affiliated to the township level',
+    )
   })
 })

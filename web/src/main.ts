@@ -65,7 +65,10 @@ const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
 const staffNav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
 const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
 const map = createMap(mapContainer, lang, messages)
-map.addControl(new MapExportControl({ placesAt: (lon, lat) => (basemap ? divisionsAt([basemap.city, basemap.counties, basemap.townships], lon, lat) : []) }), 'top-right')
+map.addControl(
+  new MapExportControl({ placesAt: (lon, lat) => (basemap ? divisionsAt([basemap.city, basemap.counties, basemap.townships], lon, lat) : []) }),
+  'top-right',
+)
 map.addControl(new TimeControl(), 'top-right')
 const styleLoaded = map.once('load')
 const gaps = new CoverageGaps(map, messages, { onError: (context, err) => showError(context, err) })
@@ -107,7 +110,12 @@ const incident = new IncidentPanel(incidentRoot, messages, {
       const lats = [point[1], ...resources.map((r) => r.lat)]
       // At least the 1 km ring (≈ 0.009° of latitude) around the incident.
       const [dLon, dLat] = [0.009 / Math.cos((point[1] * Math.PI) / 180), 0.009]
-      const box: LonLatBox = [Math.min(...lons, point[0] - dLon), Math.min(...lats, point[1] - dLat), Math.max(...lons, point[0] + dLon), Math.max(...lats, point[1] + dLat)]
+      const box: LonLatBox = [
+        Math.min(...lons, point[0] - dLon),
+        Math.min(...lats, point[1] - dLat),
+        Math.max(...lons, point[0] + dLon),
+        Math.max(...lats, point[1] + dLat),
+      ]
       moveTo(map, { bbox: box }, 'fly', panelPadding(map, incidentRoot))
     }
     writeUrl()

@@ -14,9 +14,11 @@ export async function up(knex: Knex): Promise<void> {
         USING ERRCODE = 'restrict_violation';
     END
     $fn$;
-    ${TABLES.map((t) => `
+    ${TABLES.map(
+      (t) => `
     CREATE TRIGGER ${t}_immutable BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION publication_immutable();
-    CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION publication_immutable();`).join('')}
+    CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION publication_immutable();`,
+    ).join('')}
     -- Public area tiles select by the indexed 3857 geometry, like every other tile layer.
     CREATE INDEX publication_area_geom_3857_idx ON publication_area USING gist (geom_3857);
   `)
@@ -25,9 +27,11 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     DROP INDEX IF EXISTS publication_area_geom_3857_idx;
-    ${TABLES.map((t) => `
+    ${TABLES.map(
+      (t) => `
     DROP TRIGGER IF EXISTS ${t}_immutable ON ${t};
-    DROP TRIGGER IF EXISTS ${t}_no_truncate ON ${t};`).join('')}
+    DROP TRIGGER IF EXISTS ${t}_no_truncate ON ${t};`,
+    ).join('')}
     DROP FUNCTION IF EXISTS publication_immutable();
   `)
 }

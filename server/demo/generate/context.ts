@@ -5,7 +5,23 @@
 import { Random } from '../../domain/random'
 import { type Layout } from './layout'
 import { CellSampler, type ProfileName } from './places'
-import { type CreditEventRow, type DemoTable, type DepartmentRow, type EnterpriseRow, type EnterpriseSpecialistDepartmentRow, type HiddenDangerRow, type InspectionInspectorRow, type InspectionPlanRow, type InspectionRow, type InspectorRow, type MajorHazardRow, type MajorHazardSubstanceRow, type PenaltyRow, type SafetyRiskRow, type ViolationRow } from './rows'
+import {
+  type CreditEventRow,
+  type DemoTable,
+  type DepartmentRow,
+  type EnterpriseRow,
+  type EnterpriseSpecialistDepartmentRow,
+  type HiddenDangerRow,
+  type InspectionInspectorRow,
+  type InspectionPlanRow,
+  type InspectionRow,
+  type InspectorRow,
+  type MajorHazardRow,
+  type MajorHazardSubstanceRow,
+  type PenaltyRow,
+  type SafetyRiskRow,
+  type ViolationRow,
+} from './rows'
 
 /** Enterprises generated (with all their records) per batch group; also bounds memory at large scales. */
 export const ENTERPRISE_CHUNK = 2000

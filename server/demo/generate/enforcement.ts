@@ -11,7 +11,12 @@ import { type DepartmentRow, type EnterpriseRow, type InspectorRow, type Timesta
 import { DEPARTMENT_SPECS } from './supervision'
 
 export const HIDDEN_DANGERS: Record<string, readonly string[]> = {
-  hazardous_chemicals: ['涉及毒性气体的储罐区未设置有毒气体泄漏检测报警装置', '涉及重点监管危险化工工艺的装置未实现自动化控制', '危险化学品储存超量或禁忌物料混存', '重大危险源未设置独立的安全仪表系统'],
+  hazardous_chemicals: [
+    '涉及毒性气体的储罐区未设置有毒气体泄漏检测报警装置',
+    '涉及重点监管危险化工工艺的装置未实现自动化控制',
+    '危险化学品储存超量或禁忌物料混存',
+    '重大危险源未设置独立的安全仪表系统',
+  ],
   mining: ['矿井未按规定建立通风系统', '超层越界开采', '露天采场边坡角超过设计要求'],
   fireworks: ['仓库超量储存烟花爆竹', '零售点与居民居住场所设置在同一建筑物内'],
   metal_smelting: ['煤气区域未设置固定式一氧化碳检测报警装置', '熔融金属吊运未使用冶金起重机'],
@@ -136,7 +141,13 @@ export function inspectionRows(
       const nViolations = rng.weighted([1, 2, 3], [0.55, 0.3, 0.15])
       for (const [description, basis] of rng.sample(VIOLATIONS, nViolations)) {
         const deadline = day + rng.int(7, 60)
-        const progress = findingProgress(rng, today, day, deadline, deadline < today ? { open: 0.12, rectified: 0.08, verified: 0.8 } : { open: 0.5, rectified: 0.3, verified: 0.2 })
+        const progress = findingProgress(
+          rng,
+          today,
+          day,
+          deadline,
+          deadline < today ? { open: 0.12, rectified: 0.08, verified: 0.8 } : { open: 0.5, rectified: 0.3, verified: 0.2 },
+        )
         const reportedBy = pair[0]!.name
         const violationId = takeId(ctx, 'violation')
         out.violation.push({
@@ -178,7 +189,15 @@ export function inspectionRows(
     // A planned, not yet performed inspection.
     const inspectionId = takeId(ctx, 'inspection')
     const dept = industryDept ?? emergency
-    out.inspection.push({ id: inspectionId, enterprise_id: enterprise.id, plan_id: null, planned_for: isoDate(today + rng.int(1, 60)), inspected_at: null, findings: null, result: null })
+    out.inspection.push({
+      id: inspectionId,
+      enterprise_id: enterprise.id,
+      plan_id: null,
+      planned_for: isoDate(today + rng.int(1, 60)),
+      inspected_at: null,
+      findings: null,
+      result: null,
+    })
     for (const p of rng.sample(ctx.roster.get(dept.id)!, 2)) out.inspection_inspector.push({ inspection_id: inspectionId, inspector_id: p.id })
   }
   return inspections
@@ -198,35 +217,39 @@ export function hiddenDangerRows(
   const { enterprise, industryDept, deptDivision, lonLat } = subject
   const dangers: Array<{ id: number; isMajor: boolean; status: 'open' | 'rectified' | 'verified' }> = []
   if (rng.chance(chance)) {
-  const linked = inspections.length > 0 && rng.chance(0.5) ? rng.pick(inspections) : null
-  const status0 = rng.weightedKey({ open: 0.35, rectified: 0.12, verified: 0.53 })
-  // Open ones are mostly recent, so some are still within their deadline and some overdue.
-  const foundAt = linked ? linked.day : status0 === 'open' ? today - rng.int(0, 120) : today - rng.int(30, 540)
-  const deadline = foundAt + rng.int(15, 90)
-  const progress = findingProgress(rng, today, foundAt, deadline, { open: status0 === 'open' ? 1 : 0, rectified: status0 === 'rectified' ? 1 : 0, verified: status0 === 'verified' ? 1 : 0 })
-  const roster = linked ? ctx.roster.get(linked.dept.id)! : ctx.roster.get((industryDept ?? ctx.departments.get(`${deptDivision}:emergency`)!).id)!
-  const reportedBy = linked ? linked.inspectors[0]!.name : rng.pick([`企业自查上报${DEMO_NOTE}`, `网格员上报${DEMO_NOTE}`, `12350举报核实${DEMO_NOTE}`])
-  const hazardId = takeId(ctx, 'hidden_danger')
-  // Most hidden dangers are general (一般隐患); a major one (重大事故隐患) is the exception (docs/region-grading.md, "The demo city").
-  const isMajor = rng.chance(0.12)
-  out.hidden_danger.push({
-    id: hazardId,
-    enterprise_id: enterprise.id,
-    inspection_id: linked?.id ?? null,
-    description: `${rng.pick(HIDDEN_DANGERS[industryCode] ?? HIDDEN_DANGERS.other!)}${DEMO_NOTE}`,
-    is_major: isMajor,
-    found_at: isoDate(foundAt),
-    deadline: isoDate(deadline),
-    status: progress.status,
-    reported_by: reportedBy,
-    rectified_at: progress.rectifiedAt,
-    rectified_by: progress.rectifiedAt ? (enterprise.responsible_person ?? `企业安全管理部门${DEMO_NOTE}`) : null,
-    rectification: progress.rectifiedAt ? rng.pick(RECTIFICATIONS) : null,
-    verified_at: progress.verifiedAt,
-    verified_by: progress.verifiedAt ? otherPerson(rng, roster, reportedBy) : null,
-    geom: pointGeom(jitter(rng, lonLat, 80)),
-  })
-  dangers.push({ id: hazardId, isMajor, status: progress.status })
+    const linked = inspections.length > 0 && rng.chance(0.5) ? rng.pick(inspections) : null
+    const status0 = rng.weightedKey({ open: 0.35, rectified: 0.12, verified: 0.53 })
+    // Open ones are mostly recent, so some are still within their deadline and some overdue.
+    const foundAt = linked ? linked.day : status0 === 'open' ? today - rng.int(0, 120) : today - rng.int(30, 540)
+    const deadline = foundAt + rng.int(15, 90)
+    const progress = findingProgress(rng, today, foundAt, deadline, {
+      open: status0 === 'open' ? 1 : 0,
+      rectified: status0 === 'rectified' ? 1 : 0,
+      verified: status0 === 'verified' ? 1 : 0,
+    })
+    const roster = linked ? ctx.roster.get(linked.dept.id)! : ctx.roster.get((industryDept ?? ctx.departments.get(`${deptDivision}:emergency`)!).id)!
+    const reportedBy = linked ? linked.inspectors[0]!.name : rng.pick([`企业自查上报${DEMO_NOTE}`, `网格员上报${DEMO_NOTE}`, `12350举报核实${DEMO_NOTE}`])
+    const hazardId = takeId(ctx, 'hidden_danger')
+    // Most hidden dangers are general (一般隐患); a major one (重大事故隐患) is the exception (docs/region-grading.md, "The demo city").
+    const isMajor = rng.chance(0.12)
+    out.hidden_danger.push({
+      id: hazardId,
+      enterprise_id: enterprise.id,
+      inspection_id: linked?.id ?? null,
+      description: `${rng.pick(HIDDEN_DANGERS[industryCode] ?? HIDDEN_DANGERS.other!)}${DEMO_NOTE}`,
+      is_major: isMajor,
+      found_at: isoDate(foundAt),
+      deadline: isoDate(deadline),
+      status: progress.status,
+      reported_by: reportedBy,
+      rectified_at: progress.rectifiedAt,
+      rectified_by: progress.rectifiedAt ? (enterprise.responsible_person ?? `企业安全管理部门${DEMO_NOTE}`) : null,
+      rectification: progress.rectifiedAt ? rng.pick(RECTIFICATIONS) : null,
+      verified_at: progress.verifiedAt,
+      verified_by: progress.verifiedAt ? otherPerson(rng, roster, reportedBy) : null,
+      geom: pointGeom(jitter(rng, lonLat, 80)),
+    })
+    dangers.push({ id: hazardId, isMajor, status: progress.status })
   }
   return dangers
 }

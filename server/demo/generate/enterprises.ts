@@ -38,24 +38,169 @@ export interface IndustrySpec {
 }
 
 export const INDUSTRIES: readonly IndustrySpec[] = [
-  { code: 'hazardous_chemicals', share: 0.06, profile: 'chemical', business: ['化工', '石化', '精细化工', '化学品', '气体', '石油销售'], specialEquipment: 0.9, majorHazardMean: 0.9, safetyRisk: { p: 0.9, max: 4 }, hiddenDanger: 0.13 },
-  { code: 'mining', share: 0.01, profile: 'mining', business: ['矿业', '煤业', '石材', '建材矿业'], specialEquipment: 0.7, majorHazardMean: 0, safetyRisk: { p: 0.9, max: 4 }, hiddenDanger: 0.13 },
-  { code: 'fireworks', share: 0.005, profile: 'rural', business: ['烟花爆竹', '烟花'], specialEquipment: 0, majorHazardMean: 0, safetyRisk: { p: 0.8, max: 2 }, hiddenDanger: 0.13 },
-  { code: 'metal_smelting', share: 0.02, profile: 'industrial', business: ['冶金', '铸造', '钢铁', '有色金属', '特钢'], specialEquipment: 1, majorHazardMean: 0.3, safetyRisk: { p: 0.9, max: 3 }, hiddenDanger: 0.13 },
-  { code: 'construction', share: 0.12, profile: 'urban', business: ['建筑工程', '建设', '市政工程', '路桥工程', '建筑安装'], specialEquipment: 0.7, majorHazardMean: 0, safetyRisk: { p: 0.4, max: 2 }, hiddenDanger: 0.07 },
-  { code: 'manufacturing', share: 0.33, profile: 'industrial', business: ['机械制造', '汽车零部件', '电子科技', '食品', '纺织', '家具', '装备制造', '塑料制品', '木业', '冷链食品'], specialEquipment: 0.6, majorHazardMean: 0.006, safetyRisk: { p: 0.28, max: 2 }, hiddenDanger: 0.025 },
-  { code: 'gas', share: 0.015, profile: 'urban', business: ['燃气', '天然气', '液化气', '能源'], specialEquipment: 1, majorHazardMean: 0.6, safetyRisk: { p: 0.8, max: 2 }, hiddenDanger: 0.07 },
-  { code: 'transport', share: 0.06, profile: 'logistics', business: ['运输', '客运', '物流运输', '危货运输'], specialEquipment: 0.2, majorHazardMean: 0, safetyRisk: { p: 0.3, max: 1 }, hiddenDanger: 0.025 },
-  { code: 'warehousing', share: 0.06, profile: 'logistics', business: ['仓储', '物流', '冷链物流', '供应链'], specialEquipment: 0.5, majorHazardMean: 0.035, safetyRisk: { p: 0.3, max: 1 }, hiddenDanger: 0.025 },
-  { code: 'retail', share: 0.22, profile: 'urban', business: ['商贸', '超市', '餐饮管理', '酒店管理', '购物中心', '商场'], specialEquipment: 0.2, majorHazardMean: 0, safetyRisk: { p: 0.15, max: 1 }, hiddenDanger: 0.02 },
-  { code: 'other', share: 0.1, profile: 'urban', business: ['科技', '服务', '文化传媒', '物业管理', '教育科技'], specialEquipment: 0.15, majorHazardMean: 0, safetyRisk: { p: 0.15, max: 1 }, hiddenDanger: 0.02 },
+  {
+    code: 'hazardous_chemicals',
+    share: 0.06,
+    profile: 'chemical',
+    business: ['化工', '石化', '精细化工', '化学品', '气体', '石油销售'],
+    specialEquipment: 0.9,
+    majorHazardMean: 0.9,
+    safetyRisk: { p: 0.9, max: 4 },
+    hiddenDanger: 0.13,
+  },
+  {
+    code: 'mining',
+    share: 0.01,
+    profile: 'mining',
+    business: ['矿业', '煤业', '石材', '建材矿业'],
+    specialEquipment: 0.7,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.9, max: 4 },
+    hiddenDanger: 0.13,
+  },
+  {
+    code: 'fireworks',
+    share: 0.005,
+    profile: 'rural',
+    business: ['烟花爆竹', '烟花'],
+    specialEquipment: 0,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.8, max: 2 },
+    hiddenDanger: 0.13,
+  },
+  {
+    code: 'metal_smelting',
+    share: 0.02,
+    profile: 'industrial',
+    business: ['冶金', '铸造', '钢铁', '有色金属', '特钢'],
+    specialEquipment: 1,
+    majorHazardMean: 0.3,
+    safetyRisk: { p: 0.9, max: 3 },
+    hiddenDanger: 0.13,
+  },
+  {
+    code: 'construction',
+    share: 0.12,
+    profile: 'urban',
+    business: ['建筑工程', '建设', '市政工程', '路桥工程', '建筑安装'],
+    specialEquipment: 0.7,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.4, max: 2 },
+    hiddenDanger: 0.07,
+  },
+  {
+    code: 'manufacturing',
+    share: 0.33,
+    profile: 'industrial',
+    business: ['机械制造', '汽车零部件', '电子科技', '食品', '纺织', '家具', '装备制造', '塑料制品', '木业', '冷链食品'],
+    specialEquipment: 0.6,
+    majorHazardMean: 0.006,
+    safetyRisk: { p: 0.28, max: 2 },
+    hiddenDanger: 0.025,
+  },
+  {
+    code: 'gas',
+    share: 0.015,
+    profile: 'urban',
+    business: ['燃气', '天然气', '液化气', '能源'],
+    specialEquipment: 1,
+    majorHazardMean: 0.6,
+    safetyRisk: { p: 0.8, max: 2 },
+    hiddenDanger: 0.07,
+  },
+  {
+    code: 'transport',
+    share: 0.06,
+    profile: 'logistics',
+    business: ['运输', '客运', '物流运输', '危货运输'],
+    specialEquipment: 0.2,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.3, max: 1 },
+    hiddenDanger: 0.025,
+  },
+  {
+    code: 'warehousing',
+    share: 0.06,
+    profile: 'logistics',
+    business: ['仓储', '物流', '冷链物流', '供应链'],
+    specialEquipment: 0.5,
+    majorHazardMean: 0.035,
+    safetyRisk: { p: 0.3, max: 1 },
+    hiddenDanger: 0.025,
+  },
+  {
+    code: 'retail',
+    share: 0.22,
+    profile: 'urban',
+    business: ['商贸', '超市', '餐饮管理', '酒店管理', '购物中心', '商场'],
+    specialEquipment: 0.2,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.15, max: 1 },
+    hiddenDanger: 0.02,
+  },
+  {
+    code: 'other',
+    share: 0.1,
+    profile: 'urban',
+    business: ['科技', '服务', '文化传媒', '物业管理', '教育科技'],
+    specialEquipment: 0.15,
+    majorHazardMean: 0,
+    safetyRisk: { p: 0.15, max: 1 },
+    hiddenDanger: 0.02,
+  },
 ]
 
 export const NAME_WORDS = [
-  '华泰', '东方', '鑫源', '恒达', '宏盛', '金鼎', '瑞丰', '远航', '北方', '盛京', '辽沈', '天合', '信达',
-  '永安', '国泰', '博远', '昌盛', '德润', '富源', '广汇', '海川', '浩然', '嘉诚', '锦华', '凯越', '明达',
-  '诺信', '鹏程', '启航', '荣昌', '顺通', '泰和', '祥瑞', '新宇', '卓越', '兴辽', '沈北', '浑河', '辽河',
-  '长白', '松岭', '金桥', '银河', '宏图', '中盛', '腾飞', '晟达', '润泽', '聚源', '恒信',
+  '华泰',
+  '东方',
+  '鑫源',
+  '恒达',
+  '宏盛',
+  '金鼎',
+  '瑞丰',
+  '远航',
+  '北方',
+  '盛京',
+  '辽沈',
+  '天合',
+  '信达',
+  '永安',
+  '国泰',
+  '博远',
+  '昌盛',
+  '德润',
+  '富源',
+  '广汇',
+  '海川',
+  '浩然',
+  '嘉诚',
+  '锦华',
+  '凯越',
+  '明达',
+  '诺信',
+  '鹏程',
+  '启航',
+  '荣昌',
+  '顺通',
+  '泰和',
+  '祥瑞',
+  '新宇',
+  '卓越',
+  '兴辽',
+  '沈北',
+  '浑河',
+  '辽河',
+  '长白',
+  '松岭',
+  '金桥',
+  '银河',
+  '宏图',
+  '中盛',
+  '腾飞',
+  '晟达',
+  '润泽',
+  '聚源',
+  '恒信',
 ]
 
 export interface SubstanceSpec {
@@ -96,7 +241,27 @@ export const SUBSTANCES: Record<string, SubstanceSpec> = {
 /** Substance pools and unit names by industry. */
 export const HAZARD_POOLS: Record<string, { substances: readonly string[]; units: readonly string[]; maxSubstances: number }> = {
   hazardous_chemicals: {
-    substances: ['chlorine', 'ammonia', 'h2s', 'eo', 'hcl', 'so2', 'phosgene', 'hf', 'hydrogen', 'acetylene', 'ethylene', 'vinylChloride', 'benzene', 'toluene', 'methanol', 'ethanol', 'acetone', 'gasoline', 'lpg'],
+    substances: [
+      'chlorine',
+      'ammonia',
+      'h2s',
+      'eo',
+      'hcl',
+      'so2',
+      'phosgene',
+      'hf',
+      'hydrogen',
+      'acetylene',
+      'ethylene',
+      'vinylChloride',
+      'benzene',
+      'toluene',
+      'methanol',
+      'ethanol',
+      'acetone',
+      'gasoline',
+      'lpg',
+    ],
     units: ['储罐区', '生产装置区', '危险化学品仓库', '装卸区', '罐区'],
     maxSubstances: 4,
   },
@@ -150,9 +315,7 @@ export function roundQuantity(t: number): number {
 }
 
 export function populationBand(rng: Random, urban: boolean): number {
-  const band = urban
-    ? rng.weighted([0, 1, 2, 3, 4], [0.02, 0.1, 0.1, 0.23, 0.55])
-    : rng.weighted([0, 1, 2, 3, 4], [0.15, 0.35, 0.15, 0.2, 0.15])
+  const band = urban ? rng.weighted([0, 1, 2, 3, 4], [0.02, 0.1, 0.1, 0.23, 0.55]) : rng.weighted([0, 1, 2, 3, 4], [0.15, 0.35, 0.15, 0.2, 0.15])
   return [0, rng.int(1, 29), rng.int(30, 49), rng.int(50, 99), rng.int(100, 3000)][band]!
 }
 
@@ -212,7 +375,10 @@ export function planMajorHazard(rng: Random, pool: (typeof HAZARD_POOLS)[string]
   return {
     population,
     substances: [{ spec, q: 1000 }],
-    result: identifyAndGradeMajorHazard({ population500m: population, substances: [{ name: spec.name, cas: spec.cas, class: spec.hazardClass!, q: 1000, Q: spec.Q }] }),
+    result: identifyAndGradeMajorHazard({
+      population500m: population,
+      substances: [{ name: spec.name, cas: spec.cas, class: spec.hazardClass!, q: 1000, Q: spec.Q }],
+    }),
   }
 }
 
@@ -245,7 +411,9 @@ export function generateChunk(ctx: Context, rng: Random, count: number): ChunkRo
       highHazard || industry.code === 'gas' ? { large: 0.07, medium: 0.2, small: 0.45, micro: 0.28 } : { large: 0.02, medium: 0.1, small: 0.43, micro: 0.45 },
     )
     const affiliation = rng.weightedKey<Affiliation>(
-      scale === 'large' ? { central: 0.1, province: 0.15, city: 0.35, county: 0.3, township: 0.1 } : { central: 0.003, province: 0.01, city: 0.05, county: 0.27, township: 0.667 },
+      scale === 'large'
+        ? { central: 0.1, province: 0.15, city: 0.35, county: 0.3, township: 0.1 }
+        : { central: 0.003, province: 0.01, city: 0.05, county: 0.27, township: 0.667 },
     )
     const centralVertical = affiliation === 'central' && ['transport', 'gas', 'hazardous_chemicals'].includes(industry.code) && rng.chance(0.5)
     const isOutlet = ['hazardous_chemicals', 'gas', 'retail'].includes(industry.code) && scale !== 'micro' && rng.chance(0.08)

@@ -19,7 +19,15 @@ export interface TeamSpec {
 }
 
 export const TEAM_SPECS: readonly TeamSpec[] = [
-  { type: 'fire_rescue', zh: '消防救援站', capabilities: ['fire', 'structural_collapse', 'traffic'], optional: ['hazmat', 'water'], headcount: [25, 60], weight: 30, profile: 'urban' },
+  {
+    type: 'fire_rescue',
+    zh: '消防救援站',
+    capabilities: ['fire', 'structural_collapse', 'traffic'],
+    optional: ['hazmat', 'water'],
+    headcount: [25, 60],
+    weight: 30,
+    profile: 'urban',
+  },
   { type: 'hazmat', zh: '危险化学品应急救援队', capabilities: ['hazmat', 'fire'], headcount: [20, 50], weight: 12, profile: 'chemical' },
   { type: 'mine_rescue', zh: '矿山救护队', capabilities: ['mine', 'structural_collapse', 'medical'], headcount: [30, 80], weight: 4, profile: 'mining' },
   { type: 'water_rescue', zh: '水上救援队', capabilities: ['water'], optional: ['medical'], headcount: [10, 30], weight: 6, profile: 'urban' },
@@ -27,7 +35,15 @@ export const TEAM_SPECS: readonly TeamSpec[] = [
   { type: 'power', zh: '电力应急抢修队', capabilities: ['electrical'], headcount: [15, 40], weight: 8, profile: 'urban' },
   { type: 'traffic', zh: '交通事故救援队', capabilities: ['traffic'], optional: ['structural_collapse'], headcount: [10, 30], weight: 6, profile: 'logistics' },
   { type: 'gas_emergency', zh: '燃气抢险队', capabilities: ['hazmat', 'fire'], headcount: [10, 30], weight: 6, profile: 'urban' },
-  { type: 'volunteer', zh: '志愿者救援队', capabilities: ['water'], optional: ['medical', 'structural_collapse'], headcount: [10, 60], weight: 8, profile: 'urban' },
+  {
+    type: 'volunteer',
+    zh: '志愿者救援队',
+    capabilities: ['water'],
+    optional: ['medical', 'structural_collapse'],
+    headcount: [10, 60],
+    weight: 8,
+    profile: 'urban',
+  },
 ]
 
 export const EQUIPMENT_SPECS: ReadonlyArray<{ type: string; capabilities: readonly string[]; quantity: [number, number] }> = [
@@ -86,7 +102,13 @@ export function resourceRows(ctx: Context, rng: Random): ResourceRow[] {
   }
   for (let k = 0; k < total; k++) {
     const kind = rng.weightedKey({ rescue_team: 0.15, equipment: 0.37, depot: 0.1, shelter: 0.3, expert: 0.08 })
-    const team = kind === 'rescue_team' ? rng.weighted(TEAM_SPECS, TEAM_SPECS.map((t) => t.weight)) : null
+    const team =
+      kind === 'rescue_team'
+        ? rng.weighted(
+            TEAM_SPECS,
+            TEAM_SPECS.map((t) => t.weight),
+          )
+        : null
     const profile: ProfileName = team?.profile ?? (kind === 'depot' ? 'logistics' : 'urban')
     const cell = ctx.samplers[profile].sample(rng)
     const lonLat = pointInCell(rng, layout.lattice, cell)

@@ -24,12 +24,48 @@ export interface DepartmentSpec {
 }
 
 export const DEPARTMENT_SPECS: readonly DepartmentSpec[] = [
-  { key: 'emergency', kind: 'industry', cityName: '应急管理局', countyName: '应急管理局', badge: 'YJ', decision: '应急', industries: ['hazardous_chemicals', 'mining', 'fireworks', 'metal_smelting', 'manufacturing', 'other'], specialty: null },
-  { key: 'housing', kind: 'industry', cityName: '住房和城乡建设局', countyName: '住房和城乡建设局', badge: 'ZJ', decision: '建', industries: ['construction', 'gas'], specialty: null },
-  { key: 'transport', kind: 'industry', cityName: '交通运输局', countyName: '交通运输局', badge: 'JT', decision: '交', industries: ['transport', 'warehousing'], specialty: null },
+  {
+    key: 'emergency',
+    kind: 'industry',
+    cityName: '应急管理局',
+    countyName: '应急管理局',
+    badge: 'YJ',
+    decision: '应急',
+    industries: ['hazardous_chemicals', 'mining', 'fireworks', 'metal_smelting', 'manufacturing', 'other'],
+    specialty: null,
+  },
+  {
+    key: 'housing',
+    kind: 'industry',
+    cityName: '住房和城乡建设局',
+    countyName: '住房和城乡建设局',
+    badge: 'ZJ',
+    decision: '建',
+    industries: ['construction', 'gas'],
+    specialty: null,
+  },
+  {
+    key: 'transport',
+    kind: 'industry',
+    cityName: '交通运输局',
+    countyName: '交通运输局',
+    badge: 'JT',
+    decision: '交',
+    industries: ['transport', 'warehousing'],
+    specialty: null,
+  },
   { key: 'commerce', kind: 'industry', cityName: '商务局', countyName: '商务局', badge: 'SW', decision: '商', industries: ['retail'], specialty: null },
   { key: 'fire', kind: 'specialist', cityName: '消防救援支队', countyName: '消防救援大队', badge: 'XF', decision: '消', industries: [], specialty: 'fire' },
-  { key: 'market', kind: 'specialist', cityName: '市场监督管理局（特种设备）', countyName: '市场监督管理局（特种设备）', badge: 'SJ', decision: '市监', industries: [], specialty: 'special_equipment' },
+  {
+    key: 'market',
+    kind: 'specialist',
+    cityName: '市场监督管理局（特种设备）',
+    countyName: '市场监督管理局（特种设备）',
+    badge: 'SJ',
+    decision: '市监',
+    industries: [],
+    specialty: 'special_equipment',
+  },
 ]
 
 export function departmentRows(ctx: Context): DepartmentRow[] {

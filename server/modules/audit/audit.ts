@@ -64,10 +64,31 @@ export async function listAudit(db: Db, filter: AuditFilter, page: { limit: numb
     if (filter.to) query.where('at', '<', filter.to)
   })
   const [{ total }] = await filtered.clone().count<{ total: string }[]>({ total: '*' })
-  const rows: Array<{ id: string; at: Date | string; username: string | null; action: string; entity: string; entity_id: string | null; before: unknown; after: unknown }> =
-    await filtered.orderBy('id', 'desc').limit(page.limit).offset(page.offset).select('id', 'at', 'username', 'action', 'entity', 'entity_id', 'before', 'after')
+  const rows: Array<{
+    id: string
+    at: Date | string
+    username: string | null
+    action: string
+    entity: string
+    entity_id: string | null
+    before: unknown
+    after: unknown
+  }> = await filtered
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('id', 'at', 'username', 'action', 'entity', 'entity_id', 'before', 'after')
   return {
     total: Number(total),
-    items: rows.map((r) => ({ id: Number(r.id), at: new Date(r.at).toISOString(), username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: r.before, after: r.after })),
+    items: rows.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      username: r.username,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      before: r.before,
+      after: r.after,
+    })),
   }
 }

@@ -16,7 +16,12 @@ const entrySchema = sentObject({
   after: { description: 'the record as it is now; null when deleted' },
 })
 
-export const auditPageSchema = sentObject({ total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: entrySchema } })
+export const auditPageSchema = sentObject({
+  total: { type: 'integer' },
+  limit: { type: 'integer' },
+  offset: { type: 'integer' },
+  items: { type: 'array', items: entrySchema },
+})
 
 /** A page of audited writes, newest first. */
 export type AuditPage = SchemaType<typeof auditPageSchema>

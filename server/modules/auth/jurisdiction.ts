@@ -73,7 +73,10 @@ export async function enforceScope(db: Knex, request: FastifyRequest, scopes: re
     }
     if (params.id === undefined) continue
     if ('record' in item) {
-      check(`Record ${params.id}`, await db(`${item.record} as r`).join('enterprise as e', 'e.id', 'r.enterprise_id').where('r.id', params.id).first('e.division_code', 'e.mgmt_grid_id'))
+      check(
+        `Record ${params.id}`,
+        await db(`${item.record} as r`).join('enterprise as e', 'e.id', 'r.enterprise_id').where('r.id', params.id).first('e.division_code', 'e.mgmt_grid_id'),
+      )
     } else if (prefix !== null) {
       // A public-area assessment belongs to no enterprise and so to no grid: only a jurisdiction limits it.
       const row = await db(item.divisionRecord).where('id', params.id).first('division_code')

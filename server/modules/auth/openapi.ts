@@ -8,11 +8,22 @@ import type { Access } from './access'
  */
 
 /** The OpenAPI security schemes; `cookie` is the session cookie's name. */
-export const securitySchemes = (cookie: string) => ({
-  session: { type: 'apiKey', in: 'cookie', name: cookie, description: 'The session cookie set by POST /api/auth/login (HttpOnly, SameSite=Strict).' },
-  csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken of your session (from POST /api/auth/login or GET /api/auth/me); needed with the cookie on every POST, PUT, PATCH and DELETE.' },
-  bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (created on the admin page or with POST /api/tokens): no cookie and no CSRF token needed.' },
-}) as const
+export const securitySchemes = (cookie: string) =>
+  ({
+    session: { type: 'apiKey', in: 'cookie', name: cookie, description: 'The session cookie set by POST /api/auth/login (HttpOnly, SameSite=Strict).' },
+    csrf: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-CSRF-Token',
+      description:
+        'The csrfToken of your session (from POST /api/auth/login or GET /api/auth/me); needed with the cookie on every POST, PUT, PATCH and DELETE.',
+    },
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A personal API token (created on the admin page or with POST /api/tokens): no cookie and no CSRF token needed.',
+    },
+  }) as const
 
 export const ACCESS_DESCRIPTION = [
   'Regional safety-risk map service: risk sources, graded cells and regions, emergency resources, enforcement.',
@@ -24,7 +35,7 @@ export const ACCESS_DESCRIPTION = [
   '`Authorization: Bearer <token>` (**Authorize → bearer**), which needs no CSRF token.',
   '',
   '**Answers.** `401` — not signed in (or the token is unknown, expired or revoked). `403` — signed in, but the role may not call the route,',
-  'the record lies outside an inspector\'s jurisdiction, the CSRF token is missing or wrong, or a read-only token tried to write.',
+  "the record lies outside an inspector's jurisdiction, the CSRF token is missing or wrong, or a read-only token tried to write.",
   'Each route says who may call it. Errors have one shape: `{ "error": { "code", "message", "details" } }`.',
 ].join('\n')
 
@@ -63,7 +74,7 @@ export function documentAccess(schema: RouteSchema, method: string, access: Acce
       access !== 'staff' ? `the role is not one of: ${accessText(access)}` : null,
       writes && csrf ? 'the X-CSRF-Token header is missing or wrong' : null,
       writes ? 'the API token is read-only' : null,
-      scoped ? 'the record lies outside an inspector\'s jurisdiction' : null,
+      scoped ? "the record lies outside an inspector's jurisdiction" : null,
     ].filter(Boolean)
     response[403] ??= { ...errorResponse, description: `Forbidden: ${why.join('; ')}` }
   }

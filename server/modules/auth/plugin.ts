@@ -39,7 +39,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Routes under access control: the API, the tiles and OGC API – Features, not the static web app or the API docs. */
 export function isGuarded(url: string | undefined): boolean {
-  return url !== undefined && (url.startsWith('/api/') || url.startsWith('/tiles/') || url === '/ogc' || url.startsWith('/ogc/')) && !url.startsWith('/api/docs')
+  return (
+    url !== undefined && (url.startsWith('/api/') || url.startsWith('/tiles/') || url === '/ogc' || url.startsWith('/ogc/')) && !url.startsWith('/api/docs')
+  )
 }
 
 export function hashToken(token: string): string {
@@ -73,13 +75,19 @@ export async function loadSession(db: Knex, token: string): Promise<{ user: Sess
     .where('s.token_hash', hashToken(token))
     .andWhere('s.expires_at', '>', db.fn.now())
     .andWhere('u.disabled', false)
-    .first('s.csrf_token', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id')) as SessionRow | undefined
+    .first('s.csrf_token', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id')) as
+    SessionRow | undefined
   if (!row) return null
   return {
     csrfToken: row.csrf_token,
     user: {
-      id: row.id, username: row.username, displayName: row.display_name, role: row.role,
-      departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      departmentId: row.department_id,
+      divisionPrefix: row.division_prefix,
+      mgmtGridId: row.mgmt_grid_id,
     },
   }
 }
@@ -94,9 +102,14 @@ export const authPlugin = fp(
     app.addHook('onRoute', (route) => {
       if (!isGuarded(route.url)) return
       const methods = Array.isArray(route.method) ? route.method : [route.method]
-      for (const method of methods) if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access, csrf: route.config?.csrf !== false })
+      for (const method of methods)
+        if (method !== 'HEAD') app.accessRules.push({ method, url: route.url, access: route.config?.access, csrf: route.config?.csrf !== false })
       // The API docs: who may call it, its security schemes, 401 and 403, from the access rule.
-      if (route.schema && !route.schema.hide) documentAccess(route.schema as never, methods[0]!, route.config?.access, { csrf: route.config?.csrf !== false, scoped: route.config?.scope !== undefined })
+      if (route.schema && !route.schema.hide)
+        documentAccess(route.schema as never, methods[0]!, route.config?.access, {
+          csrf: route.config?.csrf !== false,
+          scoped: route.config?.scope !== undefined,
+        })
     })
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const url = request.routeOptions.url
@@ -121,20 +134,25 @@ export const authPlugin = fp(
       }
       const access = request.routeOptions.config.access
       const verdict = checkAccess(access, request.user)
-      if (verdict === 'unauthenticated') throw new AppError(401, 'unauthenticated', 'Sign in first (or send an API token as Authorization: Bearer …): this needs a staff account', [])
+      if (verdict === 'unauthenticated')
+        throw new AppError(401, 'unauthenticated', 'Sign in first (or send an API token as Authorization: Bearer …): this needs a staff account', [])
       if (verdict === 'forbidden') {
         const message = access === undefined ? 'This route has no access rule and is closed' : `The role ${request.user?.role} may not do this`
         throw new AppError(403, 'forbidden', message, [])
       }
       // A browser never sends a bearer header by itself, so a token needs no CSRF proof; only its scope counts.
       if (request.apiToken && !SAFE_METHODS.has(request.method) && request.apiToken.scope !== 'write') {
-        throw new AppError(403, 'token_read_only', 'This API token is read-only: create a write-scoped token to change data', [{ field: 'authorization', message: 'read-only token' }])
+        throw new AppError(403, 'token_read_only', 'This API token is read-only: create a write-scoped token to change data', [
+          { field: 'authorization', message: 'read-only token' },
+        ])
       }
       // A signed-in browser must prove the request comes from our page (SameSite=Strict is the first line).
       if (request.user && !request.apiToken && !SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
         const sent = request.headers['x-csrf-token']
         if (typeof sent !== 'string' || !request.csrfToken || !safeEqual(sent, request.csrfToken)) {
-          throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header', [{ field: 'x-csrf-token', message: 'must equal the csrfToken of your session' }])
+          throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header', [
+            { field: 'x-csrf-token', message: 'must equal the csrfToken of your session' },
+          ])
         }
       }
     })

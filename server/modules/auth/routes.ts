@@ -44,7 +44,8 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     {
       config: { access: 'public', csrf: false },
       schema: {
-        tags, summary: 'Sign in; sets the session cookie',
+        tags,
+        summary: 'Sign in; sets the session cookie',
         body: loginBodySchema,
         response: { 200: sessionInfoSchema, 401: errorResponse, 429: errorResponse, ...errorResponses },
       },
@@ -55,7 +56,9 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
       const wait = Math.max(perAccount.hit(accountKey), perClient.hit(request.ip))
       if (wait > 0) {
         reply.header('retry-after', String(wait))
-        throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60)} min`, [{ field: 'username', message: 'too many attempts from this client' }])
+        throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60)} min`, [
+          { field: 'username', message: 'too many attempts from this client' },
+        ])
       }
       const row = await credentialsOf(app.db, name)
       const matches = await verifyPassword(given, row?.passwordHash ?? (await dummyHash))
@@ -74,24 +77,36 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     },
   )
 
-  app.post('/auth/logout', { config: { access: 'public' }, schema: { tags, summary: 'Sign out: ends the session and clears the cookie', response: { 204: { type: 'null' }, ...errorResponses } } }, async (request, reply) => {
-    const token = readCookie(request.headers.cookie, SESSION_COOKIE)
-    if (token) await endSession(app.db, token)
-    clearCookie(app, reply)
-    reply.code(204).send(null)
-  })
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Sign out: ends the session and clears the cookie', response: { 204: { type: 'null' }, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const token = readCookie(request.headers.cookie, SESSION_COOKIE)
+      if (token) await endSession(app.db, token)
+      clearCookie(app, reply)
+      reply.code(204).send(null)
+    },
+  )
 
-  app.get('/auth/me', { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in (user null when nobody)', response: { 200: sessionInfoSchema } } }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    return { user: request.user, csrfToken: request.csrfToken }
-  })
+  app.get(
+    '/auth/me',
+    { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in (user null when nobody)', response: { 200: sessionInfoSchema } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return { user: request.user, csrfToken: request.csrfToken }
+    },
+  )
 
   app.post(
     '/auth/password',
     {
       config: { access: 'staff' },
       schema: {
-        tags, summary: 'Change your own password; your other sessions end',
+        tags,
+        summary: 'Change your own password; your other sessions end',
         body: passwordBodySchema,
         response: { 204: { type: 'null' }, ...errorResponses },
       },
@@ -113,10 +128,16 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
 
   const admins = { access: ['admin'] } as const
 
-  app.get('/users', { config: admins, schema: { tags, summary: 'Every staff account', response: { 200: { type: 'array', items: userRecordSchema }, ...errorResponses } } }, async () => listUsers(app.db))
+  app.get(
+    '/users',
+    { config: admins, schema: { tags, summary: 'Every staff account', response: { 200: { type: 'array', items: userRecordSchema }, ...errorResponses } } },
+    async () => listUsers(app.db),
+  )
 
-  app.get('/users/:id', { config: admins, schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userRecordSchema, ...errorResponses } } }, async (request) =>
-    getUser(app.db, request.params.id),
+  app.get(
+    '/users/:id',
+    { config: admins, schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userRecordSchema, ...errorResponses } } },
+    async (request) => getUser(app.db, request.params.id),
   )
 
   app.post(
@@ -124,7 +145,8 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     {
       config: admins,
       schema: {
-        tags, summary: 'Create a staff account; without a password one is generated and returned once',
+        tags,
+        summary: 'Create a staff account; without a password one is generated and returned once',
         body: newUserSchema,
         response: { 201: createdUserSchema, 409: errorResponse, ...errorResponses },
       },
@@ -141,7 +163,8 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
     {
       config: admins,
       schema: {
-        tags, summary: "Change an account's role, scope, name or password, or disable it (its sessions end)",
+        tags,
+        summary: "Change an account's role, scope, name or password, or disable it (its sessions end)",
         params: idParams,
         body: userChangeSchema,
         response: { 200: userRecordSchema, 409: errorResponse, ...errorResponses },
@@ -152,7 +175,7 @@ export default async function authRoutes(fastify: FastifyInstance): Promise<void
 
   app.delete(
     '/users/:id/sessions',
-    { config: admins, schema: { tags, summary: "Sign an account out everywhere", params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    { config: admins, schema: { tags, summary: 'Sign an account out everywhere', params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
     async (request, reply) => {
       await getUser(app.db, request.params.id)
       await endUserSessions(app.db, request.params.id)

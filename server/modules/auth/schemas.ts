@@ -46,27 +46,42 @@ const scoping = {
 } as const
 
 export const loginBodySchema = {
-  type: 'object', additionalProperties: false, required: ['username', 'password'], properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password },
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password },
 } as const
 
 export const passwordBodySchema = {
-  type: 'object', additionalProperties: false, required: ['currentPassword', 'newPassword'], properties: { currentPassword: password, newPassword },
+  type: 'object',
+  additionalProperties: false,
+  required: ['currentPassword', 'newPassword'],
+  properties: { currentPassword: password, newPassword },
 } as const
 
 export const newUserSchema = {
-  type: 'object', additionalProperties: false, required: ['username', 'role'], properties: { username, password: { ...newPassword, description: 'left out: one is generated and returned once' }, ...scoping },
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'role'],
+  properties: { username, password: { ...newPassword, description: 'left out: one is generated and returned once' }, ...scoping },
 } as const
 
 /** An account to create (the admin page's form). */
 export type NewUser = SchemaType<typeof newUserSchema>
 
-export const createdUserSchema = sentObject({ user: userRecordSchema, password: { type: ['string', 'null'], description: 'the generated password, shown once; null when one was given' } })
+export const createdUserSchema = sentObject({
+  user: userRecordSchema,
+  password: { type: ['string', 'null'], description: 'the generated password, shown once; null when one was given' },
+})
 
 /** A created account, with its generated password shown once. */
 export type CreatedUser = SchemaType<typeof createdUserSchema>
 
 export const userChangeSchema = {
-  type: 'object', additionalProperties: false, minProperties: 1, properties: { ...scoping, password: newPassword, disabled: { type: 'boolean' } },
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { ...scoping, password: newPassword, disabled: { type: 'boolean' } },
 } as const
 
 /** A change to an account (role, scope, name, password, disabled). */

@@ -49,7 +49,9 @@ export type CreatedToken = SchemaType<typeof createdTokenSchema>
 
 function sessionUser(request: FastifyRequest): SessionUser {
   if (request.apiToken) {
-    throw new AppError(403, 'session_required', 'API tokens are managed from a signed-in session, not with a token', [{ field: 'authorization', message: 'sign in to manage tokens' }])
+    throw new AppError(403, 'session_required', 'API tokens are managed from a signed-in session, not with a token', [
+      { field: 'authorization', message: 'sign in to manage tokens' },
+    ])
   }
   return request.user as SessionUser
 }
@@ -61,14 +63,20 @@ export default async function tokenRoutes(fastify: FastifyInstance): Promise<voi
     {
       config: { access: 'staff' },
       schema: {
-        tags, summary: 'Your API tokens (an admin may ask for everyone’s with all=true); never the secrets',
-        querystring: { type: 'object', additionalProperties: false, properties: { all: { type: 'boolean', default: false, description: 'admin only: every account’s tokens' } } },
+        tags,
+        summary: 'Your API tokens (an admin may ask for everyone’s with all=true); never the secrets',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { all: { type: 'boolean', default: false, description: 'admin only: every account’s tokens' } },
+        },
         response: { 200: { type: 'array', items: tokenRecord }, 403: errorResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
       const user = sessionUser(request)
-      if (request.query.all && user.role !== 'admin') throw new AppError(403, 'forbidden', 'Only an admin may list every account’s tokens', [{ field: 'all', message: 'admin only' }])
+      if (request.query.all && user.role !== 'admin')
+        throw new AppError(403, 'forbidden', 'Only an admin may list every account’s tokens', [{ field: 'all', message: 'admin only' }])
       reply.header('cache-control', 'no-store')
       return listTokens(app.db, request.query.all ? null : user.id)
     },
@@ -79,11 +87,14 @@ export default async function tokenRoutes(fastify: FastifyInstance): Promise<voi
     {
       config: { access: 'staff' },
       schema: {
-        tags, summary: 'Create an API token for Authorization: Bearer; the secret is in this response only',
+        tags,
+        summary: 'Create an API token for Authorization: Bearer; the secret is in this response only',
         body: newTokenSchema,
         response: {
           201: createdTokenSchema,
-          403: errorResponse, 409: errorResponse, ...errorResponses,
+          403: errorResponse,
+          409: errorResponse,
+          ...errorResponses,
         },
       },
     },
@@ -100,7 +111,8 @@ export default async function tokenRoutes(fastify: FastifyInstance): Promise<voi
     {
       config: { access: 'staff' },
       schema: {
-        tags, summary: 'Revoke an API token: yours, or anyone’s as admin',
+        tags,
+        summary: 'Revoke an API token: yours, or anyone’s as admin',
         params: idParams,
         response: { 200: tokenRecord, 403: errorResponse, ...errorResponses },
       },

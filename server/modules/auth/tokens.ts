@@ -44,8 +44,19 @@ export interface RequestToken {
   scope: TokenScope
 }
 
-
-const COLUMNS = ['t.id', 't.user_id', 'u.username', 't.name', 't.prefix', 't.scope', 't.created_at', 't.expires_at', 't.last_used_at', 't.revoked_at', 't.revoked_by'] as const
+const COLUMNS = [
+  't.id',
+  't.user_id',
+  'u.username',
+  't.name',
+  't.prefix',
+  't.scope',
+  't.created_at',
+  't.expires_at',
+  't.last_used_at',
+  't.revoked_at',
+  't.revoked_by',
+] as const
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
@@ -93,7 +104,9 @@ export async function createToken(trx: Knex.Transaction, user: SessionUser, inpu
     .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', trx.fn.now()))
     .count({ count: '*' })
   if (Number(count) >= MAX_ACTIVE_TOKENS) {
-    throw conflict(`You already hold ${MAX_ACTIVE_TOKENS} active tokens: revoke one first`, [{ field: 'name', message: `at most ${MAX_ACTIVE_TOKENS} active tokens per account` }])
+    throw conflict(`You already hold ${MAX_ACTIVE_TOKENS} active tokens: revoke one first`, [
+      { field: 'name', message: `at most ${MAX_ACTIVE_TOKENS} active tokens per account` },
+    ])
   }
   const secret = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`
   const [row] = await trx('api_token')
@@ -165,8 +178,20 @@ export async function authenticateToken(db: Knex, secret: string): Promise<{ use
     .join('app_user as u', 'u.id', 't.user_id')
     .where('t.token_hash', hashToken(secret))
     .first(
-      't.id as token_id', 't.scope', 't.expires_at', 't.revoked_at', 't.last_used_at', db.raw('(t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired'),
-      'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id', 'u.disabled',
+      't.id as token_id',
+      't.scope',
+      't.expires_at',
+      't.revoked_at',
+      't.last_used_at',
+      db.raw('(t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired'),
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.department_id',
+      'u.division_prefix',
+      'u.mgmt_grid_id',
+      'u.disabled',
     )) as TokenRow | undefined
   if (!row) throw refused('invalid_token', 'Unknown API token: it was mistyped or deleted')
   if (row.revoked_at !== null) throw refused('token_revoked', `This API token was revoked on ${iso(row.revoked_at)}`)
@@ -178,8 +203,13 @@ export async function authenticateToken(db: Knex, secret: string): Promise<{ use
   return {
     token: { id: Number(row.token_id), scope: row.scope },
     user: {
-      id: row.id, username: row.username, displayName: row.display_name, role: row.role,
-      departmentId: row.department_id, divisionPrefix: row.division_prefix, mgmtGridId: row.mgmt_grid_id,
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      departmentId: row.department_id,
+      divisionPrefix: row.division_prefix,
+      mgmtGridId: row.mgmt_grid_id,
     },
   }
 }

@@ -11,7 +11,6 @@ import { generatePassword, hashPassword } from './password'
 import { endUserSessions } from './sessions'
 import { MIN_PASSWORD_LENGTH, type NewUser, type UserChange, type UserRecord } from './schemas'
 
-
 const COLUMNS = ['id', 'username', 'display_name', 'role', 'department_id', 'division_prefix', 'mgmt_grid_id', 'disabled', 'created_at'] as const
 
 function toRecord(row: Record<string, unknown>): UserRecord {
@@ -60,12 +59,19 @@ export async function accountAllowedTo(db: Db, username: string, access: Access,
   if (!row) throw invalid(field, `no account is named "${username}"`)
   const user = toRecord(row)
   if (user.disabled) throw invalid(field, `the account "${username}" is disabled`)
-  if (checkAccess(access, user) !== 'ok') throw invalid(field, `the account "${username}" (role ${user.role}) may not do this: it needs the role ${access === 'public' || access === 'staff' ? access : ['admin', ...access].join(' or ')}`)
+  if (checkAccess(access, user) !== 'ok')
+    throw invalid(
+      field,
+      `the account "${username}" (role ${user.role}) may not do this: it needs the role ${access === 'public' || access === 'staff' ? access : ['admin', ...access].join(' or ')}`,
+    )
   return user
 }
 
 /** The scoping fields a role needs, checked before the database's CHECKs so the message names the field. */
-async function checkRoleFields(db: Db, user: { role: Role; departmentId?: number | null; divisionPrefix?: string | null; mgmtGridId?: number | null }): Promise<void> {
+async function checkRoleFields(
+  db: Db,
+  user: { role: Role; departmentId?: number | null; divisionPrefix?: string | null; mgmtGridId?: number | null },
+): Promise<void> {
   if (user.role === 'inspector') {
     if (user.departmentId == null) throw invalid('departmentId', 'an inspector needs the department they work for')
     if (user.divisionPrefix == null) throw invalid('divisionPrefix', 'an inspector needs a jurisdiction (a division-code prefix such as 210106)')
@@ -117,7 +123,9 @@ export async function createUser(trx: Knex.Transaction, input: NewUser, actor: s
 export async function updateUser(trx: Knex.Transaction, id: number, change: UserChange, actor: SessionUser | null): Promise<UserRecord> {
   const before = await getUser(trx, id)
   if (actor?.id === id && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'))) {
-    throw conflict('You cannot disable your own account or take away your own admin role', [{ field: change.disabled ? 'disabled' : 'role', message: 'ask another admin' }])
+    throw conflict('You cannot disable your own account or take away your own admin role', [
+      { field: change.disabled ? 'disabled' : 'role', message: 'ask another admin' },
+    ])
   }
   const merged = {
     role: change.role ?? before.role,

@@ -14,28 +14,40 @@ export const BASEMAP_PMTILES_URL = '/basemap/region.pmtiles'
  * CDN or proxy in front can cache it unchanged. Public: the public portal draws it too.
  */
 export default async function basemapRoutes(app: FastifyInstance, options: { file: string | null }): Promise<void> {
-  app.get('/config.json', {
-    schema: {
-      description: 'Whether the service has a street basemap (BASEMAP_PMTILES) and where the page reads it',
-      tags: ['basemap'],
-      response: {
-        200: {
-          type: 'object',
-          properties: { pmtiles: { type: ['string', 'null'], description: 'path of the PMTiles file on this service; null: the division basemap alone' } },
-          required: ['pmtiles'],
+  app.get(
+    '/config.json',
+    {
+      schema: {
+        description: 'Whether the service has a street basemap (BASEMAP_PMTILES) and where the page reads it',
+        tags: ['basemap'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { pmtiles: { type: ['string', 'null'], description: 'path of the PMTiles file on this service; null: the division basemap alone' } },
+            required: ['pmtiles'],
+          },
         },
       },
     },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'no-cache')
-    return { pmtiles: options.file ? BASEMAP_PMTILES_URL : null }
-  })
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-cache')
+      return { pmtiles: options.file ? BASEMAP_PMTILES_URL : null }
+    },
+  )
 
   const file = options.file
   if (!file) return
   // @fastify/static (send) answers Range with 206 and Content-Range, HEAD, If-None-Match/If-Range
   // with the file's ETag; only this one file of its folder is reachable (serve: false).
-  await app.register(fastifyStatic, { root: path.dirname(file), serve: false, acceptRanges: true, etag: true, lastModified: true, cacheControl: true, maxAge: 3_600_000 })
+  await app.register(fastifyStatic, {
+    root: path.dirname(file),
+    serve: false,
+    acceptRanges: true,
+    etag: true,
+    lastModified: true,
+    cacheControl: true,
+    maxAge: 3_600_000,
+  })
   app.get(BASEMAP_PMTILES_URL.slice('/basemap'.length), { schema: { hide: true } }, async (_request, reply) => {
     return reply.sendFile(path.basename(file))
   })

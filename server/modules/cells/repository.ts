@@ -125,8 +125,16 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
     [JSON.stringify(geometry), ...visible.bindings, limit],
   )
   return rows.map((r) => ({
-    id: Number(r.id), name: r.name, uscc: r.uscc, externalId: r.external_id, level: r.level, industry: r.industry, creditStatus: r.credit_status,
-    latestInspection: r.latest_inspection ?? null, openViolations: r.open_violations, overdue: r.overdue,
+    id: Number(r.id),
+    name: r.name,
+    uscc: r.uscc,
+    externalId: r.external_id,
+    level: r.level,
+    industry: r.industry,
+    creditStatus: r.credit_status,
+    latestInspection: r.latest_inspection ?? null,
+    openViolations: r.open_violations,
+    overdue: r.overdue,
   }))
 }
 
@@ -134,7 +142,12 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
 export async function cellHistory(db: Knex, res: number, h3: string, limit: number) {
   const rows = await db('cell_level_history').where({ res, h3 }).orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit)
   return rows.map((r: Record<string, unknown>) => ({
-    changedAt: (r.changed_at as Date).toISOString(), oldLevel: r.old_level, newLevel: r.new_level, oldStale: r.old_stale, newStale: r.new_stale, cause: r.cause,
+    changedAt: (r.changed_at as Date).toISOString(),
+    oldLevel: r.old_level,
+    newLevel: r.new_level,
+    oldStale: r.old_stale,
+    newStale: r.new_stale,
+    cause: r.cause,
   }))
 }
 
@@ -145,11 +158,22 @@ export async function getRegion(db: Knex, key: string) {
   const isDivision = /^[0-9]{6}([0-9]{3})?$/.test(key)
   const base = isDivision
     ? db('division as r').select('r.code as key', 'r.name', 'r.name_en', 'r.rank', db.raw("'division' AS kind"))
-    : db('mgmt_grid as r').select(db.raw('r.id::text AS key'), 'r.name', db.raw('NULL::text AS name_en'), db.raw("'grid' AS rank"), db.raw("'mgmt_grid' AS kind"), 'r.code')
+    : db('mgmt_grid as r').select(
+        db.raw('r.id::text AS key'),
+        'r.name',
+        db.raw('NULL::text AS name_en'),
+        db.raw("'grid' AS rank"),
+        db.raw("'mgmt_grid' AS kind"),
+        'r.code',
+      )
   const row = await base
     .select(db.raw('ST_Area(r.geom::geography) AS area_m2'), db.raw('ST_AsGeoJSON(ST_Envelope(r.geom))::json AS bbox'))
     .leftJoin('region_level as l', function () {
-      this.on('l.region_key', '=', isDivision ? 'r.code' : db.raw('r.id::text')).andOn('l.region_kind', '=', db.raw('?', [isDivision ? 'division' : 'mgmt_grid']))
+      this.on('l.region_key', '=', isDivision ? 'r.code' : db.raw('r.id::text')).andOn(
+        'l.region_kind',
+        '=',
+        db.raw('?', [isDivision ? 'division' : 'mgmt_grid']),
+      )
     })
     .select('l.level', 'l.max_level', 'l.rule_version', 'l.stale', 'l.shares', 'l.updated_at')
     .where('r.code', key)
@@ -160,18 +184,31 @@ export async function getRegion(db: Knex, key: string) {
 /** Names of sources referenced by kind and id; those of enterprises outside the reader's `scope` are REDACTED_NAME. */
 export async function sourceNames(db: Knex, refs: Array<{ kind: string; id: number }>, scope: ReadScope) {
   const out = new Map<string, { name: string; enterprise: { id: number; name: string } | null }>()
-  const tables: Record<string, string> = { major_hazard: 'major_hazard', safety_risk: 'safety_risk', hidden_danger: 'hidden_danger', area_assessment: 'area_assessment', enterprise: 'enterprise' }
+  const tables: Record<string, string> = {
+    major_hazard: 'major_hazard',
+    safety_risk: 'safety_risk',
+    hidden_danger: 'hidden_danger',
+    area_assessment: 'area_assessment',
+    enterprise: 'enterprise',
+  }
   for (const [kind, table] of Object.entries(tables)) {
     const ids = refs.filter((r) => r.kind === kind).map((r) => r.id)
     if (ids.length === 0) continue
     const nameCol = kind === 'hidden_danger' ? 't.description' : 't.name'
-    const q = db(`${table} as t`).select('t.id', db.raw(`${nameCol} AS name`)).whereRaw('t.id = ANY(?::bigint[])', [pgArray(ids)])
+    const q = db(`${table} as t`)
+      .select('t.id', db.raw(`${nameCol} AS name`))
+      .whereRaw('t.id = ANY(?::bigint[])', [pgArray(ids)])
     if (kind !== 'area_assessment' && kind !== 'enterprise') q.leftJoin('enterprise as e', 'e.id', 't.enterprise_id').select('e.id as eid', 'e.name as ename')
     const visible = scopeSql(scope, kind === 'enterprise' ? 't' : 'e')
     if (kind !== 'area_assessment') q.select(db.raw(`${visible.sql} AS visible`, visible.bindings))
     for (const r of (await q) as Array<Record<string, unknown>>) {
       const shown = kind === 'area_assessment' || r.visible === true
-      out.set(`${kind}:${r.id}`, shown ? { name: r.name as string, enterprise: r.eid ? { id: Number(r.eid), name: r.ename as string } : null } : { name: REDACTED_NAME, enterprise: null })
+      out.set(
+        `${kind}:${r.id}`,
+        shown
+          ? { name: r.name as string, enterprise: r.eid ? { id: Number(r.eid), name: r.ename as string } : null }
+          : { name: REDACTED_NAME, enterprise: null },
+      )
     }
   }
   return out
@@ -202,14 +239,23 @@ export async function changes(db: Knex, res: number, since: Date, until: Date, h
     [res, since.toISOString(), until.toISOString(), h3s === null ? null : pgArray(h3s), h3s === null ? null : pgArray(h3s), res, since.toISOString(), limit],
   )
   return rows.map((r) => ({
-    h3: r.h3 as string, before: r.before as number, after: r.after as number, beforeStale: r.before_stale as boolean,
-    afterStale: r.after_stale as boolean, firstGraded: r.first_graded as boolean, cause: r.cause, changedAt: (r.changed_at as Date).toISOString(), changes: r.changes as number,
+    h3: r.h3 as string,
+    before: r.before as number,
+    after: r.after as number,
+    beforeStale: r.before_stale as boolean,
+    afterStale: r.after_stale as boolean,
+    firstGraded: r.first_graded as boolean,
+    cause: r.cause,
+    changedAt: (r.changed_at as Date).toISOString(),
+    changes: r.changes as number,
   }))
 }
 
 /** A region's polygon as GeoJSON and its area, or undefined. */
 export async function regionGeometry(db: Knex, key: string): Promise<{ geometry: object; areaM2: number } | undefined> {
   const isDivision = /^[0-9]{6}([0-9]{3})?$/.test(key)
-  const row = await db(isDivision ? 'division' : 'mgmt_grid').where('code', key).first(db.raw('ST_AsGeoJSON(geom)::json AS geometry'), db.raw('ST_Area(geom::geography) AS area_m2'))
+  const row = await db(isDivision ? 'division' : 'mgmt_grid')
+    .where('code', key)
+    .first(db.raw('ST_AsGeoJSON(geom)::json AS geometry'), db.raw('ST_Area(geom::geography) AS area_m2'))
   return row ? { geometry: row.geometry, areaM2: Number(row.area_m2) } : undefined
 }

@@ -50,12 +50,14 @@ const cellEnterpriseSchema = sentObject({
   industry: { type: ['string', 'null'], description: 'null: unknown' },
   creditStatus: { type: 'string', enum: CREDIT_STATUSES },
   latestInspection: {
-    anyOf: [{ type: 'null' }, sentObject({ id: { type: 'integer' }, date: { type: 'string' }, result: { type: ['string', 'null'], enum: [...INSPECTION_RESULTS, null] } })],
+    anyOf: [
+      { type: 'null' },
+      sentObject({ id: { type: 'integer' }, date: { type: 'string' }, result: { type: ['string', 'null'], enum: [...INSPECTION_RESULTS, null] } }),
+    ],
   },
   openViolations: { type: 'integer', description: 'violations not yet verified as rectified' },
   overdue: { type: 'integer', description: 'violations and hidden dangers open past their deadline' },
 })
-
 
 /** What caused a level change, as the grading engine stores it with each history row (grading/engine.ts Cause). */
 const causeSchema = {
@@ -99,7 +101,13 @@ export const cellDetailResponse = sentObject({
   decidingSource: { anyOf: [{ type: 'null' }, sourceSchema], description: 'the source the explanation names (highest level, nearest)' },
   ruleVersion: { type: 'string' },
   updatedAt: { type: ['string', 'null'] },
-  centre: { type: 'array', items: [{ type: 'number' }, { type: 'number' }], minItems: 2, additionalItems: false, description: '[lon, lat] of the cell centre, WGS 84' },
+  centre: {
+    type: 'array',
+    items: [{ type: 'number' }, { type: 'number' }],
+    minItems: 2,
+    additionalItems: false,
+    description: '[lon, lat] of the cell centre, WGS 84',
+  },
   place: {
     type: 'object',
     description: 'the county and the township the cell lies in (its centre, or the nearest one it touches), for a human title; null where none',
@@ -122,7 +130,7 @@ export const regionDetailResponse = sentObject({
   code: { type: 'string' },
   name: { type: 'string' },
   nameEn: { type: ['string', 'null'], description: 'the English name, where the division data has one' },
-  rank: { type: 'string', enum: [...DIVISION_RANKS, 'grid'], description: 'a division\'s rank, or grid for a management grid' },
+  rank: { type: 'string', enum: [...DIVISION_RANKS, 'grid'], description: "a division's rank, or grid for a management grid" },
   level: { ...levelResponseSchema, description: "the region's grade from the shares of its area (docs/region-grading.md)" },
   highestLevel: { ...levelResponseSchema, description: 'the highest cell level in the region (就高)' },
   explanation: { type: 'string', description: 'which share threshold set the grade' },
@@ -213,9 +221,21 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       if (res < coarsest) throw invalid('h3', `resolution ${res} is coarser than ${coarsest}, the coarsest map (pyramid) resolution a cell is explained at`)
       const analysisCells = res === analysisRes ? [h3] : cellToChildren(h3, analysisRes)
       const [row, sources] = await Promise.all([getCell(app.readDb, res, h3), explainedSources(app.readDb, analysisCells, 200, scope)])
-      const graded = res === analysisRes
-        ? cellLevel(sources.map((s) => ({ kind: s.kind as CellSourceKind, id: s.id, name: s.name, level: s.level as Level, distanceM: s.distanceM, radiusM: s.radiusM, stale: s.stale })), app.grading.rules)
-        : null
+      const graded =
+        res === analysisRes
+          ? cellLevel(
+              sources.map((s) => ({
+                kind: s.kind as CellSourceKind,
+                id: s.id,
+                name: s.name,
+                level: s.level as Level,
+                distanceM: s.distanceM,
+                radiusM: s.radiusM,
+                stale: s.stale,
+              })),
+              app.grading.rules,
+            )
+          : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
       const [enterprises, resources, history, place] = await Promise.all([
@@ -234,9 +254,11 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         stale: row?.stale ?? false,
         score: row?.score ?? 0,
         counts: row?.counts ?? {},
-        explanation: graded?.explanation ?? (level > 0 ? `Highest level among its ${analysisCells.length} analysis cells` : 'No identified risk source influences this area'),
+        explanation:
+          graded?.explanation ??
+          (level > 0 ? `Highest level among its ${analysisCells.length} analysis cells` : 'No identified risk source influences this area'),
         explanationZh: graded?.explanationZh ?? (level > 0 ? `取其 ${analysisCells.length} 个分析网格中的最高等级（就高）` : '该区域无已识别的风险源'),
-        decidingSource: graded?.lead ? sources.find((s) => s.kind === graded.lead!.kind && s.id === graded.lead!.id) ?? null : null,
+        decidingSource: graded?.lead ? (sources.find((s) => s.kind === graded.lead!.kind && s.id === graded.lead!.id) ?? null) : null,
         ruleVersion: app.grading.rules.version,
         updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
         centre: [lon, lat],
@@ -256,7 +278,8 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'staff' },
       schema: {
         tags: ['regions'],
-        summary: 'A division unit (6/9-digit code) or management grid (its code): grade from its area shares, highest cell level, share of area per level, the sources behind its highest cells',
+        summary:
+          'A division unit (6/9-digit code) or management grid (its code): grade from its area shares, highest cell level, share of area per level, the sources behind its highest cells',
         params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
         response: {
           200: regionDetailResponse,
@@ -269,7 +292,9 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       if (!row) throw notFound('region', request.params.key)
       const highestLevel = (row.max_level as number | null) ?? 0
       // The sources behind the region's highest cells: the spots a planner would act on first.
-      const top = highestLevel ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, highestLevel) : []
+      const top = highestLevel
+        ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, highestLevel)
+        : []
       const ruleVersion = (row.rule_version as string | null) ?? null
       const grade = regionLevel((row.shares as LevelShares | null) ?? { 0: 1 }, ruleVersion === RULES_2026_1.version ? RULES_2026_1 : app.grading.rules)
       const names = await sourceNames(app.readDb, top, readScope(request.user))
@@ -324,7 +349,8 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
       const since = parseInstant(request.query.since, 'since')
       const until = request.query.until ? parseInstant(request.query.until, 'until') : new Date()
       if (until.getTime() <= since.getTime()) throw invalid('until', 'must be after since')
-      if (until.getTime() - since.getTime() > MAX_CHANGES_DAYS * 86_400_000) throw invalid('since', `the window from since to until may be at most ${MAX_CHANGES_DAYS} days`)
+      if (until.getTime() - since.getTime() > MAX_CHANGES_DAYS * 86_400_000)
+        throw invalid('since', `the window from since to until may be at most ${MAX_CHANGES_DAYS} days`)
       let h3s: string[] | null = null
       if (request.query.region) {
         const region = await regionGeometry(app.readDb, request.query.region)

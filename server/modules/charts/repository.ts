@@ -22,7 +22,9 @@ export interface DistrictRow {
 
 /** Every county-rank division with its grade, highest cell level and area shares (none graded: all level 0). */
 export async function districtLevels(db: Db): Promise<DistrictRow[]> {
-  const { rows } = await db.raw<{ rows: Array<{ code: string; name: string; name_en: string | null; level: number | null; max_level: number | null; shares: Record<string, number> | null }> }>(
+  const { rows } = await db.raw<{
+    rows: Array<{ code: string; name: string; name_en: string | null; level: number | null; max_level: number | null; shares: Record<string, number> | null }>
+  }>(
     `SELECT d.code, d.name, d.name_en, rl.level, rl.max_level, rl.shares
        FROM division d LEFT JOIN region_level rl ON rl.region_kind = 'division' AND rl.region_key = d.code
       WHERE d.rank = 'county'
@@ -93,7 +95,12 @@ export async function departments(db: Db, ids: readonly number[]): Promise<Map<n
   const rows = (await db('department as d')
     .leftJoin('division as v', 'v.code', 'd.division_code')
     .whereIn('d.id', ids as number[])
-    .select('d.id', 'd.name', 'd.division_code', 'v.name as division_name')) as Array<{ id: number; name: string; division_code: string; division_name: string | null }>
+    .select('d.id', 'd.name', 'd.division_code', 'v.name as division_name')) as Array<{
+    id: number
+    name: string
+    division_code: string
+    division_name: string | null
+  }>
   return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), name: r.name, divisionCode: r.division_code, divisionName: r.division_name }]))
 }
 
@@ -101,7 +108,10 @@ export async function departments(db: Db, ids: readonly number[]): Promise<Map<n
  * Overdue rectifications (open past their deadline, as /api/enforcement/overdue counts them) per
  * supervising department: the industry department of the enterprise (null: none assigned).
  */
-export async function overdueByDepartment(db: Db, scope: ReadScope): Promise<Array<{ departmentId: number | null; hiddenDangers: number; violations: number }>> {
+export async function overdueByDepartment(
+  db: Db,
+  scope: ReadScope,
+): Promise<Array<{ departmentId: number | null; hiddenDangers: number; violations: number }>> {
   const s = scopeSql(scope, 'e')
   const { rows } = await db.raw<{ rows: Array<{ dept: number | null; hd: string | number; v: string | number }> }>(
     `SELECT e.industry_department_id AS dept,
@@ -128,7 +138,10 @@ export interface ReportReadScope {
  * Per department the reports are routed to (null: not routed): how many days each finished report
  * (closed or rejected) took from filing to closing, and how many open reports are past their deadline.
  */
-export async function reportTimesByDepartment(db: Db, scope: ReportReadScope): Promise<Array<{ departmentId: number | null; days: number[]; openOverdue: number }>> {
+export async function reportTimesByDepartment(
+  db: Db,
+  scope: ReportReadScope,
+): Promise<Array<{ departmentId: number | null; days: number[]; openOverdue: number }>> {
   const where: string[] = []
   const bindings: Array<string | number> = []
   if (scope.divisionPrefix !== null) {

@@ -106,7 +106,8 @@ export default async function chartRoutes(fastify: FastifyInstance): Promise<voi
       config: { access: 'staff' },
       schema: {
         tags,
-        summary: 'Grading sources in your scope per kind and level: major hazard installations, safety risks, unverified major hidden dangers, public-area assessments',
+        summary:
+          'Grading sources in your scope per kind and level: major hazard installations, safety risks, unverified major hidden dangers, public-area assessments',
         response: { 200: sourcesResponse, ...errorResponses },
       },
     },
@@ -120,7 +121,8 @@ export default async function chartRoutes(fastify: FastifyInstance): Promise<voi
       schema: {
         tags,
         summary: 'Per department: overdue rectifications of the enterprises it supervises, and how long its reports took to close',
-        description: 'Overdue items count under the industry department of their enterprise; reports under the department they were routed to. departmentId null: none assigned.',
+        description:
+          'Overdue items count under the industry department of their enterprise; reports under the department they were routed to. departmentId null: none assigned.',
         response: { 200: departmentsResponse, ...errorResponses },
       },
     },
@@ -131,7 +133,10 @@ export default async function chartRoutes(fastify: FastifyInstance): Promise<voi
         reportTimesByDepartment(app.readDb, { divisionPrefix: jurisdiction(user), filedBy: user?.role === 'grid_worker' ? user.id : null }),
       ])
       const key = (id: number | null) => (id === null ? 'none' : String(id))
-      const rows = new Map<string, { departmentId: number | null; overdueHiddenDangers: number; overdueViolations: number; days: number[]; reportsOpenOverdue: number }>()
+      const rows = new Map<
+        string,
+        { departmentId: number | null; overdueHiddenDangers: number; overdueViolations: number; days: number[]; reportsOpenOverdue: number }
+      >()
       const row = (id: number | null) => {
         let r = rows.get(key(id))
         if (!r) rows.set(key(id), (r = { departmentId: id, overdueHiddenDangers: 0, overdueViolations: 0, days: [], reportsOpenOverdue: 0 }))
@@ -139,7 +144,10 @@ export default async function chartRoutes(fastify: FastifyInstance): Promise<voi
       }
       for (const o of overdue) Object.assign(row(o.departmentId), { overdueHiddenDangers: o.hiddenDangers, overdueViolations: o.violations })
       for (const r of reports) Object.assign(row(r.departmentId), { days: r.days, reportsOpenOverdue: r.openOverdue })
-      const refs = await departments(app.readDb, [...rows.values()].flatMap((r) => (r.departmentId === null ? [] : [r.departmentId])))
+      const refs = await departments(
+        app.readDb,
+        [...rows.values()].flatMap((r) => (r.departmentId === null ? [] : [r.departmentId])),
+      )
       const items = [...rows.values()].map((r) => {
         const ref = r.departmentId === null ? undefined : refs.get(r.departmentId)
         const stats = handlingStats(r.days)
@@ -157,11 +165,13 @@ export default async function chartRoutes(fastify: FastifyInstance): Promise<voi
         }
       })
       // Most overdue first (rectifications, then reports), then by division and name.
-      items.sort((a, b) =>
-        b.overdueHiddenDangers + b.overdueViolations - (a.overdueHiddenDangers + a.overdueViolations) ||
-        b.reportsOpenOverdue - a.reportsOpenOverdue ||
-        (a.divisionCode ?? '~').localeCompare(b.divisionCode ?? '~') ||
-        (a.name ?? '').localeCompare(b.name ?? ''))
+      items.sort(
+        (a, b) =>
+          b.overdueHiddenDangers + b.overdueViolations - (a.overdueHiddenDangers + a.overdueViolations) ||
+          b.reportsOpenOverdue - a.reportsOpenOverdue ||
+          (a.divisionCode ?? '~').localeCompare(b.divisionCode ?? '~') ||
+          (a.name ?? '').localeCompare(b.name ?? ''),
+      )
       return { items }
     },
   )

@@ -17,7 +17,14 @@ const divisionProperties = {
 
 /** `GET /api/divisions`: every property is always sent (toFeature). */
 export const divisionCollectionResponse = featureCollectionSchema(divisionProperties, {}, nullableGeometrySchema, [
-  'code', 'name', 'nameEn', 'rank', 'parentCode', 'synthetic', 'boundary', 'label',
+  'code',
+  'name',
+  'nameEn',
+  'rank',
+  'parentCode',
+  'synthetic',
+  'boundary',
+  'label',
 ])
 
 export type DivisionCollection = SchemaType<typeof divisionCollectionResponse>
@@ -82,7 +89,10 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
     async (request) => {
       const { boundary } = request.query
       const stored = await listDivisions(app.db, request.query)
-      const rows = boundary === true ? stored : withRegister(stored, app.config.regionDivisions, request.query).filter((r) => boundary === undefined || r.geometry === null)
+      const rows =
+        boundary === true
+          ? stored
+          : withRegister(stored, app.config.regionDivisions, request.query).filter((r) => boundary === undefined || r.geometry === null)
       return { type: 'FeatureCollection' as const, numberMatched: rows.length, numberReturned: rows.length, features: rows.map(toFeature) }
     },
   )

@@ -36,10 +36,9 @@ export async function upsertDivisions(trx: Knex.Transaction, rows: readonly Divi
 
 /** Sets the parent of each division unit given (the parents must exist). */
 export async function setDivisionParents(trx: Knex.Transaction, links: ReadonlyArray<{ code: string; parent: string }>): Promise<void> {
-  await trx.raw(
-    'UPDATE division d SET parent_code = x.parent FROM jsonb_to_recordset(?::jsonb) AS x(code text, parent text) WHERE d.code = x.code',
-    [JSON.stringify(links)],
-  )
+  await trx.raw('UPDATE division d SET parent_code = x.parent FROM jsonb_to_recordset(?::jsonb) AS x(code text, parent text) WHERE d.code = x.code', [
+    JSON.stringify(links),
+  ])
 }
 
 /** A management grid to store: its boundary as GeoJSON (a MultiPolygon in WGS 84). */

@@ -91,19 +91,34 @@ export async function creditEventsOf(db: Db, enterpriseId: number, today: string
 }
 
 /** Sets `enterprise.credit_status` from its events when it differs (through the enterprises store), auditing the change; returns the statuses. */
-async function syncCreditStatus(trx: Knex.Transaction, enterpriseId: number, today: string, username: string | null): Promise<{ before: CreditStatus; after: CreditStatus }> {
+async function syncCreditStatus(
+  trx: Knex.Transaction,
+  enterpriseId: number,
+  today: string,
+  username: string | null,
+): Promise<{ before: CreditStatus; after: CreditStatus }> {
   const row = await trx('enterprise').where({ id: enterpriseId }).first('credit_status')
   const before = row.credit_status as CreditStatus
   const { status: after, eventId } = currentCreditStatus(await creditEventsOf(trx, enterpriseId, today), today)
   if (after !== before) {
     await setCreditStatus(trx, enterpriseId, after)
-    await recordAudit(trx, { action: 'credit_status_changed', entity: 'enterprise', entityId: enterpriseId, before: { creditStatus: before }, after: { creditStatus: after, creditEventId: eventId }, username })
+    await recordAudit(trx, {
+      action: 'credit_status_changed',
+      entity: 'enterprise',
+      entityId: enterpriseId,
+      before: { creditStatus: before },
+      after: { creditStatus: after, creditEventId: eventId },
+      username,
+    })
   }
   return { before, after }
 }
 
 /** Brings every enterprise's credit status up to date with its events (events start and end with time). */
-export async function refreshCreditStatuses(trx: Knex.Transaction, username: string | null): Promise<{ checked: number; changed: Array<{ id: number; before: CreditStatus; after: CreditStatus }> }> {
+export async function refreshCreditStatuses(
+  trx: Knex.Transaction,
+  username: string | null,
+): Promise<{ checked: number; changed: Array<{ id: number; before: CreditStatus; after: CreditStatus }> }> {
   // Many enterprise rows are locked below; a full regrade writes them all under the grading lock, so queue behind it.
   await lockGrading(trx)
   const today = await databaseToday(trx)
@@ -189,7 +204,7 @@ export async function creditRoutes(fastify: FastifyInstance): Promise<void> {
       config: inspectorAccess,
       schema: {
         tags,
-        summary: 'Bring every enterprise\'s credit status up to date with its events (run daily: events start and end with time)',
+        summary: "Bring every enterprise's credit status up to date with its events (run daily: events start and end with time)",
         response: {
           200: sentObject({
             checked: { type: 'integer' },

@@ -73,7 +73,7 @@ const overdueQuerySchema = {
 
 /** `GET /api/enforcement/overdue`: the route sets every key. */
 export const overduePageSchema = sentObject({
-  today: { type: 'string', description: 'the date overdue is judged at (the database\'s current date)' },
+  today: { type: 'string', description: "the date overdue is judged at (the database's current date)" },
   total: { type: 'integer' },
   counts: { ...sentObject({ hidden_danger: { type: 'integer' }, violation: { type: 'integer' } }), description: 'by kind, before the kind filter' },
   enterprises: { type: 'integer', description: 'enterprises with an overdue item (after filters)' },
@@ -141,7 +141,11 @@ export async function historyRoutes(fastify: FastifyInstance): Promise<void> {
         tags,
         summary: "An enterprise's enforcement history: inspections, violations, hidden dangers, penalties, credit events and what is overdue",
         params: idParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'latest items per list' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'latest items per list' } },
+        },
         response: {
           200: enforcementHistoryResponse,
           ...errorResponses,

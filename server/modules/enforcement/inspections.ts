@@ -33,7 +33,10 @@ async function withPrefix<T>(prefix: string, write: () => Promise<T>): Promise<T
 /** Checks an outcome before anything is written: not in the future, deadlines after the inspection, a result that fits the findings. */
 function checkOutcome(outcome: InspectionOutcome, today: string): void {
   if (outcome.inspectedAt > today) throw invalid('inspectedAt', `${outcome.inspectedAt} is in the future (today is ${today})`)
-  for (const [list, name] of [[outcome.violations ?? [], 'violations'], [outcome.hiddenDangers ?? [], 'hiddenDangers']] as const) {
+  for (const [list, name] of [
+    [outcome.violations ?? [], 'violations'],
+    [outcome.hiddenDangers ?? [], 'hiddenDangers'],
+  ] as const) {
     list.forEach((found, i) => {
       if (found.deadline < outcome.inspectedAt) throw invalid(`${name}[${i}].deadline`, `${found.deadline} is before inspectedAt ${outcome.inspectedAt}`)
     })
@@ -59,13 +62,32 @@ async function recordFound(
   const dangers: HiddenDangerRecord[] = []
   const regrade: RegradeSummary = { affectedCells: 0, changedCells: 0 }
   for (const [i, h] of (outcome.hiddenDangers ?? []).entries()) {
-    const id = await withPrefix(`hiddenDangers[${i}]`, () => hiddenDangers.insert(trx, {
-      enterpriseId: inspection.enterpriseId, inspectionId: inspection.id, description: h.description, isMajor: h.isMajor,
-      foundAt: inspection.inspectedAt, deadline: h.deadline, lon: h.lon ?? null, lat: h.lat ?? null,
-    }, app.grading, actor))
+    const id = await withPrefix(`hiddenDangers[${i}]`, () =>
+      hiddenDangers.insert(
+        trx,
+        {
+          enterpriseId: inspection.enterpriseId,
+          inspectionId: inspection.id,
+          description: h.description,
+          isMajor: h.isMajor,
+          foundAt: inspection.inspectedAt,
+          deadline: h.deadline,
+          lon: h.lon ?? null,
+          lat: h.lat ?? null,
+        },
+        app.grading,
+        actor,
+      ),
+    )
     const after = (await hiddenDangers.load(trx, id))!
     const summary = await regradeAndAudit(trx, app.grading, {
-      kind: 'hidden_danger', id, action: 'created', before: null, after, scope: hiddenDangers.scope(after), username: actor.username,
+      kind: 'hidden_danger',
+      id,
+      action: 'created',
+      before: null,
+      after,
+      scope: hiddenDangers.scope(after),
+      username: actor.username,
     })
     regrade.affectedCells += summary.affectedCells
     regrade.changedCells += summary.changedCells
@@ -74,10 +96,22 @@ async function recordFound(
   // Violations after hidden dangers: their tile-version bump must follow the grading lock, as in every regrade.
   const violations: ViolationRecord[] = []
   for (const [i, v] of (outcome.violations ?? []).entries()) {
-    violations.push(await withPrefix(`violations[${i}]`, () => insertViolation(trx, {
-      enterpriseId: inspection.enterpriseId, inspectionId: inspection.id, description: v.description, legalBasis: v.legalBasis ?? null,
-      foundAt: inspection.inspectedAt, deadline: v.deadline,
-    }, actor)))
+    violations.push(
+      await withPrefix(`violations[${i}]`, () =>
+        insertViolation(
+          trx,
+          {
+            enterpriseId: inspection.enterpriseId,
+            inspectionId: inspection.id,
+            description: v.description,
+            legalBasis: v.legalBasis ?? null,
+            foundAt: inspection.inspectedAt,
+            deadline: v.deadline,
+          },
+          actor,
+        ),
+      ),
+    )
   }
   return { violations, hiddenDangers: dangers, regrade: dangers.length > 0 ? regrade : null }
 }
@@ -107,7 +141,8 @@ export async function inspectionRoutes(fastify: FastifyInstance): Promise<void> 
       schema: {
         tags,
         summary: 'Record an inspection with what it found (violations, hidden dangers), in one transaction',
-        description: 'Inspectors must be active and belong to the enterprise\'s industry or specialist departments or to the plan\'s department; errors name inspectorIds[i].',
+        description:
+          "Inspectors must be active and belong to the enterprise's industry or specialist departments or to the plan's department; errors name inspectorIds[i].",
         body: inspectionBodySchema,
         response: { 201: written, ...errorResponses },
       },
@@ -128,7 +163,11 @@ export async function inspectionRoutes(fastify: FastifyInstance): Promise<void> 
         const inspectors = await checkInspectors(trx, body.inspectorIds, departments, whose)
         checkOutcome(body, await databaseToday(trx))
         const id = await insertInspection(trx, {
-          enterpriseId: enterprise.id, planId: body.planId ?? null, inspectedAt: body.inspectedAt, findings: body.findings?.trim() || null, result: body.result,
+          enterpriseId: enterprise.id,
+          planId: body.planId ?? null,
+          inspectedAt: body.inspectedAt,
+          findings: body.findings?.trim() || null,
+          result: body.result,
           inspectorIds: inspectors.map((p) => p.id),
         })
         await recordAudit(trx, { action: 'created', entity: 'inspection', entityId: id, before: null, after: await load(trx, id), username })
@@ -165,7 +204,8 @@ export async function inspectionRoutes(fastify: FastifyInstance): Promise<void> 
           throw conflict(message, [{ field: 'status', message, current: 'recorded' }])
         }
         checkOutcome(body, await databaseToday(trx))
-        if (before.inspectors.length === 0) throw conflict(`inspection ${id} has no inspectors to record it`, [{ field: 'inspectorIds', message: 'none assigned' }])
+        if (before.inspectors.length === 0)
+          throw conflict(`inspection ${id} has no inspectors to record it`, [{ field: 'inspectorIds', message: 'none assigned' }])
         await recordInspectionOutcome(trx, id, { inspectedAt: body.inspectedAt, findings: body.findings?.trim() || null, result: body.result })
         await recordAudit(trx, { action: 'recorded', entity: 'inspection', entityId: id, before, after: await load(trx, id), username })
         const found = await recordFound(trx, app, { id, enterpriseId: before.enterpriseId, inspectedAt: body.inspectedAt }, body, sessionActor(request))
@@ -176,7 +216,10 @@ export async function inspectionRoutes(fastify: FastifyInstance): Promise<void> 
 
   app.get(
     '/inspections/:id',
-    { config: { ...staffAccess, scope: { record: 'inspection' } }, schema: { tags, summary: 'One inspection with its inspectors', params: idParams, response: { 200: record, ...errorResponses } } },
+    {
+      config: { ...staffAccess, scope: { record: 'inspection' } },
+      schema: { tags, summary: 'One inspection with its inspectors', params: idParams, response: { 200: record, ...errorResponses } },
+    },
     async (request) => load(app.db, request.params.id),
   )
 

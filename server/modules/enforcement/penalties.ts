@@ -45,7 +45,17 @@ export const penaltyProperties = {
 export const penaltyRecordSchema = sentObject(penaltyProperties)
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
-  return q.select('p.id', 'p.enterprise_id', 'p.violation_id', 'p.decision_no', 'p.amount_yuan', 'p.description', 'p.published', 'p.created_at', dateColumn(db, 'p.decided_at', 'decided_at'))
+  return q.select(
+    'p.id',
+    'p.enterprise_id',
+    'p.violation_id',
+    'p.decision_no',
+    'p.amount_yuan',
+    'p.description',
+    'p.published',
+    'p.created_at',
+    dateColumn(db, 'p.decided_at', 'decided_at'),
+  )
 }
 
 function toRecord(r: Record<string, unknown>) {
@@ -72,7 +82,11 @@ export async function loadPenalty(db: Db, id: number): Promise<PenaltyRecord | u
 
 /** Penalties of an enterprise, latest first, for the enforcement history. */
 export async function penaltiesOf(db: Db, enterpriseId: number, limit: number): Promise<PenaltyRecord[]> {
-  const rows = await selectColumns(db, db('penalty as p')).where('p.enterprise_id', enterpriseId).orderBy('p.decided_at', 'desc').orderBy('p.id', 'desc').limit(limit)
+  const rows = await selectColumns(db, db('penalty as p'))
+    .where('p.enterprise_id', enterpriseId)
+    .orderBy('p.decided_at', 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit)
   return rows.map(toRecord)
 }
 
@@ -86,19 +100,28 @@ export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
     '/penalties',
     {
       config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } },
-      schema: { tags, summary: 'Record a penalty decision', description: 'A decision number already used is refused with 409 naming decisionNo.', body: bodySchema, response: { 201: record, 409: errorResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Record a penalty decision',
+        description: 'A decision number already used is refused with 409 naming decisionNo.',
+        body: bodySchema,
+        response: { 201: record, 409: errorResponse, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const body = request.body
       const created = await app.db.transaction(async (trx) => {
         await enterpriseRef(trx, body.enterpriseId)
         if (body.violationId !== undefined && body.violationId !== null) {
-          const violation = await trx('violation').where({ id: body.violationId }).first('enterprise_id', dateColumn(trx, 'found_at', 'found_at'))
+          const violation = await trx('violation')
+            .where({ id: body.violationId })
+            .first('enterprise_id', dateColumn(trx, 'found_at', 'found_at'))
           if (!violation) throw invalid('violationId', `no violation with id ${body.violationId}`)
           if (Number(violation.enterprise_id) !== body.enterpriseId) {
             throw invalid('violationId', `violation ${body.violationId} is of enterprise ${violation.enterprise_id}, not ${body.enterpriseId}`)
           }
-          if (body.decidedAt < violation.found_at) throw invalid('decidedAt', `${body.decidedAt} is before violation ${body.violationId} was found (${violation.found_at})`)
+          if (body.decidedAt < violation.found_at)
+            throw invalid('decidedAt', `${body.decidedAt} is before violation ${body.violationId} was found (${violation.found_at})`)
         }
         const decisionNo = body.decisionNo.trim()
         const twin = await trx('penalty').where({ decision_no: decisionNo }).first('id')
@@ -108,8 +131,13 @@ export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
         }
         const [row] = await trx('penalty')
           .insert({
-            enterprise_id: body.enterpriseId, violation_id: body.violationId ?? null, decision_no: decisionNo, amount_yuan: body.amountYuan.toFixed(2),
-            decided_at: body.decidedAt, description: body.description?.trim() || null, published: body.published,
+            enterprise_id: body.enterpriseId,
+            violation_id: body.violationId ?? null,
+            decision_no: decisionNo,
+            amount_yuan: body.amountYuan.toFixed(2),
+            decided_at: body.decidedAt,
+            description: body.description?.trim() || null,
+            published: body.published,
           })
           .returning('id')
           .catch((err: unknown) => uniqueConflict(err, 'decisionNo', `decision number ${decisionNo} is already used`))
@@ -126,7 +154,13 @@ export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
     '/penalties/:id/publish',
     {
       config: { ...inspectorAccess, scope: { record: 'penalty' } },
-      schema: { tags, summary: 'Publish a penalty decision (公开)', description: '409 when it is already published.', params: idParams, response: { 200: record, 409: errorResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Publish a penalty decision (公开)',
+        description: '409 when it is already published.',
+        params: idParams,
+        response: { 200: record, 409: errorResponse, ...errorResponses },
+      },
     },
     async (request) => {
       const { id } = request.params
@@ -147,7 +181,10 @@ export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/penalties/:id',
-    { config: { ...staffAccess, scope: { record: 'penalty' } }, schema: { tags, summary: 'One penalty decision', params: idParams, response: { 200: record, ...errorResponses } } },
+    {
+      config: { ...staffAccess, scope: { record: 'penalty' } },
+      schema: { tags, summary: 'One penalty decision', params: idParams, response: { 200: record, ...errorResponses } },
+    },
     async (request) => {
       const found = await loadPenalty(app.db, request.params.id)
       if (!found) throw notFound('penalty', request.params.id)
@@ -168,7 +205,7 @@ export async function penaltyRoutes(fastify: FastifyInstance): Promise<void> {
           properties: {
             enterpriseId: idSchema,
             published: { type: 'boolean' },
-            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: "division code prefix of the enterprise" },
+            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' },
             ...pageProperties,
           },
         },

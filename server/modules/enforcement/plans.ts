@@ -82,15 +82,29 @@ function selectPlans(db: Db): Knex.QueryBuilder {
   return db('inspection_plan as p')
     .join('department as d', 'd.id', 'p.department_id')
     .select(
-      'p.id', 'p.department_id', 'd.name as department_name', 'p.division_prefix', 'p.seed', 'p.rule_version', 'p.published_at', 'p.results_published_at',
-      'p.created_by', 'p.created_at', 'p.created_by_user_id', 'p.published_by_user_id', 'p.seed_source',
+      'p.id',
+      'p.department_id',
+      'd.name as department_name',
+      'p.division_prefix',
+      'p.seed',
+      'p.rule_version',
+      'p.published_at',
+      'p.results_published_at',
+      'p.created_by',
+      'p.created_at',
+      'p.created_by_user_id',
+      'p.published_by_user_id',
+      'p.seed_source',
       db.raw("to_char(p.period_start, 'YYYY-MM-DD') AS period_start"),
       db.raw("to_char(p.period_end, 'YYYY-MM-DD') AS period_end"),
-      db.raw(`(SELECT json_build_object(
+      db.raw(
+        `(SELECT json_build_object(
                  'enterprises', count(DISTINCT i.enterprise_id), 'inspections', count(*), 'recorded', count(i.inspected_at),
                  'pending', count(*) - count(i.inspected_at),
                  'byResult', json_build_object(${INSPECTION_RESULTS.map(() => '?::text, count(*) FILTER (WHERE i.result = ?)').join(', ')}))
-               FROM inspection i WHERE i.plan_id = p.id) AS counts`, INSPECTION_RESULTS.flatMap((r) => [r, r])),
+               FROM inspection i WHERE i.plan_id = p.id) AS counts`,
+        INSPECTION_RESULTS.flatMap((r) => [r, r]),
+      ),
     )
 }
 
@@ -139,9 +153,11 @@ async function drawInputs(trx: Knex.Transaction, departmentId: number, divisionP
     .where('e.central_vertical', false)
     .whereLike('e.division_code', `${divisionPrefix}%`)
     .where((w) =>
-      w.where('e.industry_department_id', departmentId).orWhereExists((x) =>
-        x.select(trx.raw('1')).from('enterprise_specialist_department as s').whereRaw('s.enterprise_id = e.id').where('s.department_id', departmentId),
-      ),
+      w
+        .where('e.industry_department_id', departmentId)
+        .orWhereExists((x) =>
+          x.select(trx.raw('1')).from('enterprise_specialist_department as s').whereRaw('s.enterprise_id = e.id').where('s.department_id', departmentId),
+        ),
     )
     .orderBy('e.id')
     .select('e.id', 'e.level', 'e.credit_status')) as Array<{ id: string | number; level: number; credit_status: string }>
@@ -151,7 +167,10 @@ async function drawInputs(trx: Knex.Transaction, departmentId: number, divisionP
   const rosterIds = ((await trx('inspector').where({ department_id: departmentId, active: true }).orderBy('id').pluck('id')) as number[]).map(Number)
   return {
     enterprises: enterprises.map((e): SamplingEnterprise => ({
-      id: Number(e.id), level: e.level as Level, blacklisted: e.credit_status === 'blacklisted', lastInspectorIds: lastInspectors.get(Number(e.id)) ?? [],
+      id: Number(e.id),
+      level: e.level as Level,
+      blacklisted: e.credit_status === 'blacklisted',
+      lastInspectorIds: lastInspectors.get(Number(e.id)) ?? [],
     })),
     rosterIds,
   }
@@ -183,7 +202,7 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
         summary: 'Draw and store a double-random inspection plan (双随机) for a department, a division and a period',
         description:
           'Frequency per enterprise and year by risk level (rules.inspection.perYear, pro-rated to the period; blacklisted one level up); a fractional ' +
-          'expectation is a Bernoulli draw. Two inspectors per inspection from the active roster, never one of the enterprise\'s previous inspection. ' +
+          "expectation is a Bernoulli draw. Two inspectors per inspection from the active roster, never one of the enterprise's previous inspection. " +
           'A roster too small for that is refused (409 naming the department and how many inspectors are needed) and nothing is stored.',
         body: planBodySchema,
         response: { 201: planWithInspections, 409: errorResponse, ...errorResponses },
@@ -199,10 +218,14 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
         const department = await trx('department').where({ id: body.departmentId }).first('id', 'name', 'division_code')
         if (!department) throw invalid('departmentId', `no department with id ${body.departmentId}`)
         if (body.periodEnd <= body.periodStart) throw invalid('periodEnd', `${body.periodEnd} is not after periodStart ${body.periodStart}`)
-        if (body.periodEnd >= oneYearAfter(body.periodStart)) throw invalid('periodEnd', `a plan covers less than a year: ${body.periodEnd} is a year or more after periodStart ${body.periodStart}`)
+        if (body.periodEnd >= oneYearAfter(body.periodStart))
+          throw invalid('periodEnd', `a plan covers less than a year: ${body.periodEnd} is a year or more after periodStart ${body.periodStart}`)
         const jurisdiction = jurisdictionPrefix(department.division_code as string)
         if (!body.divisionPrefix.startsWith(jurisdiction)) {
-          throw invalid('divisionPrefix', `${body.divisionPrefix} is outside the jurisdiction of department ${department.id} (${department.name}, division ${department.division_code})`)
+          throw invalid(
+            'divisionPrefix',
+            `${body.divisionPrefix} is outside the jurisdiction of department ${department.id} (${department.name}, division ${department.division_code})`,
+          )
         }
         // One draw per department at a time: each sees the planned inspections of the one before it.
         await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`riskmap.inspection_plan.${department.id}`])
@@ -219,19 +242,35 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
           const message =
             `department ${department.id} (${department.name}) has ${result.available} active inspector(s); this plan needs at least ${result.needed} ` +
             '(two per inspection, none on the same enterprise twice running)'
-          throw conflict(message, [{ field: 'departmentId', message, departmentId: department.id, department: department.name, needed: result.needed, available: result.available }])
+          throw conflict(message, [
+            { field: 'departmentId', message, departmentId: department.id, department: department.name, needed: result.needed, available: result.available },
+          ])
         }
         const [row] = await trx('inspection_plan')
           .insert({
-            department_id: department.id, division_prefix: body.divisionPrefix, period_start: body.periodStart, period_end: body.periodEnd, seed,
-            rule_version: rules.version, created_by: actor.name, created_by_user_id: actor.id, seed_source: body.seed === undefined ? 'generated' : 'replayed',
+            department_id: department.id,
+            division_prefix: body.divisionPrefix,
+            period_start: body.periodStart,
+            period_end: body.periodEnd,
+            seed,
+            rule_version: rules.version,
+            created_by: actor.name,
+            created_by_user_id: actor.id,
+            seed_source: body.seed === undefined ? 'generated' : 'replayed',
           })
           .returning('id')
         const planId = Number(row.id)
         await insertPlanInspections(trx, planId, result.draws)
         const stored: StoredDraw = { inputs, rules: { version: rules.version, inspection: rules.inspection } }
         const after = await loadPlan(trx, planId)
-        await recordAudit(trx, { action: 'created', entity: 'inspection_plan', entityId: planId, before: null, after: { ...after, draw: stored, draws: result.draws }, username })
+        await recordAudit(trx, {
+          action: 'created',
+          entity: 'inspection_plan',
+          entityId: planId,
+          before: null,
+          after: { ...after, draw: stored, draws: result.draws },
+          username,
+        })
         return full(trx, planId)
       })
       reply.code(201).header('location', `/api/inspection-plans/${created.id}`)
@@ -266,7 +305,15 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/inspection-plans/:id',
-    { config: planReaders, schema: { tags, summary: 'One inspection plan with its planned inspections', params: idParams, response: { 200: planWithInspections, ...errorResponses } } },
+    {
+      config: planReaders,
+      schema: {
+        tags,
+        summary: 'One inspection plan with its planned inspections',
+        params: idParams,
+        response: { 200: planWithInspections, ...errorResponses },
+      },
+    },
     async (request) => {
       await assertPlanReadable(app.db, request.user, request.params.id)
       return full(app.db, request.params.id)
@@ -289,7 +336,11 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
       const { id } = request.params
       await assertPlanReadable(app.db, request.user, id)
       const stored = await loadPlan(app.db, id)
-      const audit = await app.db('audit_log').where({ entity: 'inspection_plan', entity_id: String(id), action: 'created' }).orderBy('id').first('after')
+      const audit = await app
+        .db('audit_log')
+        .where({ entity: 'inspection_plan', entity_id: String(id), action: 'created' })
+        .orderBy('id')
+        .first('after')
       const draw = (audit?.after as { draw?: StoredDraw } | null | undefined)?.draw
       if (!draw) {
         const message = `inspection plan ${id} has no stored draw inputs (it was not drawn by this service, e.g. demo data), so its draw cannot be reproduced`
@@ -298,7 +349,9 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
       const redraw = drawInspectionPlan({ ...draw.inputs, seed: stored.seed, periodStart: stored.periodStart, periodEnd: stored.periodEnd }, draw.rules)
       const redrawn = redraw.ok ? drawKeys(redraw.draws) : []
       const inspections = await planInspections(app.db, id)
-      const current = drawKeys(inspections.map((i) => ({ enterpriseId: i.enterpriseId, plannedFor: i.plannedFor ?? '', inspectorIds: i.inspectors.map((p) => p.id) })))
+      const current = drawKeys(
+        inspections.map((i) => ({ enterpriseId: i.enterpriseId, plannedFor: i.plannedFor ?? '', inspectorIds: i.inspectors.map((p) => p.id) })),
+      )
       const onlyStored = current.filter((k) => !redrawn.includes(k))
       const onlyRedrawn = redrawn.filter((k) => !current.includes(k))
       return {
@@ -346,7 +399,13 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
       `/inspection-plans/:id/${p.path}`,
       {
         config: inspectorAccess,
-        schema: { tags, summary: p.summary, description: '409 naming the plan\'s state when it does not allow this.', params: idParams, response: { 200: planWithInspections, 409: errorResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: p.summary,
+          description: "409 naming the plan's state when it does not allow this.",
+          params: idParams,
+          response: { 200: planWithInspections, 409: errorResponse, ...errorResponses },
+        },
       },
       async (request) => {
         const { id } = request.params
@@ -361,7 +420,9 @@ export async function planRoutes(fastify: FastifyInstance): Promise<void> {
             const message = `you drew inspection plan ${id}: it is published by another account`
             throw new AppError(403, 'separation_of_duties', message, [{ field: 'id', message, userId: actor.id }])
           }
-          await trx('inspection_plan').where({ id }).update({ [p.column]: trx.fn.now(), ...(p.column === 'published_at' ? { published_by_user_id: actor.id } : {}) })
+          await trx('inspection_plan')
+            .where({ id })
+            .update({ [p.column]: trx.fn.now(), ...(p.column === 'published_at' ? { published_by_user_id: actor.id } : {}) })
           const after = await loadPlan(trx, id)
           await recordAudit(trx, { action: p.action, entity: 'inspection_plan', entityId: id, before, after, username: actor.username })
           return full(trx, id)

@@ -11,17 +11,21 @@ import type { Level } from '../../domain/levels'
 import type { InspectionListQuery, InspectionRecord, PlanInspection } from './schemas'
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
-  return q
-    .join('enterprise as e', 'e.id', 'i.enterprise_id')
-    .select(
-      'i.id', 'i.enterprise_id', 'e.name as enterprise_name', 'i.plan_id', 'i.findings', 'i.result', 'i.created_at',
-      db.raw("to_char(i.planned_for, 'YYYY-MM-DD') AS planned_for"),
-      db.raw("to_char(i.inspected_at, 'YYYY-MM-DD') AS inspected_at"),
-      db.raw(`coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'badgeNo', p.badge_no, 'departmentId', p.department_id) ORDER BY p.id)
+  return q.join('enterprise as e', 'e.id', 'i.enterprise_id').select(
+    'i.id',
+    'i.enterprise_id',
+    'e.name as enterprise_name',
+    'i.plan_id',
+    'i.findings',
+    'i.result',
+    'i.created_at',
+    db.raw("to_char(i.planned_for, 'YYYY-MM-DD') AS planned_for"),
+    db.raw("to_char(i.inspected_at, 'YYYY-MM-DD') AS inspected_at"),
+    db.raw(`coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'badgeNo', p.badge_no, 'departmentId', p.department_id) ORDER BY p.id)
                 FROM inspection_inspector ii JOIN inspector p ON p.id = ii.inspector_id WHERE ii.inspection_id = i.id), '[]'::json) AS inspectors`),
-      db.raw('(SELECT count(*)::int FROM violation v WHERE v.inspection_id = i.id) AS violations'),
-      db.raw('(SELECT count(*)::int FROM hidden_danger h WHERE h.inspection_id = i.id) AS hidden_dangers'),
-    )
+    db.raw('(SELECT count(*)::int FROM violation v WHERE v.inspection_id = i.id) AS violations'),
+    db.raw('(SELECT count(*)::int FROM hidden_danger h WHERE h.inspection_id = i.id) AS hidden_dangers'),
+  )
 }
 
 function toRecord(r: Record<string, unknown>): InspectionRecord {
@@ -56,7 +60,11 @@ export async function inspectionsOf(db: Db, enterpriseId: number, limit: number)
 }
 
 /** A page of inspections, latest first, and how many match; `whereScope` adds the jurisdiction filter. */
-export async function listInspections(db: Db, q: InspectionListQuery, whereScope: (filtered: Knex.QueryBuilder) => void): Promise<{ total: number; items: InspectionRecord[] }> {
+export async function listInspections(
+  db: Db,
+  q: InspectionListQuery,
+  whereScope: (filtered: Knex.QueryBuilder) => void,
+): Promise<{ total: number; items: InspectionRecord[] }> {
   const filtered = db('inspection as i')
   if (q.enterpriseId !== undefined) filtered.where('i.enterprise_id', q.enterpriseId)
   whereScope(filtered)
@@ -87,7 +95,13 @@ export async function insertInspection(
   inspection: InspectionOutcomeColumns & { enterpriseId: number; planId: number | null; inspectorIds: readonly number[] },
 ): Promise<number> {
   const [row] = await trx('inspection')
-    .insert({ enterprise_id: inspection.enterpriseId, plan_id: inspection.planId, inspected_at: inspection.inspectedAt, findings: inspection.findings, result: inspection.result })
+    .insert({
+      enterprise_id: inspection.enterpriseId,
+      plan_id: inspection.planId,
+      inspected_at: inspection.inspectedAt,
+      findings: inspection.findings,
+      result: inspection.result,
+    })
     .returning('id')
   const id = Number((row as { id: string }).id)
   await trx('inspection_inspector').insert(inspection.inspectorIds.map((inspector_id) => ({ inspection_id: id, inspector_id })))
@@ -136,7 +150,11 @@ export async function planInspections(db: Db, planId: number): Promise<PlanInspe
     .orderBy('i.enterprise_id')
     .orderBy('i.id')
     .select(
-      'i.id', 'i.enterprise_id', 'e.name as enterprise_name', 'e.division_code', 'i.result',
+      'i.id',
+      'i.enterprise_id',
+      'e.name as enterprise_name',
+      'e.division_code',
+      'i.result',
       db.raw("to_char(i.planned_for, 'YYYY-MM-DD') AS planned_for"),
       db.raw("to_char(i.inspected_at, 'YYYY-MM-DD') AS inspected_at"),
       db.raw(`coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name) ORDER BY p.id)
@@ -191,7 +209,6 @@ const OVERDUE_SQL = `
     FROM violation v JOIN enterprise e ON e.id = v.enterprise_id
    WHERE v.status = 'open' AND v.deadline < current_date AND e.division_code LIKE ? AND (?::int IS NULL OR e.mgmt_grid_id = ?::int)`
 
-
 export interface OverdueFilter {
   division?: string
   scopeGridId?: number
@@ -205,7 +222,10 @@ export interface OverdueFilter {
  * A page of overdue findings, most overdue first, with the counts by kind (before the kind filter)
  * and how many enterprises have one (after it).
  */
-export async function overdueList(db: Db, f: OverdueFilter): Promise<{ counts: Record<OverdueKind, number>; enterprises: number; rows: Array<Record<string, unknown>> }> {
+export async function overdueList(
+  db: Db,
+  f: OverdueFilter,
+): Promise<{ counts: Record<OverdueKind, number>; enterprises: number; rows: Array<Record<string, unknown>> }> {
   const pattern = `${f.division ?? ''}%`
   const grid = f.scopeGridId ?? null
   const base = () => {
@@ -213,12 +233,19 @@ export async function overdueList(db: Db, f: OverdueFilter): Promise<{ counts: R
     if (f.enterpriseId !== undefined) q.where('o.enterprise_id', f.enterpriseId)
     return q
   }
-  const byKind = (await base().select('o.kind').count<Array<{ kind: OverdueKind; n: string }>>('* as n').groupBy('o.kind')) as Array<{ kind: OverdueKind; n: string }>
+  const byKind = (await base().select('o.kind').count<Array<{ kind: OverdueKind; n: string }>>('* as n').groupBy('o.kind')) as Array<{
+    kind: OverdueKind
+    n: string
+  }>
   const counts = { hidden_danger: 0, violation: 0 }
   for (const r of byKind) counts[r.kind] = Number(r.n)
   const filtered = () => (f.kind ? base().where('o.kind', f.kind) : base())
   const [{ n: enterprises }] = (await filtered().countDistinct<Array<{ n: string }>>('o.enterprise_id as n')) as Array<{ n: string }>
-  const rows = (await filtered().select('o.*').orderBy([{ column: 'o.days_overdue', order: 'desc' }, { column: 'o.kind' }, { column: 'o.id' }]).limit(f.limit).offset(f.offset)) as Array<Record<string, unknown>>
+  const rows = (await filtered()
+    .select('o.*')
+    .orderBy([{ column: 'o.days_overdue', order: 'desc' }, { column: 'o.kind' }, { column: 'o.id' }])
+    .limit(f.limit)
+    .offset(f.offset)) as Array<Record<string, unknown>>
   return { counts, enterprises: Number(enterprises), rows }
 }
 
@@ -229,7 +256,10 @@ export async function enforcementStateOf(db: Db, id: number): Promise<{ id: numb
 }
 
 /** How many of an enterprise's hidden dangers and violations are overdue (and the oldest deadline among them) and not yet verified. */
-export async function findingTally(db: Db, enterpriseId: number): Promise<{
+export async function findingTally(
+  db: Db,
+  enterpriseId: number,
+): Promise<{
   overdueHiddenDangers: number
   overdueViolations: number
   oldestDeadline: string | null
@@ -237,7 +267,9 @@ export async function findingTally(db: Db, enterpriseId: number): Promise<{
   openViolations: number
 }> {
   const overdueWhere = "enterprise_id = ? AND status = 'open' AND deadline < current_date"
-  const { rows: [tally] } = await db.raw<{ rows: Array<{ overdue_hd: number; overdue_v: number; oldest: string | null; open_hd: number; open_v: number }> }>(
+  const {
+    rows: [tally],
+  } = await db.raw<{ rows: Array<{ overdue_hd: number; overdue_v: number; oldest: string | null; open_hd: number; open_v: number }> }>(
     `SELECT (SELECT count(*)::int FROM hidden_danger WHERE ${overdueWhere}) AS overdue_hd,
             (SELECT count(*)::int FROM violation WHERE ${overdueWhere}) AS overdue_v,
             (SELECT to_char(min(d), 'YYYY-MM-DD') FROM (SELECT deadline AS d FROM hidden_danger WHERE ${overdueWhere}

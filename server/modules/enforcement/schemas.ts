@@ -46,7 +46,13 @@ const outcomeProperties = {
   findings: { type: ['string', 'null'], maxLength: 4000 },
   result: { type: 'string', enum: INSPECTION_RESULTS },
   violations: { type: 'array', maxItems: 50, items: foundViolationSchema, default: [], description: 'violations found; reported by the first inspector' },
-  hiddenDangers: { type: 'array', maxItems: 20, items: foundHiddenDangerSchema, default: [], description: 'hidden dangers found; reported by the first inspector' },
+  hiddenDangers: {
+    type: 'array',
+    maxItems: 20,
+    items: foundHiddenDangerSchema,
+    default: [],
+    description: 'hidden dangers found; reported by the first inspector',
+  },
 } as const
 
 /** What an inspection found and concluded, recorded later for a planned one. */
@@ -62,7 +68,11 @@ export const inspectionBodySchema = {
   properties: {
     enterpriseId: idSchema,
     inspectorIds: {
-      type: 'array', minItems: 2, maxItems: 10, uniqueItems: true, items: idSchema,
+      type: 'array',
+      minItems: 2,
+      maxItems: 10,
+      uniqueItems: true,
+      items: idSchema,
       description: "at least two active inspectors of the enterprise's industry or specialist departments, or of the plan's department",
     },
     planId: { type: ['integer', 'null'], minimum: 1 },
@@ -73,7 +83,13 @@ export const inspectionBodySchema = {
 export const inspectionListQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { enterpriseId: idSchema, division: divisionFilterSchema, planId: idSchema, status: { type: 'string', enum: INSPECTION_STATUSES }, ...pageProperties },
+  properties: {
+    enterpriseId: idSchema,
+    division: divisionFilterSchema,
+    planId: idSchema,
+    status: { type: 'string', enum: INSPECTION_STATUSES },
+    ...pageProperties,
+  },
 } as const
 
 export type InspectionListQuery = SchemaType<typeof inspectionListQuerySchema>
@@ -110,12 +126,19 @@ export const planBodySchema = {
   required: ['departmentId', 'divisionPrefix', 'periodStart', 'periodEnd'],
   properties: {
     departmentId: idSchema,
-    divisionPrefix: { type: 'string', pattern: '^[0-9]{2,9}$', description: "division code prefix of the enterprises to draw from, within the department's jurisdiction (e.g. 2101 for the whole city)" },
+    divisionPrefix: {
+      type: 'string',
+      pattern: '^[0-9]{2,9}$',
+      description: "division code prefix of the enterprises to draw from, within the department's jurisdiction (e.g. 2101 for the whole city)",
+    },
     periodStart: { ...dateSchema, description: 'first day of the period (YYYY-MM-DD)' },
     periodEnd: { ...dateSchema, description: 'last day of the period, after periodStart and less than a year later' },
     seed: {
-      type: 'string', minLength: 1, maxLength: 100,
-      description: 'admin only: replay the seed of a recorded plan (403 for anyone else, 400 for a seed no plan has); otherwise a cryptographically random seed is generated and stored',
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'admin only: replay the seed of a recorded plan (403 for anyone else, 400 for a seed no plan has); otherwise a cryptographically random seed is generated and stored',
     },
   },
 } as const
@@ -165,7 +188,11 @@ const planProperties = {
     inspections: { type: 'integer', description: 'inspections planned' },
     recorded: { type: 'integer' },
     pending: { type: 'integer' },
-    byResult: sentObject(Object.fromEntries(INSPECTION_RESULTS.map((r) => [r, { type: 'integer' }])) as { [R in (typeof INSPECTION_RESULTS)[number]]: { readonly type: 'integer' } }),
+    byResult: sentObject(
+      Object.fromEntries(INSPECTION_RESULTS.map((r) => [r, { type: 'integer' }])) as {
+        [R in (typeof INSPECTION_RESULTS)[number]]: { readonly type: 'integer' }
+      },
+    ),
   }),
 } as const
 
@@ -195,6 +222,11 @@ export const reproduceSchema = sentObject({
   differences: {
     type: 'array',
     description: 'up to 100 planned inspections found on one side only',
-    items: sentObject({ side: { type: 'string', enum: ['stored', 'redrawn'] }, enterpriseId: { type: 'integer' }, plannedFor: { type: 'string' }, inspectorIds: { type: 'array', items: { type: 'integer' } } }),
+    items: sentObject({
+      side: { type: 'string', enum: ['stored', 'redrawn'] },
+      enterpriseId: { type: 'integer' },
+      plannedFor: { type: 'string' },
+      inspectorIds: { type: 'array', items: { type: 'integer' } },
+    }),
   },
 })

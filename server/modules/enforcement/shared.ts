@@ -44,7 +44,9 @@ export async function checkInspectors(db: Db, inspectorIds: number[], department
     if (!r) throw invalid(field, `no inspector with id ${id}`)
     if (!r.active) throw invalid(field, `inspector ${id} (${r.name}) is not active`)
     if (!departmentIds.includes(Number(r.department_id))) {
-      throw invalid(field, `inspector ${id} (${r.name}) belongs to ${r.department_name} (department ${r.department_id}), not to ${whose}`, { departmentId: Number(r.department_id) })
+      throw invalid(field, `inspector ${id} (${r.name}) belongs to ${r.department_name} (department ${r.department_id}), not to ${whose}`, {
+        departmentId: Number(r.department_id),
+      })
     }
     return { id, name: r.name as string, departmentId: Number(r.department_id) }
   })

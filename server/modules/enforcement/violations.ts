@@ -8,7 +8,13 @@ import type { Knex } from 'knex'
 import { conflict, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses, sentObject, typed, type SchemaType } from '../../http/schemas'
 import {
-  checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STATUSES, RECTIFICATION_STEPS, type RectificationAction, type RectificationStatus,
+  checkVerifier,
+  rectificationStep,
+  refusalMessage,
+  RECTIFICATION_STATUSES,
+  RECTIFICATION_STEPS,
+  type RectificationAction,
+  type RectificationStatus,
 } from '../../domain/rectification'
 import { bumpDataVersion } from '../../grading/repository'
 import { recordAudit } from '../audit/audit'
@@ -61,8 +67,20 @@ export const violationRecordSchema = sentObject(violationProperties)
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
-    'v.id', 'v.enterprise_id', 'v.inspection_id', 'v.description', 'v.legal_basis', 'v.status', 'v.reported_by', 'v.rectified_at',
-    'v.verified_at', 'v.verified_by', 'v.created_at', 'v.reported_by_user_id', 'v.rectified_by_user_id', 'v.verified_by_user_id',
+    'v.id',
+    'v.enterprise_id',
+    'v.inspection_id',
+    'v.description',
+    'v.legal_basis',
+    'v.status',
+    'v.reported_by',
+    'v.rectified_at',
+    'v.verified_at',
+    'v.verified_by',
+    'v.created_at',
+    'v.reported_by_user_id',
+    'v.rectified_by_user_id',
+    'v.verified_by_user_id',
     dateColumn(db, 'v.found_at', 'found_at'),
     dateColumn(db, 'v.deadline', 'deadline'),
     db.raw("(v.status = 'open' AND v.deadline < current_date) AS overdue"),
@@ -100,7 +118,11 @@ export async function loadViolation(db: Db, id: number): Promise<ViolationRecord
 
 /** Violations of some enterprises (newest first), for the enforcement history. */
 export async function violationsOf(db: Db, enterpriseId: number, limit: number): Promise<ViolationRecord[]> {
-  const rows = await selectColumns(db, db('violation as v')).where('v.enterprise_id', enterpriseId).orderBy('v.found_at', 'desc').orderBy('v.id', 'desc').limit(limit)
+  const rows = await selectColumns(db, db('violation as v'))
+    .where('v.enterprise_id', enterpriseId)
+    .orderBy('v.found_at', 'desc')
+    .orderBy('v.id', 'desc')
+    .limit(limit)
   return rows.map(toRecord)
 }
 
@@ -176,7 +198,10 @@ export async function violationRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/violations',
-    { config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } }, schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } } },
+    {
+      config: { ...inspectorAccess, scope: { enterprise: 'body.enterpriseId' } },
+      schema: { tags, summary: 'Record a violation (open, with a rectification deadline)', body: bodySchema, response: { 201: record, ...errorResponses } },
+    },
     async (request, reply) => {
       const actor = sessionActor(request)
       const created = await app.db.transaction((trx) => insertViolation(trx, request.body, actor))
@@ -187,7 +212,10 @@ export async function violationRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/violations/:id',
-    { config: { ...staffAccess, scope: { record: 'violation' } }, schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } } },
+    {
+      config: { ...staffAccess, scope: { record: 'violation' } },
+      schema: { tags, summary: 'One violation', params: idParams, response: { 200: record, ...errorResponses } },
+    },
     async (request) => {
       const found = await loadViolation(app.db, request.params.id)
       if (!found) throw notFound('violation', request.params.id)
@@ -261,9 +289,18 @@ export async function violationRoutes(fastify: FastifyInstance): Promise<void> {
             throw conflict(message, [{ field: 'status', message, current: outcome.current }])
           }
           const { columns, auditNote } = t.apply(request.body ?? {}, before, trx, actor)
-          await trx('violation').where({ id }).update({ ...columns, status: outcome.to })
+          await trx('violation')
+            .where({ id })
+            .update({ ...columns, status: outcome.to })
           const after = (await loadViolation(trx, id))!
-          await recordAudit(trx, { action: outcome.done, entity: 'violation', entityId: id, before, after: { ...after, ...auditNote }, username: actor.username })
+          await recordAudit(trx, {
+            action: outcome.done,
+            entity: 'violation',
+            entityId: id,
+            before,
+            after: { ...after, ...auditNote },
+            username: actor.username,
+          })
           await bumpDataVersion(trx)
           return after
         })

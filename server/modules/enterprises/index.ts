@@ -4,5 +4,12 @@
  * Nothing here imports another module or the grading engine, so any of them may import it.
  */
 export {
-  setCreditStatus, setMissingIndustryDepartments, setTier, updateSupervision, writeEnterpriseLevels, writeRegisterRows, type RegisterRow, type SupervisionColumns,
+  setCreditStatus,
+  setMissingIndustryDepartments,
+  setTier,
+  updateSupervision,
+  writeEnterpriseLevels,
+  writeRegisterRows,
+  type RegisterRow,
+  type SupervisionColumns,
 } from './store'

@@ -16,8 +16,19 @@ export interface EnterpriseFilter {
 }
 
 const LIST_COLUMNS = [
-  'e.id', 'e.uscc', 'e.external_id', 'e.name', 'e.industry', 'e.high_hazard', 'e.scale', 'e.tier', 'e.division_code',
-  'e.mgmt_grid_id', 'e.credit_status', 'e.level', 'e.synthetic',
+  'e.id',
+  'e.uscc',
+  'e.external_id',
+  'e.name',
+  'e.industry',
+  'e.high_hazard',
+  'e.scale',
+  'e.tier',
+  'e.division_code',
+  'e.mgmt_grid_id',
+  'e.credit_status',
+  'e.level',
+  'e.synthetic',
 ]
 
 function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuilder {
@@ -54,10 +65,22 @@ export async function getEnterprise(db: Knex, id: number, contacts: boolean) {
     .leftJoin('mgmt_grid as g', 'g.id', 'e.mgmt_grid_id')
     .select(LIST_COLUMNS)
     .select(
-      'e.affiliation', 'e.industry_source', 'e.industry_class', 'e.located_by', 'e.central_vertical', 'e.tier_source', 'e.tier_reason', 'e.address',
+      'e.affiliation',
+      'e.industry_source',
+      'e.industry_class',
+      'e.located_by',
+      'e.central_vertical',
+      'e.tier_source',
+      'e.tier_reason',
+      'e.address',
       db.raw(contacts ? 'e.responsible_person, e.responsible_phone' : 'NULL::text AS responsible_person, NULL::text AS responsible_phone'),
-      'e.inherent_level', 'e.level_reason', 'e.last_reported_at', 'e.report_due_at',
-      'd.name as division_name', 'dep.name as industry_department', 'g.name as mgmt_grid_name',
+      'e.inherent_level',
+      'e.level_reason',
+      'e.last_reported_at',
+      'e.report_due_at',
+      'd.name as division_name',
+      'dep.name as industry_department',
+      'g.name as mgmt_grid_name',
     )
     .select(
       db.raw('ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat'),

@@ -14,7 +14,7 @@ import { MAX_ID, offsetParam } from '../../http/bounds'
 const summaryProperties = {
   id: { type: 'integer' },
   uscc: { type: ['string', 'null'], description: 'null: the enterprise is registered by its external id alone' },
-  externalId: { type: ['string', 'null'], description: 'the register\'s own id (企业编号), where given' },
+  externalId: { type: ['string', 'null'], description: "the register's own id (企业编号), where given" },
   name: { type: 'string' },
   industry: { type: ['string', 'null'], description: 'null: unknown (the register gave none the GB/T 4754 table knows)' },
   highHazard: { type: 'boolean' },
@@ -37,8 +37,8 @@ const detailProperties = {
   tierSource: { type: 'string', enum: TIER_SOURCES },
   tierReason: { type: ['string', 'null'] },
   address: { type: ['string', 'null'] },
-  responsiblePerson: { type: ['string', 'null'], description: 'null also when the reader\'s scope does not show contacts' },
-  responsiblePhone: { type: ['string', 'null'], description: 'null also when the reader\'s scope does not show contacts' },
+  responsiblePerson: { type: ['string', 'null'], description: "null also when the reader's scope does not show contacts" },
+  responsiblePhone: { type: ['string', 'null'], description: "null also when the reader's scope does not show contacts" },
   inherentLevel: levelResponseSchema,
   levelReason: { type: ['object', 'null'], additionalProperties: true },
   lastReportedAt: { type: ['string', 'null'], description: 'ISO date (YYYY-MM-DD) of the last risk report' },
@@ -50,10 +50,18 @@ const detailProperties = {
   majorHazards: { type: 'integer' },
   safetyRisks: { type: 'integer' },
   openHiddenDangers: { type: 'integer' },
-  overdueItems: { ...sentObject({ hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }), description: 'open past their rectification deadline' },
+  overdueItems: {
+    ...sentObject({ hiddenDangers: { type: 'integer' }, violations: { type: 'integer' } }),
+    description: 'open past their rectification deadline',
+  },
 } as const
 
-const listed = featureCollectionSchema(summaryProperties, { offset: { type: 'integer' } }, pointGeometrySchema, Object.keys(summaryProperties) as Array<keyof typeof summaryProperties>)
+const listed = featureCollectionSchema(
+  summaryProperties,
+  { offset: { type: 'integer' } },
+  pointGeometrySchema,
+  Object.keys(summaryProperties) as Array<keyof typeof summaryProperties>,
+)
 
 /** `GET /api/enterprises`: a page of enterprises; the handler sends every top-level key. */
 export const enterpriseCollectionResponse = { ...listed, required: ['type', 'numberMatched', 'numberReturned', 'offset', 'features'] } as const

@@ -44,7 +44,9 @@ export interface SupervisionColumns {
 /** Changes an enterprise's supervision attributes; nothing when no column is given. */
 export async function updateSupervision(trx: Knex.Transaction, id: number | string, columns: SupervisionColumns): Promise<void> {
   if (Object.keys(columns).length === 0) return
-  await trx('enterprise').where({ id }).update({ ...columns, updated_at: trx.fn.now() })
+  await trx('enterprise')
+    .where({ id })
+    .update({ ...columns, updated_at: trx.fn.now() })
 }
 
 /**
@@ -81,10 +83,30 @@ export async function writeEnterpriseLevels(db: Db, rows: Array<{ id: number; le
 
 /** The columns a register row (the importer's) sets, with their SQL types; geom comes from lon and lat. */
 export const REGISTER_COLUMNS = [
-  ['uscc', 'text'], ['external_id', 'text'], ['name', 'text'], ['industry', 'text'], ['industry_source', 'text'], ['industry_class', 'text'], ['high_hazard', 'boolean'], ['scale', 'text'], ['affiliation', 'text'],
-  ['central_vertical', 'boolean'], ['is_outlet', 'boolean'], ['tier', 'text'], ['tier_source', 'text'], ['tier_reason', 'text'],
-  ['division_code', 'text'], ['mgmt_grid_id', 'integer'], ['address', 'text'], ['responsible_person', 'text'], ['responsible_phone', 'text'],
-  ['credit_status', 'text'], ['last_reported_at', 'date'], ['report_due_at', 'date'], ['impact_radius_m', 'float8'], ['synthetic', 'boolean'],
+  ['uscc', 'text'],
+  ['external_id', 'text'],
+  ['name', 'text'],
+  ['industry', 'text'],
+  ['industry_source', 'text'],
+  ['industry_class', 'text'],
+  ['high_hazard', 'boolean'],
+  ['scale', 'text'],
+  ['affiliation', 'text'],
+  ['central_vertical', 'boolean'],
+  ['is_outlet', 'boolean'],
+  ['tier', 'text'],
+  ['tier_source', 'text'],
+  ['tier_reason', 'text'],
+  ['division_code', 'text'],
+  ['mgmt_grid_id', 'integer'],
+  ['address', 'text'],
+  ['responsible_person', 'text'],
+  ['responsible_phone', 'text'],
+  ['credit_status', 'text'],
+  ['last_reported_at', 'date'],
+  ['report_due_at', 'date'],
+  ['impact_radius_m', 'float8'],
+  ['synthetic', 'boolean'],
   ['located_by', 'text'],
 ] as const satisfies ReadonlyArray<readonly [string, string]>
 
@@ -122,7 +144,10 @@ async function stage(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promi
   const CHUNK = 500
   async function* lines() {
     for (let i = 0; i < rows.length; i += CHUNK) {
-      yield rows.slice(i, i + CHUNK).map((r) => `${STAGED_COLUMNS.map(([c]) => copyValue((r as Record<string, unknown>)[c])).join('\t')}\n`).join('')
+      yield rows
+        .slice(i, i + CHUNK)
+        .map((r) => `${STAGED_COLUMNS.map(([c]) => copyValue((r as Record<string, unknown>)[c])).join('\t')}\n`)
+        .join('')
     }
   }
   await pipeline(Readable.from(lines()), copy)

@@ -186,8 +186,16 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
       // Answer from what is known: on the embedded database the run holds the only connection.
       reply.code(202)
       return {
-        id: runId, kind: 'full', status: 'running', ruleVersion: app.grading.rules.version, h3Res: app.grading.res,
-        startedAt: new Date().toISOString(), finishedAt: null, counts: {}, error: null, progress: progress.get(runId) ?? null,
+        id: runId,
+        kind: 'full',
+        status: 'running',
+        ruleVersion: app.grading.rules.version,
+        h3Res: app.grading.res,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        counts: {},
+        error: null,
+        progress: progress.get(runId) ?? null,
       }
     },
   )

@@ -61,7 +61,11 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     '/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Service health: database and PostGIS versions, embedded or not', response: { 200: healthResponse, ...errorResponses } },
+      schema: {
+        tags: ['health'],
+        summary: 'Service health: database and PostGIS versions, embedded or not',
+        response: { 200: healthResponse, ...errorResponses },
+      },
     },
     ready,
   )
@@ -70,7 +74,11 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     '/health/ready',
     {
       config: { access: 'public' },
-      schema: { tags: ['health'], summary: 'Readiness: the database answers and the schema is current (503 otherwise)', response: { 200: healthResponse, ...errorResponses } },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the database answers and the schema is current (503 otherwise)',
+        response: { 200: healthResponse, ...errorResponses },
+      },
     },
     ready,
   )

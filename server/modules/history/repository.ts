@@ -10,7 +10,6 @@ import type { RuleSet } from '../../domain/rules'
 import { gradeRegionAreas } from '../../grading/regions'
 import { jsonRows } from '../../grading/repository'
 
-
 export interface CellAsOf {
   h3: string
   level: Level
@@ -27,7 +26,10 @@ export async function firstGradedAt(db: Db, res: number): Promise<Date | null> {
 export async function checkRecorded(db: Db, res: number, at: Date, field: string): Promise<Date> {
   const first = await firstGradedAt(db, res)
   if (!first) throw invalid(field, 'nothing has been graded yet, so there is no history to show')
-  if (at.getTime() < first.getTime()) throw invalid(field, `${at.toISOString()} is before the first grading (${first.toISOString()}): no level was recorded then`, { firstGradedAt: first.toISOString() })
+  if (at.getTime() < first.getTime())
+    throw invalid(field, `${at.toISOString()} is before the first grading (${first.toISOString()}): no level was recorded then`, {
+      firstGradedAt: first.toISOString(),
+    })
   return first
 }
 
@@ -68,11 +70,15 @@ export interface RegionAsOf {
  * counted whole in the regions that contain its centre.
  */
 export async function regionsFromCells(db: Db, res: number, cells: CellAsOf[], rules: RuleSet): Promise<RegionAsOf[]> {
-  const input = cells.filter((c) => c.level > 0).map((c) => {
-    const [lat, lon] = cellToLatLng(c.h3)
-    return { h: c.h3, l: c.level, s: c.stale, lon, lat, ar: cellArea(c.h3, 'm2') }
-  })
-  const { rows } = await db.raw<{ rows: Array<{ kind: RegionAsOf['kind']; key: string; code: string; name: string; rank: string; total: number; levels: Record<string, [number, boolean]> }> }>(
+  const input = cells
+    .filter((c) => c.level > 0)
+    .map((c) => {
+      const [lat, lon] = cellToLatLng(c.h3)
+      return { h: c.h3, l: c.level, s: c.stale, lon, lat, ar: cellArea(c.h3, 'm2') }
+    })
+  const { rows } = await db.raw<{
+    rows: Array<{ kind: RegionAsOf['kind']; key: string; code: string; name: string; rank: string; total: number; levels: Record<string, [number, boolean]> }>
+  }>(
     `WITH a AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(h text, l smallint, s boolean, lon float8, lat float8, ar float8)),
      live AS (SELECT a.*, c.id FROM a LEFT JOIN cell c ON c.res = ? AND c.h3 = a.h),
      mapped AS (
@@ -99,7 +105,17 @@ export async function regionsFromCells(db: Db, res: number, cells: CellAsOf[], r
   )
   return rows.map((r) => {
     const g = gradeRegionAreas(Number(r.total), r.levels, rules)
-    return { kind: r.kind, key: r.key, code: r.code, name: r.name, rank: r.rank, level: g.level, highestLevel: g.highestLevel, stale: g.stale, shares: g.shares }
+    return {
+      kind: r.kind,
+      key: r.key,
+      code: r.code,
+      name: r.name,
+      rank: r.rank,
+      level: g.level,
+      highestLevel: g.highestLevel,
+      stale: g.stale,
+      shares: g.shares,
+    }
   })
 }
 

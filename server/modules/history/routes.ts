@@ -29,7 +29,12 @@ const regionItem = sentObject({
   shares: { type: 'object', additionalProperties: { type: 'number' } },
 })
 
-const atQuery = { type: 'object', additionalProperties: false, required: ['at'], properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time') } } as const
+const atQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['at'],
+  properties: { at: instant('ISO 8601 date (00:00 UTC) or date-time') },
+} as const
 
 /** `GET /api/history/cells`: the handler sets every property, each feature's too. */
 const cellsAsOfCollection = featureCollectionSchema(
@@ -69,12 +74,21 @@ export const historyDiffResponse = sentObject({
   from: { type: 'string' },
   to: { type: 'string' },
   summary: sentObject({ raised: { type: 'integer' }, lowered: { type: 'integer' } }),
-  cells: featureCollectionSchema({ h3: { type: 'string' }, before: levelResponseSchema, after: levelResponseSchema }, {}, areaGeometrySchema, ['h3', 'before', 'after']),
+  cells: featureCollectionSchema({ h3: { type: 'string' }, before: levelResponseSchema, after: levelResponseSchema }, {}, areaGeometrySchema, [
+    'h3',
+    'before',
+    'after',
+  ]),
   regions: {
     type: 'array',
     items: sentObject({
-      kind: regionKindSchema, key: { type: 'string' }, code: { type: 'string' }, name: { type: 'string' }, rank: { type: 'string' },
-      before: levelResponseSchema, after: levelResponseSchema,
+      kind: regionKindSchema,
+      key: { type: 'string' },
+      code: { type: 'string' },
+      name: { type: 'string' },
+      rank: { type: 'string' },
+      before: levelResponseSchema,
+      after: levelResponseSchema,
     }),
   },
 })

@@ -30,7 +30,7 @@ export function boxAround(c: Circle): [minLon: number, minLat: number, maxLon: n
   const maxLat = Math.min(90, c.lat + dLat)
   const widestLat = Math.max(Math.abs(minLat), Math.abs(maxLat))
   const cos = Math.cos((widestLat * Math.PI) / 180)
-  const dLon = cos > 1e-6 ? ((c.radiusM / (METRES_PER_DEG_LON_EQUATOR * cos)) * BOX_MARGIN) : 360
+  const dLon = cos > 1e-6 ? (c.radiusM / (METRES_PER_DEG_LON_EQUATOR * cos)) * BOX_MARGIN : 360
   if (dLon >= 180) return [-180, minLat, 180, maxLat]
   return [Math.max(-180, c.lon - dLon), minLat, Math.min(180, c.lon + dLon), maxLat]
 }
@@ -71,8 +71,17 @@ export async function majorHazardsAround(db: Knex, c: Circle, scope: ReadScope) 
      WHERE m.geom && ${BOX} AND ST_DWithin(m.geom::geography, p.pt, ?, true)
      ORDER BY distance_m, m.id`,
     [
-      ...visible.bindings, REDACTED_NAME, ...visible.bindings, ...visible.bindings, REDACTED_NAME, ...visible.bindings,
-      ...(scope.contacts ? [...visible.bindings, ...visible.bindings] : []), c.lon, c.lat, ...boxAround(c), c.radiusM,
+      ...visible.bindings,
+      REDACTED_NAME,
+      ...visible.bindings,
+      ...visible.bindings,
+      REDACTED_NAME,
+      ...visible.bindings,
+      ...(scope.contacts ? [...visible.bindings, ...visible.bindings] : []),
+      c.lon,
+      c.lat,
+      ...boxAround(c),
+      c.radiusM,
     ],
   )
   return rows.map((r) => ({

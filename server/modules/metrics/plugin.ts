@@ -35,7 +35,12 @@ async function metrics(app: FastifyInstance): Promise<void> {
       registeredRoutesOnly: true,
       routeBlacklist: ['/api/metrics'],
       overrides: {
-        histogram: { name: 'http_request_duration_seconds', help: 'HTTP request duration in seconds, by method, route and status', buckets: REQUEST_BUCKETS, registers: [registry] },
+        histogram: {
+          name: 'http_request_duration_seconds',
+          help: 'HTTP request duration in seconds, by method, route and status',
+          buckets: REQUEST_BUCKETS,
+          registers: [registry],
+        },
         summary: { registers: [] },
       },
     },
@@ -86,8 +91,11 @@ async function metrics(app: FastifyInstance): Promise<void> {
       // Closed by default (docs/security.md): an admin (session or API token), or a scraper sending METRICS_TOKEN.
       config: { access: ['admin'], scrape: true, disableMetrics: true },
       schema: {
-        tags: ['health'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'],
-        description: 'For an admin (session or API token), or a scraper sending `Authorization: Bearer <METRICS_TOKEN>` when the deployment sets METRICS_TOKEN.',
+        tags: ['health'],
+        summary: 'Prometheus metrics (text exposition format)',
+        produces: ['text/plain'],
+        description:
+          'For an admin (session or API token), or a scraper sending `Authorization: Bearer <METRICS_TOKEN>` when the deployment sets METRICS_TOKEN.',
         response: { 200: { description: 'The metrics, in the Prometheus text exposition format', type: 'string' } },
       },
       logLevel: 'warn',

@@ -31,7 +31,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 
 function instant(text: string): string | null {
   if (text === '' || text === '..') return null
-  if (!INSTANT.test(text) || Number.isNaN(Date.parse(text))) throw invalid('datetime', `"${text}" is not an RFC 3339 date (2026-01-31) or date-time (2026-01-31T08:00:00Z)`)
+  if (!INSTANT.test(text) || Number.isNaN(Date.parse(text)))
+    throw invalid('datetime', `"${text}" is not an RFC 3339 date (2026-01-31) or date-time (2026-01-31T08:00:00Z)`)
   return text
 }
 
@@ -53,7 +54,10 @@ export function parseDatetime(value: string, collection: Collection): DatetimeFi
 }
 
 /** The property filters of a query string: every non-standard parameter must be a filterable property. */
-export function parsePropertyFilters(query: Record<string, unknown>, collection: Collection): Array<{ property: CollectionProperty; value: string | number | boolean }> {
+export function parsePropertyFilters(
+  query: Record<string, unknown>,
+  collection: Collection,
+): Array<{ property: CollectionProperty; value: string | number | boolean }> {
   const filters: Array<{ property: CollectionProperty; value: string | number | boolean }> = []
   const filterable = collection.properties.filter((p) => p.filter)
   for (const [name, raw] of Object.entries(query)) {

@@ -52,13 +52,20 @@ function readable(request: FastifyRequest, id: string): Collection {
   const collection = findCollection(id)
   if (!collection) {
     const known = Object.keys(COLLECTIONS)
-    throw new AppError(404, 'not_found', `No collection "${id}"; the collections are ${known.join(', ')}`, [{ field: 'collectionId', message: `unknown collection; one of ${known.join(', ')}` }])
+    throw new AppError(404, 'not_found', `No collection "${id}"; the collections are ${known.join(', ')}`, [
+      { field: 'collectionId', message: `unknown collection; one of ${known.join(', ')}` },
+    ])
   }
   const verdict = checkAccess(collection.access, request.user)
   if (verdict === 'unauthenticated') {
-    throw new AppError(401, 'unauthenticated', `The collection ${id} is staff data: sign in or send an API token (Authorization: Bearer rmt_…)`, [{ field: 'authorization', message: 'a staff account or API token is needed' }])
+    throw new AppError(401, 'unauthenticated', `The collection ${id} is staff data: sign in or send an API token (Authorization: Bearer rmt_…)`, [
+      { field: 'authorization', message: 'a staff account or API token is needed' },
+    ])
   }
-  if (verdict === 'forbidden') throw new AppError(403, 'forbidden', `The role ${request.user?.role} may not read the collection ${id}`, [{ field: 'collectionId', message: 'not for your role' }])
+  if (verdict === 'forbidden')
+    throw new AppError(403, 'forbidden', `The role ${request.user?.role} may not read the collection ${id}`, [
+      { field: 'collectionId', message: 'not for your role' },
+    ])
   return collection
 }
 
@@ -88,70 +95,125 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       crs: SUPPORTED_CRS,
       storageCrs: CRS84,
       // Not part of Part 1, but what a client needs to build a form: the properties and their types.
-      properties: Object.fromEntries(c.properties.map((p) => [p.name, { type: p.type === 'date' ? 'string' : p.type, ...(p.type === 'date' ? { format: 'date' } : {}), description: p.description, filter: p.filter === true }])),
+      properties: Object.fromEntries(
+        c.properties.map((p) => [
+          p.name,
+          {
+            type: p.type === 'date' ? 'string' : p.type,
+            ...(p.type === 'date' ? { format: 'date' } : {}),
+            description: p.description,
+            filter: p.filter === true,
+          },
+        ]),
+      ),
       access: c.access === 'public' ? 'public' : 'staff',
     }
   }
 
-  app.get('/', {
-    config: { access: 'public' },
-    schema: { tags, summary: 'OGC API – Features landing page', querystring: { type: 'object', additionalProperties: false, properties: formatQuery }, response: errorOr(anyObject) },
-  }, async (request) => {
-    const base = baseUrl(request, app.prefix)
-    return {
-      title: 'riskmap OGC API – Features',
-      description: 'Regional safety-risk map: risk sources, graded cells and regions, emergency resources, and the published risk map. Staff collections need an API token (Authorization: Bearer) or a session.',
-      links: [
-        { href: `${base}`, rel: 'self', type: 'application/json', title: 'this document' },
-        { href: `${base}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'the API definition (OpenAPI 3.0)' },
-        { href: `${publicOrigin(request, app.config)}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
-        { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'conformance classes' },
-        { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'the collections' },
-      ] satisfies Link[],
-    }
-  })
-
-  app.get('/conformance', {
-    config: { access: 'public' },
-    schema: { tags, summary: 'Conformance classes implemented', querystring: { type: 'object', additionalProperties: false, properties: formatQuery }, response: errorOr(anyObject) },
-  }, async () => ({ conformsTo: CONFORMANCE }))
-
-  app.get('/api', {
-    config: { access: 'public' },
-    schema: { tags, summary: 'The OpenAPI 3.0 document of the OGC API', querystring: { type: 'object', additionalProperties: false, properties: formatQuery }, response: errorOr(anyObject) },
-  }, async (request, reply) => {
-    reply.type(OPENAPI_TYPE)
-    return openApiDocument(baseUrl(request, app.prefix))
-  })
-
-  app.get('/collections', {
-    config: { access: 'public' },
-    schema: { tags, summary: 'The collections you may read (public ones anonymously; staff ones with a session or API token)', querystring: { type: 'object', additionalProperties: false, properties: formatQuery }, response: errorOr(anyObject) },
-  }, async (request, reply) => {
-    const base = baseUrl(request, app.prefix)
-    const extent = await serviceExtent(db)
-    reply.header('vary', 'cookie, authorization')
-    const visible = Object.values(COLLECTIONS).filter((c) => checkAccess(c.access, request.user) === 'ok')
-    return {
-      links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' }] satisfies Link[],
-      collections: visible.map((c) => collectionDocument(base, c, extent)),
-    }
-  })
-
-  app.get<{ Params: { collectionId: string } }>('/collections/:collectionId', {
-    config: { access: 'public' },
-    schema: {
-      tags, summary: 'One collection: its links, extent, CRS and properties',
-      params: { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 } }, required: ['collectionId'] },
-      querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
-      response: errorOr(anyObject),
+  app.get(
+    '/',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'OGC API – Features landing page',
+        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        response: errorOr(anyObject),
+      },
     },
-  }, async (request) => {
-    const collection = readable(request, request.params.collectionId)
-    return collectionDocument(baseUrl(request, app.prefix), collection, await serviceExtent(db))
-  })
+    async (request) => {
+      const base = baseUrl(request, app.prefix)
+      return {
+        title: 'riskmap OGC API – Features',
+        description:
+          'Regional safety-risk map: risk sources, graded cells and regions, emergency resources, and the published risk map. Staff collections need an API token (Authorization: Bearer) or a session.',
+        links: [
+          { href: `${base}`, rel: 'self', type: 'application/json', title: 'this document' },
+          { href: `${base}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'the API definition (OpenAPI 3.0)' },
+          { href: `${publicOrigin(request, app.config)}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
+          { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'conformance classes' },
+          { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'the collections' },
+        ] satisfies Link[],
+      }
+    },
+  )
 
-  app.get<{ Params: { collectionId: string }; Querystring: Record<string, unknown> & { limit: number; offset: number; bbox?: string; 'bbox-crs'?: string; datetime?: string; crs?: string } }>(
+  app.get(
+    '/conformance',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Conformance classes implemented',
+        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        response: errorOr(anyObject),
+      },
+    },
+    async () => ({ conformsTo: CONFORMANCE }),
+  )
+
+  app.get(
+    '/api',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The OpenAPI 3.0 document of the OGC API',
+        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        response: errorOr(anyObject),
+      },
+    },
+    async (request, reply) => {
+      reply.type(OPENAPI_TYPE)
+      return openApiDocument(baseUrl(request, app.prefix))
+    },
+  )
+
+  app.get(
+    '/collections',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The collections you may read (public ones anonymously; staff ones with a session or API token)',
+        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        response: errorOr(anyObject),
+      },
+    },
+    async (request, reply) => {
+      const base = baseUrl(request, app.prefix)
+      const extent = await serviceExtent(db)
+      reply.header('vary', 'cookie, authorization')
+      const visible = Object.values(COLLECTIONS).filter((c) => checkAccess(c.access, request.user) === 'ok')
+      return {
+        links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' }] satisfies Link[],
+        collections: visible.map((c) => collectionDocument(base, c, extent)),
+      }
+    },
+  )
+
+  app.get<{ Params: { collectionId: string } }>(
+    '/collections/:collectionId',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'One collection: its links, extent, CRS and properties',
+        params: { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 } }, required: ['collectionId'] },
+        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        response: errorOr(anyObject),
+      },
+    },
+    async (request) => {
+      const collection = readable(request, request.params.collectionId)
+      return collectionDocument(baseUrl(request, app.prefix), collection, await serviceExtent(db))
+    },
+  )
+
+  app.get<{
+    Params: { collectionId: string }
+    Querystring: Record<string, unknown> & { limit: number; offset: number; bbox?: string; 'bbox-crs'?: string; datetime?: string; crs?: string }
+  }>(
     '/collections/:collectionId/items',
     {
       config: { access: 'public' },
@@ -215,8 +277,13 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     {
       config: { access: 'public' },
       schema: {
-        tags, summary: 'One feature of a collection as GeoJSON',
-        params: { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 }, featureId: { type: 'string', maxLength: 64 } }, required: ['collectionId', 'featureId'] },
+        tags,
+        summary: 'One feature of a collection as GeoJSON',
+        params: {
+          type: 'object',
+          properties: { collectionId: { type: 'string', maxLength: 64 }, featureId: { type: 'string', maxLength: 64 } },
+          required: ['collectionId', 'featureId'],
+        },
         querystring: { type: 'object', additionalProperties: false, properties: { crs: { type: 'string', maxLength: 100 }, ...formatQuery } },
         response: errorOr(anyObject),
       },
@@ -227,7 +294,10 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       const { featureId } = request.params
       // Outside the caller's read scope a feature is "not found", as if it did not exist for them.
       const feature = await selectItem(db, collection, await context(), readScope(request.user), featureId, crs)
-      if (!feature) throw new AppError(404, 'not_found', `No feature ${featureId} in collection ${collection.id}`, [{ field: 'featureId', message: 'no such feature (or not yours to read)' }])
+      if (!feature)
+        throw new AppError(404, 'not_found', `No feature ${featureId} in collection ${collection.id}`, [
+          { field: 'featureId', message: 'no such feature (or not yours to read)' },
+        ])
       const base = baseUrl(request, app.prefix)
       sendGeoJson(reply, crs, collection)
       return {
@@ -236,7 +306,12 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
         geometry: feature.geometry,
         properties: feature.properties,
         links: [
-          { href: `${base}/collections/${collection.id}/items/${encodeURIComponent(String(feature.id))}`, rel: 'self', type: GEOJSON_TYPE, title: 'this feature' },
+          {
+            href: `${base}/collections/${collection.id}/items/${encodeURIComponent(String(feature.id))}`,
+            rel: 'self',
+            type: GEOJSON_TYPE,
+            title: 'this feature',
+          },
           { href: `${base}/collections/${collection.id}`, rel: 'collection', type: 'application/json', title: 'the collection' },
         ] satisfies Link[],
       }

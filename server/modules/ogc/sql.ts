@@ -50,18 +50,25 @@ function conditions(c: Collection, ctx: SelectionContext, f: ItemsFilter): SqlFr
   }
   if (c.where) add(c.where(ctx))
   if (c.scopeEnterprise && !f.scope.all) add(scopeSql(f.scope, c.scopeEnterprise))
-  else if (c.jurisdictionDivision && f.scope.divisionPrefix !== null) add({ sql: `${c.jurisdictionDivision} LIKE ? || '%'`, bindings: [f.scope.divisionPrefix] })
+  else if (c.jurisdictionDivision && f.scope.divisionPrefix !== null)
+    add({ sql: `${c.jurisdictionDivision} LIKE ? || '%'`, bindings: [f.scope.divisionPrefix] })
   if (f.bbox) {
     const b = f.bbox
-    add({ sql: `${c.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326) AND ST_Intersects(${c.geom}, ST_MakeEnvelope(?, ?, ?, ?, 4326))`, bindings: [b.minLon, b.minLat, b.maxLon, b.maxLat, b.minLon, b.minLat, b.maxLon, b.maxLat] })
+    add({
+      sql: `${c.geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326) AND ST_Intersects(${c.geom}, ST_MakeEnvelope(?, ?, ?, ?, 4326))`,
+      bindings: [b.minLon, b.minLat, b.maxLon, b.maxLat, b.minLon, b.minLat, b.maxLon, b.maxLat],
+    })
   }
   if (f.datetime && c.datetime) {
     const { start, end, instant } = f.datetime
     const column = c.datetime.sql
-    if (instant && start !== null) add(DATE_ONLY.test(start) ? { sql: `${column}::date = ?::date`, bindings: [start] } : { sql: `${column} = ?::timestamptz`, bindings: [start] })
+    if (instant && start !== null)
+      add(DATE_ONLY.test(start) ? { sql: `${column}::date = ?::date`, bindings: [start] } : { sql: `${column} = ?::timestamptz`, bindings: [start] })
     else {
-      if (start !== null) add(DATE_ONLY.test(start) ? { sql: `${column}::date >= ?::date`, bindings: [start] } : { sql: `${column} >= ?::timestamptz`, bindings: [start] })
-      if (end !== null) add(DATE_ONLY.test(end) ? { sql: `${column}::date <= ?::date`, bindings: [end] } : { sql: `${column} <= ?::timestamptz`, bindings: [end] })
+      if (start !== null)
+        add(DATE_ONLY.test(start) ? { sql: `${column}::date >= ?::date`, bindings: [start] } : { sql: `${column} >= ?::timestamptz`, bindings: [start] })
+      if (end !== null)
+        add(DATE_ONLY.test(end) ? { sql: `${column}::date <= ?::date`, bindings: [end] } : { sql: `${column} <= ?::timestamptz`, bindings: [end] })
     }
   }
   for (const { property, value } of f.properties) add({ sql: `${property.sql} = ?`, bindings: [value] })
@@ -92,7 +99,12 @@ function toFeature(c: Collection, row: Record<string, unknown>): FeatureRow {
 
 /** One page of features, ordered by id, and the number of features matched. */
 export async function selectItems(
-  db: Knex, c: Collection, ctx: SelectionContext, filter: ItemsFilter, page: { limit: number; offset: number }, crs: string,
+  db: Knex,
+  c: Collection,
+  ctx: SelectionContext,
+  filter: ItemsFilter,
+  page: { limit: number; offset: number },
+  crs: string,
 ): Promise<{ features: FeatureRow[]; numberMatched: number }> {
   const where = conditions(c, ctx, filter)
   const [{ rows }, { rows: count }] = await Promise.all([

@@ -70,7 +70,10 @@ export async function publishedPenalties(db: Knex, page: { limit: number; offset
     .select('p.decision_no', 'p.amount_yuan', 'd.name as division_name', 'v.legal_basis')
     .select(db.raw(`to_char(p.decided_at, 'YYYY-MM-DD') AS decided_at`))
     .where('p.published', true)
-    .orderBy([{ column: 'p.decided_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
+    .orderBy([
+      { column: 'p.decided_at', order: 'desc' },
+      { column: 'p.id', order: 'desc' },
+    ])
     .limit(page.limit)
     .offset(page.offset)) as Array<{ decision_no: string; amount_yuan: string; division_name: string | null; legal_basis: string | null; decided_at: string }>
   return {
@@ -91,10 +94,8 @@ export async function publishedPenalties(db: Knex, page: { limit: number; offset
  * point, the divisions around it with their published level and shares, and the nearest shelters.
  */
 export async function placeReading(db: Knex, publicationId: number, point: { lon: number; lat: number; h3: string; res: number }): Promise<PointReading> {
-  const cell = (await db('publication_cell')
-    .select('level', 'stale')
-    .where({ publication_id: publicationId, res: point.res, h3: point.h3 })
-    .first()) as { level: number | string; stale: boolean } | undefined
+  const cell = (await db('publication_cell').select('level', 'stale').where({ publication_id: publicationId, res: point.res, h3: point.h3 }).first()) as
+    { level: number | string; stale: boolean } | undefined
   const pt = pointSql(db, point.lon, point.lat)
   const area = (await db('publication_area')
     .max('level as level')
@@ -120,7 +121,13 @@ export async function placeReading(db: Knex, publicationId: number, point: { lon
     )
     .where('r.kind', 'shelter')
     .orderByRaw('r.geog <-> ?::geography', [pt])
-    .limit(NEARBY_SHELTERS)) as Array<{ name: string; capacity: number | null; address: string | null; geometry: NearbyShelter['geometry']; distance_m: string | number }>
+    .limit(NEARBY_SHELTERS)) as Array<{
+    name: string
+    capacity: number | null
+    address: string | null
+    geometry: NearbyShelter['geometry']
+    distance_m: string | number
+  }>
   return {
     level: cell ? (Number(cell.level) as Level) : 0,
     stale: cell?.stale ?? false,

@@ -7,8 +7,18 @@ import { getPublication, latestPublicationId } from '../publication'
 import { latLngToCell } from 'h3-js'
 import { placeReading, publishedPenalties, publishedRegions, publishedResolution, shelters } from './repository'
 import {
-  divisionsQuery, penaltiesQuery, penaltiesResponse, placeQuery, placeResponse, publicDivisionCollectionResponse, publicationResponse, regionsQuery,
-  regionsResponse, sheltersResponse, type PlaceReading, type PublicDivisionCollection,
+  divisionsQuery,
+  penaltiesQuery,
+  penaltiesResponse,
+  placeQuery,
+  placeResponse,
+  publicDivisionCollectionResponse,
+  publicationResponse,
+  regionsQuery,
+  regionsResponse,
+  sheltersResponse,
+  type PlaceReading,
+  type PublicDivisionCollection,
 } from './schemas'
 
 /**
@@ -58,13 +68,27 @@ export default async function publicRoutes(fastify: FastifyInstance): Promise<vo
     '/publication',
     {
       config: pub,
-      schema: { tags: ['public'], summary: 'The latest publication (null while nothing has been published)', response: { 200: publicationResponse, ...errorResponses } },
+      schema: {
+        tags: ['public'],
+        summary: 'The latest publication (null while nothing has been published)',
+        response: { 200: publicationResponse, ...errorResponses },
+      },
     },
     async () => {
       const id = await latestPublicationId(app.readDb)
       const p = id === null ? undefined : await getPublication(app.readDb, id)
       if (!p) return { publication: null }
-      return { publication: { id: p.id, publishedAt: p.createdAt, note: p.note, resolution: p.resolution, minResolution: p.minResolution, ruleVersion: p.ruleVersion, counts: p.counts } }
+      return {
+        publication: {
+          id: p.id,
+          publishedAt: p.createdAt,
+          note: p.note,
+          resolution: p.resolution,
+          minResolution: p.minResolution,
+          ruleVersion: p.ruleVersion,
+          counts: p.counts,
+        },
+      }
     },
   )
 

@@ -8,11 +8,23 @@ import { DIVISION_RANKS } from '../../domain/division-register'
 import { RESOURCE_STATUSES } from '../../domain/resources'
 import { offsetParam } from '../../http/bounds'
 import {
-  featureCollectionSchema, geometrySchema, levelResponseSchema, nullableGeometrySchema, pointGeometrySchema, sentObject, type SchemaType,
+  featureCollectionSchema,
+  geometrySchema,
+  levelResponseSchema,
+  nullableGeometrySchema,
+  pointGeometrySchema,
+  sentObject,
+  type SchemaType,
 } from '../../http/schemas'
 
 /** Counts per level 0..4, keyed by the level as text (the publication's summary sets every key). */
-const countsSchema = sentObject({ '0': { type: 'integer' }, '1': { type: 'integer' }, '2': { type: 'integer' }, '3': { type: 'integer' }, '4': { type: 'integer' } })
+const countsSchema = sentObject({
+  '0': { type: 'integer' },
+  '1': { type: 'integer' },
+  '2': { type: 'integer' },
+  '3': { type: 'integer' },
+  '4': { type: 'integer' },
+})
 
 export type LevelCounts = SchemaType<typeof countsSchema>
 
@@ -51,8 +63,15 @@ const publicRegionSchema = sentObject({
   name: { type: 'string' },
   rank: { type: ['string', 'null'], enum: [...DIVISION_RANKS, null], description: 'city, county or township; null for a management grid' },
   parentCode: { type: ['string', 'null'] },
-  level: { ...levelResponseSchema, description: `the region's grade from the shares of its area (rule 2026.2; under 2026.1 its highest cell level): ${levelResponseSchema.description}` },
-  highestLevel: { type: ['integer', 'null'], enum: [...levelResponseSchema.enum, null], description: 'the highest cell level in the region (就高); null if the publication did not record it' },
+  level: {
+    ...levelResponseSchema,
+    description: `the region's grade from the shares of its area (rule 2026.2; under 2026.1 its highest cell level): ${levelResponseSchema.description}`,
+  },
+  highestLevel: {
+    type: ['integer', 'null'],
+    enum: [...levelResponseSchema.enum, null],
+    description: 'the highest cell level in the region (就高); null if the publication did not record it',
+  },
   shares: sharesSchema,
 })
 
@@ -111,7 +130,14 @@ const divisionProperties = {
 } as const
 
 /** `GET /api/public/divisions`: every property is always sent. */
-export const publicDivisionCollectionResponse = featureCollectionSchema(divisionProperties, {}, geometrySchema, ['code', 'name', 'nameEn', 'rank', 'parentCode', 'label'])
+export const publicDivisionCollectionResponse = featureCollectionSchema(divisionProperties, {}, geometrySchema, [
+  'code',
+  'name',
+  'nameEn',
+  'rank',
+  'parentCode',
+  'label',
+])
 
 export type PublicDivisionCollection = SchemaType<typeof publicDivisionCollectionResponse>
 
@@ -129,7 +155,10 @@ export const placeQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['lon', 'lat'],
-  properties: { lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS 84' }, lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS 84' } },
+  properties: {
+    lon: { type: 'number', minimum: -180, maximum: 180, description: 'WGS 84' },
+    lat: { type: 'number', minimum: -90, maximum: 90, description: 'WGS 84' },
+  },
 } as const
 
 /** Shelters listed beside a place, nearest first. */

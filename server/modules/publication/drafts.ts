@@ -9,7 +9,6 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/db'
 import type { Draft, DraftPage } from './schemas'
 
-
 export type DraftStatus = Draft['status']
 
 interface DraftRow {
@@ -58,7 +57,10 @@ export async function currentDataVersion(db: Db): Promise<number> {
   return Number(rows[0]?.version ?? 0)
 }
 
-export async function insertDraft(trx: Knex.Transaction, input: { preparedBy: number; note: string | null; basePublicationId: number | null }): Promise<number> {
+export async function insertDraft(
+  trx: Knex.Transaction,
+  input: { preparedBy: number; note: string | null; basePublicationId: number | null },
+): Promise<number> {
   const [row] = await trx('publication_draft')
     .insert({ prepared_by: input.preparedBy, note: input.note, base_publication_id: input.basePublicationId, data_version: await currentDataVersion(trx) })
     .returning('id')

@@ -11,7 +11,6 @@ import { MIN_PYRAMID_RES } from '../../grading/engine'
 import type { Level } from '../../domain/levels'
 import type { CauseCount, LevelCounts, Publication } from './schemas'
 
-
 /** A publication with its counts per level, as the staff routes send it (and the public portal reads it). */
 export type PublicationSummary = Publication
 
@@ -93,7 +92,7 @@ async function summarize(db: Db, rows: PublicationRow[]): Promise<PublicationSum
   const count = (sql: string) => db.raw<{ rows: Array<{ publication_id: number; level: number; n: string }> }>(sql, [pgArray(ids)])
   // One after the other: `db` may be a transaction, whose one connection runs one query at a time.
   const cells = await count(
-      `SELECT c.publication_id, c.level, count(*) AS n FROM publication_cell c JOIN publication p ON p.id = c.publication_id AND c.res = p.h3_res
+    `SELECT c.publication_id, c.level, count(*) AS n FROM publication_cell c JOIN publication p ON p.id = c.publication_id AND c.res = p.h3_res
        WHERE c.publication_id = ANY(?::int[]) GROUP BY 1, 2`,
   )
   const regions = await count('SELECT publication_id, level, count(*) AS n FROM publication_region WHERE publication_id = ANY(?::int[]) GROUP BY 1, 2')
@@ -186,18 +185,19 @@ type RegionRow = { kind: RegionChange['kind']; key: string; name: string; level:
 
 async function regionsOf(db: Db, side: DiffSide | null): Promise<Map<string, RegionRow>> {
   if (side === null) return new Map()
-  const { rows } = 'live' in side
-    ? await db.raw<{ rows: RegionRow[] }>(
-        `SELECT l.region_kind AS kind, l.region_key AS key, coalesce(d.name, g.name) AS name, l.level, l.shares
+  const { rows } =
+    'live' in side
+      ? await db.raw<{ rows: RegionRow[] }>(
+          `SELECT l.region_kind AS kind, l.region_key AS key, coalesce(d.name, g.name) AS name, l.level, l.shares
          FROM region_level l
          LEFT JOIN division d ON l.region_kind = 'division' AND d.code = l.region_key
          LEFT JOIN mgmt_grid g ON l.region_kind = 'mgmt_grid' AND g.id::text = l.region_key
          WHERE coalesce(d.name, g.name) IS NOT NULL`,
-      )
-    : await db.raw<{ rows: RegionRow[] }>(
-        'SELECT region_kind AS kind, region_key AS key, name, level, shares FROM publication_region WHERE publication_id = ?',
-        [side.publication.id],
-      )
+        )
+      : await db.raw<{ rows: RegionRow[] }>(
+          'SELECT region_kind AS kind, region_key AS key, name, level, shares FROM publication_region WHERE publication_id = ?',
+          [side.publication.id],
+        )
   return new Map(rows.map((r) => [`${r.kind}/${r.key}`, { ...r, level: Number(r.level) as Level }]))
 }
 
@@ -264,10 +264,15 @@ export async function diffStates(
 /** The diff between two publications (`before` the older side). */
 export async function diffPublications(db: Db, before: PublicationSummary, after: PublicationSummary, analysisRes: number): Promise<StateDiff> {
   const [older, newer] = before.createdAt <= after.createdAt ? [before, after] : [after, before]
-  return diffStates(db, { publication: before }, { publication: after }, {
-    resolution: Math.min(before.resolution, after.resolution),
-    analysisRes,
-    since: older.createdAt,
-    until: newer.createdAt,
-  })
+  return diffStates(
+    db,
+    { publication: before },
+    { publication: after },
+    {
+      resolution: Math.min(before.resolution, after.resolution),
+      analysisRes,
+      since: older.createdAt,
+      until: newer.createdAt,
+    },
+  )
 }

@@ -4,11 +4,29 @@ import { errorResponse, errorResponses, typed } from '../../http/schemas'
 import { recordAudit } from '../audit/audit'
 import { currentDataVersion, decideDraft, getDraft, insertDraft, listDrafts } from './drafts'
 import {
-  diffPublications, diffStates, getPublication, insertPublication, latestPublicationId, listPublications, type PublicationSummary, type StateDiff,
+  diffPublications,
+  diffStates,
+  getPublication,
+  insertPublication,
+  latestPublicationId,
+  listPublications,
+  type PublicationSummary,
+  type StateDiff,
 } from './repository'
 import {
-  approveBodySchema, diffQuery, diffResponse, draftBodySchema, draftListQuery, draftPageSchema, draftSchema, previewResponse, publicationListQuery,
-  publicationPageSchema, publicationSchema, rejectBodySchema, type Draft,
+  approveBodySchema,
+  diffQuery,
+  diffResponse,
+  draftBodySchema,
+  draftListQuery,
+  draftPageSchema,
+  draftSchema,
+  previewResponse,
+  publicationListQuery,
+  publicationPageSchema,
+  publicationSchema,
+  rejectBodySchema,
+  type Draft,
 } from './schemas'
 import { auditUser } from '../../http/actor'
 import { idParams } from '../../http/params'
@@ -60,7 +78,9 @@ async function draftOrNotFound(app: FastifyInstance, id: number, db: Parameters<
 function checkDecision(draft: Draft, deciderId: number): void {
   if (draft.status !== 'pending') throw conflict(`Draft ${draft.id} was already ${draft.status}`, [{ field: 'id', message: `already ${draft.status}` }])
   if (draft.preparedBy === deciderId) {
-    throw new AppError(403, 'own_draft', 'A draft is approved or rejected by someone other than its author', [{ field: 'id', message: 'you prepared this draft' }])
+    throw new AppError(403, 'own_draft', 'A draft is approved or rejected by someone other than its author', [
+      { field: 'id', message: 'you prepared this draft' },
+    ])
   }
 }
 
@@ -93,7 +113,14 @@ export default async function publicationRoutes(fastify: FastifyInstance): Promi
       const note = request.body?.note?.trim() || null
       const id = await app.db.transaction(async (trx) => {
         const id = await insertDraft(trx, { preparedBy, note, basePublicationId: await latestPublicationId(trx) })
-        await recordAudit(trx, { action: 'created', entity: 'publication_draft', entityId: id, before: null, after: await getDraft(trx, id), username: auditUser(request) })
+        await recordAudit(trx, {
+          action: 'created',
+          entity: 'publication_draft',
+          entityId: id,
+          before: null,
+          after: await getDraft(trx, id),
+          username: auditUser(request),
+        })
         return id
       })
       reply.code(201)
@@ -131,12 +158,17 @@ export default async function publicationRoutes(fastify: FastifyInstance): Promi
       const latest = await latestPublicationId(app.db)
       const current = latest === null ? null : ((await getPublication(app.db, latest)) ?? null)
       const resolution = Math.min(app.config.publicMaxRes, app.grading.res)
-      const diff = await diffStates(app.db, current ? { publication: current } : null, { live: true }, {
-        resolution: current ? Math.min(current.resolution, resolution) : resolution,
-        analysisRes: app.grading.res,
-        since: current?.createdAt ?? null,
-        until: null,
-      })
+      const diff = await diffStates(
+        app.db,
+        current ? { publication: current } : null,
+        { live: true },
+        {
+          resolution: current ? Math.min(current.resolution, resolution) : resolution,
+          analysisRes: app.grading.res,
+          since: current?.createdAt ?? null,
+          until: null,
+        },
+      )
       const outdated = draft.status === 'pending' && (await currentDataVersion(app.db)) !== draft.dataVersion
       return { draft, current, outdated, ...diffBody(diff) }
     },
@@ -165,14 +197,22 @@ export default async function publicationRoutes(fastify: FastifyInstance): Promi
         // insertPublication took the grading lock: no edit can slip in between this check and the snapshot.
         const version = await currentDataVersion(trx)
         if (version !== draft.dataVersion) {
-          throw conflict(`The data changed since draft ${draft.id} was prepared (version ${draft.dataVersion}, now ${version}): prepare a new draft and check its preview`, [
-            { field: 'id', message: 'outdated draft' },
-          ])
+          throw conflict(
+            `The data changed since draft ${draft.id} was prepared (version ${draft.dataVersion}, now ${version}): prepare a new draft and check its preview`,
+            [{ field: 'id', message: 'outdated draft' }],
+          )
         }
         await decideDraft(trx, draft.id, { status: 'approved', decidedBy: approvedBy, note: decisionNote, publicationId: id })
         const after = await getDraft(trx, draft.id)
         await recordAudit(trx, { action: 'approved', entity: 'publication_draft', entityId: draft.id, before: draft, after, username: auditUser(request) })
-        await recordAudit(trx, { action: 'created', entity: 'publication', entityId: id, before: null, after: await getPublication(trx, id), username: auditUser(request) })
+        await recordAudit(trx, {
+          action: 'created',
+          entity: 'publication',
+          entityId: id,
+          before: null,
+          after: await getPublication(trx, id),
+          username: auditUser(request),
+        })
         return id
       })
       reply.code(201)
@@ -225,7 +265,12 @@ export default async function publicationRoutes(fastify: FastifyInstance): Promi
     '/publications/:id',
     {
       config: { access: 'staff' },
-      schema: { tags: ['publications'], summary: 'One publication with its counts per level', params: idParams, response: { 200: publicationSchema, ...errorResponses } },
+      schema: {
+        tags: ['publications'],
+        summary: 'One publication with its counts per level',
+        params: idParams,
+        response: { 200: publicationSchema, ...errorResponses },
+      },
     },
     async (request) => loadOrNotFound(app, request.params.id),
   )

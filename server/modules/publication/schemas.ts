@@ -86,7 +86,7 @@ const diffProperties = {
     regionsReshared: { type: 'integer', description: 'regions whose level stayed but whose share of area per level moved' },
     analysisCellsChanged: { type: 'integer', description: 'analysis-resolution cells whose level or stale flag changed in between (from the level history)' },
   }),
-  causes: { type: 'array', description: 'why: the causes of the analysis cells\' changes in between, most cells first', items: causeCountSchema },
+  causes: { type: 'array', description: "why: the causes of the analysis cells' changes in between, most cells first", items: causeCountSchema },
   cells: {
     description: 'GeoJSON FeatureCollection of the cells whose level changed (hexagons)',
     ...featureCollectionSchema(diffCellProperties, {}, geometrySchema, ['h3', 'res', 'before', 'after', 'change']),
@@ -161,10 +161,15 @@ export const diffQuery = {
   properties: { against: { ...idSchema, description: 'the publication to compare with (the "before" side)' } },
 } as const
 
-const decisionNote = { type: ['string', 'null'], maxLength: 500, description: 'the decision\'s note (kept with the draft and in the audit log)' } as const
+const decisionNote = { type: ['string', 'null'], maxLength: 500, description: "the decision's note (kept with the draft and in the audit log)" } as const
 
 /** An approval's body: an optional note. */
 export const approveBodySchema = { type: 'object', additionalProperties: false, properties: { note: decisionNote } } as const
 
 /** A rejection's body: the note saying why is required. */
-export const rejectBodySchema = { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { ...decisionNote, minLength: 1 } } } as const
+export const rejectBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['note'],
+  properties: { note: { ...decisionNote, minLength: 1 } },
+} as const

@@ -74,7 +74,10 @@ function cellInPrefixes(prefixes: readonly string[]): { sql: string; bindings: s
 /** How many graded analysis cells at `res` lie in the prefixes (checked against the bound before reading them). */
 export async function countGradedCells(db: Knex, res: number, prefixes: readonly string[]): Promise<number> {
   const where = cellInPrefixes(prefixes)
-  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(`SELECT count(*)::int AS n FROM cell c WHERE c.res = ? AND c.level > 0 AND ${where.sql}`, [res, ...where.bindings])
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(`SELECT count(*)::int AS n FROM cell c WHERE c.res = ? AND c.level > 0 AND ${where.sql}`, [
+    res,
+    ...where.bindings,
+  ])
   return Number(rows[0]?.n ?? 0)
 }
 
@@ -103,7 +106,14 @@ export async function regionCells(db: Knex, res: number, kind: RankedRegionRow['
      WHERE rc.region_kind = ? AND rc.region_key = ANY(?::text[]) AND c.level > 0`,
     [res, kind, [...keys]],
   )
-  return rows.map((r) => ({ key: String(r.key), h3: String(r.h3), level: Number(r.level), score: Number(r.score), stale: Boolean(r.stale), areaM2: Number(r.area_m2) }))
+  return rows.map((r) => ({
+    key: String(r.key),
+    h3: String(r.h3),
+    level: Number(r.level),
+    score: Number(r.score),
+    stale: Boolean(r.stale),
+    areaM2: Number(r.area_m2),
+  }))
 }
 
 /** The polygons of the given regions, as a CTE body (table names from this allowlist only). */
@@ -154,7 +164,11 @@ export interface PointFigures {
  * does) — within the reader's scope. Per region (`regions` given: summed over what lies in each) or
  * per point (installation or enterprise location, for cells).
  */
-export async function pointFigures(db: Knex, scope: ReadScope, regions: { kind: RankedRegionRow['kind']; keys: readonly string[] } | null): Promise<PointFigures[]> {
+export async function pointFigures(
+  db: Knex,
+  scope: ReadScope,
+  regions: { kind: RankedRegionRow['kind']; keys: readonly string[] } | null,
+): Promise<PointFigures[]> {
   const inScope = scopeSql(scope, 'e')
   const points = `
     SELECT mh.geom, mh.population_500m::float8 AS population, 0 AS overdue, 0 AS open_hd
@@ -175,17 +189,36 @@ export async function pointFigures(db: Knex, scope: ReadScope, regions: { kind: 
        GROUP BY reg.key`,
       [[...regions.keys], ...inScope.bindings, ...inScope.bindings],
     )
-    return rows.map((r) => ({ key: String(r.key), lon: 0, lat: 0, population: Number(r.population), overdue: Number(r.overdue), openHiddenDangers: Number(r.open_hd) }))
+    return rows.map((r) => ({
+      key: String(r.key),
+      lon: 0,
+      lat: 0,
+      population: Number(r.population),
+      overdue: Number(r.overdue),
+      openHiddenDangers: Number(r.open_hd),
+    }))
   }
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
     `SELECT ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.population, p.overdue, p.open_hd FROM (${points}) p`,
     [...inScope.bindings, ...inScope.bindings],
   )
-  return rows.map((r) => ({ key: null, lon: Number(r.lon), lat: Number(r.lat), population: Number(r.population), overdue: Number(r.overdue), openHiddenDangers: Number(r.open_hd) }))
+  return rows.map((r) => ({
+    key: null,
+    lon: Number(r.lon),
+    lat: Number(r.lat),
+    population: Number(r.population),
+    overdue: Number(r.overdue),
+    openHiddenDangers: Number(r.open_hd),
+  }))
 }
 
 /** For each point (by its position in `points`), the region of `keys` that contains it (the lowest key on a shared boundary). */
-export async function regionsContaining(db: Knex, kind: RankedRegionRow['kind'], keys: readonly string[], points: ReadonlyArray<{ lon: number; lat: number }>): Promise<Map<number, string>> {
+export async function regionsContaining(
+  db: Knex,
+  kind: RankedRegionRow['kind'],
+  keys: readonly string[],
+  points: ReadonlyArray<{ lon: number; lat: number }>,
+): Promise<Map<number, string>> {
   if (keys.length === 0 || points.length === 0) return new Map()
   const { rows } = await db.raw<{ rows: Array<{ i: number; key: string }> }>(
     `WITH reg AS (${REGION_GEOMS[kind]})

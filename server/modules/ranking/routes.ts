@@ -40,7 +40,8 @@ export default async function rankingRoutes(fastify: FastifyInstance): Promise<v
     if (q.regionCode !== undefined) {
       if (!(await divisionExists(app.readDb, q.regionCode))) throw notFound('division', q.regionCode)
       const prefix = scope.divisionPrefix
-      if (prefix !== null && !q.regionCode.startsWith(prefix) && !prefix.startsWith(q.regionCode)) throw outsideJurisdiction('The division asked for', q.regionCode, prefix)
+      if (prefix !== null && !q.regionCode.startsWith(prefix) && !prefix.startsWith(q.regionCode))
+        throw outsideJurisdiction('The division asked for', q.regionCode, prefix)
     }
     return { level: q.level, rank: q.rank, regionCode: q.regionCode, weights, scope, res: app.grading.res, rules: app.grading.rules }
   }
@@ -87,7 +88,7 @@ export default async function rankingRoutes(fastify: FastifyInstance): Promise<v
       config: { access: 'staff' },
       schema: {
         tags: ['ranking'],
-        summary: 'The first areas of the ranking as GeoJSON, in rank order, for the ranking page\'s map mode (docs/ranking.md)',
+        summary: "The first areas of the ranking as GeoJSON, in rank order, for the ranking page's map mode (docs/ranking.md)",
         description: `Regions with their outlines simplified to about 20 m, cells with their H3 boundaries; each feature's id is its position in the ranking (1 = first). Same parameters, scope and answers as GET /api/ranking; at most ${MAX_RANKING_MAP} areas.`,
         querystring: rankingMapQuerySchema,
         response: { 200: rankingMapResponse, ...errorResponses },
@@ -123,7 +124,10 @@ export default async function rankingRoutes(fastify: FastifyInstance): Promise<v
         querystring: exportQuerySchema,
         response: {
           200: { description: 'The file, streamed as attachment', type: 'string', format: 'binary' },
-          400: errorResponses[400], 404: errorResponses[404], 500: errorResponses[500], 503: errorResponses[503],
+          400: errorResponses[400],
+          404: errorResponses[404],
+          500: errorResponses[500],
+          503: errorResponses[503],
         },
       },
     },
@@ -132,19 +136,40 @@ export default async function rankingRoutes(fastify: FastifyInstance): Promise<v
       const { areas } = await ranked(request)
       const label = (part: (typeof PRIORITY_PARTS)[number]) => (zh ? PRIORITY_PART_LABELS[part].zh : part)
       const header = [
-        zh ? '排名' : 'rank', zh ? '编码' : 'code', zh ? '名称' : 'name', zh ? '风险等级' : 'level', zh ? '最高网格等级' : 'highestLevel', zh ? '优先分值' : 'score',
+        zh ? '排名' : 'rank',
+        zh ? '编码' : 'code',
+        zh ? '名称' : 'name',
+        zh ? '风险等级' : 'level',
+        zh ? '最高网格等级' : 'highestLevel',
+        zh ? '优先分值' : 'score',
         ...PRIORITY_PARTS.map((p) => (zh ? `${label(p)}得分` : `${p}Points`)),
-        zh ? '风险分值' : 'riskScore', zh ? '暴露人口' : 'population', zh ? '覆盖缺口占比' : 'gapShare', zh ? '平均救援距离(米)' : 'responseM',
-        zh ? '逾期整改' : 'overdue', zh ? '未整改隐患' : 'openHiddenDangers', zh ? '地图链接' : 'mapLink',
+        zh ? '风险分值' : 'riskScore',
+        zh ? '暴露人口' : 'population',
+        zh ? '覆盖缺口占比' : 'gapShare',
+        zh ? '平均救援距离(米)' : 'responseM',
+        zh ? '逾期整改' : 'overdue',
+        zh ? '未整改隐患' : 'openHiddenDangers',
+        zh ? '地图链接' : 'mapLink',
       ]
       const text = { key: 'text', zh: '', type: { t: 'text' } } as const
       const levelName = (level: number) => (zh ? LEVEL_LABELS[level as 0].zh : String(level))
       async function* rows(): AsyncGenerator<Array<string | number>> {
         for (const a of areas) {
           yield [
-            a.rank, cellValue(text, a.code, request.query.lang), cellValue(text, a.name ?? '', request.query.lang), levelName(a.level), levelName(a.highestLevel), a.score,
+            a.rank,
+            cellValue(text, a.code, request.query.lang),
+            cellValue(text, a.name ?? '', request.query.lang),
+            levelName(a.level),
+            levelName(a.highestLevel),
+            a.score,
             ...a.parts.map((p) => p.points),
-            a.inputs.riskScore, a.inputs.population, a.inputs.gapShare, a.inputs.responseM ?? '', a.inputs.overdue, a.inputs.openHiddenDangers, mapLink(a),
+            a.inputs.riskScore,
+            a.inputs.population,
+            a.inputs.gapShare,
+            a.inputs.responseM ?? '',
+            a.inputs.overdue,
+            a.inputs.openHiddenDangers,
+            mapLink(a),
           ]
         }
       }

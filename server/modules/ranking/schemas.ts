@@ -9,7 +9,12 @@ import { areaGeometrySchema, featureCollectionSchema, levelResponseSchema, sentO
 
 const queryProperties = {
   level: { type: 'string', enum: ['region', 'cell'], default: 'region', description: 'rank regions or analysis cells' },
-  rank: { type: 'string', enum: ['county', 'township', 'grid'], default: 'county', description: 'level=region: which regions (divisions of this rank, or management grids)' },
+  rank: {
+    type: 'string',
+    enum: ['county', 'township', 'grid'],
+    default: 'county',
+    description: 'level=region: which regions (divisions of this rank, or management grids)',
+  },
   regionCode: { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'only the areas within this division (its code as a prefix)' },
   weights: {
     type: 'string',
@@ -35,7 +40,13 @@ export const rankingMapQuerySchema = {
   additionalProperties: false,
   properties: {
     ...queryProperties,
-    limit: { type: 'integer', minimum: 1, maximum: MAX_RANKING_MAP, default: 1000, description: `the first this many areas of the ranking, at most ${MAX_RANKING_MAP}` },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_RANKING_MAP,
+      default: 1000,
+      description: `the first this many areas of the ranking, at most ${MAX_RANKING_MAP}`,
+    },
   },
 } as const
 
@@ -43,7 +54,10 @@ export const rankingMapQuerySchema = {
 export const exportQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...queryProperties, lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'headers and labels: Chinese (default) or English' } },
+  properties: {
+    ...queryProperties,
+    lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'headers and labels: Chinese (default) or English' },
+  },
 } as const
 
 export const exportParams = { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['format'] } as const
@@ -91,7 +105,13 @@ export type RankedArea = SchemaType<typeof areaSchema>
 /** Points per part at a full input, one key per part. */
 const points = { type: 'number' } as const
 const weightsSchema = sentObject({
-  riskLevel: points, riskScore: points, exposure: points, coverageGap: points, responseDistance: points, overdue: points, openHiddenDangers: points,
+  riskLevel: points,
+  riskScore: points,
+  exposure: points,
+  coverageGap: points,
+  responseDistance: points,
+  overdue: points,
+  openHiddenDangers: points,
 })
 
 /** `GET /api/ranking`: the handler sets every property. */
@@ -101,8 +121,20 @@ export const rankingResponse = sentObject({
   regionCode: { type: ['string', 'null'] },
   ruleVersion: { type: 'string' },
   weights: weightsSchema,
-  full: sentObject({ riskScore: { type: 'number' }, population: { type: 'number' }, responseM: { type: 'number' }, overdue: { type: 'number' }, openHiddenDangers: { type: 'number' } }),
-  coverage: sentObject({ capability: { type: 'string' }, minLevel: { type: 'integer' }, thresholdM: { type: 'number' }, measure: { type: 'string' }, measureDescription: { type: 'string' } }),
+  full: sentObject({
+    riskScore: { type: 'number' },
+    population: { type: 'number' },
+    responseM: { type: 'number' },
+    overdue: { type: 'number' },
+    openHiddenDangers: { type: 'number' },
+  }),
+  coverage: sentObject({
+    capability: { type: 'string' },
+    minLevel: { type: 'integer' },
+    thresholdM: { type: 'number' },
+    measure: { type: 'string' },
+    measureDescription: { type: 'string' },
+  }),
   total: { type: 'integer' },
   items: { type: 'array', items: areaSchema },
 })
@@ -113,7 +145,13 @@ const rankingMapCollection = featureCollectionSchema(
   {
     ...areaProperties,
     position: { type: 'integer', description: 'position in the ranking (the feature id); unlike rank, unique' },
-    label: { type: 'array', items: [{ type: 'number' }, { type: 'number' }], minItems: 2, additionalItems: false, description: 'a point inside the area, [lon, lat]' },
+    label: {
+      type: 'array',
+      items: [{ type: 'number' }, { type: 'number' }],
+      minItems: 2,
+      additionalItems: false,
+      description: 'a point inside the area, [lon, lat]',
+    },
   },
   {
     level: { type: 'string', enum: ['region', 'cell'] },
@@ -130,7 +168,8 @@ const rankingMapCollection = featureCollectionSchema(
 /** `GET /api/ranking/map`: the handler sets every property, each feature's too; each geometry is the area's Polygon or MultiPolygon. */
 export const rankingMapResponse = {
   ...rankingMapCollection,
-  description: 'GeoJSON FeatureCollection (RFC 7946, WGS 84); each feature\'s id is its position in the ranking (1 = first), its geometry a Polygon or MultiPolygon',
+  description:
+    "GeoJSON FeatureCollection (RFC 7946, WGS 84); each feature's id is its position in the ranking (1 = first), its geometry a Polygon or MultiPolygon",
   required: [...rankingMapCollection.required, 'numberMatched', 'numberReturned', 'level', 'rank', 'regionCode', 'ruleVersion', 'weights', 'total'],
 } as const
 

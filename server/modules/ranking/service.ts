@@ -14,7 +14,20 @@ import type { PriorityPart, RuleSet } from '../../domain/rules'
 import type { Capability } from '../../domain/resources'
 import type { ReadScope } from '../auth/access'
 import { nearestResponders, RESPONSE_MEASURE } from '../resources'
-import { countGradedCells, gradedCells, pointFigures, regionCells, regionOutlines, regionsContaining, regionsToRank, type PointFigures, type RankedRegionRow, type RegionCellRow, type RegionOutline, type RegionRank } from './repository'
+import {
+  countGradedCells,
+  gradedCells,
+  pointFigures,
+  regionCells,
+  regionOutlines,
+  regionsContaining,
+  regionsToRank,
+  type PointFigures,
+  type RankedRegionRow,
+  type RegionCellRow,
+  type RegionOutline,
+  type RegionRank,
+} from './repository'
 
 export interface RankingQuery {
   level: 'region' | 'cell'
@@ -70,7 +83,10 @@ async function responseDistances(db: Knex, cells: readonly CoverageCell[], rules
   // away counts as none (cellCoverage), so the search stops there instead of walking the whole
   // index for the cells no capable team is near.
   const teams = await nearestResponders(db, risk.map(centre), {
-    kind: 'rescue_team', capability: rules.ranking.coverage.capability as Capability, status: 'available', ...(excludeIds.length > 0 ? { excludeIds } : {}),
+    kind: 'rescue_team',
+    capability: rules.ranking.coverage.capability as Capability,
+    status: 'available',
+    ...(excludeIds.length > 0 ? { excludeIds } : {}),
     maxDistanceM: Math.max(rules.ranking.full.responseM, rules.ranking.coverage.thresholdM),
   })
   return new Map(risk.map((h3, i) => [h3, teams[i] ? { id: teams[i].id, distanceM: teams[i].distanceM } : null]))
@@ -91,7 +107,11 @@ export async function rankAreasFor(db: Knex, q: RankingQuery): Promise<{ areas: 
   const scored: Array<Omit<RankedArea, 'rank'>> = []
   if (q.level === 'cell') {
     const count = await countGradedCells(db, q.res, prefixes)
-    if (count > MAX_RANKED_AREAS) throw invalid('regionCode', `${count} graded cells lie in the area asked for, more than the ${MAX_RANKED_AREAS} one ranking may score; choose a smaller region`)
+    if (count > MAX_RANKED_AREAS)
+      throw invalid(
+        'regionCode',
+        `${count} graded cells lie in the area asked for, more than the ${MAX_RANKED_AREAS} one ranking may score; choose a smaller region`,
+      )
     const cells = await gradedCells(db, q.res, prefixes)
     const distances = await responseDistances(db, cells, q.rules)
     const figures = new Map<string, { population: number; overdue: number; openHiddenDangers: number }>()
@@ -117,7 +137,19 @@ export async function rankAreasFor(db: Knex, q: RankingQuery): Promise<{ areas: 
         openHiddenDangers: f.openHiddenDangers,
       }
       const result = priorityScore(inputs, q.rules, q.weights)
-      scored.push({ key: c.h3, kind: 'cell', code: c.h3, name: null, areaRank: 'cell', level: c.level as Level, highestLevel: c.level as Level, stale: c.stale, score: result.score, inputs, parts: result.parts })
+      scored.push({
+        key: c.h3,
+        kind: 'cell',
+        code: c.h3,
+        name: null,
+        areaRank: 'cell',
+        level: c.level as Level,
+        highestLevel: c.level as Level,
+        stale: c.stale,
+        score: result.score,
+        inputs,
+        parts: result.parts,
+      })
     }
   } else {
     scored.push(...scoreRegions(await measureRegions(db, q, prefixes), q))
@@ -138,7 +170,8 @@ export interface RegionMeasure {
 
 async function measureRegions(db: Knex, q: RankingQuery, prefixes: readonly string[]): Promise<RegionMeasure> {
   const regions = await regionsToRank(db, q.rank, prefixes)
-  if (regions.length > MAX_RANKED_AREAS) throw invalid('regionCode', `${regions.length} regions to rank, more than the ${MAX_RANKED_AREAS} one ranking may score; choose a smaller region`)
+  if (regions.length > MAX_RANKED_AREAS)
+    throw invalid('regionCode', `${regions.length} regions to rank, more than the ${MAX_RANKED_AREAS} one ranking may score; choose a smaller region`)
   const kind = q.rank === 'grid' ? 'mgmt_grid' : 'division'
   const keys = regions.map((r) => r.key)
   const cells = await regionCells(db, q.res, kind, keys)
@@ -174,7 +207,19 @@ function scoreRegions(m: RegionMeasure, q: RankingQuery): Array<Omit<RankedArea,
       openHiddenDangers: f?.openHiddenDangers ?? 0,
     }
     const result = priorityScore(inputs, q.rules, q.weights)
-    return { key: r.key, kind: r.kind, code: r.code, name: r.name, areaRank: r.rank, level: r.level as Level, highestLevel: r.highestLevel as Level, stale: r.stale, score: result.score, inputs, parts: result.parts }
+    return {
+      key: r.key,
+      kind: r.kind,
+      code: r.code,
+      name: r.name,
+      areaRank: r.rank,
+      level: r.level as Level,
+      highestLevel: r.highestLevel as Level,
+      stale: r.stale,
+      score: result.score,
+      inputs,
+      parts: result.parts,
+    }
   })
 }
 
@@ -222,7 +267,12 @@ async function overlaid(db: Knex, m: RegionMeasure, o: RankingOverlay, q: Rankin
   }
   const figures = new Map([...m.figures].map(([k, f]) => [k, { ...f }]))
   const kind = q.rank === 'grid' ? 'mgmt_grid' : 'division'
-  const homes = await regionsContaining(db, kind, m.regions.map((r) => r.key), o.backlog)
+  const homes = await regionsContaining(
+    db,
+    kind,
+    m.regions.map((r) => r.key),
+    o.backlog,
+  )
   o.backlog.forEach((b, i) => {
     const key = homes.get(i)
     if (key === undefined) return
@@ -291,7 +341,16 @@ export async function scenarioRanking(db: Knex, q: RankingQuery, overlay: Rankin
   for (const a of after) {
     const b = before.get(a.key)!
     if (b.score === a.score && b.rank === a.rank) continue
-    moves.push({ code: a.code, name: a.name, rankBefore: b.rank, rankAfter: a.rank, scoreBefore: b.score, scoreAfter: a.score, levelBefore: b.level, levelAfter: a.level })
+    moves.push({
+      code: a.code,
+      name: a.name,
+      rankBefore: b.rank,
+      rankAfter: a.rank,
+      scoreBefore: b.score,
+      scoreAfter: a.score,
+      levelBefore: b.level,
+      levelAfter: a.level,
+    })
   }
   return { rank: q.rank, areas: after.length, moves }
 }
@@ -327,7 +386,12 @@ export async function rankingMap(db: Knex, q: RankingQuery, limit: number): Prom
     }
   } else {
     const kind = q.rank === 'grid' ? 'mgmt_grid' : 'division'
-    for (const o of await regionOutlines(db, kind, top.map((a) => a.key))) outlines.set(o.key, o)
+    for (const o of await regionOutlines(
+      db,
+      kind,
+      top.map((a) => a.key),
+    ))
+      outlines.set(o.key, o)
   }
   const features: RankingMapFeature[] = []
   for (const [i, area] of top.entries()) {

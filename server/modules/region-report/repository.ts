@@ -195,7 +195,12 @@ export async function enforcementSummary(db: Knex, region: RegionScope, since: s
   return {
     enterprises: n('enterprises'),
     blacklisted: n('blacklisted'),
-    inspections: { done: n('inspections'), withViolations: n('inspections_with_findings'), pending: n('inspections_pending'), lastDate: (row!.last_inspection as string | null) ?? null },
+    inspections: {
+      done: n('inspections'),
+      withViolations: n('inspections_with_findings'),
+      pending: n('inspections_pending'),
+      lastDate: (row!.last_inspection as string | null) ?? null,
+    },
     hiddenDangers: { open: n('hd_open'), overdue: n('hd_overdue'), majorOpen: n('hd_major_open'), awaitingVerification: n('hd_unverified') },
     violations: { open: n('v_open'), overdue: n('v_overdue') },
     penalties: { count: n('penalties'), amountYuan: Math.round(n('penalty_yuan') * 100) / 100, published: n('penalties_published') },

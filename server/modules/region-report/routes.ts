@@ -9,7 +9,15 @@ import { areaZoneCells } from '../../grading/zones'
 import { RESOURCE_KINDS } from '../../domain/resources'
 import { changes, getRegion, sourceNames } from '../cells'
 import {
-  enforcementSummary, gradedCells, mapCells, monthlyChanges, nearestTeams, regionCellIds, regionShape, resourceCounts, type RegionScope,
+  enforcementSummary,
+  gradedCells,
+  mapCells,
+  monthlyChanges,
+  nearestTeams,
+  regionCellIds,
+  regionShape,
+  resourceCounts,
+  type RegionScope,
 } from './repository'
 import { cellsPerLevel, changeTotals, daysBefore, lastMonths, mapResolution } from './summary'
 import { readDataState } from '../tiles'

@@ -92,7 +92,10 @@ export const reportResponse = sentObject({
   }),
   resources: sentObject({
     nearM: { type: 'number', description: 'the "near" distance, metres' },
-    byKind: { type: 'array', items: sentObject({ kind: { type: 'string', enum: RESOURCE_KINDS }, inside: count, near: { ...count, description: 'within nearM, inside included' } }) },
+    byKind: {
+      type: 'array',
+      items: sentObject({ kind: { type: 'string', enum: RESOURCE_KINDS }, inside: count, near: { ...count, description: 'within nearM, inside included' } }),
+    },
     nearestTeams: {
       type: 'array',
       items: sentObject({

@@ -24,7 +24,12 @@ describe('changeTotals', () => {
   const change = (before: number, after: number, beforeStale = false, afterStale = false) => ({ before, after, beforeStale, afterStale })
 
   it('counts raised, lowered and stale-only changes', () => {
-    expect(changeTotals([change(0, 3), change(2, 4), change(4, 1), change(2, 2, false, true), change(1, 1)])).toEqual({ firstGraded: 0, raised: 2, lowered: 1, staleOnly: 1 })
+    expect(changeTotals([change(0, 3), change(2, 4), change(4, 1), change(2, 2, false, true), change(1, 1)])).toEqual({
+      firstGraded: 0,
+      raised: 2,
+      lowered: 1,
+      staleOnly: 1,
+    })
   })
 
   it('counts a first grading apart from the raised levels', () => {

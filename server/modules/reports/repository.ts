@@ -87,8 +87,19 @@ export async function insertReport(trx: Knex.Transaction, report: NewReport): Pr
        ON CONFLICT (tracking_code) DO NOTHING
        RETURNING id`,
       [
-        trackingCode, report.source, report.category, report.description, report.contact, report.address, pointSql(trx, report.lon, report.lat),
-        report.divisionCode, report.mgmtGridId, report.departmentId, report.filedBy, report.clientHash, report.deadlineDays,
+        trackingCode,
+        report.source,
+        report.category,
+        report.description,
+        report.contact,
+        report.address,
+        pointSql(trx, report.lon, report.lat),
+        report.divisionCode,
+        report.mgmtGridId,
+        report.departmentId,
+        report.filedBy,
+        report.clientHash,
+        report.deadlineDays,
       ],
     )
     if (rows[0]) return Number(rows[0].id)
@@ -104,9 +115,28 @@ function staffSelect(db: Db): Knex.QueryBuilder {
     .leftJoin('department as dep', 'dep.id', 'r.department_id')
     .leftJoin('app_user as u', 'u.id', 'r.filed_by')
     .select(
-      'r.id', 'r.tracking_code', 'r.source', 'r.category', 'r.description', 'r.contact', 'r.address', 'r.division_code', 'r.mgmt_grid_id',
-      'r.department_id', 'r.status', 'r.deadline_at', 'r.resolution', 'r.staff_note', 'r.inspection_id', 'r.created_at', 'r.updated_at', 'r.closed_at',
-      'dv.name as division_name', 'g.name as mgmt_grid_name', 'dep.name as department_name', 'u.username as filed_by_name',
+      'r.id',
+      'r.tracking_code',
+      'r.source',
+      'r.category',
+      'r.description',
+      'r.contact',
+      'r.address',
+      'r.division_code',
+      'r.mgmt_grid_id',
+      'r.department_id',
+      'r.status',
+      'r.deadline_at',
+      'r.resolution',
+      'r.staff_note',
+      'r.inspection_id',
+      'r.created_at',
+      'r.updated_at',
+      'r.closed_at',
+      'dv.name as division_name',
+      'g.name as mgmt_grid_name',
+      'dep.name as department_name',
+      'u.username as filed_by_name',
       db.raw('ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat'),
       db.raw(`(r.status NOT IN ('closed', 'rejected') AND r.deadline_at < now()) AS overdue`),
     )
@@ -147,7 +177,6 @@ export async function loadReport(db: Db, id: number): Promise<StaffReport | unde
   const row = (await staffSelect(db).where('r.id', id).first()) as Record<string, unknown> | undefined
   return row && staffRecord(row)
 }
-
 
 export async function findByTrackingCode(db: Db, trackingCode: string): Promise<PublicReportStatus | undefined> {
   const row = await db('public_report')

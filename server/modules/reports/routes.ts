@@ -12,21 +12,39 @@
 import type { FastifyInstance } from 'fastify'
 import { AppError, invalid, notFound } from '../../errors'
 import { errorResponse, errorResponses, typed } from '../../http/schemas'
-import {
-  GRID_WORKER_CATEGORIES, INSPECTABLE_STATUSES, PUBLIC_CATEGORIES, checkTransition, parseTrackingCode, reportCategory,
-} from '../../domain/reports'
+import { GRID_WORKER_CATEGORIES, INSPECTABLE_STATUSES, PUBLIC_CATEGORIES, checkTransition, parseTrackingCode, reportCategory } from '../../domain/reports'
 import { jurisdiction, inJurisdiction, type SessionUser } from '../auth/access'
 import { outsideJurisdiction } from '../auth/jurisdiction'
 import { RateLimiter } from '../../http/rate-limit'
 import { recordAudit } from '../audit/audit'
 import { insertPlannedInspection } from '../enforcement'
 import {
-  clientHash, departmentExists, enterpriseDivision, findByTrackingCode, insertReport, listReports, loadReport, lockReport,
-  placeOfPoint, routeDepartment, updateReport, type ReportScope,
+  clientHash,
+  departmentExists,
+  enterpriseDivision,
+  findByTrackingCode,
+  insertReport,
+  listReports,
+  loadReport,
+  lockReport,
+  placeOfPoint,
+  routeDepartment,
+  updateReport,
+  type ReportScope,
 } from './repository'
 import {
-  categoriesSchema, createdSchema, gridWorkerBodySchema, inspectionBodySchema, listQuerySchema, patchBodySchema, publicBodySchema, publicStatusSchema,
-  reportPageSchema, staffRecordSchema, trackingCodeParams, type StaffReport,
+  categoriesSchema,
+  createdSchema,
+  gridWorkerBodySchema,
+  inspectionBodySchema,
+  listQuerySchema,
+  patchBodySchema,
+  publicBodySchema,
+  publicStatusSchema,
+  reportPageSchema,
+  staffRecordSchema,
+  trackingCodeParams,
+  type StaffReport,
 } from './schemas'
 import { databaseToday } from '../../db/db'
 import { auditUser } from '../../http/actor'
@@ -64,7 +82,9 @@ function scopeOf(user: SessionUser | null): ReportScope {
 /** Throws 403 unless the user may see this report (jurisdiction, or their own for a grid worker). */
 function checkVisible(user: SessionUser | null, report: StaffReport): void {
   if (user?.role === 'grid_worker' && report.filedBy !== user.username) {
-    throw new AppError(403, 'not_own_report', `Report ${report.id} was not filed by you`, [{ field: 'id', message: 'a grid worker sees only their own reports' }])
+    throw new AppError(403, 'not_own_report', `Report ${report.id} was not filed by you`, [
+      { field: 'id', message: 'a grid worker sees only their own reports' },
+    ])
   }
   if (!inJurisdiction(user, report.divisionCode ?? '')) {
     throw outsideJurisdiction(`Report ${report.id}`, report.divisionCode, jurisdiction(user)!)
@@ -126,14 +146,26 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       const waitS = limiter.hit(request.ip)
       if (waitS > 0) {
         reply.header('retry-after', String(waitS))
-        throw new AppError(429, 'rate_limited', `Too many reports from your connection: at most ${PUBLIC_REPORTS_PER_WINDOW} per hour. Try again in ${Math.ceil(waitS / 60)} minute(s).`, [
-          { field: 'request', message: 'rate limit reached', retryAfterS: waitS },
-        ])
+        throw new AppError(
+          429,
+          'rate_limited',
+          `Too many reports from your connection: at most ${PUBLIC_REPORTS_PER_WINDOW} per hour. Try again in ${Math.ceil(waitS / 60)} minute(s).`,
+          [{ field: 'request', message: 'rate limit reached', retryAfterS: waitS }],
+        )
       }
       const report = await app.db.transaction(async (trx) => {
         const id = await insertReport(trx, {
-          source: 'public', category: body.category, description, contact, address, lon: body.location.lon, lat: body.location.lat, ...place,
-          filedBy: null, clientHash: clientHash(request.ip), deadlineDays: app.config.reportDeadlineDays,
+          source: 'public',
+          category: body.category,
+          description,
+          contact,
+          address,
+          lon: body.location.lon,
+          lat: body.location.lat,
+          ...place,
+          filedBy: null,
+          clientHash: clientHash(request.ip),
+          deadlineDays: app.config.reportDeadlineDays,
         })
         const after = (await loadReport(trx, id))!
         await recordAudit(trx, { action: 'created', entity: 'public_report', entityId: id, before: null, after, username: auditUser(request) })
@@ -190,12 +222,24 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       const address = text(body.address, 'address', false)
       const place = await placeReport(app, body.location, body.category)
       if (place.mgmtGridId !== user.mgmtGridId) {
-        throw invalid('location', `${body.location.lon}, ${body.location.lat} lies outside your management grid (${user.mgmtGridId}): report from your own grid`)
+        throw invalid(
+          'location',
+          `${body.location.lon}, ${body.location.lat} lies outside your management grid (${user.mgmtGridId}): report from your own grid`,
+        )
       }
       const report = await app.db.transaction(async (trx) => {
         const id = await insertReport(trx, {
-          source: 'grid_worker', category: body.category, description, contact: null, address, lon: body.location.lon, lat: body.location.lat, ...place,
-          filedBy: user.id, clientHash: null, deadlineDays: app.config.reportDeadlineDays,
+          source: 'grid_worker',
+          category: body.category,
+          description,
+          contact: null,
+          address,
+          lon: body.location.lon,
+          lat: body.location.lat,
+          ...place,
+          filedBy: user.id,
+          clientHash: null,
+          deadlineDays: app.config.reportDeadlineDays,
         })
         const after = (await loadReport(trx, id))!
         await recordAudit(trx, { action: 'created', entity: 'public_report', entityId: id, before: null, after, username: auditUser(request) })
@@ -227,7 +271,15 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
 
   app.get(
     '/reports/:id',
-    { config: readAccess, schema: { tags, summary: 'One report with everything staff see', params: idParams, response: { 200: staffRecordSchema, 403: errorResponse, ...errorResponses } } },
+    {
+      config: readAccess,
+      schema: {
+        tags,
+        summary: 'One report with everything staff see',
+        params: idParams,
+        response: { 200: staffRecordSchema, 403: errorResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const report = await loadReport(app.db, request.params.id)
       if (!report) throw notFound('report', request.params.id)
@@ -243,7 +295,8 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       schema: {
         tags,
         summary: 'Triage a report: change its status, answer it, note it, reassign its department',
-        description: 'Status moves received → triaged → assigned → closed, or to rejected from any open status; closing or rejecting needs a resolution. 409 names the current status of an illegal move.',
+        description:
+          'Status moves received → triaged → assigned → closed, or to rejected from any open status; closing or rejecting needs a resolution. 409 names the current status of an illegal move.',
         params: idParams,
         body: patchBodySchema,
         response: { 200: staffRecordSchema, 403: errorResponse, 409: errorResponse, ...errorResponses },
@@ -263,13 +316,18 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
         }
         if (body.departmentId !== undefined) {
           if (before.status === 'closed' || before.status === 'rejected') {
-            throw new AppError(409, 'conflict', `The report is ${before.status}; it cannot be reassigned`, [{ field: 'departmentId', message: `report is ${before.status}` }])
+            throw new AppError(409, 'conflict', `The report is ${before.status}; it cannot be reassigned`, [
+              { field: 'departmentId', message: `report is ${before.status}` },
+            ])
           }
           if (!(await departmentExists(trx, body.departmentId))) throw invalid('departmentId', `no department with id ${body.departmentId}`)
         }
         const staffNote = body.staffNote === undefined ? undefined : text(body.staffNote, 'staffNote', false)
         await updateReport(trx, before.id, {
-          status: body.status !== before.status ? body.status : undefined, resolution, staffNote, departmentId: body.departmentId,
+          status: body.status !== before.status ? body.status : undefined,
+          resolution,
+          staffNote,
+          departmentId: body.departmentId,
         })
         const after = (await loadReport(trx, before.id))!
         await recordAudit(trx, { action: 'updated', entity: 'public_report', entityId: before.id, before, after, username: auditUser(request) })
@@ -298,7 +356,9 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
         checkVisible(request.user, before)
         if (!INSPECTABLE_STATUSES.includes(before.status) || before.inspectionId !== null) {
           const why = before.inspectionId !== null ? `already has inspection ${before.inspectionId}` : `is ${before.status}`
-          throw new AppError(409, 'conflict', `The report ${why}; it cannot become a new inspection task`, [{ field: 'status', message: why, current: before.status }])
+          throw new AppError(409, 'conflict', `The report ${why}; it cannot become a new inspection task`, [
+            { field: 'status', message: why, current: before.status },
+          ])
         }
         const division = await enterpriseDivision(trx, body.enterpriseId)
         if (division === undefined) throw invalid('enterpriseId', `no enterprise with id ${body.enterpriseId}`)
@@ -308,8 +368,12 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
         const inspectionId = await insertPlannedInspection(trx, body.enterpriseId, body.plannedFor)
         const username = auditUser(request)
         await recordAudit(trx, {
-          action: 'created', entity: 'inspection', entityId: inspectionId, before: null,
-          after: { id: inspectionId, enterpriseId: body.enterpriseId, plannedFor: body.plannedFor, fromReport: before.id }, username,
+          action: 'created',
+          entity: 'inspection',
+          entityId: inspectionId,
+          before: null,
+          after: { id: inspectionId, enterpriseId: body.enterpriseId, plannedFor: body.plannedFor, fromReport: before.id },
+          username,
         })
         await updateReport(trx, before.id, { status: before.status === 'assigned' ? undefined : 'assigned', inspectionId })
         const after = (await loadReport(trx, before.id))!

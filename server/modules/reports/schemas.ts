@@ -107,7 +107,12 @@ export const staffRecordSchema = sentObject({
 /** A report as staff see it (never shown to the public: it has the contact and the staff note). */
 export type StaffReport = SchemaType<typeof staffRecordSchema>
 
-export const reportPageSchema = sentObject({ total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: staffRecordSchema } })
+export const reportPageSchema = sentObject({
+  total: { type: 'integer' },
+  limit: { type: 'integer' },
+  offset: { type: 'integer' },
+  items: { type: 'array', items: staffRecordSchema },
+})
 
 export type ReportPage = SchemaType<typeof reportPageSchema>
 
@@ -152,4 +157,9 @@ export const inspectionBodySchema = {
   },
 } as const
 
-export const trackingCodeParams = { type: 'object', additionalProperties: false, required: ['trackingCode'], properties: { trackingCode: { type: 'string', maxLength: 40 } } } as const
+export const trackingCodeParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['trackingCode'],
+  properties: { trackingCode: { type: 'string', maxLength: 40 } },
+} as const

@@ -14,7 +14,16 @@
  */
 import type { Knex } from 'knex'
 import {
-  outsideNetwork, routeGeometries, snapOfRow, snapReport, snapSubquery, type EngineName, type Route, type Routing, type Snap, type SnapReport,
+  outsideNetwork,
+  routeGeometries,
+  snapOfRow,
+  snapReport,
+  snapSubquery,
+  type EngineName,
+  type Route,
+  type Routing,
+  type Snap,
+  type SnapReport,
 } from '../roads'
 import { nearestItem, nearestSubquery, type NearestFilter, type NearestResource } from './nearest'
 
@@ -68,7 +77,11 @@ export interface TimeNearestResult {
 }
 
 /** The k matching resources that arrive first at (lon, lat), by estimated driving time. */
-export async function nearestByTime(db: Knex, routing: Routing, query: { lon: number; lat: number; k: number; filter: NearestFilter }): Promise<TimeNearestResult> {
+export async function nearestByTime(
+  db: Knex,
+  routing: Routing,
+  query: { lon: number; lat: number; k: number; filter: NearestFilter },
+): Promise<TimeNearestResult> {
   const engine = routing.require()
   const { maxSnapM, offRoadKmh } = routing.settings
   const summary = await routing.summary()
@@ -110,11 +123,14 @@ export async function nearestByTime(db: Knex, routing: Routing, query: { lon: nu
       continue
     }
     const chosen = arriving.slice(0, k)
-    const geometries = await routeGeometries(db, chosen.map((a) => ({
-      pieces: routeOf[a.i]!.pieces ?? missingPieces(a.c.id),
-      from: [a.c.lon, a.c.lat],
-      to: [query.lon, query.lat],
-    })))
+    const geometries = await routeGeometries(
+      db,
+      chosen.map((a) => ({
+        pieces: routeOf[a.i]!.pieces ?? missingPieces(a.c.id),
+        from: [a.c.lon, a.c.lat],
+        to: [query.lon, query.lat],
+      })),
+    )
     const items: TimedResource[] = chosen.map((a, n) => ({
       ...a.c,
       etaS: Math.round(a.etaS * 10) / 10,
@@ -161,7 +177,11 @@ function missingPieces(resourceId: number): never {
  * One statement: the incident's snap and the m nearest candidates by straight line (exact,
  * nearestSubquery), nearest first. The candidates' snaps come from the cache.
  */
-async function snappedCandidates(db: Knex, query: { lon: number; lat: number; filter: NearestFilter }, m: number): Promise<{ incident: Snap | null; candidates: NearestResource[] }> {
+async function snappedCandidates(
+  db: Knex,
+  query: { lon: number; lat: number; filter: NearestFilter },
+  m: number,
+): Promise<{ incident: Snap | null; candidates: NearestResource[] }> {
   const near = nearestSubquery('q.pt', m, query.filter)
   const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
     `SELECT n.*, s.*

@@ -3,7 +3,6 @@ import { pointSql, type Db } from '../../db/db'
 import type { BBox } from '../../http/schemas'
 import type { Capability, DepotItem, ResourceInput, ResourceKind, ResourceStatus } from '../../domain/resources'
 
-
 export interface ResourceFilter {
   kind?: ResourceKind
   capability?: Capability
@@ -24,9 +23,26 @@ export interface ResourceWrite extends ResourceInput {
 }
 
 const COLUMNS = [
-  'r.id', 'r.kind', 'r.name', 'r.organisation', 'r.duty_phone', 'r.contact', 'r.status', 'r.status_updated_at',
-  'r.capabilities', 'r.team_type', 'r.headcount', 'r.equipment_type', 'r.quantity', 'r.items', 'r.capacity',
-  'r.expert_field', 'r.division_code', 'r.synthetic', 'r.created_at', 'r.updated_at',
+  'r.id',
+  'r.kind',
+  'r.name',
+  'r.organisation',
+  'r.duty_phone',
+  'r.contact',
+  'r.status',
+  'r.status_updated_at',
+  'r.capabilities',
+  'r.team_type',
+  'r.headcount',
+  'r.equipment_type',
+  'r.quantity',
+  'r.items',
+  'r.capacity',
+  'r.expert_field',
+  'r.division_code',
+  'r.synthetic',
+  'r.created_at',
+  'r.updated_at',
 ]
 
 function applyFilter(q: Knex.QueryBuilder, f: ResourceFilter): Knex.QueryBuilder {
@@ -136,9 +152,22 @@ export interface ImportedResourceRow {
 }
 
 const IMPORTED_COLUMNS: Array<[string, string]> = [
-  ['external_id', 'text'], ['kind', 'text'], ['name', 'text'], ['organisation', 'text'], ['duty_phone', 'text'], ['contact', 'text'], ['status', 'text'],
-  ['team_type', 'text'], ['headcount', 'integer'], ['equipment_type', 'text'], ['quantity', 'integer'], ['items', 'jsonb'], ['capacity', 'integer'],
-  ['expert_field', 'text'], ['division_code', 'text'], ['synthetic', 'boolean'],
+  ['external_id', 'text'],
+  ['kind', 'text'],
+  ['name', 'text'],
+  ['organisation', 'text'],
+  ['duty_phone', 'text'],
+  ['contact', 'text'],
+  ['status', 'text'],
+  ['team_type', 'text'],
+  ['headcount', 'integer'],
+  ['equipment_type', 'text'],
+  ['quantity', 'integer'],
+  ['items', 'jsonb'],
+  ['capacity', 'integer'],
+  ['expert_field', 'text'],
+  ['division_code', 'text'],
+  ['synthetic', 'boolean'],
 ]
 
 /**
@@ -186,7 +215,11 @@ export async function currentStatus(db: Db, id: number): Promise<ResourceStatus 
 
 /** Analysis cells at `res` with level ≥ minLevel, highest first; with their polygon when asked. */
 export async function riskCells(db: Db, res: number, minLevel: number, withGeometry: boolean) {
-  const q = db('cell').select('h3', 'level', 'stale').where('res', res).where('level', '>=', minLevel).orderBy([{ column: 'level', order: 'desc' }, 'h3'])
+  const q = db('cell')
+    .select('h3', 'level', 'stale')
+    .where('res', res)
+    .where('level', '>=', minLevel)
+    .orderBy([{ column: 'level', order: 'desc' }, 'h3'])
   if (withGeometry) q.select(db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
   return (await q) as Array<{ h3: string; level: number; stale: boolean; geometry?: object }>
 }

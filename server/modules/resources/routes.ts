@@ -5,8 +5,17 @@ import { AppError, invalid, notFound } from '../../errors'
 import { errorResponses, featureCollectionSchema, geometrySchema, levelResponseSchema, parseBBox, type SchemaType } from '../../http/schemas'
 import { toWgs84, type Crs } from '../../domain/coords'
 import {
-  CAPABILITIES, CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_KINDS, RESOURCE_STATUS_LABELS, RESOURCE_STATUSES,
-  resourceProblems, type Capability, type ResourceInput, type ResourceKind, type ResourceStatus,
+  CAPABILITIES,
+  CAPABILITY_LABELS,
+  RESOURCE_KIND_LABELS,
+  RESOURCE_KINDS,
+  RESOURCE_STATUS_LABELS,
+  RESOURCE_STATUSES,
+  resourceProblems,
+  type Capability,
+  type ResourceInput,
+  type ResourceKind,
+  type ResourceStatus,
 } from '../../domain/resources'
 import { bumpDataVersion } from '../../grading/repository'
 import { MAX_K, nearestResources } from './nearest'
@@ -14,11 +23,26 @@ import { nearestResponders, RESPONSE_MEASURE } from './response'
 import { nearestByTime } from './nearest-time'
 import { coverageByTime } from '../roads'
 import {
-  currentStatus, deleteResource, divisionAt, divisionExists, getResource, insertResource, listResources, replaceResource,
-  riskCells, setResourceStatus, type ResourceWrite,
+  currentStatus,
+  deleteResource,
+  divisionAt,
+  divisionExists,
+  getResource,
+  insertResource,
+  listResources,
+  replaceResource,
+  riskCells,
+  setResourceStatus,
+  type ResourceWrite,
 } from './repository'
 import {
-  nearestItemSchema, resourceBodySchema, resourceFeatureSchema, resourcePropertiesSchema, resourceVocabularyResponse, routingInfoSchema, timedItemSchema,
+  nearestItemSchema,
+  resourceBodySchema,
+  resourceFeatureSchema,
+  resourcePropertiesSchema,
+  resourceVocabularyResponse,
+  routingInfoSchema,
+  timedItemSchema,
   unreachableSchema,
 } from './schemas'
 import { offsetParam } from '../../http/bounds'
@@ -220,7 +244,17 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
   )
 
   app.get<{
-    Querystring: { lon: number; lat: number; crs: Crs; k: number; kind?: ResourceKind; capability?: Capability; status: ResourceStatus | 'any'; maxDistanceM?: number; by: 'distance' | 'time' }
+    Querystring: {
+      lon: number
+      lat: number
+      crs: Crs
+      k: number
+      kind?: ResourceKind
+      capability?: Capability
+      status: ResourceStatus | 'any'
+      maxDistanceM?: number
+      by: 'distance' | 'time'
+    }
   }>(
     '/nearest',
     {
@@ -272,15 +306,27 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       config: { access: 'staff' },
       schema: {
         tags: ['resources'],
-        summary: 'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance, or within N minutes by road (minutes=N)',
+        summary:
+          'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance, or within N minutes by road (minutes=N)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           required: ['capability'],
           properties: {
             capability: capabilityParam,
-            thresholdM: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000, default: 5000, description: 'response distance, metres (ignored with minutes)' },
-            minutes: { type: 'integer', minimum: 1, maximum: MAX_COVERAGE_MINUTES, description: 'response time by road, minutes: a cell is a gap when no team reaches it in time over the road network (or it lies off the network)' },
+            thresholdM: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: 1_000_000,
+              default: 5000,
+              description: 'response distance, metres (ignored with minutes)',
+            },
+            minutes: {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_COVERAGE_MINUTES,
+              description: 'response time by road, minutes: a cell is a gap when no team reaches it in time over the road network (or it lies off the network)',
+            },
             minLevel: { type: 'integer', minimum: 1, maximum: 4, default: 3, description: '3 = orange and red' },
             format: { type: 'string', enum: ['json', 'geojson'], default: 'json' },
           },
@@ -306,7 +352,10 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
                       type: ['object', 'null'],
                       properties: { id: { type: 'integer' }, name: { type: 'string' }, distanceM: { type: 'number' } },
                     },
-                    bestTimeS: { type: ['number', 'null'], description: 'minutes: the fastest arrival of any team by road, seconds; null when none reaches it' },
+                    bestTimeS: {
+                      type: ['number', 'null'],
+                      description: 'minutes: the fastest arrival of any team by road, seconds; null when none reaches it',
+                    },
                     offNetwork: { type: 'boolean', description: 'minutes: the cell centre is off the road network (no time claimed)' },
                   },
                 },
@@ -330,13 +379,23 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       const gaps = cells
         .map((cell, i) => ({ cell, centre: centres[i]!, team: teams[i] ?? null, time: timed?.points[i] ?? null }))
         .filter(({ team, time }) => (time === null ? team === null || team.distanceM > thresholdM : time.bestS === null || time.bestS > minutes! * 60))
-      const query = timed === null
-        ? { capability, thresholdM, minutes: null, minLevel, res, measure: RESPONSE_MEASURE.id, measureDescription: RESPONSE_MEASURE.description }
-        : {
-            capability, thresholdM: null, minutes, minLevel, res, measure: 'road_time', engine: timed.engine, teams: timed.teams, teamsOffNetwork: timed.teamsOffNetwork,
-            measureDescription: `emergency driving time over the road network from the nearest available team, off-road legs at ${app.roads.settings.offRoadKmh} km/h included; cells off the network count as gaps`,
-          }
-      const timeOf = (time: { bestS: number | null; offNetwork: boolean } | null) => (time === null ? {} : { bestTimeS: time.bestS, offNetwork: time.offNetwork })
+      const query =
+        timed === null
+          ? { capability, thresholdM, minutes: null, minLevel, res, measure: RESPONSE_MEASURE.id, measureDescription: RESPONSE_MEASURE.description }
+          : {
+              capability,
+              thresholdM: null,
+              minutes,
+              minLevel,
+              res,
+              measure: 'road_time',
+              engine: timed.engine,
+              teams: timed.teams,
+              teamsOffNetwork: timed.teamsOffNetwork,
+              measureDescription: `emergency driving time over the road network from the nearest available team, off-road legs at ${app.roads.settings.offRoadKmh} km/h included; cells off the network count as gaps`,
+            }
+      const timeOf = (time: { bestS: number | null; offNetwork: boolean } | null) =>
+        time === null ? {} : { bestTimeS: time.bestS, offNetwork: time.offNetwork }
       if (format === 'geojson') {
         return {
           type: 'FeatureCollection' as const,
@@ -349,8 +408,15 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
             id: cell.h3,
             geometry: cell.geometry,
             properties: {
-              h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat,
-              nearestTeamId: team?.id ?? null, nearestTeamName: team?.name ?? null, nearestTeamDistanceM: team?.distanceM ?? null, ...timeOf(time),
+              h3: cell.h3,
+              level: cell.level,
+              stale: cell.stale,
+              lon: centre.lon,
+              lat: centre.lat,
+              nearestTeamId: team?.id ?? null,
+              nearestTeamName: team?.name ?? null,
+              nearestTeamDistanceM: team?.distanceM ?? null,
+              ...timeOf(time),
             },
           })),
         }
@@ -358,7 +424,15 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
       return {
         query,
         cellsChecked: cells.length,
-        gaps: gaps.map(({ cell, centre, team, time }) => ({ h3: cell.h3, level: cell.level, stale: cell.stale, lon: centre.lon, lat: centre.lat, nearestTeam: team, ...timeOf(time) })),
+        gaps: gaps.map(({ cell, centre, team, time }) => ({
+          h3: cell.h3,
+          level: cell.level,
+          stale: cell.stale,
+          lon: centre.lon,
+          lat: centre.lat,
+          nearestTeam: team,
+          ...timeOf(time),
+        })),
       }
     },
   )

@@ -120,7 +120,21 @@ export const nearestItemSchema = {
     lon: { type: 'number' },
     lat: { type: 'number' },
   },
-  required: ['id', 'name', 'kind', 'capabilities', 'status', 'statusUpdatedAt', 'distanceM', 'bearingDeg', 'contact', 'dutyPhone', 'organisation', 'lon', 'lat'],
+  required: [
+    'id',
+    'name',
+    'kind',
+    'capabilities',
+    'status',
+    'statusUpdatedAt',
+    'distanceM',
+    'bearingDeg',
+    'contact',
+    'dutyPhone',
+    'organisation',
+    'lon',
+    'lat',
+  ],
 } as const
 
 /** One resource near a point, as sent (kind-specific fields only when set). */
@@ -148,7 +162,8 @@ export const unreachableSchema = {
     reason: {
       type: 'string',
       enum: ['off_network', 'no_route', 'beyond_search'],
-      description: 'off_network: beyond the snap limit from every road; no_route: no road leads to the incident; beyond_search: no route within withinS seconds (arrives after every listed resource)',
+      description:
+        'off_network: beyond the snap limit from every road; no_route: no road leads to the incident; beyond_search: no route within withinS seconds (arrives after every listed resource)',
     },
     offRoadM: { type: ['number', 'null'] },
     withinS: { type: ['number', 'null'] },

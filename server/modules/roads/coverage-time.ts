@@ -42,7 +42,12 @@ export function alongSameEdge(team: Snap, point: Snap): number {
   return Infinity
 }
 
-export async function coverageByTime(db: Knex, routing: Routing, points: ReadonlyArray<{ lon: number; lat: number }>, capability: string): Promise<CoverageByTime> {
+export async function coverageByTime(
+  db: Knex,
+  routing: Routing,
+  points: ReadonlyArray<{ lon: number; lat: number }>,
+  capability: string,
+): Promise<CoverageByTime> {
   const engine = routing.require()
   const { maxSnapM, offRoadKmh } = routing.settings
   const offRoadS = (m: number) => m / (offRoadKmh / 3.6)
@@ -52,7 +57,9 @@ export async function coverageByTime(db: Knex, routing: Routing, points: Readonl
     [capability],
   )
   const snapped = await snapPoints(db, [...teams, ...points])
-  const sources = snapped.slice(0, teams.length).filter((s): s is Snap => s !== null && s.offRoadM <= maxSnapM)
+  const sources = snapped
+    .slice(0, teams.length)
+    .filter((s): s is Snap => s !== null && s.offRoadM <= maxSnapM)
     .map((snap) => ({ snap, startS: offRoadS(snap.offRoadM) }))
   const reached = sources.length === 0 ? new Map<number, number>() : await engine.reach(sources, Infinity)
   const byEdge = new Map<number, typeof sources>()

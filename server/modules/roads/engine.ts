@@ -99,7 +99,8 @@ export function reversedQueryArcs(destination: Snap, origins: ReadonlyArray<Snap
     // Both on one edge: straight along it, when its direction allows.
     if (o.edge === d.edge) {
       if (o.fraction <= d.fraction && d.costS >= 0) add(dest, node, (d.fraction - o.fraction) * d.costS, { edge: d.edge, from: o.fraction, to: d.fraction })
-      if (o.fraction >= d.fraction && d.reverseCostS >= 0) add(dest, node, (o.fraction - d.fraction) * d.reverseCostS, { edge: d.edge, from: o.fraction, to: d.fraction })
+      if (o.fraction >= d.fraction && d.reverseCostS >= 0)
+        add(dest, node, (o.fraction - d.fraction) * d.reverseCostS, { edge: d.edge, from: o.fraction, to: d.fraction })
     }
   })
   return arcs
@@ -114,8 +115,10 @@ export function forwardSourceArcs(sources: ReadonlyArray<{ snap: Snap; startS: n
   const arcs: VirtualArc[] = []
   let id = VIRTUAL_BASE
   for (const { snap: s, startS } of sources) {
-    if (s.reverseCostS >= 0) arcs.push({ id: id++, from: VIRTUAL_BASE, to: s.source, cost: startS + s.fraction * s.reverseCostS, piece: { edge: s.edge, from: s.fraction, to: 0 } })
-    if (s.costS >= 0) arcs.push({ id: id++, from: VIRTUAL_BASE, to: s.target, cost: startS + (1 - s.fraction) * s.costS, piece: { edge: s.edge, from: s.fraction, to: 1 } })
+    if (s.reverseCostS >= 0)
+      arcs.push({ id: id++, from: VIRTUAL_BASE, to: s.source, cost: startS + s.fraction * s.reverseCostS, piece: { edge: s.edge, from: s.fraction, to: 0 } })
+    if (s.costS >= 0)
+      arcs.push({ id: id++, from: VIRTUAL_BASE, to: s.target, cost: startS + (1 - s.fraction) * s.costS, piece: { edge: s.edge, from: s.fraction, to: 1 } })
   }
   return arcs
 }

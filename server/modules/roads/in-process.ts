@@ -6,7 +6,16 @@
  */
 import type { Knex } from 'knex'
 import { buildGraph, shortestTimes, type Arc, type Graph } from '../../domain/dijkstra'
-import { forwardSourceArcs, reversedQueryArcs, VIRTUAL_BASE, type NetworkState, type Route, type RoutePiece, type RoutingEngine, type VirtualArc } from './engine'
+import {
+  forwardSourceArcs,
+  reversedQueryArcs,
+  VIRTUAL_BASE,
+  type NetworkState,
+  type Route,
+  type RoutePiece,
+  type RoutingEngine,
+  type VirtualArc,
+} from './engine'
 import { networkVersion } from './network'
 
 interface LoadedNetwork {
@@ -31,18 +40,36 @@ async function loadNetwork(db: Knex, version: number): Promise<LoadedNetwork> {
     'SELECT id, source, target, cost_s, reverse_cost_s FROM road_edge',
   )
   const n = edges.length * 2
-  const fFrom = new Uint32Array(n), fTo = new Uint32Array(n), fCost = new Float64Array(n), fEdge = new Float64Array(n)
-  const rFrom = new Uint32Array(n), rTo = new Uint32Array(n), rCost = new Float64Array(n), rEdge = new Float64Array(n)
+  const fFrom = new Uint32Array(n),
+    fTo = new Uint32Array(n),
+    fCost = new Float64Array(n),
+    fEdge = new Float64Array(n)
+  const rFrom = new Uint32Array(n),
+    rTo = new Uint32Array(n),
+    rCost = new Float64Array(n),
+    rEdge = new Float64Array(n)
   edges.forEach((e, i) => {
     const s = index.get(Number(e.source))!
     const t = index.get(Number(e.target))!
     const id = Number(e.id)
     // forward graph: s → t at cost_s, t → s at reverse_cost_s (dropped when -1)
-    fFrom[2 * i] = s; fTo[2 * i] = t; fCost[2 * i] = e.cost_s; fEdge[2 * i] = id
-    fFrom[2 * i + 1] = t; fTo[2 * i + 1] = s; fCost[2 * i + 1] = e.reverse_cost_s; fEdge[2 * i + 1] = -id
+    fFrom[2 * i] = s
+    fTo[2 * i] = t
+    fCost[2 * i] = e.cost_s
+    fEdge[2 * i] = id
+    fFrom[2 * i + 1] = t
+    fTo[2 * i + 1] = s
+    fCost[2 * i + 1] = e.reverse_cost_s
+    fEdge[2 * i + 1] = -id
     // reversed graph: driving s → t is the arc t → s
-    rFrom[2 * i] = t; rTo[2 * i] = s; rCost[2 * i] = e.cost_s; rEdge[2 * i] = id
-    rFrom[2 * i + 1] = s; rTo[2 * i + 1] = t; rCost[2 * i + 1] = e.reverse_cost_s; rEdge[2 * i + 1] = -id
+    rFrom[2 * i] = t
+    rTo[2 * i] = s
+    rCost[2 * i] = e.cost_s
+    rEdge[2 * i] = id
+    rFrom[2 * i + 1] = s
+    rTo[2 * i + 1] = t
+    rCost[2 * i + 1] = e.reverse_cost_s
+    rEdge[2 * i + 1] = -id
   })
   return {
     version,
@@ -59,7 +86,7 @@ export function createInProcessEngine(db: Knex): RoutingEngine {
 
   /** The loaded graph, reloaded when the version changed (read here unless the caller has it). */
   async function network(known?: NetworkState): Promise<LoadedNetwork> {
-    const version = known?.version ?? await networkVersion(db)
+    const version = known?.version ?? (await networkVersion(db))
     if (!loaded || loadedVersion !== version) {
       loadedVersion = version
       loaded = loadNetwork(db, version)

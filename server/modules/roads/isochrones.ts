@@ -75,22 +75,26 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
   }
   const [snap] = await routing.snaps.snap(db, summary.version, [resource])
   if (!snap || snap.offRoadM > routing.settings.maxSnapM) {
-    throw new AppError(422, 'outside_network', `resource ${resourceId} is ${Math.round(snap?.offRoadM ?? 0)} m from the nearest road, beyond the ${routing.settings.maxSnapM} m limit`, [
-      { field: 'resourceId', message: 'the resource is outside the road network' },
-    ])
+    throw new AppError(
+      422,
+      'outside_network',
+      `resource ${resourceId} is ${Math.round(snap?.offRoadM ?? 0)} m from the nearest road, beyond the ${routing.settings.maxSnapM} m limit`,
+      [{ field: 'resourceId', message: 'the resource is outside the road network' }],
+    )
   }
   const startS = snap.offRoadM / (routing.settings.offRoadKmh / 3.6)
   const topSpeedMps = Math.max(summary.maxSpeedKmh, routing.settings.offRoadKmh) / 3.6
   const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60, { version: summary.version, topSpeedMps })
   // The vertices of each minutes value. One statement each, started largest first and run side by
   // side on the pool's connections: the largest hull takes longest, the others are done meanwhile.
-  const sets = minutes.map((m) => {
-    const ids: number[] = []
-    for (const [id, s] of reached) if (s <= m * 60) ids.push(id)
-    return { minutes: m, ids }
-  }).sort((a, b) => b.ids.length - a.ids.length)
-  const hulls = (await Promise.all(sets.map(async (set) => ({ minutes: set.minutes, ...(await hull(db, set.ids)) }))))
-    .sort((a, b) => a.minutes - b.minutes)
+  const sets = minutes
+    .map((m) => {
+      const ids: number[] = []
+      for (const [id, s] of reached) if (s <= m * 60) ids.push(id)
+      return { minutes: m, ids }
+    })
+    .sort((a, b) => b.ids.length - a.ids.length)
+  const hulls = (await Promise.all(sets.map(async (set) => ({ minutes: set.minutes, ...(await hull(db, set.ids)) })))).sort((a, b) => a.minutes - b.minutes)
   const set = {
     resourceId,
     engine: engine.name,
@@ -138,9 +142,12 @@ export async function capabilityIsochrones(db: Knex, routing: Routing, capabilit
     [capability, MAX_CAPABILITY_RESOURCES + 1],
   )
   if (rows.length > MAX_CAPABILITY_RESOURCES) {
-    throw new AppError(422, 'too_many_resources', `more than ${MAX_CAPABILITY_RESOURCES} available resources have the capability ${capability}: their isochrones are not joined (ask per resource)`, [
-      { field: 'capability', message: `more than ${MAX_CAPABILITY_RESOURCES} available resources` },
-    ])
+    throw new AppError(
+      422,
+      'too_many_resources',
+      `more than ${MAX_CAPABILITY_RESOURCES} available resources have the capability ${capability}: their isochrones are not joined (ask per resource)`,
+      [{ field: 'capability', message: `more than ${MAX_CAPABILITY_RESOURCES} available resources` }],
+    )
   }
   const fingerprint = createHash('sha256')
     .update(rows.map((r) => `${r.id}:${r.lon},${r.lat}:${r.updated_at.toISOString()}`).join(';'))

@@ -44,8 +44,12 @@ export async function insertRoads(trx: Db, roads: readonly RoadWrite[]): Promise
         osm: r.osmWayId ?? null,
         synthetic: r.synthetic ?? false,
         geom: JSON.stringify({ type: 'LineString', coordinates: r.coordinates }),
-        skey: vertexKey(first), slon: first[0], slat: first[1],
-        tkey: vertexKey(last), tlon: last[0], tlat: last[1],
+        skey: vertexKey(first),
+        slon: first[0],
+        slat: first[1],
+        tkey: vertexKey(last),
+        tlon: last[0],
+        tlat: last[1],
       }
     })
     const json = JSON.stringify(rows)
@@ -260,7 +264,10 @@ export class SnapCache {
       out.push(hit)
     })
     if (missing.length === 0) return out
-    const snapped = await snapPoints(db, missing.map((i) => points[i]!))
+    const snapped = await snapPoints(
+      db,
+      missing.map((i) => points[i]!),
+    )
     missing.forEach((i, n) => {
       out[i] = snapped[n]!
       this.entries.set(keys[i]!, snapped[n]!)

@@ -8,8 +8,15 @@
  */
 import type { Knex } from 'knex'
 import {
-  boxAround, drivingOrder, forwardSourceArcs, reversedQueryArcs, VIRTUAL_BASE,
-  type Route, type RoutePiece, type RoutingEngine, type VirtualArc,
+  boxAround,
+  drivingOrder,
+  forwardSourceArcs,
+  reversedQueryArcs,
+  VIRTUAL_BASE,
+  type Route,
+  type RoutePiece,
+  type RoutingEngine,
+  type VirtualArc,
 } from './engine'
 import type { Snap } from './network'
 
@@ -39,8 +46,11 @@ function boxFilter(lon: number, lat: number, maxS: number, maxSpeedMps: number):
  * used by the routing benchmark, to time the same pgRouting call without the service around it).
  */
 export function reversedEdgesSql(destination: Snap, arcs: readonly VirtualArc[], maxGraphS: number, maxSpeedMps: number): string {
-  return `SELECT id, target AS source, source AS target, cost_s AS cost, reverse_cost_s AS reverse_cost FROM road_edge` +
-    boxFilter(destination.lon, destination.lat, maxGraphS, maxSpeedMps) + virtualRows(arcs)
+  return (
+    `SELECT id, target AS source, source AS target, cost_s AS cost, reverse_cost_s AS reverse_cost FROM road_edge` +
+    boxFilter(destination.lon, destination.lat, maxGraphS, maxSpeedMps) +
+    virtualRows(arcs)
+  )
 }
 
 export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<number>): RoutingEngine {
@@ -51,7 +61,7 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
       if (origins.length === 0) return []
       const arcs = reversedQueryArcs(destination, origins)
       const virtual = new Map(arcs.map((a) => [a.id, a.piece]))
-      const sql = reversedEdgesSql(destination, arcs, maxGraphS, network?.topSpeedMps ?? await maxSpeedMps())
+      const sql = reversedEdgesSql(destination, arcs, maxGraphS, network?.topSpeedMps ?? (await maxSpeedMps()))
       const targets = origins.map((_, i) => VIRTUAL_BASE + 1 + i)
       const wanted = options?.piecesFor
       // Each path row: the node it leaves and the edge it takes, in the reversed graph, i.e. the
@@ -102,7 +112,7 @@ export function createPgRoutingEngine(db: Knex, maxSpeedMps: () => Promise<numbe
       const out = new Map<number, number>()
       if (sources.length === 0) return out
       const arcs = forwardSourceArcs(sources)
-      const speed = network?.topSpeedMps ?? await maxSpeedMps()
+      const speed = network?.topSpeedMps ?? (await maxSpeedMps())
       // Every source's surroundings: the union of their boxes is not a box, so take the box around all of them.
       const lons = sources.map((s) => s.snap.lon)
       const lats = sources.map((s) => s.snap.lat)

@@ -55,7 +55,9 @@ export async function checkPgRouting(db: Knex): Promise<{ version: string } | { 
     try {
       await db.raw('CREATE EXTENSION IF NOT EXISTS pgrouting')
     } catch (err) {
-      return { reason: `pgRouting is available but not enabled in this database, and enabling it failed (${(err as Error).message}); run "CREATE EXTENSION pgrouting;" as a superuser` }
+      return {
+        reason: `pgRouting is available but not enabled in this database, and enabling it failed (${(err as Error).message}); run "CREATE EXTENSION pgrouting;" as a superuser`,
+      }
     }
   }
   const { rows: version } = await db.raw<{ rows: Array<{ v: string }> }>('SELECT pgr_version() AS v')
@@ -95,7 +97,9 @@ export const routingPlugin = fp<RoutingPluginOptions>(
         engine = createPgRoutingEngine(app.db, maxSpeedMps)
         app.log.info({ pgrouting: check.version }, 'travel-time routing by pgRouting')
       } else if (options.engine === 'pgrouting') {
-        throw new DatabaseSetupError(`${check.reason}. ROUTING_ENGINE=pgrouting needs it; set ROUTING_ENGINE=auto to start without routing, or in-process to route in the service.`)
+        throw new DatabaseSetupError(
+          `${check.reason}. ROUTING_ENGINE=pgrouting needs it; set ROUTING_ENGINE=auto to start without routing, or in-process to route in the service.`,
+        )
       } else {
         unavailableReason = `${check.reason}. Travel-time routing is off until then (or set ROUTING_ENGINE=in-process).`
         app.log.warn(unavailableReason)

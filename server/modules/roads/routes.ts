@@ -8,7 +8,11 @@ import { capabilityIsochrones, DEFAULT_MINUTES, MAX_CAPABILITY_RESOURCES, MAX_MI
 /** The road network and travel-time areas (docs/domain.md §6). */
 /** `GET /api/roads/isochrones`: one polygon per minutes value (null: nothing reached), with what was asked and how. */
 const isochroneCollectionSchema = featureCollectionSchema(
-  { minutes: { type: 'integer' }, vertices: { type: 'integer' }, resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' } },
+  {
+    minutes: { type: 'integer' },
+    vertices: { type: 'integer' },
+    resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' },
+  },
   {
     resourceId: { type: 'integer' },
     capability: { type: 'string', enum: CAPABILITIES },
@@ -17,7 +21,7 @@ const isochroneCollectionSchema = featureCollectionSchema(
     offNetworkIds: { type: 'array', items: { type: 'integer' }, description: 'capability: resources left out, too far from every road' },
     engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
     networkVersion: { type: 'integer' },
-    offRoadM: { type: 'number', description: 'the resource\'s straight leg to its nearest road, metres' },
+    offRoadM: { type: 'number', description: "the resource's straight leg to its nearest road, metres" },
     cached: { type: 'boolean' },
   },
   // null: nothing is reached within the minutes
@@ -69,14 +73,23 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
       config: { access: 'staff' },
       schema: {
         tags: ['roads'],
-        summary: 'The areas a resource (resourceId), or the available resources of a capability together (capability: the union of theirs), reach within N minutes over the road network, as polygons (cached until the network or a resource changes)',
+        summary:
+          'The areas a resource (resourceId), or the available resources of a capability together (capability: the union of theirs), reach within N minutes over the road network, as polygons (cached until the network or a resource changes)',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             resourceId: { type: 'integer', minimum: 1, maximum: MAX_ID, description: 'one resource (give this or capability)' },
-            capability: { type: 'string', enum: CAPABILITIES, description: `the available resources with this capability, at most ${MAX_CAPABILITY_RESOURCES} (give this or resourceId)` },
-            minutes: { type: 'string', pattern: '^[0-9]{1,2}(,[0-9]{1,2}){0,5}$', description: `comma-separated minutes, 1–${MAX_MINUTES} (default ${DEFAULT_MINUTES.join(',')})` },
+            capability: {
+              type: 'string',
+              enum: CAPABILITIES,
+              description: `the available resources with this capability, at most ${MAX_CAPABILITY_RESOURCES} (give this or resourceId)`,
+            },
+            minutes: {
+              type: 'string',
+              pattern: '^[0-9]{1,2}(,[0-9]{1,2}){0,5}$',
+              description: `comma-separated minutes, 1–${MAX_MINUTES} (default ${DEFAULT_MINUTES.join(',')})`,
+            },
           },
         },
         response: {
@@ -86,12 +99,16 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const minutes = request.query.minutes === undefined ? [...DEFAULT_MINUTES] : [...new Set(request.query.minutes.split(',').map(Number))].sort((a, b) => a - b)
+      const minutes =
+        request.query.minutes === undefined ? [...DEFAULT_MINUTES] : [...new Set(request.query.minutes.split(',').map(Number))].sort((a, b) => a - b)
       const bad = minutes.find((m) => m < 1 || m > MAX_MINUTES)
       if (bad !== undefined) throw invalid('minutes', `each must be 1–${MAX_MINUTES}, got ${bad}`)
       const { resourceId, capability } = request.query
       if ((resourceId === undefined) === (capability === undefined)) {
-        throw invalid(capability === undefined ? 'resourceId' : 'capability', 'give either resourceId (one resource) or capability (its available resources), not both')
+        throw invalid(
+          capability === undefined ? 'resourceId' : 'capability',
+          'give either resourceId (one resource) or capability (its available resources), not both',
+        )
       }
       if (capability !== undefined) {
         const set = await capabilityIsochrones(app.db, app.roads, capability, minutes)
@@ -104,7 +121,11 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
           engine: set.engine,
           networkVersion: set.networkVersion,
           cached: set.cached,
-          features: set.isochrones.map((i) => ({ type: 'Feature' as const, geometry: i.geometry, properties: { minutes: i.minutes, vertices: i.vertices, resources: i.resources } })),
+          features: set.isochrones.map((i) => ({
+            type: 'Feature' as const,
+            geometry: i.geometry,
+            properties: { minutes: i.minutes, vertices: i.vertices, resources: i.resources },
+          })),
         }
       }
       const set = await resourceIsochrones(app.db, app.roads, resourceId!, minutes)

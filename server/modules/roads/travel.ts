@@ -25,10 +25,15 @@ export function snapReport(s: Snap): SnapReport {
 /** Outside the network: farther from every road than the snap limit, or no network at all. */
 export function outsideNetwork(offRoadM: number | null, maxSnapM: number): AppError {
   return offRoadM === null
-    ? new AppError(422, 'no_road_network', 'there is no road network: import one (npm run import -- --kind roads …) to rank by travel time', [{ field: 'by', message: 'no road network loaded' }])
-    : new AppError(422, 'outside_network', `the point is ${Math.round(offRoadM)} m from the nearest road, beyond the ${maxSnapM} m limit: it is outside the road network`, [
-      { field: 'lon', message: `${Math.round(offRoadM)} m from the nearest road (limit ${maxSnapM} m, ROUTING_MAX_SNAP_M)` },
-    ])
+    ? new AppError(422, 'no_road_network', 'there is no road network: import one (npm run import -- --kind roads …) to rank by travel time', [
+        { field: 'by', message: 'no road network loaded' },
+      ])
+    : new AppError(
+        422,
+        'outside_network',
+        `the point is ${Math.round(offRoadM)} m from the nearest road, beyond the ${maxSnapM} m limit: it is outside the road network`,
+        [{ field: 'lon', message: `${Math.round(offRoadM)} m from the nearest road (limit ${maxSnapM} m, ROUTING_MAX_SNAP_M)` }],
+      )
 }
 
 /**

@@ -8,7 +8,6 @@ import { AppError, invalid } from '../../errors'
 import type { ScenarioChange } from '../../domain/scenario'
 import { inScope, type ReadScope } from '../auth/access'
 
-
 /** A resource a scenario moves or withdraws, as it is today. */
 export interface ScenarioResource {
   id: number
@@ -26,7 +25,9 @@ export interface Reference {
   resource?: ScenarioResource
 }
 
-const ids = (changes: ScenarioChange[], pick: (c: ScenarioChange) => number | undefined) => [...new Set(changes.map(pick).filter((x): x is number => x !== undefined))]
+const ids = (changes: ScenarioChange[], pick: (c: ScenarioChange) => number | undefined) => [
+  ...new Set(changes.map(pick).filter((x): x is number => x !== undefined)),
+]
 const arrayOf = (list: number[]) => `{${list.join(',')}}`
 
 /** Enforcement backlog a scenario moves, at the enterprise's location (where the ranking counts it). */
@@ -71,21 +72,38 @@ export async function resolveReferences(db: Db, changes: ScenarioChange[], scope
   const enterpriseIds = ids(changes, (c) => (c.kind === 'add_hidden_danger' ? c.enterpriseId : undefined))
 
   const { rows: dangers } = await db.raw<{ rows: Array<{ id: string; enterprise_id: string; status: string }> }>(
-    'SELECT id, enterprise_id, status FROM hidden_danger WHERE id = ANY(?::bigint[])', [arrayOf(hdIds)])
+    'SELECT id, enterprise_id, status FROM hidden_danger WHERE id = ANY(?::bigint[])',
+    [arrayOf(hdIds)],
+  )
   const { rows: hazards } = await db.raw<{ rows: Array<{ id: string; enterprise_id: string }> }>(
-    'SELECT id, enterprise_id FROM major_hazard WHERE id = ANY(?::bigint[])', [arrayOf(mhIds)])
+    'SELECT id, enterprise_id FROM major_hazard WHERE id = ANY(?::bigint[])',
+    [arrayOf(mhIds)],
+  )
   const { rows: areas } = await db.raw<{ rows: Array<{ id: string; division_code: string | null }> }>(
-    'SELECT id, division_code FROM area_assessment WHERE id = ANY(?::bigint[])', [arrayOf(areaIds)])
+    'SELECT id, division_code FROM area_assessment WHERE id = ANY(?::bigint[])',
+    [arrayOf(areaIds)],
+  )
   const { rows: resources } = await db.raw<{ rows: Array<{ id: string; kind: string; status: string; capabilities: string[]; lon: number; lat: number }> }>(
-    'SELECT id, kind, status, capabilities, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM resource WHERE id = ANY(?::bigint[])', [arrayOf(resourceIds)])
+    'SELECT id, kind, status, capabilities, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM resource WHERE id = ANY(?::bigint[])',
+    [arrayOf(resourceIds)],
+  )
   const danger = new Map(dangers.map((d) => [Number(d.id), { enterpriseId: Number(d.enterprise_id), status: d.status }]))
   const hazard = new Map(hazards.map((h) => [Number(h.id), Number(h.enterprise_id)]))
   const area = new Map(areas.map((a) => [Number(a.id), a.division_code]))
-  const resource = new Map(resources.map((r) => [Number(r.id), { id: Number(r.id), kind: r.kind, status: r.status, capabilities: r.capabilities ?? [], lon: Number(r.lon), lat: Number(r.lat) }]))
+  const resource = new Map(
+    resources.map((r) => [
+      Number(r.id),
+      { id: Number(r.id), kind: r.kind, status: r.status, capabilities: r.capabilities ?? [], lon: Number(r.lon), lat: Number(r.lat) },
+    ]),
+  )
   const allEnterprises = [...new Set([...enterpriseIds, ...[...danger.values()].map((d) => d.enterpriseId), ...hazard.values()])]
   const { rows: enterprises } = await db.raw<{ rows: Array<{ id: string; division_code: string | null; mgmt_grid_id: string | null }> }>(
-    'SELECT id, division_code, mgmt_grid_id FROM enterprise WHERE id = ANY(?::bigint[])', [arrayOf(allEnterprises)])
-  const enterprise = new Map(enterprises.map((e) => [Number(e.id), { divisionCode: e.division_code, mgmtGridId: e.mgmt_grid_id === null ? null : Number(e.mgmt_grid_id) }]))
+    'SELECT id, division_code, mgmt_grid_id FROM enterprise WHERE id = ANY(?::bigint[])',
+    [arrayOf(allEnterprises)],
+  )
+  const enterprise = new Map(
+    enterprises.map((e) => [Number(e.id), { divisionCode: e.division_code, mgmtGridId: e.mgmt_grid_id === null ? null : Number(e.mgmt_grid_id) }]),
+  )
 
   const outside = (field: string, what: string) =>
     new AppError(403, 'out_of_jurisdiction', `${field}: ${what} lies outside your jurisdiction`, [{ field, message: `${what} lies outside your jurisdiction` }])
@@ -126,7 +144,8 @@ export async function resolveReferences(db: Db, changes: ScenarioChange[], scope
       case 'remove_resource': {
         const r = resource.get(c.resourceId)
         if (!r) throw invalid(`${at}.resourceId`, `resource ${c.resourceId} does not exist (deleted or unknown)`)
-        if (r.kind !== 'rescue_team' && r.kind !== 'depot') throw invalid(`${at}.resourceId`, `resource ${c.resourceId} is a ${r.kind}; a scenario moves rescue teams and depots`)
+        if (r.kind !== 'rescue_team' && r.kind !== 'depot')
+          throw invalid(`${at}.resourceId`, `resource ${c.resourceId} is a ${r.kind}; a scenario moves rescue teams and depots`)
         return { resource: r }
       }
       case 'add_resource':
@@ -177,10 +196,18 @@ const COLUMNS = `s.id, s.name, s.description, s.changes, s.coverage, s.created_b
 
 function toRow(r: Record<string, unknown>, withResult: boolean): ScenarioRow {
   return {
-    id: Number(r.id), name: r.name as string, description: (r.description as string | null) ?? null, changes: r.changes as unknown[],
-    coverage: r.coverage as CoverageOptions, createdBy: Number(r.created_by), createdByName: (r.created_by_name as string | null) ?? null,
-    createdAt: new Date(r.created_at as string).toISOString(), divisionPrefix: (r.division_prefix as string | null) ?? null,
-    result: withResult ? r.result : undefined, computedAt: new Date(r.computed_at as string).toISOString(), dataVersion: Number(r.data_version),
+    id: Number(r.id),
+    name: r.name as string,
+    description: (r.description as string | null) ?? null,
+    changes: r.changes as unknown[],
+    coverage: r.coverage as CoverageOptions,
+    createdBy: Number(r.created_by),
+    createdByName: (r.created_by_name as string | null) ?? null,
+    createdAt: new Date(r.created_at as string).toISOString(),
+    divisionPrefix: (r.division_prefix as string | null) ?? null,
+    result: withResult ? r.result : undefined,
+    computedAt: new Date(r.computed_at as string).toISOString(),
+    dataVersion: Number(r.data_version),
   }
 }
 
@@ -191,20 +218,38 @@ function scoped(q: Knex.QueryBuilder, scope: ReadScope): Knex.QueryBuilder {
   return q.whereRaw("coalesce(s.division_prefix, '') LIKE ? || '%'", [scope.divisionPrefix])
 }
 
-export async function insertScenario(trx: Knex.Transaction, s: {
-  name: string; description: string | null; changes: unknown[]; coverage: CoverageOptions; createdBy: number; divisionPrefix: string | null; result: unknown; dataVersion: number
-}): Promise<number> {
+export async function insertScenario(
+  trx: Knex.Transaction,
+  s: {
+    name: string
+    description: string | null
+    changes: unknown[]
+    coverage: CoverageOptions
+    createdBy: number
+    divisionPrefix: string | null
+    result: unknown
+    dataVersion: number
+  },
+): Promise<number> {
   const [row] = await trx('scenario')
     .insert({
-      name: s.name, description: s.description, changes: JSON.stringify(s.changes), coverage: JSON.stringify(s.coverage), created_by: s.createdBy,
-      division_prefix: s.divisionPrefix, result: JSON.stringify(s.result), data_version: s.dataVersion,
+      name: s.name,
+      description: s.description,
+      changes: JSON.stringify(s.changes),
+      coverage: JSON.stringify(s.coverage),
+      created_by: s.createdBy,
+      division_prefix: s.divisionPrefix,
+      result: JSON.stringify(s.result),
+      data_version: s.dataVersion,
     })
     .returning('id')
   return Number((row as { id: number }).id)
 }
 
 export async function updateResult(trx: Knex.Transaction, id: number, result: unknown, dataVersion: number): Promise<void> {
-  await trx('scenario').where({ id }).update({ result: JSON.stringify(result), data_version: dataVersion, computed_at: trx.fn.now() })
+  await trx('scenario')
+    .where({ id })
+    .update({ result: JSON.stringify(result), data_version: dataVersion, computed_at: trx.fn.now() })
 }
 
 export async function getScenario(db: Db, id: number, scope: ReadScope, options: { forUpdate?: boolean } = {}): Promise<ScenarioRow | null> {
@@ -217,8 +262,12 @@ export async function getScenario(db: Db, id: number, scope: ReadScope, options:
 export async function listScenarios(db: Db, scope: ReadScope, page: { limit: number; offset: number }): Promise<{ total: number; items: ScenarioRow[] }> {
   const base = () => scoped(db('scenario as s'), scope)
   const [{ count }] = (await base().count<{ count: string }[]>('* as count')) as Array<{ count: string }>
-  const rows = await base().leftJoin('app_user as u', 'u.id', 's.created_by').select(db.raw(COLUMNS))
-    .orderBy('s.id', 'desc').limit(page.limit).offset(page.offset)
+  const rows = await base()
+    .leftJoin('app_user as u', 'u.id', 's.created_by')
+    .select(db.raw(COLUMNS))
+    .orderBy('s.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
   return { total: Number(count), items: (rows as Array<Record<string, unknown>>).map((r) => toRow(r, false)) }
 }
 

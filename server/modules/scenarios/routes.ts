@@ -7,7 +7,16 @@ import { cellPolygon } from '../../grading/zones'
 import { errorResponses, featureCollectionSchema } from '../../http/schemas'
 import { readScope, type Role } from '../auth/access'
 import { recordAudit } from '../audit/audit'
-import { currentDataVersion, deleteScenario, getScenario, insertScenario, listScenarios, updateResult, type CoverageOptions, type ScenarioRow } from './repository'
+import {
+  currentDataVersion,
+  deleteScenario,
+  getScenario,
+  insertScenario,
+  listScenarios,
+  updateResult,
+  type CoverageOptions,
+  type ScenarioRow,
+} from './repository'
 import { computeScenario, type ScenarioResult } from './service'
 import { idParams } from '../../http/params'
 import { auditUser } from '../../http/actor'
@@ -48,15 +57,31 @@ const resultSchema = {
     summary: {
       type: 'object',
       properties: Object.fromEntries(
-        ['affectedCells', 'cellsChanged', 'cellsRaised', 'cellsLowered', 'staleOnly', 'regionsChanged', 'regionsRaised', 'regionsLowered', 'regionsReshared', 'enterprisesChanged', 'gapsClosed', 'gapsOpened']
-          .map((k) => [k, { type: 'integer' }]),
+        [
+          'affectedCells',
+          'cellsChanged',
+          'cellsRaised',
+          'cellsLowered',
+          'staleOnly',
+          'regionsChanged',
+          'regionsRaised',
+          'regionsLowered',
+          'regionsReshared',
+          'enterprisesChanged',
+          'gapsClosed',
+          'gapsOpened',
+        ].map((k) => [k, { type: 'integer' }]),
       ),
     },
     cells: {
       description: 'GeoJSON FeatureCollection of the analysis cells whose level (or only stale flag) would change',
       ...featureCollectionSchema({
-        h3: { type: 'string' }, res: { type: 'integer' }, before: levelSchema, after: levelSchema,
-        staleBefore: { type: 'boolean' }, staleAfter: { type: 'boolean' },
+        h3: { type: 'string' },
+        res: { type: 'integer' },
+        before: levelSchema,
+        after: levelSchema,
+        staleBefore: { type: 'boolean' },
+        staleAfter: { type: 'boolean' },
         change: { type: 'string', enum: ['raised', 'lowered', 'stale'] },
       }),
     },
@@ -65,8 +90,13 @@ const resultSchema = {
       items: {
         type: 'object',
         properties: {
-          kind: { type: 'string', enum: ['division', 'mgmt_grid'] }, key: { type: 'string' }, name: { type: 'string' },
-          before: levelSchema, after: levelSchema, highestBefore: levelSchema, highestAfter: levelSchema,
+          kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
+          key: { type: 'string' },
+          name: { type: 'string' },
+          before: levelSchema,
+          after: levelSchema,
+          highestBefore: levelSchema,
+          highestAfter: levelSchema,
           sharesBefore: { type: 'object', additionalProperties: { type: 'number' } },
           sharesAfter: { type: 'object', additionalProperties: { type: 'number' } },
           change: { type: 'string', enum: ['raised', 'lowered', 'shares'] },
@@ -82,15 +112,23 @@ const resultSchema = {
       items: {
         type: 'object',
         properties: {
-          resourceKind: { type: 'string' }, capability: { type: ['string', 'null'] }, thresholdM: { type: 'number' }, minLevel: { type: 'integer' },
-          measure: { type: 'string' }, cellsChecked: { type: 'integer' }, gapsBefore: { type: 'integer' }, gapsAfter: { type: 'integer' },
-          closed: { type: 'array', items: { type: 'string' } }, opened: { type: 'array', items: { type: 'string' } },
+          resourceKind: { type: 'string' },
+          capability: { type: ['string', 'null'] },
+          thresholdM: { type: 'number' },
+          minLevel: { type: 'integer' },
+          measure: { type: 'string' },
+          cellsChecked: { type: 'integer' },
+          gapsBefore: { type: 'integer' },
+          gapsAfter: { type: 'integer' },
+          closed: { type: 'array', items: { type: 'string' } },
+          opened: { type: 'array', items: { type: 'string' } },
         },
       },
     },
     ranking: {
       type: ['object', 'null'],
-      description: 'how the county ranking of safety-project priority would move (default weights; docs/ranking.md): the counties whose score or rank changes, by their rank after; null in results saved before it was computed',
+      description:
+        'how the county ranking of safety-project priority would move (default weights; docs/ranking.md): the counties whose score or rank changes, by their rank after; null in results saved before it was computed',
       properties: {
         rank: { type: 'string', enum: ['county', 'township', 'grid'] },
         areas: { type: 'integer', description: 'counties ranked (within your jurisdiction)' },
@@ -99,10 +137,14 @@ const resultSchema = {
           items: {
             type: 'object',
             properties: {
-              code: { type: 'string' }, name: { type: ['string', 'null'] },
-              rankBefore: { type: 'integer' }, rankAfter: { type: 'integer' },
-              scoreBefore: { type: 'number' }, scoreAfter: { type: 'number' },
-              levelBefore: levelSchema, levelAfter: levelSchema,
+              code: { type: 'string' },
+              name: { type: ['string', 'null'] },
+              rankBefore: { type: 'integer' },
+              rankAfter: { type: 'integer' },
+              scoreBefore: { type: 'number' },
+              scoreAfter: { type: 'number' },
+              levelBefore: levelSchema,
+              levelAfter: levelSchema,
             },
           },
         },
@@ -129,7 +171,7 @@ const scenarioSchema = {
   type: 'object',
   properties: {
     ...scenarioProperties,
-    outdated: { type: 'boolean', description: 'the data changed since the result was computed: recompute to see today\'s answer' },
+    outdated: { type: 'boolean', description: "the data changed since the result was computed: recompute to see today's answer" },
     url: { type: 'string', description: 'the page that shows it' },
     result: resultSchema,
   },
@@ -185,7 +227,12 @@ function userId(request: FastifyRequest): number {
  */
 export default async function scenarioRoutes(app: FastifyInstance): Promise<void> {
   const view = async (s: ScenarioRow) => {
-    return { ...s, outdated: (await currentDataVersion(app.db)) !== s.dataVersion, url: `/scenario.html?id=${s.id}`, result: resultBody(s.result as ScenarioResult) }
+    return {
+      ...s,
+      outdated: (await currentDataVersion(app.db)) !== s.dataVersion,
+      url: `/scenario.html?id=${s.id}`,
+      result: resultBody(s.result as ScenarioResult),
+    }
   }
 
   app.post<{ Body: Body }>(
@@ -211,7 +258,7 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
       config: { access: ACCESS },
       schema: {
         tags: ['scenarios'],
-        summary: 'Save a named scenario and its result against today\'s data',
+        summary: "Save a named scenario and its result against today's data",
         body: bodySchema,
         response: { 201: scenarioSchema, ...errorResponses },
       },
@@ -224,12 +271,22 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
       const result = await computeScenario(app.db, changes, coverage, scope, app.grading)
       const id = await app.db.transaction(async (trx) => {
         const id = await insertScenario(trx, {
-          name: request.body.name.trim(), description: request.body.description?.trim() || null, changes, coverage, createdBy,
-          divisionPrefix: scope.divisionPrefix, result, dataVersion: result.dataVersion,
+          name: request.body.name.trim(),
+          description: request.body.description?.trim() || null,
+          changes,
+          coverage,
+          createdBy,
+          divisionPrefix: scope.divisionPrefix,
+          result,
+          dataVersion: result.dataVersion,
         })
         await recordAudit(trx, {
-          action: 'created', entity: 'scenario', entityId: id, before: null,
-          after: { name: request.body.name.trim(), changes, coverage, summary: result.summary, dataVersion: result.dataVersion }, username: auditUser(request),
+          action: 'created',
+          entity: 'scenario',
+          entityId: id,
+          before: null,
+          after: { name: request.body.name.trim(), changes, coverage, summary: result.summary, dataVersion: result.dataVersion },
+          username: auditUser(request),
         })
         return id
       })
@@ -247,10 +304,17 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
         tags: ['scenarios'],
         summary: 'Saved scenarios within your scope, newest first (without their results)',
         querystring: {
-          type: 'object', additionalProperties: false,
+          type: 'object',
+          additionalProperties: false,
           properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: offsetParam },
         },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: scenarioProperties } } } }, ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: scenarioProperties } } },
+          },
+          ...errorResponses,
+        },
       },
     },
     async (request) => listScenarios(app.db, readScope(request.user), request.query),
@@ -260,7 +324,12 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     '/scenarios/:id',
     {
       config: { access: ACCESS },
-      schema: { tags: ['scenarios'], summary: 'A saved scenario with its stored result', params: idParams, response: { 200: scenarioSchema, ...errorResponses } },
+      schema: {
+        tags: ['scenarios'],
+        summary: 'A saved scenario with its stored result',
+        params: idParams,
+        response: { 200: scenarioSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const s = await getScenario(app.db, request.params.id, readScope(request.user))
@@ -273,7 +342,12 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     '/scenarios/:id/recompute',
     {
       config: { access: ACCESS },
-      schema: { tags: ['scenarios'], summary: 'Recompute a saved scenario against today\'s data and store the new result', params: idParams, response: { 200: scenarioSchema, ...errorResponses } },
+      schema: {
+        tags: ['scenarios'],
+        summary: "Recompute a saved scenario against today's data and store the new result",
+        params: idParams,
+        response: { 200: scenarioSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const scope = readScope(request.user)
@@ -286,8 +360,11 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
         if (!locked) throw notFound('scenario', s.id)
         await updateResult(trx, s.id, result, result.dataVersion)
         await recordAudit(trx, {
-          action: 'recomputed', entity: 'scenario', entityId: s.id,
-          before: { summary: (s.result as ScenarioResult).summary, dataVersion: s.dataVersion }, after: { summary: result.summary, dataVersion: result.dataVersion },
+          action: 'recomputed',
+          entity: 'scenario',
+          entityId: s.id,
+          before: { summary: (s.result as ScenarioResult).summary, dataVersion: s.dataVersion },
+          after: { summary: result.summary, dataVersion: result.dataVersion },
           username: auditUser(request),
         })
       })
@@ -299,7 +376,12 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     '/scenarios/:id',
     {
       config: { access: ACCESS },
-      schema: { tags: ['scenarios'], summary: 'Delete a saved scenario (its author, a planner or an admin)', params: idParams, response: { 204: { type: 'null' }, ...errorResponses } },
+      schema: {
+        tags: ['scenarios'],
+        summary: 'Delete a saved scenario (its author, a planner or an admin)',
+        params: idParams,
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const scope = readScope(request.user)
@@ -311,7 +393,14 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
           throw new AppError(403, 'forbidden', 'Only its author, a planner or an admin deletes a scenario', [{ field: 'id', message: 'not your scenario' }])
         }
         await deleteScenario(trx, s.id)
-        await recordAudit(trx, { action: 'deleted', entity: 'scenario', entityId: s.id, before: { name: s.name, changes: s.changes }, after: null, username: auditUser(request) })
+        await recordAudit(trx, {
+          action: 'deleted',
+          entity: 'scenario',
+          entityId: s.id,
+          before: { name: s.name, changes: s.changes },
+          after: null,
+          username: auditUser(request),
+        })
       })
       reply.code(204)
       return null

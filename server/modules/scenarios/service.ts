@@ -91,8 +91,13 @@ function resourceChanges(changes: ScenarioChange[], refs: Reference[], kind: 're
 }
 
 async function coverageChange(
-  trx: Knex.Transaction, res: number, kind: 'rescue_team' | 'depot', options: CoverageOptions,
-  changes: ScenarioChange[], refs: Reference[], levels: { changed: CellChange[] },
+  trx: Knex.Transaction,
+  res: number,
+  kind: 'rescue_team' | 'depot',
+  options: CoverageOptions,
+  changes: ScenarioChange[],
+  refs: Reference[],
+  levels: { changed: CellChange[] },
 ): Promise<CoverageChange> {
   const capability = kind === 'rescue_team' ? options.capability : null
   const { touched, placed } = resourceChanges(changes, refs, kind)
@@ -141,8 +146,16 @@ async function coverageChange(
     if (!gapB && gapA) opened.push(h3)
   })
   return {
-    resourceKind: kind, capability, thresholdM: options.thresholdM, minLevel: options.minLevel, measure: RESPONSE_MEASURE.id,
-    cellsChecked: h3s.length, gapsBefore, gapsAfter, closed, opened,
+    resourceKind: kind,
+    capability,
+    thresholdM: options.thresholdM,
+    minLevel: options.minLevel,
+    measure: RESPONSE_MEASURE.id,
+    cellsChecked: h3s.length,
+    gapsBefore,
+    gapsAfter,
+    closed,
+    opened,
   }
 }
 
@@ -152,7 +165,11 @@ async function coverageChange(
  * measures coverage for rescue teams (and depots, when the scenario moves one).
  */
 export async function computeScenario(
-  db: Knex, changes: ScenarioChange[], coverage: CoverageOptions, scope: ReadScope, grading: { res: number; rules: RuleSet },
+  db: Knex,
+  changes: ScenarioChange[],
+  coverage: CoverageOptions,
+  scope: ReadScope,
+  grading: { res: number; rules: RuleSet },
 ): Promise<ScenarioResult> {
   const started = performance.now()
   const trx = await db.transaction()
@@ -168,7 +185,11 @@ export async function computeScenario(
     const refs = await resolveReferences(trx, changes, scope)
     const dataVersion = await currentDataVersion(trx)
     step('references')
-    const simulated = await simulateCells(trx, changes.map((c, i) => ({ change: c, ...refs[i]! })), grading)
+    const simulated = await simulateCells(
+      trx,
+      changes.map((c, i) => ({ change: c, ...refs[i]! })),
+      grading,
+    )
     step('cells')
     const touchedRegions = await simulateRegions(trx, grading.res, simulated.cells, grading.rules)
     const regions = touchedRegions
@@ -177,20 +198,27 @@ export async function computeScenario(
     step('regions')
     const levelChanged = simulated.cells.filter((c) => c.before !== c.after)
     const kinds: Array<'rescue_team' | 'depot'> = ['rescue_team']
-    if (changes.some((c) => (c.kind === 'add_resource' && c.resourceKind === 'depot')) || refs.some((r) => r.resource?.kind === 'depot')) kinds.push('depot')
+    if (changes.some((c) => c.kind === 'add_resource' && c.resourceKind === 'depot') || refs.some((r) => r.resource?.kind === 'depot')) kinds.push('depot')
     const coverageChanges: CoverageChange[] = []
     for (const kind of kinds) coverageChanges.push(await coverageChange(trx, grading.res, kind, coverage, changes, refs, { changed: levelChanged }))
     step('coverage')
     const teams = resourceChanges(changes, refs, 'rescue_team')
-    const ranking = await scenarioRanking(trx, { level: 'region', rank: 'county', weights: grading.rules.ranking.weights, scope, res: grading.res, rules: grading.rules }, {
-      cells: new Map([...simulated.before.keys(), ...simulated.after.keys()].map((h3) => {
-        const after = simulated.after.get(h3)
-        return [h3, { level: after?.level ?? 0, score: after?.score ?? 0 }]
-      })),
-      regions: new Map(touchedRegions.map((r) => [`${r.kind}:${r.key}`, { level: r.after, highest: r.highestAfter }])),
-      backlog: await backlogMoves(trx, changes),
-      teams: { excludeIds: teams.touched.map((t) => t.id), placed: teams.placed },
-    }, dataVersion)
+    const ranking = await scenarioRanking(
+      trx,
+      { level: 'region', rank: 'county', weights: grading.rules.ranking.weights, scope, res: grading.res, rules: grading.rules },
+      {
+        cells: new Map(
+          [...simulated.before.keys(), ...simulated.after.keys()].map((h3) => {
+            const after = simulated.after.get(h3)
+            return [h3, { level: after?.level ?? 0, score: after?.score ?? 0 }]
+          }),
+        ),
+        regions: new Map(touchedRegions.map((r) => [`${r.kind}:${r.key}`, { level: r.after, highest: r.highestAfter }])),
+        backlog: await backlogMoves(trx, changes),
+        teams: { excludeIds: teams.touched.map((t) => t.id), placed: teams.placed },
+      },
+      dataVersion,
+    )
     step('ranking')
     const regionLevels = regions.filter((r) => r.change !== 'shares')
     const teamCoverage = coverageChanges[0]!

@@ -7,7 +7,17 @@ import type { Knex } from 'knex'
 import type { Geometry } from 'geojson'
 import { invalid } from '../../errors'
 import type { RuleSet } from '../../domain/rules'
-import { gradeByMethod, METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, recordMeta, timestampsProperties, type MethodInput, type RecordSpec } from './shared'
+import {
+  gradeByMethod,
+  METHOD_COLUMNS,
+  methodProperties,
+  methodResponseProperties,
+  methodView,
+  recordMeta,
+  timestampsProperties,
+  type MethodInput,
+  type RecordSpec,
+} from './shared'
 import { dateColumn, listPage, type Db } from '../../db/db'
 import { dateSchema, levelSchema, nameSchema, optionalDateSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
@@ -55,7 +65,12 @@ const bodySchema = {
         bbox: { type: 'array', items: { type: 'number' } },
       },
     },
-    bufferM: { type: ['number', 'null'], minimum: 1, maximum: 5000, description: 'corridor half-width, geodesic metres on each side of the line (corridors only)' },
+    bufferM: {
+      type: ['number', 'null'],
+      minimum: 1,
+      maximum: 5000,
+      description: 'corridor half-width, geodesic metres on each side of the line (corridors only)',
+    },
     ...methodProperties,
     assessor: nameSchema,
     assessedAt: dateSchema,
@@ -141,20 +156,28 @@ function zoneGeometry(db: Db, geometry: AreaAssessmentBody['geometry'], bufferM:
 async function checkGeometry(trx: Knex.Transaction, body: AreaAssessmentBody): Promise<{ divisionCode: string | null }> {
   const depth = GEOMETRY_TYPES[body.kind][body.geometry.type]
   if (depth === undefined) {
-    throw invalid('geometry.type', `a${body.kind === 'area' ? 'n area' : ' corridor'} needs ${Object.keys(GEOMETRY_TYPES[body.kind]).join(' or ')}, got ${body.geometry.type}`)
+    throw invalid(
+      'geometry.type',
+      `a${body.kind === 'area' ? 'n area' : ' corridor'} needs ${Object.keys(GEOMETRY_TYPES[body.kind]).join(' or ')}, got ${body.geometry.type}`,
+    )
   }
   checkCoordinates(body.geometry.coordinates, depth, 'coordinates', body.kind === 'area')
   const bufferM = body.bufferM ?? null
   if (body.kind === 'corridor' && bufferM === null) throw invalid('bufferM', 'is required for a corridor: 1 to 5000 metres')
   if (body.kind === 'area' && bufferM !== null) throw invalid('bufferM', 'applies to a corridor only')
   // In a savepoint: a geometry PostGIS cannot parse must not abort the write's transaction.
-  const { rows } = await trx.transaction((sp) =>
-    sp.raw<{ rows: Array<{ valid: boolean; reason: string }> }>('SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ? AS g) AS input', [inputGeometry(sp, body.geometry)]),
-  ).catch((err: Error & { code?: string }) => {
-    // XX000 is how PostGIS reports GeoJSON it cannot parse; anything else is not the input's fault.
-    if (err.code !== 'XX000') throw err
-    throw invalid('geometry', `PostGIS cannot read it: ${err.message.split('\n')[0]}`)
-  })
+  const { rows } = await trx
+    .transaction((sp) =>
+      sp.raw<{ rows: Array<{ valid: boolean; reason: string }> }>(
+        'SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ? AS g) AS input',
+        [inputGeometry(sp, body.geometry)],
+      ),
+    )
+    .catch((err: Error & { code?: string }) => {
+      // XX000 is how PostGIS reports GeoJSON it cannot parse; anything else is not the input's fault.
+      if (err.code !== 'XX000') throw err
+      throw invalid('geometry', `PostGIS cannot read it: ${err.message.split('\n')[0]}`)
+    })
   const validity = rows[0]
   if (!validity) throw invalid('geometry', 'PostGIS could not check its validity; invalid geometries are rejected, not repaired')
   if (!validity.valid) throw invalid('geometry', `is not valid (${validity.reason}); invalid geometries are rejected, not repaired`)
@@ -197,8 +220,16 @@ async function prepare(trx: Knex.Transaction, body: AreaAssessmentBody, rules: R
 
 function selectColumns(db: Db, q: Knex.QueryBuilder, withGeometry: boolean): Knex.QueryBuilder {
   q.select(
-    'a.id', 'a.name', 'a.area_kind', ...METHOD_COLUMNS.map((c) => `a.${c}`), 'a.assessor', 'a.division_code', 'a.buffer_m',
-    'a.rule_version', 'a.created_at', 'a.updated_at',
+    'a.id',
+    'a.name',
+    'a.area_kind',
+    ...METHOD_COLUMNS.map((c) => `a.${c}`),
+    'a.assessor',
+    'a.division_code',
+    'a.buffer_m',
+    'a.rule_version',
+    'a.created_at',
+    'a.updated_at',
     dateColumn(db, 'a.assessed_at', 'assessed_at'),
     dateColumn(db, 'a.valid_until', 'valid_until'),
     db.raw('ST_Area(a.geom::geography) / 1e6 AS area_km2'),
@@ -250,11 +281,15 @@ export const areaAssessments: RecordSpec<AreaAssessmentBody, AreaAssessmentRecor
     '400 naming `geometry` and the reason from ST_IsValidReason — it is never repaired. Coordinates must be WGS 84 lon/lat within ±180/±90. ' +
     'The level comes from LEC, the risk matrix or a stated level, as for safety risks.',
   async insert(trx, body, grading) {
-    const [row] = await trx('area_assessment').insert(await prepare(trx, body, grading.rules)).returning('id')
+    const [row] = await trx('area_assessment')
+      .insert(await prepare(trx, body, grading.rules))
+      .returning('id')
     return Number((row as { id: string }).id)
   },
   async replace(trx, id, body, grading) {
-    await trx('area_assessment').where({ id }).update({ ...(await prepare(trx, body, grading.rules)), updated_at: trx.fn.now() })
+    await trx('area_assessment')
+      .where({ id })
+      .update({ ...(await prepare(trx, body, grading.rules)), updated_at: trx.fn.now() })
   },
   async load(db, id) {
     const row = await selectColumns(db, db('area_assessment as a'), true).where('a.id', id).first()

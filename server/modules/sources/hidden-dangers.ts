@@ -89,9 +89,23 @@ async function checkInspection(trx: Knex.Transaction, inspectionId: number, ente
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
-    'h.id', 'h.enterprise_id', 'h.inspection_id', 'h.description', 'h.is_major', 'h.status', 'h.reported_by', 'h.rectified_at',
-    'h.rectified_by', 'h.rectification', 'h.verified_at', 'h.verified_by', 'h.created_at', 'h.updated_at',
-    'h.reported_by_user_id', 'h.rectified_by_user_id', 'h.verified_by_user_id',
+    'h.id',
+    'h.enterprise_id',
+    'h.inspection_id',
+    'h.description',
+    'h.is_major',
+    'h.status',
+    'h.reported_by',
+    'h.rectified_at',
+    'h.rectified_by',
+    'h.rectification',
+    'h.verified_at',
+    'h.verified_by',
+    'h.created_at',
+    'h.updated_at',
+    'h.reported_by_user_id',
+    'h.rectified_by_user_id',
+    'h.verified_by_user_id',
     dateColumn(db, 'h.found_at', 'found_at'),
     dateColumn(db, 'h.deadline', 'deadline'),
     db.raw("(h.status = 'open' AND h.deadline < current_date) AS overdue"),
@@ -196,7 +210,12 @@ interface Transition {
   summary: string
   body: { required: string[]; properties: Record<string, unknown> }
   /** Columns to store; may throw `invalid()`. `auditNote` is kept in the audit row only. */
-  apply(body: Record<string, string>, record: HiddenDangerRecord, trx: Knex.Transaction, actor: SessionActor): { columns: Record<string, unknown>; auditNote?: object }
+  apply(
+    body: Record<string, string>,
+    record: HiddenDangerRecord,
+    trx: Knex.Transaction,
+    actor: SessionActor,
+  ): { columns: Record<string, unknown>; auditNote?: object }
 }
 
 const TRANSITIONS: Record<RectificationAction, Transition> = {
@@ -208,7 +227,8 @@ const TRANSITIONS: Record<RectificationAction, Transition> = {
     }),
   },
   verify: {
-    summary: 'Verify a rectified hidden danger; its red zone is lifted at once. The signed-in account verifies: not the one that reported it or recorded its rectification (403 separation_of_duties)',
+    summary:
+      'Verify a rectified hidden danger; its red zone is lifted at once. The signed-in account verifies: not the one that reported it or recorded its rectification (403 separation_of_duties)',
     body: { required: [], properties: {} },
     apply: (_body, record, trx, actor) => {
       checkVerifier('hidden danger', record, actor)
@@ -257,7 +277,9 @@ export async function hiddenDangerTransitionRoutes(app: FastifyInstance): Promis
                 throw conflict(message, [{ field: 'status', message, current: outcome.current }])
               }
               const { columns, auditNote } = t.apply(request.body ?? {}, before, trx, actor)
-              await trx('hidden_danger').where({ id }).update({ ...columns, status: outcome.to, updated_at: trx.fn.now() })
+              await trx('hidden_danger')
+                .where({ id })
+                .update({ ...columns, status: outcome.to, updated_at: trx.fn.now() })
               return { after: (await load(trx, id))!, auditNote }
             },
           })

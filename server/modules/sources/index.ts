@@ -6,4 +6,11 @@
  */
 export { hiddenDangerRecordSchema, hiddenDangers, type HiddenDangerRecord, type HiddenDangerResponse } from './hidden-dangers'
 export { gradeByMethod, locationProperties, regradeAndAudit, regradeSchema, type MethodColumns, type MethodInput, type RegradeSummary } from './shared'
-export { insertSourceRows, replaceMajorHazardSubstances, updateSourceRows, writeAreaAssessmentRows, type ImportedSourceRow, type ImportedSourceTable } from './store'
+export {
+  insertSourceRows,
+  replaceMajorHazardSubstances,
+  updateSourceRows,
+  writeAreaAssessmentRows,
+  type ImportedSourceRow,
+  type ImportedSourceTable,
+} from './store'

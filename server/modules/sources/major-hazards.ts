@@ -81,8 +81,12 @@ const recordProperties = {
     type: 'array',
     // selectColumns builds each with all its keys (json_build_object).
     items: sentObject({
-      name: { type: 'string' }, cas: { type: ['string', 'null'] }, class: { type: ['string', 'null'] },
-      q: { type: 'number' }, Q: { type: 'number' }, beta: { type: 'number', description: 'β used' },
+      name: { type: 'string' },
+      cas: { type: ['string', 'null'] },
+      class: { type: ['string', 'null'] },
+      q: { type: 'number' },
+      Q: { type: 'number' },
+      beta: { type: 'number', description: 'β used' },
     }),
   },
   S: { type: 'number', description: 'Σ q/Q' },
@@ -113,7 +117,14 @@ async function prepare(trx: Knex.Transaction, body: MajorHazardBody, rules: Rule
   const graded = identifyAndGradeMajorHazard(
     {
       population500m: body.population500m,
-      substances: body.substances.map((s) => ({ name: s.name, cas: s.cas ?? undefined, class: s.class ?? undefined, q: s.q, Q: s.Q, beta: s.beta ?? undefined })),
+      substances: body.substances.map((s) => ({
+        name: s.name,
+        cas: s.cas ?? undefined,
+        class: s.class ?? undefined,
+        q: s.q,
+        Q: s.Q,
+        beta: s.beta ?? undefined,
+      })),
     },
     rules,
   )
@@ -158,8 +169,22 @@ async function storeSubstances(trx: Knex.Transaction, id: number, substances: Ar
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
-    'm.id', 'm.enterprise_id', 'm.name', 'm.population_500m', 'm.s', 'm.r', 'm.alpha', 'm.grade', 'm.level', 'm.reported_r',
-    'm.reported_grade', 'm.grade_mismatch', 'm.impact_radius_m', 'm.rule_version', 'm.created_at', 'm.updated_at',
+    'm.id',
+    'm.enterprise_id',
+    'm.name',
+    'm.population_500m',
+    'm.s',
+    'm.r',
+    'm.alpha',
+    'm.grade',
+    'm.level',
+    'm.reported_r',
+    'm.reported_grade',
+    'm.grade_mismatch',
+    'm.impact_radius_m',
+    'm.rule_version',
+    'm.created_at',
+    'm.updated_at',
     dateColumn(db, 'm.reported_at', 'reported_at'),
     dateColumn(db, 'm.valid_until', 'valid_until'),
     db.raw('ST_X(m.geom) AS lon, ST_Y(m.geom) AS lat'),
@@ -222,7 +247,9 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
   },
   async replace(trx, id, body, grading) {
     const { hazard, substances } = await prepare(trx, body, grading.rules)
-    await trx('major_hazard').where({ id }).update({ ...hazard, updated_at: trx.fn.now() })
+    await trx('major_hazard')
+      .where({ id })
+      .update({ ...hazard, updated_at: trx.fn.now() })
     await storeSubstances(trx, id, substances)
   },
   async load(db, id) {

@@ -58,7 +58,13 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
         const id = await spec.insert(trx, request.body as Body, app.grading, sessionActor(request))
         const after = await load(trx, id)
         const regrade = await regradeAndAudit(trx, app.grading, {
-          kind: spec.kind, id, action: 'created', before: null, after, scope: spec.scope(after), username: auditUser(request),
+          kind: spec.kind,
+          id,
+          action: 'created',
+          before: null,
+          after,
+          scope: spec.scope(after),
+          username: auditUser(request),
         })
         return { ...after, regrade }
       })
@@ -69,7 +75,10 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
 
   app.get<{ Params: { id: number } }>(
     `${spec.path}/:id`,
-    { config: { access: 'staff', scope: recordScope }, schema: { tags, summary: `One ${spec.label}`, params: idParams, response: { 200: record, ...errorResponses } } },
+    {
+      config: { access: 'staff', scope: recordScope },
+      schema: { tags, summary: `One ${spec.label}`, params: idParams, response: { 200: record, ...errorResponses } },
+    },
     async (request) => load(app.db, request.params.id),
   )
 

@@ -5,7 +5,20 @@
 import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import type { RuleSet } from '../../domain/rules'
-import { gradeByMethod, impactRadiusSchema, locationProperties, METHOD_COLUMNS, methodProperties, methodResponseProperties, methodView, recordMeta, sourceLocation, timestampsProperties, type MethodInput, type RecordSpec } from './shared'
+import {
+  gradeByMethod,
+  impactRadiusSchema,
+  locationProperties,
+  METHOD_COLUMNS,
+  methodProperties,
+  methodResponseProperties,
+  methodView,
+  recordMeta,
+  sourceLocation,
+  timestampsProperties,
+  type MethodInput,
+  type RecordSpec,
+} from './shared'
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
 import { checkDateOrder } from '../../http/validation'
@@ -79,8 +92,15 @@ async function prepare(trx: Knex.Transaction, body: SafetyRiskBody, rules: RuleS
 
 function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q.select(
-    'r.id', 'r.enterprise_id', 'r.name', 'r.description', ...METHOD_COLUMNS.map((c) => `r.${c}`), 'r.impact_radius_m',
-    'r.rule_version', 'r.created_at', 'r.updated_at',
+    'r.id',
+    'r.enterprise_id',
+    'r.name',
+    'r.description',
+    ...METHOD_COLUMNS.map((c) => `r.${c}`),
+    'r.impact_radius_m',
+    'r.rule_version',
+    'r.created_at',
+    'r.updated_at',
     dateColumn(db, 'r.assessed_at', 'assessed_at'),
     dateColumn(db, 'r.valid_until', 'valid_until'),
     db.raw('ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat'),
@@ -123,13 +143,17 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
   filters: { enterpriseId: idSchema, level: levelSchema, method: methodProperties.method, division: divisionFilterSchema },
   description:
     'The level comes from LEC (D = L × E × C), the risk matrix (R = L × S) or a stated level; the body carries exactly ' +
-    'the block its `method` names. Values outside the rule set\'s value sets are rejected with 400 naming e.g. `lec.L`.',
+    "the block its `method` names. Values outside the rule set's value sets are rejected with 400 naming e.g. `lec.L`.",
   async insert(trx, body, grading) {
-    const [row] = await trx('safety_risk').insert(await prepare(trx, body, grading.rules)).returning('id')
+    const [row] = await trx('safety_risk')
+      .insert(await prepare(trx, body, grading.rules))
+      .returning('id')
     return Number((row as { id: string }).id)
   },
   async replace(trx, id, body, grading) {
-    await trx('safety_risk').where({ id }).update({ ...(await prepare(trx, body, grading.rules)), updated_at: trx.fn.now() })
+    await trx('safety_risk')
+      .where({ id })
+      .update({ ...(await prepare(trx, body, grading.rules)), updated_at: trx.fn.now() })
   },
   async load(db, id) {
     const row = await selectColumns(db, db('safety_risk as r')).where('r.id', id).first()

@@ -104,14 +104,18 @@ export const methodProperties = {
     type: 'object',
     additionalProperties: false,
     required: ['L', 'E', 'C'],
-    description: 'LEC: D = L × E × C; values from the rule set\'s value sets',
-    properties: { L: { type: 'number', description: 'likelihood' }, E: { type: 'number', description: 'exposure' }, C: { type: 'number', description: 'consequence' } },
+    description: "LEC: D = L × E × C; values from the rule set's value sets",
+    properties: {
+      L: { type: 'number', description: 'likelihood' },
+      E: { type: 'number', description: 'exposure' },
+      C: { type: 'number', description: 'consequence' },
+    },
   },
   matrix: {
     type: 'object',
     additionalProperties: false,
     required: ['L', 'S'],
-    description: 'risk matrix: R = L × S, integers in the rule set\'s range (1..5)',
+    description: "risk matrix: R = L × S, integers in the rule set's range (1..5)",
     properties: { L: { type: 'number', description: 'likelihood' }, S: { type: 'number', description: 'severity' } },
   },
   stated: {
@@ -245,7 +249,14 @@ export async function regradeAndAudit(
   change: { kind: SourceKind; id: number; action: string; before: object | null; after: object | null; scope: GradingScope; username: string | null },
 ): Promise<RegradeSummary> {
   const result = await regradeIncremental(trx, change.scope, { kind: change.kind, id: change.id, action: change.action }, grading)
-  await recordAudit(trx, { action: change.action, entity: change.kind, entityId: change.id, before: change.before, after: change.after, username: change.username })
+  await recordAudit(trx, {
+    action: change.action,
+    entity: change.kind,
+    entityId: change.id,
+    before: change.before,
+    after: change.after,
+    username: change.username,
+  })
   return { affectedCells: result.affectedCells, changedCells: result.changedCells }
 }
 

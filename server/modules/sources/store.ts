@@ -16,18 +16,53 @@ export type ImportedSourceTable = 'major_hazard' | 'safety_risk' | 'hidden_dange
 /** The columns the importer sets on each point table beside external_id and geom (from lon, lat), with their SQL types. */
 const IMPORTED_COLUMNS: Record<ImportedSourceTable, Array<[string, string]>> = {
   major_hazard: [
-    ['enterprise_id', 'bigint'], ['name', 'text'], ['population_500m', 'integer'], ['reported_r', 'float8'], ['reported_grade', 'smallint'],
-    ['s', 'float8'], ['r', 'float8'], ['alpha', 'float8'], ['grade', 'smallint'], ['level', 'smallint'], ['grade_mismatch', 'text'],
-    ['impact_radius_m', 'float8'], ['reported_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
+    ['enterprise_id', 'bigint'],
+    ['name', 'text'],
+    ['population_500m', 'integer'],
+    ['reported_r', 'float8'],
+    ['reported_grade', 'smallint'],
+    ['s', 'float8'],
+    ['r', 'float8'],
+    ['alpha', 'float8'],
+    ['grade', 'smallint'],
+    ['level', 'smallint'],
+    ['grade_mismatch', 'text'],
+    ['impact_radius_m', 'float8'],
+    ['reported_at', 'date'],
+    ['valid_until', 'date'],
+    ['rule_version', 'text'],
   ],
   safety_risk: [
-    ['enterprise_id', 'bigint'], ['name', 'text'], ['description', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'],
-    ['matrix_l', 'smallint'], ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['impact_radius_m', 'float8'],
-    ['assessed_at', 'date'], ['valid_until', 'date'], ['rule_version', 'text'],
+    ['enterprise_id', 'bigint'],
+    ['name', 'text'],
+    ['description', 'text'],
+    ['method', 'text'],
+    ['lec_l', 'float8'],
+    ['lec_e', 'float8'],
+    ['lec_c', 'float8'],
+    ['matrix_l', 'smallint'],
+    ['matrix_s', 'smallint'],
+    ['stated_method', 'text'],
+    ['score', 'float8'],
+    ['level', 'smallint'],
+    ['impact_radius_m', 'float8'],
+    ['assessed_at', 'date'],
+    ['valid_until', 'date'],
+    ['rule_version', 'text'],
   ],
   hidden_danger: [
-    ['enterprise_id', 'bigint'], ['description', 'text'], ['is_major', 'boolean'], ['found_at', 'date'], ['deadline', 'date'], ['status', 'text'],
-    ['reported_by', 'text'], ['rectified_at', 'timestamptz'], ['rectified_by', 'text'], ['rectification', 'text'], ['verified_at', 'timestamptz'], ['verified_by', 'text'],
+    ['enterprise_id', 'bigint'],
+    ['description', 'text'],
+    ['is_major', 'boolean'],
+    ['found_at', 'date'],
+    ['deadline', 'date'],
+    ['status', 'text'],
+    ['reported_by', 'text'],
+    ['rectified_at', 'timestamptz'],
+    ['rectified_by', 'text'],
+    ['rectification', 'text'],
+    ['verified_at', 'timestamptz'],
+    ['verified_by', 'text'],
   ],
 }
 
@@ -69,15 +104,20 @@ export async function insertSourceRows(trx: Knex.Transaction, table: ImportedSou
  * updated.
  */
 export async function updateSourceRows(
-  trx: Knex.Transaction, table: ImportedSourceTable, rows: ReadonlyArray<ImportedSourceRow & { id: number }>, { skipUnchanged }: { skipUnchanged: boolean },
+  trx: Knex.Transaction,
+  table: ImportedSourceTable,
+  rows: ReadonlyArray<ImportedSourceRow & { id: number }>,
+  { skipUnchanged }: { skipUnchanged: boolean },
 ): Promise<WrittenSourceRow[]> {
   const names = IMPORTED_COLUMNS[table].map(([c]) => c)
   const { rows: out } = await trx.raw<{ rows: WrittenSourceRow[] }>(
     `UPDATE ${table} t SET external_id = x.external_id, ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ${POINT_SQL}, updated_at = now()
      FROM ${recordset(table, 'id bigint, external_id text, lon float8, lat float8')}
-     WHERE t.id = x.id${skipUnchanged
-       ? ` AND (t.external_id, ${names.map((c) => `t.${c}`).join(', ')}, ST_AsEWKB(t.geom)) IS DISTINCT FROM (x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(${POINT_SQL}))`
-       : ''}
+     WHERE t.id = x.id${
+       skipUnchanged
+         ? ` AND (t.external_id, ${names.map((c) => `t.${c}`).join(', ')}, ST_AsEWKB(t.geom)) IS DISTINCT FROM (x.external_id, ${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(${POINT_SQL}))`
+         : ''
+     }
      RETURNING t.id, t.external_id, t.enterprise_id`,
     [JSON.stringify(rows)],
   )
@@ -111,9 +151,23 @@ export async function replaceMajorHazardSubstances(trx: Knex.Transaction, ids: r
 
 /** The columns the importer sets on area_assessment beside id, division_code, source_line and polygon, with their SQL types. */
 const AREA_COLUMNS: Array<[string, string]> = [
-  ['name', 'text'], ['area_kind', 'text'], ['method', 'text'], ['lec_l', 'float8'], ['lec_e', 'float8'], ['lec_c', 'float8'], ['matrix_l', 'smallint'],
-  ['matrix_s', 'smallint'], ['stated_method', 'text'], ['score', 'float8'], ['level', 'smallint'], ['assessor', 'text'], ['assessed_at', 'date'],
-  ['valid_until', 'date'], ['rule_version', 'text'], ['buffer_m', 'float8'], ['external_id', 'text'],
+  ['name', 'text'],
+  ['area_kind', 'text'],
+  ['method', 'text'],
+  ['lec_l', 'float8'],
+  ['lec_e', 'float8'],
+  ['lec_c', 'float8'],
+  ['matrix_l', 'smallint'],
+  ['matrix_s', 'smallint'],
+  ['stated_method', 'text'],
+  ['score', 'float8'],
+  ['level', 'smallint'],
+  ['assessor', 'text'],
+  ['assessed_at', 'date'],
+  ['valid_until', 'date'],
+  ['rule_version', 'text'],
+  ['buffer_m', 'float8'],
+  ['external_id', 'text'],
 ]
 
 /**

@@ -33,7 +33,10 @@ export async function assignDepartments(trx: Knex.Transaction, enterpriseIds: re
      ) x WHERE x.department_id IS NOT NULL`,
     [ids],
   )
-  const industry = await setMissingIndustryDepartments(trx, chosen.map((r) => ({ id: Number(r.id), departmentId: Number(r.department_id) })))
+  const industry = await setMissingIndustryDepartments(
+    trx,
+    chosen.map((r) => ({ id: Number(r.id), departmentId: Number(r.department_id) })),
+  )
   const needs = Object.entries(SPECIALIST_NEEDS).flatMap(([code, specialties]) => specialties.map((specialty) => ({ industry: code, specialty })))
   const specialist = await trx.raw<{ rowCount: number }>(
     `INSERT INTO enterprise_specialist_department (enterprise_id, department_id)

@@ -33,7 +33,8 @@ export async function coverageReport(db: Db, division: string | undefined, gridI
     const divisionCode = r.division_code
     const countyCode = divisionCode.slice(0, 6)
     let county = byDivision.get(countyCode)
-    if (!county) byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
+    if (!county)
+      byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
     county.enterprises += 1
     const gaps = coverageGaps({
       industry: r.industry,
@@ -52,8 +53,15 @@ export async function coverageReport(db: Db, division: string | undefined, gridI
       byGap[kind] += 1
     }
     items.push({
-      id: Number(r.id), name: r.name, uscc: r.uscc, externalId: r.external_id, divisionCode, countyCode, industry: r.industry,
-      tier: r.tier, gaps,
+      id: Number(r.id),
+      name: r.name,
+      uscc: r.uscc,
+      externalId: r.external_id,
+      divisionCode,
+      countyCode,
+      industry: r.industry,
+      tier: r.tier,
+      gaps,
     })
   }
   return {
@@ -76,7 +84,8 @@ export async function coverageRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags: ['supervision'],
         summary: 'Coverage (全覆盖) gaps: enterprises lacking an industry department, a needed specialist department, a responsible person or a tier',
-        description: 'Enterprises under central vertical supervision are excluded (counted in `excluded`). Counts per county (6-digit division); items paginated, ordered by id.',
+        description:
+          'Enterprises under central vertical supervision are excluded (counted in `excluded`). Counts per county (6-digit division); items paginated, ordered by id.',
         querystring: coverageQuerySchema,
         response: { 200: coverageReportSchema, ...errorResponses },
       },

@@ -21,12 +21,16 @@ const zeroCounts = (): GapCounts => ({ industry: 0, scale: 0, affiliation: 0, ti
 export function dataGaps(r: QualityRow): DataGap[] {
   const gaps: DataGap[] = []
   if (r.industry === null) {
-    gaps.push({ kind: 'industry', message: r.industry_source ? `industry "${r.industry_source}" is neither a GB/T 4754 code or name nor a service industry` : 'industry not given' })
+    gaps.push({
+      kind: 'industry',
+      message: r.industry_source ? `industry "${r.industry_source}" is neither a GB/T 4754 code or name nor a service industry` : 'industry not given',
+    })
   }
   if (r.scale === null) gaps.push({ kind: 'scale', message: 'scale (规模) not given' })
   if (r.affiliation === null) gaps.push({ kind: 'affiliation', message: 'affiliation (隶属关系) not given' })
   if (r.tier === null && !r.central_vertical) gaps.push({ kind: 'tier', message: r.tier_reason ?? 'no supervision tier' })
-  if (r.located_by === 'division') gaps.push({ kind: 'location', message: `located approximately, at division ${r.division_code} named in its address: give 经度/纬度` })
+  if (r.located_by === 'division')
+    gaps.push({ kind: 'location', message: `located approximately, at division ${r.division_code} named in its address: give 经度/纬度` })
   if (r.responsible_person === null || r.responsible_person.trim() === '') gaps.push({ kind: 'responsible_person', message: 'no named responsible person' })
   return gaps
 }
@@ -41,7 +45,8 @@ export async function dataQualityReport(db: Db, division: string | undefined, gr
   for (const r of rows) {
     const countyCode = r.division_code.slice(0, 6)
     let county = byDivision.get(countyCode)
-    if (!county) byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
+    if (!county)
+      byDivision.set(countyCode, (county = { code: countyCode, name: counties.get(countyCode) ?? null, enterprises: 0, withGaps: 0, gaps: zeroCounts() }))
     county.enterprises += 1
     const gaps = dataGaps(r)
     if (gaps.length === 0) continue
@@ -50,20 +55,51 @@ export async function dataQualityReport(db: Db, division: string | undefined, gr
       county.gaps[g.kind] += 1
       byGap[g.kind] += 1
     }
-    items.push({ id: Number(r.id), name: r.name, uscc: r.uscc?.trim() ?? null, externalId: r.external_id, divisionCode: r.division_code, countyCode, industrySource: r.industry_source, gaps })
+    items.push({
+      id: Number(r.id),
+      name: r.name,
+      uscc: r.uscc?.trim() ?? null,
+      externalId: r.external_id,
+      divisionCode: r.division_code,
+      countyCode,
+      industrySource: r.industry_source,
+      gaps,
+    })
   }
   return { enterprises: rows.length, withGaps: items.length, byGap, byDivision: [...byDivision.values()].sort((a, b) => a.code.localeCompare(b.code)), items }
 }
 
-const GAP_ZH: Record<DataGapKind, string> = { industry: '行业', scale: '规模', affiliation: '隶属关系', tier: '监管层级', location: '精确位置', responsible_person: '责任人' }
+const GAP_ZH: Record<DataGapKind, string> = {
+  industry: '行业',
+  scale: '规模',
+  affiliation: '隶属关系',
+  tier: '监管层级',
+  location: '精确位置',
+  responsible_person: '责任人',
+}
 
 /** The list as CSV (UTF-8 with BOM, so spreadsheets read the Chinese), one row per enterprise. */
 export function dataQualityCsv(items: readonly DataQualityItem[]): string {
   const quote = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v)
-  const lines = [['编号', '企业名称', '统一社会信用代码', '企业编号', '行政区划代码', '行业(原文)', ...DATA_GAP_KINDS.map((k) => `缺${GAP_ZH[k]}`), '说明'].join(',')]
+  const lines = [
+    ['编号', '企业名称', '统一社会信用代码', '企业编号', '行政区划代码', '行业(原文)', ...DATA_GAP_KINDS.map((k) => `缺${GAP_ZH[k]}`), '说明'].join(','),
+  ]
   for (const i of items) {
     const has = new Set(i.gaps.map((g) => g.kind))
-    lines.push([String(i.id), i.name, i.uscc ?? '', i.externalId ?? '', i.divisionCode, i.industrySource ?? '', ...DATA_GAP_KINDS.map((k) => (has.has(k) ? '是' : '')), i.gaps.map((g) => g.message).join('; ')].map(quote).join(','))
+    lines.push(
+      [
+        String(i.id),
+        i.name,
+        i.uscc ?? '',
+        i.externalId ?? '',
+        i.divisionCode,
+        i.industrySource ?? '',
+        ...DATA_GAP_KINDS.map((k) => (has.has(k) ? '是' : '')),
+        i.gaps.map((g) => g.message).join('; '),
+      ]
+        .map(quote)
+        .join(','),
+    )
   }
   return `\ufeff${lines.join('\r\n')}\r\n`
 }
@@ -78,7 +114,8 @@ export async function dataQualityRoutes(fastify: FastifyInstance): Promise<void>
       config: { access: 'staff', scope: { list: true } },
       schema: {
         tags,
-        summary: 'Data quality of the enterprise register: per enterprise, the industry, scale, affiliation, tier, precise location or responsible person it lacks',
+        summary:
+          'Data quality of the enterprise register: per enterprise, the industry, scale, affiliation, tier, precise location or responsible person it lacks',
         description: 'Counts per county (6-digit division) and per gap; items paginated, ordered by id. The whole list: /api/supervision/data-quality.csv.',
         querystring: dataQualityQuerySchema,
         response: { 200: dataQualityReportSchema, ...errorResponses },
@@ -110,7 +147,9 @@ export async function dataQualityRoutes(fastify: FastifyInstance): Promise<void>
       const { division, gap } = query
       const report = await dataQualityReport(app.db, division, query.scopeGridId)
       const matching = gap ? report.items.filter((i) => i.gaps.some((g) => g.kind === gap)) : report.items
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="data-quality${division ? `-${division}` : ''}.csv"`)
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="data-quality${division ? `-${division}` : ''}.csv"`)
       return dataQualityCsv(matching)
     },
   )

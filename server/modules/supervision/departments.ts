@@ -14,12 +14,31 @@ import { lockRow, uniqueConflict } from '../../db/db'
 import { auditUser } from '../../http/actor'
 import { idParams } from '../../http/params'
 import {
-  departmentExists, departmentNamed, divisionExists, enterprisesUsing, insertDepartment, insertInspector, inspectorWithBadge, listDepartments, loadDepartment,
-  loadInspector, rosterOf, updateDepartment, updateInspector,
+  departmentExists,
+  departmentNamed,
+  divisionExists,
+  enterprisesUsing,
+  insertDepartment,
+  insertInspector,
+  inspectorWithBadge,
+  listDepartments,
+  loadDepartment,
+  loadInspector,
+  rosterOf,
+  updateDepartment,
+  updateInspector,
 } from './repository'
 import {
-  departmentBodySchema, departmentListSchema, departmentQuerySchema, departmentSchema, inspectorBodySchema, inspectorChangeSchema, inspectorQuerySchema, inspectorSchema,
-  rosterSchema, type DepartmentBody,
+  departmentBodySchema,
+  departmentListSchema,
+  departmentQuerySchema,
+  departmentSchema,
+  inspectorBodySchema,
+  inspectorChangeSchema,
+  inspectorQuerySchema,
+  inspectorSchema,
+  rosterSchema,
+  type DepartmentBody,
 } from './schemas'
 
 const staff = { access: 'staff' } as const
@@ -37,18 +56,27 @@ export function departmentSpecialty(body: Pick<DepartmentBody, 'kind' | 'name' |
   const specialty = body.specialty === undefined ? specialtyOf({ kind: 'specialist', name: body.name }) : body.specialty
   if (specialty === null) {
     const fields = SPECIALIST_FIELDS.map((f) => `${f.code} (${f.zh})`).join(', ')
-    throw invalid('specialty', `a specialist department needs the field it supervises, one of ${fields}${body.specialty === undefined ? `; its name "${body.name.trim()}" shows none` : ''}`)
+    throw invalid(
+      'specialty',
+      `a specialist department needs the field it supervises, one of ${fields}${body.specialty === undefined ? `; its name "${body.name.trim()}" shows none` : ''}`,
+    )
   }
   return specialty
 }
 
 /** Checks a department body against the stored divisions, the industry vocabulary and the other departments; returns its specialty. */
-async function checkDepartment(trx: Knex.Transaction, body: DepartmentBody, rules: Parameters<typeof industryByCode>[1], selfId: number | null): Promise<Specialty | null> {
+async function checkDepartment(
+  trx: Knex.Transaction,
+  body: DepartmentBody,
+  rules: Parameters<typeof industryByCode>[1],
+  selfId: number | null,
+): Promise<Specialty | null> {
   if (!(await divisionExists(trx, body.divisionCode))) throw invalid('divisionCode', `no division ${body.divisionCode}`)
   body.industries.forEach((code, i) => {
     if (!industryByCode(code, rules)) throw invalid(`industries[${i}]`, `unknown industry "${code}"`)
   })
-  if (body.kind === 'specialist' && body.industries.length > 0) throw invalid('industries', 'a specialist department supervises a field, not industries: leave industries empty')
+  if (body.kind === 'specialist' && body.industries.length > 0)
+    throw invalid('industries', 'a specialist department supervises a field, not industries: leave industries empty')
   const specialty = departmentSpecialty(body)
   const twin = await departmentNamed(trx, body.divisionCode, body.name.trim(), selfId)
   if (twin !== undefined) {
@@ -75,7 +103,12 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
     '/departments',
     {
       config: staff,
-      schema: { tags, summary: 'Supervising departments, with roster and enterprise counts', querystring: departmentQuerySchema, response: { 200: departmentListSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Supervising departments, with roster and enterprise counts',
+        querystring: departmentQuerySchema,
+        response: { 200: departmentListSchema, ...errorResponses },
+      },
     },
     async (request) => ({ items: await listDepartments(app.db, request.query) }),
   )
@@ -92,13 +125,26 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
 
   app.post(
     '/departments',
-    { config: planners, schema: { tags, summary: 'Create a supervising department', body: departmentBodySchema, response: { 201: departmentSchema, 409: errorResponse, ...errorResponses } } },
+    {
+      config: planners,
+      schema: {
+        tags,
+        summary: 'Create a supervising department',
+        body: departmentBodySchema,
+        response: { 201: departmentSchema, 409: errorResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const body = request.body
       const created = await app.db.transaction(async (trx) => {
         const specialty = await checkDepartment(trx, body, app.grading.rules, null)
-        const id = await insertDepartment(trx, { name: body.name.trim(), kind: body.kind, divisionCode: body.divisionCode, industries: body.industries, specialty })
-          .catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
+        const id = await insertDepartment(trx, {
+          name: body.name.trim(),
+          kind: body.kind,
+          divisionCode: body.divisionCode,
+          industries: body.industries,
+          specialty,
+        }).catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
         const after = (await loadDepartment(trx, id))!
         await recordAudit(trx, { action: 'created', entity: 'department', entityId: after.id, before: null, after, username: auditUser(request) })
         return after
@@ -115,7 +161,7 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
       schema: {
         tags,
         summary: 'Replace a supervising department (full replacement)',
-        description: 'A department that is some enterprise\'s industry department cannot become a specialist one, and the other way round (409).',
+        description: "A department that is some enterprise's industry department cannot become a specialist one, and the other way round (409).",
         params: idParams,
         body: departmentBodySchema,
         response: { 200: departmentSchema, 409: errorResponse, ...errorResponses },
@@ -135,8 +181,13 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
             throw conflict(message, [{ field: 'kind', message, current: before.kind, enterprises: n }])
           }
         }
-        await updateDepartment(trx, id, { name: body.name.trim(), kind: body.kind, divisionCode: body.divisionCode, industries: body.industries, specialty })
-          .catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
+        await updateDepartment(trx, id, {
+          name: body.name.trim(),
+          kind: body.kind,
+          divisionCode: body.divisionCode,
+          industries: body.industries,
+          specialty,
+        }).catch((err: unknown) => uniqueConflict(err, 'name', `division ${body.divisionCode} already has a department named "${body.name.trim()}"`))
         const after = (await loadDepartment(trx, id))!
         await recordAudit(trx, { action: 'updated', entity: 'department', entityId: id, before, after, username: auditUser(request) })
         return after
@@ -148,7 +199,13 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
     '/departments/:id/inspectors',
     {
       config: staff,
-      schema: { tags, summary: "A department's inspector roster", params: idParams, querystring: inspectorQuerySchema, response: { 200: rosterSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "A department's inspector roster",
+        params: idParams,
+        querystring: inspectorQuerySchema,
+        response: { 200: rosterSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const { id } = request.params
@@ -161,7 +218,13 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
     '/departments/:id/inspectors',
     {
       config: planners,
-      schema: { tags, summary: "Add an inspector to a department's roster", params: idParams, body: inspectorBodySchema, response: { 201: inspectorSchema, 409: errorResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Add an inspector to a department's roster",
+        params: idParams,
+        body: inspectorBodySchema,
+        response: { 201: inspectorSchema, 409: errorResponse, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const { id } = request.params
@@ -169,8 +232,9 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
       const created = await app.db.transaction(async (trx) => {
         if (!(await departmentExists(trx, id))) throw notFound('department', id)
         await checkBadge(trx, body.badgeNo, null)
-        const inspectorId = await insertInspector(trx, { departmentId: id, name: body.name.trim(), badgeNo: body.badgeNo.trim(), active: body.active })
-          .catch((err: unknown) => uniqueConflict(err, 'badgeNo', `badge number ${body.badgeNo.trim()} is already used`))
+        const inspectorId = await insertInspector(trx, { departmentId: id, name: body.name.trim(), badgeNo: body.badgeNo.trim(), active: body.active }).catch(
+          (err: unknown) => uniqueConflict(err, 'badgeNo', `badge number ${body.badgeNo.trim()} is already used`),
+        )
         const after = (await loadInspector(trx, inspectorId))!
         await recordAudit(trx, { action: 'created', entity: 'inspector', entityId: after.id, before: null, after, username: auditUser(request) })
         return after
@@ -201,8 +265,9 @@ export async function departmentRoutes(fastify: FastifyInstance): Promise<void> 
         const departmentId = body.departmentId ?? before.departmentId
         if (!(await departmentExists(trx, departmentId))) throw invalid('departmentId', `no department with id ${departmentId}`)
         await checkBadge(trx, body.badgeNo, id)
-        await updateInspector(trx, id, { departmentId, name: body.name.trim(), badgeNo: body.badgeNo.trim(), active: body.active })
-          .catch((err: unknown) => uniqueConflict(err, 'badgeNo', `badge number ${body.badgeNo.trim()} is already used`))
+        await updateInspector(trx, id, { departmentId, name: body.name.trim(), badgeNo: body.badgeNo.trim(), active: body.active }).catch((err: unknown) =>
+          uniqueConflict(err, 'badgeNo', `badge number ${body.badgeNo.trim()} is already used`),
+        )
         const after = (await loadInspector(trx, id))!
         await recordAudit(trx, { action: 'updated', entity: 'inspector', entityId: id, before, after, username: auditUser(request) })
         return after

@@ -31,7 +31,13 @@ function selectDepartments(db: Db): Knex.QueryBuilder {
   return db('department as d')
     .leftJoin('division as v', 'v.code', 'd.division_code')
     .select(
-      'd.id', 'd.name', 'd.kind', 'd.division_code', 'd.industries', 'd.specialty', 'v.name as division_name',
+      'd.id',
+      'd.name',
+      'd.kind',
+      'd.division_code',
+      'd.industries',
+      'd.specialty',
+      'v.name as division_name',
       db.raw('(SELECT count(*)::int FROM inspector i WHERE i.department_id = d.id) AS inspectors'),
       db.raw('(SELECT count(*)::int FROM inspector i WHERE i.department_id = d.id AND i.active) AS active_inspectors'),
       db.raw(`(SELECT count(*)::int FROM (SELECT e.id FROM enterprise e WHERE e.industry_department_id = d.id
@@ -79,19 +85,29 @@ export async function divisionExists(db: Db, code: string): Promise<boolean> {
 
 /** Another department of the division with this name (`selfId` aside); its id. */
 export async function departmentNamed(db: Db, divisionCode: string, name: string, selfId: number | null): Promise<number | undefined> {
-  const twin = await db('department').where({ division_code: divisionCode, name }).whereNot('id', selfId ?? 0).first('id')
+  const twin = await db('department')
+    .where({ division_code: divisionCode, name })
+    .whereNot('id', selfId ?? 0)
+    .first('id')
   return twin ? Number(twin.id) : undefined
 }
 
 /** How many enterprises have this department as their industry department, or as a specialist one. */
 export async function enterprisesUsing(db: Db, departmentId: number, as: DepartmentKind): Promise<number> {
-  const used = as === 'industry'
-    ? await db('enterprise').where({ industry_department_id: departmentId }).count<{ n: string }[]>('* as n')
-    : await db('enterprise_specialist_department').where({ department_id: departmentId }).count<{ n: string }[]>('* as n')
+  const used =
+    as === 'industry'
+      ? await db('enterprise').where({ industry_department_id: departmentId }).count<{ n: string }[]>('* as n')
+      : await db('enterprise_specialist_department').where({ department_id: departmentId }).count<{ n: string }[]>('* as n')
   return Number(used[0]!.n)
 }
 
-const departmentRow = (c: DepartmentColumns) => ({ name: c.name, kind: c.kind, division_code: c.divisionCode, industries: c.industries, specialty: c.specialty })
+const departmentRow = (c: DepartmentColumns) => ({
+  name: c.name,
+  kind: c.kind,
+  division_code: c.divisionCode,
+  industries: c.industries,
+  specialty: c.specialty,
+})
 
 /** Inserts a department; its id. The unique-name violation is the caller's to map. */
 export async function insertDepartment(trx: Knex.Transaction, columns: DepartmentColumns): Promise<number> {
@@ -133,7 +149,10 @@ export async function rosterOf(db: Db, departmentId: number, active: boolean | u
 
 /** Another inspector with this badge number (`selfId` aside); its id. */
 export async function inspectorWithBadge(db: Db, badgeNo: string, selfId: number | null): Promise<number | undefined> {
-  const twin = await db('inspector').where({ badge_no: badgeNo }).whereNot('id', selfId ?? 0).first('id')
+  const twin = await db('inspector')
+    .where({ badge_no: badgeNo })
+    .whereNot('id', selfId ?? 0)
+    .first('id')
   return twin ? Number(twin.id) : undefined
 }
 
@@ -180,7 +199,17 @@ export async function coverageRows(db: Db, division: string | undefined, gridId:
     .modify((q) => whereReportScope(q, division, gridId))
     .orderBy('e.id')
     .select(
-      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.central_vertical', 'e.industry_department_id', 'e.responsible_person', 'e.tier', 'e.tier_reason',
+      'e.id',
+      'e.name',
+      'e.uscc',
+      'e.external_id',
+      'e.division_code',
+      'e.industry',
+      'e.central_vertical',
+      'e.industry_department_id',
+      'e.responsible_person',
+      'e.tier',
+      'e.tier_reason',
       db.raw(`coalesce((SELECT json_agg(json_build_object('specialty', d.specialty)) FROM enterprise_specialist_department s
                 JOIN department d ON d.id = s.department_id WHERE s.enterprise_id = e.id), '[]'::json) AS specialists`),
     )) as CoverageRow[]
@@ -210,12 +239,26 @@ export async function qualityRows(db: Db, division: string | undefined, gridId: 
     .modify((q) => whereReportScope(q, division, gridId))
     .orderBy('e.id')
     .select(
-      'e.id', 'e.name', 'e.uscc', 'e.external_id', 'e.division_code', 'e.industry', 'e.industry_source', 'e.scale', 'e.affiliation', 'e.central_vertical',
-      'e.tier', 'e.tier_reason', 'e.located_by', 'e.responsible_person',
+      'e.id',
+      'e.name',
+      'e.uscc',
+      'e.external_id',
+      'e.division_code',
+      'e.industry',
+      'e.industry_source',
+      'e.scale',
+      'e.affiliation',
+      'e.central_vertical',
+      'e.tier',
+      'e.tier_reason',
+      'e.located_by',
+      'e.responsible_person',
     )) as QualityRow[]
 }
 
 /** County names by code (a report's lines per county). */
 export async function countyNames(db: Db): Promise<Map<string, string>> {
-  return new Map(((await db('division').where({ rank: 'county' }).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]))
+  return new Map(
+    ((await db('division').where({ rank: 'county' }).select('code', 'name')) as Array<{ code: string; name: string }>).map((d) => [d.code, d.name]),
+  )
 }

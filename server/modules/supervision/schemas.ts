@@ -29,7 +29,12 @@ export const supervisionBodySchema = {
     isOutlet: { type: 'boolean', description: 'a business outlet (经营网点) of its enterprise' },
     industryDepartmentId: { type: ['integer', 'null'], minimum: 1, description: 'an industry department whose jurisdiction contains the enterprise' },
     specialistDepartmentIds: { type: 'array', uniqueItems: true, maxItems: 20, items: idSchema, description: 'replaces the specialist departments' },
-    responsiblePerson: { type: ['string', 'null'], minLength: 1, maxLength: 100, description: 'the named supervision officer responsible for the enterprise (监管责任人)' },
+    responsiblePerson: {
+      type: ['string', 'null'],
+      minLength: 1,
+      maxLength: 100,
+      description: 'the named supervision officer responsible for the enterprise (监管责任人)',
+    },
     responsiblePhone: { type: ['string', 'null'], minLength: 1, maxLength: 50 },
   },
 } as const
@@ -73,7 +78,11 @@ export const supervisionProperties = {
   tier: { type: ['string', 'null'], enum: [...TIERS, null] },
   tierSource: { type: 'string', enum: TIER_SOURCES },
   tierReason: { type: ['string', 'null'] },
-  ruleTier: { type: ['string', 'null'], enum: [...TIERS, null], description: 'what the rule alone gives (differs from tier only under an explicit assignment)' },
+  ruleTier: {
+    type: ['string', 'null'],
+    enum: [...TIERS, null],
+    description: 'what the rule alone gives (differs from tier only under an explicit assignment)',
+  },
   ruleTierReason: { type: 'string' },
   industryDepartment: { anyOf: [{ type: 'null' }, departmentRef] },
   specialistDepartments: { type: 'array', items: departmentRef },
@@ -106,7 +115,11 @@ export const recomputeResponse = sentObject({
 
 // ---------------------------------------------------------------- departments and rosters
 
-const divisionCodeSchema = { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'GB/T 2260 division code of the government level the department belongs to' } as const
+const divisionCodeSchema = {
+  type: 'string',
+  pattern: '^([0-9]{6}|[0-9]{9})$',
+  description: 'GB/T 2260 division code of the government level the department belongs to',
+} as const
 
 export const departmentBodySchema = {
   type: 'object',
@@ -116,11 +129,19 @@ export const departmentBodySchema = {
     name: { ...nameSchema, description: 'unique within its division' },
     kind: { type: 'string', enum: DEPARTMENT_KINDS },
     divisionCode: divisionCodeSchema,
-    industries: { type: 'array', uniqueItems: true, maxItems: 50, default: [], items: { type: 'string', minLength: 1, maxLength: 64 }, description: 'industry codes it supervises (an industry department)' },
+    industries: {
+      type: 'array',
+      uniqueItems: true,
+      maxItems: 50,
+      default: [],
+      items: { type: 'string', minLength: 1, maxLength: 64 },
+      description: 'industry codes it supervises (an industry department)',
+    },
     specialty: {
       type: ['string', 'null'],
       enum: [...SPECIALTIES, null],
-      description: `the field a specialist department supervises (${SPECIALIST_FIELDS.map((f) => `${f.code} ${f.zh}`).join(', ')}); required for a specialist department ` +
+      description:
+        `the field a specialist department supervises (${SPECIALIST_FIELDS.map((f) => `${f.code} ${f.zh}`).join(', ')}); required for a specialist department ` +
         'unless its name shows it (then it defaults to that), null or absent for an industry department',
     },
   },
@@ -148,7 +169,11 @@ export const departmentSchema = sentObject({
   divisionCode: { type: 'string' },
   divisionName: { type: ['string', 'null'] },
   industries: { type: 'array', items: { type: 'string' } },
-  specialty: { type: ['string', 'null'], enum: [...SPECIALTIES, null], description: 'the field a specialist department supervises; null for an industry department' },
+  specialty: {
+    type: ['string', 'null'],
+    enum: [...SPECIALTIES, null],
+    description: 'the field a specialist department supervises; null for an industry department',
+  },
   inspectors: { type: 'integer', description: 'inspectors on the roster' },
   activeInspectors: { type: 'integer' },
   enterprises: { type: 'integer', description: 'enterprises it supervises as industry or specialist department' },

@@ -34,8 +34,21 @@ export async function loadSupervisionRow(db: Db, id: number): Promise<Enterprise
     .leftJoin('department as d', 'd.id', 'e.industry_department_id')
     .where('e.id', id)
     .first(
-      'e.id', 'e.name', 'e.division_code', 'e.industry', 'e.affiliation', 'e.scale', 'e.high_hazard', 'e.central_vertical', 'e.is_outlet',
-      'e.tier', 'e.tier_source', 'e.tier_reason', 'e.industry_department_id', 'd.name as industry_department_name', 'e.responsible_person',
+      'e.id',
+      'e.name',
+      'e.division_code',
+      'e.industry',
+      'e.affiliation',
+      'e.scale',
+      'e.high_hazard',
+      'e.central_vertical',
+      'e.is_outlet',
+      'e.tier',
+      'e.tier_source',
+      'e.tier_reason',
+      'e.industry_department_id',
+      'd.name as industry_department_name',
+      'e.responsible_person',
       'e.responsible_phone',
     )
 }
@@ -64,12 +77,26 @@ export async function replaceSpecialistDepartments(trx: Knex.Transaction, enterp
 }
 
 /** A department as a check of an enterprise's departments needs it; undefined when there is none. */
-export async function departmentForCheck(db: Db, id: number): Promise<{ id: number; name: string; kind: 'industry' | 'specialist'; division_code: string; industries: string[] } | undefined> {
+export async function departmentForCheck(
+  db: Db,
+  id: number,
+): Promise<{ id: number; name: string; kind: 'industry' | 'specialist'; division_code: string; industries: string[] } | undefined> {
   return db('department').where({ id }).first('id', 'name', 'kind', 'division_code', 'industries')
 }
 
 /** The columns the tier rule reads, and the tier it wrote. */
-export const TIER_COLUMNS = ['id', 'industry', 'affiliation', 'scale', 'high_hazard', 'central_vertical', 'is_outlet', 'tier', 'tier_source', 'tier_reason'] as const
+export const TIER_COLUMNS = [
+  'id',
+  'industry',
+  'affiliation',
+  'scale',
+  'high_hazard',
+  'central_vertical',
+  'is_outlet',
+  'tier',
+  'tier_source',
+  'tier_reason',
+] as const
 export type TierRow = Pick<EnterpriseSupervisionRow, (typeof TIER_COLUMNS)[number]>
 
 /** Every enterprise's tier columns (a recompute reads them all, then locks those to change). */

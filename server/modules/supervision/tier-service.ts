@@ -15,8 +15,15 @@ import { databaseToday, type Db } from '../../db/db'
 import { recordAudit } from '../audit/audit'
 import { setTier, updateSupervision, type SupervisionColumns } from '../enterprises'
 import {
-  allTierRows, departmentForCheck, loadSupervisionRow, lockSupervisionRow, lockTierRows, replaceSpecialistDepartments, specialistDepartmentsOf,
-  type EnterpriseSupervisionRow, type TierRow,
+  allTierRows,
+  departmentForCheck,
+  loadSupervisionRow,
+  lockSupervisionRow,
+  lockTierRows,
+  replaceSpecialistDepartments,
+  specialistDepartmentsOf,
+  type EnterpriseSupervisionRow,
+  type TierRow,
 } from './tier-repository'
 import type { SupervisionBody } from './schemas'
 
@@ -30,7 +37,10 @@ export const DELEGATE_OUTLETS_TO_COUNTY = true
  * The tier rule's input for a stored enterprise: high-hazard is the flag or the industry; unknown
  * (null) when neither flagged nor the industry known. Unknown attributes stay null (see tierWithUnknowns).
  */
-export function tierInput(row: Pick<EnterpriseSupervisionRow, 'affiliation' | 'scale' | 'high_hazard' | 'industry' | 'central_vertical' | 'is_outlet'>, rules: RuleSet): PartialTierInput {
+export function tierInput(
+  row: Pick<EnterpriseSupervisionRow, 'affiliation' | 'scale' | 'high_hazard' | 'industry' | 'central_vertical' | 'is_outlet'>,
+  rules: RuleSet,
+): PartialTierInput {
   return {
     affiliation: row.affiliation,
     scale: row.scale,
@@ -89,13 +99,26 @@ export async function supervisionOf(db: Db, id: number, rules: RuleSet): Promise
 }
 
 /** A department given for an enterprise must exist, be of the right kind and cover the enterprise's division. */
-async function checkDepartment(trx: Knex.Transaction, field: string, departmentId: number, kind: 'industry' | 'specialist', enterprise: { division_code: string; industry: string | null }): Promise<void> {
+async function checkDepartment(
+  trx: Knex.Transaction,
+  field: string,
+  departmentId: number,
+  kind: 'industry' | 'specialist',
+  enterprise: { division_code: string; industry: string | null },
+): Promise<void> {
   const dept = await departmentForCheck(trx, departmentId)
   if (!dept) throw invalid(field, `no department with id ${departmentId}`)
-  if (dept.kind !== kind) throw invalid(field, `department ${departmentId} (${dept.name}) is ${dept.kind === 'industry' ? 'an industry' : 'a specialist'} department, not ${kind === 'industry' ? 'an industry' : 'a specialist'} one`)
+  if (dept.kind !== kind)
+    throw invalid(
+      field,
+      `department ${departmentId} (${dept.name}) is ${dept.kind === 'industry' ? 'an industry' : 'a specialist'} department, not ${kind === 'industry' ? 'an industry' : 'a specialist'} one`,
+    )
   const prefix = jurisdictionPrefix(dept.division_code)
   if (!enterprise.division_code.startsWith(prefix)) {
-    throw invalid(field, `department ${departmentId} (${dept.name}) covers division ${dept.division_code}, not the enterprise's division ${enterprise.division_code}`)
+    throw invalid(
+      field,
+      `department ${departmentId} (${dept.name}) covers division ${dept.division_code}, not the enterprise's division ${enterprise.division_code}`,
+    )
   }
   const industries = dept.industries
   if (kind === 'industry' && industries.length > 0 && enterprise.industry !== null && !industries.includes(enterprise.industry)) {
@@ -147,37 +170,57 @@ export interface SupervisionChange {
  * assigned, and a change of highHazard regrades the enterprise (its baseline level) at once.
  */
 export function changeSupervision(db: Knex, id: number, body: SupervisionBody, username: string | null, grading: GradingOptions) {
-  return changeSupervisionOf<SupervisionChange>(db, id, 'supervision_updated', username, grading.rules, async (trx, row) => {
-    if (body.industryDepartmentId !== undefined && body.industryDepartmentId !== null) {
-      await checkDepartment(trx, 'industryDepartmentId', body.industryDepartmentId, 'industry', row)
-    }
-    for (const [i, deptId] of (body.specialistDepartmentIds ?? []).entries()) {
-      await checkDepartment(trx, `specialistDepartmentIds[${i}]`, deptId, 'specialist', row)
-    }
-    if (body.centralVertical === true && !row.central_vertical && row.tier_source === 'explicit') {
-      const message = `enterprise ${row.id} has an explicit ${row.tier} tier; remove it (DELETE /api/enterprises/${row.id}/tier) before marking the enterprise as centrally supervised`
-      throw conflict(message, [{ field: 'centralVertical', message, current: 'explicit' }])
-    }
-    const columns: Record<string, unknown> = {}
-    const map: Array<[keyof SupervisionBody, keyof SupervisionColumns]> = [
-      ['affiliation', 'affiliation'], ['scale', 'scale'], ['highHazard', 'high_hazard'], ['centralVertical', 'central_vertical'],
-      ['isOutlet', 'is_outlet'], ['industryDepartmentId', 'industry_department_id'],
-    ]
-    for (const [key, column] of map) if (body[key] !== undefined) columns[column] = body[key]
-    for (const [key, column] of [['responsiblePerson', 'responsible_person'], ['responsiblePhone', 'responsible_phone']] as const) {
-      const value = body[key]
-      if (value !== undefined) columns[column] = value === null ? null : value.trim() || null
-    }
-    await updateSupervision(trx, row.id, columns as SupervisionColumns)
-    if (body.specialistDepartmentIds !== undefined) await replaceSpecialistDepartments(trx, row.id, body.specialistDepartmentIds)
-    await applyRuleTier(trx, (await loadSupervisionRow(trx, Number(row.id)))!, grading.rules)
-    // The high-hazard flag sets the enterprise's baseline level (docs/domain.md §3.3): regrade its zone now.
-    if (body.highHazard !== undefined && body.highHazard !== row.high_hazard) {
-      const result = await regradeIncremental(trx, { enterpriseIds: [Number(row.id)] }, { kind: 'enterprise', id: Number(row.id), action: 'supervision_updated' }, grading)
-      return { regrade: { affectedCells: result.affectedCells, changedCells: result.changedCells } }
-    }
-    return { regrade: null }
-  }, body.highHazard !== undefined)
+  return changeSupervisionOf<SupervisionChange>(
+    db,
+    id,
+    'supervision_updated',
+    username,
+    grading.rules,
+    async (trx, row) => {
+      if (body.industryDepartmentId !== undefined && body.industryDepartmentId !== null) {
+        await checkDepartment(trx, 'industryDepartmentId', body.industryDepartmentId, 'industry', row)
+      }
+      for (const [i, deptId] of (body.specialistDepartmentIds ?? []).entries()) {
+        await checkDepartment(trx, `specialistDepartmentIds[${i}]`, deptId, 'specialist', row)
+      }
+      if (body.centralVertical === true && !row.central_vertical && row.tier_source === 'explicit') {
+        const message = `enterprise ${row.id} has an explicit ${row.tier} tier; remove it (DELETE /api/enterprises/${row.id}/tier) before marking the enterprise as centrally supervised`
+        throw conflict(message, [{ field: 'centralVertical', message, current: 'explicit' }])
+      }
+      const columns: Record<string, unknown> = {}
+      const map: Array<[keyof SupervisionBody, keyof SupervisionColumns]> = [
+        ['affiliation', 'affiliation'],
+        ['scale', 'scale'],
+        ['highHazard', 'high_hazard'],
+        ['centralVertical', 'central_vertical'],
+        ['isOutlet', 'is_outlet'],
+        ['industryDepartmentId', 'industry_department_id'],
+      ]
+      for (const [key, column] of map) if (body[key] !== undefined) columns[column] = body[key]
+      for (const [key, column] of [
+        ['responsiblePerson', 'responsible_person'],
+        ['responsiblePhone', 'responsible_phone'],
+      ] as const) {
+        const value = body[key]
+        if (value !== undefined) columns[column] = value === null ? null : value.trim() || null
+      }
+      await updateSupervision(trx, row.id, columns as SupervisionColumns)
+      if (body.specialistDepartmentIds !== undefined) await replaceSpecialistDepartments(trx, row.id, body.specialistDepartmentIds)
+      await applyRuleTier(trx, (await loadSupervisionRow(trx, Number(row.id)))!, grading.rules)
+      // The high-hazard flag sets the enterprise's baseline level (docs/domain.md §3.3): regrade its zone now.
+      if (body.highHazard !== undefined && body.highHazard !== row.high_hazard) {
+        const result = await regradeIncremental(
+          trx,
+          { enterpriseIds: [Number(row.id)] },
+          { kind: 'enterprise', id: Number(row.id), action: 'supervision_updated' },
+          grading,
+        )
+        return { regrade: { affectedCells: result.affectedCells, changedCells: result.changedCells } }
+      }
+      return { regrade: null }
+    },
+    body.highHazard !== undefined,
+  )
 }
 
 /**
@@ -216,7 +259,11 @@ export interface RecomputeSummary {
   changed: number
   /** Explicit assignments left as they are. */
   explicit: number
-  changes: Array<{ id: number; before: { tier: SupervisionTier | null; reason: string | null }; after: { tier: SupervisionTier | null; reason: string | null } }>
+  changes: Array<{
+    id: number
+    before: { tier: SupervisionTier | null; reason: string | null }
+    after: { tier: SupervisionTier | null; reason: string | null }
+  }>
 }
 
 /**
@@ -229,8 +276,16 @@ export async function recomputeTiers(trx: Knex.Transaction, rules: RuleSet, user
   await lockGrading(trx)
   const rows = await allTierRows(trx)
   const stale = (r: TierRow) => resolveTier(tierInput(r, rules), { tier: r.tier, source: r.tier_source, reason: r.tier_reason })
-  const candidates = rows.filter((r) => stale(r).changed).map((r) => Number(r.id)).sort((a, b) => a - b)
-  const summary: RecomputeSummary = { checked: rows.filter((r) => r.tier_source === 'rule').length, changed: 0, explicit: rows.filter((r) => r.tier_source === 'explicit').length, changes: [] }
+  const candidates = rows
+    .filter((r) => stale(r).changed)
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b)
+  const summary: RecomputeSummary = {
+    checked: rows.filter((r) => r.tier_source === 'rule').length,
+    changed: 0,
+    explicit: rows.filter((r) => r.tier_source === 'explicit').length,
+    changes: [],
+  }
   for (let i = 0; i < candidates.length; i += 500) {
     const locked = await lockTierRows(trx, candidates.slice(i, i + 500))
     for (const r of locked) {

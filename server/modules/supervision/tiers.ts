@@ -23,7 +23,15 @@ export async function tierRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/enterprises/:id/supervision',
-    { config: { ...staff, scope: { enterprise: 'params.id' } }, schema: { tags, summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps", params: idParams, response: { 200: enterpriseSupervisionResponse, ...errorResponses } } },
+    {
+      config: { ...staff, scope: { enterprise: 'params.id' } },
+      schema: {
+        tags,
+        summary: "An enterprise's supervision: tier, departments, responsible person and coverage gaps",
+        params: idParams,
+        response: { 200: enterpriseSupervisionResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const view = await supervisionOf(app.db, request.params.id, app.grading.rules)
       // Contact data only for readers whose scope has it (auth/access readScope).
@@ -38,7 +46,8 @@ export async function tierRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: "Change an enterprise's supervision attributes, departments or responsible person; the tier follows the rule unless explicitly assigned",
-        description: 'Only the given properties change; specialistDepartmentIds replaces the list. A change of highHazard regrades the enterprise (its baseline level) at once.',
+        description:
+          'Only the given properties change; specialistDepartmentIds replaces the list. A change of highHazard regrades the enterprise (its baseline level) at once.',
         params: idParams,
         body: supervisionBodySchema,
         response: { 200: supervisionChangeResponse, 409: errorResponse, ...errorResponses },
@@ -54,7 +63,8 @@ export async function tierRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: "Assign an enterprise's tier explicitly, overriding the rule until the assignment is removed",
-        description: 'Recorded as tier_source "explicit" with the reason "explicit: <reason> (by <who>, <date>)", <who> being the signed-in account. 409 for a centrally supervised enterprise.',
+        description:
+          'Recorded as tier_source "explicit" with the reason "explicit: <reason> (by <who>, <date>)", <who> being the signed-in account. 409 for a centrally supervised enterprise.',
         params: idParams,
         body: tierBodySchema,
         response: { 200: view, 409: errorResponse, ...errorResponses },

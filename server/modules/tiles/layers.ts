@@ -182,7 +182,8 @@ export const ALL_RESOURCES_FROM_ZOOM = 12
 
 const cells: SourceLayer = {
   name: 'cells',
-  description: 'Graded H3 cells at the resolution chosen for the zoom (pyramid); cells without a level are left out unless stale; cut along the deployment outline (the top-level divisions)',
+  description:
+    'Graded H3 cells at the resolution chosen for the zoom (pyramid); cells without a level are left out unless stale; cut along the deployment outline (the top-level divisions)',
   geometry: 'polygon',
   from: 'cell t',
   id: 't.id',
@@ -193,7 +194,12 @@ const cells: SourceLayer = {
     { name: 'res', sql: 't.res', type: 'Number', description: 'Number: H3 resolution of this cell' },
     { name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION },
     { name: 'stale', sql: 't.stale', type: 'Boolean', description: 'Boolean: every record behind the level is out of date (draw hatched)' },
-    { name: 'score', sql: 'round(t.score::numeric, 1)::double precision', type: 'Number', description: 'Number: ranking score within the level (Σ weight × distance decay), 0.1 precision' },
+    {
+      name: 'score',
+      sql: 'round(t.score::numeric, 1)::double precision',
+      type: 'Number',
+      description: 'Number: ranking score within the level (Σ weight × distance decay), 0.1 precision',
+    },
     { name: 'rule', sql: 't.rule', type: 'String', description: 'String: rule that set the level: highest, accumulation or none' },
   ],
   minzoom: 0,
@@ -215,7 +221,12 @@ const divisions: SourceLayer = {
     { name: 'rank', sql: 't.rank', type: 'String', description: 'String: province, city, county or township' },
     { name: 'parentCode', sql: 't.parent_code', type: 'String', description: 'String: code of the enclosing division' },
     { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: `${LEVEL_DESCRIPTION} (the grade from the shares of the area)` },
-    { name: 'highestLevel', sql: 'coalesce(l.max_level, 0::smallint)', type: 'Number', description: 'Number: the highest cell level in the region (就高), 0..4' },
+    {
+      name: 'highestLevel',
+      sql: 'coalesce(l.max_level, 0::smallint)',
+      type: 'Number',
+      description: 'Number: the highest cell level in the region (就高), 0..4',
+    },
     { name: 'stale', sql: 'coalesce(l.stale, false)', type: 'Boolean', description: 'Boolean: the level rests on out-of-date records only' },
   ],
   minzoom: 0,
@@ -234,7 +245,12 @@ const mgmtGrids: SourceLayer = {
     { name: 'name', sql: 't.name', type: 'String', description: 'String: name' },
     { name: 'divisionCode', sql: 't.division_code', type: 'String', description: 'String: the division the grid belongs to' },
     { name: 'level', sql: 'coalesce(l.level, 0::smallint)', type: 'Number', description: `${LEVEL_DESCRIPTION} (the grade from the shares of the area)` },
-    { name: 'highestLevel', sql: 'coalesce(l.max_level, 0::smallint)', type: 'Number', description: 'Number: the highest cell level in the region (就高), 0..4' },
+    {
+      name: 'highestLevel',
+      sql: 'coalesce(l.max_level, 0::smallint)',
+      type: 'Number',
+      description: 'Number: the highest cell level in the region (就高), 0..4',
+    },
     { name: 'stale', sql: 'coalesce(l.stale, false)', type: 'Boolean', description: 'Boolean: the level rests on out-of-date records only' },
   ],
   minzoom: 9,
@@ -256,7 +272,12 @@ const enterprises: SourceLayer = {
     { name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION },
     { name: 'industry', sql: 't.industry', type: 'String', description: 'String: industry code' },
     { name: 'highHazard', sql: 't.high_hazard', type: 'Boolean', description: 'Boolean: high-hazard industry (hazardous chemicals, mines, fireworks, …)' },
-    { name: 'approximate', sql: "(t.located_by = 'division')", type: 'Boolean', description: 'Boolean: located only at the division its address names (draw as approximate)' },
+    {
+      name: 'approximate',
+      sql: "(t.located_by = 'division')",
+      type: 'Boolean',
+      description: 'Boolean: located only at the division its address names (draw as approximate)',
+    },
   ],
   minzoom: 10,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.enterprises),
@@ -277,7 +298,12 @@ const majorHazards: SourceLayer = {
     { name: 'grade', sql: 't.grade', type: 'Number', description: 'Number: major hazard grade 1 (highest) – 4' },
     { name: 'level', sql: 't.level', type: 'Number', description: LEVEL_DESCRIPTION },
     { name: 'enterpriseId', sql: 't.enterprise_id', type: 'Number', description: 'Number: owning enterprise id' },
-    { name: 'impactRadiusM', sql: 't.impact_radius_m', type: 'Number', description: 'Number: reported impact radius, metres (absent: the default for the level)' },
+    {
+      name: 'impactRadiusM',
+      sql: 't.impact_radius_m',
+      type: 'Number',
+      description: 'Number: reported impact radius, metres (absent: the default for the level)',
+    },
   ],
   minzoom: 8,
   where: levelFilter(MIN_LEVEL_BY_ZOOM.major_hazards),
@@ -316,7 +342,12 @@ const resources: SourceLayer = {
     { name: 'name', sql: 't.name', type: 'String', description: 'String: name' },
     { name: 'kind', sql: 't.kind', type: 'String', description: 'String: rescue_team, equipment, depot, shelter or expert' },
     { name: 'status', sql: 't.status', type: 'String', description: 'String: available, deployed or out_of_service' },
-    { name: 'capabilities', sql: "array_to_string(t.capabilities, ',')", type: 'String', description: 'String: comma-separated capabilities (hazmat,fire,…); empty when none' },
+    {
+      name: 'capabilities',
+      sql: "array_to_string(t.capabilities, ',')",
+      type: 'String',
+      description: 'String: comma-separated capabilities (hazmat,fire,…); empty when none',
+    },
   ],
   minzoom: 9,
   where: (ctx) => ({ sql: "(?::boolean OR t.kind IN ('rescue_team', 'depot'))", bindings: [ctx.z >= ALL_RESOURCES_FROM_ZOOM] }),
@@ -386,7 +417,12 @@ export const TILE_LAYERS: Readonly<Record<string, TileLayer>> = Object.freeze({
   major_hazards: layer('major_hazards', 'Major hazard installations', [majorHazards]),
   area_assessments: layer('area_assessments', 'Public-area risk assessments', [areaAssessments]),
   resources: layer('resources', 'Emergency resources', [resources]),
-  overdue: layer('overdue', 'Hidden dangers and violations open past their deadline; two MVT layers: overdue_hidden_dangers, overdue_violations', [overdueHiddenDangers, overdueViolations], { dependsOnDate: true }),
+  overdue: layer(
+    'overdue',
+    'Hidden dangers and violations open past their deadline; two MVT layers: overdue_hidden_dangers, overdue_violations',
+    [overdueHiddenDangers, overdueViolations],
+    { dependsOnDate: true },
+  ),
 })
 
 /** The layer with this id, or undefined (never a prototype property such as `constructor`). */
@@ -406,7 +442,8 @@ function publicationOf(ctx: SelectionContext): { id: number; res: number } {
 
 const publicCells: SourceLayer = {
   name: 'cells',
-  description: 'Published H3 cell levels at the resolution chosen for the zoom, never finer than the published resolution; cut along the deployment outline (the top-level divisions)',
+  description:
+    'Published H3 cell levels at the resolution chosen for the zoom, never finer than the published resolution; cut along the deployment outline (the top-level divisions)',
   geometry: 'polygon',
   from: 'publication_cell t',
   id: 't.id',

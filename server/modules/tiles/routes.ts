@@ -54,16 +54,17 @@ function matches(ifNoneMatch: string | undefined, etags: string[]): boolean {
   return tags.includes('*') || tags.some((t) => etags.includes(t))
 }
 
-const tileParams = (layers: Readonly<Record<string, TileLayer>>) => ({
-  type: 'object',
-  properties: {
-    layer: { type: 'string', maxLength: 64, description: `tile layer: ${Object.keys(layers).join(', ')}` },
-    z: { type: 'integer', minimum: 0, maximum: MAX_ZOOM, description: 'zoom' },
-    x: { type: 'integer', minimum: 0, description: 'column, 0..2^z − 1' },
-    y: { type: 'integer', minimum: 0, description: 'row from the north, 0..2^z − 1' },
-  },
-  required: ['layer', 'z', 'x', 'y'],
-}) as const
+const tileParams = (layers: Readonly<Record<string, TileLayer>>) =>
+  ({
+    type: 'object',
+    properties: {
+      layer: { type: 'string', maxLength: 64, description: `tile layer: ${Object.keys(layers).join(', ')}` },
+      z: { type: 'integer', minimum: 0, maximum: MAX_ZOOM, description: 'zoom' },
+      x: { type: 'integer', minimum: 0, description: 'column, 0..2^z − 1' },
+      y: { type: 'integer', minimum: 0, description: 'row from the north, 0..2^z − 1' },
+    },
+    required: ['layer', 'z', 'x', 'y'],
+  }) as const
 
 const versionQuery = {
   type: 'object',
@@ -94,7 +95,11 @@ const tileJsonSchema = {
           description: { type: 'string' },
           minzoom: { type: 'integer' },
           maxzoom: { type: 'integer' },
-          fields: { type: 'object', additionalProperties: { type: 'string', enum: ['Number', 'String', 'Boolean'] }, description: 'field name → type name (Number, String, Boolean), as GDAL and QGIS read them' },
+          fields: {
+            type: 'object',
+            additionalProperties: { type: 'string', enum: ['Number', 'String', 'Boolean'] },
+            description: 'field name → type name (Number, String, Boolean), as GDAL and QGIS read them',
+          },
         },
       },
     },
@@ -166,7 +171,10 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
         `${access === 'public' ? 'public' : 'private'}, max-age=${request.query.v === token ? `${IMMUTABLE_MAX_AGE_S}, immutable` : SHORT_MAX_AGE_S}`,
       )
       if (matches(request.headers['if-none-match'], [etag, gzipEtag])) {
-        return reply.code(304).header('etag', gzipped ? gzipEtag : etag).send()
+        return reply
+          .code(304)
+          .header('etag', gzipped ? gzipEtag : etag)
+          .send()
       }
       const encoded = await service.tile(layer, tile, state, scope)
       if (encoded.raw.length === 0) return reply.code(204).header('etag', etag).send()
@@ -238,8 +246,15 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
           200: {
             type: 'object',
             properties: {
-              name: { type: 'string' }, description: { type: 'string' }, format: { type: 'string' }, type: { type: 'string' }, attribution: { type: 'string' },
-              minzoom: { type: 'string' }, maxzoom: { type: 'string' }, bounds: { type: 'string' }, center: { type: 'string' },
+              name: { type: 'string' },
+              description: { type: 'string' },
+              format: { type: 'string' },
+              type: { type: 'string' },
+              attribution: { type: 'string' },
+              minzoom: { type: 'string' },
+              maxzoom: { type: 'string' },
+              bounds: { type: 'string' },
+              center: { type: 'string' },
               json: { type: 'string', description: '{"vector_layers": […]} as text' },
             },
           },

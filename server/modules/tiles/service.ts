@@ -183,7 +183,10 @@ export class TileService {
     if (hit && hit.token === token) return hit.bounds
     const q = boundsQuery(layer, { ...this.context(22, state), cellRes: this.options.analysisRes })
     const bounds = this.db
-      .raw<{ rows: Array<{ min_lon: number | null; min_lat: number | null; max_lon: number | null; max_lat: number | null }> }>(q.sql, q.bindings as Knex.RawBinding[])
+      .raw<{ rows: Array<{ min_lon: number | null; min_lat: number | null; max_lon: number | null; max_lat: number | null }> }>(
+        q.sql,
+        q.bindings as Knex.RawBinding[],
+      )
       .then(({ rows }) => {
         const r = rows[0]
         if (!r || r.min_lon === null || r.min_lat === null || r.max_lon === null || r.max_lat === null) return null

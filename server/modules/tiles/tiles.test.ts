@@ -10,8 +10,20 @@ import { acceptsGzip } from './routes'
 import { checkTile, tileAt } from './tile'
 
 describe('encodeTile', () => {
-  const square = [[10, 10], [20, 10], [20, 20], [10, 20], [10, 10]] // clockwise on screen (y down)
-  const hole = [[12, 12], [12, 18], [18, 18], [18, 12], [12, 12]]
+  const square = [
+    [10, 10],
+    [20, 10],
+    [20, 20],
+    [10, 20],
+    [10, 10],
+  ] // clockwise on screen (y down)
+  const hole = [
+    [12, 12],
+    [12, 18],
+    [18, 18],
+    [18, 12],
+    [12, 12],
+  ]
 
   it('writes ids, typed properties and MVT geometry types; an empty tile is empty', () => {
     const bytes = encodeTile([
@@ -32,12 +44,38 @@ describe('encodeTile', () => {
 
   it('orients exterior rings positive (clockwise on screen) and holes negative, whatever the input', () => {
     const reversed = [...square].reverse()
-    for (const rings of [[square, hole], [reversed, [...hole].reverse()]]) {
+    for (const rings of [
+      [square, hole],
+      [reversed, [...hole].reverse()],
+    ]) {
       const out = orientPolygon(rings)
       expect(ringArea(out[0]!)).toBeGreaterThan(0)
       expect(ringArea(out[1]!)).toBeLessThan(0)
     }
-    const bytes = encodeTile([{ name: 'a', rows: [{ id: 1, geom: { type: 'MultiPolygon', coordinates: [[reversed, hole], [[[30, 30], [31, 30], [30, 31], [30, 30]]]] } }] }])
+    const bytes = encodeTile([
+      {
+        name: 'a',
+        rows: [
+          {
+            id: 1,
+            geom: {
+              type: 'MultiPolygon',
+              coordinates: [
+                [reversed, hole],
+                [
+                  [
+                    [30, 30],
+                    [31, 30],
+                    [30, 31],
+                    [30, 30],
+                  ],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+    ])
     const rings = new VectorTile(new PbfReader(bytes)).layers.a!.feature(0).loadGeometry()
     // The half-unit triangle is dropped as ST_AsMVTGeom drops it.
     expect(rings).toHaveLength(2)

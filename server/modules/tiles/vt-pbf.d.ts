@@ -10,10 +10,7 @@ declare module 'vt-pbf' {
     tags: Record<string, string | number | boolean | null>
   }
 
-  export function fromGeojsonVt(
-    layers: Record<string, { features: VtFeature[] }>,
-    options?: { version?: number; extent?: number },
-  ): Uint8Array
+  export function fromGeojsonVt(layers: Record<string, { features: VtFeature[] }>, options?: { version?: number; extent?: number }): Uint8Array
 
   const vtpbf: { fromGeojsonVt: typeof fromGeojsonVt }
   export default vtpbf

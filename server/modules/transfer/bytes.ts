@@ -30,9 +30,10 @@ function megabytes(bytes: number): string {
 
 /** The file is over the import limit (413). */
 export function tooLarge(maxBytes: number, size?: number): AppError {
-  const message = size === undefined
-    ? `the file is larger than the import limit of ${megabytes(maxBytes)}`
-    : `the file is ${megabytes(size)}, over the import limit of ${megabytes(maxBytes)}`
+  const message =
+    size === undefined
+      ? `the file is larger than the import limit of ${megabytes(maxBytes)}`
+      : `the file is ${megabytes(size)}, over the import limit of ${megabytes(maxBytes)}`
   const mb = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10
   const params: ProblemParams = size === undefined ? { limitMb: mb(maxBytes) } : { limitMb: mb(maxBytes), sizeMb: mb(size) }
   return new AppError(413, 'payload_too_large', message, [{ field: 'file', message, limitBytes: maxBytes, code: 'file_too_large', params }])

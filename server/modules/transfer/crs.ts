@@ -31,7 +31,8 @@ export function geographicCrs(crs: Crs): CoordinateSystem {
  * Gauss-Kruger 6-degree (4491–4512) and 3-degree (4513–4554) zones, and WGS 84 / UTM (326xx, 327xx).
  */
 export function projectedDefinition(code: number): string | null {
-  const gk = (cm: number, falseEasting: number) => `+proj=tmerc +lat_0=0 +lon_0=${cm} +k=1 +x_0=${falseEasting} +y_0=0 +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs`
+  const gk = (cm: number, falseEasting: number) =>
+    `+proj=tmerc +lat_0=0 +lon_0=${cm} +k=1 +x_0=${falseEasting} +y_0=0 +ellps=GRS80 +towgs84=0,0,0 +units=m +no_defs`
   if (code >= 4491 && code <= 4501) {
     const zone = code - 4491 + 13
     return gk(zone * 6 - 3, zone * 1_000_000 + 500_000)
@@ -72,16 +73,30 @@ const WGS84_LIKE_EPSG = new Set([4326, 4490, 4479, 4480])
 function fromEpsg(code: number, then: Crs, label = `EPSG:${code}`): CoordinateSystem {
   if (WGS84_LIKE_EPSG.has(code)) return geographicCrs(code === 4326 ? then : then === 'wgs84' ? 'cgcs2000' : then)
   if (code === 4214 || code === 4610) {
-    throw fileError('crs_needs_datum', { crs: label }, `${label} (${code === 4214 ? 'Beijing 1954' : 'Xian 1980'}) needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
+    throw fileError(
+      'crs_needs_datum',
+      { crs: label },
+      `${label} (${code === 4214 ? 'Beijing 1954' : 'Xian 1980'}) needs a datum transformation with local parameters: reproject the data to CGCS2000 first`,
+      'crs',
+    )
   }
   const definition = projectedDefinition(code)
-  if (definition === null) throw fileError('crs_unsupported', { crs: label }, `unsupported coordinate system ${label}: use WGS 84 / CGCS2000 (or GCJ-02, BD-09), a CGCS2000 Gauss-Kruger zone or UTM`, 'crs')
+  if (definition === null)
+    throw fileError(
+      'crs_unsupported',
+      { crs: label },
+      `unsupported coordinate system ${label}: use WGS 84 / CGCS2000 (or GCJ-02, BD-09), a CGCS2000 Gauss-Kruger zone or UTM`,
+      'crs',
+    )
   return projected(label, definition, then)
 }
 
 /** Parses the `crs` parameter: wgs84, cgcs2000, gcj02, bd09, or EPSG:nnnn for a projected grid. */
 export function parseCrsParam(value: string): CoordinateSystem {
-  const v = value.trim().toLowerCase().replace(/[\s_-]/g, '')
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '')
   if ((CRS_VALUES as readonly string[]).includes(v)) return geographicCrs(v as Crs)
   const epsg = /^epsg:?(\d{4,5})$/.exec(v)
   if (epsg) return fromEpsg(Number(epsg[1]), 'wgs84')
@@ -92,7 +107,12 @@ export function parseCrsParam(value: string): CoordinateSystem {
 export function fromWkt(wkt: string, then: Crs): CoordinateSystem {
   const name = /^\s*(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\s*\[\s*"([^"]*)"/i.exec(wkt)?.[1] ?? 'the .prj coordinate system'
   if (/(beijing|xian|xi'an)[ _]?19(54|80)|beijing54|xian80/i.test(wkt)) {
-    throw fileError('crs_needs_datum', { crs: name }, `the .prj says ${name} (Beijing 1954 / Xian 1980), which needs a datum transformation with local parameters: reproject the data to CGCS2000 first`, 'crs')
+    throw fileError(
+      'crs_needs_datum',
+      { crs: name },
+      `the .prj says ${name} (Beijing 1954 / Xian 1980), which needs a datum transformation with local parameters: reproject the data to CGCS2000 first`,
+      'crs',
+    )
   }
   if (/^\s*GEOG(CS|CRS)\b/i.test(wkt)) return geographicCrs(then === 'wgs84' && /2000/.test(wkt) ? 'cgcs2000' : then)
   const epsg = /AUTHORITY\s*\[\s*"EPSG"\s*,\s*"?(\d+)"?\s*\]\s*\]\s*$/i.exec(wkt)

@@ -10,7 +10,11 @@ import type { RecordReader, SourceRecord } from './records'
 
 /** The delimiter that occurs most often outside quotes in the header line. */
 export function guessDelimiter(headerLine: string): string {
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]])
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ])
   let quoted = false
   for (const ch of headerLine) {
     if (ch === '"') quoted = !quoted
@@ -84,7 +88,8 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
   const seen = new Map<string, number>()
   headers.forEach((h, i) => {
     if (h === '') return
-    if (seen.has(h)) throw fileError('header_duplicate', { column: h }, `column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${i + 1})`, h)
+    if (seen.has(h))
+      throw fileError('header_duplicate', { column: h }, `column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${i + 1})`, h)
     seen.set(h, i)
   })
 
@@ -101,7 +106,11 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
       }
       const record: SourceRecord = { row, line: rec.line, values }
       if (rec.values.length > headers.length && rec.values.slice(headers.length).some((v) => v.trim() !== '')) {
-        record.problem = { code: 'field_count', params: { fields: rec.values.length, header: headers.length }, reason: `has ${rec.values.length} fields but the header has ${headers.length}: is a delimiter or quote misplaced?` }
+        record.problem = {
+          code: 'field_count',
+          params: { fields: rec.values.length, header: headers.length },
+          reason: `has ${rec.values.length} fields but the header has ${headers.length}: is a delimiter or quote misplaced?`,
+        }
       }
       yield record
     }

@@ -20,7 +20,15 @@ import { writeGeoPackage, type GpkgColumnType } from './gpkg-writer'
 import { xlsxStream } from './xlsx-writer'
 
 export const EXPORT_LAYERS = [
-  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'cells', 'divisions', 'mgmt_grids',
+  'enterprises',
+  'major_hazards',
+  'safety_risks',
+  'hidden_dangers',
+  'area_assessments',
+  'resources',
+  'cells',
+  'divisions',
+  'mgmt_grids',
 ] as const
 export type ExportLayerName = (typeof EXPORT_LAYERS)[number]
 export const EXPORT_FORMATS = ['geojson', 'csv', 'xlsx', 'gpkg'] as const
@@ -102,91 +110,220 @@ const ext = (prefix: string, t: string) => `coalesce(${t}.external_id, '${prefix
 const day = (c: string) => `to_char(${c}, 'YYYY-MM-DD')`
 const instant = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 const METHOD_COLUMNS = (t: string) => ({
-  method: `${t}.method`, lecL: `${t}.lec_l`, lecE: `${t}.lec_e`, lecC: `${t}.lec_c`, matrixL: `${t}.matrix_l`, matrixS: `${t}.matrix_s`,
-  statedLevel: `CASE WHEN ${t}.method = 'stated' THEN ${t}.level::text END`, statedMethod: `${t}.stated_method`, score: `${t}.score`, level: `${t}.level`,
+  method: `${t}.method`,
+  lecL: `${t}.lec_l`,
+  lecE: `${t}.lec_e`,
+  lecC: `${t}.lec_c`,
+  matrixL: `${t}.matrix_l`,
+  matrixS: `${t}.matrix_s`,
+  statedLevel: `CASE WHEN ${t}.method = 'stated' THEN ${t}.level::text END`,
+  statedMethod: `${t}.stated_method`,
+  score: `${t}.score`,
+  level: `${t}.level`,
 })
 
 const LAYERS: Record<ExportLayerName, LayerSpec> = {
   enterprises: {
     fields: ENTERPRISE_FIELDS,
     from: 'enterprise e LEFT JOIN mgmt_grid g ON g.id = e.mgmt_grid_id',
-    key: 'e.id', keyType: 'bigint', geom: 'e.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
+    key: 'e.id',
+    keyType: 'bigint',
+    geom: 'e.geom',
+    shape: 'point',
+    division: 'e.division_code',
+    level: 'e.level',
+    page: 2000,
     columns: {
-      id: 'e.id', uscc: 'e.uscc', externalId: 'e.external_id', name: 'e.name', industry: 'coalesce(e.industry, e.industry_source)', scale: 'e.scale', affiliation: 'e.affiliation', highHazard: 'e.high_hazard',
-      centralVertical: 'e.central_vertical', isOutlet: 'e.is_outlet', explicitTier: "CASE WHEN e.tier_source = 'explicit' THEN e.tier END", tier: 'e.tier',
-      divisionCode: 'e.division_code', gridCode: 'g.code', address: 'e.address', responsiblePerson: 'e.responsible_person', responsiblePhone: 'e.responsible_phone',
-      creditStatus: 'e.credit_status', lastReportedAt: day('e.last_reported_at'), reportDueAt: day('e.report_due_at'), impactRadiusM: 'e.impact_radius_m',
-      level: 'e.level', synthetic: 'e.synthetic',
+      id: 'e.id',
+      uscc: 'e.uscc',
+      externalId: 'e.external_id',
+      name: 'e.name',
+      industry: 'coalesce(e.industry, e.industry_source)',
+      scale: 'e.scale',
+      affiliation: 'e.affiliation',
+      highHazard: 'e.high_hazard',
+      centralVertical: 'e.central_vertical',
+      isOutlet: 'e.is_outlet',
+      explicitTier: "CASE WHEN e.tier_source = 'explicit' THEN e.tier END",
+      tier: 'e.tier',
+      divisionCode: 'e.division_code',
+      gridCode: 'g.code',
+      address: 'e.address',
+      responsiblePerson: 'e.responsible_person',
+      responsiblePhone: 'e.responsible_phone',
+      creditStatus: 'e.credit_status',
+      lastReportedAt: day('e.last_reported_at'),
+      reportDueAt: day('e.report_due_at'),
+      impactRadiusM: 'e.impact_radius_m',
+      level: 'e.level',
+      synthetic: 'e.synthetic',
     },
   },
   major_hazards: {
     fields: MAJOR_HAZARD_FIELDS,
     from: 'major_hazard m JOIN enterprise e ON e.id = m.enterprise_id',
-    key: 'm.id', keyType: 'bigint', geom: 'm.geom', shape: 'point', division: 'e.division_code', level: 'm.level', page: 1000,
+    key: 'm.id',
+    keyType: 'bigint',
+    geom: 'm.geom',
+    shape: 'point',
+    division: 'e.division_code',
+    level: 'm.level',
+    page: 1000,
     columns: {
-      externalId: ext('MH', 'm'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', name: 'm.name', population500m: 'm.population_500m', reportedR: 'm.reported_r',
-      reportedGrade: 'm.reported_grade::text', impactRadiusM: 'm.impact_radius_m', reportedAt: day('m.reported_at'), validUntil: day('m.valid_until'),
+      externalId: ext('MH', 'm'),
+      enterpriseUscc: 'e.uscc',
+      enterpriseExternalId: 'e.external_id',
+      name: 'm.name',
+      population500m: 'm.population_500m',
+      reportedR: 'm.reported_r',
+      reportedGrade: 'm.reported_grade::text',
+      impactRadiusM: 'm.impact_radius_m',
+      reportedAt: day('m.reported_at'),
+      validUntil: day('m.valid_until'),
       substances: `(SELECT coalesce(json_agg(json_build_object('name', s.name, 'cas', s.cas, 'class', s.hazard_class, 'q', s.q_t, 'Q', s.critical_q_t, 'beta', s.beta) ORDER BY s.id), '[]')
                     FROM major_hazard_substance s WHERE s.major_hazard_id = m.id)`,
-      S: 'm.s', R: 'm.r', grade: 'm.grade', level: 'm.level',
+      S: 'm.s',
+      R: 'm.r',
+      grade: 'm.grade',
+      level: 'm.level',
     },
   },
   safety_risks: {
     fields: SAFETY_RISK_FIELDS,
     from: 'safety_risk r JOIN enterprise e ON e.id = r.enterprise_id',
-    key: 'r.id', keyType: 'bigint', geom: 'r.geom', shape: 'point', division: 'e.division_code', level: 'r.level', page: 2000,
+    key: 'r.id',
+    keyType: 'bigint',
+    geom: 'r.geom',
+    shape: 'point',
+    division: 'e.division_code',
+    level: 'r.level',
+    page: 2000,
     columns: {
-      externalId: ext('SR', 'r'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', name: 'r.name', description: 'r.description', ...METHOD_COLUMNS('r'),
-      impactRadiusM: 'r.impact_radius_m', assessedAt: day('r.assessed_at'), validUntil: day('r.valid_until'),
+      externalId: ext('SR', 'r'),
+      enterpriseUscc: 'e.uscc',
+      enterpriseExternalId: 'e.external_id',
+      name: 'r.name',
+      description: 'r.description',
+      ...METHOD_COLUMNS('r'),
+      impactRadiusM: 'r.impact_radius_m',
+      assessedAt: day('r.assessed_at'),
+      validUntil: day('r.valid_until'),
     },
   },
   hidden_dangers: {
     fields: HIDDEN_DANGER_FIELDS,
     from: 'hidden_danger h JOIN enterprise e ON e.id = h.enterprise_id',
-    key: 'h.id', keyType: 'bigint', geom: 'h.geom', shape: 'point', division: 'e.division_code', level: 'e.level', page: 2000,
+    key: 'h.id',
+    keyType: 'bigint',
+    geom: 'h.geom',
+    shape: 'point',
+    division: 'e.division_code',
+    level: 'e.level',
+    page: 2000,
     columns: {
-      externalId: ext('HD', 'h'), enterpriseUscc: 'e.uscc', enterpriseExternalId: 'e.external_id', description: 'h.description', isMajor: 'h.is_major', foundAt: day('h.found_at'), deadline: day('h.deadline'),
-      status: 'h.status', reportedBy: 'h.reported_by', rectifiedAt: instant('h.rectified_at'), rectifiedBy: 'h.rectified_by', rectification: 'h.rectification',
-      verifiedAt: instant('h.verified_at'), verifiedBy: 'h.verified_by',
+      externalId: ext('HD', 'h'),
+      enterpriseUscc: 'e.uscc',
+      enterpriseExternalId: 'e.external_id',
+      description: 'h.description',
+      isMajor: 'h.is_major',
+      foundAt: day('h.found_at'),
+      deadline: day('h.deadline'),
+      status: 'h.status',
+      reportedBy: 'h.reported_by',
+      rectifiedAt: instant('h.rectified_at'),
+      rectifiedBy: 'h.rectified_by',
+      rectification: 'h.rectification',
+      verifiedAt: instant('h.verified_at'),
+      verifiedBy: 'h.verified_by',
     },
   },
   area_assessments: {
     fields: AREA_ASSESSMENT_FIELDS,
     from: 'area_assessment a',
-    key: 'a.id', keyType: 'bigint', geom: 'a.geom', shape: 'area', division: 'a.division_code', level: 'a.level', page: 500,
+    key: 'a.id',
+    keyType: 'bigint',
+    geom: 'a.geom',
+    shape: 'area',
+    division: 'a.division_code',
+    level: 'a.level',
+    page: 500,
     columns: {
-      externalId: ext('AA', 'a'), name: 'a.name', areaKind: 'a.area_kind', ...METHOD_COLUMNS('a'), assessor: 'a.assessor', assessedAt: day('a.assessed_at'),
-      validUntil: day('a.valid_until'), divisionCode: 'a.division_code', bufferM: 'a.buffer_m', sourceLine: 'a.source_line',
+      externalId: ext('AA', 'a'),
+      name: 'a.name',
+      areaKind: 'a.area_kind',
+      ...METHOD_COLUMNS('a'),
+      assessor: 'a.assessor',
+      assessedAt: day('a.assessed_at'),
+      validUntil: day('a.valid_until'),
+      divisionCode: 'a.division_code',
+      bufferM: 'a.buffer_m',
+      sourceLine: 'a.source_line',
     },
   },
   resources: {
     fields: RESOURCE_FIELDS,
     from: 'resource r',
-    key: 'r.id', keyType: 'bigint', geom: 'r.geom', shape: 'point', division: 'r.division_code', level: null, page: 2000,
+    key: 'r.id',
+    keyType: 'bigint',
+    geom: 'r.geom',
+    shape: 'point',
+    division: 'r.division_code',
+    level: null,
+    page: 2000,
     columns: {
-      externalId: ext('RS', 'r'), kind: 'r.kind', name: 'r.name', organisation: 'r.organisation', dutyPhone: 'r.duty_phone', contact: 'r.contact', status: 'r.status',
-      capabilities: 'r.capabilities', teamType: 'r.team_type', headcount: 'r.headcount', equipmentType: 'r.equipment_type', quantity: 'r.quantity',
-      items: "CASE WHEN jsonb_array_length(r.items) > 0 THEN r.items END", capacity: 'r.capacity', expertField: 'r.expert_field', divisionCode: 'r.division_code',
+      externalId: ext('RS', 'r'),
+      kind: 'r.kind',
+      name: 'r.name',
+      organisation: 'r.organisation',
+      dutyPhone: 'r.duty_phone',
+      contact: 'r.contact',
+      status: 'r.status',
+      capabilities: 'r.capabilities',
+      teamType: 'r.team_type',
+      headcount: 'r.headcount',
+      equipmentType: 'r.equipment_type',
+      quantity: 'r.quantity',
+      items: 'CASE WHEN jsonb_array_length(r.items) > 0 THEN r.items END',
+      capacity: 'r.capacity',
+      expertField: 'r.expert_field',
+      divisionCode: 'r.division_code',
       synthetic: 'r.synthetic',
     },
   },
   cells: {
     fields: CELL_FIELDS,
     from: 'cell c',
-    key: 'c.id', keyType: 'bigint', geom: 'c.geom', shape: 'area', level: 'c.level', page: 2000,
+    key: 'c.id',
+    keyType: 'bigint',
+    geom: 'c.geom',
+    shape: 'area',
+    level: 'c.level',
+    page: 2000,
     division: "EXISTS (SELECT 1 FROM region_cell rc WHERE rc.cell_id = c.id AND rc.region_kind = 'division' AND rc.region_key LIKE ? || '%')",
     columns: { id: 'c.id', h3: 'c.h3', res: 'c.res', level: 'c.level', stale: 'c.stale', rule: 'c.rule', score: 'c.score', counts: 'c.counts' },
   },
   divisions: {
     fields: [...DIVISION_FIELDS, { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true }],
     from: "division d LEFT JOIN region_level rl ON rl.region_kind = 'division' AND rl.region_key = d.code",
-    key: 'd.code', keyType: 'text', geom: 'd.geom', shape: 'area', division: 'd.code', level: 'coalesce(rl.level, 0)', page: 200,
+    key: 'd.code',
+    keyType: 'text',
+    geom: 'd.geom',
+    shape: 'area',
+    division: 'd.code',
+    level: 'coalesce(rl.level, 0)',
+    page: 200,
     columns: { code: 'd.code', name: 'd.name', nameEn: 'd.name_en', rank: 'd.rank', parentCode: 'd.parent_code', synthetic: 'd.synthetic', level: 'rl.level' },
   },
   mgmt_grids: {
     fields: [...MGMT_GRID_FIELDS, { key: 'level', zh: '风险等级', type: { t: 'integer' }, exportOnly: true }],
     from: "mgmt_grid g LEFT JOIN region_level rl ON rl.region_kind = 'mgmt_grid' AND rl.region_key = g.id::text",
-    key: 'g.id', keyType: 'bigint', geom: 'g.geom', shape: 'area', division: 'g.division_code', level: 'coalesce(rl.level, 0)', page: 500,
+    key: 'g.id',
+    keyType: 'bigint',
+    geom: 'g.geom',
+    shape: 'area',
+    division: 'g.division_code',
+    level: 'coalesce(rl.level, 0)',
+    page: 500,
     columns: { id: 'g.id', code: 'g.code', name: 'g.name', divisionCode: 'g.division_code', level: 'rl.level' },
   },
 }
@@ -210,7 +347,14 @@ const ENTERPRISE_JOINED = /\benterprise e\b/
 const CONTACT_KEYS = new Set(['responsiblePerson', 'responsiblePhone'])
 
 /** One page of rows after `after` (keyset), with geometry as GeoJSON (and WKT for tables). */
-async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: string | number | null, wkt: boolean, wkb = false): Promise<Array<Record<string, unknown>>> {
+async function page(
+  db: Knex,
+  spec: LayerSpec,
+  filter: ExportFilter,
+  after: string | number | null,
+  wkt: boolean,
+  wkb = false,
+): Promise<Array<Record<string, unknown>>> {
   const where: string[] = []
   const bindings: Array<string | number> = []
   if (after !== null) {
@@ -240,7 +384,13 @@ async function page(db: Knex, spec: LayerSpec, filter: ExportFilter, after: stri
     where.push('c.res = ?')
     bindings.push(filter.res)
   }
-  const select = Object.entries(spec.columns).map(([k, sql]) => (!filter.contacts && CONTACT_KEYS.has(k) ? `NULL::text AS "${k}"` : k === 'sourceLine' ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"` : `${sql} AS "${k}"`))
+  const select = Object.entries(spec.columns).map(([k, sql]) =>
+    !filter.contacts && CONTACT_KEYS.has(k)
+      ? `NULL::text AS "${k}"`
+      : k === 'sourceLine'
+        ? `ST_AsGeoJSON(${sql}, 9)::json AS "sourceLine"`
+        : `${sql} AS "${k}"`,
+  )
   select.push(`${spec.key} AS "_key"`, `ST_AsGeoJSON(${spec.geom}, 9)::json AS "_geometry"`)
   if (wkt && spec.shape === 'area') select.push(`ST_AsText(${spec.geom}, 9) AS "geometry"`)
   if (wkb) select.push(`ST_AsBinary(${spec.geom}, 'NDR') AS "_wkb"`)
@@ -320,7 +470,8 @@ export interface ExportStream {
 /** Streams a layer in a format. Throws AppError for a filter that does not apply. */
 export async function exportLayer(db: Knex, layer: ExportLayerName, format: ExportFormat, filter: ExportFilter): Promise<ExportStream> {
   const spec = LAYERS[layer]
-  if (filter.minLevel !== undefined && filter.minLevel > 0 && spec.level === null) throw invalid('minLevel', `does not apply to ${layer}: they have no risk level`)
+  if (filter.minLevel !== undefined && filter.minLevel > 0 && spec.level === null)
+    throw invalid('minLevel', `does not apply to ${layer}: they have no risk level`)
   if (format === 'gpkg') return geoPackage(db, layer, spec, filter)
   const rows = counted(await selection(db, spec, filter, format !== 'geojson'), filter.onDone)
   if (format === 'geojson') {
@@ -383,12 +534,18 @@ export function tableStream(sheetName: string, format: 'csv' | 'xlsx', header: r
 /** GeoPackage column type of an export field. */
 function gpkgType(field: Field | undefined): GpkgColumnType {
   switch (field?.type.t) {
-    case 'integer': return 'INTEGER'
-    case 'number': return 'REAL'
-    case 'boolean': return 'BOOLEAN'
-    case 'date': return 'DATE'
-    case 'timestamp': return 'DATETIME'
-    default: return 'TEXT'
+    case 'integer':
+      return 'INTEGER'
+    case 'number':
+      return 'REAL'
+    case 'boolean':
+      return 'BOOLEAN'
+    case 'date':
+      return 'DATE'
+    case 'timestamp':
+      return 'DATETIME'
+    default:
+      return 'TEXT'
   }
 }
 

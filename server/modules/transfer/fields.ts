@@ -45,7 +45,10 @@ export interface Field {
 
 /** The form in which headers are compared. */
 export function normaliseHeader(header: string): string {
-  return header.normalize('NFKC').toLowerCase().replace(/[\s_\-*·・:：]+/g, '')
+  return header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-*·・:：]+/g, '')
 }
 
 /** The header without a trailing bracketed unit or note: `影响半径(米)` → `影响半径`. */
@@ -100,14 +103,24 @@ export function fieldForHeader(header: string, fields: readonly Field[]): Field 
  * named by its key or Chinese header; "" or null ignores the column) first, then automatic matching.
  * `strict` refuses a mapping that names a header the file lacks.
  */
-export function mapColumns(headers: readonly string[], fields: readonly Field[], mapping: Record<string, string | null> | undefined, strict: boolean): ColumnMap {
+export function mapColumns(
+  headers: readonly string[],
+  fields: readonly Field[],
+  mapping: Record<string, string | null> | undefined,
+  strict: boolean,
+): ColumnMap {
   const importable = fields.filter((f) => !f.exportOnly)
   const exportOnly = new Set(fields.filter((f) => f.exportOnly))
   const fieldOf = new Map<string, Field>()
   const explicit = new Map<string, Field | null>()
   for (const [source, target] of Object.entries(mapping ?? {})) {
     if (strict && !headers.includes(source)) {
-      throw fileError('mapping_column_unknown', { column: source }, `the mapping names column "${source}", which the file does not have (columns: ${headers.join(', ')})`, `mapping.${source}`)
+      throw fileError(
+        'mapping_column_unknown',
+        { column: source },
+        `the mapping names column "${source}", which the file does not have (columns: ${headers.join(', ')})`,
+        `mapping.${source}`,
+      )
     }
     if (target === null || target === '') {
       explicit.set(source, null)
@@ -115,7 +128,12 @@ export function mapColumns(headers: readonly string[], fields: readonly Field[],
     }
     const field = importable.find((f) => f.key === target) ?? fieldForHeader(target, importable)
     if (!field) {
-      throw fileError('mapping_field_unknown', { column: source, field: String(target) }, `the mapping sends column "${source}" to unknown field "${target}"; fields: ${importable.map((f) => f.key).join(', ')}`, `mapping.${source}`)
+      throw fileError(
+        'mapping_field_unknown',
+        { column: source, field: String(target) },
+        `the mapping sends column "${source}" to unknown field "${target}"; fields: ${importable.map((f) => f.key).join(', ')}`,
+        `mapping.${source}`,
+      )
     }
     explicit.set(source, field)
   }
@@ -132,7 +150,12 @@ export function mapColumns(headers: readonly string[], fields: readonly Field[],
   for (const [header, field] of fieldOf) {
     const other = headerOf.get(field.key)
     if (other !== undefined) {
-      throw fileError('mapping_same_field', { columns: [other, header], field: field.zh }, `columns "${other}" and "${header}" both map to the field ${field.key} (${field.zh}): drop one or map it to "" in the mapping`, header)
+      throw fileError(
+        'mapping_same_field',
+        { columns: [other, header], field: field.zh },
+        `columns "${other}" and "${header}" both map to the field ${field.key} (${field.zh}): drop one or map it to "" in the mapping`,
+        header,
+      )
     }
     headerOf.set(field.key, header)
   }
@@ -198,14 +221,19 @@ function text(value: unknown): string {
 function numberOf(value: unknown): number {
   if (typeof value === 'number') return value
   if (typeof value === 'boolean' || value instanceof Date || typeof value === 'object') throw new ValueProblem('not_a_number', {}, 'is not a number')
-  const t = String(value).trim().replace(/[\s\u3000]/g, '').normalize('NFKC')
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) throw new ValueProblem('not_a_number', { text: String(value).trim() }, `is not a number: "${String(value).trim()}"`)
+  const t = String(value)
+    .trim()
+    .replace(/[\s\u3000]/g, '')
+    .normalize('NFKC')
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t))
+    throw new ValueProblem('not_a_number', { text: String(value).trim() }, `is not a number: "${String(value).trim()}"`)
   return Number(t)
 }
 
 function isoDate(y: number, m: number, d: number): string {
   const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new ValueProblem('not_a_real_date', { date: `${y}-${m}-${d}` }, `is not a real date: ${y}-${m}-${d}`)
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+    throw new ValueProblem('not_a_real_date', { date: `${y}-${m}-${d}` }, `is not a real date: ${y}-${m}-${d}`)
   if (y < 1900 || y > 2200) throw new ValueProblem('year_out_of_range', { year: y }, `year ${y} is out of range`)
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
@@ -263,7 +291,8 @@ export function parseValue(field: Field, value: unknown): unknown {
   switch (type.t) {
     case 'text': {
       const t = text(value)
-      if (type.maxLength !== undefined && t.length > type.maxLength) throw new ValueProblem('too_long', { length: t.length, max: type.maxLength }, `is ${t.length} characters long, at most ${type.maxLength} allowed`)
+      if (type.maxLength !== undefined && t.length > type.maxLength)
+        throw new ValueProblem('too_long', { length: t.length, max: type.maxLength }, `is ${t.length} characters long, at most ${type.maxLength} allowed`)
       return t
     }
     case 'integer': {
@@ -307,7 +336,9 @@ export function parseValue(field: Field, value: unknown): unknown {
       return enumValue(type.values, text(value))
     case 'list': {
       if (Array.isArray(value)) return value.map((v) => (type.values ? enumValue(type.values, String(v)) : String(v).trim()))
-      const parts = text(value).split(/[,;，；、|\s]+/).filter((p) => p !== '')
+      const parts = text(value)
+        .split(/[,;，；、|\s]+/)
+        .filter((p) => p !== '')
       return parts.map((p) => (type.values ? enumValue(type.values, p) : p))
     }
     case 'json': {

@@ -48,7 +48,14 @@ class Scanner {
 
   async expect(ch: string, what: string): Promise<void> {
     const c = await this.peek()
-    if (c !== ch) throw fileError('geojson_invalid', { line: this.line }, `not valid GeoJSON: expected ${what} at line ${this.line}, found ${c === null ? 'the end of the file' : `"${c}"`}`, 'file', { line: this.line })
+    if (c !== ch)
+      throw fileError(
+        'geojson_invalid',
+        { line: this.line },
+        `not valid GeoJSON: expected ${what} at line ${this.line}, found ${c === null ? 'the end of the file' : `"${c}"`}`,
+        'file',
+        { line: this.line },
+      )
     this.pos++
   }
 
@@ -59,7 +66,10 @@ class Scanner {
   /** The raw text of the JSON value that starts at the next non-blank character. */
   async capture(): Promise<string> {
     const first = await this.peek()
-    if (first === null) throw fileError('geojson_invalid', { line: this.line }, `not valid GeoJSON: the file ends at line ${this.line} in the middle of a value`, 'file', { line: this.line })
+    if (first === null)
+      throw fileError('geojson_invalid', { line: this.line }, `not valid GeoJSON: the file ends at line ${this.line} in the middle of a value`, 'file', {
+        line: this.line,
+      })
     const pieces: string[] = []
     let depth = 0
     let inString = false
@@ -111,7 +121,9 @@ class Scanner {
       this.pos = 0
       if (!(await this.fill())) {
         if (scalar && depth === 0 && !inString) return pieces.join('')
-        throw fileError('geojson_invalid', { line: this.line }, `not valid GeoJSON: the file ends at line ${this.line} in the middle of a value`, 'file', { line: this.line })
+        throw fileError('geojson_invalid', { line: this.line }, `not valid GeoJSON: the file ends at line ${this.line} in the middle of a value`, 'file', {
+          line: this.line,
+        })
       }
     }
   }
@@ -121,7 +133,9 @@ function parseJson(text: string, line: number, what: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw fileError('geojson_invalid', { line }, `not valid GeoJSON: ${what} starting at line ${line} is not valid JSON (${(err as Error).message})`, 'file', { line })
+    throw fileError('geojson_invalid', { line }, `not valid GeoJSON: ${what} starting at line ${line} is not valid JSON (${(err as Error).message})`, 'file', {
+      line,
+    })
   }
 }
 
@@ -156,7 +170,10 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
         scanner.skip()
         return false
       }
-      if (c !== '"') throw fileError('geojson_invalid', { line: scanner.line }, `not valid GeoJSON: expected a member name at line ${scanner.line}`, 'file', { line: scanner.line })
+      if (c !== '"')
+        throw fileError('geojson_invalid', { line: scanner.line }, `not valid GeoJSON: expected a member name at line ${scanner.line}`, 'file', {
+          line: scanner.line,
+        })
       const key = parseJson(await scanner.capture(), scanner.line, 'a member name') as string
       await scanner.expect(':', '":"')
       if (key === 'features' && (await scanner.peek()) === '[') {
@@ -169,7 +186,12 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
       if (key === 'crs') {
         const name = crsName(value)
         if (featureCount > 0 && name !== null) {
-          throw fileError('geojson_crs_late', {}, 'the GeoJSON "crs" member comes after the features: put it first, or state the coordinate system with crs=', 'crs')
+          throw fileError(
+            'geojson_crs_late',
+            {},
+            'the GeoJSON "crs" member comes after the features: put it first, or state the coordinate system with crs=',
+            'crs',
+          )
         }
         declaredCrs = name === null ? null : { name }
       }
@@ -188,7 +210,10 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
         scanner.skip()
         return null
       }
-      if (c !== '{') throw fileError('geojson_invalid', { line: scanner.line }, `not valid GeoJSON: expected a Feature object at line ${scanner.line}`, 'file', { line: scanner.line })
+      if (c !== '{')
+        throw fileError('geojson_invalid', { line: scanner.line }, `not valid GeoJSON: expected a Feature object at line ${scanner.line}`, 'file', {
+          line: scanner.line,
+        })
       const line = scanner.line
       const value = parseJson(await scanner.capture(), line, 'a feature') as Feature
       return { feature: value, line }
@@ -201,8 +226,15 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
   if (!inFeatures) {
     // No features array: a single Feature, or a bare geometry.
     if (type === 'Feature') pending.push({ feature: members as unknown as Feature, line: 1 })
-    else if (typeof type === 'string' && GEOMETRY_TYPES.has(type)) pending.push({ feature: { type: 'Feature', geometry: members as unknown as Geometry, properties: {} }, line: 1 })
-    else if (type !== 'FeatureCollection') throw fileError('geojson_not_collection', { type: String(type ?? null) }, `not GeoJSON: the top-level "type" is ${JSON.stringify(type ?? null)}, expected "FeatureCollection" or "Feature"`, 'file')
+    else if (typeof type === 'string' && GEOMETRY_TYPES.has(type))
+      pending.push({ feature: { type: 'Feature', geometry: members as unknown as Geometry, properties: {} }, line: 1 })
+    else if (type !== 'FeatureCollection')
+      throw fileError(
+        'geojson_not_collection',
+        { type: String(type ?? null) },
+        `not GeoJSON: the top-level "type" is ${JSON.stringify(type ?? null)}, expected "FeatureCollection" or "Feature"`,
+        'file',
+      )
   } else {
     const f = await nextFeature()
     if (f === null) inFeatures = false
@@ -220,7 +252,11 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
       const feature = f.feature
       const record: SourceRecord = { row, line: f.line, values: {}, geometry: null }
       if (feature === null || typeof feature !== 'object' || feature.type !== 'Feature') {
-        record.problem = { code: 'not_a_feature', params: { type: String((feature as { type?: unknown } | null)?.type ?? null) }, reason: `is not a GeoJSON Feature (type ${JSON.stringify((feature as { type?: unknown } | null)?.type ?? null)})` }
+        record.problem = {
+          code: 'not_a_feature',
+          params: { type: String((feature as { type?: unknown } | null)?.type ?? null) },
+          reason: `is not a GeoJSON Feature (type ${JSON.stringify((feature as { type?: unknown } | null)?.type ?? null)})`,
+        }
         return record
       }
       const props = feature.properties

@@ -80,15 +80,23 @@ export function geometryProblem(geometry: unknown): GeometryFault | null {
     case 'LineString':
       return isLine(c, 2) ? null : fault('LineString', 'a LineString needs at least 2 positions')
     case 'MultiLineString':
-      return Array.isArray(c) && c.length > 0 && c.every((l) => isLine(l, 2)) ? null : fault('MultiLineString', 'every line of a MultiLineString needs at least 2 positions')
+      return Array.isArray(c) && c.length > 0 && c.every((l) => isLine(l, 2))
+        ? null
+        : fault('MultiLineString', 'every line of a MultiLineString needs at least 2 positions')
     case 'Polygon':
-      return Array.isArray(c) && c.length > 0 && c.every(isRing) ? null : fault('Polygon', 'every Polygon ring needs at least 4 positions and must be closed (first = last)')
+      return Array.isArray(c) && c.length > 0 && c.every(isRing)
+        ? null
+        : fault('Polygon', 'every Polygon ring needs at least 4 positions and must be closed (first = last)')
     case 'MultiPolygon':
       return Array.isArray(c) && c.length > 0 && c.every((poly) => Array.isArray(poly) && poly.length > 0 && poly.every(isRing))
         ? null
         : fault('MultiPolygon', 'every MultiPolygon ring needs at least 4 positions and must be closed (first = last)')
     default:
-      return { code: 'geometry_type_unsupported', params: { type: String(g.type ?? null) }, reason: `unsupported geometry type ${JSON.stringify(g.type ?? null)}` }
+      return {
+        code: 'geometry_type_unsupported',
+        params: { type: String(g.type ?? null) },
+        reason: `unsupported geometry type ${JSON.stringify(g.type ?? null)}`,
+      }
   }
 }
 

@@ -78,14 +78,31 @@ export async function writeGeoPackage(layer: GpkgLayer, rows: AsyncIterable<{ wk
     const srs = db.prepare('INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)')
     srs.run(['Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'])
     srs.run(['Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'])
-    srs.run(['WGS 84 geodetic', SRS_ID, 'EPSG', SRS_ID, WGS84_WKT, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid (CGCS2000 is treated as the same)'])
+    srs.run([
+      'WGS 84 geodetic',
+      SRS_ID,
+      'EPSG',
+      SRS_ID,
+      WGS84_WKT,
+      'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid (CGCS2000 is treated as the same)',
+    ])
     srs.free()
     const columns = layer.columns.map((c) => `${quote(c.name)} ${c.type}`)
-    db.run(`CREATE TABLE ${quote(layer.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${layer.geometryType}${columns.length > 0 ? `, ${columns.join(', ')}` : ''})`)
-    db.run('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?, ?, ?, ?, ?)', [layer.table, 'features', layer.table, layer.description, SRS_ID])
+    db.run(
+      `CREATE TABLE ${quote(layer.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${layer.geometryType}${columns.length > 0 ? `, ${columns.join(', ')}` : ''})`,
+    )
+    db.run('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?, ?, ?, ?, ?)', [
+      layer.table,
+      'features',
+      layer.table,
+      layer.description,
+      SRS_ID,
+    ])
     db.run('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)', [layer.table, 'geom', layer.geometryType, SRS_ID])
 
-    const insert = db.prepare(`INSERT INTO ${quote(layer.table)} (geom${layer.columns.map((c) => `, ${quote(c.name)}`).join('')}) VALUES (?${', ?'.repeat(layer.columns.length)})`)
+    const insert = db.prepare(
+      `INSERT INTO ${quote(layer.table)} (geom${layer.columns.map((c) => `, ${quote(c.name)}`).join('')}) VALUES (?${', ?'.repeat(layer.columns.length)})`,
+    )
     db.run('BEGIN')
     for await (const row of rows) {
       const values = row.values.map((v, i) => sqliteValue(v, layer.columns[i]!.type))

@@ -199,7 +199,8 @@ export function formatFromName(name: string | null | undefined): ImportFormat | 
   if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx'
   if (ext === '.geojson' || ext === '.json') return 'geojson'
   if (ext === '.pbf') return 'osm-pbf'
-  if (ext === '.osm' || /\.osm\.(bz2|gz)$/i.test(name ?? '')) throw fileError('osm_xml', {}, 'OpenStreetMap XML is not supported: convert it to PBF (osmium cat in.osm -o out.osm.pbf) or download the .osm.pbf extract')
+  if (ext === '.osm' || /\.osm\.(bz2|gz)$/i.test(name ?? ''))
+    throw fileError('osm_xml', {}, 'OpenStreetMap XML is not supported: convert it to PBF (osmium cat in.osm -o out.osm.pbf) or download the .osm.pbf extract')
   if (ext === '.xls') throw fileError('xls_old', {}, 'old Excel .xls files are not supported: save the sheet as .xlsx or CSV')
   if (ext === '.shp') throw fileError('shp_not_zipped', {}, 'upload a shapefile as one .zip holding the .shp, .dbf and .prj (and .cpg) files')
   return null
@@ -210,7 +211,10 @@ export function sniffFormat(head: Buffer): 'zip' | 'xls' | 'osm-pbf' | 'geojson'
   if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'zip'
   if (looksLikeOsmPbf(head)) return 'osm-pbf'
   if (head.length >= 4 && head.readUInt32BE(0) === 0xd0cf11e0) return 'xls'
-  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart()
+  const text = head
+    .toString('latin1')
+    .replace(/^\xef\xbb\xbf/, '')
+    .trimStart()
   return text.startsWith('{') ? 'geojson' : 'csv'
 }
 
@@ -226,7 +230,13 @@ async function readHead(file: string, n: number): Promise<Buffer> {
 }
 
 /** Opens the file as the right reader; zip-based formats from disk (an upload is spooled first). */
-async function openReader(source: ImportSource, format: ImportFormat | undefined, maxBytes: number, counter: { bytes: number }, cleanup: Array<() => Promise<void>>): Promise<RecordReader> {
+async function openReader(
+  source: ImportSource,
+  format: ImportFormat | undefined,
+  maxBytes: number,
+  counter: { bytes: number },
+  cleanup: Array<() => Promise<void>>,
+): Promise<RecordReader> {
   let size = source.size ?? null
   if (source.path !== undefined) size = (await fsp.stat(source.path)).size
   if (size !== null && size > maxBytes) throw tooLarge(maxBytes, size)
@@ -249,10 +259,20 @@ async function openReader(source: ImportSource, format: ImportFormat | undefined
   const bytes = () => stream ?? limitBytes(fs.createReadStream(source.path!), maxBytes, counter)
   if (chosen === 'osm-pbf' || sniffed === 'osm-pbf') {
     if (sniffed !== 'osm-pbf') {
-      const what = sniffed === 'zip' ? 'a zip archive' : head.toString('latin1').trimStart().startsWith('<') ? 'XML (OpenStreetMap XML is not supported: convert it with osmium cat in.osm -o out.osm.pbf)' : `${sniffed === 'geojson' ? 'JSON' : 'text'}`
-      throw fileError('not_osm_pbf', { found: sniffed === 'zip' ? 'zip' : head.toString('latin1').trimStart().startsWith('<') ? 'xml' : sniffed === 'geojson' ? 'json' : 'text' }, `not an OpenStreetMap PBF file: it is ${what}`)
+      const what =
+        sniffed === 'zip'
+          ? 'a zip archive'
+          : head.toString('latin1').trimStart().startsWith('<')
+            ? 'XML (OpenStreetMap XML is not supported: convert it with osmium cat in.osm -o out.osm.pbf)'
+            : `${sniffed === 'geojson' ? 'JSON' : 'text'}`
+      throw fileError(
+        'not_osm_pbf',
+        { found: sniffed === 'zip' ? 'zip' : head.toString('latin1').trimStart().startsWith('<') ? 'xml' : sniffed === 'geojson' ? 'json' : 'text' },
+        `not an OpenStreetMap PBF file: it is ${what}`,
+      )
     }
-    if (chosen !== null && chosen !== 'osm-pbf') throw fileError('is_osm_pbf', { format: chosen }, `the file is an OpenStreetMap PBF extract, not ${chosen}: choose format osm-pbf`)
+    if (chosen !== null && chosen !== 'osm-pbf')
+      throw fileError('is_osm_pbf', { format: chosen }, `the file is an OpenStreetMap PBF extract, not ${chosen}: choose format osm-pbf`)
     let file = source.path
     if (file === undefined) {
       const spooled = await spoolToFile(stream!, '.osm.pbf')
@@ -262,11 +282,22 @@ async function openReader(source: ImportSource, format: ImportFormat | undefined
     return openOsmPbf(file, counter)
   }
   if (chosen === 'csv' || chosen === 'geojson') {
-    if (sniffed === 'zip') throw fileError('is_zip', { format: chosen }, `the file is a zip archive, not ${chosen === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format xlsx or shapefile`)
+    if (sniffed === 'zip')
+      throw fileError(
+        'is_zip',
+        { format: chosen },
+        `the file is a zip archive, not ${chosen === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format xlsx or shapefile`,
+      )
     return chosen === 'csv' ? openCsv(bytes()) : openGeoJson(bytes())
   }
   if (sniffed !== 'zip') {
-    throw fileError('not_zip', { format: chosen ?? 'shapefile' }, chosen === 'xlsx' ? 'not an XLSX workbook (an .xlsx file is a zip archive)' : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files')
+    throw fileError(
+      'not_zip',
+      { format: chosen ?? 'shapefile' },
+      chosen === 'xlsx'
+        ? 'not an XLSX workbook (an .xlsx file is a zip archive)'
+        : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files',
+    )
   }
   let file = source.path
   if (file === undefined) {
@@ -317,7 +348,8 @@ export async function runImport(db: Knex, source: ImportSource, options: ImportO
   let reader: RecordReader | null = null
   try {
     reader = await openReader(source, options.format, maxBytes, counter, cleanup)
-    if (reader.format === 'osm-pbf' && spec.kind !== 'roads') throw fileError('osm_not_roads_kind', { kind: spec.kind }, `an OpenStreetMap PBF extract holds roads: import it as kind roads, not ${spec.kind}`)
+    if (reader.format === 'osm-pbf' && spec.kind !== 'roads')
+      throw fileError('osm_not_roads_kind', { kind: spec.kind }, `an OpenStreetMap PBF extract holds roads: import it as kind roads, not ${spec.kind}`)
     const report = await importRecords(db, reader, spec, { ...options, mode, dryRun }, counter, source.size ?? null, started, fileName)
     // A stored import is audited in its own transaction (importRecords); the others here, after the rollback.
     if (!report.stored) await auditImport(db, options, fileName, report.dryRun ? 'dry_run' : report.rejected ? 'rejected' : 'nothing_stored', report)
@@ -337,28 +369,63 @@ export async function runImport(db: Knex, source: ImportSource, options: ImportO
  * valid row, or a failure (an unreadable file, a missing column) with its error code and message.
  */
 async function auditImport(
-  db: Knex, options: ImportOptions, fileName: string | null, outcome: 'dry_run' | 'rejected' | 'nothing_stored' | 'failed', report: ImportReport | null, err?: unknown,
+  db: Knex,
+  options: ImportOptions,
+  fileName: string | null,
+  outcome: 'dry_run' | 'rejected' | 'nothing_stored' | 'failed',
+  report: ImportReport | null,
+  err?: unknown,
 ): Promise<void> {
   const counts = report ? { format: report.format, rows: report.rows, valid: report.valid, invalid: report.invalid, created: 0, updated: 0 } : {}
   const error = err instanceof AppError ? { code: err.code, message: err.message } : err ? { code: 'internal', message: 'the import failed' } : undefined
-  await db.transaction((trx) => recordAudit(trx, {
-    action: 'import_not_stored', entity: options.kind, entityId: null, before: null,
-    after: { file: fileName, kind: options.kind, mode: options.mode ?? 'all', dryRun: options.dryRun ?? false, outcome, ...counts, ...(error ? { error } : {}) },
-    username: options.username ?? null,
-  }))
+  await db.transaction((trx) =>
+    recordAudit(trx, {
+      action: 'import_not_stored',
+      entity: options.kind,
+      entityId: null,
+      before: null,
+      after: {
+        file: fileName,
+        kind: options.kind,
+        mode: options.mode ?? 'all',
+        dryRun: options.dryRun ?? false,
+        outcome,
+        ...counts,
+        ...(error ? { error } : {}),
+      },
+      username: options.username ?? null,
+    }),
+  )
 }
 
 async function importRecords(
-  db: Knex, reader: RecordReader, spec: KindSpec<unknown>, options: ImportOptions & { mode: 'all' | 'valid'; dryRun: boolean },
-  counter: { bytes: number }, totalBytes: number | null, started: number, fileName: string | null,
+  db: Knex,
+  reader: RecordReader,
+  spec: KindSpec<unknown>,
+  options: ImportOptions & { mode: 'all' | 'valid'; dryRun: boolean },
+  counter: { bytes: number },
+  totalBytes: number | null,
+  started: number,
+  fileName: string | null,
 ): Promise<ImportReport> {
   const columns = mapColumns(reader.headers, spec.fields, options.mapping, reader.format !== 'geojson')
   const hasGeometry = reader.format === 'geojson' || reader.format === 'shapefile' || columns.headerOf.has('geometry')
   const missing = missingColumns(spec, columns, hasGeometry)
   if (missing.length > 0) {
     const names = missing.map(fieldLabel).join(', ')
-    throw new AppError(400, 'invalid_file', `missing required column${missing.length > 1 ? 's' : ''} for ${spec.label.en} import: ${names}`,
-      missing.map((f) => ({ field: f.zh, message: 'required column is missing', column: f.zh, key: f.key, code: 'column_missing' satisfies FileProblemCode, params: { column: f.zh } })))
+    throw new AppError(
+      400,
+      'invalid_file',
+      `missing required column${missing.length > 1 ? 's' : ''} for ${spec.label.en} import: ${names}`,
+      missing.map((f) => ({
+        field: f.zh,
+        message: 'required column is missing',
+        column: f.zh,
+        key: f.key,
+        code: 'column_missing' satisfies FileProblemCode,
+        params: { column: f.zh },
+      })),
+    )
   }
   const crs = resolveCrs(options.crs, reader.declaredCrs)
   const columnOf = (key: string | undefined): string | undefined => {
@@ -412,13 +479,27 @@ async function importRecords(
     const write = async (entries: Entry[]): Promise<void> => {
       await trx.raw('SAVEPOINT import_batch')
       try {
-        const r = await spec.write(trx, entries.map((e) => e.prepared), ctx)
+        const r = await spec.write(
+          trx,
+          entries.map((e) => e.prepared),
+          ctx,
+        )
         await trx.raw('RELEASE SAVEPOINT import_batch')
         counts.created += r.created
         counts.updated += r.updated
         counts.written += entries.length
         // An existing record changed by the file (renamed, moved…) is audited with its before/after, as an API write is.
-        await recordAudits(trx, (r.changes ?? []).map((c) => ({ action: 'updated_by_import', entity: c.entity, entityId: c.id, before: c.before, after: c.after, username: options.username ?? null })))
+        await recordAudits(
+          trx,
+          (r.changes ?? []).map((c) => ({
+            action: 'updated_by_import',
+            entity: c.entity,
+            entityId: c.id,
+            before: c.before,
+            after: c.after,
+            username: options.username ?? null,
+          })),
+        )
         r.enterpriseIds.forEach((id) => enterpriseIds.add(id))
         r.areaIds.forEach((id) => areaIds.add(id))
         if (r.regionsChanged) regionsChanged = true
@@ -426,7 +507,12 @@ async function importRecords(
         await trx.raw('ROLLBACK TO SAVEPOINT import_batch')
         if (!isRowDatabaseError(err)) throw err
         // Narrow the failure down to the rows that cause it.
-        if (entries.length === 1) entries[0]!.prepared.problems.push({ code: 'database_refused', params: { detail: err.message }, reason: `the database refused the row: ${err.message}` })
+        if (entries.length === 1)
+          entries[0]!.prepared.problems.push({
+            code: 'database_refused',
+            params: { detail: err.message },
+            reason: `the database refused the row: ${err.message}`,
+          })
         else for (const e of entries) await write([e])
       }
     }
@@ -438,7 +524,12 @@ async function importRecords(
         const repaired = await checkValidity(trx, clean(), options.repair === true, options.repairMaxAreaChange ?? REPAIR_MAX_AREA_CHANGE)
         for (const r of repaired) repairs.push({ ...r.repair, row: r.entry.rows[0]!.row, line: r.entry.rows[0]!.line })
       }
-      if (spec.check) await spec.check(trx, clean().map((e) => e.prepared), ctx)
+      if (spec.check)
+        await spec.check(
+          trx,
+          clean().map((e) => e.prepared),
+          ctx,
+        )
       const rejecting = options.mode === 'all' && (counts.invalid > 0 || entries.some((e) => e.prepared.problems.length > 0))
       if (!rejecting && clean().length > 0) await write(clean())
       for (const e of entries) {
@@ -449,7 +540,12 @@ async function importRecords(
         }
         counts.invalid += e.rows.length
         problems.forEach((p) => report(e.rows[0]!, p))
-        for (const other of e.rows.slice(1)) report(other, { code: 'same_record_invalid', params: { row: e.rows[0]!.row, kind: spec.kind }, reason: `not stored: row ${e.rows[0]!.row} of the same ${spec.label.en} is invalid` })
+        for (const other of e.rows.slice(1))
+          report(other, {
+            code: 'same_record_invalid',
+            params: { row: e.rows[0]!.row, kind: spec.kind },
+            reason: `not stored: row ${e.rows[0]!.row} of the same ${spec.label.en} is invalid`,
+          })
       }
       options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'reading' })
     }
@@ -490,7 +586,15 @@ async function importRecords(
             const first = keys.get(`${clash.field}:${clash.value}`)!
             const what = clash.field === 'uscc' ? 'USCC' : clash.field === 'code' ? 'code' : 'external id'
             const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
-            prepared = [{ field: clash.field, value: clash.value, code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key', params: { key: clash.value, row: first }, reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}` }] satisfies Problem[]
+            prepared = [
+              {
+                field: clash.field,
+                value: clash.value,
+                code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key',
+                params: { key: clash.value, row: first },
+                reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}`,
+              },
+            ] satisfies Problem[]
           } else for (const key of recordKeys) keys.set(`${key.field}:${key.value}`, record.row)
           if (!Array.isArray(prepared)) {
             await close()
@@ -527,11 +631,24 @@ async function importRecords(
     let fullAfterCommit = false
     const touched = enterpriseIds.size + areaIds.size
     const base = {
-      kind: spec.kind, format: reader.format, encoding: reader.encoding, crs: crs.name, mode: options.mode, dryRun: options.dryRun,
-      rows: counts.rows, valid: counts.valid, invalid: counts.invalid,
-      created: rejected ? 0 : counts.created, updated: rejected ? 0 : counts.updated, unchanged: rejected ? 0 : counts.written - counts.created - counts.updated,
-      rejected, errors, errorsTruncated: errorCount > errors.length, repairs,
-      columns: Object.fromEntries([...columns.fieldOf].map(([h, f]) => [h, f.key])), ignoredColumns: columns.ignored,
+      kind: spec.kind,
+      format: reader.format,
+      encoding: reader.encoding,
+      crs: crs.name,
+      mode: options.mode,
+      dryRun: options.dryRun,
+      rows: counts.rows,
+      valid: counts.valid,
+      invalid: counts.invalid,
+      created: rejected ? 0 : counts.created,
+      updated: rejected ? 0 : counts.updated,
+      unchanged: rejected ? 0 : counts.written - counts.created - counts.updated,
+      rejected,
+      errors,
+      errorsTruncated: errorCount > errors.length,
+      repairs,
+      columns: Object.fromEntries([...columns.fieldOf].map(([h, f]) => [h, f.key])),
+      ignoredColumns: columns.ignored,
       ...(notes.length > 0 ? { note: notes.map((n) => n.text).join('; '), notes: notes.map(({ code, params }) => ({ code, params })) } : {}),
     }
     if (options.dryRun || rejected || counts.written === 0) {
@@ -543,14 +660,28 @@ async function importRecords(
     if (options.regrade !== 'defer') await refreshStatistics(trx, spec.tables, counts.written)
     const cause = { kind: 'import', id: spec.kind, action: 'imported' }
     if (options.regrade === 'defer') {
-      regrade = { mode: 'skipped', enterprises: enterpriseIds.size, areas: areaIds.size, note: 'deferred by the caller: run a full regrade (npm run regrade) when the imports are done' }
+      regrade = {
+        mode: 'skipped',
+        enterprises: enterpriseIds.size,
+        areas: areaIds.size,
+        note: 'deferred by the caller: run a full regrade (npm run regrade) when the imports are done',
+      }
     } else if (regionsChanged) {
       // Division units or grids changed: every cell is mapped to regions again.
       await lockGrading(trx)
       await mapCellsToRegions(trx, options.grading.res, null)
       const regions = await recomputeRegions(trx, options.grading.res, null, options.grading.rules)
       regrade = { mode: 'regions', regions }
-    } else if (touched === 0) regrade = { mode: 'none', note: spec.kind === 'resources' ? 'emergency resources do not grade cells' : spec.kind === 'roads' ? 'roads do not grade cells' : 'no record that grades cells changed' }
+    } else if (touched === 0)
+      regrade = {
+        mode: 'none',
+        note:
+          spec.kind === 'resources'
+            ? 'emergency resources do not grade cells'
+            : spec.kind === 'roads'
+              ? 'roads do not grade cells'
+              : 'no record that grades cells changed',
+      }
     else if (touched > (options.fullRegradeThreshold ?? FULL_REGRADE_THRESHOLD)) fullAfterCommit = true
     else {
       const r = await regradeIncremental(trx, { enterpriseIds: [...enterpriseIds], areaIds: [...areaIds] }, cause, options.grading)
@@ -558,10 +689,22 @@ async function importRecords(
     }
     await bumpDataVersion(trx)
     await recordAudit(trx, {
-      action: 'imported', entity: spec.kind, entityId: null, before: null,
+      action: 'imported',
+      entity: spec.kind,
+      entityId: null,
+      before: null,
       after: {
-        file: fileName, kind: spec.kind, format: reader.format, mode: options.mode, dryRun: false, outcome: 'stored',
-        rows: counts.rows, valid: counts.valid, invalid: counts.invalid, created: counts.created, updated: counts.updated,
+        file: fileName,
+        kind: spec.kind,
+        format: reader.format,
+        mode: options.mode,
+        dryRun: false,
+        outcome: 'stored',
+        rows: counts.rows,
+        valid: counts.valid,
+        invalid: counts.invalid,
+        created: counts.created,
+        updated: counts.updated,
       },
       username: options.username ?? null,
     })
@@ -575,11 +718,22 @@ async function importRecords(
             reject(err)
           })
         })
-        regrade = { mode: 'full', enterprises: enterpriseIds.size, areas: areaIds.size, runId, note: `${why}: a full regrade is running after commit, see /api/grading/runs/${runId}` }
+        regrade = {
+          mode: 'full',
+          enterprises: enterpriseIds.size,
+          areas: areaIds.size,
+          runId,
+          note: `${why}: a full regrade is running after commit, see /api/grading/runs/${runId}`,
+        }
       } else {
         const r = await fullRegrade(db, options.grading)
         regrade = {
-          mode: 'full', enterprises: enterpriseIds.size, areas: areaIds.size, runId: r.runId, seconds: r.seconds, changedCells: r.counts.changedCells,
+          mode: 'full',
+          enterprises: enterpriseIds.size,
+          areas: areaIds.size,
+          runId: r.runId,
+          seconds: r.seconds,
+          changedCells: r.counts.changedCells,
           note: `${why}: regraded everything after commit`,
         }
       }
@@ -592,10 +746,22 @@ async function importRecords(
 }
 
 /** Parses a record's values by field, and its location or geometry into WGS 84. */
-function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknown>, crs: CoordinateSystem, extent: Extent | null): { input: RowInput; problems: Problem[] } {
+function readRow(
+  record: SourceRecord,
+  columns: ColumnMap,
+  spec: KindSpec<unknown>,
+  crs: CoordinateSystem,
+  extent: Extent | null,
+): { input: RowInput; problems: Problem[] } {
   const values: Record<string, unknown> = {}
   const problems: Problem[] = []
-  if (record.problem) problems.push({ field: record.problem.column, reason: record.problem.reason, code: record.problem.code, ...(record.problem.params ? { params: record.problem.params } : {}) })
+  if (record.problem)
+    problems.push({
+      field: record.problem.column,
+      reason: record.problem.reason,
+      code: record.problem.code,
+      ...(record.problem.params ? { params: record.problem.params } : {}),
+    })
   for (const [header, field] of columns.fieldOf) {
     const raw = record.values[header]
     if (isEmpty(raw)) {
@@ -636,7 +802,12 @@ function readRow(record: SourceRecord, columns: ColumnMap, spec: KindSpec<unknow
       try {
         g = geometryFromCell(values.geometry)
       } catch (err) {
-        problems.push({ field: 'geometry', code: 'geometry_unreadable', params: { detail: (err as Error).message }, reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
+        problems.push({
+          field: 'geometry',
+          code: 'geometry_unreadable',
+          params: { detail: (err as Error).message },
+          reason: `is not WKT or GeoJSON: ${(err as Error).message}`,
+        })
       }
     }
     if (g === null) {
@@ -689,11 +860,30 @@ function locate(x: number, y: number, crs: CoordinateSystem, extent: Extent | nu
   if (crs.geographic) {
     const swapped = convert(y, x)
     if (swapped !== null && (extent !== null ? inExtent(extent, swapped[0], swapped[1]) : p === null)) {
-      return { field, value: `${x}, ${y}`, code: 'lat_lon_swapped', params: { lon: x, lat: y }, reason: `looks like latitude and longitude are swapped: 经度 (lon) ${x} reads as a latitude and 纬度 (lat) ${y} as a longitude` }
+      return {
+        field,
+        value: `${x}, ${y}`,
+        code: 'lat_lon_swapped',
+        params: { lon: x, lat: y },
+        reason: `looks like latitude and longitude are swapped: 经度 (lon) ${x} reads as a latitude and 纬度 (lat) ${y} as a longitude`,
+      }
     }
   }
-  if (p === null) return { field, value: `${x}, ${y}`, code: 'not_a_position', params: { x, y, ...crsParam(crs) }, reason: `(${x}, ${y}) is not a position${swapHint(crs)}: longitude must be within ±180° and latitude within ±90°` }
-  return { field, value: `${x}, ${y}`, code: 'outside_extent', params: { lon: round7(p[0]), lat: round7(p[1]), ...extentParams(extent!), ...crsParam(crs) }, reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+  if (p === null)
+    return {
+      field,
+      value: `${x}, ${y}`,
+      code: 'not_a_position',
+      params: { x, y, ...crsParam(crs) },
+      reason: `(${x}, ${y}) is not a position${swapHint(crs)}: longitude must be within ±180° and latitude within ±90°`,
+    }
+  return {
+    field,
+    value: `${x}, ${y}`,
+    code: 'outside_extent',
+    params: { lon: round7(p[0]), lat: round7(p[1]), ...extentParams(extent!), ...crsParam(crs) },
+    reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}`,
+  }
 }
 
 function round7(x: number): number {
@@ -719,12 +909,27 @@ function place(g: Geometry, crs: CoordinateSystem, extent: Extent | null): Geome
   if (crs.geographic) {
     const swapped = convert((x, y) => crs.toWgs84(y, x))
     if (swapped !== null && (extent !== null ? within(swapped) : converted === null)) {
-      return { field: 'geometry', code: 'geometry_lat_lon_swapped', reason: 'looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment\'s area' }
+      return {
+        field: 'geometry',
+        code: 'geometry_lat_lon_swapped',
+        reason: "looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment's area",
+      }
     }
   }
-  if (converted === null) return { field: 'geometry', code: 'geometry_not_lon_lat', params: crsParam(crs), reason: `has positions that are not longitude/latitude within ±180°/±90°${swapHint(crs)}: is the coordinate system right?` }
+  if (converted === null)
+    return {
+      field: 'geometry',
+      code: 'geometry_not_lon_lat',
+      params: crsParam(crs),
+      reason: `has positions that are not longitude/latitude within ±180°/±90°${swapHint(crs)}: is the coordinate system right?`,
+    }
   const [a, b, c, d] = bbox(converted).map(round7)
-  return { field: 'geometry', code: 'geometry_outside_extent', params: { minLon: a!, minLat: b!, maxLon: c!, maxLat: d!, ...extentParams(extent!), ...crsParam(crs) }, reason: `spans lon ${a}–${c}, lat ${b}–${d}, outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}` }
+  return {
+    field: 'geometry',
+    code: 'geometry_outside_extent',
+    params: { minLon: a!, minLat: b!, maxLon: c!, maxLat: d!, ...extentParams(extent!), ...crsParam(crs) },
+    reason: `spans lon ${a}–${c}, lat ${b}–${d}, outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}`,
+  }
 }
 
 /** Tables the incremental regrade reads; their statistics matter once imports have filled them. */
@@ -760,11 +965,27 @@ async function refreshStatistics(trx: Knex.Transaction, written: readonly string
  * same SQL (PostGIS on a server, PostGIS in PGlite).
  */
 async function checkValidity(
-  trx: Knex.Transaction, entries: Entry[], repair: boolean, maxChange: number,
+  trx: Knex.Transaction,
+  entries: Entry[],
+  repair: boolean,
+  maxChange: number,
 ): Promise<Array<{ entry: Entry; repair: Omit<RepairReport, 'row' | 'line'> }>> {
-  const polygons = entries.map((e, i) => ({ i, g: e.prepared.input.geometry })).filter((x) => x.g !== null && (x.g.type === 'Polygon' || x.g.type === 'MultiPolygon'))
+  const polygons = entries
+    .map((e, i) => ({ i, g: e.prepared.input.geometry }))
+    .filter((x) => x.g !== null && (x.g.type === 'Polygon' || x.g.type === 'MultiPolygon'))
   if (polygons.length === 0) return []
-  const { rows } = await trx.raw<{ rows: Array<{ i: number; valid: boolean; reason: string | null; lon: number | null; lat: number | null; fixed: string | null; before: number | null; after: number | null }> }>(
+  const { rows } = await trx.raw<{
+    rows: Array<{
+      i: number
+      valid: boolean
+      reason: string | null
+      lon: number | null
+      lat: number | null
+      fixed: string | null
+      before: number | null
+      after: number | null
+    }>
+  }>(
     `SELECT v.i, (v.d).valid, (v.d).reason, ST_X((v.d).location) AS lon, ST_Y((v.d).location) AS lat,
             CASE WHEN ? AND NOT (v.d).valid THEN ST_AsGeoJSON(f.g, 15) END AS fixed,
             CASE WHEN ? AND NOT (v.d).valid THEN abs(ST_Area(v.g)) END AS before,
@@ -784,7 +1005,12 @@ async function checkValidity(
     const at: ProblemParams = r.lon !== null && r.lat !== null ? { lon: round(r.lon), lat: round(r.lat) } : {}
     if (!repair) {
       const kind = /self-intersection/i.test(reason) ? 'self-intersecting polygon' : 'invalid polygon'
-      entry.prepared.problems.push({ field: 'geometry', code: 'polygon_invalid', params: { fault: reason, ...at }, reason: `${kind}: ${reason}${where}; import with repair (--repair, or tick 修复无效多边形) to repair it with ST_MakeValid, or fix it in a GIS` })
+      entry.prepared.problems.push({
+        field: 'geometry',
+        code: 'polygon_invalid',
+        params: { fault: reason, ...at },
+        reason: `${kind}: ${reason}${where}; import with repair (--repair, or tick 修复无效多边形) to repair it with ST_MakeValid, or fix it in a GIS`,
+      })
       continue
     }
     const fixed = r.fixed === null ? null : (JSON.parse(r.fixed) as Geometry)
@@ -793,7 +1019,12 @@ async function checkValidity(
     const change = before > 0 ? Math.abs(after - before) / before : Infinity
     const pct = Math.round(change * 1e4) / 1e2
     if (fixed === null || after <= 0 || (fixed.type === 'MultiPolygon' && fixed.coordinates.length === 0)) {
-      entry.prepared.problems.push({ field: 'geometry', code: 'polygon_repair_empty', params: { fault: reason, ...at }, reason: `invalid polygon: ${reason}${where}; the repair leaves no area: fix it in a GIS` })
+      entry.prepared.problems.push({
+        field: 'geometry',
+        code: 'polygon_repair_empty',
+        params: { fault: reason, ...at },
+        reason: `invalid polygon: ${reason}${where}; the repair leaves no area: fix it in a GIS`,
+      })
     } else if (change > maxChange) {
       entry.prepared.problems.push({
         field: 'geometry',
@@ -816,14 +1047,19 @@ async function checkValidity(
  */
 export function rejection(report: ImportReport): AppError {
   const message = `${report.invalid} of ${report.rows} rows are invalid, so nothing was stored (mode=all; use mode=valid to store the ${report.valid} valid rows)`
-  return new AppError(422, 'import_rejected', message, report.errors.map((e) => ({
-    field: `row ${e.row}${e.column ? `, column ${e.column}` : ''}`,
-    message: e.reason,
-    code: e.code,
-    ...(e.params ? { params: e.params } : {}),
-    row: e.row,
-    ...(e.line !== undefined ? { line: e.line } : {}),
-    ...(e.column !== undefined ? { column: e.column } : {}),
-    ...(e.value !== undefined ? { value: e.value } : {}),
-  })))
+  return new AppError(
+    422,
+    'import_rejected',
+    message,
+    report.errors.map((e) => ({
+      field: `row ${e.row}${e.column ? `, column ${e.column}` : ''}`,
+      message: e.reason,
+      code: e.code,
+      ...(e.params ? { params: e.params } : {}),
+      row: e.row,
+      ...(e.line !== undefined ? { line: e.line } : {}),
+      ...(e.column !== undefined ? { column: e.column } : {}),
+      ...(e.value !== undefined ? { value: e.value } : {}),
+    })),
+  )
 }

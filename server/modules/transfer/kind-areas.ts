@@ -17,17 +17,29 @@ import { changedRecords, recordSnapshots } from './snapshots'
 import { jsonRows, type KindContext, type KindSpec, type Prepared, type Problem, type WriteResult } from './kinds'
 
 export const GEOMETRY_FIELD: Field = {
-  key: 'geometry', zh: '几何(WKT)', aliases: ['wkt', 'geom', '几何', '空间范围', '边界', 'geojson', 'shape'], type: { t: 'geometry' },
+  key: 'geometry',
+  zh: '几何(WKT)',
+  aliases: ['wkt', 'geom', '几何', '空间范围', '边界', 'geojson', 'shape'],
+  type: { t: 'geometry' },
   description: 'WKT (e.g. MULTIPOLYGON(((…)))) or GeoJSON geometry text; GeoJSON and shapefile features carry it as their geometry',
   descriptionZh: 'WKT（如 MULTIPOLYGON(((…)))）或 GeoJSON 几何文本；GeoJSON 与 Shapefile 的要素以其几何为准',
 }
-const DIVISION_CODE_FIELD: Field = { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '所属区划', 'division', 'adcode'], type: { t: 'text', maxLength: 9 } }
+const DIVISION_CODE_FIELD: Field = {
+  key: 'divisionCode',
+  zh: '行政区划代码',
+  aliases: ['区划代码', '所属区划', 'division', 'adcode'],
+  type: { t: 'text', maxLength: 9 },
+}
 const SYNTHETIC_FIELD: Field = { key: 'synthetic', zh: '示例数据', aliases: ['示例', 'demo'], type: { t: 'boolean' } }
 
 function divisionProblem(code: string | null, ctx: KindContext): Problem[] {
   if (code === null) return []
-  if (!/^(\d{6}|\d{9})$/.test(code)) return [{ field: 'divisionCode', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
-  if (!ctx.divisions.has(code)) return [{ field: 'divisionCode', value: code, code: 'division_unknown', params: { code }, reason: `division ${code} does not exist: import the divisions first` }]
+  if (!/^(\d{6}|\d{9})$/.test(code))
+    return [{ field: 'divisionCode', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
+  if (!ctx.divisions.has(code))
+    return [
+      { field: 'divisionCode', value: code, code: 'division_unknown', params: { code }, reason: `division ${code} does not exist: import the divisions first` },
+    ]
   return []
 }
 
@@ -75,32 +87,72 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
     const bufferM = (v.bufferM as number | null | undefined) ?? null
     let line: Geometry | null = null
     if (areaKind === 'corridor') {
-      if (bufferM === null) problems.push({ field: 'bufferM', code: 'corridor_buffer_required', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
+      if (bufferM === null)
+        problems.push({ field: 'bufferM', code: 'corridor_buffer_required', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
       if (isLine) line = g
       else if (v.sourceLine !== null && v.sourceLine !== undefined) {
         try {
           const parsed = geometryFromCell(v.sourceLine)
           const problem = geometryProblem(parsed)
           if (problem) problems.push({ field: 'sourceLine', ...problem })
-          else if (asMultiLineString(parsed) === null) problems.push({ field: 'sourceLine', code: 'not_a_line', params: { type: parsed.type }, reason: 'must be a LineString or MultiLineString' })
+          else if (asMultiLineString(parsed) === null)
+            problems.push({ field: 'sourceLine', code: 'not_a_line', params: { type: parsed.type }, reason: 'must be a LineString or MultiLineString' })
           else line = ctx.toWgs84(parsed)
         } catch (err) {
-          problems.push(err instanceof AppError
-            ? { field: 'sourceLine', code: 'line_not_lon_lat', params: { detail: err.message }, reason: err.message }
-            : { field: 'sourceLine', code: 'geometry_unreadable', params: { detail: (err as Error).message }, reason: `is not WKT or GeoJSON: ${(err as Error).message}` })
+          problems.push(
+            err instanceof AppError
+              ? { field: 'sourceLine', code: 'line_not_lon_lat', params: { detail: err.message }, reason: err.message }
+              : {
+                  field: 'sourceLine',
+                  code: 'geometry_unreadable',
+                  params: { detail: (err as Error).message },
+                  reason: `is not WKT or GeoJSON: ${(err as Error).message}`,
+                },
+          )
         }
-      } else problems.push({ field: 'sourceLine', code: 'corridor_line_required', reason: 'a corridor given as a polygon needs its centre line (中心线) too; or give the line itself as the geometry' })
+      } else
+        problems.push({
+          field: 'sourceLine',
+          code: 'corridor_line_required',
+          reason: 'a corridor given as a polygon needs its centre line (中心线) too; or give the line itself as the geometry',
+        })
     } else {
-      if (isLine) problems.push({ field: 'geometry', code: 'area_not_line', reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)' })
+      if (isLine)
+        problems.push({
+          field: 'geometry',
+          code: 'area_not_line',
+          reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)',
+        })
       if (bufferM !== null) problems.push({ field: 'bufferM', code: 'buffer_corridor_only', reason: 'applies to a corridor only' })
     }
-    if (!isLine && asMultiPolygon(g) === null) problems.push({ field: 'geometry', code: 'area_geometry_type', params: { type: g.type }, reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}` })
+    if (!isLine && asMultiPolygon(g) === null)
+      problems.push({
+        field: 'geometry',
+        code: 'area_geometry_type',
+        params: { type: g.type },
+        reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}`,
+      })
     problems.push(...divisionProblem((v.divisionCode as string | null | undefined) ?? null, ctx))
-    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string)) problems.push({ field: 'validUntil', value: v.validUntil, code: 'date_before', params: { other: 'assessedAt', date: String(v.assessedAt) }, reason: `is before 评估日期 (assessedAt) ${v.assessedAt}` })
+    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string))
+      problems.push({
+        field: 'validUntil',
+        value: v.validUntil,
+        code: 'date_before',
+        params: { other: 'assessedAt', date: String(v.assessedAt) },
+        reason: `is before 评估日期 (assessedAt) ${v.assessedAt}`,
+      })
     if (problems.length > 0) return problems
     return {
       externalId: String(v.externalId),
-      row: { ...(graded as MethodColumns), name: v.name, area_kind: areaKind, assessor: v.assessor, assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version },
+      row: {
+        ...(graded as MethodColumns),
+        name: v.name,
+        area_kind: areaKind,
+        assessor: v.assessor,
+        assessed_at: v.assessedAt,
+        valid_until: v.validUntil ?? null,
+        rule_version: ctx.rules.version,
+      },
       geometry: g,
       line,
       bufferM: areaKind === 'corridor' ? bufferM : null,
@@ -109,32 +161,66 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
   },
   keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async write(trx, batch): Promise<WriteResult> {
-    const existing = await recordsByExternalId<{ id: number }>(trx, 'area_assessment', 'AA', batch.map((p) => p.record.externalId), [])
-    const before = await recordSnapshots(trx, 'area_assessment', 'id', [...existing.values()].map((e) => e.id))
+    const existing = await recordsByExternalId<{ id: number }>(
+      trx,
+      'area_assessment',
+      'AA',
+      batch.map((p) => p.record.externalId),
+      [],
+    )
+    const before = await recordSnapshots(
+      trx,
+      'area_assessment',
+      'id',
+      [...existing.values()].map((e) => e.id),
+    )
     const rows = batch.map((p) => {
       const r = p.record
       const zoneIsLine = r.geometry.type === 'LineString' || r.geometry.type === 'MultiLineString'
       return {
-        ...r.row, id: existing.get(r.externalId)?.id ?? null, external_id: r.externalId, division_code: r.divisionCode, buffer_m: r.bufferM,
+        ...r.row,
+        id: existing.get(r.externalId)?.id ?? null,
+        external_id: r.externalId,
+        division_code: r.divisionCode,
+        buffer_m: r.bufferM,
         source_line: r.line === null ? null : asMultiLineString(r.line),
         polygon: zoneIsLine ? null : asMultiPolygon(r.geometry),
       }
     })
     const out = await writeAreaAssessmentRows(trx, rows)
     const created = out.filter((o) => o.inserted).length
-    const after = await recordSnapshots(trx, 'area_assessment', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
-    return { created, updated: out.length - created, enterpriseIds: [], areaIds: out.map((o) => Number(o.id)), changes: changedRecords('area_assessment', before, after) }
+    const after = await recordSnapshots(
+      trx,
+      'area_assessment',
+      'id',
+      out.filter((o) => !o.inserted).map((o) => Number(o.id)),
+    )
+    return {
+      created,
+      updated: out.length - created,
+      enterpriseIds: [],
+      areaIds: out.map((o) => Number(o.id)),
+      changes: changedRecords('area_assessment', before, after),
+    }
   },
 }
 
 // ------------------------------------------------------------------------------ divisions
 
-export const RANK_VALUES = { province: ['省', '省级'], city: ['市', '地级市', '市级'], county: ['县', '区', '县级', '区县', '县级市'], township: ['乡镇', '街道', '乡', '镇', '乡镇级'] } as const
+export const RANK_VALUES = {
+  province: ['省', '省级'],
+  city: ['市', '地级市', '市级'],
+  county: ['县', '区', '县级', '区县', '县级市'],
+  township: ['乡镇', '街道', '乡', '镇', '乡镇级'],
+} as const
 
 export const DIVISION_FIELDS: readonly Field[] = [
   {
-    key: 'code', zh: '区划代码', aliases: ['行政区划代码', 'adcode', 'divisioncode', '代码'], type: { t: 'text', maxLength: 9 },
-    description: 'GB/T 2260 code; left out or empty, the division of that name in the deployment\'s register (REGION_CODE)',
+    key: 'code',
+    zh: '区划代码',
+    aliases: ['行政区划代码', 'adcode', 'divisioncode', '代码'],
+    type: { t: 'text', maxLength: 9 },
+    description: "GB/T 2260 code; left out or empty, the division of that name in the deployment's register (REGION_CODE)",
     descriptionZh: 'GB/T 2260 代码；不填时按名称在本部署（REGION_CODE）登记的行政区划中查找',
   },
   { key: 'name', zh: '区划名称', aliases: ['名称', '行政区划名称'], type: { t: 'text', maxLength: 200 }, required: true },
@@ -190,10 +276,26 @@ function codeOfName(name: string, parentCode: string | null, ctx: KindContext): 
   if (match.kind === 'found') return match.division.code
   const region = ctx.regionCode ?? 'none'
   if (match.kind === 'none') {
-    return [{ field: 'name', value: name, code: 'division_name_unknown', params: { name, region }, reason: `the name "${name}" is not a division of this deployment's register (REGION_CODE ${region}): give 区划代码 (code)` }]
+    return [
+      {
+        field: 'name',
+        value: name,
+        code: 'division_name_unknown',
+        params: { name, region },
+        reason: `the name "${name}" is not a division of this deployment's register (REGION_CODE ${region}): give 区划代码 (code)`,
+      },
+    ]
   }
   const candidates = match.candidates.map((d) => `${d.name} ${d.code}`)
-  return [{ field: 'name', value: name, code: 'division_name_ambiguous', params: { name, candidates }, reason: `the name "${name}" names several divisions (${candidates.join(', ')}): give 区划代码 (code) or 上级区划代码 (parentCode)` }]
+  return [
+    {
+      field: 'name',
+      value: name,
+      code: 'division_name_ambiguous',
+      params: { name, candidates },
+      reason: `the name "${name}" names several divisions (${candidates.join(', ')}): give 区划代码 (code) or 上级区划代码 (parentCode)`,
+    },
+  ]
 }
 
 export const divisionsKind: KindSpec<DivisionRecord> = {
@@ -209,16 +311,32 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     if (Array.isArray(named)) return named
     const code = named ?? String(v.code)
     const problems: Problem[] = []
-    if (!/^(\d{6}|\d{9})$/.test(code)) problems.push({ field: 'code', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
-    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', code: 'polygon_type', params: { type: input.geometry!.type }, reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    if (!/^(\d{6}|\d{9})$/.test(code))
+      problems.push({ field: 'code', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
+    if (asMultiPolygon(input.geometry!) === null)
+      problems.push({
+        field: 'geometry',
+        code: 'polygon_type',
+        params: { type: input.geometry!.type },
+        reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}`,
+      })
     const parentGiven = ctx.present.has('parentCode')
     const parentCode = parentGiven ? ((v.parentCode as string | null) ?? null) : /^(\d{6}|\d{9})$/.test(code) ? parentOfCode(code) : null
-    if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode)) problems.push({ field: 'parentCode', value: parentCode, code: 'parent_code_format', reason: 'must be a 6- or 9-digit code' })
+    if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode))
+      problems.push({ field: 'parentCode', value: parentCode, code: 'parent_code_format', reason: 'must be a 6- or 9-digit code' })
     if (problems.length > 0) return problems
     ctx.divisions.add(code)
     return {
-      code, name: v.name as string, nameEn: v.nameEn as string | null | undefined, rank: (v.rank as string | null | undefined) ?? rankOfCode(code),
-      parentCode, parentDerived: !parentGiven, synthetic: v.synthetic as boolean | null | undefined, geometry: input.geometry!, row: input.row, line: input.line,
+      code,
+      name: v.name as string,
+      nameEn: v.nameEn as string | null | undefined,
+      rank: (v.rank as string | null | undefined) ?? rankOfCode(code),
+      parentCode,
+      parentDerived: !parentGiven,
+      synthetic: v.synthetic as boolean | null | undefined,
+      geometry: input.geometry!,
+      row: input.row,
+      line: input.line,
     }
   },
   keys: (r) => [{ field: 'code', value: r.code }],
@@ -226,14 +344,23 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
     ctx.memo.set('parents', parents)
     const stored = new Map(
-      ((await trx('division').whereIn('code', batch.map((p) => p.record.code)).select('code', 'name_en', 'synthetic')) as Array<{ code: string; name_en: string | null; synthetic: boolean }>)
-        .map((r) => [r.code, r]),
+      (
+        (await trx('division')
+          .whereIn(
+            'code',
+            batch.map((p) => p.record.code),
+          )
+          .select('code', 'name_en', 'synthetic')) as Array<{ code: string; name_en: string | null; synthetic: boolean }>
+      ).map((r) => [r.code, r]),
     )
     const rows = batch.map(({ record: r }) => {
       if (r.parentCode !== null) parents.push({ code: r.code, parentCode: r.parentCode, parentDerived: r.parentDerived, row: r.row, line: r.line })
       const kept = stored.get(r.code)
       return {
-        code: r.code, name: r.name, rank: r.rank, geom: asMultiPolygon(r.geometry),
+        code: r.code,
+        name: r.name,
+        rank: r.rank,
+        geom: asMultiPolygon(r.geometry),
         name_en: r.nameEn !== undefined ? r.nameEn : (kept?.name_en ?? null),
         synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false),
       }
@@ -249,12 +376,29 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
   async finish(trx, ctx) {
     const parents = (ctx.memo.get('parents') as ParentLink[] | undefined) ?? []
     if (parents.length === 0) return []
-    const existing = new Set(((await trx('division').whereIn('code', [...new Set(parents.map((p) => p.parentCode!))]).select('code')) as Array<{ code: string }>).map((r) => r.code))
+    const existing = new Set(
+      (
+        (await trx('division')
+          .whereIn('code', [...new Set(parents.map((p) => p.parentCode!))])
+          .select('code')) as Array<{ code: string }>
+      ).map((r) => r.code),
+    )
     const problems: Array<{ row: number; line: number; problem: Problem }> = []
     const updates: Array<{ code: string; parent: string }> = []
     for (const p of parents) {
       if (existing.has(p.parentCode!)) updates.push({ code: p.code, parent: p.parentCode! })
-      else if (!p.parentDerived) problems.push({ row: p.row, line: p.line, problem: { field: 'parentCode', value: p.parentCode, code: 'parent_unknown', params: { code: p.parentCode! }, reason: `parent division ${p.parentCode} does not exist in the database or the file` } })
+      else if (!p.parentDerived)
+        problems.push({
+          row: p.row,
+          line: p.line,
+          problem: {
+            field: 'parentCode',
+            value: p.parentCode,
+            code: 'parent_unknown',
+            params: { code: p.parentCode! },
+            reason: `parent division ${p.parentCode} does not exist in the database or the file`,
+          },
+        })
     }
     await setDivisionParents(trx, updates)
     return problems
@@ -288,7 +432,13 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     const v = input.values
     const divisionCode = (v.divisionCode as string | null | undefined) ?? null
     const problems = divisionProblem(divisionCode, ctx)
-    if (asMultiPolygon(input.geometry!) === null) problems.push({ field: 'geometry', code: 'polygon_type', params: { type: input.geometry!.type }, reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}` })
+    if (asMultiPolygon(input.geometry!) === null)
+      problems.push({
+        field: 'geometry',
+        code: 'polygon_type',
+        params: { type: input.geometry!.type },
+        reason: `must be a Polygon or MultiPolygon, not ${input.geometry!.type}`,
+      })
     if (problems.length > 0) return problems
     return { code: String(v.code), name: v.name as string, divisionCode, geometry: input.geometry! }
   },
@@ -302,17 +452,22 @@ export const mgmtGridsKind: KindSpec<GridRecord> = {
     )
     for (const r of rows) {
       const p = need[r.i]!
-      if (r.code === null) p.problems.push({ field: 'divisionCode', code: 'grid_in_no_division', reason: 'the grid lies in no division: give 行政区划代码 (divisionCode)' })
+      if (r.code === null)
+        p.problems.push({ field: 'divisionCode', code: 'grid_in_no_division', reason: 'the grid lies in no division: give 行政区划代码 (divisionCode)' })
       else p.record.divisionCode = r.code
     }
   },
   async write(trx, batch) {
     const rows = batch.map((p) => ({ code: p.record.code, name: p.record.name, division_code: p.record.divisionCode, geom: asMultiPolygon(p.record.geometry) }))
-    const before = await recordSnapshots(trx, 'mgmt_grid', 'code', rows.map((r) => r.code))
+    const before = await recordSnapshots(
+      trx,
+      'mgmt_grid',
+      'code',
+      rows.map((r) => r.code),
+    )
     const out = await upsertMgmtGrids(trx, rows)
     const created = out.filter((o) => o.inserted).length
     const changes = changedRecords('mgmt_grid', before, await recordSnapshots(trx, 'mgmt_grid', 'code', [...before.keys()]))
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], regionsChanged: true, changes }
   },
 }
-

@@ -45,31 +45,66 @@ export const LAT_FIELD: Field = { key: 'lat', zh: '纬度', aliases: ['latitude'
 
 export const ENTERPRISE_FIELDS: readonly Field[] = [
   {
-    key: 'uscc', zh: '统一社会信用代码', aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'], type: { t: 'text', maxLength: 40 },
-    description: 'required unless 企业编号 (externalId) is given', descriptionZh: '必填，除非给出“企业编号”',
+    key: 'uscc',
+    zh: '统一社会信用代码',
+    aliases: ['信用代码', '社会信用代码', '统一代码', '统一信用代码', 'creditcode', 'usci', '企业信用代码'],
+    type: { t: 'text', maxLength: 40 },
+    description: 'required unless 企业编号 (externalId) is given',
+    descriptionZh: '必填，除非给出“企业编号”',
   },
-  { key: 'name', zh: '企业名称', aliases: ['单位名称', '名称', '企业', 'enterprisename', 'company', '公司名称'], type: { t: 'text', maxLength: 200 }, required: true },
   {
-    key: 'industry', zh: '行业', aliases: ['所属行业', '行业类别', '行业分类', '行业类型', '行业名称', '国民经济行业', '国民经济行业分类', '行业门类'],
-    type: { t: 'text', maxLength: 200 }, exportLabels: industryValues(),
-    description: 'a GB/T 4754-2017 code or name (C26, 2614, 化学原料和化学制品制造业, 零售业) or one of the service\'s industries; unknown text is kept and reported as a data-quality gap',
+    key: 'name',
+    zh: '企业名称',
+    aliases: ['单位名称', '名称', '企业', 'enterprisename', 'company', '公司名称'],
+    type: { t: 'text', maxLength: 200 },
+    required: true,
+  },
+  {
+    key: 'industry',
+    zh: '行业',
+    aliases: ['所属行业', '行业类别', '行业分类', '行业类型', '行业名称', '国民经济行业', '国民经济行业分类', '行业门类'],
+    type: { t: 'text', maxLength: 200 },
+    exportLabels: industryValues(),
+    description:
+      "a GB/T 4754-2017 code or name (C26, 2614, 化学原料和化学制品制造业, 零售业) or one of the service's industries; unknown text is kept and reported as a data-quality gap",
     descriptionZh: 'GB/T 4754-2017 的代码或名称（C26、2614、化学原料和化学制品制造业、零售业）或本系统的行业；未识别的照原文保存并列入数据质量报告',
   },
-  { key: 'industryCode', zh: '行业代码', aliases: ['industrycode', '国民经济行业代码', '行业分类代码', '行业编码'], type: { t: 'text', maxLength: 20 }, description: 'a GB/T 4754 code, taken before 行业 when both are given', descriptionZh: 'GB/T 4754 行业代码；与“行业”同时给出时以代码为准' },
+  {
+    key: 'industryCode',
+    zh: '行业代码',
+    aliases: ['industrycode', '国民经济行业代码', '行业分类代码', '行业编码'],
+    type: { t: 'text', maxLength: 20 },
+    description: 'a GB/T 4754 code, taken before 行业 when both are given',
+    descriptionZh: 'GB/T 4754 行业代码；与“行业”同时给出时以代码为准',
+  },
   { key: 'scale', zh: '规模', aliases: ['企业规模', '规模类型'], type: { t: 'enum', values: SCALE_VALUES } },
   { key: 'affiliation', zh: '隶属关系', aliases: ['隶属', '隶属层级', '行政隶属'], type: { t: 'enum', values: AFFILIATION_VALUES } },
   { key: 'highHazard', zh: '高危', aliases: ['高危企业', '是否高危', '高危行业企业'], type: { t: 'boolean' } },
   { key: 'centralVertical', zh: '中央垂直管理', aliases: ['垂直管理', '中央垂管'], type: { t: 'boolean' } },
   { key: 'isOutlet', zh: '经营网点', aliases: ['是否经营网点', '网点'], type: { t: 'boolean' } },
   { key: 'explicitTier', zh: '指定监管层级', aliases: ['指定层级'], type: { t: 'enum', values: TIER_VALUES } },
-  { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '行政区划', '所属区划', '区划', 'division', 'adcode', '所属乡镇代码'], type: { t: 'text', maxLength: 9 } },
+  {
+    key: 'divisionCode',
+    zh: '行政区划代码',
+    aliases: ['区划代码', '行政区划', '所属区划', '区划', 'division', 'adcode', '所属乡镇代码'],
+    type: { t: 'text', maxLength: 9 },
+  },
   { key: 'gridCode', zh: '网格编码', aliases: ['网格', '网格代码', '所属网格', 'mgmtgrid', 'grid'], type: { t: 'text', maxLength: 64 } },
-  { key: 'address', zh: '地址', aliases: ['详细地址', '注册地址', '经营地址', '企业地址', '所在地', '住所', '经营场所', '生产经营地址'], type: { t: 'text', maxLength: 500 } },
+  {
+    key: 'address',
+    zh: '地址',
+    aliases: ['详细地址', '注册地址', '经营地址', '企业地址', '所在地', '住所', '经营场所', '生产经营地址'],
+    type: { t: 'text', maxLength: 500 },
+  },
   { key: 'responsiblePerson', zh: '安全生产责任人', aliases: ['责任人', '主要负责人', '负责人', '安全负责人'], type: { t: 'text', maxLength: 100 } },
   { key: 'responsiblePhone', zh: '联系电话', aliases: ['电话', '联系方式', '手机', '负责人电话', 'phone', '责任人电话'], type: { t: 'text', maxLength: 50 } },
   {
-    key: 'externalId', zh: '企业编号', aliases: ['外部编号', '注册号', '工商注册号', '单位编号', '企业编码', 'externalid', 'enterpriseexternalid'], type: { t: 'text', maxLength: 100 },
-    description: 'the register\'s own id of an enterprise without a USCC (a business registration number, a department\'s numbering)', descriptionZh: '无统一社会信用代码的企业在登记册中的编号（工商注册号、部门编号等）',
+    key: 'externalId',
+    zh: '企业编号',
+    aliases: ['外部编号', '注册号', '工商注册号', '单位编号', '企业编码', 'externalid', 'enterpriseexternalid'],
+    type: { t: 'text', maxLength: 100 },
+    description: "the register's own id of an enterprise without a USCC (a business registration number, a department's numbering)",
+    descriptionZh: '无统一社会信用代码的企业在登记册中的编号（工商注册号、部门编号等）',
   },
   { key: 'creditStatus', zh: '信用状态', aliases: ['信用'], type: { t: 'enum', values: CREDIT_VALUES } },
   { key: 'lastReportedAt', zh: '最近报告日期', aliases: ['报告日期', '最近上报日期'], type: { t: 'date' } },
@@ -125,8 +160,19 @@ export interface EnterpriseRecord {
 }
 
 const OPTIONAL_KEYS = [
-  'highHazard', 'centralVertical', 'isOutlet', 'explicitTier', 'gridCode', 'address', 'responsiblePerson', 'responsiblePhone',
-  'creditStatus', 'lastReportedAt', 'reportDueAt', 'impactRadiusM', 'synthetic',
+  'highHazard',
+  'centralVertical',
+  'isOutlet',
+  'explicitTier',
+  'gridCode',
+  'address',
+  'responsiblePerson',
+  'responsiblePhone',
+  'creditStatus',
+  'lastReportedAt',
+  'reportDueAt',
+  'impactRadiusM',
+  'synthetic',
 ] as const
 
 function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[] {
@@ -136,14 +182,38 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   const externalId = v.externalId === null || v.externalId === undefined ? (v.externalId as null | undefined) : String(v.externalId).trim()
   if (uscc !== null) {
     const check = checkUscc(uscc)
-    if (!check.valid) problems.push({ field: 'uscc', value: v.uscc, code: `uscc_${check.fault}`, params: check.params, reason: `invalid unified social credit code: ${check.reason}` })
+    if (!check.valid)
+      problems.push({
+        field: 'uscc',
+        value: v.uscc,
+        code: `uscc_${check.fault}`,
+        params: check.params,
+        reason: `invalid unified social credit code: ${check.reason}`,
+      })
   } else if (!externalId) {
-    problems.push({ field: 'uscc', code: 'uscc_or_external_id_required', reason: 'the enterprise needs an identifier: give 统一社会信用代码 (uscc) or 企业编号 (externalId)' })
+    problems.push({
+      field: 'uscc',
+      code: 'uscc_or_external_id_required',
+      reason: 'the enterprise needs an identifier: give 统一社会信用代码 (uscc) or 企业编号 (externalId)',
+    })
   }
   const divisionCode = (v.divisionCode as string | null | undefined) ?? null
   if (divisionCode !== null) {
-    if (!/^(\d{6}|\d{9})$/.test(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' })
-    else if (!ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_unknown_or_empty', params: { code: divisionCode }, reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point` })
+    if (!/^(\d{6}|\d{9})$/.test(divisionCode))
+      problems.push({
+        field: 'divisionCode',
+        value: divisionCode,
+        code: 'division_code_format',
+        reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code',
+      })
+    else if (!ctx.divisions.has(divisionCode))
+      problems.push({
+        field: 'divisionCode',
+        value: divisionCode,
+        code: 'division_unknown_or_empty',
+        params: { code: divisionCode },
+        reason: `division ${divisionCode} does not exist: import the divisions first, or leave the cell empty to take the division containing the point`,
+      })
   }
   let lonLat = pointOf(input.geometry)
   let located: string | null = null
@@ -151,16 +221,36 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
     // No coordinates: the division the row names by code, else the one its address names (approximate).
     const places = ctx.memo.get('divisionPlaces') as DivisionPlaces
     const address = (v.address as string | null | undefined) ?? null
-    const match: AddressMatch = divisionCode !== null ? { kind: 'found', code: divisionCode, name: divisionCode, rank: 'county' } : address !== null ? places.match(address) : { kind: 'none' }
+    const match: AddressMatch =
+      divisionCode !== null
+        ? { kind: 'found', code: divisionCode, name: divisionCode, rank: 'county' }
+        : address !== null
+          ? places.match(address)
+          : { kind: 'none' }
     if (match.kind === 'found' && places.labels.has(match.code)) {
       located = match.code
       lonLat = places.labels.get(match.code)!
     } else if (match.kind === 'ambiguous') {
-      problems.push({ field: 'address', value: address, code: 'address_ambiguous', params: { candidates: match.candidates.map((c) => `${c.name} ${c.code}`) }, reason: `names several divisions (${match.candidates.map((c) => `${c.name} ${c.code}`).join(', ')}): give 经度/纬度 or 行政区划代码` })
+      problems.push({
+        field: 'address',
+        value: address,
+        code: 'address_ambiguous',
+        params: { candidates: match.candidates.map((c) => `${c.name} ${c.code}`) },
+        reason: `names several divisions (${match.candidates.map((c) => `${c.name} ${c.code}`).join(', ')}): give 经度/纬度 or 行政区划代码`,
+      })
     } else if (address !== null) {
-      problems.push({ field: 'address', value: address, code: 'address_unknown', reason: "names no division of this deployment, and the row has no coordinates: give 经度 and 纬度 (lon, lat) or 行政区划代码" })
+      problems.push({
+        field: 'address',
+        value: address,
+        code: 'address_unknown',
+        reason: 'names no division of this deployment, and the row has no coordinates: give 经度 and 纬度 (lon, lat) or 行政区划代码',
+      })
     } else {
-      problems.push({ field: 'lon', code: 'location_or_address_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat), or an address (地址/所在地) naming a division' })
+      problems.push({
+        field: 'lon',
+        code: 'location_or_address_required',
+        reason: 'the location is required: give 经度 and 纬度 (lon, lat), or an address (地址/所在地) naming a division',
+      })
     }
   }
   if (problems.length > 0) return problems
@@ -184,7 +274,15 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   }
   for (const key of OPTIONAL_KEYS) if (ctx.present.has(key)) (record as unknown as Record<string, unknown>)[key] = v[key] ?? null
   if (record.lastReportedAt && record.reportDueAt && record.reportDueAt < record.lastReportedAt) {
-    return [{ field: 'reportDueAt', value: record.reportDueAt, code: 'date_before', params: { other: 'lastReportedAt', date: record.lastReportedAt }, reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}` }]
+    return [
+      {
+        field: 'reportDueAt',
+        value: record.reportDueAt,
+        code: 'date_before',
+        params: { other: 'lastReportedAt', date: record.lastReportedAt },
+        reason: `is before 最近报告日期 (lastReportedAt) ${record.lastReportedAt}`,
+      },
+    ]
   }
   return record
 }
@@ -197,7 +295,12 @@ interface DivisionPlaces {
 
 async function loadDivisionPlaces(trx: Knex.Transaction): Promise<DivisionPlaces> {
   const rows = (await trx('division').select('code', 'name', 'rank', 'parent_code', trx.raw('ST_X(label_point) AS lon, ST_Y(label_point) AS lat'))) as Array<{
-    code: string; name: string; rank: NamedDivision['rank']; parent_code: string | null; lon: number; lat: number
+    code: string
+    name: string
+    rank: NamedDivision['rank']
+    parent_code: string | null
+    lon: number
+    lat: number
   }>
   return {
     match: addressMatcher(rows.map((r) => ({ code: r.code, name: r.name, rank: r.rank, parentCode: r.parent_code }))),
@@ -208,20 +311,41 @@ async function loadDivisionPlaces(trx: Knex.Transaction): Promise<DivisionPlaces
 async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<void> {
   const gridCodes = ctx.memo.get('gridCodes') as Map<string, number>
   const needDivision = batch.map((p, i) => ({ p, i })).filter(({ p }) => p.record.divisionCode === null)
-  const found = await divisionsAt(trx, needDivision.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })), ctx.memo.get('divisionBoxes') as AreaBoxes)
+  const found = await divisionsAt(
+    trx,
+    needDivision.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })),
+    ctx.memo.get('divisionBoxes') as AreaBoxes,
+  )
   for (const { p, i } of needDivision) {
     const code = found.get(i)
-    if (code === undefined) p.problems.push({ field: 'divisionCode', code: 'point_in_no_division', params: { lon: p.record.lon, lat: p.record.lat }, reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)` })
+    if (code === undefined)
+      p.problems.push({
+        field: 'divisionCode',
+        code: 'point_in_no_division',
+        params: { lon: p.record.lon, lat: p.record.lat },
+        reason: `the point (${p.record.lon}, ${p.record.lat}) lies in no division: give 行政区划代码 (divisionCode)`,
+      })
     else p.record.divisionCode = code
   }
   // An approximate location (a division's label point) says nothing about the management grid.
   const needGrid = batch.map((p, i) => ({ p, i })).filter(({ p }) => !p.record.gridCode && p.record.locatedBy === 'point')
-  const grids = await gridsAt(trx, needGrid.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })), ctx.memo.get('gridBoxes') as AreaBoxes)
+  const grids = await gridsAt(
+    trx,
+    needGrid.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })),
+    ctx.memo.get('gridBoxes') as AreaBoxes,
+  )
   for (const { p, i } of needGrid) p.record.gridId = grids.get(i) ?? null
   for (const p of batch) {
     if (!p.record.gridCode) continue
     const id = gridCodes.get(p.record.gridCode)
-    if (id === undefined) p.problems.push({ field: 'gridCode', value: p.record.gridCode, code: 'grid_unknown', params: { code: p.record.gridCode }, reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty` })
+    if (id === undefined)
+      p.problems.push({
+        field: 'gridCode',
+        value: p.record.gridCode,
+        code: 'grid_unknown',
+        params: { code: p.record.gridCode },
+        reason: `management grid ${p.record.gridCode} does not exist: import the grids first, or leave the cell empty`,
+      })
     else p.record.gridId = id
   }
   await findStored(trx, batch, ctx)
@@ -253,7 +377,13 @@ async function findStored(trx: Knex.Transaction, batch: Array<Prepared<Enterpris
     const stored = (uscc ? byUscc.get(uscc) : undefined) ?? (named && (named.uscc === null || uscc === null) ? named : undefined)
     if (externalId && named && named.id !== stored?.id) {
       const other = named.uscc ?? named.name
-      p.problems.push({ field: 'externalId', value: externalId, code: 'external_id_taken', params: { key: externalId, other }, reason: `enterprise id ${externalId} already belongs to another enterprise (${other})` })
+      p.problems.push({
+        field: 'externalId',
+        value: externalId,
+        code: 'external_id_taken',
+        params: { key: externalId, other },
+        reason: `enterprise id ${externalId} already belongs to another enterprise (${other})`,
+      })
       continue
     }
     if (stored) {
@@ -261,7 +391,13 @@ async function findStored(trx: Knex.Transaction, batch: Array<Prepared<Enterpris
       if (first !== undefined && first !== p.input.row) {
         const field = uscc ? 'uscc' : 'externalId'
         const key = uscc ?? externalId!
-        p.problems.push({ field, value: key, code: 'duplicate_key', params: { key, row: first }, reason: `row ${first} of the file updates the same enterprise (${stored.uscc ?? stored.external_id})` })
+        p.problems.push({
+          field,
+          value: key,
+          code: 'duplicate_key',
+          params: { key, row: first },
+          reason: `row ${first} of the file updates the same enterprise (${stored.uscc ?? stored.external_id})`,
+        })
         continue
       }
       targets.set(stored.id, p.input.row)
@@ -292,13 +428,23 @@ interface StoredEnterprise {
 
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
 function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): RegisterRow {
-  const pick = <T,>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
+  const pick = <T>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
   const highHazard = pick(r.highHazard, stored?.high_hazard, r.industryHighHazard)
   const centralVertical = pick(r.centralVertical, stored?.central_vertical, false)
   const isOutlet = pick(r.isOutlet, stored?.is_outlet, false)
   // Unknown scale, affiliation or industry: the tier only when the rule gives the same one whatever they are.
   const rule = tierWithUnknowns({
-    ...tierInput({ affiliation: r.affiliation, scale: r.scale, high_hazard: highHazard || r.industryHighHazard, industry: r.industry, central_vertical: centralVertical, is_outlet: isOutlet }, rules),
+    ...tierInput(
+      {
+        affiliation: r.affiliation,
+        scale: r.scale,
+        high_hazard: highHazard || r.industryHighHazard,
+        industry: r.industry,
+        central_vertical: centralVertical,
+        is_outlet: isOutlet,
+      },
+      rules,
+    ),
     delegateOutletsToCounty: DELEGATE_OUTLETS_TO_COUNTY,
   })
   // An assigned tier overrides the rule (docs/domain.md §5); a file without that column keeps an assignment.
@@ -338,7 +484,12 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
 
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
   // What is stored was found by the batch checks; a new enterprise needs no snapshot (nothing to audit).
-  const beforeImport = await recordSnapshots(trx, 'enterprise', 'id', batch.flatMap((p) => (p.record.stored ? [Number(p.record.stored.id)] : [])))
+  const beforeImport = await recordSnapshots(
+    trx,
+    'enterprise',
+    'id',
+    batch.flatMap((p) => (p.record.stored ? [Number(p.record.stored.id)] : [])),
+  )
   const rows = batch.map((p) => merged(p.record, p.record.stored ?? undefined))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
   const written = await writeRegisterRows(trx, rows)
@@ -346,7 +497,12 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const ids = written.map((w) => Number(w.id))
   await assignDepartments(trx, ids)
   // Existing enterprises the file renamed, moved or otherwise changed: each audited with before/after.
-  const afterImport = await recordSnapshots(trx, 'enterprise', 'id', written.filter((w) => !w.inserted).map((w) => Number(w.id)))
+  const afterImport = await recordSnapshots(
+    trx,
+    'enterprise',
+    'id',
+    written.filter((w) => !w.inserted).map((w) => Number(w.id)),
+  )
   const changes = changedRecords('enterprise', beforeImport, afterImport)
   return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [], changes }
 }

@@ -4,7 +4,13 @@
  * list or text such as `沙袋:5000:个; 帐篷:200:顶`.
  */
 import {
-  CAPABILITY_LABELS, RESOURCE_KIND_LABELS, RESOURCE_STATUS_LABELS, resourceProblems, type DepotItem, type ResourceInput, type ResourceKind,
+  CAPABILITY_LABELS,
+  RESOURCE_KIND_LABELS,
+  RESOURCE_STATUS_LABELS,
+  resourceProblems,
+  type DepotItem,
+  type ResourceInput,
+  type ResourceKind,
 } from '../../domain/resources'
 import { writeImportedResources } from '../resources'
 import type { Field } from './fields'
@@ -33,7 +39,14 @@ export const RESOURCE_FIELDS: readonly Field[] = [
   { key: 'headcount', zh: '人数', aliases: ['队伍人数'], type: { t: 'integer', min: 0 } },
   { key: 'equipmentType', zh: '装备类型', aliases: ['装备名称'], type: { t: 'text', maxLength: 100 } },
   { key: 'quantity', zh: '数量', aliases: ['装备数量'], type: { t: 'integer', min: 0 } },
-  { key: 'items', zh: '储备物资', aliases: ['物资', '物资清单'], type: { t: 'text', maxLength: 20_000 }, description: 'JSON [{ item, quantity, unit }] or "沙袋:5000:个; 帐篷:200:顶"', descriptionZh: 'JSON 数组 [{ item, quantity, unit }]，或写作“沙袋:5000:个; 帐篷:200:顶”' },
+  {
+    key: 'items',
+    zh: '储备物资',
+    aliases: ['物资', '物资清单'],
+    type: { t: 'text', maxLength: 20_000 },
+    description: 'JSON [{ item, quantity, unit }] or "沙袋:5000:个; 帐篷:200:顶"',
+    descriptionZh: 'JSON 数组 [{ item, quantity, unit }]，或写作“沙袋:5000:个; 帐篷:200:顶”',
+  },
   { key: 'capacity', zh: '容纳人数', aliases: ['可容纳人数', '容量'], type: { t: 'integer', min: 0 } },
   { key: 'expertField', zh: '专业领域', aliases: ['专家领域', '专业'], type: { t: 'text', maxLength: 200 } },
   { key: 'divisionCode', zh: '行政区划代码', aliases: ['区划代码', '所属区划'], type: { t: 'text', maxLength: 9 } },
@@ -57,7 +70,10 @@ export function parseItems(text: string): DepotItem[] | { code: ProblemCode; par
     }
   }
   const items: DepotItem[] = []
-  for (const part of t.split(/[;；\n]+/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of t
+    .split(/[;；\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(.+?)[:：]\s*([\d.]+)\s*[:：]?\s*(.*)$/.exec(part)
     if (!m || !Number.isFinite(Number(m[2]))) return { code: 'item_not_triple', params: { text: part }, reason: `"${part}" is not item:quantity:unit` }
     items.push({ item: m[1]!.trim(), quantity: Number(m[2]), unit: m[3]!.trim() || '个' })
@@ -91,7 +107,14 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
       else items = parsed
     }
     const divisionCode = (v.divisionCode as string | null | undefined) ?? null
-    if (divisionCode !== null && !ctx.divisions.has(divisionCode)) problems.push({ field: 'divisionCode', value: divisionCode, code: 'division_unknown', params: { code: divisionCode }, reason: `division ${divisionCode} does not exist: import the divisions first` })
+    if (divisionCode !== null && !ctx.divisions.has(divisionCode))
+      problems.push({
+        field: 'divisionCode',
+        value: divisionCode,
+        code: 'division_unknown',
+        params: { code: divisionCode },
+        reason: `division ${divisionCode} does not exist: import the divisions first`,
+      })
     const lonLat = pointOf(input.geometry)
     if (lonLat === null) problems.push({ field: 'lon', code: 'location_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
     const resource: ResourceInput = {
@@ -115,30 +138,72 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
       problems.push({ field: FIELD_OF_PROBLEM[key] ?? key, reason: p.message, code: p.code as ProblemCode, ...(p.params ? { params: p.params } : {}) })
     }
     if (problems.length > 0) return problems
-    return { externalId: String(v.externalId), input: resource, divisionCode, synthetic: v.synthetic as boolean | null | undefined, lon: lonLat![0], lat: lonLat![1] }
+    return {
+      externalId: String(v.externalId),
+      input: resource,
+      divisionCode,
+      synthetic: v.synthetic as boolean | null | undefined,
+      lon: lonLat![0],
+      lat: lonLat![1],
+    }
   },
   keys: (r) => [{ field: 'externalId', value: r.externalId }],
   async check(trx, batch) {
     const need = batch.map((p, i) => ({ p, i })).filter(({ p }) => p.record.divisionCode === null)
-    const found = await divisionsAt(trx, need.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })))
+    const found = await divisionsAt(
+      trx,
+      need.map(({ p, i }) => ({ i, lon: p.record.lon, lat: p.record.lat })),
+    )
     for (const { p, i } of need) p.record.divisionCode = found.get(i) ?? null
   },
   async write(trx, batch) {
-    const existing = await recordsByExternalId<{ id: number; synthetic: boolean }>(trx, 'resource', 'RS', batch.map((p) => p.record.externalId), ['synthetic'])
-    const before = await recordSnapshots(trx, 'resource', 'id', [...existing.values()].map((e) => e.id))
+    const existing = await recordsByExternalId<{ id: number; synthetic: boolean }>(
+      trx,
+      'resource',
+      'RS',
+      batch.map((p) => p.record.externalId),
+      ['synthetic'],
+    )
+    const before = await recordSnapshots(
+      trx,
+      'resource',
+      'id',
+      [...existing.values()].map((e) => e.id),
+    )
     const rows = batch.map(({ record: r }) => {
       const kept = existing.get(r.externalId)
       const i = r.input
       return {
-        id: kept?.id ?? null, external_id: r.externalId, kind: i.kind, name: i.name, organisation: i.organisation, duty_phone: i.dutyPhone, contact: i.contact,
-        status: i.status, capabilities: i.capabilities, team_type: i.teamType, headcount: i.headcount, equipment_type: i.equipmentType, quantity: i.quantity,
-        items: i.items ?? [], capacity: i.capacity, expert_field: i.expertField, division_code: r.divisionCode,
-        synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false), lon: r.lon, lat: r.lat,
+        id: kept?.id ?? null,
+        external_id: r.externalId,
+        kind: i.kind,
+        name: i.name,
+        organisation: i.organisation,
+        duty_phone: i.dutyPhone,
+        contact: i.contact,
+        status: i.status,
+        capabilities: i.capabilities,
+        team_type: i.teamType,
+        headcount: i.headcount,
+        equipment_type: i.equipmentType,
+        quantity: i.quantity,
+        items: i.items ?? [],
+        capacity: i.capacity,
+        expert_field: i.expertField,
+        division_code: r.divisionCode,
+        synthetic: r.synthetic !== undefined ? (r.synthetic ?? false) : (kept?.synthetic ?? false),
+        lon: r.lon,
+        lat: r.lat,
       }
     })
     const out = await writeImportedResources(trx, rows)
     const created = out.filter((o) => o.inserted).length
-    const after = await recordSnapshots(trx, 'resource', 'id', out.filter((o) => !o.inserted).map((o) => Number(o.id)))
+    const after = await recordSnapshots(
+      trx,
+      'resource',
+      'id',
+      out.filter((o) => !o.inserted).map((o) => Number(o.id)),
+    )
     return { created, updated: out.length - created, enterpriseIds: [], areaIds: [], changes: changedRecords('resource', before, after) }
   },
 }

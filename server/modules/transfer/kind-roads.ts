@@ -14,11 +14,29 @@ import type { ImportNote } from './records'
 
 export const ROAD_FIELDS: readonly Field[] = [
   {
-    key: 'class', zh: '道路等级', aliases: ['highway', 'roadClass', 'fclass', '道路类型', '等级'], type: { t: 'text', maxLength: 40 }, required: true,
+    key: 'class',
+    zh: '道路等级',
+    aliases: ['highway', 'roadClass', 'fclass', '道路类型', '等级'],
+    type: { t: 'text', maxLength: 40 },
+    required: true,
     description: `OpenStreetMap highway value: ${ROAD_CLASSES.join(', ')}`,
   },
-  { key: 'maxspeed', zh: '限速', aliases: ['speed', 'speedKmh', 'maxspeedKmh', '速度', '限速(km/h)'], type: { t: 'number' }, description: 'speed limit, km/h; empty or 0: the class default', descriptionZh: '限速，km/h；为空或 0 时取道路等级的默认速度' },
-  { key: 'oneway', zh: '单行', aliases: ['单向', '单行线'], type: { t: 'text', maxLength: 10 }, description: 'yes/true/1/F: along the line; -1/T: against it; no/empty/B: both ways', descriptionZh: 'yes、true、1、F：沿线方向单行；-1、T：逆线方向单行；no、空、B：双向' },
+  {
+    key: 'maxspeed',
+    zh: '限速',
+    aliases: ['speed', 'speedKmh', 'maxspeedKmh', '速度', '限速(km/h)'],
+    type: { t: 'number' },
+    description: 'speed limit, km/h; empty or 0: the class default',
+    descriptionZh: '限速，km/h；为空或 0 时取道路等级的默认速度',
+  },
+  {
+    key: 'oneway',
+    zh: '单行',
+    aliases: ['单向', '单行线'],
+    type: { t: 'text', maxLength: 10 },
+    description: 'yes/true/1/F: along the line; -1/T: against it; no/empty/B: both ways',
+    descriptionZh: 'yes、true、1、F：沿线方向单行；-1、T：逆线方向单行；no、空、B：双向',
+  },
   { key: 'name', zh: '道路名称', aliases: ['名称', '路名'], type: { t: 'text', maxLength: 200 } },
   { key: 'osmWayId', zh: 'OSM编号', aliases: ['osm_id', 'osmid', 'wayId'], type: { t: 'integer', min: 1 } },
 ]
@@ -57,13 +75,32 @@ export const roadsKind: KindSpec<RoadRecord> = {
     let lines: Array<Array<[number, number]>> = []
     if (g.type === 'LineString') lines = [g.coordinates as Array<[number, number]>]
     else if (g.type === 'MultiLineString') lines = g.coordinates as Array<Array<[number, number]>>
-    else problems.push({ field: 'geometry', code: 'road_not_line', params: { type: g.type }, reason: `a road must be a LineString or MultiLineString, not ${g.type}` })
+    else
+      problems.push({
+        field: 'geometry',
+        code: 'road_not_line',
+        params: { type: g.type },
+        reason: `a road must be a LineString or MultiLineString, not ${g.type}`,
+      })
     // 0 is "unknown" in Geofabrik's shapefiles: the class default, like an empty cell.
     const speed = v.maxspeed === 0 ? null : v.maxspeed
     const roadClass = typeof v.class === 'string' ? v.class.trim().toLowerCase() : v.class
-    for (const p of roadProblems({ roadClass, maxspeedKmh: speed })) problems.push({ field: p.field, value: p.field === 'class' ? v.class : v.maxspeed, reason: p.message, code: p.code, ...(p.params ? { params: p.params } : {}) })
+    for (const p of roadProblems({ roadClass, maxspeedKmh: speed }))
+      problems.push({
+        field: p.field,
+        value: p.field === 'class' ? v.class : v.maxspeed,
+        reason: p.message,
+        code: p.code,
+        ...(p.params ? { params: p.params } : {}),
+      })
     const dir = direction(v.oneway)
-    if (dir === null) problems.push({ field: 'oneway', value: v.oneway, code: 'road_oneway_unknown', reason: 'must be yes (along the line), -1 (against it) or no (both ways)' })
+    if (dir === null)
+      problems.push({
+        field: 'oneway',
+        value: v.oneway,
+        code: 'road_oneway_unknown',
+        reason: 'must be yes (along the line), -1 (against it) or no (both ways)',
+      })
     if (problems.length > 0) return problems
     return {
       roadClass: roadClass as RoadClass,
@@ -85,9 +122,16 @@ export const roadsKind: KindSpec<RoadRecord> = {
     const roads = (ctx.memo.get('roads') as RoadRecord[] | undefined) ?? []
     const lines = roads.flatMap((r) => r.lines.map((coordinates) => ({ road: r, coordinates })))
     const pieces = splitAtJunctions(lines.map((l) => l.coordinates))
-    const edges: RoadWrite[] = lines.flatMap((l, i) => pieces[i]!.map((coordinates) => ({
-      roadClass: l.road.roadClass, name: l.road.name, maxspeedKmh: l.road.maxspeedKmh, oneway: l.road.oneway, osmWayId: l.road.osmWayId, coordinates,
-    })))
+    const edges: RoadWrite[] = lines.flatMap((l, i) =>
+      pieces[i]!.map((coordinates) => ({
+        roadClass: l.road.roadClass,
+        name: l.road.name,
+        maxspeedKmh: l.road.maxspeedKmh,
+        oneway: l.road.oneway,
+        osmWayId: l.road.osmWayId,
+        coordinates,
+      })),
+    )
     await clearNetwork(trx)
     const stored = await insertRoads(trx, edges)
     const version = await bumpNetworkVersion(trx)

@@ -10,7 +10,13 @@ import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard
 import type { RuleSet } from '../../domain/rules'
 import { normaliseUscc } from '../../domain/uscc'
 import {
-  gradeByMethod, insertSourceRows, replaceMajorHazardSubstances, updateSourceRows, type ImportedSourceRow, type ImportedSourceTable, type MethodColumns,
+  gradeByMethod,
+  insertSourceRows,
+  replaceMajorHazardSubstances,
+  updateSourceRows,
+  type ImportedSourceRow,
+  type ImportedSourceTable,
+  type MethodColumns,
 } from '../sources'
 import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
@@ -20,16 +26,28 @@ import type { ProblemCode, ProblemParams } from './problems'
 import { changedRecords, recordSnapshots, type ChildRows, type Snapshot } from './snapshots'
 
 export const EXTERNAL_ID_FIELD: Field = {
-  key: 'externalId', zh: '编号', aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'], type: { t: 'text', maxLength: 100 }, required: true,
+  key: 'externalId',
+  zh: '编号',
+  aliases: ['外部编号', '记录编号', '源编号', 'externalid', 'code', '唯一编号'],
+  type: { t: 'text', maxLength: 100 },
+  required: true,
 }
 const ENTERPRISE_USCC_FIELD: Field = {
-  key: 'enterpriseUscc', zh: '企业统一社会信用代码', aliases: ['统一社会信用代码', '企业信用代码', '信用代码', 'uscc', '所属企业信用代码'], type: { t: 'text', maxLength: 40 },
-  description: 'the enterprise\'s USCC; required unless 企业编号 (enterpriseExternalId) is given', descriptionZh: '所属企业的统一社会信用代码；未给出“企业编号”时必填',
+  key: 'enterpriseUscc',
+  zh: '企业统一社会信用代码',
+  aliases: ['统一社会信用代码', '企业信用代码', '信用代码', 'uscc', '所属企业信用代码'],
+  type: { t: 'text', maxLength: 40 },
+  description: "the enterprise's USCC; required unless 企业编号 (enterpriseExternalId) is given",
+  descriptionZh: '所属企业的统一社会信用代码；未给出“企业编号”时必填',
 }
 /** The enterprise by its external id, for enterprises registered without a USCC (kind-enterprises.ts). */
 const ENTERPRISE_EXTERNAL_ID_FIELD: Field = {
-  key: 'enterpriseExternalId', zh: '企业编号', aliases: ['所属企业编号', 'enterpriseexternalid'], type: { t: 'text', maxLength: 100 },
-  description: 'the enterprise\'s external id (as imported with the enterprises), where it has no USCC', descriptionZh: '所属企业的企业编号（无统一社会信用代码的企业）',
+  key: 'enterpriseExternalId',
+  zh: '企业编号',
+  aliases: ['所属企业编号', 'enterpriseexternalid'],
+  type: { t: 'text', maxLength: 100 },
+  description: "the enterprise's external id (as imported with the enterprises), where it has no USCC",
+  descriptionZh: '所属企业的企业编号（无统一社会信用代码的企业）',
 }
 /** One of the two enterprise columns is required. */
 const enterpriseColumns = (_hasGeometry: boolean, has: (key: string) => boolean) => (has('enterpriseExternalId') ? [] : ['enterpriseUscc'])
@@ -67,22 +85,34 @@ export const METHOD_FIELDS: readonly Field[] = [
 /** Grades the method columns of a row; the method is inferred from the values when no column names it. */
 export function gradeMethod(v: Record<string, unknown>, rules: RuleSet): MethodColumns | Problem[] {
   const has = (k: string) => v[k] !== null && v[k] !== undefined
-  const method = (v.method as MethodColumns['method'] | null | undefined) ??
+  const method =
+    (v.method as MethodColumns['method'] | null | undefined) ??
     (has('lecL') || has('lecE') || has('lecC') ? 'lec' : has('matrixL') || has('matrixS') ? 'matrix' : has('statedLevel') ? 'stated' : null)
-  if (method === null) return [{ field: 'method', code: 'assessment_missing', reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level' }]
+  if (method === null)
+    return [
+      {
+        field: 'method',
+        code: 'assessment_missing',
+        reason: 'no assessment: give 评估方法 (method) with L, E, C (LEC), L and S (risk matrix) or a stated level',
+      },
+    ]
   // The row's flat columns, to the API's method block: one grading (sources' gradeByMethod) for both write paths.
   const fieldOf: Record<string, string> = { 'lec.L': 'lecL', 'lec.E': 'lecE', 'lec.C': 'lecC', 'matrix.L': 'matrixL', 'matrix.S': 'matrixS' }
-  const missing = (keys: string[]): Problem[] => keys.filter((k) => !has(k)).map((k) => ({ field: k, code: 'required_for_method', params: { method }, reason: `is required when the method is ${method}` }))
+  const missing = (keys: string[]): Problem[] =>
+    keys.filter((k) => !has(k)).map((k) => ({ field: k, code: 'required_for_method', params: { method }, reason: `is required when the method is ${method}` }))
   const required = method === 'lec' ? ['lecL', 'lecE', 'lecC'] : method === 'matrix' ? ['matrixL', 'matrixS'] : ['statedLevel']
   const absent = missing(required)
   if (absent.length > 0) return absent
   try {
-    return gradeByMethod({
-      method,
-      lec: method === 'lec' ? { L: v.lecL as number, E: v.lecE as number, C: v.lecC as number } : null,
-      matrix: method === 'matrix' ? { L: v.matrixL as number, S: v.matrixS as number } : null,
-      stated: method === 'stated' ? { level: Number(v.statedLevel), method: (v.statedMethod as string | null) ?? '指定' } : null,
-    }, rules)
+    return gradeByMethod(
+      {
+        method,
+        lec: method === 'lec' ? { L: v.lecL as number, E: v.lecE as number, C: v.lecC as number } : null,
+        matrix: method === 'matrix' ? { L: v.matrixL as number, S: v.matrixS as number } : null,
+        stated: method === 'stated' ? { level: Number(v.statedLevel), method: (v.statedMethod as string | null) ?? '指定' } : null,
+      },
+      rules,
+    )
   } catch (err) {
     if (err instanceof AppError && err.code === 'invalid_input') {
       const detail = err.details[0]
@@ -139,14 +169,37 @@ function hazardRuleCode(field: string, message: string): { code: ProblemCode; pa
 
 /** Finds each row's enterprise by USCC (else by its external id) and fills a missing location from it. */
 async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, batch: Array<Prepared<R>>): Promise<void> {
-  const found = await enterprisesByIdentifier(trx, batch.flatMap((p) => (p.record.enterpriseUscc ? [p.record.enterpriseUscc] : [])), batch.flatMap((p) => (p.record.enterpriseExternalId ? [p.record.enterpriseExternalId] : [])))
+  const found = await enterprisesByIdentifier(
+    trx,
+    batch.flatMap((p) => (p.record.enterpriseUscc ? [p.record.enterpriseUscc] : [])),
+    batch.flatMap((p) => (p.record.enterpriseExternalId ? [p.record.enterpriseExternalId] : [])),
+  )
   for (const p of batch) {
     const { enterpriseUscc: uscc, enterpriseExternalId: externalId } = p.record
     const e = uscc ? found.byUscc.get(uscc) : externalId ? found.byExternalId.get(externalId) : undefined
     if (!e) {
-      if (uscc) p.problems.push({ field: 'enterpriseUscc', value: uscc, code: 'enterprise_unknown', params: { uscc }, reason: `no enterprise with USCC ${uscc}: import the enterprises first` })
-      else if (externalId) p.problems.push({ field: 'enterpriseExternalId', value: externalId, code: 'enterprise_unknown_external_id', params: { key: externalId }, reason: `no enterprise with the id ${externalId}: import the enterprises first` })
-      else p.problems.push({ field: 'enterpriseUscc', code: 'uscc_or_external_id_required', reason: "the enterprise is required: give 企业统一社会信用代码 (enterpriseUscc) or 企业编号 (enterpriseExternalId)" })
+      if (uscc)
+        p.problems.push({
+          field: 'enterpriseUscc',
+          value: uscc,
+          code: 'enterprise_unknown',
+          params: { uscc },
+          reason: `no enterprise with USCC ${uscc}: import the enterprises first`,
+        })
+      else if (externalId)
+        p.problems.push({
+          field: 'enterpriseExternalId',
+          value: externalId,
+          code: 'enterprise_unknown_external_id',
+          params: { key: externalId },
+          reason: `no enterprise with the id ${externalId}: import the enterprises first`,
+        })
+      else
+        p.problems.push({
+          field: 'enterpriseUscc',
+          code: 'uscc_or_external_id_required',
+          reason: 'the enterprise is required: give 企业统一社会信用代码 (enterpriseUscc) or 企业编号 (enterpriseExternalId)',
+        })
       continue
     }
     p.record.enterpriseId = e.id
@@ -170,11 +223,27 @@ interface Existing {
  * (not updated, not regraded).
  */
 async function upsertByExternalId(
-  trx: Knex.Transaction, table: ImportedSourceTable, prefix: string, rows: ImportedSourceRow[],
+  trx: Knex.Transaction,
+  table: ImportedSourceTable,
+  prefix: string,
+  rows: ImportedSourceRow[],
   { skipUnchanged = true, audit = true } = {},
 ): Promise<{ created: number; updated: number; ids: Map<string, number>; enterpriseIds: number[]; changes: NonNullable<WriteResult['changes']> }> {
-  const existing = await recordsByExternalId<Existing>(trx, table, prefix, rows.map((r) => r.external_id), ['enterprise_id'])
-  const before = audit ? await recordSnapshots(trx, table, 'id', [...existing.values()].map((e) => e.id)) : new Map<string | number, Snapshot>()
+  const existing = await recordsByExternalId<Existing>(
+    trx,
+    table,
+    prefix,
+    rows.map((r) => r.external_id),
+    ['enterprise_id'],
+  )
+  const before = audit
+    ? await recordSnapshots(
+        trx,
+        table,
+        'id',
+        [...existing.values()].map((e) => e.id),
+      )
+    : new Map<string | number, Snapshot>()
   const inserts = rows.filter((r) => !existing.has(r.external_id))
   const updates = rows.filter((r) => existing.has(r.external_id)).map((r) => ({ ...r, id: existing.get(r.external_id)!.id }))
   const ids = new Map<string, number>()
@@ -196,7 +265,17 @@ async function upsertByExternalId(
       enterpriseIds.add(Number(r.enterprise_id))
       enterpriseIds.add(Number(existing.get(r.external_id)?.enterprise_id ?? r.enterprise_id))
     }
-    if (audit) changes = changedRecords(table, before, await recordSnapshots(trx, table, 'id', out.map((r) => Number(r.id))))
+    if (audit)
+      changes = changedRecords(
+        table,
+        before,
+        await recordSnapshots(
+          trx,
+          table,
+          'id',
+          out.map((r) => Number(r.id)),
+        ),
+      )
   }
   return { created: inserts.length, updated, ids, enterpriseIds: [...enterpriseIds], changes }
 }
@@ -238,8 +317,13 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
     return {
       ...base,
       row: {
-        name: v.name, description: v.description ?? null, ...(graded as MethodColumns), impact_radius_m: v.impactRadiusM ?? null,
-        assessed_at: v.assessedAt, valid_until: v.validUntil ?? null, rule_version: ctx.rules.version,
+        name: v.name,
+        description: v.description ?? null,
+        ...(graded as MethodColumns),
+        impact_radius_m: v.impactRadiusM ?? null,
+        assessed_at: v.assessedAt,
+        valid_until: v.validUntil ?? null,
+        rule_version: ctx.rules.version,
       },
     }
   },
@@ -248,7 +332,13 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
     await resolveEnterprises(trx, batch)
   },
   async write(trx, batch) {
-    const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
+    const rows = batch.map((p) => ({
+      ...p.record.row,
+      enterprise_id: p.record.enterpriseId,
+      external_id: p.record.externalId,
+      lon: p.record.lon,
+      lat: p.record.lat,
+    }))
     const r = await upsertByExternalId(trx, 'safety_risk', 'SR', rows)
     return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
@@ -297,17 +387,34 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
     const v = input.values
     const status = (v.status as string | null | undefined) ?? 'open'
     const problems = dateOrder(v, 'foundAt', 'deadline', '发现日期 (foundAt)')
-    if (status !== 'open' && !v.rectifiedAt) problems.push({ field: 'rectifiedAt', code: 'required_for_status', params: { status }, reason: `is required when the status is ${status}` })
-    if (status === 'verified' && !v.verifiedAt) problems.push({ field: 'verifiedAt', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
-    if (status === 'verified' && !v.verifiedBy) problems.push({ field: 'verifiedBy', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
-    if (v.verifiedBy && v.verifiedBy === v.reportedBy) problems.push({ field: 'verifiedBy', value: v.verifiedBy, code: 'verifier_is_reporter', reason: 'must differ from the person who reported the hidden danger' })
+    if (status !== 'open' && !v.rectifiedAt)
+      problems.push({ field: 'rectifiedAt', code: 'required_for_status', params: { status }, reason: `is required when the status is ${status}` })
+    if (status === 'verified' && !v.verifiedAt)
+      problems.push({ field: 'verifiedAt', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
+    if (status === 'verified' && !v.verifiedBy)
+      problems.push({ field: 'verifiedBy', code: 'required_for_status', params: { status }, reason: 'is required when the status is verified' })
+    if (v.verifiedBy && v.verifiedBy === v.reportedBy)
+      problems.push({
+        field: 'verifiedBy',
+        value: v.verifiedBy,
+        code: 'verifier_is_reporter',
+        reason: 'must differ from the person who reported the hidden danger',
+      })
     if (problems.length > 0) return problems
     return {
       ...sourceBase(input),
       row: {
-        description: v.description, is_major: v.isMajor ?? true, found_at: v.foundAt, deadline: v.deadline, status, reported_by: v.reportedBy,
-        rectified_at: v.rectifiedAt ?? null, rectified_by: v.rectifiedBy ?? null, rectification: v.rectification ?? null,
-        verified_at: v.verifiedAt ?? null, verified_by: v.verifiedBy ?? null,
+        description: v.description,
+        is_major: v.isMajor ?? true,
+        found_at: v.foundAt,
+        deadline: v.deadline,
+        status,
+        reported_by: v.reportedBy,
+        rectified_at: v.rectifiedAt ?? null,
+        rectified_by: v.rectifiedBy ?? null,
+        rectification: v.rectification ?? null,
+        verified_at: v.verifiedAt ?? null,
+        verified_by: v.verifiedBy ?? null,
       },
     }
   },
@@ -316,7 +423,13 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
     await resolveEnterprises(trx, batch)
   },
   async write(trx, batch) {
-    const rows = batch.map((p) => ({ ...p.record.row, enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat }))
+    const rows = batch.map((p) => ({
+      ...p.record.row,
+      enterprise_id: p.record.enterpriseId,
+      external_id: p.record.externalId,
+      lon: p.record.lon,
+      lat: p.record.lat,
+    }))
     const r = await upsertByExternalId(trx, 'hidden_danger', 'HD', rows)
     return { created: r.created, updated: r.updated, enterpriseIds: r.enterpriseIds, areaIds: [], changes: r.changes }
   },
@@ -336,7 +449,14 @@ export const MAJOR_HAZARD_FIELDS: readonly Field[] = [
   IMPACT_RADIUS,
   { key: 'reportedAt', zh: '备案日期', aliases: ['报告日期', '填报日期', '备案时间'], type: { t: 'date' }, required: true },
   VALID_UNTIL,
-  { key: 'substances', zh: '物质清单', aliases: ['物质(json)'], type: { t: 'json' }, description: 'JSON array of { name, cas, class, q, Q, beta }', descriptionZh: 'JSON 数组，每项 { name, cas, class, q, Q, beta }' },
+  {
+    key: 'substances',
+    zh: '物质清单',
+    aliases: ['物质(json)'],
+    type: { t: 'json' },
+    description: 'JSON array of { name, cas, class, q, Q, beta }',
+    descriptionZh: 'JSON 数组，每项 { name, cas, class, q, Q, beta }',
+  },
   { key: 'substanceName', zh: '物质名称', aliases: ['危险化学品名称', '物质'], type: { t: 'text', maxLength: 200 } },
   { key: 'cas', zh: 'CAS号', aliases: ['cas', 'cas编号'], type: { t: 'text', maxLength: 20 } },
   { key: 'hazardClass', zh: '危险性类别', aliases: ['类别', 'class'], type: { t: 'text', maxLength: 20 } },
@@ -363,7 +483,15 @@ interface Substance {
 
 interface MajorHazardRecord extends SourceBase {
   firstRow: number
-  fields: { name: string; population_500m: number; reported_r: number | null; reported_grade: number | null; impact_radius_m: number | null; reported_at: string; valid_until: string | null }
+  fields: {
+    name: string
+    population_500m: number
+    reported_r: number | null
+    reported_grade: number | null
+    impact_radius_m: number | null
+    reported_at: string
+    valid_until: string | null
+  }
   substances: Substance[]
   graded?: Record<string, unknown>
   betas?: number[]
@@ -375,14 +503,33 @@ function substancesOf(v: Record<string, unknown>): Substance[] | Problem[] {
     for (const [i, s] of (v.substances as Array<Record<string, unknown>>).entries()) {
       const q = Number(s.q)
       const Q = Number(s.Q ?? s.criticalQ)
-      if (typeof s.name !== 'string' || !(q > 0) || !(Q > 0)) return [{ field: 'substances', code: 'substance_incomplete', params: { index: i + 1 }, reason: `substance ${i + 1} needs a name, q > 0 and Q > 0 (tonnes)` }]
-      out.push({ name: s.name, cas: (s.cas as string) ?? null, class: (s.class as string) ?? null, q, Q, beta: s.beta === undefined || s.beta === null ? null : Number(s.beta) })
+      if (typeof s.name !== 'string' || !(q > 0) || !(Q > 0))
+        return [
+          { field: 'substances', code: 'substance_incomplete', params: { index: i + 1 }, reason: `substance ${i + 1} needs a name, q > 0 and Q > 0 (tonnes)` },
+        ]
+      out.push({
+        name: s.name,
+        cas: (s.cas as string) ?? null,
+        class: (s.class as string) ?? null,
+        q,
+        Q,
+        beta: s.beta === undefined || s.beta === null ? null : Number(s.beta),
+      })
     }
-  } else if (v.substances !== null && v.substances !== undefined) return [{ field: 'substances', code: 'substances_not_list', reason: 'must be a JSON array of { name, cas, class, q, Q, beta }' }]
+  } else if (v.substances !== null && v.substances !== undefined)
+    return [{ field: 'substances', code: 'substances_not_list', reason: 'must be a JSON array of { name, cas, class, q, Q, beta }' }]
   if (v.substanceName !== null && v.substanceName !== undefined) {
     const missing = ['q', 'criticalQ'].filter((k) => v[k] === null || v[k] === undefined)
-    if (missing.length > 0) return missing.map((k): Problem => ({ field: k, code: 'required_with_substance', reason: `is required with 物质名称 (substanceName)` }))
-    out.push({ name: v.substanceName as string, cas: (v.cas as string | null) ?? null, class: (v.hazardClass as string | null) ?? null, q: v.q as number, Q: v.criticalQ as number, beta: (v.beta as number | null) ?? null })
+    if (missing.length > 0)
+      return missing.map((k): Problem => ({ field: k, code: 'required_with_substance', reason: `is required with 物质名称 (substanceName)` }))
+    out.push({
+      name: v.substanceName as string,
+      cas: (v.cas as string | null) ?? null,
+      class: (v.hazardClass as string | null) ?? null,
+      q: v.q as number,
+      Q: v.criticalQ as number,
+      beta: (v.beta as number | null) ?? null,
+    })
   }
   return out
 }
@@ -408,9 +555,13 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
       ...sourceBase(input),
       firstRow: input.row,
       fields: {
-        name: v.name as string, population_500m: v.population500m as number, reported_r: (v.reportedR as number | null) ?? null,
+        name: v.name as string,
+        population_500m: v.population500m as number,
+        reported_r: (v.reportedR as number | null) ?? null,
         reported_grade: v.reportedGrade === null || v.reportedGrade === undefined ? null : Number(v.reportedGrade),
-        impact_radius_m: (v.impactRadiusM as number | null) ?? null, reported_at: v.reportedAt as string, valid_until: (v.validUntil as string | null) ?? null,
+        impact_radius_m: (v.impactRadiusM as number | null) ?? null,
+        reported_at: v.reportedAt as string,
+        valid_until: (v.validUntil as string | null) ?? null,
       },
       substances: substances as Substance[],
     }
@@ -422,46 +573,92 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
   async check(trx, batch, ctx) {
     for (const p of batch) {
       if (p.record.substances.length === 0) {
-        p.problems.push({ field: 'substanceName', code: 'installation_needs_substance', reason: 'an installation needs at least one substance (物质名称, 设计最大量, 临界量) or a 物质清单 JSON' })
+        p.problems.push({
+          field: 'substanceName',
+          code: 'installation_needs_substance',
+          reason: 'an installation needs at least one substance (物质名称, 设计最大量, 临界量) or a 物质清单 JSON',
+        })
         continue
       }
       try {
         const graded = identifyAndGradeMajorHazard(
-          { population500m: p.record.fields.population_500m, substances: p.record.substances.map((s) => ({ name: s.name, cas: s.cas ?? undefined, class: s.class ?? undefined, q: s.q, Q: s.Q, beta: s.beta ?? undefined })) },
+          {
+            population500m: p.record.fields.population_500m,
+            substances: p.record.substances.map((s) => ({
+              name: s.name,
+              cas: s.cas ?? undefined,
+              class: s.class ?? undefined,
+              q: s.q,
+              Q: s.Q,
+              beta: s.beta ?? undefined,
+            })),
+          },
           ctx.rules,
         )
         if (!graded.identified) {
-          p.problems.push({ field: 'q', code: 'not_major_hazard', params: { S: graded.S, threshold: ctx.rules.majorHazard.identificationThreshold }, reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}` })
+          p.problems.push({
+            field: 'q',
+            code: 'not_major_hazard',
+            params: { S: graded.S, threshold: ctx.rules.majorHazard.identificationThreshold },
+            reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}`,
+          })
           continue
         }
         p.record.betas = graded.betas
         p.record.graded = {
-          s: graded.S, r: graded.R, alpha: graded.alpha, grade: graded.grade, level: graded.level,
+          s: graded.S,
+          r: graded.R,
+          alpha: graded.alpha,
+          grade: graded.grade,
+          level: graded.level,
           grade_mismatch: compareReportedGrade({ R: p.record.fields.reported_r, grade: p.record.fields.reported_grade }, graded, ctx.rules),
         }
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         const field = err.details[0]?.field ?? ''
-        p.problems.push({ field: /class/.test(field) ? 'hazardClass' : /beta/.test(field) ? 'beta' : /\.Q$/.test(field) ? 'criticalQ' : /\.q$/.test(field) ? 'q' : 'substances', reason: err.message, ...hazardRuleCode(field, err.message) })
+        p.problems.push({
+          field: /class/.test(field) ? 'hazardClass' : /beta/.test(field) ? 'beta' : /\.Q$/.test(field) ? 'criticalQ' : /\.q$/.test(field) ? 'q' : 'substances',
+          reason: err.message,
+          ...hazardRuleCode(field, err.message),
+        })
       }
     }
-    await resolveEnterprises(trx, batch.filter((p) => p.problems.length === 0))
+    await resolveEnterprises(
+      trx,
+      batch.filter((p) => p.problems.length === 0),
+    )
   },
   async write(trx, batch, ctx) {
     const rows = batch.map((p) => ({
-      ...p.record.fields, ...p.record.graded, rule_version: ctx.rules.version,
-      enterprise_id: p.record.enterpriseId, external_id: p.record.externalId, lon: p.record.lon, lat: p.record.lat,
+      ...p.record.fields,
+      ...p.record.graded,
+      rule_version: ctx.rules.version,
+      enterprise_id: p.record.enterpriseId,
+      external_id: p.record.externalId,
+      lon: p.record.lon,
+      lat: p.record.lat,
     }))
     // Audited here, not in the upsert: an installation's snapshot includes its substances, rewritten below.
-    const known = await recordsByExternalId<{ id: number }>(trx, 'major_hazard', 'MH', rows.map((x) => x.external_id), [])
+    const known = await recordsByExternalId<{ id: number }>(
+      trx,
+      'major_hazard',
+      'MH',
+      rows.map((x) => x.external_id),
+      [],
+    )
     const knownIds = [...known.values()].map((k) => k.id)
     const before = await recordSnapshots(trx, 'major_hazard', 'id', knownIds, SUBSTANCES)
     const r = await upsertByExternalId(trx, 'major_hazard', 'MH', rows, { skipUnchanged: false, audit: false })
     const ids = [...r.ids.values()]
     const substances = batch.flatMap((p) =>
       p.record.substances.map((s, i) => ({
-        major_hazard_id: r.ids.get(p.record.externalId), name: s.name, cas: s.cas, hazard_class: s.class ? (canonicalHazardClass(s.class, ctx.rules) ?? null) : null,
-        q_t: s.q, critical_q_t: s.Q, beta: p.record.betas![i],
+        major_hazard_id: r.ids.get(p.record.externalId),
+        name: s.name,
+        cas: s.cas,
+        hazard_class: s.class ? (canonicalHazardClass(s.class, ctx.rules) ?? null) : null,
+        q_t: s.q,
+        critical_q_t: s.Q,
+        beta: p.record.betas![i],
       })),
     )
     await replaceMajorHazardSubstances(trx, ids, substances)

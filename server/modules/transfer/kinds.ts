@@ -14,7 +14,15 @@ import type { ProblemCode, ProblemParams } from './problems'
 import type { ImportNote } from './records'
 
 export const IMPORT_KINDS = [
-  'enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads',
+  'enterprises',
+  'major_hazards',
+  'safety_risks',
+  'hidden_dangers',
+  'area_assessments',
+  'resources',
+  'divisions',
+  'mgmt_grids',
+  'roads',
 ] as const
 export type ImportKindName = (typeof IMPORT_KINDS)[number]
 

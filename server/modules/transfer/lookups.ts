@@ -8,7 +8,6 @@ import type { Db } from '../../db/db'
 import type { Extent } from './kinds'
 import { jsonRows } from './kinds'
 
-
 /** Margin around the divisions' bounding box within which imported coordinates are accepted, degrees (≈ 5 km). */
 export const EXTENT_MARGIN_DEG = 0.05
 
@@ -24,7 +23,12 @@ export async function loadExtent(db: Db): Promise<Extent | null> {
   )
   const r = rows[0]
   if (!r || r.minlon === null) return null
-  return { minLon: r.minlon - EXTENT_MARGIN_DEG, minLat: r.minlat - EXTENT_MARGIN_DEG, maxLon: r.maxlon + EXTENT_MARGIN_DEG, maxLat: r.maxlat + EXTENT_MARGIN_DEG }
+  return {
+    minLon: r.minlon - EXTENT_MARGIN_DEG,
+    minLat: r.minlat - EXTENT_MARGIN_DEG,
+    maxLon: r.maxlon + EXTENT_MARGIN_DEG,
+    maxLat: r.maxlat + EXTENT_MARGIN_DEG,
+  }
 }
 
 export function inExtent(extent: Extent | null, lon: number, lat: number): boolean {
@@ -66,7 +70,10 @@ export const loadDivisionBoxes = (db: Db): Promise<AreaBoxes> => loadBoxes(db, '
 export const loadGridBoxes = (db: Db): Promise<AreaBoxes> => loadBoxes(db, 'mgmt_grid', 'id')
 
 /** One row per point and area whose box holds the point. */
-function candidates(boxes: AreaBoxes, points: Array<{ i: number; lon: number; lat: number }>): Array<{ i: number; lon: number; lat: number; k: string | number }> {
+function candidates(
+  boxes: AreaBoxes,
+  points: Array<{ i: number; lon: number; lat: number }>,
+): Array<{ i: number; lon: number; lat: number; k: string | number }> {
   const out: Array<{ i: number; lon: number; lat: number; k: string | number }> = []
   if (boxes.index === null) return out
   for (const p of points) {
@@ -81,8 +88,15 @@ function candidates(boxes: AreaBoxes, points: Array<{ i: number; lon: number; la
  * may be loaded once for many calls.
  */
 export async function divisionsAt(db: Db, points: Array<{ i: number; lon: number; lat: number }>, boxes?: AreaBoxes): Promise<Map<number, string>> {
-  const found = await areasAt(db, points, boxes ?? (await loadDivisionBoxes(db)), 'division', 'code', 'text',
-    "CASE a.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, a.code")
+  const found = await areasAt(
+    db,
+    points,
+    boxes ?? (await loadDivisionBoxes(db)),
+    'division',
+    'code',
+    'text',
+    "CASE a.rank WHEN 'township' THEN 0 WHEN 'county' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, a.code",
+  )
   return new Map([...found].map(([i, k]) => [i, String(k)]))
 }
 
@@ -94,8 +108,13 @@ export async function gridsAt(db: Db, points: Array<{ i: number; lon: number; la
 
 /** The area of `table` containing each point, among the candidates its box gives; `order` picks one on a shared boundary. */
 async function areasAt(
-  db: Db, points: Array<{ i: number; lon: number; lat: number }>, boxes: AreaBoxes,
-  table: 'division' | 'mgmt_grid', key: 'code' | 'id', keyType: 'text' | 'int', order: string,
+  db: Db,
+  points: Array<{ i: number; lon: number; lat: number }>,
+  boxes: AreaBoxes,
+  table: 'division' | 'mgmt_grid',
+  key: 'code' | 'id',
+  keyType: 'text' | 'int',
+  order: string,
 ): Promise<Map<number, string | number>> {
   if (points.length === 0) return new Map()
   const pairs = candidates(boxes, points)
@@ -122,12 +141,22 @@ export interface EnterpriseRef {
 }
 
 /** Enterprises by USCC and by external id, with their location. */
-export async function enterprisesByIdentifier(db: Db, usccs: string[], externalIds: string[] = []): Promise<{ byUscc: Map<string, EnterpriseRef>; byExternalId: Map<string, EnterpriseRef> }> {
+export async function enterprisesByIdentifier(
+  db: Db,
+  usccs: string[],
+  externalIds: string[] = [],
+): Promise<{ byUscc: Map<string, EnterpriseRef>; byExternalId: Map<string, EnterpriseRef> }> {
   if (usccs.length === 0 && externalIds.length === 0) return { byUscc: new Map(), byExternalId: new Map() }
   const rows = (await db('enterprise')
     .whereIn('uscc', [...new Set(usccs)])
     .orWhereIn('external_id', [...new Set(externalIds)])
-    .select(db.raw('rtrim(uscc) AS uscc'), 'external_id', 'id', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))) as Array<{ uscc: string | null; external_id: string | null; id: string; lon: number; lat: number }>
+    .select(db.raw('rtrim(uscc) AS uscc'), 'external_id', 'id', db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))) as Array<{
+    uscc: string | null
+    external_id: string | null
+    id: string
+    lon: number
+    lat: number
+  }>
   const ref = (r: (typeof rows)[number]): EnterpriseRef => ({ id: Number(r.id), lon: r.lon, lat: r.lat })
   return {
     byUscc: new Map(rows.filter((r) => r.uscc !== null).map((r) => [r.uscc!, ref(r)])),
@@ -141,7 +170,11 @@ export async function enterprisesByIdentifier(db: Db, usccs: string[], externalI
  * external id of its own, so exporting and re-importing into the same database updates in place.
  */
 export async function recordsByExternalId<T extends { id: number }>(
-  db: Db, table: string, prefix: string, externalIds: string[], columns: string[],
+  db: Db,
+  table: string,
+  prefix: string,
+  externalIds: string[],
+  columns: string[],
 ): Promise<Map<string, T & { external_id: string | null }>> {
   if (externalIds.length === 0) return new Map()
   const unique = [...new Set(externalIds)]

@@ -15,7 +15,14 @@ import type { ImportNote, RecordReader, SourceRecord } from './records'
 
 /** The 15 first bytes of every OSM PBF file: a 4-byte header length, then BlobHeader{type: "OSMHeader"}. */
 export function looksLikeOsmPbf(head: Buffer): boolean {
-  return head.length >= 15 && head.readUInt32BE(0) > 0 && head.readUInt32BE(0) < 65_536 && head[4] === 0x0a && head[5] === 0x09 && head.toString('latin1', 6, 15) === 'OSMHeader'
+  return (
+    head.length >= 15 &&
+    head.readUInt32BE(0) > 0 &&
+    head.readUInt32BE(0) < 65_536 &&
+    head[4] === 0x0a &&
+    head[5] === 0x09 &&
+    head.toString('latin1', 6, 15) === 'OSMHeader'
+  )
 }
 
 /** Way tags the import reads; others are not even decoded. */
@@ -64,7 +71,10 @@ export async function openOsmPbf(file: string, counter: { bytes: number }): Prom
     // Pass 1: the nodes the roads use (and how many ways are roads).
     let read = 0
     const needed = new Set<number>()
-    for await (const batch of entities(file, (n) => { read += n; counter.bytes = Math.round(read / 2) })) {
+    for await (const batch of entities(file, (n) => {
+      read += n
+      counter.bytes = Math.round(read / 2)
+    })) {
       for (const e of batch) if (e.type === 'way' && isRoad(e)) for (const ref of e.refs) needed.add(ref)
     }
     // Pass 2: their coordinates, then the roads as records.
@@ -73,7 +83,10 @@ export async function openOsmPbf(file: string, counter: { bytes: number }): Prom
     let clipped = 0
     let dropped = 0
     read = 0
-    for await (const batch of entities(file, (n) => { read += n; counter.bytes = Math.round(size / 2 + read / 2) })) {
+    for await (const batch of entities(file, (n) => {
+      read += n
+      counter.bytes = Math.round(size / 2 + read / 2)
+    })) {
       for (const e of batch) {
         if (e.type === 'node') {
           if (needed.has(e.id)) coords.set(e.id, [e.lon, e.lat])
@@ -96,9 +109,8 @@ export async function openOsmPbf(file: string, counter: { bytes: number }): Prom
         const tags = e.tags ?? {}
         const direction = osmDirection(tags)
         const oriented = direction === 'backward' ? lines.map((l) => l.slice().reverse()).reverse() : lines
-        const geometry: LineString | MultiLineString = oriented.length === 1
-          ? { type: 'LineString', coordinates: oriented[0]! }
-          : { type: 'MultiLineString', coordinates: oriented }
+        const geometry: LineString | MultiLineString =
+          oriented.length === 1 ? { type: 'LineString', coordinates: oriented[0]! } : { type: 'MultiLineString', coordinates: oriented }
         row++
         yield {
           row,
@@ -115,8 +127,10 @@ export async function openOsmPbf(file: string, counter: { bytes: number }): Prom
         }
       }
     }
-    if (clipped > 0) notes.push({ code: 'osm_ways_clipped', params: { count: clipped }, text: `${clipped} ways reach beyond the extract: kept their parts inside it` })
-    if (dropped > 0) notes.push({ code: 'osm_ways_dropped', params: { count: dropped }, text: `${dropped} ways have fewer than two nodes inside the extract: left out` })
+    if (clipped > 0)
+      notes.push({ code: 'osm_ways_clipped', params: { count: clipped }, text: `${clipped} ways reach beyond the extract: kept their parts inside it` })
+    if (dropped > 0)
+      notes.push({ code: 'osm_ways_dropped', params: { count: dropped }, text: `${dropped} ways have fewer than two nodes inside the extract: left out` })
     if (row === 0) throw fileError('osm_no_roads', {}, 'the OpenStreetMap file has no drivable roads (ways tagged highway=motorway … living_street)')
   }
   return {

@@ -35,7 +35,7 @@ const rowErrorSchema = {
     column: { type: 'string', description: 'the column as the file names it' },
     value: {},
     reason: { type: 'string', description: 'why the row is refused, in English' },
-    code: { type: 'string', description: 'the reason\'s stable code (server/modules/transfer/problems.ts), for a client to word in its language' },
+    code: { type: 'string', description: "the reason's stable code (server/modules/transfer/problems.ts), for a client to word in its language" },
     params: {
       type: 'object',
       description: 'what the reason names (numbers, limits, values as the file wrote them), by name',
@@ -69,7 +69,13 @@ const reportSchema = {
       description: 'polygons repaired (repair=true): row, PostGIS reason, [lon, lat] of the fault, area change in %',
       items: {
         type: 'object',
-        properties: { row: { type: 'integer' }, line: { type: 'integer' }, reason: { type: 'string' }, location: { type: ['array', 'null'], items: { type: 'number' } }, areaChangePct: { type: 'number' } },
+        properties: {
+          row: { type: 'integer' },
+          line: { type: 'integer' },
+          reason: { type: 'string' },
+          location: { type: ['array', 'null'], items: { type: 'number' } },
+          areaChangePct: { type: 'number' },
+        },
       },
     },
     columns: { type: 'object', additionalProperties: { type: 'string' }, description: 'field fed by each column of the file' },
@@ -77,7 +83,8 @@ const reportSchema = {
     note: { type: 'string', description: 'what the import adds beyond the counts: the edges a road import made, OSM ways cut at the extract border (English)' },
     notes: {
       type: 'array',
-      description: 'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count), for a client to word in its language',
+      description:
+        'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count), for a client to word in its language',
       items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'number' } } } },
     },
     regrade: { type: 'object', additionalProperties: true },
@@ -131,11 +138,20 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
           additionalProperties: false,
           properties: {
             format: { type: 'string', enum: [...IMPORT_FORMATS], description: 'default: from the file name or its first bytes' },
-            crs: { type: 'string', maxLength: 20, description: 'wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid; a shapefile .prj is honoured' },
+            crs: {
+              type: 'string',
+              maxLength: 20,
+              description: 'wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid; a shapefile .prj is honoured',
+            },
             mode: { type: 'string', enum: ['all', 'valid'], default: 'all' },
             dryRun: { type: 'boolean', default: false },
             mapping: { type: 'string', maxLength: 10_000, description: 'JSON {"source header": "field"}' },
-            repair: { type: 'boolean', default: false, description: 'repair invalid polygons (ST_MakeValid, polygonal parts); a repair changing the area by more than IMPORT_REPAIR_MAX_AREA_CHANGE is refused for its row' },
+            repair: {
+              type: 'boolean',
+              default: false,
+              description:
+                'repair invalid polygons (ST_MakeValid, polygonal parts); a repair changing the area by more than IMPORT_REPAIR_MAX_AREA_CHANGE is refused for its row',
+            },
           },
         },
         response: { 200: reportSchema, 413: errorResponses[400], 422: errorResponses[400], ...errorResponses },
@@ -180,7 +196,12 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   }
 
   /** A multipart upload: the file is spooled to disk (never memory), so the `mapping` field may come before or after it. */
-  async function importMultipart(request: FastifyRequest, base: Omit<ImportOptions, 'mapping'>, queryMapping: Record<string, string | null> | undefined, limit: number): Promise<ImportReport> {
+  async function importMultipart(
+    request: FastifyRequest,
+    base: Omit<ImportOptions, 'mapping'>,
+    queryMapping: Record<string, string | null> | undefined,
+    limit: number,
+  ): Promise<ImportReport> {
     let mapping = queryMapping
     let spooled: { file: string; remove: () => Promise<void>; fileName: string } | null = null
     try {
@@ -202,7 +223,10 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     }
   }
 
-  app.get<{ Params: { layer: ExportLayerName; format: ExportFormat }; Querystring: ScopedListQuery & { minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean } }>(
+  app.get<{
+    Params: { layer: ExportLayerName; format: ExportFormat }
+    Querystring: ScopedListQuery & { minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean }
+  }>(
     '/export/:layer.:format',
     {
       config: { access: 'staff', scope: { list: true } },
@@ -223,12 +247,18 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
             bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
             lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'CSV/XLSX headers and labels: Chinese (default) or English' },
             res: { type: 'integer', minimum: 0, maximum: 15, description: 'cells only: H3 resolution (default: the analysis resolution)' },
-            wkt: { type: 'boolean', default: false, description: 'CSV/XLSX: add a first column WKT with the geometry (EPSG:4326), read by GDAL and QGIS as the geometry' },
+            wkt: {
+              type: 'boolean',
+              default: false,
+              description: 'CSV/XLSX: add a first column WKT with the geometry (EPSG:4326), read by GDAL and QGIS as the geometry',
+            },
           },
         },
         response: {
           200: { description: 'The file (GeoJSON, CSV or XLSX), streamed as attachment', type: 'string', format: 'binary' },
-          400: errorResponses[400], 500: errorResponses[500], 503: errorResponses[503],
+          400: errorResponses[400],
+          500: errorResponses[500],
+          503: errorResponses[503],
         },
       },
     },
@@ -241,10 +271,16 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
       // Every export is audited with the account, the file, its filters and the rows sent (docs/security.md "Imports and exports").
       const audit = (outcome: 'sent' | 'failed', rows: number | null) =>
         app.db
-          .transaction((trx) => recordAudit(trx, {
-            action: 'exported', entity: layer, entityId: null, before: null,
-            after: { file, layer, format, filters, rows, outcome }, username: auditUser(request),
-          }))
+          .transaction((trx) =>
+            recordAudit(trx, {
+              action: 'exported',
+              entity: layer,
+              entityId: null,
+              before: null,
+              after: { file, layer, format, filters, rows, outcome },
+              username: auditUser(request),
+            }),
+          )
           .catch((err: unknown) => request.log.error({ err }, 'export audit failed'))
       const out = await exportLayer(app.db, layer, format, {
         division: q.division,
@@ -258,12 +294,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         wkt: q.wkt,
         onDone: ({ rows, error }) => void audit(error ? 'failed' : 'sent', rows),
       })
-      reply
-        .header('content-type', out.contentType)
-        .header('content-disposition', `attachment; filename="${file}"`)
-        .header('cache-control', 'no-store')
+      reply.header('content-type', out.contentType).header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store')
       return reply.send(out.stream)
     },
   )
 }
-

@@ -126,7 +126,11 @@ type TextDecoderFn = (bytes: Buffer) => string
 
 /** Chooses how .dbf text is decoded: the .cpg when present, else the language driver byte, else per value. */
 function dbfDecoder(cpg: string | null, languageDriver: number): { name: string; decode: TextDecoderFn } {
-  const code = cpg?.trim().toLowerCase().replace(/[\s_-]/g, '') ?? ''
+  const code =
+    cpg
+      ?.trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, '') ?? ''
   if (/^(utf8|65001)$/.test(code)) return { name: 'utf-8', decode: (b) => b.toString('utf8') }
   if (/^(gbk|gb2312|gb18030|cp936|936|ansi936)$/.test(code) || (code === '' && languageDriver === 0x4d)) {
     return { name: 'gbk', decode: (b) => iconv.decode(b, 'gbk') }
@@ -145,7 +149,10 @@ function dbfDecoder(cpg: string | null, languageDriver: number): { name: string;
   }
 }
 
-async function readDbfHeader(reader: ByteReader, cpg: string | null): Promise<{ fields: DbfField[]; recordLength: number; count: number; encoding: string; decode: TextDecoderFn }> {
+async function readDbfHeader(
+  reader: ByteReader,
+  cpg: string | null,
+): Promise<{ fields: DbfField[]; recordLength: number; count: number; encoding: string; decode: TextDecoderFn }> {
   const head = await reader.read(32, '.dbf header')
   if (head === null) throw fileError('shapefile_damaged', {}, 'the .dbf file is empty')
   const count = head.readUInt32LE(4)
@@ -181,7 +188,9 @@ function dbfValue(field: DbfField, raw: Buffer, decode: TextDecoderFn): unknown 
       return /^\d{8}$/.test(t) ? `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}` : null
     }
     default: {
-      const text = decode(raw).replace(/\u0000+$/, '').trim()
+      const text = decode(raw)
+        .replace(/\u0000+$/, '')
+        .trim()
       return text === '' ? null : text
     }
   }
@@ -199,9 +208,14 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
     const shps = zip.names.filter((n) => n.toLowerCase().endsWith('.shp') && !n.startsWith('__MACOSX/'))
     if (shps.length === 0) {
       const listed = zip.names.slice(0, 10).join(', ') || 'nothing'
-      throw fileError('zip_no_shp', {}, `the zip holds no .shp file (found: ${listed}); a zipped shapefile needs .shp, .dbf and, for its coordinate system, .prj`)
+      throw fileError(
+        'zip_no_shp',
+        {},
+        `the zip holds no .shp file (found: ${listed}); a zipped shapefile needs .shp, .dbf and, for its coordinate system, .prj`,
+      )
     }
-    if (shps.length > 1) throw fileError('zip_many_shp', { count: shps.length }, `the zip holds ${shps.length} shapefiles (${shps.join(', ')}): import one at a time`)
+    if (shps.length > 1)
+      throw fileError('zip_many_shp', { count: shps.length }, `the zip holds ${shps.length} shapefiles (${shps.join(', ')}): import one at a time`)
     const shp = shps[0]!
     const dbf = findSibling(zip, shp, 'dbf')
     if (dbf === null) throw fileError('shp_no_dbf', { name: shp }, `${shp} has no .dbf attribute table beside it in the zip`)
@@ -244,7 +258,13 @@ export async function openShapefileZip(file: string): Promise<RecordReader> {
         try {
           geometry = parseShape(content)
         } catch (err) {
-          yield { row, line: n, values, geometry: null, problem: { column: 'geometry', code: 'shape_unreadable', params: { detail: (err as Error).message }, reason: (err as Error).message } }
+          yield {
+            row,
+            line: n,
+            values,
+            geometry: null,
+            problem: { column: 'geometry', code: 'shape_unreadable', params: { detail: (err as Error).message }, reason: (err as Error).message },
+          }
           continue
         }
         yield { row, line: n, values, geometry }

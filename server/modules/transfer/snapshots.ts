@@ -27,7 +27,11 @@ export interface ChildRows {
  * Table and column names come from the import kinds, never from a file.
  */
 export async function recordSnapshots(
-  trx: Knex.Transaction, table: string, key: 'id' | 'code', values: Array<string | number>, children?: ChildRows,
+  trx: Knex.Transaction,
+  table: string,
+  key: 'id' | 'code',
+  values: Array<string | number>,
+  children?: ChildRows,
 ): Promise<Map<string | number, Snapshot>> {
   if (values.length === 0) return new Map()
   const childSql = children
@@ -58,7 +62,9 @@ export async function recordSnapshots(
 
 /** The records whose snapshot differs before and after a write: the changes to audit. */
 export function changedRecords(
-  entity: string, before: Map<string | number, Snapshot>, after: Map<string | number, Snapshot>,
+  entity: string,
+  before: Map<string | number, Snapshot>,
+  after: Map<string | number, Snapshot>,
 ): Array<{ entity: string; id: string | number; before: Snapshot; after: Snapshot }> {
   const out: Array<{ entity: string; id: string | number; before: Snapshot; after: Snapshot }> = []
   for (const [id, was] of before) {

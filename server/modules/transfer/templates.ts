@@ -26,15 +26,17 @@ export interface AcceptedColumn {
 /** The columns an import of `kind` reads, required first. */
 export function acceptedColumns(kind: ImportKindName): AcceptedColumn[] {
   const spec = IMPORT_SPECS[kind]
-  const columns = spec.fields.filter((f: Field) => !f.exportOnly).map((f: Field): AcceptedColumn => {
-    const required = f.required === true || spec.requiredColumns?.(false, () => false).includes(f.key) === true
-    const column: AcceptedColumn = { key: f.key, zh: f.zh, aliases: [...(f.aliases ?? [])], required, type: f.type.t }
-    const values = f.type.t === 'enum' ? f.type.values : f.type.t === 'list' ? f.type.values : f.exportLabels
-    if (values) column.values = Object.entries(values).map(([code, labels]) => labels[0] ?? code)
-    if (f.description) column.description = f.description
-    if (f.descriptionZh) column.descriptionZh = f.descriptionZh
-    return column
-  })
+  const columns = spec.fields
+    .filter((f: Field) => !f.exportOnly)
+    .map((f: Field): AcceptedColumn => {
+      const required = f.required === true || spec.requiredColumns?.(false, () => false).includes(f.key) === true
+      const column: AcceptedColumn = { key: f.key, zh: f.zh, aliases: [...(f.aliases ?? [])], required, type: f.type.t }
+      const values = f.type.t === 'enum' ? f.type.values : f.type.t === 'list' ? f.type.values : f.exportLabels
+      if (values) column.values = Object.entries(values).map(([code, labels]) => labels[0] ?? code)
+      if (f.description) column.description = f.description
+      if (f.descriptionZh) column.descriptionZh = f.descriptionZh
+      return column
+    })
   return [...columns.filter((c) => c.required), ...columns.filter((c) => !c.required)]
 }
 
@@ -65,8 +67,14 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
                 items: {
                   type: 'object',
                   properties: {
-                    key: { type: 'string' }, zh: { type: 'string' }, aliases: { type: 'array', items: { type: 'string' } }, required: { type: 'boolean' },
-                    type: { type: 'string' }, values: { type: 'array', items: { type: 'string' } }, description: { type: 'string' }, descriptionZh: { type: 'string' },
+                    key: { type: 'string' },
+                    zh: { type: 'string' },
+                    aliases: { type: 'array', items: { type: 'string' } },
+                    required: { type: 'boolean' },
+                    type: { type: 'string' },
+                    values: { type: 'array', items: { type: 'string' } },
+                    description: { type: 'string' },
+                    descriptionZh: { type: 'string' },
                   },
                 },
               },

@@ -53,11 +53,19 @@ function validGbk(sample: Buffer, final: boolean): boolean {
 export function chooseEncoding(sample: Buffer, final: boolean): TextEncoding {
   if (validUtf8(sample, final)) return 'utf-8'
   if (validGbk(sample, final)) return 'gbk'
-  throw fileError('encoding_unknown', {}, 'the file is neither UTF-8 nor GBK text: save it as "CSV UTF-8" or as CSV from a Chinese-language Excel (GBK)', 'file', { reason: 'encoding' })
+  throw fileError(
+    'encoding_unknown',
+    {},
+    'the file is neither UTF-8 nor GBK text: save it as "CSV UTF-8" or as CSV from a Chinese-language Excel (GBK)',
+    'file',
+    { reason: 'encoding' },
+  )
 }
 
 function binaryError(offset: number) {
-  return fileError('not_text', { offset }, `the file is not text (binary byte at offset ${offset}): expected CSV in UTF-8 or GBK`, 'file', { reason: 'encoding' })
+  return fileError('not_text', { offset }, `the file is not text (binary byte at offset ${offset}): expected CSV in UTF-8 or GBK`, 'file', {
+    reason: 'encoding',
+  })
 }
 
 /** Decoded text of a byte stream, with the encoding it was read in. */
@@ -89,7 +97,9 @@ export function decodeText(bytes: AsyncIterable<Buffer>): DecodedText {
             at += buf.length
             return text
           } catch {
-            throw fileError('encoding_mixed', { at, encoding: 'UTF-8' }, `invalid UTF-8 near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
+            throw fileError('encoding_mixed', { at, encoding: 'UTF-8' }, `invalid UTF-8 near byte ${at}: the file mixes encodings`, 'file', {
+              reason: 'encoding',
+            })
           }
         }
         flush = () => {
@@ -104,7 +114,8 @@ export function decodeText(bytes: AsyncIterable<Buffer>): DecodedText {
         let at = 0
         decode = (buf) => {
           const text = decoder.write(buf)
-          if (text.includes('\uFFFD')) throw fileError('encoding_mixed', { at, encoding: 'GBK' }, `invalid GBK near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
+          if (text.includes('\uFFFD'))
+            throw fileError('encoding_mixed', { at, encoding: 'GBK' }, `invalid GBK near byte ${at}: the file mixes encodings`, 'file', { reason: 'encoding' })
           at += buf.length
           return text
         }

@@ -9,7 +9,9 @@ import type { RecordReader, SourceRecord } from './records'
 import { openZip, type ZipArchive } from './zip'
 
 /** Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK ones). */
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+])
 /** Days from 1899-12-30 (Excel's day 0, after its 1900 leap-year bug) to 1970-01-01. */
 const EXCEL_EPOCH_DAYS = 25569
 const MS_PER_DAY = 86_400_000
@@ -242,7 +244,8 @@ async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[],
     parser.close()
     if (ready.length > 0) yield* ready.splice(0)
   } catch (err) {
-    if (err instanceof Error && /^\d+:\d+: /.test(err.message)) throw fileError('xlsx_damaged', { detail: err.message }, `the worksheet XML is damaged: ${err.message}`)
+    if (err instanceof Error && /^\d+:\d+: /.test(err.message))
+      throw fileError('xlsx_damaged', { detail: err.message }, `the worksheet XML is damaged: ${err.message}`)
     throw err
   }
 }

@@ -37,7 +37,12 @@ const STATIC_PARTS: Record<string, string> = {
 
 /** Escapes text for XML and drops the control characters XML 1.0 forbids. */
 export function xmlText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
 }
 
 /** Spreadsheet column letters of a zero-based index: 0 → A, 26 → AA. */
@@ -50,7 +55,8 @@ export function columnLetters(index: number): string {
 function cellXml(value: unknown, ref: string): string {
   if (value === null || value === undefined || value === '') return ''
   if (typeof value === 'number' && Number.isFinite(value)) return `<c r="${ref}"><v>${value}</v></c>`
-  const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const text =
+    typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value)
   const space = /^\s|\s$/.test(text) ? ' xml:space="preserve"' : ''
   return `<c r="${ref}" t="inlineStr"><is><t${space}>${xmlText(text)}</t></is></c>`
 }
@@ -86,7 +92,10 @@ export function xlsxStream(sheetName: string, header: string[], rows: AsyncItera
   for (const [name, xml] of Object.entries(STATIC_PARTS)) zip.addBuffer(Buffer.from(xml, 'utf8'), name, { mtime })
   const name = xmlText(sheetName.replace(/[\\/?*[\]:]/g, '_').slice(0, 31))
   zip.addBuffer(
-    Buffer.from(`${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets></workbook>`, 'utf8'),
+    Buffer.from(
+      `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      'utf8',
+    ),
     'xl/workbook.xml',
     { mtime },
   )

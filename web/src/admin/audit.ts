@@ -44,7 +44,12 @@ export class AuditView {
       return i
     }
     const controls: Record<Filter, HTMLInputElement | HTMLSelectElement> = {
-      entity: el('select'), entityId: input('text'), username: input('text'), action: el('select'), from: input('date'), to: input('date'),
+      entity: el('select'),
+      entityId: input('text'),
+      username: input('text'),
+      action: el('select'),
+      from: input('date'),
+      to: input('date'),
     }
     this.fields = Object.fromEntries(FILTERS.map((name) => [name, field('audit', name, controls[name])])) as Record<Filter, Field>
     for (const f of Object.values(this.fields)) f.hint.hidden = true
@@ -91,9 +96,13 @@ export class AuditView {
     try {
       this.page = await fetchAudit(
         {
-          entity: value('entity'), entityId: value('entityId'), username: value('username'), action: value('action'),
+          entity: value('entity'),
+          entityId: value('entityId'),
+          username: value('username'),
+          action: value('action'),
           ...dayRange(value('from'), value('to')),
-          limit: AUDIT_PAGE_SIZE, offset: this.offset,
+          limit: AUDIT_PAGE_SIZE,
+          offset: this.offset,
         },
         controller.signal,
       )
@@ -210,7 +219,8 @@ export class AuditView {
       const values = el('dd', 'ad-diff-values')
       values.dataset.key = change.key
       // Absent on that side (a creation, a deletion, a field added): a muted dash.
-      const value = (v: unknown, className: string) => el('span', v === undefined ? `${className} ad-absent` : className, v === undefined ? m.none : formatValue(v))
+      const value = (v: unknown, className: string) =>
+        el('span', v === undefined ? `${className} ad-absent` : className, v === undefined ? m.none : formatValue(v))
       values.append(value(change.before, 'ad-old'), el('span', 'ad-arrow', ' → '), value(change.after, 'ad-new'))
       list.append(key, values)
     }

@@ -1,6 +1,17 @@
 import type { CurrentUser } from '../auth/session'
 import { el } from '../ui/dom'
-import { createUser, fetchDepartments, fetchUsers, ROLES, signOutEverywhere, updateUser, type DepartmentOption, type NewUser, type Role, type UserRecord } from './api'
+import {
+  createUser,
+  fetchDepartments,
+  fetchUsers,
+  ROLES,
+  signOutEverywhere,
+  updateUser,
+  type DepartmentOption,
+  type NewUser,
+  type Role,
+  type UserRecord,
+} from './api'
 import { localDateTime } from './diff'
 import { clearFieldErrors, errorMessage, field, showFieldErrors, type Field } from './fields'
 import type { AdminMessages } from './messages'
@@ -68,7 +79,13 @@ export class UsersView {
     const password = input('text')
     password.autocomplete = 'new-password'
     const controls: Record<FormField, HTMLInputElement | HTMLSelectElement> = {
-      username, displayName: input('text'), role, departmentId: el('select'), divisionPrefix, mgmtGridId, password,
+      username,
+      displayName: input('text'),
+      role,
+      departmentId: el('select'),
+      divisionPrefix,
+      mgmtGridId,
+      password,
     }
     this.fields = Object.fromEntries(FORM_FIELDS.map((name) => [name, field('user', name, controls[name])])) as Record<FormField, Field>
     role.addEventListener('change', () => this.showRoleFields())
@@ -135,10 +152,20 @@ export class UsersView {
     this.headings.form.textContent = m.formTitle
     this.headings.list.textContent = m.listTitle
     const labels: Record<FormField, string> = {
-      username: m.username, displayName: m.displayName, role: m.role, departmentId: m.department,
-      divisionPrefix: m.divisionPrefix, mgmtGridId: m.mgmtGridId, password: m.password,
+      username: m.username,
+      displayName: m.displayName,
+      role: m.role,
+      departmentId: m.department,
+      divisionPrefix: m.divisionPrefix,
+      mgmtGridId: m.mgmtGridId,
+      password: m.password,
     }
-    const hints: Partial<Record<FormField, string>> = { username: m.usernameHint, divisionPrefix: m.divisionPrefixHint, mgmtGridId: m.mgmtGridIdHint, password: m.passwordHint }
+    const hints: Partial<Record<FormField, string>> = {
+      username: m.usernameHint,
+      divisionPrefix: m.divisionPrefixHint,
+      mgmtGridId: m.mgmtGridIdHint,
+      password: m.passwordHint,
+    }
     for (const name of FORM_FIELDS) {
       this.fields[name].label.textContent = labels[name]
       this.fields[name].hint.textContent = hints[name] ?? ''

@@ -1,5 +1,29 @@
-import type { CoverageGapCollection, Crs, EnterpriseCollection, EnterpriseFeature, IncidentContext, IsochroneCollection, NearestByTimeResponse, NearestResponse } from './contract'
-import type { ApiErrorBody, AreaAssessmentRecord, CellDetail, ChangesResponse, EnforcementHistory, EnterpriseSupervision, ErrorDetail, Health, HiddenDangerRecord, MajorHazardRecord, RegionDetail, ResourceFeature, ResourceVocabulary, SafetyRiskRecord } from './contract'
+import type {
+  CoverageGapCollection,
+  Crs,
+  EnterpriseCollection,
+  EnterpriseFeature,
+  IncidentContext,
+  IsochroneCollection,
+  NearestByTimeResponse,
+  NearestResponse,
+} from './contract'
+import type {
+  ApiErrorBody,
+  AreaAssessmentRecord,
+  CellDetail,
+  ChangesResponse,
+  EnforcementHistory,
+  EnterpriseSupervision,
+  ErrorDetail,
+  Health,
+  HiddenDangerRecord,
+  MajorHazardRecord,
+  RegionDetail,
+  ResourceFeature,
+  ResourceVocabulary,
+  SafetyRiskRecord,
+} from './contract'
 import type { ResourceKind } from './contract'
 import type { DivisionCollection, DivisionRank } from './contract'
 
@@ -222,7 +246,11 @@ export async function fetchNearestByTime(
 }
 
 /** The areas a resource, or the available resources of a capability together, reach within the given minutes by road. */
-export function fetchIsochrones(of: { resourceId: number } | { capability: string }, minutes: readonly number[], signal?: AbortSignal): Promise<IsochroneCollection> {
+export function fetchIsochrones(
+  of: { resourceId: number } | { capability: string },
+  minutes: readonly number[],
+  signal?: AbortSignal,
+): Promise<IsochroneCollection> {
   return getJson<IsochroneCollection>('/api/roads/isochrones', { ...of, minutes: minutes.join(',') }, signal)
 }
 
@@ -242,6 +270,9 @@ export function fetchSupervision(id: number, signal?: AbortSignal): Promise<Ente
 }
 
 /** Risk cells (level ≥ minLevel) with no available rescue team of a capability within `thresholdM`, as GeoJSON. */
-export function fetchCoverageGaps(query: { capability: string; thresholdM?: number; minutes?: number; minLevel: number }, signal?: AbortSignal): Promise<CoverageGapCollection> {
+export function fetchCoverageGaps(
+  query: { capability: string; thresholdM?: number; minutes?: number; minLevel: number },
+  signal?: AbortSignal,
+): Promise<CoverageGapCollection> {
   return getJson<CoverageGapCollection>('/api/resources/coverage-gaps', { ...query, format: 'geojson' }, signal)
 }

@@ -37,16 +37,39 @@ export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../se
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
 export type { SafetyRiskResponse as SafetyRiskRecord } from '../../../server/modules/sources/safety-risks'
 export type {
-  CoverageGap, CoverageItem, CoverageQuery, CoverageReport, DataGap, Department, DepartmentList, EnterpriseSupervision, QualityReport,
+  CoverageGap,
+  CoverageItem,
+  CoverageQuery,
+  CoverageReport,
+  DataGap,
+  Department,
+  DepartmentList,
+  EnterpriseSupervision,
+  QualityReport,
 } from '../../../server/modules/supervision/schemas'
 export type { Plan, PlanInspection, PlanPage, PlanRequest, PlanWithInspections } from '../../../server/modules/enforcement/schemas'
 export type { SupervisionTier } from '../../../server/domain/tier'
 export type {
-  LevelCounts, PlaceReading, PublicDivisionCollection, PublicPenalty, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
+  LevelCounts,
+  PlaceReading,
+  PublicDivisionCollection,
+  PublicPenalty,
+  PublicPenaltyPage,
+  PublicPublication,
+  PublicPublicationResponse,
+  PublicRegion,
+  PublicRegions,
   ShelterCollection,
 } from '../../../server/modules/public/schemas'
 export type {
-  DiffCell, Draft, DraftPage, DraftPreview, Publication, PublicationChanges, PublicationDiff, PublicationPage,
+  DiffCell,
+  Draft,
+  DraftPage,
+  DraftPreview,
+  Publication,
+  PublicationChanges,
+  PublicationDiff,
+  PublicationPage,
 } from '../../../server/modules/publication/schemas'
 export type { RegionReport } from '../../../server/modules/region-report/schemas'
 export type { CellsAsOf, HistoryDiff, RegionsAsOf } from '../../../server/modules/history/routes'
@@ -58,7 +81,14 @@ export type { AuditPage, AuditQuery } from '../../../server/modules/audit/routes
 export type { CreatedUser, NewUser, SessionInfo, UserChange, UserRecord } from '../../../server/modules/auth/schemas'
 export type { ApiToken, CreatedToken, NewTokenInput } from '../../../server/modules/auth/token-routes'
 export type {
-  CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
+  CreatedReport,
+  PublicReportInput,
+  PublicReportStatus,
+  ReportCategories,
+  ReportChangeInput,
+  ReportListQuery,
+  ReportPage,
+  StaffReport,
 } from '../../../server/modules/reports/schemas'
 
 // Values shared with the server: pure server/domain modules, bundled into the page.
@@ -67,11 +97,21 @@ export { REPORT_STATUSES, REPORT_TRANSITIONS, type ReportSource, type ReportStat
 export { ROLES, type Role } from '../../../server/domain/roles'
 export { CAPABILITIES } from '../../../server/domain/resources'
 export {
-  COVERAGE_GAP_KINDS, DATA_GAP_KINDS, jurisdictionPrefix, type CoverageGapKind, type DataGapKind, type Specialty,
+  COVERAGE_GAP_KINDS,
+  DATA_GAP_KINDS,
+  jurisdictionPrefix,
+  type CoverageGapKind,
+  type DataGapKind,
+  type Specialty,
 } from '../../../server/domain/supervision'
 export type { PlanStatus } from '../../../server/domain/enforcement'
 export {
-  SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, SCENARIO_ROLES, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind,
+  SCENARIO_CHANGE_KINDS,
+  SCENARIO_RESOURCE_KINDS,
+  SCENARIO_ROLES,
+  type ScenarioChange,
+  type ScenarioChangeKind,
+  type ScenarioResourceKind,
 } from '../../../server/domain/scenario'
 
 /** Division polygons the basemap draws: the staff endpoint's or the public one's. */

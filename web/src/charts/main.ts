@@ -8,8 +8,19 @@ import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
 import { el, requireElement } from '../ui/dom'
 import { StaffNav } from '../ui/staff-nav'
 import {
-  districtsOption, handlingOption, handlingRows, historyOption, overdueOption, overdueRows, rowsHeight, sourcesOption,
-  type ChartOption, type DepartmentsAnswer, type DistrictsAnswer, type HistoryAnswer, type SourcesAnswer,
+  districtsOption,
+  handlingOption,
+  handlingRows,
+  historyOption,
+  overdueOption,
+  overdueRows,
+  rowsHeight,
+  sourcesOption,
+  type ChartOption,
+  type DepartmentsAnswer,
+  type DistrictsAnswer,
+  type HistoryAnswer,
+  type SourcesAnswer,
 } from './options'
 import { CHART_IDS, CHARTS_TEXTS, type ChartId } from './texts'
 import '../ui/page.css'

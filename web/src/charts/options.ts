@@ -10,7 +10,9 @@ import type { Lang } from '../i18n'
 // The ECharts options of the charts page, built from the API's answers (pure: tested in the browser
 // test against the same answers). Level series are drawn most severe first, in the map's colours.
 
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | AriaComponentOption>
+export type ChartOption = ComposeOption<
+  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | AriaComponentOption
+>
 
 export type { DepartmentsAnswer, DistrictsAnswer, HistoryAnswer, SourcesAnswer } from '../api/contract'
 /** A risk level as the counts key it (1..4). */
@@ -143,8 +145,22 @@ export function overdueOption(lang: Lang, answer: DepartmentsAnswer): ChartOptio
   const t = CHARTS_TEXTS[lang]
   const rows = overdueRows(answer)
   return horizontal(lang, 'overdue', rows, t.countAxis, [
-    { type: 'bar', id: 'hidden-dangers', name: t.overdueHiddenDangers, stack: 'overdue', itemStyle: { color: DEPARTMENT_COLORS.hiddenDangers }, data: rows.map((d) => d.overdueHiddenDangers) },
-    { type: 'bar', id: 'violations', name: t.overdueViolations, stack: 'overdue', itemStyle: { color: DEPARTMENT_COLORS.violations }, data: rows.map((d) => d.overdueViolations) },
+    {
+      type: 'bar',
+      id: 'hidden-dangers',
+      name: t.overdueHiddenDangers,
+      stack: 'overdue',
+      itemStyle: { color: DEPARTMENT_COLORS.hiddenDangers },
+      data: rows.map((d) => d.overdueHiddenDangers),
+    },
+    {
+      type: 'bar',
+      id: 'violations',
+      name: t.overdueViolations,
+      stack: 'overdue',
+      itemStyle: { color: DEPARTMENT_COLORS.violations },
+      data: rows.map((d) => d.overdueViolations),
+    },
   ])
 }
 
@@ -154,7 +170,13 @@ export function handlingOption(lang: Lang, answer: DepartmentsAnswer): ChartOpti
   const rows = handlingRows(answer)
   const option = horizontal(lang, 'handling', rows, '', [
     { type: 'bar', id: 'median-days', name: t.medianDays, itemStyle: { color: DEPARTMENT_COLORS.median }, data: rows.map((d) => d.medianHandlingDays ?? 0) },
-    { type: 'bar', id: 'open-overdue', name: t.openOverdueReports, itemStyle: { color: DEPARTMENT_COLORS.openOverdue }, data: rows.map((d) => d.reportsOpenOverdue) },
+    {
+      type: 'bar',
+      id: 'open-overdue',
+      name: t.openOverdueReports,
+      itemStyle: { color: DEPARTMENT_COLORS.openOverdue },
+      data: rows.map((d) => d.reportsOpenOverdue),
+    },
   ])
   return option
 }

@@ -61,23 +61,44 @@ export const CHARTS_TEXTS: Readonly<Record<Lang, ChartsTexts>> = {
   },
   en: {
     title: 'Risk charts',
-    intro: 'Area shares of each level per district, level changes over time, sources by kind and level, and per department the overdue rectifications and report handling times. From the current grading; an inspector sees the enterprises of the jurisdiction only.',
+    intro:
+      'Area shares of each level per district, level changes over time, sources by kind and level, and per department the overdue rectifications and report handling times. From the current grading; an inspector sees the enterprises of the jurisdiction only.',
     loading: 'Loading the charts…',
     failed: (message) => `The chart data could not be loaded: ${message}`,
     empty: 'No data',
     levels: ['No risk identified', 'Low risk', 'Moderate risk', 'Significant risk', 'Major risk'],
     charts: {
-      districts: { title: 'Levels by district', note: 'The share of each district’s area at each level (red, orange, yellow, blue); grey: no risk identified.' },
-      history: { title: 'Level changes over time', note: 'Analysis cells at each level at the end of every day on which a level changed, from the kept level history (UTC dates).' },
-      sources: { title: 'Sources by kind and level', note: 'Major hazard installations, safety risks, unverified major hidden dangers (red by rule) and public-area assessments, by level.' },
-      overdue: { title: 'Overdue rectifications by department', note: 'Hidden dangers and violations still open after their deadline, under the industry department of their enterprise.' },
-      handling: { title: 'Report handling times by department', note: 'Median days from filing to closing of the finished reports (closed or rejected), and the open reports past their deadline.' },
+      districts: {
+        title: 'Levels by district',
+        note: 'The share of each district’s area at each level (red, orange, yellow, blue); grey: no risk identified.',
+      },
+      history: {
+        title: 'Level changes over time',
+        note: 'Analysis cells at each level at the end of every day on which a level changed, from the kept level history (UTC dates).',
+      },
+      sources: {
+        title: 'Sources by kind and level',
+        note: 'Major hazard installations, safety risks, unverified major hidden dangers (red by rule) and public-area assessments, by level.',
+      },
+      overdue: {
+        title: 'Overdue rectifications by department',
+        note: 'Hidden dangers and violations still open after their deadline, under the industry department of their enterprise.',
+      },
+      handling: {
+        title: 'Report handling times by department',
+        note: 'Median days from filing to closing of the finished reports (closed or rejected), and the open reports past their deadline.',
+      },
     },
     shareAxis: 'Share of area (%)',
     cellsAxis: 'Cells',
     sourcesAxis: 'Sources',
     countAxis: 'reports',
-    kinds: { major_hazard: 'Major hazards', safety_risk: 'Safety risks', hidden_danger: 'Unverified major hidden dangers', area_assessment: 'Public-area assessments' },
+    kinds: {
+      major_hazard: 'Major hazards',
+      safety_risk: 'Safety risks',
+      hidden_danger: 'Unverified major hidden dangers',
+      area_assessment: 'Public-area assessments',
+    },
     overdueHiddenDangers: 'Overdue hidden dangers',
     overdueViolations: 'Overdue violations',
     medianDays: 'Median handling time (days)',

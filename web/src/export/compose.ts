@@ -1,8 +1,6 @@
 import { LABEL_FONT_FAMILY } from '../map/style'
 import { STALE_HATCH } from '../map/levels'
-import {
-  HEADER_HEIGHT, NORTH_ARROW_RADIUS, PADDING, SWATCH_HEIGHT, SWATCH_LABEL_GAP, SWATCH_WIDTH, pictureLayout, type PictureLayout,
-} from './layout'
+import { HEADER_HEIGHT, NORTH_ARROW_RADIUS, PADDING, SWATCH_HEIGHT, SWATCH_LABEL_GAP, SWATCH_WIDTH, pictureLayout, type PictureLayout } from './layout'
 
 /** One legend class: a swatch drawn like the map draws the class, and its name. */
 export interface LegendItem {
@@ -180,7 +178,10 @@ function drawSwatch(ctx: CanvasRenderingContext2D, x: number, y: number, item: L
   if (item.shape === 'line') {
     ctx.save()
     ctx.lineCap = 'round'
-    for (const [color, width] of [[item.fill, 5], [item.stroke, 2]] as const) {
+    for (const [color, width] of [
+      [item.fill, 5],
+      [item.stroke, 2],
+    ] as const) {
       ctx.beginPath()
       ctx.moveTo(x + 2, y + SWATCH_HEIGHT / 2)
       ctx.lineTo(x + SWATCH_WIDTH - 2, y + SWATCH_HEIGHT / 2)

@@ -92,7 +92,9 @@ export class MapExportControl implements IControl {
         ...this.describe(map, lang, m, localDate(new Date())),
         demoLabel: demo ? m.demoData : null,
       })
-      const blob = await new Promise<Blob>((resolve, reject) => picture.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob gave nothing'))), 'image/png'))
+      const blob = await new Promise<Blob>((resolve, reject) =>
+        picture.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob gave nothing'))), 'image/png'),
+      )
       saveBlob(blob, exportFileName(localDate(new Date()), ratio))
       this.root.dataset.state = 'done'
     } catch (err) {
@@ -120,7 +122,13 @@ export class MapExportControl implements IControl {
     const messages = MESSAGES[lang]
     const { clientWidth: w, clientHeight: h } = map.getContainer()
     // The centre, then points halfway to the corners: the place named is the one they all lie in.
-    const samples = [[0.5, 0.5], [0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]].map(([fx, fy]) => {
+    const samples = [
+      [0.5, 0.5],
+      [0.25, 0.25],
+      [0.75, 0.25],
+      [0.25, 0.75],
+      [0.75, 0.75],
+    ].map(([fx, fy]) => {
       const { lng, lat } = map.unproject([fx! * w, fy! * h])
       return this.options.placesAt(lng, lat)
     })
@@ -132,7 +140,8 @@ export class MapExportControl implements IControl {
       const [r, g, b] = blendOver(LEVEL_COLORS[level], CELL_FILL_OPACITY, BASEMAP_COLORS.countyFill)
       return { label: messages.levelNames[level], fill: `rgb(${r}, ${g}, ${b})`, stroke: level === 4 ? RED_CELL_EDGE : LEVEL_COLORS[level] }
     })
-    if (shownInView(map, [LAYER_IDS.cellHatch])) legend.push({ label: messages.stale, fill: STALE_HATCH.swatchBackground, stroke: STALE_HATCH.stripe, hatch: true })
+    if (shownInView(map, [LAYER_IDS.cellHatch]))
+      legend.push({ label: messages.stale, fill: STALE_HATCH.swatchBackground, stroke: STALE_HATCH.stripe, hatch: true })
     legend.push(...symbolLegend(map, messages.layers))
     const centre = map.getCenter()
     const bar = scaleBar(centre.lat, map.getZoom(), SCALE_BAR_MAX_WIDTH)

@@ -27,12 +27,29 @@ describe('viewPlace', () => {
   const town: DivisionRef = { code: '210102001', name: '某街道', nameEn: null, rank: 'township' }
 
   it('names the finest division every sample lies in', () => {
-    expect(viewPlace([[city, heping, town], [city, heping, town], [city, heping]])).toBe(heping)
-    expect(viewPlace([[city, heping, town], [city, heping, town]])).toBe(town)
+    expect(
+      viewPlace([
+        [city, heping, town],
+        [city, heping, town],
+        [city, heping],
+      ]),
+    ).toBe(heping)
+    expect(
+      viewPlace([
+        [city, heping, town],
+        [city, heping, town],
+      ]),
+    ).toBe(town)
   })
 
   it('falls back to the city at the centre when the view spans several counties', () => {
-    expect(viewPlace([[city, heping], [city, shenhe], [city, heping]])).toBe(city)
+    expect(
+      viewPlace([
+        [city, heping],
+        [city, shenhe],
+        [city, heping],
+      ]),
+    ).toBe(city)
     expect(viewPlace([[city, heping], [], [city, shenhe]])).toBe(city)
   })
 

@@ -171,7 +171,15 @@ export class TimeControl implements IControl {
   private ensureLayers(map: MaplibreMap): void {
     if (!map.getSource(HISTORY_SOURCE)) {
       map.addSource(HISTORY_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-      map.addLayer({ id: HISTORY_FILL, type: 'fill', source: HISTORY_SOURCE, paint: { 'fill-color': levelColorExpression(), 'fill-opacity': CELL_FILL_OPACITY, 'fill-antialias': false } }, map.getLayer(LAYER_IDS.cellOutline) ? LAYER_IDS.cellOutline : undefined)
+      map.addLayer(
+        {
+          id: HISTORY_FILL,
+          type: 'fill',
+          source: HISTORY_SOURCE,
+          paint: { 'fill-color': levelColorExpression(), 'fill-opacity': CELL_FILL_OPACITY, 'fill-antialias': false },
+        },
+        map.getLayer(LAYER_IDS.cellOutline) ? LAYER_IDS.cellOutline : undefined,
+      )
     }
     if (!map.getSource(DIFF_SOURCE)) {
       map.addSource(DIFF_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })

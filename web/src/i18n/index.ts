@@ -277,7 +277,20 @@ export interface Messages {
     sheetHazards: string
     sheetShelters: string
     closeSheet: string
-    columns: { name: string; kind: string; distance: string; direction: string; phone: string; contact: string; capabilities: string; substances: string; level: string; capacity: string; eta: string; roadDistance: string }
+    columns: {
+      name: string
+      kind: string
+      distance: string
+      direction: string
+      phone: string
+      contact: string
+      capabilities: string
+      substances: string
+      level: string
+      capacity: string
+      eta: string
+      roadDistance: string
+    }
   }
   /** The import view (upload page). */
   importer: ImportMessages

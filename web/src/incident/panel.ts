@@ -1,5 +1,23 @@
-import { fetchIncidentContext, fetchIsochrones, fetchNearestByTime, fetchNearestResources, fetchResourceVocabulary, isAbortError, type CrsPoint } from '../api/client'
-import type { Crs, IsochroneCollection, TimedResource, IncidentAreaAssessment, IncidentContext, IncidentHiddenDanger, IncidentMajorHazard, IncidentShelter, NearestResource } from '../api/contract'
+import {
+  fetchIncidentContext,
+  fetchIsochrones,
+  fetchNearestByTime,
+  fetchNearestResources,
+  fetchResourceVocabulary,
+  isAbortError,
+  type CrsPoint,
+} from '../api/client'
+import type {
+  Crs,
+  IsochroneCollection,
+  TimedResource,
+  IncidentAreaAssessment,
+  IncidentContext,
+  IncidentHiddenDanger,
+  IncidentMajorHazard,
+  IncidentShelter,
+  NearestResource,
+} from '../api/contract'
 import type { ResourceVocabulary, VocabularyEntry } from '../api/contract'
 import type { ResourceKind } from '../api/contract'
 import type { Messages } from '../i18n'
@@ -56,7 +74,8 @@ export interface IncidentPanelOptions {
   onError(context: ErrorContext, error: unknown): void
 }
 
-type Load = { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; resources: NearestResource[]; ranking: Ranking; context: IncidentContext } | { kind: 'failed' }
+type Load =
+  { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; resources: NearestResource[]; ranking: Ranking; context: IncidentContext } | { kind: 'failed' }
 
 export class IncidentPanel {
   private readonly root: HTMLElement
@@ -156,7 +175,10 @@ export class IncidentPanel {
       // straight-line distance, labelled as such.
       const why = 'straight' in timed ? timed.straight : timed.items.length === 0 && timed.unreachable.length > 0 ? 'no_route' : null
       const nearest = why !== null || 'straight' in timed ? await fetchNearestResources(point, filter, controller.signal) : timed
-      const ranking: Ranking = why !== null || 'straight' in timed ? { by: 'straight', reason: why ?? 'routing_unavailable' } : { by: 'time', engine: timed.routing.engine, unreachable: timed.unreachable.length }
+      const ranking: Ranking =
+        why !== null || 'straight' in timed
+          ? { by: 'straight', reason: why ?? 'routing_unavailable' }
+          : { by: 'time', engine: timed.routing.engine, unreachable: timed.unreachable.length }
       if (controller.signal.aborted) return
       this.incident = [nearest.query.lon, nearest.query.lat]
       this.load = { kind: 'shown', resources: nearest.items, ranking, context }
@@ -210,9 +232,15 @@ export class IncidentPanel {
     input.addEventListener('input', () => {
       this.typed = input.value
     })
-    const crs = this.select('incident-crs', m.incident.crs, CRS_CHOICES.map((c) => [c, m.incident.crsNames[c as 'wgs84']]), this.crs, (value) => {
-      this.crs = value as Crs
-    })
+    const crs = this.select(
+      'incident-crs',
+      m.incident.crs,
+      CRS_CHOICES.map((c) => [c, m.incident.crsNames[c as 'wgs84']]),
+      this.crs,
+      (value) => {
+        this.crs = value as Crs
+      },
+    )
     const place = el('button', 'incident-place', m.incident.place)
     place.type = 'submit'
     const row = el('div', 'incident-row')
@@ -231,27 +259,38 @@ export class IncidentPanel {
     })
 
     const label = (entry: VocabularyEntry) => (m.locale === 'en' ? entry.en : entry.zh)
-    const kinds: Array<[string, string]> = this.vocabulary
-      ? this.vocabulary.kinds.map((k) => [k.key, label(k)])
-      : Object.entries(m.resourceKinds)
-    const capabilities: Array<[string, string]> = this.vocabulary
-      ? this.vocabulary.capabilities.map((c) => [c.key, label(c)])
-      : Object.entries(m.capabilities)
+    const kinds: Array<[string, string]> = this.vocabulary ? this.vocabulary.kinds.map((k) => [k.key, label(k)]) : Object.entries(m.resourceKinds)
+    const capabilities: Array<[string, string]> = this.vocabulary ? this.vocabulary.capabilities.map((c) => [c.key, label(c)]) : Object.entries(m.capabilities)
     const filters = el('div', 'incident-filters')
     filters.append(
-      this.labelled(m.incident.kind, this.select('incident-kind', m.incident.kind, [['', m.incident.any], ...kinds], this.kind, (value) => {
-        this.kind = value as ResourceKind | ''
-        this.refresh(false)
-      })),
-      this.labelled(m.incident.capability, this.select('incident-capability', m.incident.capability, [['', m.incident.any], ...capabilities], this.capability, (value) => {
-        this.capability = value
-        if (!value) this.isochroneScope = 'first'
-        this.refresh(false)
-      })),
-      this.labelled(m.incident.radius, this.select('incident-radius', m.incident.radius, RADII_M.map((r) => [String(r), formatDistance(m, r)]), String(this.radiusM), (value) => {
-        this.radiusM = Number(value)
-        this.refresh(true)
-      })),
+      this.labelled(
+        m.incident.kind,
+        this.select('incident-kind', m.incident.kind, [['', m.incident.any], ...kinds], this.kind, (value) => {
+          this.kind = value as ResourceKind | ''
+          this.refresh(false)
+        }),
+      ),
+      this.labelled(
+        m.incident.capability,
+        this.select('incident-capability', m.incident.capability, [['', m.incident.any], ...capabilities], this.capability, (value) => {
+          this.capability = value
+          if (!value) this.isochroneScope = 'first'
+          this.refresh(false)
+        }),
+      ),
+      this.labelled(
+        m.incident.radius,
+        this.select(
+          'incident-radius',
+          m.incident.radius,
+          RADII_M.map((r) => [String(r), formatDistance(m, r)]),
+          String(this.radiusM),
+          (value) => {
+            this.radiusM = Number(value)
+            this.refresh(true)
+          },
+        ),
+      ),
     )
     form.append(filters)
     return form
@@ -297,7 +336,11 @@ export class IncidentPanel {
     print.addEventListener('click', () => this.options.onPrint(snapshot))
 
     const nodes: Node[] = [point, print, subtitle(m.incident.nearest(resources.length))]
-    const rankingNote = el('p', `panel-note incident-ranking${ranking.by === 'straight' ? ' panel-alert' : ''}`, ranking.by === 'time' ? m.incident.rankedByTime : m.incident.rankedStraight(ranking.reason))
+    const rankingNote = el(
+      'p',
+      `panel-note incident-ranking${ranking.by === 'straight' ? ' panel-alert' : ''}`,
+      ranking.by === 'time' ? m.incident.rankedByTime : m.incident.rankedStraight(ranking.reason),
+    )
     rankingNote.dataset.ranking = ranking.by
     nodes.push(rankingNote)
     if (resources.length) {
@@ -312,8 +355,12 @@ export class IncidentPanel {
     }
     const { majorHazards, hiddenDangers, areaAssessments } = context.riskSources
     nodes.push(...section(m.incident.majorHazards(majorHazards.length), 'incident-hazards', majorHazards, m.incident.noMajorHazards, (h) => hazardItem(m, h)))
-    nodes.push(...section(m.incident.hiddenDangers(hiddenDangers.length), 'incident-dangers', hiddenDangers, m.incident.noHiddenDangers, (h) => dangerItem(m, h)))
-    nodes.push(...section(m.incident.areaAssessments(areaAssessments.length), 'incident-areas', areaAssessments, m.incident.noAreaAssessments, (a) => areaItem(m, a)))
+    nodes.push(
+      ...section(m.incident.hiddenDangers(hiddenDangers.length), 'incident-dangers', hiddenDangers, m.incident.noHiddenDangers, (h) => dangerItem(m, h)),
+    )
+    nodes.push(
+      ...section(m.incident.areaAssessments(areaAssessments.length), 'incident-areas', areaAssessments, m.incident.noAreaAssessments, (a) => areaItem(m, a)),
+    )
     nodes.push(...section(m.incident.shelters(context.shelters.length), 'incident-shelters', context.shelters, m.incident.noShelters, (s) => shelterItem(m, s)))
     results.replaceChildren(...nodes)
   }
@@ -336,14 +383,26 @@ export class IncidentPanel {
     wrap.append(label)
     if (this.capability) {
       const name = this.vocabulary?.capabilities.find((c) => c.key === this.capability)
-      const capabilityName = name ? (m.locale === 'en' ? name.en : name.zh) : m.capabilities[this.capability] ?? this.capability
-      wrap.append(this.select('incident-isochrones-scope', m.incident.isochrones, [['first', m.incident.isochronesOf.first], ['capability', m.incident.isochronesOf.capability(capabilityName)]], this.isochroneScope, (value) => {
-        this.isochroneScope = value === 'capability' ? 'capability' : 'first'
-        if (this.isochrones !== 'off') void this.showIsochrones(of())
-        else this.renderResults()
-      }))
+      const capabilityName = name ? (m.locale === 'en' ? name.en : name.zh) : (m.capabilities[this.capability] ?? this.capability)
+      wrap.append(
+        this.select(
+          'incident-isochrones-scope',
+          m.incident.isochrones,
+          [
+            ['first', m.incident.isochronesOf.first],
+            ['capability', m.incident.isochronesOf.capability(capabilityName)],
+          ],
+          this.isochroneScope,
+          (value) => {
+            this.isochroneScope = value === 'capability' ? 'capability' : 'first'
+            if (this.isochrones !== 'off') void this.showIsochrones(of())
+            else this.renderResults()
+          },
+        ),
+      )
     }
-    if (this.isochrones === 'shown' && this.isochroneOffNetwork > 0) wrap.append(el('span', 'panel-note incident-isochrones-off', ` ${m.incident.isochronesOffNetwork(this.isochroneOffNetwork)}`))
+    if (this.isochrones === 'shown' && this.isochroneOffNetwork > 0)
+      wrap.append(el('span', 'panel-note incident-isochrones-off', ` ${m.incident.isochronesOffNetwork(this.isochroneOffNetwork)}`))
     if (this.isochrones === 'failed') wrap.append(el('span', 'panel-alert', ` ${m.incident.isochronesFailed}`))
     return wrap
   }

@@ -11,7 +11,9 @@ const SIMPLIFY_M = { city: 100, county: 30, township: 15 } as const
  * style is there; returns them and the counties' bounds (the city's extent, for a first view).
  */
 export async function loadDivisionBasemap(
-  map: MaplibreMap, styleLoaded: Promise<unknown>, signal?: AbortSignal,
+  map: MaplibreMap,
+  styleLoaded: Promise<unknown>,
+  signal?: AbortSignal,
 ): Promise<{ data: BasemapData; box: LonLatBox | null }> {
   const [city, counties, townships] = await Promise.all([
     fetchDivisions('city', { simplifyM: SIMPLIFY_M.city, signal }),

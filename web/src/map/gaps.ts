@@ -74,7 +74,13 @@ export class CoverageGaps {
     const feature: MapGeoJSONFeature | undefined = this.map.queryRenderedFeatures([point.x, point.y] as PointLike, { layers: [LAYER_IDS.coverageGapFill] })[0]
     if (!feature) return false
     const m = this.messages
-    const p = feature.properties as { h3?: string; nearestTeamName?: string | null; nearestTeamDistanceM?: number | null; bestTimeS?: number | null; offNetwork?: boolean }
+    const p = feature.properties as {
+      h3?: string
+      nearestTeamName?: string | null
+      nearestTeamDistanceM?: number | null
+      bestTimeS?: number | null
+      offNetwork?: boolean
+    }
     const body = el('div', 'gap-popup')
     body.dataset.h3 = String(p.h3 ?? '')
     body.append(el('strong', 'gap-popup-title', m.coverageGaps.popupTitle))
@@ -82,7 +88,11 @@ export class CoverageGaps {
     const distance = typeof p.nearestTeamDistanceM === 'number' ? p.nearestTeamDistanceM : null
     body.append(el('p', 'gap-popup-team', name && distance !== null ? m.coverageGaps.nearestTeam(name, formatDistance(m, distance)) : m.coverageGaps.noTeam))
     if (this.minutes !== null) {
-      const time = p.offNetwork ? m.coverageGaps.offNetwork : typeof p.bestTimeS === 'number' ? m.coverageGaps.bestTime(formatDuration(m, p.bestTimeS)) : m.coverageGaps.noRoute
+      const time = p.offNetwork
+        ? m.coverageGaps.offNetwork
+        : typeof p.bestTimeS === 'number'
+          ? m.coverageGaps.bestTime(formatDuration(m, p.bestTimeS))
+          : m.coverageGaps.noRoute
       body.append(el('p', 'gap-popup-time', time))
     }
     this.popup?.remove()

@@ -113,7 +113,11 @@ export function addIncidentLayers(map: MaplibreMap): void {
 /** The features of an incident and the resources joined to it. */
 export function incidentFeatures(incident: [number, number] | null, targets: readonly IncidentTarget[]): FeatureCollection {
   if (!incident) return { type: 'FeatureCollection', features: [] }
-  const features: Feature[] = RING_RADII_M.map((radiusM) => ({ type: 'Feature', geometry: geodesicCircle(incident, radiusM), properties: { role: 'ring', radiusM } }))
+  const features: Feature[] = RING_RADII_M.map((radiusM) => ({
+    type: 'Feature',
+    geometry: geodesicCircle(incident, radiusM),
+    properties: { role: 'ring', radiusM },
+  }))
   for (const t of targets) {
     if (t.route) features.push({ type: 'Feature', geometry: t.route as Feature['geometry'], properties: { role: 'route', id: t.id, etaS: t.etaS ?? null } })
     else features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [incident, [t.lon, t.lat]] }, properties: { role: 'line', id: t.id } })

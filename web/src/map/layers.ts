@@ -1,8 +1,6 @@
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification, Map as MaplibreMap, SourceSpecification } from 'maplibre-gl'
 import { FIRST_LABEL_LAYER } from './style'
-import {
-  CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, COVERAGE_GAP_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, levelColorExpression,
-} from './levels'
+import { CELL_FILL_OPACITY, CELL_OUTLINE_COLOR, COVERAGE_GAP_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, levelColorExpression } from './levels'
 import { IMAGE_NAMES } from './images'
 import { OVERLAY_IDS, TILE_OVERLAY_IDS, type OverlayId, type TileOverlayId } from './overlays'
 
@@ -54,7 +52,15 @@ export const LAYER_IDS = {
 /** The style layers of each overlay; switching an overlay sets their visibility. */
 export const OVERLAY_LAYERS: Readonly<Record<OverlayId, readonly string[]>> = {
   cells: [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline, LAYER_IDS.cellRedEdge],
-  regions: [LAYER_IDS.regionHit, LAYER_IDS.gridHit, LAYER_IDS.townshipHalo, LAYER_IDS.countyHalo, LAYER_IDS.townshipLine, LAYER_IDS.countyLine, LAYER_IDS.gridLine],
+  regions: [
+    LAYER_IDS.regionHit,
+    LAYER_IDS.gridHit,
+    LAYER_IDS.townshipHalo,
+    LAYER_IDS.countyHalo,
+    LAYER_IDS.townshipLine,
+    LAYER_IDS.countyLine,
+    LAYER_IDS.gridLine,
+  ],
   enterprises: [LAYER_IDS.enterprises],
   major_hazards: [LAYER_IDS.majorHazards],
   area_assessments: [LAYER_IDS.areaFill, LAYER_IDS.areaLine],
@@ -292,7 +298,15 @@ export function overlayLayers(): LayerSpecification[] {
         'circle-radius': widthByZoom([10, 3], [13, 4.5], [16, 7]),
         'circle-stroke-color': ['case', ['to-boolean', ['get', 'approximate']], levelColorExpression(), LEVEL_OUTLINE_COLOR],
         // A zoom curve must be the outermost expression: the case goes inside each stop.
-        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 10, ['case', ['to-boolean', ['get', 'approximate']], 2, 0.6], 13, ['case', ['to-boolean', ['get', 'approximate']], 2.5, 1]],
+        'circle-stroke-width': [
+          'interpolate',
+          ['linear'],
+          ['zoom'],
+          10,
+          ['case', ['to-boolean', ['get', 'approximate']], 2, 0.6],
+          13,
+          ['case', ['to-boolean', ['get', 'approximate']], 2.5, 1],
+        ],
         'circle-stroke-opacity': 0.85,
       },
     },

@@ -114,15 +114,7 @@ export const COVERAGE_GAP_COLORS = {
 
 /** A MapLibre expression giving the fill colour of the feature's numeric `level` property. */
 export function levelColorExpression(property = 'level'): ExpressionSpecification {
-  return [
-    'match',
-    ['get', property],
-    4, LEVEL_COLORS[4],
-    3, LEVEL_COLORS[3],
-    2, LEVEL_COLORS[2],
-    1, LEVEL_COLORS[1],
-    LEVEL_COLORS[0],
-  ]
+  return ['match', ['get', property], 4, LEVEL_COLORS[4], 3, LEVEL_COLORS[3], 2, LEVEL_COLORS[2], 1, LEVEL_COLORS[1], LEVEL_COLORS[0]]
 }
 
 /** True when `x` is one of the integers 0..4. */

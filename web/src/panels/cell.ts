@@ -5,9 +5,7 @@ import type { Selection } from '../state/selection'
 import { el } from '../ui/dom'
 import { formatDistance, formatInstant, formatNumber } from '../ui/format'
 import { causeText } from './cause'
-import {
-  code, collapsibleList, detailsList, emptyNote, levelChip, levelDot, levelTag, linkButton, meta, staleBadge, subtitle,
-} from './parts'
+import { code, collapsibleList, detailsList, emptyNote, levelChip, levelDot, levelTag, linkButton, meta, staleBadge, subtitle } from './parts'
 import type { PanelDeps, PanelFocus, PanelView } from './view'
 
 /** The H3 analysis resolution of the service (docs/domain.md §4.2); coarser cells summarise it. */
@@ -170,7 +168,10 @@ export class CellView implements PanelView {
     const item = el('li', 'enterprise-item')
     item.dataset.id = String(e.id)
     const head = el('div', 'item-head')
-    head.append(levelDot(m, e.level), linkButton(e.name, () => this.deps.navigate({ kind: 'enterprise', id: e.id })))
+    head.append(
+      levelDot(m, e.level),
+      linkButton(e.name, () => this.deps.navigate({ kind: 'enterprise', id: e.id })),
+    )
     if (e.overdue > 0) {
       const overdue = el('span', 'overdue-badge', m.cell.overdue(e.overdue))
       head.append(overdue)
@@ -182,7 +183,7 @@ export class CellView implements PanelView {
     lines.append(
       meta(
         inspection
-          ? m.cell.latestInspection(inspection.date, inspection.result ? m.inspectionResults[inspection.result] ?? inspection.result : m.panel.none)
+          ? m.cell.latestInspection(inspection.date, inspection.result ? (m.inspectionResults[inspection.result] ?? inspection.result) : m.panel.none)
           : m.cell.noInspection,
       ),
     )
@@ -195,7 +196,10 @@ export class CellView implements PanelView {
     const item = el('li', 'resource-item')
     item.dataset.id = String(r.id)
     const head = el('div', 'item-head')
-    head.append(el('span', 'item-kind', m.resourceKinds[r.kind] ?? r.kind), linkButton(r.name, () => this.deps.navigate({ kind: 'resource', id: r.id })))
+    head.append(
+      el('span', 'item-kind', m.resourceKinds[r.kind] ?? r.kind),
+      linkButton(r.name, () => this.deps.navigate({ kind: 'resource', id: r.id })),
+    )
     head.append(el('span', 'item-distance', formatDistance(m, r.distanceM)))
     item.append(head)
     const extra = el('div', 'item-extra')

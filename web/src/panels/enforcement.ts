@@ -1,4 +1,11 @@
-import type { EnforcementHistory, EnforcementInspection, EnforcementPenalty, EnforcementViolation, EnterpriseSupervision, HiddenDangerRecord } from '../api/contract'
+import type {
+  EnforcementHistory,
+  EnforcementInspection,
+  EnforcementPenalty,
+  EnforcementViolation,
+  EnterpriseSupervision,
+  HiddenDangerRecord,
+} from '../api/contract'
 import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { tierReasonText } from '../ui/tier-reason'
@@ -22,7 +29,7 @@ export function supervisionSection(m: Messages, s: EnterpriseSupervision | null)
   const tier = el('span', 'supervision-tier')
   tier.dataset.tier = s.tier ?? ''
   tier.dataset.source = s.tierSource
-  tier.textContent = `${s.tier ? m.tiers[s.tier] ?? s.tier : m.panel.none} · ${e.tierSource[s.tierSource] ?? s.tierSource}`
+  tier.textContent = `${s.tier ? (m.tiers[s.tier] ?? s.tier) : m.panel.none} · ${e.tierSource[s.tierSource] ?? s.tierSource}`
   section.append(
     detailsList([
       [m.panel.tier, tier],
@@ -82,7 +89,10 @@ export function enforcementSection(m: Messages, h: EnforcementHistory | null): N
   section.append(subtitle(e.violations), violations.length ? list('violation-list', violations, (v) => findingItem(m, v, false)) : emptyNote(e.noViolations))
 
   const dangers = h.hiddenDangers.filter((d) => d.status !== 'verified')
-  section.append(subtitle(e.hiddenDangers), dangers.length ? list('hidden-danger-list', dangers, (d) => findingItem(m, d, d.isMajor)) : emptyNote(e.noHiddenDangers))
+  section.append(
+    subtitle(e.hiddenDangers),
+    dangers.length ? list('hidden-danger-list', dangers, (d) => findingItem(m, d, d.isMajor)) : emptyNote(e.noHiddenDangers),
+  )
 
   const penalties = [...h.penalties].sort((a, b) => (a.decidedAt < b.decidedAt ? 1 : a.decidedAt > b.decidedAt ? -1 : b.id - a.id))
   section.append(subtitle(e.penalties), penalties.length ? list('penalty-list', penalties, (p) => penaltyItem(m, p)) : emptyNote(e.noPenalties))
@@ -98,7 +108,7 @@ function list<T>(className: string, items: readonly T[], render: (item: T) => HT
 function inspectionItem(m: Messages, i: EnforcementInspection): HTMLElement {
   const item = el('li', 'inspection-item')
   item.dataset.id = String(i.id)
-  const result = i.result ? m.inspectionResults[i.result] ?? i.result : m.panel.none
+  const result = i.result ? (m.inspectionResults[i.result] ?? i.result) : m.panel.none
   item.append(meta(m.enforcement.inspectionLine(i.inspectedAt ?? '', result)))
   if (i.result === 'violations_found') item.classList.add('panel-alert')
   return item

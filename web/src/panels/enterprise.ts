@@ -69,12 +69,14 @@ export class EnterpriseView implements PanelView {
       [m.panel.grid, e.mgmtGridName ?? none],
       // Tier, departments and the responsible person belong to the supervision block below; they
       // are listed here only when that block could not be loaded, so they never show twice.
-      ...(this.supervision ? [] : [
-        [m.panel.tier, e.tier ? m.tiers[e.tier] ?? e.tier : none],
-        [m.panel.industryDepartment, e.industryDepartment ?? none],
-        [m.panel.specialistDepartments, e.specialistDepartments?.length ? e.specialistDepartments.join('、') : none],
-        [m.panel.responsiblePerson, [e.responsiblePerson, e.responsiblePhone].filter(Boolean).join(' · ') || none],
-      ] satisfies Array<[string, string]>),
+      ...(this.supervision
+        ? []
+        : ([
+            [m.panel.tier, e.tier ? (m.tiers[e.tier] ?? e.tier) : none],
+            [m.panel.industryDepartment, e.industryDepartment ?? none],
+            [m.panel.specialistDepartments, e.specialistDepartments?.length ? e.specialistDepartments.join('、') : none],
+            [m.panel.responsiblePerson, [e.responsiblePerson, e.responsiblePhone].filter(Boolean).join(' · ') || none],
+          ] satisfies Array<[string, string]>)),
       [m.panel.address, e.address ?? none],
       [m.panel.scale, e.scale === null ? none : (m.scales[e.scale] ?? e.scale)],
       [m.panel.credit, m.creditStatuses[e.creditStatus] ?? e.creditStatus],
@@ -92,13 +94,23 @@ export class EnterpriseView implements PanelView {
       counts.append(item)
     }
     // Located only at the division its address names: say so, and that it grades no cell from there.
-    const approximate: HTMLElement[] = e.locatedBy === 'division' ? [el('p', 'panel-approximate', APPROXIMATE_NOTE[m.locale === 'en' ? 'en' : 'zh'](e.divisionName ?? e.divisionCode))] : []
+    const approximate: HTMLElement[] =
+      e.locatedBy === 'division' ? [el('p', 'panel-approximate', APPROXIMATE_NOTE[m.locale === 'en' ? 'en' : 'zh'](e.divisionName ?? e.divisionCode))] : []
     for (const note of approximate) note.style.cssText = 'border-left: 3px solid #fdae61; padding: 4px 8px; background: #fff8ec; font-size: 0.85em'
-    return [badges, ...approximate, list, subtitle(m.panel.counts), counts, ...supervisionSection(m, this.supervision), ...enforcementSection(m, this.enforcement)]
+    return [
+      badges,
+      ...approximate,
+      list,
+      subtitle(m.panel.counts),
+      counts,
+      ...supervisionSection(m, this.supervision),
+      ...enforcementSection(m, this.enforcement),
+    ]
   }
 }
 
 const APPROXIMATE_NOTE = {
   zh: (division: string) => `位置为近似：登记册未给经纬度，按地址定位到「${division}」的代表点（地图上为空心圆）。该点不参与网格风险分级，请补充经纬度。`,
-  en: (division: string) => `Approximate location: the register gave no coordinates, so the enterprise is placed at a representative point of ${division}, named in its address (a hollow ring on the map). This point grades no cell: add its coordinates.`,
+  en: (division: string) =>
+    `Approximate location: the register gave no coordinates, so the enterprise is placed at a representative point of ${division}, named in its address (a hollow ring on the map). This point grades no cell: add its coordinates.`,
 }

@@ -23,10 +23,7 @@ export interface SidePanelOptions {
   onError(context: ErrorContext, error: unknown): void
 }
 
-type State =
-  | { kind: 'closed' }
-  | { kind: 'loading'; selection: Selection; view: PanelView }
-  | { kind: 'shown'; selection: Selection; view: PanelView }
+type State = { kind: 'closed' } | { kind: 'loading'; selection: Selection; view: PanelView } | { kind: 'shown'; selection: Selection; view: PanelView }
 
 /**
  * The side panel: shows one selection at a time, keeps the ones it came from for the Back button,

@@ -95,10 +95,14 @@ export function collapsibleList<T>(m: Messages, className: string, items: readon
   for (const item of items.slice(0, shown)) list.append(render(item))
   if (shown === items.length) return list
   const wrapper = el('div')
-  const more = linkButton(m.panel.showAll(items.length), () => {
-    for (const item of items.slice(shown)) list.append(render(item))
-    more.remove()
-  }, 'panel-link panel-show-all')
+  const more = linkButton(
+    m.panel.showAll(items.length),
+    () => {
+      for (const item of items.slice(shown)) list.append(render(item))
+      more.remove()
+    },
+    'panel-link panel-show-all',
+  )
   wrapper.append(list, more)
   return wrapper
 }

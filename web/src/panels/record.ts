@@ -134,7 +134,9 @@ export class RecordView<K extends RecordKind> implements PanelView {
   private majorHazard(m: Messages, r: MajorHazardRecord): Node[] {
     const substances = el('ul', 'panel-list substance-list')
     for (const s of r.substances) {
-      substances.append(el('li', undefined, `${s.name}${s.class ? ` [${s.class}]` : ''}: ${formatNumber(m, s.q, 3)} / ${formatNumber(m, s.Q, 3)} · β ${s.beta}`))
+      substances.append(
+        el('li', undefined, `${s.name}${s.class ? ` [${s.class}]` : ''}: ${formatNumber(m, s.q, 3)} / ${formatNumber(m, s.Q, 3)} · β ${s.beta}`),
+      )
     }
     return [
       this.badges(m, r.level),
@@ -218,7 +220,7 @@ export class RecordView<K extends RecordKind> implements PanelView {
       badges,
       detailsList([
         [m.records.resourceKind, m.resourceKinds[r.kind] ?? r.kind],
-        [m.records.teamType, r.teamType ? m.teamTypes[r.teamType] ?? r.teamType : null],
+        [m.records.teamType, r.teamType ? (m.teamTypes[r.teamType] ?? r.teamType) : null],
         [m.records.headcount, r.headcount === null ? null : formatNumber(m, r.headcount, 0)],
         [m.records.equipment, r.equipmentType],
         [m.records.quantity, r.quantity === null ? null : formatNumber(m, r.quantity, 0)],

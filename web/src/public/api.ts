@@ -1,6 +1,13 @@
 import { getJson } from '../api/client'
 import type {
-  DivisionRank, PlaceReading, PublicDivisionCollection, PublicPenaltyPage, PublicPublication, PublicPublicationResponse, PublicRegion, PublicRegions,
+  DivisionRank,
+  PlaceReading,
+  PublicDivisionCollection,
+  PublicPenaltyPage,
+  PublicPublication,
+  PublicPublicationResponse,
+  PublicRegion,
+  PublicRegions,
   ShelterCollection,
 } from '../api/contract'
 

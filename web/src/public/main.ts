@@ -14,8 +14,17 @@ import { formatInstant } from '../ui/format'
 import { exposeTestHook } from '../test-hook'
 import { mountPublicReports } from '../reports/public-form'
 import {
-  fetchPenaltyPage, fetchPlace, fetchPublicDivisions, fetchPublicRegions, fetchPublication, fetchShelters,
-  type PlaceReading, type PublicPenalty, type PublicPublication, type PublicRegion, type ShelterCollection,
+  fetchPenaltyPage,
+  fetchPlace,
+  fetchPublicDivisions,
+  fetchPublicRegions,
+  fetchPublication,
+  fetchShelters,
+  type PlaceReading,
+  type PublicPenalty,
+  type PublicPublication,
+  type PublicRegion,
+  type ShelterCollection,
 } from './api'
 import { divisionName, levelChip, renderPlace } from './place'
 import { PUBLIC_SOURCES, addPublicOverlays, setShelters } from './layers'
@@ -51,7 +60,8 @@ let penaltyPage = 0
 let shelters: ShelterCollection | null = null
 let tab: Tab = 'place'
 /** The last place read (and shown), or the state of reading one. */
-let place: { state: 'idle' } | { state: 'locating' } | { state: 'loading' } | { state: 'failed'; message: string } | { state: 'read'; reading: PlaceReading } = { state: 'idle' }
+let place: { state: 'idle' } | { state: 'locating' } | { state: 'loading' } | { state: 'failed'; message: string } | { state: 'read'; reading: PlaceReading } =
+  { state: 'idle' }
 let placeLoad: AbortController | null = null
 const loadErrors: string[] = []
 
@@ -175,7 +185,10 @@ function locate(): void {
 /** The report tab with the place filled in (the form's own inputs, so its marker follows). */
 function reportAt(lon: number, lat: number): void {
   selectTab('report')
-  for (const [selector, value] of [['.rp-lon', lon], ['.rp-lat', lat]] as const) {
+  for (const [selector, value] of [
+    ['.rp-lon', lon],
+    ['.rp-lat', lat],
+  ] as const) {
     const input = reportsContainer.querySelector<HTMLInputElement>(selector)
     if (!input) continue
     input.value = value.toFixed(6)
@@ -209,7 +222,12 @@ function renderLegend(): void {
 function regionTable(items: PublicRegion[]): HTMLTableElement {
   const table = el('table', 'public-regions-table')
   const head = el('tr')
-  head.append(el('th', undefined, m.regionHeaders.name), el('th', undefined, m.regionHeaders.level), el('th', undefined, m.regionHeaders.highest), el('th', undefined, m.regionHeaders.share))
+  head.append(
+    el('th', undefined, m.regionHeaders.name),
+    el('th', undefined, m.regionHeaders.level),
+    el('th', undefined, m.regionHeaders.highest),
+    el('th', undefined, m.regionHeaders.share),
+  )
   table.append(head)
   for (const region of items) {
     const row = el('tr', 'public-region')
@@ -283,7 +301,9 @@ function renderRegionsPane(): void {
     const shelterList = el('ul', 'panel-list')
     const people = new Intl.NumberFormat(MESSAGES[lang].locale)
     for (const f of shelters.features) {
-      const detail = [f.properties.address, f.properties.capacity === null ? null : m.shelterCapacity(people.format(f.properties.capacity))].filter(Boolean).join(' · ')
+      const detail = [f.properties.address, f.properties.capacity === null ? null : m.shelterCapacity(people.format(f.properties.capacity))]
+        .filter(Boolean)
+        .join(' · ')
       const item = el('li', 'public-shelter')
       item.append(el('div', 'item-head', f.properties.name), el('div', 'public-shelter-detail', detail))
       shelterList.append(item)

@@ -200,7 +200,11 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       sharesOnly: (regions) => `${regions} 个区域等级未变，但各等级面积占比有变化`,
       analysisCells: (cells) => `其间 ${cells} 个分析网格的等级或时效发生变化`,
       causesTitle: '变化原因',
-      causeLine: (cause, raised, lowered, staleOnly) => [`${cause}：`, raised ? `升高 ${raised}` : '', lowered ? `降低 ${lowered}` : '', staleOnly ? `时效变化 ${staleOnly}` : ''].filter(Boolean).join(' ').replace('： ', '：'),
+      causeLine: (cause, raised, lowered, staleOnly) =>
+        [`${cause}：`, raised ? `升高 ${raised}` : '', lowered ? `降低 ${lowered}` : '', staleOnly ? `时效变化 ${staleOnly}` : '']
+          .filter(Boolean)
+          .join(' ')
+          .replace('： ', '：'),
       regionShares: (name, level) => `${name}：${level}（面积占比变化）`,
       noChange: '与当前发布相比没有变化。',
     },
@@ -299,7 +303,8 @@ export const PUBLIC_MESSAGES: Readonly<Record<Lang, PublicMessages>> = {
       sharesOnly: (regions) => `${regions} regions kept their level but their share of levels moved`,
       analysisCells: (cells) => `${cells} analysis cells changed level or freshness in between`,
       causesTitle: 'Why',
-      causeLine: (cause, raised, lowered, staleOnly) => `${cause}: ${[raised ? `${raised} up` : '', lowered ? `${lowered} down` : '', staleOnly ? `${staleOnly} freshness` : ''].filter(Boolean).join(', ')}`,
+      causeLine: (cause, raised, lowered, staleOnly) =>
+        `${cause}: ${[raised ? `${raised} up` : '', lowered ? `${lowered} down` : '', staleOnly ? `${staleOnly} freshness` : ''].filter(Boolean).join(', ')}`,
       regionShares: (name, level) => `${name}: ${level} (shares moved)`,
       noChange: 'No change from the current publication.',
     },

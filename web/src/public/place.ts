@@ -63,7 +63,9 @@ export function renderPlace(view: PlaceView, reading: PlaceReading): HTMLElement
   const people = new Intl.NumberFormat(messages.locale)
   for (const s of reading.shelters) {
     const item = el('li', 'place-shelter')
-    const detail = [m.place.distance(s.distanceM), s.address, s.capacity === null ? null : m.shelterCapacity(people.format(s.capacity))].filter(Boolean).join(' · ')
+    const detail = [m.place.distance(s.distanceM), s.address, s.capacity === null ? null : m.shelterCapacity(people.format(s.capacity))]
+      .filter(Boolean)
+      .join(' · ')
     item.append(el('div', 'item-head', s.name), el('div', 'public-shelter-detail', detail))
     list.append(item)
   }

@@ -50,7 +50,9 @@ function readHash(): State {
 function query(state: State): Record<string, string> {
   const q: Record<string, string> = state.choice === 'cell' ? { level: 'cell' } : { level: 'region', rank: state.choice }
   if (state.region) q.regionCode = state.region
-  const weights = Object.entries(state.weights).map(([p, w]) => `${p}:${w}`).join(',')
+  const weights = Object.entries(state.weights)
+    .map(([p, w]) => `${p}:${w}`)
+    .join(',')
   if (weights) q.weights = weights
   return q
 }
@@ -167,12 +169,14 @@ async function start(): Promise<void> {
     langSwitch.textContent = lang === 'zh-CN' ? 'English' : '中文'
     langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
     choiceLabel.firstElementChild!.textContent = t.areas
-    choice.replaceChildren(...(['county', 'township', 'grid', 'cell'] as const).map((c) => {
-      const option = el('option', undefined, t.choices[c])
-      option.value = c
-      option.selected = c === state.choice
-      return option
-    }))
+    choice.replaceChildren(
+      ...(['county', 'township', 'grid', 'cell'] as const).map((c) => {
+        const option = el('option', undefined, t.choices[c])
+        option.value = c
+        option.selected = c === state.choice
+        return option
+      }),
+    )
     regionLabel.firstElementChild!.textContent = t.region
     region.placeholder = t.regionPlaceholder
     weightsLegend.textContent = t.weights
@@ -196,7 +200,10 @@ async function start(): Promise<void> {
     const t = RANKING_TEXTS[lang]
     for (const [part, input] of weightInputs) input.value = String(ranking.weights[part])
     // Bars are drawn on the scale of the largest possible score (every part full).
-    const max = Math.max(1, Object.values(ranking.weights).reduce((a, b) => a + b, 0))
+    const max = Math.max(
+      1,
+      Object.values(ranking.weights).reduce((a, b) => a + b, 0),
+    )
     const head = el('thead')
     const headRow = el('tr')
     for (const h of [t.rank, t.area, t.level, t.score, t.breakdown, t.backlog]) headRow.append(el('th', undefined, h))
@@ -217,7 +224,13 @@ async function start(): Promise<void> {
       if (area.kind !== 'cell' && area.highestLevel > area.level) levelCell.append(el('span', 'rk-highest', t.highest(t.levels[area.highestLevel] ?? '')))
       const bar = el('div', 'rk-bar')
       bar.setAttribute('role', 'img')
-      bar.setAttribute('aria-label', area.parts.filter((p) => p.points > 0).map((p) => `${t.parts[p.part]} ${p.points}`).join('，'))
+      bar.setAttribute(
+        'aria-label',
+        area.parts
+          .filter((p) => p.points > 0)
+          .map((p) => `${t.parts[p.part]} ${p.points}`)
+          .join('，'),
+      )
       for (const p of area.parts) {
         if (p.points <= 0) continue
         const piece = el('span', 'rk-piece')
@@ -233,7 +246,14 @@ async function start(): Promise<void> {
       nameCell.append(link)
       const barCell = el('td', 'rk-bar-cell')
       barCell.append(bar)
-      tr.append(el('td', 'rk-rank', String(area.rank)), nameCell, levelCell, el('td', 'rk-score', area.score.toFixed(2)), barCell, el('td', 'rk-backlog', backlog))
+      tr.append(
+        el('td', 'rk-rank', String(area.rank)),
+        nameCell,
+        levelCell,
+        el('td', 'rk-score', area.score.toFixed(2)),
+        barCell,
+        el('td', 'rk-backlog', backlog),
+      )
       body.append(tr)
     }
     table.replaceChildren(head, body)

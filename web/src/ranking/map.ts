@@ -105,15 +105,21 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
     map.addSource(AREA_SOURCE, { type: 'geojson', data: emptyCollection() })
     map.addSource(LABEL_SOURCE, { type: 'geojson', data: emptyCollection() })
     const before = map.getLayer(FIRST_LABEL_LAYER) ? FIRST_LABEL_LAYER : undefined
-    map.addLayer({ id: RANKING_LAYERS.fill, type: 'fill', source: AREA_SOURCE, paint: { 'fill-color': classColorExpression(), 'fill-opacity': FILL_OPACITY } }, before)
-    map.addLayer({
-      id: RANKING_LAYERS.line,
-      type: 'line',
-      source: AREA_SOURCE,
-      layout: { 'line-join': 'round' },
-      // pixels: hairlines at city zoom, where hundreds of cells meet
-      paint: { 'line-color': AREA_LINE_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 13, 1.2], 'line-opacity': 0.7 },
-    }, before)
+    map.addLayer(
+      { id: RANKING_LAYERS.fill, type: 'fill', source: AREA_SOURCE, paint: { 'fill-color': classColorExpression(), 'fill-opacity': FILL_OPACITY } },
+      before,
+    )
+    map.addLayer(
+      {
+        id: RANKING_LAYERS.line,
+        type: 'line',
+        source: AREA_SOURCE,
+        layout: { 'line-join': 'round' },
+        // pixels: hairlines at city zoom, where hundreds of cells meet
+        paint: { 'line-color': AREA_LINE_COLOR, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 13, 1.2], 'line-opacity': 0.7 },
+      },
+      before,
+    )
     // Over the division names: on this map the rank is what a planner reads first.
     map.addLayer({
       id: RANKING_LAYERS.labels,
@@ -238,7 +244,10 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
         })),
       }
       collection = data
-      ranges = classRanges(data.features.map((f) => f.properties.rank), classes)
+      ranges = classRanges(
+        data.features.map((f) => f.properties.rank),
+        classes,
+      )
       await Promise.all([map.getSource<GeoJSONSource>(AREA_SOURCE)!.setData(areas), map.getSource<GeoJSONSource>(LABEL_SOURCE)!.setData(labels)])
       if (controller.signal.aborted) return
       const box = collectionBounds(data)
@@ -286,7 +295,11 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
 }
 
 /** Creates the ranking map, loads the first query and publishes the test hook (its `ready`: that first load). */
-export function startRankingMap(container: HTMLElement, options: RankingMapOptions, query: Record<string, string>): { rankingMap: RankingMap; ready: Promise<void> } {
+export function startRankingMap(
+  container: HTMLElement,
+  options: RankingMapOptions,
+  query: Record<string, string>,
+): { rankingMap: RankingMap; ready: Promise<void> } {
   const rankingMap = createRankingMap(container, options)
   const ready = rankingMap.load(query)
   exposeTestHook({ map: rankingMap.map, ready })

@@ -32,6 +32,22 @@ describe('fitProjection', () => {
 describe('ringsPath', () => {
   it('draws each ring as a closed path and skips degenerate rings', () => {
     const p = fitProjection([0, 0, 1, 1], 10, 10, 0)
-    expect(ringsPath([[[0, 0], [1, 0], [1, 1], [0, 0]], [[0, 0], [1, 1]]], p)).toBe('M0.0 10.0L10.0 10.0L10.0 0.0L0.0 10.0Z')
+    expect(
+      ringsPath(
+        [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+          [
+            [0, 0],
+            [1, 1],
+          ],
+        ],
+        p,
+      ),
+    ).toBe('M0.0 10.0L10.0 10.0L10.0 0.0L0.0 10.0Z')
   })
 })

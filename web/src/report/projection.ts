@@ -30,9 +30,14 @@ export function fitProjection(bbox: readonly [number, number, number, number], w
 export function ringsPath(rings: ReadonlyArray<ReadonlyArray<readonly number[]>>, projection: Projection): string {
   return rings
     .filter((ring) => ring.length >= 3)
-    .map((ring) => ring.map(([lon, lat], i) => {
-      const [x, y] = projection.project(lon!, lat!)
-      return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`
-    }).join('') + 'Z')
+    .map(
+      (ring) =>
+        ring
+          .map(([lon, lat], i) => {
+            const [x, y] = projection.project(lon!, lat!)
+            return `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`
+          })
+          .join('') + 'Z',
+    )
     .join('')
 }

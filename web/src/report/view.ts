@@ -91,11 +91,22 @@ function levelsSection(m: Messages, t: ReportMessages, report: RegionReport): HT
     ['updated', t.updatedAt, region.updatedAt ? formatInstant(region.updatedAt) : t.none],
   ])
   const level = el('p', 'report-overall')
-  level.append(el('span', 'report-overall-label', t.level), levelChip(m, region.level), ' ', el('span', 'report-overall-label', m.region.highestLevel), levelChip(m, region.highestLevel))
+  level.append(
+    el('span', 'report-overall-label', t.level),
+    levelChip(m, region.level),
+    ' ',
+    el('span', 'report-overall-label', m.region.highestLevel),
+    levelChip(m, region.highestLevel),
+  )
   const totalCells = Object.values(region.cells).reduce((a, b) => a + b, 0)
   const rows: Cell[][] = LEVELS_BY_SEVERITY.map((l) => {
     const cells = region.cells[String(l) as keyof typeof region.cells]
-    const row: Cell[] = [levelChip(m, l), formatShare(m, region.shares[String(l) as keyof typeof region.shares] ?? 0), cells, formatShare(m, totalCells ? cells / totalCells : 0)]
+    const row: Cell[] = [
+      levelChip(m, l),
+      formatShare(m, region.shares[String(l) as keyof typeof region.shares] ?? 0),
+      cells,
+      formatShare(m, totalCells ? cells / totalCells : 0),
+    ]
     return row
   })
   rows.push([t.total, formatShare(m, 1), totalCells, formatShare(m, totalCells ? 1 : 0)])
@@ -144,8 +155,21 @@ function monthlyChart(t: ReportMessages, months: RegionReport['changes']['months
     const raisedH = (x.raised / max) * (base - 14)
     const loweredH = (x.lowered / max) * (base - 14)
     add('rect', { x: left, y: base - raisedH, width: barWidth, height: raisedH, fill: LEVEL_COLORS[4], 'data-month': x.month, 'data-raised': x.raised })
-    add('rect', { x: left + barWidth, y: base - loweredH, width: barWidth, height: loweredH, fill: LEVEL_COLORS[1], 'data-month': x.month, 'data-lowered': x.lowered })
-    if (x.raised + x.lowered > 0) add('text', { x: left + barWidth, y: base - Math.max(raisedH, loweredH) - 3, 'text-anchor': 'middle', class: 'report-chart-value' }, String(x.raised + x.lowered))
+    add('rect', {
+      x: left + barWidth,
+      y: base - loweredH,
+      width: barWidth,
+      height: loweredH,
+      fill: LEVEL_COLORS[1],
+      'data-month': x.month,
+      'data-lowered': x.lowered,
+    })
+    if (x.raised + x.lowered > 0)
+      add(
+        'text',
+        { x: left + barWidth, y: base - Math.max(raisedH, loweredH) - 3, 'text-anchor': 'middle', class: 'report-chart-value' },
+        String(x.raised + x.lowered),
+      )
     add('text', { x: i * step + step / 2, y: height - 8, 'text-anchor': 'middle', class: 'report-chart-label' }, x.month.slice(2))
   })
   add('line', { x1: 0, x2: width, y1: base, y2: base, stroke: '#9aa4ad' })
@@ -169,7 +193,13 @@ function changesSection(m: Messages, t: ReportMessages, report: RegionReport): H
   }
   key(LEVEL_COLORS[4], t.raised)
   key(LEVEL_COLORS[1], t.lowered)
-  const nodes: Node[] = [totals, el('h3', 'report-subtitle-small', t.monthlyTitle), monthlyChart(t, changes.months), legend, el('h3', 'report-subtitle-small', t.recentTitle)]
+  const nodes: Node[] = [
+    totals,
+    el('h3', 'report-subtitle-small', t.monthlyTitle),
+    monthlyChart(t, changes.months),
+    legend,
+    el('h3', 'report-subtitle-small', t.recentTitle),
+  ]
   if (changes.recent.length === 0) nodes.push(el('p', 'report-empty', t.noChanges))
   else {
     const rows: Cell[][] = changes.recent.map((c) => {

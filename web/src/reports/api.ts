@@ -1,6 +1,13 @@
 import { getJson, sendJson } from '../api/client'
 import type {
-  CreatedReport, PublicReportInput, PublicReportStatus, ReportCategories, ReportChangeInput, ReportListQuery, ReportPage, StaffReport,
+  CreatedReport,
+  PublicReportInput,
+  PublicReportStatus,
+  ReportCategories,
+  ReportChangeInput,
+  ReportListQuery,
+  ReportPage,
+  StaffReport,
 } from '../api/contract'
 
 // Typed calls of the report pages (server/modules/reports/routes.ts); the types are the server's schemas'.

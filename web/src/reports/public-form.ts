@@ -220,9 +220,11 @@ export function mountPublicReports(container: HTMLElement, map: MapLibreMap, lan
     } catch (err) {
       if (abort.signal.aborted) return
       const text =
-        err instanceof ApiError && err.status === 404 ? m.lookupNotFound
-        : err instanceof ApiError && err.status === 400 ? m.lookupMalformed
-        : m.failed(err instanceof Error ? err.message : String(err))
+        err instanceof ApiError && err.status === 404
+          ? m.lookupNotFound
+          : err instanceof ApiError && err.status === 400
+            ? m.lookupMalformed
+            : m.failed(err instanceof Error ? err.message : String(err))
       lookupResult.replaceChildren(el('p', 'rp-error', text))
     }
   }

@@ -6,8 +6,19 @@ import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18
 import { el, labelled, requireElement, userText } from '../ui/dom'
 import { ROLE_NAMES } from '../ui/staff-nav'
 import {
-  REPORT_STATUSES, REPORT_TRANSITIONS, categoryLabel, changeReport, fetchCategories, fetchReports, fileGridReport, makeInspectionTask,
-  type ReportCategories, type ReportListQuery, type ReportSource, type ReportStatus, type StaffReport,
+  REPORT_STATUSES,
+  REPORT_TRANSITIONS,
+  categoryLabel,
+  changeReport,
+  fetchCategories,
+  fetchReports,
+  fileGridReport,
+  makeInspectionTask,
+  type ReportCategories,
+  type ReportListQuery,
+  type ReportSource,
+  type ReportStatus,
+  type StaffReport,
 } from './api'
 import { REPORT_MESSAGES, type ReportMessages } from './messages'
 import { formatTime } from './format'
@@ -242,7 +253,10 @@ async function start(): Promise<void> {
         button.type = 'button'
         button.addEventListener('click', () => {
           const final = status === 'closed' || status === 'rejected'
-          void act(() => changeReport(report.id, { status, ...(final ? { resolution: resolution.value } : {}) }), () => t.saved)
+          void act(
+            () => changeReport(report.id, { status, ...(final ? { resolution: resolution.value } : {}) }),
+            () => t.saved,
+          )
         })
         actions.append(button)
       }
@@ -255,7 +269,14 @@ async function start(): Promise<void> {
       note.setAttribute('aria-label', t.staffNote)
       const saveNote = el('button', 'rp-save-note', t.saveNote)
       saveNote.type = 'button'
-      saveNote.addEventListener('click', () => void act(() => changeReport(report.id, { staffNote: note.value || null }), () => t.saved))
+      saveNote.addEventListener(
+        'click',
+        () =>
+          void act(
+            () => changeReport(report.id, { staffNote: note.value || null }),
+            () => t.saved,
+          ),
+      )
       // Sent to another department, picked by name (with its division where names repeat).
       const reassign = el('select', 'rp-department')
       reassign.setAttribute('aria-label', t.departmentId)
@@ -268,7 +289,14 @@ async function start(): Promise<void> {
       const reassignButton = el('button', 'rp-reassign', t.reassign)
       reassignButton.type = 'button'
       reassignButton.disabled = state.departments.length === 0
-      reassignButton.addEventListener('click', () => void act(() => changeReport(report.id, { departmentId: Number(reassign.value) }), () => t.saved))
+      reassignButton.addEventListener(
+        'click',
+        () =>
+          void act(
+            () => changeReport(report.id, { departmentId: Number(reassign.value) }),
+            () => t.saved,
+          ),
+      )
       const reassignRow = el('div', 'rp-actions')
       reassignRow.append(reassign, reassignButton)
       box.append(note, saveNote, reassignRow)
@@ -285,8 +313,13 @@ async function start(): Promise<void> {
       planned.setAttribute('aria-label', t.plannedFor)
       const make = el('button', 'rp-make-inspection', t.makeInspection)
       make.type = 'button'
-      make.addEventListener('click', () =>
-        void act(() => makeInspectionTask(report.id, Number(enterprise.value), planned.value), (r) => t.inspectionLinked(r.inspectionId ?? 0)),
+      make.addEventListener(
+        'click',
+        () =>
+          void act(
+            () => makeInspectionTask(report.id, Number(enterprise.value), planned.value),
+            (r) => t.inspectionLinked(r.inspectionId ?? 0),
+          ),
       )
       const row = el('div', 'rp-actions')
       row.append(enterprise, planned, make)
@@ -326,7 +359,13 @@ async function start(): Promise<void> {
       event.preventDefault()
       const location = lon.value.trim() && lat.value.trim() ? { lon: Number(lon.value), lat: Number(lat.value) } : undefined
       void act(
-        () => fileGridReport({ ...(location ? { location } : {}), category: category.value, description: description.value, address: address.value.trim() || null }),
+        () =>
+          fileGridReport({
+            ...(location ? { location } : {}),
+            category: category.value,
+            description: description.value,
+            address: address.value.trim() || null,
+          }),
         (r) => t.filed(r.trackingCode),
       )
     })

@@ -2,16 +2,36 @@ import { describe, expect, it } from 'vitest'
 import { parseScenarioChange, parseScenarioChanges } from '../../../server/domain/scenario'
 import { CAPABILITIES, SCENARIO_CHANGE_KINDS } from '../api/contract'
 import {
-  KIND_FIELDS, changeOf, changesOf, distanceM, draftOf, emptyDraft, fieldAt, formField,
-  linkedChanges, missingOf, moved, referenceFieldOf, roundPosition, withKind, type Draft,
+  KIND_FIELDS,
+  changeOf,
+  changesOf,
+  distanceM,
+  draftOf,
+  emptyDraft,
+  fieldAt,
+  formField,
+  linkedChanges,
+  missingOf,
+  moved,
+  referenceFieldOf,
+  roundPosition,
+  withKind,
+  type Draft,
 } from './changes'
 
 /** A draft of the kind with every input filled in. */
 function filled(kind: Draft['kind'], key = 1): Draft {
   return {
     ...emptyDraft(kind, key),
-    record: { id: 7, label: 'x' }, lon: 123.4, lat: 41.8, isMajor: false, level: 2, impactRadiusM: 300,
-    resourceKind: 'depot', name: ' 新队伍 ', capabilities: ['hazmat', 'fire'],
+    record: { id: 7, label: 'x' },
+    lon: 123.4,
+    lat: 41.8,
+    isMajor: false,
+    level: 2,
+    impactRadiusM: 300,
+    resourceKind: 'depot',
+    name: ' 新队伍 ',
+    capabilities: ['hazmat', 'fire'],
   }
 }
 
@@ -42,9 +62,15 @@ describe('the scenario builder form state', () => {
   it('leaves an empty input out, so that the server names the field', () => {
     const move = emptyDraft('move_resource', 1)
     expect(changeOf(move)).toEqual({ kind: 'move_resource' })
-    expect(() => parseScenarioChange(changeOf({ ...move, record: { id: 3, label: null } }), 4, CAPABILITIES)).toThrow(expect.objectContaining({ details: [expect.objectContaining({ field: 'changes[4].lon' })] }))
+    expect(() => parseScenarioChange(changeOf({ ...move, record: { id: 3, label: null } }), 4, CAPABILITIES)).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ field: 'changes[4].lon' })] }),
+    )
     // add_hidden_danger: no position is the enterprise's own
-    expect(changeOf({ ...emptyDraft('add_hidden_danger', 2), record: { id: 9, label: null } })).toEqual({ kind: 'add_hidden_danger', enterpriseId: 9, isMajor: true })
+    expect(changeOf({ ...emptyDraft('add_hidden_danger', 2), record: { id: 9, label: null } })).toEqual({
+      kind: 'add_hidden_danger',
+      enterpriseId: 9,
+      isMajor: true,
+    })
   })
 
   it('says what a draft still lacks, as the field the server would name', () => {
@@ -58,7 +84,15 @@ describe('the scenario builder form state', () => {
 
   it('names the reference field of each kind', () => {
     expect(SCENARIO_CHANGE_KINDS.map((k) => referenceFieldOf(k))).toEqual([
-      'hiddenDangerId', 'enterpriseId', 'majorHazardId', 'majorHazardId', 'majorHazardId', 'areaAssessmentId', null, 'resourceId', 'resourceId',
+      'hiddenDangerId',
+      'enterpriseId',
+      'majorHazardId',
+      'majorHazardId',
+      'majorHazardId',
+      'areaAssessmentId',
+      null,
+      'resourceId',
+      'resourceId',
     ])
   })
 

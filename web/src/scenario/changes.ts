@@ -3,7 +3,14 @@
 // each draft sends, the drafts a JSON list or a page link (`?rectify_hidden_danger=12`) gives, and
 // which change and field a 400's `details[0].field` (`changes[2].lon`) names. No DOM: unit-tested
 // beside (changes.test.ts) against the server's own parser.
-import { SCENARIO_CHANGE_KINDS, SCENARIO_RESOURCE_KINDS, type Level, type ScenarioChange, type ScenarioChangeKind, type ScenarioResourceKind } from '../api/contract'
+import {
+  SCENARIO_CHANGE_KINDS,
+  SCENARIO_RESOURCE_KINDS,
+  type Level,
+  type ScenarioChange,
+  type ScenarioChangeKind,
+  type ScenarioResourceKind,
+} from '../api/contract'
 
 /** The fields a change of kind K takes (the server's ScenarioChange, without `kind`). */
 export type FieldOf<K extends ScenarioChangeKind> = Exclude<keyof Extract<ScenarioChange, { kind: K }>, 'kind'>
@@ -74,7 +81,19 @@ export interface Draft {
 }
 
 export function emptyDraft(kind: ScenarioChangeKind, key: number): Draft {
-  return { key, kind, record: null, lon: null, lat: null, isMajor: true, level: null, impactRadiusM: null, resourceKind: 'rescue_team', name: '', capabilities: [] }
+  return {
+    key,
+    kind,
+    record: null,
+    lon: null,
+    lat: null,
+    isMajor: true,
+    level: null,
+    impactRadiusM: null,
+    resourceKind: 'rescue_team',
+    name: '',
+    capabilities: [],
+  }
 }
 
 /** A draft turned into another kind: keeps what the new kind also takes (a position, a level), not the record. */

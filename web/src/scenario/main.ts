@@ -36,14 +36,32 @@ interface Scenario {
 
 const TEXT = {
   'zh-CN': {
-    title: '风险情景推演', back: '返回地图', list: '已保存的情景', empty: '尚无情景。', recompute: '按今日数据重新计算', outdated: '数据已变化：结果不是今日的答案。',
-    failed: '失败：', editCopy: '复制为新情景并编辑', copyName: (n: string) => `${n} (副本)`,
-    preview: '预览（未保存）', previewNote: '修改变化后请重新预览；保存后才会记录。', closePreview: '关闭预览',
+    title: '风险情景推演',
+    back: '返回地图',
+    list: '已保存的情景',
+    empty: '尚无情景。',
+    recompute: '按今日数据重新计算',
+    outdated: '数据已变化：结果不是今日的答案。',
+    failed: '失败：',
+    editCopy: '复制为新情景并编辑',
+    copyName: (n: string) => `${n} (副本)`,
+    preview: '预览（未保存）',
+    previewNote: '修改变化后请重新预览；保存后才会记录。',
+    closePreview: '关闭预览',
   },
   en: {
-    title: 'What-if scenarios', back: 'Back to the map', list: 'Saved scenarios', empty: 'No scenarios yet.', recompute: "Recompute against today's data", outdated: "The data changed: this is not today's answer.",
-    failed: 'Failed: ', editCopy: 'Edit as new scenario', copyName: (n: string) => `${n} (copy)`,
-    preview: 'Preview (not saved)', previewNote: 'Preview again after editing the changes; nothing is kept until you save.', closePreview: 'Close the preview',
+    title: 'What-if scenarios',
+    back: 'Back to the map',
+    list: 'Saved scenarios',
+    empty: 'No scenarios yet.',
+    recompute: "Recompute against today's data",
+    outdated: "The data changed: this is not today's answer.",
+    failed: 'Failed: ',
+    editCopy: 'Edit as new scenario',
+    copyName: (n: string) => `${n} (copy)`,
+    preview: 'Preview (not saved)',
+    previewNote: 'Preview again after editing the changes; nothing is kept until you save.',
+    closePreview: 'Close the preview',
   },
 } as const
 
@@ -201,8 +219,15 @@ async function loadBasemap(): Promise<void> {
 async function start(): Promise<void> {
   await requireStaff()
   render()
-  const loadList = getJson<{ items: Scenario[] }>('/api/scenarios', { limit: 50 }).then((r) => (saved = r.items)).catch(showError)
-  const loadOne = scenarioId === null ? Promise.resolve() : getJson<Scenario>(`/api/scenarios/${scenarioId}`).then((s) => (scenario = s)).catch(showError)
+  const loadList = getJson<{ items: Scenario[] }>('/api/scenarios', { limit: 50 })
+    .then((r) => (saved = r.items))
+    .catch(showError)
+  const loadOne =
+    scenarioId === null
+      ? Promise.resolve()
+      : getJson<Scenario>(`/api/scenarios/${scenarioId}`)
+          .then((s) => (scenario = s))
+          .catch(showError)
   await Promise.all([loadBasemap(), loadList, loadOne, builder.ready])
   await styleLoaded
   diff.ensure()

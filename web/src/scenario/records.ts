@@ -62,12 +62,30 @@ export function matches(query: string, ...texts: Array<string | null | undefined
   return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(needle))
 }
 
-const hiddenDanger = (h: HiddenDangerRecord, owner: string | null): FoundRecord => ({ id: h.id, name: h.description, owner, isMajor: h.isMajor, lon: h.lon, lat: h.lat })
-const installation = (m: MajorHazardRecord, owner: string | null): FoundRecord => ({ id: m.id, name: m.name, owner, level: m.level as Level, lon: m.lon, lat: m.lat })
+const hiddenDanger = (h: HiddenDangerRecord, owner: string | null): FoundRecord => ({
+  id: h.id,
+  name: h.description,
+  owner,
+  isMajor: h.isMajor,
+  lon: h.lon,
+  lat: h.lat,
+})
+const installation = (m: MajorHazardRecord, owner: string | null): FoundRecord => ({
+  id: m.id,
+  name: m.name,
+  owner,
+  level: m.level as Level,
+  lon: m.lon,
+  lat: m.lat,
+})
 const area = (a: AreaAssessmentRecord): FoundRecord => ({ id: a.id, name: a.name, owner: a.divisionCode, level: a.level as Level })
 const resource = (r: ResourceFeature): FoundRecord => ({
-  id: r.id, name: r.properties.name, owner: r.properties.divisionName, resourceKind: r.properties.kind,
-  lon: r.geometry.coordinates[0], lat: r.geometry.coordinates[1],
+  id: r.id,
+  name: r.properties.name,
+  owner: r.properties.divisionName,
+  resourceKind: r.properties.kind,
+  lon: r.geometry.coordinates[0],
+  lat: r.geometry.coordinates[1],
 })
 
 async function enterprisesNamed(text: string, limit: number, signal: AbortSignal) {
@@ -75,10 +93,17 @@ async function enterprisesNamed(text: string, limit: number, signal: AbortSignal
 }
 
 /** Records of the enterprises whose name contains the text, each list read per enterprise. */
-async function ofEnterprises<T>(text: string, path: string, signal: AbortSignal, toFound: (item: T, owner: string) => FoundRecord | null): Promise<FoundRecord[]> {
+async function ofEnterprises<T>(
+  text: string,
+  path: string,
+  signal: AbortSignal,
+  toFound: (item: T, owner: string) => FoundRecord | null,
+): Promise<FoundRecord[]> {
   const enterprises = await enterprisesNamed(text, MAX_ENTERPRISES, signal)
   const lists = await Promise.all(
-    enterprises.map(async (e) => (await getJson<Page<T>>(path, { enterpriseId: e.properties.id, limit: PER_ENTERPRISE }, signal)).items.map((item) => toFound(item, e.properties.name))),
+    enterprises.map(async (e) =>
+      (await getJson<Page<T>>(path, { enterpriseId: e.properties.id, limit: PER_ENTERPRISE }, signal)).items.map((item) => toFound(item, e.properties.name)),
+    ),
   )
   return lists.flat().filter((f): f is FoundRecord => f !== null)
 }
@@ -92,7 +117,9 @@ async function resourcesIn(box: LonLatBox | null, signal: AbortSignal): Promise<
   let cached = resourcesInView.get(key)
   if (!cached) {
     cached = Promise.all(
-      (['rescue_team', 'depot'] as const).map(async (kind) => (await getJson<{ features: ResourceFeature[] }>('/api/resources', { kind, bbox, limit: RESOURCES_IN_VIEW }, signal)).features),
+      (['rescue_team', 'depot'] as const).map(
+        async (kind) => (await getJson<{ features: ResourceFeature[] }>('/api/resources', { kind, bbox, limit: RESOURCES_IN_VIEW }, signal)).features,
+      ),
     ).then((lists) => lists.flat())
     resourcesInView.clear() // only the latest view's
     resourcesInView.set(key, cached)
@@ -107,7 +134,14 @@ export async function recordById(field: ReferenceField, id: number, signal?: Abo
     switch (field) {
       case 'enterpriseId': {
         const e = await fetchEnterprise(id, signal)
-        return { id, name: e.properties.name, owner: e.properties.divisionName, level: e.properties.level as Level, lon: e.geometry.coordinates[0], lat: e.geometry.coordinates[1] }
+        return {
+          id,
+          name: e.properties.name,
+          owner: e.properties.divisionName,
+          level: e.properties.level as Level,
+          lon: e.geometry.coordinates[0],
+          lat: e.geometry.coordinates[1],
+        }
       }
       case 'hiddenDangerId': {
         const h = await fetchRecord('hidden_danger', id, signal)
@@ -146,12 +180,18 @@ export async function searchRecords(field: ReferenceField, text: string, view: L
   switch (field) {
     case 'enterpriseId':
       found = (await enterprisesNamed(text, MAX_RESULTS, signal)).map((e) => ({
-        id: e.properties.id, name: e.properties.name, owner: null, level: e.properties.level as Level,
-        lon: e.geometry.coordinates[0], lat: e.geometry.coordinates[1],
+        id: e.properties.id,
+        name: e.properties.name,
+        owner: null,
+        level: e.properties.level as Level,
+        lon: e.geometry.coordinates[0],
+        lat: e.geometry.coordinates[1],
       }))
       break
     case 'hiddenDangerId':
-      found = await ofEnterprises<HiddenDangerRecord>(text, '/api/hidden-dangers', signal, (h, owner) => (h.status === 'verified' ? null : hiddenDanger(h, owner)))
+      found = await ofEnterprises<HiddenDangerRecord>(text, '/api/hidden-dangers', signal, (h, owner) =>
+        h.status === 'verified' ? null : hiddenDanger(h, owner),
+      )
       break
     case 'majorHazardId':
       found = await ofEnterprises<MajorHazardRecord>(text, '/api/major-hazards', signal, installation)
@@ -167,7 +207,9 @@ export async function searchRecords(field: ReferenceField, text: string, view: L
       break
     }
     case 'resourceId':
-      found = (await resourcesIn(view, signal)).filter((r) => matches(text, r.properties.name, r.properties.organisation, r.properties.divisionName)).map(resource)
+      found = (await resourcesIn(view, signal))
+        .filter((r) => matches(text, r.properties.name, r.properties.organisation, r.properties.divisionName))
+        .map(resource)
       break
   }
   return found.slice(0, MAX_RESULTS)

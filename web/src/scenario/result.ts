@@ -24,19 +24,35 @@ export type Result = Omit<ScenarioResult, 'cells' | 'ranking'> & {
 
 export const RESULT_TEXT = {
   'zh-CN': {
-    summary: (s: Record<string, number>) => `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
-    region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`, shares: (n: string) => `${n}：等级不变，面积占比变化`,
+    summary: (s: Record<string, number>) =>
+      `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
+    region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`,
+    shares: (n: string) => `${n}：等级不变，面积占比变化`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
-    raised: '升高', lowered: '降低', computed: '计算时间', regions: '行政区划变化', grids: '管理网格变化', cells: '网格变化',
-    ranking: '区县安全项目优先排名变化', rankingNone: (n: number) => `${n} 个区县的排名与得分不变。`,
+    raised: '升高',
+    lowered: '降低',
+    computed: '计算时间',
+    regions: '行政区划变化',
+    grids: '管理网格变化',
+    cells: '网格变化',
+    ranking: '区县安全项目优先排名变化',
+    rankingNone: (n: number) => `${n} 个区县的排名与得分不变。`,
     move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}：第 ${rb} → 第 ${ra} 位（${sb} → ${sa} 分）`,
   },
   en: {
-    summary: (s: Record<string, number>) => `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
-    region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`, shares: (n: string) => `${n}: same level, shares move`,
+    summary: (s: Record<string, number>) =>
+      `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
+    region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`,
+    shares: (n: string) => `${n}: same level, shares move`,
     coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
-    raised: 'raised', lowered: 'lowered', computed: 'Computed', regions: 'Divisions', grids: 'Management grids', cells: 'Cells',
-    ranking: 'County priority ranking for safety projects', rankingNone: (n: number) => `The rank and score of all ${n} counties stay.`,
+    raised: 'raised',
+    lowered: 'lowered',
+    computed: 'Computed',
+    regions: 'Divisions',
+    grids: 'Management grids',
+    cells: 'Cells',
+    ranking: 'County priority ranking for safety projects',
+    rankingNone: (n: number) => `The rank and score of all ${n} counties stay.`,
     move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}: #${rb} → #${ra} (${sb} → ${sa} points)`,
   },
 } as const
@@ -54,7 +70,10 @@ export function resultParts(r: Result, lang: Lang, notes: HTMLElement[] = []): H
     ...notes,
   ]
   // Divisions, then management grids: the summary's count of regions covers both.
-  for (const [kind, heading] of [['division', t.regions], ['mgmt_grid', t.grids]] as const) {
+  for (const [kind, heading] of [
+    ['division', t.regions],
+    ['mgmt_grid', t.grids],
+  ] as const) {
     const changed = r.regions.filter((x) => x.kind === kind)
     if (changed.length === 0) continue
     const list = el('ul', `panel-list scenario-regions scenario-regions-${kind}`)
@@ -72,7 +91,10 @@ export function resultParts(r: Result, lang: Lang, notes: HTMLElement[] = []): H
       item.dataset.code = m.code
       moves.append(item)
     }
-    parts.push(el('h4', 'panel-subtitle', t.ranking), r.ranking.moves.length > 0 ? moves : el('p', 'panel-note scenario-ranking-none', t.rankingNone(r.ranking.areas)))
+    parts.push(
+      el('h4', 'panel-subtitle', t.ranking),
+      r.ranking.moves.length > 0 ? moves : el('p', 'panel-note scenario-ranking-none', t.rankingNone(r.ranking.areas)),
+    )
   }
   return parts
 }

@@ -36,7 +36,10 @@ const isLat = (x: number) => Math.abs(x) <= 90
  * Returns null when the text is not a coordinate pair or is out of range.
  */
 export function parseCoordinates(text: string, area?: LonLatBox | null): ParsedCoordinates | null {
-  const normalised = text.replace(/[，、；]/g, (c) => (c === '；' ? ';' : ',')).replace(/[Ｅｅ]/g, 'E').replace(/[Ｎｎ]/g, 'N')
+  const normalised = text
+    .replace(/[，、；]/g, (c) => (c === '；' ? ';' : ','))
+    .replace(/[Ｅｅ]/g, 'E')
+    .replace(/[Ｎｎ]/g, 'N')
   const match = PAIR.exec(normalised)
   if (!match) return null
   const [, before1, first, after1, before2, second, after2] = match

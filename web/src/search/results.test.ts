@@ -10,7 +10,17 @@ const divisions: DivisionCollection = {
     ['210103', '沈河区', 'Shenhe District', 'county'],
   ].map(([code, name, nameEn, rank]) => ({
     type: 'Feature' as const,
-    geometry: { type: 'Polygon' as const, coordinates: [[[123, 41], [124, 41], [124, 42], [123, 41]]] },
+    geometry: {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [123, 41],
+          [124, 41],
+          [124, 42],
+          [123, 41],
+        ],
+      ],
+    },
     properties: { code: code!, name: name!, nameEn, rank: rank as 'county' | 'township', parentCode: null, synthetic: true, boundary: true, label: null },
   })),
 }

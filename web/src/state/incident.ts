@@ -16,7 +16,10 @@ export function parseIncidentParam(hash: string): [number, number] | null {
 
 /** The hash with `incident` set to a point (or removed), every other parameter kept as written. */
 export function withIncidentParam(hash: string, point: [number, number] | null): string {
-  const parts = hash.replace(/^#/, '').split('&').filter((p) => p !== '' && p.split('=')[0] !== INCIDENT_PARAM)
+  const parts = hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((p) => p !== '' && p.split('=')[0] !== INCIDENT_PARAM)
   if (point) parts.push(`${INCIDENT_PARAM}=${point[0].toFixed(6)},${point[1].toFixed(6)}`)
   return parts.length ? `#${parts.join('&')}` : ''
 }

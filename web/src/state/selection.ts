@@ -5,11 +5,7 @@ import type { RecordKind } from '../api/client'
 
 export const RECORD_KINDS: readonly RecordKind[] = ['major_hazard', 'hidden_danger', 'safety_risk', 'area_assessment', 'resource']
 
-export type Selection =
-  | { kind: 'cell'; h3: string }
-  | { kind: 'region'; code: string }
-  | { kind: 'enterprise'; id: number }
-  | { kind: RecordKind; id: number }
+export type Selection = { kind: 'cell'; h3: string } | { kind: 'region'; code: string } | { kind: 'enterprise'; id: number } | { kind: RecordKind; id: number }
 
 /** An H3 cell index as the API takes it: 15 hexadecimal digits. */
 const H3_PATTERN = /^[0-9a-f]{15}$/

@@ -60,7 +60,7 @@ describe('parseUrlHash', () => {
 })
 
 describe('withUrlState', () => {
-  it('keeps MapLibre\'s map= first and writes the rest unescaped', () => {
+  it("keeps MapLibre's map= first and writes the rest unescaped", () => {
     expect(withUrlState('#map=13/41.8/123.4', { layers: ['regions', 'cells'], selection: { kind: 'region', code: '210102' } })).toBe(
       '#map=13/41.8/123.4&layers=cells,regions&sel=region:210102',
     )

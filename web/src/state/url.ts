@@ -36,7 +36,15 @@ export function parseUrlHash(hash: string): UrlState {
   const layersText = params.get(LAYERS_PARAM)
   return {
     view: parseView(params.get(VIEW_PARAM)),
-    layers: layersText === null ? null : orderedOverlays(layersText.split(',').map((s) => s.trim()).filter(isOverlayId)),
+    layers:
+      layersText === null
+        ? null
+        : orderedOverlays(
+            layersText
+              .split(',')
+              .map((s) => s.trim())
+              .filter(isOverlayId),
+          ),
     selection: parseSelection(params.get(SELECTION_PARAM)),
   }
 }

@@ -7,10 +7,18 @@ export { fetchDepartments, type Department, type Specialty } from '../api/depart
 // departments (departments.ts) and double-random plans (server/modules/enforcement/plans.ts). The
 // types and vocabularies are the server's, through web/src/api/contract.ts.
 
-export {
-  COVERAGE_GAP_KINDS, jurisdictionPrefix, type CoverageGapKind, type PlanStatus, type SupervisionTier as Tier,
+export { COVERAGE_GAP_KINDS, jurisdictionPrefix, type CoverageGapKind, type PlanStatus, type SupervisionTier as Tier } from '../api/contract'
+export type {
+  CoverageGap,
+  CoverageItem,
+  CoverageQuery,
+  CoverageReport,
+  Plan,
+  PlanInspection,
+  PlanPage,
+  PlanRequest,
+  PlanWithInspections,
 } from '../api/contract'
-export type { CoverageGap, CoverageItem, CoverageQuery, CoverageReport, Plan, PlanInspection, PlanPage, PlanRequest, PlanWithInspections } from '../api/contract'
 
 export type CoverageDivision = CoverageReport['byDivision'][number]
 export type GapCounts = CoverageReport['byGap']

@@ -107,7 +107,13 @@ export class CoverageView {
     }
     const summary = el('p', 'sv-summary', m.summary(report.enterprises, report.withGaps, report.excluded))
     Object.assign(summary.dataset, { enterprises: String(report.enterprises), withGaps: String(report.withGaps), excluded: String(report.excluded) })
-    this.root.append(summary, el('h3', 'sv-subheading', m.byDivisionTitle), this.renderDivisionTable(report), el('h3', 'sv-subheading', m.itemsTitle), this.renderItems(report))
+    this.root.append(
+      summary,
+      el('h3', 'sv-subheading', m.byDivisionTitle),
+      this.renderDivisionTable(report),
+      el('h3', 'sv-subheading', m.itemsTitle),
+      this.renderItems(report),
+    )
   }
 
   private renderFilters(): HTMLElement {
@@ -118,7 +124,8 @@ export class CoverageView {
     division.append(new Option(m.allDivisions, ''))
     for (const county of this.counties) division.append(new Option(county.name ? `${county.name}（${county.code}）` : county.code, county.code))
     // A filter from the URL that is not a county (a township prefix) still shows as chosen.
-    if (this.filter.division && !this.counties.some((c) => c.code === this.filter.division)) division.append(new Option(this.filter.division, this.filter.division))
+    if (this.filter.division && !this.counties.some((c) => c.code === this.filter.division))
+      division.append(new Option(this.filter.division, this.filter.division))
     division.value = this.filter.division
     division.addEventListener('change', () => this.setFilter({ division: division.value }))
 
@@ -136,7 +143,10 @@ export class CoverageView {
   private renderDivisionTable(report: CoverageReport): HTMLElement {
     const m = this.messages.coverage
     const columns: Array<[DivisionColumn, string]> = [
-      ['code', m.columns.code], ['name', m.columns.name], ['enterprises', m.columns.enterprises], ['withGaps', m.columns.withGaps],
+      ['code', m.columns.code],
+      ['name', m.columns.name],
+      ['enterprises', m.columns.enterprises],
+      ['withGaps', m.columns.withGaps],
       ...COVERAGE_GAP_KINDS.map((k): [DivisionColumn, string] => [k, m.gapColumns[k]]),
     ]
     const table = el('table', 'sv-table coverage-divisions')
@@ -170,7 +180,11 @@ export class CoverageView {
       const tr = el('tr')
       tr.dataset.code = row.code
       const values: Record<DivisionColumn, string | number> = {
-        code: row.code, name: row.name ?? '', enterprises: row.enterprises, withGaps: row.withGaps, ...row.gaps,
+        code: row.code,
+        name: row.name ?? '',
+        enterprises: row.enterprises,
+        withGaps: row.withGaps,
+        ...row.gaps,
       }
       for (const [column] of columns) {
         const td = cell(column, values[column])
@@ -184,7 +198,13 @@ export class CoverageView {
       body.append(tr)
     }
     const total = el('tr', 'sv-total')
-    const totals: Record<DivisionColumn, string | number> = { code: m.total, name: '', enterprises: report.enterprises, withGaps: report.withGaps, ...report.byGap }
+    const totals: Record<DivisionColumn, string | number> = {
+      code: m.total,
+      name: '',
+      enterprises: report.enterprises,
+      withGaps: report.withGaps,
+      ...report.byGap,
+    }
     for (const [column] of columns) total.append(cell(column, totals[column]))
     table.createTFoot().append(total)
     return table
@@ -207,7 +227,10 @@ export class CoverageView {
     table.createTHead().append(head)
     const body = table.createTBody()
     for (const item of report.items) body.append(this.renderItem(item))
-    wrap.append(table, pager(this.messages, report.offset, report.items.length, report.total, (offset) => this.setFilter({ offset })))
+    wrap.append(
+      table,
+      pager(this.messages, report.offset, report.items.length, report.total, (offset) => this.setFilter({ offset })),
+    )
     return wrap
   }
 
@@ -236,7 +259,8 @@ export class CoverageView {
 
   private renderGap(gap: CoverageGap): HTMLElement {
     const m = this.messages.coverage
-    const text = gap.kind === 'specialist_department' && gap.specialty ? m.missingSpecialty(m.specialties[gap.specialty] ?? gap.specialty) : m.gapNames[gap.kind]
+    const text =
+      gap.kind === 'specialist_department' && gap.specialty ? m.missingSpecialty(m.specialties[gap.specialty] ?? gap.specialty) : m.gapNames[gap.kind]
     const chip = el('li', 'sv-gap', text)
     chip.dataset.kind = gap.kind
     if (gap.specialty) chip.dataset.specialty = gap.specialty
@@ -253,7 +277,14 @@ export function labelled(text: string, control: HTMLElement, className = 'sv-lab
 }
 
 /** Previous / next buttons and the position, for a list of `total` shown from `offset`. */
-export function pager(messages: SupervisionMessages, offset: number, shown: number, total: number, go: (offset: number) => void, pageSize = COVERAGE_PAGE_SIZE): HTMLElement {
+export function pager(
+  messages: SupervisionMessages,
+  offset: number,
+  shown: number,
+  total: number,
+  go: (offset: number) => void,
+  pageSize = COVERAGE_PAGE_SIZE,
+): HTMLElement {
   const bar = el('div', 'sv-pager')
   const previous = el('button', 'sv-previous', messages.previous)
   previous.type = 'button'

@@ -61,7 +61,12 @@ async function start(): Promise<void> {
   })
   const plans = new PlansView(requireElement(document, '#plans'), SUPERVISION_MESSAGES[lang], MESSAGES[lang])
   let plansLoaded = false
-  const quality = new QualityView(requireElement(document, '#quality'), QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'], SUPERVISION_MESSAGES[lang], MESSAGES[lang].locale)
+  const quality = new QualityView(
+    requireElement(document, '#quality'),
+    QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'],
+    SUPERVISION_MESSAGES[lang],
+    MESSAGES[lang].locale,
+  )
   let qualityLoaded = false
 
   const renderTexts = () => {

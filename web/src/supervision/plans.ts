@@ -2,7 +2,17 @@ import { ApiError, isAbortError } from '../api/client'
 import type { Messages } from '../i18n'
 import { localDate } from '../ui/format'
 import { el } from '../ui/dom'
-import { createPlan, fetchDepartments, fetchPlan, fetchPlans, jurisdictionPrefix, type Department, type PlanPage, type PlanRequest, type PlanWithInspections } from './api'
+import {
+  createPlan,
+  fetchDepartments,
+  fetchPlan,
+  fetchPlans,
+  jurisdictionPrefix,
+  type Department,
+  type PlanPage,
+  type PlanRequest,
+  type PlanWithInspections,
+} from './api'
 import { enterpriseMapUrl, labelled, pager } from './coverage'
 import type { SupervisionMessages } from './messages'
 
@@ -256,7 +266,13 @@ export class PlansView {
     this.headings.intro.textContent = m.intro
     this.headings.form.textContent = m.formTitle
     this.headings.list.textContent = m.listTitle
-    const labels: Record<FormField, string> = { departmentId: m.department, divisionPrefix: m.divisionPrefix, periodStart: m.periodStart, periodEnd: m.periodEnd, seed: m.seed }
+    const labels: Record<FormField, string> = {
+      departmentId: m.department,
+      divisionPrefix: m.divisionPrefix,
+      periodStart: m.periodStart,
+      periodEnd: m.periodEnd,
+      seed: m.seed,
+    }
     for (const field of FORM_FIELDS) this.fieldLabels[field].textContent = labels[field]
     this.hints.divisionPrefix.textContent = m.divisionPrefixHint
     this.hints.seed.textContent = m.seedHint
@@ -317,17 +333,33 @@ export class PlansView {
       const action = el('td')
       action.append(show)
       tr.append(
-        el('td', undefined, String(plan.id)), el('td', undefined, plan.departmentName), el('td', undefined, plan.divisionPrefix),
-        el('td', undefined, `${plan.periodStart} – ${plan.periodEnd}`), el('td', 'plan-status', m.status[plan.status]),
-        el('td', undefined, String(plan.counts.enterprises)), el('td', undefined, String(plan.counts.inspections)), userCell(plan.createdBy), action,
+        el('td', undefined, String(plan.id)),
+        el('td', undefined, plan.departmentName),
+        el('td', undefined, plan.divisionPrefix),
+        el('td', undefined, `${plan.periodStart} – ${plan.periodEnd}`),
+        el('td', 'plan-status', m.status[plan.status]),
+        el('td', undefined, String(plan.counts.enterprises)),
+        el('td', undefined, String(plan.counts.inspections)),
+        userCell(plan.createdBy),
+        action,
       )
       tr.querySelector('.plan-status')!.setAttribute('data-status', plan.status)
       body.append(tr)
     }
-    this.listSection.replaceChildren(table, pager(this.messages, page.offset, page.items.length, page.total, (offset) => {
-      this.offset = offset
-      void this.loadPlans()
-    }, PLAN_PAGE_SIZE))
+    this.listSection.replaceChildren(
+      table,
+      pager(
+        this.messages,
+        page.offset,
+        page.items.length,
+        page.total,
+        (offset) => {
+          this.offset = offset
+          void this.loadPlans()
+        },
+        PLAN_PAGE_SIZE,
+      ),
+    )
   }
 
   private renderDetail(): void {
@@ -369,7 +401,13 @@ export class PlansView {
         const inspectors = el('td', 'plan-inspectors', inspection.inspectors.map((i) => i.name).join(separator))
         inspectors.dataset.inspectorIds = inspection.inspectors.map((i) => i.id).join(',')
         const result = inspection.result ? (this.common.inspectionResults[inspection.result] ?? inspection.result) : m.notRecorded
-        tr.append(el('td', undefined, inspection.plannedFor ?? ''), enterprise, el('td', undefined, inspection.divisionCode), inspectors, el('td', undefined, result))
+        tr.append(
+          el('td', undefined, inspection.plannedFor ?? ''),
+          enterprise,
+          el('td', undefined, inspection.divisionCode),
+          inspectors,
+          el('td', undefined, result),
+        )
         body.append(tr)
       }
       children.push(table)

@@ -3,7 +3,11 @@ import type { CoverageDivision } from './api'
 import { nextSort, sortDivisions } from './sort'
 
 const row = (code: string, name: string, enterprises: number, tier: number): CoverageDivision => ({
-  code, name, enterprises, withGaps: tier, gaps: { industry_department: 0, specialist_department: 0, responsible_person: 0, tier },
+  code,
+  name,
+  enterprises,
+  withGaps: tier,
+  gaps: { industry_department: 0, specialist_department: 0, responsible_person: 0, tier },
 })
 const rows = [row('210102', '和平区', 50, 2), row('210103', '沈河区', 80, 2), row('210104', '大东区', 30, 5)]
 

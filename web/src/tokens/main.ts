@@ -14,7 +14,6 @@ import { browserStorage } from '../ui/storage'
 // Personal API tokens (server/modules/auth/token-routes.ts): every staff user creates and revokes
 // their own; an admin may list and revoke everyone's. The secret is shown once, after creation.
 
-
 class TokensView {
   private tokens: ApiToken[] = []
   private all = false
@@ -38,7 +37,11 @@ class TokensView {
   private readonly allText = el('span')
   private readonly table = el('div', 'ad-table-wrap token-list')
 
-  constructor(private readonly root: HTMLElement, private m: TokenMessages, private readonly me: CurrentUser) {
+  constructor(
+    private readonly root: HTMLElement,
+    private m: TokenMessages,
+    private readonly me: CurrentUser,
+  ) {
     this.name.name = 'name'
     this.name.required = true
     this.name.maxLength = 100
@@ -202,8 +205,15 @@ class TokensView {
       const row = el('tr')
       row.dataset.tokenId = String(t.id)
       const cells: Record<(typeof columns)[number], string> = {
-        name: t.name, owner: t.username, prefix: `${t.prefix}…`, scope: m.scopes[t.scope], created: when(t.createdAt),
-        expires: when(t.expiresAt), lastUsed: when(t.lastUsedAt), state: this.state(t), actions: '',
+        name: t.name,
+        owner: t.username,
+        prefix: `${t.prefix}…`,
+        scope: m.scopes[t.scope],
+        created: when(t.createdAt),
+        expires: when(t.expiresAt),
+        lastUsed: when(t.lastUsedAt),
+        state: this.state(t),
+        actions: '',
       }
       for (const c of columns) {
         const td = el('td', undefined, cells[c])

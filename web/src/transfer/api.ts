@@ -1,6 +1,16 @@
 import { ApiError, apiUrl, csrfHeaders, isAbortError, languageHeaders } from '../api/client'
 
-export const IMPORT_KINDS = ['enterprises', 'major_hazards', 'safety_risks', 'hidden_dangers', 'area_assessments', 'resources', 'divisions', 'mgmt_grids', 'roads'] as const
+export const IMPORT_KINDS = [
+  'enterprises',
+  'major_hazards',
+  'safety_risks',
+  'hidden_dangers',
+  'area_assessments',
+  'resources',
+  'divisions',
+  'mgmt_grids',
+  'roads',
+] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
@@ -60,9 +70,7 @@ export interface ImportRequest {
 }
 
 /** What an import answered: a report, or a refusal (mode all with invalid rows: 422 import_rejected). */
-export type ImportOutcome =
-  | { kind: 'report'; report: ImportReport }
-  | { kind: 'rejected'; message: string; errors: ImportRowError[] }
+export type ImportOutcome = { kind: 'report'; report: ImportReport } | { kind: 'rejected'; message: string; errors: ImportRowError[] }
 
 /** The format a file name implies (as the server reads it), or undefined. */
 export function formatFromName(name: string): ImportFormat | undefined {
@@ -86,7 +94,16 @@ export function importUrl(request: Omit<ImportRequest, 'file'>): string {
   })
 }
 
-interface ErrorDetail { field?: string; message?: string; row?: number; line?: number; column?: string; value?: unknown; code?: string; params?: Record<string, string | number | string[]> }
+interface ErrorDetail {
+  field?: string
+  message?: string
+  row?: number
+  line?: number
+  column?: string
+  value?: unknown
+  code?: string
+  params?: Record<string, string | number | string[]>
+}
 
 /** Sends the file as the raw body. Throws ApiError for any failure other than a refused import. */
 export async function sendImport(request: ImportRequest, signal?: AbortSignal): Promise<ImportOutcome> {
@@ -101,14 +118,18 @@ export async function sendImport(request: ImportRequest, signal?: AbortSignal): 
     throw new ApiError(url, 0, 'network', err instanceof Error ? err.message : String(err))
   }
   const body = (await response.json().catch(() => undefined)) as
-    | (ImportReport & { error?: undefined })
-    | { error?: { code: string; message: string; details?: ErrorDetail[] } }
-    | undefined
+    (ImportReport & { error?: undefined }) | { error?: { code: string; message: string; details?: ErrorDetail[] } } | undefined
   if (response.ok && body && !body.error) return { kind: 'report', report: body as ImportReport }
   const error = body?.error
   if (response.status === 422 && error?.code === 'import_rejected') {
     const errors = (error.details ?? []).map((d): ImportRowError => ({
-      row: d.row ?? 0, line: d.line, column: d.column, value: d.value, reason: d.message ?? '', code: d.code, params: d.params,
+      row: d.row ?? 0,
+      line: d.line,
+      column: d.column,
+      value: d.value,
+      reason: d.message ?? '',
+      code: d.code,
+      params: d.params,
     }))
     return { kind: 'rejected', message: error.message, errors }
   }

@@ -24,14 +24,38 @@ interface ColumnsResponse {
 
 const TEXTS = {
   zh: {
-    summary: '可接受的列与模板', templates: '下载模板：', csv: 'CSV 模板', xlsx: 'XLSX 模板', column: '列名（中文）', key: '英文列名', required: '必填',
-    yes: '是', no: '', aliases: '也可写作', values: '可选值', industryTable: (v: string) => `行业列按 ${v} 识别（门类、大类、中类的代码或名称）；未识别的行业照原文保存并列入数据质量报告。`,
-    optionalNote: '只有必填列不可缺；其余列缺失或为空时记为“未知”，不会被猜测，并列入数据质量报告。', failed: '无法读取列清单：',
+    summary: '可接受的列与模板',
+    templates: '下载模板：',
+    csv: 'CSV 模板',
+    xlsx: 'XLSX 模板',
+    column: '列名（中文）',
+    key: '英文列名',
+    required: '必填',
+    yes: '是',
+    no: '',
+    aliases: '也可写作',
+    values: '可选值',
+    industryTable: (v: string) => `行业列按 ${v} 识别（门类、大类、中类的代码或名称）；未识别的行业照原文保存并列入数据质量报告。`,
+    optionalNote: '只有必填列不可缺；其余列缺失或为空时记为“未知”，不会被猜测，并列入数据质量报告。',
+    failed: '无法读取列清单：',
   },
   en: {
-    summary: 'Accepted columns and templates', templates: 'Templates: ', csv: 'CSV template', xlsx: 'XLSX template', column: 'Column (Chinese)', key: 'English header', required: 'Required',
-    yes: 'yes', no: '', aliases: 'Also accepted', values: 'Values', industryTable: (v: string) => `The industry column is read with ${v} (section, division or group codes or names); an unknown industry is kept as written and listed in the data-quality report.`,
-    optionalNote: 'Only the required columns must be there; any other column left out or empty is stored as unknown, never guessed, and listed in the data-quality report.', failed: 'Could not load the column list: ',
+    summary: 'Accepted columns and templates',
+    templates: 'Templates: ',
+    csv: 'CSV template',
+    xlsx: 'XLSX template',
+    column: 'Column (Chinese)',
+    key: 'English header',
+    required: 'Required',
+    yes: 'yes',
+    no: '',
+    aliases: 'Also accepted',
+    values: 'Values',
+    industryTable: (v: string) =>
+      `The industry column is read with ${v} (section, division or group codes or names); an unknown industry is kept as written and listed in the data-quality report.`,
+    optionalNote:
+      'Only the required columns must be there; any other column left out or empty is stored as unknown, never guessed, and listed in the data-quality report.',
+    failed: 'Could not load the column list: ',
   },
 } as const
 
@@ -93,7 +117,13 @@ export class ColumnsPanel {
       const tr = el('tr')
       tr.dataset.key = c.key
       if (c.required) tr.dataset.required = 'true'
-      tr.append(el('td', undefined, c.zh), el('td', undefined, c.key), el('td', undefined, c.required ? t.yes : t.no), el('td', undefined, c.aliases.join('、')), el('td', undefined, (c.values ?? []).join('、')))
+      tr.append(
+        el('td', undefined, c.zh),
+        el('td', undefined, c.key),
+        el('td', undefined, c.required ? t.yes : t.no),
+        el('td', undefined, c.aliases.join('、')),
+        el('td', undefined, (c.values ?? []).join('、')),
+      )
       const description = this.lang === 'zh' ? c.descriptionZh : c.description
       if (description) tr.title = description
       body.append(tr)

@@ -6,7 +6,10 @@ export interface ImportMessages {
   title: string
   close: string
   kind: string
-  kinds: Record<'enterprises' | 'major_hazards' | 'safety_risks' | 'hidden_dangers' | 'area_assessments' | 'resources' | 'divisions' | 'mgmt_grids' | 'roads', string>
+  kinds: Record<
+    'enterprises' | 'major_hazards' | 'safety_risks' | 'hidden_dangers' | 'area_assessments' | 'resources' | 'divisions' | 'mgmt_grids' | 'roads',
+    string
+  >
   file: string
   format: string
   /** The format option that takes the format from the file's extension. */

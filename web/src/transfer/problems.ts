@@ -18,7 +18,13 @@ type Wording = (v: Record<string, string>, r: ProblemParams) => string
 type Lang = 'zh' | 'en'
 
 const GEOMETRY_ZH: Record<string, string> = {
-  Point: '点', MultiPoint: '多点', LineString: '线', MultiLineString: '多线', Polygon: '多边形', MultiPolygon: '多面', GeometryCollection: '几何集合',
+  Point: '点',
+  MultiPoint: '多点',
+  LineString: '线',
+  MultiLineString: '多线',
+  Polygon: '多边形',
+  MultiPolygon: '多面',
+  GeometryCollection: '几何集合',
 }
 
 /** PostGIS's reasons for an invalid polygon (ST_IsValidDetail), in Chinese. */
@@ -84,7 +90,8 @@ const faultZh = (v: Record<string, string>, r: ProblemParams) => POLYGON_FAULTS_
 const atZh = (v: Record<string, string>, r: ProblemParams) => (r.lon !== undefined ? `，位置（${v.lon}, ${v.lat}）` : '')
 const atEn = (v: Record<string, string>, r: ProblemParams) => (r.lon !== undefined ? ` at (${v.lon}, ${v.lat})` : '')
 const areaZh = (v: Record<string, string>) => `本系统行政区划范围（经度 ${v.areaMinLon}–${v.areaMaxLon}，纬度 ${v.areaMinLat}–${v.areaMaxLat}）`
-const areaEn = (v: Record<string, string>) => `the area of this deployment's divisions (lon ${v.areaMinLon}–${v.areaMaxLon}, lat ${v.areaMinLat}–${v.areaMaxLat})`
+const areaEn = (v: Record<string, string>) =>
+  `the area of this deployment's divisions (lon ${v.areaMinLon}–${v.areaMaxLon}, lat ${v.areaMinLat}–${v.areaMaxLat})`
 
 /** The wording of every reason code, in Chinese and in English. */
 export const PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
@@ -120,9 +127,11 @@ export const PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
     geometry_unreadable: (v) => `不是有效的 WKT 或 GeoJSON：${v.detail}`,
     geometry_not_object: () => '不是几何对象',
     geometry_malformed: (v, r) =>
-      String(r.type).includes('Polygon') ? `${geometryZh(v, r)}的每个环至少需要 4 个点且首尾相同`
-      : String(r.type).includes('Line') ? `${geometryZh(v, r)}的每条线至少需要 2 个点`
-      : `${geometryZh(v, r)}的坐标应为 [x, y] 数值`,
+      String(r.type).includes('Polygon')
+        ? `${geometryZh(v, r)}的每个环至少需要 4 个点且首尾相同`
+        : String(r.type).includes('Line')
+          ? `${geometryZh(v, r)}的每条线至少需要 2 个点`
+          : `${geometryZh(v, r)}的坐标应为 [x, y] 数值`,
     geometry_type_unsupported: (v) => `不支持的几何类型 ${v.type}`,
     geometry_not_point: (v, r) => `应为点，而不是${geometryZh(v, r)}`,
     geometry_lat_lon_swapped: () => '经纬度似乎填反了：按（纬度, 经度）读取时坐标落在本系统范围内',
@@ -232,9 +241,11 @@ export const PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
     geometry_unreadable: (v) => `is not WKT or GeoJSON: ${v.detail}`,
     geometry_not_object: () => 'is not a geometry object',
     geometry_malformed: (v, r) =>
-      String(r.type).includes('Polygon') ? `every ${v.type} ring needs at least 4 positions and must be closed (first = last)`
-      : String(r.type).includes('Line') ? `every line of a ${v.type} needs at least 2 positions`
-      : `${v.type} coordinates must be [x, y] numbers`,
+      String(r.type).includes('Polygon')
+        ? `every ${v.type} ring needs at least 4 positions and must be closed (first = last)`
+        : String(r.type).includes('Line')
+          ? `every line of a ${v.type} needs at least 2 positions`
+          : `${v.type} coordinates must be [x, y] numbers`,
     geometry_type_unsupported: (v) => `unsupported geometry type ${v.type}`,
     geometry_not_point: (v) => `must be a Point, not ${v.type}`,
     geometry_lat_lon_swapped: () => "looks like latitude and longitude are swapped: the coordinates read as (lat, lon) fall in the deployment's area",
@@ -246,13 +257,15 @@ export const PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
       `invalid polygon: ${v.fault}${atEn(v, r)}; repairing it would change its area by ${r.changePct !== undefined ? `${v.changePct} %` : 'more than 100 %'}, more than the ${v.maxPct} % allowed: fix it in a GIS`,
     uscc_not_string: () => 'invalid unified social credit code: must be text',
     uscc_length: (v) => `invalid unified social credit code: must be 18 characters, got ${v.length}`,
-    uscc_character: (v) => `invalid unified social credit code: illegal character “${v.character}” at position ${v.position} (allowed: 0-9 and A-Y without I, O, S, V, Z)`,
+    uscc_character: (v) =>
+      `invalid unified social credit code: illegal character “${v.character}” at position ${v.position} (allowed: 0-9 and A-Y without I, O, S, V, Z)`,
     uscc_check_character: (v) => `invalid unified social credit code: check character expected ${v.expected}, got ${v.got}`,
     uscc_or_external_id_required: () => 'the enterprise needs an identifier: give the unified social credit code or the enterprise id',
     external_id_taken: (v) => `enterprise id ${v.key} already belongs to another enterprise (${v.other})`,
     division_code_format: () => 'must be a 6-digit (GB/T 2260) or 9-digit township code',
     division_unknown: (v) => `division ${v.code} does not exist: import the divisions first`,
-    division_unknown_or_empty: (v) => `division ${v.code} does not exist: import the divisions first, or leave the cell empty to take the division containing the point`,
+    division_unknown_or_empty: (v) =>
+      `division ${v.code} does not exist: import the divisions first, or leave the cell empty to take the division containing the point`,
     address_ambiguous: (v) => `names several divisions (${v.candidates}): give the coordinates or the division code`,
     address_unknown: () => 'names no division of this deployment, and the row has no coordinates: give the coordinates or the division code',
     location_or_address_required: () => 'the location is required: give the longitude and latitude, or an address naming a division',
@@ -342,7 +355,8 @@ export const FILE_PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
     geojson_no_features: () => 'GeoJSON 中没有要素',
     geojson_crs_late: () => 'GeoJSON 的 crs 成员在要素之后：请将其放在前面，或在导入时选择坐标系',
     shp_not_zipped: () => 'Shapefile 须打包为一个 .zip 上传，内含 .shp、.dbf 和 .prj（及 .cpg）文件',
-    not_zip: (_v, r) => (r.format === 'xlsx' ? '不是 XLSX 工作簿（.xlsx 文件是 ZIP 压缩包）' : 'Shapefile 须打包为一个 .zip 上传，内含 .shp、.dbf 和 .prj 文件'),
+    not_zip: (_v, r) =>
+      r.format === 'xlsx' ? '不是 XLSX 工作簿（.xlsx 文件是 ZIP 压缩包）' : 'Shapefile 须打包为一个 .zip 上传，内含 .shp、.dbf 和 .prj 文件',
     is_zip: (_v, r) => `文件是 ZIP 压缩包，不是 ${format(r)}：请选择 XLSX 或 Shapefile 格式`,
     zip_unreadable: () => '无法读取该 ZIP 压缩包',
     zip_entry_missing: (v) => `无法从压缩包中读取 ${v.name}`,
@@ -368,7 +382,10 @@ export const FILE_PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
   },
   en: {
     file_empty: () => 'the file is empty',
-    file_too_large: (v, r) => (r.sizeMb !== undefined ? `the file is ${v.sizeMb} MB, over the import limit of ${v.limitMb} MB` : `the file is larger than the import limit of ${v.limitMb} MB`),
+    file_too_large: (v, r) =>
+      r.sizeMb !== undefined
+        ? `the file is ${v.sizeMb} MB, over the import limit of ${v.limitMb} MB`
+        : `the file is larger than the import limit of ${v.limitMb} MB`,
     no_data_rows: () => 'the file has a header but no data rows',
     column_missing: (v) => `a required column is missing: ${v.column}`,
     header_duplicate: (v) => `column “${v.column}” appears twice in the header`,
@@ -387,7 +404,10 @@ export const FILE_PROBLEM_WORDING: Record<Lang, Record<string, Wording>> = {
     geojson_no_features: () => 'the GeoJSON has no features',
     geojson_crs_late: () => 'the GeoJSON crs member comes after the features: put it first, or choose the coordinate system',
     shp_not_zipped: () => 'upload a shapefile as one .zip holding the .shp, .dbf and .prj (and .cpg) files',
-    not_zip: (_v, r) => (r.format === 'xlsx' ? 'not an XLSX workbook (an .xlsx file is a zip archive)' : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files'),
+    not_zip: (_v, r) =>
+      r.format === 'xlsx'
+        ? 'not an XLSX workbook (an .xlsx file is a zip archive)'
+        : 'a shapefile must be uploaded as a .zip holding the .shp, .dbf and .prj files',
     is_zip: (_v, r) => `the file is a zip archive, not ${r.format === 'csv' ? 'CSV text' : 'GeoJSON'}: choose format XLSX or Shapefile`,
     zip_unreadable: () => 'not a readable zip archive',
     zip_entry_missing: (v) => `cannot read ${v.name} from the archive`,
@@ -421,7 +441,10 @@ const MARK = /⟦([A-Za-z0-9_]+)⟧/
  * null when this page does not know the code (the caller shows the server's text).
  */
 export function problemNodes(
-  lang: Lang, code: string | undefined, params: ProblemParams | undefined, catalogue: Record<Lang, Record<string, Wording>> = PROBLEM_WORDING,
+  lang: Lang,
+  code: string | undefined,
+  params: ProblemParams | undefined,
+  catalogue: Record<Lang, Record<string, Wording>> = PROBLEM_WORDING,
 ): Array<string | Node> | null {
   const wording = code === undefined ? undefined : catalogue[lang][code]
   if (!wording) return null

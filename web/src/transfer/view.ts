@@ -4,8 +4,18 @@ import { errorCodeText, type Messages } from '../i18n'
 import { el, userText } from '../ui/dom'
 import { FILE_PROBLEM_WORDING, POLYGON_FAULTS_ZH, problemNodes, type ProblemParams } from './problems'
 import {
-  IMPORT_CRS, IMPORT_FORMATS, IMPORT_KINDS, formatFromName, sendImport,
-  type ImportCrs, type ImportFormat, type ImportKind, type ImportMode, type ImportReport, type ImportRequest, type ImportRowError,
+  IMPORT_CRS,
+  IMPORT_FORMATS,
+  IMPORT_KINDS,
+  formatFromName,
+  sendImport,
+  type ImportCrs,
+  type ImportFormat,
+  type ImportKind,
+  type ImportMode,
+  type ImportReport,
+  type ImportRequest,
+  type ImportRowError,
 } from './api'
 import { ColumnsPanel } from './columns'
 
@@ -49,7 +59,11 @@ export class ImportView {
   private readonly checkButton = el('button', 'import-check')
   private readonly confirmButton = el('button', 'import-confirm')
   private readonly labels: Record<'kind' | 'file' | 'format' | 'crs' | 'mode', HTMLElement> = {
-    kind: el('span'), file: el('span'), format: el('span'), crs: el('span'), mode: el('span'),
+    kind: el('span'),
+    file: el('span'),
+    format: el('span'),
+    crs: el('span'),
+    mode: el('span'),
   }
   private readonly reportEl = el('div', 'import-report')
   private readonly columnsPanel = new ColumnsPanel()
@@ -93,7 +107,14 @@ export class ImportView {
     const heading = el('div', 'import-heading')
     heading.append(this.titleEl, this.closeButton)
     const form = el('div', 'import-form')
-    form.append(field('kind', this.kindSelect), field('file', this.fileInput), field('format', this.formatSelect), field('crs', this.crsSelect), field('mode', this.modeSelect), repairField)
+    form.append(
+      field('kind', this.kindSelect),
+      field('file', this.fileInput),
+      field('format', this.formatSelect),
+      field('crs', this.crsSelect),
+      field('mode', this.modeSelect),
+      repairField,
+    )
     const actions = el('div', 'import-actions')
     actions.append(this.checkButton, this.confirmButton)
     const card = el('div', 'import-card')
@@ -178,7 +199,8 @@ export class ImportView {
       if (isAbortError(err) || controller.signal.aborted) return
       const text = err instanceof ApiError ? errorCodeText(this.messages, err.code) : undefined
       const message = err instanceof Error ? err.message : String(err)
-      const problems = err instanceof ApiError ? err.details.map((d) => ({ code: d.code as string | undefined, params: d.params as ProblemParams | undefined })) : []
+      const problems =
+        err instanceof ApiError ? err.details.map((d) => ({ code: d.code as string | undefined, params: d.params as ProblemParams | undefined })) : []
       this.state = { kind: 'failed', message: text ? `${text}: ${message}` : message, problems }
     } finally {
       if (this.loading === controller) this.loading = null
@@ -202,11 +224,23 @@ export class ImportView {
     this.repairLabel.title = REPAIR_TEXTS[this.lang()].title
     const file = this.fileInput.files?.[0]
     const detected = file ? formatFromName(file.name) : undefined
-    fillSelect(this.kindSelect, IMPORT_KINDS.map((k) => [k, m.kinds[k]]))
+    fillSelect(
+      this.kindSelect,
+      IMPORT_KINDS.map((k) => [k, m.kinds[k]]),
+    )
     this.columnsPanel.show(this.kindSelect.value as ImportKind, this.messages.locale)
-    fillSelect(this.formatSelect, [['', detected ? `${m.formatAuto} (${m.formats[detected]})` : m.formatAuto], ...IMPORT_FORMATS.map((f): [string, string] => [f, m.formats[f]])])
-    fillSelect(this.crsSelect, IMPORT_CRS.map((c) => [c, m.crsNames[c]]))
-    fillSelect(this.modeSelect, (['all', 'valid'] as const).map((k) => [k, m.modes[k]]))
+    fillSelect(this.formatSelect, [
+      ['', detected ? `${m.formatAuto} (${m.formats[detected]})` : m.formatAuto],
+      ...IMPORT_FORMATS.map((f): [string, string] => [f, m.formats[f]]),
+    ])
+    fillSelect(
+      this.crsSelect,
+      IMPORT_CRS.map((c) => [c, m.crsNames[c]]),
+    )
+    fillSelect(
+      this.modeSelect,
+      (['all', 'valid'] as const).map((k) => [k, m.modes[k]]),
+    )
     this.checkButton.textContent = m.check
     this.confirmButton.textContent = m.confirm
     const busy = this.state.kind === 'busy'
@@ -286,7 +320,11 @@ export class ImportView {
     const t = REPAIR_TEXTS[this.lang()]
     const list = el('ul', 'import-repairs')
     for (const r of repairs) {
-      const item = el('li', 'import-repair-item', t.item(r.row, this.lang() === 'zh' ? (POLYGON_FAULTS_ZH[r.reason] ?? r.reason) : r.reason, r.location, r.areaChangePct))
+      const item = el(
+        'li',
+        'import-repair-item',
+        t.item(r.row, this.lang() === 'zh' ? (POLYGON_FAULTS_ZH[r.reason] ?? r.reason) : r.reason, r.location, r.areaChangePct),
+      )
       item.dataset.row = String(r.row)
       item.dataset.areaChangePct = String(r.areaChangePct)
       list.append(item)
@@ -332,11 +370,13 @@ export class ImportView {
 /** Sets a select's options, keeping its value when still offered. */
 function fillSelect(select: HTMLSelectElement, options: ReadonlyArray<readonly [string, string]>): void {
   const value = select.value
-  select.replaceChildren(...options.map(([v, text]) => {
-    const option = el('option', undefined, text)
-    option.value = v
-    return option
-  }))
+  select.replaceChildren(
+    ...options.map(([v, text]) => {
+      const option = el('option', undefined, text)
+      option.value = v
+      return option
+    }),
+  )
   if (options.some(([v]) => v === value)) select.value = value
 }
 
@@ -345,12 +385,15 @@ const REPAIR_TEXTS = {
     label: '修复无效多边形',
     title: '自相交、蝴蝶结等无效边界自动修复（保留面部分）；面积变化超过允许比例（默认 1%）的行仍被拒绝',
     heading: (n: number) => `已修复 ${n} 个多边形`,
-    item: (row: number, reason: string, at: [number, number] | null, pct: number) => `第 ${row} 行：${reason}${at ? `（${at[0]}, ${at[1]}）` : ''}，面积变化 ${pct}%`,
+    item: (row: number, reason: string, at: [number, number] | null, pct: number) =>
+      `第 ${row} 行：${reason}${at ? `（${at[0]}, ${at[1]}）` : ''}，面积变化 ${pct}%`,
   },
   en: {
     label: 'Repair invalid polygons',
-    title: 'Self-intersecting rings, bow-ties and the like are repaired with ST_MakeValid (polygonal parts kept); a row whose area would change by more than the allowed share (1 % by default) is still refused',
+    title:
+      'Self-intersecting rings, bow-ties and the like are repaired with ST_MakeValid (polygonal parts kept); a row whose area would change by more than the allowed share (1 % by default) is still refused',
     heading: (n: number) => `${n} polygon(s) repaired`,
-    item: (row: number, reason: string, at: [number, number] | null, pct: number) => `row ${row}: ${reason}${at ? ` at (${at[0]}, ${at[1]})` : ''}, area changed by ${pct} %`,
+    item: (row: number, reason: string, at: [number, number] | null, pct: number) =>
+      `row ${row}: ${reason}${at ? ` at (${at[0]}, ${at[1]})` : ''}, area changed by ${pct} %`,
   },
 }

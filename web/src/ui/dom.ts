@@ -24,12 +24,18 @@ export function userText(text: string): HTMLSpanElement {
 }
 
 /** An element holding labelled parts joined by ' · ', the user-written ones marked as such. */
-export function metaLine<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parts: Array<string | Node | null | undefined>): HTMLElementTagNameMap[K] {
+export function metaLine<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  parts: Array<string | Node | null | undefined>,
+): HTMLElementTagNameMap[K] {
   const element = el(tag, className)
-  parts.filter((p): p is string | Node => p !== null && p !== undefined && p !== '').forEach((part, i) => {
-    if (i > 0) element.append(' · ')
-    element.append(part)
-  })
+  parts
+    .filter((p): p is string | Node => p !== null && p !== undefined && p !== '')
+    .forEach((part, i) => {
+      if (i > 0) element.append(' · ')
+      element.append(part)
+    })
   return element
 }
 

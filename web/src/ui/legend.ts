@@ -1,7 +1,17 @@
 import type { Level } from '../api/contract'
 import type { Messages } from '../i18n'
 import { IMAGE_NAMES, imageDataUrl, majorHazardImage } from '../map/images'
-import { CELL_FILL_OPACITY, COVERAGE_GAP_COLORS, LEVEL_COLORS, LEVEL_OUTLINE_COLOR, RED_CELL_EDGE, REGION_COLORS, RISK_LEVELS, STALE_HATCH, blendOver } from '../map/levels'
+import {
+  CELL_FILL_OPACITY,
+  COVERAGE_GAP_COLORS,
+  LEVEL_COLORS,
+  LEVEL_OUTLINE_COLOR,
+  RED_CELL_EDGE,
+  REGION_COLORS,
+  RISK_LEVELS,
+  STALE_HATCH,
+  blendOver,
+} from '../map/levels'
 import { OVERLAY_IDS, type OverlayId } from '../map/overlays'
 import { BASEMAP_COLORS } from '../map/style'
 import { el } from './dom'

@@ -40,7 +40,11 @@ const NAV_LABEL: Record<Lang, string> = { 'zh-CN': '工作页面', en: 'Staff pa
 export class StaffNav {
   private lang: Lang
 
-  constructor(private readonly root: HTMLElement, private readonly user: CurrentUser, lang: Lang) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly user: CurrentUser,
+    lang: Lang,
+  ) {
     this.lang = lang
     this.root.classList.add('staff-nav')
     this.render()

@@ -10,7 +10,11 @@ const UNKNOWNS: Record<string, string> = { affiliation: '隶属关系', scale: '
 
 const scale = (s: string) => SCALES[s] ?? s
 const level = (s: string) => LEVELS[s] ?? s
-const list = (s: string, names: Record<string, string>) => s.split(', ').map((part) => names[part] ?? part).join('、')
+const list = (s: string, names: Record<string, string>) =>
+  s
+    .split(', ')
+    .map((part) => names[part] ?? part)
+    .join('、')
 
 const TEMPLATES: Array<[RegExp, (...groups: string[]) => string]> = [
   [/^under central vertical supervision: excluded from local tiers$/, () => '中央垂直管理，不列入属地监管层级'],
@@ -29,7 +33,10 @@ export function tierReasonText(reason: string, locale: string): string {
   if (!locale.startsWith('zh')) return reason
   const undetermined = /^undetermined: (.+) unknown \(the rule gives (.+) depending on them\)$/.exec(reason)
   if (undetermined) {
-    const tiers = undetermined[2]!.split(' or ').map((t) => TIERS[t] ?? t).join('或')
+    const tiers = undetermined[2]!
+      .split(' or ')
+      .map((t) => TIERS[t] ?? t)
+      .join('或')
     return `无法确定：${list(undetermined[1]!, UNKNOWNS)}未知（按规则可能为${tiers}）`
   }
   const whatever = /^(.+) \(whatever the unknown (.+)\)$/.exec(reason)
