@@ -813,7 +813,9 @@ export function createScenarioBuilder(options: ScenarioBuilderOptions): Scenario
     const textarea = el('textarea', 'scenario-changes')
     textarea.translate = false // JSON: the API's field names and values, not words of the page
     textarea.rows = 6
-    if (jsonOpen && !jsonDirty) jsonText = changesJson()
+    // Holds the current changes until the user edits it, so opening it shows them at once (the
+    // toggle event comes after the click).
+    if (!jsonDirty) jsonText = changesJson()
     textarea.value = jsonText
     textarea.addEventListener('input', () => {
       jsonText = textarea.value
