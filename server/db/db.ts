@@ -50,15 +50,16 @@ export function userId(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
 }
 
-/** One page of a filtered query, with the total count; rows ordered by `idColumn`. */
+/** One page of a filtered query, with the total count; rows ordered by `idColumn` (ascending unless `direction` says). */
 export async function listPage<Rec>(
   filtered: Knex.QueryBuilder,
   select: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
   idColumn: string,
   page: { limit: number; offset: number },
   toRecord: (row: Record<string, unknown>) => Rec,
+  direction: 'asc' | 'desc' = 'asc',
 ): Promise<{ total: number; items: Rec[] }> {
   const [{ count }] = await filtered.clone().count<{ count: string }[]>('* as count')
-  const rows = (await select(filtered.clone()).orderBy(idColumn).limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>
+  const rows = (await select(filtered.clone()).orderBy(idColumn, direction).limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>
   return { total: Number(count), items: rows.map(toRecord) }
 }

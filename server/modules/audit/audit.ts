@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import type { Db } from '../../db/db'
+import { listPage, type Db } from '../../db/db'
 
 /** One audited write (docs/domain.md §8: who, when, what, before/after). */
 export interface AuditEntry {
@@ -63,32 +63,20 @@ export async function listAudit(db: Db, filter: AuditFilter, page: { limit: numb
     if (filter.from) query.where('at', '>=', filter.from)
     if (filter.to) query.where('at', '<', filter.to)
   })
-  const [{ total }] = await filtered.clone().count<{ total: string }[]>({ total: '*' })
-  const rows: Array<{
-    id: string
-    at: Date | string
-    username: string | null
-    action: string
-    entity: string
-    entity_id: string | null
-    before: unknown
-    after: unknown
-  }> = await filtered
-    .orderBy('id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .select('id', 'at', 'username', 'action', 'entity', 'entity_id', 'before', 'after')
+  const columns = ['id', 'at', 'username', 'action', 'entity', 'entity_id', 'before', 'after']
+  return listPage(filtered, (q) => q.select(columns), 'id', page, toEntry, 'desc')
+}
+
+/** An audit_log row as the log's API sends it. */
+function toEntry(r: Record<string, unknown>) {
   return {
-    total: Number(total),
-    items: rows.map((r) => ({
-      id: Number(r.id),
-      at: new Date(r.at).toISOString(),
-      username: r.username,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      before: r.before,
-      after: r.after,
-    })),
+    id: Number(r.id),
+    at: new Date(r.at as string).toISOString(),
+    username: (r.username as string | null) ?? null,
+    action: String(r.action),
+    entity: String(r.entity),
+    entityId: (r.entity_id as string | null) ?? null,
+    before: r.before,
+    after: r.after,
   }
 }
