@@ -1,34 +1,36 @@
 /**
  * Isochrones (docs/domain.md §6): the area a resource reaches within N minutes, as the concave
- * hull of the network vertices its search reaches in time. Cached per resource, keyed by the network
+ * hull of the network vertices its search reaches in time (hull.ts). Cached per resource, keyed by the network
  * version and the resource's place and last update, so a network or resource change invalidates it.
  * The isochrones of a capability are the union of those of its available resources.
  */
 import { createHash } from 'node:crypto'
+import type { MultiPolygon, Polygon } from 'geojson'
 import type { Knex } from 'knex'
+import type { Capability } from '../../domain/resources'
 import { AppError, notFound } from '../../errors'
+import type { EngineName } from './engine'
+import { reachOutline } from './hull'
 import { outsideNetwork } from './travel'
 import type { Routing } from './plugin'
 
 /** Minutes a request may ask for, and the largest. */
 export const DEFAULT_MINUTES = [5, 10, 15, 30] as const
 export const MAX_MINUTES = 60
-/** Concave hull target (PostGIS ST_ConcaveHull param_pct): 0.3 follows the river banks without spikes. */
-const HULL_TARGET = 0.3
 /** Cached isochrone sets kept, least recently used dropped first. */
 const CACHE_SIZE = 200
 
 export interface Isochrone {
   minutes: number
   /** GeoJSON Polygon or MultiPolygon (WGS 84), null when nothing is reached in time. */
-  geometry: { type: string; coordinates: unknown } | null
+  geometry: Polygon | MultiPolygon | null
   /** Network vertices reached within the time (a capability's: summed over its resources). */
   vertices: number
 }
 
 export interface IsochroneSet {
   resourceId: number
-  engine: string
+  engine: EngineName
   networkVersion: number
   offRoadM: number
   isochrones: Isochrone[]
@@ -37,20 +39,13 @@ export interface IsochroneSet {
 
 const cache = new WeakMap<Routing, Map<string, Omit<IsochroneSet, 'cached'>>>()
 
-/**
- * The concave hull of some network vertices (a 50 m buffer below 3), as GeoJSON text. The points
- * are gathered with array_agg, then collected: the ST_Collect aggregate took about three times as
- * long over ten thousand points.
- */
-async function hull(db: Knex, ids: number[]): Promise<{ vertices: number; geometry: string | null }> {
-  const { rows } = await db.raw<{ rows: Array<{ vertices: number; geometry: string | null }> }>(
-    `SELECT n AS vertices,
-            ST_AsGeoJSON(CASE WHEN n >= 3 THEN ST_ConcaveHull(points, ${HULL_TARGET})
-                              WHEN n > 0 THEN ST_Buffer(points::geography, 50)::geometry END, 6) AS geometry
-     FROM (SELECT count(*)::int AS n, ST_Collect(array_agg(geom)) AS points FROM road_vertex WHERE id = ANY(?::bigint[])) p`,
-    [ids],
+/** The places of some network vertices, with the seconds the search took to each. */
+async function vertexPlaces(db: Knex, reached: ReadonlyMap<number, number>): Promise<Array<{ s: number; point: [number, number] }>> {
+  const { rows } = await db.raw<{ rows: Array<{ id: string; lon: number; lat: number }> }>(
+    'SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM road_vertex WHERE id = ANY(?::bigint[])',
+    [[...reached.keys()]],
   )
-  return rows[0]!
+  return rows.map((r) => ({ s: reached.get(Number(r.id))!, point: [r.lon, r.lat] }))
 }
 
 /** The isochrones of one resource for the given minutes (ascending, unique). */
@@ -85,22 +80,19 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
   const startS = snap.offRoadM / (routing.settings.offRoadKmh / 3.6)
   const topSpeedMps = Math.max(summary.maxSpeedKmh, routing.settings.offRoadKmh) / 3.6
   const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60, { version: summary.version, topSpeedMps })
-  // The vertices of each minutes value. One statement each, started largest first and run side by
-  // side on the pool's connections: the largest hull takes longest, the others are done meanwhile.
-  const sets = minutes
+  const places = await vertexPlaces(db, reached)
+  const hulls = [...minutes]
+    .sort((a, b) => a - b)
     .map((m) => {
-      const ids: number[] = []
-      for (const [id, s] of reached) if (s <= m * 60) ids.push(id)
-      return { minutes: m, ids }
+      const points = places.filter((p) => p.s <= m * 60).map((p) => p.point)
+      return { minutes: m, vertices: points.length, geometry: reachOutline(points) }
     })
-    .sort((a, b) => b.ids.length - a.ids.length)
-  const hulls = (await Promise.all(sets.map(async (set) => ({ minutes: set.minutes, ...(await hull(db, set.ids)) })))).sort((a, b) => a.minutes - b.minutes)
   const set = {
     resourceId,
     engine: engine.name,
     networkVersion: summary.version,
     offRoadM: Math.round(snap.offRoadM * 100) / 100,
-    isochrones: hulls.map((h) => ({ minutes: h.minutes, vertices: h.vertices, geometry: h.geometry ? JSON.parse(h.geometry) : null })),
+    isochrones: hulls,
   }
   entries.set(key, set)
   if (entries.size > CACHE_SIZE) entries.delete(entries.keys().next().value!)
@@ -111,8 +103,8 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
 export const MAX_CAPABILITY_RESOURCES = 300
 
 export interface CapabilityIsochroneSet {
-  capability: string
-  engine: string
+  capability: Capability
+  engine: EngineName
   networkVersion: number
   /** Available resources with the capability, those joined, and those too far from any road. */
   resources: number
@@ -132,7 +124,7 @@ const unionCache = new WeakMap<Routing, Map<string, Omit<CapabilityIsochroneSet,
  * resources that did not change keep their cached isochrones. A resource too far from every road is
  * left out and listed.
  */
-export async function capabilityIsochrones(db: Knex, routing: Routing, capability: string, minutes: readonly number[]): Promise<CapabilityIsochroneSet> {
+export async function capabilityIsochrones(db: Knex, routing: Routing, capability: Capability, minutes: readonly number[]): Promise<CapabilityIsochroneSet> {
   const engine = routing.require()
   const summary = await routing.summary()
   if (summary.edges === 0) throw outsideNetwork(null, routing.settings.maxSnapM)

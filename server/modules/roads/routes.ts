@@ -1,37 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import { MAX_ID } from '../../http/bounds'
 import { invalid } from '../../errors'
-import { errorResponses, featureCollectionSchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
-import { CAPABILITIES } from '../../domain/resources'
-import { capabilityIsochrones, DEFAULT_MINUTES, MAX_CAPABILITY_RESOURCES, MAX_MINUTES, resourceIsochrones } from './isochrones'
+import { errorResponses, typed } from '../../http/schemas'
+import { capabilityIsochrones, DEFAULT_MINUTES, MAX_MINUTES, resourceIsochrones } from './isochrones'
+import { isochroneCollectionSchema, isochroneQuerySchema, networkResponseSchema } from './schemas'
 
 /** The road network and travel-time areas (docs/domain.md §6). */
-/** `GET /api/roads/isochrones`: one polygon per minutes value (null: nothing reached), with what was asked and how. */
-const isochroneCollectionSchema = featureCollectionSchema(
-  {
-    minutes: { type: 'integer' },
-    vertices: { type: 'integer' },
-    resources: { type: 'integer', description: 'capability: resources reaching anything within the minutes' },
-  },
-  {
-    resourceId: { type: 'integer' },
-    capability: { type: 'string', enum: CAPABILITIES },
-    resources: { type: 'integer', description: 'capability: available resources with it' },
-    resourceIds: { type: 'array', items: { type: 'integer' }, description: 'capability: the resources whose isochrones are joined' },
-    offNetworkIds: { type: 'array', items: { type: 'integer' }, description: 'capability: resources left out, too far from every road' },
-    engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
-    networkVersion: { type: 'integer' },
-    offRoadM: { type: 'number', description: "the resource's straight leg to its nearest road, metres" },
-    cached: { type: 'boolean' },
-  },
-  // null: nothing is reached within the minutes
-  nullableGeometrySchema,
-  ['minutes', 'vertices'],
-)
+export default async function roadRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
 
-export type IsochroneCollection = SchemaType<typeof isochroneCollectionSchema>
-
-export default async function roadRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/',
     {
@@ -39,24 +15,7 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['roads'],
         summary: 'The road network: size, extent, top speed, the routing engine (or why routing is unavailable) and its settings',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              engine: { type: ['string', 'null'], enum: ['pgrouting', 'in-process', null] },
-              unavailableReason: { type: ['string', 'null'] },
-              version: { type: 'integer' },
-              edges: { type: 'integer' },
-              vertices: { type: 'integer' },
-              maxSpeedKmh: { type: 'number', description: 'fastest emergency speed on any edge' },
-              totalLengthM: { type: 'number' },
-              bbox: { type: ['array', 'null'], items: { type: 'number' } },
-              maxSnapM: { type: 'number' },
-              offRoadKmh: { type: 'number' },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: networkResponseSchema, ...errorResponses },
       },
     },
     async () => ({
@@ -67,7 +26,7 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
     }),
   )
 
-  app.get<{ Querystring: { resourceId?: number; capability?: string; minutes?: string } }>(
+  app.get(
     '/isochrones',
     {
       config: { access: 'staff' },
@@ -75,27 +34,8 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
         tags: ['roads'],
         summary:
           'The areas a resource (resourceId), or the available resources of a capability together (capability: the union of theirs), reach within N minutes over the road network, as polygons (cached until the network or a resource changes)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            resourceId: { type: 'integer', minimum: 1, maximum: MAX_ID, description: 'one resource (give this or capability)' },
-            capability: {
-              type: 'string',
-              enum: CAPABILITIES,
-              description: `the available resources with this capability, at most ${MAX_CAPABILITY_RESOURCES} (give this or resourceId)`,
-            },
-            minutes: {
-              type: 'string',
-              pattern: '^[0-9]{1,2}(,[0-9]{1,2}){0,5}$',
-              description: `comma-separated minutes, 1–${MAX_MINUTES} (default ${DEFAULT_MINUTES.join(',')})`,
-            },
-          },
-        },
-        response: {
-          200: isochroneCollectionSchema,
-          ...errorResponses,
-        },
+        querystring: isochroneQuerySchema,
+        response: { 200: isochroneCollectionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -104,13 +44,8 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
       const bad = minutes.find((m) => m < 1 || m > MAX_MINUTES)
       if (bad !== undefined) throw invalid('minutes', `each must be 1–${MAX_MINUTES}, got ${bad}`)
       const { resourceId, capability } = request.query
-      if ((resourceId === undefined) === (capability === undefined)) {
-        throw invalid(
-          capability === undefined ? 'resourceId' : 'capability',
-          'give either resourceId (one resource) or capability (its available resources), not both',
-        )
-      }
       if (capability !== undefined) {
+        if (resourceId !== undefined) throw invalid('capability', 'give either resourceId (one resource) or capability (its available resources), not both')
         const set = await capabilityIsochrones(app.db, app.roads, capability, minutes)
         return {
           type: 'FeatureCollection' as const,
@@ -128,7 +63,8 @@ export default async function roadRoutes(app: FastifyInstance): Promise<void> {
           })),
         }
       }
-      const set = await resourceIsochrones(app.db, app.roads, resourceId!, minutes)
+      if (resourceId === undefined) throw invalid('resourceId', 'give either resourceId (one resource) or capability (its available resources), not both')
+      const set = await resourceIsochrones(app.db, app.roads, resourceId, minutes)
       return {
         type: 'FeatureCollection' as const,
         resourceId: set.resourceId,

@@ -31,7 +31,7 @@ export type { EnterpriseCollection, EnterpriseFeature } from '../../../server/mo
 export type { Health } from '../../../server/modules/health/routes'
 export type { IncidentContext } from '../../../server/modules/incident/routes'
 export type { CoverageGapCollection, NearestResponse } from '../../../server/modules/resources/routes'
-export type { IsochroneCollection } from '../../../server/modules/roads/routes'
+export type { IsochroneCollection } from '../../../server/modules/roads/schemas'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
 export type { MajorHazardResponse as MajorHazardRecord } from '../../../server/modules/sources/major-hazards'
