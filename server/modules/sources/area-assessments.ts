@@ -14,13 +14,15 @@ import {
   methodResponseProperties,
   methodView,
   recordMeta,
+  throwFirst,
   timestampsProperties,
   type MethodInput,
   type RecordSpec,
 } from './shared'
 import { dateColumn, listPage, type Db } from '../../db/db'
 import { dateSchema, levelSchema, nameSchema, optionalDateSchema } from '../../http/params'
-import { checkDateOrder } from '../../http/validation'
+import { bufferIssues, dateOrderIssues, divisionCodeIssues } from '../../domain/source-checks'
+import { divisionExists } from './repository'
 import { geometrySchema, sentObject, type SchemaType } from '../../http/schemas'
 
 const AREA_KINDS = ['area', 'corridor'] as const
@@ -163,8 +165,7 @@ async function checkGeometry(trx: Knex.Transaction, body: AreaAssessmentBody): P
   }
   checkCoordinates(body.geometry.coordinates, depth, 'coordinates', body.kind === 'area')
   const bufferM = body.bufferM ?? null
-  if (body.kind === 'corridor' && bufferM === null) throw invalid('bufferM', 'is required for a corridor: 1 to 5000 metres')
-  if (body.kind === 'area' && bufferM !== null) throw invalid('bufferM', 'applies to a corridor only')
+  throwFirst(bufferIssues(body.kind, bufferM))
   // In a savepoint: a geometry PostGIS cannot parse must not abort the write's transaction.
   const { rows } = await trx
     .transaction((sp) =>
@@ -195,13 +196,12 @@ async function checkGeometry(trx: Knex.Transaction, body: AreaAssessmentBody): P
 /** Grades the body and builds the row to store; throws `invalid()` naming the field. */
 async function prepare(trx: Knex.Transaction, body: AreaAssessmentBody, rules: RuleSet) {
   const graded = gradeByMethod(body, rules)
-  checkDateOrder({ field: 'assessedAt', value: body.assessedAt }, { field: 'validUntil', value: body.validUntil })
+  throwFirst(dateOrderIssues('area_assessment', body))
   const located = await checkGeometry(trx, body)
-  let divisionCode = body.divisionCode ?? null
-  if (divisionCode !== null && !(await trx('division').where({ code: divisionCode }).first('code'))) {
-    throw invalid('divisionCode', `no division with code ${divisionCode}`)
-  }
-  divisionCode ??= located.divisionCode
+  const given = body.divisionCode ?? null
+  const stored = given !== null && (await divisionExists(trx, given))
+  throwFirst(divisionCodeIssues(given, () => stored))
+  const divisionCode = given ?? located.divisionCode
   const bufferM = body.bufferM ?? null
   return {
     name: body.name.trim(),

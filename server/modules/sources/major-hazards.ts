@@ -5,13 +5,12 @@
  */
 import { whereEnterpriseIn } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
-import { invalid } from '../../errors'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
-import { impactRadiusSchema, locationProperties, recordMeta, sourceLocation, timestampsProperties, type RecordSpec } from './shared'
+import { impactRadiusSchema, locationProperties, recordMeta, sourceLocation, throwFirst, timestampsProperties, type RecordSpec } from './shared'
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
-import { checkDateOrder } from '../../http/validation'
+import { dateOrderIssues, identificationIssues } from '../../domain/source-checks'
 import { levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
 
 export interface SubstanceInput {
@@ -128,9 +127,8 @@ async function prepare(trx: Knex.Transaction, body: MajorHazardBody, rules: Rule
     },
     rules,
   )
-  const threshold = rules.majorHazard.identificationThreshold
-  if (!graded.identified) throw invalid('substances', `not a major hazard installation: S = ${graded.S} < ${threshold}`)
-  checkDateOrder({ field: 'reportedAt', value: body.reportedAt }, { field: 'validUntil', value: body.validUntil })
+  throwFirst(identificationIssues(graded, rules.majorHazard.identificationThreshold))
+  throwFirst(dateOrderIssues('major_hazard', body))
   const { lon, lat } = await sourceLocation(trx, body)
   const hazard = {
     enterprise_id: body.enterpriseId,

@@ -7,6 +7,7 @@ import { majorHazards } from './major-hazards'
 import { safetyRisks } from './safety-risks'
 import { hiddenDangerTransitionRoutes, hiddenDangers } from './hidden-dangers'
 import { areaAssessments } from './area-assessments'
+import { deleteRecord } from './repository'
 import { auditUser, sessionActor } from '../../http/actor'
 import { idParams, pageProperties, type Page } from '../../http/params'
 
@@ -161,7 +162,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
           action: 'deleted',
           username: auditUser(request),
           apply: async () => {
-            await trx(spec.kind).where({ id }).del()
+            await deleteRecord(trx, spec.kind, id)
             return { after: null }
           },
         })

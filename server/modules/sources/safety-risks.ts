@@ -15,13 +15,14 @@ import {
   methodView,
   recordMeta,
   sourceLocation,
+  throwFirst,
   timestampsProperties,
   type MethodInput,
   type RecordSpec,
 } from './shared'
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
-import { checkDateOrder } from '../../http/validation'
+import { dateOrderIssues } from '../../domain/source-checks'
 import { sentObject, type SchemaType } from '../../http/schemas'
 
 export interface SafetyRiskBody extends MethodInput {
@@ -75,7 +76,7 @@ export type SafetyRiskRecord = ReturnType<typeof toRecord>
 /** Grades the body and builds the row to store; throws `invalid()` naming the field. */
 async function prepare(trx: Knex.Transaction, body: SafetyRiskBody, rules: RuleSet) {
   const graded = gradeByMethod(body, rules)
-  checkDateOrder({ field: 'assessedAt', value: body.assessedAt }, { field: 'validUntil', value: body.validUntil })
+  throwFirst(dateOrderIssues('safety_risk', body))
   const { lon, lat } = await sourceLocation(trx, body)
   return {
     enterprise_id: body.enterpriseId,

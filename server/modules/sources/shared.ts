@@ -4,7 +4,8 @@
  * regrade the touched zones and audit the change, inside the write's transaction.
  */
 import type { Knex } from 'knex'
-import { invalid } from '../../errors'
+import { AppError, invalid } from '../../errors'
+import { placeSource, pointPairIssues, type EnterpriseRef, type SourceIssue } from '../../domain/source-checks'
 import { validateLonLat } from '../../domain/geo'
 import { gradeLec } from '../../domain/lec'
 import { gradeMatrix } from '../../domain/matrix'
@@ -13,6 +14,7 @@ import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { recordAudit } from '../audit/audit'
 import { isoTime, lockRow, type Db } from '../../db/db'
+import { enterpriseLocation } from './repository'
 import { levelSchema, nameSchema, type Page } from '../../http/params'
 import type { SessionActor } from '../../http/actor'
 import { withFieldPrefix } from '../../http/validation'
@@ -140,25 +142,54 @@ export const methodResponseProperties = {
 
 // ---------------------------------------------------------------- checks
 
-/** The location of an enterprise; `invalid('enterpriseId')` when there is none with that id. */
-export async function enterpriseLocation(db: Db, enterpriseId: number): Promise<{ lon: number; lat: number }> {
-  const row = await db('enterprise').where({ id: enterpriseId }).first(db.raw('ST_X(geom) AS lon, ST_Y(geom) AS lat'))
-  if (!row) throw invalid('enterpriseId', `no enterprise with id ${enterpriseId}`)
-  return { lon: row.lon as number, lat: row.lat as number }
+/**
+ * A rule of the shared checks (domain/source-checks.ts) as the API words it: the 400 `invalid_input`
+ * naming the field (the importer words the same issues as its problem rows, transfer/kind-sources.ts).
+ */
+export function invalidSource(issue: SourceIssue): AppError {
+  switch (issue.code) {
+    case 'date_before':
+      return invalid(issue.field, `${issue.value} is before ${issue.params.other} ${issue.params.date}`)
+    case 'enterprise_unknown':
+      return invalid(issue.field, `no enterprise with ${enterpriseRefText(issue.params)}`)
+    case 'enterprise_required':
+      return invalid(issue.field, 'is required')
+    case 'point_half':
+      return invalid(issue.field, `is required when ${issue.params.given} is given`)
+    case 'division_code_format':
+      return invalid(issue.field, 'must be a 6-digit (GB/T 2260) or 9-digit township code')
+    case 'division_unknown':
+      return invalid(issue.field, `no division with code ${issue.params.code}`)
+    case 'corridor_buffer_required':
+      return invalid(issue.field, 'is required for a corridor: 1 to 5000 metres')
+    case 'buffer_corridor_only':
+      return invalid(issue.field, 'applies to a corridor only')
+    case 'not_major_hazard':
+      return invalid(issue.field, `not a major hazard installation: S = ${issue.params.S} < ${issue.params.threshold}`)
+  }
+}
+
+function enterpriseRefText(ref: EnterpriseRef): string {
+  if (ref.by === 'id') return `id ${ref.id}`
+  return ref.by === 'uscc' ? `USCC ${ref.uscc}` : `external id ${ref.externalId}`
+}
+
+/** Throws the first of `issues` as the API's 400 (the API reports one field at a time). */
+export function throwFirst(issues: readonly SourceIssue[]): void {
+  if (issues.length > 0) throw invalidSource(issues[0]!)
 }
 
 /**
  * Where a source of an enterprise stands: the given lon/lat (both, checked), or the enterprise's
- * location when neither is given. Also checks that the enterprise exists.
+ * location when neither is given (domain/source-checks.ts `placeSource`). Also checks that the
+ * enterprise exists.
  */
 export async function sourceLocation(db: Db, body: { enterpriseId: number; lon?: number | null; lat?: number | null }): Promise<{ lon: number; lat: number }> {
-  const hasLon = body.lon !== undefined && body.lon !== null
-  const hasLat = body.lat !== undefined && body.lat !== null
-  if (hasLon !== hasLat) throw invalid(hasLon ? 'lat' : 'lon', `is required when ${hasLon ? 'lon' : 'lat'} is given`)
-  const enterprise = await enterpriseLocation(db, body.enterpriseId)
-  if (!hasLon) return enterprise
-  validateLonLat(body.lon, body.lat)
-  return { lon: body.lon!, lat: body.lat! }
+  throwFirst(pointPairIssues(body.lon, body.lat))
+  const placed = placeSource(body, { field: 'enterpriseId', ref: { by: 'id', id: body.enterpriseId } }, await enterpriseLocation(db, body.enterpriseId))
+  if (!placed.ok) throw invalidSource(placed.issue)
+  if (body.lon !== undefined && body.lon !== null) validateLonLat(body.lon, body.lat)
+  return { lon: placed.lon, lat: placed.lat }
 }
 
 export interface MethodInput {

@@ -7,9 +7,10 @@ import type { Geometry } from 'geojson'
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import { divisionByName } from '../../domain/division-register'
+import { bufferIssues, dateOrderIssues, divisionCodeIssues } from '../../domain/source-checks'
 import type { Field } from './fields'
 import { asMultiLineString, asMultiPolygon, geometryFromCell, geometryProblem } from './geometry'
-import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod } from './kind-sources'
+import { EXTERNAL_ID_FIELD, METHOD_FIELDS, gradeMethod, sourceProblem } from './kind-sources'
 import { divisionOfSql, setDivisionParents, upsertDivisions, upsertMgmtGrids } from '../divisions'
 import { writeAreaAssessmentRows, type MethodColumns } from '../sources'
 import { recordsByExternalId } from './lookups'
@@ -32,15 +33,9 @@ const DIVISION_CODE_FIELD: Field = {
 }
 const SYNTHETIC_FIELD: Field = { key: 'synthetic', zh: '示例数据', aliases: ['示例', 'demo'], type: { t: 'boolean' } }
 
+/** The shared division-code check (domain/source-checks.ts): a 6- or 9-digit code of a division in the database or the file. */
 function divisionProblem(code: string | null, ctx: KindContext): Problem[] {
-  if (code === null) return []
-  if (!/^(\d{6}|\d{9})$/.test(code))
-    return [{ field: 'divisionCode', value: code, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }]
-  if (!ctx.divisions.has(code))
-    return [
-      { field: 'divisionCode', value: code, code: 'division_unknown', params: { code }, reason: `division ${code} does not exist: import the divisions first` },
-    ]
-  return []
+  return divisionCodeIssues(code, (c) => ctx.divisions.has(c)).map((issue) => sourceProblem(issue, []))
 }
 
 // ------------------------------------------------------------------------------ area assessments
@@ -87,8 +82,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
     const bufferM = (v.bufferM as number | null | undefined) ?? null
     let line: Geometry | null = null
     if (areaKind === 'corridor') {
-      if (bufferM === null)
-        problems.push({ field: 'bufferM', code: 'corridor_buffer_required', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' })
+      problems.push(...bufferIssues('corridor', bufferM).map((issue) => sourceProblem(issue, [])))
       if (isLine) line = g
       else if (v.sourceLine !== null && v.sourceLine !== undefined) {
         try {
@@ -123,7 +117,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
           code: 'area_not_line',
           reason: 'an area needs a Polygon or MultiPolygon (a line makes a corridor: set 区域类型 to 廊道 with 缓冲距离)',
         })
-      if (bufferM !== null) problems.push({ field: 'bufferM', code: 'buffer_corridor_only', reason: 'applies to a corridor only' })
+      problems.push(...bufferIssues('area', bufferM).map((issue) => sourceProblem(issue, [])))
     }
     if (!isLine && asMultiPolygon(g) === null)
       problems.push({
@@ -133,14 +127,7 @@ export const areaAssessmentsKind: KindSpec<AreaRecord> = {
         reason: `must be a Polygon, MultiPolygon or (for a corridor) a line, not ${g.type}`,
       })
     problems.push(...divisionProblem((v.divisionCode as string | null | undefined) ?? null, ctx))
-    if (v.assessedAt && v.validUntil && (v.validUntil as string) < (v.assessedAt as string))
-      problems.push({
-        field: 'validUntil',
-        value: v.validUntil,
-        code: 'date_before',
-        params: { other: 'assessedAt', date: String(v.assessedAt) },
-        reason: `is before 评估日期 (assessedAt) ${v.assessedAt}`,
-      })
+    problems.push(...dateOrderIssues('area_assessment', v).map((issue) => sourceProblem(issue, AREA_ASSESSMENT_FIELDS)))
     if (problems.length > 0) return problems
     return {
       externalId: String(v.externalId),

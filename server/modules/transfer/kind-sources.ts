@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
+import { dateOrderIssues, identificationIssues, placeSource, type DatedSourceKind, type SourceIssue } from '../../domain/source-checks'
 import { normaliseUscc } from '../../domain/uscc'
 import {
   gradeByMethod,
@@ -150,10 +151,79 @@ function sourceBase(input: RowInput): SourceBase {
   }
 }
 
-function dateOrder(v: Record<string, unknown>, from: string, to: string, fromLabel: string): Problem[] {
-  const a = v[from] as string | null | undefined
-  const b = v[to] as string | null | undefined
-  return a && b && b < a ? [{ field: to, value: b, code: 'date_before', params: { other: from, date: a }, reason: `is before ${fromLabel} ${a}` }] : []
+/**
+ * A rule of the shared checks (domain/source-checks.ts, the API's too) as the importer words it: a
+ * problem row naming the file's field; `fields` are the kind's, for the Chinese names of dates. The
+ * API words the same issues as its 400 (sources/shared.ts `invalidSource`).
+ */
+export function sourceProblem(issue: SourceIssue, fields: readonly Field[]): Problem {
+  switch (issue.code) {
+    case 'date_before': {
+      const { other, date } = issue.params
+      const label = fields.find((f) => f.key === other)
+      return {
+        field: issue.field,
+        value: issue.value,
+        code: 'date_before',
+        params: { other, date },
+        reason: `is before ${label ? `${label.zh} (${other})` : other} ${date}`,
+      }
+    }
+    case 'enterprise_unknown': {
+      const ref = issue.params
+      if (ref.by === 'externalId')
+        return {
+          field: 'enterpriseExternalId',
+          value: ref.externalId,
+          code: 'enterprise_unknown_external_id',
+          params: { key: ref.externalId },
+          reason: `no enterprise with the id ${ref.externalId}: import the enterprises first`,
+        }
+      // The importer names no enterprise by its id; an id would be worded as the key it was looked up by.
+      const uscc = ref.by === 'uscc' ? ref.uscc : String(ref.id)
+      return {
+        field: 'enterpriseUscc',
+        value: uscc,
+        code: 'enterprise_unknown',
+        params: { uscc },
+        reason: `no enterprise with USCC ${uscc}: import the enterprises first`,
+      }
+    }
+    case 'enterprise_required':
+      return {
+        field: 'enterpriseUscc',
+        code: 'uscc_or_external_id_required',
+        reason: 'the enterprise is required: give 企业统一社会信用代码 (enterpriseUscc) or 企业编号 (enterpriseExternalId)',
+      }
+    case 'point_half':
+      return issue.field === 'lon'
+        ? { field: 'lon', code: 'lon_required_with_lat', reason: 'is required when 纬度 (lat) is given' }
+        : { field: 'lat', code: 'lat_required_with_lon', reason: 'is required when 经度 (lon) is given' }
+    case 'division_code_format':
+      return { field: 'divisionCode', value: issue.value, code: 'division_code_format', reason: 'must be a 6-digit (GB/T 2260) or 9-digit township code' }
+    case 'division_unknown':
+      return {
+        field: 'divisionCode',
+        value: issue.value,
+        code: 'division_unknown',
+        params: { code: issue.params.code },
+        reason: `division ${issue.params.code} does not exist: import the divisions first`,
+      }
+    case 'corridor_buffer_required':
+      return { field: 'bufferM', code: 'corridor_buffer_required', reason: 'is required for a corridor: its half-width, 1 to 5000 metres' }
+    case 'buffer_corridor_only':
+      return { field: 'bufferM', code: 'buffer_corridor_only', reason: 'applies to a corridor only' }
+    case 'not_major_hazard': {
+      const { S, threshold } = issue.params
+      // The importer names q, the column a row of substances sets (the API names its substances list).
+      return { field: 'q', code: 'not_major_hazard', params: { S, threshold }, reason: `not a major hazard installation: S = Σ q/Q = ${S} < ${threshold}` }
+    }
+  }
+}
+
+/** The shared date-order check of a row of `kind`, as problems. */
+function dateOrder(kind: DatedSourceKind, v: Record<string, unknown>, fields: readonly Field[]): Problem[] {
+  return dateOrderIssues(kind, v).map((issue) => sourceProblem(issue, fields))
 }
 
 /** The code of a rule of the major-hazard grading that a substance breaks (domain/major-hazard.ts names the field). */
@@ -177,36 +247,19 @@ async function resolveEnterprises<R extends SourceBase>(trx: Knex.Transaction, b
   for (const p of batch) {
     const { enterpriseUscc: uscc, enterpriseExternalId: externalId } = p.record
     const e = uscc ? found.byUscc.get(uscc) : externalId ? found.byExternalId.get(externalId) : undefined
-    if (!e) {
-      if (uscc)
-        p.problems.push({
-          field: 'enterpriseUscc',
-          value: uscc,
-          code: 'enterprise_unknown',
-          params: { uscc },
-          reason: `no enterprise with USCC ${uscc}: import the enterprises first`,
-        })
-      else if (externalId)
-        p.problems.push({
-          field: 'enterpriseExternalId',
-          value: externalId,
-          code: 'enterprise_unknown_external_id',
-          params: { key: externalId },
-          reason: `no enterprise with the id ${externalId}: import the enterprises first`,
-        })
-      else
-        p.problems.push({
-          field: 'enterpriseUscc',
-          code: 'uscc_or_external_id_required',
-          reason: 'the enterprise is required: give 企业统一社会信用代码 (enterpriseUscc) or 企业编号 (enterpriseExternalId)',
-        })
+    const ref: Parameters<typeof placeSource>[1] = uscc
+      ? { field: 'enterpriseUscc', ref: { by: 'uscc', uscc } }
+      : externalId
+        ? { field: 'enterpriseExternalId', ref: { by: 'externalId', externalId } }
+        : null
+    const placed = placeSource(p.record, ref, e)
+    if (!placed.ok || !e) {
+      if (!placed.ok) p.problems.push(sourceProblem(placed.issue, []))
       continue
     }
     p.record.enterpriseId = e.id
-    if (p.record.lon === null) {
-      p.record.lon = e.lon
-      p.record.lat = e.lat
-    }
+    p.record.lon = placed.lon
+    p.record.lat = placed.lat
   }
 }
 
@@ -311,7 +364,7 @@ export const safetyRisksKind: KindSpec<SafetyRiskRecord> = {
   prepare(input, ctx) {
     const v = input.values
     const graded = gradeMethod(v, ctx.rules)
-    const problems = [...(Array.isArray(graded) ? graded : []), ...dateOrder(v, 'assessedAt', 'validUntil', '评估日期 (assessedAt)')]
+    const problems = [...(Array.isArray(graded) ? graded : []), ...dateOrder('safety_risk', v, SAFETY_RISK_FIELDS)]
     if (problems.length > 0) return problems
     const base = sourceBase(input)
     return {
@@ -386,7 +439,7 @@ export const hiddenDangersKind: KindSpec<HiddenDangerRecord> = {
   prepare(input) {
     const v = input.values
     const status = (v.status as string | null | undefined) ?? 'open'
-    const problems = dateOrder(v, 'foundAt', 'deadline', '发现日期 (foundAt)')
+    const problems = dateOrder('hidden_danger', v, HIDDEN_DANGER_FIELDS)
     if (status !== 'open' && !v.rectifiedAt)
       problems.push({ field: 'rectifiedAt', code: 'required_for_status', params: { status }, reason: `is required when the status is ${status}` })
     if (status === 'verified' && !v.verifiedAt)
@@ -548,7 +601,7 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
   prepare(input) {
     const v = input.values
     const substances = substancesOf(v)
-    const problems = dateOrder(v, 'reportedAt', 'validUntil', '备案日期 (reportedAt)')
+    const problems = dateOrder('major_hazard', v, MAJOR_HAZARD_FIELDS)
     if (substances.length > 0 && 'reason' in substances[0]!) problems.push(...(substances as Problem[]))
     if (problems.length > 0) return problems
     return {
@@ -595,13 +648,9 @@ export const majorHazardsKind: KindSpec<MajorHazardRecord> = {
           },
           ctx.rules,
         )
-        if (!graded.identified) {
-          p.problems.push({
-            field: 'q',
-            code: 'not_major_hazard',
-            params: { S: graded.S, threshold: ctx.rules.majorHazard.identificationThreshold },
-            reason: `not a major hazard installation: S = Σ q/Q = ${graded.S} < ${ctx.rules.majorHazard.identificationThreshold}`,
-          })
+        const unidentified = identificationIssues(graded, ctx.rules.majorHazard.identificationThreshold)
+        if (unidentified.length > 0) {
+          p.problems.push(...unidentified.map((issue) => sourceProblem(issue, MAJOR_HAZARD_FIELDS)))
           continue
         }
         p.record.betas = graded.betas
