@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { startWebSession, stopWebSession, waitUntilReady, type GuardedPage } from '../helpers/browser'
-import type { RegionReport } from '../../web/src/report/api'
-import { REPORT_MESSAGES } from '../../web/src/report/messages'
+import type { RegionReport } from '../../web/src/region-report/api'
+import { REGION_REPORT_MESSAGES } from '../../web/src/region-report/messages'
 import { zhCN } from '../../web/src/i18n/zh-CN'
 
 // The printable region report (issue 8) in a real Chromium against the shared demo database: opened
@@ -17,7 +17,7 @@ let session: GuardedPage
 
 /** 铁西区, a county of the demo data. */
 const COUNTY = '210106'
-const t = REPORT_MESSAGES['zh-CN']
+const t = REGION_REPORT_MESSAGES['zh-CN']
 
 beforeAll(async () => {
   ;({ app, baseUrl, browser, session } = await startWebSession())

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { cellArea, latLngToCell } from 'h3-js'
 import { buildTestApp } from '../helpers/app'
-import type { RegionReport } from '../../web/src/report/api'
+import type { RegionReport } from '../../web/src/region-report/api'
 
 // GET /api/regions/:key/report (issue 8, the printable region report) on the shared demo database:
 // every figure is checked against the endpoint it summarises or against SQL of its own.

@@ -4,7 +4,7 @@ import type { Messages } from '../i18n'
 import { el } from '../ui/dom'
 import { daysBefore, formatAreaKm2, formatInstant, localDate } from '../ui/format'
 import { shareChart } from '../ui/share-chart'
-import { REPORT_MESSAGES } from '../report/messages'
+import { REGION_REPORT_MESSAGES } from '../region-report/messages'
 import { sourceSelection } from './cell'
 import { causeText } from './cause'
 import { code, detailsList, emptyNote, levelChip, levelDot, levelTag, linkButton, meta, staleBadge, subtitle } from './parts'
@@ -79,7 +79,7 @@ export class RegionView implements PanelView {
       [m.region.updatedAt, region.updatedAt ? formatInstant(region.updatedAt) : null],
     ])
     // The printable report opens in a new tab: the map keeps its state.
-    const report = el('a', 'panel-link panel-report', REPORT_MESSAGES[m.locale].print)
+    const report = el('a', 'panel-link panel-report', REGION_REPORT_MESSAGES[m.locale].print)
     report.href = `/report.html?region=${encodeURIComponent(region.code)}`
     report.target = '_blank'
     report.rel = 'noopener'

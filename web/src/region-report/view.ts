@@ -4,7 +4,7 @@ import { LEVEL_COLORS, LEVEL_TEXT_COLORS, LEVELS_BY_SEVERITY } from '../map/leve
 import { el } from '../ui/dom'
 import { formatAreaKm2, formatDistance, formatInstant, formatNumber, formatShare } from '../ui/format'
 import type { RegionReport } from './api'
-import type { ReportMessages } from './messages'
+import type { RegionReportMessages } from './messages'
 import { staticMap } from './static-map'
 
 type Cell = string | number | Node
@@ -57,7 +57,7 @@ function section(key: string, title: string, ...content: Node[]): HTMLElement {
 }
 
 /** The whole report of one region, as nodes for the page's `<main>`. */
-export function reportView(m: Messages, t: ReportMessages, report: RegionReport, demo: boolean): Node[] {
+export function reportView(m: Messages, t: RegionReportMessages, report: RegionReport, demo: boolean): Node[] {
   const { region } = report
   const header = el('header', 'report-header')
   const title = el('h1', 'report-title', m.locale === 'en' && region.nameEn ? region.nameEn : region.name)
@@ -82,7 +82,7 @@ export function reportView(m: Messages, t: ReportMessages, report: RegionReport,
   ]
 }
 
-function levelsSection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
+function levelsSection(m: Messages, t: RegionReportMessages, report: RegionReport): HTMLElement {
   const { region } = report
   const facts = stats([
     ['code', t.code, region.code],
@@ -121,7 +121,7 @@ function levelsSection(m: Messages, t: ReportMessages, report: RegionReport): HT
   return section('levels', t.sections.levels, ...nodes)
 }
 
-function whySection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
+function whySection(m: Messages, t: RegionReportMessages, report: RegionReport): HTMLElement {
   if (!report.topSources.length) return section('why', t.sections.why, el('p', 'report-empty', t.noSources))
   const rows: Cell[][] = report.topSources.map((s) => [m.sourceKinds[s.kind] ?? s.kind, s.name, s.enterprise?.name ?? '—', levelChip(m, s.level), s.cells])
   const h = t.sourceHeaders
@@ -129,7 +129,7 @@ function whySection(m: Messages, t: ReportMessages, report: RegionReport): HTMLE
 }
 
 /** Monthly raised / lowered cell changes as paired bars (inline SVG). */
-function monthlyChart(t: ReportMessages, months: RegionReport['changes']['months']): SVGSVGElement {
+function monthlyChart(t: RegionReportMessages, months: RegionReport['changes']['months']): SVGSVGElement {
   const NS = 'http://www.w3.org/2000/svg'
   const width = 640
   const height = 120
@@ -176,7 +176,7 @@ function monthlyChart(t: ReportMessages, months: RegionReport['changes']['months
   return chart
 }
 
-function changesSection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
+function changesSection(m: Messages, t: RegionReportMessages, report: RegionReport): HTMLElement {
   const { changes } = report
   // A first grading is not a raised level: it is counted apart, and the chart shows changes only.
   const totals = stats([
@@ -214,7 +214,7 @@ function changesSection(m: Messages, t: ReportMessages, report: RegionReport): H
   return section('changes', t.sections.changes, ...nodes)
 }
 
-function resourcesSection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
+function resourcesSection(m: Messages, t: RegionReportMessages, report: RegionReport): HTMLElement {
   const { resources } = report
   const km = formatNumber(m, resources.nearM / 1000)
   const byKind = table(
@@ -243,7 +243,7 @@ function resourcesSection(m: Messages, t: ReportMessages, report: RegionReport):
   return section('resources', t.sections.resources, byKind, el('h3', 'report-subtitle-small', t.nearestTeams), teams)
 }
 
-function enforcementSection(m: Messages, t: ReportMessages, report: RegionReport): HTMLElement {
+function enforcementSection(m: Messages, t: RegionReportMessages, report: RegionReport): HTMLElement {
   const e = report.enforcement
   const since = t.since(report.since)
   return section(

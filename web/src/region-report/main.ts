@@ -3,7 +3,7 @@ import { requireStaff } from '../auth/session'
 import { MESSAGES, initialLang } from '../i18n'
 import { el, requireElement } from '../ui/dom'
 import { fetchRegionReport } from './api'
-import { REPORT_MESSAGES } from './messages'
+import { REGION_REPORT_MESSAGES } from './messages'
 import { reportView } from './view'
 import './report.css'
 import { browserStorage } from '../ui/storage'
@@ -24,7 +24,7 @@ async function isDemoData(): Promise<boolean> {
 async function start(): Promise<void> {
   const lang = initialLang(window.location, browserStorage())
   const m = MESSAGES[lang]
-  const t = REPORT_MESSAGES[lang]
+  const t = REGION_REPORT_MESSAGES[lang]
   document.documentElement.lang = m.locale
   document.title = t.pageTitle
   const main = requireElement(document, 'main.report')
