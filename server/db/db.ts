@@ -50,16 +50,22 @@ export function userId(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
 }
 
-/** One page of a filtered query, with the total count; rows ordered by `idColumn` (ascending unless `direction` says). */
-export async function listPage<Rec>(
+/**
+ * One page of a filtered query, with the total count; rows ordered by `idColumn` (ascending unless
+ * `direction` says), or by an ORDER BY expression given as raw SQL (`direction` then unused).
+ * `Row` is the selected row's shape, what `toRecord` reads.
+ */
+export async function listPage<Rec, Row = Record<string, unknown>>(
   filtered: Knex.QueryBuilder,
   select: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
-  idColumn: string,
+  idColumn: string | Knex.Raw,
   page: { limit: number; offset: number },
-  toRecord: (row: Record<string, unknown>) => Rec,
+  toRecord: (row: Row) => Rec,
   direction: 'asc' | 'desc' = 'asc',
 ): Promise<{ total: number; items: Rec[] }> {
   const [{ count }] = await filtered.clone().count<{ count: string }[]>('* as count')
-  const rows = (await select(filtered.clone()).orderBy(idColumn, direction).limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>
+  const selected = select(filtered.clone())
+  const ordered = typeof idColumn === 'string' ? selected.orderBy(idColumn, direction) : selected.orderByRaw(idColumn)
+  const rows: Row[] = await ordered.limit(page.limit).offset(page.offset)
   return { total: Number(count), items: rows.map(toRecord) }
 }

@@ -5,7 +5,7 @@
  * overdue list and an enterprise's enforcement history.
  */
 import type { Knex } from 'knex'
-import { isoTime, type Db } from '../../db/db'
+import { isoTime, listPage, type Db } from '../../db/db'
 import type { CreditStatus, InspectionResult, InspectionStatus, OverdueKind } from '../../domain/enforcement'
 import type { Level } from '../../domain/levels'
 import type { InspectionListQuery, InspectionRecord, PlanInspection } from './schemas'
@@ -71,9 +71,7 @@ export async function listInspections(
   if (q.planId !== undefined) filtered.where('i.plan_id', q.planId)
   if (q.status === 'planned') filtered.whereNull('i.inspected_at')
   if (q.status === 'recorded') filtered.whereNotNull('i.inspected_at')
-  const [{ count }] = await filtered.clone().count<{ count: string }[]>('* as count')
-  const rows = await selectColumns(db, filtered.clone()).orderByRaw(LATEST_FIRST).limit(q.limit).offset(q.offset)
-  return { total: Number(count), items: rows.map(toRecord) }
+  return listPage(filtered, (b) => selectColumns(db, b), db.raw(LATEST_FIRST), q, toRecord)
 }
 
 /** An inspection's enterprise, or undefined when there is no such inspection. */
