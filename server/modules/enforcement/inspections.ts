@@ -12,12 +12,22 @@ import { recordAudit } from '../audit/audit'
 import { hiddenDangerRecordSchema, hiddenDangers, regradeAndAudit, regradeSchema, type HiddenDangerRecord, type RegradeSummary } from '../sources'
 import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import { checkInspectors, enterpriseRef, inspectorAccess, staffAccess } from './shared'
-import { insertViolation, violationRecordSchema, type ViolationRecord } from './violations'
+import { insertViolation } from './violation-service'
+import { planDepartment } from './plan-repository'
 import { auditUser, sessionActor, type SessionActor } from '../../http/actor'
 import { idParams } from '../../http/params'
 import { type Db, databaseToday, lockRow } from '../../db/db'
 import { insertInspection, listInspections, loadInspection, recordInspectionOutcome } from './repository'
-import { inspectionBodySchema, inspectionListQuerySchema, inspectionRecordSchema, outcomeSchema, pageSchema, type InspectionOutcome } from './schemas'
+import {
+  inspectionBodySchema,
+  inspectionListQuerySchema,
+  inspectionRecordSchema,
+  outcomeSchema,
+  pageSchema,
+  violationRecordSchema,
+  type InspectionOutcome,
+  type ViolationRecord,
+} from './schemas'
 
 /** Re-reads a validation error of a nested write so its field is named from the request body, e.g. `hiddenDangers[0].lat`. */
 async function withPrefix<T>(prefix: string, write: () => Promise<T>): Promise<T> {
@@ -155,10 +165,10 @@ export async function inspectionRoutes(fastify: FastifyInstance): Promise<void> 
         const departments = [...enterprise.departmentIds]
         let whose = `enterprise ${enterprise.id}'s departments (${enterprise.departmentIds.join(', ') || 'none'})`
         if (body.planId !== undefined && body.planId !== null) {
-          const plan = await trx('inspection_plan').where({ id: body.planId }).first('id', 'department_id')
+          const plan = await planDepartment(trx, body.planId)
           if (!plan) throw invalid('planId', `no inspection plan with id ${body.planId}`)
-          departments.push(Number(plan.department_id))
-          whose += ` or plan ${plan.id}'s department (${plan.department_id})`
+          departments.push(plan.departmentId)
+          whose += ` or plan ${plan.id}'s department (${plan.departmentId})`
         }
         const inspectors = await checkInspectors(trx, body.inspectorIds, departments, whose)
         checkOutcome(body, await databaseToday(trx))

@@ -1,10 +1,12 @@
 /**
- * The request and response schemas of inspections and double-random plans (docs/domain.md §5, §7),
- * and their static types: the routes are typed by them (`typed(app)`), repository.ts builds the
- * records, and the web imports the types through web/src/api/contract.ts.
+ * The request and response schemas of inspections, violations, penalties, credit events and
+ * double-random plans (docs/domain.md §5, §7), and their static types: the routes are typed by them
+ * (`typed(app)`), the repositories build the records, and the web imports the types through
+ * web/src/api/contract.ts.
  */
-import { INSPECTION_RESULTS, INSPECTION_STATUSES, PLAN_STATUSES, SEED_SOURCES } from '../../domain/enforcement'
-import { dateSchema, divisionFilterSchema, idSchema, pageProperties } from '../../http/params'
+import { CREDIT_STATUSES, INSPECTION_RESULTS, INSPECTION_STATUSES, PLAN_STATUSES, SEED_SOURCES } from '../../domain/enforcement'
+import { RECTIFICATION_STATUSES, type RectificationAction } from '../../domain/rectification'
+import { dateSchema, divisionFilterSchema, idSchema, optionalDateSchema, pageProperties } from '../../http/params'
 import { sentObject, type SchemaType } from '../../http/schemas'
 import { locationProperties } from '../sources'
 
@@ -118,6 +120,164 @@ export const inspectionRecordSchema = sentObject(inspectionProperties)
 
 export type InspectionRecord = SchemaType<typeof inspectionRecordSchema>
 
+// ---------------------------------------------------------------- violations
+
+export const violationBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['enterpriseId', 'description', 'foundAt', 'deadline'],
+  properties: {
+    enterpriseId: idSchema,
+    inspectionId: { type: ['integer', 'null'], minimum: 1, description: 'the inspection that found it (of the same enterprise)' },
+    ...foundViolationSchema.properties,
+    foundAt: dateSchema,
+  },
+} as const
+
+/** A violation to store: as recorded on its own, or as found at an inspection. */
+export type ViolationBody = SchemaType<typeof violationBodySchema>
+
+export const violationProperties = {
+  id: { type: 'integer' },
+  enterpriseId: { type: 'integer' },
+  inspectionId: { type: ['integer', 'null'] },
+  description: { type: 'string' },
+  legalBasis: { type: ['string', 'null'] },
+  foundAt: { type: 'string' },
+  deadline: { type: 'string' },
+  status: { type: 'string', enum: RECTIFICATION_STATUSES },
+  overdue: { type: 'boolean', description: 'open and past its deadline' },
+  reportedBy: { type: 'string', description: 'display name of the reporting account (of the reporter, on records from before accounts)' },
+  reportedByUserId: { type: ['integer', 'null'], description: 'the reporting account; null on records from before accounts' },
+  rectifiedAt: { type: ['string', 'null'] },
+  rectifiedByUserId: { type: ['integer', 'null'], description: 'the account that recorded the rectification (its name is in the audit row)' },
+  verifiedAt: { type: ['string', 'null'] },
+  verifiedBy: { type: ['string', 'null'], description: 'display name of the verifying account' },
+  verifiedByUserId: { type: ['integer', 'null'] },
+  createdAt: { type: 'string' },
+} as const
+
+/** A violation as the API sends it: toRecord (violation-repository.ts) sets every property. */
+export const violationRecordSchema = sentObject(violationProperties)
+
+export type ViolationRecord = SchemaType<typeof violationRecordSchema>
+
+export const violationListQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    division: divisionFilterSchema,
+    enterpriseId: idSchema,
+    inspectionId: idSchema,
+    status: { type: 'string', enum: RECTIFICATION_STATUSES },
+    overdue: { type: 'boolean', description: 'true: open and past the deadline; false: all others' },
+    ...pageProperties,
+  },
+} as const
+
+export type ViolationListQuery = SchemaType<typeof violationListQuerySchema>
+
+/**
+ * What each step of the rectification loop takes for a violation (it has no rectifier columns: the
+ * rectification and a reopening's reason go to the audit row).
+ */
+export const violationStepBodySchemas = {
+  rectify: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['rectification'],
+    properties: { rectification: { ...textSchema, description: 'what was done' } },
+  },
+  verify: { type: 'object', additionalProperties: false, required: [], properties: {} },
+  reopen: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: textSchema } },
+} as const
+
+/** A step of a violation's rectification loop with the body its route takes. */
+export type ViolationStep = { [A in RectificationAction]: { action: A; body: SchemaType<(typeof violationStepBodySchemas)[A]> } }[RectificationAction]
+
+// ---------------------------------------------------------------- penalties
+
+export const penaltyBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['enterpriseId', 'decisionNo', 'amountYuan', 'decidedAt'],
+  properties: {
+    enterpriseId: idSchema,
+    violationId: { type: ['integer', 'null'], minimum: 1, description: 'the violation penalised (of the same enterprise)' },
+    decisionNo: { type: 'string', minLength: 1, maxLength: 100, description: 'decision number (处罚决定书文号), unique, e.g. 沈应急罚〔2026〕12号' },
+    amountYuan: { type: 'number', minimum: 0, maximum: 999_999_999_999, description: 'fine, yuan (0 for a warning without fine); stored to the fen' },
+    decidedAt: { ...dateSchema, description: 'date of the decision, not before the violation was found' },
+    description: { type: ['string', 'null'], maxLength: 4000 },
+    published: { type: 'boolean', default: false, description: 'published to the public (公开)' },
+  },
+} as const
+
+/** A penalty decision to record. */
+export type PenaltyBody = SchemaType<typeof penaltyBodySchema>
+
+export const penaltyProperties = {
+  id: { type: 'integer' },
+  enterpriseId: { type: 'integer' },
+  violationId: { type: ['integer', 'null'] },
+  decisionNo: { type: 'string' },
+  amountYuan: { type: 'number' },
+  decidedAt: { type: 'string' },
+  description: { type: ['string', 'null'] },
+  published: { type: 'boolean' },
+  createdAt: { type: 'string' },
+} as const
+
+/** A penalty decision as the API sends it: toRecord (penalty-repository.ts) sets every property. */
+export const penaltyRecordSchema = sentObject(penaltyProperties)
+
+export type PenaltyRecord = SchemaType<typeof penaltyRecordSchema>
+
+export const penaltyListQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    enterpriseId: idSchema,
+    published: { type: 'boolean' },
+    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code prefix of the enterprise' },
+    ...pageProperties,
+  },
+} as const
+
+export type PenaltyListQuery = SchemaType<typeof penaltyListQuerySchema>
+
+// ---------------------------------------------------------------- credit
+
+export const creditEventBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'reason', 'startsOn'],
+  properties: {
+    status: { type: 'string', enum: CREDIT_STATUSES, description: 'good also records a credit repair (信用修复) that ends an earlier status' },
+    reason: { type: 'string', minLength: 1, maxLength: 1000, description: 'e.g. the penalty decision it follows from' },
+    startsOn: dateSchema,
+    endsOn: { ...optionalDateSchema, description: 'last day in force (inclusive), on or after startsOn; null: until further notice' },
+  },
+} as const
+
+/** A credit event to record. */
+export type CreditEventBody = SchemaType<typeof creditEventBodySchema>
+
+export const creditEventProperties = {
+  id: { type: 'integer' },
+  enterpriseId: { type: 'integer' },
+  status: { type: 'string', enum: CREDIT_STATUSES },
+  reason: { type: 'string' },
+  startsOn: { type: 'string' },
+  endsOn: { type: ['string', 'null'] },
+  inForce: { type: 'boolean', description: 'the event that sets the current status' },
+  createdAt: { type: 'string' },
+} as const
+
+/** A credit event as the API sends it: creditEventsOf (credit-service.ts) sets every property. */
+export const creditEventRecordSchema = sentObject(creditEventProperties)
+
+export type CreditEventRecord = SchemaType<typeof creditEventRecordSchema>
+
 // ---------------------------------------------------------------- double-random plans
 
 export const planBodySchema = {
@@ -196,7 +356,7 @@ const planProperties = {
   }),
 } as const
 
-/** A plan as the API sends it: toPlan (plans.ts) sets every property. */
+/** A plan as the API sends it: toPlan (plan-repository.ts) sets every property. */
 export const planSchema = sentObject(planProperties)
 
 export type Plan = SchemaType<typeof planSchema>
