@@ -550,6 +550,10 @@ async function importRecords(
       options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'reading' })
     }
 
+    // A full batch is written while the next one is read and prepared: at most one flush runs at a
+    // time (each waits for the one before, so counts and the all-or-nothing decision stay in file
+    // order), and the parser and PostgreSQL work side by side instead of in turn.
+    let flushing: Promise<void> = Promise.resolve()
     const close = async () => {
       if (open !== null) batch.push(open)
       open = null
@@ -557,63 +561,72 @@ async function importRecords(
       if (batch.length >= batchRows) {
         const full = batch
         batch = []
-        await flush(full)
+        await flushing
+        flushing = flush(full)
+        flushing.catch(() => undefined) // awaited before the next flush and at the end
       }
     }
 
     const seenHeaders = new Set(reader.headers)
-    for await (const record of reader.records) {
-      counts.rows++
-      if (reader.format === 'geojson') {
-        extendColumns(columns, Object.keys(record.values), spec.fields, seenHeaders)
-        for (const key of columns.headerOf.keys()) ctx.present.add(key)
-      }
-      const { input, problems } = readRow(record, columns, spec, crs, extent)
-      let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
-      if (!Array.isArray(prepared)) {
-        const recordKeys = spec.keys?.(prepared) ?? []
-        if (recordKeys.length > 0) {
-          const k = recordKeys[0]!.value
-          if (spec.merge && openKey === k && open !== null) {
-            const merged = spec.merge(open.prepared.record, prepared)
-            open.rows.push({ row: record.row, line: record.line })
-            if (Array.isArray(merged) && merged.length > 0) open.prepared.problems.push(...merged)
-            continue
-          }
-          // Keyed by field too: an enterprise's external id may look like another's USCC.
-          const clash = recordKeys.find((key) => keys.has(`${key.field}:${key.value}`))
-          if (clash !== undefined) {
-            const first = keys.get(`${clash.field}:${clash.value}`)!
-            const what = clash.field === 'uscc' ? 'USCC' : clash.field === 'code' ? 'code' : 'external id'
-            const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
-            prepared = [
-              {
-                field: clash.field,
-                value: clash.value,
-                code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key',
-                params: { key: clash.value, row: first },
-                reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}`,
-              },
-            ] satisfies Problem[]
-          } else for (const key of recordKeys) keys.set(`${key.field}:${key.value}`, record.row)
-          if (!Array.isArray(prepared)) {
-            await close()
-            open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }
-            openKey = spec.merge ? k : null
-            if (!spec.merge) await close()
-            continue
+    try {
+      for await (const record of reader.records) {
+        counts.rows++
+        if (reader.format === 'geojson') {
+          extendColumns(columns, Object.keys(record.values), spec.fields, seenHeaders)
+          for (const key of columns.headerOf.keys()) ctx.present.add(key)
+        }
+        const { input, problems } = readRow(record, columns, spec, crs, extent)
+        let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
+        if (!Array.isArray(prepared)) {
+          const recordKeys = spec.keys?.(prepared) ?? []
+          if (recordKeys.length > 0) {
+            const k = recordKeys[0]!.value
+            if (spec.merge && openKey === k && open !== null) {
+              const merged = spec.merge(open.prepared.record, prepared)
+              open.rows.push({ row: record.row, line: record.line })
+              if (Array.isArray(merged) && merged.length > 0) open.prepared.problems.push(...merged)
+              continue
+            }
+            // Keyed by field too: an enterprise's external id may look like another's USCC.
+            const clash = recordKeys.find((key) => keys.has(`${key.field}:${key.value}`))
+            if (clash !== undefined) {
+              const first = keys.get(`${clash.field}:${clash.value}`)!
+              const what = clash.field === 'uscc' ? 'USCC' : clash.field === 'code' ? 'code' : 'external id'
+              const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
+              prepared = [
+                {
+                  field: clash.field,
+                  value: clash.value,
+                  code: spec.merge ? 'duplicate_key_apart' : 'duplicate_key',
+                  params: { key: clash.value, row: first },
+                  reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}`,
+                },
+              ] satisfies Problem[]
+            } else for (const key of recordKeys) keys.set(`${key.field}:${key.value}`, record.row)
+            if (!Array.isArray(prepared)) {
+              await close()
+              open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }
+              openKey = spec.merge ? k : null
+              if (!spec.merge) await close()
+              continue
+            }
           }
         }
-      }
-      if (Array.isArray(prepared)) {
+        if (Array.isArray(prepared)) {
+          await close()
+          batch.push({ prepared: { input, record: null, problems: prepared as Problem[] }, rows: [{ row: record.row, line: record.line }] })
+          continue
+        }
         await close()
-        batch.push({ prepared: { input, record: null, problems: prepared as Problem[] }, rows: [{ row: record.row, line: record.line }] })
-        continue
+        batch.push({ prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] })
       }
-      await close()
-      batch.push({ prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] })
+    } catch (err) {
+      // A row the reader cannot read ends the import: let the batch being written finish first.
+      await flushing.catch(() => undefined)
+      throw err
     }
     if (open !== null) batch.push(open)
+    await flushing
     await flush(batch)
     batch = []
     if (counts.rows === 0) throw fileError('no_data_rows', {}, 'the file has a header but no data rows', 'file', { reason: 'empty' })
