@@ -13,11 +13,12 @@ import {
   methodProperties,
   methodResponseProperties,
   methodView,
+  listQuerySchema,
   recordMeta,
   throwFirst,
   timestampsProperties,
-  type MethodInput,
   type RecordSpec,
+  type ValidBody,
 } from './shared'
 import { dateColumn, listPage, type Db } from '../../db/db'
 import { dateSchema, levelSchema, nameSchema, optionalDateSchema } from '../../http/params'
@@ -28,17 +29,6 @@ import { geometrySchema, sentObject, type SchemaType } from '../../http/schemas'
 const AREA_KINDS = ['area', 'corridor'] as const
 
 type AreaKind = (typeof AREA_KINDS)[number]
-
-export interface AreaAssessmentBody extends MethodInput {
-  name: string
-  kind: AreaKind
-  geometry: { type: string; coordinates: unknown; bbox?: number[] }
-  bufferM?: number | null
-  assessor: string
-  assessedAt: string
-  validUntil?: string | null
-  divisionCode?: string | null
-}
 
 /** Largest zone an assessment may cover, km² (geodesic): beyond any public area, and it bounds the cells a write regrades. */
 export const MAX_ZONE_KM2 = 5000
@@ -80,6 +70,14 @@ const bodySchema = {
     divisionCode: { type: ['string', 'null'], pattern: '^([0-9]{6}|[0-9]{9})$', description: 'default: the finest division containing a point of the zone' },
   },
 } as const
+
+export type AreaAssessmentBody = ValidBody<typeof bodySchema>
+
+const querySchema = listQuerySchema({
+  kind: { type: 'string', enum: ['area', 'corridor'] },
+  level: levelSchema,
+  division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+})
 
 const summaryProperties = {
   id: { type: 'integer' },
@@ -256,13 +254,7 @@ function toRecord(r: Record<string, unknown>) {
   }
 }
 
-interface Filters {
-  kind?: AreaKind
-  level?: number
-  division?: string
-}
-
-export const areaAssessments: RecordSpec<AreaAssessmentBody, AreaAssessmentRecord, Filters> = {
+export const areaAssessments: RecordSpec<typeof bodySchema, AreaAssessmentRecord, typeof querySchema> = {
   kind: 'area_assessment',
   label: 'public-area assessment',
   path: '/area-assessments',
@@ -270,11 +262,7 @@ export const areaAssessments: RecordSpec<AreaAssessmentBody, AreaAssessmentRecor
   body: bodySchema,
   record: recordProperties,
   response: areaAssessmentResponse,
-  filters: {
-    kind: { type: 'string', enum: ['area', 'corridor'] },
-    level: levelSchema,
-    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
-  },
+  query: querySchema,
   description:
     'An area is a GeoJSON Polygon/MultiPolygon; a corridor is a LineString/MultiLineString buffered geodesically by bufferM metres ' +
     '(PostGIS ST_Buffer on geography). PostGIS checks validity: an invalid polygon, e.g. a self-intersecting one, is REJECTED with ' +
@@ -300,7 +288,7 @@ export const areaAssessments: RecordSpec<AreaAssessmentBody, AreaAssessmentRecor
     if (query.kind !== undefined) filtered.where('a.area_kind', query.kind)
     if (query.level !== undefined) filtered.where('a.level', query.level)
     if (query.division !== undefined) filtered.whereLike('a.division_code', `${query.division}%`)
-    return listPage(filtered, (q) => selectColumns(db, q, false), 'a.id', query, toRecord)
+    return { ...(await listPage(filtered, (q) => selectColumns(db, q, false), 'a.id', query, toRecord)), limit: query.limit, offset: query.offset }
   },
   scope: (record) => ({ areaIds: [record.id] }),
 }

@@ -10,14 +10,13 @@ import { errorResponse, errorResponses, sentObject, typed, type SchemaType } fro
 import type { HiddenDangerStatus } from '../../domain/enterprise-level'
 import { checkVerifier, rectificationStep, refusalMessage, RECTIFICATION_STEPS, type RectificationAction } from '../../domain/rectification'
 import { dateOrderIssues } from '../../domain/source-checks'
-import { changeRecord, locationProperties, regradeSchema, sourceLocation, throwFirst, type RecordSpec } from './shared'
+import { changeRecord, listQuerySchema, locationProperties, regradeSchema, sourceLocation, throwFirst, type RecordSpec, type ValidBody } from './shared'
 import {
   inspectionEnterpriseId,
   insertHiddenDanger,
   listHiddenDangers,
   loadHiddenDanger,
   updateHiddenDangerStep,
-  type HiddenDangerFilters,
   type HiddenDangerRecord,
   type HiddenDangerStepColumns,
 } from './repository'
@@ -25,17 +24,6 @@ import { auditUser, sessionActor, type SessionActor } from '../../http/actor'
 import { dateSchema, idParams, idSchema, divisionFilterSchema } from '../../http/params'
 
 export type { HiddenDangerRecord } from './repository'
-
-export interface HiddenDangerBody {
-  enterpriseId: number
-  description: string
-  isMajor: boolean
-  foundAt: string
-  deadline: string
-  inspectionId?: number | null
-  lon?: number | null
-  lat?: number | null
-}
 
 const textSchema = { type: 'string', minLength: 1, maxLength: 4000 } as const
 
@@ -54,7 +42,16 @@ const bodySchema = {
   },
 } as const
 
+export type HiddenDangerBody = ValidBody<typeof bodySchema>
+
 const STATUSES: readonly HiddenDangerStatus[] = ['open', 'rectified', 'verified']
+
+const querySchema = listQuerySchema({
+  enterpriseId: idSchema,
+  status: { type: 'string', enum: STATUSES },
+  overdue: { type: 'boolean', description: 'true: open and past the deadline; false: all others' },
+  division: divisionFilterSchema,
+})
 
 const recordProperties = {
   id: { type: 'integer' },
@@ -94,7 +91,7 @@ async function checkInspection(trx: Knex.Transaction, inspectionId: number, ente
 }
 
 /** Reporting and reading hidden dangers; there is no PUT or DELETE: a record changes only by its transitions. */
-export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, HiddenDangerFilters> = {
+export const hiddenDangers: RecordSpec<typeof bodySchema, HiddenDangerRecord, typeof querySchema> = {
   kind: 'hidden_danger',
   label: 'hidden danger',
   path: '/hidden-dangers',
@@ -102,12 +99,7 @@ export const hiddenDangers: RecordSpec<HiddenDangerBody, HiddenDangerRecord, Hid
   body: bodySchema,
   record: recordProperties,
   response: hiddenDangerRecordSchema,
-  filters: {
-    enterpriseId: idSchema,
-    status: { type: 'string', enum: STATUSES },
-    overdue: { type: 'boolean', description: 'true: open and past the deadline; false: all others' },
-    division: divisionFilterSchema,
-  },
+  query: querySchema,
   description: 'Reported open. A major one makes its enterprise red (a 1000 m red zone by default) until its rectification is verified.',
   async insert(trx, body, _grading, actor) {
     throwFirst(dateOrderIssues('hidden_danger', body))

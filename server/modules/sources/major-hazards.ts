@@ -3,41 +3,26 @@
  * from their substances, stored with the figures, the substances and any mismatch with what the
  * enterprise reported. Quantities are tonnes.
  */
-import { whereEnterpriseIn } from '../auth/jurisdiction'
+import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import { canonicalHazardClass, compareReportedGrade, identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import type { RuleSet } from '../../domain/rules'
-import { impactRadiusSchema, locationProperties, recordMeta, sourceLocation, throwFirst, timestampsProperties, type RecordSpec } from './shared'
+import {
+  impactRadiusSchema,
+  locationProperties,
+  listQuerySchema,
+  recordMeta,
+  sourceLocation,
+  throwFirst,
+  timestampsProperties,
+  type RecordSpec,
+  type ValidBody,
+  type ValidQuery,
+} from './shared'
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
 import { dateOrderIssues, identificationIssues } from '../../domain/source-checks'
 import { levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
-
-export interface SubstanceInput {
-  name: string
-  cas?: string | null
-  class?: string | null
-  /** Design maximum quantity, tonnes. */
-  q: number
-  /** Critical quantity (GB 18218-2018 tables 1–2), tonnes. */
-  Q: number
-  beta?: number | null
-}
-
-export interface MajorHazardBody {
-  enterpriseId: number
-  name: string
-  /** Persons resident within 500 m of the installation boundary. */
-  population500m: number
-  substances: SubstanceInput[]
-  reportedR?: number | null
-  reportedGrade?: number | null
-  impactRadiusM?: number | null
-  reportedAt: string
-  validUntil?: string | null
-  lon?: number | null
-  lat?: number | null
-}
 
 const substanceSchema = {
   type: 'object',
@@ -70,6 +55,10 @@ const bodySchema = {
     ...locationProperties,
   },
 } as const
+
+export type MajorHazardBody = ValidBody<typeof bodySchema>
+
+const querySchema = listQuerySchema({ enterpriseId: idSchema, level: levelSchema, division: divisionFilterSchema })
 
 const recordProperties = {
   id: { type: 'integer' },
@@ -216,15 +205,7 @@ function toRecord(r: Record<string, unknown>) {
   }
 }
 
-interface Filters {
-  enterpriseId?: number
-  level?: number
-  division?: string
-  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
-  scopeGridId?: number
-}
-
-export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filters> = {
+export const majorHazards: RecordSpec<typeof bodySchema, MajorHazardRecord, typeof querySchema> = {
   kind: 'major_hazard',
   label: 'major hazard installation',
   path: '/major-hazards',
@@ -232,7 +213,7 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
   body: bodySchema,
   record: recordProperties,
   response: majorHazardResponse,
-  filters: { enterpriseId: idSchema, level: levelSchema, division: divisionFilterSchema },
+  query: querySchema,
   description:
     'GB 18218-2018: S = Σq/Q must reach 1 (else 400 naming `substances`); R = α·Σβq/Q gives the grade and level. ' +
     'A reported R or grade that differs from the computed one is stored and flagged in `gradeMismatch`, never silently chosen.',
@@ -254,12 +235,12 @@ export const majorHazards: RecordSpec<MajorHazardBody, MajorHazardRecord, Filter
     const row = await selectColumns(db, db('major_hazard as m')).where('m.id', id).first()
     return row ? toRecord(row) : undefined
   },
-  async list(db, query) {
+  async list(db, query: ValidQuery<typeof querySchema> & ScopedListQuery) {
     const filtered = db('major_hazard as m')
     if (query.enterpriseId !== undefined) filtered.where('m.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('m.level', query.level)
     whereEnterpriseIn(filtered, 'm.enterprise_id', query.division, query.scopeGridId)
-    return listPage(filtered, (q) => selectColumns(db, q), 'm.id', query, toRecord)
+    return { ...(await listPage(filtered, (q) => selectColumns(db, q), 'm.id', query, toRecord)), limit: query.limit, offset: query.offset }
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),
 }

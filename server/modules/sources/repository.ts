@@ -10,6 +10,14 @@ import { dateColumn, isoTime, listPage, pointSql, userId, type Db } from '../../
 import type { Page } from '../../http/params'
 import { whereEnterpriseIn } from '../auth/jurisdiction'
 
+/** A page of records as a list route sends it. */
+export interface RecordPage<Rec> {
+  total: number
+  limit: number
+  offset: number
+  items: Rec[]
+}
+
 /** The tables of the grading sources (each kind's table is named as the kind). */
 export type SourceTable = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
 
@@ -113,7 +121,7 @@ export async function loadHiddenDanger(db: Db, id: number): Promise<HiddenDanger
 }
 
 /** A page of hidden dangers, filtered (the jurisdiction's included) and ordered by id. */
-export async function listHiddenDangers(db: Db, query: HiddenDangerFilters & Page): Promise<{ total: number; items: HiddenDangerRecord[] }> {
+export async function listHiddenDangers(db: Db, query: HiddenDangerFilters & Page): Promise<RecordPage<HiddenDangerRecord>> {
   const filtered = db('hidden_danger as h')
   if (query.enterpriseId !== undefined) filtered.where('h.enterprise_id', query.enterpriseId)
   if (query.status !== undefined) filtered.where('h.status', query.status)
@@ -122,7 +130,7 @@ export async function listHiddenDangers(db: Db, query: HiddenDangerFilters & Pag
     const overdue = "h.status = 'open' AND h.deadline < current_date"
     filtered.whereRaw(query.overdue ? overdue : `NOT (${overdue})`)
   }
-  return listPage(filtered, (q) => selectHiddenDangerColumns(db, q), 'h.id', query, toHiddenDanger)
+  return { ...(await listPage(filtered, (q) => selectHiddenDangerColumns(db, q), 'h.id', query, toHiddenDanger)), limit: query.limit, offset: query.offset }
 }
 
 /** A new hidden danger, reported open; returns its id. */

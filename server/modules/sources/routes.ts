@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, typed } from '../../http/schemas'
 import type { Scope } from '../auth/jurisdiction'
 import { notFound } from '../../errors'
 import { changeRecord, regradeAndAudit, regradeSchema, type RecordSpec } from './shared'
@@ -9,14 +9,17 @@ import { hiddenDangerTransitionRoutes, hiddenDangers } from './hidden-dangers'
 import { areaAssessments } from './area-assessments'
 import { deleteRecord } from './repository'
 import { auditUser, sessionActor } from '../../http/actor'
-import { idParams, pageProperties, type Page } from '../../http/params'
+import { idParams } from '../../http/params'
+
+type TypedApp = ReturnType<typeof typed>
 
 /**
  * The write side of grading (docs/domain.md §3, §4.6): major hazard installations, reported safety risks,
  * hidden dangers and public-area assessments. Every write validates, stores, regrades the zones it
  * touched and writes its audit row in one transaction.
  */
-export default async function sourceRoutes(app: FastifyInstance): Promise<void> {
+export default async function sourceRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   registerRecordRoutes(app, majorHazards)
   registerRecordRoutes(app, safetyRisks)
   registerRecordRoutes(app, hiddenDangers)
@@ -30,7 +33,7 @@ const SOURCE_WRITERS = ['inspector', 'planner'] as const
 const AREA_WRITERS = ['planner'] as const
 
 /** POST, GET one, GET list and — when the spec can replace — PUT and DELETE for one kind of record. */
-function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: FastifyInstance, spec: RecordSpec<Body, Rec, Query>): void {
+function registerRecordRoutes<BodyS, Rec extends { id: number }, QueryS>(app: TypedApp, spec: RecordSpec<BodyS, Rec, QueryS>): void {
   const record = spec.response
   const written = { type: 'object', properties: { ...spec.record, regrade: regradeSchema } } as const
   const tags = [spec.tag]
@@ -56,7 +59,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
     },
     async (request, reply) => {
       const result = await app.db.transaction(async (trx) => {
-        const id = await spec.insert(trx, request.body as Body, app.grading, sessionActor(request))
+        const id = await spec.insert(trx, request.body, app.grading, sessionActor(request))
         const after = await load(trx, id)
         const regrade = await regradeAndAudit(trx, app.grading, {
           kind: spec.kind,
@@ -74,7 +77,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     `${spec.path}/:id`,
     {
       config: { access: 'staff', scope: recordScope },
@@ -90,7 +93,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
       schema: {
         tags,
         summary: `${spec.label[0]!.toUpperCase()}${spec.label.slice(1)} records, filtered and paginated (ordered by id)`,
-        querystring: { type: 'object', additionalProperties: false, properties: { ...spec.filters, ...pageProperties } },
+        querystring: spec.query,
         response: {
           200: {
             type: 'object',
@@ -101,16 +104,14 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
       },
     },
     async (request) => {
-      const query = request.query as Query & Page
-      const { total, items } = await spec.list(app.db, query)
-      return { total, limit: query.limit, offset: query.offset, items }
+      return spec.list(app.db, request.query)
     },
   )
 
   const replace = spec.replace
   if (!replace) return
 
-  app.put<{ Params: { id: number } }>(
+  app.put(
     `${spec.path}/:id`,
     {
       config: { access: writers, scope: [recordScope, { enterprise: 'body.enterpriseId' }] },
@@ -131,7 +132,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
           action: 'updated',
           username: auditUser(request),
           apply: async () => {
-            await replace(trx, id, request.body as Body, app.grading)
+            await replace(trx, id, request.body, app.grading)
             return { after: await load(trx, id) }
           },
         })
@@ -140,7 +141,7 @@ function registerRecordRoutes<Body, Rec extends { id: number }, Query>(app: Fast
     },
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     `${spec.path}/:id`,
     {
       config: { access: writers, scope: [recordScope, { enterprise: 'body.enterpriseId' }] },

@@ -2,12 +2,13 @@
  * Reported safety risks (重大安全风险, docs/domain.md §3.2): graded by LEC, the risk matrix or a stated
  * level, at a point of the enterprise.
  */
-import { whereEnterpriseIn } from '../auth/jurisdiction'
+import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import type { Knex } from 'knex'
 import type { RuleSet } from '../../domain/rules'
 import {
   gradeByMethod,
   impactRadiusSchema,
+  listQuerySchema,
   locationProperties,
   METHOD_COLUMNS,
   methodProperties,
@@ -17,24 +18,14 @@ import {
   sourceLocation,
   throwFirst,
   timestampsProperties,
-  type MethodInput,
   type RecordSpec,
+  type ValidBody,
+  type ValidQuery,
 } from './shared'
 import { dateColumn, listPage, pointSql, type Db } from '../../db/db'
 import { dateSchema, idSchema, levelSchema, nameSchema, optionalDateSchema, divisionFilterSchema } from '../../http/params'
 import { dateOrderIssues } from '../../domain/source-checks'
 import { sentObject, type SchemaType } from '../../http/schemas'
-
-export interface SafetyRiskBody extends MethodInput {
-  enterpriseId: number
-  name: string
-  description?: string | null
-  impactRadiusM?: number | null
-  assessedAt: string
-  validUntil?: string | null
-  lon?: number | null
-  lat?: number | null
-}
 
 const bodySchema = {
   type: 'object',
@@ -51,6 +42,10 @@ const bodySchema = {
     ...locationProperties,
   },
 } as const
+
+export type SafetyRiskBody = ValidBody<typeof bodySchema>
+
+const querySchema = listQuerySchema({ enterpriseId: idSchema, level: levelSchema, method: methodProperties.method, division: divisionFilterSchema })
 
 const recordProperties = {
   id: { type: 'integer' },
@@ -124,16 +119,7 @@ function toRecord(r: Record<string, unknown>) {
   }
 }
 
-interface Filters {
-  enterpriseId?: number
-  level?: number
-  method?: MethodInput['method']
-  division?: string
-  /** A grid worker's grid, set by the auth scope (see auth/jurisdiction ScopedListQuery). */
-  scopeGridId?: number
-}
-
-export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> = {
+export const safetyRisks: RecordSpec<typeof bodySchema, SafetyRiskRecord, typeof querySchema> = {
   kind: 'safety_risk',
   label: 'safety risk',
   path: '/safety-risks',
@@ -141,7 +127,7 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
   body: bodySchema,
   record: recordProperties,
   response: safetyRiskResponse,
-  filters: { enterpriseId: idSchema, level: levelSchema, method: methodProperties.method, division: divisionFilterSchema },
+  query: querySchema,
   description:
     'The level comes from LEC (D = L × E × C), the risk matrix (R = L × S) or a stated level; the body carries exactly ' +
     "the block its `method` names. Values outside the rule set's value sets are rejected with 400 naming e.g. `lec.L`.",
@@ -160,13 +146,13 @@ export const safetyRisks: RecordSpec<SafetyRiskBody, SafetyRiskRecord, Filters> 
     const row = await selectColumns(db, db('safety_risk as r')).where('r.id', id).first()
     return row ? toRecord(row) : undefined
   },
-  async list(db, query) {
+  async list(db, query: ValidQuery<typeof querySchema> & ScopedListQuery) {
     const filtered = db('safety_risk as r')
     if (query.enterpriseId !== undefined) filtered.where('r.enterprise_id', query.enterpriseId)
     if (query.level !== undefined) filtered.where('r.level', query.level)
     if (query.method !== undefined) filtered.where('r.method', query.method)
     whereEnterpriseIn(filtered, 'r.enterprise_id', query.division, query.scopeGridId)
-    return listPage(filtered, (q) => selectColumns(db, q), 'r.id', query, toRecord)
+    return { ...(await listPage(filtered, (q) => selectColumns(db, q), 'r.id', query, toRecord)), limit: query.limit, offset: query.offset }
   },
   scope: (record) => ({ enterpriseIds: [record.enterpriseId] }),
 }

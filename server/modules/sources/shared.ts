@@ -3,6 +3,8 @@
  * LEC / matrix / stated-level block, location checks, and the end of every write —
  * regrade the touched zones and audit the change, inside the write's transaction.
  */
+import type { FastifyRequest, RawServerDefault, RouteGenericInterface } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 import type { Knex } from 'knex'
 import { AppError, invalid } from '../../errors'
 import { placeSource, pointPairIssues, type EnterpriseRef, type SourceIssue } from '../../domain/source-checks'
@@ -14,11 +16,11 @@ import type { RuleSet } from '../../domain/rules'
 import { regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { recordAudit } from '../audit/audit'
 import { isoTime, lockRow, type Db } from '../../db/db'
-import { enterpriseLocation } from './repository'
-import { levelSchema, nameSchema, type Page } from '../../http/params'
+import { enterpriseLocation, type RecordPage } from './repository'
+import { levelSchema, nameSchema, pageProperties } from '../../http/params'
 import type { SessionActor } from '../../http/actor'
 import { withFieldPrefix } from '../../http/validation'
-import { levelResponseSchema } from '../../http/schemas'
+import { levelResponseSchema, type SchemaTypeProvider } from '../../http/schemas'
 
 /** The grading sources; each is also its table name, its audit entity and its regrade cause kind. */
 export type SourceKind = 'major_hazard' | 'safety_risk' | 'hidden_danger' | 'area_assessment'
@@ -38,10 +40,27 @@ export interface RegradeSummary {
 }
 
 /**
- * A kind of stored record with the standard routes (routes.ts): how it is stored, read and listed,
- * and which zones it grades. Without `replace` it has no PUT and no DELETE.
+ * A request part as `typed(app)` gives it to a handler once `schema` has validated it (FromSchema,
+ * defaults applied). Spelled as Fastify spells a handler's request, so that the record routes'
+ * generic handlers (routes.ts) pass `request.body` and `request.query` to a spec unchanged, and a
+ * spec's methods take the concrete type of its own schemas.
  */
-export interface RecordSpec<Body, Rec extends { id: number }, Query> {
+export type ValidBody<S> = FastifyRequest<RouteGenericInterface, RawServerDefault, IncomingMessage, { body: S }, SchemaTypeProvider>['body']
+export type ValidQuery<S> = FastifyRequest<RouteGenericInterface, RawServerDefault, IncomingMessage, { querystring: S }, SchemaTypeProvider>['query']
+
+/** The querystring schema of a record list: the kind's filters, limit and offset. */
+export function listQuerySchema<const F extends Record<string, unknown>>(filters: F) {
+  return { type: 'object', additionalProperties: false, properties: { ...filters, ...pageProperties } } as const
+}
+
+/**
+ * A kind of stored record with the standard routes (routes.ts): how it is stored, read and listed,
+ * and which zones it grades. Without `replace` it has no PUT and no DELETE. `BodyS` and `QueryS`
+ * are its POST (and PUT) body and list query schemas, written `as const`; its methods take what they
+ * validate to.
+ */
+// `in out`: a spec's schemas are its exact types (measuring the variance through FromSchema is too deep for tsc).
+export interface RecordSpec<in out BodyS, Rec extends { id: number }, in out QueryS> {
   kind: SourceKind
   /** Singular English name used in summaries and errors, e.g. `safety risk`. */
   label: string
@@ -49,21 +68,25 @@ export interface RecordSpec<Body, Rec extends { id: number }, Query> {
   path: string
   tag: string
   /** JSON schema of the POST (and PUT) body. */
-  body: object
+  body: BodyS
   /** JSON schema properties of a stored record (the POST and PUT responses add `regrade`). */
   record: Record<string, unknown>
   /** JSON schema of a stored record as GET by id and the list send it. */
   response: object
-  /** JSON schema properties of the list filters (limit and offset are added). */
-  filters: Record<string, unknown>
+  /** JSON schema of the list's querystring (`listQuerySchema`: the filters, limit and offset). */
+  query: QueryS
   /** Extra documentation of the POST and PUT routes. */
   description?: string
   /** Validates and stores a new record written by `actor` (the session's account); returns its id. */
-  insert(trx: Knex.Transaction, body: Body, grading: GradingOptions, actor: SessionActor): Promise<number>
+  insert(trx: Knex.Transaction, body: ValidBody<BodyS>, grading: GradingOptions, actor: SessionActor): Promise<number>
   /** Validates and stores a full replacement of record `id` (already locked by the caller). */
-  replace?(trx: Knex.Transaction, id: number, body: Body, grading: GradingOptions): Promise<void>
+  replace?(trx: Knex.Transaction, id: number, body: ValidBody<BodyS>, grading: GradingOptions): Promise<void>
   load(db: Db, id: number): Promise<Rec | undefined>
-  list(db: Db, query: Query & Page): Promise<{ total: number; items: Rec[] }>
+  /**
+   * A page of records. The auth scope may have narrowed the query (`division`; a grid worker's
+   * `scopeGridId`, which no schema lists: a kind that reads it takes `ValidQuery<…> & ScopedListQuery`).
+   */
+  list(db: Db, query: ValidQuery<QueryS>): Promise<RecordPage<Rec>>
   scope(record: Rec): GradingScope
 }
 
