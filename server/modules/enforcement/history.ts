@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { notFound } from '../../errors'
 import { errorResponses, levelResponseSchema, sentObject, typed, type SchemaType } from '../../http/schemas'
 import { hiddenDangerRecordSchema, hiddenDangers } from '../sources'
-import { CREDIT_STATUSES, OVERDUE_KINDS, type OverdueKind } from '../../domain/enforcement'
+import { CREDIT_STATUSES, OVERDUE_KINDS } from '../../domain/enforcement'
 import type { ScopedListQuery } from '../auth/jurisdiction'
 import { creditEventsOf } from './credit-service'
 import { enforcementStateOf, findingTally, inspectionsOf, overdueList } from './repository'
@@ -105,7 +105,7 @@ export async function historyRoutes(fastify: FastifyInstance): Promise<void> {
       const query: typeof request.query & ScopedListQuery = request.query
       const { division, scopeGridId, kind, enterpriseId, limit, offset } = query
       const db = app.db
-      const { counts, enterprises, rows } = await overdueList(db, { division, scopeGridId, kind, enterpriseId, limit, offset })
+      const { counts, enterprises, items } = await overdueList(db, { division, scopeGridId, kind, enterpriseId, limit, offset })
       return {
         today: await databaseToday(db),
         total: kind ? counts[kind] : counts.hidden_danger + counts.violation,
@@ -113,22 +113,7 @@ export async function historyRoutes(fastify: FastifyInstance): Promise<void> {
         enterprises,
         limit,
         offset,
-        items: rows.map((r) => ({
-          kind: r.kind as OverdueKind,
-          id: Number(r.id),
-          enterpriseId: Number(r.enterprise_id),
-          enterpriseName: r.enterprise_name as string,
-          divisionCode: r.division_code as string,
-          description: r.description as string,
-          isMajor: r.is_major as boolean,
-          inspectionId: r.inspection_id === null ? null : Number(r.inspection_id),
-          foundAt: r.found_at as string,
-          deadline: r.deadline as string,
-          daysOverdue: Number(r.days_overdue),
-          reportedBy: r.reported_by as string,
-          lon: Number(r.lon),
-          lat: Number(r.lat),
-        })),
+        items,
       }
     },
   )

@@ -5,6 +5,7 @@
  * overdue list and an enterprise's enforcement history.
  */
 import type { Knex } from 'knex'
+import { whereEnterpriseIn, type ScopedListQuery } from '../auth/jurisdiction'
 import { isoTime, listPage, type Db } from '../../db/db'
 import type { CreditStatus, InspectionResult, InspectionStatus, OverdueKind } from '../../domain/enforcement'
 import type { Level } from '../../domain/levels'
@@ -28,18 +29,35 @@ function selectColumns(db: Db, q: Knex.QueryBuilder): Knex.QueryBuilder {
   )
 }
 
-function toRecord(r: Record<string, unknown>): InspectionRecord {
+/** An inspection row as selectColumns reads it (bigint ids arrive as text). */
+interface InspectionRow {
+  id: string | number
+  enterprise_id: string | number
+  enterprise_name: string
+  plan_id: number | null
+  findings: string | null
+  result: InspectionResult | null
+  created_at: Date
+  planned_for: string | null
+  inspected_at: string | null
+  inspectors: InspectionRecord['inspectors']
+  violations: number
+  hidden_dangers: number
+}
+
+function toRecord(r: InspectionRow): InspectionRecord {
+  const status: InspectionStatus = r.inspected_at === null ? 'planned' : 'recorded'
   return {
     id: Number(r.id),
     enterpriseId: Number(r.enterprise_id),
-    enterpriseName: r.enterprise_name as string,
+    enterpriseName: r.enterprise_name,
     planId: r.plan_id === null ? null : Number(r.plan_id),
-    plannedFor: r.planned_for as string | null,
-    inspectedAt: r.inspected_at as string | null,
-    status: (r.inspected_at === null ? 'planned' : 'recorded') as InspectionStatus,
-    findings: r.findings as string | null,
-    result: r.result as InspectionResult | null,
-    inspectors: r.inspectors as Array<{ id: number; name: string; badgeNo: string; departmentId: number }>,
+    plannedFor: r.planned_for,
+    inspectedAt: r.inspected_at,
+    status,
+    findings: r.findings,
+    result: r.result,
+    inspectors: r.inspectors,
     violations: Number(r.violations),
     hiddenDangers: Number(r.hidden_dangers),
     createdAt: isoTime(r.created_at)!,
@@ -47,7 +65,7 @@ function toRecord(r: Record<string, unknown>): InspectionRecord {
 }
 
 export async function loadInspection(db: Db, id: number): Promise<InspectionRecord | undefined> {
-  const row = await selectColumns(db, db('inspection as i')).where('i.id', id).first()
+  const row: InspectionRow | undefined = await selectColumns(db, db('inspection as i')).where('i.id', id).first()
   return row ? toRecord(row) : undefined
 }
 
@@ -55,19 +73,15 @@ const LATEST_FIRST = 'coalesce(i.inspected_at, i.planned_for) DESC NULLS LAST, i
 
 /** Inspections of an enterprise, latest (performed or planned) first, for the enforcement history. */
 export async function inspectionsOf(db: Db, enterpriseId: number, limit: number): Promise<InspectionRecord[]> {
-  const rows = await selectColumns(db, db('inspection as i')).where('i.enterprise_id', enterpriseId).orderByRaw(LATEST_FIRST).limit(limit)
+  const rows: InspectionRow[] = await selectColumns(db, db('inspection as i')).where('i.enterprise_id', enterpriseId).orderByRaw(LATEST_FIRST).limit(limit)
   return rows.map(toRecord)
 }
 
-/** A page of inspections, latest first, and how many match; `whereScope` adds the jurisdiction filter. */
-export async function listInspections(
-  db: Db,
-  q: InspectionListQuery,
-  whereScope: (filtered: Knex.QueryBuilder) => void,
-): Promise<{ total: number; items: InspectionRecord[] }> {
+/** A page of inspections, latest first, and how many match; `scopeGridId` is a grid worker's grid (auth/jurisdiction ScopedListQuery). */
+export async function listInspections(db: Db, q: InspectionListQuery & ScopedListQuery): Promise<{ total: number; items: InspectionRecord[] }> {
   const filtered = db('inspection as i')
   if (q.enterpriseId !== undefined) filtered.where('i.enterprise_id', q.enterpriseId)
-  whereScope(filtered)
+  whereEnterpriseIn(filtered, 'i.enterprise_id', q.division, q.scopeGridId)
   if (q.planId !== undefined) filtered.where('i.plan_id', q.planId)
   if (q.status === 'planned') filtered.whereNull('i.inspected_at')
   if (q.status === 'recorded') filtered.whereNotNull('i.inspected_at')
@@ -76,7 +90,7 @@ export async function listInspections(
 
 /** An inspection's enterprise, or undefined when there is no such inspection. */
 export async function inspectionEnterprise(db: Db, id: number): Promise<number | undefined> {
-  const row = await db('inspection').where({ id }).first('enterprise_id')
+  const row: { enterprise_id: string | number } | undefined = await db('inspection').where({ id }).first('enterprise_id')
   return row ? Number(row.enterprise_id) : undefined
 }
 
@@ -92,7 +106,7 @@ export async function insertInspection(
   trx: Knex.Transaction,
   inspection: InspectionOutcomeColumns & { enterpriseId: number; planId: number | null; inspectorIds: readonly number[] },
 ): Promise<number> {
-  const [row] = await trx('inspection')
+  const [row]: Array<{ id: string | number }> = await trx('inspection')
     .insert({
       enterprise_id: inspection.enterpriseId,
       plan_id: inspection.planId,
@@ -101,7 +115,7 @@ export async function insertInspection(
       result: inspection.result,
     })
     .returning('id')
-  const id = Number((row as { id: string }).id)
+  const id = Number(row!.id)
   await trx('inspection_inspector').insert(inspection.inspectorIds.map((inspector_id) => ({ inspection_id: id, inspector_id })))
   return id
 }
@@ -116,8 +130,8 @@ export async function recordInspectionOutcome(trx: Knex.Transaction, id: number,
  * e.g. a report turned into an inspection task; returns its id.
  */
 export async function insertPlannedInspection(trx: Knex.Transaction, enterpriseId: number, plannedFor: string): Promise<number> {
-  const [row] = await trx('inspection').insert({ enterprise_id: enterpriseId, planned_for: plannedFor }).returning('id')
-  return Number((row as { id: string }).id)
+  const [row]: Array<{ id: string | number }> = await trx('inspection').insert({ enterprise_id: enterpriseId, planned_for: plannedFor }).returning('id')
+  return Number(row!.id)
 }
 
 /** Inserts a plan's drawn inspections with their inspectors. */
@@ -141,7 +155,16 @@ export async function insertPlanInspections(
 
 /** The planned inspections of a plan, by planned day then enterprise. */
 export async function planInspections(db: Db, planId: number): Promise<PlanInspection[]> {
-  const rows = (await db('inspection as i')
+  const rows: Array<{
+    id: string | number
+    enterprise_id: string | number
+    enterprise_name: string
+    division_code: string
+    result: InspectionResult | null
+    planned_for: string | null
+    inspected_at: string | null
+    inspectors: PlanInspection['inspectors']
+  }> = await db('inspection as i')
     .join('enterprise as e', 'e.id', 'i.enterprise_id')
     .where('i.plan_id', planId)
     .orderBy('i.planned_for')
@@ -157,16 +180,16 @@ export async function planInspections(db: Db, planId: number): Promise<PlanInspe
       db.raw("to_char(i.inspected_at, 'YYYY-MM-DD') AS inspected_at"),
       db.raw(`coalesce((SELECT json_agg(json_build_object('id', p.id, 'name', p.name) ORDER BY p.id)
                 FROM inspection_inspector ii JOIN inspector p ON p.id = ii.inspector_id WHERE ii.inspection_id = i.id), '[]'::json) AS inspectors`),
-    )) as Array<Record<string, unknown>>
+    )
   return rows.map((r) => ({
     id: Number(r.id),
     enterpriseId: Number(r.enterprise_id),
-    enterpriseName: r.enterprise_name as string,
-    divisionCode: r.division_code as string,
-    plannedFor: r.planned_for as string | null,
-    inspectedAt: r.inspected_at as string | null,
-    result: r.result as InspectionResult | null,
-    inspectors: r.inspectors as Array<{ id: number; name: string }>,
+    enterpriseName: r.enterprise_name,
+    divisionCode: r.division_code,
+    plannedFor: r.planned_for,
+    inspectedAt: r.inspected_at,
+    result: r.result,
+    inspectors: r.inspectors,
   }))
 }
 
@@ -216,14 +239,66 @@ export interface OverdueFilter {
   offset: number
 }
 
+/** An overdue finding as OVERDUE_SQL reads it (bigint ids arrive as text). */
+interface OverdueRow {
+  kind: OverdueKind
+  id: string | number
+  enterprise_id: string | number
+  enterprise_name: string
+  division_code: string
+  description: string
+  is_major: boolean
+  inspection_id: string | number | null
+  found_at: string
+  deadline: string
+  days_overdue: number
+  reported_by: string
+  lon: number
+  lat: number
+}
+
+/** An overdue finding as the overdue list sends it. */
+export interface OverdueItem {
+  kind: OverdueKind
+  id: number
+  enterpriseId: number
+  enterpriseName: string
+  divisionCode: string
+  description: string
+  isMajor: boolean
+  inspectionId: number | null
+  foundAt: string
+  deadline: string
+  daysOverdue: number
+  reportedBy: string
+  lon: number
+  lat: number
+}
+
+function toOverdueItem(r: OverdueRow): OverdueItem {
+  return {
+    kind: r.kind,
+    id: Number(r.id),
+    enterpriseId: Number(r.enterprise_id),
+    enterpriseName: r.enterprise_name,
+    divisionCode: r.division_code,
+    description: r.description,
+    isMajor: r.is_major,
+    inspectionId: r.inspection_id === null ? null : Number(r.inspection_id),
+    foundAt: r.found_at,
+    deadline: r.deadline,
+    daysOverdue: Number(r.days_overdue),
+    reportedBy: r.reported_by,
+    lon: Number(r.lon),
+    lat: Number(r.lat),
+  }
+}
+
 /**
  * A page of overdue findings, most overdue first, with the counts by kind (before the kind filter)
  * and how many enterprises have one (after it).
  */
-export async function overdueList(
-  db: Db,
-  f: OverdueFilter,
-): Promise<{ counts: Record<OverdueKind, number>; enterprises: number; rows: Array<Record<string, unknown>> }> {
+export async function overdueList(db: Db, f: OverdueFilter): Promise<{ counts: Record<OverdueKind, number>; enterprises: number; items: OverdueItem[] }> {
   const pattern = `${f.division ?? ''}%`
   const grid = f.scopeGridId ?? null
   const base = () => {
@@ -231,26 +306,25 @@ export async function overdueList(
     if (f.enterpriseId !== undefined) q.where('o.enterprise_id', f.enterpriseId)
     return q
   }
-  const byKind = (await base().select('o.kind').count<Array<{ kind: OverdueKind; n: string }>>('* as n').groupBy('o.kind')) as Array<{
-    kind: OverdueKind
-    n: string
-  }>
+  const byKind: Array<{ kind: OverdueKind; n: string }> = await base().select('o.kind').count('* as n').groupBy('o.kind')
   const counts = { hidden_danger: 0, violation: 0 }
   for (const r of byKind) counts[r.kind] = Number(r.n)
   const filtered = () => (f.kind ? base().where('o.kind', f.kind) : base())
-  const [{ n: enterprises }] = (await filtered().countDistinct<Array<{ n: string }>>('o.enterprise_id as n')) as Array<{ n: string }>
-  const rows = (await filtered()
+  const [{ n: enterprises }]: Array<{ n: string }> = await filtered().countDistinct('o.enterprise_id as n')
+  const rows: OverdueRow[] = await filtered()
     .select('o.*')
     .orderBy([{ column: 'o.days_overdue', order: 'desc' }, { column: 'o.kind' }, { column: 'o.id' }])
     .limit(f.limit)
-    .offset(f.offset)) as Array<Record<string, unknown>>
-  return { counts, enterprises: Number(enterprises), rows }
+    .offset(f.offset)
+  return { counts, enterprises: Number(enterprises), items: rows.map(toOverdueItem) }
 }
 
 /** An enterprise's name, level and credit status; undefined when there is none. */
 export async function enforcementStateOf(db: Db, id: number): Promise<{ id: number; name: string; level: Level; creditStatus: CreditStatus } | undefined> {
-  const row = await db('enterprise').where({ id }).first('id', 'name', 'level', 'credit_status')
-  return row ? { id: Number(row.id), name: row.name as string, level: row.level as Level, creditStatus: row.credit_status as CreditStatus } : undefined
+  const row: { id: string | number; name: string; level: Level; credit_status: CreditStatus } | undefined = await db('enterprise')
+    .where({ id })
+    .first('id', 'name', 'level', 'credit_status')
+  return row ? { id: Number(row.id), name: row.name, level: row.level, creditStatus: row.credit_status } : undefined
 }
 
 /** How many of an enterprise's hidden dangers and violations are overdue (and the oldest deadline among them) and not yet verified. */

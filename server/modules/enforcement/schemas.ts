@@ -82,6 +82,9 @@ export const inspectionBodySchema = {
   },
 } as const
 
+/** A performed inspection to record, with what it found. */
+export type InspectionBody = SchemaType<typeof inspectionBodySchema>
+
 export const inspectionListQuerySchema = {
   type: 'object',
   additionalProperties: false,

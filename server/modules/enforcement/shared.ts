@@ -15,11 +15,13 @@ export interface EnterpriseRef {
 
 /** The enterprise a record belongs to; `invalid(field)` when there is none. */
 export async function enterpriseRef(db: Db, id: number, field = 'enterpriseId'): Promise<EnterpriseRef> {
-  const row = await db('enterprise').where({ id }).first('id', 'name', 'division_code', 'industry_department_id')
+  const row: { id: string | number; name: string; division_code: string; industry_department_id: number | null } | undefined = await db('enterprise')
+    .where({ id })
+    .first('id', 'name', 'division_code', 'industry_department_id')
   if (!row) throw invalid(field, `no enterprise with id ${id}`)
-  const specialists = (await db('enterprise_specialist_department').where({ enterprise_id: id }).pluck('department_id')) as number[]
+  const specialists: number[] = await db('enterprise_specialist_department').where({ enterprise_id: id }).pluck('department_id')
   const departmentIds = [...(row.industry_department_id === null ? [] : [Number(row.industry_department_id)]), ...specialists.map(Number)]
-  return { id: Number(row.id), name: row.name as string, divisionCode: row.division_code as string, departmentIds }
+  return { id: Number(row.id), name: row.name, divisionCode: row.division_code, departmentIds }
 }
 
 export interface InspectorRef {
@@ -33,10 +35,10 @@ export interface InspectorRef {
  * (the enterprise's departments or the plan's). Errors name `inspectorIds[i]`.
  */
 export async function checkInspectors(db: Db, inspectorIds: number[], departmentIds: number[], whose: string): Promise<InspectorRef[]> {
-  const rows = (await db('inspector as i')
+  const rows: Array<{ id: number; name: string; active: boolean; department_id: number; department_name: string }> = await db('inspector as i')
     .join('department as d', 'd.id', 'i.department_id')
     .whereIn('i.id', inspectorIds)
-    .select('i.id', 'i.name', 'i.active', 'i.department_id', 'd.name as department_name')) as Array<Record<string, unknown>>
+    .select('i.id', 'i.name', 'i.active', 'i.department_id', 'd.name as department_name')
   const byId = new Map(rows.map((r) => [Number(r.id), r]))
   return inspectorIds.map((id, i) => {
     const r = byId.get(id)
@@ -48,7 +50,7 @@ export async function checkInspectors(db: Db, inspectorIds: number[], department
         departmentId: Number(r.department_id),
       })
     }
-    return { id, name: r.name as string, departmentId: Number(r.department_id) }
+    return { id, name: r.name, departmentId: Number(r.department_id) }
   })
 }
 
