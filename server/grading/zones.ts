@@ -49,6 +49,11 @@ interface CellShape {
   lon: number
   lat: number
   circumradiusM: number
+  /** Its bounding box. */
+  west: number
+  south: number
+  east: number
+  north: number
 }
 
 /**
@@ -67,7 +72,9 @@ function cellShape(h3: string): CellShape {
     const ring = cellToBoundary(h3, true)
     const [lat, lon] = cellToLatLng(h3)
     const circumradiusM = Math.max(...ring.map(([x, y]) => Math.hypot(...toLocal(lon, lat, x!, y!))))
-    shape = { h3, ring, lon, lat, circumradiusM }
+    const xs = ring.map(([x]) => x!)
+    const ys = ring.map(([, y]) => y!)
+    shape = { h3, ring, lon, lat, circumradiusM, west: Math.min(...xs), south: Math.min(...ys), east: Math.max(...xs), north: Math.max(...ys) }
     shapes.set(h3, shape)
   }
   return shape
@@ -132,13 +139,98 @@ export function pointZoneCells(lon: number, lat: number, radiusM: number, res: n
 export function areaZoneCells(geometry: Polygon | MultiPolygon, res: number): CellDistance[] {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
   const seen = new Set<string>()
-  for (const rings of polygons) {
-    for (const h3 of polygonToCellsExperimental(rings as number[][][], res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) {
-      seen.add(h3)
-    }
-  }
+  for (const rings of polygons) for (const h3 of overlappingCells(rings as number[][][], res)) seen.add(h3)
   return [...seen].map((h3) => ({ h3, distanceM: 0 }))
 }
+
+/**
+ * Above this many cells of the polygon's bounding box, h3's own polygon fill is used; below it, a
+ * walk from the cells of the polygon's vertices. h3's polygonToCellsExperimental (overlapping mode)
+ * costs about 0.7 ms even for a polygon of a few cells, which made it most of a province regrade's
+ * Node time (20 000 area assessments); the walk gives the same cells (zones.test.ts compares them)
+ * in a tenth of that.
+ */
+const WALK_MAX_BOX_CELLS = 400
+
+/** The cells of one polygon (outer ring, then holes; [lon, lat]) that overlap its area, as h3's overlapping fill. */
+function overlappingCells(rings: number[][][], res: number): string[] {
+  const outer = rings[0]!
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [x, y] of outer) {
+    x0 = Math.min(x0, x!)
+    y0 = Math.min(y0, y!)
+    x1 = Math.max(x1, x!)
+    y1 = Math.max(y1, y!)
+  }
+  const edgeM = getHexagonEdgeLengthAvg(res, 'm')
+  const { mPerRadLat, mPerRadLonAtEquatorOfCos } = localScale((y0 + y1) / 2)
+  const boxM2 = (x1 - x0) * RAD * mPerRadLonAtEquatorOfCos * Math.cos(((y0 + y1) / 2) * RAD) * (y1 - y0) * RAD * mPerRadLat
+  const hexM2 = ((3 * Math.sqrt(3)) / 2) * edgeM * edgeM
+  if (boxM2 / hexM2 > WALK_MAX_BOX_CELLS || x1 - x0 > 90) {
+    return polygonToCellsExperimental(rings, res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)
+  }
+  // The cells overlapping a connected area are connected: start from the cell holding one of its
+  // vertices (which overlaps it) and step to the neighbours of every overlapping cell until none is left.
+  const seed = latLngToCell(outer[0]![1]!, outer[0]![0]!, res)
+  const found = [seed]
+  const tested = new Set(found)
+  const queue = [seed]
+  while (queue.length > 0) {
+    for (const next of gridDisk(queue.pop()!, 1)) {
+      if (tested.has(next)) continue
+      tested.add(next)
+      const shape = cellShape(next)
+      if (shape.west <= x1 && shape.east >= x0 && shape.south <= y1 && shape.north >= y0 && cellOverlaps(shape.ring, rings)) {
+        found.push(next)
+        queue.push(next)
+      }
+    }
+  }
+  return found
+}
+
+/**
+ * Whether a cell (its boundary ring, [lon, lat]) and a polygon with holes share area, in the plane
+ * of longitude and latitude as h3's fill tests it: an edge of one crosses an edge of the other, or
+ * (none does) the cell lies wholly inside the polygon and outside its holes. A polygon wholly inside
+ * a cell is not looked for: that cell is the walk's first, the one holding its vertex.
+ */
+function cellOverlaps(cell: number[][], rings: number[][][]): boolean {
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[j]!
+      const b = ring[i]!
+      for (let k = 0, l = cell.length - 1; k < cell.length; l = k++) if (segmentsCross(a, b, cell[l]!, cell[k]!)) return true
+    }
+  }
+  const [x, y] = cell[0]!
+  if (!insideRing(x!, y!, rings[0]!)) return false
+  for (let h = 1; h < rings.length; h++) if (insideRing(x!, y!, rings[h]!)) return false
+  return true
+}
+
+function insideRing(x: number, y: number, ring: number[][]): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!
+    const [xj, yj] = ring[j]!
+    if (yi! > y !== yj! > y && x < ((xj! - xi!) * (y - yi!)) / (yj! - yi!) + xi!) inside = !inside
+  }
+  return inside
+}
+
+/** Whether segments a–b and c–d cross (touching counts). */
+function segmentsCross(a: number[], b: number[], c: number[], d: number[]): boolean {
+  if (Math.max(a[0]!, b[0]!) < Math.min(c[0]!, d[0]!) || Math.max(c[0]!, d[0]!) < Math.min(a[0]!, b[0]!)) return false
+  if (Math.max(a[1]!, b[1]!) < Math.min(c[1]!, d[1]!) || Math.max(c[1]!, d[1]!) < Math.min(a[1]!, b[1]!)) return false
+  const o1 = orient(a, b, c)
+  const o2 = orient(a, b, d)
+  const o3 = orient(c, d, a)
+  const o4 = orient(c, d, b)
+  return o1 * o2 <= 0 && o3 * o4 <= 0
+}
+
+const orient = (a: number[], b: number[], c: number[]) => Math.sign((b[0]! - a[0]!) * (c[1]! - a[1]!) - (b[1]! - a[1]!) * (c[0]! - a[0]!))
 
 /** The cells of each point source (with distances) and of each area (null: an area that grades nothing), in order. */
 export interface SourceCells {
