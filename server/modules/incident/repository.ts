@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex'
 import { bearingDeg } from '../../domain/geo'
+import type { Level } from '../../domain/levels'
+import type { ResourceStatus } from '../../domain/resources'
 import type { ReadScope } from '../auth/access'
 import { REDACTED_NAME, scopeSql } from '../auth/jurisdiction'
 
@@ -87,7 +89,7 @@ export async function majorHazardsAround(db: Knex, c: Circle, scope: ReadScope) 
   return rows.map((r) => ({
     id: Number(r.id),
     name: r.name as string,
-    level: r.level as number,
+    level: r.level as Level,
     grade: r.grade as number,
     r: r.r as number,
     impactRadiusM: (r.impact_radius_m as number | null) ?? null,
@@ -145,7 +147,7 @@ export async function areaAssessmentsAround(db: Knex, c: Circle) {
     id: Number(r.id),
     name: r.name as string,
     areaKind: r.area_kind as string,
-    level: r.level as number,
+    level: r.level as Level,
     method: r.method as string,
     assessor: r.assessor as string,
     assessedAt: day(r.assessed_at),
@@ -164,7 +166,7 @@ export async function cellsAround(db: Knex, c: Circle, res: number) {
      ORDER BY c.level DESC, distance_m, c.h3`,
     [c.lon, c.lat, res, ...boxAround(c), c.radiusM],
   )
-  return rows.map((r) => ({ h3: r.h3 as string, level: r.level as number, stale: r.stale as boolean, rule: r.rule as string, distanceM: round(r.distance_m) }))
+  return rows.map((r) => ({ h3: r.h3 as string, level: r.level as Level, stale: r.stale as boolean, rule: r.rule as string, distanceM: round(r.distance_m) }))
 }
 
 /** Shelters (any status) within the circle, nearest first. */
@@ -181,7 +183,7 @@ export async function sheltersAround(db: Knex, c: Circle) {
     id: Number(r.id),
     name: r.name as string,
     capacity: r.capacity as number,
-    status: r.status as string,
+    status: r.status as ResourceStatus,
     organisation: (r.organisation as string | null) ?? null,
     dutyPhone: (r.duty_phone as string | null) ?? null,
     ...placed(r, c),

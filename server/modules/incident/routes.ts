@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
+import { errorResponses, levelResponseSchema, sentObject, typed, type SchemaType } from '../../http/schemas'
 import { assertAreaCells } from '../../http/bounds'
 import { pointParams, queryPointSchema } from '../../http/params'
 import { readScope } from '../auth/access'
-import { toWgs84, type Crs } from '../../domain/coords'
+import { toWgs84 } from '../../domain/coords'
 import { RESOURCE_KINDS, RESOURCE_STATUSES, type ResourceKind } from '../../domain/resources'
 import { nearestItemSchema, nearestResources } from '../resources'
 import { areaAssessmentsAround, cellsAround, hiddenDangersAround, majorHazardsAround, sheltersAround } from './repository'
@@ -111,24 +111,27 @@ const contextResponse = sentObject({
 
 export type IncidentContext = SchemaType<typeof contextResponse>
 
+const contextQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['lon', 'lat'],
+  properties: {
+    ...pointParams,
+    radiusM: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RADIUS_M, default: 2000, description: 'metres' },
+  },
+} as const
+
 /** Around an incident (docs/domain.md §6): what responders must know before they arrive, and who can help. */
-export default async function incidentRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { lon: number; lat: number; crs: Crs; radiusM: number } }>(
+export default async function incidentRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/context',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['incident'],
         summary: 'Risk sources, graded cells and shelters within a radius of an incident, and the nearest available resources of each kind',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['lon', 'lat'],
-          properties: {
-            ...pointParams,
-            radiusM: { type: 'number', exclusiveMinimum: 0, maximum: MAX_RADIUS_M, default: 2000, description: 'metres' },
-          },
-        },
+        querystring: contextQuery,
         response: { 200: contextResponse, ...errorResponses },
       },
     },
@@ -147,7 +150,8 @@ export default async function incidentRoutes(app: FastifyInstance): Promise<void
         sheltersAround(app.db, circle),
         ...RESOURCE_KINDS.map((kind) => nearestResources(app.db, { lon, lat, k: NEAREST_PER_KIND, filter: { kind, status: 'available' } })),
       ])
-      const nearestByKind = Object.fromEntries(RESOURCE_KINDS.map((kind, i) => [kind, nearest[i]]))
+      // One list per kind, in RESOURCE_KINDS order (Object.fromEntries types its keys as any string).
+      const nearestByKind = Object.fromEntries(RESOURCE_KINDS.map((kind, i) => [kind, nearest[i]!])) as IncidentContext['nearestByKind']
       return { query: { lon, lat, crs, radiusM }, riskSources: { majorHazards, hiddenDangers, areaAssessments }, cells, shelters, nearestByKind }
     },
   )
