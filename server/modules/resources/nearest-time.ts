@@ -12,7 +12,9 @@
  * answer is exact. Otherwise m grows fourfold and the search repeats; when the candidates are all
  * the matching resources there is nobody outside them, and the search covers the whole network.
  */
+import type { LineString, MultiLineString } from 'geojson'
 import type { Knex } from 'knex'
+import type { ResourceKind } from '../../domain/resources'
 import {
   outsideNetwork,
   routeGeometries,
@@ -41,13 +43,13 @@ export interface TimedResource extends NearestResource {
   /** Where the resource joins the road network. */
   snap: SnapReport
   /** The route from the resource to the incident (off-road legs included) as GeoJSON. */
-  route: { type: string; coordinates: unknown } | null
+  route: LineString | MultiLineString | null
 }
 
 export interface UnreachableResource {
   id: number
   name: string
-  kind: string
+  kind: ResourceKind
   /** Straight-line distance, metres. */
   distanceM: number
   /**

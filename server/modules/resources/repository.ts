@@ -1,4 +1,6 @@
+import type { Polygon } from 'geojson'
 import type { Knex } from 'knex'
+import type { Level } from '../../domain/levels'
 import { pointSql, type Db } from '../../db/db'
 import type { BBox } from '../../http/schemas'
 import type { Capability, DepotItem, ResourceInput, ResourceKind, ResourceStatus } from '../../domain/resources'
@@ -221,5 +223,5 @@ export async function riskCells(db: Db, res: number, minLevel: number, withGeome
     .where('level', '>=', minLevel)
     .orderBy([{ column: 'level', order: 'desc' }, 'h3'])
   if (withGeometry) q.select(db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
-  return (await q) as Array<{ h3: string; level: number; stale: boolean; geometry?: object }>
+  return (await q) as Array<{ h3: string; level: Level; stale: boolean; geometry?: Polygon }>
 }

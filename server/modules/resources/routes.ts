@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Knex } from 'knex'
 import { cellToLatLng } from 'h3-js'
 import { AppError, invalid, notFound } from '../../errors'
-import { errorResponses, featureCollectionSchema, geometrySchema, levelResponseSchema, parseBBox, type SchemaType } from '../../http/schemas'
-import { toWgs84, type Crs } from '../../domain/coords'
+import { errorResponses, parseBBox, typed } from '../../http/schemas'
+import { toWgs84 } from '../../domain/coords'
 import {
   CAPABILITIES,
   CAPABILITY_LABELS,
@@ -12,13 +12,12 @@ import {
   RESOURCE_STATUS_LABELS,
   RESOURCE_STATUSES,
   resourceProblems,
-  type Capability,
-  type ResourceInput,
+  type DepotItem,
   type ResourceKind,
   type ResourceStatus,
 } from '../../domain/resources'
 import { bumpDataVersion } from '../../grading/repository'
-import { MAX_K, nearestResources } from './nearest'
+import { nearestResources } from './nearest'
 import { nearestResponders, RESPONSE_MEASURE } from './response'
 import { nearestByTime } from './nearest-time'
 import { coverageByTime } from '../roads'
@@ -36,129 +35,61 @@ import {
   type ResourceWrite,
 } from './repository'
 import {
-  nearestItemSchema,
+  coverageGapsQuerySchema,
+  coverageGapsResponseSchema,
+  deletedSchema,
+  listQuerySchema,
+  nearestQuerySchema,
+  nearestResponseSchema,
+  newResourceBodySchema,
   resourceBodySchema,
+  resourceCollectionSchema,
   resourceFeatureSchema,
-  resourcePropertiesSchema,
   resourceVocabularyResponse,
-  routingInfoSchema,
-  timedItemSchema,
-  unreachableSchema,
+  statusBodySchema,
+  type ResourceBody,
+  type ResourceFeature,
 } from './schemas'
-import { offsetParam } from '../../http/bounds'
-import { idParams, pointParams, queryPointSchema } from '../../http/params'
+import { idParams } from '../../http/params'
 
-type ResourceBody = ResourceInput & { lon: number; lat: number; crs: Crs; divisionCode?: string | null }
+/** A stored time as ISO 8601 (the driver gives a Date; the columns are NOT NULL). */
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v))
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | null))
-
-function toFeature(row: Record<string, unknown>) {
+function toFeature(row: Record<string, unknown>): ResourceFeature {
   return {
-    type: 'Feature' as const,
+    type: 'Feature',
     id: Number(row.id),
-    geometry: { type: 'Point' as const, coordinates: [Number(row.lon), Number(row.lat)] },
+    geometry: { type: 'Point', coordinates: [Number(row.lon), Number(row.lat)] },
     properties: {
       id: Number(row.id),
-      kind: row.kind,
-      name: row.name,
-      organisation: row.organisation,
-      dutyPhone: row.duty_phone,
-      contact: row.contact,
-      status: row.status,
+      kind: row.kind as ResourceKind,
+      name: row.name as string,
+      organisation: row.organisation as string | null,
+      dutyPhone: row.duty_phone as string | null,
+      contact: row.contact as string | null,
+      status: row.status as ResourceStatus,
       statusUpdatedAt: iso(row.status_updated_at),
-      capabilities: row.capabilities,
-      teamType: row.team_type,
-      headcount: row.headcount,
-      equipmentType: row.equipment_type,
-      quantity: row.quantity,
-      items: row.items,
-      capacity: row.capacity,
-      expertField: row.expert_field,
-      divisionCode: row.division_code,
-      divisionName: row.division_name ?? null,
-      synthetic: row.synthetic,
+      capabilities: row.capabilities as string[],
+      teamType: row.team_type as string | null,
+      headcount: row.headcount as number | null,
+      equipmentType: row.equipment_type as string | null,
+      quantity: row.quantity as number | null,
+      items: row.items as DepotItem[],
+      capacity: row.capacity as number | null,
+      expertField: row.expert_field as string | null,
+      divisionCode: row.division_code as string | null,
+      divisionName: (row.division_name as string | null | undefined) ?? null,
+      synthetic: row.synthetic as boolean,
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at),
     },
   }
 }
 
-const kindParam = { type: 'string', enum: RESOURCE_KINDS } as const
-const capabilityParam = { type: 'string', enum: CAPABILITIES } as const
-
-/** Largest response time a coverage report may ask for, minutes. */
-const MAX_COVERAGE_MINUTES = 120
-
-/** What a coverage-gap answer was asked and how it measured (thresholdM or minutes; the road fields with minutes). */
-const coverageQuerySchema = {
-  type: 'object',
-  properties: {
-    capability: capabilityParam,
-    thresholdM: { type: ['number', 'null'] },
-    minutes: { type: ['integer', 'null'] },
-    engine: { type: 'string', enum: ['pgrouting', 'in-process'] },
-    teams: { type: 'integer', description: 'available teams of the capability (minutes)' },
-    teamsOffNetwork: { type: 'integer', description: 'of which too far from any road to drive (minutes)' },
-    minLevel: { type: 'integer' },
-    res: { type: 'integer' },
-    measure: { type: 'string' },
-    measureDescription: { type: 'string' },
-  },
-  required: ['capability', 'thresholdM', 'minutes', 'minLevel', 'res', 'measure', 'measureDescription'],
-} as const
-
-/** `GET /api/resources/coverage-gaps?format=geojson`: the gap cells as polygons (bestTimeS and offNetwork when asked in minutes). */
-const coverageGapCollectionSchema = featureCollectionSchema(
-  {
-    h3: { type: 'string' },
-    level: levelResponseSchema,
-    stale: { type: 'boolean' },
-    lon: { type: 'number' },
-    lat: { type: 'number' },
-    nearestTeamId: { type: ['integer', 'null'] },
-    nearestTeamName: { type: ['string', 'null'] },
-    nearestTeamDistanceM: { type: ['number', 'null'] },
-    bestTimeS: { type: ['number', 'null'] },
-    offNetwork: { type: 'boolean' },
-  },
-  { query: coverageQuerySchema, cellsChecked: { type: 'integer' } },
-  geometrySchema,
-  ['h3', 'level', 'stale', 'lon', 'lat', 'nearestTeamId', 'nearestTeamName', 'nearestTeamDistanceM'],
-)
-
-export type CoverageGapCollection = SchemaType<typeof coverageGapCollectionSchema>
-
-/**
- * `GET /api/resources/nearest`: by=distance gives the items; by=time gives them with etaS,
- * roadDistanceM, snap and route each, plus unreachable and routing.
- */
-const nearestResponseSchema = {
-  type: 'object',
-  required: ['query', 'items'],
-  properties: {
-    query: {
-      type: 'object',
-      properties: {
-        ...queryPointSchema,
-        k: { type: 'integer' },
-        kind: kindParam,
-        capability: capabilityParam,
-        status: { type: 'string', enum: [...RESOURCE_STATUSES, 'any'] },
-        maxDistanceM: { type: 'number' },
-        by: { type: 'string', enum: ['distance', 'time'] },
-      },
-      required: ['lon', 'lat', 'crs', 'k', 'status', 'by'],
-    },
-    items: { type: 'array', items: timedItemSchema },
-    unreachable: { type: 'array', items: unreachableSchema, description: 'by=time: matching resources no route reaches (see reason)' },
-    routing: routingInfoSchema,
-  },
-} as const
-
-export type NearestResponse = SchemaType<typeof nearestResponseSchema>
-
 /** Emergency resources (docs/domain.md §6): CRUD, the exact k-nearest query and coverage gaps. */
-export default async function resourceRoutes(app: FastifyInstance): Promise<void> {
+export default async function resourceRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+
   /** Validates a body beyond its schema, converts its point to WGS 84 and resolves its division. */
   async function toWrite(body: ResourceBody, status: ResourceStatus): Promise<ResourceWrite> {
     const problems = resourceProblems(body)
@@ -211,29 +142,15 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     }),
   )
 
-  app.get<{
-    Querystring: { kind?: ResourceKind; capability?: Capability; status?: ResourceStatus; bbox?: string; division?: string; limit: number; offset: number }
-  }>(
+  app.get(
     '/',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'Emergency resources as a GeoJSON FeatureCollection, filtered and paginated',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            kind: kindParam,
-            capability: capabilityParam,
-            status: { type: 'string', enum: RESOURCE_STATUSES },
-            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
-            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
-            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
-            offset: offsetParam,
-          },
-        },
-        response: { 200: featureCollectionSchema(resourcePropertiesSchema, { offset: { type: 'integer' } }), ...errorResponses },
+        querystring: listQuerySchema,
+        response: { 200: resourceCollectionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -243,44 +160,14 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{
-    Querystring: {
-      lon: number
-      lat: number
-      crs: Crs
-      k: number
-      kind?: ResourceKind
-      capability?: Capability
-      status: ResourceStatus | 'any'
-      maxDistanceM?: number
-      by: 'distance' | 'time'
-    }
-  }>(
+  app.get(
     '/nearest',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['resources'],
         summary: 'The k resources nearest to a point by geodesic distance (exact: KNN pre-filter, spheroid re-ranking)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['lon', 'lat'],
-          properties: {
-            ...pointParams,
-            k: { type: 'integer', minimum: 1, maximum: MAX_K, default: 5 },
-            kind: kindParam,
-            capability: capabilityParam,
-            status: { type: 'string', enum: [...RESOURCE_STATUSES, 'any'], default: 'available' },
-            maxDistanceM: { type: 'number', exclusiveMinimum: 0, maximum: 20_100_000, description: 'metres' },
-            by: {
-              type: 'string',
-              enum: ['distance', 'time'],
-              default: 'distance',
-              description: 'distance: straight line; time: estimated driving time over the road network (items then carry etaS, roadDistanceM, route)',
-            },
-          },
-        },
+        querystring: nearestQuerySchema,
         response: {
           200: nearestResponseSchema,
           ...errorResponses,
@@ -300,7 +187,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{ Querystring: { capability: Capability; thresholdM: number; minutes?: number; minLevel: number; format: 'json' | 'geojson' } }>(
+  app.get(
     '/coverage-gaps',
     {
       config: { access: 'staff' },
@@ -308,62 +195,8 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         tags: ['resources'],
         summary:
           'Risk cells (level ≥ minLevel) with no available rescue team of a capability within a response distance, or within N minutes by road (minutes=N)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['capability'],
-          properties: {
-            capability: capabilityParam,
-            thresholdM: {
-              type: 'number',
-              exclusiveMinimum: 0,
-              maximum: 1_000_000,
-              default: 5000,
-              description: 'response distance, metres (ignored with minutes)',
-            },
-            minutes: {
-              type: 'integer',
-              minimum: 1,
-              maximum: MAX_COVERAGE_MINUTES,
-              description: 'response time by road, minutes: a cell is a gap when no team reaches it in time over the road network (or it lies off the network)',
-            },
-            minLevel: { type: 'integer', minimum: 1, maximum: 4, default: 3, description: '3 = orange and red' },
-            format: { type: 'string', enum: ['json', 'geojson'], default: 'json' },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            description: 'format=json: { query, cellsChecked, gaps }; format=geojson: a FeatureCollection of the gap cells',
-            properties: {
-              // format=geojson: the FeatureCollection; its query and cellsChecked come in both formats
-              ...coverageGapCollectionSchema.properties,
-              gaps: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    h3: { type: 'string' },
-                    level: { type: 'integer' },
-                    stale: { type: 'boolean' },
-                    lon: { type: 'number', description: 'cell centre' },
-                    lat: { type: 'number' },
-                    nearestTeam: {
-                      type: ['object', 'null'],
-                      properties: { id: { type: 'integer' }, name: { type: 'string' }, distanceM: { type: 'number' } },
-                    },
-                    bestTimeS: {
-                      type: ['number', 'null'],
-                      description: 'minutes: the fastest arrival of any team by road, seconds; null when none reaches it',
-                    },
-                    offNetwork: { type: 'boolean', description: 'minutes: the cell centre is off the road network (no time claimed)' },
-                  },
-                },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        querystring: coverageGapsQuerySchema,
+        response: { 200: coverageGapsResponseSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -375,7 +208,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         return { lon, lat }
       })
       const teams = await nearestResponders(app.db, centres, { kind: 'rescue_team', capability, status: 'available' })
-      const timed = minutes === undefined ? null : await coverageByTime(app.db, app.roads, centres, capability)
+      const timed = minutes === undefined ? null : { minutes, ...(await coverageByTime(app.db, app.roads, centres, capability)) }
       const gaps = cells
         .map((cell, i) => ({ cell, centre: centres[i]!, team: teams[i] ?? null, time: timed?.points[i] ?? null }))
         .filter(({ team, time }) => (time === null ? team === null || team.distanceM > thresholdM : time.bestS === null || time.bestS > minutes! * 60))
@@ -385,7 +218,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
           : {
               capability,
               thresholdM: null,
-              minutes,
+              minutes: timed.minutes,
               minLevel,
               res,
               measure: 'road_time',
@@ -406,7 +239,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
           features: gaps.map(({ cell, centre, team, time }) => ({
             type: 'Feature' as const,
             id: cell.h3,
-            geometry: cell.geometry,
+            geometry: cell.geometry!, // selected with format=geojson
             properties: {
               h3: cell.h3,
               level: cell.level,
@@ -437,7 +270,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/:id',
     {
       config: { access: 'staff' },
@@ -451,14 +284,14 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     async (request) => featureOf(request.params.id),
   )
 
-  app.post<{ Body: ResourceBody }>(
+  app.post(
     '/',
     {
       config: { access: ['commander'] },
       schema: {
         tags: ['resources'],
         summary: 'Creates a resource; bumps the tile data version (nothing is regraded)',
-        body: resourceBodySchema(true),
+        body: newResourceBodySchema,
         response: { 201: resourceFeatureSchema, ...errorResponses },
       },
     },
@@ -470,7 +303,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.put<{ Params: { id: number }; Body: ResourceBody }>(
+  app.put(
     '/:id',
     {
       config: { access: ['commander'] },
@@ -478,7 +311,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         tags: ['resources'],
         summary: 'Replaces a resource (an omitted status stays as it is); bumps the tile data version',
         params: idParams,
-        body: resourceBodySchema(false),
+        body: resourceBodySchema,
         response: { 200: resourceFeatureSchema, ...errorResponses },
       },
     },
@@ -494,7 +327,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.patch<{ Params: { id: number }; Body: { status: ResourceStatus } }>(
+  app.patch(
     '/:id/status',
     {
       config: { access: ['commander'] },
@@ -502,7 +335,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         tags: ['resources'],
         summary: 'Reports a status (also a confirmation of an unchanged one): sets it and its time; bumps the tile data version',
         params: idParams,
-        body: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: RESOURCE_STATUSES } } },
+        body: statusBodySchema,
         response: { 200: resourceFeatureSchema, ...errorResponses },
       },
     },
@@ -515,7 +348,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     '/:id',
     {
       config: { access: ['commander'] },
@@ -523,10 +356,7 @@ export default async function resourceRoutes(app: FastifyInstance): Promise<void
         tags: ['resources'],
         summary: 'Deletes a resource; bumps the tile data version',
         params: idParams,
-        response: {
-          200: { type: 'object', properties: { id: { type: 'integer' }, deleted: { type: 'boolean' }, dataVersion: { type: 'integer' } } },
-          ...errorResponses,
-        },
+        response: { 200: deletedSchema, ...errorResponses },
       },
     },
     async (request) => {

@@ -6,6 +6,7 @@
  * road is off the network: no time is claimed for it.
  */
 import type { Knex } from 'knex'
+import type { EngineName } from './engine'
 import type { Snap } from './network'
 import { snapPoints } from './network'
 import type { Routing } from './plugin'
@@ -18,7 +19,7 @@ export interface PointCoverage {
 }
 
 export interface CoverageByTime {
-  engine: string
+  engine: EngineName
   points: PointCoverage[]
   /** Available teams of the capability, and those of them too far from any road to drive. */
   teams: number

@@ -3,6 +3,7 @@
  * modules/resources, isochrones here): the refusal of a point outside the network, how a snap is
  * reported, and the drawn route of a path the engine found.
  */
+import type { LineString, MultiLineString } from 'geojson'
 import type { Knex } from 'knex'
 import { AppError } from '../../errors'
 import type { RoutePiece } from './engine'
@@ -43,7 +44,7 @@ export function outsideNetwork(offRoadM: number | null, maxSnapM: number): AppEr
 export async function routeGeometries(
   db: Knex,
   routes: ReadonlyArray<{ pieces: RoutePiece[]; from: [number, number]; to: [number, number] }>,
-): Promise<Array<{ geometry: { type: string; coordinates: unknown } | null; roadM: number }>> {
+): Promise<Array<{ geometry: LineString | MultiLineString | null; roadM: number }>> {
   if (routes.length === 0) return []
   const pieces = routes.flatMap((r, i) => r.pieces.map((p, seq) => ({ i, seq, edge: p.edge, a: p.from, b: p.to, v: p.reaches ?? null })))
   const ends = routes.map((r, i) => ({ i, x0: r.from[0], y0: r.from[1], x1: r.to[0], y1: r.to[1] }))
@@ -77,7 +78,7 @@ export async function routeGeometries(
      ORDER BY ends.i`,
     [JSON.stringify(pieces), JSON.stringify(ends)],
   )
-  const out = routes.map(() => ({ geometry: null as { type: string; coordinates: unknown } | null, roadM: 0 }))
+  const out = routes.map(() => ({ geometry: null as LineString | MultiLineString | null, roadM: 0 }))
   for (const r of rows) out[r.i] = { geometry: r.geometry ? JSON.parse(r.geometry) : null, roadM: Number(r.road_m ?? 0) }
   return out
 }

@@ -10,8 +10,7 @@ import type { EnterpriseCollection, EnterpriseFeature } from '../../../server/mo
 import type { EnforcementHistory } from '../../../server/modules/enforcement/history'
 import type { IncidentContext } from '../../../server/modules/incident/routes'
 import type { PublicDivisionCollection } from '../../../server/modules/public/schemas'
-import type { NearestResponse } from '../../../server/modules/resources/routes'
-import type { ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
+import type { NearestResponse, ResourceFeature, ResourceVocabulary } from '../../../server/modules/resources/schemas'
 import type { SafetyRiskResponse } from '../../../server/modules/sources/safety-risks'
 import type { EnterpriseSupervision } from '../../../server/modules/supervision/schemas'
 
@@ -30,7 +29,7 @@ export type { EnforcementHistory } from '../../../server/modules/enforcement/his
 export type { EnterpriseCollection, EnterpriseFeature } from '../../../server/modules/enterprises/routes'
 export type { Health } from '../../../server/modules/health/routes'
 export type { IncidentContext } from '../../../server/modules/incident/routes'
-export type { CoverageGapCollection, NearestResponse } from '../../../server/modules/resources/routes'
+export type { CoverageGapCollection, NearestResponse } from '../../../server/modules/resources/schemas'
 export type { IsochroneCollection } from '../../../server/modules/roads/schemas'
 export type { HiddenDangerResponse as HiddenDangerRecord } from '../../../server/modules/sources'
 export type { AreaAssessmentResponse as AreaAssessmentRecord } from '../../../server/modules/sources/area-assessments'
