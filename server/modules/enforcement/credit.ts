@@ -13,7 +13,6 @@ import { creditOf, recordCreditEvent, refreshCreditStatuses } from './credit-ser
 import { creditEventBodySchema, creditEventRecordSchema } from './schemas'
 
 // The rule, where test/unit/credit-status.test.ts has always taken it from.
-export { currentCreditStatus, type CreditEvent } from '../../domain/credit'
 
 /** Credit routes (mounted under /api). */
 export async function creditRoutes(fastify: FastifyInstance): Promise<void> {

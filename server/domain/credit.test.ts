@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { currentCreditStatus, type CreditEvent } from '../../server/modules/enforcement/credit'
+import { currentCreditStatus, type CreditEvent } from './credit'
 
 const TODAY = '2026-06-15'
 const ev = (id: number, status: CreditEvent['status'], startsOn: string, endsOn: string | null = null): CreditEvent => ({ id, status, startsOn, endsOn })
