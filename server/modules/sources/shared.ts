@@ -1,6 +1,7 @@
 /**
  * What the four grading-source modules share (docs/domain.md §3, §9): request and response schemas, the
- * LEC / matrix / stated-level block, location checks, and the end of every write —
+ * LEC / matrix / stated-level block, the API's wording of the checks it shares with the importer
+ * (domain/source-checks.ts) and the location of a source, and the end of every write —
  * regrade the touched zones and audit the change, inside the write's transaction.
  */
 import type { FastifyRequest, RawServerDefault, RouteGenericInterface } from 'fastify'
