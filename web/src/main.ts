@@ -2,7 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import './style.css'
 import type { Map as MaplibreMap, MapMouseEvent, VectorTileSource } from 'maplibre-gl'
 import { fetchEnterprises, fetchHealth } from './api/client'
-import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from './i18n'
+import { MESSAGES, type Lang } from './i18n'
 import type { LonLatBox } from './map/bounds'
 import { moveTo, panelPadding, type CameraMove } from './map/camera'
 import { divisionsAt } from './map/contains'
@@ -28,9 +28,7 @@ import { TimeControl } from './history/time-control'
 import { Legend } from './ui/legend'
 import { SearchBox } from './ui/search'
 import { exposeTestHook } from './test-hook'
-import { requireStaff } from './auth/session'
 import { mayUseScenarios } from './panels/scenario-link'
-import { StaffNav } from './ui/staff-nav'
 import { IncidentPanel, type IncidentSnapshot } from './incident/panel'
 import { renderDispatchSheet } from './incident/sheet'
 import { addIncidentLayers, showIncident, showIsochrones } from './map/incident'
@@ -38,7 +36,7 @@ import { parseIncidentParam, withIncidentParam } from './state/incident'
 import { ImportView } from './transfer/view'
 import { refreshOverlayTiles } from './transfer/refresh'
 import { MapExportControl } from './export/control'
-import { browserStorage } from './ui/storage'
+import { startStaffPage } from './ui/page'
 
 // Simplification tolerances (metres) for the basemap polygons: invisible at the zooms they are
 // drawn at, and they keep the first load small.
@@ -48,9 +46,8 @@ const FIT_PADDING_PX = 24
 const COORDINATES_ZOOM = 14
 
 // Staff only: an anonymous visitor is sent to the public portal's sign-in form.
-const user = await requireStaff()
-let lang: Lang = initialLang(window.location, browserStorage())
-let messages = MESSAGES[lang]
+const { page, user } = await startStaffPage({ header: requireElement(document, '.app-header') })
+let messages = page.messages
 const initialUrl = parseUrlHash(window.location.hash)
 /** The incident of a link (incident mode), WGS 84. */
 const initialIncident = parseIncidentParam(window.location.hash)
@@ -62,9 +59,8 @@ let homeBox: LonLatBox | null = null
 const mapContainer = requireElement(document, '#map')
 const panelRoot = requireElement(document, '.panel')
 const banner = new ErrorBanner(requireElement(document, '.banner'), messages)
-const staffNav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
-const header = new Header(requireElement(document, '.app-header'), messages, switchLanguage, toggleIncident)
-const map = createMap(mapContainer, lang, messages)
+const header = new Header(requireElement(document, '.app-header'), messages, toggleIncident)
+const map = createMap(mapContainer, page.lang, messages)
 map.addControl(
   new MapExportControl({ placesAt: (lon, lat) => (basemap ? divisionsAt([basemap.city, basemap.counties, basemap.townships], lon, lat) : []) }),
   'top-right',
@@ -138,6 +134,7 @@ const importView = new ImportView(requireElement(document, '.app-header'), requi
 requireElement(document, '.import-toggle').hidden = !(user.role === 'admin' || user.role === 'planner')
 
 applyDocumentLanguage()
+page.onSwitch(switchLanguage)
 
 function showError(context: ErrorContext, error: unknown): void {
   console.warn(`riskmap: ${context} failed`, error)
@@ -149,14 +146,11 @@ function applyDocumentLanguage(): void {
   document.title = messages.productName
 }
 
-function switchLanguage(): void {
-  lang = otherLang(lang)
+function switchLanguage(lang: Lang): void {
   messages = MESSAGES[lang]
-  persistLang(lang, browserStorage())
   applyDocumentLanguage()
   for (const part of [banner, header, gaps, legend, panel, search, incident]) part.setMessages(messages)
   importView.setMessages(messages)
-  staffNav.setLang(lang)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, messages)
 }

@@ -2,7 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import '../style.css'
 import './public.css'
 import { Marker, type Map as MaplibreMap, type VectorTileSource } from 'maplibre-gl'
-import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
+import { MESSAGES, type Lang } from '../i18n'
 import { collectionBounds } from '../map/bounds'
 import { createMap, relabelControls } from '../map/create'
 import { IMAGE_NAMES, addMapImages, imageDataUrl } from '../map/images'
@@ -31,7 +31,7 @@ import { PUBLIC_SOURCES, addPublicOverlays, setShelters } from './layers'
 import { PUBLIC_MESSAGES } from './messages'
 import { loginParam, safeNextPath, withoutLoginParam } from './next'
 import { SignInForm } from './sign-in'
-import { browserStorage } from '../ui/storage'
+import { startPage } from '../ui/page'
 
 // The public portal (docs/domain.md §8): the map and "what is the level here" first. A click on the
 // map (or "my location") reads the latest publication at that place: its level, the township's and
@@ -51,7 +51,9 @@ const LOCATE_ZOOM = 13
 type Tab = 'place' | 'regions' | 'penalties' | 'report'
 const TABS: readonly Tab[] = ['place', 'regions', 'penalties', 'report']
 
-let lang: Lang = initialLang(window.location, browserStorage())
+const header = requireElement(document, '.app-header')
+const page = startPage({ header })
+let lang: Lang = page.lang
 let m = PUBLIC_MESSAGES[lang]
 let publication: PublicPublication | null = null
 let regions: PublicRegion[] = []
@@ -65,10 +67,8 @@ let place: { state: 'idle' } | { state: 'locating' } | { state: 'loading' } | { 
 let placeLoad: AbortController | null = null
 const loadErrors: string[] = []
 
-const header = requireElement(document, '.app-header')
 const title = requireElement(header, '.app-title')
 const dateLine = requireElement(header, '.publication-date')
-const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
 const signInLink = requireElement<HTMLAnchorElement>(header, '.sign-in-open')
 const reportButton = requireElement<HTMLButtonElement>(header, '.public-report-open')
 const mapContainer = requireElement(document, '#map')
@@ -113,7 +113,7 @@ const signInForm = new SignInForm(requireElement(document, '.sign-in'), m, {
   },
 })
 
-langSwitch.addEventListener('click', switchLanguage)
+page.onSwitch(switchLanguage)
 reportButton.addEventListener('click', () => selectTab('report'))
 window.addEventListener('hashchange', openSignInFromHash)
 
@@ -121,10 +121,9 @@ function openSignInFromHash(): void {
   if (loginParam(window.location.hash) !== null && !signInForm.isOpen) signInForm.open()
 }
 
-function switchLanguage(): void {
-  lang = otherLang(lang)
+function switchLanguage(next: Lang): void {
+  lang = next
   m = PUBLIC_MESSAGES[lang]
-  persistLang(lang, browserStorage())
   signInForm.setMessages(m)
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])
@@ -374,15 +373,10 @@ function renderErrors(): void {
 }
 
 function render(): void {
-  document.documentElement.lang = MESSAGES[lang].locale
   document.title = `${m.portalTitle} · ${MESSAGES[lang].productName}`
   title.textContent = m.portalTitle
   dateLine.textContent = publication ? m.publishedAt(formatDate(publication.publishedAt), publication.id) : m.notPublished
   dateLine.dataset.publication = publication ? String(publication.id) : ''
-  langSwitch.textContent = MESSAGES[lang].switchLanguage
-  langSwitch.title = MESSAGES[lang].switchLanguageTitle
-  // The switch is written in the other language: say so (screen readers, the one-language test).
-  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   signInLink.textContent = m.signIn.open
   reportButton.textContent = m.reportHazard
   renderLegend()

@@ -4,7 +4,7 @@ import '../public/public.css'
 import { ApiError, getJson, sendJson } from '../api/client'
 import type { Draft, DraftPage, DraftPreview, Level, Publication, PublicationChanges, PublicationDiff, PublicationPage } from '../api/contract'
 import { requireStaff, type CurrentUser } from '../auth/session'
-import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
+import { MESSAGES, type Lang } from '../i18n'
 import { createMap, relabelControls } from '../map/create'
 import { DIFF_COLORS, diffLayer } from '../map/diff'
 import { loadDivisionBasemap } from '../map/division-basemap'
@@ -14,7 +14,7 @@ import { el, labelled, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
 import { causeText } from '../panels/cause'
 import { PUBLIC_MESSAGES } from '../public/messages'
-import { browserStorage } from '../ui/storage'
+import { startPage } from '../ui/page'
 
 // Publications for staff (docs/domain.md §8), in two steps: a planner prepares a draft, whose
 // preview shows on the map and in numbers what would change against the current publication and
@@ -25,7 +25,9 @@ const FIT_PADDING_PX = 24
 /** Roles that may publish (the API's rule; admin passes every rule). */
 const PUBLISHERS: ReadonlyArray<CurrentUser['role']> = ['planner', 'admin']
 
-let lang: Lang = initialLang(window.location, browserStorage())
+const header = requireElement(document, '.app-header')
+const page = startPage({ header })
+let lang: Lang = page.lang
 let m = PUBLIC_MESSAGES[lang]
 let user: CurrentUser | null = null
 let publications: Publication[] = []
@@ -35,8 +37,6 @@ let drafts: Draft[] = []
 let preview: DraftPreview | null = null
 let status = ''
 
-const header = requireElement(document, '.app-header')
-const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
 const back = requireElement<HTMLAnchorElement>(header, '.publications-back')
 const panel = requireElement(document, '.publications-panel')
 const legendRoot = requireElement(document, '.legend')
@@ -51,10 +51,9 @@ const decisionInput = el('textarea', 'publications-note publications-decision-no
 decisionInput.maxLength = 500
 decisionInput.rows = 2
 
-langSwitch.addEventListener('click', () => {
-  lang = otherLang(lang)
+page.onSwitch((next) => {
+  lang = next
   m = PUBLIC_MESSAGES[lang]
-  persistLang(lang, browserStorage())
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])
   render()
@@ -65,13 +64,9 @@ function levelName(level: Level): string {
 }
 
 function render(): void {
-  document.documentElement.lang = MESSAGES[lang].locale
   document.title = m.publications.title
   requireElement(header, '.app-title').textContent = m.publications.title
   back.textContent = m.publications.back
-  langSwitch.textContent = MESSAGES[lang].switchLanguage
-  // The switch is written in the other language: say so (screen readers, the one-language test).
-  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   const p = m.publications
 
   const legend = el('ul', 'legend-list')

@@ -1,12 +1,11 @@
 import { ApiError, fetchEnterprises } from '../api/client'
 import { requireStaff } from '../auth/session'
-import { MESSAGES, initialLang } from '../i18n'
 import { el, requireElement } from '../ui/dom'
+import { startPage } from '../ui/page'
 import { fetchRegionReport } from './api'
 import { REGION_REPORT_MESSAGES } from './messages'
 import { reportView } from './view'
 import './report.css'
-import { browserStorage } from '../ui/storage'
 
 // The printable region report (staff only): report.html?region=<division code or grid code>, opened
 // from a region panel of the map. One request brings everything it shows; the print button (or the
@@ -22,10 +21,10 @@ async function isDemoData(): Promise<boolean> {
 }
 
 async function start(): Promise<void> {
-  const lang = initialLang(window.location, browserStorage())
-  const m = MESSAGES[lang]
-  const t = REGION_REPORT_MESSAGES[lang]
-  document.documentElement.lang = m.locale
+  // No language switch here: the report keeps the language it was opened in.
+  const page = startPage()
+  const m = page.messages
+  const t = REGION_REPORT_MESSAGES[page.lang]
   document.title = t.pageTitle
   const main = requireElement(document, 'main.report')
   const printButton = requireElement<HTMLButtonElement>(document, '.report-print')

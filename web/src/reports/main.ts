@@ -1,9 +1,10 @@
 import './reports.css'
 import { ApiError, isAbortError } from '../api/client'
 import { fetchDepartments, type Department } from '../api/departments'
-import { requireStaff, type CurrentUser } from '../auth/session'
-import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
+import type { CurrentUser } from '../auth/session'
+import type { Lang } from '../i18n'
 import { el, labelled, requireElement, userText } from '../ui/dom'
+import { startStaffPage } from '../ui/page'
 import { ROLE_NAMES } from '../ui/staff-nav'
 import {
   REPORT_STATUSES,
@@ -22,7 +23,6 @@ import {
 } from './api'
 import { REPORT_MESSAGES, type ReportMessages } from './messages'
 import { formatTime } from './format'
-import { browserStorage } from '../ui/storage'
 
 // The staff triage page (staff only): reports filtered by status, overdue and source, overdue ones
 // highlighted; a report's details with the moves its status allows, its staff note, reassignment
@@ -46,9 +46,9 @@ interface State {
 }
 
 async function start(): Promise<void> {
-  const user = await requireStaff()
+  const { page, user } = await startStaffPage()
   const state: State = {
-    lang: initialLang(window.location, browserStorage()),
+    lang: page.lang,
     user,
     categories: null,
     departments: [],
@@ -63,7 +63,6 @@ async function start(): Promise<void> {
   const title = requireElement(document, '.rp-header h1')
   const home = requireElement<HTMLAnchorElement>(document, '.rp-home')
   const who = requireElement(document, '.rp-user')
-  const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
   const listRoot = requireElement(document, '.rp-list')
   const side = requireElement(document, '.rp-side')
   let loading: AbortController | null = null
@@ -89,15 +88,10 @@ async function start(): Promise<void> {
   }
 
   function renderHeader(): void {
-    const common = MESSAGES[state.lang]
-    document.documentElement.lang = common.locale
     document.title = m().pageTitle
     title.textContent = m().pageTitle
     home.textContent = m().mapLink
     who.replaceChildren(labelled((name) => m().signedInAs(name, ROLE_NAMES[user.role][state.lang]), user.displayName ?? user.username))
-    langSwitch.textContent = common.switchLanguage
-    langSwitch.title = common.switchLanguageTitle
-    langSwitch.lang = state.lang === 'en' ? 'zh-CN' : 'en'
   }
 
   function renderList(): void {
@@ -372,9 +366,8 @@ async function start(): Promise<void> {
     return form
   }
 
-  langSwitch.addEventListener('click', () => {
-    state.lang = otherLang(state.lang)
-    persistLang(state.lang, browserStorage())
+  page.onSwitch((lang) => {
+    state.lang = lang
     renderHeader()
     renderList()
   })

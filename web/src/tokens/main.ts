@@ -1,15 +1,13 @@
 import { getJson, sendJson } from '../api/client'
 import type { ApiToken, CreatedToken, NewTokenInput } from '../api/contract'
-import { requireStaff, type CurrentUser } from '../auth/session'
-import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
+import type { CurrentUser } from '../auth/session'
 import { el, requireElement } from '../ui/dom'
-import { StaffNav } from '../ui/staff-nav'
+import { startStaffPage } from '../ui/page'
 import { localDateTime } from '../admin/diff'
 import { errorMessage } from '../admin/fields'
 import { TOKEN_MESSAGES, type TokenMessages } from './messages'
 import '../ui/page.css'
 import '../admin/admin.css'
-import { browserStorage } from '../ui/storage'
 
 // Personal API tokens (server/modules/auth/token-routes.ts): every staff user creates and revokes
 // their own; an admin may list and revoke everyone's. The secret is shown once, after creation.
@@ -245,26 +243,15 @@ class TokensView {
 }
 
 async function start(): Promise<void> {
-  const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, browserStorage())
+  const { page, user } = await startStaffPage()
   const title = requireElement(document, '.ad-title')
-  const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
-  const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
-  const view = new TokensView(requireElement(document, '#tokens'), TOKEN_MESSAGES[lang], user)
+  const view = new TokensView(requireElement(document, '#tokens'), TOKEN_MESSAGES[page.lang], user)
   const renderTexts = () => {
-    const common = MESSAGES[lang]
-    document.documentElement.lang = common.locale
-    document.title = TOKEN_MESSAGES[lang].pageTitle
-    title.textContent = TOKEN_MESSAGES[lang].pageTitle
-    langSwitch.textContent = common.switchLanguage
-    langSwitch.title = common.switchLanguageTitle
-    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
+    document.title = TOKEN_MESSAGES[page.lang].pageTitle
+    title.textContent = TOKEN_MESSAGES[page.lang].pageTitle
   }
-  langSwitch.addEventListener('click', () => {
-    lang = otherLang(lang)
-    persistLang(lang, browserStorage())
+  page.onSwitch((lang) => {
     renderTexts()
-    nav.setLang(lang)
     view.setMessages(TOKEN_MESSAGES[lang])
   })
   renderTexts()

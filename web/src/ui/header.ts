@@ -5,22 +5,19 @@ import { requireElement } from './dom'
 /** What the header's health indicator shows. */
 export type HealthState = { kind: 'checking' } | { kind: 'ok'; health: Health } | { kind: 'error' }
 
-/** The header: product name, demo-data badge, service health and the language switch. */
+/** The staff map's header: product name, demo-data badge, service health and the incident-mode button (the language switch and the staff navigation are ui/page.ts's). */
 export class Header {
   private readonly title: HTMLElement
   private readonly demoBadge: HTMLElement
   private readonly healthIndicator: HTMLElement
-  private readonly langSwitch: HTMLButtonElement
   private readonly incidentToggle: HTMLButtonElement
   private messages: Messages
   private healthState: HealthState = { kind: 'checking' }
 
-  constructor(root: HTMLElement, messages: Messages, onSwitchLanguage: () => void, onToggleIncident: () => void) {
+  constructor(root: HTMLElement, messages: Messages, onToggleIncident: () => void) {
     this.title = requireElement(root, '.app-title')
     this.demoBadge = requireElement(root, '.demo-badge')
     this.healthIndicator = requireElement(root, '.health')
-    this.langSwitch = requireElement<HTMLButtonElement>(root, '.lang-switch')
-    this.langSwitch.addEventListener('click', onSwitchLanguage)
     this.incidentToggle = requireElement<HTMLButtonElement>(root, '.incident-toggle')
     this.incidentToggle.addEventListener('click', onToggleIncident)
     this.messages = messages
@@ -52,9 +49,6 @@ export class Header {
     this.title.textContent = m.productName
     this.demoBadge.textContent = m.demoData
     this.demoBadge.title = m.demoDataTitle
-    this.langSwitch.textContent = m.switchLanguage
-    this.langSwitch.title = m.switchLanguageTitle
-    this.langSwitch.lang = m.locale === 'en' ? 'zh-CN' : 'en'
     this.incidentToggle.textContent = m.incident.toggle
     this.incidentToggle.title = m.incident.toggleTitle
 
