@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { MAX_ID } from '../../http/bounds'
-import { errorResponse, errorResponses } from '../../http/schemas'
+import { errorResponse, errorResponses, typed } from '../../http/schemas'
 import { conflict, notFound } from '../../errors'
 import { identifyAndGradeMajorHazard } from '../../domain/major-hazard'
 import { gradeLec } from '../../domain/lec'
 import { gradeMatrix } from '../../domain/matrix'
 import { checkUscc } from '../../domain/uscc'
 import { fullRegrade, type RegradeProgress } from '../../grading/engine'
+import { getRun, recentRuns, runningFullRun, type GradingRunRow } from './repository'
 
 const levelSchema = { type: 'integer', minimum: 0, maximum: 4, description: '0 none, 1 blue 低, 2 yellow 一般, 3 orange 较大, 4 red 重大' } as const
 
@@ -22,19 +23,91 @@ const runSchema = {
     finishedAt: { type: ['string', 'null'] },
     counts: { type: 'object', additionalProperties: true },
     error: { type: ['string', 'null'] },
-    progress: { type: ['object', 'null'], additionalProperties: true },
+    progress: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      properties: { phase: { type: 'string' }, done: { type: 'number' }, total: { type: 'number' } },
+      description: 'where a running full regrade is, on the instance running it',
+    },
   },
 } as const
 
-function toRun(row: Record<string, unknown>, progress: RegradeProgress | undefined) {
+const runListSchema = { type: 'object', properties: { items: { type: 'array', items: runSchema } } } as const
+
+const majorHazardBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['population500m', 'substances'],
+  properties: {
+    population500m: { type: 'integer', minimum: 0, description: 'residents within 500 m of the boundary, persons' },
+    substances: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['q', 'Q'],
+        properties: {
+          name: { type: 'string', maxLength: 200 },
+          class: { type: 'string', maxLength: 20, description: 'GB 18218-2018 class, e.g. J1, W2, W5.1' },
+          cas: { type: 'string', maxLength: 20 },
+          q: { type: 'number', description: 'design maximum quantity, tonnes' },
+          Q: { type: 'number', description: 'critical quantity, tonnes' },
+          beta: { type: 'number', description: 'correction factor β; from the standard when omitted' },
+        },
+      },
+    },
+  },
+} as const
+
+const majorHazardResult = {
+  type: 'object',
+  properties: {
+    S: { type: 'number' },
+    R: { type: 'number' },
+    alpha: { type: 'number' },
+    grade: { type: 'integer', minimum: 1, maximum: 4 },
+    level: levelSchema,
+    identified: { type: 'boolean' },
+    betas: { type: 'array', items: { type: 'number' } },
+    ruleVersion: { type: 'string' },
+  },
+} as const
+
+const lecBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['L', 'E', 'C'],
+  properties: { L: { type: 'number' }, E: { type: 'number' }, C: { type: 'number' } },
+} as const
+
+const lecResult = { type: 'object', properties: { D: { type: 'number' }, level: levelSchema, ruleVersion: { type: 'string' } } } as const
+
+const matrixBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['L', 'S'],
+  properties: { L: { type: 'number' }, S: { type: 'number' } },
+} as const
+
+const matrixResult = { type: 'object', properties: { R: { type: 'number' }, level: levelSchema, ruleVersion: { type: 'string' } } } as const
+
+const usccParams = { type: 'object', properties: { code: { type: 'string', maxLength: 64 } }, required: ['code'] } as const
+
+const usccResult = { type: 'object', properties: { valid: { type: 'boolean' }, reason: { type: 'string' } }, required: ['valid'] } as const
+
+const runParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] } as const
+
+function toRun(row: GradingRunRow, progress: RegradeProgress | undefined) {
   return {
     id: Number(row.id),
     kind: row.kind,
     status: row.status,
     ruleVersion: row.rule_version,
     h3Res: row.h3_res,
-    startedAt: (row.started_at as Date).toISOString(),
-    finishedAt: row.finished_at ? (row.finished_at as Date).toISOString() : null,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
     counts: row.counts,
     error: row.error ?? null,
     progress: progress ?? null,
@@ -42,54 +115,18 @@ function toRun(row: Record<string, unknown>, progress: RegradeProgress | undefin
 }
 
 /** Grading calculators (what-if, no storage), the USCC check, and full regrade jobs. */
-export default async function gradingRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { population500m: number; substances: Array<{ name?: string; class?: string; cas?: string; q: number; Q: number; beta?: number }> } }>(
+export default async function gradingRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.post(
     '/grading/major-hazard',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'GB 18218-2018: identify (S = Σq/Q ≥ 1) and grade (R = α·Σβq/Q) a hazard installation',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['population500m', 'substances'],
-          properties: {
-            population500m: { type: 'integer', minimum: 0, description: 'residents within 500 m of the boundary, persons' },
-            substances: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 200,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['q', 'Q'],
-                properties: {
-                  name: { type: 'string', maxLength: 200 },
-                  class: { type: 'string', maxLength: 20, description: 'GB 18218-2018 class, e.g. J1, W2, W5.1' },
-                  cas: { type: 'string', maxLength: 20 },
-                  q: { type: 'number', description: 'design maximum quantity, tonnes' },
-                  Q: { type: 'number', description: 'critical quantity, tonnes' },
-                  beta: { type: 'number', description: 'correction factor β; from the standard when omitted' },
-                },
-              },
-            },
-          },
-        },
+        body: majorHazardBody,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              S: { type: 'number' },
-              R: { type: 'number' },
-              alpha: { type: 'number' },
-              grade: { type: 'integer', minimum: 1, maximum: 4 },
-              level: levelSchema,
-              identified: { type: 'boolean' },
-              betas: { type: 'array', items: { type: 'number' } },
-              ruleVersion: { type: 'string' },
-            },
-          },
+          200: majorHazardResult,
           ...errorResponses,
         },
       },
@@ -97,53 +134,43 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
     async (request) => ({ ...identifyAndGradeMajorHazard(request.body, app.grading.rules), ruleVersion: app.grading.rules.version }),
   )
 
-  app.post<{ Body: { L: number; E: number; C: number } }>(
+  app.post(
     '/grading/lec',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'LEC: D = L × E × C with the standard value sets',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['L', 'E', 'C'],
-          properties: { L: { type: 'number' }, E: { type: 'number' }, C: { type: 'number' } },
-        },
-        response: { 200: { type: 'object', properties: { D: { type: 'number' }, level: levelSchema, ruleVersion: { type: 'string' } } }, ...errorResponses },
+        body: lecBody,
+        response: { 200: lecResult, ...errorResponses },
       },
     },
     async (request) => ({ ...gradeLec(request.body, app.grading.rules), ruleVersion: app.grading.rules.version }),
   )
 
-  app.post<{ Body: { L: number; S: number } }>(
+  app.post(
     '/grading/matrix',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Risk matrix: R = L × S with L, S in 1..5',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['L', 'S'],
-          properties: { L: { type: 'number' }, S: { type: 'number' } },
-        },
-        response: { 200: { type: 'object', properties: { R: { type: 'number' }, level: levelSchema, ruleVersion: { type: 'string' } } }, ...errorResponses },
+        body: matrixBody,
+        response: { 200: matrixResult, ...errorResponses },
       },
     },
     async (request) => ({ ...gradeMatrix(request.body, app.grading.rules), ruleVersion: app.grading.rules.version }),
   )
 
-  app.get<{ Params: { code: string } }>(
+  app.get(
     '/uscc/:code',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Check a unified social credit code (GB 32100-2015)',
-        params: { type: 'object', properties: { code: { type: 'string', maxLength: 64 } }, required: ['code'] },
-        response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, reason: { type: 'string' } }, required: ['valid'] }, ...errorResponses },
+        params: usccParams,
+        response: { 200: usccResult, ...errorResponses },
       },
     },
     async (request) => checkUscc(request.params.code),
@@ -164,8 +191,8 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (_request, reply) => {
-      const running = await app.db('grading_run').where({ kind: 'full', status: 'running' }).first('id')
-      if (running) throw conflict(`full regrade run ${running.id} is still running`, [{ field: 'run', message: 'running', runId: Number(running.id) }])
+      const running = await runningFullRun(app.db)
+      if (running !== null) throw conflict(`full regrade run ${running} is still running`, [{ field: 'run', message: 'running', runId: running }])
       const runId = await new Promise<number>((resolve, reject) => {
         let id = 0
         fullRegrade(app.db, app.grading, {
@@ -187,8 +214,8 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
       reply.code(202)
       return {
         id: runId,
-        kind: 'full',
-        status: 'running',
+        kind: 'full' as const,
+        status: 'running' as const,
         ruleVersion: app.grading.rules.version,
         h3Res: app.grading.res,
         startedAt: new Date().toISOString(),
@@ -200,19 +227,19 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/grading/runs/:id',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['grading'],
         summary: 'Status of a grading run',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] },
+        params: runParams,
         response: { 200: runSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const row = await app.db('grading_run').where({ id: request.params.id }).first()
+      const row = await getRun(app.db, request.params.id)
       if (!row) throw notFound('grading run', request.params.id)
       return toRun(row, progress.get(request.params.id))
     },
@@ -225,12 +252,12 @@ export default async function gradingRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['grading'],
         summary: 'The 50 most recent grading runs',
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: runSchema } } }, ...errorResponses },
+        response: { 200: runListSchema, ...errorResponses },
       },
     },
     async () => {
-      const rows = await app.db('grading_run').orderBy('id', 'desc').limit(50)
-      return { items: rows.map((r: Record<string, unknown>) => toRun(r, progress.get(Number(r.id)))) }
+      const rows = await recentRuns(app.db, 50)
+      return { items: rows.map((r) => toRun(r, progress.get(Number(r.id)))) }
     },
   )
 }
