@@ -12,13 +12,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors'
 import { publicOrigin } from '../../http/origin'
+import { typed, type SchemaType } from '../../http/schemas'
 import { checkAccess, readScope } from '../auth/access'
-import { latestPublicationId } from '../publication'
 import { COLLECTIONS, findCollection, type Collection, type SelectionContext } from './collections'
 import { CRS84, parseCrs, SUPPORTED_CRS } from './crs'
 import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, openApiDocument } from './openapi'
 import { parseBbox, parseDatetime, parsePropertyFilters } from './params'
-import { selectItem, selectItems, serviceExtent } from './sql'
+import { latestPublication, selectItem, selectItems, serviceExtent } from './sql'
+import { collectionSchema, collectionsSchema, conformanceSchema, featureSchema, itemsSchema, landingSchema } from './schemas'
 
 const tags = ['ogc']
 const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0'
@@ -33,8 +34,32 @@ export const CONFORMANCE = [
 ] as const
 
 const anyObject = { type: 'object', additionalProperties: true } as const
-const errorOr = (schema: object) => ({ 200: schema, 400: anyObject, 401: anyObject, 403: anyObject, 404: anyObject, 500: anyObject, 503: anyObject })
+const errorOr = <const S extends object>(schema: S) =>
+  ({ 200: schema, 400: anyObject, 401: anyObject, 403: anyObject, 404: anyObject, 500: anyObject, 503: anyObject }) as const
 const formatQuery = { f: { type: 'string', enum: ['json'], description: 'response format (JSON only)' } } as const
+/** `?f=json`, the only parameter of the documents besides the items. */
+const formatOnly = { type: 'object', additionalProperties: false, properties: formatQuery } as const
+const collectionParams = { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 } }, required: ['collectionId'] } as const
+const itemsQuery = {
+  type: 'object',
+  // Property filters (?level=4) are checked against the collection's registry in the handler.
+  additionalProperties: { type: 'string' },
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+    offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+    bbox: { type: 'string', maxLength: 200, description: 'minx,miny,maxx,maxy in bbox-crs (default CRS84)' },
+    'bbox-crs': { type: 'string', maxLength: 100 },
+    datetime: { type: 'string', maxLength: 100, description: 'instant or interval (start/end, .. open)' },
+    crs: { type: 'string', maxLength: 100 },
+    ...formatQuery,
+  },
+} as const
+const featureParams = {
+  type: 'object',
+  properties: { collectionId: { type: 'string', maxLength: 64 }, featureId: { type: 'string', maxLength: 64 } },
+  required: ['collectionId', 'featureId'],
+} as const
+const featureQuery = { type: 'object', additionalProperties: false, properties: { crs: { type: 'string', maxLength: 100 }, ...formatQuery } } as const
 
 interface Link {
   href: string
@@ -69,16 +94,15 @@ function readable(request: FastifyRequest, id: string): Collection {
   return collection
 }
 
-export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
+export default async function ogcRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const db = app.readDb
 
   async function context(): Promise<SelectionContext> {
-    const id = await latestPublicationId(db)
-    const publication = id === null ? null : { id, res: Number((await db('publication').where('id', id).first('h3_res')).h3_res) }
-    return { publication, analysisRes: app.grading.res }
+    return { publication: await latestPublication(db), analysisRes: app.grading.res }
   }
 
-  function collectionDocument(base: string, c: Collection, extent: [number, number, number, number] | null): Record<string, unknown> {
+  function collectionDocument(base: string, c: Collection, extent: [number, number, number, number] | null): SchemaType<typeof collectionSchema> {
     return {
       id: c.id,
       title: c.title,
@@ -92,7 +116,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
         spatial: { bbox: [extent ?? [-180, -90, 180, 90]], crs: CRS84 },
         ...(c.datetime ? { temporal: { interval: [[null, null]], trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian' } } : {}),
       },
-      crs: SUPPORTED_CRS,
+      crs: [...SUPPORTED_CRS],
       storageCrs: CRS84,
       // Not part of Part 1, but what a client needs to build a form: the properties and their types.
       properties: Object.fromEntries(
@@ -117,8 +141,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'OGC API – Features landing page',
-        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
-        response: errorOr(anyObject),
+        querystring: formatOnly,
+        response: errorOr(landingSchema),
       },
     },
     async (request) => {
@@ -145,8 +169,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Conformance classes implemented',
-        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
-        response: errorOr(anyObject),
+        querystring: formatOnly,
+        response: errorOr(conformanceSchema),
       },
     },
     async () => ({ conformsTo: CONFORMANCE }),
@@ -159,7 +183,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'The OpenAPI 3.0 document of the OGC API',
-        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
+        querystring: formatOnly,
         response: errorOr(anyObject),
       },
     },
@@ -176,8 +200,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'The collections you may read (public ones anonymously; staff ones with a session or API token)',
-        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
-        response: errorOr(anyObject),
+        querystring: formatOnly,
+        response: errorOr(collectionsSchema),
       },
     },
     async (request, reply) => {
@@ -192,16 +216,16 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { collectionId: string } }>(
+  app.get(
     '/collections/:collectionId',
     {
       config: { access: 'public' },
       schema: {
         tags,
         summary: 'One collection: its links, extent, CRS and properties',
-        params: { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 } }, required: ['collectionId'] },
-        querystring: { type: 'object', additionalProperties: false, properties: formatQuery },
-        response: errorOr(anyObject),
+        params: collectionParams,
+        querystring: formatOnly,
+        response: errorOr(collectionSchema),
       },
     },
     async (request) => {
@@ -210,32 +234,16 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{
-    Params: { collectionId: string }
-    Querystring: Record<string, unknown> & { limit: number; offset: number; bbox?: string; 'bbox-crs'?: string; datetime?: string; crs?: string }
-  }>(
+  app.get(
     '/collections/:collectionId/items',
     {
       config: { access: 'public' },
       schema: {
         tags,
         summary: `Features of a collection as GeoJSON, ordered by id; limit default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; next/prev links page through`,
-        params: { type: 'object', properties: { collectionId: { type: 'string', maxLength: 64 } }, required: ['collectionId'] },
-        querystring: {
-          type: 'object',
-          // Property filters (?level=4) are checked against the collection's registry in the handler.
-          additionalProperties: { type: 'string' },
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
-            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
-            bbox: { type: 'string', maxLength: 200, description: 'minx,miny,maxx,maxy in bbox-crs (default CRS84)' },
-            'bbox-crs': { type: 'string', maxLength: 100 },
-            datetime: { type: 'string', maxLength: 100, description: 'instant or interval (start/end, .. open)' },
-            crs: { type: 'string', maxLength: 100 },
-            ...formatQuery,
-          },
-        },
-        response: errorOr(anyObject),
+        params: collectionParams,
+        querystring: itemsQuery,
+        response: errorOr(itemsSchema),
       },
     },
     async (request, reply) => {
@@ -262,8 +270,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       links.push({ href: `${base}/collections/${collection.id}`, rel: 'collection', type: 'application/json', title: 'the collection' })
       sendGeoJson(reply, crs, collection)
       return {
-        type: 'FeatureCollection',
-        features: features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: f.properties })),
+        type: 'FeatureCollection' as const,
+        features: features.map((f) => ({ type: 'Feature' as const, id: f.id, geometry: f.geometry, properties: f.properties })),
         links,
         numberMatched,
         numberReturned: features.length,
@@ -272,20 +280,16 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { collectionId: string; featureId: string }; Querystring: { crs?: string } }>(
+  app.get(
     '/collections/:collectionId/items/:featureId',
     {
       config: { access: 'public' },
       schema: {
         tags,
         summary: 'One feature of a collection as GeoJSON',
-        params: {
-          type: 'object',
-          properties: { collectionId: { type: 'string', maxLength: 64 }, featureId: { type: 'string', maxLength: 64 } },
-          required: ['collectionId', 'featureId'],
-        },
-        querystring: { type: 'object', additionalProperties: false, properties: { crs: { type: 'string', maxLength: 100 }, ...formatQuery } },
-        response: errorOr(anyObject),
+        params: featureParams,
+        querystring: featureQuery,
+        response: errorOr(featureSchema),
       },
     },
     async (request, reply) => {
@@ -301,7 +305,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       const base = baseUrl(request, app.prefix)
       sendGeoJson(reply, crs, collection)
       return {
-        type: 'Feature',
+        type: 'Feature' as const,
         id: feature.id,
         geometry: feature.geometry,
         properties: feature.properties,

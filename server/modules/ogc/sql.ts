@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { invalid } from '../../errors'
 import type { ReadScope } from '../auth/access'
 import { scopeSql } from '../auth/jurisdiction'
+import { latestPublicationId } from '../publication'
 import type { Collection, CollectionProperty, SelectionContext, SqlFragment } from './collections'
 import { latitudeFirst } from './crs'
 
@@ -135,4 +136,12 @@ export async function serviceExtent(db: Knex): Promise<[number, number, number, 
   )
   const r = rows[0]
   return r && r.xmin !== null ? [Number(r.xmin), Number(r.ymin), Number(r.xmax), Number(r.ymax)] : null
+}
+
+/** The latest publication and the H3 resolution of its map (what the public collections show), null when nothing is published. */
+export async function latestPublication(db: Knex): Promise<SelectionContext['publication']> {
+  const id = await latestPublicationId(db)
+  if (id === null) return null
+  const row = await db('publication').where('id', id).first<{ h3_res: number | string }>('h3_res')
+  return { id, res: Number(row.h3_res) }
 }
