@@ -1,7 +1,13 @@
 import type { Knex } from 'knex'
+import type { MultiPolygon, Polygon } from 'geojson'
 import { pgArray } from '../../grading/repository'
 import { explainSource, type SourceFacts } from '../../grading/explain'
 import type { Level } from '../../domain/levels'
+import type { CellRule, CellSourceKind } from '../../domain/cell-level'
+import type { DivisionRank } from '../../domain/division-register'
+import type { CreditStatus, InspectionResult } from '../../domain/enforcement'
+import type { Cause } from '../../grading/engine'
+import type { LevelShares } from '../../domain/region-level'
 import type { ReadScope } from '../auth/access'
 import { REDACTED_NAME, scopeSql } from '../auth/jurisdiction'
 
@@ -54,10 +60,10 @@ export async function explainedSources(db: Knex, h3s: string[], limit: number, s
       }
       const rule = explainSource(facts)
       return {
-        kind: r.kind as string,
+        kind: r.kind as CellSourceKind,
         id: Number(r.id),
         name: r.name as string,
-        level: r.level as number,
+        level: r.level as Level,
         distanceM: Math.round(r.distance_m as number),
         radiusM: r.radius_m as number,
         stale: r.stale as boolean,
@@ -72,10 +78,24 @@ export async function explainedSources(db: Knex, h3s: string[], limit: number, s
     .slice(0, limit)
 }
 
-export async function getCell(db: Knex, res: number, h3: string) {
+/** A stored cell as getCell reads it; `counts` is its jsonb as the grading engine wrote it. */
+export interface CellRow {
+  id: string
+  h3: string
+  res: number
+  level: Level
+  rule: CellRule
+  stale: boolean
+  score: number
+  counts: { byLevel?: Partial<Record<1 | 2 | 3 | 4, number>>; byKind?: Record<string, number>; children?: number }
+  updated_at: Date | null
+  geometry: Polygon | MultiPolygon
+}
+
+export async function getCell(db: Knex, res: number, h3: string): Promise<CellRow | undefined> {
   return db('cell')
     .where({ res, h3 })
-    .first('id', 'h3', 'res', 'level', 'rule', 'stale', 'score', 'counts', 'updated_at', db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
+    .first<CellRow | undefined>('id', 'h3', 'res', 'level', 'rule', 'stale', 'score', 'counts', 'updated_at', db.raw('ST_AsGeoJSON(geom, 7)::json AS geometry'))
 }
 
 /** A division a cell lies in, as a cell's title names it. */
@@ -126,15 +146,15 @@ export async function enterprisesInCell(db: Knex, geometry: object, limit: numbe
   )
   return rows.map((r) => ({
     id: Number(r.id),
-    name: r.name,
-    uscc: r.uscc,
-    externalId: r.external_id,
-    level: r.level,
-    industry: r.industry,
-    creditStatus: r.credit_status,
-    latestInspection: r.latest_inspection ?? null,
-    openViolations: r.open_violations,
-    overdue: r.overdue,
+    name: r.name as string,
+    uscc: r.uscc as string | null,
+    externalId: r.external_id as string | null,
+    level: r.level as Level,
+    industry: r.industry as string | null,
+    creditStatus: r.credit_status as CreditStatus,
+    latestInspection: (r.latest_inspection as { id: number; date: string; result: InspectionResult | null } | null) ?? null,
+    openViolations: r.open_violations as number,
+    overdue: r.overdue as number,
   }))
 }
 
@@ -143,18 +163,37 @@ export async function cellHistory(db: Knex, res: number, h3: string, limit: numb
   const rows = await db('cell_level_history').where({ res, h3 }).orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit)
   return rows.map((r: Record<string, unknown>) => ({
     changedAt: (r.changed_at as Date).toISOString(),
-    oldLevel: r.old_level,
-    newLevel: r.new_level,
-    oldStale: r.old_stale,
-    newStale: r.new_stale,
-    cause: r.cause,
+    oldLevel: r.old_level as Level,
+    newLevel: r.new_level as Level,
+    oldStale: r.old_stale as boolean,
+    newStale: r.new_stale as boolean,
+    cause: r.cause as Cause,
   }))
 }
 
 export type RegionKind = 'division' | 'mgmt_grid'
 
+/** A region as getRegion reads it: the division or grid with its stored grade (null where never graded). */
+export interface RegionRow {
+  kind: RegionKind
+  key: string
+  /** A management grid's code (a division's code is its key). */
+  code?: string
+  name: string
+  name_en: string | null
+  rank: DivisionRank | 'grid'
+  area_m2: number
+  bbox: Polygon
+  level: Level | null
+  max_level: Level | null
+  rule_version: string | null
+  stale: boolean | null
+  shares: LevelShares | null
+  updated_at: Date | null
+}
+
 /** A division unit (6 or 9 digits) or a management grid (its code) with its level and shares. */
-export async function getRegion(db: Knex, key: string) {
+export async function getRegion(db: Knex, key: string): Promise<RegionRow | undefined> {
   const isDivision = /^[0-9]{6}([0-9]{3})?$/.test(key)
   const base = isDivision
     ? db('division as r').select('r.code as key', 'r.name', 'r.name_en', 'r.rank', db.raw("'division' AS kind"))
@@ -178,7 +217,7 @@ export async function getRegion(db: Knex, key: string) {
     .select('l.level', 'l.max_level', 'l.rule_version', 'l.stale', 'l.shares', 'l.updated_at')
     .where('r.code', key)
     .first()
-  return row as Record<string, unknown> | undefined
+  return row as RegionRow | undefined
 }
 
 /** Names of sources referenced by kind and id; those of enterprises outside the reader's `scope` are REDACTED_NAME. */
@@ -240,12 +279,12 @@ export async function changes(db: Knex, res: number, since: Date, until: Date, h
   )
   return rows.map((r) => ({
     h3: r.h3 as string,
-    before: r.before as number,
-    after: r.after as number,
+    before: r.before as Level,
+    after: r.after as Level,
     beforeStale: r.before_stale as boolean,
     afterStale: r.after_stale as boolean,
     firstGraded: r.first_graded as boolean,
-    cause: r.cause,
+    cause: r.cause as Cause,
     changedAt: (r.changed_at as Date).toISOString(),
     changes: r.changes as number,
   }))

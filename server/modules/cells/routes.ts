@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { cellToChildren, cellToLatLng, getResolution, isValidCell } from 'h3-js'
-import type { MultiPolygon, Polygon } from 'geojson'
-import { errorResponses, geometrySchema, levelResponseSchema, sentObject, type SchemaType } from '../../http/schemas'
+import type { MultiPolygon } from 'geojson'
+import { errorResponses, geometrySchema, levelResponseSchema, sentObject, typed, type SchemaType } from '../../http/schemas'
 import { invalid, notFound } from '../../errors'
 import { CELL_RULES, CELL_SOURCE_KINDS, cellLevel, type CellSourceKind } from '../../domain/cell-level'
 import { DIVISION_RANKS } from '../../domain/division-register'
 import type { Level } from '../../domain/levels'
-import { regionLevel, type LevelShares } from '../../domain/region-level'
+import { regionLevel } from '../../domain/region-level'
 import { RULES_2026_1 } from '../../domain/rules'
 import { areaZoneCells, cellPolygon } from '../../grading/zones'
-import { regionTopSources, type RegionRef } from '../../grading/regions'
+import { regionTopSources } from '../../grading/regions'
 import { SOURCE_RULES } from '../../grading/explain'
 import { nearestItemSchema, nearestResources } from '../resources'
 import { CREDIT_STATUSES, INSPECTION_RESULTS } from '../../domain/enforcement'
@@ -189,6 +189,22 @@ export const changesResponse = sentObject({
 
 export type ChangesResponse = SchemaType<typeof changesResponse>
 
+const cellParams = { type: 'object', properties: { h3: { type: 'string', pattern: '^[0-9a-fA-F]{15}$' } }, required: ['h3'] } as const
+
+const regionParams = { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] } as const
+
+const changesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['since'],
+  properties: {
+    since: { type: 'string', maxLength: 40, description: 'ISO 8601 date-time, or a date (read as 00:00 UTC)' },
+    until: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time; default now' },
+    region: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$', description: 'division code or management grid code' },
+    limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
+  },
+} as const
+
 function parseInstant(raw: string, field: string): Date {
   const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? new Date(raw) : new Date(Number.NaN)
   if (Number.isNaN(value.getTime())) throw invalid(field, 'must be an ISO 8601 date (2026-01-31) or date-time (2026-01-31T08:00:00Z)')
@@ -196,15 +212,16 @@ function parseInstant(raw: string, field: string): Date {
 }
 
 /** Why a cell or a region has its level, and what changed (docs/domain.md §4.3–4.6). */
-export default async function cellRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { h3: string } }>(
+export default async function cellRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/cells/:h3',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['cells'],
         summary: 'Why a cell has its level: the rule, every source behind it, enterprises in it, nearest resources, history',
-        params: { type: 'object', properties: { h3: { type: 'string', pattern: '^[0-9a-fA-F]{15}$' } }, required: ['h3'] },
+        params: cellParams,
         response: { 200: cellDetailResponse, ...errorResponses },
       },
     },
@@ -225,10 +242,10 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         res === analysisRes
           ? cellLevel(
               sources.map((s) => ({
-                kind: s.kind as CellSourceKind,
+                kind: s.kind,
                 id: s.id,
                 name: s.name,
-                level: s.level as Level,
+                level: s.level,
                 distanceM: s.distanceM,
                 radiusM: s.radiusM,
                 stale: s.stale,
@@ -238,13 +255,14 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
           : null
       const geometry = row?.geometry ?? cellPolygon(h3)
       const [lat, lon] = cellToLatLng(h3)
+      const centre: [number, number] = [lon, lat]
       const [enterprises, resources, history, place] = await Promise.all([
         enterprisesInCell(app.readDb, geometry, 50, scope),
         nearestResources(app.readDb, { lon, lat, k: 5, filter: { status: 'available' } }),
         cellHistory(app.readDb, res, h3, 20),
         cellPlace(app.readDb, geometry, lon, lat),
       ])
-      const level = (row?.level ?? 0) as number
+      const level = row?.level ?? 0
       return {
         h3,
         id: row ? Number(row.id) : null,
@@ -260,8 +278,8 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         explanationZh: graded?.explanationZh ?? (level > 0 ? `取其 ${analysisCells.length} 个分析网格中的最高等级（就高）` : '该区域无已识别的风险源'),
         decidingSource: graded?.lead ? (sources.find((s) => s.kind === graded.lead!.kind && s.id === graded.lead!.id) ?? null) : null,
         ruleVersion: app.grading.rules.version,
-        updatedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
-        centre: [lon, lat],
+        updatedAt: row?.updated_at ? row.updated_at.toISOString() : null,
+        centre,
         place,
         geometry,
         sources,
@@ -272,7 +290,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { key: string } }>(
+  app.get(
     '/regions/:key',
     {
       config: { access: 'staff' },
@@ -280,7 +298,7 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         tags: ['regions'],
         summary:
           'A division unit (6/9-digit code) or management grid (its code): grade from its area shares, highest cell level, share of area per level, the sources behind its highest cells',
-        params: { type: 'object', properties: { key: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$' } }, required: ['key'] },
+        params: regionParams,
         response: {
           200: regionDetailResponse,
           ...errorResponses,
@@ -290,19 +308,18 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const row = await getRegion(app.readDb, request.params.key)
       if (!row) throw notFound('region', request.params.key)
-      const highestLevel = (row.max_level as number | null) ?? 0
+      const highestLevel = row.max_level ?? 0
       // The sources behind the region's highest cells: the spots a planner would act on first.
-      const top = highestLevel
-        ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind as RegionRef['kind'], key: row.key as string }, highestLevel)
-        : []
-      const ruleVersion = (row.rule_version as string | null) ?? null
-      const grade = regionLevel((row.shares as LevelShares | null) ?? { 0: 1 }, ruleVersion === RULES_2026_1.version ? RULES_2026_1 : app.grading.rules)
+      const top = highestLevel ? await regionTopSources(app.readDb, app.grading.res, { kind: row.kind, key: row.key }, highestLevel) : []
+      const ruleVersion = row.rule_version
+      const grade = regionLevel(row.shares ?? { 0: 1 }, ruleVersion === RULES_2026_1.version ? RULES_2026_1 : app.grading.rules)
       const names = await sourceNames(app.readDb, top, readScope(request.user))
-      const env = (row.bbox as Polygon).coordinates[0]!
+      const env = row.bbox.coordinates[0]!
+      const bbox: [number, number, number, number] = [env[0]![0]!, env[0]![1]!, env[2]![0]!, env[2]![1]!]
       return {
         kind: row.kind,
         key: row.key,
-        code: (row.code as string | undefined) ?? (row.key as string),
+        code: row.code ?? row.key,
         name: row.name,
         nameEn: row.name_en ?? null,
         rank: row.rank,
@@ -312,33 +329,29 @@ export default async function cellRoutes(app: FastifyInstance): Promise<void> {
         explanationZh: grade.explanationZh,
         ruleVersion,
         stale: row.stale ?? false,
-        areaKm2: Math.round((row.area_m2 as number) / 1e4) / 100,
+        areaKm2: Math.round(row.area_m2 / 1e4) / 100,
         shares: row.shares ?? { 0: 1 },
-        topSources: top.map((t) => ({ ...t, ...(names.get(`${t.kind}:${t.id}`) ?? { name: `${t.kind} ${t.id}`, enterprise: null }) })),
-        updatedAt: row.updated_at ? (row.updated_at as Date).toISOString() : null,
-        bbox: [env[0]![0]!, env[0]![1]!, env[2]![0]!, env[2]![1]!],
+        topSources: top.map((t) => ({
+          ...t,
+          // regionTopSources reads cell_source, whose kinds and levels are these.
+          kind: t.kind as CellSourceKind,
+          level: t.level as Level,
+          ...(names.get(`${t.kind}:${t.id}`) ?? { name: `${t.kind} ${t.id}`, enterprise: null }),
+        })),
+        updatedAt: row.updated_at ? row.updated_at.toISOString() : null,
+        bbox,
       }
     },
   )
 
-  app.get<{ Querystring: { since: string; until?: string; region?: string; limit: number } }>(
+  app.get(
     '/changes',
     {
       config: { access: 'staff' },
       schema: {
         tags: ['cells'],
         summary: 'Cells whose level changed since a date (optionally within a region), with before/after and cause',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['since'],
-          properties: {
-            since: { type: 'string', maxLength: 40, description: 'ISO 8601 date-time, or a date (read as 00:00 UTC)' },
-            until: { type: 'string', maxLength: 40, description: 'ISO 8601 date or date-time; default now' },
-            region: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,40}$', description: 'division code or management grid code' },
-            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 500 },
-          },
-        },
+        querystring: changesQuery,
         response: {
           200: changesResponse,
           ...errorResponses,

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex'
+import type { Geometry, Point } from 'geojson'
+import type { DivisionRank } from '../../domain/division-register'
 
 export interface DivisionFilter {
-  rank?: 'province' | 'city' | 'county' | 'township'
+  rank?: DivisionRank
   parent?: string
   /** Douglas-Peucker tolerance in metres for smaller responses (0 = exact). */
   simplifyM: number
@@ -11,11 +13,13 @@ export interface DivisionRow {
   code: string
   name: string
   name_en: string | null
-  rank: string
+  rank: DivisionRank
   parent_code: string | null
   synthetic: boolean
-  geometry: unknown
-  label: unknown
+  /** The boundary as GeoJSON; null for a register division not imported yet. */
+  geometry: Geometry | null
+  /** A point inside the polygon to place its label. */
+  label: Point | null
 }
 
 // Degrees per metre along a meridian: tolerance conversion for ST_SimplifyPreserveTopology (EPSG:4326).

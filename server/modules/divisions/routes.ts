@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, featureCollectionSchema, nullableGeometrySchema, type SchemaType } from '../../http/schemas'
+import { errorResponses, featureCollectionSchema, nullableGeometrySchema, typed, type SchemaType } from '../../http/schemas'
 import { notFound } from '../../errors'
 import { DIVISION_RANKS, type RegisterDivision } from '../../domain/division-register'
 import { getDivision, listDivisions, type DivisionFilter, type DivisionRow } from './repository'
@@ -28,6 +28,33 @@ export const divisionCollectionResponse = featureCollectionSchema(divisionProper
 ])
 
 export type DivisionCollection = SchemaType<typeof divisionCollectionResponse>
+
+/** `GET /api/divisions/:code`: one division with its counts. */
+export const divisionFeatureResponse = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    id: { type: 'string' },
+    geometry: nullableGeometrySchema,
+    properties: {
+      type: 'object',
+      properties: { ...divisionProperties, enterprises: { type: 'integer' }, children: { type: 'integer' } },
+    },
+  },
+} as const
+
+const divisionsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rank: { type: 'string', enum: ['province', 'city', 'county', 'township'] },
+    parent: { type: 'string', pattern: '^[0-9]{6}([0-9]{3})?$' },
+    simplifyM: { type: 'number', minimum: 0, maximum: 5000, default: 0, description: 'simplification tolerance, metres' },
+    boundary: { type: 'boolean', description: 'true: only divisions with a boundary; false: only those without; absent: all' },
+  },
+} as const
+
+const divisionParams = { type: 'object', properties: { code: { type: 'string', pattern: '^[0-9]{6}([0-9]{3})?$' } }, required: ['code'] } as const
 
 function toFeature(row: DivisionRow) {
   return {
@@ -65,24 +92,16 @@ function withRegister(rows: DivisionRow[], register: readonly RegisterDivision[]
  * list. Every division of the deployment's region (REGION_CODE) is listed; one whose boundary is not
  * imported yet has `boundary: false` and a null geometry.
  */
-export default async function divisionRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { rank?: DivisionFilter['rank']; parent?: string; boundary?: boolean; simplifyM: number } }>(
+export default async function divisionRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/',
     {
       config: { access: 'public' },
       schema: {
         tags: ['divisions'],
         summary: 'Division units as a GeoJSON FeatureCollection',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            rank: { type: 'string', enum: ['province', 'city', 'county', 'township'] },
-            parent: { type: 'string', pattern: '^[0-9]{6}([0-9]{3})?$' },
-            simplifyM: { type: 'number', minimum: 0, maximum: 5000, default: 0, description: 'simplification tolerance, metres' },
-            boundary: { type: 'boolean', description: 'true: only divisions with a boundary; false: only those without; absent: all' },
-          },
-        },
+        querystring: divisionsQuery,
         response: { 200: divisionCollectionResponse, ...errorResponses },
       },
     },
@@ -97,29 +116,15 @@ export default async function divisionRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{ Params: { code: string } }>(
+  app.get(
     '/:code',
     {
       config: { access: 'public' },
       schema: {
         tags: ['divisions'],
         summary: 'One division unit with its geometry and counts',
-        params: { type: 'object', properties: { code: { type: 'string', pattern: '^[0-9]{6}([0-9]{3})?$' } }, required: ['code'] },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              type: { type: 'string' },
-              id: { type: 'string' },
-              geometry: nullableGeometrySchema,
-              properties: {
-                type: 'object',
-                properties: { ...divisionProperties, enterprises: { type: 'integer' }, children: { type: 'integer' } },
-              },
-            },
-          },
-          ...errorResponses,
-        },
+        params: divisionParams,
+        response: { 200: divisionFeatureResponse, ...errorResponses },
       },
     },
     async (request) => {

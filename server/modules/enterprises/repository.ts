@@ -1,5 +1,10 @@
 import type { Knex } from 'knex'
 import type { BBox } from '../../http/schemas'
+import type { LocatedBy } from '../../domain/address-division'
+import type { CreditStatus } from '../../domain/enforcement'
+import type { Level } from '../../domain/levels'
+import type { TierSource } from '../../domain/supervision'
+import type { Affiliation, EnterpriseScale, SupervisionTier } from '../../domain/tier'
 
 export interface EnterpriseFilter {
   bbox?: BBox
@@ -13,6 +18,51 @@ export interface EnterpriseFilter {
   q?: string
   limit: number
   offset: number
+}
+
+/** An enterprise as the list reads it (LIST_COLUMNS and its point). */
+export interface EnterpriseListRow {
+  id: string | number
+  uscc: string | null
+  external_id: string | null
+  name: string
+  industry: string | null
+  high_hazard: boolean
+  scale: EnterpriseScale | null
+  tier: SupervisionTier | null
+  division_code: string
+  mgmt_grid_id: number | null
+  credit_status: CreditStatus
+  level: Level
+  synthetic: boolean
+  lon: number
+  lat: number
+}
+
+/** One enterprise as getEnterprise reads it: the list's columns and the detail's own. */
+export interface EnterpriseDetailRow extends EnterpriseListRow {
+  affiliation: Affiliation | null
+  industry_source: string | null
+  industry_class: string | null
+  located_by: LocatedBy
+  central_vertical: boolean
+  tier_source: TierSource
+  tier_reason: string | null
+  address: string | null
+  responsible_person: string | null
+  responsible_phone: string | null
+  inherent_level: Level
+  level_reason: Record<string, unknown> | null
+  last_reported_at: Date | string | null
+  report_due_at: Date | string | null
+  division_name: string | null
+  industry_department: string | null
+  mgmt_grid_name: string | null
+  major_hazards: number
+  safety_risks: number
+  open_hidden_dangers: number
+  overdue_items: { hiddenDangers: number; violations: number }
+  specialist_departments: string[]
 }
 
 const LIST_COLUMNS = [
@@ -46,7 +96,7 @@ function applyFilter(q: Knex.QueryBuilder, f: EnterpriseFilter): Knex.QueryBuild
   return q
 }
 
-export async function listEnterprises(db: Knex, f: EnterpriseFilter) {
+export async function listEnterprises(db: Knex, f: EnterpriseFilter): Promise<{ total: number; rows: EnterpriseListRow[] }> {
   const [{ count }] = await applyFilter(db('enterprise as e'), f).count<{ count: string }[]>('* as count')
   const rows = await applyFilter(db('enterprise as e'), f)
     .select(LIST_COLUMNS)
@@ -54,11 +104,11 @@ export async function listEnterprises(db: Knex, f: EnterpriseFilter) {
     .orderBy('e.id')
     .limit(f.limit)
     .offset(f.offset)
-  return { total: Number(count), rows }
+  return { total: Number(count), rows: rows as EnterpriseListRow[] }
 }
 
 /** One enterprise; its responsible person and phone only when `contacts` (the reader's scope allows them). */
-export async function getEnterprise(db: Knex, id: number, contacts: boolean) {
+export async function getEnterprise(db: Knex, id: number, contacts: boolean): Promise<EnterpriseDetailRow | undefined> {
   const row = await db('enterprise as e')
     .leftJoin('division as d', 'd.code', 'e.division_code')
     .leftJoin('department as dep', 'dep.id', 'e.industry_department_id')
@@ -94,5 +144,5 @@ export async function getEnterprise(db: Knex, id: number, contacts: boolean) {
     )
     .where('e.id', id)
     .first()
-  return row as Record<string, unknown> | undefined
+  return row as EnterpriseDetailRow | undefined
 }

@@ -1,13 +1,24 @@
 import type { FastifyInstance } from 'fastify'
 import { readScope } from '../auth/access'
-import { errorResponses, featureCollectionSchema, levelResponseSchema, parseBBox, pointGeometrySchema, sentObject, type SchemaType } from '../../http/schemas'
+import type { ScopedListQuery } from '../auth/jurisdiction'
+import {
+  errorResponses,
+  featureCollectionSchema,
+  levelResponseSchema,
+  parseBBox,
+  pointGeometrySchema,
+  sentObject,
+  typed,
+  type SchemaType,
+} from '../../http/schemas'
 import { notFound } from '../../errors'
 import { LOCATED_BY } from '../../domain/address-division'
 import { CREDIT_STATUSES } from '../../domain/enforcement'
 import { TIER_SOURCES } from '../../domain/supervision'
 import { AFFILIATIONS, SCALES, TIERS } from '../../domain/tier'
-import { getEnterprise, listEnterprises } from './repository'
-import { MAX_ID, offsetParam } from '../../http/bounds'
+import { getEnterprise, listEnterprises, type EnterpriseDetailRow, type EnterpriseListRow } from './repository'
+import { offsetParam } from '../../http/bounds'
+import { idParams } from '../../http/params'
 
 // toFeature sets every column the repository selects (LIST_COLUMNS for the list, those and the
 // detail's own for one enterprise), so each property listed here is required.
@@ -78,53 +89,98 @@ export const enterpriseFeatureResponse = sentObject({
 
 export type EnterpriseFeature = SchemaType<typeof enterpriseFeatureResponse>
 
-const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+/** A date column as the response sends it: the day, YYYY-MM-DD. */
+const isoDay = (v: Date | string | null) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)
 
-function toFeature(row: Record<string, unknown>) {
-  const { lon, lat, ...rest } = row
-  const properties: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(rest)) properties[camel(k)] = v instanceof Date ? v.toISOString().slice(0, 10) : v
-  properties.id = Number(properties.id)
-  return { type: 'Feature' as const, id: Number(row.id), geometry: { type: 'Point', coordinates: [Number(lon), Number(lat)] }, properties }
+const point = (row: EnterpriseListRow) => ({ type: 'Point' as const, coordinates: [Number(row.lon), Number(row.lat)] })
+
+function summary(row: EnterpriseListRow) {
+  return {
+    id: Number(row.id),
+    uscc: row.uscc,
+    externalId: row.external_id,
+    name: row.name,
+    industry: row.industry,
+    highHazard: row.high_hazard,
+    scale: row.scale,
+    tier: row.tier,
+    divisionCode: row.division_code,
+    mgmtGridId: row.mgmt_grid_id,
+    creditStatus: row.credit_status,
+    level: row.level,
+    synthetic: row.synthetic,
+  }
 }
 
-interface ListQuery {
-  bbox?: string
-  division?: string
-  industry?: string
-  minLevel?: number
-  q?: string
-  limit: number
-  offset: number
+function toFeature(row: EnterpriseListRow) {
+  return { type: 'Feature' as const, id: Number(row.id), geometry: point(row), properties: summary(row) }
 }
+
+function toDetailFeature(row: EnterpriseDetailRow): EnterpriseFeature {
+  return {
+    type: 'Feature',
+    id: Number(row.id),
+    geometry: point(row),
+    properties: {
+      ...summary(row),
+      affiliation: row.affiliation,
+      industrySource: row.industry_source,
+      industryClass: row.industry_class,
+      locatedBy: row.located_by,
+      centralVertical: row.central_vertical,
+      tierSource: row.tier_source,
+      tierReason: row.tier_reason,
+      address: row.address,
+      responsiblePerson: row.responsible_person,
+      responsiblePhone: row.responsible_phone,
+      inherentLevel: row.inherent_level,
+      levelReason: row.level_reason,
+      lastReportedAt: isoDay(row.last_reported_at),
+      reportDueAt: isoDay(row.report_due_at),
+      divisionName: row.division_name,
+      industryDepartment: row.industry_department,
+      specialistDepartments: row.specialist_departments,
+      mgmtGridName: row.mgmt_grid_name,
+      majorHazards: row.major_hazards,
+      safetyRisks: row.safety_risks,
+      openHiddenDangers: row.open_hidden_dangers,
+      overdueItems: row.overdue_items,
+    },
+  }
+}
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
+    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+    industry: { type: 'string', maxLength: 64 },
+    minLevel: { type: 'integer', minimum: 0, maximum: 4 },
+    q: { type: 'string', minLength: 1, maxLength: 100, description: 'name substring or USCC' },
+    limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+    offset: offsetParam,
+  },
+} as const
 
 /** Enterprises (docs/domain.md §2): the registry every risk record hangs from, as GeoJSON. */
-export default async function enterpriseRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: ListQuery }>(
+export default async function enterpriseRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
+  app.get(
     '/',
     {
       config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['enterprises'],
         summary: 'Enterprises as a GeoJSON FeatureCollection, filtered and paginated',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
-            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
-            industry: { type: 'string', maxLength: 64 },
-            minLevel: { type: 'integer', minimum: 0, maximum: 4 },
-            q: { type: 'string', minLength: 1, maxLength: 100, description: 'name substring or USCC' },
-            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
-            offset: offsetParam,
-          },
-        },
+        querystring: listQuery,
         response: { 200: enterpriseCollectionResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const { bbox, ...rest } = request.query
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const query: typeof request.query & ScopedListQuery = request.query
+      const { bbox, ...rest } = query
       const { total, rows } = await listEnterprises(app.db, { ...rest, bbox: bbox === undefined ? undefined : parseBBox(bbox) })
       return {
         type: 'FeatureCollection' as const,
@@ -136,14 +192,14 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
     },
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/:id',
     {
       config: { access: 'staff', scope: { enterprise: 'params.id' } },
       schema: {
         tags: ['enterprises'],
         summary: 'One enterprise with its supervision and risk summary',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } }, required: ['id'] },
+        params: idParams,
         response: {
           200: enterpriseFeatureResponse,
           ...errorResponses,
@@ -153,7 +209,7 @@ export default async function enterpriseRoutes(app: FastifyInstance): Promise<vo
     async (request) => {
       const row = await getEnterprise(app.db, request.params.id, readScope(request.user).contacts)
       if (!row) throw notFound('enterprise', request.params.id)
-      return toFeature(row)
+      return toDetailFeature(row)
     },
   )
 }
