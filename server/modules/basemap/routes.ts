@@ -1,9 +1,17 @@
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
+import { typed } from '../../http/schemas'
 
 /** Where the page fetches the PMTiles file; the name is fixed whatever the file is called on disk. */
 export const BASEMAP_PMTILES_URL = '/basemap/region.pmtiles'
+
+/** `GET /basemap/config.json`. */
+const basemapConfigResponse = {
+  type: 'object',
+  properties: { pmtiles: { type: ['string', 'null'], description: 'path of the PMTiles file on this service; null: the division basemap alone' } },
+  required: ['pmtiles'],
+} as const
 
 /**
  * The optional street basemap (BASEMAP_PMTILES, README "Basemap"): the PMTiles file itself, served
@@ -13,20 +21,15 @@ export const BASEMAP_PMTILES_URL = '/basemap/region.pmtiles'
  * and one static file streams from the disk with ETag and Last-Modified like the web app, and a
  * CDN or proxy in front can cache it unchanged. Public: the public portal draws it too.
  */
-export default async function basemapRoutes(app: FastifyInstance, options: { file: string | null }): Promise<void> {
+export default async function basemapRoutes(fastify: FastifyInstance, options: { file: string | null }): Promise<void> {
+  const app = typed(fastify)
   app.get(
     '/config.json',
     {
       schema: {
         description: 'Whether the service has a street basemap (BASEMAP_PMTILES) and where the page reads it',
         tags: ['basemap'],
-        response: {
-          200: {
-            type: 'object',
-            properties: { pmtiles: { type: ['string', 'null'], description: 'path of the PMTiles file on this service; null: the division basemap alone' } },
-            required: ['pmtiles'],
-          },
-        },
+        response: { 200: basemapConfigResponse },
       },
     },
     async (_request, reply) => {

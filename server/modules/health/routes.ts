@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { errorResponses, sentObject, type SchemaType } from '../../http/schemas'
+import { errorResponses, sentObject, typed, type SchemaType } from '../../http/schemas'
 import { unavailable } from '../../errors'
 import { migrationStatus } from '../../db/migrate'
 
@@ -26,12 +26,16 @@ export const healthResponse = sentObject({
 
 export type Health = SchemaType<typeof healthResponse>
 
+/** `GET /health/live`. */
+const liveResponse = sentObject({ status: { type: 'string', enum: ['ok'] }, uptimeS: { type: 'number' } })
+
 /**
  * Health: `/health/live` answers while the process runs (a load balancer restarts it otherwise);
  * `/health/ready` and `/health` answer 200 only when the database (and the read replica, when one
  * is configured) answers and every migration is applied (a load balancer sends traffic only then).
  */
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+export default async function healthRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   /** The replica's state: how far its replay is behind the primary's current WAL position. */
   const replicaState = async () => {
     const replica = app.dbInfo.replica
@@ -90,7 +94,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up (no database call)',
-        response: { 200: sentObject({ status: { type: 'string', enum: ['ok'] }, uptimeS: { type: 'number' } }) },
+        response: { 200: liveResponse },
       },
     },
     async () => ({ status: 'ok' as const, uptimeS: Math.round(process.uptime()) }),

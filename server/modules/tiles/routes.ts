@@ -2,9 +2,9 @@
  * The tile HTTP handlers (docs/architecture.md §9): `/{layer}/{z}/{x}/{y}.mvt` and TileJSON `/{layer}.json`.
  * They validate, ask the TileService, and set the caching headers; nothing here knows SQL.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponses } from '../../http/schemas'
+import { errorResponses, typed } from '../../http/schemas'
 import { publicOrigin } from '../../http/origin'
 import { readScope, type Access } from '../auth/access'
 import { TILE_LAYERS, type TileLayer } from './layers'
@@ -54,6 +54,12 @@ function matches(ifNoneMatch: string | undefined, etags: string[]): boolean {
   return tags.includes('*') || tags.some((t) => etags.includes(t))
 }
 
+/**
+ * The reply as Fastify's own type, for what no schema serialises: a tile's bytes and the empty 204
+ * and 304 (the 200 schema documents the bytes for OpenAPI only).
+ */
+const bytesReply = (reply: FastifyReply): FastifyReply => reply
+
 const tileParams = (layers: Readonly<Record<string, TileLayer>>) =>
   ({
     type: 'object',
@@ -65,6 +71,8 @@ const tileParams = (layers: Readonly<Record<string, TileLayer>>) =>
     },
     required: ['layer', 'z', 'x', 'y'],
   }) as const
+
+const layerParams = { type: 'object', properties: { layer: { type: 'string', maxLength: 64 } }, required: ['layer'] } as const
 
 const versionQuery = {
   type: 'object',
@@ -106,6 +114,23 @@ const tileJsonSchema = {
   },
 } as const
 
+/** The tileset metadata (MBTiles metadata.json): every value a string, as GDAL reads them. */
+const tilesetMetadataSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    description: { type: 'string' },
+    format: { type: 'string' },
+    type: { type: 'string' },
+    attribution: { type: 'string' },
+    minzoom: { type: 'string' },
+    maxzoom: { type: 'string' },
+    bounds: { type: 'string' },
+    center: { type: 'string' },
+    json: { type: 'string', description: '{"vector_layers": […]} as text' },
+  },
+} as const
+
 /** Credit shown by map clients under the layer. */
 export const TILE_ATTRIBUTION = 'riskmap; demo data synthetic (示例)'
 
@@ -126,12 +151,13 @@ export interface TileRoutesOptions {
 }
 
 /** Registers the tile routes of one layer registry; the service is created by the tiles plugin. */
-export default async function tileRoutes(app: FastifyInstance, options: TileRoutesOptions): Promise<void> {
+export default async function tileRoutes(fastify: FastifyInstance, options: TileRoutesOptions): Promise<void> {
+  const app = typed(fastify)
   const { service } = options
   const layers = options.layers ?? TILE_LAYERS
   const access = options.access ?? 'staff'
 
-  app.get<{ Params: { layer: string; z: number; x: number; y: number }; Querystring: { v?: string } }>(
+  app.get(
     '/:layer/:z/:x/:y.mvt',
     {
       config: { access },
@@ -171,32 +197,32 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
         `${access === 'public' ? 'public' : 'private'}, max-age=${request.query.v === token ? `${IMMUTABLE_MAX_AGE_S}, immutable` : SHORT_MAX_AGE_S}`,
       )
       if (matches(request.headers['if-none-match'], [etag, gzipEtag])) {
-        return reply
+        return bytesReply(reply)
           .code(304)
           .header('etag', gzipped ? gzipEtag : etag)
           .send()
       }
       const encoded = await service.tile(layer, tile, state, scope)
-      if (encoded.raw.length === 0) return reply.code(204).header('etag', etag).send()
+      if (encoded.raw.length === 0) return bytesReply(reply).code(204).header('etag', etag).send()
       if (gzipped && encoded.gzip) {
-        return reply.type(MVT_MEDIA_TYPE).header('content-encoding', 'gzip').header('etag', gzipEtag).send(encoded.gzip)
+        return bytesReply(reply).type(MVT_MEDIA_TYPE).header('content-encoding', 'gzip').header('etag', gzipEtag).send(encoded.gzip)
       }
-      return reply.type(MVT_MEDIA_TYPE).header('etag', etag).send(encoded.raw)
+      return bytesReply(reply).type(MVT_MEDIA_TYPE).header('etag', etag).send(encoded.raw)
     },
   )
 
-  app.get<{ Params: { layer: string } }>(
+  app.get(
     '/:layer.json',
     {
       config: { access },
       schema: {
         tags: ['tiles'],
         summary: 'TileJSON 3.0.0 of a layer: versioned tile URL template, vector layers and their fields, bounds',
-        params: { type: 'object', properties: { layer: { type: 'string', maxLength: 64 } }, required: ['layer'] },
+        params: layerParams,
         response: { 200: tileJsonSchema, 304: { description: 'Not modified', type: 'null' }, ...errorResponses },
       },
     },
-    async (request: FastifyRequest<{ Params: { layer: string } }>, reply: FastifyReply) => {
+    async (request, reply) => {
       const layer = layerOf(request.params.layer, layers)
       const state = await service.state()
       const token = service.token(layer, state)
@@ -204,7 +230,7 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
       // The document names the current version: clients revalidate it every time (cheap with the ETag).
       const etag = `"tilejson-${layer.id}-${token}"`
       reply.header('cache-control', 'no-cache').header('etag', etag)
-      if (matches(request.headers['if-none-match'], [etag])) return reply.code(304).send()
+      if (matches(request.headers['if-none-match'], [etag])) return bytesReply(reply).code(304).send()
       const { bounds, center } = await extentOf(layer, state)
       return {
         tilejson: '3.0.0',
@@ -234,32 +260,15 @@ export default async function tileRoutes(app: FastifyInstance, options: TileRout
   // The tileset metadata in the MBTiles / tippecanoe `metadata.json` form, beside the `{z}` folders:
   // what GDAL's MVT driver reads when it opens one zoom level of the tileset
   // (`ogrinfo MVT:/vsicurl/http://host/tiles/cells/12 -oo TILE_EXTENSION=mvt`), to type the fields.
-  app.get<{ Params: { layer: string } }>(
+  app.get(
     '/:layer/metadata.json',
     {
       config: { access },
       schema: {
         tags: ['tiles'],
         summary: 'Tileset metadata in the MBTiles metadata.json form (for GDAL: strings, with the vector layers as a JSON string in `json`)',
-        params: { type: 'object', properties: { layer: { type: 'string', maxLength: 64 } }, required: ['layer'] },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              name: { type: 'string' },
-              description: { type: 'string' },
-              format: { type: 'string' },
-              type: { type: 'string' },
-              attribution: { type: 'string' },
-              minzoom: { type: 'string' },
-              maxzoom: { type: 'string' },
-              bounds: { type: 'string' },
-              center: { type: 'string' },
-              json: { type: 'string', description: '{"vector_layers": […]} as text' },
-            },
-          },
-          ...errorResponses,
-        },
+        params: layerParams,
+        response: { 200: tilesetMetadataSchema, ...errorResponses },
       },
     },
     async (request, reply) => {

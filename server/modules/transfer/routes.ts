@@ -3,29 +3,67 @@
  * (`file`, optional `mapping`), are never buffered in memory, and may be as large as the import
  * limit (not the app's 1 MB body limit). Exports stream rows page by page.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { readScope } from '../auth/access'
 import type { ScopedListQuery } from '../auth/jurisdiction'
 import multipart from '@fastify/multipart'
 import { invalid } from '../../errors'
-import { errorResponses, parseBBox } from '../../http/schemas'
+import { errorResponses, parseBBox, typed } from '../../http/schemas'
 import { IMPORT_MAX_BYTES, spoolToFile, limitBytes } from './bytes'
-import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayerName } from './export'
+import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer } from './export'
 import { rejection, runImport, type ImportOptions, type ImportReport, type ImportSource } from './import'
-import { IMPORT_ACCESS, IMPORT_KINDS, type ImportKindName } from './kinds'
-import { IMPORT_FORMATS, type ImportFormat } from './records'
+import { IMPORT_ACCESS, IMPORT_KINDS } from './kinds'
+import { IMPORT_FORMATS } from './records'
 import { templateRoutes } from './templates'
 import { recordAudit } from '../audit/audit'
 import { auditUser } from '../../http/actor'
 
-interface ImportQuery {
-  format?: ImportFormat
-  crs?: string
-  mode: 'all' | 'valid'
-  dryRun: boolean
-  mapping?: string
-  repair: boolean
-}
+const importParams = { type: 'object', properties: { kind: { type: 'string', enum: [...IMPORT_KINDS] } }, required: ['kind'] } as const
+
+const importQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    format: { type: 'string', enum: [...IMPORT_FORMATS], description: 'default: from the file name or its first bytes' },
+    crs: {
+      type: 'string',
+      maxLength: 20,
+      description: 'wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid; a shapefile .prj is honoured',
+    },
+    mode: { type: 'string', enum: ['all', 'valid'], default: 'all' },
+    dryRun: { type: 'boolean', default: false },
+    mapping: { type: 'string', maxLength: 10_000, description: 'JSON {"source header": "field"}' },
+    repair: {
+      type: 'boolean',
+      default: false,
+      description:
+        'repair invalid polygons (ST_MakeValid, polygonal parts); a repair changing the area by more than IMPORT_REPAIR_MAX_AREA_CHANGE is refused for its row',
+    },
+  },
+} as const
+
+const exportParams = {
+  type: 'object',
+  properties: { layer: { type: 'string', enum: [...EXPORT_LAYERS] }, format: { type: 'string', enum: [...EXPORT_FORMATS] } },
+  required: ['layer', 'format'],
+} as const
+
+const exportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
+    minLevel: { type: 'integer', minimum: 0, maximum: 4, description: 'lowest risk level to include' },
+    bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
+    lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'CSV/XLSX headers and labels: Chinese (default) or English' },
+    res: { type: 'integer', minimum: 0, maximum: 15, description: 'cells only: H3 resolution (default: the analysis resolution)' },
+    wkt: {
+      type: 'boolean',
+      default: false,
+      description: 'CSV/XLSX: add a first column WKT with the geometry (EPSG:4326), read by GDAL and QGIS as the geometry',
+    },
+  },
+} as const
 
 const rowErrorSchema = {
   type: 'object',
@@ -87,10 +125,28 @@ const reportSchema = {
         'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count), for a client to word in its language',
       items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'number' } } } },
     },
-    regrade: { type: 'object', additionalProperties: true },
+    regrade: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'how the import was graded (incremental, full, regions, none, skipped) and what it changed',
+      properties: {
+        mode: { type: 'string', enum: ['incremental', 'full', 'regions', 'none', 'skipped'] },
+        enterprises: { type: 'number' },
+        areas: { type: 'number' },
+        affectedCells: { type: 'number' },
+        changedCells: { type: 'number' },
+        regions: { type: 'number' },
+        runId: { type: 'number' },
+        seconds: { type: 'number' },
+        note: { type: 'string' },
+      },
+    },
     seconds: { type: 'number' },
   },
 } as const
+
+/** The reply as Fastify's own type, for a file streamed as it is (the 200 schema documents the file for OpenAPI only). */
+const streamReply = (reply: FastifyReply): FastifyReply => reply
 
 /** The import size limit: `config.importMaxBytes` when the configuration has one, else IMPORT_MAX_BYTES. */
 function importLimit(app: FastifyInstance): number {
@@ -111,7 +167,8 @@ function parseMapping(raw: string | undefined, field: string): Record<string, st
   return parsed as Record<string, string | null>
 }
 
-export default async function transferRoutes(app: FastifyInstance): Promise<void> {
+export default async function transferRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const maxBytes = importLimit(app)
   // Uploads of any type reach the handler unread: it streams them itself.
   app.removeAllContentTypeParsers()
@@ -119,7 +176,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
   await app.register(multipart, { limits: { fileSize: maxBytes + 1, files: 1, fields: 10, parts: 11 } })
   await templateRoutes(app)
 
-  app.post<{ Params: { kind: ImportKindName }; Querystring: ImportQuery }>(
+  app.post(
     '/import/:kind',
     {
       config: { access: IMPORT_ACCESS },
@@ -132,28 +189,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
           'multipart form with an optional `mapping` field (spooled to a temporary file). Column headers in Chinese or English map automatically; `mapping` ' +
           '(JSON {"source header": "field"}) overrides. mode=all stores nothing when any row is invalid (422 with every row ' +
           'named); mode=valid stores the valid rows and reports the rest. dryRun=true validates and reports without storing.',
-        params: { type: 'object', properties: { kind: { type: 'string', enum: [...IMPORT_KINDS] } }, required: ['kind'] },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            format: { type: 'string', enum: [...IMPORT_FORMATS], description: 'default: from the file name or its first bytes' },
-            crs: {
-              type: 'string',
-              maxLength: 20,
-              description: 'wgs84 (default), cgcs2000, gcj02, bd09, or EPSG:<code> of a projected grid; a shapefile .prj is honoured',
-            },
-            mode: { type: 'string', enum: ['all', 'valid'], default: 'all' },
-            dryRun: { type: 'boolean', default: false },
-            mapping: { type: 'string', maxLength: 10_000, description: 'JSON {"source header": "field"}' },
-            repair: {
-              type: 'boolean',
-              default: false,
-              description:
-                'repair invalid polygons (ST_MakeValid, polygonal parts); a repair changing the area by more than IMPORT_REPAIR_MAX_AREA_CHANGE is refused for its row',
-            },
-          },
-        },
+        params: importParams,
+        querystring: importQuery,
         response: { 200: reportSchema, 413: errorResponses[400], 422: errorResponses[400], ...errorResponses },
       },
     },
@@ -223,37 +260,15 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     }
   }
 
-  app.get<{
-    Params: { layer: ExportLayerName; format: ExportFormat }
-    Querystring: ScopedListQuery & { minLevel?: number; bbox?: string; lang: 'zh' | 'en'; res?: number; wkt: boolean }
-  }>(
+  app.get(
     '/export/:layer.:format',
     {
       config: { access: 'staff', scope: { list: true } },
       schema: {
         tags: ['import/export'],
         summary: 'Export a layer of the current selection as GeoJSON, CSV (UTF-8 with BOM), XLSX or GeoPackage (EPSG:4326)',
-        params: {
-          type: 'object',
-          properties: { layer: { type: 'string', enum: [...EXPORT_LAYERS] }, format: { type: 'string', enum: [...EXPORT_FORMATS] } },
-          required: ['layer', 'format'],
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            division: { type: 'string', pattern: '^[0-9]{2,9}$', description: 'division code or prefix' },
-            minLevel: { type: 'integer', minimum: 0, maximum: 4, description: 'lowest risk level to include' },
-            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat in WGS 84 degrees' },
-            lang: { type: 'string', enum: ['zh', 'en'], default: 'zh', description: 'CSV/XLSX headers and labels: Chinese (default) or English' },
-            res: { type: 'integer', minimum: 0, maximum: 15, description: 'cells only: H3 resolution (default: the analysis resolution)' },
-            wkt: {
-              type: 'boolean',
-              default: false,
-              description: 'CSV/XLSX: add a first column WKT with the geometry (EPSG:4326), read by GDAL and QGIS as the geometry',
-            },
-          },
-        },
+        params: exportParams,
+        querystring: exportQuery,
         response: {
           200: { description: 'The file (GeoJSON, CSV or XLSX), streamed as attachment', type: 'string', format: 'binary' },
           400: errorResponses[400],
@@ -264,7 +279,8 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const { layer, format } = request.params
-      const q = request.query
+      // scopeGridId: a grid worker's grid, set by the auth scope (auth/jurisdiction ScopedListQuery).
+      const q: typeof request.query & ScopedListQuery = request.query
       const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '')
       const file = `${layer}-${stamp}.${format}`
       const filters = { division: q.division ?? null, minLevel: q.minLevel ?? null, bbox: q.bbox ?? null, res: q.res ?? null, lang: q.lang, wkt: q.wkt }
@@ -295,7 +311,7 @@ export default async function transferRoutes(app: FastifyInstance): Promise<void
         onDone: ({ rows, error }) => void audit(error ? 'failed' : 'sent', rows),
       })
       reply.header('content-type', out.contentType).header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store')
-      return reply.send(out.stream)
+      return streamReply(reply).send(out.stream)
     },
   )
 }
