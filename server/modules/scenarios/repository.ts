@@ -171,7 +171,8 @@ export interface ScenarioRow {
   id: number
   name: string
   description: string | null
-  changes: unknown[]
+  /** As saved: each change an object (parseScenarioChanges checks them again before use). */
+  changes: Array<Record<string, unknown>>
   coverage: CoverageOptions
   createdBy: number
   createdByName: string | null
@@ -182,7 +183,8 @@ export interface ScenarioRow {
   dataVersion: number
 }
 
-export interface CoverageOptions {
+// A type, not an interface, so that it is a plain JSON object to the response type of a saved scenario.
+export type CoverageOptions = {
   /** Response distance a team must be within, metres. */
   thresholdM: number
   /** Cells at this level or above need a team (3 = orange and red). */
@@ -199,7 +201,7 @@ function toRow(r: Record<string, unknown>, withResult: boolean): ScenarioRow {
     id: Number(r.id),
     name: r.name as string,
     description: (r.description as string | null) ?? null,
-    changes: r.changes as unknown[],
+    changes: r.changes as Array<Record<string, unknown>>,
     coverage: r.coverage as CoverageOptions,
     createdBy: Number(r.created_by),
     createdByName: (r.created_by_name as string | null) ?? null,

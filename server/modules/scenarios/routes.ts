@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { AppError, notFound } from '../../errors'
-import { offsetParam } from '../../http/bounds'
 import { CAPABILITIES } from '../../domain/resources'
-import { MAX_SCENARIO_CHANGES, parseScenarioChanges, SCENARIO_CHANGE_KINDS, SCENARIO_ROLES } from '../../domain/scenario'
+import { parseScenarioChanges, SCENARIO_ROLES } from '../../domain/scenario'
 import { cellPolygon } from '../../grading/zones'
-import { errorResponses, featureCollectionSchema } from '../../http/schemas'
-import { readScope, type Role } from '../auth/access'
+import { errorResponses, typed } from '../../http/schemas'
+import { readScope, type Role, type SessionUser } from '../auth/access'
 import { recordAudit } from '../audit/audit'
 import {
   currentDataVersion,
@@ -18,183 +17,12 @@ import {
   type ScenarioRow,
 } from './repository'
 import { computeScenario, type ScenarioResult } from './service'
+import { bodySchema, listQuerySchema, previewBodySchema, resultSchema, scenarioPageSchema, scenarioSchema } from './schemas'
 import { idParams } from '../../http/params'
 import { auditUser } from '../../http/actor'
 
 /** Who builds scenarios (the page's links ask the same list): admin passes every rule. */
 const ACCESS: readonly Role[] = SCENARIO_ROLES
-
-const levelSchema = { type: 'integer', minimum: 0, maximum: 4 } as const
-
-const changeSchema = {
-  type: 'object',
-  description: `one hypothetical change; \`kind\` is one of ${SCENARIO_CHANGE_KINDS.join(', ')} (docs/scenarios.md lists the fields of each)`,
-  required: ['kind'],
-  additionalProperties: true,
-  properties: { kind: { type: 'string' } },
-} as const
-
-const coverageSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    thresholdM: { type: 'number', exclusiveMinimum: 0, maximum: 100_000, default: 5000, description: 'response distance, metres' },
-    minLevel: { type: 'integer', minimum: 1, maximum: 4, default: 3, description: 'cells at this level or above need a team (3 = orange and red)' },
-    capability: { type: ['string', 'null'], enum: [...CAPABILITIES, null], default: null, description: 'only rescue teams with this capability; null: any' },
-  },
-} as const
-
-const resultSchema = {
-  type: 'object',
-  description: 'what the scenario would change, against the data at `dataVersion`',
-  properties: {
-    dataVersion: { type: 'integer' },
-    computedAt: { type: 'string' },
-    ruleVersion: { type: 'string' },
-    resolution: { type: 'integer', description: 'H3 analysis resolution of the cells' },
-    ms: { type: 'integer', description: 'time the computation took, milliseconds' },
-    stepsMs: { type: 'object', additionalProperties: { type: 'integer' }, description: 'milliseconds per step: references, cells, regions, coverage, ranking' },
-    summary: {
-      type: 'object',
-      properties: Object.fromEntries(
-        [
-          'affectedCells',
-          'cellsChanged',
-          'cellsRaised',
-          'cellsLowered',
-          'staleOnly',
-          'regionsChanged',
-          'regionsRaised',
-          'regionsLowered',
-          'regionsReshared',
-          'enterprisesChanged',
-          'gapsClosed',
-          'gapsOpened',
-        ].map((k) => [k, { type: 'integer' }]),
-      ),
-    },
-    cells: {
-      description: 'GeoJSON FeatureCollection of the analysis cells whose level (or only stale flag) would change',
-      ...featureCollectionSchema({
-        h3: { type: 'string' },
-        res: { type: 'integer' },
-        before: levelSchema,
-        after: levelSchema,
-        staleBefore: { type: 'boolean' },
-        staleAfter: { type: 'boolean' },
-        change: { type: 'string', enum: ['raised', 'lowered', 'stale'] },
-      }),
-    },
-    regions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          kind: { type: 'string', enum: ['division', 'mgmt_grid'] },
-          key: { type: 'string' },
-          name: { type: 'string' },
-          before: levelSchema,
-          after: levelSchema,
-          highestBefore: levelSchema,
-          highestAfter: levelSchema,
-          sharesBefore: { type: 'object', additionalProperties: { type: 'number' } },
-          sharesAfter: { type: 'object', additionalProperties: { type: 'number' } },
-          change: { type: 'string', enum: ['raised', 'lowered', 'shares'] },
-        },
-      },
-    },
-    enterprises: {
-      type: 'array',
-      items: { type: 'object', properties: { id: { type: 'integer' }, before: levelSchema, after: levelSchema } },
-    },
-    coverage: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          resourceKind: { type: 'string' },
-          capability: { type: ['string', 'null'] },
-          thresholdM: { type: 'number' },
-          minLevel: { type: 'integer' },
-          measure: { type: 'string' },
-          cellsChecked: { type: 'integer' },
-          gapsBefore: { type: 'integer' },
-          gapsAfter: { type: 'integer' },
-          closed: { type: 'array', items: { type: 'string' } },
-          opened: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-    ranking: {
-      type: ['object', 'null'],
-      description:
-        'how the county ranking of safety-project priority would move (default weights; docs/ranking.md): the counties whose score or rank changes, by their rank after; null in results saved before it was computed',
-      properties: {
-        rank: { type: 'string', enum: ['county', 'township', 'grid'] },
-        areas: { type: 'integer', description: 'counties ranked (within your jurisdiction)' },
-        moves: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              code: { type: 'string' },
-              name: { type: ['string', 'null'] },
-              rankBefore: { type: 'integer' },
-              rankAfter: { type: 'integer' },
-              scoreBefore: { type: 'number' },
-              scoreAfter: { type: 'number' },
-              levelBefore: levelSchema,
-              levelAfter: levelSchema,
-            },
-          },
-        },
-      },
-    },
-  },
-} as const
-
-const scenarioProperties = {
-  id: { type: 'integer' },
-  name: { type: 'string' },
-  description: { type: ['string', 'null'] },
-  changes: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  coverage: { type: 'object', additionalProperties: true },
-  createdBy: { type: 'integer' },
-  createdByName: { type: ['string', 'null'] },
-  createdAt: { type: 'string' },
-  divisionPrefix: { type: ['string', 'null'], description: 'the jurisdiction it was made in (null: city-wide)' },
-  computedAt: { type: 'string' },
-  dataVersion: { type: 'integer', description: 'the data version the stored result was computed at' },
-} as const
-
-const scenarioSchema = {
-  type: 'object',
-  properties: {
-    ...scenarioProperties,
-    outdated: { type: 'boolean', description: "the data changed since the result was computed: recompute to see today's answer" },
-    url: { type: 'string', description: 'the page that shows it' },
-    result: resultSchema,
-  },
-} as const
-
-const bodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'changes'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    description: { type: ['string', 'null'], maxLength: 2000 },
-    changes: { type: 'array', maxItems: MAX_SCENARIO_CHANGES, items: changeSchema },
-    coverage: coverageSchema,
-  },
-} as const
-
-interface Body {
-  name: string
-  description?: string | null
-  changes: unknown[]
-  coverage?: Partial<CoverageOptions>
-}
 
 function coverageOf(c: Partial<CoverageOptions> | undefined): CoverageOptions {
   return { thresholdM: c?.thresholdM ?? 5000, minLevel: c?.minLevel ?? 3, capability: c?.capability ?? null }
@@ -209,13 +37,17 @@ function resultBody(result: ScenarioResult) {
       features: result.cells.map((c) => ({
         type: 'Feature' as const,
         geometry: cellPolygon(c.h3),
-        properties: { ...c, res: result.resolution, change: c.after > c.before ? 'raised' : c.after < c.before ? 'lowered' : 'stale' },
+        properties: {
+          ...c,
+          res: result.resolution,
+          change: c.after > c.before ? ('raised' as const) : c.after < c.before ? ('lowered' as const) : ('stale' as const),
+        },
       })),
     },
   }
 }
 
-function userId(request: FastifyRequest): number {
+function userId(request: { user?: SessionUser | null }): number {
   const id = request.user?.id
   if (id === undefined) throw new AppError(401, 'unauthenticated', 'Sign in first: scenarios need a staff account', [])
   return id
@@ -225,7 +57,8 @@ function userId(request: FastifyRequest): number {
  * What-if scenarios (docs/scenarios.md): hypothetical changes computed against today's data without
  * touching it; saved, named, shareable by URL (`/scenario.html?id=`), audited and scoped.
  */
-export default async function scenarioRoutes(app: FastifyInstance): Promise<void> {
+export default async function scenarioRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const view = async (s: ScenarioRow) => {
     return {
       ...s,
@@ -235,14 +68,14 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     }
   }
 
-  app.post<{ Body: Body }>(
+  app.post(
     '/scenarios/preview',
     {
       config: { access: ACCESS },
       schema: {
         tags: ['scenarios'],
         summary: 'Compute a scenario without saving it: the cells, regions and coverage its changes would move',
-        body: { ...bodySchema, required: ['changes'], properties: { ...bodySchema.properties, name: { type: 'string', maxLength: 200 } } },
+        body: previewBodySchema,
         response: { 200: resultSchema, ...errorResponses },
       },
     },
@@ -252,7 +85,7 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.post<{ Body: Body }>(
+  app.post(
     '/scenarios',
     {
       config: { access: ACCESS },
@@ -296,31 +129,21 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.get<{ Querystring: { limit: number; offset: number } }>(
+  app.get(
     '/scenarios',
     {
       config: { access: ACCESS },
       schema: {
         tags: ['scenarios'],
         summary: 'Saved scenarios within your scope, newest first (without their results)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, offset: offsetParam },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: { total: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: scenarioProperties } } },
-          },
-          ...errorResponses,
-        },
+        querystring: listQuerySchema,
+        response: { 200: scenarioPageSchema, ...errorResponses },
       },
     },
     async (request) => listScenarios(app.db, readScope(request.user), request.query),
   )
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/scenarios/:id',
     {
       config: { access: ACCESS },
@@ -338,7 +161,7 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.post<{ Params: { id: number } }>(
+  app.post(
     '/scenarios/:id/recompute',
     {
       config: { access: ACCESS },
@@ -372,7 +195,7 @@ export default async function scenarioRoutes(app: FastifyInstance): Promise<void
     },
   )
 
-  app.delete<{ Params: { id: number } }>(
+  app.delete(
     '/scenarios/:id',
     {
       config: { access: ACCESS },
