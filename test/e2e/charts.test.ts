@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Browser } from 'playwright-core'
 import { startWebSession, stopWebSession, type GuardedPage } from '../helpers/browser'
-import { CHARTS_TEXTS } from '../../web/src/charts/texts'
+import { CHARTS_MESSAGES } from '../../web/src/charts/messages'
 import { LEVEL_COLORS } from '../../web/src/map/levels'
 import { handledReports } from '../helpers/reports'
 
@@ -69,7 +69,7 @@ describe('the charts page', () => {
 
     await page.goto(`${baseUrl}/charts.html`)
     await page.locator('.ch-main[data-state="ready"]').waitFor()
-    const zh = CHARTS_TEXTS['zh-CN']
+    const zh = CHARTS_MESSAGES['zh-CN']
     expect(await page.locator('.ch-title').textContent()).toBe(zh.title)
     expect(await page.locator('.ch-chart canvas').count()).toBe(5)
 
@@ -132,7 +132,7 @@ describe('the charts page', () => {
     // English: the same data, the series named in English.
     await page.locator('.lang-switch').click()
     await page.locator('html[lang="en"]').waitFor()
-    const en = CHARTS_TEXTS.en
+    const en = CHARTS_MESSAGES.en
     expect(await page.locator('.ch-title').textContent()).toBe(en.title)
     const dEn = await option('districts')
     expect(series(dEn, 'level-4').name).toBe(en.levels[4])

@@ -8,7 +8,8 @@ import type { GeoJSONSource } from 'maplibre-gl'
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { pointOnFeature } from '@turf/turf'
 import { startWebSession, stopWebSession, waitForMapIdle, waitUntilReady, type GuardedPage } from '../helpers/browser'
-import { RANKING_TEXTS, priorityClasses } from '../../web/src/ranking/texts'
+import { RANKING_MESSAGES } from '../../web/src/ranking/messages'
+import { priorityClasses } from '../../web/src/ranking/parts'
 
 // The ranking page (web/ranking.html, docs/ranking.md) in a real Chromium against the graded demo:
 // the table shows the API's ranking, each bar drawn from the score's parts, and a row's link opens
@@ -34,7 +35,7 @@ describe('the ranking page', () => {
     const api = res.json() as { items: Array<{ code: string; rank: number; score: number; parts: Array<{ part: string; points: number }> }> }
     await page.goto(`${baseUrl}/ranking.html#level=region&rank=county`)
     await page.locator('.rk-main[data-state="ready"]').waitFor()
-    expect(await page.locator('.rk-title').textContent()).toBe(RANKING_TEXTS['zh-CN'].title)
+    expect(await page.locator('.rk-title').textContent()).toBe(RANKING_MESSAGES['zh-CN'].title)
     const rows = await page.$$eval('.rk-row', (trs) =>
       trs.map((tr) => ({
         code: (tr as HTMLElement).dataset.code,
@@ -99,7 +100,7 @@ describe('the ranking page', () => {
     expect(drawn.map((f) => f.priorityClass)).toEqual(classes)
     expect(drawn[0]!.priorityClass).toBe(0)
     expect(await page.locator('.rk-map-legend-item').count()).toBe(new Set(classes).size)
-    expect(await page.locator('.rk-map-legend-title').textContent()).toBe(RANKING_TEXTS['zh-CN'].legendTitle)
+    expect(await page.locator('.rk-map-legend-title').textContent()).toBe(RANKING_MESSAGES['zh-CN'].legendTitle)
 
     // Click inside the first area: a point on its surface, centred on the map (clear of the legend).
     const first = api.features[0]!
@@ -118,7 +119,7 @@ describe('the ranking page', () => {
     await info.waitFor({ state: 'visible' })
     expect(await info.getAttribute('data-rank')).toBe('1')
     expect(await info.getAttribute('data-code')).toBe(first.properties.code)
-    expect(await info.locator('.rk-map-info-rank').textContent()).toBe(RANKING_TEXTS['zh-CN'].rankOf(1))
+    expect(await info.locator('.rk-map-info-rank').textContent()).toBe(RANKING_MESSAGES['zh-CN'].rankOf(1))
     expect(await info.locator('.rk-map-info-name').textContent()).toContain(first.properties.name)
     expect(await info.locator('.rk-map-info-score').textContent()).toContain(first.properties.score.toFixed(2))
     expect(await info.locator('.rk-map-info-parts li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.part))).toEqual(
@@ -146,8 +147,8 @@ describe('the ranking page', () => {
     await page.locator(`.rk-map-info[data-code="${second.properties.code}"]`).waitFor()
     expect(await page.locator('.rk-row.rk-row-picked').getAttribute('data-code')).toBe(second.properties.code)
     await page.locator('.lang-switch').click()
-    expect(await page.locator('.rk-map-legend-title').textContent()).toBe(RANKING_TEXTS.en.legendTitle)
-    expect(await info.locator('.rk-map-info-rank').textContent()).toBe(RANKING_TEXTS.en.rankOf(second.properties.rank))
+    expect(await page.locator('.rk-map-legend-title').textContent()).toBe(RANKING_MESSAGES.en.legendTitle)
+    expect(await info.locator('.rk-map-info-rank').textContent()).toBe(RANKING_MESSAGES.en.rankOf(second.properties.rank))
     await page.locator('.lang-switch').click()
 
     // Back to the table: the view leaves the URL, the map is hidden, the row stays marked.

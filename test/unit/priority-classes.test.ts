@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, priorityClasses } from '../../web/src/ranking/texts'
+import { PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, priorityClasses } from '../../web/src/ranking/parts'
 import { LEVEL_COLORS, hexToRgb } from '../../web/src/map/levels'
 
-// The map mode of the ranking page (web/src/ranking/texts.ts); the ranking rules themselves are tested in server/domain/ranking.test.ts.
+// The map mode of the ranking page (web/src/ranking/parts.ts); the ranking rules themselves are tested in server/domain/ranking.test.ts.
 describe('priorityClasses (the map mode of the ranking page)', () => {
   // [what, ranks, classes]
   const cases: Array<[string, number[], number[]]> = [

@@ -2,11 +2,10 @@ import { BarChart, LineChart } from 'echarts/charts'
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { init, use, type ECharts } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { requireStaff } from '../auth/session'
 import { ApiError, getJson } from '../api/client'
-import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
+import type { Lang } from '../i18n'
 import { el, requireElement } from '../ui/dom'
-import { StaffNav } from '../ui/staff-nav'
+import { startStaffPage } from '../ui/page'
 import {
   districtsOption,
   handlingOption,
@@ -22,10 +21,9 @@ import {
   type HistoryAnswer,
   type SourcesAnswer,
 } from './options'
-import { CHART_IDS, CHARTS_TEXTS, type ChartId } from './texts'
+import { CHART_IDS, CHARTS_MESSAGES, type ChartId } from './messages'
 import '../ui/page.css'
 import './charts.css'
-import { browserStorage } from '../ui/storage'
 
 // The charts page (staff): district level shares, level changes over time, sources by kind and
 // level, and per department overdue rectifications and report handling times, each from its
@@ -73,11 +71,8 @@ function optionOf(id: ChartId, lang: Lang, a: Answers): { option: ChartOption; r
 }
 
 async function start(): Promise<void> {
-  const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, browserStorage())
+  const { page } = await startStaffPage()
   const title = requireElement(document, '.ch-title')
-  const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
-  const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
   const main = requireElement(document, '.ch-main')
   const intro = el('p', 'ch-intro')
   const status = el('p', 'ch-status')
@@ -104,7 +99,7 @@ async function start(): Promise<void> {
     if (!answers) return
     for (const id of CHART_IDS) {
       const box = boxes.get(id)!
-      const { option, rows, empty } = optionOf(id, lang, answers)
+      const { option, rows, empty } = optionOf(id, page.lang, answers)
       box.empty.hidden = !empty
       box.canvas.hidden = empty
       charts.get(id)?.dispose()
@@ -113,20 +108,17 @@ async function start(): Promise<void> {
       // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
       if (rows !== null) box.canvas.style.height = `${rowsHeight(rows)}px`
       // The locale is fixed at init: the chart is made anew on a language switch.
-      const chart = init(box.canvas, null, { renderer: 'canvas', locale: lang === 'zh-CN' ? 'ZH' : 'EN' })
+      const chart = init(box.canvas, null, { renderer: 'canvas', locale: page.lang === 'zh-CN' ? 'ZH' : 'EN' })
       chart.setOption(option)
       charts.set(id, chart)
     }
   }
 
   const render = () => {
-    const t = CHARTS_TEXTS[lang]
-    document.documentElement.lang = lang
+    const t = CHARTS_MESSAGES[page.lang]
     document.title = t.title
     title.textContent = t.title
     intro.textContent = t.intro
-    langSwitch.textContent = lang === 'zh-CN' ? 'English' : '中文'
-    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
     for (const [id, box] of boxes) {
       box.heading.textContent = t.charts[id].title
       box.note.textContent = t.charts[id].note
@@ -135,19 +127,14 @@ async function start(): Promise<void> {
     draw()
   }
 
-  langSwitch.addEventListener('click', () => {
-    lang = otherLang(lang)
-    persistLang(lang, browserStorage())
-    nav.setLang(lang)
-    render()
-  })
+  page.onSwitch(() => render())
   window.addEventListener('resize', () => {
     for (const chart of charts.values()) chart.resize()
   })
 
   render()
   main.dataset.state = 'loading'
-  status.textContent = CHARTS_TEXTS[lang].loading
+  status.textContent = CHARTS_MESSAGES[page.lang].loading
   const ready = (async () => {
     const [districts, history, sources, departments] = await Promise.all([
       getJson<DistrictsAnswer>('/api/charts/levels-by-district'),
@@ -164,7 +151,7 @@ async function start(): Promise<void> {
   ready.catch((err: unknown) => {
     main.dataset.state = 'failed'
     const message = err instanceof ApiError ? (err.details?.[0] ? `${err.details[0].field ?? ''}: ${err.details[0].message}` : err.message) : String(err)
-    status.textContent = CHARTS_TEXTS[lang].failed(message)
+    status.textContent = CHARTS_MESSAGES[page.lang].failed(message)
   })
 }
 

@@ -3,8 +3,8 @@ import type { AriaComponentOption, GridComponentOption, LegendComponentOption, T
 import type { ComposeOption } from 'echarts/core'
 import { CHART_SOURCE_KINDS, type DepartmentsAnswer, type DistrictsAnswer, type HistoryAnswer, type SourcesAnswer } from '../api/contract'
 import { LEVEL_COLORS } from '../map/levels'
-import type { ChartId, SourceKind } from './texts'
-import { CHARTS_TEXTS } from './texts'
+import type { ChartId, SourceKind } from './messages'
+import { CHARTS_MESSAGES } from './messages'
 import type { Lang } from '../i18n'
 
 // The ECharts options of the charts page, built from the API's answers (pure: tested in the browser
@@ -36,13 +36,13 @@ const tooltip = (trigger: 'axis' | 'item'): TooltipComponentOption => ({ trigger
 // The screen-reader label is the chart's title and note: ECharts' own description lists raw
 // dimension values (NaN for a stack's base) that read as noise.
 const ariaOf = (lang: Lang, id: ChartId): AriaComponentOption => {
-  const t = CHARTS_TEXTS[lang].charts[id]
+  const t = CHARTS_MESSAGES[lang].charts[id]
   return { enabled: true, decal: { show: false }, label: { description: `${t.title}${lang === 'zh-CN' ? '。' : '. '}${t.note}` } }
 }
 
 /** Stacked bars of each county's area shares, per level (level 0 grey, so each bar is 100 %). */
 export function districtsOption(lang: Lang, answer: DistrictsAnswer): ChartOption {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   const names = answer.items.map((d) => (lang === 'en' && d.nameEn ? d.nameEn : d.name))
   const series: BarSeriesOption[] = ([4, 3, 2, 1, 0] as const).map((level) => ({
     type: 'bar',
@@ -65,7 +65,7 @@ export function districtsOption(lang: Lang, answer: DistrictsAnswer): ChartOptio
 
 /** A line per level: the cells at that level at the end of each day with a change. */
 export function historyOption(lang: Lang, answer: HistoryAnswer): ChartOption {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   const series: LineSeriesOption[] = SEVERE_FIRST.map((level) => ({
     type: 'line',
     id: `level-${level}`,
@@ -89,7 +89,7 @@ export function historyOption(lang: Lang, answer: HistoryAnswer): ChartOption {
 
 /** Bars per kind of source, stacked by level. */
 export function sourcesOption(lang: Lang, answer: SourcesAnswer): ChartOption {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   const series: BarSeriesOption[] = SEVERE_FIRST.map((level) => ({
     type: 'bar',
     id: `level-${level}`,
@@ -111,7 +111,7 @@ export function sourcesOption(lang: Lang, answer: SourcesAnswer): ChartOption {
 
 /** A department's label on an axis. */
 export function departmentLabel(lang: Lang, d: DepartmentItem): string {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   return d.departmentId === null || d.name === null ? t.noDepartment : t.department(d.divisionName, d.name)
 }
 
@@ -142,7 +142,7 @@ function horizontal(lang: Lang, id: ChartId, rows: DepartmentItem[], axisName: s
 
 /** Overdue hidden dangers and violations per department, stacked. */
 export function overdueOption(lang: Lang, answer: DepartmentsAnswer): ChartOption {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   const rows = overdueRows(answer)
   return horizontal(lang, 'overdue', rows, t.countAxis, [
     {
@@ -166,7 +166,7 @@ export function overdueOption(lang: Lang, answer: DepartmentsAnswer): ChartOptio
 
 /** Median handling days and open overdue reports per department, side by side. */
 export function handlingOption(lang: Lang, answer: DepartmentsAnswer): ChartOption {
-  const t = CHARTS_TEXTS[lang]
+  const t = CHARTS_MESSAGES[lang]
   const rows = handlingRows(answer)
   const option = horizontal(lang, 'handling', rows, '', [
     { type: 'bar', id: 'median-days', name: t.medianDays, itemStyle: { color: DEPARTMENT_COLORS.median }, data: rows.map((d) => d.medianHandlingDays ?? 0) },

@@ -1,12 +1,10 @@
-import { requireStaff } from '../auth/session'
 import { ApiError, apiUrl, getJson, isAbortError } from '../api/client'
 import type { RankedArea, Ranking } from '../api/contract'
-import { initialLang, otherLang, persistLang, type Lang } from '../i18n'
 import { LEVEL_COLORS } from '../map/levels'
 import { el, requireElement } from '../ui/dom'
-import { browserStorage } from '../ui/storage'
-import { StaffNav } from '../ui/staff-nav'
-import { PART_COLORS, PARTS, RANKING_TEXTS, type Part } from './texts'
+import { startStaffPage } from '../ui/page'
+import { RANKING_MESSAGES } from './messages'
+import { PART_COLORS, PARTS, type Part } from './parts'
 import type { RankingMap } from './map'
 import '../ui/page.css'
 import './ranking.css'
@@ -87,8 +85,7 @@ export function mapHref(area: Pick<RankedArea, 'kind' | 'code'>): string {
 }
 
 async function start(): Promise<void> {
-  const user = await requireStaff()
-  let lang: Lang = initialLang(window.location, browserStorage())
+  const { page } = await startStaffPage()
   let state = readHash()
   let load: AbortController | null = null
   let last: Ranking | null = null
@@ -100,8 +97,6 @@ async function start(): Promise<void> {
   let pickedCode: string | null = null
 
   const title = requireElement(document, '.rk-title')
-  const langSwitch = requireElement<HTMLButtonElement>(document, '.lang-switch')
-  const nav = new StaffNav(requireElement(document, '.staff-nav'), user, lang)
   const main = requireElement(document, '.rk-main')
 
   const controls = el('form', 'rk-controls')
@@ -161,13 +156,10 @@ async function start(): Promise<void> {
   main.append(intro, controls, viewSwitch, status, mapBox, table)
 
   const render = () => {
-    const t = RANKING_TEXTS[lang]
-    document.documentElement.lang = lang
+    const t = RANKING_MESSAGES[page.lang]
     document.title = t.title
     title.textContent = t.title
     intro.textContent = t.intro
-    langSwitch.textContent = lang === 'zh-CN' ? 'English' : '中文'
-    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
     choiceLabel.firstElementChild!.textContent = t.areas
     choice.replaceChildren(
       ...(['county', 'township', 'grid', 'cell'] as const).map((c) => {
@@ -188,7 +180,7 @@ async function start(): Promise<void> {
       button.textContent = t.views[view]
       button.setAttribute('aria-pressed', String(view === state.view))
     }
-    const q = { ...query(state), lang: lang === 'en' ? 'en' : 'zh' }
+    const q = { ...query(state), lang: page.lang === 'en' ? 'en' : 'zh' }
     csv.href = apiUrl('/api/ranking/export.csv', q)
     xlsx.href = apiUrl('/api/ranking/export.xlsx', q)
     csv.textContent = t.exportCsv
@@ -197,7 +189,7 @@ async function start(): Promise<void> {
   }
 
   const renderTable = (ranking: Ranking) => {
-    const t = RANKING_TEXTS[lang]
+    const t = RANKING_MESSAGES[page.lang]
     for (const [part, input] of weightInputs) input.value = String(ranking.weights[part])
     // Bars are drawn on the scale of the largest possible score (every part full).
     const max = Math.max(
@@ -275,7 +267,7 @@ async function start(): Promise<void> {
     mapStarting ??= import('./map').then(({ startRankingMap }) => {
       const q = query(state)
       mapQuery = JSON.stringify(q)
-      const started = startRankingMap(mapBox, { lang, areaHref: mapHref, onPick: (area) => markRow(area?.code ?? null) }, q)
+      const started = startRankingMap(mapBox, { lang: page.lang, areaHref: mapHref, onPick: (area) => markRow(area?.code ?? null) }, q)
       started.ready.catch(mapError)
       rankingMap = started.rankingMap
       return started.rankingMap
@@ -313,7 +305,7 @@ async function start(): Promise<void> {
     const controller = new AbortController()
     load = controller
     main.dataset.state = 'loading'
-    status.textContent = RANKING_TEXTS[lang].loading
+    status.textContent = RANKING_MESSAGES[page.lang].loading
     writeHash(state)
     render()
     try {
@@ -355,10 +347,7 @@ async function start(): Promise<void> {
     state = { ...state, weights: {} }
     void refresh()
   })
-  langSwitch.addEventListener('click', () => {
-    lang = otherLang(lang)
-    persistLang(lang, browserStorage())
-    nav.setLang(lang)
+  page.onSwitch((lang) => {
     rankingMap?.setLang(lang)
     render()
   })

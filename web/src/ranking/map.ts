@@ -12,7 +12,8 @@ import { FIRST_LABEL_LAYER, LABEL_FONT_STACK, setBasemapLanguage } from '../map/
 import { VIEW_PARAM } from '../state/url'
 import { exposeTestHook } from '../test-hook'
 import { el, userText } from '../ui/dom'
-import { PART_COLORS, PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, RANKING_TEXTS, priorityClasses } from './texts'
+import { RANKING_MESSAGES } from './messages'
+import { PART_COLORS, PRIORITY_CLASS_COLORS, PRIORITY_CLASS_COUNT, priorityClasses } from './parts'
 
 // The ranking page's map mode (docs/ranking.md): the first areas of the ranking
 // (`GET /api/ranking/map`) over the offline basemap, coloured by priority class (fifths of the
@@ -142,7 +143,7 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
   map.on('style.load', addLayers)
 
   const renderLegend = () => {
-    const t = RANKING_TEXTS[lang]
+    const t = RANKING_MESSAGES[lang]
     const list = el('ul', 'rk-map-legend-list')
     ranges.forEach((range, i) => {
       if (!range) return
@@ -158,7 +159,7 @@ export function createRankingMap(container: HTMLElement, options: RankingMapOpti
   }
 
   const renderInfo = () => {
-    const t = RANKING_TEXTS[lang]
+    const t = RANKING_MESSAGES[lang]
     info.hidden = picked === null
     if (!picked) {
       info.replaceChildren()

@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n'
 import type { ReportStatus } from './api'
 
 /** Fields of the report forms whose errors are shown next to them. */
@@ -227,7 +228,7 @@ const en: ReportMessages = {
   filed: (code) => `Filed; tracking code ${code}`,
 }
 
-export const REPORT_MESSAGES: Record<'zh-CN' | 'en', ReportMessages> = { 'zh-CN': zhCN, en }
+export const REPORT_MESSAGES: Readonly<Record<Lang, ReportMessages>> = { 'zh-CN': zhCN, en }
 
 /** Which form field an API error detail names (`location.lon` → location). */
 export function formField(apiField: string | undefined): ReportField | null {

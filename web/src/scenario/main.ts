@@ -4,7 +4,7 @@ import '../public/public.css'
 import './scenario.css'
 import { ApiError, getJson, sendJson } from '../api/client'
 import { requireStaff } from '../auth/session'
-import { MESSAGES, type Lang, initialLang, otherLang, persistLang } from '../i18n'
+import { MESSAGES, type Lang } from '../i18n'
 import { createMap, relabelControls } from '../map/create'
 import { DIFF_COLORS, diffLayer } from '../map/diff'
 import { loadDivisionBasemap } from '../map/division-basemap'
@@ -12,9 +12,10 @@ import { setBasemapLanguage } from '../map/style'
 import { exposeTestHook } from '../test-hook'
 import { el, metaLine, requireElement, userText } from '../ui/dom'
 import { formatInstant } from '../ui/format'
-import { browserStorage } from '../ui/storage'
+import { startPage } from '../ui/page'
 import { createScenarioBuilder } from './builder'
-import { RESULT_TEXT, resultParts, type Result } from './result'
+import { RESULT_MESSAGES, SCENARIO_MESSAGES } from './messages'
+import { resultParts, type Result } from './result'
 
 // What-if scenarios (docs/scenarios.md): a saved scenario's diff map — the cells its changes would
 // raise or lower, drawn like the publication diff — with the regions and coverage that change;
@@ -34,40 +35,11 @@ interface Scenario {
   result?: Result
 }
 
-const TEXT = {
-  'zh-CN': {
-    title: '风险情景推演',
-    back: '返回地图',
-    list: '已保存的情景',
-    empty: '尚无情景。',
-    recompute: '按今日数据重新计算',
-    outdated: '数据已变化：结果不是今日的答案。',
-    failed: '失败：',
-    editCopy: '复制为新情景并编辑',
-    copyName: (n: string) => `${n} (副本)`,
-    preview: '预览（未保存）',
-    previewNote: '修改变化后请重新预览；保存后才会记录。',
-    closePreview: '关闭预览',
-  },
-  en: {
-    title: 'What-if scenarios',
-    back: 'Back to the map',
-    list: 'Saved scenarios',
-    empty: 'No scenarios yet.',
-    recompute: "Recompute against today's data",
-    outdated: "The data changed: this is not today's answer.",
-    failed: 'Failed: ',
-    editCopy: 'Edit as new scenario',
-    copyName: (n: string) => `${n} (copy)`,
-    preview: 'Preview (not saved)',
-    previewNote: 'Preview again after editing the changes; nothing is kept until you save.',
-    closePreview: 'Close the preview',
-  },
-} as const
-
 const FIT_PADDING_PX = 24
 
-let lang: Lang = initialLang(window.location, browserStorage())
+const header = requireElement(document, '.app-header')
+const page = startPage({ header })
+let lang: Lang = page.lang
 const scenarioId = Number(new URLSearchParams(window.location.search).get('id')) || null
 let scenario: Scenario | null = null
 /** The builder's last preview (not saved), shown instead of the saved scenario until closed. */
@@ -75,8 +47,6 @@ let preview: Result | null = null
 let saved: Scenario[] = []
 let status = ''
 
-const header = requireElement(document, '.app-header')
-const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
 const back = requireElement<HTMLAnchorElement>(header, '.scenario-back')
 const panel = requireElement(document, '.scenario-panel')
 const legendRoot = requireElement(document, '.legend')
@@ -97,23 +67,19 @@ const builder = createScenarioBuilder({
   },
 })
 
-langSwitch.addEventListener('click', () => {
-  lang = otherLang(lang)
-  persistLang(lang, browserStorage())
+page.onSwitch((next) => {
+  lang = next
   setBasemapLanguage(map, lang)
   relabelControls(mapContainer, MESSAGES[lang])
   render()
 })
 
 function render(): void {
-  const t = TEXT[lang]
-  const rt = RESULT_TEXT[lang]
-  document.documentElement.lang = MESSAGES[lang].locale
+  const t = SCENARIO_MESSAGES[lang]
+  const rt = RESULT_MESSAGES[lang]
   document.title = t.title
   requireElement(header, '.app-title').textContent = t.title
   back.textContent = t.back
-  langSwitch.textContent = MESSAGES[lang].switchLanguage
-  langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
   const legend = el('ul', 'legend-list')
   for (const change of ['raised', 'lowered'] as const) {
     const item = el('li', 'legend-item')
@@ -181,7 +147,7 @@ function render(): void {
 }
 
 function showError(err: unknown): void {
-  status = `${TEXT[lang].failed}${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`
+  status = `${SCENARIO_MESSAGES[lang].failed}${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`
   render()
 }
 
@@ -191,7 +157,7 @@ function showOnMap(result: Result | undefined): void {
 
 /** Starts the builder from a saved scenario's changes, under its name marked as a copy. */
 async function editCopy(from: Scenario): Promise<void> {
-  const loading = builder.load({ name: TEXT[lang].copyName(from.name), description: from.description, changes: from.changes ?? [] })
+  const loading = builder.load({ name: SCENARIO_MESSAGES[lang].copyName(from.name), description: from.description, changes: from.changes ?? [] })
   builder.root.scrollIntoView({ block: 'start' })
   try {
     await loading

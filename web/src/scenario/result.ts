@@ -3,6 +3,7 @@ import type { Level, ScenarioRanking, ScenarioResult } from '../api/contract'
 import { MESSAGES, type Lang } from '../i18n'
 import { el } from '../ui/dom'
 import { formatInstant } from '../ui/format'
+import { RESULT_MESSAGES } from './messages'
 
 // What a scenario would change, as the page shows it: the summary, the districts that change level,
 // the coverage change and the county ranking's moves. One rendering for a saved scenario's stored
@@ -22,47 +23,12 @@ export type Result = Omit<ScenarioResult, 'cells' | 'ranking'> & {
   ranking?: ScenarioRanking | null
 }
 
-export const RESULT_TEXT = {
-  'zh-CN': {
-    summary: (s: Record<string, number>) =>
-      `${s.cellsChanged} 个网格等级变化（升高 ${s.cellsRaised}，降低 ${s.cellsLowered}）；${s.regionsChanged} 个区域等级变化`,
-    region: (n: string, a: string, b: string) => `${n}：${a} → ${b}`,
-    shares: (n: string) => `${n}：等级不变，面积占比变化`,
-    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? '物资储备库' : '救援队伍'}覆盖（${m} 米内）：缺口 ${b} → ${a}`,
-    raised: '升高',
-    lowered: '降低',
-    computed: '计算时间',
-    regions: '行政区划变化',
-    grids: '管理网格变化',
-    cells: '网格变化',
-    ranking: '区县安全项目优先排名变化',
-    rankingNone: (n: number) => `${n} 个区县的排名与得分不变。`,
-    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}：第 ${rb} → 第 ${ra} 位（${sb} → ${sa} 分）`,
-  },
-  en: {
-    summary: (s: Record<string, number>) =>
-      `${s.cellsChanged} cells change level (${s.cellsRaised} up, ${s.cellsLowered} down); ${s.regionsChanged} regions change level`,
-    region: (n: string, a: string, b: string) => `${n}: ${a} → ${b}`,
-    shares: (n: string) => `${n}: same level, shares move`,
-    coverage: (k: string, m: number, b: number, a: number) => `${k === 'depot' ? 'Depot' : 'Rescue team'} coverage (within ${m} m): gaps ${b} → ${a}`,
-    raised: 'raised',
-    lowered: 'lowered',
-    computed: 'Computed',
-    regions: 'Divisions',
-    grids: 'Management grids',
-    cells: 'Cells',
-    ranking: 'County priority ranking for safety projects',
-    rankingNone: (n: number) => `The rank and score of all ${n} counties stay.`,
-    move: (n: string, rb: number, ra: number, sb: number, sa: number) => `${n}: #${rb} → #${ra} (${sb} → ${sa} points)`,
-  },
-} as const
-
 /**
  * The parts of a result under its heading: summary, when it was computed (then `notes`, such as
  * "outdated"), the districts, coverage and ranking moves.
  */
 export function resultParts(r: Result, lang: Lang, notes: HTMLElement[] = []): HTMLElement[] {
-  const t = RESULT_TEXT[lang]
+  const t = RESULT_MESSAGES[lang]
   const levelName = (level: Level) => MESSAGES[lang].levelNames[level]
   const parts: HTMLElement[] = [
     el('p', 'scenario-summary', t.summary(r.summary)),

@@ -4,9 +4,8 @@ import { formatSelection } from '../state/selection'
 import { SELECTION_PARAM } from '../state/url'
 import { el } from '../ui/dom'
 import { COVERAGE_GAP_KINDS, fetchCoverage, type CoverageDivision, type CoverageGap, type CoverageGapKind, type CoverageItem, type CoverageReport } from './api'
-import type { SupervisionMessages } from './messages'
+import { QUALITY_MESSAGES, type SupervisionMessages } from './messages'
 import { nextSort, sortDivisions, type DivisionColumn, type DivisionSort } from './sort'
-import { QUALITY_TEXTS } from './quality'
 
 /** Enterprises with gaps per page of the list. */
 export const COVERAGE_PAGE_SIZE = 50
@@ -91,7 +90,7 @@ export class CoverageView {
   private render(): void {
     const m = this.messages.coverage
     // Undetermined tiers and unknown industries come from incomplete register entries: link their report.
-    const quality = el('a', 'coverage-quality-link', QUALITY_TEXTS[this.common.locale === 'en' ? 'en' : 'zh'].link)
+    const quality = el('a', 'coverage-quality-link', QUALITY_MESSAGES[this.common.locale].link)
     quality.href = '#tab=quality'
     this.root.replaceChildren(el('h2', 'sv-heading', m.title), el('p', 'sv-intro', m.intro), quality, this.renderFilters())
     if (this.error !== null) {

@@ -1,14 +1,13 @@
-import { requireStaff } from '../auth/session'
-import { initialLang, MESSAGES, otherLang, persistLang, type Lang } from '../i18n'
+import { MESSAGES } from '../i18n'
 import { requireElement } from '../ui/dom'
+import { startStaffPage } from '../ui/page'
 import { COVERAGE_GAP_KINDS, type CoverageGapKind } from './api'
 import { CoverageView, type CoverageFilter } from './coverage'
-import { SUPERVISION_MESSAGES } from './messages'
+import { QUALITY_MESSAGES, SUPERVISION_MESSAGES } from './messages'
 import { PlansView } from './plans'
-import { QUALITY_TEXTS, QualityView } from './quality'
+import { QualityView } from './quality'
 import '../ui/page.css'
 import './supervision.css'
-import { browserStorage } from '../ui/storage'
 
 // The supervision page (staff only): the coverage (全覆盖) report and the double-random plans, as
 // two tabs of one page — both are the supervising departments' work, share the header and the
@@ -44,8 +43,7 @@ function writeHash(tab: Tab, filter: CoverageFilter): void {
 }
 
 async function start(): Promise<void> {
-  await requireStaff()
-  let lang: Lang = initialLang(window.location, browserStorage())
+  const { page } = await startStaffPage()
   const initial = readHash()
   let tab = initial.tab
   let filter = initial.filter
@@ -53,32 +51,21 @@ async function start(): Promise<void> {
   const header = requireElement(document, '.sv-header')
   const title = requireElement(header, '.sv-title')
   const home = requireElement<HTMLAnchorElement>(header, '.sv-home')
-  const langSwitch = requireElement<HTMLButtonElement>(header, '.lang-switch')
   const tabs = [...header.querySelectorAll<HTMLButtonElement>('.sv-tab')]
-  const coverage = new CoverageView(requireElement(document, '#coverage'), SUPERVISION_MESSAGES[lang], MESSAGES[lang], filter, (f) => {
+  const coverage = new CoverageView(requireElement(document, '#coverage'), SUPERVISION_MESSAGES[page.lang], page.messages, filter, (f) => {
     filter = f
     writeHash(tab, filter)
   })
-  const plans = new PlansView(requireElement(document, '#plans'), SUPERVISION_MESSAGES[lang], MESSAGES[lang])
+  const plans = new PlansView(requireElement(document, '#plans'), SUPERVISION_MESSAGES[page.lang], page.messages)
   let plansLoaded = false
-  const quality = new QualityView(
-    requireElement(document, '#quality'),
-    QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'],
-    SUPERVISION_MESSAGES[lang],
-    MESSAGES[lang].locale,
-  )
+  const quality = new QualityView(requireElement(document, '#quality'), QUALITY_MESSAGES[page.lang], SUPERVISION_MESSAGES[page.lang], page.messages.locale)
   let qualityLoaded = false
 
   const renderTexts = () => {
-    const m = SUPERVISION_MESSAGES[lang]
-    const common = MESSAGES[lang]
-    document.documentElement.lang = common.locale
+    const m = SUPERVISION_MESSAGES[page.lang]
     document.title = m.pageTitle
     title.textContent = m.pageTitle
     home.textContent = m.mapLink
-    langSwitch.textContent = common.switchLanguage
-    langSwitch.title = common.switchLanguageTitle
-    langSwitch.lang = lang === 'en' ? 'zh-CN' : 'en'
     for (const button of tabs) button.textContent = m.tabs[button.dataset.tab as Tab]
   }
 
@@ -99,13 +86,11 @@ async function start(): Promise<void> {
     }
   }
 
-  langSwitch.addEventListener('click', () => {
-    lang = otherLang(lang)
-    persistLang(lang, browserStorage())
+  page.onSwitch((lang) => {
     renderTexts()
     coverage.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
     plans.setMessages(SUPERVISION_MESSAGES[lang], MESSAGES[lang])
-    quality.setTexts(QUALITY_TEXTS[lang === 'en' ? 'en' : 'zh'], SUPERVISION_MESSAGES[lang], MESSAGES[lang].locale)
+    quality.setTexts(QUALITY_MESSAGES[lang], SUPERVISION_MESSAGES[lang], MESSAGES[lang].locale)
   })
   // The coverage report links to the data-quality tab (#tab=quality).
   window.addEventListener('hashchange', () => {

@@ -2,73 +2,11 @@ import { apiUrl, getJson, isAbortError } from '../api/client'
 import { DATA_GAP_KINDS, type DataGapKind, type QualityReport } from '../api/contract'
 import { el } from '../ui/dom'
 import { enterpriseMapUrl, labelled, pager, COVERAGE_PAGE_SIZE } from './coverage'
-import type { SupervisionMessages } from './messages'
+import type { QualityMessages, SupervisionMessages } from './messages'
 
 // The data-quality tab (server/modules/supervision/data-quality.ts): what each enterprise's register
 // entry lacks — industry, scale, affiliation, a determined tier, a precise location, a responsible
 // person — counted per county and per gap, the paged list, and the whole list as CSV.
-
-export const QUALITY_TEXTS = {
-  zh: {
-    tab: '数据质量',
-    title: '企业登记数据质量',
-    intro: '按企业列出登记信息中仍缺少的内容：缺失的属性记为“未知”，不做猜测；监管层级因此无法确定的企业也计入全覆盖报告的“监管层级”缺口。',
-    summary: (n: number, gaps: number) => `共 ${n} 家企业，其中 ${gaps} 家信息不全。`,
-    gapNames: {
-      industry: '行业未知',
-      scale: '缺规模',
-      affiliation: '缺隶属关系',
-      tier: '监管层级未定',
-      location: '位置为近似',
-      responsible_person: '缺责任人',
-    } as Record<DataGapKind, string>,
-    allGaps: '全部缺项',
-    gap: '缺项',
-    download: '下载清单（CSV）',
-    county: '区县',
-    code: '代码',
-    enterprises: '企业数',
-    withGaps: '信息不全',
-    total: '合计',
-    enterprise: '企业',
-    division: '区划',
-    industrySource: '行业（原文）',
-    gaps: '缺项',
-    none: '没有信息不全的企业。',
-    link: '数据质量报告：登记信息缺失情况 →',
-  },
-  en: {
-    tab: 'Data quality',
-    title: 'Enterprise register data quality',
-    intro:
-      "What each enterprise's register entry still lacks: missing attributes are stored as unknown, never guessed; enterprises whose tier therefore cannot be determined also count as tier gaps in the coverage report.",
-    summary: (n: number, gaps: number) => `${n} enterprises, ${gaps} with incomplete entries.`,
-    gapNames: {
-      industry: 'industry unknown',
-      scale: 'no scale',
-      affiliation: 'no affiliation',
-      tier: 'tier undetermined',
-      location: 'approximate location',
-      responsible_person: 'no responsible person',
-    } as Record<DataGapKind, string>,
-    allGaps: 'all gaps',
-    gap: 'Gap',
-    download: 'Download the list (CSV)',
-    county: 'County',
-    code: 'Code',
-    enterprises: 'Enterprises',
-    withGaps: 'Incomplete',
-    total: 'Total',
-    enterprise: 'Enterprise',
-    division: 'Division',
-    industrySource: 'Industry (as written)',
-    gaps: 'Gaps',
-    none: 'No enterprise has an incomplete entry.',
-    link: 'Data-quality report: what the register entries lack →',
-  },
-}
-
-export type QualityTexts = (typeof QUALITY_TEXTS)['zh'] | (typeof QUALITY_TEXTS)['en']
 
 export class QualityView {
   private report: QualityReport | null = null
@@ -79,12 +17,12 @@ export class QualityView {
 
   constructor(
     private readonly root: HTMLElement,
-    private texts: QualityTexts,
+    private texts: QualityMessages,
     private messages: SupervisionMessages,
     private locale: string,
   ) {}
 
-  setTexts(texts: QualityTexts, messages: SupervisionMessages, locale: string): void {
+  setTexts(texts: QualityMessages, messages: SupervisionMessages, locale: string): void {
     this.texts = texts
     this.messages = messages
     this.locale = locale

@@ -34,7 +34,7 @@ export interface TokenMessages {
   failed: (message: string) => string
 }
 
-export const TOKEN_MESSAGES: Record<Lang, TokenMessages> = {
+export const TOKEN_MESSAGES: Readonly<Record<Lang, TokenMessages>> = {
   'zh-CN': {
     pageTitle: 'API 令牌',
     intro:

@@ -1,7 +1,8 @@
 import type { ChartSourceKind } from '../api/contract'
 import type { Lang } from '../i18n'
 
-// The charts page's texts in Chinese (default) and English; level names as on the map's legend.
+// The charts page's texts, per language (the convention of web/src/i18n/index.ts), and the charts
+// they name; level names as on the map's legend.
 
 export type ChartId = 'districts' | 'history' | 'sources' | 'overdue' | 'handling'
 
@@ -10,7 +11,7 @@ export const CHART_IDS: readonly ChartId[] = ['districts', 'history', 'sources',
 /** The source kinds the charts count, as the server's charts module names them. */
 export type SourceKind = ChartSourceKind
 
-interface ChartsTexts {
+export interface ChartsMessages {
   title: string
   intro: string
   loading: string
@@ -32,7 +33,7 @@ interface ChartsTexts {
   department: (division: string | null, name: string) => string
 }
 
-export const CHARTS_TEXTS: Readonly<Record<Lang, ChartsTexts>> = {
+export const CHARTS_MESSAGES: Readonly<Record<Lang, ChartsMessages>> = {
   'zh-CN': {
     title: '风险统计图表',
     intro: '各区县风险面积构成、风险等级变化、风险源构成，以及各部门逾期整改和举报办理时长。数据来自当前评估结果，检查员只看到本辖区的企业数据。',
