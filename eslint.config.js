@@ -61,11 +61,6 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': 'off' },
   },
   {
-    // To fix: an unused import (nearestItemSchema) left by the travel-time work landing now.
-    files: ['server/modules/resources/routes.ts'],
-    rules: { '@typescript-eslint/no-unused-vars': 'off' },
-  },
-  {
     // To fix: a needless `\[` escape in a regular expression of a file landing now.
     files: ['server/domain/industry-classification.ts'],
     rules: { 'no-useless-escape': 'off' },
