@@ -21,7 +21,7 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6
 
 /**
  * The area around some points (lon, lat): their concave hull, or a 50 m buffer where they span no
- * area (fewer than three, or all in a row). Null for no points.
+ * area (fewer than three, all in a row, or a hull smaller than one such circle). Null for no points.
  */
 export function reachOutline(points: ReadonlyArray<readonly [number, number]>): Polygon | MultiPolygon | null {
   if (points.length === 0) return null
@@ -32,12 +32,14 @@ export function reachOutline(points: ReadonlyArray<readonly [number, number]>): 
   const ring =
     points.length >= 3
       ? concaveman(
-          points.map(([lon, lat]) => [lon * k, lat]),
+          points.map(([lon, lat], i) => [lon * k + tieBreak(i), lat + tieBreak(i + 1)]),
           CONCAVITY,
           MIN_EDGE_M / M_PER_DEG,
         )
       : []
-  if (ring.length >= 4 && Math.abs(signedArea(ring)) > 0) {
+  // An outline thinner than the circles drawn around single points (a row of vertices along one
+  // street) is drawn as those circles.
+  if (ring.length >= 4 && (Math.abs(signedArea(ring)) / 2) * M_PER_DEG * M_PER_DEG >= Math.PI * POINT_RADIUS_M * POINT_RADIUS_M) {
     // concaveman closes its ring clockwise; GeoJSON's outer rings turn counter-clockwise (RFC 7946).
     const coordinates = ring.map(([x, y]) => [round6(x! / k), round6(y!)])
     if (signedArea(ring) < 0) coordinates.reverse()
@@ -46,6 +48,14 @@ export function reachOutline(points: ReadonlyArray<readonly [number, number]>): 
   const buffered = turfBuffer(multiPoint(points.map((p) => [p[0], p[1]])), POINT_RADIUS_M, { units: 'meters' })
   return buffered ? (buffered.geometry as Polygon | MultiPolygon) : null
 }
+
+/**
+ * Below 0.1 mm, different for neighbouring points: no two points share an exact coordinate. The
+ * R-tree concaveman sorts the points into slows down sharply on equal coordinates (a street lattice
+ * whose vertices stand in exact rows took 45 ms for 1 600 points; broken ties, 8 ms), and the outline
+ * is rounded to 6 decimals (0.1 m) anyway.
+ */
+const tieBreak = (i: number) => ((i * 2_654_435_761) % 1000) * 1e-12
 
 /** Twice the signed area of a closed ring (shoelace): positive when it turns counter-clockwise. */
 function signedArea(ring: ReadonlyArray<ReadonlyArray<number>>): number {
