@@ -6,6 +6,7 @@ import { CELL_FILL_OPACITY, LEVEL_COLORS, levelColorExpression } from '../map/le
 import { LAYER_IDS } from '../map/layers'
 import { el } from '../ui/dom'
 import { localDate } from '../ui/format'
+import { HISTORY_MESSAGES } from './messages'
 import './time.css'
 
 /** Style ids of the as-of cells and of the outlines of what changed. */
@@ -18,33 +19,6 @@ const RAISED = '#7b1fa2'
 const LOWERED = '#00897b'
 /** The live cell layers the as-of map stands in for. */
 const LIVE_CELL_LAYERS = [LAYER_IDS.cellFill, LAYER_IDS.cellHatch, LAYER_IDS.cellOutline]
-
-const TEXTS = {
-  'zh-CN': {
-    title: '历史',
-    asOf: '查看日期',
-    compare: '对比起始日期',
-    clear: '回到当前',
-    loading: '正在加载…',
-    shown: (date: string, n: number) => `${date} 的风险地图：${n} 个网格有等级`,
-    changed: (up: number, down: number) => `期间 ${up} 个网格等级上升，${down} 个下降`,
-    regionsChanged: '区县等级变化',
-    districts: '区县等级（面积占比规则）',
-    levels: ['无', '低', '一般', '较大', '重大'],
-  },
-  en: {
-    title: 'History',
-    asOf: 'Map as of',
-    compare: 'Changes since',
-    clear: 'Back to today',
-    loading: 'Loading…',
-    shown: (date: string, n: number) => `The map as of ${date}: ${n} cells with a level`,
-    changed: (up: number, down: number) => `${up} cells rose and ${down} fell in between`,
-    regionsChanged: 'Districts whose grade changed',
-    districts: 'District grades (area-share rule)',
-    levels: ['none', 'blue', 'yellow', 'orange', 'red'],
-  },
-} as const
 
 /** The end of a local calendar day as an instant: "as of 15 March" includes what happened that day. */
 export function endOfLocalDay(date: string, now: Date = new Date()): string {
@@ -128,7 +102,7 @@ export class TimeControl implements IControl {
   }
 
   private relabel(): void {
-    const t = TEXTS[this.lang]
+    const t = HISTORY_MESSAGES[this.lang]
     this.toggle.textContent = t.title
     this.labels[0]!.firstElementChild!.textContent = t.asOf
     this.labels[1]!.firstElementChild!.textContent = t.compare
@@ -203,7 +177,7 @@ export class TimeControl implements IControl {
     this.load?.abort()
     const controller = new AbortController()
     this.load = controller
-    const t = TEXTS[this.lang]
+    const t = HISTORY_MESSAGES[this.lang]
     this.ensureLayers(map)
     writeDateParams(this.asOf.value, this.since.value)
     const empty = { type: 'FeatureCollection' as const, features: [] }

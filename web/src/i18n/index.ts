@@ -5,8 +5,15 @@ import { en } from './en'
 import { zhCN } from './zh-CN'
 import type { ImportMessages } from '../transfer/messages'
 
-// All UI text lives in one file per language (zh-CN.ts, en.ts); this module picks one and
-// remembers the choice in localStorage and in the page URL (`?lang=en`).
+// The texts of the web app, one convention for every page:
+// - A page's (or a feature's) own texts live in its folder's messages.ts: a `<Name>Messages` type,
+//   one object per language and `<NAME>_MESSAGES: Readonly<Record<Lang, <Name>Messages>>`, read as
+//   `<NAME>_MESSAGES[page.lang]` (admin/, charts/, export/, history/, ranking/, reports/, …).
+// - What every page shares (product name, language switch, level and layer names, units, error
+//   codes) and the staff map with the parts it is built from (panels, legend, search, incident,
+//   import) are `Messages` below, one file per language (zh-CN.ts, en.ts), read as `page.messages`.
+// This module holds the language itself: ui/page.ts starts every page in the chosen one and
+// remembers a switch in localStorage and in the page URL (`?lang=en`).
 
 export type Lang = 'zh-CN' | 'en'
 
