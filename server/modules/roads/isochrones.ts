@@ -169,7 +169,7 @@ export async function capabilityIsochrones(db: Knex, routing: Routing, capabilit
   }
   const { rows: unions } = await db.raw<{ rows: Array<{ minutes: number; geometry: string | null; resources: number; vertices: number }> }>(
     `SELECT m.minutes, count(p.id)::int AS resources, coalesce(sum(p.vertices), 0)::int AS vertices,
-            ST_AsGeoJSON(ST_Union(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326))), 6) AS geometry
+            ST_AsGeoJSON(ST_CollectionExtract(ST_Union(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(p.geometry), 4326))), 3), 6) AS geometry
      FROM unnest(?::int[]) AS m(minutes)
      LEFT JOIN jsonb_to_recordset(?::jsonb) AS p(id bigint, minutes int, vertices int, geometry text) ON p.minutes = m.minutes
      GROUP BY m.minutes ORDER BY m.minutes`,
