@@ -5,7 +5,7 @@ import type { CurrentUser } from '../auth/session'
 import type { Lang } from '../i18n'
 import { el, labelled, requireElement, userText } from '../ui/dom'
 import { startStaffPage } from '../ui/page'
-import { ROLE_NAMES } from '../ui/staff-nav'
+import { STAFF_NAV_MESSAGES } from '../ui/messages'
 import {
   REPORT_STATUSES,
   REPORT_TRANSITIONS,
@@ -91,7 +91,7 @@ async function start(): Promise<void> {
     document.title = m().pageTitle
     title.textContent = m().pageTitle
     home.textContent = m().mapLink
-    who.replaceChildren(labelled((name) => m().signedInAs(name, ROLE_NAMES[user.role][state.lang]), user.displayName ?? user.username))
+    who.replaceChildren(labelled((name) => m().signedInAs(name, STAFF_NAV_MESSAGES[state.lang].roles[user.role]), user.displayName ?? user.username))
   }
 
   function renderList(): void {
