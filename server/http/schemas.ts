@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyTypeProvider } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyTypeProvider } from 'fastify'
 import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { invalid } from '../errors'
@@ -59,6 +59,12 @@ export interface SchemaTypeProvider extends FastifyTypeProvider {
 export function typed(app: FastifyInstance) {
   return app.withTypeProvider<SchemaTypeProvider>()
 }
+
+/**
+ * A typed route's reply as Fastify's own type, for what no schema serialises: bytes, a stream, an
+ * empty 204 or 304 (the route's 200 schema then documents the body for OpenAPI only).
+ */
+export const bytesReply = (reply: FastifyReply): FastifyReply => reply
 
 /** The body of every error response (docs/architecture.md §9): the error handler sets every key, each detail a message (ErrorDetail). */
 export const errorResponse = {

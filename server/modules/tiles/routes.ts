@@ -2,9 +2,9 @@
  * The tile HTTP handlers (docs/architecture.md §9): `/{layer}/{z}/{x}/{y}.mvt` and TileJSON `/{layer}.json`.
  * They validate, ask the TileService, and set the caching headers; nothing here knows SQL.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors'
-import { errorResponses, typed } from '../../http/schemas'
+import { bytesReply, errorResponses, typed } from '../../http/schemas'
 import { publicOrigin } from '../../http/origin'
 import { readScope, type Access } from '../auth/access'
 import { TILE_LAYERS, type TileLayer } from './layers'
@@ -53,12 +53,6 @@ function matches(ifNoneMatch: string | undefined, etags: string[]): boolean {
   const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''))
   return tags.includes('*') || tags.some((t) => etags.includes(t))
 }
-
-/**
- * The reply as Fastify's own type, for what no schema serialises: a tile's bytes and the empty 204
- * and 304 (the 200 schema documents the bytes for OpenAPI only).
- */
-const bytesReply = (reply: FastifyReply): FastifyReply => reply
 
 const tileParams = (layers: Readonly<Record<string, TileLayer>>) =>
   ({

@@ -3,12 +3,12 @@
  * (`file`, optional `mapping`), are never buffered in memory, and may be as large as the import
  * limit (not the app's 1 MB body limit). Exports stream rows page by page.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { readScope } from '../auth/access'
 import type { ScopedListQuery } from '../auth/jurisdiction'
 import multipart from '@fastify/multipart'
 import { invalid } from '../../errors'
-import { errorResponses, parseBBox, typed } from '../../http/schemas'
+import { bytesReply, errorResponses, parseBBox, typed } from '../../http/schemas'
 import { IMPORT_MAX_BYTES, spoolToFile, limitBytes } from './bytes'
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer } from './export'
 import { rejection, runImport, type ImportOptions, type ImportReport, type ImportSource } from './import'
@@ -144,9 +144,6 @@ const reportSchema = {
     seconds: { type: 'number' },
   },
 } as const
-
-/** The reply as Fastify's own type, for a file streamed as it is (the 200 schema documents the file for OpenAPI only). */
-const streamReply = (reply: FastifyReply): FastifyReply => reply
 
 /** The import size limit: `config.importMaxBytes` when the configuration has one, else IMPORT_MAX_BYTES. */
 function importLimit(app: FastifyInstance): number {
@@ -311,7 +308,7 @@ export default async function transferRoutes(fastify: FastifyInstance): Promise<
         onDone: ({ rows, error }) => void audit(error ? 'failed' : 'sent', rows),
       })
       reply.header('content-type', out.contentType).header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store')
-      return streamReply(reply).send(out.stream)
+      return bytesReply(reply).send(out.stream)
     },
   )
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { Readable } from 'node:stream'
-import { errorResponses } from '../../http/schemas'
+import { bytesReply, errorResponses, typed } from '../../http/schemas'
 import type { Field } from './fields'
 import { IMPORT_SPECS } from './import'
 import { IMPORT_KINDS, type ImportKindName } from './kinds'
@@ -42,13 +42,44 @@ export function acceptedColumns(kind: ImportKindName): AcceptedColumn[] {
 
 const kindParam = {
   type: 'object',
-  properties: { kind: { type: 'string', enum: [...IMPORT_KINDS] } },
+  properties: { kind: { type: 'string', enum: IMPORT_KINDS } },
   required: ['kind'],
 } as const
 
-export async function templateRoutes(app: FastifyInstance): Promise<void> {
+const templateParams = {
+  type: 'object',
+  properties: { ...kindParam.properties, format: { type: 'string', enum: ['csv', 'xlsx'] } },
+  required: ['kind', 'format'],
+} as const
+
+const columnsResponse = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string' },
+    industryTable: { type: ['string', 'null'], description: 'the industry classification the 行业 column is read with (enterprises)' },
+    columns: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          key: { type: 'string' },
+          zh: { type: 'string' },
+          aliases: { type: 'array', items: { type: 'string' } },
+          required: { type: 'boolean' },
+          type: { type: 'string' },
+          values: { type: 'array', items: { type: 'string' } },
+          description: { type: 'string' },
+          descriptionZh: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const
+
+export async function templateRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typed(fastify)
   const tags = ['import/export']
-  app.get<{ Params: { kind: ImportKindName } }>(
+  app.get(
     '/import/:kind/columns',
     {
       config: { access: 'staff' },
@@ -57,29 +88,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The columns an import accepts: Chinese header, key, other accepted headers, required or not, accepted values',
         params: kindParam,
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              kind: { type: 'string' },
-              industryTable: { type: ['string', 'null'], description: 'the industry classification the 行业 column is read with (enterprises)' },
-              columns: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    key: { type: 'string' },
-                    zh: { type: 'string' },
-                    aliases: { type: 'array', items: { type: 'string' } },
-                    required: { type: 'boolean' },
-                    type: { type: 'string' },
-                    values: { type: 'array', items: { type: 'string' } },
-                    description: { type: 'string' },
-                    descriptionZh: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
+          200: columnsResponse,
           ...errorResponses,
         },
       },
@@ -91,14 +100,14 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
     }),
   )
 
-  app.get<{ Params: { kind: ImportKindName; format: 'csv' | 'xlsx' } }>(
+  app.get(
     '/import/:kind/template.:format',
     {
       config: { access: 'staff' },
       schema: {
         tags,
         summary: 'A template file for an import: the Chinese headers of every accepted column, required first (CSV with BOM, or XLSX)',
-        params: { ...kindParam, properties: { ...kindParam.properties, format: { type: 'string', enum: ['csv', 'xlsx'] } }, required: ['kind', 'format'] },
+        params: templateParams,
         response: { 200: { type: 'string', format: 'binary' }, ...errorResponses },
       },
     },
@@ -111,7 +120,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
         return `\ufeff${header.map((h) => (/[",]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(',')}\r\n`
       }
       reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      return reply.send(xlsxStream(kind, header, Readable.from([])))
+      return bytesReply(reply).send(xlsxStream(kind, header, Readable.from([])))
     },
   )
 }
