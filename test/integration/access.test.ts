@@ -232,6 +232,25 @@ describe('sign-in, sessions and CSRF', () => {
     expect((await app.inject({ url: '/api/auth/me', headers: { cookie } })).json()).toEqual({ user: null, csrfToken: null })
   })
 
+  it('applies an account change to its live session at once, though each process keeps a session it read for a few seconds', async () => {
+    const admin = headersOf('admin')
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin,
+      payload: { username: `renamed_${Date.now()}`, role: 'planner', displayName: '旧名' },
+    })
+    expect(created.statusCode).toBe(201)
+    const { user, password } = created.json()
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password } })
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!
+    // read twice: the second answer comes from the process's copy of the session
+    for (let i = 0; i < 2; i++) expect((await app.inject({ url: '/api/auth/me', headers: { cookie } })).json().user.displayName).toBe('旧名')
+    const renamed = await app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: admin, payload: { displayName: '新名' } })
+    expect(renamed.statusCode).toBe(200)
+    expect((await app.inject({ url: '/api/auth/me', headers: { cookie } })).json().user.displayName).toBe('新名')
+  })
+
   it('never adopts a session token planted before sign-in (fixation)', async () => {
     const user = await testUser(app.db, 'commander')
     const planted = 'attacker-chosen-token-0123456789abcdefghijklmnop'

@@ -59,6 +59,7 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 interface SessionRow {
   csrf_token: string
+  expires_at: Date
   id: number
   username: string
   display_name: string | null
@@ -68,17 +69,42 @@ interface SessionRow {
   mgmt_grid_id: number | null
 }
 
-/** The live session of a token, with its user (not disabled, not expired). */
+/** How long a process keeps a session it read (its user, role and scope) before reading it again, ms. */
+const SESSION_CACHE_MS = 5_000
+/** Sessions kept at most; past it the cache starts again empty. */
+const SESSION_CACHE_MAX = 10_000
+const sessionCache = new Map<string, { until: number; session: { user: SessionUser; csrfToken: string } }>()
+
+/**
+ * Forgets every session read (docs/security.md, "Sessions"): called when a session ends and when an
+ * account changes, so that this process applies a sign-out, a disabled account or a new role at
+ * once. Another process of the same deployment applies it within SESSION_CACHE_MS.
+ */
+export function forgetSessions(): void {
+  sessionCache.clear()
+}
+
+/**
+ * The live session of a token, with its user (not disabled, not expired). A session read is kept
+ * for SESSION_CACHE_MS (never past its expiry): every tile of a map view asks the same, and the
+ * lookup was most of a cached tile's time (2 600 tiles/s instead of 10 600 in the tiles benchmark).
+ */
 export async function loadSession(db: Knex, token: string): Promise<{ user: SessionUser; csrfToken: string } | null> {
+  const key = hashToken(token)
+  const cached = sessionCache.get(key)
+  if (cached && cached.until > Date.now()) return cached.session
   const row = (await db('user_session as s')
     .join('app_user as u', 'u.id', 's.user_id')
-    .where('s.token_hash', hashToken(token))
+    .where('s.token_hash', key)
     .andWhere('s.expires_at', '>', db.fn.now())
     .andWhere('u.disabled', false)
-    .first('s.csrf_token', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id')) as
+    .first('s.csrf_token', 's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.division_prefix', 'u.mgmt_grid_id')) as
     SessionRow | undefined
-  if (!row) return null
-  return {
+  if (!row) {
+    sessionCache.delete(key)
+    return null
+  }
+  const session = {
     csrfToken: row.csrf_token,
     user: {
       id: row.id,
@@ -90,6 +116,9 @@ export async function loadSession(db: Knex, token: string): Promise<{ user: Sess
       mgmtGridId: row.mgmt_grid_id,
     },
   }
+  if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.clear()
+  sessionCache.set(key, { until: Math.min(Date.now() + SESSION_CACHE_MS, new Date(row.expires_at).getTime()), session })
+  return session
 }
 
 /** Authenticates each guarded request from its session cookie and enforces the route's access rule and CSRF. */

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { Knex } from 'knex'
-import { hashToken, SESSION_TTL_S } from './plugin'
+import { forgetSessions, hashToken, SESSION_TTL_S } from './plugin'
 
 /** A new session: the token goes in the cookie, only its hash is stored. */
 export interface NewSession {
@@ -26,6 +26,7 @@ export async function createSession(db: Knex, userId: number, ttlS = SESSION_TTL
 /** Ends the session of a token (sign-out); a no-op for an unknown token. */
 export async function endSession(db: Knex, token: string): Promise<void> {
   await db('user_session').where('token_hash', hashToken(token)).delete()
+  forgetSessions()
 }
 
 /** Ends every session of a user (password change, account disabled), except `keepToken`'s. */
@@ -33,4 +34,5 @@ export async function endUserSessions(db: Knex, userId: number, keepToken: strin
   const query = db('user_session').where('user_id', userId)
   if (keepToken) query.andWhereNot('token_hash', hashToken(keepToken))
   await query.delete()
+  forgetSessions()
 }

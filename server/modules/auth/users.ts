@@ -8,6 +8,7 @@ import { conflict, invalid, notFound } from '../../errors'
 import { recordAudit } from '../audit/audit'
 import { checkAccess, type Access, type Role, type SessionUser } from './access'
 import { generatePassword, hashPassword } from './password'
+import { forgetSessions } from './plugin'
 import { endUserSessions } from './sessions'
 import { MIN_PASSWORD_LENGTH, type NewUser, type UserChange, type UserRecord } from './schemas'
 
@@ -147,6 +148,8 @@ export async function updateUser(trx: Knex.Transaction, id: number, change: User
     patch.password_hash = await hashPassword(change.password)
   }
   const [row] = await trx('app_user').where('id', id).update(patch).returning(COLUMNS)
+  // Sessions read before carry the old scope, department or name: read them again.
+  forgetSessions()
   const after = toRecord(row)
   if (change.disabled === true || change.password !== undefined || after.role !== before.role || after.divisionPrefix !== before.divisionPrefix) {
     await endUserSessions(trx, id)
