@@ -145,7 +145,7 @@ export function areaZoneCells(geometry: Polygon | MultiPolygon, res: number): Ce
 
 /**
  * Above this many cells of the polygon's bounding box, h3's own polygon fill is used; below it, a
- * walk from the cells of the polygon's vertices. h3's polygonToCellsExperimental (overlapping mode)
+ * walk from the cell of one of the polygon's vertices. h3's polygonToCellsExperimental (overlapping mode)
  * costs about 0.7 ms even for a polygon of a few cells, which made it most of a province regrade's
  * Node time (20 000 area assessments); the walk gives the same cells (zones.test.ts compares them)
  * in a tenth of that.

@@ -81,12 +81,10 @@ export async function resourceIsochrones(db: Knex, routing: Routing, resourceId:
   const topSpeedMps = Math.max(summary.maxSpeedKmh, routing.settings.offRoadKmh) / 3.6
   const reached = await engine.reach([{ snap, startS }], Math.max(...minutes) * 60, { version: summary.version, topSpeedMps })
   const places = await vertexPlaces(db, reached)
-  const hulls = [...minutes]
-    .sort((a, b) => a - b)
-    .map((m) => {
-      const points = places.filter((p) => p.s <= m * 60).map((p) => p.point)
-      return { minutes: m, vertices: points.length, geometry: reachOutline(points) }
-    })
+  const hulls = minutes.map((m) => {
+    const points = places.filter((p) => p.s <= m * 60).map((p) => p.point)
+    return { minutes: m, vertices: points.length, geometry: reachOutline(points) }
+  })
   const set = {
     resourceId,
     engine: engine.name,
