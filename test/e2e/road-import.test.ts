@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core'
 import { buildApp } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import { launchChromium, openGuardedPage, signInContext, waitUntilReady, type GuardedPage } from '../helpers/browser'
+import { roadCollection, roadFeature, SMALL_ROAD_NETWORK } from '../helpers/roads'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 import { signIn } from '../helpers/auth'
 import { en } from '../../web/src/i18n/en'
@@ -23,38 +24,17 @@ let baseUrl: string
 let browser: Browser
 let session: GuardedPage
 
-const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({
-  type: 'Feature',
-  properties: props,
-  geometry: { type: 'LineString', coordinates },
-})
-const collection = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
-const GOOD = collection([
-  feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [
-    [123.4, 41.78],
-    [123.41, 41.78],
-    [123.42, 41.78],
-  ]),
-  feature({ class: 'residential' }, [
-    [123.41, 41.77],
-    [123.41, 41.78],
-    [123.41, 41.79],
-  ]),
-  feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [
-    [123.43, 41.78],
-    [123.42, 41.78],
-  ]),
-])
-const BAD = collection([
-  feature({ class: 'primary', maxspeed: 60 }, [
+const GOOD = SMALL_ROAD_NETWORK
+const BAD = roadCollection([
+  roadFeature({ class: 'primary', maxspeed: 60 }, [
     [123.4, 41.78],
     [123.41, 41.78],
   ]),
-  feature({ maxspeed: 50, name: '无等级路' }, [
+  roadFeature({ maxspeed: 50, name: '无等级路' }, [
     [123.41, 41.77],
     [123.41, 41.78],
   ]),
-  feature({ class: 'secondary', maxspeed: -30 }, [
+  roadFeature({ class: 'secondary', maxspeed: -30 }, [
     [123.43, 41.78],
     [123.42, 41.78],
   ]),

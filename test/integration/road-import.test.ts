@@ -9,6 +9,7 @@ import { createInProcessEngine } from '../../server/modules/roads/in-process'
 import { applyClassSpeeds, snapPoints } from '../../server/modules/roads/network'
 import { runImport, type ImportOptions } from '../../server/modules/transfer/import'
 import { osmPbf, type PbfWay } from '../helpers/osm-pbf'
+import { roadCollection, roadFeature, SMALL_ROAD_NETWORK } from '../helpers/roads'
 import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
 
 // Road imports (docs/domain.md §6) on both databases: GeoJSON lines with a class, a speed and a
@@ -41,14 +42,6 @@ async function edges(): Promise<EdgeRow[]> {
 }
 const version = async () => Number((await db.raw<{ rows: Array<{ version: string }> }>('SELECT version FROM road_network')).rows[0]!.version)
 
-/** A road feature; `props` undefined leaves the property out. */
-const feature = (props: Record<string, unknown>, coordinates: Array<[number, number]>) => ({
-  type: 'Feature',
-  properties: props,
-  geometry: { type: 'LineString', coordinates },
-})
-const collection = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
-
 beforeAll(async () => {
   scratch = await openScratch(inject('serverUrl'), 'riskmap_roadimport')
   db = createKnex({ url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 0 })
@@ -62,24 +55,9 @@ afterAll(async () => {
 })
 
 describe('GeoJSON roads', () => {
-  // A primary road west→east through (123.41, 41.78); a residential street south→north crossing it
-  // at that shared vertex; a secondary road drawn east→west but one-way against its drawing (-1).
-  const good = collection([
-    feature({ class: 'primary', maxspeed: 60, name: '示例大街' }, [
-      [123.4, 41.78],
-      [123.41, 41.78],
-      [123.42, 41.78],
-    ]),
-    feature({ class: 'residential' }, [
-      [123.41, 41.77],
-      [123.41, 41.78],
-      [123.41, 41.79],
-    ]),
-    feature({ class: 'secondary', maxspeed: 40, oneway: '-1' }, [
-      [123.43, 41.78],
-      [123.42, 41.78],
-    ]),
-  ])
+  // SMALL_ROAD_NETWORK (test/helpers/roads.ts): a primary road west→east through (123.41, 41.78), a
+  // residential street crossing it at that shared vertex, a secondary road one-way against its drawing.
+  const good = SMALL_ROAD_NETWORK
 
   it('splits lines at shared vertices, takes the class default when no speed is given and keeps the driving direction', async () => {
     const before = await version()
@@ -120,20 +98,20 @@ describe('GeoJSON roads', () => {
 
   it('refuses a road without class or with a negative speed, naming the features (1-based), and stores nothing', async () => {
     const before = { version: await version(), edges: await edges() }
-    const bad = collection([
-      feature({ class: 'primary', maxspeed: 60 }, [
+    const bad = roadCollection([
+      roadFeature({ class: 'primary', maxspeed: 60 }, [
         [123.4, 41.8],
         [123.41, 41.8],
       ]),
-      feature({ maxspeed: 50 }, [
+      roadFeature({ maxspeed: 50 }, [
         [123.41, 41.8],
         [123.42, 41.8],
       ]),
-      feature({ class: 'tertiary', maxspeed: -30 }, [
+      roadFeature({ class: 'tertiary', maxspeed: -30 }, [
         [123.42, 41.8],
         [123.43, 41.8],
       ]),
-      feature({ class: 'footpath' }, [
+      roadFeature({ class: 'footpath' }, [
         [123.43, 41.8],
         [123.44, 41.8],
       ]),
@@ -229,7 +207,7 @@ describe('OpenStreetMap PBF', () => {
       expect(err).toBeInstanceOf(AppError)
       return err as AppError
     }
-    const json = await refused(run(collection([]), 'roads.osm.pbf'))
+    const json = await refused(run(roadCollection([]), 'roads.osm.pbf'))
     expect(json).toMatchObject({ statusCode: 400, code: 'invalid_file' })
     expect(json.message).toMatch(/not an OpenStreetMap PBF file: it is JSON/)
     const xml = await refused(run(Buffer.from('<?xml version="1.0"?><osm version="0.6"></osm>'), 'roads.pbf'))
