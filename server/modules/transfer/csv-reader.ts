@@ -2,9 +2,8 @@
  * CSV in UTF-8 or GBK (see text-decode.ts), comma-, semicolon- or tab-separated (guessed from the
  * header line), RFC 4180 quoting with fields spanning lines. Streams: one record at a time.
  */
-import { Readable } from 'node:stream'
-import { parse, CsvError } from 'csv-parse'
 import { emptyFile, fileError } from './bytes'
+import { CsvQuoteError, CsvTokenizer } from './csv-tokenizer'
 import { decodeText } from './text-decode'
 import type { RecordReader, SourceRecord } from './records'
 
@@ -37,11 +36,11 @@ function countNewlines(values: string[]): number {
 /** Opens a CSV byte stream: reads the header row, then yields records. */
 export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReader> {
   const text = decodeText(bytes)
-  const iterator = text.chunks[Symbol.asyncIterator]()
+  const chunks = text.chunks[Symbol.asyncIterator]()
   // Read until the end of the first line to guess the delimiter.
   let head = ''
   for (;;) {
-    const next = await iterator.next()
+    const next = await chunks.next()
     if (next.done) break
     head += next.value
     if (/[\r\n]/.test(head) || head.length > 1_000_000) break
@@ -49,39 +48,40 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
   if (head.replace(/^\uFEFF/, '').trim() === '') throw emptyFile()
   const firstLine = head.split(/\r?\n|\r/, 1)[0] ?? ''
   const delimiter = guessDelimiter(firstLine)
-  async function* textChunks(): AsyncGenerator<string> {
-    yield head
-    for (;;) {
-      const next = await iterator.next()
-      if (next.done) return
-      yield next.value
-    }
+  // The text as it comes, the head first (without a UTF-8 BOM: it is not part of the first header).
+  let unread: string | null = head.replace(/^\uFEFF/, '')
+  const nextChunk = async (): Promise<IteratorResult<string>> => {
+    if (unread === null) return chunks.next()
+    const value = unread
+    unread = null
+    return { done: false, value }
   }
-  const parser = parse({ delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true, bom: true })
-  const source = Readable.from(textChunks())
-  source.on('error', (err) => parser.destroy(err))
-  source.pipe(parser)
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>
-
+  const tokenizer = new CsvTokenizer(delimiter)
+  let pending: string[][] = []
+  let taken = 0
+  let ended = false
   let line = 1
   const nextRecord = async (): Promise<{ values: string[]; line: number } | null> => {
     for (;;) {
-      let next: IteratorResult<string[]>
-      try {
-        next = await records.next()
-      } catch (err) {
-        if (err instanceof CsvError) throw fileError('csv_syntax', { line }, `CSV syntax error near line ${line}: ${err.message}`, 'file', { line })
-        throw err
+      while (taken >= pending.length) {
+        if (ended) return null
+        const next = await nextChunk()
+        ended = next.done === true
+        try {
+          pending = tokenizer.push(ended ? '' : next.value, ended)
+        } catch (err) {
+          if (err instanceof CsvQuoteError) throw fileError('csv_syntax', { line }, `CSV syntax error near line ${line}: ${err.message}`, 'file', { line })
+          throw err
+        }
+        taken = 0
       }
-      if (next.done) return null
-      const values = next.value
+      const values = pending[taken++]!
       const start = line
       line += 1 + countNewlines(values)
       if (values.every((v) => v.trim() === '')) continue
       return { values, line: start }
     }
   }
-
   const header = await nextRecord()
   if (header === null) throw emptyFile()
   const headers = header.values.map((h) => h.trim())
@@ -126,8 +126,7 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
     declaredCrs: null,
     records: read(),
     async close() {
-      source.destroy()
-      parser.destroy()
+      await chunks.return?.()
     },
   }
 }
