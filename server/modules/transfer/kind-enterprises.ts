@@ -482,7 +482,7 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
   }
 }
 
-async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>): Promise<WriteResult> {
+async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<WriteResult> {
   // What is stored was found by the batch checks; a new enterprise needs no snapshot (nothing to audit).
   const beforeImport = await recordSnapshots(
     trx,
@@ -493,18 +493,15 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const rows = batch.map((p) => merged(p.record, p.record.stored ?? undefined))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
   const written = await writeRegisterRows(trx, rows)
-  const created = written.filter((w) => w.inserted).length
-  const ids = written.map((w) => Number(w.id))
-  await assignDepartments(trx, ids)
+  const inserted = written.filter((w) => w.inserted).map((w) => Number(w.id))
+  const updated = written.filter((w) => !w.inserted).map((w) => Number(w.id))
+  // Departments: a stored enterprise's now (its audit below shows them), new ones' once for the whole file (finish).
+  await assignDepartments(trx, updated)
+  ;(ctx.memo.get('newIds') as number[]).push(...inserted)
   // Existing enterprises the file renamed, moved or otherwise changed: each audited with before/after.
-  const afterImport = await recordSnapshots(
-    trx,
-    'enterprise',
-    'id',
-    written.filter((w) => !w.inserted).map((w) => Number(w.id)),
-  )
+  const afterImport = await recordSnapshots(trx, 'enterprise', 'id', updated)
   const changes = changedRecords('enterprise', beforeImport, afterImport)
-  return { created, updated: written.length - created, enterpriseIds: ids, areaIds: [], changes }
+  return { created: inserted.length, updated: updated.length, enterpriseIds: [...updated, ...inserted], areaIds: [], changes }
 }
 
 export const enterprisesKind: KindSpec<EnterpriseRecord> = {
@@ -518,6 +515,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   keys: (r) => [...(r.uscc ? [{ field: 'uscc', value: r.uscc }] : []), ...(r.externalId ? [{ field: 'externalId', value: r.externalId }] : [])],
   async load(trx, ctx) {
     ctx.memo.set('storedRows', new Map<string, number>())
+    ctx.memo.set('newIds', [])
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(ctx.industryTable, industryValues(ctx.rules)))
     ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))
@@ -526,4 +524,9 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   },
   check,
   write,
+  /** Supervising departments for every new enterprise of the file, in one set-based pass. */
+  async finish(trx, ctx) {
+    await assignDepartments(trx, ctx.memo.get('newIds') as number[])
+    return []
+  },
 }
