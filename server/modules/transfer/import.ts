@@ -13,6 +13,7 @@ import fsp from 'node:fs/promises'
 import path from 'node:path'
 import type { Geometry } from 'geojson'
 import type { Knex } from 'knex'
+import { isEmbedded } from '../../db/knex'
 import { AppError } from '../../errors'
 import { fullRegrade, regradeIncremental, type GradingOptions } from '../../grading/engine'
 import { mapCellsToRegions, recomputeRegions } from '../../grading/regions'
@@ -438,8 +439,16 @@ async function importRecords(
   }
 
   const trx = await db.transaction()
+  let reads: Knex.Transaction | null = null
   try {
     await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`riskmap.import.${spec.kind}`])
+    // A kind whose checks read only what is committed checks ahead on a second, read-only connection (not on the one-session embedded database).
+    const ahead = spec.checksAhead === true && !isEmbedded(db)
+    if (ahead) {
+      reads = await db.transaction()
+      await reads.raw('SET TRANSACTION READ ONLY')
+    }
+    const checks = reads ?? trx
     const ctx: KindContext = {
       rules: options.grading.rules,
       divisions: await loadDivisionCodes(trx),
@@ -517,21 +526,25 @@ async function importRecords(
       }
     }
 
-    const flush = async (entries: Entry[]): Promise<void> => {
-      if (entries.length === 0) return
-      const clean = () => entries.filter((e) => e.prepared.problems.length === 0)
+    const clean = (entries: Entry[]) => entries.filter((e) => e.prepared.problems.length === 0)
+    /** A batch's checks that need the database (on `checks`: the import's transaction, or the read-only one of a kind that checks ahead). */
+    const checkBatch = async (entries: Entry[]): Promise<void> => {
       if (spec.geometry === 'area') {
-        const repaired = await checkValidity(trx, clean(), options.repair === true, options.repairMaxAreaChange ?? REPAIR_MAX_AREA_CHANGE)
+        const repaired = await checkValidity(checks, clean(entries), options.repair === true, options.repairMaxAreaChange ?? REPAIR_MAX_AREA_CHANGE)
         for (const r of repaired) repairs.push({ ...r.repair, row: r.entry.rows[0]!.row, line: r.entry.rows[0]!.line })
       }
       if (spec.check)
         await spec.check(
-          trx,
-          clean().map((e) => e.prepared),
+          checks,
+          clean(entries).map((e) => e.prepared),
           ctx,
         )
+    }
+
+    /** A checked batch: written unless the import is being rejected, then counted and reported in file order. */
+    const writeBatch = async (entries: Entry[]): Promise<void> => {
       const rejecting = options.mode === 'all' && (counts.invalid > 0 || entries.some((e) => e.prepared.problems.length > 0))
-      if (!rejecting && clean().length > 0) await write(clean())
+      if (!rejecting && clean(entries).length > 0) await write(clean(entries))
       for (const e of entries) {
         const problems = e.prepared.problems
         if (problems.length === 0) {
@@ -550,10 +563,23 @@ async function importRecords(
       options.onProgress?.({ rows: counts.rows, valid: counts.valid, invalid: counts.invalid, bytes: counter.bytes, totalBytes, phase: 'reading' })
     }
 
-    // A full batch is written while the next one is read and prepared: at most one flush runs at a
-    // time (each waits for the one before, so counts and the all-or-nothing decision stay in file
-    // order), and the parser and PostgreSQL work side by side instead of in turn.
-    let flushing: Promise<void> = Promise.resolve()
+    // A full batch is checked, then written, while the next one is read and prepared, so the parser
+    // and PostgreSQL work side by side instead of in turn. Checks run in file order, and so do writes
+    // (counts and the all-or-nothing decision follow the file). A batch's checks wait for the write
+    // before it, except for a kind that checks ahead: its next batch is checked on the read-only
+    // connection while the one before is written, and two batches are in flight.
+    let checked: Promise<void> = Promise.resolve()
+    let written: Promise<void> = Promise.resolve()
+    const inFlight: Array<Promise<void>> = []
+    const flush = (entries: Entry[]): Promise<void> => {
+      const c = (ahead ? checked : written).then(() => checkBatch(entries))
+      const w = Promise.all([c, written]).then(() => writeBatch(entries))
+      c.catch(() => undefined) // each is awaited through the last write
+      w.catch(() => undefined)
+      checked = c
+      written = w
+      return w
+    }
     const close = async () => {
       if (open !== null) batch.push(open)
       open = null
@@ -561,9 +587,8 @@ async function importRecords(
       if (batch.length >= batchRows) {
         const full = batch
         batch = []
-        await flushing
-        flushing = flush(full)
-        flushing.catch(() => undefined) // awaited before the next flush and at the end
+        while (inFlight.length >= (ahead ? 2 : 1)) await inFlight.shift()
+        inFlight.push(flush(full))
       }
     }
 
@@ -622,13 +647,14 @@ async function importRecords(
       }
     } catch (err) {
       // A row the reader cannot read ends the import: let the batch being written finish first.
-      await flushing.catch(() => undefined)
+      await written.catch(() => undefined)
       throw err
     }
     if (open !== null) batch.push(open)
-    await flushing
-    await flush(batch)
+    if (batch.length > 0) flush(batch)
+    await written
     batch = []
+    if (reads !== null) await reads.rollback()
     if (counts.rows === 0) throw fileError('no_data_rows', {}, 'the file has a header but no data rows', 'file', { reason: 'empty' })
     if (spec.finish && !(options.mode === 'all' && counts.invalid > 0)) {
       for (const f of await spec.finish(trx, ctx)) {
@@ -755,6 +781,8 @@ async function importRecords(
   } catch (err) {
     if (!trx.isCompleted()) await trx.rollback().catch(() => undefined)
     throw err
+  } finally {
+    if (reads !== null && !reads.isCompleted()) await reads.rollback().catch(() => undefined)
   }
 }
 

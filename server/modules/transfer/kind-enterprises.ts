@@ -522,6 +522,8 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
     ctx.memo.set('divisionBoxes', await loadDivisionBoxes(trx))
     ctx.memo.set('gridBoxes', await loadGridBoxes(trx))
   },
+  // Stored enterprises are found by USCC and external id, which the file's own rows never share (duplicates are refused in memory).
+  checksAhead: true,
   check,
   write,
   /** Supervising departments for every new enterprise of the file, in one set-based pass. */

@@ -129,6 +129,12 @@ export interface KindSpec<R> {
   merge?(into: R, next: R): Problem[] | void
   /** Loads what the batch checks need, once per import. */
   load?(trx: Knex.Transaction, ctx: KindContext): Promise<void>
+  /**
+   * The checks read only what is committed and what the batch itself holds, never what earlier
+   * batches of the same file wrote: on a PostgreSQL server the next batch is checked on a second,
+   * read-only connection while the one before is written.
+   */
+  checksAhead?: boolean
   /** Checks that need the database; adds problems to the rows. */
   check?(trx: Knex.Transaction, batch: Array<Prepared<R>>, ctx: KindContext): Promise<void>
   /** Writes valid rows; inside a savepoint, so a failure can be narrowed down to a row. */
