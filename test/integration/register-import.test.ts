@@ -377,6 +377,32 @@ describe('enterprises without a USCC', () => {
     ).toBe(0)
   })
 
+  it('stores text with tabs, line breaks, backslashes and quotes as the file gives it, on insert and on update', async () => {
+    const header = '统一社会信用代码,企业名称,地址,经度,纬度'
+    const quoted = (v: string) => `"${v.replace(/"/g, '""')}"`
+    const odd = ['C:\\仓库\\一号库', 'tab\there', 'two\r\nlines', 'say "hi"', '\\N'].join(' | ')
+    const first = await post('/api/import/enterprises', [header, [uscc(31), '转义测试企业（登记册）', quoted(odd), 123.43, 41.79].join(',')].join('\r\n'))
+    expect(first.statusCode, first.body).toBe(200)
+    expect(first.json()).toMatchObject({ created: 1 })
+    expect(
+      (
+        await db('enterprise')
+          .where({ uscc: uscc(31) })
+          .first('address')
+      ).address,
+    ).toBe(odd)
+    const changed = `${odd}\n\\t`
+    const second = await post('/api/import/enterprises', [header, [uscc(31), '转义测试企业（登记册）', quoted(changed), 123.43, 41.79].join(',')].join('\r\n'))
+    expect(second.json()).toMatchObject({ created: 0, updated: 1 })
+    expect(
+      (
+        await db('enterprise')
+          .where({ uscc: uscc(31) })
+          .first('address')
+      ).address,
+    ).toBe(changed)
+  })
+
   it('names the row that has neither identifier, and the file that has neither column', async () => {
     const neither = await post('/api/import/enterprises', ['统一社会信用代码,企业编号,企业名称,经度,纬度', ',,无标识企业,123.43,41.79'].join('\r\n'))
     expect(neither.statusCode).toBe(422)

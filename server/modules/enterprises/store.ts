@@ -122,8 +122,11 @@ function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N'
   if (typeof v === 'boolean') return v ? 't' : 'f'
   if (typeof v === 'number') return String(v)
-  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+  const text = String(v)
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text
 }
+const COPY_SPECIAL = /[\\\t\n\r]/
+const COPY_SPECIALS = /[\\\t\n\r]/g
 
 /**
  * Puts a batch's rows where the INSERT reads them. On a PostgreSQL server: `COPY … FROM STDIN` into a
@@ -173,15 +176,9 @@ async function copyNewRows(trx: Knex.Transaction, rows: readonly RegisterRow[]):
   const ids = drawn.map((d) => d.id)
   const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
   const copy = connection.query(copyFrom(`COPY enterprise (id, ${REGISTER_COLUMNS.map(([c]) => c).join(', ')}, geom) FROM STDIN`))
-  const CHUNK = 500
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      let text = ''
-      for (let j = i; j < Math.min(i + CHUNK, rows.length); j++) text += copyLine(ids[j]!, rows[j]!)
-      yield text
-    }
-  }
-  await pipeline(Readable.from(lines()), copy)
+  let text = ''
+  for (let j = 0; j < rows.length; j++) text += copyLine(ids[j]!, rows[j]!)
+  await pipeline(Readable.from([Buffer.from(text)]), copy)
   return ids
 }
 
