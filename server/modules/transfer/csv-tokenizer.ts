@@ -3,7 +3,7 @@
  * records ended by CRLF, LF or CR) as it arrives in chunks. It reads quotes as csv-parse does with
  * `relax_quotes`: a quote inside an unquoted field, or text after a closing quote, is kept as
  * written. Measured on a 50 000-row register it takes about a fifth of the time csv-parse's stream
- * did (docs/architecture.md §9), which matters because parsing runs in the same thread as the
+ * did (docs/architecture.md, "An import's path"), which matters because parsing runs in the same thread as the
  * import's validation. The unit tests check it against csv-parse on generated files.
  */
 
