@@ -381,23 +381,23 @@ describe('enterprises without a USCC', () => {
     const header = '统一社会信用代码,企业名称,地址,经度,纬度'
     const quoted = (v: string) => `"${v.replace(/"/g, '""')}"`
     const odd = ['C:\\仓库\\一号库', 'tab\there', 'two\r\nlines', 'say "hi"', '\\N'].join(' | ')
-    const first = await post('/api/import/enterprises', [header, [uscc(31), '转义测试企业（登记册）', quoted(odd), 123.43, 41.79].join(',')].join('\r\n'))
+    const first = await post('/api/import/enterprises', [header, [uscc(41), '转义测试企业（登记册）', quoted(odd), 123.43, 41.79].join(',')].join('\r\n'))
     expect(first.statusCode, first.body).toBe(200)
     expect(first.json()).toMatchObject({ created: 1 })
     expect(
       (
         await db('enterprise')
-          .where({ uscc: uscc(31) })
+          .where({ uscc: uscc(41) })
           .first('address')
       ).address,
     ).toBe(odd)
     const changed = `${odd}\n\\t`
-    const second = await post('/api/import/enterprises', [header, [uscc(31), '转义测试企业（登记册）', quoted(changed), 123.43, 41.79].join(',')].join('\r\n'))
+    const second = await post('/api/import/enterprises', [header, [uscc(41), '转义测试企业（登记册）', quoted(changed), 123.43, 41.79].join(',')].join('\r\n'))
     expect(second.json()).toMatchObject({ created: 0, updated: 1 })
     expect(
       (
         await db('enterprise')
-          .where({ uscc: uscc(31) })
+          .where({ uscc: uscc(41) })
           .first('address')
       ).address,
     ).toBe(changed)
