@@ -4,12 +4,15 @@
  * Nothing here imports another module or the grading engine, so any of them may import it.
  */
 export {
+  deferRegisterIndexes,
+  restoreRegisterIndexes,
   setCreditStatus,
   setMissingIndustryDepartments,
   setTier,
   updateSupervision,
   writeEnterpriseLevels,
   writeRegisterRows,
+  type DeferredIndexes,
   type RegisterRow,
   type SupervisionColumns,
 } from './store'

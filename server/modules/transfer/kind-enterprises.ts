@@ -17,7 +17,7 @@ import { addressMatcher, type AddressMatch, type NamedDivision } from '../../dom
 import { industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
 import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
-import { writeRegisterRows, type RegisterRow } from '../enterprises'
+import { deferRegisterIndexes, restoreRegisterIndexes, writeRegisterRows, type DeferredIndexes, type RegisterRow } from '../enterprises'
 import { assignDepartments, DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadDivisionBoxes, loadGridBoxes, loadGridCodes, type AreaBoxes } from './lookups'
@@ -357,6 +357,8 @@ async function check(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
  * the database, and two rows of a file cannot update the same enterprise.
  */
 async function findStored(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<void> {
+  // A first load: the table was empty and is locked by the import, so nothing is stored (and the read-only connection must not wait for that lock).
+  if (ctx.memo.get('firstLoad')) return
   const usccs = batch.flatMap((p) => (p.record.uscc ? [p.record.uscc] : []))
   const externalIds = batch.flatMap((p) => (p.record.externalId ? [p.record.externalId] : []))
   const { rows } = await trx.raw<{ rows: Array<StoredEnterprise & { id: string }> }>(
@@ -516,18 +518,31 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   async load(trx, ctx) {
     ctx.memo.set('storedRows', new Map<string, number>())
     ctx.memo.set('newIds', [])
+    // An empty table is loaded without its secondary indexes, built once at the end (finish).
+    ctx.memo.set('firstLoad', await deferRegisterIndexes(trx))
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(ctx.industryTable, industryValues(ctx.rules)))
     ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))
     ctx.memo.set('divisionBoxes', await loadDivisionBoxes(trx))
     ctx.memo.set('gridBoxes', await loadGridBoxes(trx))
   },
+  outcome(ctx) {
+    if (!ctx.memo.get('firstLoad')) return null
+    const rows = (ctx.memo.get('newIds') as number[]).length
+    return {
+      code: 'register_first_load',
+      params: { rows },
+      text: `the enterprise table was empty: its ${rows} rows were loaded first and its indexes built once after them (readers of enterprises waited for the import)`,
+    }
+  },
   // Stored enterprises are found by USCC and external id, which the file's own rows never share (duplicates are refused in memory).
   checksAhead: true,
   check,
   write,
-  /** Supervising departments for every new enterprise of the file, in one set-based pass. */
+  /** The indexes of a first load, then supervising departments for every new enterprise of the file, in one set-based pass. */
   async finish(trx, ctx) {
+    const deferred = ctx.memo.get('firstLoad') as DeferredIndexes | null
+    if (deferred) await restoreRegisterIndexes(trx, deferred)
     await assignDepartments(trx, ctx.memo.get('newIds') as number[])
     return []
   },

@@ -44,7 +44,7 @@ export interface RecordReader {
  * and the English text (the CLI and API clients read it).
  */
 export interface ImportNote {
-  code: 'roads_replaced' | 'osm_ways_clipped' | 'osm_ways_dropped'
+  code: 'roads_replaced' | 'osm_ways_clipped' | 'osm_ways_dropped' | 'register_first_load'
   params: Record<string, number>
   text: string
 }

@@ -118,11 +118,15 @@ const reportSchema = {
     },
     columns: { type: 'object', additionalProperties: { type: 'string' }, description: 'field fed by each column of the file' },
     ignoredColumns: { type: 'array', items: { type: 'string' } },
-    note: { type: 'string', description: 'what the import adds beyond the counts: the edges a road import made, OSM ways cut at the extract border (English)' },
+    note: {
+      type: 'string',
+      description:
+        'what the import adds beyond the counts: the edges a road import made, OSM ways cut at the extract border, a first load into an empty register (English)',
+    },
     notes: {
       type: 'array',
       description:
-        'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count), for a client to word in its language',
+        'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count; register_first_load: rows), for a client to word in its language',
       items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'number' } } } },
     },
     regrade: {

@@ -1,0 +1,120 @@
+import { Readable } from 'node:stream'
+import pg from 'pg'
+import type { Knex } from 'knex'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest'
+import { createKnex } from '../../server/db/knex'
+import { migrateLatest } from '../../server/db/migrate'
+import { generateDemoBatches } from '../../server/demo/generate'
+import { toEwkt } from '../../server/demo/load'
+import { DEFAULT_RULES } from '../../server/domain/rules'
+import { buildUscc } from '../../server/domain/uscc'
+import { runImport, type ImportReport } from '../../server/modules/transfer/import'
+import { openScratch, type ScratchDatabase } from '../helpers/scratch-db'
+
+// The first load of a register into an empty enterprise table builds the table's indexes and unique
+// constraints once after the rows (docs/architecture.md, "An import's path"). Whatever happens, the
+// table must come out with exactly the indexes and constraints it had, enforcing them.
+
+let scratch: ScratchDatabase
+let db: Knex
+
+const uscc = (n: number) => buildUscc(`91210102MA0F${String(n).padStart(5, '0')}`)
+const HEADER = '统一社会信用代码,企业名称,行业,经度,纬度'
+const row = (n: number, name = `首次载入测试企业${n}（示例）`) => [uscc(n), name, '零售业', (123.4 + n * 0.001).toFixed(5), 41.79].join(',')
+
+/** The enterprise table's indexes and constraints as the catalog defines them. */
+async function definitions(): Promise<string[]> {
+  const { rows } = await db.raw<{ rows: Array<{ def: string }> }>(
+    `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'enterprise'::regclass
+     UNION ALL
+     SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'enterprise'::regclass
+     ORDER BY 1`,
+  )
+  return rows.map((r) => r.def)
+}
+
+function csv(lines: string[]): Readable {
+  return Readable.from([Buffer.from(`${[HEADER, ...lines].join('\r\n')}\r\n`)])
+}
+
+function importCsv(lines: string[], mode: 'all' | 'valid' = 'all'): Promise<ImportReport> {
+  return runImport(
+    db,
+    { stream: csv(lines), fileName: 'register.csv' },
+    { kind: 'enterprises', mode, grading: { res: 8, rules: DEFAULT_RULES }, regrade: 'defer' },
+  )
+}
+
+const firstLoadNote = (r: ImportReport) => r.notes?.find((n) => n.code === 'register_first_load')
+let before: string[]
+
+beforeAll(async () => {
+  scratch = await openScratch(inject('serverUrl'), 'riskmap_first_load')
+  db = createKnex({ url: scratch.url, embedded: scratch.embedded, statementTimeoutMs: 60_000 })
+  await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
+  await migrateLatest(db)
+  for (const batch of generateDemoBatches({ scale: 1 })) {
+    if (!['division', 'mgmt_grid'].includes(batch.table)) break
+    const rows = (batch.rows as unknown as Array<Record<string, unknown>>).map((r) => ('geom' in r ? { ...r, geom: toEwkt(r.geom as never) } : r))
+    for (let i = 0; i < rows.length; i += 50) await db(batch.table).insert(rows.slice(i, i + 50))
+  }
+  before = await definitions()
+  // Secondary indexes, unique keys and the primary key: what a first load drops and builds again.
+  expect(before.filter((d) => d.startsWith('CREATE INDEX') || d.startsWith('CREATE UNIQUE INDEX')).length).toBeGreaterThanOrEqual(8)
+}, 120_000)
+
+afterAll(async () => {
+  await db?.destroy()
+  await scratch?.drop()
+})
+
+beforeEach(async () => {
+  await db.raw('TRUNCATE enterprise CASCADE')
+})
+
+describe('the first load of a register', () => {
+  it('loads an empty table first and builds its indexes after, leaving them as they were and enforced', async () => {
+    const report = await importCsv([1, 2, 3].map((n) => row(n)))
+    expect(report).toMatchObject({ stored: true, created: 3 })
+    // On a PostgreSQL server the report says so; the embedded database always goes the ordinary way.
+    if (scratch.embedded) expect(firstLoadNote(report)).toBeUndefined()
+    else expect(firstLoadNote(report)).toEqual({ code: 'register_first_load', params: { rows: 3 } })
+    expect(await definitions()).toEqual(before)
+    expect(Number((await db('enterprise').count('* as n').first())!.n)).toBe(3)
+    // The unique key is back and enforced.
+    const stored = await db('enterprise')
+      .where({ uscc: uscc(1) })
+      .first('name', 'division_code')
+    expect(stored).toMatchObject({ name: '首次载入测试企业1（示例）' })
+    await expect(db.raw('UPDATE enterprise SET uscc = ? WHERE uscc = ?', [uscc(1), uscc(2)])).rejects.toThrow(/enterprise_uscc_key/)
+
+    // The next file finds the table in use: the ordinary way, updating what the first one stored.
+    const next = await importCsv([row(3, '首次载入测试企业3（改名）'), row(4)])
+    expect(next).toMatchObject({ stored: true, created: 1, updated: 1 })
+    expect(firstLoadNote(next)).toBeUndefined()
+    expect(await definitions()).toEqual(before)
+  })
+
+  it('leaves an empty table with its indexes when the first load is rejected', async () => {
+    const report = await importCsv([row(1), `${uscc(2)},,零售业,123.41,41.79`])
+    expect(report).toMatchObject({ rejected: true, stored: false, invalid: 1 })
+    expect(await definitions()).toEqual(before)
+    expect(Number((await db('enterprise').count('* as n').first())!.n)).toBe(0)
+  })
+
+  it.skipIf(!inject('serverUrl'))('goes the ordinary way when someone is reading the empty table, without waiting for them', async () => {
+    const reader = new pg.Client({ connectionString: scratch.url })
+    await reader.connect()
+    try {
+      await reader.query('BEGIN')
+      await reader.query('SELECT count(*) FROM enterprise')
+      const report = await importCsv([row(5)])
+      expect(report).toMatchObject({ stored: true, created: 1 })
+      expect(firstLoadNote(report)).toBeUndefined()
+    } finally {
+      await reader.query('ROLLBACK')
+      await reader.end()
+    }
+    expect(await definitions()).toEqual(before)
+  })
+})
