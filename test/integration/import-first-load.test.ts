@@ -37,11 +37,11 @@ function csv(lines: string[]): Readable {
   return Readable.from([Buffer.from(`${[HEADER, ...lines].join('\r\n')}\r\n`)])
 }
 
-function importCsv(lines: string[], mode: 'all' | 'valid' = 'all'): Promise<ImportReport> {
+function importCsv(lines: string[], mode: 'all' | 'valid' = 'all', dryRun = false): Promise<ImportReport> {
   return runImport(
     db,
     { stream: csv(lines), fileName: 'register.csv' },
-    { kind: 'enterprises', mode, grading: { res: 8, rules: DEFAULT_RULES }, regrade: 'defer' },
+    { kind: 'enterprises', mode, dryRun, grading: { res: 8, rules: DEFAULT_RULES }, regrade: 'defer' },
   )
 }
 
@@ -100,6 +100,18 @@ describe('the first load of a register', () => {
     expect(report).toMatchObject({ rejected: true, stored: false, invalid: 1 })
     expect(await definitions()).toEqual(before)
     expect(Number((await db('enterprise').count('* as n').first())!.n)).toBe(0)
+  })
+
+  it('takes the ordinary way for a dry run, which must not lock the table it only validates against', async () => {
+    const report = await importCsv(
+      [1, 2, 3].map((n) => row(n)),
+      'all',
+      true,
+    )
+    expect(report).toMatchObject({ dryRun: true, stored: false, valid: 3 })
+    expect(firstLoadNote(report)).toBeUndefined()
+    expect(Number((await db('enterprise').count('* as n').first())!.n)).toBe(0)
+    expect(await definitions()).toEqual(before)
   })
 
   it.skipIf(!inject('serverUrl'))('goes the ordinary way when someone is reading the empty table, without waiting for them', async () => {

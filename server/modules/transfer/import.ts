@@ -458,6 +458,7 @@ async function importRecords(
       industryTable: options.industryTable ?? GBT4754_TABLE,
       register: options.register ?? [],
       regionCode: options.regionCode ?? null,
+      dryRun: options.dryRun,
     }
     const extent = spec.noExtentCheck ? null : await loadExtent(trx)
     await spec.load?.(trx, ctx)

@@ -518,8 +518,8 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   async load(trx, ctx) {
     ctx.memo.set('storedRows', new Map<string, number>())
     ctx.memo.set('newIds', [])
-    // An empty table is loaded without its secondary indexes, built once at the end (finish).
-    ctx.memo.set('firstLoad', await deferRegisterIndexes(trx))
+    // An empty table is loaded without its secondary indexes, built once at the end (finish); a dry run locks nothing.
+    ctx.memo.set('firstLoad', ctx.dryRun ? null : await deferRegisterIndexes(trx))
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
     ctx.memo.set('industries', industryClassifier(ctx.industryTable, industryValues(ctx.rules)))
     ctx.memo.set('divisionPlaces', await loadDivisionPlaces(trx))

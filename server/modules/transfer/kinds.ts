@@ -77,6 +77,8 @@ export interface KindContext {
   register: readonly RegisterDivision[]
   /** The deployment's area code (REGION_CODE), null when not given. */
   regionCode: string | null
+  /** A dry run: everything is rolled back, so nothing may be done for storing alone (e.g. locking a table). */
+  dryRun: boolean
 }
 
 /** A prepared row on its way to the database. */
