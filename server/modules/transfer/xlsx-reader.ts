@@ -159,6 +159,12 @@ export async function openXlsx(file: string): Promise<RecordReader> {
 
 type Cell = string | number | boolean | Date | null
 
+/** A tag's name without its namespace prefix (`x:c` → `c`); called for every tag of a sheet, so no regex. */
+function localName(name: string): string {
+  const colon = name.indexOf(':')
+  return colon < 0 ? name : name.slice(colon + 1)
+}
+
 /** Non-empty rows of a worksheet, streamed: the sheet number of each row and its cells by column. */
 async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[], dates: Set<number>): AsyncGenerator<{ number: number; cells: Cell[] }> {
   const parser = new SaxesParser()
@@ -173,7 +179,7 @@ async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[],
   let value: string | null = null
   let inInline = false
   parser.on('opentag', (tag: SaxesTagPlain) => {
-    const name = tag.name.replace(/^\w+:/, '')
+    const name = localName(tag.name)
     if (name === 'row') {
       const r = Number(tag.attributes.r)
       rowNumber = Number.isFinite(r) && r > 0 ? r : rowNumber + 1
@@ -196,7 +202,7 @@ async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[],
     if (text !== null) text += t
   })
   parser.on('closetag', (tag) => {
-    const name = tag.name.replace(/^\w+:/, '')
+    const name = localName(tag.name)
     if (name === 'v') {
       value = text
       text = null
