@@ -12,6 +12,8 @@ export {
   updateSupervision,
   writeEnterpriseLevels,
   writeRegisterRows,
+  REGISTER_SELECT,
+  unchangedRegisterRow,
   type DeferredIndexes,
   type RegisterRow,
   type SupervisionColumns,

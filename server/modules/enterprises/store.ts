@@ -110,6 +110,26 @@ export const REGISTER_COLUMNS = [
   ['located_by', 'text'],
 ] as const satisfies ReadonlyArray<readonly [string, string]>
 
+/**
+ * SQL select list (table alias none) of a stored enterprise's register columns as a RegisterRow holds
+ * them: the USCC without char padding, dates as YYYY-MM-DD, the point as lon and lat.
+ */
+export const REGISTER_SELECT = [
+  ...REGISTER_COLUMNS.map(([c, type]) => (c === 'uscc' ? 'rtrim(uscc) AS uscc' : type === 'date' ? `to_char(${c}, 'YYYY-MM-DD') AS ${c}` : c)),
+  'ST_X(geom) AS lon',
+  'ST_Y(geom) AS lat',
+].join(', ')
+
+/**
+ * Whether writing `row` would leave the stored enterprise (read with REGISTER_SELECT) as it is. Strict:
+ * a value of another type counts as a change, so a doubt sends the row to the UPDATE, whose own
+ * comparison decides; only rows equal in every column and the point are left out of the write.
+ */
+export function unchangedRegisterRow(row: RegisterRow, stored: Readonly<Record<string, unknown>>): boolean {
+  for (const [c] of REGISTER_COLUMNS) if (row[c] !== stored[c]) return false
+  return row.lon === stored.lon && row.lat === stored.lat
+}
+
 /** One register row: every REGISTER_COLUMNS value, the point, and the stored enterprise's id (null: a new one). */
 export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number][0], unknown> & { id: number | null; lon: number; lat: number }
 
@@ -188,6 +208,7 @@ async function copyNewRows(trx: Knex.Transaction, rows: readonly RegisterRow[]):
  * PostgreSQL server). Returns the ids written, each marked whether it was inserted.
  */
 export async function writeRegisterRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<Array<{ id: string; inserted: boolean }>> {
+  if (rows.length === 0) return []
   if (isEmbedded(trx)) return writeStagedRows(trx, rows)
   const fresh = rows.filter((r) => r.id === null)
   const stored = rows.filter((r) => r.id !== null)

@@ -17,7 +17,15 @@ import { addressMatcher, type AddressMatch, type NamedDivision } from '../../dom
 import { industryClassifier, type IndustryClassifier } from '../../domain/industry-classification'
 import { tierWithUnknowns, type Affiliation, type EnterpriseScale, type SupervisionTier } from '../../domain/tier'
 import { checkUscc, normaliseUscc } from '../../domain/uscc'
-import { deferRegisterIndexes, restoreRegisterIndexes, writeRegisterRows, type DeferredIndexes, type RegisterRow } from '../enterprises'
+import {
+  deferRegisterIndexes,
+  REGISTER_SELECT,
+  restoreRegisterIndexes,
+  unchangedRegisterRow,
+  writeRegisterRows,
+  type DeferredIndexes,
+  type RegisterRow,
+} from '../enterprises'
 import { assignDepartments, DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadDivisionBoxes, loadGridBoxes, loadGridCodes, type AreaBoxes } from './lookups'
@@ -362,9 +370,7 @@ async function findStored(trx: Knex.Transaction, batch: Array<Prepared<Enterpris
   const usccs = batch.flatMap((p) => (p.record.uscc ? [p.record.uscc] : []))
   const externalIds = batch.flatMap((p) => (p.record.externalId ? [p.record.externalId] : []))
   const { rows } = await trx.raw<{ rows: Array<StoredEnterprise & { id: string }> }>(
-    `SELECT id, rtrim(uscc) AS uscc, external_id, name, high_hazard, central_vertical, is_outlet, tier, tier_source, address, responsible_person, responsible_phone,
-            credit_status, impact_radius_m, synthetic,
-            to_char(last_reported_at, 'YYYY-MM-DD') AS last_reported_at, to_char(report_due_at, 'YYYY-MM-DD') AS report_due_at
+    `SELECT id, ${REGISTER_SELECT}
      FROM enterprise
      WHERE uscc = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb))::bpchar[])
         OR external_id = ANY(ARRAY(SELECT jsonb_array_elements_text(?::jsonb)))`,
@@ -426,6 +432,8 @@ interface StoredEnterprise {
   report_due_at: string | null
   impact_radius_m: number | null
   synthetic: boolean
+  /** The other register columns and the point, for telling an unchanged row (unchangedRegisterRow). */
+  [column: string]: unknown
 }
 
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
@@ -485,14 +493,18 @@ function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules
 }
 
 async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseRecord>>, ctx: KindContext): Promise<WriteResult> {
+  // A stored enterprise the row leaves as it is (a register imported again) is not written at all.
+  const rows = batch.flatMap((p) => {
+    const row = merged(p.record, p.record.stored ?? undefined)
+    return p.record.stored && unchangedRegisterRow(row, p.record.stored) ? [] : [row]
+  })
   // What is stored was found by the batch checks; a new enterprise needs no snapshot (nothing to audit).
   const beforeImport = await recordSnapshots(
     trx,
     'enterprise',
     'id',
-    batch.flatMap((p) => (p.record.stored ? [Number(p.record.stored.id)] : [])),
+    rows.flatMap((r) => (r.id !== null ? [r.id] : [])),
   )
-  const rows = batch.map((p) => merged(p.record, p.record.stored ?? undefined))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
   const written = await writeRegisterRows(trx, rows)
   const inserted = written.filter((w) => w.inserted).map((w) => Number(w.id))
