@@ -551,11 +551,14 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   checksAhead: true,
   check,
   write,
-  /** The indexes of a first load, then supervising departments for every new enterprise of the file, in one set-based pass. */
+  /**
+   * Supervising departments for every new enterprise of the file, in one set-based pass; then, on a
+   * first load, the indexes (after the departments' update, so that it does not write into them).
+   */
   async finish(trx, ctx) {
+    await assignDepartments(trx, ctx.memo.get('newIds') as number[])
     const deferred = ctx.memo.get('firstLoad') as DeferredIndexes | null
     if (deferred) await restoreRegisterIndexes(trx, deferred)
-    await assignDepartments(trx, ctx.memo.get('newIds') as number[])
     return []
   },
 }
