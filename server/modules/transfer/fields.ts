@@ -238,8 +238,28 @@ function isoDate(y: number, m: number, d: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
 
+/** Adds to a memo of parsed text, emptied when it grows past what a column's distinct values need. */
+function remember(memo: Map<string, string>, text: string, parsed: string): void {
+  if (memo.size >= 10_000) memo.clear()
+  memo.set(text, parsed)
+}
+
+/** Dates already read, by their text: a register repeats the same few thousand dates over its rows. */
+const datesRead = new Map<string, string>()
+
 /** A date as `YYYY-MM-DD` from a Date, an Excel serial day, or text in the usual Chinese and ISO forms. */
 export function parseDate(value: unknown): string {
+  if (typeof value === 'string') {
+    const known = datesRead.get(value)
+    if (known !== undefined) return known
+    const date = parseDateValue(value)
+    remember(datesRead, value, date)
+    return date
+  }
+  return parseDateValue(value)
+}
+
+function parseDateValue(value: unknown): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ValueProblem('not_a_date', {}, 'is not a valid date')
     return value.toISOString().slice(0, 10)
@@ -270,13 +290,17 @@ function enumLookup(values: Record<string, readonly string[]>): Map<string, stri
   return map
 }
 
-const enumCache = new WeakMap<object, Map<string, string>>()
+/** Each value set's lookup by normalised label, and what each text already met read as (a column repeats a few values). */
+const enumCache = new WeakMap<object, { byLabel: Map<string, string>; byText: Map<string, string> }>()
 
 function enumValue(values: Record<string, readonly string[]>, raw: string): string {
-  let map = enumCache.get(values)
-  if (!map) enumCache.set(values, (map = enumLookup(values)))
-  const code = map.get(normaliseHeader(raw))
-  if (code === undefined) {
+  let lookup = enumCache.get(values)
+  if (!lookup) enumCache.set(values, (lookup = { byLabel: enumLookup(values), byText: new Map() }))
+  const known = lookup.byText.get(raw)
+  if (known !== undefined) return known
+  const code = lookup.byLabel.get(normaliseHeader(raw))
+  if (code !== undefined) remember(lookup.byText, raw, code)
+  else {
     const allowed = Object.entries(values).map(([c, labels]) => (labels[0] ? `${labels[0]}/${c}` : c))
     // For a page: the Chinese label of each value (else its code), and the codes.
     const labels = Object.entries(values).map(([c, l]) => l[0] ?? c)

@@ -594,14 +594,17 @@ async function importRecords(
     }
 
     const seenHeaders = new Set(reader.headers)
+    // The mapped columns as a list, read for every row (a Map's iterator allocates an entry per column).
+    let mapped = [...columns.fieldOf]
     try {
       for await (const record of reader.records) {
         counts.rows++
         if (reader.format === 'geojson') {
           extendColumns(columns, Object.keys(record.values), spec.fields, seenHeaders)
           for (const key of columns.headerOf.keys()) ctx.present.add(key)
+          if (mapped.length !== columns.fieldOf.size) mapped = [...columns.fieldOf]
         }
-        const { input, problems } = readRow(record, columns, spec, crs, extent)
+        const { input, problems } = readRow(record, mapped, spec, crs, extent)
         let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
         if (!Array.isArray(prepared)) {
           const recordKeys = spec.keys?.(prepared) ?? []
@@ -790,7 +793,7 @@ async function importRecords(
 /** Parses a record's values by field, and its location or geometry into WGS 84. */
 function readRow(
   record: SourceRecord,
-  columns: ColumnMap,
+  mapped: ReadonlyArray<readonly [string, Field]>,
   spec: KindSpec<unknown>,
   crs: CoordinateSystem,
   extent: Extent | null,
@@ -804,7 +807,8 @@ function readRow(
       code: record.problem.code,
       ...(record.problem.params ? { params: record.problem.params } : {}),
     })
-  for (const [header, field] of columns.fieldOf) {
+  for (let i = 0; i < mapped.length; i++) {
+    const [header, field] = mapped[i]!
     const raw = record.values[header]
     if (isEmpty(raw)) {
       values[field.key] = null
@@ -889,18 +893,10 @@ function extentText(e: Extent): string {
 
 /** Converts a point to WGS 84 and checks it against the extent, recognising swapped lat/lon. */
 function locate(x: number, y: number, crs: CoordinateSystem, extent: Extent | null, field: string): [number, number] | Problem {
-  const convert = (a: number, b: number): [number, number] | null => {
-    try {
-      return crs.toWgs84(a, b)
-    } catch (err) {
-      if (err instanceof AppError) return null
-      throw err
-    }
-  }
-  const p = convert(x, y)
+  const p = toWgs84OrNull(crs, x, y)
   if (p !== null && inExtent(extent, p[0], p[1])) return p
   if (crs.geographic) {
-    const swapped = convert(y, x)
+    const swapped = toWgs84OrNull(crs, y, x)
     if (swapped !== null && (extent !== null ? inExtent(extent, swapped[0], swapped[1]) : p === null)) {
       return {
         field,
@@ -925,6 +921,16 @@ function locate(x: number, y: number, crs: CoordinateSystem, extent: Extent | nu
     code: 'outside_extent',
     params: { lon: round7(p[0]), lat: round7(p[1]), ...extentParams(extent!), ...crsParam(crs) },
     reason: `(${round7(p[0])}, ${round7(p[1])}) lies outside the area of this deployment's divisions (${extentText(extent!)})${swapHint(crs)}`,
+  }
+}
+
+/** The position in WGS 84, or null when the CRS has none for (a, b). */
+function toWgs84OrNull(crs: CoordinateSystem, a: number, b: number): [number, number] | null {
+  try {
+    return crs.toWgs84(a, b)
+  } catch (err) {
+    if (err instanceof AppError) return null
+    throw err
   }
 }
 
