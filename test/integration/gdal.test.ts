@@ -124,3 +124,28 @@ describe('exports that open in GDAL', () => {
     expect(info).toMatch(/POINT \(12[2-4]\.\d+ 4[1-3]\.\d+\)/)
   })
 })
+
+describe('a workbook GDAL writes', () => {
+  it('reads cell for cell an XLSX with a shared-string table (as Excel, WPS and LibreOffice write them) larger than its first buffer', async () => {
+    // Enough distinct text to grow the reader's string table past its first 64 KiB.
+    const rows = Array.from({ length: 3000 }, (_, i) => [`沈阳示例企业${i}（登记册）`, `A&B <${i}> "引号" 😀`, i % 7 === 0 ? '' : `备注${i % 50}`])
+    const csvFile = path.join(tmp, 'register.csv')
+    const quote = (v: string) => `"${v.replace(/"/g, '""')}"`
+    await fs.writeFile(csvFile, `名称,说明,备注\r\n${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`)
+    const xlsxFile = path.join(tmp, 'register.xlsx')
+    await gdal('ogr2ogr', ['-f', 'XLSX', xlsxFile, csvFile, '-nln', 'Sheet1'])
+    // GDAL's workbook keeps its text in xl/sharedStrings.xml, cells pointing into it.
+    const { openZip } = await import('../../server/modules/transfer/zip')
+    const zip = await openZip(xlsxFile)
+    expect(zip.has('xl/sharedStrings.xml')).toBe(true)
+    expect(await zip.text('xl/worksheets/sheet1.xml')).toMatch(/<c r="A2" [^>]*t="s"/)
+    zip.close()
+    const { openXlsx } = await import('../../server/modules/transfer/xlsx-reader')
+    const reader = await openXlsx(xlsxFile)
+    const read: unknown[][] = []
+    for await (const r of reader.records) read.push(reader.headers.map((h) => r.values[h]))
+    await reader.close()
+    expect(reader.headers).toEqual(['名称', '说明', '备注'])
+    expect(read).toEqual(rows)
+  })
+})

@@ -62,8 +62,42 @@ async function firstSheetPath(zip: ZipArchive): Promise<string> {
   return fallback
 }
 
-async function sharedStrings(zip: ZipArchive): Promise<string[]> {
-  const strings: string[] = []
+/**
+ * The shared-string table as UTF-8 in one buffer, each string decoded when a cell asks for it. Excel,
+ * WPS, LibreOffice and GDAL put every distinct text of a sheet there: a 200 000-row register written
+ * by GDAL holds ~900 000 of them. Kept as JavaScript strings (each a slice of the parser's text,
+ * which it keeps alive), they took its import's peak memory from 456 MB to 666 MB.
+ */
+class SharedStrings {
+  private bytes = Buffer.alloc(1 << 16)
+  private used = 0
+  /** Where each string starts in `bytes`, and where the last one ends. */
+  private starts: number[] = [0]
+
+  get size(): number {
+    return this.starts.length - 1
+  }
+
+  add(text: string): void {
+    const need = Buffer.byteLength(text)
+    if (this.used + need > this.bytes.length) {
+      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.used + need))
+      this.bytes.copy(grown, 0, 0, this.used)
+      this.bytes = grown
+    }
+    this.used += this.bytes.write(text, this.used)
+    this.starts.push(this.used)
+  }
+
+  /** String `i` of the table; undefined past its end. */
+  get(i: number): string | undefined {
+    if (!(i >= 0 && i < this.size)) return undefined
+    return this.bytes.toString('utf8', this.starts[i], this.starts[i + 1])
+  }
+}
+
+async function sharedStrings(zip: ZipArchive): Promise<SharedStrings> {
+  const strings = new SharedStrings()
   if (!zip.has('xl/sharedStrings.xml')) return strings
   let current: string[] | null = null
   let text: string | null = null
@@ -85,7 +119,7 @@ async function sharedStrings(zip: ZipArchive): Promise<string[]> {
         text = null
       } else if (name === 'rPh') phonetic--
       else if (name === 'si') {
-        strings.push((current ?? []).join(''))
+        strings.add((current ?? []).join(''))
         current = null
       }
     })
@@ -166,7 +200,7 @@ function localName(name: string): string {
 }
 
 /** Non-empty rows of a worksheet, streamed: the sheet number of each row and its cells by column. */
-async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[], dates: Set<number>): AsyncGenerator<{ number: number; cells: Cell[] }> {
+async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: SharedStrings, dates: Set<number>): AsyncGenerator<{ number: number; cells: Cell[] }> {
   const parser = new SaxesParser()
   const ready: Array<{ number: number; cells: Cell[] }> = []
   let rowNumber = 0
@@ -215,7 +249,7 @@ async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: string[],
       if (value !== null) {
         switch (cellType) {
           case 's':
-            cell = strings[Number(value)] ?? null
+            cell = strings.get(Number(value)) ?? null
             break
           case 'inlineStr':
           case 'str':
