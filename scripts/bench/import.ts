@@ -1,5 +1,6 @@
 // `npm run bench -- import [--rows N] [--server-url URL] [--keep]`: imports N (default 200 000)
-// enterprise rows from a CSV (UTF-8, Chinese headers) and from an XLSX, each into a scratch
+// enterprise rows from a CSV (UTF-8, Chinese headers) and from two XLSX files (ours, text in each
+// cell; GDAL's, text in a shared-string table as Excel writes it), each into a scratch
 // database on the local PostGIS that holds only the demo divisions and grids, and prints one JSON
 // line: rows per second for each format (parse, validate, derive grids, write, commit; grading
 // deferred) and the peak RSS of the importing process, plus the full regrade that follows. Those
@@ -69,6 +70,7 @@ const target = Number(values.rows ?? (values.quick ? 500 : 200_000))
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'riskmap-bench-import-'))
 const csvFile = path.join(dir, 'enterprises.csv')
 const xlsxFile = path.join(dir, 'enterprises.xlsx')
+const sharedXlsxFile = path.join(dir, 'enterprises-shared-strings.xlsx')
 
 // ---- the files: demo enterprises at province scale, as a user would upload them (no grid codes).
 const fields = ENTERPRISE_FIELDS.filter((f) => !f.exportOnly && f.key !== 'gridCode' && f.key !== 'explicitTier')
@@ -136,6 +138,10 @@ await pipeline(
   ),
   fs.createWriteStream(xlsxFile),
 )
+
+// The same register as Excel, WPS, LibreOffice and GDAL write a workbook: its text in a shared-string
+// table (every cell a string, as GDAL reads a CSV), where our own writer puts each text in its cell.
+await promisify(execFile)('ogr2ogr', ['-f', 'XLSX', sharedXlsxFile, csvFile, '-nln', 'enterprises'])
 
 // ---- scratch databases with the divisions and grids only.
 async function scratch(label: string, populated = false): Promise<string> {
@@ -259,6 +265,7 @@ async function importInChild(file: string, url: string) {
 const csvUrl = await scratch('csv')
 const xlsxUrl = await scratch('xlsx')
 const populatedUrl = await scratch('populated', true)
+const sharedXlsxUrl = await scratch('xlsxshared')
 try {
   console.error('importing the CSV …')
   const csv = await importInChild(csvFile, csvUrl)
@@ -268,11 +275,13 @@ try {
   const populated = await importInChild(csvFile, populatedUrl)
   console.error('importing the XLSX …')
   const xlsx = await importInChild(xlsxFile, xlsxUrl)
+  console.error('importing the XLSX with shared strings …')
+  const sharedXlsx = await importInChild(sharedXlsxFile, sharedXlsxUrl)
   console.error('the anchor: ogr2ogr on the same CSV …')
   const ogr = await ogr2ogrRate(csvFile, csvUrl, csv.rows)
   console.error("the database's floor: the same rows copied straight into the enterprise table …")
   const dbCopy = await dbCopyRate(csvUrl, csv.created)
-  if (csv.invalid > 0 || xlsx.invalid > 0) console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors]))
+  if (csv.invalid > 0 || xlsx.invalid > 0 || sharedXlsx.invalid > 0) console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors, sharedXlsx.errors]))
   console.error('full regrade of the CSV import …')
   const db = createKnex({ url: csvUrl, embedded: false, statementTimeoutMs: 0 })
   const regrade = await fullRegrade(db, grading)
@@ -284,15 +293,17 @@ try {
       rows: csv.rows,
       csv_rows_per_s: Math.round(csv.rows / csv.seconds),
       xlsx_rows_per_s: Math.round(xlsx.rows / xlsx.seconds),
+      xlsx_shared_strings_rows_per_s: Math.round(sharedXlsx.rows / sharedXlsx.seconds),
       csv_into_populated_rows_per_s: Math.round(populated.rows / populated.seconds),
       csv_again_rows_per_s: Math.round(again.rows / again.seconds),
       ogr2ogr_rows_per_s: Math.round(ogr),
       ratio_vs_ogr2ogr: Math.round((csv.rows / csv.seconds / ogr) * 100) / 100,
       db_copy_rows_per_s: Math.round(dbCopy),
       ratio_vs_db_copy: Math.round((csv.rows / csv.seconds / dbCopy) * 100) / 100,
-      peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss, populated.peakRss, again.peakRss) / 1048576),
+      peak_rss_mb: Math.round(Math.max(csv.peakRss, xlsx.peakRss, sharedXlsx.peakRss, populated.peakRss, again.peakRss) / 1048576),
       csv_peak_rss_mb: Math.round(csv.peakRss / 1048576),
       xlsx_peak_rss_mb: Math.round(xlsx.peakRss / 1048576),
+      xlsx_shared_strings_peak_rss_mb: Math.round(sharedXlsx.peakRss / 1048576),
       csv_mb: stat(csvFile),
       xlsx_mb: stat(xlsxFile),
       csv_s: Math.round(csv.seconds * 10) / 10,
@@ -306,6 +317,7 @@ try {
     await drop(csvUrl)
     await drop(xlsxUrl)
     await drop(populatedUrl)
+    await drop(sharedXlsxUrl)
     await fsp.rm(dir, { recursive: true, force: true })
-  } else console.error(`kept ${dir}, ${csvUrl}, ${xlsxUrl}, ${populatedUrl}`)
+  } else console.error(`kept ${dir}, ${csvUrl}, ${xlsxUrl}, ${populatedUrl}, ${sharedXlsxUrl}`)
 }
