@@ -377,6 +377,29 @@ describe('enterprises without a USCC', () => {
     ).toBe(0)
   })
 
+  it("keeps two enterprises of one file apart when one's external id reads like the other's USCC", async () => {
+    const header = '统一社会信用代码,企业编号,企业名称,行业,经度,纬度'
+    const res = await post(
+      '/api/import/enterprises',
+      [
+        header,
+        [uscc(33), '', '编号相似甲（登记册）', '零售业', 123.43, 41.79].join(','),
+        ['', uscc(33), '编号相似乙（登记册）', '零售业', 123.44, 41.79].join(','),
+      ].join('\r\n'),
+    )
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ created: 2, invalid: 0 })
+    const rows = await db('enterprise')
+      .where({ uscc: uscc(33) })
+      .orWhere({ external_id: uscc(33) })
+      .orderBy('name')
+      .select('name', 'uscc', 'external_id')
+    expect(rows).toEqual([
+      { name: '编号相似乙（登记册）', uscc: null, external_id: uscc(33) },
+      { name: '编号相似甲（登记册）', uscc: uscc(33), external_id: null },
+    ])
+  })
+
   it('stores text with tabs, line breaks, backslashes and quotes as the file gives it, on insert and on update', async () => {
     const header = '统一社会信用代码,企业名称,地址,经度,纬度'
     const quoted = (v: string) => `"${v.replace(/"/g, '""')}"`

@@ -480,7 +480,10 @@ async function importRecords(
       errors.push(e)
     }
 
-    const keys = new Map<string, number>()
+    // The first row of each key, by field (an enterprise's external id may look like another's USCC):
+    // kept for the whole file, so the value itself is the map's key, not a longer string made from it.
+    const keys = new Map<string, Map<string, number>>()
+    const firstRowOf = (key: { field: string; value: string }) => keys.get(key.field)?.get(key.value)
     const batchRows = options.batchRows ?? BATCH_ROWS[spec.geometry]
     let batch: Entry[] = []
     let open: Entry | null = null
@@ -616,10 +619,9 @@ async function importRecords(
               if (Array.isArray(merged) && merged.length > 0) open.prepared.problems.push(...merged)
               continue
             }
-            // Keyed by field too: an enterprise's external id may look like another's USCC.
-            const clash = recordKeys.find((key) => keys.has(`${key.field}:${key.value}`))
+            const clash = recordKeys.find((key) => firstRowOf(key) !== undefined)
             if (clash !== undefined) {
-              const first = keys.get(`${clash.field}:${clash.value}`)!
+              const first = firstRowOf(clash)!
               const what = clash.field === 'uscc' ? 'USCC' : clash.field === 'code' ? 'code' : 'external id'
               const hint = spec.merge ? ` (rows of one ${spec.label.en} must be consecutive)` : ''
               prepared = [
@@ -631,7 +633,11 @@ async function importRecords(
                   reason: `duplicate ${what} ${clash.value} in the file: also at row ${first}${hint}`,
                 },
               ] satisfies Problem[]
-            } else for (const key of recordKeys) keys.set(`${key.field}:${key.value}`, record.row)
+            } else
+              for (const key of recordKeys) {
+                if (!keys.has(key.field)) keys.set(key.field, new Map())
+                keys.get(key.field)!.set(key.value, record.row)
+              }
             if (!Array.isArray(prepared)) {
               await close()
               open = { prepared: { input, record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }
