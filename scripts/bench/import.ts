@@ -6,7 +6,8 @@
 // deferred) and the peak RSS of the importing process, plus the full regrade that follows. Those
 // imports are first loads of an empty register (indexes built after the rows); the CSV is imported
 // once more into a register holding one enterprise, the ordinary way (csv_into_populated), and again
-// into its own database, where every row is unchanged (csv_again: a register refreshed). The anchor
+// into its own database, where every row is unchanged (csv_again: a register refreshed), and its
+// first 50 000 rows go into the embedded database (PGlite in the importing process). The anchor
 // runs in the same run: GDAL's ogr2ogr loads the same CSV into a scratch table of the same database
 // (PG_USE_COPY, points from the 经度/纬度 columns, no validation), and the line prints its rate and our
 // ratio to it; so does the database's own floor: the stored rows copied straight back into the
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams'
+import { startEmbedded } from '../../server/db/embedded'
 import { createKnex } from '../../server/db/knex'
 import { migrateLatest } from '../../server/db/migrate'
 import { generateDemoBatches, type EnterpriseRow, type MgmtGridRow } from '../../server/demo/generate'
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     worker: { type: 'string' },
     file: { type: 'string' },
     'database-url': { type: 'string' },
+    'embedded-dir': { type: 'string' },
   },
 })
 const grading = { res: 8, rules: DEFAULT_RULES }
@@ -53,13 +56,16 @@ if (values.worker) {
   // Child: one import, reporting its own time and peak RSS.
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
-  const db = createKnex({ url: values['database-url']!, embedded: false, statementTimeoutMs: 0 })
+  // The embedded database runs inside this process (its memory counts), as the service runs it.
+  const embedded = values['embedded-dir'] ? await startEmbedded(values['embedded-dir']) : null
+  const db = createKnex({ url: embedded?.url ?? values['database-url']!, embedded: embedded !== null, statementTimeoutMs: 0 })
   const started = performance.now()
   const report = await runImport(db, { path: values.file! }, { kind: 'enterprises', grading, regrade: 'defer' })
   const seconds = (performance.now() - started) / 1000
   clearInterval(sampler)
   peak = Math.max(peak, process.memoryUsage().rss)
   await db.destroy()
+  await embedded?.stop()
   console.log(
     JSON.stringify({ seconds, rows: report.rows, created: report.created, invalid: report.invalid, peakRss: peak, errors: report.errors.slice(0, 3) }),
   )
@@ -139,6 +145,14 @@ await pipeline(
   fs.createWriteStream(xlsxFile),
 )
 
+// The embedded database (the service without DATABASE_URL: a town's or a demo's) gets the register of
+// a city, the first 50 000 rows: PGlite runs in one process on one core and is not sized for a province.
+const embeddedFile = { path: path.join(dir, 'enterprises-city.csv'), rows: Math.min(target, 50_000) }
+{
+  const lines = (await fsp.readFile(csvFile, 'utf8')).split('\r\n')
+  await fsp.writeFile(embeddedFile.path, `${lines.slice(0, embeddedFile.rows + 1).join('\r\n')}\r\n`)
+}
+
 // The same register as Excel, WPS, LibreOffice and GDAL write a workbook: its text in a shared-string
 // table (every cell a string, as GDAL reads a CSV), where our own writer puts each text in its cell.
 await promisify(execFile)('ogr2ogr', ['-f', 'XLSX', sharedXlsxFile, csvFile, '-nln', 'enterprises'])
@@ -152,7 +166,24 @@ async function scratch(label: string, populated = false): Promise<string> {
   await admin.end()
   const url = new URL(values['server-url']!)
   url.pathname = `/${name}`
-  const db = createKnex({ url: url.toString(), embedded: false, statementTimeoutMs: 0 })
+  await prepare(url.toString(), false, populated)
+  return url.toString()
+}
+
+/** An embedded database in a folder of its own, prepared like the scratch ones and stopped (the importing child opens it). */
+async function embeddedScratch(): Promise<string> {
+  const folder = path.join(dir, 'embedded')
+  const embedded = await startEmbedded(folder)
+  try {
+    await prepare(embedded.url, true, false)
+  } finally {
+    await embedded.stop()
+  }
+  return folder
+}
+
+async function prepare(url: string, embedded: boolean, populated: boolean): Promise<void> {
+  const db = createKnex({ url, embedded, statementTimeoutMs: 0 })
   await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
   await migrateLatest(db)
   const divisions = regions.divisions.map((r) => ({ ...r, geom: toEwkt(r.geom as never) }))
@@ -166,7 +197,6 @@ async function scratch(label: string, populated = false): Promise<string> {
       [String(regions.divisions[0]!.code)],
     )
   await db.destroy()
-  return url.toString()
 }
 
 async function drop(url: string): Promise<void> {
@@ -255,8 +285,9 @@ async function dbCopyRate(url: string, rows: number): Promise<number> {
 }
 
 const self = fileURLToPath(import.meta.url)
-async function importInChild(file: string, url: string) {
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, '--database-url', url], {
+async function importInChild(file: string, url: string, embeddedDir?: string) {
+  const where = embeddedDir ? ['--embedded-dir', embeddedDir] : ['--database-url', url]
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, ...where], {
     maxBuffer: 1 << 20,
   })
   return JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; rows: number; created: number; invalid: number; peakRss: number; errors: unknown[] }
@@ -266,6 +297,7 @@ const csvUrl = await scratch('csv')
 const xlsxUrl = await scratch('xlsx')
 const populatedUrl = await scratch('populated', true)
 const sharedXlsxUrl = await scratch('xlsxshared')
+const embeddedDir = await embeddedScratch()
 try {
   console.error('importing the CSV …')
   const csv = await importInChild(csvFile, csvUrl)
@@ -277,12 +309,14 @@ try {
   const xlsx = await importInChild(xlsxFile, xlsxUrl)
   console.error('importing the XLSX with shared strings …')
   const sharedXlsx = await importInChild(sharedXlsxFile, sharedXlsxUrl)
+  console.error(`importing the first ${embeddedFile.rows} rows of the CSV into the embedded database …`)
+  const embedded = await importInChild(embeddedFile.path, '', embeddedDir)
   console.error('the anchor: ogr2ogr on the same CSV …')
   const ogr = await ogr2ogrRate(csvFile, csvUrl, csv.rows)
   console.error("the database's floor: the same rows copied straight into the enterprise table …")
   const dbCopy = await dbCopyRate(csvUrl, csv.created)
-  if (csv.invalid > 0 || xlsx.invalid > 0 || sharedXlsx.invalid > 0)
-    console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors, sharedXlsx.errors]))
+  if (csv.invalid + xlsx.invalid + sharedXlsx.invalid + embedded.invalid > 0)
+    console.error('invalid rows:', JSON.stringify([csv.errors, xlsx.errors, sharedXlsx.errors, embedded.errors]))
   console.error('full regrade of the CSV import …')
   const db = createKnex({ url: csvUrl, embedded: false, statementTimeoutMs: 0 })
   const regrade = await fullRegrade(db, grading)
@@ -297,6 +331,9 @@ try {
       xlsx_shared_strings_rows_per_s: Math.round(sharedXlsx.rows / sharedXlsx.seconds),
       csv_into_populated_rows_per_s: Math.round(populated.rows / populated.seconds),
       csv_again_rows_per_s: Math.round(again.rows / again.seconds),
+      embedded_csv_rows: embedded.rows,
+      embedded_csv_rows_per_s: Math.round(embedded.rows / embedded.seconds),
+      embedded_peak_rss_mb: Math.round(embedded.peakRss / 1048576),
       ogr2ogr_rows_per_s: Math.round(ogr),
       ratio_vs_ogr2ogr: Math.round((csv.rows / csv.seconds / ogr) * 100) / 100,
       db_copy_rows_per_s: Math.round(dbCopy),
