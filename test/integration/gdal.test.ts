@@ -6,6 +6,8 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
+import { openXlsx } from '../../server/modules/transfer/xlsx-reader'
+import { openZip } from '../../server/modules/transfer/zip'
 import { buildTestApp } from '../helpers/app'
 import { signIn } from '../helpers/auth'
 import { publishViaDraft } from '../helpers/publish'
@@ -135,12 +137,10 @@ describe('a workbook GDAL writes', () => {
     const xlsxFile = path.join(tmp, 'register.xlsx')
     await gdal('ogr2ogr', ['-f', 'XLSX', xlsxFile, csvFile, '-nln', 'Sheet1'])
     // GDAL's workbook keeps its text in xl/sharedStrings.xml, cells pointing into it.
-    const { openZip } = await import('../../server/modules/transfer/zip')
     const zip = await openZip(xlsxFile)
     expect(zip.has('xl/sharedStrings.xml')).toBe(true)
     expect(await zip.text('xl/worksheets/sheet1.xml')).toMatch(/<c r="A2" [^>]*t="s"/)
     zip.close()
-    const { openXlsx } = await import('../../server/modules/transfer/xlsx-reader')
     const reader = await openXlsx(xlsxFile)
     const read: unknown[][] = []
     for await (const r of reader.records) read.push(reader.headers.map((h) => r.values[h]))

@@ -635,8 +635,9 @@ async function importRecords(
               ] satisfies Problem[]
             } else
               for (const key of recordKeys) {
-                if (!keys.has(key.field)) keys.set(key.field, new Map())
-                keys.get(key.field)!.set(key.value, record.row)
+                let rows = keys.get(key.field)
+                if (!rows) keys.set(key.field, (rows = new Map()))
+                rows.set(key.value, record.row)
               }
             if (!Array.isArray(prepared)) {
               await close()
