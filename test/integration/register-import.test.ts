@@ -242,6 +242,28 @@ describe('rows without coordinates', () => {
     expect(quality.items.map((i: { uscc: string }) => i.uscc).sort()).toEqual([uscc(11), uscc(12)])
   })
 
+  it('takes a register that has no coordinate columns at all, only 所在地, and refuses a file with neither', async () => {
+    const township = await db('division').where({ rank: 'township' }).whereLike('code', '210103%').orderBy('code').first('code', 'name')
+    const bare = township.name.replace(/[（(][^）)]*[）)]$/, '')
+    const csv = iconv.encode(`单位名称,统一社会信用代码,所在地\r\n沈阳示例文具店（登记册）,${uscc(15)},沈阳市沈河区${bare}某路15号\r\n`, 'gbk')
+    const res = await app.inject({ method: 'POST', url: '/api/import/enterprises', headers: { 'content-type': 'text/csv' }, payload: csv })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ rows: 1, created: 1, encoding: 'gbk' })
+    expect(
+      await db('enterprise')
+        .where({ uscc: uscc(15) })
+        .first('division_code', 'located_by'),
+    ).toEqual({ division_code: township.code, located_by: 'division' })
+    const nowhere = await app.inject({
+      method: 'POST',
+      url: '/api/import/enterprises',
+      headers: { 'content-type': 'text/csv' },
+      payload: `单位名称,统一社会信用代码\r\n无址企业（登记册）,${uscc(16)}\r\n`,
+    })
+    expect(nowhere.statusCode).toBe(400)
+    expect(nowhere.json().error.details.map((d: { column: string }) => d.column)).toEqual(['经度', '纬度'])
+  })
+
   it('refuses a row whose address names no division or several, naming the row, and stores nothing', async () => {
     const csv = `企业名称,统一社会信用代码,行业,经度,纬度,所在地\n无名企业（登记册）,${uscc(13)},零售业,,,北京市朝阳区某路1号\n无址企业（登记册）,${uscc(14)},零售业,,,\n`
     const before = await db('enterprise').count<{ count: string }[]>('* as count')

@@ -525,7 +525,11 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   fields: ENTERPRISE_FIELDS,
   geometry: 'point',
   prepare,
-  requiredColumns: (hasGeometry, has) => [...(hasGeometry ? [] : ['lon', 'lat']), ...(has('externalId') ? [] : ['uscc'])],
+  // Coordinates, unless the file places its rows another way: a geometry, a division code or an address (prepare).
+  requiredColumns: (hasGeometry, has) => [
+    ...(hasGeometry || has('divisionCode') || has('address') ? [] : ['lon', 'lat']),
+    ...(has('externalId') ? [] : ['uscc']),
+  ],
   keys: (r) => [...(r.uscc ? [{ field: 'uscc', value: r.uscc }] : []), ...(r.externalId ? [{ field: 'externalId', value: r.externalId }] : [])],
   async load(trx, ctx) {
     ctx.memo.set('storedRows', new Map<string, number>())
