@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -350,6 +352,31 @@ describe('the Node encoder', () => {
 })
 
 describe('TileJSON', () => {
+  it('links a browser that opened localhost to localhost, and nobody else to the name they sent', async () => {
+    const server = await buildTestApp()
+    try {
+      await server.listen({ port: 0, host: '127.0.0.1' })
+      const port = (server.server.address() as AddressInfo).port
+      const tilesFor = (host: string) =>
+        new Promise<string>((resolve, reject) => {
+          http
+            .get({ host: '127.0.0.1', port, path: '/tiles/public/cells.json', headers: { host } }, (res) => {
+              let body = ''
+              res.on('data', (c: Buffer) => (body += c.toString()))
+              res.on('end', () => resolve((JSON.parse(body) as { tiles: string[] }).tiles[0]!))
+            })
+            .on('error', reject)
+        })
+      expect(await tilesFor(`localhost:${port}`)).toMatch(new RegExp(`^http://localhost:${port}/tiles/public/cells/`))
+      expect(await tilesFor(`LOCALHOST:${port}`)).toMatch(new RegExp(`^http://localhost:${port}/`))
+      // Another port, another site, or no port (80): the address the client connected to.
+      for (const host of [`localhost:${port + 1}`, 'localhost', 'evil.example', `evil.example:${port}`])
+        expect(await tilesFor(host), host).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/tiles/public/cells/`))
+    } finally {
+      await server.close()
+    }
+  })
+
   it('describes a layer: versioned tile URL, vector layers with fields, bounds from the data, zooms', async () => {
     // A forged Host never reaches the links: without PUBLIC_URL they name the address the client connected to.
     const dataVersion = async () => Number((await app.db('data_version').first('version')).version)
