@@ -146,3 +146,58 @@ export function jurisdictionPrefix(divisionCode: string): string {
   if (divisionCode.length === 6 && divisionCode.endsWith('00')) return divisionCode.slice(0, 4)
   return divisionCode
 }
+
+/** A supervising department as the choice of an enterprise's departments needs it. */
+export interface SupervisingDepartment {
+  id: number
+  kind: DepartmentKind
+  /** Its unit's division code: it supervises the enterprises under jurisdictionPrefix of it. */
+  divisionCode: string
+  /** An industry department's industries. */
+  industries: readonly string[]
+  /** A specialist department's field (null: none stated, it covers none). */
+  specialty: string | null
+}
+
+/** What decides an enterprise's departments. */
+export interface DepartmentNeeds {
+  industry: string | null
+  divisionCode: string | null
+  tier: SupervisionTier | null
+  centralVertical: boolean
+}
+
+/**
+ * The departments an enterprise gets when it has none (docs/domain.md §5): the industry department
+ * whose industries include its industry, and a specialist department for each field its industry needs
+ * (SPECIALIST_NEEDS), each among the departments whose jurisdiction contains the enterprise's division.
+ * A city-tier enterprise takes the city's department (the prefix of 4 digits, else the nearest in
+ * length), any other the most local one; equal ones, the lowest id. None for an unknown industry, an
+ * enterprise without a division, or one under central vertical supervision.
+ */
+export function chooseDepartments(
+  departments: readonly SupervisingDepartment[],
+  e: DepartmentNeeds,
+): { industry: number | null; specialists: Array<{ specialty: Specialty; id: number }> } {
+  const none = { industry: null, specialists: [] }
+  if (e.centralVertical || e.industry === null || e.divisionCode === null) return none
+  const divisionCode = e.divisionCode
+  const rank = (d: SupervisingDepartment) => {
+    const length = jurisdictionPrefix(d.divisionCode).length
+    return e.tier === 'city' ? Math.abs(length - 4) : -length
+  }
+  const best = (fits: (d: SupervisingDepartment) => boolean): number | null => {
+    let chosen: SupervisingDepartment | null = null
+    for (const d of departments) {
+      if (!fits(d) || !divisionCode.startsWith(jurisdictionPrefix(d.divisionCode))) continue
+      if (chosen === null || rank(d) < rank(chosen) || (rank(d) === rank(chosen) && d.id < chosen.id)) chosen = d
+    }
+    return chosen?.id ?? null
+  }
+  const industry = best((d) => d.kind === 'industry' && d.industries.includes(e.industry!))
+  const specialists = (SPECIALIST_NEEDS[e.industry] ?? []).flatMap((specialty) => {
+    const id = best((d) => d.kind === 'specialist' && d.specialty === specialty)
+    return id === null ? [] : [{ specialty, id }]
+  })
+  return { industry, specialists }
+}

@@ -130,12 +130,27 @@ export function unchangedRegisterRow(row: RegisterRow, stored: Readonly<Record<s
   return row.lon === stored.lon && row.lat === stored.lat
 }
 
-/** One register row: every REGISTER_COLUMNS value, the point, and the stored enterprise's id (null: a new one). */
-export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number][0], unknown> & { id: number | null; lon: number; lat: number }
+/**
+ * One register row: every REGISTER_COLUMNS value, the point, and the stored enterprise's id (null: a
+ * new one). A new enterprise may come with its industry department (supervision's choice), written
+ * with the row; a stored one's is never replaced by a register row.
+ */
+export type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number][0], unknown> & {
+  id: number | null
+  lon: number
+  lat: number
+  industry_department_id?: number | null
+}
 
 /** The staging table of a batch on a PostgreSQL server: the transaction's own, dropped at its end. */
 const STAGING = 'import_enterprise_batch'
-const STAGED_COLUMNS: ReadonlyArray<readonly [string, string]> = [['id', 'bigint'], ...REGISTER_COLUMNS, ['lon', 'float8'], ['lat', 'float8']]
+const STAGED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['id', 'bigint'],
+  ...REGISTER_COLUMNS,
+  ['industry_department_id', 'integer'],
+  ['lon', 'float8'],
+  ['lat', 'float8'],
+]
 
 /** A value in COPY text format: NULL as \N, booleans as t/f, text with backslash, tab and line breaks escaped. */
 function copyValue(v: unknown): string {
@@ -149,11 +164,10 @@ const COPY_SPECIAL = /[\\\t\n\r]/
 const COPY_SPECIALS = /[\\\t\n\r]/g
 
 /**
- * Puts a batch's rows where the INSERT reads them. On a PostgreSQL server: `COPY … FROM STDIN` into a
+ * Puts a batch's rows where a statement reads them. On a PostgreSQL server: `COPY … FROM STDIN` into a
  * temporary table (parsing COPY text costs the server a fraction of parsing the same rows as one JSON
- * document, and the insert is most of an import's time); on the embedded database, whose wire front
- * does not speak COPY, the rows travel as one JSON parameter. Either way every value is bound, never
- * pasted into SQL.
+ * document); on the embedded database, whose wire front does not speak COPY, the rows travel as one
+ * JSON parameter. Either way every value is bound, never pasted into SQL.
  */
 async function stage(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<{ sql: string; bindings: string[] }> {
   if (isEmbedded(trx)) {
@@ -177,67 +191,72 @@ async function stage(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promi
   return { sql: `${STAGING} AS x`, bindings: [] }
 }
 
-/** A new enterprise's line of COPY text: its id, the REGISTER_COLUMNS values, the point as EWKT. */
-function copyLine(id: string, r: RegisterRow): string {
+/** A new enterprise's line of COPY text: its id, the REGISTER_COLUMNS values, its industry department, the point as EWKT. */
+function copyLine(id: number, r: RegisterRow): string {
   let line = `${id}\t`
   for (const [c] of REGISTER_COLUMNS) line += `${copyValue(r[c])}\t`
-  return `${line}SRID=4326;POINT(${r.lon} ${r.lat})\n`
+  return `${line}${copyValue(r.industry_department_id)}\tSRID=4326;POINT(${r.lon} ${r.lat})\n`
 }
 
 /**
- * New enterprises straight into the table with `COPY` (on a PostgreSQL server): their ids are drawn
- * from the table's sequence first, so no staging table and no INSERT … SELECT stand between the file
- * and the table (the indexes' upkeep is what is left of the cost).
+ * New enterprises straight into the table with `COPY` (on a PostgreSQL server), with the ids drawn for
+ * them: no staging table and no INSERT … SELECT stand between the file and the table (the indexes'
+ * upkeep is what is left of the cost).
  */
-async function copyNewRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<string[]> {
-  const { rows: drawn } = await trx.raw<{ rows: Array<{ id: string }> }>(`SELECT nextval('enterprise_id_seq')::text AS id FROM generate_series(1, ?::int)`, [
-    rows.length,
-  ])
-  const ids = drawn.map((d) => d.id)
+async function copyNewRows(trx: Knex.Transaction, rows: readonly RegisterRow[], ids: readonly number[]): Promise<void> {
   const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(copyFrom(`COPY enterprise (id, ${REGISTER_COLUMNS.map(([c]) => c).join(', ')}, geom) FROM STDIN`))
+  const copy = connection.query(copyFrom(`COPY enterprise (id, ${REGISTER_COLUMNS.map(([c]) => c).join(', ')}, industry_department_id, geom) FROM STDIN`))
   let text = ''
   for (let j = 0; j < rows.length; j++) text += copyLine(ids[j]!, rows[j]!)
   await pipeline(Readable.from([Buffer.from(text)]), copy)
-  return ids
+}
+
+/** New enterprises through the staged rows (the embedded database), with the ids drawn for them. */
+async function insertStagedRows(trx: Knex.Transaction, rows: readonly RegisterRow[], ids: readonly number[]): Promise<void> {
+  const names = [...REGISTER_COLUMNS.map(([c]) => c), 'industry_department_id']
+  const source = await stage(
+    trx,
+    rows.map((r, i) => ({ ...r, id: ids[i]! })),
+  )
+  await trx.raw(
+    `INSERT INTO enterprise (id, ${names.join(', ')}, geom)
+     SELECT x.id, ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326) FROM ${source.sql}`,
+    source.bindings,
+  )
+}
+
+/** Updates stored enterprises from a batch's rows, only those where something differs; their ids. */
+async function updateStagedRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<number[]> {
+  const names = REGISTER_COLUMNS.map(([c]) => c)
+  const source = await stage(trx, rows)
+  const { rows: updated } = await trx.raw<{ rows: Array<{ id: string }> }>(
+    `UPDATE enterprise AS e SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), updated_at = now()
+     FROM ${source.sql}
+     WHERE x.id = e.id
+       AND (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)))
+     RETURNING e.id`,
+    source.bindings,
+  )
+  return updated.map((u) => Number(u.id))
 }
 
 /**
  * Writes a batch of register rows (the importer's): a row with the id of a stored enterprise updates
- * it, only when something differs; a row without one inserts a new enterprise (by COPY on a
- * PostgreSQL server). Returns the ids written, each marked whether it was inserted.
+ * it, only when something differs; a row without one inserts a new enterprise, its id drawn from the
+ * table's sequence first (by COPY on a PostgreSQL server). Returns the new ids, in the order of the
+ * rows without an id, and the ids of the enterprises updated.
  */
-export async function writeRegisterRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<Array<{ id: string; inserted: boolean }>> {
-  if (rows.length === 0) return []
-  if (isEmbedded(trx)) return writeStagedRows(trx, rows)
+export async function writeRegisterRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<{ inserted: number[]; updated: number[] }> {
   const fresh = rows.filter((r) => r.id === null)
   const stored = rows.filter((r) => r.id !== null)
-  const written = stored.length > 0 ? await writeStagedRows(trx, stored) : []
-  if (fresh.length > 0) for (const id of await copyNewRows(trx, fresh)) written.push({ id, inserted: true })
-  return written
-}
-
-/** Updates and inserts a batch through the staged rows (stage()). */
-async function writeStagedRows(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promise<Array<{ id: string; inserted: boolean }>> {
-  const names = REGISTER_COLUMNS.map(([c]) => c)
-  const source = await stage(trx, rows)
-  const { rows: written } = await trx.raw<{ rows: Array<{ id: string; inserted: boolean }> }>(
-    `WITH updated AS (
-       UPDATE enterprise AS e SET ${names.map((c) => `${c} = x.${c}`).join(', ')}, geom = ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), updated_at = now()
-       FROM ${source.sql}
-       WHERE x.id = e.id
-         AND (${names.map((c) => `e.${c}`).join(', ')}, ST_AsEWKB(e.geom)) IS DISTINCT FROM (${names.map((c) => `x.${c}`).join(', ')}, ST_AsEWKB(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)))
-       RETURNING e.id
-     ), inserted AS (
-       INSERT INTO enterprise (${names.join(', ')}, geom)
-       SELECT ${names.map((c) => `x.${c}`).join(', ')}, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)
-       FROM ${source.sql} WHERE x.id IS NULL
-       RETURNING id
-     )
-     SELECT id, false AS inserted FROM updated UNION ALL SELECT id, true FROM inserted`,
-    [...source.bindings, ...source.bindings],
-  )
-  return written
+  const updated = stored.length > 0 ? await updateStagedRows(trx, stored) : []
+  if (fresh.length === 0) return { inserted: [], updated }
+  const { rows: drawn } = await trx.raw<{ rows: Array<{ id: string }> }>(`SELECT nextval('enterprise_id_seq')::text AS id FROM generate_series(1, ?::int)`, [
+    fresh.length,
+  ])
+  const ids = drawn.map((d) => Number(d.id))
+  await (isEmbedded(trx) ? insertStagedRows(trx, fresh, ids) : copyNewRows(trx, fresh, ids))
+  return { inserted: ids, updated }
 }
 
 /** The enterprise table's secondary indexes and unique constraints, dropped for a first load (deferRegisterIndexes). */

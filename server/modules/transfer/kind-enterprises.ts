@@ -8,7 +8,8 @@
  * name, see domain/industry-classification.ts), scale and affiliation left out or not recognised are
  * stored as unknown (NULL, the text as written kept), the tier is then undetermined unless the rule
  * gives the same one whatever they are, and the data-quality report lists what is missing.
- * Enterprises without departments get them from their industry (supervision's assignDepartments). The
+ * Enterprises without departments get them from their industry (supervision's choice; a new one's
+ * industry department is written with its row). The
  * rows are written through the enterprises store (writeRegisterRows), the table's owner.
  */
 import type { Knex } from 'knex'
@@ -26,7 +27,14 @@ import {
   type DeferredIndexes,
   type RegisterRow,
 } from '../enterprises'
-import { assignDepartments, DELEGATE_OUTLETS_TO_COUNTY, tierInput } from '../supervision'
+import {
+  addSpecialistDepartments,
+  assignDepartments,
+  DELEGATE_OUTLETS_TO_COUNTY,
+  loadDepartmentChooser,
+  tierInput,
+  type DepartmentChooser,
+} from '../supervision'
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadDivisionBoxes, loadGridBoxes, loadGridCodes, type AreaBoxes } from './lookups'
 import { changedRecords, recordSnapshots } from './snapshots'
@@ -505,13 +513,27 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
     'id',
     rows.flatMap((r) => (r.id !== null ? [r.id] : [])),
   )
+  // A new enterprise gets its departments as it is written: the industry one in its row, no update after.
+  const choose = ctx.memo.get('departments') as DepartmentChooser
+  const fresh = rows.filter((r) => r.id === null)
+  const choices = fresh.map((r) =>
+    choose({
+      industry: r.industry as string | null,
+      divisionCode: r.division_code as string | null,
+      tier: r.tier as SupervisionTier | null,
+      centralVertical: r.central_vertical === true,
+    }),
+  )
+  fresh.forEach((r, i) => (r.industry_department_id = choices[i]!.industry))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
-  const written = await writeRegisterRows(trx, rows)
-  const inserted = written.filter((w) => w.inserted).map((w) => Number(w.id))
-  const updated = written.filter((w) => !w.inserted).map((w) => Number(w.id))
-  // Departments: a stored enterprise's now (its audit below shows them), new ones' once for the whole file (finish).
-  await assignDepartments(trx, updated)
-  ;(ctx.memo.get('newIds') as number[]).push(...inserted)
+  const { inserted, updated } = await writeRegisterRows(trx, rows)
+  await addSpecialistDepartments(
+    trx,
+    choices.flatMap((c, i) => c.specialists.map((s) => ({ enterpriseId: inserted[i]!, departmentId: s.id }))),
+  )
+  // A stored enterprise's missing departments now (its audit below shows them).
+  await assignDepartments(trx, updated, choose)
+  ctx.memo.set('created', (ctx.memo.get('created') as number) + inserted.length)
   // Existing enterprises the file renamed, moved or otherwise changed: each audited with before/after.
   const afterImport = await recordSnapshots(trx, 'enterprise', 'id', updated)
   const changes = changedRecords('enterprise', beforeImport, afterImport)
@@ -533,7 +555,8 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   keys: (r) => [...(r.uscc ? [{ field: 'uscc', value: r.uscc }] : []), ...(r.externalId ? [{ field: 'externalId', value: r.externalId }] : [])],
   async load(trx, ctx) {
     ctx.memo.set('storedRows', new Map<string, number>())
-    ctx.memo.set('newIds', [])
+    ctx.memo.set('created', 0)
+    ctx.memo.set('departments', await loadDepartmentChooser(trx))
     // An empty table is loaded without its secondary indexes, built once at the end (finish); a dry run locks nothing.
     ctx.memo.set('firstLoad', ctx.dryRun ? null : await deferRegisterIndexes(trx))
     ctx.memo.set('gridCodes', await loadGridCodes(trx))
@@ -544,7 +567,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   },
   outcome(ctx) {
     if (!ctx.memo.get('firstLoad')) return null
-    const rows = (ctx.memo.get('newIds') as number[]).length
+    const rows = ctx.memo.get('created') as number
     return {
       code: 'register_first_load',
       params: { rows },
@@ -555,12 +578,8 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
   checksAhead: true,
   check,
   write,
-  /**
-   * Supervising departments for every new enterprise of the file, in one set-based pass; then, on a
-   * first load, the indexes (after the departments' update, so that it does not write into them).
-   */
+  /** On a first load, the indexes, built once from the loaded rows. */
   async finish(trx, ctx) {
-    await assignDepartments(trx, ctx.memo.get('newIds') as number[])
     const deferred = ctx.memo.get('firstLoad') as DeferredIndexes | null
     if (deferred) await restoreRegisterIndexes(trx, deferred)
     return []
