@@ -1,7 +1,8 @@
 // `npm run bench -- import [--rows N] [--server-url URL] [--keep]`: imports N (default 200 000)
 // enterprise rows from a CSV (UTF-8, Chinese headers) and from two XLSX files (ours, text in each
 // cell; GDAL's, text in a shared-string table as Excel writes it), each into a scratch
-// database on the local PostGIS that holds only the demo divisions and grids, and prints one JSON
+// database on the local PostGIS that holds only the demo divisions, grids and supervising departments
+// (each new enterprise gets its departments), and prints one JSON
 // line: rows per second for each format (parse, validate, derive grids, write, commit; grading
 // deferred) and the peak RSS of the importing process, plus the full regrade that follows. Those
 // imports are first loads of an empty register (indexes built after the rows); the CSV is imported
@@ -80,12 +81,17 @@ const sharedXlsxFile = path.join(dir, 'enterprises-shared-strings.xlsx')
 
 // ---- the files: demo enterprises at province scale, as a user would upload them (no grid codes).
 const fields = ENTERPRISE_FIELDS.filter((f) => !f.exportOnly && f.key !== 'gridCode' && f.key !== 'explicitTier')
-const regions: { divisions: Array<Record<string, unknown>>; grids: MgmtGridRow[] } = { divisions: [], grids: [] }
+const regions: { divisions: Array<Record<string, unknown>>; grids: MgmtGridRow[]; departments: Array<Record<string, unknown>> } = {
+  divisions: [],
+  grids: [],
+  departments: [],
+}
 function* enterpriseRows(): Generator<Array<string | number>> {
   let n = 0
   for (const batch of generateDemoBatches({ scale: Math.max(1, Math.ceil(target / 3300)) })) {
     if (batch.table === 'division') regions.divisions = batch.rows as unknown as Array<Record<string, unknown>>
     if (batch.table === 'mgmt_grid') regions.grids = batch.rows
+    if (batch.table === 'department') regions.departments = batch.rows as unknown as Array<Record<string, unknown>>
     if (batch.table !== 'enterprise') continue
     for (const e of batch.rows as EnterpriseRow[]) {
       if (n++ >= target) return
@@ -157,7 +163,7 @@ const embeddedFile = { path: path.join(dir, 'enterprises-city.csv'), rows: Math.
 // table (every cell a string, as GDAL reads a CSV), where our own writer puts each text in its cell.
 await promisify(execFile)('ogr2ogr', ['-f', 'XLSX', sharedXlsxFile, csvFile, '-nln', 'enterprises'])
 
-// ---- scratch databases with the divisions and grids only.
+// ---- scratch databases with the divisions, grids and departments only.
 async function scratch(label: string, populated = false): Promise<string> {
   const name = `riskmap_bench_import_${label}_${crypto.randomBytes(3).toString('hex')}`
   const admin = new pg.Client({ connectionString: values['server-url'] })
@@ -190,6 +196,8 @@ async function prepare(url: string, embedded: boolean, populated: boolean): Prom
   for (let i = 0; i < divisions.length; i += 50) await db('division').insert(divisions.slice(i, i + 50))
   const grids = regions.grids.map((r) => ({ ...r, geom: toEwkt(r.geom) }))
   for (let i = 0; i < grids.length; i += 50) await db('mgmt_grid').insert(grids.slice(i, i + 50))
+  // The supervising departments: an imported enterprise gets its departments as a deployment's would.
+  for (let i = 0; i < regions.departments.length; i += 50) await db('department').insert(regions.departments.slice(i, i + 50))
   // One enterprise already stored: the import takes the ordinary way, not the first load of an empty register.
   if (populated)
     await db.raw(
