@@ -530,6 +530,7 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   await addSpecialistDepartments(
     trx,
     choices.flatMap((c, i) => c.specialists.map((s) => ({ enterpriseId: inserted[i]!, departmentId: s.id }))),
+    true,
   )
   // A stored enterprise's missing departments now (its audit below shows them).
   await assignDepartments(trx, updated, choose)
