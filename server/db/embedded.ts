@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
 import { serveWire } from './embedded-wire'
+import { postgisWithoutRaster } from './postgis-bundle'
 
 /** A running embedded database: PGlite+PostGIS served over the PostgreSQL wire protocol. */
 export interface EmbeddedDatabase {
@@ -23,7 +23,7 @@ export async function startEmbedded(dataDir: string, port = 0): Promise<Embedded
   await fs.mkdir(pgdata, { recursive: true })
   const releaseLock = await lockDataDir(dataDir)
   try {
-    const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis } })
+    const db = await PGlite.create({ dataDir: pgdata, extensions: { postgis: postgisWithoutRaster } })
     const server = await serveWire(db, '127.0.0.1', port).catch(async (err: unknown) => {
       await db.close()
       throw err

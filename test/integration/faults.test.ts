@@ -37,6 +37,9 @@ describe('faults', () => {
     })
     try {
       expect((await app.inject('/api/health/ready')).statusCode).toBe(200)
+      // PostGIS without the raster, topology and geocoder libraries (postgis-bundle.ts): not loaded, not offered.
+      const available = await app.db.raw<{ rows: Array<{ name: string }> }>("SELECT name FROM pg_available_extensions WHERE name LIKE 'postgis%' ORDER BY name")
+      expect(available.rows.map((r) => r.name)).toEqual(['postgis'])
       await db.stop()
 
       const started = Date.now()
