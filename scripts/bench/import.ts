@@ -192,12 +192,14 @@ async function prepare(url: string, embedded: boolean, populated: boolean): Prom
   const db = createKnex({ url, embedded, statementTimeoutMs: 0 })
   await db.raw('CREATE EXTENSION IF NOT EXISTS postgis')
   await migrateLatest(db)
-  const divisions = regions.divisions.map((r) => ({ ...r, geom: toEwkt(r.geom as never) }))
-  for (let i = 0; i < divisions.length; i += 50) await db('division').insert(divisions.slice(i, i + 50))
-  const grids = regions.grids.map((r) => ({ ...r, geom: toEwkt(r.geom) }))
-  for (let i = 0; i < grids.length; i += 50) await db('mgmt_grid').insert(grids.slice(i, i + 50))
-  // The supervising departments: an imported enterprise gets its departments as a deployment's would.
-  for (let i = 0; i < regions.departments.length; i += 50) await db('department').insert(regions.departments.slice(i, i + 50))
+  // The divisions, grids and supervising departments (each new enterprise gets its departments, as in a deployment).
+  await db.batchInsert(
+    'division',
+    regions.divisions.map((r) => ({ ...r, geom: toEwkt(r.geom as never) })),
+    50,
+  )
+  await db.batchInsert('mgmt_grid', regions.grids.map((r) => ({ ...r, geom: toEwkt(r.geom) })) as Array<Record<string, unknown>>, 50)
+  await db.batchInsert('department', regions.departments, 50)
   // One enterprise already stored: the import takes the ordinary way, not the first load of an empty register.
   if (populated)
     await db.raw(

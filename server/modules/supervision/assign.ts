@@ -17,6 +17,16 @@ import { setMissingIndustryDepartments } from '../enterprises'
 /** The departments an enterprise gets, by the rule over the departments read when it was loaded. */
 export type DepartmentChooser = (e: DepartmentNeeds) => ReturnType<typeof chooseDepartments>
 
+/** What decides an enterprise's departments, from its row (stored, or a register row about to be written). */
+export function departmentNeeds(row: { industry: unknown; division_code: unknown; tier: unknown; central_vertical: unknown }): DepartmentNeeds {
+  return {
+    industry: row.industry as string | null,
+    divisionCode: row.division_code as string | null,
+    tier: row.tier as SupervisionTier | null,
+    centralVertical: row.central_vertical === true,
+  }
+}
+
 /** Reads the departments once; the chooser remembers each choice (an import asks for the same division and industry many times). */
 export async function loadDepartmentChooser(trx: Knex.Transaction): Promise<DepartmentChooser> {
   const rows = (await trx('department').select('id', 'kind', 'division_code', 'industries', 'specialty')) as Array<{
@@ -91,7 +101,7 @@ export async function assignDepartments(
   const industry: Array<{ id: number; departmentId: number }> = []
   const specialists: Array<{ enterpriseId: number; departmentId: number }> = []
   for (const r of rows) {
-    const choice = pick({ industry: r.industry, divisionCode: r.division_code, tier: r.tier, centralVertical: r.central_vertical })
+    const choice = pick(departmentNeeds(r))
     if (r.industry_department_id === null && choice.industry !== null) industry.push({ id: Number(r.id), departmentId: choice.industry })
     const covered = new Set(r.specialties)
     for (const s of choice.specialists) if (!covered.has(s.specialty)) specialists.push({ enterpriseId: Number(r.id), departmentId: s.id })

@@ -4,5 +4,5 @@
  * choice of supervising departments for enterprises that have none (the importer gives a new
  * enterprise its industry department in the row it writes, and runs the assignment for stored ones).
  */
-export { addSpecialistDepartments, assignDepartments, loadDepartmentChooser, type DepartmentChooser } from './assign'
+export { addSpecialistDepartments, assignDepartments, departmentNeeds, loadDepartmentChooser, type DepartmentChooser } from './assign'
 export { DELEGATE_OUTLETS_TO_COUNTY, tierInput } from './tier-service'

@@ -31,6 +31,7 @@ import {
   addSpecialistDepartments,
   assignDepartments,
   DELEGATE_OUTLETS_TO_COUNTY,
+  departmentNeeds,
   loadDepartmentChooser,
   tierInput,
   type DepartmentChooser,
@@ -516,14 +517,7 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   // A new enterprise gets its departments as it is written: the industry one in its row, no update after.
   const choose = ctx.memo.get('departments') as DepartmentChooser
   const fresh = rows.filter((r) => r.id === null)
-  const choices = fresh.map((r) =>
-    choose({
-      industry: r.industry as string | null,
-      divisionCode: r.division_code as string | null,
-      tier: r.tier as SupervisionTier | null,
-      centralVertical: r.central_vertical === true,
-    }),
-  )
+  const choices = fresh.map((r) => choose(departmentNeeds(r)))
   fresh.forEach((r, i) => (r.industry_department_id = choices[i]!.industry))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
   const { inserted, updated } = await writeRegisterRows(trx, rows)
