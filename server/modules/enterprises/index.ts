@@ -11,6 +11,7 @@ export {
   setTier,
   updateSupervision,
   writeEnterpriseLevels,
+  withKeysAtEnd,
   writeRegisterRows,
   REGISTER_SELECT,
   unchangedRegisterRow,

@@ -23,6 +23,7 @@ import {
   REGISTER_SELECT,
   restoreRegisterIndexes,
   unchangedRegisterRow,
+  withKeysAtEnd,
   writeRegisterRows,
   type DeferredIndexes,
   type RegisterRow,
@@ -520,12 +521,16 @@ async function write(trx: Knex.Transaction, batch: Array<Prepared<EnterpriseReco
   const choices = fresh.map((r) => choose(departmentNeeds(r)))
   fresh.forEach((r, i) => (r.industry_department_id = choices[i]!.industry))
   // Rows of stored enterprises update them by id (only when something differs); the others insert.
-  const { inserted, updated } = await writeRegisterRows(trx, rows)
-  await addSpecialistDepartments(
-    trx,
-    choices.flatMap((c, i) => c.specialists.map((s) => ({ enterpriseId: inserted[i]!, departmentId: s.id }))),
-    true,
-  )
+  // On a first load that may, their foreign keys are checked once at the end (withKeysAtEnd).
+  const { inserted, updated } = await withKeysAtEnd(trx, ctx.memo.get('firstLoad') as DeferredIndexes | null, async () => {
+    const written = await writeRegisterRows(trx, rows)
+    await addSpecialistDepartments(
+      trx,
+      choices.flatMap((c, i) => c.specialists.map((s) => ({ enterpriseId: written.inserted[i]!, departmentId: s.id }))),
+      true,
+    )
+    return written
+  })
   // A stored enterprise's missing departments now (its audit below shows them).
   await assignDepartments(trx, updated, choose)
   ctx.memo.set('created', (ctx.memo.get('created') as number) + inserted.length)
@@ -561,12 +566,14 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
     ctx.memo.set('gridBoxes', await loadGridBoxes(trx))
   },
   outcome(ctx) {
-    if (!ctx.memo.get('firstLoad')) return null
+    const firstLoad = ctx.memo.get('firstLoad') as DeferredIndexes | null
+    if (!firstLoad) return null
     const rows = ctx.memo.get('created') as number
+    const keys = firstLoad.keysAtEnd ? ', their foreign keys checked once at the end' : ''
     return {
       code: 'register_first_load',
       params: { rows },
-      text: `the enterprise table was empty: its ${rows} rows were loaded first and its indexes built once after them (readers of enterprises waited for the import)`,
+      text: `the enterprise table was empty: its ${rows} rows were loaded first and its indexes built once after them${keys} (readers of enterprises waited for the import)`,
     }
   },
   // Stored enterprises are found by USCC and external id, which the file's own rows never share (duplicates are refused in memory).
