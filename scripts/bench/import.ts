@@ -14,7 +14,8 @@
 // ratio to it; so does the database's own floor: the stored rows copied straight back into the
 // enterprise table (dbCopyRate), which bounds any import into that table.
 // The rows come from the demo generator (province scale); each import runs in a child process so
-// its peak RSS is its own. --quick: 500 rows (seconds).
+// its peak RSS is its own, and each measured step starts after a CHECKPOINT (the setup's writes are
+// not flushed inside it). --quick: 500 rows (seconds).
 import { execFile } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -218,6 +219,7 @@ async function drop(url: string): Promise<void> {
 
 /** Loads the CSV with ogr2ogr into a scratch table of `url`; rows per second. */
 async function ogr2ogrRate(file: string, url: string, rows: number): Promise<number> {
+  await checkpoint()
   const u = new URL(url)
   const pgSource = `PG:host=${u.hostname} port=${u.port || 5432} user=${decodeURIComponent(u.username) || 'postgres'} dbname=${u.pathname.slice(1)}`
   const started = performance.now()
@@ -284,6 +286,7 @@ async function dbCopyRate(url: string, rows: number): Promise<number> {
     const data = Buffer.concat(chunks)
     await client.query('BEGIN')
     await client.query('TRUNCATE enterprise CASCADE')
+    await checkpoint()
     const started = performance.now()
     await pipeline(Readable.from([data]), client.query(copyFrom(`COPY enterprise (${columns}) FROM STDIN`)))
     const seconds = (performance.now() - started) / 1000
@@ -294,8 +297,17 @@ async function dbCopyRate(url: string, rows: number): Promise<number> {
   }
 }
 
+/** Writes out what the setup (or the run before) left dirty, so no measured step pays for another's checkpoint. */
+async function checkpoint(): Promise<void> {
+  const admin = new pg.Client({ connectionString: values['server-url'] })
+  await admin.connect()
+  await admin.query('CHECKPOINT')
+  await admin.end()
+}
+
 const self = fileURLToPath(import.meta.url)
 async function importInChild(file: string, url: string, embeddedDir?: string) {
+  await checkpoint()
   const where = embeddedDir ? ['--embedded-dir', embeddedDir] : ['--database-url', url]
   const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, '--worker', 'import', '--file', file, ...where], {
     maxBuffer: 1 << 20,
