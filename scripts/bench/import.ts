@@ -175,13 +175,21 @@ const embeddedFile = { path: path.join(dir, 'enterprises-city.csv'), rows: Math.
 // table (every cell a string, as GDAL reads a CSV), where our own writer puts each text in its cell.
 await promisify(execFile)('ogr2ogr', ['-f', 'XLSX', sharedXlsxFile, csvFile, '-nln', 'enterprises'])
 
+/** One statement on the server's own database (creating and dropping scratch databases, checkpoints). */
+async function onServer(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: values['server-url'] })
+  await admin.connect()
+  try {
+    await admin.query(sql)
+  } finally {
+    await admin.end()
+  }
+}
+
 // ---- scratch databases with the divisions, grids and departments only.
 async function scratch(label: string, populated = false): Promise<string> {
   const name = `riskmap_bench_import_${label}_${crypto.randomBytes(3).toString('hex')}`
-  const admin = new pg.Client({ connectionString: values['server-url'] })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
+  await onServer(`CREATE DATABASE ${name}`)
   const url = new URL(values['server-url']!)
   url.pathname = `/${name}`
   await prepare(url.toString(), false, populated)
@@ -222,10 +230,7 @@ async function prepare(url: string, embedded: boolean, populated: boolean): Prom
 }
 
 async function drop(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: values['server-url'] })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`)
-  await admin.end()
+  await onServer(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`)
 }
 
 /** Loads the CSV with ogr2ogr into a scratch table of `url`; rows per second. */
@@ -309,12 +314,7 @@ async function dbCopyRate(url: string, rows: number): Promise<number> {
 }
 
 /** Writes out what the setup (or the run before) left dirty, so no measured step pays for another's checkpoint. */
-async function checkpoint(): Promise<void> {
-  const admin = new pg.Client({ connectionString: values['server-url'] })
-  await admin.connect()
-  await admin.query('CHECKPOINT')
-  await admin.end()
-}
+const checkpoint = (): Promise<void> => onServer('CHECKPOINT')
 
 const self = fileURLToPath(import.meta.url)
 async function importInChild(file: string, url: string, embeddedDir?: string) {
