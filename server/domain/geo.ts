@@ -116,11 +116,10 @@ export function bearingDeg(lon1: number, lat1: number, lon2: number, lat2: numbe
  * or `invalid('<prefix>.lon'|'<prefix>.lat')` when a field prefix such as `location` is given.
  */
 export function validateLonLat(lon: unknown, lat: unknown, fieldPrefix?: string): void {
-  const name = (field: string) => (fieldPrefix ? `${fieldPrefix}.${field}` : field)
   if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-    throw invalid(name('lon'), 'must be a finite longitude from -180 to 180 (degrees, WGS 84)')
+    throw invalid(fieldPrefix ? `${fieldPrefix}.lon` : 'lon', 'must be a finite longitude from -180 to 180 (degrees, WGS 84)')
   }
   if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
-    throw invalid(name('lat'), 'must be a finite latitude from -90 to 90 (degrees, WGS 84)')
+    throw invalid(fieldPrefix ? `${fieldPrefix}.lat` : 'lat', 'must be a finite latitude from -90 to 90 (degrees, WGS 84)')
   }
 }

@@ -94,6 +94,9 @@ export function supervisionTier(input: SupervisionTierInput): SupervisionTierRes
  * undetermined and the reason names what is missing. Nothing unknown is guessed.
  */
 export function tierWithUnknowns(input: PartialTierInput): PartialTierResult {
+  // Nothing unknown (most rows): the rule once.
+  if (input.affiliation !== null && input.scale !== null && input.highHazard !== null)
+    return { ...supervisionTier({ ...input, affiliation: input.affiliation, scale: input.scale, highHazard: input.highHazard }), undetermined: false }
   const unknown: string[] = []
   if (input.affiliation === null) unknown.push('affiliation')
   if (input.scale === null) unknown.push('scale')

@@ -446,9 +446,13 @@ interface StoredEnterprise {
   [column: string]: unknown
 }
 
+/** A column's value: the file's (an empty cell: the fallback), else what is stored when the file lacks the column, else the fallback. */
+function pick<T>(given: T | null | undefined, kept: T | undefined, fallback: T): T {
+  return given !== undefined ? (given ?? fallback) : (kept ?? fallback)
+}
+
 /** The stored row: what the file gives, what is stored for the columns it lacks, defaults, and the tier. */
 function merged(r: EnterpriseRecord, stored: StoredEnterprise | undefined, rules = DEFAULT_RULES): RegisterRow {
-  const pick = <T>(given: T | null | undefined, kept: T | undefined, fallback: T): T => (given !== undefined ? (given ?? fallback) : (kept ?? fallback))
   const highHazard = pick(r.highHazard, stored?.high_hazard, r.industryHighHazard)
   const centralVertical = pick(r.centralVertical, stored?.central_vertical, false)
   const isOutlet = pick(r.isOutlet, stored?.is_outlet, false)
