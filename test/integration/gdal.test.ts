@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
+import { recordValues } from '../../server/modules/transfer/records'
 import { openXlsx } from '../../server/modules/transfer/xlsx-reader'
 import { openZip } from '../../server/modules/transfer/zip'
 import { buildTestApp } from '../helpers/app'
@@ -143,7 +144,10 @@ describe('a workbook GDAL writes', () => {
     zip.close()
     const reader = await openXlsx(xlsxFile)
     const read: unknown[][] = []
-    for await (const r of reader.records) read.push(reader.headers.map((h) => r.values[h]))
+    for await (const r of reader.records) {
+      const values = recordValues(reader.headers, r)
+      read.push(reader.headers.map((h) => values[h]))
+    }
     await reader.close()
     expect(reader.headers).toEqual(['名称', '说明', '备注'])
     expect(read).toEqual(rows)

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '../../server/errors'
 import { openCsv, guessDelimiter } from '../../server/modules/transfer/csv-reader'
 import { chooseEncoding, decodeText } from '../../server/modules/transfer/text-decode'
-import type { SourceRecord } from '../../server/modules/transfer/records'
+import { recordValues, type KeyedRecord } from '../../server/modules/transfer/records'
 
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size)
@@ -18,8 +18,8 @@ async function decode(buf: Buffer, size = 1 << 16) {
 
 async function csvRows(text: string | Buffer, size = 1 << 16) {
   const reader = await openCsv(chunks(Buffer.isBuffer(text) ? text : Buffer.from(text), size))
-  const rows: SourceRecord[] = []
-  for await (const r of reader.records) rows.push(r)
+  const rows: KeyedRecord[] = []
+  for await (const r of reader.records) rows.push({ ...r, cells: undefined, values: recordValues(reader.headers, r) })
   return { reader, rows }
 }
 
@@ -74,6 +74,15 @@ describe('CSV', () => {
       [4, 10, 'D'],
     ])
     expect(rows[0]!.values.address).toBe('line one\r\nline two')
+  })
+
+  it('leaves out a column without a header, and reads a short row as empty cells', async () => {
+    const { reader, rows } = await csvRows('名称,,经度\n测试,x,123.4\n短\n')
+    expect(reader.headers).toEqual(['名称', '经度'])
+    expect(rows.map((r) => r.values)).toEqual([
+      { 名称: '测试', 经度: '123.4' },
+      { 名称: '短', 经度: '' },
+    ])
   })
 
   it('flags a row with more fields than the header', async () => {

@@ -10,7 +10,7 @@ import { fromWkt, parseCrsParam, projectedDefinition, resolveCrs } from '../../s
 import { geometryProblem, parseWkt } from '../../server/modules/transfer/geometry'
 import { openGeoJson } from '../../server/modules/transfer/geojson-reader'
 import { formatFromName, sniffFormat } from '../../server/modules/transfer/import'
-import type { SourceRecord } from '../../server/modules/transfer/records'
+import { recordValues, type KeyedRecord, type RecordReader } from '../../server/modules/transfer/records'
 import { parseShape, ringArea, ringsToPolygons, openShapefileZip } from '../../server/modules/transfer/shapefile-reader'
 import { columnIndex, excelSerialToDate, openXlsx } from '../../server/modules/transfer/xlsx-reader'
 import { columnLetters, xlsxStream } from '../../server/modules/transfer/xlsx-writer'
@@ -21,9 +21,10 @@ async function* chunks(text: string, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size)
 }
 
-async function all(records: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> {
-  const out: SourceRecord[] = []
-  for await (const r of records) out.push(r)
+/** A reader's records, each with its values by header. */
+async function all(reader: RecordReader): Promise<KeyedRecord[]> {
+  const out: KeyedRecord[] = []
+  for await (const r of reader.records) out.push({ ...r, cells: undefined, values: recordValues(reader.headers, r) })
   return out
 }
 
@@ -180,7 +181,7 @@ describe('file readers', () => {
       '  {"type": "Feature", "properties": {"name": "b", "extra": 1}, "geometry": null}\n ]\n}\n'
     for (const size of [1, 7, 4096]) {
       const reader = await openGeoJson(chunks(text, size))
-      const records = await all(reader.records)
+      const records = await all(reader)
       expect(reader.headers).toEqual(['name'])
       expect(reader.declaredCrs).toEqual({ name: 'EPSG:4490' })
       expect(records.map((r) => [r.row, r.line, r.values.name])).toEqual([
@@ -193,7 +194,7 @@ describe('file readers', () => {
 
   it('reads a single Feature, and names the line of broken JSON', async () => {
     const one = await openGeoJson(chunks('{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[1,2]}}', 5))
-    expect((await all(one.records))[0]).toMatchObject({ row: 1, values: { n: 1 } })
+    expect((await all(one))[0]).toMatchObject({ row: 1, values: { n: 1 } })
     await expect(openGeoJson(chunks('{"type":"FeatureCollection","features":[\n{"type":"Feature",\n"properties":{"a":tru}}]}', 8))).rejects.toThrow(
       /at line 2 is not valid JSON/,
     )
@@ -203,7 +204,7 @@ describe('file readers', () => {
 
   it('reads an Excel-like XLSX: shared strings, date-formatted cells, numbers', async () => {
     const reader = await openXlsx(path.join(FIXTURES, 'enterprises-zh.xlsx'))
-    const records = await all(reader.records)
+    const records = await all(reader)
     await reader.close()
     expect(reader.headers.slice(0, 4)).toEqual(['单位全称', '统一社会信用代码', '经度', '纬度'])
     expect(records).toHaveLength(2)
@@ -217,7 +218,7 @@ describe('file readers', () => {
 
   it('reads a zipped shapefile: GBK attribute names and values, the .prj, polygons with holes', async () => {
     const reader = await openShapefileZip(path.join(FIXTURES, 'areas-gk123.zip'))
-    const records = await all(reader.records)
+    const records = await all(reader)
     await reader.close()
     expect(reader.encoding).toBe('gbk')
     expect(reader.headers).toEqual(['编号', '区域名称', '评估方法', '指定等级', '评估人', '评估日期'])
@@ -239,7 +240,7 @@ describe('file readers', () => {
       }
       await pipeline(xlsxStream('测试', ['名称', '数值', '布尔', '文本'], rows()), createWriteStream(file))
       const reader = await openXlsx(file)
-      const records = await all(reader.records)
+      const records = await all(reader)
       await reader.close()
       expect(reader.headers).toEqual(['名称', '数值', '布尔', '文本'])
       expect(records.map((r) => r.values)).toEqual([
@@ -247,6 +248,16 @@ describe('file readers', () => {
         { 名称: '控制字符', 数值: -3, 布尔: '是', 文本: 'x' },
       ])
       expect(columnLetters(0)).toBe('A')
+      // A column without a header is left out, and the columns after it keep their values.
+      await pipeline(xlsxStream('测试', ['名称', '', '文本'], rows()), createWriteStream(file))
+      const gapped = await openXlsx(file)
+      const read = await all(gapped)
+      await gapped.close()
+      expect(gapped.headers).toEqual(['名称', '文本'])
+      expect(read.map((r) => r.values)).toEqual([
+        { 名称: 'A & <b>', 文本: '' },
+        { 名称: '控制字符', 文本: '是' },
+      ])
       expect(columnLetters(27)).toBe('AB')
     } finally {
       await fs.rm(dir, { recursive: true, force: true })

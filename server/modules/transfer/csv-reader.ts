@@ -93,18 +93,18 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
     seen.set(h, i)
   })
 
+  // The positions of named columns, when some column has no header (its cells are left out).
+  const named = headers.includes('') ? headers.flatMap((h, i) => (h === '' ? [] : [i])) : null
+
   async function* read(): AsyncGenerator<SourceRecord> {
     let row = 0
     for (;;) {
       const rec = await nextRecord()
       if (rec === null) return
       row++
-      const values: Record<string, unknown> = {}
-      for (let i = 0; i < headers.length; i++) {
-        const h = headers[i]!
-        if (h !== '') values[h] = rec.values[i] ?? ''
-      }
-      const record: SourceRecord = { row, line: rec.line, values }
+      // The cells under a header (all of them, in the usual file whose every column is named).
+      const cells = named === null ? rec.values : named.map((i) => rec.values[i])
+      const record: SourceRecord = { row, line: rec.line, cells }
       if (rec.values.length > headers.length && rec.values.slice(headers.length).some((v) => v.trim() !== '')) {
         record.problem = {
           code: 'field_count',

@@ -6,7 +6,7 @@
 import type { Feature, Geometry } from 'geojson'
 import { emptyFile, fileError } from './bytes'
 import { decodeText } from './text-decode'
-import type { RecordReader, SourceRecord } from './records'
+import type { KeyedRecord, RecordReader, SourceRecord } from './records'
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection'])
 
@@ -250,7 +250,7 @@ export async function openGeoJson(bytes: AsyncIterable<Buffer>): Promise<RecordR
       row++
       featureCount++
       const feature = f.feature
-      const record: SourceRecord = { row, line: f.line, values: {}, geometry: null }
+      const record: KeyedRecord = { row, line: f.line, values: {}, geometry: null }
       if (feature === null || typeof feature !== 'object' || feature.type !== 'Feature') {
         record.problem = {
           code: 'not_a_feature',

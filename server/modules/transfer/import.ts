@@ -597,15 +597,18 @@ async function importRecords(
     }
 
     const seenHeaders = new Set(reader.headers)
-    // The mapped columns as a list, read for every row (a Map's iterator allocates an entry per column).
-    let mapped = [...columns.fieldOf]
+    // The mapped columns as a list, read for every row (a Map's iterator allocates an entry per column),
+    // each with its position among the headers (a table's cells are read by it).
+    const positions = new Map(reader.headers.map((h, i) => [h, i]))
+    const mappedColumns = (): MappedColumn[] => [...columns.fieldOf].map(([header, field]) => ({ header, index: positions.get(header) ?? -1, field }))
+    let mapped = mappedColumns()
     try {
       for await (const record of reader.records) {
         counts.rows++
         if (reader.format === 'geojson') {
-          extendColumns(columns, Object.keys(record.values), spec.fields, seenHeaders)
+          extendColumns(columns, Object.keys(record.values ?? {}), spec.fields, seenHeaders)
           for (const key of columns.headerOf.keys()) ctx.present.add(key)
-          if (mapped.length !== columns.fieldOf.size) mapped = [...columns.fieldOf]
+          if (mapped.length !== columns.fieldOf.size) mapped = mappedColumns()
         }
         const { input, problems } = readRow(record, mapped, spec, crs, extent)
         let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
@@ -797,10 +800,17 @@ async function importRecords(
   }
 }
 
+/** A column of the file the import reads: its header, its position among the reader's headers, the field it feeds. */
+interface MappedColumn {
+  header: string
+  index: number
+  field: Field
+}
+
 /** Parses a record's values by field, and its location or geometry into WGS 84. */
 function readRow(
   record: SourceRecord,
-  mapped: ReadonlyArray<readonly [string, Field]>,
+  mapped: readonly MappedColumn[],
   spec: KindSpec<unknown>,
   crs: CoordinateSystem,
   extent: Extent | null,
@@ -815,8 +825,8 @@ function readRow(
       ...(record.problem.params ? { params: record.problem.params } : {}),
     })
   for (let i = 0; i < mapped.length; i++) {
-    const [header, field] = mapped[i]!
-    const raw = record.values[header]
+    const { header, index, field } = mapped[i]!
+    const raw = record.cells !== undefined ? record.cells[index] : record.values[header]
     if (isEmpty(raw)) {
       values[field.key] = null
       if (field.required) problems.push({ field: field.key, code: 'required', reason: 'is required' })

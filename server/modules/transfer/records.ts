@@ -1,6 +1,7 @@
 /**
  * What every file reader yields: the file's column headers, then one record per data row with its
- * values by header and, for spatial formats, its geometry in the file's own coordinates.
+ * values (by header, or a table's cells by position) and, for spatial formats, its geometry in the
+ * file's own coordinates.
  */
 import type { Geometry } from 'geojson'
 import type { ProblemCode, ProblemParams } from './problems'
@@ -8,7 +9,7 @@ import type { ProblemCode, ProblemParams } from './problems'
 export const IMPORT_FORMATS = ['csv', 'xlsx', 'geojson', 'shapefile', 'osm-pbf'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
-export interface SourceRecord {
+interface RecordCommon {
   /** 1-based data row: the header and empty rows are not counted. */
   row: number
   /**
@@ -16,12 +17,33 @@ export interface SourceRecord {
    * number (XLSX) or the record number (shapefile).
    */
   line: number
-  /** Cell values by column header, as the file gives them (strings, numbers, booleans, dates, JSON). */
-  values: Record<string, unknown>
   /** The feature's geometry (GeoJSON, shapefile), in the file's coordinate system; absent for tables. */
   geometry?: Geometry | null
   /** A problem the reader found with the row itself (e.g. more fields than the header). */
   problem?: { column?: string; reason: string; code: ProblemCode; params?: ProblemParams }
+}
+
+/** A record that names its values (GeoJSON properties, shapefile attributes, OSM tags): strings, numbers, booleans, dates, JSON. */
+export interface KeyedRecord extends RecordCommon {
+  values: Record<string, unknown>
+  cells?: undefined
+}
+
+/**
+ * A table's row (CSV, XLSX): its cells by position, in the order of RecordReader.headers (a missing
+ * cell: undefined). The importer reads them by column index, so no object is built for each row.
+ */
+export interface TableRecord extends RecordCommon {
+  cells: readonly unknown[]
+  values?: undefined
+}
+
+export type SourceRecord = KeyedRecord | TableRecord
+
+/** A record's values by header, whichever way its reader gives them (a missing cell reads as ''). */
+export function recordValues(headers: readonly string[], record: SourceRecord): Record<string, unknown> {
+  if (record.values !== undefined) return record.values
+  return Object.fromEntries(headers.map((h, i) => [h, record.cells[i] ?? '']))
 }
 
 /** A file opened for import: its headers are known, its records are read on demand. */

@@ -173,15 +173,16 @@ export async function openXlsx(file: string): Promise<RecordReader> {
       columns.push({ index, header })
     })
     if (headers.length === 0) throw emptyFile()
+    // Every column from the first has a header (the usual sheet): a row's cells are the record's as they are.
+    const contiguous = columns.every((c, i) => c.index === i)
     async function* read(): AsyncGenerator<SourceRecord> {
       let row = 0
       for (;;) {
         const next = await rows.next()
         if (next.done) return
         row++
-        const values: Record<string, unknown> = {}
-        for (const { index, header } of columns) values[header] = next.value.cells[index] ?? ''
-        yield { row, line: next.value.number, values }
+        const cells = next.value.cells
+        yield { row, line: next.value.number, cells: contiguous ? cells : columns.map((c) => cells[c.index]) }
       }
     }
     return { format: 'xlsx', encoding: null, headers, declaredCrs: null, records: read(), close: async () => zip.close() }
