@@ -218,15 +218,19 @@ function text(value: unknown): string {
   return unguardFormula(String(value).trim())
 }
 
+/** A number as JavaScript reads it, in ASCII digits with no spaces or grouping. */
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
+
 function numberOf(value: unknown): number {
   if (typeof value === 'number') return value
+  // The usual cell: nothing to clean up first.
+  if (typeof value === 'string' && PLAIN_NUMBER.test(value)) return Number(value)
   if (typeof value === 'boolean' || value instanceof Date || typeof value === 'object') throw new ValueProblem('not_a_number', {}, 'is not a number')
   const t = String(value)
     .trim()
     .replace(/[\s\u3000]/g, '')
     .normalize('NFKC')
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t))
-    throw new ValueProblem('not_a_number', { text: String(value).trim() }, `is not a number: "${String(value).trim()}"`)
+  if (!PLAIN_NUMBER.test(t)) throw new ValueProblem('not_a_number', { text: String(value).trim() }, `is not a number: "${String(value).trim()}"`)
   return Number(t)
 }
 
@@ -337,6 +341,9 @@ export function parseValue(field: Field, value: unknown): unknown {
     case 'boolean': {
       if (typeof value === 'boolean') return value
       if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1
+      // The usual cell is one of the words as written here.
+      if (TRUE_WORDS.has(value as string)) return true
+      if (FALSE_WORDS.has(value as string)) return false
       const t = String(value).trim().toLowerCase().normalize('NFKC')
       if (TRUE_WORDS.has(t)) return true
       if (FALSE_WORDS.has(t)) return false
