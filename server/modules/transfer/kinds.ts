@@ -83,7 +83,8 @@ export interface KindContext {
 
 /** A prepared row on its way to the database. */
 export interface Prepared<R> {
-  input: RowInput
+  /** Where the row is and its geometry; its values went into the record (they are not kept while the batch waits). */
+  input: Pick<RowInput, 'row' | 'line' | 'geometry'>
   record: R
   /** Problems found by the batch checks; the row is not written when any. */
   problems: Problem[]
