@@ -584,16 +584,19 @@ async function importRecords(
       written = w
       return w
     }
-    const close = async () => {
+    /** Ends the open record, into the batch; true when the batch is full (then dispatch it). Synchronous: it runs for every row. */
+    const close = (): boolean => {
       if (open !== null) batch.push(open)
       open = null
       openKey = null
-      if (batch.length >= batchRows) {
-        const full = batch
-        batch = []
-        while (inFlight.length >= (ahead ? 2 : 1)) await inFlight.shift()
-        inFlight.push(flush(full))
-      }
+      return batch.length >= batchRows
+    }
+    /** Sends the full batch on to its checks and write, once fewer than the allowed batches are in flight. */
+    const dispatch = async () => {
+      const full = batch
+      batch = []
+      while (inFlight.length >= (ahead ? 2 : 1)) await inFlight.shift()
+      inFlight.push(flush(full))
     }
 
     const seenHeaders = new Set(reader.headers)
@@ -643,20 +646,20 @@ async function importRecords(
                 rows.set(key.value, record.row)
               }
             if (!Array.isArray(prepared)) {
-              await close()
+              if (close()) await dispatch()
               open = { prepared: { input: placed(input), record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] }
               openKey = spec.merge ? k : null
-              if (!spec.merge) await close()
+              if (!spec.merge && close()) await dispatch()
               continue
             }
           }
         }
         if (Array.isArray(prepared)) {
-          await close()
+          if (close()) await dispatch()
           batch.push({ prepared: { input: placed(input), record: null, problems: prepared as Problem[] }, rows: [{ row: record.row, line: record.line }] })
           continue
         }
-        await close()
+        if (close()) await dispatch()
         batch.push({ prepared: { input: placed(input), record: prepared, problems: [] }, rows: [{ row: record.row, line: record.line }] })
       }
     } catch (err) {
