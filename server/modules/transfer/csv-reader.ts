@@ -5,7 +5,7 @@
 import { emptyFile, fileError } from './bytes'
 import { CsvQuoteError, CsvTokenizer } from './csv-tokenizer'
 import { decodeText } from './text-decode'
-import type { RecordReader, SourceRecord } from './records'
+import { namedCells, type RecordReader, type SourceRecord } from './records'
 
 /** The delimiter that occurs most often outside quotes in the header line. */
 export function guessDelimiter(headerLine: string): string {
@@ -93,8 +93,8 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
     seen.set(h, i)
   })
 
-  // The positions of named columns, when some column has no header (its cells are left out).
-  const named = headers.includes('') ? headers.flatMap((h, i) => (h === '' ? [] : [i])) : null
+  // A column without a header is left out.
+  const cellsOf = namedCells(headers.flatMap((h, i) => (h === '' ? [] : [i])))
 
   async function* read(): AsyncGenerator<SourceRecord> {
     let row = 0
@@ -102,9 +102,7 @@ export async function openCsv(bytes: AsyncIterable<Buffer>): Promise<RecordReade
       const rec = await nextRecord()
       if (rec === null) return
       row++
-      // The cells under a header (all of them, in the usual file whose every column is named).
-      const cells = named === null ? rec.values : named.map((i) => rec.values[i])
-      const record: SourceRecord = { row, line: rec.line, cells }
+      const record: SourceRecord = { row, line: rec.line, cells: cellsOf(rec.values) }
       if (rec.values.length > headers.length && rec.values.slice(headers.length).some((v) => v.trim() !== '')) {
         record.problem = {
           code: 'field_count',

@@ -40,6 +40,14 @@ export interface TableRecord extends RecordCommon {
 
 export type SourceRecord = KeyedRecord | TableRecord
 
+/**
+ * How a table reader takes a row's cells under its named columns (`positions`: the column of each
+ * header, in order): the row as it is when every column from the first is named (the usual file).
+ */
+export function namedCells(positions: readonly number[]): (row: readonly unknown[]) => readonly unknown[] {
+  return positions.every((p, i) => p === i) ? (row) => row : (row) => positions.map((p) => row[p])
+}
+
 /** A record's values by header, whichever way its reader gives them (a missing cell reads as ''). */
 export function recordValues(headers: readonly string[], record: SourceRecord): Record<string, unknown> {
   if (record.values !== undefined) return record.values

@@ -5,7 +5,7 @@
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
 import { emptyFile, fileError } from './bytes'
-import type { RecordReader, SourceRecord } from './records'
+import { namedCells, type RecordReader, type SourceRecord } from './records'
 import { openZip, type ZipArchive } from './zip'
 
 /** Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK ones). */
@@ -162,7 +162,7 @@ export async function openXlsx(file: string): Promise<RecordReader> {
     if (first.done) throw emptyFile()
     const headerCells = first.value.cells
     const headers: string[] = []
-    const columns: Array<{ index: number; header: string }> = []
+    const positions: number[] = []
     const seen = new Map<string, number>()
     headerCells.forEach((cell, index) => {
       const header = cell === null || cell === undefined ? '' : String(cell instanceof Date ? cell.toISOString().slice(0, 10) : cell).trim()
@@ -170,19 +170,17 @@ export async function openXlsx(file: string): Promise<RecordReader> {
       if (seen.has(header)) throw fileError('header_duplicate', { column: header }, `column "${header}" appears twice in the header row`, header)
       seen.set(header, index)
       headers.push(header)
-      columns.push({ index, header })
+      positions.push(index)
     })
     if (headers.length === 0) throw emptyFile()
-    // Every column from the first has a header (the usual sheet): a row's cells are the record's as they are.
-    const contiguous = columns.every((c, i) => c.index === i)
+    const cellsOf = namedCells(positions)
     async function* read(): AsyncGenerator<SourceRecord> {
       let row = 0
       for (;;) {
         const next = await rows.next()
         if (next.done) return
         row++
-        const cells = next.value.cells
-        yield { row, line: next.value.number, cells: contiguous ? cells : columns.map((c) => cells[c.index]) }
+        yield { row, line: next.value.number, cells: cellsOf(next.value.cells) }
       }
     }
     return { format: 'xlsx', encoding: null, headers, declaredCrs: null, records: read(), close: async () => zip.close() }
