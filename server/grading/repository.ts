@@ -3,12 +3,10 @@
  * region levels. Row sets travel as one JSON parameter (jsonb_to_recordset) or a PostgreSQL array
  * literal, so every value is bound and a statement's size does not depend on the row count.
  */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { Knex } from 'knex'
+import { copyRows } from '../db/copy'
 import type { Db } from '../db/db'
 import type { MultiPolygon, Polygon } from 'geojson'
-import { from as copyFrom } from 'pg-copy-streams'
 import { isEmbedded } from '../db/knex'
 import type { Level } from '../domain/levels'
 import type { RuleSet } from '../domain/rules'
@@ -184,18 +182,7 @@ function copyLine(r: CellSourceRow): string {
 export async function copyCellSources(trx: Knex.Transaction, rows: CellSourceRow[]): Promise<void> {
   if (rows.length === 0) return
   if (isEmbedded(trx)) return insertCellSources(trx, rows)
-  // The transaction's own connection: knex hands it out without releasing it to the pool.
-  const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(copyFrom('COPY cell_source (h3, source_kind, source_id, enterprise_id, level, distance_m, radius_m, stale) FROM STDIN'))
-  const BATCH = 2_000
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += BATCH)
-      yield rows
-        .slice(i, i + BATCH)
-        .map(copyLine)
-        .join('')
-  }
-  await pipeline(Readable.from(lines()), copy)
+  await copyRows(trx, 'COPY cell_source (h3, source_kind, source_id, enterprise_id, level, distance_m, radius_m, stale) FROM STDIN', rows, copyLine)
 }
 
 /** The indexes and primary key of `cell_source`, as SQL that recreates them (read from the catalogue). */

@@ -6,10 +6,8 @@
  * Each takes the caller's transaction (or connection, for the grading engine) and decides nothing:
  * the rules that give the values stay with the caller. Reads stay where they are used.
  */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { Knex } from 'knex'
-import { from as copyFrom } from 'pg-copy-streams'
+import { copyRows } from '../../db/copy'
 import type { Db } from '../../db/db'
 import { isEmbedded } from '../../db/knex'
 import type { CreditStatus } from '../../domain/enforcement'
@@ -176,19 +174,12 @@ async function stage(trx: Knex.Transaction, rows: readonly RegisterRow[]): Promi
   }
   await trx.raw(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DROP`)
   await trx.raw(`TRUNCATE ${STAGING}`)
-  // The transaction's own connection: knex hands it out without releasing it to the pool.
-  const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(copyFrom(`COPY ${STAGING} (${STAGED_COLUMNS.map(([c]) => c).join(', ')}) FROM STDIN`))
-  const CHUNK = 500
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      yield rows
-        .slice(i, i + CHUNK)
-        .map((r) => `${STAGED_COLUMNS.map(([c]) => copyValue((r as Record<string, unknown>)[c])).join('\t')}\n`)
-        .join('')
-    }
-  }
-  await pipeline(Readable.from(lines()), copy)
+  await copyRows(
+    trx,
+    `COPY ${STAGING} (${STAGED_COLUMNS.map(([c]) => c).join(', ')}) FROM STDIN`,
+    rows,
+    (r) => `${STAGED_COLUMNS.map(([c]) => copyValue((r as Record<string, unknown>)[c])).join('\t')}\n`,
+  )
   return { sql: `${STAGING} AS x`, bindings: [] }
 }
 
@@ -205,11 +196,9 @@ function copyLine(id: number, r: RegisterRow): string {
  * upkeep is what is left of the cost).
  */
 async function copyNewRows(trx: Knex.Transaction, rows: readonly RegisterRow[], ids: readonly number[]): Promise<void> {
-  const connection = (await trx.client.acquireConnection()) as import('pg').PoolClient
-  const copy = connection.query(copyFrom(`COPY enterprise (id, ${REGISTER_COLUMNS.map(([c]) => c).join(', ')}, industry_department_id, geom) FROM STDIN`))
-  let text = ''
-  for (let j = 0; j < rows.length; j++) text += copyLine(ids[j]!, rows[j]!)
-  await pipeline(Readable.from([Buffer.from(text)]), copy)
+  await copyRows(trx, `COPY enterprise (id, ${REGISTER_COLUMNS.map(([c]) => c).join(', ')}, industry_department_id, geom) FROM STDIN`, rows, (r, i) =>
+    copyLine(ids[i]!, r),
+  )
 }
 
 /** New enterprises through the staged rows (the embedded database), with the ids drawn for them. */
