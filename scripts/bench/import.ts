@@ -81,7 +81,7 @@ if (values.worker) {
       peakRss: peak,
       errors: report.errors.slice(0, 3),
       // A first load by a role that may checks the rows' foreign keys once at the end (docs/security.md).
-      keysAtEnd: /foreign keys checked once at the end/.test(report.note ?? ''),
+      keysAtEnd: report.notes?.find((n) => n.code === 'register_first_load')?.params.keysCheckedAtEnd === 1,
     }),
   )
   process.exit(0)

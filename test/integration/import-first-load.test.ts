@@ -83,7 +83,7 @@ describe('the first load of a register', () => {
     if (scratch.embedded) expect(firstLoadNote(report)).toBeUndefined()
     // Run by a superuser, the load checks the rows' foreign keys once at the end.
     else {
-      expect(firstLoadNote(report)).toEqual({ code: 'register_first_load', params: { rows: 3 } })
+      expect(firstLoadNote(report)).toEqual({ code: 'register_first_load', params: { rows: 3, keysCheckedAtEnd: 1 } })
       expect(report.note).toMatch(/foreign keys checked once at the end/)
     }
     expect(await definitions()).toEqual(before)
@@ -105,7 +105,7 @@ describe('the first load of a register', () => {
   it.skipIf(!inject('serverUrl'))('checks the foreign keys it left to the end: every row points to a stored one, and they are enforced after', async () => {
     // A chemical plant gets its industry department in its row and specialist departments beside it.
     const report = await importCsv([`${uscc(7)},首次载入化工厂（示例）,化学原料和化学制品制造业,123.405,41.79`, row(8)])
-    expect(firstLoadNote(report)).toEqual({ code: 'register_first_load', params: { rows: 2 } })
+    expect(firstLoadNote(report)).toEqual({ code: 'register_first_load', params: { rows: 2, keysCheckedAtEnd: 1 } })
     expect(report.note).toMatch(/foreign keys checked once at the end/)
     const plant = await db('enterprise')
       .where({ uscc: uscc(7) })
@@ -176,7 +176,7 @@ describe('the first load of a register', () => {
         )
       try {
         const perRow = await load([`${uscc(11)},首次载入化工厂（示例）,化学原料和化学制品制造业,123.405,41.79`, row(12)])
-        expect(firstLoadNote(perRow)).toEqual({ code: 'register_first_load', params: { rows: 2 } })
+        expect(firstLoadNote(perRow)).toEqual({ code: 'register_first_load', params: { rows: 2, keysCheckedAtEnd: 0 } })
         expect(perRow.note).not.toMatch(/foreign keys/)
         expect(await db('enterprise_specialist_department').count('* as n').first()).toMatchObject({ n: expect.not.stringMatching(/^0$/) })
 
@@ -184,6 +184,7 @@ describe('the first load of a register', () => {
         await db.raw(`GRANT SET ON PARAMETER session_replication_role TO ${role}`)
         const atEnd = await load([`${uscc(11)},首次载入化工厂（示例）,化学原料和化学制品制造业,123.405,41.79`, row(12)])
         expect(atEnd.note).toMatch(/foreign keys checked once at the end/)
+        expect(firstLoadNote(atEnd)?.params).toEqual({ rows: 2, keysCheckedAtEnd: 1 })
         expect(await db('enterprise').whereNotNull('industry_department_id').count('* as n').first()).toMatchObject({ n: '2' })
         expect(await definitions()).toEqual(before)
       } finally {

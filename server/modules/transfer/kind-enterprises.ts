@@ -576,7 +576,7 @@ export const enterprisesKind: KindSpec<EnterpriseRecord> = {
     const keys = firstLoad.keysAtEnd ? ', their foreign keys checked once at the end' : ''
     return {
       code: 'register_first_load',
-      params: { rows },
+      params: { rows, keysCheckedAtEnd: firstLoad.keysAtEnd ? 1 : 0 },
       text: `the enterprise table was empty: its ${rows} rows were loaded first and its indexes built once after them${keys} (readers of enterprises waited for the import)`,
     }
   },

@@ -126,7 +126,7 @@ const reportSchema = {
     notes: {
       type: 'array',
       description:
-        'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count; register_first_load: rows), for a client to word in its language',
+        'the same notes by code (roads_replaced: edges, junctions, version; osm_ways_clipped, osm_ways_dropped: count; register_first_load: rows, keysCheckedAtEnd: 1 when the foreign keys were checked once at the end), for a client to word in its language',
       items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'number' } } } },
     },
     regrade: {

@@ -400,7 +400,7 @@ export const en: Messages = {
       osm_ways_clipped: (p) => `${p.count} ways reach beyond the extract: their parts inside it were kept.`,
       osm_ways_dropped: (p) => `${p.count} ways have fewer than two nodes inside the extract: left out.`,
       register_first_load: (p) =>
-        `The enterprise register was empty: its ${p.rows} rows were loaded first and its indexes built once after them (enterprise maps and lists waited for the import).`,
+        `The enterprise register was empty: its ${p.rows} rows were loaded first and its indexes built once after them${p.keysCheckedAtEnd ? ', their references checked once at the end' : ''} (enterprise maps and lists waited for the import).`,
     },
   },
   enforcement: {

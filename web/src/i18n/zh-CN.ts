@@ -393,7 +393,8 @@ export const zhCN: Messages = {
       roads_replaced: (p) => `路网现有 ${p.edges} 条路段，连接 ${p.junctions} 个路口和道路端点（已替换原路网，版本 ${p.version}）。`,
       osm_ways_clipped: (p) => `${p.count} 条道路超出数据范围：保留了范围内的部分。`,
       osm_ways_dropped: (p) => `${p.count} 条道路在数据范围内不足两个节点：未导入。`,
-      register_first_load: (p) => `企业库原为空：先载入全部 ${p.rows} 家企业，再一次性建立索引（导入期间企业图层和列表暂停刷新）。`,
+      register_first_load: (p) =>
+        `企业库原为空：先载入全部 ${p.rows} 家企业，再一次性建立索引${p.keysCheckedAtEnd ? '、最后一次性核对关联' : ''}（导入期间企业图层和列表暂停刷新）。`,
     },
   },
   enforcement: {
