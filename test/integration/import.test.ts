@@ -499,6 +499,34 @@ describe('bad input: a clear report and nothing stored', () => {
     )
   })
 
+  it("lists all of a row's problems at once: its unreadable cells and its kind's own (an invalid USCC), nothing made up from the cells that failed", async () => {
+    const csv = [
+      '统一社会信用代码,企业名称,行业,经度,纬度,高危,地址',
+      '123,全部问题企业（测试）,化工,abc,41.79,也许,不存在的街道',
+      `${USCC[1]},坐标有误企业（测试）,化工,abc,41.79,是,不存在的街道`,
+    ].join('\n')
+    const error = await refused('/api/import/enterprises', csv, 422)
+    const found = error.details.filter((d) => d.row === 1).map((d) => [d.column, d.code])
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['经度', 'not_a_number'],
+        ['高危', 'not_yes_no'],
+        ['统一社会信用代码', expect.stringMatching(/^uscc_/)],
+      ]),
+    )
+    // The longitude failed, so the row is not taken for one without coordinates (no address lookup, no "location required").
+    expect(found).toHaveLength(3)
+    expect(error.details.filter((d) => d.row === 2).map((d) => [d.column, d.code])).toEqual([['经度', 'not_a_number']])
+
+    // A resource whose latitude cannot be read, and whose kind is unknown: both, and no "location required".
+    const resource = '编号,资源类型,名称,经度,纬度\nRS-ALL-1,飞船,全部问题救援队（测试）,123.44,北纬41度\n'
+    const refusedResource = await refused('/api/import/resources', resource, 422)
+    expect(refusedResource.details.map((d) => [d.column, d.code])).toEqual([
+      ['资源类型', 'not_one_of'],
+      ['纬度', 'not_a_number'],
+    ])
+  })
+
   it('stores only the valid rows in mode=valid and reports the rest', async () => {
     await db('enterprise').where({ uscc: USCC[0] }).update({ name: 'renamed before the import' })
     const res = await post('/api/import/enterprises?mode=valid', fixture('bad-rows.csv'))

@@ -614,7 +614,7 @@ async function importRecords(
           if (mapped.length !== columns.fieldOf.size) mapped = mappedColumns()
         }
         const { input, problems } = readRow(record, mapped, spec, crs, extent)
-        let prepared: unknown = problems.length > 0 ? problems : spec.prepare(input, ctx)
+        let prepared: unknown = problems.length > 0 ? [...problems, ...kindProblems(spec, input, problems, ctx)] : spec.prepare(input, ctx)
         if (!Array.isArray(prepared)) {
           const recordKeys = spec.keys?.(prepared) ?? []
           if (recordKeys.length > 0) {
@@ -801,6 +801,25 @@ async function importRecords(
   } finally {
     if (reads !== null && !reads.isCompleted()) await reads.rollback().catch(() => undefined)
   }
+}
+
+/**
+ * The kind's own problems with a row whose cells already failed, so the report lists all of a row's
+ * problems at once (an invalid USCC beside an unreadable longitude) instead of one round of fixes at a
+ * time. Best effort on partial values: a failed field is undefined to the kind (input.failed names
+ * it), the kind's problems on it are dropped (the cell's own problem says it), an area without its
+ * geometry is not prepared, and a kind that cannot prepare the partial row adds nothing.
+ */
+function kindProblems(spec: KindSpec<unknown>, input: RowInput, problems: readonly Problem[], ctx: KindContext): Problem[] {
+  if (spec.geometry === 'area' && input.geometry === null) return []
+  const failed = new Set(problems.flatMap((p) => (p.field !== undefined ? [p.field] : [])))
+  let prepared: unknown
+  try {
+    prepared = spec.prepare({ ...input, failed }, ctx)
+  } catch {
+    return []
+  }
+  return Array.isArray(prepared) ? (prepared as Problem[]).filter((p) => p.field === undefined || !failed.has(p.field)) : []
 }
 
 /** What a batch keeps of a row's input: its place and geometry, not its values (the record holds them), so less waits for the write. */

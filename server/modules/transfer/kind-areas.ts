@@ -312,7 +312,8 @@ export const divisionsKind: KindSpec<DivisionRecord> = {
     if (parentGiven && parentCode !== null && !/^(\d{6}|\d{9})$/.test(parentCode))
       problems.push({ field: 'parentCode', value: parentCode, code: 'parent_code_format', reason: 'must be a 6- or 9-digit code' })
     if (problems.length > 0) return problems
-    ctx.divisions.add(code)
+    // A row already refused is not a parent for the rows after it.
+    if (input.failed === undefined) ctx.divisions.add(code)
     return {
       code,
       name: v.name as string,

@@ -40,7 +40,7 @@ import {
 import type { Field } from './fields'
 import { divisionsAt, gridsAt, loadDivisionBoxes, loadGridBoxes, loadGridCodes, type AreaBoxes } from './lookups'
 import { changedRecords, recordSnapshots } from './snapshots'
-import { pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
+import { locationFailed, pointOf, type KindContext, type KindSpec, type Prepared, type Problem, type RowInput, type WriteResult } from './kinds'
 
 export const SCALE_VALUES = { large: ['大型', '大'], medium: ['中型', '中'], small: ['小型', '小'], micro: ['微型', '微'] } as const
 export const AFFILIATION_VALUES = {
@@ -235,7 +235,7 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
   }
   let lonLat = pointOf(input.geometry)
   let located: string | null = null
-  if (lonLat === null && problems.length === 0) {
+  if (lonLat === null && problems.length === 0 && !locationFailed(input)) {
     // No coordinates: the division the row names by code, else the one its address names (approximate).
     const places = ctx.memo.get('divisionPlaces') as DivisionPlaces
     const address = (v.address as string | null | undefined) ?? null
@@ -271,7 +271,8 @@ function prepare(input: RowInput, ctx: KindContext): EnterpriseRecord | Problem[
       })
     }
   }
-  if (problems.length > 0) return problems
+  // A row whose location could not be read (input.failed) has only its problems.
+  if (problems.length > 0 || lonLat === null) return problems
   const industrySource = (v.industryCode as string | null | undefined) ?? (v.industry as string | null | undefined) ?? null
   const classifier = ctx.memo.get('industries') as IndustryClassifier
   const match = industrySource === null ? null : (classifier.resolve(industrySource) ?? (v.industryCode ? classifier.resolve(String(v.industry ?? '')) : null))

@@ -17,7 +17,7 @@ import type { Field } from './fields'
 import { LAT_FIELD, LON_FIELD } from './kind-enterprises'
 import { EXTERNAL_ID_FIELD } from './kind-sources'
 import { divisionsAt, recordsByExternalId } from './lookups'
-import { pointOf, type KindSpec, type Problem } from './kinds'
+import { locationFailed, pointOf, type KindSpec, type Problem } from './kinds'
 import type { ProblemCode, ProblemParams } from './problems'
 import { changedRecords, recordSnapshots } from './snapshots'
 
@@ -116,7 +116,8 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
         reason: `division ${divisionCode} does not exist: import the divisions first`,
       })
     const lonLat = pointOf(input.geometry)
-    if (lonLat === null) problems.push({ field: 'lon', code: 'location_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
+    if (lonLat === null && !locationFailed(input))
+      problems.push({ field: 'lon', code: 'location_required', reason: 'the location is required: give 经度 and 纬度 (lon, lat)' })
     const resource: ResourceInput = {
       kind: v.kind as ResourceKind,
       name: v.name as string,
@@ -137,7 +138,7 @@ export const resourcesKind: KindSpec<ResourceRecord> = {
       const key = p.field?.replace(/\[.*$/, '') ?? ''
       problems.push({ field: FIELD_OF_PROBLEM[key] ?? key, reason: p.message, code: p.code as ProblemCode, ...(p.params ? { params: p.params } : {}) })
     }
-    if (problems.length > 0) return problems
+    if (problems.length > 0 || lonLat === null) return problems
     return {
       externalId: String(v.externalId),
       input: resource,

@@ -58,6 +58,11 @@ export interface RowInput {
   values: Record<string, unknown>
   /** Point kinds: the location (absent when the row gives none); area kinds: the geometry. */
   geometry: Geometry | null
+  /**
+   * Set when the row already failed the common checks: the fields whose cells did (their values are
+   * undefined here). The kind then prepares the row only to report its own problems with it, at once.
+   */
+  failed?: ReadonlySet<string>
 }
 
 /** What every kind may read while preparing and checking rows. */
@@ -149,6 +154,11 @@ export interface KindSpec<R> {
 }
 
 /** The coordinates of a point geometry (a Point, or a MultiPoint of one). */
+/** Whether the row gave a location the common checks could not read (a longitude, latitude or geometry that failed). */
+export function locationFailed(input: RowInput): boolean {
+  return input.failed !== undefined && (input.failed.has('lon') || input.failed.has('lat') || input.failed.has('geometry'))
+}
+
 export function pointOf(geometry: Geometry | null): [number, number] | null {
   if (geometry === null) return null
   if (geometry.type === 'Point') return [geometry.coordinates[0]!, geometry.coordinates[1]!]
