@@ -315,5 +315,7 @@ describe('incident mode', () => {
 
     expect(guard.externalRequests).toEqual([])
     guard.assertClean()
-  })
+    // One long scenario: eleven map moves and two page loads, each drawn by software WebGL (~31 s on a
+    // quiet machine, over the 60 s default once on a loaded one).
+  }, 150_000)
 })
