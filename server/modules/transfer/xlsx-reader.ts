@@ -1,12 +1,16 @@
 /**
  * XLSX (Office Open XML) read as a stream: the shared-string table is loaded (Excel's design puts
- * every distinct text there), then the first worksheet is parsed row by row with a SAX parser.
+ * every distinct text there) with a SAX parser, then the first worksheet is read row by row with the
+ * worksheet scanner (sheet-xml.ts: the SAX parser cost twice as much on the sheet, the import's larger part).
  * Cells come out as strings, numbers, booleans or, for date-formatted cells, Date objects (UTC).
  */
-import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import { SaxesParser } from 'saxes'
 import { emptyFile, fileError } from './bytes'
 import { namedCells, type RecordReader, type SourceRecord } from './records'
+import { SheetScanner, SheetXmlError, type RawCell } from './sheet-xml'
 import { openZip, type ZipArchive } from './zip'
+
+export { columnIndex } from './sheet-xml'
 
 /** Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK ones). */
 const BUILTIN_DATE_FORMATS = new Set([
@@ -19,17 +23,6 @@ const MS_PER_DAY = 86_400_000
 /** A Date (UTC) from an Excel serial day number. */
 export function excelSerialToDate(serial: number): Date {
   return new Date(Math.round((serial - EXCEL_EPOCH_DAYS) * MS_PER_DAY))
-}
-
-/** Zero-based column index of a cell reference such as `AB12`. */
-export function columnIndex(ref: string): number {
-  let n = 0
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i)
-    if (c < 65 || c > 90) break
-    n = n * 26 + (c - 64)
-  }
-  return n - 1
 }
 
 function isDateFormatCode(code: string): boolean {
@@ -192,99 +185,52 @@ export async function openXlsx(file: string): Promise<RecordReader> {
 
 type Cell = string | number | boolean | Date | null
 
-/** A tag's name without its namespace prefix (`x:c` → `c`); called for every tag of a sheet, so no regex. */
-function localName(name: string): string {
-  const colon = name.indexOf(':')
-  return colon < 0 ? name : name.slice(colon + 1)
+/** A cell's value as the sheet types it: a shared or inline string, a number, a boolean, or a date (a date-formatted number). */
+function cellValue(cell: RawCell, strings: SharedStrings, dates: Set<number>): Cell {
+  const value = cell.value
+  if (value === null) return null
+  switch (cell.type) {
+    case 's':
+      return strings.get(Number(value)) ?? null
+    case 'inlineStr':
+    case 'str':
+    case 'e':
+      return value
+    case 'b':
+      return value === '1' || value === 'true'
+    case 'd':
+      return new Date(value)
+    default: {
+      const n = Number(value)
+      return Number.isFinite(n) ? (dates.has(cell.style) ? excelSerialToDate(n) : n) : value
+    }
+  }
 }
 
 /** Non-empty rows of a worksheet, streamed: the sheet number of each row and its cells by column. */
 async function* sheetRows(zip: ZipArchive, sheetPath: string, strings: SharedStrings, dates: Set<number>): AsyncGenerator<{ number: number; cells: Cell[] }> {
-  const parser = new SaxesParser()
   const ready: Array<{ number: number; cells: Cell[] }> = []
-  let rowNumber = 0
-  let cells: Cell[] | null = null
-  let nextColumn = 0
-  let cellType = ''
-  let cellStyle = -1
-  let cellColumn = 0
-  let text: string | null = null
-  let value: string | null = null
-  let inInline = false
-  parser.on('opentag', (tag: SaxesTagPlain) => {
-    const name = localName(tag.name)
-    if (name === 'row') {
-      const r = Number(tag.attributes.r)
-      rowNumber = Number.isFinite(r) && r > 0 ? r : rowNumber + 1
-      cells = []
-      nextColumn = 0
-    } else if (name === 'c') {
-      const ref = tag.attributes.r as string | undefined
-      cellColumn = ref ? columnIndex(ref) : nextColumn
-      nextColumn = cellColumn + 1
-      cellType = (tag.attributes.t as string | undefined) ?? 'n'
-      cellStyle = tag.attributes.s === undefined ? -1 : Number(tag.attributes.s)
-      value = null
-    } else if (name === 'v') text = ''
-    else if (name === 'is') {
-      inInline = true
-      value = ''
-    } else if (name === 't' && inInline) text = ''
-  })
-  parser.on('text', (t) => {
-    if (text !== null) text += t
-  })
-  parser.on('closetag', (tag) => {
-    const name = localName(tag.name)
-    if (name === 'v') {
-      value = text
-      text = null
-    } else if (name === 't' && inInline) {
-      value = (value ?? '') + (text ?? '')
-      text = null
-    } else if (name === 'is') inInline = false
-    else if (name === 'c' && cells !== null) {
-      let cell: Cell = null
-      if (value !== null) {
-        switch (cellType) {
-          case 's':
-            cell = strings.get(Number(value)) ?? null
-            break
-          case 'inlineStr':
-          case 'str':
-          case 'e':
-            cell = value
-            break
-          case 'b':
-            cell = value === '1' || value === 'true'
-            break
-          case 'd':
-            cell = new Date(value)
-            break
-          default: {
-            const n = Number(value)
-            cell = Number.isFinite(n) ? (dates.has(cellStyle) ? excelSerialToDate(n) : n) : value
-          }
-        }
-      }
-      cells[cellColumn] = cell
-    } else if (name === 'row' && cells !== null) {
-      if (cells.some((c) => c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === ''))) ready.push({ number: rowNumber, cells })
-      cells = null
+  const scanner = new SheetScanner((number, raw) => {
+    const cells: Cell[] = []
+    let any = false
+    for (const cell of raw) {
+      const value = cellValue(cell, strings, dates)
+      cells[cell.column] = value
+      if (value !== null && !(typeof value === 'string' && value.trim() === '')) any = true
     }
+    if (any) ready.push({ number, cells })
   })
   const stream = await zip.open(sheetPath)
   stream.setEncoding('utf8')
   try {
     for await (const chunk of stream) {
-      parser.write(chunk as string)
+      scanner.push(chunk as string)
       if (ready.length > 0) yield* ready.splice(0)
     }
-    parser.close()
+    scanner.push('', true)
     if (ready.length > 0) yield* ready.splice(0)
   } catch (err) {
-    if (err instanceof Error && /^\d+:\d+: /.test(err.message))
-      throw fileError('xlsx_damaged', { detail: err.message }, `the worksheet XML is damaged: ${err.message}`)
+    if (err instanceof SheetXmlError) throw fileError('xlsx_damaged', { detail: err.message }, `the worksheet XML is damaged: ${err.message}`)
     throw err
   }
 }
