@@ -166,8 +166,9 @@ export class SheetScanner {
     }
     if (p >= n) return -1
     if (p === pos + 1) throw new SheetXmlError(`a tag without a name at "${text.slice(pos, pos + 12)}"`)
-    const qualified = text.slice(pos + 1, p)
     const name = nameOf(text, pos + 1, p)
+    // Without a prefix the qualified name is the local one (shared for the common tags): no string made.
+    const qualified = name.length === p - pos - 1 ? name : text.slice(pos + 1, p)
     const wanted = name === 'c' || name === 'row'
     let r: string | undefined
     let t: string | undefined
