@@ -199,6 +199,26 @@ describe('a register as it is', () => {
     expect(supervision).toMatchObject({ affiliation: null, scale: null, tier: null, ruleTier: null })
     expect(supervision.ruleTierReason).toMatch(/^undetermined/)
   })
+
+  it('takes its own export back unchanged, as CSV and as XLSX: each enterprise keeps its industry as the register wrote it, and its point', async () => {
+    const read = () =>
+      db('enterprise').orderBy('uscc').select(db.raw('uscc, industry, industry_source, industry_class, high_hazard, tier, ST_AsEWKB(geom) AS geom, updated_at'))
+    const before = await read()
+    expect(before.map((r: { industry_source: string }) => r.industry_source)).toEqual(expect.arrayContaining(['C26', 'F52', 'C3120', '高新技术']))
+    for (const format of ['csv', 'xlsx']) {
+      const out = await app.inject({ method: 'GET', url: `/api/export/enterprises.${format}` })
+      expect(out.statusCode, out.body.slice(0, 300)).toBe(200)
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/import/enterprises?format=${format}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: out.rawPayload,
+      })
+      expect(res.statusCode, res.body.slice(0, 500)).toBe(200)
+      expect(res.json(), format).toMatchObject({ rows: 5, invalid: 0, created: 0, updated: 0, unchanged: 5 })
+    }
+    expect(await read()).toEqual(before)
+  })
 })
 
 describe('rows without coordinates', () => {

@@ -54,4 +54,11 @@ describe('a register row against the stored enterprise', () => {
     expect(unchangedRegisterRow(row, { ...stored(), mgmt_grid_id: '12' })).toBe(false)
     expect(unchangedRegisterRow({ ...row, impact_radius_m: null }, { ...stored(), impact_radius_m: undefined })).toBe(false)
   })
+
+  it('is the same point within a billionth of a degree (an export writes 9 decimals), and moved beyond it', () => {
+    expect(unchangedRegisterRow({ ...row, lon: 123.41192 + 4e-10 }, stored())).toBe(true)
+    expect(unchangedRegisterRow({ ...row, lat: 41.79034 - 9e-10 }, stored())).toBe(true)
+    expect(unchangedRegisterRow({ ...row, lon: 123.411920002 }, stored())).toBe(false)
+    expect(unchangedRegisterRow(row, { ...stored(), lat: '41.79034' })).toBe(false)
+  })
 })

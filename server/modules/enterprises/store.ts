@@ -122,11 +122,19 @@ export const REGISTER_SELECT = [
 /**
  * Whether writing `row` would leave the stored enterprise (read with REGISTER_SELECT) as it is. Strict:
  * a value of another type counts as a change, so a doubt sends the row to the UPDATE, whose own
- * comparison decides; only rows equal in every column and the point are left out of the write.
+ * comparison decides; only rows equal in every column and the point are left out of the write. The
+ * point is the same within SAME_POINT_DEG: an export writes 9 decimals (transfer/export.ts), so a
+ * register exported and imported again is not moved by a tenth of a millimetre, row by row.
  */
 export function unchangedRegisterRow(row: RegisterRow, stored: Readonly<Record<string, unknown>>): boolean {
   for (const [c] of REGISTER_COLUMNS) if (row[c] !== stored[c]) return false
-  return row.lon === stored.lon && row.lat === stored.lat
+  return samePoint(row.lon, stored.lon) && samePoint(row.lat, stored.lat)
+}
+
+/** Degrees within which a register row's coordinate is the stored one (1e-9°: ~0.1 mm). */
+const SAME_POINT_DEG = 1e-9
+function samePoint(given: number, stored: unknown): boolean {
+  return typeof stored === 'number' && Math.abs(given - stored) <= SAME_POINT_DEG
 }
 
 /**

@@ -138,7 +138,9 @@ const LAYERS: Record<ExportLayerName, LayerSpec> = {
       uscc: 'e.uscc',
       externalId: 'e.external_id',
       name: 'e.name',
-      industry: 'coalesce(e.industry, e.industry_source)',
+      // The industry as the register wrote it (a GB/T 4754 code or name), so importing the export again keeps
+      // its classification; the service's industry where there is none (an enterprise entered in the service).
+      industry: 'coalesce(e.industry_source, e.industry)',
       scale: 'e.scale',
       affiliation: 'e.affiliation',
       highHazard: 'e.high_hazard',
