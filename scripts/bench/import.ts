@@ -12,11 +12,11 @@
 // into its own database, where every row is unchanged (csv_again: a register refreshed), and its
 // first 50 000 rows go into the embedded database (PGlite in the importing process). The anchor
 // runs in the same run: GDAL's ogr2ogr loads the same CSV into a scratch table of the same database
-// (PG_USE_COPY, points from the 经度/纬度 columns, no validation). The CSV's first load and ogr2ogr run in
-// three alternating pairs (this machine's speed swings by a quarter between consecutive runs); the
-// line prints the median rates, the median of the pairs' ratios (ratio_vs_ogr2ogr) and every pair,
-// and the load average before and after. So does the database's own floor: the stored rows copied straight back into the
-// enterprise table (dbCopyRate), which bounds any import into that table.
+// (PG_USE_COPY, points from the 经度/纬度 columns, no validation). The CSV's first load and ogr2ogr
+// run in three alternating pairs (this machine's speed swings by a quarter between consecutive runs);
+// the line prints the median rates, the median of the pairs' ratios (ratio_vs_ogr2ogr), every pair,
+// and the load average before and after. It prints the database's own floor too: the stored rows
+// copied straight back into the enterprise table (dbCopyRate), which bounds any import into it.
 // The rows come from the demo generator (province scale); each import runs in a child process so
 // its peak RSS is its own, and each measured step starts after a CHECKPOINT (the setup's writes are
 // not flushed inside it). --quick: 500 rows (seconds).
@@ -43,6 +43,7 @@ import { cellValue } from '../../server/modules/transfer/export'
 import { runImport } from '../../server/modules/transfer/import'
 import { ENTERPRISE_FIELDS } from '../../server/modules/transfer/kind-enterprises'
 import { xlsxStream } from '../../server/modules/transfer/xlsx-writer'
+import { median } from '../lib/bench'
 
 const { values } = parseArgs({
   options: {
@@ -190,11 +191,17 @@ async function onServer(sql: string): Promise<void> {
 
 // ---- scratch databases with the divisions, grids and departments only.
 async function scratch(label: string, populated = false): Promise<string> {
+  const url = await newDatabase(label)
+  await prepare(url, false, populated)
+  return url
+}
+
+/** A new database on the server, empty or a copy of `template` (a prepared scratch one, nothing connected to it). */
+async function newDatabase(label: string, template?: string): Promise<string> {
   const name = `riskmap_bench_import_${label}_${crypto.randomBytes(3).toString('hex')}`
-  await onServer(`CREATE DATABASE ${name}`)
+  await onServer(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${new URL(template).pathname.slice(1)}` : ''}`)
   const url = new URL(values['server-url']!)
   url.pathname = `/${name}`
-  await prepare(url.toString(), false, populated)
   return url.toString()
 }
 
@@ -231,16 +238,6 @@ async function prepare(url: string, embedded: boolean, populated: boolean): Prom
   await db.destroy()
 }
 
-/** A fresh copy of a prepared scratch database (nothing may be connected to it). */
-async function copyOf(template: string, label: string): Promise<string> {
-  const name = `riskmap_bench_import_${label}_${crypto.randomBytes(3).toString('hex')}`
-  await onServer(`CREATE DATABASE ${name} TEMPLATE ${new URL(template).pathname.slice(1)}`)
-  const url = new URL(template)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const round2 = (x: number): number => Math.round(x * 100) / 100
 
 async function drop(url: string): Promise<void> {
@@ -352,7 +349,7 @@ async function importInChild(file: string, url: string, embeddedDir?: string) {
 // one pair's ratio says little; the line gives the medians and every pair.
 const PAIRS = 3
 const csvTemplate = await scratch('csvtpl')
-const csvUrl = await copyOf(csvTemplate, 'csv')
+const csvUrl = await newDatabase('csv', csvTemplate)
 const xlsxUrl = await scratch('xlsx')
 const populatedUrl = await scratch('populated', true)
 const sharedXlsxUrl = await scratch('xlsxshared')
@@ -362,7 +359,7 @@ const extra: string[] = []
 try {
   const pairs: Array<{ csv: Awaited<ReturnType<typeof importInChild>>; ogr: number }> = []
   for (let i = 0; i < PAIRS; i++) {
-    const url = i === 0 ? csvUrl : await copyOf(csvTemplate, `csv${i}`)
+    const url = i === 0 ? csvUrl : await newDatabase(`csv${i}`, csvTemplate)
     if (i > 0) extra.push(url)
     // Which of the two goes first alternates, so neither always meets the machine warmer.
     console.error(`pair ${i + 1} of ${PAIRS}: importing the CSV (a first load), and ogr2ogr on the same CSV …`)
@@ -371,7 +368,6 @@ try {
     const ogr = ogrFirst ?? (await ogr2ogrRate(csvFile, url))
     if (ogr.rows !== csv.rows) throw new Error(`ogr2ogr loaded ${ogr.rows} rows, our import read ${csv.rows}`)
     pairs.push({ csv, ogr: ogr.perSecond })
-    if (i > 0) await drop(url)
   }
   const csv = pairs[0]!.csv
   const csvRates = pairs.map((p) => p.csv.rows / p.csv.seconds)

@@ -15,7 +15,7 @@ import { CAPABILITIES } from '../../server/domain/resources'
 import { fullRegrade, type GradingOptions } from '../../server/grading/engine'
 import { isDatabaseEmpty, loadDemo } from '../../server/demo/load'
 import { computeScenario } from '../../server/modules/scenarios/service'
-import { quickDatabase } from '../lib/bench'
+import { median, quickDatabase } from '../lib/bench'
 import { localBenchDatabase } from '../lib/database'
 
 const { values } = parseArgs({
@@ -110,7 +110,6 @@ for (let i = 0; i < count; i++) {
     `scenario ${i + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms ${JSON.stringify(result.stepsMs)}, ${result.summary.cellsChanged} cells change level`,
   )
 }
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!
 const sorted = [...times].sort((a, b) => a - b)
 console.log(
   JSON.stringify({

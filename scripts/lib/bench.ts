@@ -12,6 +12,9 @@ import { createSession } from '../../server/modules/auth/sessions'
 import { createUser } from '../../server/modules/auth/users'
 import { createScratchDatabase, dropScratchDatabase } from '../../test/helpers/scratch-db'
 
+/** The middle value of a list (the upper one of an even list). */
+export const median = (list: readonly number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!
+
 /** The PostgreSQL server a bench makes its scratch databases on: DATABASE_URL's server, else the local one. */
 export const BENCH_SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 

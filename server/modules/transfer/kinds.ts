@@ -153,12 +153,12 @@ export interface KindSpec<R> {
   finish?(trx: Knex.Transaction, ctx: KindContext): Promise<Array<{ row: number; line: number; problem: Problem }>>
 }
 
-/** The coordinates of a point geometry (a Point, or a MultiPoint of one). */
 /** Whether the row gave a location the common checks could not read (a longitude, latitude or geometry that failed). */
 export function locationFailed(input: RowInput): boolean {
   return input.failed !== undefined && (input.failed.has('lon') || input.failed.has('lat') || input.failed.has('geometry'))
 }
 
+/** The coordinates of a point geometry (a Point, or a MultiPoint of one). */
 export function pointOf(geometry: Geometry | null): [number, number] | null {
   if (geometry === null) return null
   if (geometry.type === 'Point') return [geometry.coordinates[0]!, geometry.coordinates[1]!]
